@@ -1,0 +1,94 @@
+"""Price data: one contract (:mod:`.contract`), three sources, one loader.
+
+Sources (``SOURCE=``):
+
+``snapshot``  the bundled real-data files (offline, reproducible);
+``yahoo``     yfinance, stored in the cache on success, an error otherwise;
+``cache``     the last yfinance download on disk;
+``auto``      (default) yfinance with a short timeout, then the cache, then the snapshot;
+              the reason for any fallback is kept in the frame's ``attrs["notes"]``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data import cache, snapshot, yahoo
+from analysis.data.contract import COLUMNS, check, normalize, until
+from analysis.errors import DataError, SourceUnavailable
+
+__all__ = ["COLUMNS", "Market", "check", "load_prices", "normalize", "until"]
+
+
+class Market:
+    """Loads price frames for one run from one ``source``, each ticker once.
+
+    In ``auto`` mode the first Yahoo failure is remembered, so a run that needs twenty
+    series while offline waits for the network once, not twenty times.
+    """
+
+    def __init__(self, source: str = "snapshot", *, timeout: float | None = None) -> None:
+        self.source = source
+        self.timeout = timeout
+        self.yahoo_down: str | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def prices(self, ticker: str) -> pd.DataFrame:
+        """The full history of ``ticker`` (a price frame); :class:`DataError` if none can be had."""
+        if ticker not in self._frames:
+            self._frames[ticker] = self._load(ticker)
+        return self._frames[ticker]
+
+    def maybe(self, ticker: str) -> tuple[pd.DataFrame | None, str]:
+        """``(frame, "")``, or ``(None, reason)`` when ``ticker`` cannot be loaded."""
+        try:
+            return self.prices(ticker), ""
+        except DataError as exc:
+            return None, str(exc)
+
+    def _load(self, ticker: str) -> pd.DataFrame:
+        if self.source == "snapshot":
+            return snapshot.read(ticker)
+        if self.source == "cache":
+            return cache.load(ticker)
+        if self.source == "yahoo":
+            frame = yahoo.fetch(ticker, timeout=self.timeout)
+            cache.save(frame)
+            return frame
+        return self._auto(ticker)
+
+    def _auto(self, ticker: str) -> pd.DataFrame:
+        reason = self.yahoo_down
+        if reason is None:
+            try:
+                frame = yahoo.fetch(ticker, timeout=self.timeout if self.timeout is not None else 5.0)
+            except SourceUnavailable as exc:
+                reason = self.yahoo_down = str(exc)
+            else:
+                try:
+                    cache.save(frame)
+                except OSError as exc:
+                    frame.attrs["notes"].append(f"could not write the cache ({exc})")
+                return frame
+        candidates: list[pd.DataFrame] = []
+        problems = [f"Yahoo: {reason}"]
+        if cache.has(ticker):
+            try:
+                candidates.append(cache.load(ticker))
+            except DataError as exc:
+                problems.append(str(exc))
+        if snapshot.has(ticker):
+            candidates.append(snapshot.read(ticker))
+        if not candidates:
+            raise DataError(f"no data for {ticker}: {'; '.join(problems)}",
+                            f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.")
+        best = max(candidates, key=lambda f: f.attrs["last_date"])
+        best.attrs["notes"].insert(0, f"Yahoo could not be used ({reason.rstrip('.')}), so this run used the"
+                                      f" {best.attrs['source']} data ending {best.attrs['last_date']}"
+                                      + "".join(f"; {p}" for p in problems[1:]))
+        return best
+
+
+def load_prices(ticker: str, source: str = "snapshot") -> pd.DataFrame:
+    """Shortcut: the full price frame of one ticker from one source."""
+    return Market(source).prices(ticker)

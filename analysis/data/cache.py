@@ -1,0 +1,86 @@
+"""On-disk cache of yfinance downloads, apart from the bundled snapshot.
+
+Each ticker is two files in :func:`analysis.paths.cache_dir`: ``<TICKER>.csv`` and
+``<TICKER>.json`` (when it was fetched, its row count and the SHA-256 of the CSV). Both are
+written to a temporary name and renamed, so a reader never sees half a file; a file that
+does not match its checksum is reported as corrupt and ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data.contract import normalize
+from analysis.errors import DataError
+from analysis.paths import cache_dir, file_stem, inside
+
+
+def _paths(ticker: str) -> tuple[Path, Path]:
+    root = cache_dir()
+    return inside(root, f"{file_stem(ticker)}.csv"), inside(root, f"{file_stem(ticker)}.json")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(frame: pd.DataFrame) -> Path:
+    """Store a price frame fetched from Yahoo; returns the CSV's path."""
+    ticker = frame.attrs["ticker"]
+    csv_path, meta_path = _paths(ticker)
+    out = frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title)
+    out.index.name = "Date"
+    data = out.to_csv(float_format="%.6f", date_format="%Y-%m-%d").encode()
+    meta = {"ticker": ticker, "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "rows": len(frame), "last_date": frame.attrs["last_date"], "price_only": frame.attrs["price_only"],
+            "sha256": hashlib.sha256(data).hexdigest()}
+    _atomic_write(csv_path, data)
+    _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
+    return csv_path
+
+
+def has(ticker: str) -> bool:
+    """Whether a cache entry exists (it may still turn out corrupt)."""
+    return all(p.is_file() for p in _paths(ticker))
+
+
+def load(ticker: str) -> pd.DataFrame:
+    """The cached price frame (``source='cache'``); :class:`DataError` if absent or corrupt."""
+    csv_path, meta_path = _paths(ticker)
+    if not (csv_path.is_file() and meta_path.is_file()):
+        raise DataError(f"no cached Yahoo data for {ticker} in {csv_path.parent}.",
+                        "Fetch it once with SOURCE=yahoo, or use SOURCE=snapshot.")
+    try:
+        meta = json.loads(meta_path.read_text())
+        data = csv_path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            raise ValueError("checksum mismatch (truncated or edited)")
+        raw = pd.read_csv(io.BytesIO(data), index_col="Date", parse_dates=["Date"])
+        if len(raw) != meta["rows"]:
+            raise ValueError(f"{len(raw)} rows, expected {meta['rows']}")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"the cache for {ticker} ({csv_path}) is corrupt: {exc}.",
+                        "It will be re-fetched when the network is there; delete it to silence this.") from None
+    if meta.get("price_only"):
+        raw = raw.drop(columns=["Adj Close"])
+    frame = normalize(raw, ticker=ticker, source="cache",
+                      source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")
+    return frame

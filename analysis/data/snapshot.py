@@ -1,0 +1,63 @@
+"""The bundled real-data snapshot: gzipped Yahoo-style CSVs in ``analysis/data/prices/``.
+
+Provenance for every file is in ``SOURCES.md`` beside them; ``manifest.toml`` records which
+files are fully adjusted. The files are read, never written.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+
+import pandas as pd
+
+from analysis.data.contract import normalize
+from analysis.errors import DataError
+from analysis.paths import SNAPSHOT_DIR, file_stem
+
+
+@functools.cache
+def manifest() -> dict:
+    """The parsed ``manifest.toml``."""
+    with open(SNAPSHOT_DIR / "manifest.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def tickers() -> list[str]:
+    """The symbols the snapshot holds, e.g. ``['BTC-USD', 'HYG', ..., '^VIX']``."""
+    found = []
+    for path in sorted(SNAPSHOT_DIR.glob("*.csv.gz")):
+        stem = path.name.removesuffix(".csv.gz")
+        found.append("^" + stem[1:] if stem.startswith("_") else stem)
+    return found
+
+
+def has(ticker: str) -> bool:
+    """Whether the snapshot holds ``ticker``."""
+    return (SNAPSHOT_DIR / f"{file_stem(ticker)}.csv.gz").is_file()
+
+
+@functools.lru_cache(maxsize=64)
+def _read(ticker: str) -> pd.DataFrame:
+    path = SNAPSHOT_DIR / f"{file_stem(ticker)}.csv.gz"
+    if not path.is_file():
+        raise DataError(f"the bundled snapshot has no {ticker}.",
+                        f"It holds: {' '.join(tickers())}. Use one of these, or SOURCE=yahoo with network access.")
+    try:
+        raw = pd.read_csv(path, index_col="Date", parse_dates=["Date"], compression="gzip")
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"the bundled file {path.name} could not be read ({exc}).",
+                        "Restore it with `git checkout -- analysis/data/prices`.") from None
+    adjusted = ticker in manifest()["fully_adjusted"]
+    detail = "bundled snapshot (see analysis/data/prices/SOURCES.md)"
+    if adjusted:
+        detail += "; open/high/low/close are dividend-adjusted in this file"
+    return normalize(raw, ticker=ticker, source="snapshot", source_detail=detail, fully_adjusted=adjusted)
+
+
+def read(ticker: str) -> pd.DataFrame:
+    """The snapshot's price frame for ``ticker`` (a copy: callers may modify it)."""
+    frame = _read(ticker)
+    copy = frame.copy()
+    copy.attrs = {**frame.attrs, "notes": list(frame.attrs["notes"])}
+    return copy

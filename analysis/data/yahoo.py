@@ -1,0 +1,118 @@
+"""The yfinance adapter: Yahoo daily bars, fetched with ``auto_adjust=False``.
+
+``yf.download`` returns (yfinance 1.x, one ticker, ``multi_level_index=True``) a frame whose
+columns are a MultiIndex named ``('Price', 'Ticker')``, e.g. ``('Adj Close', 'IWM')``, with a
+tz-naive ``Date`` index. On failure it does not raise: it logs and returns an *empty* frame
+with those same columns. With ``auto_adjust=True`` (or for some instruments) ``Adj Close`` is
+absent. :func:`from_download` handles each of these shapes explicitly; :func:`fetch` calls
+yfinance under a hard deadline, with its warnings and log lines kept off the user's screen
+and folded into the error message instead.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import warnings
+
+import pandas as pd
+
+from analysis.data.contract import normalize
+from analysis.errors import SourceUnavailable
+
+#: Seconds yfinance may take per HTTP request, and for the whole fetch.
+REQUEST_TIMEOUT = float(os.environ.get("MOMENTUM_YAHOO_TIMEOUT", "8"))
+_FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+
+
+def from_download(df: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
+    """One ticker's columns out of a ``yf.download`` frame, with plain field names.
+
+    Accepts the MultiIndex shapes of ``group_by='column'`` (levels ``Price, Ticker``) and
+    ``group_by='ticker'`` (``Ticker, Price``) and the flat shape of
+    ``multi_level_index=False``. Raises :class:`SourceUnavailable` for ``None``, an empty
+    frame, a frame without the ticker, or one whose closes are all missing.
+    """
+    if df is None or df.empty:
+        raise SourceUnavailable(f"Yahoo returned no data for {ticker}.",
+                                "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot.")
+    columns = df.columns
+    if isinstance(columns, pd.MultiIndex):
+        names = list(columns.names)
+        if "Ticker" in names:
+            level = names.index("Ticker")
+        else:  # unnamed levels: the ticker level is the one that does not hold field names
+            level = 0 if set(columns.get_level_values(1)) & set(_FIELDS) else 1
+        symbols = list(dict.fromkeys(columns.get_level_values(level)))
+        match = [s for s in symbols if str(s).upper() == ticker.upper()]
+        if not match:
+            raise SourceUnavailable(f"Yahoo's answer holds {symbols}, not {ticker}.")
+        frame = df.xs(match[0], axis=1, level=level)
+    else:
+        frame = df
+    frame = frame.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    if "Close" not in frame.columns or frame["Close"].isna().all():
+        raise SourceUnavailable(f"Yahoo returned no closing prices for {ticker}.",
+                                "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot.")
+    frame.index.name = "Date"
+    return frame[[c for c in _FIELDS if c in frame.columns]]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage().strip())
+
+
+def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[str]]:
+    import yfinance as yf  # imported here: it is slow to import and only this path needs it
+
+    logger = logging.getLogger("yfinance")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = yf.download(ticker, period="max", interval="1d", auto_adjust=False, actions=False,
+                             progress=False, threads=False, timeout=timeout, multi_level_index=True)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+    return df, handler.lines
+
+
+def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
+    """Full daily history of ``ticker`` from Yahoo as a price frame (``source='yahoo'``).
+
+    Bounded: gives up after about ``3 * timeout`` seconds in all. Raises
+    :class:`SourceUnavailable` naming the reason (no network, timeout, unknown symbol...).
+    """
+    timeout = REQUEST_TIMEOUT if timeout is None else timeout
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="yfinance")
+    try:
+        future = pool.submit(_download, ticker, timeout)
+        try:
+            df, log_lines = future.result(timeout=3 * timeout)
+        except concurrent.futures.TimeoutError:
+            raise SourceUnavailable(f"Yahoo did not answer for {ticker} within {3 * timeout:.0f} s.") from None
+        except Exception as exc:  # yfinance raises many kinds (curl, JSON, HTTP): name it, do not hide it
+            raise SourceUnavailable(f"yfinance failed for {ticker}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        raw = from_download(df, ticker)
+    except SourceUnavailable as exc:
+        reason = next((line for line in reversed(log_lines) if line), "")
+        if reason:
+            exc.message = f"{exc.message} ({reason.splitlines()[-1][:200]})"
+        raise
+    return normalize(raw, ticker=ticker, source="yahoo", source_detail="Yahoo Finance via yfinance (auto_adjust=False)")

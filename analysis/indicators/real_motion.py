@@ -1,0 +1,55 @@
+"""Real Motion: a price-momentum oscillator read against its own averages and bands.
+
+A transparent stand-in for MarketGauge's proprietary Real Motion indicator:
+
+* ``rm    = 100 * (close / SMA200(close) - 1)`` — percent above (+) or below (-) the
+  200-session average; NaN for the first 199 sessions;
+* ``fast  = SMA50(rm)`` — the indicator's own "50-DMA"; NaN until 249 sessions;
+* ``slow  = SMA200(rm)`` — NaN until 399 sessions;
+* ``upper/lower = fast +/- 2 * std50(rm)`` (population std) — NaN until 249 sessions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators.moving import rolling_std, sma
+
+
+def real_motion(close: pd.Series, *, trend: int = 200, fast: int = 50, slow: int = 200,
+                band_window: int = 50, width: float = 2.0) -> pd.DataFrame:
+    """Columns ``rm, fast, slow, upper, lower`` (see the module docstring for formulas)."""
+    rm = 100.0 * (close / sma(close, trend) - 1.0)
+    rm_fast = sma(rm, fast)
+    dev = width * rolling_std(rm, band_window)
+    mid = rm_fast if band_window == fast else sma(rm, band_window)
+    return pd.DataFrame({"rm": rm, "fast": rm_fast, "slow": sma(rm, slow),
+                         "upper": mid + dev, "lower": mid - dev})
+
+
+def divergence(rm: pd.Series, rm_fast: pd.Series, close: pd.Series, close_fast: pd.Series) -> pd.Series:
+    """True where momentum and price disagree: ``sign(rm - fast) != sign(close - SMA50)``.
+
+    E.g. price above its 50-DMA while Real Motion is below its own 50-DMA (a bearish
+    divergence), or the reverse. False where either difference is NaN or exactly zero.
+    """
+    a = np.sign((rm - rm_fast).to_numpy(float))
+    b = np.sign((close - close_fast).to_numpy(float))
+    out = (a * b) < 0
+    return pd.Series(out, index=rm.index, name="divergence")
+
+
+def mean_reversion(rm: pd.Series, upper: pd.Series, lower: pd.Series) -> pd.Series:
+    """Signal on the session Real Motion closes back inside its bands after closing outside.
+
+    ``+1`` back inside from *below* the lower band (oversold snap-back), ``-1`` back inside
+    from *above* the upper band, ``0`` otherwise (and where the bands are NaN).
+    """
+    below = (rm < lower).to_numpy()
+    above = (rm > upper).to_numpy()
+    inside = ((rm >= lower) & (rm <= upper)).to_numpy()
+    prev_below = np.concatenate([[False], below[:-1]])
+    prev_above = np.concatenate([[False], above[:-1]])
+    signal = np.where(inside & prev_below, 1, np.where(inside & prev_above, -1, 0))
+    return pd.Series(signal, index=rm.index, name="mean_reversion")

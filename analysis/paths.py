@@ -1,0 +1,49 @@
+"""Where things live: the project root, the bundled snapshot, the cache and the reports.
+
+Every path the product writes to is built here, from validated parts, and checked to stay
+inside its root (:func:`inside`), so no parameter can make it write elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from analysis.errors import InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+SNAPSHOT_DIR = PACKAGE_DIR / "data" / "prices"
+CONFIG_DIR = PACKAGE_DIR / "config"
+TEMPLATE_DIR = PACKAGE_DIR / "render" / "templates"
+NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
+COMMENTARY_NOTEBOOK = NOTEBOOK_DIR / "commentary.ipynb"
+KERNEL_NAME = "momentum-report"
+
+
+def reports_dir() -> Path:
+    """The reports root: ``$MOMENTUM_REPORTS_DIR`` if set (tests use a temporary one), else ``reports/``."""
+    return Path(os.environ.get("MOMENTUM_REPORTS_DIR") or PROJECT_DIR / "reports").resolve()
+
+
+def cache_dir() -> Path:
+    """The yfinance cache: ``$MOMENTUM_CACHE_DIR`` if set, else ``.cache/prices`` in the project.
+
+    Kept apart from the bundled snapshot, which is never written to.
+    """
+    return Path(os.environ.get("MOMENTUM_CACHE_DIR") or PROJECT_DIR / ".cache" / "prices").resolve()
+
+
+def file_stem(ticker: str) -> str:
+    """The file-name form of a (validated) ticker: Yahoo's ``^VIX`` is saved as ``_VIX``."""
+    return ticker.replace("^", "_")
+
+
+def inside(root: Path, *parts: str) -> Path:
+    """``root / parts``, refusing any result that would leave ``root``."""
+    root = root.resolve()
+    path = root.joinpath(*parts).resolve()
+    if path != root and root not in path.parents:
+        raise InputError(f"refusing to write outside {root}: {'/'.join(parts)!r}.",
+                         "Use a plain ticker symbol and an ISO date.")
+    return path
