@@ -15,7 +15,7 @@ from analysis.errors import InputError
 #: Letters, digits and Yahoo's punctuation (``^VIX``, ``BRK-B``, ``BTC-USD``, ``EURUSD=X``, ``RDS.A``).
 TICKER_PATTERN = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=]{0,14}$")
 TICKER_MAX = 16
-SOURCES = ("auto", "snapshot", "yahoo", "cache")
+SOURCES = ("auto", "snapshot", "yahoo", "cache", "local")
 
 
 def ticker(value: str | None, *, what: str = "TICKER") -> str:
@@ -94,7 +94,7 @@ def level(value: str | float | None) -> float | None:
 
 
 def source(value: str | None) -> str:
-    """One of ``auto`` (default), ``snapshot``, ``yahoo`` or ``cache``."""
+    """One of ``auto`` (default), ``snapshot``, ``yahoo``, ``cache`` or ``local`` (see :mod:`analysis.data`)."""
     name = (value or "auto").strip().lower()
     if name not in SOURCES:
         raise InputError(f"SOURCE {value!r} is not known.", f"Use one of: {', '.join(SOURCES)}.")

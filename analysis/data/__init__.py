@@ -5,8 +5,9 @@ Sources (``SOURCE=``):
 ``snapshot``  the bundled real-data files (offline, reproducible);
 ``yahoo``     yfinance, stored in the cache on success, an error otherwise;
 ``cache``     the last yfinance download on disk;
-``auto``      (default) yfinance with a short timeout, then the cache, then the snapshot;
-              the reason for any fallback is kept in the frame's ``attrs["notes"]``.
+``local``     the newer of the cache and the snapshot, without touching the network;
+``auto``      (default) yfinance with a short timeout, else ``local``; the reason for the
+              fallback is kept in the frame's ``attrs["notes"]``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Market:
             frame = yahoo.fetch(ticker, timeout=self.timeout)
             cache.save(frame)
             return frame
+        if self.source == "local":
+            return self._local(ticker)
         return self._auto(ticker)
 
     def _auto(self, ticker: str) -> pd.DataFrame:
@@ -70,8 +73,12 @@ class Market:
                 except OSError as exc:
                     frame.attrs["notes"].append(f"could not write the cache ({exc})")
                 return frame
+        return self._local(ticker, f"Yahoo could not be used ({reason.rstrip('.')})")
+
+    def _local(self, ticker: str, why: str = "") -> pd.DataFrame:
+        """The newer of the cache and the snapshot; a corrupt cache is skipped with a note."""
         candidates: list[pd.DataFrame] = []
-        problems = [f"Yahoo: {reason}"]
+        problems = []
         if cache.has(ticker):
             try:
                 candidates.append(cache.load(ticker))
@@ -80,12 +87,11 @@ class Market:
         if snapshot.has(ticker):
             candidates.append(snapshot.read(ticker))
         if not candidates:
-            raise DataError(f"no data for {ticker}: {'; '.join(problems)}",
+            raise DataError(f"no data for {ticker}: {'; '.join([why, *problems]).strip('; ') or 'not in the cache or the snapshot'}.",
                             f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.")
         best = max(candidates, key=lambda f: f.attrs["last_date"])
-        best.attrs["notes"].insert(0, f"Yahoo could not be used ({reason.rstrip('.')}), so this run used the"
-                                      f" {best.attrs['source']} data ending {best.attrs['last_date']}"
-                                      + "".join(f"; {p}" for p in problems[1:]))
+        notes = ([f"{why}, so this run used the {best.attrs['source']} data ending {best.attrs['last_date']}"] if why else [])
+        best.attrs["notes"][:0] = notes + problems
         return best
 
 

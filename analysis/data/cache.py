@@ -81,6 +81,5 @@ def load(ticker: str) -> pd.DataFrame:
                         "It will be re-fetched when the network is there; delete it to silence this.") from None
     if meta.get("price_only"):
         raw = raw.drop(columns=["Adj Close"])
-    frame = normalize(raw, ticker=ticker, source="cache",
-                      source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")
-    return frame
+    return normalize(raw, ticker=ticker, source="cache", positive=not ticker.startswith("^"),
+                     source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")

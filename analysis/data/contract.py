@@ -44,14 +44,15 @@ def _dates(dates) -> str:
 
 
 def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str = "",
-              fully_adjusted: bool = False) -> pd.DataFrame:
+              fully_adjusted: bool = False, positive: bool = True) -> pd.DataFrame:
     """Return ``raw`` as a price frame (see the module docstring); never mutates ``raw``.
 
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
     close are dropped; duplicated dates keep their last row; a missing ``Adj Close`` is
     replaced by ``Close`` (returns become price-only); missing open/high/low take the close;
     missing volume is 0. Refuses (:class:`DataError`) a frame without a date index or a
-    close column, with no rows, or with zero or negative prices.
+    close column, with no rows, or - when ``positive`` (all but yields) - with zero or
+    negative prices.
     """
     frame = _rename(raw)
     if "date" in frame.columns:
@@ -103,7 +104,7 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
     frame["volume"] = frame["volume"].fillna(0.0)
 
     bad = (frame[list(PRICE_COLUMNS)] <= 0).any(axis=1)
-    if bad.any():
+    if positive and bad.any():
         raise DataError(f"{where}: {int(bad.sum())} row(s) with zero or negative prices ({_dates(frame.index[bad])}).",
                         "The data is corrupt: fix or delete the file, or use another SOURCE.")
     gaps = frame.index.to_series().diff().dt.days

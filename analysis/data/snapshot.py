@@ -52,7 +52,9 @@ def _read(ticker: str) -> pd.DataFrame:
     detail = "bundled snapshot (see analysis/data/prices/SOURCES.md)"
     if adjusted:
         detail += "; open/high/low/close are dividend-adjusted in this file"
-    return normalize(raw, ticker=ticker, source="snapshot", source_detail=detail, fully_adjusted=adjusted)
+    positive = manifest()["kind"].get(ticker) != "yield"
+    return normalize(raw, ticker=ticker, source="snapshot", source_detail=detail, fully_adjusted=adjusted,
+                     positive=positive)
 
 
 def read(ticker: str) -> pd.DataFrame:

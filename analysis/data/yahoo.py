@@ -11,9 +11,9 @@ and folded into the error message instead.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import os
+import threading
 import warnings
 
 import pandas as pd
@@ -97,17 +97,25 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
     :class:`SourceUnavailable` naming the reason (no network, timeout, unknown symbol...).
     """
     timeout = REQUEST_TIMEOUT if timeout is None else timeout
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="yfinance")
-    try:
-        future = pool.submit(_download, ticker, timeout)
+    box: dict = {}
+
+    def work() -> None:
         try:
-            df, log_lines = future.result(timeout=3 * timeout)
-        except concurrent.futures.TimeoutError:
-            raise SourceUnavailable(f"Yahoo did not answer for {ticker} within {3 * timeout:.0f} s.") from None
-        except Exception as exc:  # yfinance raises many kinds (curl, JSON, HTTP): name it, do not hide it
-            raise SourceUnavailable(f"yfinance failed for {ticker}: {type(exc).__name__}: {exc}") from exc
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+            box["result"] = _download(ticker, timeout)
+        except Exception as exc:  # handed to the caller below, named, with its cause chained
+            box["error"] = exc
+
+    # A daemon thread: if Yahoo hangs past the deadline we stop waiting, and the stuck
+    # request cannot keep the process alive at exit.
+    worker = threading.Thread(target=work, name=f"yfinance-{ticker}", daemon=True)
+    worker.start()
+    worker.join(3 * timeout)
+    if worker.is_alive():
+        raise SourceUnavailable(f"Yahoo did not answer for {ticker} within {3 * timeout:.0f} s.")
+    if "error" in box:
+        exc = box["error"]
+        raise SourceUnavailable(f"yfinance failed for {ticker}: {type(exc).__name__}: {exc}") from exc
+    df, log_lines = box["result"]
     try:
         raw = from_download(df, ticker)
     except SourceUnavailable as exc:
@@ -115,4 +123,5 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
         if reason:
             exc.message = f"{exc.message} ({reason.splitlines()[-1][:200]})"
         raise
-    return normalize(raw, ticker=ticker, source="yahoo", source_detail="Yahoo Finance via yfinance (auto_adjust=False)")
+    return normalize(raw, ticker=ticker, source="yahoo", source_detail="Yahoo Finance via yfinance (auto_adjust=False)",
+                     positive=not ticker.startswith("^"))  # ^IRX, ^TNX...: yields can be zero or negative

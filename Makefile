@@ -1,0 +1,60 @@
+# Market-momentum commentary: `make report TICKER=IWM`, `make test`. `make help` lists all.
+# Parameters reach Python through the environment (exported below), never through the
+# shell's parser, so a value like "IWM;rm -rf x" arrives intact and is refused by validation.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml 2>/dev/null | cut -d' ' -f1)
+BROWSER_STAMP := $(VENV)/.browser-checked
+
+TICKER ?= IWM
+BENCHMARK ?= SPY
+AS_OF ?=
+SOURCE ?= auto
+LEVEL ?=
+CONFIRM_N ?= 2
+TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
+export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS
+
+.PHONY: help setup report summary test browser clean
+
+help: ## List the targets and their parameters
+	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
+	@echo "Setting up $(VENV) from pyproject.toml (first run only; a minute or two)..."
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@$(PY) -m analysis setup >/dev/null
+	@touch $@
+
+$(BROWSER_STAMP): | $(STAMP)
+	@$(PY) -m analysis browser --install
+	@touch $@
+
+setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv, register the Jupyter kernel, find or install Chromium
+
+browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDFs again
+	@rm -f $(BROWSER_STAMP)
+	@$(MAKE) --no-print-directory $(BROWSER_STAMP)
+
+report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} (TICKER, BENCHMARK, AS_OF, SOURCE, LEVEL)
+	@$(PY) -m analysis report
+
+summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
+	@$(PY) -m analysis summary
+
+test: setup ## Run the test suite (offline; executes the notebooks and a headless browser)
+	@$(PY) -m pytest -q
+
+clean: ## Remove the virtualenv, caches and generated reports
+	rm -rf $(VENV) .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed

@@ -1,0 +1,110 @@
+"""One look for every chart: sizes readable on an A4/Letter page, a fixed palette, rc settings.
+
+Chart functions take finished series and return a :class:`matplotlib.figure.Figure`; they
+never call ``show()`` and never use pyplot's global state (figures are built with
+``Figure()`` directly), so they behave the same in a kernel, a test and a worker process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+
+import matplotlib
+import matplotlib.dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+#: Figure width in inches: the printed column (A4 minus margins) at 1:1.
+WIDTH = 7.0
+DPI = 200
+
+INK = "#1d2330"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+UP = "#1a9b73"
+DOWN = "#d1495b"
+FAST = "#2563eb"      # 50-session lines
+SLOW = "#c2410c"      # 200-session lines
+TICKER = "#111827"
+BENCH = "#9ca3af"
+BAND = "#93c5fd"
+LEVEL = "#7c3aed"
+
+#: Phase colours, after the usual convention: green bullish, amber warning, orange
+#: distribution, red bearish, blue recovery, violet accumulation.
+PHASE_COLORS = {
+    "bullish": "#22c55e",
+    "warning": "#facc15",
+    "distribution": "#fb923c",
+    "bearish": "#ef4444",
+    "recovery": "#60a5fa",
+    "accumulation": "#a78bfa",
+}
+
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8.5,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 8.5,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": "#9ca3af",
+    "axes.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.6,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "legend.frameon": False,
+    "lines.linewidth": 1.2,
+    "svg.fonttype": "none",
+}
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """Apply the house rc settings for the duration of a chart build."""
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure(height: float, *, rows: int = 1, ratios: list[float] | None = None,
+               sharex: bool = True) -> tuple[Figure, list[Axes]]:
+    """A figure of the house width with ``rows`` stacked axes (``ratios`` = height ratios)."""
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(rows, 1, sharex=sharex, squeeze=False,
+                        gridspec_kw={"height_ratios": ratios} if ratios else None)[:, 0]
+    return fig, list(axes)
+
+
+def date_axis(ax: Axes, span_days: int) -> None:
+    """Month ticks for a year or less, year ticks beyond; concise labels."""
+    if span_days <= 400:
+        locator = mdates.MonthLocator()
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    else:
+        locator = mdates.YearLocator(1 if span_days < 4000 else 2)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_major_locator(locator)
+
+
+def title(ax: Axes, text: str, subtitle: str = "") -> None:
+    """A bold left title with an optional muted subtitle on the line below it."""
+    ax.set_title(text + ("\n" if subtitle else ""), loc="left")
+    if subtitle:
+        ax.text(0, 1.02, subtitle, transform=ax.transAxes, color=MUTED, fontsize=8, va="bottom")
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes at the house DPI."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""Execute a parameterized notebook with papermill (in this process, on our kernel)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from analysis.errors import RenderError
+from analysis.render.kernel import ensure_kernel, kernel_manager_class
+
+#: Seconds one cell may run before the execution is abandoned.
+CELL_TIMEOUT = int(os.environ.get("MOMENTUM_CELL_TIMEOUT", "300"))
+
+
+def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Run ``notebook`` with ``parameters`` (only through papermill) and write it to ``output``.
+
+    Raises :class:`RenderError` naming the failing cell (number, first line, error) when a
+    cell raises, and saying so when the kernel dies or a cell times out; ``output`` then
+    holds the partly executed notebook for debugging.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    kernel = ensure_kernel()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=kernel,
+                                     progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT,
+                                     cwd=str(cwd or notebook.parent), kernel_manager_class=kernel_manager_class())
+    except PapermillExecutionError as exc:
+        first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        raise RenderError(f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
+                          f" {exc.ename}: {exc.evalue}") from None
+    except DeadKernelError as exc:
+        raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).",
+                          "It may have run out of memory; try again.") from None
+    except CellTimeoutError:
+        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {CELL_TIMEOUT} s.",
+                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow.") from None
+    return nb
+
+
+def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """Text that cells wrote to stderr (warnings, logs): should be empty in a clean run."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append(f"cell {i}: {out.get('text', '').strip()[:300]}")
+            if out.get("output_type") == "error":
+                found.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+    return found
+
+
+def find_output(nb: nbformat.NotebookNode, mime: str) -> object | None:
+    """The first display output carrying ``mime`` (e.g. the JSON summary), or ``None``."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if mime in data:
+                return data[mime]
+    return None

@@ -1,0 +1,41 @@
+"""Notebook -> self-contained article HTML, through the project's nbconvert template."""
+
+from __future__ import annotations
+
+import nbformat
+
+from analysis.paths import TEMPLATE_DIR
+
+#: Cells with these tags are executed but never shown (e.g. the JSON summary cell).
+HIDDEN_TAGS = {"summary", "remove"}
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (quotes and backslashes escaped, no newlines)."""
+    cleaned = " ".join(str(text).split())
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def page_css(header_left: str, header_right: str) -> str:
+    """``@page`` rules: A4, margins, a running header and page numbers on every printed page."""
+    return (
+        "@page { size: A4; margin: 17mm 15mm 16mm 15mm;"
+        f" @top-left {{ content: {_css_string(header_left)}; font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }}"
+        f" @top-right {{ content: {_css_string(header_right)}; font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }}"
+        " @bottom-right { content: counter(page) ' / ' counter(pages); font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }"
+        " }"
+    )
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", header_right: str = "") -> str:
+    """The article HTML of an executed notebook: no inputs, no prompts, hidden cells dropped."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.from_dict(nb)  # a copy: the executed notebook is kept as it ran
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="momentum", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"page_css": page_css(header_left, header_right)})
+    return body

@@ -1,0 +1,152 @@
+"""One piece from parameters to published files: the pipeline behind ``make report``.
+
+1. validate the parameters and load the data (fast; every user error surfaces here,
+   before a kernel starts);
+2. execute ``notebooks/commentary.ipynb`` with papermill in a staging directory;
+3. take the JSON summary from the executed notebook, export the HTML, print the PDF;
+4. publish the files into ``reports/<as-of>/`` atomically, under a per-piece lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import params
+from analysis.data import Market
+from analysis.display import JsonOutput
+from analysis.errors import BrowserUnavailable, RenderError
+from analysis.paths import COMMENTARY_NOTEBOOK, file_stem, inside, reports_dir
+from analysis.piece import required_tickers
+from analysis.render import browser, execute, html, publish
+from analysis.study import Settings, build
+from analysis.summary import to_json
+
+DEFAULT_BENCHMARK = "SPY"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for, validated (see :meth:`parse`)."""
+
+    ticker: str
+    benchmark: str = DEFAULT_BENCHMARK
+    as_of: dt.date | None = None
+    source: str = "auto"
+    level: float | None = None
+    confirm_n: int = 2
+
+    @classmethod
+    def parse(cls, ticker: str, benchmark: str | None = None, as_of: str | None = None, source: str | None = None,
+              level: str | float | None = None, confirm_n: str | int = 2) -> "Request":
+        """Validate raw strings (from make or the command line) into a request."""
+        symbol = params.ticker(ticker)
+        return cls(ticker=symbol, benchmark=params.benchmark(benchmark or DEFAULT_BENCHMARK, symbol),
+                   as_of=params.as_of(as_of), source=params.source(source), level=params.level(level),
+                   confirm_n=params.positive_int(confirm_n, what="CONFIRM_N"))
+
+    @property
+    def stem(self) -> str:
+        """File name without extension: ``IWM`` (against SPY) or ``IWM_vs_QQQ``."""
+        base = file_stem(self.ticker)
+        return base if self.benchmark == DEFAULT_BENCHMARK else f"{base}_vs_{file_stem(self.benchmark)}"
+
+
+@dataclass
+class Prepared:
+    request: Request
+    as_of: str                      # the resolved session, ISO
+    parameters: dict                # exactly what papermill injects
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    request: Request
+    as_of: str
+    files: list[Path]
+    pdf_error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(request: Request, market: Market | None = None) -> Prepared:
+    """Load the data and resolve the as-of session; raises the user's errors early.
+
+    With ``SOURCE=auto`` every series the piece needs is fetched now (refreshing the cache),
+    and the notebook then reads ``local`` data, so it runs on exactly what was fetched.
+    """
+    market = market or Market(request.source)
+    study = build(market, request.ticker, request.benchmark, request.as_of,
+                  Settings(confirm_n=request.confirm_n, level=request.level))
+    notes: list[str] = []
+    source = request.source
+    if source in ("auto", "yahoo"):
+        for symbol in required_tickers(request.ticker, request.benchmark):
+            market.maybe(symbol)
+        source = "local"
+        if market.yahoo_down:
+            notes.append(f"SOURCE=auto: Yahoo could not be reached ({market.yahoo_down.rstrip('.')});"
+                         " the piece uses the newest local data (cache or bundled snapshot).")
+    parameters = {
+        "ticker": request.ticker,
+        "benchmark": request.benchmark,
+        "as_of": request.as_of.isoformat() if request.as_of else "",
+        "source": source,
+        "level": request.level or 0.0,
+        "confirm_n": request.confirm_n,
+        "source_note": " ".join(notes),
+    }
+    return Prepared(request, study.as_of.iso, parameters, notes)
+
+
+def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True) -> Result:
+    """Produce and publish one piece; returns what was written.
+
+    Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
+    cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
+    """
+    root = root or reports_dir()
+    prepared = prepare(request)
+    as_of, stem = prepared.as_of, request.stem
+    dest = inside(root, as_of)
+    inside(dest, stem)  # the stem cannot escape either
+    result = Result(request, as_of, [])
+    with publish.piece_lock(root, f"{as_of}_{stem}", log=log), publish.staging(root) as stage:
+        nb_path = stage / f"{stem}.ipynb"
+        try:
+            nb = execute.execute(COMMENTARY_NOTEBOOK, nb_path, prepared.parameters)
+        except RenderError as exc:
+            kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
+            if kept:
+                exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
+            raise
+        result.warnings = execute.stderr_outputs(nb)
+        summary = execute.find_output(nb, JsonOutput.MIME)
+        if not isinstance(summary, dict):
+            raise RenderError("the notebook produced no JSON summary (its `summary` cell is missing).")
+        json_path = stage / f"{stem}.json"
+        json_path.write_text(to_json(summary))
+        html_path = stage / f"{stem}.html"
+        headline = summary.get("headline") or f"{request.ticker} momentum commentary"
+        html_path.write_text(html.to_html(nb, title=f"{headline} ({as_of})",
+                                          header_left=f"{request.ticker} · {headline}",
+                                          header_right=f"As of {as_of}"), encoding="utf-8")
+        files = [json_path, nb_path, html_path]
+        if pdf:
+            pdf_path = stage / f"{stem}.pdf"
+            try:
+                browser.print_pdf(html_path, pdf_path)
+                files.append(pdf_path)
+            except (BrowserUnavailable, RenderError) as exc:
+                old = dest / pdf_path.name
+                stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
+                result.pdf_error = f"{exc}{stale}"
+        result.files = publish.publish(files, dest)
+    return result
+
+
+def load_summary(path: Path) -> dict:
+    """Read a published ``.json`` summary."""
+    return json.loads(Path(path).read_text())

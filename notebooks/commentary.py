@@ -1,0 +1,56 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (momentum-report)
+#     language: python
+#     name: momentum-report
+# ---
+
+# %% [markdown]
+# # Momentum commentary
+#
+# The piece behind `make report`. Change a parameter below and run all cells; every number
+# and sentence comes from `analysis` (this notebook only calls it and shows the result).
+
+# %% tags=["parameters"]
+ticker: str = "IWM"  # symbol to write about (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
+benchmark: str = "SPY"  # leadership and relative returns are measured against it
+as_of: str = ""  # ISO date (YYYY-MM-DD) the piece is written as of; empty for the latest session
+source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto
+level: float = 0.0  # price the ticker needs to clear; 0 for its highest close of the last 22 sessions
+confirm_n: int = 2  # consecutive closes above the 50-DMA that confirm a turn
+source_note: str = ""  # set by the runner: why the auto source fell back to local data
+
+# %%
+from analysis.piece import Piece
+
+piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note)
+
+# %%
+piece.masthead()
+
+# %%
+piece.data_note()
+
+# %%
+piece.chart_price()
+
+# %%
+piece.key_figures()
+
+# %%
+piece.chart_momentum()
+
+# %%
+piece.chart_leadership()
+
+# %%
+piece.chart_performance()
+
+# %% tags=["summary"]
+piece.summary_output()

@@ -1,0 +1,82 @@
+"""Shared fixtures. Tests never touch the network: a guard refuses any non-local connection."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from analysis.data import Market
+from analysis.study import build
+
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = TESTS_DIR.parent
+#: The model commentary's date.
+AS_OF = "2024-07-08"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that tries to open an Internet connection (Unix sockets and loopback are fine)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                raise OSError(f"network access attempted in a test: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse_dns(socket.getaddrinfo))
+
+
+def _refuse_dns(real):
+    def guarded(host, *args, **kwargs):
+        if host not in (None, "localhost", "127.0.0.1", "::1", ""):
+            raise socket.gaierror(f"DNS lookup attempted in a test: {host!r}")
+        return real(host, *args, **kwargs)
+
+    return guarded
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory, monkeypatch):
+    """Each test gets its own empty cache and reports directories."""
+    base = tmp_path_factory.mktemp("dirs")
+    monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(base / "reports"))
+    return base
+
+
+@pytest.fixture(scope="session")
+def market() -> Market:
+    return Market("snapshot")
+
+
+@pytest.fixture(scope="session")
+def iwm_study(market):
+    """IWM vs SPY as of the model commentary's date, from the bundled snapshot."""
+    return build(market, "IWM", "SPY", AS_OF)
+
+
+def chromium_or_skip() -> str:
+    """The Chromium path; on CI (CI=true) a missing browser fails the test instead of skipping it."""
+    from analysis.render import browser
+
+    found = browser.find()
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium on a CI machine: .ci/run should have installed it")
+        pytest.skip("no headless Chromium here (make browser installs one)")
+    return found
+
+
+def poppler_or_skip() -> None:
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("no poppler-utils on a CI machine: .ci/run should have installed it")
+        pytest.skip("poppler-utils (pdftotext) not installed")

@@ -1,0 +1,99 @@
+"""The project's own promises: one dependency list, thin stripped notebooks, documented parameters."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_DIR
+
+PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())
+NOTEBOOKS = sorted((PROJECT_DIR / "notebooks").glob("*.ipynb"))
+
+
+def test_environment_yml_installs_this_project_and_nothing_else():
+    """conda gets Python and pip; every package comes from pyproject.toml via pip."""
+    env = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text())
+    conda_deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip_deps = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert [re.split(r"[<>=]", d)[0] for d in conda_deps] == ["python", "pip"]
+    assert re.search(r">=\s*3\.11", conda_deps[0]) and PYPROJECT["project"]["requires-python"] == ">=3.11"
+    assert pip_deps == ["--editable .[test]"]
+    extras = re.search(r"\[(.*)\]", pip_deps[0]).group(1).split(",")
+    assert set(extras) <= set(PYPROJECT["project"]["optional-dependencies"])
+
+
+def test_runtime_dependencies_include_the_fixed_stack():
+    names = {re.split(r"[<>=\[ ]", d)[0].lower() for d in PYPROJECT["project"]["dependencies"]}
+    assert {"pandas", "matplotlib", "mplfinance", "yfinance", "papermill", "nbconvert", "ipykernel"} <= names
+    assert "jupyterlab" not in names  # see the comment in pyproject.toml: it slows every papermill start
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_thin(path):
+    """No def/class, no clock, short cells, logic only through `analysis`."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
+        assert "now(" not in cell.source and "today(" not in cell.source
+        if "parameters" not in cell.metadata.get("tags", []):
+            assert len([line for line in cell.source.splitlines() if line.strip()]) <= 5
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell_is_first_typed_and_explained(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(path)],
+                         capture_output=True, text=True, check=True)
+    assert "Unable to parse" not in out.stderr
+    names = [line.split(":")[0] for line in code[0].source.splitlines() if re.match(r"^\w+\s*:", line)]
+    assert names
+    for name in names:
+        match = re.search(rf"^  {name}: (\w+) \(default [^)]*\)\s+(.+)$", out.stdout, flags=re.M)
+        assert match, f"{name} is not explained by papermill --help-notebook"
+        assert match.group(1) in {"str", "int", "float", "bool"} and len(match.group(2)) > 10
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_jupytext_pairs_are_in_sync(path):
+    import jupytext
+
+    paired = path.with_suffix(".py")
+    assert paired.is_file(), f"{paired.name} (jupytext percent pair) is missing"
+    a = jupytext.read(path)
+    b = jupytext.read(paired)
+    assert [(c.cell_type, c.source) for c in a.cells] == [(c.cell_type, c.source) for c in b.cells], \
+        f"run `jupytext --sync {path.relative_to(PROJECT_DIR)}`"
+
+
+def test_make_help_lists_the_targets():
+    out = subprocess.run(["make", "-s", "help"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True).stdout
+    for target in ("report", "test", "setup", "summary", "clean"):
+        assert re.search(rf"\b{target}\b", out)
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (PROJECT_DIR / "README.md").read_text()
+    ci = (PROJECT_DIR / ".ci" / "run").read_text()
+    assert "make test" in readme and ci.strip().splitlines()[-1] == "make test"
+    assert "make report TICKER=IWM" in readme
