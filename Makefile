@@ -20,7 +20,7 @@ CONFIRM_N ?= 2
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS
 
-.PHONY: help setup report summary test browser clean
+.PHONY: help setup report summary reports family index bench research test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -52,6 +52,21 @@ report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} (TICKER, B
 
 summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
 	@$(PY) -m analysis summary
+
+reports: setup ## Write several pieces in parallel: make reports TICKERS="IWM QQQ SMH" [AS_OF=...]
+	@$(PY) -m analysis reports
+
+family: setup ## Write the Economic Modern Family's pieces in parallel (members: analysis/config/family.toml)
+	@$(PY) -m analysis reports --family
+
+index: $(STAMP) ## Rebuild reports/index.html: every dated piece, newest first
+	@$(PY) -m analysis index
+
+research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
+	@$(PY) -m analysis research
+
+bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
+	@$(PY) -m analysis bench
 
 test: setup ## Run the test suite (offline; executes the notebooks and a headless browser)
 	@$(PY) -m pytest -q

@@ -1,13 +1,16 @@
 """Command line: ``python -m analysis <command>`` (the Makefile calls these).
 
 Commands: ``report`` (one piece), ``summary`` (its JSON, no notebook), ``setup`` (kernel and
-browser), ``browser`` (find or install Chromium). Every user error ends with one line,
+browser), ``browser`` (find or install Chromium), and those of :data:`PLUGINS` (batch,
+index page, benchmark, research notebooks), each in its own module. Every user error ends with one line,
 ``error: <what was wrong>. <how to fix it>``, and a non-zero exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -71,6 +74,17 @@ def _browser(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Commands implemented in their own modules. Each module defines ``add_arguments(parser)``
+#: and ``main(args) -> int`` and keeps its heavy imports inside functions; its docstring's
+#: first line is the command's help.
+PLUGINS = {
+    "reports": "analysis.batch",
+    "index": "analysis.index",
+    "bench": "analysis.bench",
+    "research": "analysis.research",
+}
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -87,6 +101,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("browser", help="find (or with --install, install) headless Chromium")
     p.add_argument("--install", action="store_true")
     p.set_defaults(func=_browser)
+    for command, module_name in PLUGINS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(command, help=(module.__doc__ or command).strip().splitlines()[0])
+        module.add_arguments(p)
+        p.set_defaults(func=module.main)
     return top
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,9 @@ class Result:
     files: list[Path]
     pdf_error: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Seconds spent per stage: ``data``, ``execute``, ``html``, ``pdf``, ``publish``.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def prepare(request: Request, market: Market | None = None) -> Prepared:
@@ -101,18 +105,30 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
     return Prepared(request, study.as_of.iso, parameters, notes)
 
 
-def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True) -> Result:
+def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
+        market: Market | None = None) -> Result:
     """Produce and publish one piece; returns what was written.
+
+    ``market`` lets a worker that writes many pieces load each series once.
 
     Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
     cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
     """
     root = root or reports_dir()
-    prepared = prepare(request)
+    clock = time.perf_counter()
+    prepared = prepare(request, market)
     as_of, stem = prepared.as_of, request.stem
     dest = inside(root, as_of)
     inside(dest, stem)  # the stem cannot escape either
-    result = Result(request, as_of, [])
+    result = Result(request, as_of, [], notes=prepared.notes)
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[stage] = now - clock
+        clock = now
+
+    lap("data")
     with publish.piece_lock(root, f"{as_of}_{stem}", log=log), publish.staging(root) as stage:
         nb_path = stage / f"{stem}.ipynb"
         try:
@@ -122,6 +138,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
             if kept:
                 exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
             raise
+        lap("execute")
         result.warnings = execute.stderr_outputs(nb)
         summary = execute.find_output(nb, JsonOutput.MIME)
         if not isinstance(summary, dict):
@@ -134,6 +151,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
                                           header_left=f"{request.ticker} · {headline}",
                                           header_right=f"As of {as_of}"), encoding="utf-8")
         files = [json_path, nb_path, html_path]
+        lap("html")
         if pdf:
             pdf_path = stage / f"{stem}.pdf"
             try:
@@ -143,7 +161,9 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
                 old = dest / pdf_path.name
                 stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
                 result.pdf_error = f"{exc}{stale}"
+            lap("pdf")
         result.files = publish.publish(files, dest)
+    lap("publish")
     return result
 
 
