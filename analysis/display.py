@@ -48,10 +48,12 @@ def paragraphs(texts: Iterable[str], cls: str = "") -> Html:
     return Html("".join(f"<p{attr}>{esc(t)}</p>" for t in texts if t))
 
 
-def section(title: str, texts: Iterable[str], *, level: int = 2, cls: str = "") -> Html:
-    """A heading and its paragraphs."""
+def section(title: str, texts: Iterable[str], *, level: int = 2, cls: str = "", as_list: bool = False) -> Html:
+    """A heading and its text: the sentences run on as one paragraph, or (``as_list``) one per bullet."""
     attr = f' class="{esc(cls)}"' if cls else ""
-    return Html(f"<section{attr}><h{level}>{esc(title)}</h{level}>{paragraphs(texts)}</section>")
+    texts = [t for t in texts if t]
+    body = bullets(texts) if as_list else paragraphs([" ".join(texts)])
+    return Html(f"<section{attr}><h{level}>{esc(title)}</h{level}>{body}</section>")
 
 
 def bullets(items: Iterable[str], cls: str = "") -> Html:

@@ -1,24 +1,32 @@
 """The commentary piece: what each cell of ``notebooks/commentary.ipynb`` shows.
 
 :class:`Piece` ties a study, its summary and the narrative to display objects, one method
-per notebook cell, so the notebook stays a list of one-line calls.
+per notebook cell, so the notebook stays a list of one-line calls. Everything the piece
+says is in :attr:`Piece.summary` (the JSON file), words included.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis import charts, params
+from analysis import narrative, params
 from analysis.data import Market
-from analysis.display import FigureOutput, Html, JsonOutput, esc, paragraphs, table
+from analysis.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 from analysis.study import Settings, Study, build
 from analysis.summary import summarize
 
+DISCLAIMER = ("This piece is generated automatically from public daily prices. It describes what the data"
+              " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
+              " future results.")
 
-def _fmt_date(iso: str | None) -> str:
-    import datetime as dt
 
-    return "n/a" if not iso else dt.date.fromisoformat(iso).strftime("%B %-d, %Y")
+def required_tickers(ticker: str, benchmark: str) -> list[str]:
+    """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
+    return list(dict.fromkeys([ticker, benchmark]))
+
+
+def _f(x: float | None, fmt: str = "{:,.2f}") -> str:
+    return "n/a" if x is None else fmt.format(x)
 
 
 @dataclass
@@ -27,67 +35,119 @@ class Piece:
 
     study: Study
     summary: dict
-    source_note: str = ""
+    market: Market
 
     @classmethod
     def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot",
-              level: float = 0.0, confirm_n: int = 2, source_note: str = "") -> "Piece":
-        """Load data from ``source`` and compute the study and summary for the piece."""
+              level: float = 0.0, confirm_n: int = 2, source_note: str = "", market: Market | None = None) -> "Piece":
+        """Load data from ``source``; compute the study, the summary and the words of the piece."""
         settings = Settings(confirm_n=params.positive_int(confirm_n, what="confirm_n"),
                             level=params.level(level) if level else None)
-        market = Market(params.source(source))
+        market = market or Market(params.source(source))
         study = build(market, ticker, benchmark, as_of or None, settings)
         summary = summarize(study)
-        notes = [source_note] if source_note else []
-        summary["data"]["run_notes"] = notes
-        return cls(study=study, summary=summary, source_note=source_note)
+        summary["data"]["run_notes"] = [source_note] if source_note else []
+        summary["headline"] = narrative.headline(summary)
+        summary["narrative"] = narrative.sections(summary)
+        return cls(study=study, summary=summary, market=market)
+
+    @property
+    def _s(self) -> dict:
+        return self.summary
+
+    @property
+    def _words(self) -> dict[str, list[str]]:
+        return self.summary["narrative"]
 
     # -- text -------------------------------------------------------------------------------
     def masthead(self) -> Html:
-        s = self.summary
-        title = f"{s['ticker']} momentum commentary"
-        dateline = f"As of {_fmt_date(s['as_of'])} · {s['ticker']} vs {s['benchmark']}"
-        return Html(f'<header class="masthead"><p class="kicker">Market momentum</p><h1>{esc(title)}</h1>'
-                    f'<p class="dateline">{esc(dateline)}</p></header>')
+        """Kicker, headline and dateline."""
+        s = self._s
+        dateline = f"{narrative.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data"
+        return Html(f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
+                    f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>')
 
-    def data_note(self) -> Html:
-        s, d = self.summary, self.summary["data"]
+    def bottom_line(self) -> Html:
+        return section("The bottom line", self._words["bottom_line"], cls="bottom-line", as_list=True)
+
+    def at_a_glance(self) -> Html:
+        """The key figures at the close, in one small table."""
+        s = self._s
+        rm, ld, lv = s["real_motion"], s["leadership"], s["level_to_clear"]
+        rows = [
+            ("Close", _f(s["close"])),
+            ("50-DMA / 200-DMA", f"{_f(s['sma50'])} / {_f(s['sma200'])}"),
+            ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {narrative.date(s['phase_since'])}" if s["phase_since"] else "")),
+            ("Real Motion / its 50-DMA", f"{_f(rm['value'], '{:+.2f}')} / {_f(rm['fast'], '{:+.2f}')}"),
+            (f"Leadership vs {s['benchmark']} / its 50-DMA", f"{_f(ld['value'], '{:+.2f}')} / {_f(ld['fast'], '{:+.2f}')}"),
+            ("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"),
+            ("Level to clear", _f(lv["price"]) + (f" (set {narrative.date(lv['date'])})" if lv["date"] else " (given)")),
+        ]
+        return table(["At a glance", f"Close of {narrative.date(s['as_of'])}"], rows, cls="data glance")
+
+    def price_section(self) -> Html:
+        return section("Price and phase", self._words["price_and_phase"])
+
+    def momentum_section(self) -> Html:
+        return section("Momentum: Real Motion", self._words["momentum"])
+
+    def leadership_section(self) -> Html:
+        return section(f"Leadership against {self._s['benchmark']}", self._words["leadership"])
+
+    def needs_section(self) -> Html:
+        return section(f"What {self._s['ticker']} needs", self._words["needs"])
+
+    def performance_section(self) -> Html:
+        s = self._s
+        rp = s["relative_performance"]
+        rows = []
+        for span, r in rp.items():
+            if r["ticker"] is None:
+                continue
+            rows.append((span, narrative.pct(r["ticker"]), narrative.pct(r["benchmark"]),
+                         narrative.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
+                         narrative.date(r["start"])))
+        caption = f"Total return (dividends reinvested) to {narrative.date(s['as_of'])}"
+        return (section("The long view", self._words["performance"])
+                + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
+
+    def method_note(self) -> Html:
+        """Data provenance, fallbacks and how the indicators are defined."""
+        s, d = self._s, self._s["data"]
         t, b = d["ticker"], d["benchmark"]
-        lines = [f"Data: {t['source_detail']}; {s['ticker']} through {t['last_date']},"
-                 f" {s['benchmark']} through {b['last_date']} ({b['source']})."]
+        lines = []
         if s["as_of_note"]:
             lines.append(s["as_of_note"])
-        lines += d["run_notes"] + t["notes"] + b["notes"]
-        return paragraphs(lines, cls="data-note")
+        lines.append(f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
+                     f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
+                     f" only the {d['sessions']:,} common sessions up to {s['as_of']}.")
+        lines += d["run_notes"] + t["notes"] + b["notes"] + self._words["caveats"]
+        lines.append("Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
+                     " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands;"
+                     " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
+                     " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
+                     " Motion and Triple Play Leadership indicators.")
+        return Html('<section class="method"><h2>Data and method</h2>') + paragraphs(lines, cls="data-note") + Html("</section>")
 
-    def key_figures(self) -> Html:
-        s = self.summary
-        rm, ld, lv = s["real_motion"], s["leadership"], s["level_to_clear"]
-
-        def f(x, fmt="{:,.2f}"):
-            return "n/a" if x is None else fmt.format(x)
-
-        rows = [
-            ("Close", f(s["close"])),
-            ("50-DMA", f(s["sma50"])),
-            ("200-DMA", f(s["sma200"])),
-            ("Phase", f"{s['phase'] or 'n/a'} since {_fmt_date(s['phase_since'])}"),
-            ("Real Motion / its 50-DMA", f"{f(rm['value'], '{:+.2f}')} / {f(rm['fast'], '{:+.2f}')}"),
-            (f"Leadership vs {s['benchmark']}", f(ld["value"], "{:+.2f}")),
-            ("Closes above the 50-DMA", str(s["closes_above_sma50"])),
-            ("Level to clear", f(lv["price"])),
-        ]
-        return table(["Measure", "Value"], rows, caption=f"Key figures at the close of {_fmt_date(s['as_of'])}",
-                     cls="data key-figures")
+    def footer(self) -> Html:
+        return Html(f'<footer class="footer"><p>{esc(DISCLAIMER)}</p></footer>')
 
     # -- charts -----------------------------------------------------------------------------
     def chart_price(self) -> FigureOutput:
-        st, s = self.study, self.summary
+        from analysis import charts
+
+        st, s = self.study, self._s
+        lv = s["level_to_clear"]
         fig = charts.price_chart(st.prices, st.series["sma50"], st.series["sma200"], st.series["phase"],
-                                 ticker=st.ticker, level=s["level_to_clear"]["price"])
-        return FigureOutput(fig, alt=f"{st.ticker} daily candlestick chart with 50- and 200-day moving averages")
+                                 ticker=st.ticker, level=lv["price"],
+                                 level_label="level to clear" if lv["origin"] == "computed" else "given level")
+        return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages, phase shading and volume",
+                            caption=f"Phase shading: green bullish, amber warning, orange distribution, red bearish,"
+                                    f" blue recovery, violet accumulation. Dashed line: {narrative.price(lv['price'])}.")
 
     def chart_momentum(self) -> FigureOutput:
+        from analysis import charts
+
         st = self.study
         rm = st.series[["rm", "rm_fast", "rm_slow", "rm_upper", "rm_lower"]]
         rm = rm.set_axis(["rm", "fast", "slow", "upper", "lower"], axis=1)
@@ -95,23 +155,22 @@ class Piece:
                             alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands")
 
     def chart_leadership(self) -> FigureOutput:
+        from analysis import charts
+
         st = self.study
         lead = st.series[["lead", "lead_fast", "lead_upper", "lead_lower"]]
         lead = lead.set_axis(["lead", "fast", "upper", "lower"], axis=1)
         return FigureOutput(charts.leadership_chart(lead, ticker=st.ticker, benchmark=st.benchmark),
-                            alt=f"{st.ticker} leadership versus {st.benchmark} with zero line and bands")
+                            alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands")
 
     def chart_performance(self) -> FigureOutput:
+        from analysis import charts
+
         st = self.study
         fig = charts.relative_performance_chart(st.series["adj_close"], st.series["bench_adj_close"],
                                                 ticker=st.ticker, benchmark=st.benchmark)
-        return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}")
+        return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}, and their ratio")
 
     # -- machine-readable -------------------------------------------------------------------
     def summary_output(self) -> JsonOutput:
         return JsonOutput(self.summary)
-
-
-def required_tickers(ticker: str, benchmark: str) -> list[str]:
-    """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
-    return list(dict.fromkeys([ticker, benchmark]))

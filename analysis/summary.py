@@ -45,11 +45,18 @@ def _provenance(frame: pd.DataFrame) -> dict:
     return {k: frame.attrs.get(k) for k in keys}
 
 
+def streak(mask: pd.Series) -> int:
+    """How many sessions in a row, ending at the last one, ``mask`` has been True (0 if not now)."""
+    values = mask.fillna(False).astype(bool).to_numpy()[::-1]
+    return int(values.argmin()) if not values.all() else int(values.size)
+
+
 def _real_motion(s: pd.DataFrame) -> dict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
     above = (s["rm"] > s["rm_fast"]) & s["rm_fast"].notna()
     below = (s["rm"] < s["rm_fast"]) & s["rm_fast"].notna()
+    in_band = (s["rm"] >= s["rm_lower"]) & (s["rm"] <= s["rm_upper"])
     div = ind.divergence(s["rm"], s["rm_fast"], s["close"], s["sma50"])
     rev = ind.mean_reversion(s["rm"], s["rm_upper"], s["rm_lower"])
     last_rev = ind.last_true(rev != 0)
@@ -60,6 +67,10 @@ def _real_motion(s: pd.DataFrame) -> dict:
         "above_slow": _above(value, num(last["rm_slow"])),
         "last_above_fast": iso(ind.last_true(above)),
         "last_below_fast": iso(ind.last_true(below)),
+        "streak": streak(above) if value is not None and fast is not None and value > fast else streak(below),
+        "band_position": None if num(last["rm_upper"]) is None else (
+            "above" if value > last["rm_upper"] else "below" if value < last["rm_lower"] else "inside"),
+        "last_outside_band": iso(ind.last_true(~in_band & s["rm_upper"].notna())),
         "divergence": bool(div.iloc[-1]) if fast is not None and num(last["sma50"]) is not None else None,
         "mean_reversion": None if last_rev is None else {
             "date": iso(last_rev), "direction": "up" if rev.loc[last_rev] > 0 else "down"},
@@ -75,6 +86,8 @@ def _leadership(s: pd.DataFrame) -> dict:
         "upper": num(last["lead_upper"]), "lower": num(last["lead_lower"]),
         "above_zero": None if value is None else value > 0,
         "above_upper": _above(value, num(last["lead_upper"])),
+        "above_fast": _above(value, num(last["lead_fast"])),
+        "streak_vs_zero": None if value is None else streak((s["lead"] > 0) if value > 0 else (s["lead"] <= 0) & known),
         "last_above_zero": iso(ind.last_true((s["lead"] > 0) & known)),
         "last_below_zero": iso(ind.last_true((s["lead"] < 0) & known)),
         "last_above_upper": iso(ind.last_true(s["lead"] > s["lead_upper"])),
@@ -130,9 +143,12 @@ def summarize(study: Study) -> dict:
         "sma200": sma200,
         "pct_from_sma50": None if sma50 is None else close / sma50 - 1.0,
         "pct_from_sma200": None if sma200 is None else close / sma200 - 1.0,
+        "sma50_rising": _above(sma50, num(s["sma50"].iloc[-21]) if len(s) > 21 else None),
+        "sma200_rising": _above(sma200, num(s["sma200"].iloc[-21]) if len(s) > 21 else None),
         "sma50_above_sma200": _above(sma50, sma200),
         "phase": last["phase"],
         "phase_since": iso(ind.phase_since(phases)),
+        "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and last["phase"] is not None else None,
         "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
         "real_motion": _real_motion(s),
         "leadership": _leadership(s),

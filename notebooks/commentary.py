@@ -11,11 +11,12 @@
 #     name: momentum-report
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["remove"]
 # # Momentum commentary
 #
 # The piece behind `make report`. Change a parameter below and run all cells; every number
 # and sentence comes from `analysis` (this notebook only calls it and shows the result).
+# `piece.summary` holds everything the piece says, as in the published JSON.
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol to write about (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
@@ -35,22 +36,43 @@ piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_n
 piece.masthead()
 
 # %%
-piece.data_note()
+piece.bottom_line()
 
 # %%
 piece.chart_price()
 
 # %%
-piece.key_figures()
+piece.price_section()
+
+# %%
+piece.momentum_section()
 
 # %%
 piece.chart_momentum()
 
 # %%
+piece.leadership_section()
+
+# %%
 piece.chart_leadership()
 
 # %%
+piece.needs_section()
+
+# %%
+piece.at_a_glance()
+
+# %%
+piece.performance_section()
+
+# %%
 piece.chart_performance()
+
+# %%
+piece.method_note()
+
+# %%
+piece.footer()
 
 # %% tags=["summary"]
 piece.summary_output()
