@@ -1,0 +1,153 @@
+"""The words of the piece: the model commentary's sentences from real data, and wording that
+fits the numbers over every phase, both signs of leadership and missing history."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import narrative
+from analysis.indicators import PHASES
+from analysis.study import build
+from analysis.summary import summarize
+from tests.conftest import AS_OF
+
+
+@pytest.fixture(scope="module")
+def iwm(iwm_study):
+    return summarize(iwm_study)
+
+
+def all_text(s: dict) -> str:
+    return " ".join(sum(narrative.sections(s).values(), [])) + " " + narrative.headline(s)
+
+
+def test_the_model_commentary_sentences(iwm):
+    text = all_text(iwm)
+    assert "IWM sits in a warning phase, a caution signal: below its 50-DMA (202.76) but above its 200-DMA (193.06)." in text
+    assert "Real Motion has not cleared its 50-DMA (+6.06) since June 5, 2024" in text
+    assert "Over 10 years IWM returned +98.6% against SPY's +238.1%" in text
+    assert "IWM needs 2 closes above its 50-DMA (202.76), and the price needs to clear 205.06." in text
+    assert "The last run of 2 closes above the 50-DMA completed on June 28, 2024." in text
+    assert "has not been above zero since January 2, 2024" in text
+    assert "the last close above it was on December 28, 2023" in text
+    assert narrative.headline(iwm) == "Can momentum build in IWM?"
+
+
+def _phase_dates(market) -> dict[str, str]:
+    """For each phase, the last IWM session (before 2024-07-08) in that phase: real states to write about."""
+    series = build(market, "IWM", "SPY", AS_OF).series
+    return {p: series.index[series["phase"] == p][-1].date().isoformat() for p in PHASES}
+
+
+@pytest.fixture(scope="module")
+def states(market):
+    return {p: summarize(build(market, "IWM", "SPY", d)) for p, d in _phase_dates(market).items()}
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_every_phase_is_described_truthfully(states, phase):
+    s = states[phase]
+    assert s["phase"] == phase
+    sentence = narrative.price_and_phase(s)[1]
+    assert narrative.PHASE_WORDS[phase] in sentence
+    assert narrative.price(s["sma50"]) in sentence and narrative.price(s["sma200"]) in sentence
+    check_claims(s, all_text(s))
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_headline_fits_the_state(states, phase):
+    s = states[phase]
+    head = narrative.headline(s)
+    assert s["ticker"] in head
+    if phase in ("bearish", "distribution"):
+        assert "under pressure" in head
+    if phase == "bullish" and s["leadership"]["value"] > 0:
+        assert "lead" in head.lower()
+
+
+def check_claims(s: dict, text: str) -> None:
+    """Every directional claim in the text agrees with the numbers of the summary."""
+    t = s["ticker"]
+    close, f, slow = s["close"], s["sma50"], s["sma200"]
+    if f"{t} closed" in text:
+        assert narrative.price(close) in text
+    if close < f:
+        assert not re.search(rf"{t} (is|sits) in [a-z ]+phase[^.]*: above its 50-DMA", text)
+    lead = s["leadership"]["value"]
+    assert (f"{t} is leading" in text) == (lead > 0)
+    assert (f"{t} is lagging" in text) == (lead <= 0)
+    rm = s["real_motion"]
+    if rm["fast"] is not None:
+        assert ("Real Motion has not cleared its 50-DMA" in text) == (not rm["above_fast"] and rm["last_above_fast"] is not None)
+    for bad in ("None", "nan", "NaN", "n/a"):
+        assert bad not in text
+
+
+@pytest.mark.parametrize("as_of", ["2024-07-08", "2020-03-23", "2021-02-10", "2008-11-20", "2013-12-31", "2026-08-21"])
+def test_claims_agree_with_numbers_on_real_days(market, as_of):
+    s = summarize(build(market, "IWM", "SPY", as_of))
+    check_claims(s, all_text(s))
+
+
+def test_leading_sign_flips_the_words(iwm):
+    s = copy.deepcopy(iwm)
+    s["leadership"].update(value=3.2, above_zero=True, streak_vs_zero=12)
+    text = " ".join(narrative.leadership(s))
+    assert "IWM is leading SPY: Leadership is +3.20, above the zero line for 12 sessions." in text
+    check_claims(s, all_text(s))
+
+
+def test_just_crossed_momentum(iwm):
+    s = copy.deepcopy(iwm)
+    s["real_motion"].update(above_fast=True, streak=1, last_below_fast="2024-07-05")
+    text = " ".join(narrative.momentum(s))
+    assert "It has just crossed above its 50-DMA (+6.06), 1 session ago after being below it until July 5, 2024." in text
+
+
+def test_missing_history_leaves_sentences_out(market):
+    """About 210 sessions of common history: no Real Motion fast line, no Leadership band, no 1y return."""
+    s = summarize(build(market, "IWM", "SPY", "2001-03-16"))
+    assert s["real_motion"]["fast"] is None and s["leadership"]["fast"] is None
+    text = all_text(s)
+    assert "Its own 50-DMA needs 249 sessions of history and is not available yet." in text
+    assert "less than a year of history" in text
+    for bad in ("None", "nan", "n/a"):
+        assert bad not in text
+
+
+def test_no_real_motion_at_all():
+    s = {"ticker": "X", "real_motion": {"value": None}, "as_of": "2024-07-08"}
+    assert narrative.momentum(s) == ["Real Motion needs 200 sessions of history; X does not have them yet."]
+
+
+def test_confirmed_run_and_level_below(iwm):
+    s = copy.deepcopy(iwm)
+    s["confirmation"].update(closes_above_sma50=3, confirmed=True, last_completed="2024-07-03")
+    s["closes_above_sma50"] = 3
+    s["level_to_clear"].update(price=200.0, distance=200.0 / s["close"] - 1)
+    text = " ".join(narrative.needs(s))
+    assert "IWM has 3 consecutive closes above its 50-DMA, confirming the turn" in text
+    assert "it already trades above 200.00" in text and "below the last close" in text
+
+
+def test_formatting_helpers():
+    assert narrative.date("2024-07-08") == "July 8, 2024"
+    assert narrative.signed(-8.0388) == "\u22128.04" and narrative.signed(4.778) == "+4.78"
+    assert narrative.signed(-0.001) == "+0.00"
+    assert narrative.pct(0.98604) == "+98.6%" and narrative.plain_pct(-0.0137) == "1.4%"
+
+
+def test_fully_adjusted_benchmark_is_disclosed(market):
+    s = summarize(build(market, "IWM", "RSP", "2024-07-08"))
+    assert any("RSP file all prices are dividend-adjusted" in x for x in narrative.data_caveats(s))
+
+
+def test_sections_are_all_present(iwm):
+    assert list(narrative.sections(iwm)) == ["bottom_line", "price_and_phase", "momentum", "leadership", "needs",
+                                             "performance", "caveats"]
+    assert all(isinstance(x, str) and x.endswith(".") for x in narrative.bottom_line(iwm))
+    assert pd.Timestamp(iwm["as_of"]) == pd.Timestamp(AS_OF)
