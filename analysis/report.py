@@ -106,10 +106,11 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
 
 
 def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
-        market: Market | None = None) -> Result:
+        market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK) -> Result:
     """Produce and publish one piece; returns what was written.
 
-    ``market`` lets a worker that writes many pieces load each series once.
+    ``market`` lets a worker that writes many pieces load each series once; ``notebook``
+    is the notebook to execute (tests use broken ones to exercise the failure paths).
 
     Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
     cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
@@ -132,7 +133,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     with publish.piece_lock(root, f"{as_of}_{stem}", log=log), publish.staging(root) as stage:
         nb_path = stage / f"{stem}.ipynb"
         try:
-            nb = execute.execute(COMMENTARY_NOTEBOOK, nb_path, prepared.parameters)
+            nb = execute.execute(notebook, nb_path, prepared.parameters)
         except RenderError as exc:
             kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
             if kept:

@@ -32,6 +32,9 @@ def no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse_dns(socket.getaddrinfo))
+    # yfinance talks through libcurl (C), which the socket guard cannot see: SOURCE=auto is
+    # told it is offline, here and in every subprocess a test starts.
+    monkeypatch.setenv("MOMENTUM_OFFLINE", "1")
 
 
 def _refuse_dns(real):

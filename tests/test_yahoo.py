@@ -51,6 +51,7 @@ class FakeTicker:
 
 @pytest.fixture
 def fake_yahoo(monkeypatch):
+    monkeypatch.delenv("MOMENTUM_OFFLINE")  # these tests drive SOURCE=auto through the stand-in below
     monkeypatch.setattr(yfinance.multi, "Ticker", FakeTicker)
     monkeypatch.setattr(FakeTicker, "behaviour", "ok")
     return FakeTicker
@@ -165,3 +166,12 @@ def test_unknown_ticker_offline_lists_the_snapshot(fake_yahoo):
     fake_yahoo.behaviour = "raise"
     with pytest.raises(DataError, match=r"no data for ZZZZ.*holds: .*IWM"):
         Market("auto", timeout=1).prices("ZZZZ")
+
+
+def test_offline_mode_skips_yahoo(fake_yahoo, monkeypatch):
+    monkeypatch.setenv("MOMENTUM_OFFLINE", "1")
+    fake_yahoo.behaviour = "sleep"  # would take 3 s if it were called
+    started = time.monotonic()
+    frame = Market("auto", timeout=5).prices("IWM")
+    assert time.monotonic() - started < 1
+    assert "offline mode" in frame.attrs["notes"][0]

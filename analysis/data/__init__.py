@@ -7,10 +7,13 @@ Sources (``SOURCE=``):
 ``cache``     the last yfinance download on disk;
 ``local``     the newer of the cache and the snapshot, without touching the network;
 ``auto``      (default) yfinance with a short timeout, else ``local``; the reason for the
-              fallback is kept in the frame's ``attrs["notes"]``.
+              fallback is kept in the frame's ``attrs["notes"]``. Setting the environment
+              variable ``MOMENTUM_OFFLINE=1`` skips the network attempt (the tests do).
 """
 
 from __future__ import annotations
+
+import os
 
 import pandas as pd
 
@@ -61,6 +64,8 @@ class Market:
         return self._auto(ticker)
 
     def _auto(self, ticker: str) -> pd.DataFrame:
+        if os.environ.get("MOMENTUM_OFFLINE") and self.yahoo_down is None:
+            self.yahoo_down = "offline mode: MOMENTUM_OFFLINE is set"
         reason = self.yahoo_down
         if reason is None:
             try:

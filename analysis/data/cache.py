@@ -80,6 +80,6 @@ def load(ticker: str) -> pd.DataFrame:
         raise DataError(f"the cache for {ticker} ({csv_path}) is corrupt: {exc}.",
                         "It will be re-fetched when the network is there; delete it to silence this.") from None
     if meta.get("price_only"):
-        raw = raw.drop(columns=["Adj Close"])
+        raw = raw.drop(columns=["Adj Close"], errors="ignore")  # saved as a copy of Close
     return normalize(raw, ticker=ticker, source="cache", positive=not ticker.startswith("^"),
                      source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")

@@ -51,9 +51,12 @@ def kernel_manager_class():
     """A kernel manager whose kernel talks over IPC (Unix sockets in a private temp dir).
 
     No TCP port is opened (nothing on the network, even on loopback) and ipykernel's
-    "running over TCP without encryption" warning is not printed on every run.
+    "running over TCP without encryption" warning is not printed on every run. What the
+    kernel process writes to stderr is discarded unless ``MOMENTUM_DEBUG_KERNEL`` is set:
+    errors inside cells reach the notebook and the runner's message anyway.
     """
     import shutil
+    import subprocess
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
@@ -67,6 +70,13 @@ def kernel_manager_class():
             self._ipc_dir = tempfile.mkdtemp(prefix="momentum-kernel-")
             self.transport = "ipc"
             self.ip = os.path.join(self._ipc_dir, "k")
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            # The kernel's own log lines (start-up chatter, or noise while it is shut down
+            # after Ctrl-C) stay off the user's terminal; MOMENTUM_DEBUG_KERNEL=1 shows them.
+            if not os.environ.get("MOMENTUM_DEBUG_KERNEL"):
+                kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart)
