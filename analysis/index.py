@@ -1,0 +1,193 @@
+"""rebuild reports/index.html: every dated piece, newest first
+
+The page is built from the pieces' JSON summaries (``<root>/<YYYY-MM-DD>/<STEM>.json``):
+one row per piece with its date, ticker (and benchmark when it is not the default), phase
+and headline, linking to the piece's HTML and PDF by relative paths, so the folder can be
+moved or served as it is. The page is self-contained (inline CSS, no script, nothing
+fetched), every text in it is escaped, and it is written atomically under a lock, so a
+reader never sees half a page. ``make report`` and ``make reports`` regenerate it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from analysis.errors import PublishError
+
+INDEX_NAME = "index.html"
+_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published piece, as the index shows it."""
+
+    date: str                   # the folder's date, ISO
+    stem: str                   # file name without extension: IWM, IWM_vs_QQQ
+    ticker: str
+    benchmark: str
+    phase: str
+    headline: str
+    html: str | None            # href relative to the root, or None when the file is missing
+    pdf: str | None
+
+    @property
+    def vs(self) -> str:
+        """``"vs QQQ"`` for a non-default benchmark (the file name carries it), else ``""``."""
+        return f"vs {self.benchmark}" if "_vs_" in self.stem else ""
+
+
+def _href(date: str, name: str) -> str:
+    return f"{quote(date)}/{quote(name)}"
+
+
+def scan(root: Path) -> tuple[list[Entry], list[str]]:
+    """Every piece under ``root``, newest date first then by ticker; and the summaries that could not be read.
+
+    Only ``<root>/<YYYY-MM-DD>/*.json`` files holding a ``ticker`` are pieces: staging,
+    lock and failed-run folders, research outputs and other JSON files are ignored.
+    """
+    entries: list[Entry] = []
+    problems: list[str] = []
+    root = Path(root)
+    if not root.is_dir():
+        return entries, problems
+    for folder in root.iterdir():
+        if not (folder.is_dir() and _DATE_DIR.match(folder.name)):
+            continue
+        try:
+            dt.date.fromisoformat(folder.name)
+        except ValueError:
+            continue
+        for path in folder.glob("*.json"):
+            try:
+                summary = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {exc}")
+                continue
+            if not isinstance(summary, dict) or not summary.get("ticker"):
+                continue
+            ticker = str(summary["ticker"])
+            stem = path.stem
+            entries.append(Entry(
+                date=folder.name, stem=stem, ticker=ticker, benchmark=str(summary.get("benchmark") or ""),
+                phase=str(summary.get("phase") or "n/a"),
+                headline=str(summary.get("headline") or f"{ticker} momentum commentary"),
+                html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
+                pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None))
+    entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
+    entries.sort(key=lambda e: e.date, reverse=True)
+    return entries, sorted(problems)
+
+
+_CSS = """
+body { font: 15px/1.45 'DejaVu Sans', system-ui, sans-serif; color: #1f2937; margin: 2rem auto; max-width: 62rem; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+p.meta { color: #6b7280; margin: 0 0 1.25rem; font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .6rem; vertical-align: top; }
+thead th { border-bottom: 2px solid #374151; font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; }
+tbody { border-top: 1px solid #d1d5db; }
+td.date { white-space: nowrap; color: #374151; font-variant-numeric: tabular-nums; }
+td.ticker { font-weight: 600; white-space: nowrap; }
+td.ticker .vs { font-weight: normal; color: #6b7280; }
+td.links a { margin-right: .6rem; }
+td.links .missing { color: #9ca3af; margin-right: .6rem; }
+.phase { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .85rem; background: #e5e7eb; }
+.phase-bullish { background: #bbf7d0; } .phase-recovery { background: #dcfce7; } .phase-accumulation { background: #d9f99d; }
+.phase-warning { background: #fef08a; } .phase-distribution { background: #fed7aa; } .phase-bearish { background: #fecaca; }
+p.problems { color: #92400e; font-size: .85rem; }
+"""
+
+
+def _phase_class(phase: str) -> str:
+    return "phase phase-" + re.sub(r"[^a-z]", "", phase.lower())
+
+
+def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "") -> str:
+    """The index page for ``entries`` (already sorted); every text escaped."""
+    e = lambda text: html.escape(str(text), quote=True)  # noqa: E731
+    dates = sorted({x.date for x in entries}, reverse=True)
+    meta = (f"{len(entries)} piece{'s' * (len(entries) != 1)} on {len(dates)} date{'s' * (len(dates) != 1)}"
+            + (f", newest {dates[0]}" if dates else "") + (f" · generated {generated}" if generated else ""))
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>Momentum commentary: all pieces</title>", f"<style>{_CSS}</style></head><body>",
+             "<h1>Momentum commentary</h1>", f'<p class="meta">{e(meta)}</p>']
+    if not entries:
+        parts.append('<p class="empty">No pieces yet. Write one with <code>make report TICKER=IWM</code>'
+                     ' or several with <code>make reports</code>.</p>')
+    else:
+        parts.append('<table><thead><tr><th>Date</th><th>Ticker</th><th>Phase</th><th>Headline</th>'
+                     "<th>Files</th></tr></thead>")
+        for date in dates:
+            parts.append(f'<tbody data-date="{e(date)}">')
+            for x in (x for x in entries if x.date == date):
+                vs = f' <span class="vs">{e(x.vs)}</span>' if x.vs else ""
+                links = "".join(f'<a href="{e(href)}">{label}</a>' if href else f'<span class="missing">{label}</span>'
+                                for label, href in (("HTML", x.html), ("PDF", x.pdf)))
+                headline = f'<a href="{e(x.html)}">{e(x.headline)}</a>' if x.html else e(x.headline)
+                parts.append(f'<tr data-stem="{e(x.stem)}"><td class="date">{e(x.date)}</td>'
+                             f'<td class="ticker">{e(x.ticker)}{vs}</td>'
+                             f'<td><span class="{e(_phase_class(x.phase))}">{e(x.phase)}</span></td>'
+                             f'<td class="headline">{headline}</td><td class="links">{links}</td></tr>')
+            parts.append("</tbody>")
+        parts.append("</table>")
+    if problems:
+        parts.append(f'<p class="problems">{len(problems)} summar{"y" if len(problems) == 1 else "ies"} could not'
+                     f' be read and {"is" if len(problems) == 1 else "are"} not listed: {e("; ".join(problems))}.'
+                     " Run their pieces again to rewrite them.</p>")
+    parts.append('<p class="meta">Nothing here is investment advice.</p></body></html>')
+    return "\n".join(parts) + "\n"
+
+
+def write_index(root: Path | None = None) -> Path:
+    """Scan ``root`` (default: the reports root) and write ``<root>/index.html`` atomically; returns its path."""
+    from analysis.paths import reports_dir
+    from analysis.render import publish
+
+    root = Path(root) if root else reports_dir()
+    target = root / INDEX_NAME
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create the reports directory {root}: {exc.strerror or exc}.",
+                           "Make it writable, or set MOMENTUM_REPORTS_DIR to a folder that is.") from None
+    with publish.piece_lock(root, "_index"):
+        entries, problems = scan(root)
+        page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
+        tmp = None
+        try:
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=root, prefix=".index-", suffix=".tmp",
+                                             delete=False) as fh:
+                tmp = fh.name
+                fh.write(page)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except OSError as exc:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            raise PublishError(f"cannot write {target}: {exc.strerror or exc}.",
+                               "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).") from None
+    return target
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", default=None, help="reports folder to index (default: $MOMENTUM_REPORTS_DIR or reports/)")
+
+
+def main(args: argparse.Namespace) -> int:
+    path = write_index(Path(args.root) if args.root else None)
+    entries, _ = scan(path.parent)
+    rel = os.path.relpath(path)
+    print(f"wrote {path if rel.startswith('..') else rel} ({len(entries)} piece{'s' * (len(entries) != 1)})")
+    return 0
