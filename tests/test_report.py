@@ -69,6 +69,7 @@ def test_html_in_headless_chromium_has_no_missing_image_or_console_error(piece, 
     root, _ = piece
     html = (root / AS_OF / "IWM.html").read_text()
     probe = ("<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
+             "const _ce=console.error;console.error=(...a)=>{__errors.push(a.join(' '));_ce(...a);};"
              "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
              "document.title='PROBE images='+document.images.length+' broken='+bad.length+' errors='+__errors.length;});</script>")
     page = tmp_path / "probe.html"

@@ -1,0 +1,97 @@
+"""Charts: structural checks on the figures the piece prints (Agg backend, no pyplot state).
+
+Golden images are brittle across matplotlib/font versions, so these tests check what the
+reader relies on instead: the plotted data equal the input series (to 1e-9), the titles,
+legends and reference lines are there, and the PNG is the house size (±2 px).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from analysis import charts
+from analysis.charts import style
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def s(iwm_study):
+    return iwm_study.series
+
+
+def line_with(ax, label):
+    return next(line for line in ax.get_lines() if line.get_label() == label)
+
+
+def png_size(fig: Figure) -> tuple[int, int]:
+    return Image.open(io.BytesIO(style.png(fig))).size
+
+
+def test_price_chart_draws_the_last_year_with_its_averages_and_level(iwm_study, s):
+    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM", level=205.06)
+    ax, axv = fig.axes[:2]
+    assert ax.get_title(loc="left").startswith("IWM daily")
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 250]
+    ys = [np.asarray(line.get_ydata(), float) for line in lines]
+    assert any(np.allclose(y, s["sma50"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
+    assert any(np.allclose(y, s["sma200"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
+    assert any(len(line.get_ydata()) == 2 and np.allclose(line.get_ydata(), [205.06, 205.06])
+               for line in ax.get_lines())  # the level line
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:3] == ["50-DMA", "200-DMA", "level to clear 205.06"] and "warning" in legend
+    assert len(axv.patches) == 250  # one volume bar per session
+    assert any("08 Jul 2024" in t.get_text() for t in ax.texts)  # the as-of marker
+    w, h = png_size(fig)
+    assert abs(w - style.WIDTH * style.DPI) <= 2 and abs(h - 4.6 * style.DPI) <= 2
+
+
+def test_phase_shading_covers_each_run(iwm_study, s):
+    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
+    spans = [p for p in fig.axes[0].patches if p.get_alpha() and abs(p.get_alpha() - 0.13) < 1e-9]
+    from analysis.indicators import phase_runs
+
+    assert len(spans) == len(phase_runs(s["phase"].iloc[-250:]))
+
+
+def test_real_motion_chart_plots_the_series_and_band(s):
+    rm = s[["rm", "rm_fast", "rm_slow", "rm_upper", "rm_lower"]].set_axis(["rm", "fast", "slow", "upper", "lower"], axis=1)
+    fig = charts.real_motion_chart(rm, ticker="IWM")
+    ax = fig.axes[0]
+    assert np.allclose(line_with(ax, "Real Motion").get_ydata(), s["rm"].iloc[-250:].to_numpy())
+    assert np.allclose(line_with(ax, "its 50-DMA").get_ydata(), s["rm_fast"].iloc[-250:].to_numpy())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["band: 50-day ±2σ", "its 50-DMA", "Real Motion", "its 200-DMA"]
+    assert any(t.get_text() == "+4.78" for t in ax.texts)
+
+
+def test_leadership_chart_has_zero_line_and_band(s):
+    lead = s[["lead", "lead_fast", "lead_upper", "lead_lower"]].set_axis(["lead", "fast", "upper", "lower"], axis=1)
+    fig = charts.leadership_chart(lead, ticker="IWM", benchmark="SPY")
+    ax = fig.axes[0]
+    assert np.allclose(line_with(ax, "Leadership vs SPY").get_ydata(), s["lead"].iloc[-250:].to_numpy())
+    assert "zero: in line with its norm" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.get_text() == "\u22128.04" or t.get_text() == "-8.04" for t in ax.texts)
+
+
+def test_relative_performance_chart_starts_at_one_and_ends_at_the_total_returns(s):
+    fig = charts.relative_performance_chart(s["adj_close"], s["bench_adj_close"], ticker="IWM", benchmark="SPY")
+    top = fig.axes[0]
+    a, b = top.get_lines()[:2]
+    assert a.get_ydata()[0] == pytest.approx(1.0) and b.get_ydata()[0] == pytest.approx(1.0)
+    assert a.get_ydata()[-1] - 1 == pytest.approx(0.98604, abs=5e-6)
+    assert b.get_ydata()[-1] - 1 == pytest.approx(2.38058, abs=5e-6)
+    assert [t.get_text() for t in top.get_legend().get_texts()] == ["IWM  +98.6%", "SPY  +238.1%"]
+
+
+def test_charts_leave_no_pyplot_figures_behind(iwm_study, s):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
+    assert plt.get_fignums() == before
