@@ -9,10 +9,10 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
-from analysis.charts.style import png
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn (keeps `summary` fast)
+    from matplotlib.figure import Figure
 
 
 def esc(text: object) -> str:
@@ -76,7 +76,9 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, caption: s
 class FigureOutput:
     """A chart as a captioned ``<figure>`` with an embedded PNG (self-contained HTML)."""
 
-    def __init__(self, fig: Figure, *, alt: str, caption: str = "") -> None:
+    def __init__(self, fig: "Figure", *, alt: str, caption: str = "") -> None:
+        from analysis.charts.style import png
+
         self.data = png(fig)
         self.alt = alt
         self.caption = caption
