@@ -111,14 +111,21 @@ def bottom_line(s: dict) -> list[str]:
 
 # -- sections ------------------------------------------------------------------------------------
 
+def relation(x: float, line: float) -> str:
+    """``above``/``below``/``at``, with ``just`` when the two agree to the cent shown."""
+    if x == line:
+        return "at"
+    side = "above" if x > line else "below"
+    return f"just {side}" if price(x) == price(line) else side
+
+
 def _phase_sentence(s: dict) -> str:
     t, phase = s["ticker"], s["phase"]
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if phase is None or f is None or slow is None:
         return f"{t} closed at {price(close)}; there is not enough history yet for its 50- and 200-DMA phase."
     words = PHASE_WORDS[phase]
-    rel50 = "above" if close > f else "at" if close == f else "below"
-    rel200 = "above" if close > slow else "at" if close == slow else "below"
+    rel50, rel200 = relation(close, f), relation(close, slow)
     if phase == "bullish":
         return f"{t} is in {words}: above its 50-DMA ({price(f)}), which is above its 200-DMA ({price(slow)})."
     if phase == "warning":
@@ -146,10 +153,14 @@ def price_and_phase(s: dict) -> list[str]:
         out.append(text + ".")
     if s["pct_from_sma200"] is not None and s["sma50_rising"] is not None:
         trend = "rising" if s["sma50_rising"] else "falling"
-        out.append(f"The close is {plain_pct(s['pct_from_sma50'])} {'above' if s['pct_from_sma50'] >= 0 else 'below'}"
-                   f" the 50-DMA and {plain_pct(s['pct_from_sma200'])} {'above' if s['pct_from_sma200'] >= 0 else 'below'}"
+        out.append(f"The close is {_distance(s['pct_from_sma50'])} the 50-DMA and {_distance(s['pct_from_sma200'])}"
                    f" the 200-DMA; the 50-DMA is {trend} over the last 20 sessions.")
     return out
+
+
+def _distance(fraction: float) -> str:
+    side = "above" if fraction >= 0 else "below"
+    return f"less than 0.1% {side}" if abs(fraction) < 0.0005 else f"{plain_pct(fraction)} {side}"
 
 
 def momentum(s: dict) -> list[str]:
@@ -259,7 +270,7 @@ def performance(s: dict) -> list[str]:
         return [f"{t} has less than a year of history, too short for long-run comparisons."]
     a, c = rp[longest]["ticker"], rp[longest]["benchmark"]
     span = longest.replace("y", "")
-    verb = "trailing" if a < c else "ahead of"
+    verb = "trailing" if a < c else "outperforming"
     out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
                f" (total return, dividends reinvested), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
     lagged = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y")
