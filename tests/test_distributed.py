@@ -1,0 +1,60 @@
+"""The optional Dask engine (``--engine dask``): the same pieces, written by Dask worker processes
+on a local cluster. Skipped when Dask is not installed (``pip install '.[scale]'``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+
+import pytest
+
+from analysis import batch
+from tests.conftest import AS_OF
+
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                reason="Dask is an optional extra, not installed here: pip install '.[scale]'")
+
+
+@needs_dask
+@pytest.mark.slow
+def test_a_local_dask_cluster_writes_the_pieces_and_isolates_a_bad_one(tmp_path, capsys):
+    requests, _ = batch.plan(["IWM", "ZZZZ"], "SPY", AS_OF, "snapshot")
+    result = batch.run_batch(requests, tmp_path, jobs=2, engine="dask", pdf=False)
+    iwm, bad = result.outcomes
+    assert result.engine == "dask" and result.exit_code == 1
+    assert iwm.ok and iwm.pid not in (0, os.getpid())  # written by a Dask worker process
+    assert json.loads((tmp_path / AS_OF / "IWM.json").read_text())["phase"] == "warning"
+    assert sorted(p.name for p in (tmp_path / AS_OF).iterdir()) == ["IWM.html", "IWM.ipynb", "IWM.json"]
+    assert bad.exit_code == 3 and "ZZZZ" in bad.error
+
+
+def _bug(request, root, pdf):
+    raise ZeroDivisionError("stand-in bug on a Dask worker")
+
+
+@needs_dask
+def test_a_bug_on_a_dask_worker_is_reported_not_hidden(tmp_path, capsys):
+    requests, _ = batch.plan(["IWM"], "SPY", AS_OF, "snapshot")
+    result = batch.run_batch(requests, tmp_path, jobs=1, engine="dask", work=_bug)
+    assert result.exit_code == 1 and "ZeroDivisionError" in result.outcomes[0].error
+    assert "stand-in bug on a Dask worker" in capsys.readouterr().err
+
+
+@needs_dask
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    from analysis import distributed
+    from analysis.errors import SourceUnavailable
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    requests, _ = batch.plan(["IWM"], "SPY", AS_OF, "snapshot")
+    with pytest.raises(SourceUnavailable, match="cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"):
+        batch.run_batch(requests, tmp_path, engine="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_without_dask_the_engine_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # makes `import dask.distributed` fail
+    requests, _ = batch.plan(["IWM"], "SPY", AS_OF, "snapshot")
+    with pytest.raises(batch.InputError, match=r"needs Dask.*pip install 'momentum-report\[scale\]'"):
+        batch.run_batch(requests, tmp_path, engine="dask")
