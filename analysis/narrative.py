@@ -282,6 +282,40 @@ def performance(s: dict) -> list[str]:
     return out
 
 
+def history(s: dict) -> list[str]:
+    """What followed each trigger before (the event study), always with n and the baseline."""
+    items = s.get("history") or []
+    if not items:
+        return []
+    t, as_of = s["ticker"], s["as_of"]
+    base = items[0]["horizons"]["20"]
+    if base["baseline_median"] is None:
+        return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward returns."]
+    out = [f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median total return"
+           f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
+           f" {base['baseline_hit_rate']:.0%} for any session."]
+    confirm = next((i for i in items if i["id"] == "closes_above_sma50"), None)
+    if confirm:
+        h = confirm["horizons"]["20"]
+        if h["n"] and not h["too_few"]:
+            out.append(f"After the last {h['n']} non-overlapping confirmations ({confirm['trigger']}), {t}'s median"
+                       f" 20-session return was {pct(h['median'])} ({h['hit_rate']:.0%} positive), against"
+                       f" {pct(h['baseline_median'])} ({h['baseline_hit_rate']:.0%}) for any session.")
+        elif h["n"]:
+            out.append(f"There are only {h['n']} non-overlapping confirmations ({confirm['trigger']}) with a complete"
+                       " 20-session window: too few to read.")
+    readable = [i for i in items if i["horizons"]["20"]["n"] and not i["horizons"]["20"]["too_few"] and i is not confirm]
+    if readable:
+        edge = max(readable, key=lambda i: abs(i["horizons"]["20"]["median"] - i["horizons"]["20"]["baseline_median"]))
+        h = edge["horizons"]["20"]
+        word = "better" if h["median"] > h["baseline_median"] else "worse"
+        out.append(f"Among the other triggers, the widest gap from any session followed \u201c{edge['trigger']}\u201d: a median of {pct(h['median'])}"
+                   f" (n {h['n']}), {word} than the baseline.")
+    out.append("Occurrences within the horizon of one already counted are counted once, and n under 10 is too few to"
+               " read. This is what happened before, not a forecast.")
+    return out
+
+
 def data_caveats(s: dict) -> list[str]:
     """Provenance a careful reader needs: adjustments, price-only returns, fallbacks."""
     out = []
@@ -305,5 +339,6 @@ def sections(s: dict) -> dict[str, list[str]]:
         "leadership": leadership(s),
         "needs": needs(s),
         "performance": performance(s),
+        "history": history(s),
         "caveats": data_caveats(s),
     }

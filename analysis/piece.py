@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from analysis import narrative, params
 from analysis.data import Market
+from analysis.history import event_study
 from analysis.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 from analysis.study import Settings, Study, build
 from analysis.summary import summarize
@@ -47,6 +48,7 @@ class Piece:
         study = build(market, ticker, benchmark, as_of or None, settings)
         summary = summarize(study)
         summary["data"]["run_notes"] = [source_note] if source_note else []
+        summary["history"] = event_study(study.series, confirm_n=settings.confirm_n, level_window=settings.level_window)
         summary["headline"] = narrative.headline(summary)
         summary["narrative"] = narrative.sections(summary)
         return cls(study=study, summary=summary, market=market)
@@ -110,6 +112,38 @@ class Piece:
         caption = f"Total return (dividends reinvested) to {narrative.date(s['as_of'])}"
         return (section("The long view", self._words["performance"])
                 + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
+
+    def history_section(self) -> Html:
+        """The event study: each trigger's record, as a table with n shown everywhere."""
+        s = self._s
+
+        def cell(h: dict) -> str:
+            if not h["n"]:
+                return "\u2014"
+            text = f"{narrative.pct(h['median'])} \u00b7 {h['hit_rate']:.0%} \u00b7 n {h['n']}"
+            return text + " (too few)" if h["too_few"] else text
+
+        horizons = ("5", "20", "60")
+        rows, classes = [], []
+        for item in s["history"]:
+            rows.append((item["trigger"], narrative.date(item["last_occurrence"]) if item["last_occurrence"] else "never",
+                         *(cell(item["horizons"][k]) for k in horizons)))
+            classes.append("unavailable" if item["horizons"]["20"]["too_few"] else item["direction"])
+        base = s["history"][0]["horizons"]
+        rows.append(("Any session (baseline)", "", *(
+            "\u2014" if base[k]["baseline_median"] is None else
+            f"{narrative.pct(base[k]['baseline_median'])} \u00b7 {base[k]['baseline_hit_rate']:.0%}" for k in horizons)))
+        classes.append("baseline")
+        return section("What history says", self._words["history"]) + table(
+            ["Trigger", "Last fired", "5 sessions", "20 sessions", "60 sessions"], rows, row_classes=classes,
+            caption="Median total return after the trigger \u00b7 share positive \u00b7 n (non-overlapping, complete windows)",
+            cls="data history")
+
+    def chart_history(self) -> FigureOutput:
+        from analysis import charts
+
+        return FigureOutput(charts.history_chart(self._s["history"], ticker=self.study.ticker, horizon="20"),
+                            alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline")
 
     def method_note(self) -> Html:
         """Data provenance, fallbacks and how the indicators are defined."""

@@ -69,6 +69,12 @@ piece.performance_section()
 piece.chart_performance()
 
 # %%
+piece.history_section()
+
+# %%
+piece.chart_history()
+
+# %%
 piece.method_note()
 
 # %%

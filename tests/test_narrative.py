@@ -146,8 +146,23 @@ def test_fully_adjusted_benchmark_is_disclosed(market):
     assert any("RSP file all prices are dividend-adjusted" in x for x in narrative.data_caveats(s))
 
 
+def test_history_is_cited_only_with_n(iwm_study, iwm):
+    from analysis.history import event_study
+
+    s = {**iwm, "history": event_study(iwm_study.series)}
+    text = " ".join(narrative.history(s))
+    assert ("After the last 110 non-overlapping confirmations (2 closes above the 50-DMA), IWM's median 20-session"
+            " return was +1.7% (65% positive), against +1.2% (59%) for any session.") in text
+    assert "not a forecast" in text
+    for match in re.finditer(r"median of [^(]+\(([^)]*)\)", text):
+        assert match.group(1).startswith("n ")
+    few = copy.deepcopy(s)
+    few["history"][0]["horizons"]["20"].update(n=4, too_few=True)
+    assert "too few to read" in " ".join(narrative.history(few))
+
+
 def test_sections_are_all_present(iwm):
     assert list(narrative.sections(iwm)) == ["bottom_line", "price_and_phase", "momentum", "leadership", "needs",
-                                             "performance", "caveats"]
+                                             "performance", "history", "caveats"]
     assert all(isinstance(x, str) and x.endswith(".") for x in narrative.bottom_line(iwm))
     assert pd.Timestamp(iwm["as_of"]) == pd.Timestamp(AS_OF)
