@@ -122,7 +122,7 @@ def _compute(market: Market, as_of: pd.Timestamp, benchmark: str | None, config:
     return benchmark, as_of, rows
 
 
-def _summary(members_: list[dict]) -> tuple[dict, str]:
+def _summary(members_: list[dict], benchmark: str) -> tuple[dict, str]:
     current = [m for m in members_ if m["status"] == "current" and m["phase"]]
     counts = {p: [m["ticker"] for m in current if m["phase"] == p] for p in ind.PHASES}
     counts = {p: names for p, names in counts.items() if names}
@@ -132,7 +132,7 @@ def _summary(members_: list[dict]) -> tuple[dict, str]:
         text = "No member has current data."
     leading = [m["ticker"] for m in current if m["lead_above_zero"]]
     if current:
-        text += f" {len(leading)} of {len(current)} lead the benchmark."
+        text += f" {len(leading)} of {len(current)} lead {benchmark} (Leadership above zero)."
     others = [m for m in members_ if m["status"] != "current"]
     if others:
         text += " Not counted: " + ", ".join(
@@ -151,7 +151,7 @@ def family(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, co
     """
     benchmark, as_of, rows = _compute(market, as_of, benchmark, config)
     listed = [row for row, _ in rows]
-    counts, text = _summary(listed)
+    counts, text = _summary(listed, benchmark)
     return {"benchmark": benchmark, "as_of": iso(as_of), "members": listed, "counts": counts, "summary": text}
 
 
