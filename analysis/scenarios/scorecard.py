@@ -14,6 +14,8 @@ included). Unavailable items are never counted as zero: their weight is reported
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from analysis.data import Market, until
@@ -118,6 +120,9 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
     detail = "; ".join([result.detail, *notes]) if result.detail else "; ".join(notes)
     if result.value is None:
         return _entry(item, name, symbols, detail=detail, reason=result.reason or "could not be computed")
+    if not math.isfinite(result.value):
+        return _entry(item, name, symbols, detail=detail,
+                      reason=f"the value is not a finite number ({result.value}): a series is zero where it divides")
     return _entry(item, name, symbols, value=result.value, detail=detail, as_of=_day(min(f.index[-1] for f in used)))
 
 
