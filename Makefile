@@ -20,7 +20,7 @@ CONFIRM_N ?= 2
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS
 
-.PHONY: help setup report summary reports family index bench research test browser clean
+.PHONY: help setup report summary reports family index bench research lab test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -64,6 +64,28 @@ index: $(STAMP) ## Rebuild reports/index.html: every dated piece, newest first
 
 research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
 	@$(PY) -m analysis research
+
+# JupyterLab lives in its own environment: in .venv it would pull rfc3987-syntax, which adds
+# ~2 s to every papermill start. It runs the project's kernel (.venv, registered by setup),
+# found through JUPYTER_PATH, and opens the notebooks with it already selected.
+LAB_VENV ?= .venv-lab
+LAB_REQS := jupyterlab>=4.2 jupytext>=1.16
+LAB_STAMP := $(LAB_VENV)/.installed-$(shell echo '$(LAB_REQS)' | cksum | cut -d' ' -f1)
+LAB_ARGS ?=
+
+$(LAB_STAMP):
+	@echo "Setting up $(LAB_VENV) for JupyterLab (first run only)..."
+	@rm -rf $(LAB_VENV)
+	@$(PYTHON) -m venv $(LAB_VENV)
+	@$(LAB_VENV)/bin/python -m pip install --upgrade pip > $(LAB_VENV)/install.log 2>&1 || { cat $(LAB_VENV)/install.log; exit 1; }
+	@$(LAB_VENV)/bin/python -m pip install $(foreach r,$(LAB_REQS),'$(r)') >> $(LAB_VENV)/install.log 2>&1 || { tail -40 $(LAB_VENV)/install.log; echo "pip install failed (full log: $(LAB_VENV)/install.log)"; exit 1; }
+	@touch $@
+
+lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel selected (own env .venv-lab; LAB_ARGS=--no-browser ...)
+	@$(LAB_VENV)/bin/python -c '' 2>/dev/null || { rm -f $(LAB_STAMP); $(MAKE) --no-print-directory $(LAB_STAMP); }
+	@$(PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel()'
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks \
+		--MappingKernelManager.default_kernel_name=momentum-report $(LAB_ARGS)
 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench

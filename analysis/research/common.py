@@ -1,0 +1,134 @@
+"""What every research notebook shares: the study behind it, the span it draws, its header.
+
+A research notebook builds one :class:`Research` subclass (``PhaseResearch.build(...)``)
+from its parameters and then calls one method per cell; each method returns a display
+object (:mod:`analysis.display`). The knobs (windows, band width, confirmation count, level)
+are the :class:`~analysis.study.Settings` of the study, so a changed window changes every
+number and chart of the notebook, exactly as it would change the piece.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+
+from analysis import narrative, params
+from analysis.data import Market
+from analysis.display import Html, esc, table
+from analysis.errors import InputError
+from analysis.research import NOTEBOOKS, file_name, stem
+from analysis.study import Settings, Study, build
+from analysis.summary import summarize
+
+#: How each knob of :class:`~analysis.study.Settings` reads in a header.
+KNOB_WORDS = {
+    "fast": lambda s: f"fast average {s.fast} sessions",
+    "slow": lambda s: f"slow average {s.slow} sessions",
+    "band_width": lambda s: f"bands ±{s.band_width:g}σ over {s.fast} sessions",
+    "confirm_n": lambda s: f"confirmation {s.confirm_n} closes",
+    "level_window": lambda s: f"level window {s.level_window} sessions",
+    "level": lambda s: f"level {s.level:,.2f} (given)" if s.level else "level: the highest close of that window",
+}
+
+
+def positive_float(value: float | str, *, what: str) -> float:
+    """A finite number above zero (band widths...); :class:`InputError` otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} {value!r} is not a number.", f"Give a number above zero, e.g. {what}=2.") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputError(f"{what} {value!r} is not above zero.", f"Give a number above zero, e.g. {what}=2.")
+    return number
+
+
+def cell(x: object, fmt: str = "{:,.2f}") -> str:
+    """A table cell: ``n/a`` for a missing number, else ``fmt`` applied (dates as ISO)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NaT:
+        return "n/a"
+    if isinstance(x, pd.Timestamp):
+        return x.date().isoformat()
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return fmt.format(x)
+
+
+@dataclass
+class Research:
+    """A study, its summary and what of it a research notebook shows. Build it with :meth:`build`."""
+
+    #: The notebook (``notebooks/<NAME>.ipynb``) this class serves, and the knobs its header lists.
+    NAME: ClassVar[str] = ""
+    KNOBS: ClassVar[tuple[str, ...]] = ()
+
+    study: Study
+    summary: dict
+    years: int = 10       # years of history drawn (0: all of it)
+    rows: int = 10        # rows in the recent-values tables
+
+    @classmethod
+    def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot", *,
+              fast: int = 50, slow: int = 200, band_width: float = 2.0, confirm_n: int = 2, level_window: int = 22,
+              level: float = 0.0, years: int = 10, rows: int = 10, market: Market | None = None, **options) -> "Research":
+        """Validate the knobs, load ``source`` and compute the study; ``options`` are the subclass's own fields."""
+        settings = Settings(fast=params.positive_int(fast, what="fast"), slow=params.positive_int(slow, what="slow"),
+                            band_width=positive_float(band_width, what="band_width"),
+                            confirm_n=params.positive_int(confirm_n, what="confirm_n"),
+                            level_window=params.positive_int(level_window, what="level_window"),
+                            level=params.level(level) if level else None)
+        market = market or Market(params.source(source))
+        study = build(market, ticker, benchmark, as_of or None, settings)
+        return cls(study=study, summary=summarize(study), years=params.positive_int(years, what="years", minimum=0),
+                   rows=params.positive_int(rows, what="rows"), **options)
+
+    # -- what the subclasses read -------------------------------------------------------------
+    @property
+    def series(self) -> pd.DataFrame:
+        """Every indicator series of the study (all sessions up to as-of)."""
+        return self.study.series
+
+    @property
+    def settings(self) -> Settings:
+        return self.study.settings
+
+    @property
+    def window(self) -> pd.DataFrame:
+        """The rows of :attr:`series` drawn: the last :attr:`years` years (all of them for 0)."""
+        s = self.series
+        if not self.years:
+            return s
+        return s.loc[s.index > s.index[-1] - pd.DateOffset(years=self.years)]
+
+    @property
+    def stem(self) -> str:
+        return stem(self.study.ticker, self.study.benchmark)
+
+    def recent_table(self, columns: list[tuple[str, str, str]], caption: str) -> Html:
+        """The last :attr:`rows` sessions, newest first: ``columns`` are ``(header, column, format)``."""
+        last = self.series.iloc[::-1].iloc[: self.rows]
+        body = [[f"{day:%Y-%m-%d}"] + [cell(row[col], fmt) for _, col, fmt in columns] for day, row in last.iterrows()]
+        return table(["Session"] + [h for h, _, _ in columns], body, caption=caption)
+
+    # -- the header every research notebook opens with -----------------------------------------
+    def header(self) -> Html:
+        """Title, as-of date, data, the knobs used, and links to the piece and the other research notebooks."""
+        s, nb = self.summary, next(n for n in NOTEBOOKS if n.name == self.NAME)
+        data = s["data"]
+        dateline = (f"As of {narrative.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · {data['sessions']:,}"
+                    f" common sessions from {narrative.date(data['first_session'])}")
+        drawn = f"all {data['sessions']:,} sessions" if not self.years else f"the last {self.years} years"
+        knobs = [KNOB_WORDS[k](self.settings) for k in self.KNOBS]
+        notes = [f"Knobs: {'; '.join(knobs)}. Charts draw {drawn}; tables list the last {self.rows} rows." if knobs else
+                 f"Charts draw {drawn}; tables list the last {self.rows} rows.",
+                 f"Data: {data['ticker']['source_detail']}." + (f" {s['as_of_note']}" if s["as_of_note"] else ""),
+                 "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells."]
+        others = " · ".join(f'<a href="{esc(file_name(self.stem, o.name))}">{esc(o.title.split(":")[0])}</a>'
+                            for o in NOTEBOOKS if o.name != self.NAME)
+        nav = (f'<nav class="data-note">The piece: <a href="../{esc(self.stem)}.html">{esc(s["ticker"])},'
+               f' {esc(narrative.date(s["as_of"]))}</a>. Other research: {others}.</nav>')
+        return Html(f'<header class="masthead"><p class="kicker">Research · {esc(s["ticker"])}</p>'
+                    f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
+                    + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes) + nav)
