@@ -85,7 +85,7 @@ lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the project's k
 	@$(LAB_VENV)/bin/python -c '' 2>/dev/null || { rm -f $(LAB_STAMP); $(MAKE) --no-print-directory $(LAB_STAMP); }
 	@$(PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel()'
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks \
-		--MappingKernelManager.default_kernel_name=momentum-report $(LAB_ARGS)
+		--MappingKernelManager.default_kernel_name=momentum-report $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench
