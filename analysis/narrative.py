@@ -316,6 +316,19 @@ def history(s: dict) -> list[str]:
     return out
 
 
+def scenarios(s: dict) -> list[str]:
+    """One sentence per talking point from its score and strongest evidence (see :mod:`analysis.scenarios.words`)."""
+    from analysis.scenarios import words
+
+    return words.sentences(s["scenarios"]) if s.get("scenarios") else []
+
+
+def family(s: dict) -> list[str]:
+    """The Modern Family's one-line count, as the family dashboard wrote it."""
+    f = s.get("family")
+    return [f["summary"]] if f and f.get("summary") else []
+
+
 def data_caveats(s: dict) -> list[str]:
     """Provenance a careful reader needs: adjustments, price-only returns, fallbacks."""
     out = []
@@ -339,6 +352,8 @@ def sections(s: dict) -> dict[str, list[str]]:
         "leadership": leadership(s),
         "needs": needs(s),
         "performance": performance(s),
+        "scenarios": scenarios(s),
+        "family": family(s),
         "history": history(s),
         "caveats": data_caveats(s),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis import narrative, params
+from analysis import narrative, params, scenarios
 from analysis.data import Market
 from analysis.history import event_study
 from analysis.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
@@ -23,7 +23,7 @@ DISCLAIMER = ("This piece is generated automatically from public daily prices. I
 
 def required_tickers(ticker: str, benchmark: str) -> list[str]:
     """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
-    return list(dict.fromkeys([ticker, benchmark]))
+    return list(dict.fromkeys([ticker, benchmark, *scenarios.required_tickers(ticker=ticker, benchmark=benchmark)]))
 
 
 def _f(x: float | None, fmt: str = "{:,.2f}") -> str:
@@ -49,6 +49,8 @@ class Piece:
         summary = summarize(study)
         summary["data"]["run_notes"] = [source_note] if source_note else []
         summary["history"] = event_study(study.series, confirm_n=settings.confirm_n, level_window=settings.level_window)
+        summary["scenarios"] = scenarios.score(study, market)
+        summary["family"] = scenarios.family(market, study.as_of.session)
         summary["headline"] = narrative.headline(summary)
         summary["narrative"] = narrative.sections(summary)
         return cls(study=study, summary=summary, market=market)
@@ -112,6 +114,55 @@ class Piece:
         caption = f"Total return (dividends reinvested) to {narrative.date(s['as_of'])}"
         return (section("The long view", self._words["performance"])
                 + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
+
+    def scenarios_section(self) -> Html:
+        """The four talking points, each with its evidence table (threshold, reading, weight)."""
+        s = self._s
+        out = section("Four scenarios, weighed", self._words["scenarios"], as_list=True)
+        for sc in s["scenarios"]:
+            rows = [(e["name"], e["value_text"], e["rule"], e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
+                     f"{e['weight']:g}", e["as_of"] or "\u2014") for e in sc["evidence"]]
+            head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
+            cap = (f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
+                   f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else ""))
+            out += table(["Evidence", "Value", "Rule", "Reading", "Weight", "As of"], rows, caption=cap,
+                         row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios")
+        return out
+
+    def chart_scenarios(self) -> FigureOutput:
+        from analysis.charts.scenarios import scorecard_chart
+
+        return FigureOutput(scorecard_chart(self._s["scenarios"]),
+                            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point")
+
+    def family_section(self) -> Html:
+        """The Economic Modern Family dashboard: one row per member, stale members marked."""
+        f = self._s["family"]
+
+        def pct(x: float | None) -> str:
+            return "n/a" if x is None else narrative.pct(x)
+
+        rows = []
+        for m in f["members"]:
+            phase = (m["phase"] or "n/a") + (f" since {narrative.date(m['phase_since'])}" if m["phase_since"] else "")
+            rm = "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below")
+            data = (f"stale: data ends {m['last_date']}" if m["stale"] and m["last_date"]
+                    else (m["reason"] or f"to {m['as_of'] or m['last_date']}"))
+            rows.append((f"{m['ticker']} \u00b7 {m['nickname']}" + (" \u2020" if m["fully_adjusted"] else ""), phase, rm,
+                         "n/a" if m["lead"] is None else narrative.signed(m["lead"]), pct(m["return_1m"]),
+                         pct(m["return_3m"]), data))
+        return section("The Economic Modern Family", self._words["family"]) + table(
+            ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
+            rows, row_classes=[m["status"] for m in f["members"]], cls="data family",
+            caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)")
+
+    def chart_family(self) -> FigureOutput:
+        from analysis.charts.scenarios import family_chart
+
+        st = self.study
+        series = scenarios.family_series(self.market, st.as_of.session)
+        return FigureOutput(family_chart(self._s["family"], series),
+                            alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA")
 
     def history_section(self) -> Html:
         """The event study: each trigger's record, as a table with n shown everywhere."""

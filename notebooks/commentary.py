@@ -69,6 +69,18 @@ piece.performance_section()
 piece.chart_performance()
 
 # %%
+piece.scenarios_section()
+
+# %%
+piece.chart_scenarios()
+
+# %%
+piece.family_section()
+
+# %%
+piece.chart_family()
+
+# %%
 piece.history_section()
 
 # %%

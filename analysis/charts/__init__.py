@@ -4,6 +4,8 @@ from analysis.charts.history import history_chart
 from analysis.charts.panels import leadership_chart, real_motion_chart
 from analysis.charts.performance import relative_performance_chart
 from analysis.charts.price import price_chart
+from analysis.charts.scenarios import family_chart, scorecard_chart
 from analysis.charts.style import png
 
-__all__ = ["history_chart", "leadership_chart", "png", "price_chart", "real_motion_chart", "relative_performance_chart"]
+__all__ = ["family_chart", "history_chart", "leadership_chart", "png", "price_chart", "real_motion_chart",
+           "relative_performance_chart", "scorecard_chart"]
