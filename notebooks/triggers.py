@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -54,7 +56,8 @@ research.header()
 # Relative performance is total return, dividends reinvested:
 # `adj_close[as-of] / adj_close[start] − 1`, where `start` is the last session on or before
 # the as-of date minus the span. The triggers are the ones the piece's event study counts
-# (`analysis/history.py`).
+# (`analysis/history.py`). They are plain price rules; the piece reads them beside its
+# public stand-ins for MarketGauge's proprietary phases, Real Motion and Triple Play Leadership.
 
 # %%
 research.state()

@@ -119,7 +119,8 @@ class Research:
         data = s["data"]
         dateline = (f"As of {narrative.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · {data['sessions']:,}"
                     f" common sessions from {narrative.date(data['first_session'])}")
-        drawn = f"all {data['sessions']:,} sessions" if not self.years else f"the last {self.years} years"
+        drawn = (f"all {data['sessions']:,} sessions" if not self.years else
+                 "the last year" if self.years == 1 else f"the last {self.years} years")
         knobs = [KNOB_WORDS[k](self.settings) for k in self.KNOBS]
         notes = [f"Knobs: {'; '.join(knobs)}. Charts draw {drawn}; tables list the last {self.rows} rows." if knobs else
                  f"Charts draw {drawn}; tables list the last {self.rows} rows.",
