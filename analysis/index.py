@@ -53,8 +53,9 @@ def _href(date: str, name: str) -> str:
 def scan(root: Path) -> tuple[list[Entry], list[str]]:
     """Every piece under ``root``, newest date first then by ticker; and the summaries that could not be read.
 
-    Only ``<root>/<YYYY-MM-DD>/*.json`` files holding a ``ticker`` are pieces: staging,
-    lock and failed-run folders, research outputs and other JSON files are ignored.
+    Only ``<root>/<YYYY-MM-DD>/*.json`` summaries (objects with ``ticker``, ``as_of`` and
+    ``phase``) are pieces: staging, lock and failed-run folders, research outputs and other
+    JSON files are ignored.
     """
     entries: list[Entry] = []
     problems: list[str] = []
@@ -74,7 +75,7 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {exc}")
                 continue
-            if not isinstance(summary, dict) or not summary.get("ticker"):
+            if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
                 continue
             ticker = str(summary["ticker"])
             stem = path.stem

@@ -40,7 +40,8 @@ def root(tmp_path) -> Path:
     _piece(r, "2024-12-31", "QQQ", ticker="QQQ", phase=None, headline=None)
     _piece(r, "2023-01-03", "SMH", ticker="SMH", phase="recovery")
     (r / "2024-07-08" / "broken.json").write_text("{not json")
-    (r / "2024-07-08" / "scores.json").write_text(json.dumps([1, 2, 3]))  # not a piece summary
+    (r / "2024-07-08" / "scores.json").write_text(json.dumps([1, 2, 3]))  # not piece summaries:
+    (r / "2024-07-08" / "IWM.scorecard.json").write_text(json.dumps({"ticker": "IWM", "scores": [1]}))
     for clutter in (".staging/x", "_failed", ".locks", "research", "2024-13-45"):
         (r / clutter).mkdir(parents=True)
     _piece(r / "_failed", "2024-07-08", "KRE", ticker="KRE")  # a failed run's leftovers are not pieces
