@@ -32,7 +32,8 @@ NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 #: What each executed research notebook must show (HTML fragments of its outputs), from the
 #: model commentary's day: phase "warning", Real Motion last above its 50-DMA on 2024-06-05,
 #: Leadership last above zero 2024-01-02 and above its upper band 2023-12-28, the two-close
-#: run completed 2024-06-28, the level 205.06 set 2024-06-05, 10-year total returns +98.6% / +238.1%.
+#: run completed 2024-06-28, the level 205.06 set 2024-06-05, 10-year total returns +98.6% / +238.1%
+#: (so IWM's 10-year return relative to SPY is 1.98604 / 3.38058 - 1 = -41.3%).
 KNOWN = {
     "phase": ["<td>Phase</td><td>warning</td>", "<td>Since</td><td>July 1, 2024 (5 sessions)</td>",
               "<td>50-DMA</td><td>202.76</td>", "<td>200-DMA</td><td>193.06</td>",
@@ -44,6 +45,8 @@ KNOWN = {
     "triggers": ["<td>last run of 2 closes above completed</td><td>2024-06-28</td>",
                  "<td>level to clear</td><td>205.06 (highest close of the last 22 sessions, set 2024-06-05)</td>",
                  "<td>10y</td><td>+98.6%</td><td>+238.1%</td>"],
+    "scorecard": ["<td>10-year total return, IWM relative to SPY</td><td>IWM, SPY</td><td>-41.3%</td>",
+                  "<td>IWM · Granddad</td><td>warning</td><td>below</td><td>-8.04</td>"],
     "history": [re.compile(r"<td>2 closes above the 50-DMA</td><td>\d+</td><td>2024-06-28</td>"),
                 re.compile(r"<td>Leadership crosses below zero</td><td>\d+</td><td>2024-01-03</td>")],
 }
@@ -151,7 +154,7 @@ def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no research notebook is called 'phse'. Use one or more of: phase, real_motion, leadership,"
-        " triggers, history."]
+        " triggers, scorecard, history."]
     assert not any(tmp_path.iterdir())
 
 

@@ -191,3 +191,39 @@ def occurrences_chart(close: pd.Series, occurrences: Mapping[str, pd.DatetimeInd
         style.title(ax, f"{ticker}: when each trigger fired, {_span(close.index)}",
                     "One tick per session it fired; green bullish, red bearish; (n) in this span")
     return fig
+
+
+#: One colour per scenario line of :func:`score_history_chart`, in order.
+SCENARIO_COLORS = (style.FAST, style.SLOW, style.LEVEL, style.UP, style.TICKER, style.DOWN)
+
+
+def score_history_chart(scores: pd.DataFrame, changes: Mapping[str, pd.DatetimeIndex], cuts: Mapping[str, float], *,
+                        step: int) -> Figure:
+    """Each scenario's score (a column of ``scores``, indexed by session) from -1 to +1 over time.
+
+    Dotted lines mark the verdict cut-offs of ``cuts`` (``supported``, ``leaning_supported``,
+    ``leaning_contradicted``, ``contradicted``); a dot marks each session of ``changes[column]``
+    (the verdict changed there). A missing score (not enough evidence) leaves a gap.
+    """
+    with style.styled():
+        fig, (ax,) = style.new_figure(3.4)
+        for name in ("supported", "leaning_supported", "leaning_contradicted", "contradicted"):
+            ax.axhline(cuts[name], color=style.MUTED, lw=0.6, ls=":")
+            ax.annotate(name.replace("_", " "), xy=(1.0, cuts[name]), xycoords=("axes fraction", "data"), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=6.5, color=style.MUTED)
+        ax.axhline(0, color=style.MUTED, lw=0.8)
+        for i, column in enumerate(scores.columns):
+            color = SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
+            values = scores[column].astype(float)
+            ax.plot(values.index, values, color=color, lw=1.1, drawstyle="steps-post", label=column)
+            when = pd.DatetimeIndex(changes.get(column, []))
+            ax.plot(when, values.reindex(when).to_numpy(float), ls="none", marker="o", ms=3.5, color=color,
+                    mec="white", mew=0.4)
+        ax.set_ylim(-1.08, 1.08)
+        ax.set_ylabel("score")
+        style.date_axis(ax, (scores.index[-1] - scores.index[0]).days)
+        ax.margins(x=0.01)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=1, fontsize=7)
+        style.title(ax, "The scorecard over time",
+                    f"Each scenario's score, re-computed every {step} sessions from the data of that day; dots: verdict changed")
+    return fig

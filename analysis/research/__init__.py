@@ -38,8 +38,10 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              "the Leadership chart"),
     Notebook("triggers", "Triggers and relative performance",
              "the level to clear, the closes above the 50-DMA and the long-view chart"),
+    Notebook("scorecard", "Scenarios: the scorecard over time, and the Economic Modern Family",
+             "the scenario scorecard chart and the Economic Modern Family chart"),
     Notebook("history", "What history says: an event study of the triggers",
-             "the triggers the piece names (what followed them in the past)"),
+             "the 'What history says' chart (what followed each trigger before)"),
 )
 
 RESEARCH_DIR = "research"

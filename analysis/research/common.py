@@ -10,7 +10,7 @@ number and chart of the notebook, exactly as it would change the piece.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import pandas as pd
@@ -68,6 +68,7 @@ class Research:
     summary: dict
     years: int = 10       # years of history drawn (0: all of it)
     rows: int = 10        # rows in the recent-values tables
+    market: Market | None = field(default=None, repr=False)  # where the data came from (other tickers load from it)
 
     @classmethod
     def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot", *,
@@ -82,7 +83,7 @@ class Research:
         market = market or Market(params.source(source))
         study = build(market, ticker, benchmark, as_of or None, settings)
         return cls(study=study, summary=summarize(study), years=params.positive_int(years, what="years", minimum=0),
-                   rows=params.positive_int(rows, what="rows"), **options)
+                   rows=params.positive_int(rows, what="rows"), market=market, **options)
 
     # -- what the subclasses read -------------------------------------------------------------
     @property
