@@ -53,11 +53,20 @@ def test_price_chart_draws_the_last_year_with_its_averages_and_level(iwm_study, 
 
 
 def test_phase_shading_covers_each_run(iwm_study, s):
-    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
-    spans = [p for p in fig.axes[0].patches if p.get_alpha() and abs(p.get_alpha() - 0.13) < 1e-9]
+    """One band per phase run, in that run's colour, covering the window without gaps."""
+    from matplotlib.collections import PolyCollection
+
     from analysis.indicators import phase_runs
 
-    assert len(spans) == len(phase_runs(s["phase"].iloc[-250:]))
+    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
+    bands = next(c for c in fig.axes[0].collections if isinstance(c, PolyCollection) and not c.get_in_layout())
+    runs = phase_runs(s["phase"].iloc[-250:])
+    assert len(bands.get_paths()) == len(runs)
+    expected = [matplotlib.colors.to_rgba(style.PHASE_COLORS[p], 0.13) for p in runs["phase"]]
+    assert np.allclose(bands.get_facecolors(), expected)
+    xs = [(p.vertices[:, 0].min(), p.vertices[:, 0].max()) for p in bands.get_paths()]
+    assert xs[0][0] == -0.5 and xs[-1][1] == 249.5
+    assert all(abs(a[1] - b[0]) < 1e-9 for a, b in zip(xs, xs[1:]))
 
 
 def test_real_motion_chart_plots_the_series_and_band(s):

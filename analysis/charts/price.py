@@ -9,7 +9,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from analysis.charts import style
-from analysis.indicators import phase_runs
 
 _VOLUME = {"up": "#a7d8c6", "down": "#f2b8c0"}
 _MARKET_COLORS = mpf.make_marketcolors(up=style.UP, down=style.DOWN, edge="inherit", wick="inherit", volume=_VOLUME)
@@ -41,7 +40,7 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
                  datetime_format="%b %Y", xrotation=0, warn_too_much_data=10_000,
                  update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62})
         x = np.arange(len(window))
-        _shade_phases(ax, phases.loc[window])
+        style.shade_phases(ax, phases.loc[window], x, alpha=0.13)
         handles = [
             ax.plot([], [], color=style.FAST, lw=1.3, label="50-DMA")[0],
             ax.plot([], [], color=style.SLOW, lw=1.3, label="200-DMA")[0],
@@ -66,13 +65,6 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
         style.title(ax, f"{ticker} daily", f"Last {len(window)} sessions to {window[-1]:%d %b %Y};"
                     " background: phase from price vs its 50- and 200-DMA")
     return fig
-
-
-def _shade_phases(ax, phases: pd.Series) -> None:
-    positions = pd.Series(np.arange(len(phases)), index=phases.index)
-    for run in phase_runs(phases).itertuples():
-        ax.axvspan(positions[run.start] - 0.5, positions[run.end] + 0.5,
-                   color=style.PHASE_COLORS[run.phase], alpha=0.13, lw=0, zorder=0)
 
 
 def _month_ticks(ax, window: pd.DatetimeIndex) -> None:

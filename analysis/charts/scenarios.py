@@ -17,7 +17,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.charts import style
-from analysis.indicators import phase_runs
 
 #: How each reading is drawn in the scorecard's bars.
 READING_STYLE = {
@@ -83,8 +82,7 @@ def _w(x: float) -> str:
 
 
 def _panel(ax, data: pd.DataFrame) -> None:
-    for run in phase_runs(data["phase"]).itertuples():
-        ax.axvspan(run.start, run.end, color=style.PHASE_COLORS[run.phase], alpha=0.16, lw=0, zorder=0)
+    style.shade_phases(ax, data["phase"], alpha=0.16)
     ax.plot(data.index, data["sma200"], color=style.SLOW, lw=1.0)
     ax.plot(data.index, data["sma50"], color=style.FAST, lw=1.0)
     ax.plot(data.index, data["close"], color=style.TICKER, lw=1.0)

@@ -103,6 +103,36 @@ def title(ax: Axes, text: str, subtitle: str = "") -> None:
         ax.text(0, 1.02, subtitle, transform=ax.transAxes, color=MUTED, fontsize=8, va="bottom")
 
 
+def shade_phases(ax: Axes, phases, x=None, *, alpha: float = 0.13) -> None:
+    """Shade the background of ``ax`` by phase, one band per run of :func:`phase_runs`.
+
+    ``phases`` is a Series of phase names; ``x`` maps its index to x positions (default:
+    the dates themselves; mplfinance charts pass integer positions). All bands are one
+    collection kept out of the layout computation, so shading costs almost nothing.
+    """
+    import matplotlib.dates as mdates
+    import numpy as np
+
+    from analysis.indicators import phase_runs
+
+    runs = phase_runs(phases)
+    if runs.empty:
+        return
+    if x is None:
+        pos = np.asarray(mdates.date2num(phases.index))
+        half = 0.0
+    else:
+        pos = np.asarray(x, dtype=float)
+        half = 0.5
+    where = {d: i for i, d in enumerate(phases.index)}
+    spans = [(pos[where[r.start]] - half, pos[where[r.end]] - pos[where[r.start]] + 2 * half) for r in runs.itertuples()]
+    if x is None:  # extend each date run to the next run's start so the bands touch
+        spans = [(a, (spans[i + 1][0] - a) if i + 1 < len(spans) else w) for i, (a, w) in enumerate(spans)]
+    bars = ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), alpha=alpha, lw=0, zorder=0,
+                          facecolors=[PHASE_COLORS[p] for p in runs["phase"]])
+    bars.set_in_layout(False)
+
+
 def png(fig: Figure) -> bytes:
     """The figure as PNG bytes at the house DPI."""
     buffer = io.BytesIO()
