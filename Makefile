@@ -53,7 +53,7 @@ report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} (TICKER, B
 summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
 	@$(PY) -m analysis summary
 
-reports: setup ## Write several pieces in parallel: make reports TICKERS="IWM QQQ SMH" [AS_OF=...]
+reports: setup ## Write several pieces in parallel: make reports TICKERS="IWM QQQ SMH" [AS_OF=...] [JOBS=n] [ENGINE=dask]
 	@$(PY) -m analysis reports
 
 family: setup ## Write the Economic Modern Family's pieces in parallel (members: analysis/config/family.toml)
@@ -94,4 +94,4 @@ test: setup ## Run the test suite (offline; executes the notebooks and a headles
 	@$(PY) -m pytest -q
 
 clean: ## Remove the virtualenv, caches and generated reports
-	rm -rf $(VENV) .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed
+	rm -rf $(VENV) .venv-lab .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html

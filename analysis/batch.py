@@ -110,12 +110,14 @@ def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None
     A bad ticker does not stop the batch: it becomes a failed :class:`Outcome`. Duplicates
     (after upper-casing) are dropped, the order is kept.
     """
+    from analysis import params
     from analysis.report import Request
 
     requests, refused, seen = [], [], set()
     for raw in tickers:
         now = time.time()
         try:
+            params.ticker(raw, what="TICKERS")  # so a bad one is named as the TICKERS entry it is
             request = Request.parse(raw, benchmark, as_of, source, None, confirm_n)
         except ReportError as exc:
             refused.append(Outcome(raw, error=str(exc), exit_code=exc.exit_code, pid=os.getpid(),

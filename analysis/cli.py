@@ -36,8 +36,13 @@ def _report(args: argparse.Namespace) -> int:
     result = run(request, pdf=not args.no_pdf)
     for warning in result.warnings:
         print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
+    from analysis.index import write_index
+
+    print(f"  index {os.path.relpath(write_index())}")
     if result.pdf_error:
         print(f"warning: PDF not written: {result.pdf_error}", file=sys.stderr)
     return 0
