@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from analysis import history
+from analysis import history, scenarios
 from analysis.charts import research as rc
 from analysis.errors import InputError, RenderError
 from analysis.render import execute
@@ -24,6 +24,7 @@ from analysis.report import Request
 from analysis.research import NOTEBOOKS, appendix_links, file_name, stem
 from analysis.research import signals as sig
 from analysis.research.run import run, select
+from analysis.research.scorecard import score_history, sessions_every, verdict_changes
 from analysis.summary import summarize
 from tests.conftest import AS_OF, PROJECT_DIR
 
@@ -306,3 +307,30 @@ def test_triggers_and_span_and_occurrence_charts(s):
     occ = {"x": pd.DatetimeIndex(["2010-01-04", "2023-01-03", "2024-07-08"])}
     fig = rc.occurrences_chart(w["close"], occ, {"x": "bullish"}, ticker="IWM")
     assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["x (2)"]  # 2010 is outside the span
+
+
+# -- the scorecard's history ------------------------------------------------------------------------
+
+def test_sessions_every_counts_back_from_as_of(s):
+    picked = sessions_every(s.index, 21, 1)
+    assert picked[-1] == pd.Timestamp(AS_OF) and len(picked) == 12
+    positions = s.index.get_indexer(picked)
+    assert (np.diff(positions) == 21).all() and picked[0] > pd.Timestamp("2023-07-08")
+    assert len(sessions_every(s.index, 250, 0)) == len(s.index[::-1][::250])
+
+
+def test_score_history_is_the_scorecard_as_of_each_session(market, iwm_study, s):
+    days = sessions_every(s.index, 63, 1)
+    h = score_history(market, "IWM", "SPY", days)
+    assert list(dict.fromkeys(h["session"])) == list(days) and len(h) == 4 * len(days)
+    now = {sc["id"]: sc for sc in scenarios.score(iwm_study, market)}
+    for row in h[h["session"] == pd.Timestamp(AS_OF)].itertuples():
+        assert (row.score, row.verdict) == (now[row.id]["score"], now[row.id]["verdict"])
+    assert h.loc[(h["session"] == pd.Timestamp(AS_OF)) & (h["id"] == "underperformance"), "score"].item() == 1.0
+
+
+def test_verdict_changes_mark_only_the_session_of_a_change():
+    days = pd.DatetimeIndex(["2024-01-02", "2024-02-01", "2024-03-01", "2024-04-01"])
+    h = pd.DataFrame({"session": days, "id": "x", "title": "x", "score": [0.7, 0.7, 0.3, 0.7],
+                      "verdict": ["supported", "supported", "leaning supported", "supported"], "available_weight": 1.0})
+    assert list(verdict_changes(h)["x"]) == [days[2], days[3]]

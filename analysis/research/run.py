@@ -9,10 +9,12 @@ several at once in worker processes, then one atomic publish into ``reports/<as-
    under one lock per ticker and date; if any failed, publish nothing, keep the failed
    notebooks in ``reports/_failed/`` and raise one error that names each failure.
 
-Why processes: each papermill run spends ~1 s starting its kernel and ~1-2 s importing and
-drawing in it, while the parent waits; on two cores four notebooks take about 60 % of their
-serial time in two workers (numbers in ``docs/research.md``... measured by the test suite's
-timing line; see the report of :func:`run`). One notebook, or ``jobs=1``, runs in-process.
+Why processes: a notebook is ~1 s of kernel start-up and imports, 1-4 s of computing and
+drawing in the kernel, and ~0.5 s of HTML export in the parent; run one after the other,
+much of that is waiting. Measured for the six notebooks (IWM, 2024-07-08, snapshot) on a
+2-core machine shared with other jobs: 24-36 s with ``jobs=1``, 16-21 s with 2 workers,
+15-16 s with 3. Workers are ``spawn``-ed (no inherited kernels or threads) and cost ~1 s
+each to import papermill, so one notebook, or ``jobs=1``, runs in-process.
 """
 
 from __future__ import annotations

@@ -89,7 +89,8 @@ class ScorecardResearch(Research):
         """Which configuration is read and how a score becomes a verdict."""
         where = PROJECT_DIR / self.config if self.config.strip() else config_files.path("scenarios")
         cuts = self._cuts
-        rows = [("Configuration", str(where)), ("Scenarios", len(self.scenarios)),
+        shown = where.relative_to(PROJECT_DIR) if where.resolve().is_relative_to(PROJECT_DIR) else where
+        rows = [("Configuration", str(shown)), ("Scenarios", len(self.scenarios)),
                 ("Verdict cut-offs", f"supported ≥ {cuts['supported']:g} · leaning supported ≥ {cuts['leaning_supported']:g}"
                                      f" · contradicted ≤ {cuts['contradicted']:g} · leaning contradicted ≤"
                                      f" {cuts['leaning_contradicted']:g} · else mixed"),
