@@ -96,6 +96,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
-    print(f"{len(result.files) // 2} notebooks in {result.seconds:.1f} s on {result.workers} worker"
+    n = len(result.files) // 2
+    print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
           f"{'s' * (result.workers != 1)}")
     return 0
