@@ -17,10 +17,11 @@ AS_OF ?=
 SOURCE ?= auto
 LEVEL ?=
 CONFIRM_N ?= 2
+RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
-export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS
+export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup report summary reports family index bench research lab test browser clean
+.PHONY: help setup report summary reports family index bench research lab strip test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -47,8 +48,9 @@ browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDF
 	@rm -f $(BROWSER_STAMP)
 	@$(MAKE) --no-print-directory $(BROWSER_STAMP)
 
-report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} (TICKER, BENCHMARK, AS_OF, SOURCE, LEVEL)
+report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} and its research appendices (RESEARCH=0 skips them)
 	@$(PY) -m analysis report
+	@if [ "$$RESEARCH" != "0" ]; then $(PY) -m analysis research; fi
 
 summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
 	@$(PY) -m analysis summary
@@ -86,6 +88,10 @@ lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the project's k
 	@$(PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel()'
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks \
 		--MappingKernelManager.default_kernel_name=momentum-report $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the jupytext .py pairs, before committing
+	@$(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb --log-level=WARN
+	@$(PY) -m jupytext --sync notebooks/*.ipynb --quiet
 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench

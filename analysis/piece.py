@@ -196,6 +196,18 @@ class Piece:
         return FigureOutput(charts.history_chart(self._s["history"], ticker=self.study.ticker, horizon="20"),
                             alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline")
 
+    def appendices(self) -> Html:
+        """Links to the research notebooks behind each chart (written by ``make research``/``make report``)."""
+        from analysis.research import appendix_links, stem
+
+        s = self._s
+        items = "".join(f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}'
+                        f' <span class="path">({esc(href)})</span></li>'
+                        for title, href, behind in appendix_links(stem(s["ticker"], s["benchmark"])))
+        return Html('<section class="appendices"><h2>Research appendices</h2><p class="data-note">Each chart\'s'
+                    " full history, its signals and its knobs, as executed notebooks beside this piece; open them in"
+                    f" JupyterLab (make lab) to change a window and re-run.</p><ul>{items}</ul></section>")
+
     def method_note(self) -> Html:
         """Data provenance, fallbacks and how the indicators are defined."""
         s, d = self._s, self._s["data"]

@@ -148,15 +148,17 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
         json_path.write_text(to_json(summary))
         html_path = stage / f"{stem}.html"
         headline = summary.get("headline") or f"{request.ticker} momentum commentary"
-        html_path.write_text(html.to_html(nb, title=f"{headline} ({as_of})",
-                                          header_left=f"{request.ticker} · {headline}",
-                                          header_right=f"As of {as_of}"), encoding="utf-8")
+        page = {"title": f"{headline} ({as_of})", "header_left": f"{request.ticker} · {headline}",
+                "header_right": f"As of {as_of}"}
+        html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
         files = [json_path, nb_path, html_path]
         lap("html")
         if pdf:
             pdf_path = stage / f"{stem}.pdf"
+            print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
+            print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
             try:
-                browser.print_pdf(html_path, pdf_path)
+                browser.print_pdf(print_path, pdf_path)
                 files.append(pdf_path)
             except (BrowserUnavailable, RenderError) as exc:
                 old = dest / pdf_path.name

@@ -87,6 +87,9 @@ piece.history_section()
 piece.chart_history()
 
 # %%
+piece.appendices()
+
+# %%
 piece.method_note()
 
 # %%

@@ -97,3 +97,10 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (PROJECT_DIR / ".ci" / "run").read_text()
     assert "make test" in readme and ci.strip().splitlines()[-1] == "make test"
     assert "make report TICKER=IWM" in readme
+
+
+def test_lab_environment_installs_the_lab_extra():
+    """`make lab` builds .venv-lab from a list in the Makefile: it must be pyproject's `lab` extra."""
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    listed = re.search(r"^LAB_REQS := (.*)$", makefile, flags=re.M).group(1).split()
+    assert sorted(listed) == sorted(PYPROJECT["project"]["optional-dependencies"]["lab"])

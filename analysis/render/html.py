@@ -27,8 +27,14 @@ def page_css(header_left: str, header_right: str) -> str:
     )
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", header_right: str = "") -> str:
-    """The article HTML of an executed notebook: no inputs, no prompts, hidden cells dropped."""
+def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", header_right: str = "",
+            base_href: str = "") -> str:
+    """The article HTML of an executed notebook: no inputs, no prompts, hidden cells dropped.
+
+    ``base_href`` (a directory URL ending in ``/``) makes relative links resolve there: the
+    copy printed to PDF uses the piece's final folder, so the PDF's links to the research
+    appendices point where those files are published, not at the staging folder.
+    """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -37,5 +43,6 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", hea
     exporter = HTMLExporter(template_name="momentum", extra_template_basedirs=[str(TEMPLATE_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"page_css": page_css(header_left, header_right)})
+    body, _ = exporter.from_notebook_node(nb, resources={"page_css": page_css(header_left, header_right),
+                                                         "base_href": base_href})
     return body
