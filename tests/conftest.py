@@ -83,3 +83,34 @@ def poppler_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail("no poppler-utils on a CI machine: .ci/run should have installed it")
         pytest.skip("poppler-utils (pdftotext) not installed")
+
+
+#: Injected into a copy of a page: counts what a reader would miss (broken images, script
+#: errors, console.error calls) and what is there (rows, links, images), in the page title.
+_PROBE = ("<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
+          "const _ce=console.error;console.error=(...a)=>{__errors.push(a.join(' '));_ce(...a);};"
+          "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
+          "document.title='PROBE images='+document.images.length+' broken='+bad.length+' errors='+__errors.length"
+          "+' rows='+document.querySelectorAll('tbody tr').length+' links='+document.links.length;});</script>")
+
+
+def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
+    """Open ``page`` in headless Chromium through a probed copy beside it (so relative links
+    resolve the same way); returns the probe's counts and the rendered DOM."""
+    import re
+    import subprocess
+
+    from analysis.render.browser import FLAGS
+
+    browser = chromium_or_skip()
+    probed = page.with_name(f".probe-{page.name}")
+    probed.write_text(page.read_text().replace("<head>", "<head>" + _PROBE, 1))
+    try:
+        out = subprocess.run([browser, *FLAGS, "--no-sandbox", f"--user-data-dir={profile}",
+                              "--virtual-time-budget=5000", "--dump-dom", probed.as_uri()],
+                             capture_output=True, text=True, timeout=120)
+    finally:
+        probed.unlink()
+    title = re.search(r"<title>(PROBE[^<]*)</title>", out.stdout)
+    assert title, out.stderr[-500:]
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", title.group(1))}, out.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -14,7 +13,7 @@ import pytest
 
 from analysis import cli
 from analysis.index import render, scan, write_index
-from tests.conftest import chromium_or_skip
+from tests.conftest import render_in_chromium
 
 
 def _piece(root: Path, date: str, stem: str, *, ticker: str, benchmark: str = "SPY", phase: str | None = "bullish",
@@ -114,27 +113,12 @@ class _Links(HTMLParser):
 def test_index_in_headless_chromium_has_no_error_and_every_link_resolves(root, tmp_path):
     """Chromium renders the page (a probe counts rows, images, errors); every link in the DOM it
     rendered, resolved against the page's own URL as a reader's click would be, is a file."""
-    browser = chromium_or_skip()
     path = write_index(root)
-    probe = ("<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
-             "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
-             "document.title='PROBE rows='+document.querySelectorAll('tbody tr').length+' links='+document.links.length"
-             "+' broken='+bad.length+' errors='+__errors.length;});</script>")
-    page = path.read_text()
-    probed = path.with_name("probe.html")  # same folder, so relative links resolve the same way
-    probed.write_text(page.replace("<head>", "<head>" + probe, 1))
-    from analysis.render.browser import FLAGS
-
-    out = subprocess.run([browser, *FLAGS, "--no-sandbox", f"--user-data-dir={tmp_path / 'profile'}",
-                          "--virtual-time-budget=5000", "--dump-dom", probed.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    title = re.search(r"<title>(PROBE[^<]*)</title>", out.stdout)
-    assert title, out.stderr[-500:]
-    counts = dict(re.findall(r"(\w+)=(\d+)", title.group(1)))
-    assert counts == {"rows": "5", "links": "14", "broken": "0", "errors": "0"}
+    counts, dom = render_in_chromium(path, tmp_path / "profile")
+    assert (counts["rows"], counts["links"], counts["broken"], counts["errors"]) == (5, 14, 0, 0)
     links = _Links()
-    links.feed(out.stdout)
+    links.feed(dom)
     assert len(links.hrefs) == 14  # per row: the headline, HTML, PDF (AAPL has none)
     for href in links.hrefs:
-        target = Path(unquote(urlparse(urljoin(probed.as_uri(), href)).path))
+        target = Path(unquote(urlparse(urljoin(path.as_uri(), href)).path))
         assert target.is_file() and root in target.parents, href

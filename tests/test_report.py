@@ -13,7 +13,7 @@ import pytest
 
 from analysis.render import execute
 from analysis.report import Request, run
-from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip
+from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip, render_in_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -65,24 +65,9 @@ def test_html_is_self_contained_with_title_date_and_images(piece):
 
 def test_html_in_headless_chromium_has_no_missing_image_or_console_error(piece, tmp_path):
     """Chromium renders the page; a probe script in a copy reports broken images and errors."""
-    browser = chromium_or_skip()
     root, _ = piece
-    html = (root / AS_OF / "IWM.html").read_text()
-    probe = ("<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
-             "const _ce=console.error;console.error=(...a)=>{__errors.push(a.join(' '));_ce(...a);};"
-             "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
-             "document.title='PROBE images='+document.images.length+' broken='+bad.length+' errors='+__errors.length;});</script>")
-    page = tmp_path / "probe.html"
-    page.write_text(html.replace("<head>", "<head>" + probe, 1))
-    from analysis.render.browser import FLAGS
-
-    out = subprocess.run([browser, *FLAGS, "--no-sandbox", f"--user-data-dir={tmp_path / 'profile'}",
-                          "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    title = re.search(r"<title>(PROBE[^<]*)</title>", out.stdout)
-    assert title, out.stderr[-500:]
-    counts = dict(re.findall(r"(\w+)=(\d+)", title.group(1)))
-    assert int(counts["images"]) >= 4 and counts["broken"] == "0" and counts["errors"] == "0"
+    counts, _ = render_in_chromium(root / AS_OF / "IWM.html", tmp_path / "profile")
+    assert counts["images"] >= 4 and counts["broken"] == 0 and counts["errors"] == 0
 
 
 def test_pdf_has_the_title_the_ticker_an_image_and_sane_pages(piece, tmp_path):
