@@ -152,7 +152,7 @@ class Trigger:
     """One trigger of the study: a machine ``id``, a human label, bullish or bearish, the rule."""
 
     id: str
-    label: str  # may name {n} (confirm_n) and {w} (level_window)
+    label: str  # may name {n} (confirm_n), {w} (level_window) and {f} (the fast average's window)
     direction: str  # "bullish" | "bearish"
     fires: Callable[[pd.DataFrame, int, int], pd.Series]  # (series, confirm_n, level_window) -> bool
 
@@ -160,11 +160,11 @@ class Trigger:
 #: Every trigger, in the order the piece lists them: the bullish ones the commentary names,
 #: then the bearish mirrors a reader would watch for if they fail.
 TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("closes_above_sma50", "{n} closes above the 50-DMA", "bullish",
+    Trigger("closes_above_sma50", "{n} closes above the {f}-DMA", "bullish",
             lambda s, n, w: closes_above_sma50(s, n)),
     Trigger("level_cleared", "Close clears the {w}-session high", "bullish",
             lambda s, n, w: level_cleared(s, w)),
-    Trigger("real_motion_above_fast", "Real Motion crosses above its 50-DMA", "bullish",
+    Trigger("real_motion_above_fast", "Real Motion crosses above its {f}-DMA", "bullish",
             lambda s, n, w: real_motion_above_fast(s)),
     Trigger("leadership_above_zero", "Leadership crosses above zero", "bullish",
             lambda s, n, w: leadership_above_zero(s)),
@@ -174,9 +174,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             lambda s, n, w: phase_change(s["phase"], "warning", "bullish")),
     Trigger("recovery_to_accumulation", "Phase: recovery → accumulation", "bullish",
             lambda s, n, w: phase_change(s["phase"], "recovery", "accumulation")),
-    Trigger("closes_below_sma50", "{n} closes below the 50-DMA", "bearish",
+    Trigger("closes_below_sma50", "{n} closes below the {f}-DMA", "bearish",
             lambda s, n, w: closes_below_sma50(s, n)),
-    Trigger("real_motion_below_fast", "Real Motion crosses below its 50-DMA", "bearish",
+    Trigger("real_motion_below_fast", "Real Motion crosses below its {f}-DMA", "bearish",
             lambda s, n, w: real_motion_below_fast(s)),
     Trigger("leadership_below_zero", "Leadership crosses below zero", "bearish",
             lambda s, n, w: leadership_below_zero(s)),
@@ -240,8 +240,11 @@ def _check_horizons(horizons: Sequence[int], min_n: int) -> list[int]:
 
 
 def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), min_n: int = 10,
-                confirm_n: int = 2, level_window: int = 22) -> list[dict]:
+                confirm_n: int = 2, level_window: int = 22, fast: int = 50) -> list[dict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
+
+    ``fast`` only names the fast average in the labels (the study's ``sma50`` column holds
+    the ``Settings.fast``-session average).
 
     One dict per trigger::
 
@@ -285,7 +288,7 @@ def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), 
             }
         out.append({
             "id": trigger.id,
-            "trigger": trigger.label.format(n=confirm_n, w=level_window),
+            "trigger": trigger.label.format(n=confirm_n, w=level_window, f=fast),
             "direction": trigger.direction,
             "occurrences": int(len(dates)),
             "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,

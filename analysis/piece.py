@@ -48,7 +48,8 @@ class Piece:
         study = build(market, ticker, benchmark, as_of or None, settings)
         summary = summarize(study)
         summary["data"]["run_notes"] = [source_note] if source_note else []
-        summary["history"] = event_study(study.series, confirm_n=settings.confirm_n, level_window=settings.level_window)
+        summary["history"] = event_study(study.series, confirm_n=settings.confirm_n, level_window=settings.level_window,
+                                         fast=settings.fast)
         summary["scenarios"] = scenarios.score(study, market)
         summary["family"] = scenarios.family(market, study.as_of.session)
         summary["headline"] = narrative.headline(summary)

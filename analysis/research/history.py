@@ -48,7 +48,7 @@ class HistoryResearch(Research):
         self.min_n = params.positive_int(self.min_n, what="min_n")
         st = self.settings
         self.events = history.event_study(self.series, horizons=self.horizons, min_n=self.min_n,
-                                                confirm_n=st.confirm_n, level_window=st.level_window)
+                                          confirm_n=st.confirm_n, level_window=st.level_window, fast=st.fast)
         self.fired = history.occurrences(self.series, confirm_n=st.confirm_n, level_window=st.level_window)
 
     def _labels(self) -> dict[str, str]:
