@@ -4,7 +4,10 @@
 same :func:`analysis.report.run` call as ``make report`` (papermill's Python API, in
 process), executed in a pool of worker processes, one per core by default. Every worker
 holds one :class:`~analysis.data.Market`, so each price series is read once per worker,
-not once per piece.
+not once per piece; one kept-alive kernel (:class:`~analysis.render.kernel.Kernel`, reset
+to a fresh session before each piece, replaced after any failure); and one headless
+Chromium (:class:`~analysis.render.browser.Printer`), so a piece pays neither a kernel
+start nor a browser start after the worker's first.
 
 A piece that fails (a bad ticker, missing data, a notebook error) is reported on its own
 line and the others still finish; the exit code is 1 if any piece failed. Afterwards the
@@ -17,8 +20,10 @@ and ``docs/scaling.md``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +51,8 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     pid: int = 0                    # the worker process that wrote it
+    kernel_pid: int = 0             # the kernel it ran on (kept alive across the worker's pieces)
+    browser_pid: int = 0            # the Chromium that printed its PDF (likewise)
     started: float = 0.0            # time.time() in the worker
     finished: float = 0.0
 
@@ -149,18 +156,46 @@ def init_worker(*sources: str) -> None:
         worker_market(source)
 
 
+_TOOLS = threading.local()      # this thread's kernel and browser (a Dask worker may run threads)
+_ALL_TOOLS: list = []
+
+
+def worker_tools():
+    """This thread's kept-alive :class:`~analysis.render.kernel.Kernel` and
+    :class:`~analysis.render.browser.Printer`, created on first use, closed at exit."""
+    if not hasattr(_TOOLS, "kernel"):
+        from analysis.render.browser import Printer
+        from analysis.render.kernel import Kernel
+
+        _TOOLS.kernel, _TOOLS.printer = Kernel(), Printer()
+        if not _ALL_TOOLS:
+            atexit.register(close_worker_tools)
+        _ALL_TOOLS.append((_TOOLS.kernel, _TOOLS.printer))
+    return _TOOLS.kernel, _TOOLS.printer
+
+
+def close_worker_tools() -> None:
+    """Stop every kernel and browser this process kept (at exit: a worker leaves no process behind)."""
+    while _ALL_TOOLS:
+        kernel, printer = _ALL_TOOLS.pop()
+        printer.close()
+        kernel.close(now=True)
+
+
 def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
-    """Write one piece with the worker's market; the user's errors become a failed outcome."""
+    """Write one piece with the worker's market, kernel and browser; the user's errors become a failed outcome."""
     from analysis.report import load_summary, run
 
     started = time.time()
     outcome = Outcome(request.ticker, pid=os.getpid(), started=started)
+    kernel, printer = worker_tools()
     try:
         result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
-                     market=worker_market(request.source))
+                     market=worker_market(request.source), kernel=kernel, printer=printer)
     except ReportError as exc:
         outcome.error, outcome.exit_code = str(exc), exc.exit_code
     else:
+        outcome.kernel_pid, outcome.browser_pid = kernel.pid or 0, printer.pid or 0
         outcome.as_of, outcome.files, outcome.timings = result.as_of, result.files, result.timings
         outcome.pdf_error = result.pdf_error
         outcome.warnings += result.warnings

@@ -22,6 +22,8 @@ from analysis.errors import BrowserUnavailable, RenderError
 from analysis.paths import COMMENTARY_NOTEBOOK, file_stem, inside, reports_dir
 from analysis.piece import required_tickers
 from analysis.render import browser, execute, html, publish
+from analysis.render.browser import Printer
+from analysis.render.kernel import Kernel
 from analysis.study import Settings, build
 from analysis.summary import to_json
 
@@ -106,11 +108,14 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
 
 
 def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
-        market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK) -> Result:
+        market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK,
+        kernel: Kernel | None = None, printer: Printer | None = None) -> Result:
     """Produce and publish one piece; returns what was written.
 
     ``market`` lets a worker that writes many pieces load each series once; ``notebook``
     is the notebook to execute (tests use broken ones to exercise the failure paths).
+    ``kernel`` and ``printer`` are a worker's kept-alive kernel and browser; without them
+    the piece starts (and stops) its own.
 
     Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
     cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
@@ -133,7 +138,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     with publish.piece_lock(root, f"{as_of}_{stem}", log=log), publish.staging(root) as stage:
         nb_path = stage / f"{stem}.ipynb"
         try:
-            nb = execute.execute(notebook, nb_path, prepared.parameters)
+            nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
         except RenderError as exc:
             kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
             if kept:
@@ -158,7 +163,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
             print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
             print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
             try:
-                browser.print_pdf(print_path, pdf_path)
+                (printer.print_pdf if printer is not None else browser.print_pdf)(print_path, pdf_path)
                 files.append(pdf_path)
             except (BrowserUnavailable, RenderError) as exc:
                 old = dest / pdf_path.name

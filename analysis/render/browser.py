@@ -5,16 +5,26 @@ Playwright *and* its own browser download, which machines without general networ
 cannot fetch; a system Chromium prints the same HTML with the same engine, honours our
 ``@page`` rules (running header, page numbers, no cut charts), and is one package away on
 Debian. Playwright's browser is still used when it is already there.
+
+Printing goes through the DevTools protocol over a pipe (:class:`Printer`), with the options
+Chromium's own ``--print-to-pdf`` uses: a batch worker keeps one browser for all its pieces,
+a single piece starts one and closes it (:func:`print_pdf`). Same code, same PDF.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import fcntl
 import glob
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from analysis.errors import BrowserUnavailable, RenderError
@@ -25,10 +35,16 @@ HOW_TO_GET_ONE = ("To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-ge
                   " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
                   " then run `make browser` and the report again.")
 #: Flags for a quiet, offline, throw-away browser (no sync, no updates, no first-run UI).
+#: Never a headless *command* switch (``--print-to-pdf``, ``--no-pdf-header-footer``,
+#: ``--dump-dom``...): with one, Chromium runs that command and exits, which would end a kept
+#: browser after its first page. The printer passes the print options per page instead.
 FLAGS = ("--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-         "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--no-pdf-header-footer",
-         "--run-all-compositor-stages-before-draw")
+         "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--run-all-compositor-stages-before-draw")
+#: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
+#: --no-pdf-header-footer`` sends (Chromium's headless_command.js), so the PDF is the same.
+PRINT_OPTIONS = {"displayHeaderFooter": False, "generateTaggedPDF": True, "printBackground": True,
+                 "preferCSSPageSize": True}
 
 
 def find() -> str | None:
@@ -83,47 +99,272 @@ def install(*, log=print) -> str | None:
     return found
 
 
-def command(browser: str, html: Path, pdf: Path, profile: str) -> list[str]:
-    """The Chromium command line that prints ``html`` to ``pdf``."""
-    flags = list(FLAGS) + [f"--user-data-dir={profile}", f"--print-to-pdf={pdf}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
-    return [browser, *flags, html.resolve().as_uri()]
+def _whole_pdf(path: Path) -> bool:
+    """Whether ``path`` looks like a complete PDF of a real page (header, size, end marker)."""
+    if not path.is_file() or path.stat().st_size <= 1000:
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(5)
+        fh.seek(-1024, os.SEEK_END)
+        return head == b"%PDF-" and b"%%EOF" in fh.read()
+
+
+class _Gone(Exception):
+    """The browser closed its end of the pipe (it exited or crashed)."""
+
+
+class _Chromium:
+    """A headless Chromium process and its DevTools pipe: JSON messages ended by NUL bytes,
+    commands written to the browser's fd 3, answers and events read from its fd 4."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._dir = tempfile.mkdtemp(prefix="momentum-chromium-")
+        self._log = os.path.join(self._dir, "stderr.log")
+        flags = [*FLAGS, f"--user-data-dir={os.path.join(self._dir, 'profile')}", "--remote-debugging-pipe"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        # Pipe ends are moved above fd 10 first, so placing them on 3 and 4 in the child
+        # cannot overwrite one with the other; dup2 clears close-on-exec on the copies.
+        to_browser, commands = _high(os.pipe())
+        answers, from_browser = _high(os.pipe())
+        null = os.open(os.devnull, os.O_RDWR)
+        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            # Its own process group: Ctrl-C in the terminal reaches us, not the browser, and
+            # a kill takes its helper processes along.
+            self.pid = os.posix_spawn(path, [path, *flags], os.environ, setpgroup=0, file_actions=[
+                (os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, log, 2),
+                (os.POSIX_SPAWN_DUP2, to_browser, 3), (os.POSIX_SPAWN_DUP2, from_browser, 4)])
+        except OSError:
+            for fd in (commands, answers):
+                os.close(fd)
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
+        finally:
+            for fd in (to_browser, from_browser, null, log):
+                os.close(fd)
+        self._out, self._in = commands, answers
+        self._buffer = bytearray()
+        self._next_id = 0
+        self.returncode: int | None = None
+        self.events: list[dict] = []
+
+    # -- the process ---------------------------------------------------------------------
+    def alive(self) -> bool:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode is None
+
+    def reap(self, wait: float) -> None:
+        """Wait up to ``wait`` s for the browser to exit, then kill its process group."""
+        deadline = time.monotonic() + wait
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if self.alive():
+            with contextlib.suppress(OSError):  # already gone
+                os.killpg(self.pid, signal.SIGKILL)
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+    def close(self, *, now: bool = False) -> None:
+        """Ask the browser to quit (``now``: kill it), reap it, remove its profile."""
+        if not now and self.alive():
+            try:
+                self.send("Browser.close")
+            except _Gone:
+                pass
+        self.reap(0 if now else 5)
+        for fd in (self._out, self._in):
+            with contextlib.suppress(OSError):  # already gone
+                os.close(fd)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def stderr_tail(self) -> str:
+        try:
+            with open(self._log, "rb") as fh:
+                lines = fh.read().decode(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " ".join(lines[-2:])[:300]
+
+    # -- the protocol --------------------------------------------------------------------
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._out, data):]
+        except (BrokenPipeError, OSError) as exc:
+            raise _Gone from exc
+        return self._next_id
+
+    def receive(self, deadline: float) -> dict:
+        """The next message; :class:`TimeoutError` at ``deadline``, :class:`_Gone` at end of pipe."""
+        while (end := self._buffer.find(b"\0")) < 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._in], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self._in, 1 << 20)
+            if not chunk:
+                raise _Gone
+            self._buffer += chunk
+        message = json.loads(self._buffer[:end])
+        del self._buffer[:end + 1]
+        return message
+
+    def call(self, method: str, params: dict | None, session: str | None, deadline: float) -> dict:
+        """Send a command and return its ``result``; events that arrive meanwhile are kept."""
+        number = self.send(method, params, session)
+        while True:
+            message = self.receive(deadline)
+            if message.get("id") == number:
+                if "error" in message:
+                    raise RuntimeError(f"{method} answered {message['error'].get('message', message['error'])}")
+                return message.get("result", {})
+            if "method" in message:
+                self.events.append(message)
+
+    def wait_for(self, wanted, deadline: float) -> dict:
+        """The first event (kept or new) for which ``wanted(event)`` is true."""
+        while True:
+            while self.events:
+                event = self.events.pop(0)
+                if wanted(event):
+                    return event
+            message = self.receive(deadline)
+            if "method" in message:
+                self.events.append(message)
+
+
+def _high(fds: tuple[int, int]) -> tuple[int, int]:
+    moved = tuple(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+    for fd in fds:
+        os.close(fd)
+    return moved
+
+
+class Printer:
+    """One headless Chromium kept running, printing pages to PDF through the DevTools protocol.
+
+    The browser is started on the first print (``--remote-debugging-pipe``: no port, no
+    extra dependency). Each print opens the page in a new tab, waits for its ``load`` event,
+    prints it with :data:`PRINT_OPTIONS` and closes the tab, as ``--print-to-pdf`` does.
+    A browser that crashes, hangs or answers with an error is killed, and the error says
+    what happened (the caller keeps the HTML); the next print starts a new browser. One
+    per thread; :meth:`close` (or ``with Printer() as printer:``) quits it.
+    """
+
+    def __init__(self, browser: str | None = None, *, timeout: int = PRINT_TIMEOUT) -> None:
+        self.browser = browser
+        self.timeout = timeout
+        self.started = 0            # browsers started so far
+        self._chromium: _Chromium | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The running browser's process id, ``None`` when none is running."""
+        return self._chromium.pid if self._chromium is not None and self._chromium.alive() else None
+
+    def print_pdf(self, html: Path, pdf: Path) -> Path:
+        """Print ``html`` to ``pdf``; returns ``pdf``.
+
+        Raises :class:`BrowserUnavailable` when no Chromium is found, :class:`RenderError`
+        when it fails, crashes, times out or returns something that is not a whole PDF.
+        """
+        pdf.unlink(missing_ok=True)
+        pdf.write_bytes(self.pdf_bytes(html))
+        if not _whole_pdf(pdf):
+            pdf.unlink(missing_ok=True)
+            self.close(now=True)
+            raise RenderError(f"Chromium ({self._path()}) printed something that is not a whole PDF.", HOW_TO_GET_ONE)
+        return pdf
+
+    def pdf_bytes(self, html: Path) -> bytes:
+        """The PDF of ``html`` as Chromium returns it (unchecked: a blank page is tiny)."""
+        path = self._path()
+        deadline = time.monotonic() + self.timeout
+        try:
+            if self._chromium is None or not self._chromium.alive():
+                self.close(now=True)
+                self._chromium = _Chromium(path)
+                self.started += 1
+                self._chromium.call("Browser.getVersion", None, None, deadline)
+            return self._print(self._chromium, Path(html).resolve().as_uri(), deadline)
+        except _Gone:
+            chromium, self._chromium = self._chromium, None
+            chromium.reap(5)
+            chromium.close(now=True)
+            raise RenderError(f"Chromium ({path}) failed to print the PDF (exit {chromium.returncode})."
+                              f" {chromium.stderr_tail()}".strip(), HOW_TO_GET_ONE) from None
+        except TimeoutError:
+            self.close(now=True)
+            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout} s.",
+                              "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.") from None
+        except RuntimeError as exc:
+            self.close(now=True)
+            raise RenderError(f"Chromium ({path}) failed to print the PDF: {exc}.", HOW_TO_GET_ONE) from None
+        except OSError as exc:
+            self.close(now=True)
+            raise RenderError(f"Chromium ({path}) could not be started: {exc}.", HOW_TO_GET_ONE) from None
+        except BaseException:
+            self.close(now=True)  # interrupted mid-conversation: the pipe's state is unknown
+            raise
+
+    @staticmethod
+    def _print(chromium: _Chromium, url: str, deadline: float) -> bytes:
+        chromium.events.clear()
+        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
+        session = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None,
+                                deadline)["sessionId"]
+        chromium.call("Page.enable", None, session, deadline)
+        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
+        navigation = chromium.call("Page.navigate", {"url": url}, session, deadline)
+        if navigation.get("errorText"):
+            raise RuntimeError(f"opening {url} failed ({navigation['errorText']})")
+
+        def loaded_or_lost(event: dict) -> bool:
+            method, params = event.get("method"), event.get("params", {})
+            if method in ("Inspector.targetCrashed", "Inspector.detached") and event.get("sessionId") == session \
+                    or method == "Target.detachedFromTarget" and params.get("sessionId") == session:
+                raise RuntimeError(f"the page's renderer stopped while loading {url} ({method})")
+            # Lifecycle events of the blank tab are replayed when enabled: only this navigation's count.
+            return (method == "Page.lifecycleEvent" and params.get("name") == "load"
+                    and params.get("loaderId") == navigation.get("loaderId"))
+
+        chromium.wait_for(loaded_or_lost, deadline)
+        data = chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)["data"]
+        chromium.call("Target.closeTarget", {"targetId": target}, None, deadline)
+        return base64.b64decode(data)
+
+    def _path(self) -> str:
+        path = self.browser or find()
+        if not path:
+            raise BrowserUnavailable("no headless Chromium was found, so no PDF was printed.", HOW_TO_GET_ONE)
+        return path
+
+    def close(self, *, now: bool = False) -> None:
+        """Quit the browser (``now``: kill it); a no-op when none is running."""
+        chromium, self._chromium = self._chromium, None
+        if chromium is not None:
+            chromium.close(now=now)
+
+    def __enter__(self) -> "Printer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def print_pdf(html: Path, pdf: Path, *, browser: str | None = None, timeout: int = PRINT_TIMEOUT) -> Path:
-    """Print ``html`` to ``pdf`` with headless Chromium; returns ``pdf``.
+    """Print ``html`` to ``pdf`` with a headless Chromium started for this one page; returns ``pdf``.
 
     Raises :class:`BrowserUnavailable` when no Chromium is found, :class:`RenderError`
     when it fails, crashes, times out or writes something that is not a whole PDF.
     """
-    browser = browser or find()
-    if not browser:
-        raise BrowserUnavailable("no headless Chromium was found, so no PDF was printed.", HOW_TO_GET_ONE)
-    pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="momentum-chromium-") as profile:
-        proc = subprocess.Popen(command(browser, html, pdf, profile), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RenderError(f"Chromium did not finish printing the PDF within {timeout} s.",
-                              "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.") from None
-        except BaseException:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise
-    ok = pdf.is_file() and pdf.stat().st_size > 1000
-    if ok:
-        with open(pdf, "rb") as fh:
-            head = fh.read(5)
-            fh.seek(-1024, os.SEEK_END)
-            ok = head == b"%PDF-" and b"%%EOF" in fh.read()
-    if proc.returncode != 0 or not ok:
-        tail = " ".join((err or b"").decode(errors="replace").strip().splitlines()[-2:])[:300]
-        pdf.unlink(missing_ok=True)
-        raise RenderError(f"Chromium ({browser}) failed to print the PDF (exit {proc.returncode}). {tail}".strip(),
-                          HOW_TO_GET_ONE)
-    return pdf
+    with Printer(browser, timeout=timeout) as printer:
+        return printer.print_pdf(html, pdf)

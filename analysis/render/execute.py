@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -9,14 +10,19 @@ from pathlib import Path
 import nbformat
 
 from analysis.errors import RenderError
-from analysis.render.kernel import ensure_kernel, kernel_manager_class
+from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
 #: Seconds one cell may run before the execution is abandoned.
 CELL_TIMEOUT = int(os.environ.get("MOMENTUM_CELL_TIMEOUT", "300"))
 
 
-def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None) -> nbformat.NotebookNode:
+def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None,
+            kernel: Kernel | None = None) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` (only through papermill) and write it to ``output``.
+
+    Without ``kernel``, papermill starts a fresh kernel and shuts it down afterwards. With a
+    :class:`~analysis.render.kernel.Kernel` (a batch worker's), the notebook runs on that
+    kept-alive kernel in a fresh session; after any failure the kernel is replaced.
 
     Raises :class:`RenderError` naming the failing cell (number, first line, error) when a
     cell raises, and saying so when the kernel dies or a cell times out; ``output`` then
@@ -26,13 +32,16 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    kernel = ensure_kernel()
+    name = ensure_kernel()
+    cwd = cwd or notebook.parent
+    session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
     try:
-        with warnings.catch_warnings():
+        with session as km, warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=kernel,
+            how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
+            nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
                                      progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT,
-                                     cwd=str(cwd or notebook.parent), kernel_manager_class=kernel_manager_class())
+                                     cwd=str(cwd), **how)
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         raise RenderError(f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"

@@ -3,15 +3,22 @@
 The kernelspec lives in ``<sys.prefix>/share/jupyter/kernels/<name>`` (in the project's
 ``.venv`` for ``make``, in the conda env for conda users) and that directory is put first on
 ``JUPYTER_PATH`` for this process, so a same-named kernel elsewhere cannot shadow it.
+
+A single piece lets papermill start and stop its own kernel. A batch worker holds a
+:class:`Kernel` instead: one kernel process kept alive across its pieces, reset to a fresh
+session before each (see the class).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+from analysis.errors import RenderError
 from analysis.paths import KERNEL_NAME, PROJECT_DIR
 
 
@@ -84,3 +91,168 @@ def kernel_manager_class():
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
     return IPCKernelManager
+
+
+#: Every kernel keeps its IPython history in memory, as nbclient starts them: no SQLite file
+#: shared (and locked) between worker processes.
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
+#: Seconds a kernel may take to start and answer, and a namespace reset to finish.
+START_TIMEOUT = 60
+RESET_TIMEOUT = 30
+
+#: Run (silently, out of the history) in a kept kernel before each piece after its first: the
+#: state a fresh kernel would start the piece in. ``reset(new_session=True)`` empties the
+#: namespace and restarts the execution counts at 1; the working directory is the piece's;
+#: resetting the warning filters to themselves forgets which warnings were already shown
+#: (each module's registry is versioned by the filters), so a warning appears in every piece
+#: that triggers it, as with a fresh kernel. Imported modules stay: that is the saving.
+_FRESH_SESSION = """\
+def __momentum_fresh_session(cwd):
+    import os, warnings
+    get_ipython().reset(new_session=True, aggressive=False)
+    os.chdir(cwd)
+    filters = warnings.filters[:]
+    warnings.resetwarnings()
+    warnings.filters[:] = filters
+    warnings.onceregistry.clear()
+__momentum_fresh_session({cwd!r})
+"""
+
+
+class Kernel:
+    """One kernel kept alive across the pieces a worker writes, in a fresh session for each.
+
+    Pass it to :func:`analysis.render.execute.execute` (``kernel=``): the first piece starts
+    the kernel (our kernelspec, IPC sockets, in-memory history: what papermill would start);
+    each later piece runs on the same process after :data:`_FRESH_SESSION` (empty namespace,
+    execution counts from 1, the piece's working directory, warnings shown afresh). What a
+    piece saves is the kernel's start and stop and the imports its first cell repeats.
+
+    A kernel is never reused after anything went wrong in it: a cell error, a dead kernel, a
+    time-out, Ctrl-C or a failed reset each shut it down, and the next piece starts a new
+    one. Nor when this process's environment has changed since it started (a fresh kernel
+    would inherit the new one, e.g. another ``MOMENTUM_CACHE_DIR``). Not thread-safe: one per
+    thread. :meth:`close` (or ``with Kernel() as kernel:``) shuts it down.
+    """
+
+    def __init__(self, name: str = KERNEL_NAME) -> None:
+        self.name = name
+        self.started = 0            # kernels started so far
+        self.pieces = 0             # pieces run on the current kernel
+        self._km = None
+        self._env: dict[str, str] = {}
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the current kernel, ``None`` when none is running."""
+        return getattr(self._km.provisioner, "pid", None) if self._km is not None and self._km.provisioner else None
+
+    @contextlib.contextmanager
+    def session(self, cwd: Path) -> Iterator:
+        """A started kernel manager in a fresh session, for papermill's ``km=``.
+
+        On leaving, the clients papermill opened on it are closed; if the block raised, the
+        kernel is shut down (the next session starts a new one).
+        """
+        km = self._ready(Path(cwd))
+        clean = False
+        try:
+            yield km
+            clean = True
+        finally:
+            for client in km.clients:
+                client.stop_channels()
+            km.clients.clear()
+            if clean:
+                self.pieces += 1
+            else:
+                self.close(now=True)
+
+    def _ready(self, cwd: Path):
+        from jupyter_core.utils import run_sync
+
+        km = self._km
+        if km is not None and (dict(os.environ) != self._env or not run_sync(km.is_alive)()):
+            self.close(now=True)
+            km = None
+        if km is not None and self.pieces:
+            try:
+                self._fresh_session(km, cwd)
+            except (RuntimeError, TimeoutError):
+                self.close(now=True)  # a kernel that cannot be reset is replaced, never reused
+                km = None
+        return km if km is not None else self._start(cwd)
+
+    def _start(self, cwd: Path):
+        from jupyter_core.utils import run_sync
+
+        ensure_kernel(self.name)
+        km = _kept_manager_class()(kernel_name=self.name)
+        run_sync(km.start_kernel)(extra_arguments=[HISTORY_IN_MEMORY], cwd=str(cwd))
+        self._km, self._env, self.pieces = km, dict(os.environ), 0
+        self.started += 1
+        client = km.client()
+        try:
+            client.start_channels()
+            run_sync(client.wait_for_ready)(timeout=START_TIMEOUT)
+        except RuntimeError as exc:
+            self.close(now=True)
+            raise RenderError(f"the Jupyter kernel {self.name} did not become ready ({exc}).",
+                              "Run MOMENTUM_DEBUG_KERNEL=1 make report to see its start-up errors.") from None
+        finally:
+            client.stop_channels()
+            km.clients.clear()
+        return km
+
+    @staticmethod
+    def _fresh_session(km, cwd: Path) -> None:
+        from jupyter_core.utils import run_sync
+
+        client = km.client()
+        try:
+            client.start_channels()
+            reply = run_sync(client.execute_interactive)(_FRESH_SESSION.format(cwd=str(cwd)), silent=True,
+                                                         timeout=RESET_TIMEOUT, output_hook=lambda msg: None)
+        finally:
+            client.stop_channels()
+            km.clients.clear()
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue', '')}")
+
+    def close(self, *, now: bool = False) -> None:
+        """Shut the kernel down (``now``: kill it rather than ask it to exit); a no-op without one."""
+        from jupyter_core.utils import run_sync
+
+        km, self._km, self.pieces = self._km, None, 0
+        if km is None:
+            return
+        try:
+            run_sync(km.shutdown_kernel)(now=now)
+        except RuntimeError as exc:  # as nbclient: a kernel that is already gone is fine
+            if "No kernel is running" not in str(exc):
+                raise
+
+    def __enter__(self) -> "Kernel":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _kept_manager_class():
+    """:func:`kernel_manager_class` that remembers the clients made on it (papermill makes
+    one per piece and, on a kernel it does not own, leaves it open: its heartbeat thread
+    and sockets would pile up across pieces), so :meth:`Kernel.session` can close them."""
+    base = kernel_manager_class()
+
+    class KeptKernelManager(base):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.clients: list = []
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.clients.append(made)
+            return made
+
+    return KeptKernelManager
