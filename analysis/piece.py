@@ -158,12 +158,16 @@ class Piece:
             caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)")
 
     def chart_family(self) -> FigureOutput:
+        """The family's small multiples: the same for every ticker at one as-of date, so drawn
+        once per kernel and reused (:mod:`analysis.charts.memo`, keyed on every input)."""
+        from analysis.charts import memo
         from analysis.charts.scenarios import family_chart
 
-        st = self.study
-        series = scenarios.family_series(self.market, st.as_of.session)
-        return FigureOutput(family_chart(self._s["family"], series),
-                            alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA")
+        family = self._s["family"]
+        series = scenarios.family_series(self.market, self.study.as_of.session)
+        alt = "The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA"
+        return memo.cached("family_chart", (family, series, alt),
+                           lambda: FigureOutput(family_chart(family, series), alt=alt))
 
     def history_section(self) -> Html:
         """The event study: each trigger's record, as a table with n shown everywhere."""
