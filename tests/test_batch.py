@@ -96,6 +96,29 @@ def test_one_line_per_piece_then_a_footer_and_the_index(mixed):
     assert 'href="2024-07-08/IWM.html"' in page and 'href="2024-07-08/QQQ.pdf"' in page and "ZZZZ" not in page
 
 
+@pytest.mark.slow
+def test_one_worker_keeps_one_kernel_and_one_browser_for_all_its_pieces(mixed, tmp_path):
+    """One worker, two pieces: the second runs on the first's kernel and Chromium, in a fresh
+    session (execution counts from 1), and writes the same JSON as the two-worker batch; the
+    kernel and the browser are gone once the batch is over."""
+    import nbformat
+    import psutil
+
+    mixed_root = mixed[0]
+    requests, _ = batch.plan(["QQQ", "IWM"], "SPY", AS_OF, "snapshot")
+    result = batch.run_batch(requests, tmp_path, jobs=1)
+    qqq, iwm = result.outcomes
+    assert qqq.ok and iwm.ok and qqq.pid == iwm.pid != os.getpid()
+    assert qqq.kernel_pid == iwm.kernel_pid != 0 and qqq.browser_pid == iwm.browser_pid != 0
+    assert not iwm.pdf_error and "IWM.pdf" in {p.name for p in iwm.files}
+    for ticker in ("QQQ", "IWM"):
+        nb = nbformat.read(tmp_path / AS_OF / f"{ticker}.ipynb", as_version=4)
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1))
+        assert (tmp_path / AS_OF / f"{ticker}.json").read_bytes() == (mixed_root / AS_OF / f"{ticker}.json").read_bytes()
+    assert not psutil.pid_exists(iwm.kernel_pid) and not psutil.pid_exists(iwm.browser_pid)  # stopped and reaped
+
+
 # -- fast checks, no notebooks -------------------------------------------------------------------
 
 def test_plan_validates_each_ticker_on_its_own_and_drops_duplicates():

@@ -298,9 +298,10 @@ class Printer:
         except _Gone:
             chromium, self._chromium = self._chromium, None
             chromium.reap(5)
+            tail = chromium.stderr_tail()
             chromium.close(now=True)
-            raise RenderError(f"Chromium ({path}) failed to print the PDF (exit {chromium.returncode})."
-                              f" {chromium.stderr_tail()}".strip(), HOW_TO_GET_ONE) from None
+            raise RenderError(f"Chromium ({path}) failed to print the PDF (exit {chromium.returncode}). {tail}".strip(),
+                              HOW_TO_GET_ONE) from None
         except TimeoutError:
             self.close(now=True)
             raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout} s.",
