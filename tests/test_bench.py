@@ -47,7 +47,7 @@ def test_table_shows_every_measure_with_its_verdict():
                    "8.00 s", "MISSED (4.0x)", "(b) warm_piece_s (median of 3)", "met (1.5x; 30x the warm floor)",
                    "warm IWM piece (after QQQ): execute", "family chart cell", "CPU per warm piece",
                    "(c) 2 pieces, 2 workers: batch_parallel_s", "30.0 s", "MISSED (14.0/min, 1.67x, 2 kernels)",
-                   "ceiling 20/min on 2 cores; 40/min needs <= 3.0 s", "(d) summary once imported: summary_s", "80 ms",
+                   "ceiling 20/min on 2 cores; 40/min needs <= 3.0 s", "(c) long batch: CPU per warm piece", "ceiling 30/min", "(d) summary once imported: summary_s", "80 ms",
                    "chart cells", "(e) rfc3987-syntax installed", "0.50/1.50 on 2 cores"):
         assert needle in text, needle
     assert "met" in text.splitlines()[[i for i, line in enumerate(text.splitlines()) if "summary_s" in line][0]]
