@@ -158,6 +158,9 @@ def init_worker(*sources: str) -> None:
 
 _TOOLS = threading.local()      # this thread's kernel and browser (a Dask worker may run threads)
 _ALL_TOOLS: list = []
+#: Set when Ctrl-C reached this worker: the pieces already queued to it are then not written
+#: (the parent reports "nothing was published" and exits; a worker must not go on publishing).
+_INTERRUPTED = threading.Event()
 
 
 def worker_tools():
@@ -188,12 +191,18 @@ def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
 
     started = time.time()
     outcome = Outcome(request.ticker, pid=os.getpid(), started=started)
+    if _INTERRUPTED.is_set():
+        outcome.error, outcome.exit_code, outcome.finished = "not written: the batch was interrupted (Ctrl-C).", 130, started
+        return outcome
     kernel, printer = worker_tools()
     try:
         result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
                      market=worker_market(request.source), kernel=kernel, printer=printer)
     except ReportError as exc:
         outcome.error, outcome.exit_code = str(exc), exc.exit_code
+    except KeyboardInterrupt:
+        _INTERRUPTED.set()
+        raise
     else:
         outcome.kernel_pid, outcome.browser_pid = kernel.pid or 0, printer.pid or 0
         outcome.as_of, outcome.files, outcome.timings = result.as_of, result.files, result.timings

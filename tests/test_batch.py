@@ -177,6 +177,30 @@ def test_a_worker_that_dies_fails_its_pieces_with_a_clear_message(tmp_path):
     assert "worker process died" in result.outcomes[0].error
 
 
+def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_path, monkeypatch):
+    """Ctrl-C reaches the workers too: the piece running is abandoned (nothing published) and
+    the ones already queued to that worker are refused, not written after the parent has gone."""
+    import threading
+
+    import analysis.report
+
+    calls = []
+
+    def interrupted(request, **kwargs):
+        calls.append(request.ticker)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(batch, "worker_tools", lambda: (None, None))
+    monkeypatch.setattr(analysis.report, "run", interrupted)
+    iwm, qqq = batch.plan(["IWM", "QQQ"], "SPY", AS_OF, "snapshot")[0]
+    with pytest.raises(KeyboardInterrupt):
+        batch.write_piece(iwm, tmp_path)
+    refused = batch.write_piece(qqq, tmp_path)
+    assert calls == ["IWM"] and refused.exit_code == 130 and "interrupted" in refused.error
+    assert not list(tmp_path.iterdir())
+
+
 def test_line_formats_success_and_failure():
     ok = Outcome("IWM", as_of=AS_OF, phase="warning", files=[], started=10.0, finished=17.5)
     ok.files = [Path("/r") / AS_OF / f"IWM.{ext}" for ext in ("json", "ipynb", "html", "pdf")]

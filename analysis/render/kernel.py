@@ -164,6 +164,10 @@ class Kernel:
         try:
             yield km
             clean = True
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl-C (or exit) stopped the event loop mid-step
+                _cancel_interrupted_tasks()
+            raise
         finally:
             for client in km.clients:
                 client.stop_channels()
@@ -242,6 +246,25 @@ class Kernel:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _cancel_interrupted_tasks() -> None:
+    """Cancel the coroutines a Ctrl-C left pending on this thread's event loop.
+
+    KeyboardInterrupt leaves nbclient's cell-execution coroutines suspended on the loop that
+    papermill runs them on; shutting the kernel down runs that loop again, they would wake
+    up, find the kernel gone and log "Task exception was never retrieved" tracebacks.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _kept_manager_class():
