@@ -93,8 +93,8 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
             market.maybe(symbol)
         source = "local"
         if market.yahoo_down:
-            notes.append(f"SOURCE=auto: Yahoo could not be reached ({market.yahoo_down.rstrip('.')});"
-                         " the piece uses the newest local data (cache or bundled snapshot).")
+            notes.append(f"SOURCE=auto: {market.yahoo_down.rstrip('.')}, so the piece uses the newest local data"
+                         " (the cache or the bundled snapshot).")
     parameters = {
         "ticker": request.ticker,
         "benchmark": request.benchmark,

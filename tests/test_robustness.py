@@ -225,9 +225,9 @@ def test_yahoo_failure_under_source_yahoo_is_a_clear_error(monkeypatch):
 def test_offline_auto_run_says_so_in_the_piece():
     prepared = prepare(Request.parse("IWM", "SPY", AS_OF, "auto"))
     assert prepared.parameters["source"] == "local"
-    assert "Yahoo could not be reached (offline mode" in prepared.parameters["source_note"]
+    assert "SOURCE=auto: Yahoo Finance was skipped (offline mode" in prepared.parameters["source_note"]
     piece = Piece.build(**{k: prepared.parameters[k] for k in ("ticker", "benchmark", "as_of", "source", "source_note")})
-    assert "Yahoo could not be reached" in piece.method_note().markup
+    assert "Yahoo Finance was skipped" in piece.method_note().markup
 
 
 def _broken_notebook(tmp_path: Path, code: str) -> Path:

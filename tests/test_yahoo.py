@@ -44,6 +44,10 @@ class FakeTicker:
     def history(self, **kwargs) -> pd.DataFrame:
         if self.behaviour == "raise":
             raise ConnectionError("Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com")
+        if self.behaviour == "dns":  # what yfinance 1.x's curl_cffi session raises with no DNS
+            from curl_cffi.requests.exceptions import DNSError
+            raise DNSError("Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com."
+                           " See https://curl.se/libcurl/c/libcurl-errors.html first for more details.")
         if self.behaviour == "sleep":
             time.sleep(3)
         return history_frame(kwargs.get("auto_adjust", True))
@@ -106,8 +110,30 @@ def test_fetch_returns_a_contract_frame(fake_yahoo):
 
 def test_fetch_names_the_failure_when_yfinance_fails(fake_yahoo):
     fake_yahoo.behaviour = "raise"
-    with pytest.raises(SourceUnavailable, match="Could not resolve host"):
+    with pytest.raises(SourceUnavailable, match="(?i)could not resolve host"):
         yahoo.fetch("IWM", timeout=2)
+
+
+def test_no_network_is_told_apart_from_an_unknown_symbol(fake_yahoo):
+    fake_yahoo.behaviour = "dns"
+    with pytest.raises(SourceUnavailable) as caught:
+        yahoo.fetch("IWM", timeout=2)
+    err = caught.value
+    assert err.message == "Yahoo Finance could not be reached (could not resolve host: query2.finance.yahoo.com)."
+    assert "network connection" in err.hint and "symbol" not in str(err)
+
+
+def test_network_failure_reads_yfinance_failure_logs():
+    dns = ("1 Failed download:\n['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host:"
+           " query2.finance.yahoo.com. See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
+    timeout = "['IWM']: Timeout('Failed to perform, curl: (28) Operation timed out after 8002 milliseconds with 0 bytes received')"
+    glossed = ("['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com"
+               " (Domain name not found). See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
+    assert yahoo.network_failure([glossed]) == "could not resolve host: query2.finance.yahoo.com"
+    delisted = "1 Failed download:\n['ZZZZ']: YFTzMissingError('possibly delisted; no timezone found')"
+    assert yahoo.network_failure([dns]) == "could not resolve host: query2.finance.yahoo.com"
+    assert yahoo.network_failure([timeout]) == "operation timed out after 8002 milliseconds with 0 bytes received"
+    assert yahoo.network_failure([delisted]) is None and yahoo.network_failure([]) is None
 
 
 def test_fetch_gives_up_after_its_deadline(fake_yahoo):
@@ -140,6 +166,7 @@ def test_auto_falls_back_to_the_snapshot_with_a_note(fake_yahoo):
     frame = market.prices("IWM")
     assert frame.attrs["source"] == "snapshot"
     assert "Yahoo could not be used" in frame.attrs["notes"][0]
+    assert market.yahoo_down.startswith("Yahoo Finance could not be reached") and "symbol" not in market.yahoo_down
     # the failure is remembered: the next ticker does not wait for Yahoo again
     fake_yahoo.behaviour = "sleep"
     started = time.monotonic()

@@ -65,20 +65,20 @@ class Market:
 
     def _auto(self, ticker: str) -> pd.DataFrame:
         if os.environ.get("MOMENTUM_OFFLINE") and self.yahoo_down is None:
-            self.yahoo_down = "offline mode: MOMENTUM_OFFLINE is set"
+            self.yahoo_down = "Yahoo Finance was skipped (offline mode: MOMENTUM_OFFLINE is set)"
         reason = self.yahoo_down
         if reason is None:
             try:
                 frame = yahoo.fetch(ticker, timeout=self.timeout if self.timeout is not None else 5.0)
             except SourceUnavailable as exc:
-                reason = self.yahoo_down = str(exc)
+                reason = self.yahoo_down = exc.message  # the hint (check the symbol...) is for the CLI
             else:
                 try:
                     cache.save(frame)
                 except OSError as exc:
                     frame.attrs["notes"].append(f"could not write the cache ({exc})")
                 return frame
-        return self._local(ticker, f"Yahoo could not be used ({reason.rstrip('.')})")
+        return self._local(ticker, f"Yahoo could not be used: {reason.rstrip('.')}")
 
     def _local(self, ticker: str, why: str = "") -> pd.DataFrame:
         """The newer of the cache and the snapshot; a corrupt cache is skipped with a note."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import warnings
 
@@ -24,6 +25,31 @@ from analysis.errors import SourceUnavailable
 #: Seconds yfinance may take per HTTP request, and for the whole fetch.
 REQUEST_TIMEOUT = float(os.environ.get("MOMENTUM_YAHOO_TIMEOUT", "8"))
 _FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+
+#: Exception names yfinance's failure log carries when the network, not the symbol, failed
+#: (curl_cffi's DNSError/Timeout/ConnectionError..., requests' equivalents).
+_NETWORK_ERRORS = re.compile(r"\b(DNSError|ConnectionError|ConnectTimeout|Timeout|ProxyError|SSLError|"
+                             r"CertificateVerifyError|ReadTimeout)\(")
+#: curl's own wording of the failure, e.g. "Could not resolve host: query2.finance.yahoo.com".
+_CURL_REASON = re.compile(r"curl: \(\d+\) (.+?)(?:\. See |'\)|\"\)|$)")
+
+
+def network_failure(log_lines: list[str]) -> str | None:
+    """What went wrong on the network, from yfinance's failure log, or ``None`` if it was not that.
+
+    yfinance does not raise when a request fails: it logs ``['IWM']: DNSError('Failed to
+    perform, curl: (6) Could not resolve host: ...')`` and returns an empty frame. Telling a
+    network failure from an unknown symbol matters for the advice: check the connection,
+    not the ticker.
+    """
+    text = "\n".join(log_lines)
+    if not _NETWORK_ERRORS.search(text):
+        return None
+    reason = _CURL_REASON.search(text)
+    if not reason:
+        return "no connection"
+    # curl may add its own gloss, "... yahoo.com (Domain name not found)": the host says enough
+    return re.sub(r"\s*\([^()]*\)$", "", reason.group(1).strip()).lower()
 
 
 def from_download(df: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
@@ -119,6 +145,10 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
     try:
         raw = from_download(df, ticker)
     except SourceUnavailable as exc:
+        network = network_failure(log_lines)
+        if network:
+            raise SourceUnavailable(f"Yahoo Finance could not be reached ({network}).",
+                                    "Check the network connection (or proxy), or use SOURCE=snapshot.") from exc
         reason = next((line for line in reversed(log_lines) if line), "")
         if reason:
             exc.message = f"{exc.message} ({reason.splitlines()[-1][:200]})"
