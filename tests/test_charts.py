@@ -96,6 +96,16 @@ def test_relative_performance_chart_starts_at_one_and_ends_at_the_total_returns(
     assert a.get_ydata()[-1] - 1 == pytest.approx(0.98604, abs=5e-6)
     assert b.get_ydata()[-1] - 1 == pytest.approx(2.38058, abs=5e-6)
     assert [t.get_text() for t in top.get_legend().get_texts()] == ["IWM  +98.6%", "SPY  +238.1%"]
+    # from IWM's low, $0.83 (March 2020), to SPY's $3.38, plus the axis margins: the dense set fits
+    assert list(top.yaxis.get_major_locator()()) == [0.75, 1, 1.5, 2, 3]
+
+
+def test_growth_ticks_thin_out_on_a_wide_range():
+    log_ticks = style.log_ticks
+    assert log_ticks(0.5, 3.38) == [0.5, 0.75, 1, 1.5, 2, 3]
+    assert log_ticks(0.958, 154.3) == [1, 2, 5, 10, 20, 50, 100]         # NVDA vs QQQ, 10 years to 2026-08-21
+    assert log_ticks(0.05, 2000) == [0.1, 1, 10, 100, 1000]            # beyond that, decades
+    assert log_ticks(150, 210) == [150, 200]                             # IWM over a year
 
 
 def test_charts_leave_no_pyplot_figures_behind(iwm_study, s):

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from analysis.charts import style
-
-
-#: Growth-of-$1 ticks on the log axis.
-_NICE = [0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500]
 
 
 def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series, *, ticker: str,
@@ -28,10 +24,10 @@ def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series,
     span_years = (a.index[-1] - a.index[0]).days / 365.25
     with style.styled():
         fig, (top, bottom) = style.new_figure(3.9, rows=2, ratios=[2.2, 1])
-        top.plot(a.index, a, color=style.TICKER, lw=1.3, label=f"{ticker}  {a.iloc[-1] - 1:+.1%}")
-        top.plot(b.index, b, color=style.BENCH, lw=1.3, label=f"{benchmark}  {b.iloc[-1] - 1:+.1%}")
+        top.plot(a.index, a, color=style.TICKER, lw=1.3, label=f"{ticker}  {a.iloc[-1] - 1:+,.1%}")
+        top.plot(b.index, b, color=style.BENCH, lw=1.3, label=f"{benchmark}  {b.iloc[-1] - 1:+,.1%}")
         top.set_yscale("log")
-        top.yaxis.set_major_locator(FixedLocator(_NICE))
+        top.yaxis.set_major_locator(style.RoundLogLocator())
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.2f}" if v < 10 else f"${v:,.0f}"))
         top.yaxis.set_minor_formatter(NullFormatter())
         top.set_ylabel("growth of $1 (log)")

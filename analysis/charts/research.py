@@ -22,9 +22,6 @@ from analysis.indicators import phase_runs
 
 Mark = tuple[str, pd.DatetimeIndex, str, str]
 
-#: Price ticks on a log axis.
-NICE_TICKS = [m * 10.0 ** k for k in range(-2, 7) for m in (1, 1.5, 2, 3, 5, 7.5)]
-
 
 def _marks(ax: Axes, values: pd.Series, marks: Sequence[Mark]) -> None:
     """Draw each mark's symbols on ``values`` at its dates (those in the window only)."""
@@ -45,9 +42,9 @@ def _last_value(ax: Axes, values: pd.Series, text: str, color: str = style.TICKE
 
 
 def _log_price_axis(ax: Axes) -> None:
-    """Log scale with round price ticks (1, 1.5, 2, 3, 5, 7.5 times a power of ten)."""
+    """Log scale with round price ticks, fewer per decade as the range widens (:func:`style.log_ticks`)."""
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(FixedLocator(NICE_TICKS))
+    ax.yaxis.set_major_locator(style.RoundLogLocator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}".rstrip("0").rstrip(".")))
     ax.yaxis.set_minor_formatter(NullFormatter())
 
@@ -150,7 +147,7 @@ def span_returns_chart(returns: pd.DataFrame, *, ticker: str, benchmark: str) ->
         ax.barh(y - 0.19, returns["benchmark"] * 100, height=0.36, color=style.BENCH, label=benchmark, zorder=2)
         for yi, (t, b) in zip(y, returns[["ticker", "benchmark"]].to_numpy(float)):
             for offset, v in ((0.19, t), (-0.19, b)):
-                ax.annotate(f"{v:+.1%}", xy=(v * 100, yi + offset), xytext=(3 if v >= 0 else -3, 0),
+                ax.annotate(f"{v:+,.1%}", xy=(v * 100, yi + offset), xytext=(3 if v >= 0 else -3, 0),
                             textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=7)
         ax.axvline(0, color=style.MUTED, lw=0.8)
         ax.set_yticks(y, list(returns.index))

@@ -15,6 +15,7 @@ import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import Locator
 
 #: Figure width in inches: the printed column (A4 minus margins) at 1:1.
 WIDTH = 7.0
@@ -131,6 +132,39 @@ def shade_phases(ax: Axes, phases, x=None, *, alpha: float = 0.13) -> None:
     bars = ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), alpha=alpha, lw=0, zorder=0,
                           facecolors=[PHASE_COLORS[p] for p in runs["phase"]])
     bars.set_in_layout(False)
+
+
+#: Round values to label on a log axis, densest set first: the first set that labels the
+#: visible range with at most ``RoundLogLocator.max_ticks`` values is used, so a range of
+#: 2x gets 1, 1.5, 2..., a 150x one (NVDA over ten years) 1, 2, 5, 10..., wider ones decades.
+LOG_TICK_SETS = tuple(
+    [m * 10.0 ** k for k in range(-3, 7) for m in mantissas]
+    for mantissas in ((1, 1.5, 2, 3, 4, 5, 7.5), (1, 2, 5), (1,))
+)
+
+
+def log_ticks(low: float, high: float, max_ticks: int = 8) -> list[float]:
+    """The round values to label on a log axis spanning ``low``..``high`` (4% slack each side)."""
+    ticks: list[float] = []
+    for candidates in LOG_TICK_SETS:
+        ticks = [float(f"{t:.6g}") for t in candidates if low / 1.04 <= t <= high * 1.04]
+        if len(ticks) <= max_ticks:
+            break
+    return ticks
+
+
+class RoundLogLocator(Locator):
+    """Major ticks of a log axis at :func:`log_ticks` of the axis's visible range."""
+
+    def __init__(self, max_ticks: int = 8) -> None:
+        self.max_ticks = max_ticks
+
+    def __call__(self) -> list[float]:
+        low, high = sorted(self.axis.get_view_interval())
+        return self.tick_values(low, high)
+
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
+        return log_ticks(max(vmin, 1e-12), vmax, self.max_ticks)
 
 
 def png(fig: Figure) -> bytes:
