@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -135,7 +136,13 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
         clock = now
 
     lap("data")
-    with publish.piece_lock(root, f"{as_of}_{stem}", log=log), publish.staging(root) as stage:
+    with contextlib.ExitStack() as stack:
+        if pdf and printer is None:  # a piece of its own: its browser is closed when it is done
+            printer = stack.enter_context(browser.Printer())
+        stack.enter_context(publish.piece_lock(root, f"{as_of}_{stem}", log=log))
+        stage = stack.enter_context(publish.staging(root))
+        if pdf:
+            printer.start()  # Chromium starts up on another core while the notebook runs
         nb_path = stage / f"{stem}.ipynb"
         try:
             nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
@@ -163,7 +170,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
             print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
             print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
             try:
-                (printer.print_pdf if printer is not None else browser.print_pdf)(print_path, pdf_path)
+                printer.print_pdf(print_path, pdf_path)
                 files.append(pdf_path)
             except (BrowserUnavailable, RenderError) as exc:
                 old = dest / pdf_path.name

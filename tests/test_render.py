@@ -155,6 +155,30 @@ def test_one_browser_prints_two_pdfs(tmp_path):
         assert "Section 0" in text and "Section 11" in text
 
 
+@pytest.mark.slow
+def test_a_browser_started_ahead_is_the_one_that_prints(tmp_path):
+    chromium_or_skip()
+    html = tmp_path / "page.html"
+    html.write_text(PAGE)
+    with Printer() as printer:
+        assert printer.start() and printer.started == 1
+        pid = printer.pid
+        assert printer.start() and printer.started == 1  # running already: nothing new
+        printer.print_pdf(html, tmp_path / "1.pdf")
+        assert printer.pid == pid and printer.started == 1
+    assert "Section 11" in _pdf_text(tmp_path / "1.pdf")
+
+
+def test_starting_a_missing_browser_is_left_to_the_print_to_report(tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text(PAGE)
+    with Printer("/nonexistent/chromium") as printer:
+        assert printer.start() is False and printer.pid is None
+        with pytest.raises(RenderError, match="could not be started"):
+            printer.print_pdf(html, tmp_path / "1.pdf")
+    assert not (tmp_path / "1.pdf").exists()
+
+
 def _stand_in_browser(tmp_path: Path) -> Path:
     """A 'Chromium' that speaks the DevTools pipe until asked to print, then dies."""
     script = tmp_path / "crashing-chromium"

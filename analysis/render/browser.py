@@ -8,7 +8,8 @@ Debian. Playwright's browser is still used when it is already there.
 
 Printing goes through the DevTools protocol over a pipe (:class:`Printer`), with the options
 Chromium's own ``--print-to-pdf`` uses: a batch worker keeps one browser for all its pieces,
-a single piece starts one and closes it (:func:`print_pdf`). Same code, same PDF.
+a single piece starts one as its notebook starts running (:meth:`Printer.start`) and closes
+it when done. Same code, same PDF.
 """
 
 from __future__ import annotations
@@ -284,6 +285,24 @@ class Printer:
             raise RenderError(f"Chromium ({self._path()}) printed something that is not a whole PDF.", HOW_TO_GET_ONE)
         return pdf
 
+    def start(self) -> bool:
+        """Start the browser now, without waiting for it, unless one is running; True if one is.
+
+        A warm-up: called before a notebook runs, Chromium's start-up overlaps the
+        execution on another core instead of following it. Failures are left to the print,
+        which starts the browser again and reports them (no Chromium, cannot start...).
+        """
+        if self._chromium is not None and self._chromium.alive():
+            return True
+        try:
+            path = self._path()
+            self.close(now=True)
+            self._chromium = _Chromium(path)
+        except (BrowserUnavailable, OSError):
+            return False
+        self.started += 1
+        return True
+
     def pdf_bytes(self, html: Path) -> bytes:
         """The PDF of ``html`` as Chromium returns it (unchecked: a blank page is tiny)."""
         path = self._path()
@@ -360,12 +379,3 @@ class Printer:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def print_pdf(html: Path, pdf: Path, *, browser: str | None = None, timeout: int = PRINT_TIMEOUT) -> Path:
-    """Print ``html`` to ``pdf`` with a headless Chromium started for this one page; returns ``pdf``.
-
-    Raises :class:`BrowserUnavailable` when no Chromium is found, :class:`RenderError`
-    when it fails, crashes, times out or writes something that is not a whole PDF.
-    """
-    with Printer(browser, timeout=timeout) as printer:
-        return printer.print_pdf(html, pdf)
