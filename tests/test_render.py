@@ -134,6 +134,13 @@ PAGE = ("<!DOCTYPE html><html><head><title>t</title><style>@page { size: A4; mar
         + "</body></html>")
 
 
+def _page(folder: Path) -> Path:
+    """The twelve-section test page, written to ``folder``."""
+    html = folder / "page.html"
+    html.write_text(PAGE)
+    return html
+
+
 def _pdf_text(pdf: Path) -> str:
     poppler_or_skip()
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -142,8 +149,7 @@ def _pdf_text(pdf: Path) -> str:
 @pytest.mark.slow
 def test_one_browser_prints_two_pdfs(tmp_path):
     chromium_or_skip()
-    html = tmp_path / "page.html"
-    html.write_text(PAGE)
+    html = _page(tmp_path)
     with Printer() as printer:
         printer.print_pdf(html, tmp_path / "1.pdf")
         pid = printer.pid
@@ -158,8 +164,7 @@ def test_one_browser_prints_two_pdfs(tmp_path):
 @pytest.mark.slow
 def test_a_browser_started_ahead_is_the_one_that_prints(tmp_path):
     chromium_or_skip()
-    html = tmp_path / "page.html"
-    html.write_text(PAGE)
+    html = _page(tmp_path)
     with Printer() as printer:
         assert printer.start() and printer.started == 1
         pid = printer.pid
@@ -170,8 +175,7 @@ def test_a_browser_started_ahead_is_the_one_that_prints(tmp_path):
 
 
 def test_starting_a_missing_browser_is_left_to_the_print_to_report(tmp_path):
-    html = tmp_path / "page.html"
-    html.write_text(PAGE)
+    html = _page(tmp_path)
     with Printer("/nonexistent/chromium") as printer:
         assert printer.start() is False and printer.pid is None
         with pytest.raises(RenderError, match="could not be started"):
@@ -211,8 +215,7 @@ while True:
 
 
 def test_a_browser_that_crashes_while_printing_is_a_clear_error_and_is_replaced(tmp_path):
-    html = tmp_path / "page.html"
-    html.write_text(PAGE)
+    html = _page(tmp_path)
     with Printer(str(_stand_in_browser(tmp_path))) as printer:
         for attempt in (1, 2):  # the second print starts a new (stand-in) browser
             with pytest.raises(RenderError) as info:
@@ -227,8 +230,7 @@ def test_a_browser_that_crashes_while_printing_is_a_clear_error_and_is_replaced(
 @pytest.mark.slow
 def test_a_hung_browser_times_out_clearly_and_a_dead_one_is_restarted(tmp_path):
     chromium_or_skip()
-    html = tmp_path / "page.html"
-    html.write_text(PAGE)
+    html = _page(tmp_path)
     with Printer(timeout=3) as printer:
         printer.print_pdf(html, tmp_path / "1.pdf")
         hung = printer.pid
