@@ -295,13 +295,17 @@ class Printer:
         if self._chromium is not None and self._chromium.alive():
             return True
         try:
-            path = self._path()
-            self.close(now=True)
-            self._chromium = _Chromium(path)
+            self._launch(self._path())
         except (BrowserUnavailable, OSError):
             return False
-        self.started += 1
         return True
+
+    def _launch(self, path: str) -> _Chromium:
+        """A new browser in place of the old one (killed, if any)."""
+        self.close(now=True)
+        self._chromium = _Chromium(path)
+        self.started += 1
+        return self._chromium
 
     def pdf_bytes(self, html: Path) -> bytes:
         """The PDF of ``html`` as Chromium returns it (unchecked: a blank page is tiny)."""
@@ -309,10 +313,7 @@ class Printer:
         deadline = time.monotonic() + self.timeout
         try:
             if self._chromium is None or not self._chromium.alive():
-                self.close(now=True)
-                self._chromium = _Chromium(path)
-                self.started += 1
-                self._chromium.call("Browser.getVersion", None, None, deadline)
+                self._launch(path).call("Browser.getVersion", None, None, deadline)
             return self._print(self._chromium, Path(html).resolve().as_uri(), deadline)
         except _Gone:
             chromium, self._chromium = self._chromium, None
@@ -378,4 +379,3 @@ class Printer:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
