@@ -129,9 +129,9 @@ def test_network_failure_reads_yfinance_failure_logs():
     timeout = "['IWM']: Timeout('Failed to perform, curl: (28) Operation timed out after 8002 milliseconds with 0 bytes received')"
     glossed = ("['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com"
                " (Domain name not found). See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
-    assert yahoo.network_failure([glossed]) == "could not resolve host: query2.finance.yahoo.com"
     delisted = "1 Failed download:\n['ZZZZ']: YFTzMissingError('possibly delisted; no timezone found')"
     assert yahoo.network_failure([dns]) == "could not resolve host: query2.finance.yahoo.com"
+    assert yahoo.network_failure([glossed]) == "could not resolve host: query2.finance.yahoo.com"
     assert yahoo.network_failure([timeout]) == "operation timed out after 8002 milliseconds with 0 bytes received"
     assert yahoo.network_failure([delisted]) is None and yahoo.network_failure([]) is None
 
