@@ -4,7 +4,7 @@ The package is the only place logic lives; the notebooks in ``notebooks/`` call 
 Data flows one way::
 
     parameters -> price frames (analysis.data) -> indicator series (analysis.indicators)
-    -> summary (analysis.summary) -> narrative / charts / scenarios -> notebook -> HTML, PDF, JSON
+    -> summary (analysis.model.facts) -> narrative / charts / scenarios -> notebook -> HTML, PDF, JSON
 """
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ as of 2024-07-08) into temporary reports roots:
     same notebook on a kept :class:`~analysis.render.kernel.Kernel`, the same page on a
     kept Printer);
 (b) one full IWM piece, per stage (data, execute, html, pdf, publish), over ``--runs`` runs:
-    *fresh* (``analysis.report.run`` as ``make report`` calls it) and *warm* (on a kept
+    *fresh* (``analysis.pipeline.report.run`` as ``make report`` calls it) and *warm* (on a kept
     kernel and browser after another piece, as in a batch worker), with the notebook's own
     per-cell times (papermill records them) to show where ``execute`` goes, and the CPU
     seconds of every process involved;
@@ -126,7 +126,7 @@ def floor(work: Path, runs: int) -> dict:
     chromium = browser.find()
     notebook_s, pdf_s, notebook_cpu, pdf_cpu = [], [], [], []
     for i in range(runs):
-        # As a single piece does it (analysis.report.run): the browser is started, not waited
+        # As a single piece does it (analysis.pipeline.report.run): the browser is started, not waited
         # for, before the notebook runs, prints once after it, and is closed; its start-up
         # overlaps the kernel's. The PDF part is from the notebook's end to the browser's exit.
         clock, cpu = time.perf_counter(), _cpu()
@@ -194,7 +194,7 @@ def piece(runs: int) -> dict:
     fresh root; per-stage seconds and CPU (this process, the kernel, Chromium)."""
     from analysis.render.browser import Printer
     from analysis.render.kernel import Kernel
-    from analysis.report import Request, run
+    from analysis.pipeline.report import Request, run
 
     def once(root: Path, **tools):
         result = run(Request.parse(TICKER, "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None, **tools)
@@ -229,7 +229,7 @@ def piece(runs: int) -> dict:
 
 def batch(tickers: list[str], jobs: int) -> dict:
     """(c) The same pieces with one worker, then with ``jobs`` workers, each into a fresh root."""
-    from analysis import batch as engine
+    from analysis.pipeline import batch as engine
 
     requests, refused = engine.plan(tickers, "SPY", AS_OF, "snapshot")
     if refused:
@@ -358,7 +358,7 @@ def table(r: dict) -> str:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from analysis.batch import DEFAULT_TICKERS
+    from analysis.pipeline.batch import DEFAULT_TICKERS
     from analysis.paths import PROJECT_DIR
 
     p.add_argument("--runs", type=int, default=3, help="repetitions of the floor, the piece and the summary (default 3)")
@@ -369,7 +369,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from analysis.batch import split_tickers
+    from analysis.pipeline.batch import split_tickers
 
     started = dt.datetime.now().astimezone()
     loadavg = {"before": list(os.getloadavg())}

@@ -16,31 +16,28 @@ import sys
 from collections.abc import Sequence
 
 from analysis.errors import ReportError
+from analysis.notebooks import NOTEBOOKS
+from analysis.params import Request, add_arguments
 
 
-def _add_piece_args(p: argparse.ArgumentParser) -> None:
-    env = os.environ.get
-    p.add_argument("--ticker", default=env("TICKER", "IWM"), help="symbol to write about (default IWM)")
-    p.add_argument("--benchmark", default=env("BENCHMARK") or "SPY", help="benchmark for leadership (default SPY)")
-    p.add_argument("--as-of", default=env("AS_OF", ""), help="ISO date; default: the latest session")
-    p.add_argument("--source", default=env("SOURCE") or "auto", help="auto | snapshot | yahoo | cache | local")
-    p.add_argument("--level", default=env("LEVEL", ""), help="price level to clear (default: 22-session high)")
-    p.add_argument("--confirm-n", default=env("CONFIRM_N") or "2", help="closes above the 50-DMA that confirm")
+def request(args: argparse.Namespace) -> Request:
+    """The validated :class:`~analysis.params.Request` of parsed piece options."""
+    return Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from analysis.report import Request, run
+    from analysis.pipeline.report import run
 
-    request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
-    print(f"Writing the {request.ticker} piece...", flush=True)
-    result = run(request, pdf=not args.no_pdf)
+    wanted = request(args)
+    print(f"Writing the {wanted.ticker} piece...", flush=True)
+    result = run(wanted, pdf=not args.no_pdf)
     for warning in result.warnings:
         print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
-    from analysis.index import write_index
+    from analysis.pipeline.index import write_index
 
     print(f"  index {os.path.relpath(write_index())}")
     if result.pdf_error:
@@ -49,14 +46,27 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from analysis.piece import Piece
-    from analysis.report import Request
-    from analysis.summary import to_json
+    from analysis import summary
 
-    request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
-    piece = Piece.build(request.ticker, request.benchmark, args.as_of, request.source, request.level or 0.0,
-                        request.confirm_n)
-    sys.stdout.write(to_json(piece.summary))
+    sys.stdout.write(summary.to_json(summary.build(request(args)).data))
+    return 0
+
+
+def _research(args: argparse.Namespace) -> int:
+    from analysis import params
+    from analysis.pipeline.research import run
+
+    wanted = request(args)
+    jobs = params.positive_int(args.jobs, what="--jobs")
+    print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
+    result = run(wanted, names=args.notebooks, jobs=jobs)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in result.files:
+        print(f"  wrote {os.path.relpath(path)}")
+    n = len(result.files) // 2
+    print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
+          f"{'s' * (result.workers != 1)}")
     return 0
 
 
@@ -83,10 +93,9 @@ def _browser(args: argparse.Namespace) -> int:
 #: and ``main(args) -> int`` and keeps its heavy imports inside functions; its docstring's
 #: first line is the command's help.
 PLUGINS = {
-    "reports": "analysis.batch",
-    "index": "analysis.index",
+    "reports": "analysis.pipeline.batch",
+    "index": "analysis.pipeline.index",
     "bench": "analysis.bench",
-    "research": "analysis.research",
 }
 
 
@@ -94,12 +103,19 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
-    _add_piece_args(p)
+    add_arguments(p)
     p.add_argument("--no-pdf", action="store_true", help="skip printing the PDF")
     p.set_defaults(func=_report)
     p = sub.add_parser("summary", help="print the piece's JSON summary (no notebook, no rendering)")
-    _add_piece_args(p)
+    add_arguments(p)
     p.set_defaults(func=_summary)
+    p = sub.add_parser("research", help="execute the research notebooks (one per indicator) into reports/<as-of>/research/")
+    add_arguments(p)
+    p.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
+                   help=f"only these research notebooks (default: all of {', '.join(nb.name for nb in NOTEBOOKS)})")
+    p.add_argument("--jobs", default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
+                   help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)")
+    p.set_defaults(func=_research)
     p = sub.add_parser("setup", help="register the Jupyter kernel and look for Chromium")
     p.add_argument("--install", action="store_true", help="try to install Chromium if none is found")
     p.set_defaults(func=_setup)

@@ -1,14 +1,25 @@
-"""Validation of what a user types: tickers, dates, levels, sources.
+"""The parameters a user sets, declared once: their validation, the table, the request.
 
-Each function returns the clean value or raises :class:`~analysis.errors.InputError` with a
-message that names the bad value and says how to fix it. Nothing here touches data or disk.
+* validators (:func:`ticker`, :func:`as_of`, :func:`level` ...) return the clean value or
+  raise :class:`~analysis.errors.InputError` naming the bad value and how to fix it;
+* :data:`PARAMETERS` is the one table of every parameter (name, type, default, help,
+  validator, make variable): the command line's options, ``make help``, the notebooks'
+  parameters cells (checked by ``tests/test_params.py``) and :class:`Request` derive from it;
+* :class:`Settings` are the study's knobs and :class:`Request` one validated piece.
+
+Adding a parameter is one :class:`Parameter` row here plus its use. Nothing here touches
+data or disk, and only the standard library is imported (``make help`` runs it bare).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
 
 from analysis.errors import InputError
 
@@ -16,6 +27,8 @@ from analysis.errors import InputError
 TICKER_PATTERN = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=]{0,14}$")
 TICKER_MAX = 16
 SOURCES = ("auto", "snapshot", "yahoo", "cache", "local")
+#: The benchmark of a piece unless the user names another.
+DEFAULT_BENCHMARK = "SPY"
 
 
 def ticker(value: str | None, *, what: str = "TICKER") -> str:
@@ -110,3 +123,178 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1) -> int:
     if number < minimum:
         raise InputError(f"{what} {number} is below {minimum}.", f"Give a whole number >= {minimum}.")
     return number
+
+
+def positive_float(value: float | str, *, what: str) -> float:
+    """A finite number above zero (band widths...)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} {value!r} is not a number.", f"Give a number above zero, e.g. {what}=2.") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputError(f"{what} {value!r} is not above zero.", f"Give a number above zero, e.g. {what}=2.")
+    return number
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter: how it is named, typed, defaulted, explained and validated, once.
+
+    ``default`` is what the command line and ``make`` use; ``notebook_default`` the value a
+    notebook's parameters cell shows when it differs (a notebook opened by hand reads the
+    bundled data, so its ``source`` is ``snapshot``); ``env`` is the make variable; ``scope``
+    says who takes it: ``piece`` (every piece and its appendices) or ``research`` (knobs of
+    the research notebooks, defaults per notebook in ``notebook_defaults``).
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    validate: Callable[[Any], Any] | None = None
+    env: str | None = None
+    notebook_default: Any = None
+    scope: str = "piece"
+    notebook_defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def default_in(self, notebook: str) -> Any:
+        """The default this parameter shows in ``notebooks/<notebook>.ipynb``."""
+        if notebook in self.notebook_defaults:
+            return self.notebook_defaults[notebook]
+        return self.default if self.notebook_default is None else self.notebook_default
+
+
+def _what(name: str):
+    return lambda v: positive_int(v, what=name)
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("ticker", str, "IWM", "symbol to write about, in Yahoo's spelling (IWM, QQQ, ^RUT, BTC-USD)",
+              ticker, env="TICKER"),
+    Parameter("benchmark", str, DEFAULT_BENCHMARK, "leadership and relative returns are measured against it",
+              None, env="BENCHMARK"),
+    Parameter("as_of", str, "", "ISO date (YYYY-MM-DD) the piece is written as of; empty for the latest session",
+              as_of, env="AS_OF"),
+    Parameter("source", str, "auto", "price data: auto (Yahoo, else local), snapshot (bundled), local, cache or yahoo",
+              source, env="SOURCE", notebook_default="snapshot"),
+    Parameter("level", float, "", "price the ticker needs to clear; empty (0 in a notebook) for the computed level",
+              level, env="LEVEL", notebook_default=0.0),
+    Parameter("confirm_n", int, 2, "consecutive closes above the 50-DMA that confirm a turn",
+              _what("CONFIRM_N"), env="CONFIRM_N"),
+    Parameter("source_note", str, "", "set by the runner: why the auto source fell back to local data",
+              None, scope="runner"),
+    # knobs of the research notebooks (each notebook's parameters cell shows those it uses)
+    Parameter("fast", int, 50, "sessions in the fast moving average (the 50-DMA)", _what("fast"), scope="research"),
+    Parameter("slow", int, 200, "sessions in the slow moving average (the 200-DMA)", _what("slow"), scope="research"),
+    Parameter("band_width", float, 2.0, "band half-width in standard deviations",
+              lambda v: positive_float(v, what="band_width"), scope="research"),
+    Parameter("level_window", int, 22, "sessions looked back for the level a close must clear",
+              _what("level_window"), scope="research"),
+    Parameter("horizon", int, 20, "sessions ahead for the forward return shown", _what("horizon"), scope="research"),
+    Parameter("horizons", str, "5 20 60", "sessions ahead at which returns are measured, separated by spaces",
+              None, scope="research"),
+    Parameter("min_n", int, 10, "fewer counted occurrences than this are marked too few to read",
+              _what("min_n"), scope="research"),
+    Parameter("years", int, 10, "years of history the charts draw; 0 for all of it",
+              lambda v: positive_int(v, what="years", minimum=0), scope="research", notebook_defaults={"scorecard": 3}),
+    Parameter("rows", int, 10, "rows in the recent tables", _what("rows"), scope="research",
+              notebook_defaults={"scorecard": 12}),
+    Parameter("step", int, 21, "sessions between two scorecards of the history (21 is about a month)",
+              _what("step"), scope="research"),
+    Parameter("config", str, "", "a scenarios TOML file of your own, relative to the project folder; empty for the project's",
+              None, scope="research"),
+)
+
+_benchmark = benchmark  # Request.parse's arguments shadow the validators' names
+BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+PIECE_PARAMETERS = tuple(p for p in PARAMETERS if p.scope == "piece")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of a study; defaults are the commentary's (and :data:`PARAMETERS`')."""
+
+    fast: int = 50          # sessions in the fast moving average (the "50-DMA")
+    slow: int = 200         # sessions in the slow moving average (the "200-DMA")
+    band_width: float = 2.0  # band half-width in standard deviations
+    confirm_n: int = 2      # closes above the 50-DMA that confirm ("two closes above")
+    level_window: int = 22  # sessions looked back for the level to clear (about a month)
+    level: float | None = None  # a level to clear given by the user instead of the computed one
+
+    @classmethod
+    def parse(cls, **raw: Any) -> "Settings":
+        """Validate raw knob values (strings from a notebook or the command line) by the table."""
+        clean = {}
+        for f in fields(cls):
+            if f.name in raw:
+                value = raw[f.name]
+                if f.name == "level":
+                    clean["level"] = level(value) if value else None
+                else:
+                    clean[f.name] = BY_NAME[f.name].validate(value)
+        return cls(**clean)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One piece a user asked for, validated (see :meth:`parse`)."""
+
+    ticker: str
+    benchmark: str = DEFAULT_BENCHMARK
+    as_of: dt.date | None = None
+    source: str = "auto"
+    level: float | None = None
+    confirm_n: int = 2
+
+    @classmethod
+    def parse(cls, ticker: str, benchmark: str | None = None, as_of: str | dt.date | None = None,
+              source: str | None = None, level: str | float | None = None, confirm_n: str | int = 2) -> "Request":
+        """Validate raw strings (from make, the command line or a notebook) into a request."""
+        check = {p.name: p.validate for p in PIECE_PARAMETERS}
+        symbol = check["ticker"](ticker)
+        return cls(ticker=symbol, benchmark=_benchmark(benchmark or DEFAULT_BENCHMARK, symbol),
+                   as_of=check["as_of"](as_of), source=check["source"](source),
+                   level=check["level"](level or None), confirm_n=check["confirm_n"](confirm_n))
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(confirm_n=self.confirm_n, level=self.level)
+
+    @property
+    def stem(self) -> str:
+        """File name without extension: ``IWM`` (against SPY) or ``IWM_vs_QQQ``."""
+        from analysis.notebooks import stem
+
+        return stem(self.ticker, self.benchmark)
+
+    def notebook_parameters(self, source: str | None = None, source_note: str = "") -> dict:
+        """Exactly what papermill injects into a piece's notebook."""
+        return {"ticker": self.ticker, "benchmark": self.benchmark,
+                "as_of": self.as_of.isoformat() if self.as_of else "", "source": source or self.source,
+                "level": self.level or 0.0, "confirm_n": self.confirm_n, "source_note": source_note}
+
+
+def add_arguments(parser, *, skip: tuple[str, ...] = ()) -> None:
+    """One ``argparse`` option per piece parameter, its make variable (when set) the default,
+    so the command line, ``make`` and the notebooks share this one table."""
+    for param in PIECE_PARAMETERS:
+        if param.name not in skip:
+            shown = f"default {param.default}" if param.default != "" else "default: none"
+            parser.add_argument(param.flag, default=str(os.environ.get(param.env, param.default)),
+                                help=f"{param.help} ({shown}; make {param.env}=...)")
+
+
+def help_table() -> str:
+    """The make variables of a piece, their defaults and meaning (``make help`` prints it)."""
+    rows = [(p.env, str(p.default) if p.default != "" else "(none)", p.help) for p in PIECE_PARAMETERS if p.env]
+    return "\n".join(f"  {env:<10} {default:<9} {text}" for env, default, text in rows)
+
+
+if __name__ == "__main__":
+    print(help_table())

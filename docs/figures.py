@@ -6,7 +6,7 @@ Each figure is drawn by the same chart function the piece uses, for IWM vs SPY a
 
 from pathlib import Path
 
-from analysis.piece import Piece
+from analysis.view.piece import Piece
 
 OUT = Path(__file__).resolve().parent / "img"
 

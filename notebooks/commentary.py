@@ -28,7 +28,7 @@ confirm_n: int = 2  # consecutive closes above the 50-DMA that confirm a turn
 source_note: str = ""  # set by the runner: why the auto source fell back to local data
 
 # %%
-from analysis.piece import Piece
+from analysis.view.piece import Piece
 
 piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note)
 

@@ -16,7 +16,7 @@
 #
 # The notebook behind the piece's "What history says" section. Change a parameter below
 # (the horizons, the confirmation count, a window) and run all cells; every number comes
-# from `analysis.research.history`, which calls the piece's own `analysis.history.event_study`.
+# from `analysis.view.research.history`, which calls the piece's own `analysis.model.events.event_study`.
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
@@ -34,7 +34,7 @@ years: int = 10  # years of history the occurrences chart draws; 0 for all of it
 rows: int = 10  # rows in the recent table
 
 # %%
-from analysis.research.history import HistoryResearch
+from analysis.view.research.history import HistoryResearch
 
 research = HistoryResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow, confirm_n=confirm_n,
                                  level_window=level_window, horizons=horizons, horizon=horizon,

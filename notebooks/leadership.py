@@ -16,7 +16,7 @@
 #
 # The notebook behind the piece's Leadership chart. Change a parameter below (the
 # benchmark, a window, the band width) and run all cells; every number comes from
-# `analysis.research.leadership` (this notebook only calls it and shows the result).
+# `analysis.view.research.leadership` (this notebook only calls it and shows the result).
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
@@ -30,7 +30,7 @@ years: int = 10  # years of history the chart draws; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
-from analysis.research.leadership import LeadershipResearch
+from analysis.view.research.leadership import LeadershipResearch
 
 research = LeadershipResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
                                     band_width=band_width, years=years, rows=rows)

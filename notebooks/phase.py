@@ -15,7 +15,7 @@
 # # Research: phases
 #
 # The notebook behind the piece's price chart. Change a parameter below (a window, the
-# date, the ticker) and run all cells; every number comes from `analysis.research.phase`
+# date, the ticker) and run all cells; every number comes from `analysis.view.research.phase`
 # (this notebook only calls it and shows the result). `make research` runs it for the
 # piece's ticker and date into `reports/<as-of>/research/`.
 
@@ -31,7 +31,7 @@ years: int = 10  # years of history the chart draws; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
-from analysis.research.phase import PhaseResearch
+from analysis.view.research.phase import PhaseResearch
 
 research = PhaseResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
                                horizon=horizon, years=years, rows=rows)

@@ -16,7 +16,7 @@
 #
 # The notebook behind the piece's Real Motion chart. Change a parameter below (a window,
 # the band width, the date) and run all cells; every number comes from
-# `analysis.research.real_motion` (this notebook only calls it and shows the result).
+# `analysis.view.research.real_motion` (this notebook only calls it and shows the result).
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
@@ -30,7 +30,7 @@ years: int = 5  # years of history the chart draws; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
-from analysis.research.real_motion import RealMotionResearch
+from analysis.view.research.real_motion import RealMotionResearch
 
 research = RealMotionResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
                                     band_width=band_width, years=years, rows=rows)

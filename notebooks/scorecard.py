@@ -16,8 +16,8 @@
 #
 # The notebook behind the piece's scorecard and Economic Modern Family. Change a parameter
 # below (the date, how often the history is sampled, a scenarios file of your own) and run
-# all cells; every number comes from `analysis.research.scorecard`, which calls the piece's
-# own `analysis.scenarios`. Thresholds and weights are data: edit
+# all cells; every number comes from `analysis.view.research.scorecard`, which calls the piece's
+# own `analysis.evidence`. Thresholds and weights are data: edit
 # `analysis/config/scenarios.toml` (or a copy given as `config`) and run again.
 
 # %% tags=["parameters"]
@@ -31,7 +31,7 @@ step: int = 21  # sessions between two scorecards of that history (21 is about a
 rows: int = 12  # rows in the history table
 
 # %%
-from analysis.research.scorecard import ScorecardResearch
+from analysis.view.research.scorecard import ScorecardResearch
 
 research = ScorecardResearch.build(ticker, benchmark, as_of, source, config=config, years=years,
                                    step=step, rows=rows)

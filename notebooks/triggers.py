@@ -18,7 +18,7 @@
 #
 # The notebook behind the piece's "what it needs" section and its long-view chart. Change a
 # parameter below (the confirmation count, the level window, a level of your own) and run
-# all cells; every number comes from `analysis.research.triggers`.
+# all cells; every number comes from `analysis.view.research.triggers`.
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
@@ -34,7 +34,7 @@ growth_years: int = 10  # years of the growth-of-one-dollar chart; 0 for all of 
 rows: int = 10  # rows in the recent tables
 
 # %%
-from analysis.research.triggers import TriggersResearch
+from analysis.view.research.triggers import TriggersResearch
 
 research = TriggersResearch.build(ticker, benchmark, as_of, source, fast=fast, confirm_n=confirm_n,
                                   level_window=level_window, level=level, years=years,

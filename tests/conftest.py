@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.data import Market
-from analysis.study import build
+from analysis.model.study import build
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent

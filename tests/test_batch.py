@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import batch, cli
-from analysis.batch import Outcome
+from analysis import cli
+from analysis.pipeline import batch
+from analysis.pipeline.batch import Outcome
 from tests.conftest import AS_OF
 
 TICKERS = ["IWM", "QQQ", "ZZZZ", "../x"]
@@ -49,7 +50,7 @@ def test_good_pieces_ran_at_the_same_time_in_different_worker_processes(mixed):
 
 @pytest.mark.slow
 def test_each_piece_json_is_the_summary_of_its_ticker(mixed):
-    from analysis.piece import Piece
+    from analysis.view.piece import Piece
 
     root, _, by, _, _ = mixed
     for ticker in ("IWM", "QQQ"):
@@ -182,7 +183,7 @@ def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_pat
     the ones already queued to that worker are refused, not written after the parent has gone."""
     import threading
 
-    import analysis.report
+    import analysis.pipeline.report
 
     calls = []
 
@@ -192,7 +193,7 @@ def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_pat
 
     monkeypatch.setattr(batch, "_INTERRUPTED", threading.Event())
     monkeypatch.setattr(batch, "worker_tools", lambda: (None, None))
-    monkeypatch.setattr(analysis.report, "run", interrupted)
+    monkeypatch.setattr(analysis.pipeline.report, "run", interrupted)
     iwm, qqq = batch.plan(["IWM", "QQQ"], "SPY", AS_OF, "snapshot")[0]
     with pytest.raises(KeyboardInterrupt):
         batch.write_piece(iwm, tmp_path)

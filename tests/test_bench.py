@@ -55,7 +55,7 @@ def test_table_shows_every_measure_with_its_verdict():
 
 def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
     cell = lambda src, d: {"cell_type": "code", "source": src, "metadata": {"papermill": {"duration": d}}}  # noqa: E731
-    nb = {"cells": [cell("from analysis.piece import Piece\npiece = Piece.build(ticker)", 1.0),
+    nb = {"cells": [cell("from analysis.view.piece import Piece\npiece = Piece.build(ticker)", 1.0),
                     cell("piece.chart_price()", 0.5), cell(["piece.chart_", "momentum()"], 0.25),
                     cell("piece.chart_family()", 0.0625), cell("piece.masthead()", 0.125),
                     {"cell_type": "markdown", "source": "x", "metadata": {}}]}

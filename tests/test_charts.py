@@ -15,8 +15,8 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from analysis import charts
-from analysis.charts import style
+from analysis.view import charts
+from analysis.view.charts import style
 
 matplotlib.use("Agg")
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from analysis import batch
+from analysis.pipeline import batch
 from tests.conftest import AS_OF
 
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -44,7 +44,7 @@ def test_a_bug_on_a_dask_worker_is_reported_not_hidden(tmp_path, capsys):
 
 @needs_dask
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
-    from analysis import distributed
+    from analysis.pipeline import distributed
     from analysis.errors import SourceUnavailable
 
     monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from analysis import scenarios
+from analysis import evidence as scenarios
 from analysis.data import until
 from analysis.data.snapshot import manifest
 from analysis.errors import InputError
-from analysis.study import build
-from analysis.summary import summarize
+from analysis.model.study import build
+from analysis.model.facts import facts as summarize
+from analysis.text.scenario_words import family_summary
 
 AS_OF = pd.Timestamp("2024-07-08")
 LAST = pd.Timestamp("2026-08-21")
@@ -93,8 +94,9 @@ def test_stale_members_at_the_last_session(latest):
         assert m["reason"] == f"{ticker} data ends {day}"
     assert not by["IWM"]["stale"] and by["IWM"]["last_date"] == "2026-08-21" and by["IWM"]["reason"] is None
     assert fam["counts"] == {"bullish": 1}
-    assert "Of 1 member with current data: 1 bullish (IWM)" in fam["summary"]
-    assert "XRT (data ends 2026-03-31)" in fam["summary"]
+    text = family_summary(fam)
+    assert "Of 1 member with current data: 1 bullish (IWM)" in text
+    assert "XRT (data ends 2026-03-31)" in text
 
 
 def test_stale_member_is_read_at_its_own_last_session(latest, market):
@@ -147,7 +149,7 @@ def test_family_has_no_look_ahead(market, july):
 
 
 def test_family_chart_marks_stale_members(latest, market):
-    from analysis.charts.scenarios import family_chart
+    from analysis.view.charts.scenarios import family_chart
 
     fig = family_chart(latest[0], scenarios.family_series(market, LAST))
     visible = [ax for ax in fig.axes if ax.get_visible()]

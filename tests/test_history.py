@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from analysis import history as hist
-from analysis.charts.history import TOO_FEW, history_chart
-from analysis.charts import style
+from analysis.model import events as hist
+from analysis.view.charts.history import TOO_FEW, history_chart
+from analysis.view.charts import style
 from analysis.errors import DataError, InputError
-from analysis.study import build
+from analysis.model.study import build
 
 IDS = [t.id for t in hist.TRIGGERS]
 

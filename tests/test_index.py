@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 from analysis import cli
-from analysis.index import render, scan, write_index
+from analysis.pipeline.index import render, scan, write_index
 from tests.conftest import render_in_chromium
 
 

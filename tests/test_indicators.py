@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from analysis import indicators as ind
 from analysis.data import snapshot
-from analysis.study import compute
+from analysis.model.study import compute
 
 
 def naive_mean(values: np.ndarray, window: int) -> np.ndarray:

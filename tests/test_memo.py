@@ -1,4 +1,4 @@
-"""Charts remembered by their inputs (analysis.charts.memo): the family chart is drawn once per
+"""Charts remembered by their inputs (analysis.view.charts.memo): the family chart is drawn once per
 as-of date and reused by every ticker's piece, and never where any input differs."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-from analysis.charts import memo
-from analysis.piece import Piece
+from analysis.view.charts import memo
+from analysis.view.piece import Piece
 from tests.conftest import AS_OF
 
 

@@ -9,10 +9,11 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import narrative
+from analysis import fmt
+from analysis.text import narrative
 from analysis.indicators import PHASES
-from analysis.study import build
-from analysis.summary import summarize
+from analysis.model.study import build
+from analysis.model.facts import facts as summarize
 from tests.conftest import AS_OF
 
 
@@ -54,7 +55,7 @@ def test_every_phase_is_described_truthfully(states, phase):
     assert s["phase"] == phase
     sentence = narrative.price_and_phase(s)[1]
     assert narrative.PHASE_WORDS[phase] in sentence
-    assert narrative.price(s["sma50"]) in sentence and narrative.price(s["sma200"]) in sentence
+    assert fmt.price(s["sma50"]) in sentence and fmt.price(s["sma200"]) in sentence
     check_claims(s, all_text(s))
 
 
@@ -74,7 +75,7 @@ def check_claims(s: dict, text: str) -> None:
     t = s["ticker"]
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if f"{t} closed" in text:
-        assert narrative.price(close) in text
+        assert fmt.price(close) in text
     if close < f:
         assert not re.search(rf"{t} (is|sits) in [a-z ]+phase[^.]*: above its 50-DMA", text)
     lead = s["leadership"]["value"]
@@ -135,10 +136,10 @@ def test_confirmed_run_and_level_below(iwm):
 
 
 def test_formatting_helpers():
-    assert narrative.date("2024-07-08") == "July 8, 2024"
-    assert narrative.signed(-8.0388) == "\u22128.04" and narrative.signed(4.778) == "+4.78"
-    assert narrative.signed(-0.001) == "+0.00"
-    assert narrative.pct(0.98604) == "+98.6%" and narrative.plain_pct(-0.0137) == "1.4%"
+    assert fmt.date("2024-07-08") == "July 8, 2024"
+    assert fmt.signed(-8.0388) == "\u22128.04" and fmt.signed(4.778) == "+4.78"
+    assert fmt.signed(-0.001) == "+0.00"
+    assert fmt.pct(0.98604) == "+98.6%" and fmt.plain_pct(-0.0137) == "1.4%"
 
 
 def test_fully_adjusted_benchmark_is_disclosed(market):
@@ -147,7 +148,7 @@ def test_fully_adjusted_benchmark_is_disclosed(market):
 
 
 def test_history_is_cited_only_with_n(iwm_study, iwm):
-    from analysis.history import event_study
+    from analysis.model.events import event_study
 
     s = {**iwm, "history": event_study(iwm_study.series)}
     text = " ".join(narrative.history(s))

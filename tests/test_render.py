@@ -21,7 +21,7 @@ from analysis.paths import KERNEL_NAME
 from analysis.render import execute
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
-from analysis.report import Request, run
+from analysis.pipeline.report import Request, run
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip
 
 QUIET = {"log": lambda *_: None}

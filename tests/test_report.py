@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from analysis.render import execute
-from analysis.report import Request, run
+from analysis.pipeline.report import Request, run
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip, render_in_chromium
 
 pytestmark = pytest.mark.slow

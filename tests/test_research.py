@@ -16,16 +16,17 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from analysis import history, scenarios
-from analysis.charts import research as rc
+from analysis import evidence as scenarios
+from analysis.model import events as history
+from analysis.view.charts import research as rc
 from analysis.errors import InputError, RenderError
 from analysis.render import execute
-from analysis.report import Request
-from analysis.research import NOTEBOOKS, appendix_links, file_name, stem
-from analysis.research import signals as sig
-from analysis.research.run import run, select
-from analysis.research.scorecard import score_history, sessions_every, verdict_changes
-from analysis.summary import summarize
+from analysis.pipeline.report import Request
+from analysis.notebooks import NOTEBOOKS, appendix_links, file_name, stem
+from analysis.model import signals as sig
+from analysis.pipeline.research import run, select
+from analysis.view.research.scorecard import score_history, sessions_every, verdict_changes
+from analysis.model.facts import facts as summarize
 from tests.conftest import AS_OF, PROJECT_DIR
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
@@ -179,7 +180,7 @@ def test_research_notebooks_only_call_analysis_research():
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         tree = ast.parse(code)
         imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-        assert [(i.module) for i in imports] == [f"analysis.research.{nb_meta.name}"]
+        assert [(i.module) for i in imports] == [f"analysis.view.research.{nb_meta.name}"]
         assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert nb.metadata["kernelspec"]["name"] == "momentum-report"
 

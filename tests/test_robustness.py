@@ -22,13 +22,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import cli, display
+from analysis import cli
+from analysis.view import display
 from analysis.data import Market, cache, snapshot
 from analysis.errors import DataError, InputError, PublishError, RenderError
 from analysis.paths import COMMENTARY_NOTEBOOK, cache_dir, inside
-from analysis.piece import Piece
+from analysis.view.piece import Piece
 from analysis.render import publish
-from analysis.report import Request, prepare, run
+from analysis.pipeline.report import Request, prepare, run
 from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip
 
 QUIET = {"log": lambda *_: None}

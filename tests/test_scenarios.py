@@ -13,13 +13,15 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from analysis import scenarios
+from analysis import evidence as scenarios
 from analysis.data import Market, until
 from analysis.errors import InputError
 from analysis.paths import CONFIG_DIR
-from analysis.scenarios import evidence, words
-from analysis.study import build
-from analysis.summary import summarize, to_json
+from analysis.evidence import measures as evidence
+from analysis.text import scenario_words as words
+from analysis.model.study import build
+from analysis.model.facts import facts as summarize
+from analysis.summary import to_json
 
 AS_OF = pd.Timestamp("2024-07-08")
 
@@ -326,7 +328,7 @@ def test_sentences_quote_the_scorecard(card):
 
 
 def test_scorecard_chart(card):
-    from analysis.charts.scenarios import scorecard_chart
+    from analysis.view.charts.scenarios import scorecard_chart
 
     fig = scorecard_chart(list(card.values()))
     (ax,) = fig.axes

@@ -11,8 +11,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError, InputError
-from analysis.study import build
-from analysis.summary import summarize, to_json
+from analysis.model.study import build
+from analysis.model.facts import facts as summarize
+from analysis.summary import to_json
 from tests.conftest import PROJECT_DIR
 
 
@@ -86,7 +87,7 @@ def test_short_history_leaves_indicators_null(market):
 
 def test_too_little_common_history(market):
     with pytest.raises(DataError, match="share only"):
-        from analysis.asof import resolve
+        from analysis.model.asof import resolve
 
         t = market.prices("IWM").iloc[:150]
         resolve(t, market.prices("SPY"), None)

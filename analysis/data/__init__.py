@@ -43,7 +43,7 @@ class Market:
             self._frames[ticker] = self._load(ticker)
         return self._frames[ticker]
 
-    def maybe(self, ticker: str) -> tuple[pd.DataFrame | None, str]:
+    def prices_or_reason(self, ticker: str) -> tuple[pd.DataFrame | None, str]:
         """``(frame, "")``, or ``(None, reason)`` when ``ticker`` cannot be loaded."""
         try:
             return self.prices(ticker), ""

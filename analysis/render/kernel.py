@@ -128,7 +128,7 @@ class Kernel:
     execution counts from 1, the piece's working directory, warnings shown afresh). What a
     piece saves is the kernel's start and stop and the imports its first cell repeats.
     Imported modules keep their module-level state: caches of immutable inputs (the bundled
-    snapshot's reader, :mod:`analysis.charts.memo`, keyed on everything a chart reads) are
+    snapshot's reader, :mod:`analysis.view.charts.memo`, keyed on everything a chart reads) are
     meant to carry over; a notebook that changed global library state outside a context
     (e.g. ``matplotlib.rcParams``) would carry that over too, which the piece's notebook
     does not (tests compare a kept kernel's files with a fresh one's).

@@ -1,0 +1,267 @@
+"""The scorecard's rules: the TOML configuration validated into typed items, and thresholds read.
+
+A configuration (``analysis/config/scenarios.toml``; schema in ``docs/scenarios.md``) lists
+scenarios, each with evidence items. An item names an evidence ``function`` (one of
+:mod:`analysis.evidence.measures`), the series it reads (``{ticker}`` and ``{benchmark}``
+stand for the piece's own), the function's parameters, a ``weight`` and two thresholds
+written as comparisons: ``supports = "<= -0.05"``, ``contradicts = ">= 0.05"``. A value
+meeting neither reads ``neutral``. Everything a user can get wrong raises
+:class:`~analysis.errors.InputError` naming the scenario, the item and the valid choices.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import operator
+import re
+import string
+from dataclasses import dataclass
+
+from analysis import params
+from analysis.errors import InputError
+from analysis.evidence.measures import KINDS, Kind
+
+#: A series whose last session is more than this many calendar days before the as-of
+#: session reads ``unavailable`` ("XRT data ends 2026-03-31"). A week absorbs holidays.
+STALE_AFTER_DAYS = 7
+
+PLACEHOLDERS = ("ticker", "benchmark")
+READINGS = ("supports", "contradicts", "neutral", "unavailable")
+#: Verdict cut-offs on the score, highest first; overridable in ``[verdict]``.
+VERDICT_DEFAULTS = {"min_available_share": 0.5, "supported": 0.6, "leaning_supported": 0.2,
+                    "leaning_contradicted": -0.2, "contradicted": -0.6}
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_COMPARISON = re.compile(r"^\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
+_ITEM_KEYS = {"name", "function", "series", "params", "supports", "contradicts", "weight", "min_series"}
+_SCENARIO_KEYS = {"id", "title", "note", "evidence"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One comparison, e.g. ``<= -0.05``."""
+
+    op: str
+    limit: float
+
+    def met(self, value: float) -> bool:
+        return _OPS[self.op](value, self.limit)
+
+    def text(self, unit: str) -> str:
+        """E.g. ``≤ -5%``, ``> 0 pts``: the limit in the unit's words, without trailing zeros."""
+        limit = self.limit * 100 if unit in ("percent", "share") else self.limit
+        suffix = {"percent": "%", "share": "%", "points": " pts", "sigma": "σ", "pp": " pp"}.get(unit, "")
+        return f"{_SYMBOLS[self.op]} {limit:g}{suffix}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One evidence item of a scenario, validated; ``name`` and ``series`` may hold placeholders."""
+
+    name: str
+    function: str
+    series: tuple[str, ...]
+    params: dict
+    supports: Threshold | None
+    contradicts: Threshold | None
+    weight: float
+    min_series: int | None
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.function]
+
+    def rule(self) -> str:
+        """The thresholds as the table shows them."""
+        unit = self.spec.unit
+        if unit == "none":
+            return "not measurable from prices"
+        parts = [f"{label} if {t.text(unit)}" for label, t in (("supports", self.supports),
+                                                               ("contradicts", self.contradicts)) if t]
+        return "; ".join(parts) + ("; else neutral" if parts else "")
+
+    def read(self, value: float | None) -> str:
+        """``supports``, ``contradicts`` or ``neutral`` for a measured ``value`` (``unavailable`` for None)."""
+        if value is None:
+            return "unavailable"
+        if self.supports and self.supports.met(value):
+            return "supports"
+        if self.contradicts and self.contradicts.met(value):
+            return "contradicts"
+        return "neutral"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    note: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    scenarios: tuple[Scenario, ...]
+    verdict: dict[str, float]
+    stale_after_days: int
+
+
+def _placeholders(text: str, where: str) -> str:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).",
+                         "Write braces only around {ticker} or {benchmark}; double them ({{ }}) for a literal brace.") from None
+    unknown = fields - set(PLACEHOLDERS)
+    if unknown:
+        raise InputError(f"{where}: {text!r} uses {', '.join('{' + f + '}' for f in sorted(unknown))}.",
+                         "The only placeholders are {ticker} and {benchmark}.")
+    return text
+
+
+def _threshold(raw: object, where: str, key: str) -> Threshold | None:
+    if raw is None:
+        return None
+    match = _COMPARISON.match(raw) if isinstance(raw, str) else None
+    if not match:
+        raise InputError(f"{where}: {key} = {raw!r} is not a comparison.",
+                         f'Write it as an operator and a number, e.g. {key} = "<= -0.05" (operators: < <= > >=).')
+    return Threshold(match.group(1), float(match.group(2)))
+
+
+def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
+    if kind.series == "none":
+        if raw:
+            raise InputError(f"{where}: this function reads no series, but series = {raw!r}.", "Remove the series line.")
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        raise InputError(f"{where}: series must be a list of tickers, got {raw!r}.",
+                         'E.g. series = ["{ticker}", "{benchmark}"].')
+    need = {"one": 1, "pair": 2}.get(kind.series)
+    if (need and len(raw) != need) or not raw:
+        raise InputError(f"{where}: this function needs {need or 'at least one'} series, got {len(raw)}.",
+                         'E.g. series = ["QQQ", "{ticker}"].')
+    out = []
+    for symbol in raw:
+        _placeholders(symbol, where)
+        out.append(symbol if symbol in ("{ticker}", "{benchmark}") else params.ticker(symbol, what=f"{where}: series"))
+    return tuple(out)
+
+
+def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: params must be a table, got {raw!r}.", "E.g. params = { span = \"10y\" }.")
+    signature = inspect.signature(kind.function)
+    data_args = {"one": 1, "pair": 2, "many": 1, "none": 0}[kind.series]
+    allowed = list(signature.parameters)[data_args:]
+    unknown = sorted(set(raw) - set(allowed))
+    if unknown:
+        raise InputError(f"{where}: {name} has no parameter {', '.join(unknown)}.",
+                         f"Its parameters are: {', '.join(allowed)}.")
+    for key, choices in kind.choices.items():
+        values = raw.get(key, [])
+        bad = [v for v in (values if isinstance(values, list) else [values]) if v not in choices]
+        if bad or not isinstance(values, list):
+            raise InputError(f"{where}: {key} = {values!r} holds {', '.join(map(repr, bad)) or 'a non-list'}.",
+                             f"Give a list of: {', '.join(choices)}.")
+    if "span" in raw:
+        from analysis.indicators import SPANS
+
+        if raw["span"] not in SPANS:
+            raise InputError(f"{where}: span = {raw['span']!r} is not a known span.", f"Use one of: {', '.join(SPANS)}.")
+    missing = [p for p in allowed if signature.parameters[p].default is inspect.Parameter.empty and p not in raw]
+    if missing:
+        raise InputError(f"{where}: {name} needs parameter {', '.join(missing)}.", f"Add it under params.")
+    return dict(raw)
+
+
+def _item(raw: dict, where: str) -> Item:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} is not a table.", "Write each item as [[scenario.evidence]] with name, function, ....")
+    unknown = sorted(set(raw) - _ITEM_KEYS)
+    if unknown:
+        raise InputError(f"{where}: unknown key {', '.join(unknown)}.", f"Item keys are: {', '.join(sorted(_ITEM_KEYS))}.")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{where} has no name.", 'Give each item a name = "...".')
+    where = f"{where} ({name!r})"
+    _placeholders(name, where)
+    fname = raw.get("function")
+    if fname not in KINDS:
+        raise InputError(f"{where}: unknown evidence function {fname!r}.",
+                         f"Valid ones: {', '.join(KINDS)} (see docs/scenarios.md).")
+    kind = KINDS[fname]
+    weight = raw.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
+        raise InputError(f"{where}: weight = {weight!r} is not a number >= 0.", "E.g. weight = 1.")
+    supports = _threshold(raw.get("supports"), where, "supports")
+    contradicts = _threshold(raw.get("contradicts"), where, "contradicts")
+    if kind.series != "none" and supports is None and contradicts is None:
+        raise InputError(f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
+                         'Add e.g. supports = "< 0" and contradicts = "> 0".')
+    series = _series(raw.get("series"), kind, where)
+    min_series = raw.get("min_series")
+    if min_series is not None and (kind.series != "many" or not isinstance(min_series, int)
+                                   or not 1 <= min_series <= len(series)):
+        raise InputError(f"{where}: min_series = {min_series!r} is not allowed here.",
+                         f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).")
+    return Item(name=name, function=fname, series=series, params=_params(raw.get("params"), fname, kind, where),
+                supports=supports, contradicts=contradicts, weight=float(weight), min_series=min_series)
+
+
+def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard:
+    """Validate a parsed ``scenarios.toml`` (``where`` names it in messages) into a :class:`Scorecard`."""
+    raw_scenarios = config.get("scenario")
+    if not isinstance(raw_scenarios, list) or not raw_scenarios:
+        raise InputError(f"{where} lists no scenarios.", "Add [[scenario]] tables (see docs/scenarios.md).")
+    scenarios, seen = [], set()
+    for i, raw in enumerate(raw_scenarios, 1):
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        here = f"{where}, scenario {i}" + (f" ({sid!r})" if sid else "")
+        if not isinstance(sid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sid) or sid in seen:
+            raise InputError(f"{here}: id must be a unique lower-case word, got {sid!r}.", 'E.g. id = "recession".')
+        seen.add(sid)
+        unknown = sorted(set(raw) - _SCENARIO_KEYS)
+        if unknown:
+            raise InputError(f"{here}: unknown key {', '.join(unknown)}.", f"Scenario keys are: {', '.join(sorted(_SCENARIO_KEYS))}.")
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise InputError(f"{here} has no title.", 'Give it a title = "..." ({ticker} may appear in it).')
+        items = raw.get("evidence")
+        if not isinstance(items, list) or not items:
+            raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
+        scenarios.append(Scenario(id=sid, title=_placeholders(title, here), note=_placeholders(str(raw.get("note", "")), here),
+                                  items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1))))
+    verdict = dict(VERDICT_DEFAULTS)
+    given = config.get("verdict", {})
+    unknown = sorted(set(given) - set(verdict))
+    if unknown:
+        raise InputError(f"{where}: [verdict] has no key {', '.join(unknown)}.", f"Keys: {', '.join(verdict)}.")
+    verdict.update({k: float(v) for k, v in given.items()})
+    cuts = [verdict[k] for k in ("supported", "leaning_supported", "leaning_contradicted", "contradicted")]
+    if cuts != sorted(cuts, reverse=True) or not 0 <= verdict["min_available_share"] <= 1:
+        raise InputError(f"{where}: [verdict] cut-offs {verdict} are out of order.",
+                         "Need supported >= leaning_supported >= leaning_contradicted >= contradicted, and"
+                         " min_available_share between 0 and 1.")
+    stale = config.get("stale_after_days", STALE_AFTER_DAYS)
+    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
+        raise InputError(f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7.")
+    return Scorecard(scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale)
+
+
+def verdict(score: float | None, available_share: float, cuts: dict[str, float]) -> str:
+    """A short phrase for ``score``: "not enough evidence" below the minimum available share."""
+    if score is None or available_share < cuts["min_available_share"]:
+        return "not enough evidence"
+    if score >= cuts["supported"]:
+        return "supported"
+    if score >= cuts["leaning_supported"]:
+        return "leaning supported"
+    if score > cuts["leaning_contradicted"]:
+        return "mixed"
+    if score > cuts["contradicted"]:
+        return "leaning contradicted"
+    return "contradicted"

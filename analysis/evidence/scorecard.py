@@ -1,0 +1,159 @@
+"""The scorecard: every scenario's evidence measured at the as-of session, read and tallied.
+
+For each item: the series it names are taken from the study (the piece's ticker and
+benchmark) or the market, cut at the as-of session (no look-ahead), and checked for
+staleness; the evidence function measures; the item's thresholds read the value. Then
+
+    score = (supporting weight - contradicting weight) / available weight      in [-1, 1]
+
+where *available* is the weight of the items that could be measured (neutral ones
+included). Unavailable items are never counted as zero: their weight is reported as
+``missing_weight`` and, when less than half of the weight is available, the verdict is
+"not enough evidence". Scores are evidence tallies, not forecasts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import fmt
+from analysis.data import Market, until
+from analysis.evidence import rules
+from analysis.evidence.measures import Measure
+from analysis.model.study import Study
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return pd.Timestamp(ts).date().isoformat()
+
+
+class _Frames:
+    """Price frames cut at the as-of session, each looked up once per scorecard."""
+
+    def __init__(self, study: Study, market: Market, stale_after_days: int) -> None:
+        self.study, self.market, self.stale_after_days = study, market, stale_after_days
+        self.as_of = study.as_of.session
+        self._cache: dict[str, tuple[pd.DataFrame | None, str]] = {
+            study.ticker: (study.full_prices, ""), study.benchmark: (study.full_bench, "")}
+
+    def get(self, symbol: str) -> tuple[pd.DataFrame | None, str]:
+        """``(frame up to as-of, "")`` or ``(None, reason)`` when missing, not started yet or stale."""
+        if symbol not in self._cache:
+            self._cache[symbol] = self._load(symbol)
+        return self._cache[symbol]
+
+    def _load(self, symbol: str) -> tuple[pd.DataFrame | None, str]:
+        frame, why = self.market.prices_or_reason(symbol)
+        if frame is None:
+            return None, f"{symbol} could not be loaded ({why.rstrip('.')})"
+        cut = until(frame, self.as_of)
+        if cut.empty:
+            return None, f"{symbol} data starts {_day(frame.index[0])}, after {_day(self.as_of)}"
+        last = cut.index[-1]
+        if (self.as_of - last).days > self.stale_after_days:
+            if last == frame.index[-1]:
+                return None, f"{symbol} data ends {_day(last)}"
+            return None, f"{symbol} has no data between {_day(last)} and {_day(self.as_of)}"
+        return cut, ""
+
+
+def _column(basis: str, frames: list[pd.DataFrame]) -> str:
+    if basis == "matched":
+        return "adj_close" if any(f.attrs.get("fully_adjusted") for f in frames) else "close"
+    return basis
+
+
+def _basis_note(basis: str, column: str, symbols: list[str], frames: list[pd.DataFrame]) -> str:
+    adjusted = [s for s, f in zip(symbols, frames) if f.attrs.get("fully_adjusted")]
+    if not adjusted:
+        return ""
+    files = "/".join(adjusted) + (" file is" if len(adjusted) == 1 else " files are")
+    if basis == "matched":
+        return f"total-return basis for both sides: the {files} dividend-adjusted"
+    if column == "close":
+        return f"{'/'.join(adjusted)}: dividend-adjusted closes, not the traded ones"
+    return ""
+
+
+def _entry(item: rules.Item, name: str, symbols: list[str], *, value: float | None = None, detail: str = "",
+           reason: str | None = None, as_of: str | None = None) -> dict:
+    reading = "unavailable" if reason is not None else item.read(value)
+    return {
+        "name": name,
+        "function": item.function,
+        "series": symbols,
+        "value": value,
+        "value_text": fmt.value(value, item.spec.unit) if reason is None else "n/a",
+        "rule": item.rule(),
+        "reading": reading,
+        "weight": item.weight,
+        "as_of": as_of,
+        "detail": detail,
+        "reason": reason,
+    }
+
+
+def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> dict:
+    """One evidence dict: ``{name, function, series, value, value_text, rule, reading, weight, as_of, detail, reason}``."""
+    name = item.name.format(ticker=ticker, benchmark=benchmark)
+    symbols = [s.format(ticker=ticker, benchmark=benchmark) for s in item.series]
+    spec = item.spec
+    if spec.series == "none":
+        return _entry(item, name, symbols, reason=spec.function(**item.params).reason)
+    repeated = sorted({s for s in symbols if symbols.count(s) > 1})
+    if repeated:
+        about = f" (this piece is about {ticker})" if ticker in repeated else ""
+        return _entry(item, name, symbols, reason=f"compares {', '.join(repeated)} with itself{about}")
+    loaded = [(s, *frames.get(s)) for s in symbols]
+    fresh = [(s, f) for s, f, _ in loaded if f is not None]
+    problems = [why for _, f, why in loaded if f is None]
+    need = len(symbols) if item.min_series is None else item.min_series
+    if len(fresh) < need:
+        return _entry(item, name, symbols, reason="; ".join(problems))
+    used_symbols, used = [s for s, _ in fresh], [f for _, f in fresh]
+    column = _column(spec.basis, used)
+    data = [f[column].rename(s) for s, f in fresh]
+    result: Measure = spec.function(data, **item.params) if spec.series == "many" else spec.function(*data, **item.params)
+    notes = [n for n in (_basis_note(spec.basis, column, used_symbols, used),
+                         ("left out: " + "; ".join(problems)) if problems else "") if n]
+    detail = "; ".join([result.detail, *notes]) if result.detail else "; ".join(notes)
+    if result.value is None:
+        return _entry(item, name, symbols, detail=detail, reason=result.reason or "could not be computed")
+    if not math.isfinite(result.value):
+        return _entry(item, name, symbols, detail=detail,
+                      reason=f"the value is not a finite number ({result.value}): a series is zero where it divides")
+    return _entry(item, name, symbols, value=result.value, detail=detail, as_of=_day(min(f.index[-1] for f in used)))
+
+
+def tally(evidence: list[dict], cuts: dict[str, float]) -> dict:
+    """Weights by reading, the score and the verdict of one scenario's evidence dicts."""
+    weight = {r: sum(e["weight"] for e in evidence if e["reading"] == r) for r in rules.READINGS}
+    total = sum(weight.values())
+    available = total - weight["unavailable"]
+    score = (weight["supports"] - weight["contradicts"]) / available if available > 0 else None
+    return {
+        "score": score,
+        "verdict": rules.verdict(score, available / total if total else 0.0, cuts),
+        "available_weight": available,
+        "missing_weight": weight["unavailable"],
+        "total_weight": total,
+        "supporting_weight": weight["supports"],
+        "contradicting_weight": weight["contradicts"],
+        "neutral_weight": weight["neutral"],
+    }
+
+
+def evaluate(card: rules.Scorecard, study: Study, market: Market) -> list[dict]:
+    """The ``scenarios`` list of the JSON summary for a validated scorecard."""
+    frames = _Frames(study, market, card.stale_after_days)
+    out = []
+    for scenario in card.scenarios:
+        evidence = [measure(item, frames, study.ticker, study.benchmark) for item in scenario.items]
+        out.append({"id": scenario.id,
+                    "title": scenario.title.format(ticker=study.ticker, benchmark=study.benchmark),
+                    **tally(evidence, card.verdict),
+                    "note": scenario.note.format(ticker=study.ticker, benchmark=study.benchmark),
+                    "evidence": evidence})
+    return out

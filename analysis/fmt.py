@@ -1,0 +1,90 @@
+"""How numbers and dates read, everywhere: sentences, tables, chart labels, evidence rows.
+
+The one formatting module. Every function takes a plain value (``None`` where a table may
+show a missing number) and returns text; nothing here knows about markets, so every layer
+may use it. Signs use a typographic minus (:data:`MINUS`); thousands are separated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+MINUS = "\u2212"
+MISSING = "n/a"
+
+
+def date(iso: str | None) -> str:
+    """``2024-07-08`` -> ``July 8, 2024``."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def price(x: float) -> str:
+    """A price or level with cents and thousands separators: ``1,234.50``."""
+    return f"{x:,.2f}"
+
+
+def signed(x: float, digits: int = 2) -> str:
+    """``+4.78`` / ``−8.04`` (a typographic minus; ``+0.00`` rather than ``−0.00``)."""
+    text = f"{abs(x):,.{digits}f}"
+    return (MINUS if x < 0 and float(text.replace(",", "")) != 0 else "+") + text
+
+
+def pct(fraction: float, digits: int = 1) -> str:
+    """A fraction as a signed percentage: ``0.986`` -> ``+98.6%``."""
+    return signed(100 * fraction, digits) + "%"
+
+
+def plain_pct(fraction: float, digits: int = 1) -> str:
+    """A magnitude as an unsigned percentage: ``-0.0137`` -> ``1.4%``."""
+    return f"{abs(100 * fraction):,.{digits}f}%"
+
+
+def tick_pct(value: float, _pos: object = None) -> str:
+    """An axis tick for a value already in percent: ``+1.25%``, ``-0.5%``, ``0%`` (no trailing zeros)."""
+    if abs(value) < 1e-12:
+        return "0%"
+    return f"{value:+.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def sessions(n: int) -> str:
+    """``1 session`` / ``5 sessions``."""
+    return f"{n} session" + ("" if n == 1 else "s")
+
+
+def number(x: float | None, spec: str = "{:,.2f}") -> str:
+    """``spec`` applied to ``x``, :data:`MISSING` for ``None``."""
+    return MISSING if x is None else spec.format(x)
+
+
+def cell(x: object, spec: str = "{:,.2f}") -> str:
+    """A table cell: :data:`MISSING` for a missing number, ISO for a timestamp, yes/no for a bool."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NaT:
+        return MISSING
+    if isinstance(x, pd.Timestamp):
+        return x.date().isoformat()
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return spec.format(x)
+
+
+#: How an evidence value reads by its unit (see :class:`analysis.evidence.measures.Kind`).
+UNITS = {
+    "percent": lambda v: f"{v:+.1%}",
+    "share": lambda v: f"{v:.1%}",
+    "points": lambda v: f"{v:+.2f} pts",
+    "sigma": lambda v: f"{v:+.2f}σ",
+    "balance": lambda v: f"{v:+.2f}",
+    "pp": lambda v: f"{v:+.2f} pp",
+    "level": lambda v: f"{v:.2f}",
+}
+
+
+def value(x: float | None, unit: str) -> str:
+    """An evidence value as its table shows it, by ``unit``; :data:`MISSING` for ``None``."""
+    if x is None or unit == "none":
+        return MISSING
+    return UNITS[unit](x)

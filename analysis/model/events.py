@@ -1,0 +1,297 @@
+"""What history says: an event study of every trigger the piece names, on the ticker's own past.
+
+For each trigger (two closes above the 50-DMA, clearing the level, Real Motion crossing its
+50-DMA, Leadership crossing zero or its band, phase changes, and bearish mirrors) this module
+finds every past session it fired on, up to the as-of session, and compares the total return
+``h`` sessions later with the unconditional distribution over the same history. The rules
+(each trigger's exact definition, the overlap rule, the baseline, the too-few flag, no
+look-ahead) are in ``docs/history.md``; in short:
+
+* forward return ``r_h(t) = adj_close[t + h] / adj_close[t] - 1`` (sessions, not days;
+  dividends reinvested); NaN when ``t + h`` is past the last row, so an occurrence whose
+  window is still open is counted as an occurrence but not in that horizon's ``n``;
+* overlap rule, per horizon: walk the occurrences in time order and count one only if it is
+  at least ``h`` sessions after the last counted one, so counted windows never overlap;
+* baseline: every session with a complete ``h``-session window (no thinning);
+* ``too_few`` when ``n < min_n``: the numbers are shown but not to be read.
+
+Everything is a pure function of ``study.series``; nothing looks past its last row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import DataError, InputError
+from analysis.indicators import consecutive_above
+
+#: Columns of ``study.series`` the triggers and returns read.
+REQUIRED = ("close", "adj_close", "sma50", "phase", "rm", "rm_fast", "lead", "lead_upper")
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+def cross_above(value: pd.Series, line: pd.Series | float) -> pd.Series:
+    """True on session ``t`` when ``value[t] > line[t]`` and ``value[t-1] <= line[t-1]``.
+
+    A crossing, not a state: it fires once per move from at-or-below to above. False where
+    any of the four numbers is NaN (so never on the first row, nor on the first session a
+    line exists). ``line`` may be a Series on the same index or a constant.
+    """
+    line = pd.Series(line, index=value.index, dtype=float) if np.isscalar(line) else line
+    v, ln = value.to_numpy(float), line.to_numpy(float)
+    now = v > ln
+    before = np.concatenate([[False], v[:-1] <= ln[:-1]])
+    known = ~np.isnan(v) & ~np.isnan(ln)
+    known_before = np.concatenate([[False], known[:-1]])
+    return pd.Series(now & before & known & known_before, index=value.index)
+
+
+def cross_below(value: pd.Series, line: pd.Series | float) -> pd.Series:
+    """True on session ``t`` when ``value[t] < line[t]`` and ``value[t-1] >= line[t-1]``.
+
+    The mirror of :func:`cross_above`, with the same NaN policy.
+    """
+    line = pd.Series(line, index=value.index, dtype=float) if np.isscalar(line) else line
+    return cross_above(-value, -line)
+
+
+def forward_return(adj_close: pd.Series, h: int) -> pd.Series:
+    """``adj_close[t + h] / adj_close[t] - 1``, ``t + h`` counted in rows (sessions).
+
+    Total return from the close of session ``t`` to the close ``h`` sessions later, a
+    fraction. NaN for the last ``h`` rows (the window is not complete: no look-ahead).
+    """
+    a = adj_close.to_numpy(float)
+    out = np.full(a.shape, np.nan)
+    if h < len(a):
+        out[:-h] = a[h:] / a[:-h] - 1.0
+    return pd.Series(out, index=adj_close.index, name=f"fwd{h}")
+
+
+# --- the triggers: one pure function each, True on the session the trigger fires ------------------
+
+def closes_above_sma50(series: pd.DataFrame, n: int = 2) -> pd.Series:
+    """The ``n``-th consecutive close strictly above the 50-DMA (``sma50``).
+
+    True on the session the count of :func:`~analysis.indicators.consecutive_above` reaches
+    exactly ``n`` (once per run; a close at or below the line, or a NaN line, resets the count).
+    Same rule as the summary's ``confirmation.last_completed``.
+    """
+    return consecutive_above(series["close"], series["sma50"]).eq(n)
+
+
+def closes_below_sma50(series: pd.DataFrame, n: int = 2) -> pd.Series:
+    """The ``n``-th consecutive close strictly below the 50-DMA: the mirror of :func:`closes_above_sma50`."""
+    return consecutive_above(series["sma50"], series["close"]).eq(n)
+
+
+def prior_high(close: pd.Series, window: int = 22) -> pd.Series:
+    """``max(close[t-window], ..., close[t-1])``: the level to clear *before* session ``t`` trades.
+
+    This is :func:`~analysis.indicators.level_to_clear` as computed on the previous session
+    (its window includes its own last close). NaN until ``window`` earlier closes exist.
+    """
+    return close.shift(1).rolling(window, min_periods=window).max()
+
+
+def level_cleared(series: pd.DataFrame, window: int = 22) -> pd.Series:
+    """A close above the highest close of the previous ``window`` sessions, after one that was not.
+
+    ``cross_above(close, prior_high(close, window))``: session ``t`` closes above
+    ``max(close[t-window .. t-1])`` and session ``t-1`` did not close above its own
+    ``max(close[t-1-window .. t-2])``. The first of a cluster of new ``window``-session
+    closing highs fires; the days after it, still making new highs, do not.
+    """
+    return cross_above(series["close"], prior_high(series["close"], window))
+
+
+def real_motion_above_fast(series: pd.DataFrame) -> pd.Series:
+    """Real Motion crosses above its 50-DMA: ``cross_above(rm, rm_fast)``."""
+    return cross_above(series["rm"], series["rm_fast"])
+
+
+def real_motion_below_fast(series: pd.DataFrame) -> pd.Series:
+    """Real Motion crosses below its 50-DMA: ``cross_below(rm, rm_fast)``."""
+    return cross_below(series["rm"], series["rm_fast"])
+
+
+def leadership_above_zero(series: pd.DataFrame) -> pd.Series:
+    """Leadership crosses above zero (from at-or-below): ``cross_above(lead, 0)``."""
+    return cross_above(series["lead"], 0.0)
+
+
+def leadership_below_zero(series: pd.DataFrame) -> pd.Series:
+    """Leadership crosses below zero (from at-or-above): ``cross_below(lead, 0)``."""
+    return cross_below(series["lead"], 0.0)
+
+
+def leadership_above_band(series: pd.DataFrame) -> pd.Series:
+    """Leadership crosses above its upper band (SMA50 + 2σ of itself): ``cross_above(lead, lead_upper)``."""
+    return cross_above(series["lead"], series["lead_upper"])
+
+
+def phase_change(phase: pd.Series, before: str, after: str) -> pd.Series:
+    """True on session ``t`` when ``phase[t-1] == before`` and ``phase[t] == after``.
+
+    A session with an unknown phase (``None``) matches neither, so it breaks a change.
+    """
+    p = phase.to_numpy(object)
+    prev = np.concatenate([[None], p[:-1]])
+    return pd.Series((p == after) & (prev == before), index=phase.index)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger of the study: a machine ``id``, a human label, bullish or bearish, the rule."""
+
+    id: str
+    label: str  # may name {n} (confirm_n), {w} (level_window) and {f} (the fast average's window)
+    direction: str  # "bullish" | "bearish"
+    fires: Callable[[pd.DataFrame, int, int], pd.Series]  # (series, confirm_n, level_window) -> bool
+
+
+#: Every trigger, in the order the piece lists them: the bullish ones the commentary names,
+#: then the bearish mirrors a reader would watch for if they fail.
+TRIGGERS: tuple[Trigger, ...] = (
+    Trigger("closes_above_sma50", "{n} closes above the {f}-DMA", "bullish",
+            lambda s, n, w: closes_above_sma50(s, n)),
+    Trigger("level_cleared", "Close clears the {w}-session high", "bullish",
+            lambda s, n, w: level_cleared(s, w)),
+    Trigger("real_motion_above_fast", "Real Motion crosses above its {f}-DMA", "bullish",
+            lambda s, n, w: real_motion_above_fast(s)),
+    Trigger("leadership_above_zero", "Leadership crosses above zero", "bullish",
+            lambda s, n, w: leadership_above_zero(s)),
+    Trigger("leadership_above_band", "Leadership crosses above its upper band", "bullish",
+            lambda s, n, w: leadership_above_band(s)),
+    Trigger("warning_to_bullish", "Phase: warning → bullish", "bullish",
+            lambda s, n, w: phase_change(s["phase"], "warning", "bullish")),
+    Trigger("recovery_to_accumulation", "Phase: recovery → accumulation", "bullish",
+            lambda s, n, w: phase_change(s["phase"], "recovery", "accumulation")),
+    Trigger("closes_below_sma50", "{n} closes below the {f}-DMA", "bearish",
+            lambda s, n, w: closes_below_sma50(s, n)),
+    Trigger("real_motion_below_fast", "Real Motion crosses below its {f}-DMA", "bearish",
+            lambda s, n, w: real_motion_below_fast(s)),
+    Trigger("leadership_below_zero", "Leadership crosses below zero", "bearish",
+            lambda s, n, w: leadership_below_zero(s)),
+    Trigger("bullish_to_warning", "Phase: bullish → warning", "bearish",
+            lambda s, n, w: phase_change(s["phase"], "bullish", "warning")),
+)
+
+
+def _check(series: pd.DataFrame, confirm_n: int, level_window: int) -> None:
+    missing = [c for c in REQUIRED if c not in series.columns]
+    if missing:
+        raise DataError(f"the event study needs the study's columns {', '.join(missing)}, which the series lacks;",
+                        "pass study.series from analysis.model.study.build().")
+    for name, value in (("confirm_n", confirm_n), ("level_window", level_window)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise InputError(f"{name} must be a whole number of sessions >= 1, got {value!r};",
+                             f"pass e.g. {name}={2 if name == 'confirm_n' else 22}.")
+
+
+def occurrences(series: pd.DataFrame, *, confirm_n: int = 2, level_window: int = 22) -> dict[str, pd.DatetimeIndex]:
+    """Every session each trigger fired on, by trigger ``id`` (in :data:`TRIGGERS` order).
+
+    ``series`` is ``study.series``; only its rows are read, so the result at an as-of date
+    depends on data up to that session only.
+    """
+    _check(series, confirm_n, level_window)
+    return {t.id: series.index[t.fires(series, confirm_n, level_window).to_numpy(bool)] for t in TRIGGERS}
+
+
+def thin(positions: np.ndarray, h: int) -> np.ndarray:
+    """The overlap rule: keep an occurrence only if it is ``>= h`` rows after the last kept one.
+
+    ``positions`` are row numbers in increasing order; the first is always kept. Counted
+    forward windows ``[p, p + h]`` therefore never overlap (they may share an end point).
+    """
+    kept: list[int] = []
+    last = None
+    for p in positions.tolist():
+        if last is None or p - last >= h:
+            kept.append(p)
+            last = p
+    return np.asarray(kept, dtype=int)
+
+
+def _stats(values: np.ndarray) -> tuple[float | None, float | None]:
+    if values.size == 0:
+        return None, None
+    return float(np.median(values)), float(np.mean(values > 0))
+
+
+def _check_horizons(horizons: Sequence[int], min_n: int) -> list[int]:
+    out = []
+    for h in horizons:
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
+            raise InputError(f"horizons must be whole numbers of sessions >= 1, got {h!r};",
+                             "pass e.g. horizons=(5, 20, 60).")
+        out.append(int(h))
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
+        raise InputError(f"min_n must be a whole number >= 1, got {min_n!r};", "pass e.g. min_n=10.")
+    return out
+
+
+def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), min_n: int = 10,
+                confirm_n: int = 2, level_window: int = 22, fast: int = 50) -> list[dict]:
+    """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
+
+    ``fast`` only names the fast average in the labels (the study's ``sma50`` column holds
+    the ``Settings.fast``-session average).
+
+    One dict per trigger::
+
+        {"id", "trigger" (human label), "direction" ("bullish"|"bearish"),
+         "occurrences" (int, all of them), "last_occurrence" (ISO date or None),
+         "horizons": {"5": {"n", "median", "hit_rate", "baseline_median", "baseline_hit_rate",
+                            "baseline_n", "too_few", "overlapping", "open"}, "20": ..., "60": ...}}
+
+    Per horizon ``h``: ``n`` occurrences counted after the overlap rule (:func:`thin`) among
+    those whose window is complete; ``overlapping`` complete ones the rule dropped; ``open``
+    ones whose window extends past the last row (``n + overlapping + open == occurrences``).
+    ``median`` and ``hit_rate`` (share of returns > 0) of their :func:`forward_return`; the
+    baseline is every session with a complete window. Returns are fractions; ``None`` where
+    there is nothing to compute. ``too_few`` is ``n < min_n``.
+    """
+    hs = _check_horizons(horizons, min_n)
+    fired = occurrences(series, confirm_n=confirm_n, level_window=level_window)
+    adj = series["adj_close"]
+    forward = {h: forward_return(adj, h).to_numpy() for h in hs}
+    baseline = {}
+    for h in hs:
+        complete = forward[h][~np.isnan(forward[h])]
+        baseline[h] = (*_stats(complete), int(complete.size))
+    out = []
+    for trigger in TRIGGERS:
+        dates = fired[trigger.id]
+        positions = series.index.get_indexer(dates)
+        per_h = {}
+        for h in hs:
+            fwd = forward[h]
+            complete = positions[~np.isnan(fwd[positions])]
+            counted = thin(complete, h)
+            median, hit = _stats(fwd[counted])
+            b_median, b_hit, b_n = baseline[h]
+            per_h[str(h)] = {
+                "n": int(counted.size), "median": median, "hit_rate": hit,
+                "baseline_median": b_median, "baseline_hit_rate": b_hit, "baseline_n": b_n,
+                "too_few": bool(counted.size < min_n),
+                "overlapping": int(complete.size - counted.size),
+                "open": int(positions.size - complete.size),
+            }
+        out.append({
+            "id": trigger.id,
+            "trigger": trigger.label.format(n=confirm_n, w=level_window, f=fast),
+            "direction": trigger.direction,
+            "occurrences": int(len(dates)),
+            "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,
+            "horizons": per_h,
+        })
+    return out

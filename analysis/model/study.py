@@ -1,0 +1,99 @@
+"""A *study*: every indicator series for one ticker against one benchmark, up to one session.
+
+:func:`build` is the single place that loads, aligns, truncates (no look-ahead) and
+computes; the summary, the narrative, the charts and the notebooks all read its result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis import indicators as ind
+from analysis import params
+from analysis.params import Settings
+from analysis.model.asof import AsOf, resolve
+from analysis.data import Market, until
+
+
+@dataclass
+class Study:
+    """What :func:`build` returns. ``series`` is indexed by the common sessions up to ``as_of``.
+
+    ``series`` columns: ``close, adj_close, bench_close, bench_adj_close, sma50, sma200,
+    phase, rm, rm_fast, rm_slow, rm_upper, rm_lower, rs, lead, lead_fast, lead_upper,
+    lead_lower, closes_above``.
+    """
+
+    ticker: str
+    benchmark: str
+    as_of: AsOf
+    settings: Settings
+    prices: pd.DataFrame      # the ticker's price frame, common sessions only, up to as_of
+    bench: pd.DataFrame       # the benchmark's, same index
+    series: pd.DataFrame
+    full_prices: pd.DataFrame = field(repr=False)  # the ticker's own history up to as_of (not aligned)
+    full_bench: pd.DataFrame = field(repr=False)
+
+    @property
+    def last(self) -> pd.Series:
+        """The row of :attr:`series` at the as-of session."""
+        return self.series.iloc[-1]
+
+
+def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """All indicator series for two aligned price frames (same index); pure."""
+    close = prices["close"]
+    sma_fast = ind.sma(close, settings.fast)
+    sma_slow = ind.sma(close, settings.slow)
+    rm = ind.real_motion(close, trend=settings.slow, fast=settings.fast, slow=settings.slow,
+                         band_window=settings.fast, width=settings.band_width)
+    lead = ind.leadership(close, bench["close"], norm=settings.slow, fast=settings.fast, width=settings.band_width)
+    return pd.DataFrame({
+        "close": close,
+        "adj_close": prices["adj_close"],
+        "bench_close": bench["close"],
+        "bench_adj_close": bench["adj_close"],
+        "sma50": sma_fast,
+        "sma200": sma_slow,
+        "phase": ind.classify(close, sma_fast, sma_slow),
+        "rm": rm["rm"], "rm_fast": rm["fast"], "rm_slow": rm["slow"],
+        "rm_upper": rm["upper"], "rm_lower": rm["lower"],
+        "rs": lead["rs"], "lead": lead["lead"], "lead_fast": lead["fast"],
+        "lead_upper": lead["upper"], "lead_lower": lead["lower"],
+        "closes_above": ind.consecutive_above(close, sma_fast),
+    })
+
+
+def resolve_session(market: Market, ticker: str, benchmark: str, as_of: dt.date | str | None = None) -> AsOf:
+    """The common session a piece for ``ticker`` vs ``benchmark`` as of ``as_of`` is written at.
+
+    Loads both series (raising the user's data errors) but computes no indicator: the
+    runner calls it to name the piece's folder before the notebook computes the study.
+    """
+    ticker = params.ticker(ticker)
+    return resolve(market.prices(ticker), market.prices(params.benchmark(benchmark, ticker)), params.as_of(as_of))
+
+
+def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | str | None = None,
+          settings: Settings = Settings()) -> Study:
+    """Load both series, resolve ``as_of`` to a common session, and compute every indicator.
+
+    ``ticker``/``benchmark``/``as_of`` are validated here too, so a notebook run by hand
+    gets the same clear errors as the command line.
+    """
+    ticker = params.ticker(ticker)
+    benchmark = params.benchmark(benchmark, ticker)
+    requested = params.as_of(as_of)
+    t_full, b_full = market.prices(ticker), market.prices(benchmark)
+    when = resolve(t_full, b_full, requested)
+    sessions = t_full.index.intersection(b_full.index)
+    sessions = sessions[sessions <= when.session]
+    prices = t_full.loc[sessions]
+    bench = b_full.loc[sessions]
+    prices.attrs, bench.attrs = dict(t_full.attrs), dict(b_full.attrs)
+    return Study(ticker=ticker, benchmark=benchmark, as_of=when, settings=settings,
+                 prices=prices, bench=bench, series=compute(prices, bench, settings),
+                 full_prices=until(t_full, when.session), full_bench=until(b_full, when.session))

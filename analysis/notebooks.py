@@ -1,0 +1,64 @@
+"""The notebooks this project executes and the files they become (no pandas, no papermill).
+
+:data:`NOTEBOOKS` lists the research notebooks (``notebooks/<name>.ipynb``), in the order the
+piece links them; :func:`stem` is the one file-name rule of a piece (``IWM`` against the
+default benchmark, else ``IWM_vs_QQQ``), and :func:`file_name` that of its appendices.
+Light on purpose: the command line and the piece both import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.params import DEFAULT_BENCHMARK
+from analysis.paths import file_stem
+
+@dataclass(frozen=True)
+class Notebook:
+    """One research notebook: ``notebooks/<name>.ipynb``, what it shows and which chart of the piece it backs."""
+
+    name: str
+    title: str
+    behind: str  # the piece's chart (or section) this notebook lets a reader dig into
+
+
+#: The research notebooks, in the order they are listed (and linked from the piece).
+NOTEBOOKS: tuple[Notebook, ...] = (
+    Notebook("phase", "Phases: price against its fast and slow averages",
+             "the daily price chart (phase shading, moving averages)"),
+    Notebook("real_motion", "Real Motion: momentum against its own averages and bands",
+             "the Real Motion chart"),
+    Notebook("leadership", "Leadership against the benchmark",
+             "the Leadership chart"),
+    Notebook("triggers", "Triggers and relative performance",
+             "the level to clear, the closes above the 50-DMA and the long-view chart"),
+    Notebook("scorecard", "Scenarios: the scorecard over time, and the Economic Modern Family",
+             "the scenario scorecard chart and the Economic Modern Family chart"),
+    Notebook("history", "What history says: an event study of the triggers",
+             "the 'What history says' chart (what followed each trigger before)"),
+)
+
+RESEARCH_DIR = "research"
+
+
+def stem(ticker: str, benchmark: str = "SPY") -> str:
+    """The piece's file stem for validated symbols: ``IWM`` against SPY, else ``IWM_vs_QQQ``.
+
+    The one place the rule is written: the piece, its research appendices and the runner
+    all name their files with it.
+    """
+    return file_stem(ticker) if benchmark == DEFAULT_BENCHMARK else f"{file_stem(ticker)}_vs_{file_stem(benchmark)}"
+
+
+def file_name(piece_stem: str, name: str, suffix: str = ".html") -> str:
+    """``<STEM>_<notebook><suffix>``, the name of a research file in ``reports/<as-of>/research/``."""
+    return f"{piece_stem}_{name}{suffix}"
+
+
+def appendix_links(piece_stem: str) -> list[tuple[str, str, str]]:
+    """``(title, href, behind)`` for each research notebook's HTML, relative to the piece's HTML.
+
+    The piece is ``reports/<as-of>/<STEM>.html``; its research files are in the
+    ``research/`` folder next to it, so ``href`` is ``research/<STEM>_<name>.html``.
+    """
+    return [(nb.title, f"{RESEARCH_DIR}/{file_name(piece_stem, nb.name)}", nb.behind) for nb in NOTEBOOKS]

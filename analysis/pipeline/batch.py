@@ -1,0 +1,376 @@
+"""write several pieces in parallel (TICKERS, or --family), then rebuild reports/index.html
+
+``make reports TICKERS="IWM QQQ SMH"`` and ``make family`` come here. Each piece is the
+same :func:`analysis.pipeline.report.run` call as ``make report`` (papermill's Python API, in
+process), executed in a pool of worker processes, one per core by default. Every worker
+holds one :class:`~analysis.data.Market`, so each price series is read once per worker,
+not once per piece; one kept-alive kernel (:class:`~analysis.render.kernel.Kernel`, reset
+to a fresh session before each piece, replaced after any failure); and one headless
+Chromium (:class:`~analysis.render.browser.Printer`), so a piece pays neither a kernel
+start nor a browser start after the worker's first.
+
+A piece that fails (a bad ticker, missing data, a notebook error) is reported on its own
+line and the others still finish; the exit code is 1 if any piece failed. Afterwards the
+index page is regenerated (:func:`analysis.pipeline.index.write_index`).
+
+``--engine dask`` runs the same call on Dask workers instead (see :mod:`analysis.pipeline.distributed`
+and ``docs/scaling.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import params
+from analysis.errors import InputError, ReportError
+
+DEFAULT_TICKERS = "IWM QQQ SMH XRT IYT KRE IBB"
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class Outcome:
+    """What became of one piece of a batch (picklable: it travels back from a worker)."""
+
+    ticker: str                     # as the user typed it
+    as_of: str = ""                 # the resolved session (empty if the piece failed early)
+    phase: str = ""
+    files: list[Path] = field(default_factory=list)
+    error: str = ""                 # one line; empty when the piece was written
+    exit_code: int = 0
+    pdf_error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    pid: int = 0                    # the worker process that wrote it
+    kernel_pid: int = 0             # the kernel it ran on (kept alive across the worker's pieces)
+    browser_pid: int = 0            # the Chromium that printed its PDF (likewise)
+    started: float = 0.0            # time.time() in the worker
+    finished: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def seconds(self) -> float:
+        return max(self.finished - self.started, 0.0)
+
+
+@dataclass
+class Batch:
+    """A finished batch: one outcome per requested piece, in the order asked."""
+
+    outcomes: list[Outcome]
+    seconds: float
+    workers: int
+    engine: str = "local"
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    @property
+    def pieces_per_minute(self) -> float:
+        """Pieces written per minute of wall-clock time (failed ones do not count)."""
+        written = len(self.outcomes) - len(self.failed)
+        return 60.0 * written / self.seconds if self.seconds > 0 else 0.0
+
+
+# -- planning (parent process) --------------------------------------------------------------
+
+def split_tickers(value: str | Sequence[str]) -> list[str]:
+    """``"IWM, qqq IWM"`` or ``["IWM", "QQQ"]`` -> items as typed, blanks dropped (no validation)."""
+    items = [value] if isinstance(value, str) else list(value)
+    return [t for item in items for t in item.replace(",", " ").split()]
+
+
+def family_tickers() -> tuple[list[str], str | None]:
+    """The Economic Modern Family's tickers and benchmark, from ``analysis/config/family.toml``."""
+    from analysis import config
+
+    family = config.load("family")
+    members = family.get("member") or []
+    tickers = [str(m.get("ticker", "")) for m in members if isinstance(m, dict)]
+    if not tickers:
+        raise InputError(f"the family configuration {config.path('family')} lists no members.",
+                         'Add [[member]] tables with a ticker = "..." line each.')
+    return tickers, family.get("benchmark")
+
+
+def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None = None,
+         source: str | None = None, confirm_n: str | int = 2) -> tuple[list, list[Outcome]]:
+    """Validate each ticker into a :class:`~analysis.pipeline.report.Request`; returns ``(requests, refused)``.
+
+    A bad ticker does not stop the batch: it becomes a failed :class:`Outcome`. Duplicates
+    (after upper-casing) are dropped, the order is kept.
+    """
+    from analysis import params
+    from analysis.params import Request
+
+    requests, refused, seen = [], [], set()
+    for raw in tickers:
+        now = time.time()
+        try:
+            params.ticker(raw, what="TICKERS")  # so a bad one is named as the TICKERS entry it is
+            request = Request.parse(raw, benchmark, as_of, source, None, confirm_n)
+        except ReportError as exc:
+            refused.append(Outcome(raw, error=str(exc), exit_code=exc.exit_code, pid=os.getpid(),
+                                   started=now, finished=time.time()))
+            continue
+        if (request.ticker, request.benchmark) not in seen:
+            seen.add((request.ticker, request.benchmark))
+            requests.append(request)
+    return requests, refused
+
+
+# -- the work (worker processes) ------------------------------------------------------------
+
+_MARKETS: dict = {}
+
+
+def worker_market(source: str):
+    """This process's :class:`~analysis.data.Market` for ``source``, created once."""
+    from analysis.data import Market
+
+    if source not in _MARKETS:
+        _MARKETS[source] = Market(source)
+    return _MARKETS[source]
+
+
+def init_worker(*sources: str) -> None:
+    """Worker initializer: create the worker's market(s) before the first piece arrives."""
+    for source in sources:
+        worker_market(source)
+
+
+_TOOLS = threading.local()      # this thread's kernel and browser (a Dask worker may run threads)
+_ALL_TOOLS: list = []
+#: Set when Ctrl-C reached this worker: the pieces already queued to it are then not written
+#: (the parent reports "nothing was published" and exits; a worker must not go on publishing).
+_INTERRUPTED = threading.Event()
+
+
+def worker_tools():
+    """This thread's kept-alive :class:`~analysis.render.kernel.Kernel` and
+    :class:`~analysis.render.browser.Printer`, created on first use, closed at exit."""
+    if not hasattr(_TOOLS, "kernel"):
+        from analysis.render.browser import Printer
+        from analysis.render.kernel import Kernel
+
+        _TOOLS.kernel, _TOOLS.printer = Kernel(), Printer()
+        if not _ALL_TOOLS:
+            atexit.register(close_worker_tools)
+        _ALL_TOOLS.append((_TOOLS.kernel, _TOOLS.printer))
+    return _TOOLS.kernel, _TOOLS.printer
+
+
+def close_worker_tools() -> None:
+    """Stop every kernel and browser this process kept (at exit: a worker leaves no process behind)."""
+    while _ALL_TOOLS:
+        kernel, printer = _ALL_TOOLS.pop()
+        printer.close()
+        kernel.close(now=True)
+
+
+def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
+    """Write one piece with the worker's market, kernel and browser; the user's errors become a failed outcome."""
+    from analysis.pipeline.report import load_summary, run
+
+    started = time.time()
+    outcome = Outcome(request.ticker, pid=os.getpid(), started=started)
+    if _INTERRUPTED.is_set():
+        outcome.error, outcome.exit_code, outcome.finished = "not written: the batch was interrupted (Ctrl-C).", 130, started
+        return outcome
+    kernel, printer = worker_tools()
+    try:
+        result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
+                     market=worker_market(request.source), kernel=kernel, printer=printer)
+    except ReportError as exc:
+        outcome.error, outcome.exit_code = str(exc), exc.exit_code
+    except KeyboardInterrupt:
+        _INTERRUPTED.set()
+        raise
+    else:
+        outcome.kernel_pid, outcome.browser_pid = kernel.pid or 0, printer.pid or 0
+        outcome.as_of, outcome.files, outcome.timings = result.as_of, result.files, result.timings
+        outcome.pdf_error = result.pdf_error
+        outcome.warnings += result.warnings
+        summary = next((load_summary(p) for p in result.files if p.suffix == ".json"), {})
+        outcome.phase = str(summary.get("phase") or "n/a")
+    outcome.finished = time.time()
+    return outcome
+
+
+def collect(future: Future, ticker: str) -> Outcome:
+    """The outcome of a finished future; a crashed worker or a bug becomes a failed outcome.
+
+    Nothing is hidden: a bug's traceback (the worker's, for a process pool) goes to stderr.
+    """
+    exc = future.exception()
+    if exc is None:
+        return future.result()
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, BrokenProcessPool):
+        error = ("its worker process died before the piece was finished (killed, or out of memory?);"
+                 " the pieces still running with it are lost too. Run them again, with fewer --jobs"
+                 " if memory is short.")
+    else:
+        traceback.print_exception(exc, file=sys.stderr)
+        error = (f"unexpected {type(exc).__name__} while writing it: {exc} (a bug: the traceback is"
+                 " above; please report it).")
+    now = time.time()
+    return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
+
+
+Work = Callable[..., Outcome]
+
+
+def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
+              done: Callable[[Outcome], None] = lambda o: None, work: Work = write_piece) -> list[Outcome]:
+    """Run ``work(request, root, pdf)`` for every request in ``jobs`` worker processes.
+
+    Workers are started with ``spawn`` (no inherited threads or kernels, same on Linux and
+    macOS). ``done`` is called in this process as each piece finishes. Ctrl-C cancels the
+    pieces not started yet.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if not requests:
+        return []
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(requests))),
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=tuple(sorted({r.source for r in requests})))
+    outcomes: dict[int, Outcome] = {}
+    try:
+        futures = {pool.submit(work, request, root, pdf): i for i, request in enumerate(requests)}
+        for future in as_completed(futures):
+            i = futures[future]
+            outcomes[i] = collect(future, requests[i].ticker)
+            done(outcomes[i])
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [outcomes[i] for i in range(len(requests))]
+
+
+def run_batch(requests: list, root: Path, *, jobs: int | None = None, pdf: bool = True, engine: str = "local",
+              scheduler: str | None = None, done: Callable[[Outcome], None] = lambda o: None,
+              work: Work = write_piece) -> Batch:
+    """Write every requested piece into ``root``; never raises for one piece's failure."""
+    jobs = jobs or os.cpu_count() or 1
+    clock = time.perf_counter()
+    if engine == "dask":
+        from analysis.pipeline import distributed
+
+        outcomes = distributed.run_dask(requests, root, jobs=jobs, pdf=pdf, done=done, scheduler=scheduler, work=work)
+    elif engine == "local":
+        outcomes = run_local(requests, root, jobs=jobs, pdf=pdf, done=done, work=work)
+    else:
+        raise InputError(f"--engine {engine!r} is not an engine.", f"Use one of: {', '.join(ENGINES)}.")
+    return Batch(outcomes, time.perf_counter() - clock, workers=min(jobs, max(len(requests), 1)), engine=engine)
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+def _where(path: Path) -> str:
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def line(outcome: Outcome) -> str:
+    """One line per piece: status, ticker, as-of, phase, seconds, then the files or the error."""
+    head = f"{'ok' if outcome.ok else 'FAILED':<6} {outcome.ticker[:16]:<10} {outcome.as_of or '-':<10}" \
+           f" {outcome.phase or '-':<12} {outcome.seconds:6.1f} s  "
+    if not outcome.ok:
+        return head + "error: " + " ".join(outcome.error.split())
+    first = outcome.files[0]
+    exts = ",".join(p.suffix.lstrip(".") for p in outcome.files)
+    tail = _where(first.with_suffix("")) + (f".{{{exts}}}" if len(outcome.files) > 1 else first.suffix)
+    if outcome.pdf_error:
+        tail += f"  (no PDF: {' '.join(outcome.pdf_error.split())})"
+    return head + tail
+
+
+def footer(batch: Batch) -> str:
+    n, bad = len(batch.outcomes), len(batch.failed)
+    return (f"{n} piece{'s' * (n != 1)} in {batch.seconds:.1f} s on {batch.workers} {batch.engine} worker"
+            f"{'s' * (batch.workers != 1)}: {n - bad} written ({batch.pieces_per_minute:.1f}/min)"
+            + (f", {bad} failed" if bad else ""))
+
+
+# -- command line ---------------------------------------------------------------------------
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    p.add_argument("--tickers", nargs="+", default=None,
+                   help=f'symbols, space- or comma-separated (default $TICKERS or "{DEFAULT_TICKERS}")')
+    p.add_argument("--family", action="store_true",
+                   help="the Economic Modern Family from analysis/config/family.toml (its benchmark too)")
+    params.add_arguments(p, skip=("ticker", "level"))
+    p.add_argument("--jobs", default=env("JOBS") or str(os.cpu_count() or 1),
+                   help="worker processes (default $JOBS or the number of cores)")
+    p.add_argument("--engine", choices=ENGINES, default=env("ENGINE") or "local",
+                   help="local processes (default) or dask (pip install '.[scale]'; see docs/scaling.md)")
+    p.add_argument("--scheduler", default=env("DASK_SCHEDULER") or None,
+                   help="with --engine dask: address of a running scheduler (default: a local cluster)")
+    p.add_argument("--no-pdf", action="store_true", help="skip printing the PDFs")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def run_command(args: argparse.Namespace) -> Batch:
+    """Plan, run, print one line per piece and a footer, rebuild the index; returns the batch."""
+    from tqdm import tqdm
+
+    from analysis import params
+    from analysis.pipeline.index import write_index
+    from analysis.paths import reports_dir
+
+    jobs = params.positive_int(args.jobs, what="--jobs")
+    benchmark = args.benchmark
+    if args.family:
+        tickers, family_benchmark = family_tickers()
+        benchmark = family_benchmark or benchmark
+    else:
+        tickers = split_tickers(args.tickers if args.tickers is not None else os.environ.get("TICKERS") or DEFAULT_TICKERS)
+        if not tickers:
+            raise InputError("TICKERS is empty.", f'Give symbols, e.g. make reports TICKERS="{DEFAULT_TICKERS}".')
+    requests, refused = plan(tickers, benchmark, args.as_of, args.source, args.confirm_n)
+    root = reports_dir()
+    bar = tqdm(total=len(requests) + len(refused), unit="piece", file=sys.stderr, dynamic_ncols=True,
+               disable=True if args.no_progress else None, desc="pieces")
+
+    def done(outcome: Outcome) -> None:
+        bar.write(line(outcome), file=sys.stdout)
+        bar.update(1)
+
+    for outcome in refused:
+        done(outcome)
+    with bar:
+        batch = run_batch(requests, root, jobs=jobs, pdf=not args.no_pdf, engine=args.engine,
+                          scheduler=args.scheduler, done=done)
+    batch.outcomes = refused + batch.outcomes
+    print(footer(batch))
+    index = write_index(root)
+    print(f"index: {_where(index)}")
+    return batch
+
+
+def main(args: argparse.Namespace) -> int:
+    return run_command(args).exit_code

@@ -1,0 +1,147 @@
+"""One piece from parameters to published files: the pipeline behind ``make report``.
+
+1. validate the parameters and load the data (fast; every user error surfaces here,
+   before a kernel starts);
+2. execute ``notebooks/commentary.ipynb`` with papermill in a staging directory;
+3. take the JSON summary from the executed notebook, export the HTML, print the PDF;
+4. publish the files into ``reports/<as-of>/`` atomically, under a per-piece lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.params import Request
+from analysis.data import Market
+from analysis.view.display import JsonOutput
+from analysis.errors import BrowserUnavailable, RenderError
+from analysis.paths import COMMENTARY_NOTEBOOK, file_stem, inside, reports_dir
+from analysis.summary import required_tickers
+from analysis.render import browser, execute, html, publish
+from analysis.render.browser import Printer
+from analysis.render.kernel import Kernel
+from analysis.model.study import resolve_session
+from analysis.summary import to_json
+
+@dataclass
+class Prepared:
+    request: Request
+    as_of: str                      # the resolved session, ISO
+    parameters: dict                # exactly what papermill injects
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    request: Request
+    as_of: str
+    files: list[Path]
+    pdf_error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Seconds spent per stage: ``data``, ``execute``, ``html``, ``pdf``, ``publish``.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(request: Request, market: Market | None = None) -> Prepared:
+    """Load the data and resolve the as-of session; raises the user's errors early.
+
+    With ``SOURCE=auto`` every series the piece needs is fetched now (refreshing the cache),
+    and the notebook then reads ``local`` data, so it runs on exactly what was fetched.
+    """
+    market = market or Market(request.source)
+    session = resolve_session(market, request.ticker, request.benchmark, request.as_of)
+    notes: list[str] = []
+    source = request.source
+    if source in ("auto", "yahoo"):
+        for symbol in required_tickers(request.ticker, request.benchmark):
+            market.prices_or_reason(symbol)
+        source = "local"
+        if market.yahoo_down:
+            notes.append(f"SOURCE=auto: {market.yahoo_down.rstrip('.')}, so the piece uses the newest local data"
+                         " (the cache or the bundled snapshot).")
+    return Prepared(request, session.iso, request.notebook_parameters(source, " ".join(notes)), notes)
+
+
+def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
+        market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK,
+        kernel: Kernel | None = None, printer: Printer | None = None) -> Result:
+    """Produce and publish one piece; returns what was written.
+
+    ``market`` lets a worker that writes many pieces load each series once; ``notebook``
+    is the notebook to execute (tests use broken ones to exercise the failure paths).
+    ``kernel`` and ``printer`` are a worker's kept-alive kernel and browser; without them
+    the piece starts (and stops) its own.
+
+    Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
+    cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
+    """
+    root = root or reports_dir()
+    clock = time.perf_counter()
+    prepared = prepare(request, market)
+    as_of, stem = prepared.as_of, request.stem
+    dest = inside(root, as_of)
+    inside(dest, stem)  # the stem cannot escape either
+    result = Result(request, as_of, [], notes=prepared.notes)
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[stage] = now - clock
+        clock = now
+
+    lap("data")
+    with contextlib.ExitStack() as stack:
+        if pdf and printer is None:  # a piece of its own: its browser is closed when it is done
+            printer = stack.enter_context(browser.Printer())
+        stack.enter_context(publish.piece_lock(root, f"{as_of}_{stem}", log=log))
+        stage = stack.enter_context(publish.staging(root))
+        if pdf:
+            printer.start()  # Chromium starts up on another core while the notebook runs
+        nb_path = stage / f"{stem}.ipynb"
+        try:
+            nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
+        except RenderError as exc:
+            kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
+            if kept:
+                exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
+            raise
+        lap("execute")
+        result.warnings = execute.stderr_outputs(nb)
+        summary = execute.find_output(nb, JsonOutput.MIME)
+        if not isinstance(summary, dict):
+            raise RenderError("the notebook produced no JSON summary (its `summary` cell is missing).")
+        json_path = stage / f"{stem}.json"
+        json_path.write_text(to_json(summary))
+        html_path = stage / f"{stem}.html"
+        headline = summary.get("headline") or f"{request.ticker} momentum commentary"
+        page = {"title": f"{headline} ({as_of})", "header_left": f"{request.ticker} · {headline}",
+                "header_right": f"As of {as_of}"}
+        html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
+        files = [json_path, nb_path, html_path]
+        lap("html")
+        if pdf:
+            pdf_path = stage / f"{stem}.pdf"
+            print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
+            print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
+            try:
+                printer.print_pdf(print_path, pdf_path)
+                files.append(pdf_path)
+            except (BrowserUnavailable, RenderError) as exc:
+                old = dest / pdf_path.name
+                stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
+                result.pdf_error = f"{exc}{stale}"
+            lap("pdf")
+        result.files = publish.publish(files, dest)
+    lap("publish")
+    return result
+
+
+def load_summary(path: Path) -> dict:
+    """Read a published ``.json`` summary."""
+    return json.loads(Path(path).read_text())

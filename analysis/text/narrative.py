@@ -1,0 +1,327 @@
+"""The words of the piece, written from the summary alone.
+
+Every function takes the summary dict (see :mod:`analysis.model.facts`) and returns plain-text
+sentences; each sentence states a fact with its number and date, and a sentence is left out
+when the data behind it is missing. No number is computed here beyond formatting and
+comparing values the summary already holds, so the words cannot drift from the numbers.
+All phrasing lives in this module (tests in ``tests/test_narrative.py`` run it over every
+phase, both signs and missing history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
+
+#: How the six phases read in a sentence: (article + name, what price is doing).
+PHASE_WORDS = {
+    "bullish": "a bullish phase",
+    "warning": "a warning phase",
+    "distribution": "a distribution phase",
+    "bearish": "a bearish phase",
+    "recovery": "a recovery phase",
+    "accumulation": "an accumulation phase",
+}
+#: Phases in which the trend structure (50-DMA vs 200-DMA) is up / down.
+UP_STRUCTURE = {"bullish", "warning", "distribution"}
+
+
+def _since(iso: str | None, as_of: str) -> str:
+    return "" if not iso else ("today" if iso == as_of else f"since {date(iso)}")
+
+
+# -- headline and bottom line ------------------------------------------------------------------
+
+def headline(s: dict) -> str:
+    """A title from the state: the model's question when momentum is unproven, variants otherwise."""
+    t, phase = s["ticker"], s["phase"]
+    leading = (s["leadership"]["value"] or 0) > 0
+    rm_up = bool(s["real_motion"]["above_fast"])
+    if phase == "bullish" and leading and rm_up:
+        return f"Momentum is building in {t}: can it lead from here?"
+    if phase == "bullish" and leading:
+        return f"{t} leads, but momentum is fading: time to be selective?"
+    if phase == "bullish":
+        return f"{t} is in a bullish phase: can it start to lead?"
+    if phase in ("accumulation", "recovery"):
+        return f"{t} is repairing its trend: can momentum build?"
+    if phase in ("bearish", "distribution"):
+        return f"{t} under pressure: what would turn it around?"
+    return f"Can momentum build in {t}?"
+
+
+def bottom_line(s: dict) -> list[str]:
+    """Three to four sentences a reader can stop after."""
+    t, b = s["ticker"], s["benchmark"]
+    out = [_phase_sentence(s)]
+    rm, lead = s["real_motion"], s["leadership"]
+    if rm["value"] is not None and rm["fast"] is not None and s["sma50"] is not None:
+        pair = f"({signed(rm['value'])} vs {signed(rm['fast'])})"
+        price_up = s["close"] > s["sma50"]
+        if price_up and rm["above_fast"]:
+            out.append(f"Momentum backs the price: Real Motion is above its own 50-DMA {pair}.")
+        elif not price_up and not rm["above_fast"]:
+            out.append(f"Momentum has not turned either: Real Motion is below its own 50-DMA {pair}.")
+        elif price_up:
+            out.append(f"Momentum lags the price: Real Motion is below its own 50-DMA {pair}"
+                       " although the price is above its 50-DMA.")
+        else:
+            out.append(f"Momentum is turning ahead of the price: Real Motion is above its own 50-DMA {pair}"
+                       " while the price is still below its 50-DMA.")
+    if lead["value"] is not None:
+        word = "leading" if lead["value"] > 0 else "lagging"
+        out.append(f"{t} is {word} {b}: its Leadership reading is {signed(lead['value'])}"
+                   f" ({'above' if lead['value'] > 0 else 'below'} the zero line).")
+    out.append(_needs_sentence(s))
+    return [x for x in out if x]
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+def relation(x: float, line: float) -> str:
+    """``above``/``below``/``at``, with ``just`` when the two agree to the cent shown."""
+    if x == line:
+        return "at"
+    side = "above" if x > line else "below"
+    return f"just {side}" if price(x) == price(line) else side
+
+
+def _phase_sentence(s: dict) -> str:
+    t, phase = s["ticker"], s["phase"]
+    close, f, slow = s["close"], s["sma50"], s["sma200"]
+    if phase is None or f is None or slow is None:
+        return f"{t} closed at {price(close)}; there is not enough history yet for its 50- and 200-DMA phase."
+    words = PHASE_WORDS[phase]
+    rel50, rel200 = relation(close, f), relation(close, slow)
+    if phase == "bullish":
+        return f"{t} is in {words}: above its 50-DMA ({price(f)}), which is above its 200-DMA ({price(slow)})."
+    if phase == "warning":
+        return (f"{t} sits in {words}, a caution signal: {rel50} its 50-DMA ({price(f)})"
+                f" but {rel200} its 200-DMA ({price(slow)}).")
+    if phase == "distribution":
+        return (f"{t} is in {words}: below both its 50-DMA ({price(f)}) and its 200-DMA ({price(slow)}),"
+                " while the 50-DMA is still above the 200-DMA.")
+    if phase == "bearish":
+        return f"{t} is in {words}: below its 50-DMA ({price(f)}), which is below its 200-DMA ({price(slow)})."
+    if phase == "recovery":
+        return (f"{t} is in {words}: {rel50} its 50-DMA ({price(f)}) but below its 200-DMA ({price(slow)}),"
+                " with the 50-DMA still under the 200-DMA.")
+    return (f"{t} is in {words}: {rel200} its 200-DMA ({price(slow)}) and {rel50} its 50-DMA ({price(f)}),"
+            " though the 50-DMA has not yet crossed above the 200-DMA.")
+
+
+def price_and_phase(s: dict) -> list[str]:
+    """Where the close stands against its averages, and since when."""
+    out = [f"{s['ticker']} closed at {price(s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
+    if s["phase"] and s["phase_since"]:
+        text = f"It has been in this phase since {date(s['phase_since'])} ({sessions(s['phase_sessions'])})"
+        if s["phase_previous"]:
+            text += f", after {PHASE_WORDS[s['phase_previous']]}"
+        out.append(text + ".")
+    if s["pct_from_sma200"] is not None and s["sma50_rising"] is not None:
+        trend = "rising" if s["sma50_rising"] else "falling"
+        out.append(f"The close is {_distance(s['pct_from_sma50'])} the 50-DMA and {_distance(s['pct_from_sma200'])}"
+                   f" the 200-DMA; the 50-DMA is {trend} over the last 20 sessions.")
+    return out
+
+
+def _distance(fraction: float) -> str:
+    side = "above" if fraction >= 0 else "below"
+    return f"less than 0.1% {side}" if abs(fraction) < 0.0005 else f"{plain_pct(fraction)} {side}"
+
+
+def momentum(s: dict) -> list[str]:
+    """Real Motion against its 50-DMA and bands."""
+    t, rm, as_of = s["ticker"], s["real_motion"], s["as_of"]
+    if rm["value"] is None:
+        return [f"Real Motion needs 200 sessions of history; {t} does not have them yet."]
+    out = [f"Real Motion, {t}'s distance from its 200-DMA in percent, reads {signed(rm['value'])}."]
+    if rm["fast"] is None:
+        out.append("Its own 50-DMA needs 249 sessions of history and is not available yet.")
+        return out
+    if rm["above_fast"]:
+        if rm["streak"] <= 3 and rm["last_below_fast"]:
+            out.append(f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
+                       f" after being below it until {date(rm['last_below_fast'])}.")
+        else:
+            out.append(f"It is above its 50-DMA ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}.")
+    elif rm["last_above_fast"]:
+        out.append(f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
+                   f" ({sessions(rm['streak'])} below it).")
+    else:
+        out.append(f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history.")
+    if rm["band_position"] == "inside":
+        out.append(f"It is inside its band ({signed(rm['lower'])} to {signed(rm['upper'])}): no momentum extreme.")
+    elif rm["band_position"] == "above":
+        out.append(f"It is above its upper band ({signed(rm['upper'])}): momentum is stretched to the upside.")
+    elif rm["band_position"] == "below":
+        out.append(f"It is below its lower band ({signed(rm['lower'])}): momentum is stretched to the downside,"
+                   " where snap-backs often start.")
+    if rm["divergence"]:
+        price_side = "above" if s["close"] > s["sma50"] else "below"
+        rm_side = "above" if rm["above_fast"] else "below"
+        out.append(f"Note the divergence: price is {price_side} its 50-DMA while Real Motion is {rm_side} its own.")
+    mr = rm["mean_reversion"]
+    if mr and mr["date"] and (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(mr["date"])).days <= 31:
+        side = "lower" if mr["direction"] == "up" else "upper"
+        out.append(f"On {date(mr['date'])} Real Motion moved back inside its band from beyond the {side} band"
+                   " (a mean-reversion signal).")
+    if rm["slow"] is not None:
+        out.append(f"Against its slower 200-DMA ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}.")
+    return out
+
+
+def leadership(s: dict) -> list[str]:
+    """Leadership versus the benchmark: zero line and band."""
+    t, b, ld, as_of = s["ticker"], s["benchmark"], s["leadership"], s["as_of"]
+    if ld["value"] is None:
+        return [f"Leadership against {b} needs 200 sessions of common history; {t} does not have them yet."]
+    if ld["value"] > 0:
+        out = [f"{t} is leading {b}: Leadership is {signed(ld['value'])}, above the zero line"
+               f" for {sessions(ld['streak_vs_zero'])}."]
+    else:
+        since = f" since {date(ld['last_above_zero'])}" if ld["last_above_zero"] else " in the available history"
+        out = [f"{t} is lagging {b}: Leadership is {signed(ld['value'])} and has not been above zero{since}."]
+    if ld["upper"] is not None:
+        if ld["above_upper"]:
+            out.append(f"It is above its upper band ({signed(ld['upper'])}): relative strength is surging.")
+        else:
+            when = f"; the last close above it was on {date(ld['last_above_upper'])}" if ld["last_above_upper"] else ""
+            out.append(f"It is below its upper band ({signed(ld['upper'])}){when}.")
+        out.append(f"Its own 50-DMA is {signed(ld['fast'])}; Leadership is {'above' if ld['above_fast'] else 'below'} it,"
+                   f" so relative momentum is {'improving' if ld['above_fast'] else 'still deteriorating'}.")
+    return out
+
+
+def _needs_sentence(s: dict) -> str:
+    t, c, lv = s["ticker"], s["confirmation"], s["level_to_clear"]
+    n = c["n"]
+    if s["sma50"] is None:
+        return ""
+    if c["confirmed"]:
+        first = f"{t} has {c['closes_above_sma50']} consecutive closes above its 50-DMA, confirming the turn"
+    elif c["closes_above_sma50"]:
+        first = f"{t} has {c['closes_above_sma50']} close above its 50-DMA; it needs {n} in a row ({price(s['sma50'])})"
+    else:
+        first = f"{t} needs {n} closes above its 50-DMA ({price(s['sma50'])})"
+    if lv["price"] > s["close"]:
+        return f"{first}, and the price needs to clear {price(lv['price'])}."
+    return f"{first}; it already trades above {price(lv['price'])}, the level to clear."
+
+
+def needs(s: dict) -> list[str]:
+    """The triggers: N closes above the 50-DMA, the level to clear."""
+    t, c, lv = s["ticker"], s["confirmation"], s["level_to_clear"]
+    out = [_needs_sentence(s)]
+    if c["last_completed"] and not c["confirmed"]:
+        out.append(f"The last run of {c['n']} closes above the 50-DMA completed on {date(c['last_completed'])}.")
+    elif c["last_completed"] and c["confirmed"]:
+        out.append(f"The run reached {c['n']} closes on {date(c['last_completed'])}.")
+    if lv["origin"] == "computed":
+        where = "above" if lv["price"] > s["close"] else "below"
+        out.append(f"{price(lv['price'])} is {t}'s highest close of the last {lv['window']} sessions, set on"
+                   f" {date(lv['date'])}; it is {plain_pct(lv['distance'])} {where} the last close.")
+    else:
+        where = "above" if lv["price"] > s["close"] else "below"
+        out.append(f"{price(lv['price'])} is the level given for this piece; it is {plain_pct(lv['distance'])} {where}"
+                   " the last close.")
+    return [x for x in out if x]
+
+
+def performance(s: dict) -> list[str]:
+    """Total returns against the benchmark over the spans that exist."""
+    t, b, rp = s["ticker"], s["benchmark"], s["relative_performance"]
+    out = []
+    longest = next((k for k in ("10y", "5y", "3y", "1y") if rp[k]["ticker"] is not None), None)
+    if longest is None:
+        return [f"{t} has less than a year of history, too short for long-run comparisons."]
+    a, c = rp[longest]["ticker"], rp[longest]["benchmark"]
+    span = longest.replace("y", "")
+    verb = "trailing" if a < c else "outperforming"
+    out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
+               f" (total return, dividends reinvested), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
+    lagged = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y")
+              if rp[k]["ticker"] is not None and rp[k]["ticker"] < rp[k]["benchmark"]]
+    known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
+    if len(known) > 1:
+        out.append(f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured"
+                   f" ({', '.join(known)})." if lagged else f"It beat {b} over every span measured ({', '.join(known)}).")
+    return out
+
+
+def history(s: dict) -> list[str]:
+    """What followed each trigger before (the event study), always with n and the baseline."""
+    items = s.get("history") or []
+    if not items:
+        return []
+    t, as_of = s["ticker"], s["as_of"]
+    base = items[0]["horizons"]["20"]
+    if base["baseline_median"] is None:
+        return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward returns."]
+    out = [f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median total return"
+           f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
+           f" {base['baseline_hit_rate']:.0%} for any session."]
+    confirm = next((i for i in items if i["id"] == "closes_above_sma50"), None)
+    if confirm:
+        h = confirm["horizons"]["20"]
+        if h["n"] and not h["too_few"]:
+            out.append(f"After the last {h['n']} non-overlapping confirmations ({confirm['trigger']}), {t}'s median"
+                       f" 20-session return was {pct(h['median'])} ({h['hit_rate']:.0%} positive), against"
+                       f" {pct(h['baseline_median'])} ({h['baseline_hit_rate']:.0%}) for any session.")
+        elif h["n"]:
+            out.append(f"There are only {h['n']} non-overlapping confirmations ({confirm['trigger']}) with a complete"
+                       " 20-session window: too few to read.")
+    readable = [i for i in items if i["horizons"]["20"]["n"] and not i["horizons"]["20"]["too_few"] and i is not confirm]
+    if readable:
+        edge = max(readable, key=lambda i: abs(i["horizons"]["20"]["median"] - i["horizons"]["20"]["baseline_median"]))
+        h = edge["horizons"]["20"]
+        word = "better" if h["median"] > h["baseline_median"] else "worse"
+        out.append(f"Among the other triggers, the widest gap from any session followed \u201c{edge['trigger']}\u201d: a median of {pct(h['median'])}"
+                   f" (n {h['n']}), {word} than the baseline.")
+    out.append("Occurrences within the horizon of one already counted are counted once, and n under 10 is too few to"
+               " read. This is what happened before, not a forecast.")
+    return out
+
+
+def scenarios(s: dict) -> list[str]:
+    """One sentence per talking point from its score and strongest evidence (see :mod:`analysis.text.scenario_words`)."""
+    from analysis.text import scenario_words as words
+
+    return words.sentences(s["scenarios"]) if s.get("scenarios") else []
+
+
+def family(s: dict) -> list[str]:
+    """The Modern Family's one-line count, as the family dashboard wrote it."""
+    f = s.get("family")
+    return [f["summary"]] if f and f.get("summary") else []
+
+
+def data_caveats(s: dict) -> list[str]:
+    """Provenance a careful reader needs: adjustments, price-only returns, fallbacks."""
+    out = []
+    for role in ("ticker", "benchmark"):
+        d = s["data"][role]
+        name = s[role]
+        if d.get("fully_adjusted"):
+            out.append(f"In the bundled {name} file all prices are dividend-adjusted, so its levels sit below"
+                       " the traded prices of the day; ratios, phases and returns are unaffected in kind.")
+        if d.get("price_only"):
+            out.append(f"{name} has no dividend-adjusted close in the source: its returns are price-only.")
+    return out
+
+
+def sections(s: dict) -> dict[str, list[str]]:
+    """Every text section of the piece, keyed as in the JSON ``narrative`` block."""
+    return {
+        "bottom_line": bottom_line(s),
+        "price_and_phase": price_and_phase(s),
+        "momentum": momentum(s),
+        "leadership": leadership(s),
+        "needs": needs(s),
+        "performance": performance(s),
+        "scenarios": scenarios(s),
+        "family": family(s),
+        "history": history(s),
+        "caveats": data_caveats(s),
+    }

@@ -1,0 +1,76 @@
+"""The daily price chart: candlesticks, 50/200-DMA, volume, phase shading, level to clear."""
+
+from __future__ import annotations
+
+import mplfinance as mpf
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from analysis.view.charts import style
+
+_VOLUME = {"up": "#a7d8c6", "down": "#f2b8c0"}
+_MARKET_COLORS = mpf.make_marketcolors(up=style.UP, down=style.DOWN, edge="inherit", wick="inherit", volume=_VOLUME)
+_MARKET_COLORS["vcedge"] = _VOLUME  # make_marketcolors has no keyword for the volume edge colour
+_MPF_STYLE = mpf.make_mpf_style(
+    marketcolors=_MARKET_COLORS,
+    rc=style.RC, gridcolor=style.GRID, gridstyle="-", facecolor="white", edgecolor="#9ca3af",
+)
+
+
+def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phases: pd.Series, *,
+                ticker: str, level: float | None = None, level_label: str = "level to clear",
+                sessions: int = 250) -> Figure:
+    """Candlesticks of the last ``sessions`` rows with the moving averages and volume.
+
+    The background is shaded by phase (see :mod:`analysis.indicators.phase`); a dashed
+    line marks ``level``; the last session (the as-of date) is marked and labelled.
+    Inputs share one index; only the last ``sessions`` rows are drawn.
+    """
+    window = prices.index[-sessions:]
+    ohlc = prices.loc[window, ["open", "high", "low", "close", "volume"]].rename(columns=str.title)
+    with style.styled():
+        fig, (ax, axv) = style.new_figure(4.6, rows=2, ratios=[3.2, 1])
+        adds = [
+            mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
+            mpf.make_addplot(sma200.loc[window], ax=ax, color=style.SLOW, width=1.3),
+        ]
+        mpf.plot(ohlc, type="candle", ax=ax, volume=axv, addplot=adds, style=_MPF_STYLE,
+                 datetime_format="%b %Y", xrotation=0, warn_too_much_data=10_000,
+                 update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62})
+        x = np.arange(len(window))
+        style.shade_phases(ax, phases.loc[window], x, alpha=0.13)
+        handles = [
+            ax.plot([], [], color=style.FAST, lw=1.3, label="50-DMA")[0],
+            ax.plot([], [], color=style.SLOW, lw=1.3, label="200-DMA")[0],
+        ]
+        if level is not None:
+            ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
+            handles.append(ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)),
+                                   label=f"{level_label} {level:,.2f}")[0])
+        last = prices["close"].loc[window[-1]]
+        ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
+        ax.annotate(f"{window[-1]:%d %b %Y}\n{last:,.2f}", xy=(x[-1], last), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=7.5, color=style.INK,
+                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID})
+        ax.set_xlim(-1, len(window) + 12)
+        present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
+        handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5))
+        _month_ticks(axv, window)
+        ax.set_ylabel("Price")
+        axv.set_ylabel("Volume")
+        axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
+        style.title(ax, f"{ticker} daily", f"Last {len(window)} sessions to {window[-1]:%d %b %Y};"
+                    " background: phase from price vs its 50- and 200-DMA")
+    return fig
+
+
+def _month_ticks(ax, window: pd.DatetimeIndex) -> None:
+    """Ticks on the first session of each month; the year under January and the first tick."""
+    month = window.to_period("M")
+    firsts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])[1:]
+    labels = [f"{window[i]:%b}" + (f"\n{window[i]:%Y}" if window[i].month == 1 or n == 0 else "")
+              for n, i in enumerate(firsts)]
+    ax.set_xticks(firsts, labels)

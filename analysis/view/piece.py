@@ -1,0 +1,266 @@
+"""The commentary piece: what each cell of ``notebooks/commentary.ipynb`` shows.
+
+:class:`Piece` ties a study, its summary and the narrative to display objects, one method
+per notebook cell, so the notebook stays a list of one-line calls. Everything the piece
+says is in :attr:`Piece.summary` (the JSON file), words included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis import fmt
+from analysis.text import narrative
+from analysis.data import Market
+from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
+from analysis.model.study import Study
+from analysis.params import Request
+from analysis.summary import Summary, build as build_summary
+
+DISCLAIMER = ("This piece is generated automatically from public daily prices. It describes what the data"
+              " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
+              " future results.")
+
+
+@dataclass
+class Piece:
+    """Everything one piece shows: a view of one :class:`~analysis.summary.Summary`. Build it with :meth:`build`."""
+
+    model: Summary
+
+    @classmethod
+    def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot",
+              level: float = 0.0, confirm_n: int = 2, source_note: str = "", market: Market | None = None) -> "Piece":
+        """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`)."""
+        request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n)
+        return cls(build_summary(request, market, source_note=source_note))
+
+    @property
+    def study(self) -> Study:
+        return self.model.study
+
+    @property
+    def market(self) -> Market:
+        return self.model.market
+
+    @property
+    def summary(self) -> dict:
+        """Everything the piece says, as in the published JSON."""
+        return self.model.data
+
+    @property
+    def words(self) -> dict[str, list[str]]:
+        """The piece's sentences by section (the JSON ``narrative`` block)."""
+        return self.summary["narrative"]
+
+    # -- text -------------------------------------------------------------------------------
+    def masthead(self) -> Html:
+        """Kicker, headline and dateline."""
+        s = self.summary
+        dateline = f"{fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data"
+        return Html(f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
+                    f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>')
+
+    def bottom_line(self) -> Html:
+        return section("The bottom line", self.words["bottom_line"], cls="bottom-line", as_list=True)
+
+    def at_a_glance(self) -> Html:
+        """The key figures at the close, in one small table."""
+        s = self.summary
+        rm, ld, lv = s["real_motion"], s["leadership"], s["level_to_clear"]
+        rows = [
+            ("Close", fmt.number(s["close"])),
+            ("50-DMA / 200-DMA", f"{fmt.number(s['sma50'])} / {fmt.number(s['sma200'])}"),
+            ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {fmt.date(s['phase_since'])}" if s["phase_since"] else "")),
+            ("Real Motion / its 50-DMA", f"{fmt.number(rm['value'], '{:+.2f}')} / {fmt.number(rm['fast'], '{:+.2f}')}"),
+            (f"Leadership vs {s['benchmark']} / its 50-DMA", f"{fmt.number(ld['value'], '{:+.2f}')} / {fmt.number(ld['fast'], '{:+.2f}')}"),
+            ("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"),
+            ("Level to clear", fmt.number(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)")),
+        ]
+        return table(["At a glance", f"Close of {fmt.date(s['as_of'])}"], rows, cls="data glance")
+
+    def price_section(self) -> Html:
+        return section("Price and phase", self.words["price_and_phase"])
+
+    def momentum_section(self) -> Html:
+        return section("Momentum: Real Motion", self.words["momentum"])
+
+    def leadership_section(self) -> Html:
+        return section(f"Leadership against {self.summary['benchmark']}", self.words["leadership"])
+
+    def needs_section(self) -> Html:
+        return section(f"What {self.summary['ticker']} needs", self.words["needs"])
+
+    def performance_section(self) -> Html:
+        s = self.summary
+        rp = s["relative_performance"]
+        rows = []
+        for span, r in rp.items():
+            if r["ticker"] is None:
+                continue
+            rows.append((span, fmt.pct(r["ticker"]), fmt.pct(r["benchmark"]),
+                         fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
+                         fmt.date(r["start"])))
+        caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
+        return (section("The long view", self.words["performance"])
+                + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
+
+    def scenarios_section(self) -> Html:
+        """The four talking points, each with its evidence table (threshold, reading, weight)."""
+        s = self.summary
+        out = section("Four scenarios, weighed", self.words["scenarios"], as_list=True)
+        for sc in s["scenarios"]:
+            rows = [(e["name"], e["value_text"], e["rule"], e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
+                     f"{e['weight']:g}", e["as_of"] or "\u2014") for e in sc["evidence"]]
+            head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
+            cap = (f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
+                   f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else ""))
+            out += table(["Evidence", "Value", "Rule", "Reading", "Weight", "As of"], rows, caption=cap,
+                         row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios")
+        return out
+
+    def chart_scenarios(self) -> FigureOutput:
+        from analysis.view.charts.scenarios import scorecard_chart
+
+        return FigureOutput(scorecard_chart(self.summary["scenarios"]),
+                            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point")
+
+    def family_section(self) -> Html:
+        """The Economic Modern Family dashboard: one row per member, stale members marked."""
+        f = self.summary["family"]
+
+        def pct(x: float | None) -> str:
+            return "n/a" if x is None else fmt.pct(x)
+
+        rows = []
+        for m in f["members"]:
+            phase = (m["phase"] or "n/a") + (f" since {fmt.date(m['phase_since'])}" if m["phase_since"] else "")
+            rm = "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below")
+            data = (f"stale: data ends {m['last_date']}" if m["stale"] and m["last_date"]
+                    else (m["reason"] or f"to {m['as_of'] or m['last_date']}"))
+            rows.append((f"{m['ticker']} \u00b7 {m['nickname']}" + (" \u2020" if m["fully_adjusted"] else ""), phase, rm,
+                         "n/a" if m["lead"] is None else fmt.signed(m["lead"]), pct(m["return_1m"]),
+                         pct(m["return_3m"]), data))
+        return section("The Economic Modern Family", self.words["family"]) + table(
+            ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
+            rows, row_classes=[m["status"] for m in f["members"]], cls="data family",
+            caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)")
+
+    def chart_family(self) -> FigureOutput:
+        """The family's small multiples: the same for every ticker at one as-of date, so drawn
+        once per kernel and reused (:mod:`analysis.view.charts.memo`, keyed on every input)."""
+        from analysis.view.charts import memo
+        from analysis.view.charts.scenarios import family_chart
+
+        family, series = self.summary["family"], self.model.family_series
+        alt = "The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA"
+        return memo.cached("family_chart", (family, series, alt),
+                           lambda: FigureOutput(family_chart(family, series), alt=alt))
+
+    def history_section(self) -> Html:
+        """The event study: each trigger's record, as a table with n shown everywhere."""
+        s = self.summary
+
+        def cell(h: dict) -> str:
+            if not h["n"]:
+                return "\u2014"
+            text = f"{fmt.pct(h['median'])} \u00b7 {h['hit_rate']:.0%} \u00b7 n {h['n']}"
+            return text + " (too few)" if h["too_few"] else text
+
+        horizons = ("5", "20", "60")
+        rows, classes = [], []
+        for item in s["history"]:
+            rows.append((item["trigger"], fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never",
+                         *(cell(item["horizons"][k]) for k in horizons)))
+            classes.append("unavailable" if item["horizons"]["20"]["too_few"] else item["direction"])
+        base = s["history"][0]["horizons"]
+        rows.append(("Any session (baseline)", "", *(
+            "\u2014" if base[k]["baseline_median"] is None else
+            f"{fmt.pct(base[k]['baseline_median'])} \u00b7 {base[k]['baseline_hit_rate']:.0%}" for k in horizons)))
+        classes.append("baseline")
+        return section("What history says", self.words["history"]) + table(
+            ["Trigger", "Last fired", "5 sessions", "20 sessions", "60 sessions"], rows, row_classes=classes,
+            caption="Median total return after the trigger \u00b7 share positive \u00b7 n (non-overlapping, complete windows)",
+            cls="data history")
+
+    def chart_history(self) -> FigureOutput:
+        from analysis.view import charts
+
+        return FigureOutput(charts.history_chart(self.summary["history"], ticker=self.study.ticker, horizon="20"),
+                            alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline")
+
+    def appendices(self) -> Html:
+        """Links to the research notebooks behind each chart (written by ``make research``/``make report``)."""
+        from analysis.notebooks import appendix_links, stem
+
+        s = self.summary
+        items = "".join(f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}'
+                        f' <span class="path">({esc(href)})</span></li>'
+                        for title, href, behind in appendix_links(stem(s["ticker"], s["benchmark"])))
+        return Html('<section class="appendices"><h2>Research appendices</h2><p class="data-note">Each chart\'s'
+                    " full history, its signals and its knobs, as executed notebooks beside this piece; open them in"
+                    f" JupyterLab (make lab) to change a window and re-run.</p><ul>{items}</ul></section>")
+
+    def method_note(self) -> Html:
+        """Data provenance, fallbacks and how the indicators are defined."""
+        s, d = self.summary, self.summary["data"]
+        t, b = d["ticker"], d["benchmark"]
+        lines = []
+        if s["as_of_note"]:
+            lines.append(s["as_of_note"])
+        lines.append(f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
+                     f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
+                     f" only the {d['sessions']:,} common sessions up to {s['as_of']}.")
+        lines += d["run_notes"] + t["notes"] + b["notes"] + self.words["caveats"]
+        lines.append("Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
+                     " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands;"
+                     " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
+                     " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
+                     " Motion and Triple Play Leadership indicators.")
+        return Html('<section class="method"><h2>Data and method</h2>') + paragraphs(lines, cls="data-note") + Html("</section>")
+
+    def footer(self) -> Html:
+        return Html(f'<footer class="footer"><p>{esc(DISCLAIMER)}</p></footer>')
+
+    # -- charts -----------------------------------------------------------------------------
+    def chart_price(self) -> FigureOutput:
+        from analysis.view import charts
+
+        st, s = self.study, self.summary
+        lv = s["level_to_clear"]
+        fig = charts.price_chart(st.prices, st.series["sma50"], st.series["sma200"], st.series["phase"],
+                                 ticker=st.ticker, level=lv["price"],
+                                 level_label="level to clear" if lv["origin"] == "computed" else "given level")
+        return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages, phase shading and volume",
+                            caption=f"Phase shading: green bullish, amber warning, orange distribution, red bearish,"
+                                    f" blue recovery, violet accumulation. Dashed line: {fmt.price(lv['price'])}.")
+
+    def chart_momentum(self) -> FigureOutput:
+        from analysis.view import charts
+
+        st = self.study
+        rm = st.series[["rm", "rm_fast", "rm_slow", "rm_upper", "rm_lower"]]
+        rm = rm.set_axis(["rm", "fast", "slow", "upper", "lower"], axis=1)
+        return FigureOutput(charts.real_motion_chart(rm, ticker=st.ticker),
+                            alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands")
+
+    def chart_leadership(self) -> FigureOutput:
+        from analysis.view import charts
+
+        st = self.study
+        lead = st.series[["lead", "lead_fast", "lead_upper", "lead_lower"]]
+        lead = lead.set_axis(["lead", "fast", "upper", "lower"], axis=1)
+        return FigureOutput(charts.leadership_chart(lead, ticker=st.ticker, benchmark=st.benchmark),
+                            alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands")
+
+    def chart_performance(self) -> FigureOutput:
+        from analysis.view import charts
+
+        st = self.study
+        fig = charts.relative_performance_chart(st.series["adj_close"], st.series["bench_adj_close"],
+                                                ticker=st.ticker, benchmark=st.benchmark)
+        return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}, and their ratio")
+
+    # -- machine-readable -------------------------------------------------------------------
+    def summary_output(self) -> JsonOutput:
+        return JsonOutput(self.summary)

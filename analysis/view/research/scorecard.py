@@ -1,0 +1,164 @@
+"""``notebooks/scorecard.ipynb``: the scenario scorecard at as-of, how its scores moved, and the Modern Family.
+
+The scores are :func:`analysis.evidence.score`'s, exactly as the piece computes them; the
+history re-runs that same scorecard as of earlier sessions (every ``step`` sessions over the
+last ``years`` years), each time on data up to that session only, so a change of verdict
+in the chart is what the piece would have said then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis import fmt
+from analysis import config as config_files
+from analysis import evidence as scenarios
+from analysis import params
+from analysis.data import Market
+from analysis.view.display import FigureOutput, Html, esc, table
+from analysis.paths import PROJECT_DIR
+from analysis.view.research.common import Research
+from analysis.model.study import Settings, build
+
+
+def sessions_every(index: pd.DatetimeIndex, step: int, years: int) -> pd.DatetimeIndex:
+    """Every ``step``-th session counting back from the last one, within the last ``years`` years (0: all)."""
+    picked = index[::-1][::step][::-1]
+    if years:
+        picked = picked[picked > index[-1] - pd.DateOffset(years=years)]
+    return picked
+
+
+def score_history(market: Market, ticker: str, benchmark: str, sessions: pd.DatetimeIndex,
+                  config: dict | None = None, settings: Settings = Settings()) -> pd.DataFrame:
+    """The scorecard as of each of ``sessions``: one row per (session, scenario).
+
+    Columns ``session, id, title, score, verdict, available_weight``. Each row is
+    :func:`analysis.evidence.score` of the study built as of that session, so it reads data
+    up to that session only.
+    """
+    rows = []
+    for day in sessions:
+        study = build(market, ticker, benchmark, day.date(), settings)
+        for sc in scenarios.score(study, market, config):
+            rows.append({"session": day, "id": sc["id"], "title": sc["title"], "score": sc["score"],
+                         "verdict": sc["verdict"], "available_weight": sc["available_weight"]})
+    return pd.DataFrame(rows, columns=["session", "id", "title", "score", "verdict", "available_weight"])
+
+
+def verdict_changes(history: pd.DataFrame) -> dict[str, pd.DatetimeIndex]:
+    """For each scenario ``id``, the sessions of :func:`score_history` whose verdict differs from the one before."""
+    out = {}
+    for sid, rows in history.groupby("id", sort=False):
+        verdicts = rows["verdict"].to_numpy()
+        changed = [i for i in range(1, len(verdicts)) if verdicts[i] != verdicts[i - 1]]
+        out[sid] = pd.DatetimeIndex(rows["session"].to_numpy()[changed])
+    return out
+
+
+@dataclass
+class ScorecardResearch(Research):
+    """The scorecard notebook's cells.
+
+    ``config``: a scenarios TOML file (path relative to the project folder, or absolute)
+    instead of the project's; ``step``: sessions between two scorecards in the history.
+    """
+
+    NAME = "scorecard"
+    KNOBS = ()
+    config: str = ""
+    step: int = 21
+    card: dict | None = field(default=None, init=False, repr=False)  # the parsed TOML (None: the project's file)
+    scenarios: list[dict] = field(default_factory=list, init=False, repr=False)
+    history: pd.DataFrame = field(default_factory=pd.DataFrame, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.step = params.positive_int(self.step, what="step")
+        self.market = self.market or Market("snapshot")
+        self.card = config_files.load("scenarios", PROJECT_DIR / self.config) if self.config.strip() else None
+        self.scenarios = scenarios.score(self.study, self.market, self.card)
+        st = self.study
+        self.history = score_history(self.market, st.ticker, st.benchmark,
+                                     sessions_every(self.series.index, self.step, self.years), self.card, st.settings)
+
+    @property
+    def _cuts(self) -> dict[str, float]:
+        return scenarios.load(self.card).verdict
+
+    def setup(self) -> Html:
+        """Which configuration is read and how a score becomes a verdict."""
+        where = PROJECT_DIR / self.config if self.config.strip() else config_files.path("scenarios")
+        cuts = self._cuts
+        shown = where.relative_to(PROJECT_DIR) if where.resolve().is_relative_to(PROJECT_DIR) else where
+        rows = [("Configuration", str(shown)), ("Scenarios", len(self.scenarios)),
+                ("Verdict cut-offs", f"supported ≥ {cuts['supported']:g} · leaning supported ≥ {cuts['leaning_supported']:g}"
+                                     f" · contradicted ≤ {cuts['contradicted']:g} · leaning contradicted ≤"
+                                     f" {cuts['leaning_contradicted']:g} · else mixed"),
+                ("Not enough evidence", f"less than {cuts['min_available_share']:.0%} of the weight measured")]
+        return table(["Scorecard", ""], rows, cls="data glance")
+
+    def scorecard(self) -> Html:
+        """Every scenario at as-of: score, verdict and each evidence item with its value, rule and reading."""
+        out = Html("")
+        for sc in self.scenarios:
+            head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
+            rows = [(e["name"], ", ".join(e["series"]), e["value_text"], e["rule"], e["reading"], f"{e['weight']:g}",
+                     e["reason"] or e["detail"] or "") for e in sc["evidence"]]
+            out += Html(f"<h3>{esc(sc['title'])}</h3>") + table(
+                ["Evidence", "Series", "Value", "Rule", "Reading", "Weight", "Detail"], rows,
+                row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios",
+                caption=f"Score {head}, {sc['verdict']}; {sc['available_weight']:g} of {sc['total_weight']:g} weight"
+                        " measured" + (f". {sc['note']}" if sc["note"] else ""))
+        return out
+
+    def chart(self) -> FigureOutput:
+        """The piece's scorecard chart."""
+        from analysis.view.charts.scenarios import scorecard_chart
+
+        return FigureOutput(scorecard_chart(self.scenarios),
+                            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point")
+
+    def chart_history(self) -> FigureOutput:
+        """Each scenario's score over the drawn span, the verdict cut-offs, and each change of verdict marked."""
+        from analysis.view.charts.research import score_history_chart
+
+        h = self.history
+        scores = h.pivot(index="session", columns="id", values="score")[[sc["id"] for sc in self.scenarios]]
+        titles = {sc["id"]: sc["title"] for sc in self.scenarios}
+        fig = score_history_chart(scores.rename(columns=titles), {titles[k]: v for k, v in verdict_changes(h).items()},
+                                  self._cuts, step=self.step)
+        return FigureOutput(fig, alt="Each scenario's score over time, with the verdict cut-offs and changes of verdict",
+                            caption=f"The scorecard re-run as of every {self.step}th session, each time on data up to"
+                                    " that session only. Dots: the verdict changed.")
+
+    def history_table(self) -> Html:
+        """The last :attr:`rows` scorecards of the history, newest first: each scenario's score and verdict."""
+        h = self.history
+        days = list(dict.fromkeys(h["session"]))[::-1][: self.rows]
+        ids = [sc["id"] for sc in self.scenarios]
+        lookup = {(r.session, r.id): r for r in h.itertuples()}
+        body = [[f"{d:%Y-%m-%d}"] + [f"{fmt.cell(lookup[d, i].score, '{:+.2f}')} {lookup[d, i].verdict}" for i in ids]
+                for d in days]
+        return table(["Session", *(sc["title"] for sc in self.scenarios)], body,
+                     caption=f"The scorecard every {self.step} sessions, newest first")
+
+    # -- the Economic Modern Family -----------------------------------------------------------
+    def family(self) -> Html:
+        """Each member of the family at as-of: phase, Real Motion against its 50-DMA, Leadership, 1-month return."""
+        f = scenarios.family(self.market, self.study.as_of.session)
+        rows = [(f"{m['ticker']} · {m['nickname']}", m["phase"] or "n/a",
+                 "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below"),
+                 fmt.cell(m["lead"], "{:+.2f}"), fmt.cell(m["return_1m"], "{:+.1%}"), m["reason"] or m["as_of"] or "")
+                for m in f["members"]]
+        return table(["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "Data"],
+                     rows, row_classes=[m["status"] for m in f["members"]], cls="data family", caption=f["summary"])
+
+    def chart_family(self) -> FigureOutput:
+        """The piece's small multiples of the family (last year of each member)."""
+        from analysis.view.charts.scenarios import family_chart
+
+        as_of = self.study.as_of.session
+        return FigureOutput(family_chart(scenarios.family(self.market, as_of), scenarios.family_series(self.market, as_of)),
+                            alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA")
