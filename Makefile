@@ -21,12 +21,15 @@ RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup report summary reports family index bench research lab strip test browser clean
+.PHONY: help setup report summary reports family index bench research lab strip lint test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "Parameters of a piece (analysis/params.py; also TICKERS and JOBS for make reports):"
+	@$(PYTHON) -m analysis.params
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
@@ -96,7 +99,11 @@ strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench
 
-test: setup ## Run the test suite (offline; executes the notebooks and a headless browser)
+lint: $(STAMP) ## The quality gate: ruff (lint and format) and the stage import contracts (pyproject.toml)
+	@$(VENV)/bin/ruff check --quiet
+	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
+
+test: setup lint ## Run the quality gate and the test suite (offline; executes the notebooks and a headless browser)
 	@$(PY) -m pytest -q
 
 clean: ## Remove the virtualenv, caches and generated reports

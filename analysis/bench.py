@@ -192,9 +192,9 @@ def _stages(results: list, cells: list[dict], cpu: list[float]) -> dict:
 def piece(runs: int) -> dict:
     """(b) The IWM piece end to end, ``runs`` times fresh, then ``runs`` times warm, each into a
     fresh root; per-stage seconds and CPU (this process, the kernel, Chromium)."""
+    from analysis.pipeline.report import Request, run
     from analysis.render.browser import Printer
     from analysis.render.kernel import Kernel
-    from analysis.pipeline.report import Request, run
 
     def once(root: Path, **tools):
         result = run(Request.parse(TICKER, "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None, **tools)
@@ -358,8 +358,8 @@ def table(r: dict) -> str:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from analysis.pipeline.batch import DEFAULT_TICKERS
     from analysis.paths import PROJECT_DIR
+    from analysis.pipeline.batch import DEFAULT_TICKERS
 
     p.add_argument("--runs", type=int, default=3, help="repetitions of the floor, the piece and the summary (default 3)")
     p.add_argument("--tickers", default=os.environ.get("TICKERS") or DEFAULT_TICKERS,

@@ -71,7 +71,6 @@ def _research(args: argparse.Namespace) -> int:
 
 
 def _setup(args: argparse.Namespace) -> int:
-    from analysis.render import browser
     from analysis.render.kernel import ensure_kernel
 
     print(f"Jupyter kernel: {ensure_kernel()} -> {sys.executable}")

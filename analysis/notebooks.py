@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.params import DEFAULT_BENCHMARK
-from analysis.paths import file_stem
+from analysis.params import stem  # noqa: F401 (the piece's stem, re-exported beside its appendices' names)
+
 
 @dataclass(frozen=True)
 class Notebook:
@@ -39,15 +39,6 @@ NOTEBOOKS: tuple[Notebook, ...] = (
 )
 
 RESEARCH_DIR = "research"
-
-
-def stem(ticker: str, benchmark: str = "SPY") -> str:
-    """The piece's file stem for validated symbols: ``IWM`` against SPY, else ``IWM_vs_QQQ``.
-
-    The one place the rule is written: the piece, its research appendices and the runner
-    all name their files with it.
-    """
-    return file_stem(ticker) if benchmark == DEFAULT_BENCHMARK else f"{file_stem(ticker)}_vs_{file_stem(benchmark)}"
 
 
 def file_name(piece_stem: str, name: str, suffix: str = ".html") -> str:

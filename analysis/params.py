@@ -17,9 +17,9 @@ import datetime as dt
 import math
 import os
 import re
-
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import Any
 
 from analysis.errors import InputError
 
@@ -136,6 +136,18 @@ def positive_float(value: float | str, *, what: str) -> float:
     return number
 
 
+def file_stem(ticker: str) -> str:
+    """The file-name form of a (validated) ticker: Yahoo's ``^VIX`` is saved as ``_VIX``."""
+    return ticker.replace("^", "_")
+
+
+def stem(ticker: str, benchmark: str = DEFAULT_BENCHMARK) -> str:
+    """A piece's file stem for validated symbols: ``IWM`` against the default benchmark, else
+    ``IWM_vs_QQQ``. The one place the rule is written: the piece, its research appendices and
+    the runner all name their files with it."""
+    return file_stem(ticker) if benchmark == DEFAULT_BENCHMARK else f"{file_stem(ticker)}_vs_{file_stem(benchmark)}"
+
+
 # -- the table ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -202,7 +214,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("min_n", int, 10, "fewer counted occurrences than this are marked too few to read",
               _what("min_n"), scope="research"),
     Parameter("years", int, 10, "years of history the charts draw; 0 for all of it",
-              lambda v: positive_int(v, what="years", minimum=0), scope="research", notebook_defaults={"scorecard": 3}),
+              lambda v: positive_int(v, what="years", minimum=0), scope="research",
+              notebook_defaults={"scorecard": 3, "real_motion": 5, "triggers": 2}),
+    Parameter("growth_years", int, 10, "years of the growth-of-one-dollar chart; 0 for all of it",
+              lambda v: positive_int(v, what="growth_years", minimum=0), scope="research"),
     Parameter("rows", int, 10, "rows in the recent tables", _what("rows"), scope="research",
               notebook_defaults={"scorecard": 12}),
     Parameter("step", int, 21, "sessions between two scorecards of the history (21 is about a month)",
@@ -228,7 +243,7 @@ class Settings:
     level: float | None = None  # a level to clear given by the user instead of the computed one
 
     @classmethod
-    def parse(cls, **raw: Any) -> "Settings":
+    def parse(cls, **raw: Any) -> Settings:
         """Validate raw knob values (strings from a notebook or the command line) by the table."""
         clean = {}
         for f in fields(cls):
@@ -254,7 +269,7 @@ class Request:
 
     @classmethod
     def parse(cls, ticker: str, benchmark: str | None = None, as_of: str | dt.date | None = None,
-              source: str | None = None, level: str | float | None = None, confirm_n: str | int = 2) -> "Request":
+              source: str | None = None, level: str | float | None = None, confirm_n: str | int = 2) -> Request:
         """Validate raw strings (from make, the command line or a notebook) into a request."""
         check = {p.name: p.validate for p in PIECE_PARAMETERS}
         symbol = check["ticker"](ticker)
@@ -269,8 +284,6 @@ class Request:
     @property
     def stem(self) -> str:
         """File name without extension: ``IWM`` (against SPY) or ``IWM_vs_QQQ``."""
-        from analysis.notebooks import stem
-
         return stem(self.ticker, self.benchmark)
 
     def notebook_parameters(self, source: str | None = None, source_note: str = "") -> dict:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.params import file_stem  # noqa: F401 (where paths are named)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -32,11 +33,6 @@ def cache_dir() -> Path:
     Kept apart from the bundled snapshot, which is never written to.
     """
     return Path(os.environ.get("MOMENTUM_CACHE_DIR") or PROJECT_DIR / ".cache" / "prices").resolve()
-
-
-def file_stem(ticker: str) -> str:
-    """The file-name form of a (validated) ticker: Yahoo's ``^VIX`` is saved as ``_VIX``."""
-    return ticker.replace("^", "_")
 
 
 def inside(root: Path, *parts: str) -> Path:

@@ -35,13 +35,13 @@ def png_size(fig: Figure) -> tuple[int, int]:
 
 
 def test_price_chart_draws_the_last_year_with_its_averages_and_level(iwm_study, s):
-    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM", level=205.06)
+    fig = charts.price_chart(iwm_study.prices, s["sma_fast"], s["sma_slow"], s["phase"], ticker="IWM", level=205.06)
     ax, axv = fig.axes[:2]
     assert ax.get_title(loc="left").startswith("IWM daily")
     lines = [line for line in ax.get_lines() if len(line.get_xdata()) == 250]
     ys = [np.asarray(line.get_ydata(), float) for line in lines]
-    assert any(np.allclose(y, s["sma50"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
-    assert any(np.allclose(y, s["sma200"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
+    assert any(np.allclose(y, s["sma_fast"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
+    assert any(np.allclose(y, s["sma_slow"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
     assert any(len(line.get_ydata()) == 2 and np.allclose(line.get_ydata(), [205.06, 205.06])
                for line in ax.get_lines())  # the level line
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
@@ -58,7 +58,7 @@ def test_phase_shading_covers_each_run(iwm_study, s):
 
     from analysis.indicators import phase_runs
 
-    fig = charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
+    fig = charts.price_chart(iwm_study.prices, s["sma_fast"], s["sma_slow"], s["phase"], ticker="IWM")
     bands = next(c for c in fig.axes[0].collections if isinstance(c, PolyCollection) and not c.get_in_layout())
     runs = phase_runs(s["phase"].iloc[-250:])
     assert len(bands.get_paths()) == len(runs)
@@ -70,8 +70,7 @@ def test_phase_shading_covers_each_run(iwm_study, s):
 
 
 def test_real_motion_chart_plots_the_series_and_band(s):
-    rm = s[["rm", "rm_fast", "rm_slow", "rm_upper", "rm_lower"]].set_axis(["rm", "fast", "slow", "upper", "lower"], axis=1)
-    fig = charts.real_motion_chart(rm, ticker="IWM")
+    fig = charts.real_motion_chart(s, ticker="IWM")
     ax = fig.axes[0]
     assert np.allclose(line_with(ax, "Real Motion").get_ydata(), s["rm"].iloc[-250:].to_numpy())
     assert np.allclose(line_with(ax, "its 50-DMA").get_ydata(), s["rm_fast"].iloc[-250:].to_numpy())
@@ -79,9 +78,17 @@ def test_real_motion_chart_plots_the_series_and_band(s):
     assert any(t.get_text() == "+4.78" for t in ax.texts)
 
 
+def test_oscillator_legends_name_the_windows_used(iwm_study):
+    """A study with other windows says so in the legend (it once read "50-day" whatever the window)."""
+    from analysis.params import Settings
+
+    fig = charts.real_motion_chart(iwm_study.series, ticker="IWM", settings=Settings(fast=20, slow=100, band_width=1.5))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "band: 20-day ±1.5σ", "its 20-DMA", "Real Motion", "its 100-DMA"]
+
+
 def test_leadership_chart_has_zero_line_and_band(s):
-    lead = s[["lead", "lead_fast", "lead_upper", "lead_lower"]].set_axis(["lead", "fast", "upper", "lower"], axis=1)
-    fig = charts.leadership_chart(lead, ticker="IWM", benchmark="SPY")
+    fig = charts.leadership_chart(s, ticker="IWM", benchmark="SPY")
     ax = fig.axes[0]
     assert np.allclose(line_with(ax, "Leadership vs SPY").get_ydata(), s["lead"].iloc[-250:].to_numpy())
     assert "zero: in line with its norm" in [t.get_text() for t in ax.get_legend().get_texts()]
@@ -112,5 +119,5 @@ def test_charts_leave_no_pyplot_figures_behind(iwm_study, s):
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    charts.price_chart(iwm_study.prices, s["sma50"], s["sma200"], s["phase"], ticker="IWM")
+    charts.price_chart(iwm_study.prices, s["sma_fast"], s["sma_slow"], s["phase"], ticker="IWM")
     assert plt.get_fignums() == before

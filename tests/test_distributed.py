@@ -44,8 +44,8 @@ def test_a_bug_on_a_dask_worker_is_reported_not_hidden(tmp_path, capsys):
 
 @needs_dask
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
-    from analysis.pipeline import distributed
     from analysis.errors import SourceUnavailable
+    from analysis.pipeline import distributed
 
     monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
     requests, _ = batch.plan(["IWM"], "SPY", AS_OF, "snapshot")

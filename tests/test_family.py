@@ -13,8 +13,8 @@ from analysis import evidence as scenarios
 from analysis.data import until
 from analysis.data.snapshot import manifest
 from analysis.errors import InputError
-from analysis.model.study import build
 from analysis.model.facts import facts as summarize
+from analysis.model.study import build
 from analysis.text.scenario_words import family_summary
 
 AS_OF = pd.Timestamp("2024-07-08")
@@ -135,9 +135,9 @@ def test_invalid_family_configuration(market, config, message):
 def test_series_for_the_chart(market):
     series = scenarios.family_series(market, LAST)
     assert list(series) == ["IWM", "XRT", "IYT", "KRE", "SMH", "IBB"]
-    assert all(len(d) == 250 and list(d.columns) == ["close", "sma50", "sma200", "phase"] for d in series.values())
+    assert all(len(d) == 250 and list(d.columns) == ["close", "sma_fast", "sma_slow", "phase"] for d in series.values())
     assert series["IWM"].index[-1] == LAST and series["IYT"].index[-1] == pd.Timestamp("2026-02-18")
-    assert_allclose(series["SMH"]["sma50"].iloc[-1], market.prices("SMH")["close"].iloc[-50:].mean(), rtol=1e-12)
+    assert_allclose(series["SMH"]["sma_fast"].iloc[-1], market.prices("SMH")["close"].iloc[-50:].mean(), rtol=1e-12)
 
 
 def test_family_has_no_look_ahead(market, july):

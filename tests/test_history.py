@@ -1,4 +1,4 @@
-"""The event study (analysis/history.py) and its chart (analysis/charts/history.py).
+"""The event study (analysis/model/events.py) and its chart (analysis/view/charts/events.py).
 
 Known values for IWM vs SPY up to 2024-07-08 are recomputed here independently, with plain
 Python loops over the bundled closes (no pandas rolling, no analysis.indicators); tests that
@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from analysis.model import events as hist
-from analysis.view.charts.history import TOO_FEW, history_chart
-from analysis.view.charts import style
 from analysis.errors import DataError, InputError
+from analysis.model import events as hist
 from analysis.model.study import build
+from analysis.view.charts import style
+from analysis.view.charts.events import TOO_FEW, history_chart
 
 IDS = [t.id for t in hist.TRIGGERS]
 
@@ -214,9 +214,9 @@ def test_open_windows_are_occurrences_but_not_in_n(by_id, series):
 
 def test_thin_keeps_occurrences_at_least_h_apart():
     """Synthetic positions."""
-    assert hist.thin(np.array([0, 3, 5, 10, 11, 30]), 5).tolist() == [0, 5, 10, 30]
-    assert hist.thin(np.array([0, 3, 5, 10, 11, 30]), 1).tolist() == [0, 3, 5, 10, 11, 30]
-    assert hist.thin(np.array([], dtype=int), 20).tolist() == []
+    assert hist.non_overlapping(np.array([0, 3, 5, 10, 11, 30]), 5).tolist() == [0, 5, 10, 30]
+    assert hist.non_overlapping(np.array([0, 3, 5, 10, 11, 30]), 1).tolist() == [0, 3, 5, 10, 11, 30]
+    assert hist.non_overlapping(np.array([], dtype=int), 20).tolist() == []
 
 
 def synthetic_series(phases: list[str | None], adj: np.ndarray) -> pd.DataFrame:

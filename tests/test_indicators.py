@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -39,9 +38,9 @@ def naive_pstd(values: np.ndarray, window: int) -> np.ndarray:
 def test_price_and_moving_averages(iwm_study):
     last = iwm_study.last
     assert_allclose(last["close"], 202.279999, atol=1e-6)
-    assert_allclose(last["sma50"], 202.76139956, atol=1e-6)
-    assert_allclose(last["sma200"], 193.055300575, atol=1e-6)
-    assert last["close"] < last["sma50"]
+    assert_allclose(last["sma_fast"], 202.76139956, atol=1e-6)
+    assert_allclose(last["sma_slow"], 193.055300575, atol=1e-6)
+    assert last["close"] < last["sma_fast"]
 
 
 def test_phase_is_warning(iwm_study):
@@ -64,7 +63,7 @@ def test_leadership_below_zero_and_band(iwm_study):
 def test_confirmation_and_level(iwm_study):
     s = iwm_study.series
     assert s["closes_above"].iloc[-1] == 0
-    assert ind.last_run_completed(s["close"], s["sma50"], 2) == pd.Timestamp("2024-06-28")
+    assert ind.last_run_completed(s["close"], s["sma_fast"], 2) == pd.Timestamp("2024-06-28")
     price, date = ind.level_to_clear(s["close"], 22)
     assert_allclose(price, 205.059998, atol=1e-6)
     assert date == pd.Timestamp("2024-06-05")
@@ -83,7 +82,7 @@ def test_rolling_means_and_deviations_match_a_naive_recomputation(iwm_study):
     s = iwm_study.series.iloc[-1200:]
     close = iwm_study.series["close"].to_numpy()
     sma200 = naive_mean(close, 200)
-    assert_allclose(iwm_study.series["sma200"].to_numpy()[-1200:], sma200[-1200:], rtol=1e-10)
+    assert_allclose(iwm_study.series["sma_slow"].to_numpy()[-1200:], sma200[-1200:], rtol=1e-10)
     rm = 100 * (close / sma200 - 1)
     fast = naive_mean(rm, 50)
     assert_allclose(s["rm"].to_numpy(), rm[-1200:], rtol=1e-9, atol=1e-9)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis import fmt
-from analysis.text import narrative
 from analysis.indicators import PHASES
-from analysis.model.study import build
 from analysis.model.facts import facts as summarize
+from analysis.model.study import build
+from analysis.text import narrative
 from tests.conftest import AS_OF
 
 
@@ -59,21 +59,42 @@ def test_every_phase_is_described_truthfully(states, phase):
     check_claims(s, all_text(s))
 
 
+#: The headline of each real IWM state of ``states`` (the last session of each phase before
+#: 2024-07-08): phase, leading SPY?, Real Motion above its 50-DMA?, and the exact headline.
+HEADLINES = {
+    "bullish": ("2024-06-28", False, False, "IWM is in a bullish phase: can it start to lead?"),
+    "warning": ("2024-07-08", False, False, "Can momentum build in IWM?"),
+    "distribution": ("2023-10-12", False, False, "IWM under pressure: what would turn it around?"),
+    "bearish": ("2023-11-13", False, False, "IWM under pressure: what would turn it around?"),
+    "recovery": ("2023-11-30", False, True, "IWM is repairing its trend: can momentum build?"),
+    "accumulation": ("2023-12-29", True, True, "IWM is repairing its trend: can momentum build?"),
+}
+
+
 @pytest.mark.parametrize("phase", PHASES)
-def test_headline_fits_the_state(states, phase):
+def test_headline_of_each_state(states, phase):
     s = states[phase]
-    head = narrative.headline(s)
-    assert s["ticker"] in head
-    if phase in ("bearish", "distribution"):
-        assert "under pressure" in head
-    if phase == "bullish" and s["leadership"]["value"] > 0:
-        assert "lead" in head.lower()
+    day, leading, rm_up, expected = HEADLINES[phase]
+    assert (s["as_of"], s["leadership"]["value"] > 0, s["real_motion"]["above_fast"]) == (day, leading, rm_up)
+    assert narrative.headline(s) == expected
+
+
+@pytest.mark.parametrize("leading, rm_up, expected", [
+    (True, True, "Momentum is building in IWM: can it lead from here?"),
+    (True, False, "IWM leads, but momentum is fading: time to be selective?"),
+    (False, True, "IWM is in a bullish phase: can it start to lead?"),
+])
+def test_headline_of_the_bullish_variants(states, leading, rm_up, expected):
+    """Constructed states (the real bullish one with its leadership and momentum flags set): each variant once."""
+    s = {**states["bullish"], "leadership": {**states["bullish"]["leadership"], "value": 1.0 if leading else -1.0},
+         "real_motion": {**states["bullish"]["real_motion"], "above_fast": rm_up}}
+    assert narrative.headline(s) == expected
 
 
 def check_claims(s: dict, text: str) -> None:
     """Every directional claim in the text agrees with the numbers of the summary."""
     t = s["ticker"]
-    close, f, slow = s["close"], s["sma50"], s["sma200"]
+    close, f = s["close"], s["sma50"]
     if f"{t} closed" in text:
         assert fmt.price(close) in text
     if close < f:

@@ -8,6 +8,7 @@ import pytest
 
 from analysis import params
 from analysis.errors import InputError
+from tests.conftest import PROJECT_DIR
 
 
 @pytest.mark.parametrize("raw, clean", [("iwm", "IWM"), (" QQQ ", "QQQ"), ("^vix", "^VIX"), ("BTC-USD", "BTC-USD"),
@@ -73,3 +74,58 @@ def test_tickers_list():
     assert params.tickers("iwm, qqq IWM") == ["IWM", "QQQ"]
     with pytest.raises(InputError, match="TICKERS is empty"):
         params.tickers("  ")
+
+
+# -- the one parameter table ---------------------------------------------------------------------
+
+def _parameters_cell(path):
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    return [(n.target.id, n.annotation.id, ast.literal_eval(n.value))
+            for n in ast.parse(cell.source).body if isinstance(n, ast.AnnAssign)]
+
+
+NOTEBOOK_FILES = sorted((PROJECT_DIR / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.stem)
+def test_every_notebook_parameter_is_the_table_s(path):
+    """Each line of a parameters cell names a parameter of the table, with its type and its default."""
+    found = _parameters_cell(path)
+    assert found, f"{path.name} has no typed parameters"
+    for name, annotation, value in found:
+        assert name in params.BY_NAME, f"{path.name}: {name} is not in analysis.params.PARAMETERS"
+        p = params.BY_NAME[name]
+        assert annotation == p.type.__name__, f"{path.name}: {name} is {annotation}, the table says {p.type.__name__}"
+        assert value == p.default_in(path.stem), f"{path.name}: {name} = {value!r}, the table says {p.default_in(path.stem)!r}"
+
+
+def test_the_piece_notebook_takes_exactly_what_the_runner_injects():
+    names = [name for name, _, _ in _parameters_cell(PROJECT_DIR / "notebooks" / "commentary.ipynb")]
+    injected = params.Request.parse("IWM").notebook_parameters()
+    assert names == list(injected)
+
+
+def test_the_command_line_options_come_from_the_table(monkeypatch):
+    from analysis import cli
+
+    for var in ("TICKER", "BENCHMARK", "AS_OF", "SOURCE", "LEVEL", "CONFIRM_N"):
+        monkeypatch.delenv(var, raising=False)
+    args = cli.parser().parse_args(["summary"])
+    assert {p.name: getattr(args, p.name) for p in params.PIECE_PARAMETERS} == {
+        "ticker": "IWM", "benchmark": "SPY", "as_of": "", "source": "auto", "level": "", "confirm_n": "2"}
+    monkeypatch.setenv("CONFIRM_N", "3")
+    assert cli.parser().parse_args(["report"]).confirm_n == "3"
+
+
+def test_make_help_lists_the_table():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "analysis.params"], capture_output=True, text=True, cwd=PROJECT_DIR,
+                         check=True).stdout
+    assert [line.split()[0] for line in out.splitlines()] == [p.env for p in params.PIECE_PARAMETERS]

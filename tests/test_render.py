@@ -18,10 +18,10 @@ import pytest
 
 from analysis.errors import RenderError
 from analysis.paths import KERNEL_NAME
+from analysis.pipeline.report import Request, run
 from analysis.render import execute
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
-from analysis.pipeline.report import Request, run
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip
 
 QUIET = {"log": lambda *_: None}

@@ -11,8 +11,8 @@ import subprocess
 import nbformat
 import pytest
 
-from analysis.render import execute
 from analysis.pipeline.report import Request, run
+from analysis.render import execute
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip, render_in_chromium
 
 pytestmark = pytest.mark.slow

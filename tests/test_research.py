@@ -17,16 +17,16 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis import evidence as scenarios
-from analysis.model import events as history
-from analysis.view.charts import research as rc
 from analysis.errors import InputError, RenderError
-from analysis.render import execute
-from analysis.pipeline.report import Request
-from analysis.notebooks import NOTEBOOKS, appendix_links, file_name, stem
+from analysis.model import events as history
 from analysis.model import signals as sig
-from analysis.pipeline.research import run, select
-from analysis.view.research.scorecard import score_history, sessions_every, verdict_changes
 from analysis.model.facts import facts as summarize
+from analysis.notebooks import NOTEBOOKS, appendix_links, file_name, stem
+from analysis.pipeline.report import Request
+from analysis.pipeline.research import run, select
+from analysis.render import execute
+from analysis.view.charts import research as rc
+from analysis.view.research.scorecard import score_history, sessions_every, verdict_changes
 from tests.conftest import AS_OF, PROJECT_DIR
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
@@ -273,7 +273,7 @@ def test_fired_orders_by_date_then_by_signal():
 
 def test_phase_history_chart_draws_price_and_one_ribbon_span_per_run(s):
     w = s.loc["2019-07-09":]
-    fig = rc.phase_history_chart(w["close"], w["sma50"], w["sma200"], w["phase"], ticker="IWM")
+    fig = rc.phase_history_chart(w["close"], w["sma_fast"], w["sma_slow"], w["phase"], ticker="IWM")
     ax, ribbon = fig.axes[:2]
     close_line = next(line for line in ax.get_lines() if line.get_label() == "close")
     assert_allclose(np.asarray(close_line.get_ydata(), float), w["close"].to_numpy())
@@ -299,7 +299,7 @@ def test_signal_chart_marks_each_signal_on_the_series(s):
 
 def test_triggers_and_span_and_occurrence_charts(s):
     w = s.loc["2022-07-08":]
-    fig = rc.triggers_chart(w["close"], w["sma50"], marks=[], ticker="IWM", level=205.06, level_label="level to clear")
+    fig = rc.triggers_chart(w["close"], w["sma_fast"], marks=[], ticker="IWM", level=205.06, level_label="level to clear")
     assert any(line.get_label() == "level to clear 205.06" for line in fig.axes[0].get_lines())
     r = sig.span_returns(s["adj_close"], s["bench_adj_close"])
     fig = rc.span_returns_chart(r, ticker="IWM", benchmark="SPY")

@@ -23,13 +23,13 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.view import display
 from analysis.data import Market, cache, snapshot
 from analysis.errors import DataError, InputError, PublishError, RenderError
 from analysis.paths import COMMENTARY_NOTEBOOK, cache_dir, inside
-from analysis.view.piece import Piece
-from analysis.render import publish
 from analysis.pipeline.report import Request, prepare, run
+from analysis.render import publish
+from analysis.view import display
+from analysis.view.piece import Piece
 from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip
 
 QUIET = {"log": lambda *_: None}

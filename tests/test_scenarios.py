@@ -16,12 +16,12 @@ from numpy.testing import assert_allclose
 from analysis import evidence as scenarios
 from analysis.data import Market, until
 from analysis.errors import InputError
-from analysis.paths import CONFIG_DIR
 from analysis.evidence import measures as evidence
-from analysis.text import scenario_words as words
-from analysis.model.study import build
 from analysis.model.facts import facts as summarize
+from analysis.model.study import build
+from analysis.paths import CONFIG_DIR
 from analysis.summary import to_json
+from analysis.text import scenario_words as words
 
 AS_OF = pd.Timestamp("2024-07-08")
 

@@ -11,8 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError, InputError
-from analysis.model.study import build
 from analysis.model.facts import facts as summarize
+from analysis.model.study import build
 from analysis.summary import to_json
 from tests.conftest import PROJECT_DIR
 

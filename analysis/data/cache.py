@@ -49,7 +49,7 @@ def save(frame: pd.DataFrame) -> Path:
     out = frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title)
     out.index.name = "Date"
     data = out.to_csv(float_format="%.6f", date_format="%Y-%m-%d").encode()
-    meta = {"ticker": ticker, "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    meta = {"ticker": ticker, "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "rows": len(frame), "last_date": frame.attrs["last_date"], "price_only": frame.attrs["price_only"],
             "sha256": hashlib.sha256(data).hexdigest()}
     _atomic_write(csv_path, data)

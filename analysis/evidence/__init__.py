@@ -19,8 +19,9 @@ from __future__ import annotations
 from analysis import config as config_files
 from analysis.data import Market
 from analysis.evidence import rules, scorecard
+from analysis.evidence.family import Family, family, family_series, members
+from analysis.evidence.family import evaluate as evaluate_family
 from analysis.evidence.measures import KINDS
-from analysis.evidence.family import Family, evaluate as evaluate_family, family, family_series, members
 from analysis.model.study import Study
 
 __all__ = ["KINDS", "Family", "evaluate_family", "family", "family_series", "load", "required_tickers", "score"]

@@ -23,8 +23,8 @@ from analysis import params
 from analysis.data import Market, until
 from analysis.errors import InputError
 from analysis.evidence.rules import STALE_AFTER_DAYS
-from analysis.model.study import compute
 from analysis.model.facts import iso, num
+from analysis.model.study import compute
 
 #: Sessions each small-multiples panel shows (about a year).
 CHART_SESSIONS = 250
@@ -98,7 +98,7 @@ def _member(member: dict, market: Market, bench: pd.DataFrame | None, benchmark:
         "fully_adjusted": bool(frame.attrs.get("fully_adjusted")),
         "phase": row["phase"],
         "phase_since": iso(ind.phase_since(series["phase"])),
-        "close": num(row["close"]), "sma50": num(row["sma50"]), "sma200": num(row["sma200"]),
+        "close": num(row["close"]), "sma50": num(row["sma_fast"]), "sma200": num(row["sma_slow"]),
         "rm": rm, "rm_fast": rm_fast,
         "rm_above_fast": None if rm is None or rm_fast is None else rm > rm_fast,
         "lead": lead,
@@ -108,7 +108,7 @@ def _member(member: dict, market: Market, bench: pd.DataFrame | None, benchmark:
         "as_of": iso(series.index[-1]),
         "last_date": iso(last),
         "reason": reason,
-    }, series[["close", "sma50", "sma200", "phase"]]
+    }, series[["close", "sma_fast", "sma_slow", "phase"]]
 
 
 def _compute(market: Market, as_of: pd.Timestamp, benchmark: str | None, config: dict | None):
@@ -163,7 +163,7 @@ def family(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, co
 
 def family_series(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, config: dict | None = None,
                   sessions: int = CHART_SESSIONS) -> dict[str, pd.DataFrame]:
-    """For the small-multiples chart: each member's last ``sessions`` rows of ``close, sma50, sma200, phase``.
+    """For the small-multiples chart: each member's last ``sessions`` rows of ``close, sma_fast, sma_slow, phase``.
 
     Keyed by ticker in configuration order; a member without data is left out. A stale
     member's rows end at its own last session.

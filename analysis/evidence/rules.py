@@ -174,7 +174,7 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
             raise InputError(f"{where}: span = {raw['span']!r} is not a known span.", f"Use one of: {', '.join(SPANS)}.")
     missing = [p for p in allowed if signature.parameters[p].default is inspect.Parameter.empty and p not in raw]
     if missing:
-        raise InputError(f"{where}: {name} needs parameter {', '.join(missing)}.", f"Add it under params.")
+        raise InputError(f"{where}: {name} needs parameter {', '.join(missing)}.", "Add it under params.")
     return dict(raw)
 
 

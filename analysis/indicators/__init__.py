@@ -12,7 +12,7 @@ from analysis.indicators.moving import bands, rolling_std, sma
 from analysis.indicators.phase import PHASES, classify, phase_runs, phase_since
 from analysis.indicators.real_motion import divergence, mean_reversion, real_motion
 from analysis.indicators.returns import SPANS, span_start, total_return
-from analysis.indicators.triggers import consecutive_above, last_run_completed, level_to_clear, last_true
+from analysis.indicators.triggers import consecutive_above, last_run_completed, last_true, level_to_clear
 
 __all__ = [
     "PHASES", "SPANS", "bands", "classify", "consecutive_above", "divergence", "last_run_completed",

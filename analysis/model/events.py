@@ -30,7 +30,7 @@ from analysis.errors import DataError, InputError
 from analysis.indicators import consecutive_above
 
 #: Columns of ``study.series`` the triggers and returns read.
-REQUIRED = ("close", "adj_close", "sma50", "phase", "rm", "rm_fast", "lead", "lead_upper")
+REQUIRED = ("close", "adj_close", "sma_fast", "phase", "rm", "rm_fast", "lead", "lead_upper")
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -76,18 +76,18 @@ def forward_return(adj_close: pd.Series, h: int) -> pd.Series:
 # --- the triggers: one pure function each, True on the session the trigger fires ------------------
 
 def closes_above_sma50(series: pd.DataFrame, n: int = 2) -> pd.Series:
-    """The ``n``-th consecutive close strictly above the 50-DMA (``sma50``).
+    """The ``n``-th consecutive close strictly above the fast average (``sma_fast``, the 50-DMA by default).
 
     True on the session the count of :func:`~analysis.indicators.consecutive_above` reaches
     exactly ``n`` (once per run; a close at or below the line, or a NaN line, resets the count).
     Same rule as the summary's ``confirmation.last_completed``.
     """
-    return consecutive_above(series["close"], series["sma50"]).eq(n)
+    return consecutive_above(series["close"], series["sma_fast"]).eq(n)
 
 
 def closes_below_sma50(series: pd.DataFrame, n: int = 2) -> pd.Series:
     """The ``n``-th consecutive close strictly below the 50-DMA: the mirror of :func:`closes_above_sma50`."""
-    return consecutive_above(series["sma50"], series["close"]).eq(n)
+    return consecutive_above(series["sma_fast"], series["close"]).eq(n)
 
 
 def prior_high(close: pd.Series, window: int = 22) -> pd.Series:
@@ -206,7 +206,7 @@ def occurrences(series: pd.DataFrame, *, confirm_n: int = 2, level_window: int =
     return {t.id: series.index[t.fires(series, confirm_n, level_window).to_numpy(bool)] for t in TRIGGERS}
 
 
-def thin(positions: np.ndarray, h: int) -> np.ndarray:
+def non_overlapping(positions: np.ndarray, h: int) -> np.ndarray:
     """The overlap rule: keep an occurrence only if it is ``>= h`` rows after the last kept one.
 
     ``positions`` are row numbers in increasing order; the first is always kept. Counted
@@ -243,7 +243,7 @@ def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), 
                 confirm_n: int = 2, level_window: int = 22, fast: int = 50) -> list[dict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
 
-    ``fast`` only names the fast average in the labels (the study's ``sma50`` column holds
+    ``fast`` only names the fast average in the labels (the study's ``sma_fast`` column holds
     the ``Settings.fast``-session average).
 
     One dict per trigger::
@@ -253,7 +253,7 @@ def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), 
          "horizons": {"5": {"n", "median", "hit_rate", "baseline_median", "baseline_hit_rate",
                             "baseline_n", "too_few", "overlapping", "open"}, "20": ..., "60": ...}}
 
-    Per horizon ``h``: ``n`` occurrences counted after the overlap rule (:func:`thin`) among
+    Per horizon ``h``: ``n`` occurrences counted after the overlap rule (:func:`non_overlapping`) among
     those whose window is complete; ``overlapping`` complete ones the rule dropped; ``open``
     ones whose window extends past the last row (``n + overlapping + open == occurrences``).
     ``median`` and ``hit_rate`` (share of returns > 0) of their :func:`forward_return`; the
@@ -276,7 +276,7 @@ def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), 
         for h in hs:
             fwd = forward[h]
             complete = positions[~np.isnan(fwd[positions])]
-            counted = thin(complete, h)
+            counted = non_overlapping(complete, h)
             median, hit = _stats(fwd[counted])
             b_median, b_hit, b_n = baseline[h]
             per_h[str(h)] = {

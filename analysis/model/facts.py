@@ -55,7 +55,7 @@ def _real_motion(s: pd.DataFrame) -> dict:
     above = (s["rm"] > s["rm_fast"]) & s["rm_fast"].notna()
     below = (s["rm"] < s["rm_fast"]) & s["rm_fast"].notna()
     in_band = (s["rm"] >= s["rm_lower"]) & (s["rm"] <= s["rm_upper"])
-    div = ind.divergence(s["rm"], s["rm_fast"], s["close"], s["sma50"])
+    div = ind.divergence(s["rm"], s["rm_fast"], s["close"], s["sma_fast"])
     rev = ind.mean_reversion(s["rm"], s["rm_upper"], s["rm_lower"])
     last_rev = ind.last_true(rev != 0)
     return {
@@ -69,7 +69,7 @@ def _real_motion(s: pd.DataFrame) -> dict:
         "band_position": None if num(last["rm_upper"]) is None else (
             "above" if value > last["rm_upper"] else "below" if value < last["rm_lower"] else "inside"),
         "last_outside_band": iso(ind.last_true(~in_band & s["rm_upper"].notna())),
-        "divergence": bool(div.iloc[-1]) if fast is not None and num(last["sma50"]) is not None else None,
+        "divergence": bool(div.iloc[-1]) if fast is not None and num(last["sma_fast"]) is not None else None,
         "mean_reversion": None if last_rev is None else {
             "date": iso(last_rev), "direction": "up" if rev.loc[last_rev] > 0 else "down"},
     }
@@ -107,7 +107,7 @@ def _returns(study: Study) -> dict:
 
 def _unavailable(s: pd.DataFrame) -> list[str]:
     last = s.iloc[-1]
-    checks = {"sma200": "sma200", "phase": "phase", "real_motion": "rm", "real_motion_fast": "rm_fast",
+    checks = {"sma200": "sma_slow", "phase": "phase", "real_motion": "rm", "real_motion_fast": "rm_fast",
               "real_motion_slow": "rm_slow", "leadership": "lead", "leadership_fast": "lead_fast"}
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
 
@@ -117,7 +117,7 @@ def facts(study: Study) -> dict:
     of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``)."""
     s, cfg = study.series, study.settings
     last = s.iloc[-1]
-    close, sma50, sma200 = num(last["close"]), num(last["sma50"]), num(last["sma200"])
+    close, sma50, sma200 = num(last["close"]), num(last["sma_fast"]), num(last["sma_slow"])
     phases = s["phase"]
     runs = ind.phase_runs(phases)
     if cfg.level is not None:
@@ -126,7 +126,7 @@ def facts(study: Study) -> dict:
         price, date = ind.level_to_clear(s["close"], cfg.level_window)
         level = {"price": price, "date": iso(date), "origin": "computed", "window": cfg.level_window}
     level["distance"] = None if close is None else level["price"] / close - 1.0
-    last_n = ind.last_run_completed(s["close"], s["sma50"], cfg.confirm_n)
+    last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     return {
         "schema_version": SCHEMA_VERSION,
         "ticker": study.ticker,
@@ -142,8 +142,8 @@ def facts(study: Study) -> dict:
         "sma200": sma200,
         "pct_from_sma50": None if sma50 is None else close / sma50 - 1.0,
         "pct_from_sma200": None if sma200 is None else close / sma200 - 1.0,
-        "sma50_rising": _above(sma50, num(s["sma50"].iloc[-21]) if len(s) > 21 else None),
-        "sma200_rising": _above(sma200, num(s["sma200"].iloc[-21]) if len(s) > 21 else None),
+        "sma50_rising": _above(sma50, num(s["sma_fast"].iloc[-21]) if len(s) > 21 else None),
+        "sma200_rising": _above(sma200, num(s["sma_slow"].iloc[-21]) if len(s) > 21 else None),
         "sma50_above_sma200": _above(sma50, sma200),
         "phase": last["phase"],
         "phase_since": iso(ind.phase_since(phases)),
@@ -152,7 +152,7 @@ def facts(study: Study) -> dict:
         "real_motion": _real_motion(s),
         "leadership": _leadership(s),
         "closes_above_sma50": int(last["closes_above"]),
-        "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma50"], 2)),
+        "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma_fast"], 2)),
         "confirmation": {"n": cfg.confirm_n, "closes_above_sma50": int(last["closes_above"]),
                          "confirmed": int(last["closes_above"]) >= cfg.confirm_n, "last_completed": iso(last_n)},
         "level_to_clear": level,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.model import events as history
 from analysis import indicators as ind
+from analysis.model import events as history
 
 
 def fired(masks: Mapping[str, pd.Series]) -> pd.DataFrame:

@@ -13,16 +13,16 @@ import pandas as pd
 
 from analysis import indicators as ind
 from analysis import params
-from analysis.params import Settings
-from analysis.model.asof import AsOf, resolve
 from analysis.data import Market, until
+from analysis.model.asof import AsOf, resolve
+from analysis.params import Settings
 
 
 @dataclass
 class Study:
     """What :func:`build` returns. ``series`` is indexed by the common sessions up to ``as_of``.
 
-    ``series`` columns: ``close, adj_close, bench_close, bench_adj_close, sma50, sma200,
+    ``series`` columns: ``close, adj_close, bench_close, bench_adj_close, sma_fast, sma_slow,
     phase, rm, rm_fast, rm_slow, rm_upper, rm_lower, rs, lead, lead_fast, lead_upper,
     lead_lower, closes_above``.
     """
@@ -56,8 +56,8 @@ def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Sett
         "adj_close": prices["adj_close"],
         "bench_close": bench["close"],
         "bench_adj_close": bench["adj_close"],
-        "sma50": sma_fast,
-        "sma200": sma_slow,
+        "sma_fast": sma_fast,
+        "sma_slow": sma_slow,
         "phase": ind.classify(close, sma_fast, sma_slow),
         "rm": rm["rm"], "rm_fast": rm["fast"], "rm_slow": rm["slow"],
         "rm_upper": rm["upper"], "rm_lower": rm["lower"],

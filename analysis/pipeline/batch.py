@@ -339,8 +339,8 @@ def run_command(args: argparse.Namespace) -> Batch:
     from tqdm import tqdm
 
     from analysis import params
-    from analysis.pipeline.index import write_index
     from analysis.paths import reports_dir
+    from analysis.pipeline.index import write_index
 
     jobs = params.positive_int(args.jobs, what="--jobs")
     benchmark = args.benchmark

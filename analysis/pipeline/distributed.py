@@ -20,8 +20,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.pipeline.batch import Outcome, Work, write_piece
 from analysis.errors import InputError, SourceUnavailable
+from analysis.pipeline.batch import Outcome, Work, write_piece
 
 #: How long to wait for a ``--scheduler`` to answer.
 CONNECT_TIMEOUT = os.environ.get("MOMENTUM_DASK_TIMEOUT", "15s")

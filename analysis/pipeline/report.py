@@ -10,23 +10,22 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.params import Request
 from analysis.data import Market
-from analysis.view.display import JsonOutput
 from analysis.errors import BrowserUnavailable, RenderError
-from analysis.paths import COMMENTARY_NOTEBOOK, file_stem, inside, reports_dir
-from analysis.summary import required_tickers
+from analysis.model.study import resolve_session
+from analysis.params import Request
+from analysis.paths import COMMENTARY_NOTEBOOK, inside, reports_dir
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
-from analysis.model.study import resolve_session
-from analysis.summary import to_json
+from analysis.summary import required_tickers, to_json
+from analysis.view.display import JsonOutput
+
 
 @dataclass
 class Prepared:
@@ -37,7 +36,7 @@ class Prepared:
 
 
 @dataclass
-class Result:
+class Published:
     request: Request
     as_of: str
     files: list[Path]
@@ -70,7 +69,7 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
 
 def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
         market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK,
-        kernel: Kernel | None = None, printer: Printer | None = None) -> Result:
+        kernel: Kernel | None = None, printer: Printer | None = None) -> Published:
     """Produce and publish one piece; returns what was written.
 
     ``market`` lets a worker that writes many pieces load each series once; ``notebook``
@@ -87,7 +86,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     as_of, stem = prepared.as_of, request.stem
     dest = inside(root, as_of)
     inside(dest, stem)  # the stem cannot escape either
-    result = Result(request, as_of, [], notes=prepared.notes)
+    result = Published(request, as_of, [], notes=prepared.notes)
 
     def lap(stage: str) -> None:
         nonlocal clock

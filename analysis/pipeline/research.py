@@ -29,11 +29,11 @@ from pathlib import Path
 
 from analysis.data import Market
 from analysis.errors import InputError, RenderError, ReportError
-from analysis.paths import NOTEBOOK_DIR, inside, reports_dir
-from analysis.render import publish
-from analysis.params import Request
-from analysis.pipeline.report import prepare
 from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
+from analysis.params import Request
+from analysis.paths import NOTEBOOK_DIR, inside, reports_dir
+from analysis.pipeline.report import prepare
+from analysis.render import publish
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Done:
 
 
 @dataclass
-class Result:
+class ResearchRun:
     """A published research run."""
 
     as_of: str
@@ -160,7 +160,7 @@ def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
 
 
 def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | None = None, root: Path | None = None,
-        market: Market | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> Result:
+        market: Market | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> ResearchRun:
     """Execute the research notebooks for ``request`` and publish them; returns what was written.
 
     Files: ``<root>/<as-of>/research/<STEM>_<name>.ipynb`` and ``.html`` for each notebook.
@@ -183,6 +183,6 @@ def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | Non
             raise RenderError(f"{len(failed)} of {len(results)} research notebooks failed, so none was published: "
                               + "; ".join(lines))
         files = publish.publish([f for d in results for f in d.files], dest)
-    return Result(as_of, files, time.perf_counter() - clock, workers,
+    return ResearchRun(as_of, files, time.perf_counter() - clock, workers,
                   warnings=notes + [w for d in results for w in d.warnings],
                   timings={d.name: d.seconds for d in results})

@@ -374,7 +374,7 @@ class Printer:
         if chromium is not None:
             chromium.close(now=now)
 
-    def __enter__(self) -> "Printer":
+    def __enter__(self) -> Printer:
         return self
 
     def __exit__(self, *exc) -> None:

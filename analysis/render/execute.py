@@ -9,8 +9,10 @@ import warnings
 from pathlib import Path
 
 import nbformat
+from papermill.engines import papermill_engines  # first: papermill loads .engine through its entry point
 
 from analysis.errors import RenderError
+from analysis.render.engine import MomentumEngine
 from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
 #: Seconds one cell may run before the execution is abandoned.
@@ -60,38 +62,9 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
 
 @functools.cache
 def _engine() -> str:
-    """Register (once) and name papermill's nbclient engine, writing the output notebook once.
-
-    papermill rewrites the output notebook at every cell's start and end, so that someone
-    can watch it fill; for a piece that is some fifty serializations (and validations) of a
-    notebook growing to 3 MB of embedded charts, about 1.4 CPU-seconds, for a staging copy
-    nobody watches. This engine writes it when execution ends, which papermill does in a
-    ``finally`` (success, cell error, dead kernel, time-out or Ctrl-C alike), so the
-    notebook written, and the one kept in ``reports/_failed/``, is the same.
-    """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    class WriteAtEnd(NotebookExecutionManager):
-        def save(self, **kwargs) -> None:
-            if self.end_time is not None:  # set by notebook_complete, just before its final save
-                super().save(**kwargs)
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                             autosave_cell_every=30, **kwargs):
-            # papermill 2.x's Engine.execute_notebook, with the manager above.
-            nb_man = WriteAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
-                                autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    papermill_engines.register(ENGINE, Engine)
+    """The name of :class:`MomentumEngine` in papermill's registry (registered here if the
+    entry point was not installed, e.g. a source tree on ``PYTHONPATH``)."""
+    papermill_engines.register(ENGINE, MomentumEngine)  # a dict entry: the same class again is harmless
     return ENGINE
 
 

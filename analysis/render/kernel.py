@@ -241,7 +241,7 @@ class Kernel:
             if "No kernel is running" not in str(exc):
                 raise
 
-    def __enter__(self) -> "Kernel":
+    def __enter__(self) -> Kernel:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -174,7 +174,7 @@ def momentum(s: dict) -> list[str]:
 
 def leadership(s: dict) -> list[str]:
     """Leadership versus the benchmark: zero line and band."""
-    t, b, ld, as_of = s["ticker"], s["benchmark"], s["leadership"], s["as_of"]
+    t, b, ld = s["ticker"], s["benchmark"], s["leadership"]
     if ld["value"] is None:
         return [f"Leadership against {b} needs 200 sessions of common history; {t} does not have them yet."]
     if ld["value"] > 0:

@@ -32,7 +32,7 @@ class Html:
     def __str__(self) -> str:
         return self.markup
 
-    def __add__(self, other: "Html") -> "Html":
+    def __add__(self, other: Html) -> Html:
         return Html(self.markup + other.markup)
 
 
@@ -76,7 +76,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, caption: s
 class FigureOutput:
     """A chart as a captioned ``<figure>`` with an embedded PNG (self-contained HTML)."""
 
-    def __init__(self, fig: "Figure", *, alt: str, caption: str = "") -> None:
+    def __init__(self, fig: Figure, *, alt: str, caption: str = "") -> None:
         from analysis.view.charts.style import png
 
         self.data = png(fig)

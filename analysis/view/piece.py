@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis import fmt
-from analysis.text import narrative
 from analysis.data import Market
-from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 from analysis.model.study import Study
 from analysis.params import Request
-from analysis.summary import Summary, build as build_summary
+from analysis.summary import Summary
+from analysis.summary import build as build_summary
+from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 
 DISCLAIMER = ("This piece is generated automatically from public daily prices. It describes what the data"
               " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
@@ -30,7 +30,7 @@ class Piece:
 
     @classmethod
     def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot",
-              level: float = 0.0, confirm_n: int = 2, source_note: str = "", market: Market | None = None) -> "Piece":
+              level: float = 0.0, confirm_n: int = 2, source_note: str = "", market: Market | None = None) -> Piece:
         """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`)."""
         request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n)
         return cls(build_summary(request, market, source_note=source_note))
@@ -228,7 +228,7 @@ class Piece:
 
         st, s = self.study, self.summary
         lv = s["level_to_clear"]
-        fig = charts.price_chart(st.prices, st.series["sma50"], st.series["sma200"], st.series["phase"],
+        fig = charts.price_chart(st.prices, st.series["sma_fast"], st.series["sma_slow"], st.series["phase"],
                                  ticker=st.ticker, level=lv["price"],
                                  level_label="level to clear" if lv["origin"] == "computed" else "given level")
         return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages, phase shading and volume",
@@ -239,18 +239,15 @@ class Piece:
         from analysis.view import charts
 
         st = self.study
-        rm = st.series[["rm", "rm_fast", "rm_slow", "rm_upper", "rm_lower"]]
-        rm = rm.set_axis(["rm", "fast", "slow", "upper", "lower"], axis=1)
-        return FigureOutput(charts.real_motion_chart(rm, ticker=st.ticker),
+        return FigureOutput(charts.real_motion_chart(st.series, ticker=st.ticker, settings=st.settings),
                             alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands")
 
     def chart_leadership(self) -> FigureOutput:
         from analysis.view import charts
 
         st = self.study
-        lead = st.series[["lead", "lead_fast", "lead_upper", "lead_lower"]]
-        lead = lead.set_axis(["lead", "fast", "upper", "lower"], axis=1)
-        return FigureOutput(charts.leadership_chart(lead, ticker=st.ticker, benchmark=st.benchmark),
+        return FigureOutput(charts.leadership_chart(st.series, ticker=st.ticker, benchmark=st.benchmark,
+                                                    settings=st.settings),
                             alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands")
 
     def chart_performance(self) -> FigureOutput:

@@ -1,6 +1,6 @@
 """Charts: finished series in, :class:`matplotlib.figure.Figure` out (see :mod:`.style`)."""
 
-from analysis.view.charts.history import history_chart
+from analysis.view.charts.events import history_chart
 from analysis.view.charts.panels import leadership_chart, real_motion_chart
 from analysis.view.charts.performance import relative_performance_chart
 from analysis.view.charts.price import price_chart

@@ -1,4 +1,10 @@
-"""Indicator panels: Real Motion and Leadership, each against its own averages and bands."""
+"""Oscillator panels: Real Motion and Leadership, each against its own averages and bands.
+
+:func:`oscillator` is the one drawing of an oscillator (its band, its fast average, an
+optional slow average, the zero line, the value and its last reading); the piece's charts
+below and the research notebooks' long-history charts (:mod:`.research`) all use it. The
+legend names the windows the study used (``band: 20-day ±1.5σ`` when so configured).
+"""
 
 from __future__ import annotations
 
@@ -6,57 +12,76 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis.params import Settings
 from analysis.view.charts import style
 
 
-def _band_panel(ax: Axes, value: pd.Series, fast: pd.Series, upper: pd.Series, lower: pd.Series,
-                *, value_label: str, value_color: str = style.TICKER) -> None:
-    ax.fill_between(value.index, lower, upper, color=style.BAND, alpha=0.28, lw=0, label="band: 50-day ±2σ")
-    ax.plot(fast.index, fast, color=style.FAST, lw=1.2, ls="--", label="its 50-DMA")
-    ax.plot(value.index, value, color=value_color, lw=1.3, label=value_label)
-    ax.axhline(0, color=style.MUTED, lw=0.8)
+def band_label(settings: Settings) -> str:
+    return f"band: {settings.fast}-day ±{settings.band_width:g}σ"
+
+
+def oscillator(ax: Axes, value: pd.Series, fast: pd.Series, upper: pd.Series, lower: pd.Series, *,
+               value_label: str, fast_label: str, band: str, slow: pd.Series | None = None, slow_label: str = "",
+               zero_label: str = "", lw: float = 1.2) -> None:
+    """Draw an oscillator on ``ax``: band, fast average, slow average (if given), zero, value, last value."""
+    ax.fill_between(value.index, lower, upper, color=style.BAND, alpha=0.28, lw=0, label=band)
+    ax.plot(fast.index, fast, color=style.FAST, lw=lw, ls="--", label=fast_label)
+    ax.plot(value.index, value, color=style.TICKER, lw=lw * 1.08, label=value_label)
+    if slow is not None:
+        ax.plot(slow.index, slow, color=style.SLOW, lw=lw * 0.9, ls=":", label=slow_label)
+    ax.axhline(0, color=style.INK if zero_label else style.MUTED, lw=1.0 if zero_label else 0.8,
+               label=zero_label or None)
     last = value.dropna()
     if not last.empty:
-        ax.annotate(f"{last.iloc[-1]:+.2f}", xy=(last.index[-1], last.iloc[-1]), xytext=(5, 0),
-                    textcoords="offset points", va="center", fontsize=7.5, color=value_color,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID})
+        last_value(ax, last, f"{last.iloc[-1]:+.2f}")
 
 
-def real_motion_chart(rm: pd.DataFrame, *, ticker: str, sessions: int = 250) -> Figure:
-    """Real Motion (``rm``) with its 50-DMA (``fast``), 200-DMA (``slow``) and band.
+def last_value(ax: Axes, values: pd.Series, text: str, color: str = style.TICKER) -> None:
+    """Label the last point of ``values`` with ``text`` in a small white box."""
+    last = values.dropna()
+    if last.empty:
+        return
+    ax.annotate(text, xy=(last.index[-1], last.iloc[-1]), xytext=(5, 0), textcoords="offset points",
+                va="center", fontsize=7.5, color=color, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID})
 
-    ``rm`` has the columns of :func:`analysis.indicators.real_motion`; the last
-    ``sessions`` rows are drawn.
+
+def _finish(fig: Figure, ax: Axes, data: pd.DataFrame, ylabel: str) -> None:
+    ax.set_ylabel(ylabel)
+    style.date_axis(ax, (data.index[-1] - data.index[0]).days)
+    ax.margins(x=0.01)
+    ax.legend(loc="upper left", ncol=4)
+
+
+def real_motion_chart(series: pd.DataFrame, *, ticker: str, settings: Settings = Settings(),
+                      sessions: int = 250) -> Figure:
+    """Real Motion (``rm``) with its fast (``rm_fast``) and slow (``rm_slow``) averages and band.
+
+    ``series`` has the study's columns (:func:`analysis.model.study.compute`); the last
+    ``sessions`` rows are drawn; ``settings`` name the windows in the legend.
     """
-    data = rm.iloc[-sessions:]
+    data = series.iloc[-sessions:]
+    f, s = settings.fast, settings.slow
     with style.styled():
         fig, (ax,) = style.new_figure(2.9)
-        _band_panel(ax, data["rm"], data["fast"], data["upper"], data["lower"], value_label="Real Motion")
-        ax.plot(data.index, data["slow"], color=style.SLOW, lw=1.1, ls=":", label="its 200-DMA")
-        ax.set_ylabel("% from 200-DMA")
-        style.date_axis(ax, (data.index[-1] - data.index[0]).days)
-        ax.margins(x=0.01)
-        ax.legend(loc="upper left", ncol=4)
+        oscillator(ax, data["rm"], data["rm_fast"], data["rm_upper"], data["rm_lower"], value_label="Real Motion",
+                   fast_label=f"its {f}-DMA", band=band_label(settings), slow=data["rm_slow"], slow_label=f"its {s}-DMA")
+        _finish(fig, ax, data, f"% from {s}-DMA")
         style.title(ax, f"{ticker} momentum: Real Motion",
-                    "Close vs its 200-DMA in %; crossing its own 50-DMA marks momentum turning")
+                    f"Close vs its {s}-DMA in %; crossing its own {f}-DMA marks momentum turning")
     return fig
 
 
-def leadership_chart(lead: pd.DataFrame, *, ticker: str, benchmark: str, sessions: int = 250) -> Figure:
-    """Leadership (``lead``) with its 50-DMA (``fast``), band and the zero line.
-
-    ``lead`` has the columns of :func:`analysis.indicators.leadership`.
-    """
-    data = lead.iloc[-sessions:]
+def leadership_chart(series: pd.DataFrame, *, ticker: str, benchmark: str, settings: Settings = Settings(),
+                     sessions: int = 250) -> Figure:
+    """Leadership (``lead``) with its fast average (``lead_fast``), band and the zero line."""
+    data = series.iloc[-sessions:]
+    f, s = settings.fast, settings.slow
     with style.styled():
         fig, (ax,) = style.new_figure(2.9)
-        _band_panel(ax, data["lead"], data["fast"], data["upper"], data["lower"],
-                    value_label=f"Leadership vs {benchmark}")
-        ax.axhline(0, color=style.INK, lw=1.0, label="zero: in line with its norm")
-        ax.set_ylabel("% vs 200-day norm")
-        style.date_axis(ax, (data.index[-1] - data.index[0]).days)
-        ax.margins(x=0.01)
-        ax.legend(loc="upper left", ncol=4)
+        oscillator(ax, data["lead"], data["lead_fast"], data["lead_upper"], data["lead_lower"],
+                   value_label=f"Leadership vs {benchmark}", fast_label=f"its {f}-DMA", band=band_label(settings),
+                   zero_label="zero: in line with its norm")
+        _finish(fig, ax, data, f"% vs {s}-day norm")
         style.title(ax, f"{ticker} leadership vs {benchmark}",
-                    f"{ticker}/{benchmark} ratio vs its 200-session average in %; above zero = leading")
+                    f"{ticker}/{benchmark} ratio vs its {s}-session average in %; above zero = leading")
     return fig

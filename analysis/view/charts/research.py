@@ -15,10 +15,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
-from analysis.view.charts import style
 from analysis.indicators import phase_runs
+from analysis.view.charts import style
+from analysis.view.charts.panels import last_value, oscillator
 
 Mark = tuple[str, pd.DatetimeIndex, str, str]
 
@@ -31,14 +32,6 @@ def _marks(ax: Axes, values: pd.Series, marks: Sequence[Mark]) -> None:
         y = values.reindex(when)
         ax.plot(when, y.to_numpy(float), ls="none", marker=marker, ms=3.6, color=color, mec="white", mew=0.3,
                 label=f"{label} ({len(when)})", zorder=4)
-
-
-def _last_value(ax: Axes, values: pd.Series, text: str, color: str = style.TICKER) -> None:
-    last = values.dropna()
-    if last.empty:
-        return
-    ax.annotate(text, xy=(last.index[-1], last.iloc[-1]), xytext=(5, 0), textcoords="offset points",
-                va="center", fontsize=7.5, color=color, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID})
 
 
 def _log_price_axis(ax: Axes) -> None:
@@ -73,7 +66,7 @@ def phase_history_chart(close: pd.Series, fast: pd.Series, slow: pd.Series, phas
             color = style.PHASE_COLORS[run.phase]
             ax.axvspan(run.start, end, color=color, alpha=0.10, lw=0, zorder=0)
             rib.axvspan(run.start, end, color=color, alpha=0.9, lw=0)
-        _last_value(ax, close, f"{close.iloc[-1]:,.2f}")
+        last_value(ax, close, f"{close.iloc[-1]:,.2f}")
         ax.set_ylabel("close (log)")
         rib.set_yticks([])
         rib.grid(False)
@@ -100,15 +93,9 @@ def signal_history_chart(value: pd.Series, line: pd.Series, upper: pd.Series, lo
     """
     with style.styled():
         fig, (ax,) = style.new_figure(3.6)
-        ax.fill_between(value.index, lower, upper, color=style.BAND, alpha=0.28, lw=0, label=band_label)
-        ax.plot(line.index, line, color=style.FAST, lw=0.9, ls="--", label=line_label)
-        if slow is not None:
-            ax.plot(slow.index, slow, color=style.SLOW, lw=0.9, ls=":", label=slow_label)
-        ax.plot(value.index, value, color=style.TICKER, lw=0.9, label=value_label)
-        ax.axhline(0, color=style.INK if zero_label else style.MUTED, lw=0.9 if zero_label else 0.7,
-                   label=zero_label or None)
+        oscillator(ax, value, line, upper, lower, value_label=value_label, fast_label=line_label, band=band_label,
+                   slow=slow, slow_label=slow_label, zero_label=zero_label, lw=0.9)
         _marks(ax, value, marks)
-        _last_value(ax, value, f"{value.dropna().iloc[-1]:+.2f}" if value.notna().any() else "")
         ax.set_ylabel(ylabel)
         style.date_axis(ax, (value.index[-1] - value.index[0]).days)
         ax.margins(x=0.01)
@@ -127,7 +114,7 @@ def triggers_chart(close: pd.Series, line: pd.Series, *, marks: Sequence[Mark], 
         if level is not None:
             ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {level:,.2f}".strip())
         _marks(ax, close, marks)
-        _last_value(ax, close, f"{close.iloc[-1]:,.2f}")
+        last_value(ax, close, f"{close.iloc[-1]:,.2f}")
         ax.set_ylabel("close")
         style.date_axis(ax, (close.index[-1] - close.index[0]).days)
         ax.margins(x=0.01)

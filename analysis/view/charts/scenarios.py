@@ -83,8 +83,8 @@ def _w(x: float) -> str:
 
 def _panel(ax, data: pd.DataFrame) -> None:
     style.shade_phases(ax, data["phase"], alpha=0.16)
-    ax.plot(data.index, data["sma200"], color=style.SLOW, lw=1.0)
-    ax.plot(data.index, data["sma50"], color=style.FAST, lw=1.0)
+    ax.plot(data.index, data["sma_slow"], color=style.SLOW, lw=1.0)
+    ax.plot(data.index, data["sma_fast"], color=style.FAST, lw=1.0)
     ax.plot(data.index, data["close"], color=style.TICKER, lw=1.0)
 
 

@@ -9,21 +9,18 @@ number and chart of the notebook, exactly as it would change the piece.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import pandas as pd
 
-from analysis import fmt
-from analysis import params
-from analysis.text import narrative
+from analysis import fmt, params
 from analysis.data import Market
-from analysis.view.display import Html, esc, table
 from analysis.model.study import Study
+from analysis.notebooks import NOTEBOOKS, file_name, stem
 from analysis.params import Request, Settings
 from analysis.summary import build as build_summary
-from analysis.notebooks import NOTEBOOKS, file_name, stem
+from analysis.view.display import Html, esc, table
 
 #: How each knob of :class:`~analysis.model.study.Settings` reads in a header.
 KNOB_WORDS = {
@@ -53,7 +50,7 @@ class Research:
     @classmethod
     def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot", *,
               fast: int = 50, slow: int = 200, band_width: float = 2.0, confirm_n: int = 2, level_window: int = 22,
-              level: float = 0.0, years: int = 10, rows: int = 10, market: Market | None = None, **options) -> "Research":
+              level: float = 0.0, years: int = 10, rows: int = 10, market: Market | None = None, **options) -> Research:
         """Validate the knobs, load ``source`` and compute the study; ``options`` are the subclass's own fields."""
         settings = Settings.parse(fast=fast, slow=slow, band_width=band_width, confirm_n=confirm_n,
                                   level_window=level_window, level=level)
@@ -87,7 +84,7 @@ class Research:
     def recent_table(self, columns: list[tuple[str, str, str]], caption: str) -> Html:
         """The last :attr:`rows` sessions, newest first: ``columns`` are ``(header, column, format)``."""
         last = self.series.iloc[::-1].iloc[: self.rows]
-        body = [[f"{day:%Y-%m-%d}"] + [fmt.cell(row[col], fmt) for _, col, fmt in columns] for day, row in last.iterrows()]
+        body = [[f"{day:%Y-%m-%d}"] + [fmt.cell(row[col], spec) for _, col, spec in columns] for day, row in last.iterrows()]
         return table(["Session"] + [h for h, _, _ in columns], body, caption=caption)
 
     # -- the header every research notebook opens with -----------------------------------------

@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import fmt
-from analysis import params
-from analysis.model import events as history
-from analysis.text import narrative
-from analysis.view.display import FigureOutput, Html, table
+from analysis import fmt, params
 from analysis.errors import InputError
+from analysis.model import events as history
 from analysis.model import signals as sig
+from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import Research
 
 
@@ -83,7 +81,7 @@ class HistoryResearch(Research):
 
     def chart(self) -> FigureOutput:
         """Each trigger's median return :attr:`horizon` sessions later against the baseline (the piece's chart)."""
-        from analysis.view.charts.history import history_chart
+        from analysis.view.charts.events import history_chart
 
         fig = history_chart(self.events, ticker=self.study.ticker, horizon=str(self.horizon))
         return FigureOutput(fig, alt=f"{self.study.ticker}: median {self.horizon}-session return after each trigger"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis import fmt
-from analysis.text import narrative
+from analysis.model import signals as sig
 from analysis.view.charts import style
 from analysis.view.display import FigureOutput, Html, table
-from analysis.model import signals as sig
 from analysis.view.research.common import Research
 
 #: Colour and marker of each Leadership signal, in :func:`analysis.model.signals.leadership_signals` order.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis import fmt
-from analysis import params
-from analysis.text import narrative
-from analysis.view.display import FigureOutput, Html, table
+from analysis import fmt, params
 from analysis.model import signals as sig
+from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import Research
 
 
@@ -52,7 +50,7 @@ class PhaseResearch(Research):
         from analysis.view.charts.research import phase_history_chart
 
         w = self.window
-        fig = phase_history_chart(w["close"], w["sma50"], w["sma200"], w["phase"], ticker=self.study.ticker,
+        fig = phase_history_chart(w["close"], w["sma_fast"], w["sma_slow"], w["phase"], ticker=self.study.ticker,
                                   fast_label=self._fast, slow_label=self._slow)
         return FigureOutput(fig, alt=f"{self.study.ticker} close with its {self._fast} and {self._slow} and a ribbon of phases",
                             caption="Green bullish, amber warning, orange distribution, red bearish, blue recovery,"
@@ -76,6 +74,6 @@ class PhaseResearch(Research):
 
     def recent(self) -> Html:
         """The last :attr:`rows` sessions: close, both averages, phase."""
-        return self.recent_table([("Close", "close", "{:,.2f}"), (self._fast, "sma50", "{:,.2f}"),
-                                  (self._slow, "sma200", "{:,.2f}"), ("Phase", "phase", "{}")],
+        return self.recent_table([("Close", "close", "{:,.2f}"), (self._fast, "sma_fast", "{:,.2f}"),
+                                  (self._slow, "sma_slow", "{:,.2f}"), ("Phase", "phase", "{}")],
                                  caption="Recent sessions, newest first")

@@ -8,19 +8,20 @@ in the chart is what the piece would have said then.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import fmt
 from analysis import config as config_files
 from analysis import evidence as scenarios
-from analysis import params
+from analysis import fmt, params
 from analysis.data import Market
-from analysis.view.display import FigureOutput, Html, esc, table
-from analysis.paths import PROJECT_DIR
-from analysis.view.research.common import Research
 from analysis.model.study import Settings, build
+from analysis.paths import PROJECT_DIR
+from analysis.text.scenario_words import family_summary
+from analysis.view.display import FigureOutput, Html, esc, table
+from analysis.view.research.common import Research
 
 
 def sessions_every(index: pd.DatetimeIndex, step: int, years: int) -> pd.DatetimeIndex:
@@ -145,20 +146,24 @@ class ScorecardResearch(Research):
                      caption=f"The scorecard every {self.step} sessions, newest first")
 
     # -- the Economic Modern Family -----------------------------------------------------------
+    @functools.cached_property
+    def _family(self) -> scenarios.Family:
+        """The family at as-of, computed once for its table and its chart."""
+        return scenarios.evaluate_family(self.market, self.study.as_of.session)
+
     def family(self) -> Html:
         """Each member of the family at as-of: phase, Real Motion against its 50-DMA, Leadership, 1-month return."""
-        f = scenarios.family(self.market, self.study.as_of.session)
+        f = self._family.data
         rows = [(f"{m['ticker']} · {m['nickname']}", m["phase"] or "n/a",
                  "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below"),
                  fmt.cell(m["lead"], "{:+.2f}"), fmt.cell(m["return_1m"], "{:+.1%}"), m["reason"] or m["as_of"] or "")
                 for m in f["members"]]
         return table(["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "Data"],
-                     rows, row_classes=[m["status"] for m in f["members"]], cls="data family", caption=f["summary"])
+                     rows, row_classes=[m["status"] for m in f["members"]], cls="data family", caption=family_summary(f))
 
     def chart_family(self) -> FigureOutput:
         """The piece's small multiples of the family (last year of each member)."""
         from analysis.view.charts.scenarios import family_chart
 
-        as_of = self.study.as_of.session
-        return FigureOutput(family_chart(scenarios.family(self.market, as_of), scenarios.family_series(self.market, as_of)),
+        return FigureOutput(family_chart(self._family.data, self._family.series),
                             alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA")

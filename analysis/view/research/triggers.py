@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis import fmt
-from analysis import params
-from analysis.text import narrative
+from analysis import fmt, params
+from analysis.model import signals as sig
 from analysis.view.charts import style
 from analysis.view.display import FigureOutput, Html, table
-from analysis.model import signals as sig
 from analysis.view.research.common import Research
 
 #: Colour and marker of each trigger, in :func:`analysis.model.signals.trigger_signals` order.
@@ -54,7 +52,7 @@ class TriggersResearch(Research):
 
         w, st, lv = self.window, self.settings, self.summary["level_to_clear"]
         marks = [(label, sig.dates(mask), *look) for (label, mask), look in zip(self._signals().items(), LOOK)]
-        fig = triggers_chart(w["close"], w["sma50"], marks=marks, ticker=self.study.ticker, line_label=f"{st.fast}-DMA",
+        fig = triggers_chart(w["close"], w["sma_fast"], marks=marks, ticker=self.study.ticker, line_label=f"{st.fast}-DMA",
                              level=lv["price"], level_label="level to clear" if lv["date"] else "given level")
         return FigureOutput(fig, alt=f"{self.study.ticker} close with its {st.fast}-DMA, triggers marked and the level to clear",
                             caption="Green: a run of closes above the average completed; red: below; violet: a close"
@@ -64,7 +62,7 @@ class TriggersResearch(Research):
         """The last :attr:`rows` trigger sessions, newest first, with the close and the fast average."""
         log = sig.fired(self._signals()).iloc[::-1].iloc[: self.rows]
         s = self.series
-        body = [(fmt.cell(r.date), r.signal, fmt.cell(s.at[r.date, "close"]), fmt.cell(s.at[r.date, "sma50"])) for r in log.itertuples()]
+        body = [(fmt.cell(r.date), r.signal, fmt.cell(s.at[r.date, "close"]), fmt.cell(s.at[r.date, "sma_fast"])) for r in log.itertuples()]
         return table(["Session", "Trigger", "Close", f"{self.settings.fast}-DMA"], body,
                      caption=f"The last {len(body)} trigger sessions")
 
@@ -73,7 +71,7 @@ class TriggersResearch(Research):
         st = self.settings
         s = self.series.assign(level=sig.level_line(self.series["close"], st.level_window))
         last = s.iloc[::-1].iloc[: self.rows]
-        body = [(f"{d:%Y-%m-%d}", fmt.cell(r.close), fmt.cell(r.sma50), int(r.closes_above), fmt.cell(r.level)) for d, r in last.iterrows()]
+        body = [(f"{d:%Y-%m-%d}", fmt.cell(r.close), fmt.cell(r.sma_fast), int(r.closes_above), fmt.cell(r.level)) for d, r in last.iterrows()]
         return table(["Session", "Close", f"{st.fast}-DMA", "Closes above it", f"{st.level_window}-session high"], body,
                      caption="Recent sessions, newest first")
 

@@ -8,8 +8,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from analysis import fmt
-from analysis.view.charts import style
 from analysis.errors import InputError
+from analysis.view.charts import style
 
 #: Bar colour of a trigger whose ``n`` is below the study's ``min_n``.
 TOO_FEW = "#d1d5db"
@@ -41,7 +41,7 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
         for yi, item, h in drawn:
             color = TOO_FEW if h["too_few"] else style.UP if item["direction"] == "bullish" else style.DOWN
             ax.barh(yi, h["median"] * 100, height=0.62, color=color, zorder=2)
-        for yi, (item, h) in zip(y, rows):
+        for yi, (_, h) in zip(y, rows):
             if h["median"] is None:
                 text = "none complete yet"
             else:

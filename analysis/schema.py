@@ -1,0 +1,226 @@
+"""The shape of the summary JSON, as typed dictionaries: the documentation the code is checked against.
+
+:func:`analysis.summary.build` returns a :class:`Summary`-shaped dict; ``docs/summary.md``
+explains every key. ``tests/test_schema.py`` fails when the JSON of a real piece has a key
+these types do not declare (or lacks one they do), and when ``docs/summary.md`` omits a
+declared key, so code, types and documentation cannot drift apart. Dates are ISO strings;
+missing values are ``None``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+Date = str  # ISO "YYYY-MM-DD"
+
+
+class Provenance(TypedDict):
+    source: str
+    source_detail: str
+    first_date: Date
+    last_date: Date
+    fully_adjusted: bool
+    price_only: bool
+    notes: list[str]
+
+
+class Data(TypedDict):
+    ticker: Provenance
+    benchmark: Provenance
+    sessions: int
+    first_session: Date
+    run_notes: list[str]
+
+
+class MeanReversion(TypedDict):
+    date: Date
+    direction: str  # up | down
+
+
+class RealMotion(TypedDict):
+    value: float | None
+    fast: float | None
+    slow: float | None
+    upper: float | None
+    lower: float | None
+    above_fast: bool | None
+    above_slow: bool | None
+    last_above_fast: Date | None
+    last_below_fast: Date | None
+    streak: int
+    band_position: str | None  # above | inside | below
+    last_outside_band: Date | None
+    divergence: bool | None
+    mean_reversion: MeanReversion | None
+
+
+class Leadership(TypedDict):
+    value: float | None
+    fast: float | None
+    upper: float | None
+    lower: float | None
+    above_zero: bool | None
+    above_upper: bool | None
+    above_fast: bool | None
+    streak_vs_zero: int | None
+    last_above_zero: Date | None
+    last_below_zero: Date | None
+    last_above_upper: Date | None
+    ratio: float | None
+
+
+class Confirmation(TypedDict):
+    n: int
+    closes_above_sma50: int
+    confirmed: bool
+    last_completed: Date | None
+
+
+class Level(TypedDict):
+    price: float
+    date: Date | None
+    origin: str  # computed | parameter
+    window: int | None
+    distance: float | None
+
+
+class SpanReturn(TypedDict):
+    ticker: float | None
+    benchmark: float | None
+    start: Date | None
+
+
+class Evidence(TypedDict):
+    name: str
+    function: str
+    series: list[str]
+    value: float | None
+    value_text: str
+    rule: str
+    reading: str  # supports | contradicts | neutral | unavailable
+    weight: float
+    as_of: Date | None
+    detail: str
+    reason: str | None
+
+
+class Scenario(TypedDict):
+    id: str
+    title: str
+    score: float | None
+    verdict: str
+    available_weight: float
+    missing_weight: float
+    total_weight: float
+    supporting_weight: float
+    contradicting_weight: float
+    neutral_weight: float
+    note: str
+    evidence: list[Evidence]
+
+
+class Horizon(TypedDict):
+    n: int
+    median: float | None
+    hit_rate: float | None
+    baseline_median: float | None
+    baseline_hit_rate: float | None
+    baseline_n: int
+    too_few: bool
+    overlapping: int
+    open: int
+
+
+class Trigger(TypedDict):
+    id: str
+    trigger: str
+    direction: str  # bullish | bearish
+    occurrences: int
+    last_occurrence: Date | None
+    horizons: dict[str, Horizon]
+
+
+class Member(TypedDict):
+    ticker: str
+    nickname: str
+    role: str
+    status: str  # current | stale | missing
+    stale: bool
+    fully_adjusted: bool | None
+    phase: str | None
+    phase_since: Date | None
+    close: float | None
+    sma50: float | None
+    sma200: float | None
+    rm: float | None
+    rm_fast: float | None
+    rm_above_fast: bool | None
+    lead: float | None
+    lead_above_zero: bool | None
+    return_1m: float | None
+    return_3m: float | None
+    as_of: Date | None
+    last_date: Date | None
+    reason: str | None
+
+
+class Family(TypedDict):
+    benchmark: str
+    as_of: Date
+    members: list[Member]
+    counts: dict[str, int]
+    summary: str
+
+
+class Narrative(TypedDict):
+    bottom_line: list[str]
+    price_and_phase: list[str]
+    momentum: list[str]
+    leadership: list[str]
+    needs: list[str]
+    performance: list[str]
+    scenarios: list[str]
+    family: list[str]
+    history: list[str]
+    caveats: list[str]
+
+
+class Summary(TypedDict):
+    schema_version: int
+    ticker: str
+    benchmark: str
+    as_of: Date
+    as_of_requested: Date | None
+    as_of_note: str | None
+    source: str
+    data: Data
+    close: float
+    sma50: float | None
+    sma200: float | None
+    pct_from_sma50: float | None
+    pct_from_sma200: float | None
+    sma50_rising: bool | None
+    sma200_rising: bool | None
+    sma50_above_sma200: bool | None
+    phase: str | None
+    phase_since: Date | None
+    phase_sessions: int | None
+    phase_previous: str | None
+    real_motion: RealMotion
+    leadership: Leadership
+    closes_above_sma50: int
+    last_two_closes_above_sma50: Date | None
+    confirmation: Confirmation
+    level_to_clear: Level
+    relative_performance: dict[str, SpanReturn]  # keyed by span: 1m 3m 1y 3y 5y 10y
+    unavailable: list[str]
+    history: list[Trigger]
+    scenarios: list[Scenario]
+    family: Family
+    headline: str
+    narrative: Narrative
+
+
+def fields(kind: type) -> dict[str, Any]:
+    """``{key: annotation}`` of a TypedDict, in declaration order."""
+    return dict(kind.__annotations__)
