@@ -221,7 +221,8 @@ def level_to_clear(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: 
     is that nearest resistance (``None`` at a record: nothing overhead). A NaN fast average
     leaves the close as the floor.
     """
-    opts = dict(lookback=lookback, pivot=pivot, recent=recent, basis=basis, merge=merge, fast=fast, slow=slow)
+    opts = {"lookback": lookback, "pivot": pivot, "recent": recent, "basis": basis,
+            "merge": merge, "fast": fast, "slow": slow}
     _check(close, sma_fast, sma_slow)
     last, line = float(close.iloc[-1]), float(sma_fast.iloc[-1])
     floor = last if math.isnan(line) else max(last, line)
@@ -250,7 +251,8 @@ def nearest_support(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast:
     ``at: "all_time"|"52w"|"recent"``, ``next`` the nearest support below (``None`` at a
     record low).
     """
-    opts = dict(lookback=lookback, pivot=pivot, recent=recent, basis=basis, merge=merge, fast=fast, slow=slow)
+    opts = {"lookback": lookback, "pivot": pivot, "recent": recent, "basis": basis,
+            "merge": merge, "fast": fast, "slow": slow}
     _check(close, sma_fast, sma_slow)
     last = float(close.iloc[-1])
     found = _nearest(high, low, close, sma_fast, sma_slow, bound=last, up=False,
