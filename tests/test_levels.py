@@ -17,8 +17,8 @@ from analysis import indicators as ind
 from analysis.data import snapshot
 from analysis.errors import DataError
 from analysis.indicators import levels as lv
+from analysis.model.study import build
 from analysis.paths import SNAPSHOT_DIR, file_stem
-from analysis.study import build
 
 # -- the independent re-computation: plain Python over the bundled CSV ---------------------
 

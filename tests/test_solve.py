@@ -1,6 +1,6 @@
 """The solved closes flip their indicator exactly: append the solved close plus and minus one
 cent to the real bundled series as a new session, recompute with the project's own
-:func:`analysis.study.compute`, and read the signal on both sides."""
+:func:`analysis.model.study.compute`, and read the signal on both sides."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from numpy.testing import assert_allclose
 from analysis.data import snapshot
 from analysis.errors import DataError, InputError
 from analysis.indicators import solve
-from analysis.study import Settings, build, compute
+from analysis.model.study import build, compute
+from analysis.params import Settings
 
 CENT = 0.01
 CASES = [("IWM", "SPY", "2024-07-08"), ("QQQ", "SPY", "2022-10-14"), ("NVDA", "QQQ", "2025-04-08"),

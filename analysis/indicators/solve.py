@@ -9,7 +9,7 @@ values of ``x`` and ``x_new`` the next value,
 
 so a value is above its own n-average exactly when it is above the mean of the previous
 ``n - 1`` values. Applied to (windows are settings: ``fast`` = 50, ``slow`` = 200 by default,
-as in :func:`analysis.study.compute`):
+as in :func:`analysis.model.study.compute`):
 
 * **price vs an average** (``x`` = close): ``c* = mean of the last n - 1 closes``, linear.
 * **Real Motion vs its fast average**: ``rm(c) = 100 * (slow * c / (T + c) - 1)`` with ``T``
@@ -84,7 +84,7 @@ def sma_cross(close: pd.Series, window: int, *, event: str = "price_vs_sma") -> 
 def real_motion_cross(close: pd.Series, *, fast: int = 50, slow: int = 200) -> dict | None:
     """The close at which Real Motion crosses its own fast average: ``c* = k T / (slow - k)``.
 
-    Real Motion as in :func:`analysis.study.compute` (trend window ``slow``, its average
+    Real Motion as in :func:`analysis.model.study.compute` (trend window ``slow``, its average
     ``fast``). ``None`` with too little history or when no positive close crosses.
     """
     rm = real_motion(close, trend=slow, fast=fast, slow=slow, band_window=fast)
@@ -104,7 +104,7 @@ def real_motion_cross(close: pd.Series, *, fast: int = 50, slow: int = 200) -> d
 def leadership_zero(close: pd.Series, benchmark_close: pd.Series, *, slow: int = 200) -> dict | None:
     """The close at which Leadership crosses zero, benchmark unchanged: ``c* = B R / (slow - 1)``.
 
-    Leadership as in :func:`analysis.study.compute` (norm window ``slow``) on the two series'
+    Leadership as in :func:`analysis.model.study.compute` (norm window ``slow``) on the two series'
     common sessions, which must end on the same session. ``None`` with too little history.
     """
     lead = leadership(close, benchmark_close, norm=slow)
