@@ -55,7 +55,7 @@ def cases(market):
     out = {}
     for ticker, (bench, as_of) in wanted.items():
         s = build(market, ticker, bench, as_of)
-        out[ticker] = (s, (s.prices["high"], s.prices["low"], s.series["close"], s.series["sma50"], s.series["sma200"]))
+        out[ticker] = (s, (s.prices["high"], s.prices["low"], s.series["close"], s.series["sma_fast"], s.series["sma_slow"]))
     return out
 
 
@@ -101,7 +101,7 @@ def test_iwm_ladders(cases):
 
 def test_iwm_last_run_above(cases):
     study, _ = cases["IWM"]
-    run = lv.last_run_above(study.series["close"], study.series["sma50"])
+    run = lv.last_run_above(study.series["close"], study.series["sma_fast"])
     assert run == {"last_close_above": "2024-06-28", "run_start": "2024-06-27", "run_end": "2024-06-28",
                    "run_sessions": 2, "current_run": 0}
 
@@ -138,7 +138,7 @@ def test_spy_last_close_above_50_dma_was_2020_02_21(cases):
     while above[start - 1]:
         start -= 1
     assert (closes[end][0], closes[start][0], end - start + 1) == ("2020-02-21", "2019-10-11", 91)
-    run = lv.last_run_above(study.series["close"], study.series["sma50"])
+    run = lv.last_run_above(study.series["close"], study.series["sma_fast"])
     assert run == {"last_close_above": "2020-02-21", "run_start": "2019-10-11", "run_end": "2020-02-21",
                    "run_sessions": 91, "current_run": 0}
 
@@ -198,7 +198,7 @@ def test_misaligned_series_are_refused():
 @functools.cache
 def frame(ticker: str) -> pd.DataFrame:
     prices = snapshot.read(ticker)
-    return prices.assign(sma50=ind.sma(prices["close"], 50), sma200=ind.sma(prices["close"], 200))
+    return prices.assign(sma_fast=ind.sma(prices["close"], 50), sma_slow=ind.sma(prices["close"], 200))
 
 
 TICKERS = snapshot.tickers()
@@ -209,8 +209,8 @@ TICKERS = snapshot.tickers()
 def test_levels_are_on_the_right_side(ticker, where):
     f = frame(ticker)
     cut = f.iloc[: 60 + int(where * (len(f) - 60))]
-    args = (cut["high"], cut["low"], cut["close"], cut["sma50"], cut["sma200"])
-    close, sma50 = float(cut["close"].iloc[-1]), float(cut["sma50"].iloc[-1])
+    args = (cut["high"], cut["low"], cut["close"], cut["sma_fast"], cut["sma_slow"])
+    close, sma50 = float(cut["close"].iloc[-1]), float(cut["sma_fast"].iloc[-1])
     level = lv.level_to_clear(*args)
     if level["kind"] == "at_high":
         window = {"all_time": cut["close"], "52w": cut["close"].iloc[-252:], "recent": cut["close"].iloc[-22:]}
@@ -225,7 +225,7 @@ def test_levels_are_on_the_right_side(ticker, where):
     assert res == sorted(res) and sup == sorted(sup, reverse=True)
     support = lv.nearest_support(*args)
     assert support["kind"] == "at_low" or support["price"] < close
-    run = lv.last_run_above(cut["close"], cut["sma50"])
+    run = lv.last_run_above(cut["close"], cut["sma_fast"])
     assert (run["current_run"] > 0) == (close > sma50)
     if run["current_run"]:
         assert run["run_end"] == cut.index[-1].date().isoformat() and run["run_sessions"] == run["current_run"]

@@ -39,9 +39,9 @@ def signal(event: dict, row: pd.Series):
     """What the event is about, read from a recomputed row."""
     name = event["event"]
     if name == "price_vs_sma_fast":
-        return row["close"] > row["sma50"]
+        return row["close"] > row["sma_fast"]
     if name == "price_vs_sma_slow":
-        return row["close"] > row["sma200"]
+        return row["close"] > row["sma_slow"]
     if name == "real_motion_vs_fast":
         return row["rm"] > row["rm_fast"]
     if name == "leadership_vs_zero":
