@@ -23,8 +23,8 @@ def date(iso: str | None) -> str:
 
 
 def price(x: float) -> str:
-    """A price or level with cents and thousands separators: ``1,234.50``."""
-    return f"{x:,.2f}"
+    """A price or level by magnitude, thousands separated: ``205.06``, ``5,573`` (no cents above 1,000)."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
 
 
 def signed(x: float, digits: int = 2) -> str:
@@ -79,7 +79,9 @@ UNITS = {
     "sigma": lambda v: f"{v:+.2f}σ",
     "balance": lambda v: f"{v:+.2f}",
     "pp": lambda v: f"{v:+.2f} pp",
-    "level": lambda v: f"{v:.2f}",
+    "level": lambda v: f"{v:,.2f}",
+    "bp": lambda v: f"{v:+,.0f} bp",
+    "corr": lambda v: f"{v:+.2f}",
 }
 
 

@@ -27,9 +27,63 @@ class Provenance(TypedDict):
 class Data(TypedDict):
     ticker: Provenance
     benchmark: Provenance
-    sessions: int
+    sessions: int  # the ticker's own sessions up to as-of (its indicators' calendar)
     first_session: Date
+    common_sessions: int  # sessions ticker and benchmark both traded (Leadership's calendar)
+    leadership_basis: str  # close | adj_close (both sides on one basis)
     run_notes: list[str]
+
+
+class Profile(TypedDict):
+    kind: str  # equity | equity_index | bond_fund | yield | volatility | crypto
+    title: str
+    reason: str
+    calendar: str
+    returns: str  # total | price | points | basis_points
+    total_return: bool
+    volume: bool
+    leadership: str  # shown | risk_off | hidden
+    holdable: bool
+    year: int
+    equivalent_to: str | None
+
+
+class Rung(TypedDict, total=False):
+    price: float
+    date: Date | None
+    kind: str
+    window: int | None
+    also: list[dict]
+
+
+class Ladders(TypedDict):
+    resistance: list[Rung]
+    support: list[Rung]
+
+
+class Support(TypedDict):
+    price: float | None
+    date: Date | None
+    kind: str
+    window: int | None
+    also: list[dict]
+    at: str | None
+    next: Rung | None
+    note: str
+    distance: float | None
+
+
+class Run(TypedDict):
+    last_close_above: Date | None
+    run_start: Date | None
+    run_end: Date | None
+    run_sessions: int
+    current_run: int
+
+
+#: One close that would flip a signal next session (``from``/``to`` name the phases of a phase event).
+Change = TypedDict("Change", {"event": str, "direction": str, "price": float, "distance_pct": float, "window": int,
+                              "from": str, "to": str}, total=False)
 
 
 class MeanReversion(TypedDict):
@@ -43,6 +97,7 @@ class RealMotion(TypedDict):
     slow: float | None
     upper: float | None
     lower: float | None
+    z: float | None
     above_fast: bool | None
     above_slow: bool | None
     last_above_fast: Date | None
@@ -77,10 +132,15 @@ class Confirmation(TypedDict):
 
 
 class Level(TypedDict):
-    price: float
+    price: float | None  # None at a high: nothing overhead (then ``at`` and ``next`` say so)
     date: Date | None
-    origin: str  # computed | parameter
+    kind: str
     window: int | None
+    also: list[dict]
+    at: str | None  # all_time | 52w | recent
+    next: Rung | None
+    note: str
+    origin: str  # computed | parameter
     distance: float | None
 
 
@@ -102,6 +162,19 @@ class Evidence(TypedDict):
     as_of: Date | None
     detail: str
     reason: str | None
+    direction: str
+    own: bool
+
+
+class LeftOut(TypedDict):
+    name: str
+    reason: str
+
+
+class ScenarioSet(TypedDict):
+    id: str
+    title: str
+    why: str
 
 
 class Scenario(TypedDict):
@@ -117,6 +190,7 @@ class Scenario(TypedDict):
     neutral_weight: float
     note: str
     evidence: list[Evidence]
+    left_out: list[LeftOut]
 
 
 class Horizon(TypedDict):
@@ -193,6 +267,7 @@ class Summary(TypedDict):
     as_of_requested: Date | None
     as_of_note: str | None
     source: str
+    profile: Profile
     data: Data
     close: float
     sma50: float | None
@@ -212,9 +287,14 @@ class Summary(TypedDict):
     last_two_closes_above_sma50: Date | None
     confirmation: Confirmation
     level_to_clear: Level
+    support: Support
+    levels: Ladders
+    last_run_above_sma50: Run
+    what_would_change: list[Change]
     relative_performance: dict[str, SpanReturn]  # keyed by span: 1m 3m 1y 3y 5y 10y
     unavailable: list[str]
     history: list[Trigger]
+    scenario_set: ScenarioSet
     scenarios: list[Scenario]
     family: Family
     headline: str

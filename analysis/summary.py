@@ -18,13 +18,15 @@ that the view draws from the same computation instead of repeating it.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis import evidence
-from analysis.data import Market
+from analysis.data import Market, quote_types
+from analysis.model import profile
 from analysis.model import study as studies
 from analysis.model.events import event_study
 from analysis.model.facts import facts
@@ -60,15 +62,20 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
         raise ValueError(f"unknown summary parts: {sorted(unknown)}")
     market = market or Market(request.source)
     settings = settings or request.settings
+    kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
     study = studies.build(market, request.ticker, request.benchmark, request.as_of, settings)
-    data = facts(study)
+    data = facts(study, kind)
     data["data"]["run_notes"] = [source_note] if source_note else []
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
-        data["history"] = event_study(study.series, confirm_n=settings.confirm_n,
-                                      level_window=settings.level_window, fast=settings.fast)
+        history = event_study(study.series, confirm_n=settings.confirm_n,
+                              level_window=settings.level_window, fast=settings.fast)
+        # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
+        data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
     if "scenarios" in parts:
-        data["scenarios"] = evidence.score(study, market)
+        card = evidence.choose(study.ticker, kind.kind)
+        data["scenario_set"] = evidence.set_json(card, study.ticker, study.benchmark)
+        data["scenarios"] = evidence.score(study, market, card=card, profile=kind.kind)
     if "family" in parts:
         family = evidence.evaluate_family(market, study.as_of.session)
         data["family"] = {**family.data, "summary": family_summary(family.data)}
@@ -79,9 +86,17 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
     return out
 
 
+def _quote_type(market: Market):
+    """Yahoo's quote type of a symbol when this run may ask Yahoo (cached either way), else the cache only."""
+    online = market.source in ("auto", "yahoo") and not os.environ.get("MOMENTUM_OFFLINE") and not market.yahoo_down
+    return lambda symbol: quote_types.lookup(symbol, quote_types.yahoo_info if online else None)
+
+
 def required_tickers(ticker: str, benchmark: str) -> list[str]:
     """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
-    return list(dict.fromkeys([ticker, benchmark, *evidence.required_tickers(ticker=ticker, benchmark=benchmark)]))
+    card = evidence.choose(ticker, profile.assign(ticker, benchmark, quote_type=quote_types.cached).kind)
+    return list(dict.fromkeys([ticker, benchmark, *evidence.required_tickers(ticker=ticker, benchmark=benchmark,
+                                                                              card=card)]))
 
 
 def to_json(summary: dict) -> str:

@@ -73,10 +73,12 @@ def test_returns_and_leadership_recomputed(july, market):
     quarter = adj.index[adj.index <= AS_OF - pd.DateOffset(months=3)][-1]
     assert_allclose(xrt["return_1m"], adj.iloc[-1] / adj[month] - 1, rtol=1e-12)
     assert_allclose(xrt["return_3m"], adj.iloc[-1] / adj[quarter] - 1, rtol=1e-12)
-    both = pd.concat([market.prices("XRT")["close"], market.prices("SPY")["close"]], axis=1, join="inner").loc[:AS_OF]
+    # XRT's file is dividend-adjusted throughout, so Leadership compares adjusted closes on both sides
+    both = pd.concat([market.prices("XRT")["adj_close"], market.prices("SPY")["adj_close"]], axis=1,
+                     join="inner").loc[:AS_OF]
     ratio = both.iloc[:, 0] / both.iloc[:, 1]
     assert_allclose(xrt["lead"], 100 * (ratio.iloc[-1] / ratio.iloc[-200:].mean() - 1), rtol=1e-10)
-    assert_allclose(xrt["lead"], -6.8497, atol=1e-4)
+    assert_allclose(xrt["lead"], -7.4212, atol=1e-4)
 
 
 def test_fully_adjusted_files_are_flagged(july):

@@ -32,7 +32,8 @@ def test_the_model_commentary_sentences(iwm):
     assert "Real Motion has not cleared its 50-DMA (+6.06) since June 5, 2024" in text
     assert "Over 10 years IWM returned +98.6% against SPY's +238.1%" in text
     assert "IWM needs 2 closes above its 50-DMA (202.76), and the price needs to clear 205.06." in text
-    assert "The last run of 2 closes above the 50-DMA completed on June 28, 2024." in text
+    assert ("The last close above the 50-DMA was on June 28, 2024, the end of a 2-session run that began on June 27,"
+            " 2024.") in text
     assert "has not been above zero since January 2, 2024" in text
     assert "the last close above it was on December 28, 2023" in text
     assert narrative.headline(iwm) == "Can momentum build in IWM?"

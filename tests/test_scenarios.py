@@ -96,14 +96,17 @@ def test_ratio_percentile_over_twenty_years(card, market):
     assert e["reading"] == "supports" and "2024-07-05" in e["detail"]
 
 
-def test_real_motion_z_score(card, market):
+def test_real_motion_z_score_is_the_band_s(card, market, iwm_study):
+    """One definition of a momentum extreme: the z-score in the piece's own 50-day band."""
     close = market.prices("IWM")["close"].loc[:AS_OF]
-    rm = (100 * (close / close.rolling(200).mean() - 1)).dropna()
-    window = rm[rm.index > AS_OF - pd.DateOffset(years=10)]
-    expected = (rm.iloc[-1] - window.mean()) / window.std(ddof=0)
+    rm = 100 * (close / close.rolling(200).mean() - 1)
+    last50 = rm.iloc[-50:]
+    expected = (rm.iloc[-1] - last50.mean()) / last50.std(ddof=0)
     e = item(card["underpriced"], "IWM Real Motion z-score")
     assert_allclose(e["value"], expected, rtol=1e-10)
-    assert e["reading"] == "neutral"  # +0.24 sigma: between -1 and +1
+    assert_allclose(e["value"], summarize(iwm_study)["real_motion"]["z"], rtol=1e-12)
+    assert_allclose(e["value"], -0.6973, atol=1e-4)
+    assert e["reading"] == "neutral"  # between -1 and +1: inside the band
 
 
 def test_credit_trend_hyg_vs_lqd(card, market):
@@ -186,10 +189,14 @@ def test_missing_ticker_and_self_comparison_are_unavailable(market, bundled):
     qqq = build(market, "QQQ", "SPY", AS_OF)
     card = {s["id"]: s for s in scenarios.score(qqq, market, config)}
     tech = card["tech_bifurcation"]
-    assert item(tech, "QQQ vs QQQ")["reason"] == "compares QQQ with itself (this piece is about QQQ)"
+    left = {x["name"]: x["reason"] for x in tech["left_out"]}
+    assert left["QQQ vs QQQ: relative trend"] == "it would measure QQQ itself: not independent evidence in a piece about QQQ"
+    phases = item(tech, "Tech still rising: QQQ and SMH phases")  # a list naming the ticker is weighed without it
+    assert phases["name"].endswith(", without QQQ itself") and phases["series"] == ["SMH"]
+    assert not [e for e in tech["evidence"] if "QQQ" in e["series"]]  # never weighed against itself
     nothing = item(tech, "Nothing")
     assert nothing["reading"] == "unavailable" and nothing["reason"].startswith("NOPE could not be loaded")
-    assert tech["missing_weight"] == 3.0  # QQQ vs ticker (2) + the missing series (1)
+    assert tech["missing_weight"] == 1.0  # the missing series only: the self-comparisons are left out, not missing
     assert card["underperformance"]["title"] == "QQQ has underperformed for 10 years, so who cares"
 
 

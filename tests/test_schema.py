@@ -20,8 +20,9 @@ from tests.conftest import AS_OF, PROJECT_DIR
 #: Where each part of the schema is documented.
 DOCS = {
     "summary.md": (schema.Summary, schema.Data, schema.Provenance, schema.RealMotion, schema.Leadership,
-                   schema.Confirmation, schema.Level, schema.SpanReturn, schema.Narrative, schema.MeanReversion),
-    "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member),
+                   schema.Confirmation, schema.Level, schema.SpanReturn, schema.Narrative, schema.MeanReversion,
+                   schema.Profile, schema.Support, schema.Ladders, schema.Run, schema.ScenarioSet),
+    "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
     "history.md": (schema.Trigger, schema.Horizon),
 }
 
@@ -43,7 +44,7 @@ def check(value, kind, path="$") -> list[str]:
             return [f"{path}: expected an object, got {type(value).__name__}"]
         hints = typing.get_type_hints(kind)
         out = [f"{path}.{k}: not declared in analysis.schema.{kind.__name__}" for k in value.keys() - hints.keys()]
-        out += [f"{path}.{k}: declared but missing" for k in hints.keys() - value.keys()]
+        out += [f"{path}.{k}: declared but missing" for k in kind.__required_keys__ - value.keys()]
         for k in hints.keys() & value.keys():
             out += check(value[k], hints[k], f"{path}.{k}")
         return out
@@ -61,7 +62,8 @@ def check(value, kind, path="$") -> list[str]:
 @pytest.fixture(scope="module")
 def pieces(market):
     """The model piece, a young ticker (too little history for the slow averages) and a bond fund."""
-    wanted = [("IWM", AS_OF), ("IWM", "2001-03-16"), ("TLT", "2022-10-21")]
+    wanted = [("IWM", AS_OF), ("IWM", "2001-03-16"), ("TLT", "2022-10-21"), ("^VIX", "2020-03-16"),
+              ("BTC-USD", "2021-11-10")]
     return {f"{t} {d}": summary.build(Request.parse(t, "SPY", d, "snapshot"), market).data for t, d in wanted}
 
 

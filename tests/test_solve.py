@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from analysis.data import snapshot
 from analysis.errors import DataError, InputError
 from analysis.indicators import solve
-from analysis.model.study import build, compute
+from analysis.model.study import build, compute, leadership_basis
 from analysis.params import Settings
 
 CENT = 0.01
@@ -29,7 +29,8 @@ DEFAULT = Settings()
 def next_session(prices: pd.DataFrame, bench: pd.DataFrame, close: float, settings: Settings = DEFAULT) -> pd.Series:
     """The indicator row of a new session closing at ``close``, the benchmark unchanged."""
     day = prices.index[-1] + pd.offsets.BDay(1)
-    row = prices.iloc[[-1]].set_axis([day]).assign(close=close)
+    last = prices.iloc[-1]
+    row = prices.iloc[[-1]].set_axis([day]).assign(close=close, adj_close=close * last["adj_close"] / last["close"])
     p = pd.concat([prices, row])
     b = pd.concat([bench, bench.iloc[[-1]].set_axis([day])])
     return compute(p, b, settings).iloc[-1]
@@ -69,7 +70,8 @@ def studies(market):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[2]}")
 def test_every_solved_close_flips_its_indicator(studies, case):
     study = studies[case]
-    events = solve.what_would_change(study.series["close"], study.series["bench_close"])
+    basis = "bench_adj_close" if leadership_basis(study.prices, study.full_bench) == "adj_close" else "bench_close"
+    events = solve.what_would_change(study.series["close"], study.series[basis])
     assert {e["event"] for e in events} >= {"price_vs_sma_fast", "real_motion_vs_fast", "leadership_vs_zero",
                                              "phase", "price_vs_sma_slow"}
     for event in events:
@@ -145,7 +147,7 @@ def test_solved_closes_flip_on_random_tickers_and_dates(ticker, where):
     cut = common[: 420 + int(where * (len(common) - 420))]
     prices, bench = t.loc[cut], b.loc[cut]
     today = compute(prices, bench).iloc[-1]
-    events = solve.what_would_change(prices["close"], bench["close"])
+    events = solve.what_would_change(prices["close"], bench[leadership_basis(prices, bench)])
     cuts = sorted(e["price"] for e in events if e["event"] != "leadership_vs_zero")
     for event in events:
         crowded = any(0 < abs(c - event["price"]) < 2 * CENT for c in cuts)

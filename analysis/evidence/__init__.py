@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from analysis import config as config_files
 from analysis.data import Market
+from analysis.errors import InputError
 from analysis.evidence import rules, scorecard
 from analysis.evidence.family import Family, family, family_series, members
 from analysis.evidence.family import evaluate as evaluate_family
@@ -27,14 +28,45 @@ from analysis.model.study import Study
 __all__ = ["KINDS", "Family", "evaluate_family", "family", "family_series", "load", "required_tickers", "score"]
 
 
-def load(config: dict | None = None) -> rules.Scorecard:
-    """The validated scorecard of ``config`` (a parsed ``scenarios.toml``), or of the file when ``None``."""
+#: The scenario sets, one configuration file each (``analysis/config/<name>.toml``), in the
+#: order a ticker is looked up: the first set listing the ticker, else the first whose
+#: profiles include the piece's, else the default set.
+SET_FILES = ("scenarios", "scenarios_large_caps", "scenarios_sectors", "scenarios_bonds", "scenarios_yields",
+             "scenarios_volatility", "scenarios_crypto")
+
+
+def load(config: dict | None = None, name: str = "scenarios") -> rules.Scorecard:
+    """The validated scorecard of ``config`` (a parsed scenarios TOML), or of the file ``name`` when ``None``."""
     if config is None:
-        return rules.parse(config_files.load("scenarios"), str(config_files.path("scenarios")))
+        return rules.parse(config_files.load(name), str(config_files.path(name)))
     return rules.parse(config)
 
 
-def score(study: Study, market: Market, config: dict | None = None) -> list[dict]:
+def choose(ticker: str, profile: str) -> rules.Scorecard:
+    """The scenario set for a piece about ``ticker`` of asset profile ``profile`` (see :data:`SET_FILES`)."""
+    cards = [load(name=name) for name in SET_FILES]
+    for card in cards:
+        if ticker in card.set.tickers:
+            return card
+    for card in cards:
+        if profile in card.set.profiles:
+            return card
+    defaults = [card for card in cards if card.set.default]
+    if len(defaults) != 1:
+        raise InputError(f"{len(defaults)} scenario sets are marked default = true; exactly one must be.",
+                         "Set default = true in the [set] table of one scenarios file only.")
+    return defaults[0]
+
+
+def set_json(card: rules.Scorecard, ticker: str, benchmark: str) -> dict:
+    """The JSON ``scenario_set``: ``{id, title, why}`` with the piece's symbols."""
+    s = card.set
+    return {"id": s.id, "title": s.title.format(ticker=ticker, benchmark=benchmark),
+            "why": s.why.format(ticker=ticker, benchmark=benchmark)}
+
+
+def score(study: Study, market: Market, config: dict | None = None, *, card: rules.Scorecard | None = None,
+          profile: str = "equity") -> list[dict]:
     """The ``scenarios`` list for ``study`` at its as-of session (see :mod:`.scorecard`).
 
     Each scenario: ``{id, title, score, verdict, available_weight, missing_weight,
@@ -43,18 +75,18 @@ def score(study: Study, market: Market, config: dict | None = None) -> list[dict
     as_of, detail, reason}``. Other tickers come from ``market`` and are cut at
     ``study.as_of.session``; the study's ticker and benchmark come from the study itself.
     """
-    return scorecard.evaluate(load(config), study, market)
+    return scorecard.evaluate(card or load(config), study, market, profile)
 
 
 def required_tickers(config: dict | None = None, *, ticker: str | None = None, benchmark: str | None = None,
-                     family_config: dict | None = None) -> list[str]:
+                     family_config: dict | None = None, card: rules.Scorecard | None = None) -> list[str]:
     """Every series the scorecard (``config``) and the family (``family_config``) read, in order, once.
 
     ``{ticker}``/``{benchmark}`` placeholders are resolved when ``ticker``/``benchmark`` are
     given and skipped otherwise (the runner loads those anyway).
     """
     names: list[str] = []
-    for scenario in load(config).scenarios:
+    for scenario in (card or load(config)).scenarios:
         for item in scenario.items:
             for symbol in item.series:
                 if symbol == "{ticker}":

@@ -17,12 +17,14 @@ Formulas are in each docstring and, with their thresholds, in ``docs/scenarios.m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from analysis import fmt
 from analysis import indicators as ind
 
 
@@ -133,23 +135,84 @@ def ratio_percentile(a: pd.Series, b: pd.Series, years: int = 20, min_years: int
                                          f" the window's low before today: {_day(earlier.idxmin())}")
 
 
-def real_motion_z(close: pd.Series, years: int = 10, trend: int = 200, min_years: int = 3) -> Measure:
-    """z-score of Real Motion against its own last ``years`` years.
+def real_motion_z(close: pd.Series, fast: int = 50, slow: int = 200, width: float = 2.0) -> Measure:
+    """Real Motion's z-score in its band: ``(RM - fast) / sigma`` at the last session.
 
-    ``RM = 100 * (close / SMA_trend(close) - 1)``; ``z = (RM[last] - mean(RM_w)) / std(RM_w)``
-    over the RM values of sessions ``t > last - years`` (population std). Negative: price
-    is unusually far below its 200-DMA for this series. ``None`` unless RM exists for
-    ``min_years`` years.
+    ``RM = 100 * (close / SMA_slow(close) - 1)``, ``fast = SMA_fast(RM)`` and ``sigma`` the
+    population std of RM over ``fast`` sessions: the piece's own Real Motion band
+    (``indicators.real_motion``), so ``|z| > width`` is exactly "outside the band", the one
+    definition of a momentum extreme (docs/indicators.md). ``None`` until the band exists.
     """
-    rm = ind.real_motion(close, trend=trend)["rm"].dropna()
-    if rm.empty or rm.index[0] > rm.index[-1] - pd.DateOffset(years=min_years):
-        return _too_short(f"{close.name} Real Motion z-score", f"{min_years} years of Real Motion plus {trend} sessions",
+    rm = ind.real_motion(close, trend=slow, fast=fast, slow=slow, band_window=fast, width=width).iloc[-1] \
+        if len(close) else None
+    if rm is None or pd.isna(rm["upper"]) or rm["upper"] == rm["fast"]:
+        return _too_short(f"{close.name}'s Real Motion band", f"{slow + fast - 1} sessions",
                           close.index[0] if len(close) else None)
-    window = rm[rm.index > rm.index[-1] - pd.DateOffset(years=years)]
-    mean, std = float(window.mean()), float(window.std(ddof=0))
-    value = (float(rm.iloc[-1]) - mean) / std
-    return Measure(value, f"Real Motion {rm.iloc[-1]:+.2f} vs its mean {mean:+.2f} (σ {std:.2f}) since"
-                          f" {_day(window.index[0])}")
+    sigma = (float(rm["upper"]) - float(rm["fast"])) / width
+    value = (float(rm["rm"]) - float(rm["fast"])) / sigma
+    return Measure(value, f"Real Motion {rm['rm']:+.2f} vs its {fast}-DMA {rm['fast']:+.2f} (σ {sigma:.2f})")
+
+
+def change(x: pd.Series, sessions: int = 63, scale: float = 1.0) -> Measure:
+    """``scale * (x[last] - x[last - sessions])``: how far a level moved (``scale=100``: a yield in percent -> bp)."""
+    x = x.dropna()
+    if len(x) <= sessions:
+        return _too_short(f"{x.name}'s {sessions}-session change", f"{sessions + 1} sessions", x.index[0] if len(x) else None)
+    value = float(scale * (x.iloc[-1] - x.iloc[-1 - sessions]))
+    return Measure(value, f"{x.name} {x.iloc[-1 - sessions]:,.2f} on {_day(x.index[-1 - sessions])} to"
+                          f" {x.iloc[-1]:,.2f} on {_day(x.index[-1])}")
+
+
+def level_percentile(x: pd.Series, years: int = 10) -> Measure:
+    """Share of the sessions of the last ``years`` years (before the last) at or below today's ``x``."""
+    x = x.dropna()
+    if x.empty or x.index[0] > x.index[-1] - pd.DateOffset(years=years):
+        return _too_short(f"{x.name}'s {years}-year percentile", f"{years} years", x.index[0] if len(x) else None)
+    window = x[(x.index > x.index[-1] - pd.DateOffset(years=years)) & (x.index < x.index[-1])]
+    value = float((window <= x.iloc[-1]).mean())
+    return Measure(value, f"{x.name} {x.iloc[-1]:,.2f} against {len(window):,} sessions since {_day(window.index[0])}")
+
+
+def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: float = 0.15) -> Measure:
+    """Median return of ``y`` over the ``horizon`` sessions after past sessions when ``x`` stood where it stands today.
+
+    "Where it stands": when today's ``x`` is above its median, a past ``x`` at least
+    ``(1 - band)`` times today's (as high or higher); below it, at most ``(1 + band)`` times. Only past sessions whose whole
+    forward window ends by the last session count (no look-ahead), one per ``horizon``
+    (non-overlapping, the earliest first). E.g. SPY's next 60 sessions after a VIX close like
+    today's. ``None`` with fewer than 5 such episodes.
+    """
+    a, b = _common(x, y)
+    level_now = float(a.iloc[-1])
+    ends = b.shift(-horizon)
+    high = level_now >= float(a.median())  # "similar" to a high reading: as high or higher (and a low one, as low)
+    near = a >= (1 - band) * level_now if high else a <= (1 + band) * level_now
+    near &= ends.notna()
+    picked, last = [], -horizon
+    for i in np.flatnonzero(near.to_numpy()):
+        if i >= last + horizon:
+            picked.append(i)
+            last = i
+    if len(picked) < 5:
+        word = "at or above" if high else "at or below"
+        return Measure(None, reason=f"only {len(picked)} earlier episodes of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+                                    f" with {horizon} sessions after them: too few to read")
+    returns = (ends.iloc[picked] / b.iloc[picked] - 1.0).to_numpy()
+    value = float(np.median(returns))
+    word = "at or above" if high else "at or below"
+    return Measure(value, f"median {b.name} return {value:+.1%} over {horizon} sessions after {len(picked)} episodes of"
+                          f" {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+                          f" ({np.mean(returns > 0):.0%} positive)")
+
+
+def correlation(a: pd.Series, b: pd.Series, window: int = 252) -> Measure:
+    """Correlation of ``a``'s and ``b``'s daily returns over their last ``window`` common sessions."""
+    x, y = _common(a, b)
+    if len(x) <= window:
+        return _too_short(f"the {a.name}/{b.name} correlation", f"{window + 1} common sessions", x.index[0] if len(x) else None)
+    ra, rb = x.pct_change().iloc[-window:], y.pct_change().iloc[-window:]
+    value = float(ra.corr(rb))
+    return Measure(value, f"daily returns of {a.name} and {b.name} over {window} common sessions since {_day(ra.index[0])}")
 
 
 def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
@@ -158,7 +221,7 @@ def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
     if np.isnan(average):
         return _too_short(f"{close.name}'s {window}-DMA", f"{window} sessions", close.index[0] if len(close) else None)
     value = float(close.iloc[-1] / average - 1.0)
-    return Measure(value, f"{close.name} {close.iloc[-1]:,.2f} vs its {window}-DMA {average:,.2f}")
+    return Measure(value, f"{close.name} {fmt.price(close.iloc[-1])} vs its {window}-DMA {fmt.price(average)}")
 
 
 def phase_balance(closes: Sequence[pd.Series], plus: Sequence[str], minus: Sequence[str] = (),
@@ -232,6 +295,11 @@ KINDS: dict[str, Kind] = {
     "relative_trend": Kind(relative_trend, "pair", "matched", "points"),
     "ratio_percentile": Kind(ratio_percentile, "pair", "adj_close", "share"),
     "real_motion_z": Kind(real_motion_z, "one", "close", "sigma"),
+    "change_bp": Kind(functools.partial(change, scale=100.0), "one", "close", "bp"),
+    "change_points": Kind(change, "one", "close", "level"),
+    "level_percentile": Kind(level_percentile, "one", "close", "share"),
+    "forward_after_level": Kind(forward_after_level, "pair", "adj_close", "percent"),
+    "correlation": Kind(correlation, "pair", "adj_close", "corr"),
     "distance_from_sma": Kind(distance_from_sma, "one", "close", "percent"),
     "phase_balance": Kind(phase_balance, "many", "close", "balance",
                           choices={"plus": ind.PHASES, "minus": ind.PHASES}),

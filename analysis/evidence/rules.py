@@ -34,7 +34,11 @@ VERDICT_DEFAULTS = {"min_available_share": 0.5, "supported": 0.6, "leaning_suppo
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _COMPARISON = re.compile(r"^\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
-_ITEM_KEYS = {"name", "function", "series", "params", "supports", "contradicts", "weight", "min_series"}
+_ITEM_KEYS = {"name", "function", "series", "params", "supports", "contradicts", "weight", "min_series",
+              "direction", "applies"}
+_SET_KEYS = {"id", "title", "why", "tickers", "profiles", "default"}
+#: The asset profiles an item may apply to (analysis/config/profiles.toml).
+PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "yield", "volatility", "crypto")
 _SCENARIO_KEYS = {"id", "title", "note", "evidence"}
 
 
@@ -67,6 +71,13 @@ class Item:
     contradicts: Threshold | None
     weight: float
     min_series: int | None
+    direction: str = ""            # in words: "supports when the ticker lags its benchmark"
+    applies: tuple[str, ...] = ()  # the profiles it applies to; empty: every profile of its set
+
+    @property
+    def own(self) -> bool:
+        """Whether the item measures the piece's own ticker (a reading of it, not independent evidence)."""
+        return "{ticker}" in self.series
 
     @property
     def spec(self) -> Kind:
@@ -101,10 +112,23 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ScenarioSet:
+    """Which pieces a scorecard is for: ``tickers`` first, then ``profiles``, else the ``default`` set."""
+
+    id: str = "custom"
+    title: str = "Scenarios"
+    why: str = ""
+    tickers: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    default: bool = False
+
+
+@dataclass(frozen=True)
 class Scorecard:
     scenarios: tuple[Scenario, ...]
     verdict: dict[str, float]
     stale_after_days: int
+    set: ScenarioSet = ScenarioSet()
 
 
 def _placeholders(text: str, where: str) -> str:
@@ -208,8 +232,40 @@ def _item(raw: dict, where: str) -> Item:
                                    or not 1 <= min_series <= len(series)):
         raise InputError(f"{where}: min_series = {min_series!r} is not allowed here.",
                          f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).")
+    direction = raw.get("direction", "")
+    if not isinstance(direction, str):
+        raise InputError(f"{where}: direction = {direction!r} is not text.", 'E.g. direction = "supports when X lags Y".')
+    applies = _profiles(raw.get("applies", []), where, "applies")
     return Item(name=name, function=fname, series=series, params=_params(raw.get("params"), fname, kind, where),
-                supports=supports, contradicts=contradicts, weight=float(weight), min_series=min_series)
+                supports=supports, contradicts=contradicts, weight=float(weight), min_series=min_series,
+                direction=direction, applies=applies)
+
+
+def _profiles(raw: object, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p in PROFILE_KINDS for p in raw):
+        raise InputError(f"{where}: {key} = {raw!r} is not a list of profiles.",
+                         f"Use a list of: {', '.join(PROFILE_KINDS)}.")
+    return tuple(raw)
+
+
+def _set(raw: object, where: str) -> ScenarioSet:
+    if raw is None:
+        return ScenarioSet()
+    if not isinstance(raw, dict) or set(raw) - _SET_KEYS:
+        raise InputError(f"{where}: [set] has unknown keys.", f"[set] keys are: {', '.join(sorted(_SET_KEYS))}.")
+    texts = {k: raw.get(k, "") for k in ("id", "title", "why")}
+    if not all(isinstance(v, str) for v in texts.values()) or not re.fullmatch(r"[a-z][a-z0-9_]*", texts["id"]):
+        raise InputError(f"{where}: [set] needs an id (a lower-case word), a title and a why.",
+                         'E.g. id = "bonds", title = "Bonds", why = "{ticker} is a bond fund".')
+    tickers = raw.get("tickers", [])
+    if not isinstance(tickers, list):
+        raise InputError(f"{where}: [set] tickers = {tickers!r} is not a list.", 'E.g. tickers = ["IWM", "^RUT"].')
+    default = raw.get("default", False)
+    if not isinstance(default, bool):
+        raise InputError(f"{where}: [set] default = {default!r} is not true or false.", "E.g. default = false.")
+    return ScenarioSet(id=texts["id"], title=_placeholders(texts["title"], where), why=_placeholders(texts["why"], where),
+                       tickers=tuple(params.ticker(t, what=f"{where}: [set] tickers") for t in tickers),
+                       profiles=_profiles(raw.get("profiles", []), f"{where}: [set]", "profiles"), default=default)
 
 
 def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard:
@@ -249,7 +305,7 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
         raise InputError(f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7.")
-    return Scorecard(scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale)
+    return Scorecard(scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale, set=_set(config.get("set"), where))
 
 
 def verdict(score: float | None, available_share: float, cuts: dict[str, float]) -> str:

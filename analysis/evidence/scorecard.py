@@ -14,6 +14,7 @@ included). Unavailable items are never counted as zero: their weight is reported
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -78,7 +79,7 @@ def _basis_note(basis: str, column: str, symbols: list[str], frames: list[pd.Dat
 
 
 def _entry(item: rules.Item, name: str, symbols: list[str], *, value: float | None = None, detail: str = "",
-           reason: str | None = None, as_of: str | None = None) -> dict:
+           reason: str | None = None, as_of: str | None = None, direction: str = "") -> dict:
     reading = "unavailable" if reason is not None else item.read(value)
     return {
         "name": name,
@@ -92,6 +93,8 @@ def _entry(item: rules.Item, name: str, symbols: list[str], *, value: float | No
         "as_of": as_of,
         "detail": detail,
         "reason": reason,
+        "direction": direction,
+        "own": item.own,
     }
 
 
@@ -99,19 +102,23 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
     """One evidence dict: ``{name, function, series, value, value_text, rule, reading, weight, as_of, detail, reason}``."""
     name = item.name.format(ticker=ticker, benchmark=benchmark)
     symbols = [s.format(ticker=ticker, benchmark=benchmark) for s in item.series]
+    if item.spec.series == "many" and ticker in item.series:  # a list naming the piece's ticker: weighed without it
+        symbols = [s for s in symbols if s != ticker]
+        name = f"{name}, without {ticker} itself"
+    entry = functools.partial(_entry, direction=item.direction.format(ticker=ticker, benchmark=benchmark))
     spec = item.spec
     if spec.series == "none":
-        return _entry(item, name, symbols, reason=spec.function(**item.params).reason)
+        return entry(item, name, symbols, reason=spec.function(**item.params).reason)
     repeated = sorted({s for s in symbols if symbols.count(s) > 1})
     if repeated:
         about = f" (this piece is about {ticker})" if ticker in repeated else ""
-        return _entry(item, name, symbols, reason=f"compares {', '.join(repeated)} with itself{about}")
+        return entry(item, name, symbols, reason=f"compares {', '.join(repeated)} with itself{about}")
     loaded = [(s, *frames.get(s)) for s in symbols]
     fresh = [(s, f) for s, f, _ in loaded if f is not None]
     problems = [why for _, f, why in loaded if f is None]
     need = len(symbols) if item.min_series is None else item.min_series
     if len(fresh) < need:
-        return _entry(item, name, symbols, reason="; ".join(problems))
+        return entry(item, name, symbols, reason="; ".join(problems))
     used_symbols, used = [s for s, _ in fresh], [f for _, f in fresh]
     column = _column(spec.basis, used)
     data = [f[column].rename(s) for s, f in fresh]
@@ -120,11 +127,11 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
                          ("left out: " + "; ".join(problems)) if problems else "") if n]
     detail = "; ".join([result.detail, *notes]) if result.detail else "; ".join(notes)
     if result.value is None:
-        return _entry(item, name, symbols, detail=detail, reason=result.reason or "could not be computed")
+        return entry(item, name, symbols, detail=detail, reason=result.reason or "could not be computed")
     if not math.isfinite(result.value):
-        return _entry(item, name, symbols, detail=detail,
+        return entry(item, name, symbols, detail=detail,
                       reason=f"the value is not a finite number ({result.value}): a series is zero where it divides")
-    return _entry(item, name, symbols, value=result.value, detail=detail, as_of=_day(min(f.index[-1] for f in used)))
+    return entry(item, name, symbols, value=result.value, detail=detail, as_of=_day(min(f.index[-1] for f in used)))
 
 
 def tally(evidence: list[dict], cuts: dict[str, float]) -> dict:
@@ -145,15 +152,37 @@ def tally(evidence: list[dict], cuts: dict[str, float]) -> dict:
     }
 
 
-def evaluate(card: rules.Scorecard, study: Study, market: Market) -> list[dict]:
-    """The ``scenarios`` list of the JSON summary for a validated scorecard."""
+def left_out(item: rules.Item, ticker: str, benchmark: str, profile: str) -> str | None:
+    """Why ``item`` is not weighed in this piece (``None``: it is).
+
+    An item applies only to the profiles it names; and an item never measures the piece's
+    ticker through a fixed symbol (``QQQ`` in a QQQ piece would be the ticker judging itself,
+    not independent evidence), nor compares two series that are the same.
+    """
+    if item.applies and profile not in item.applies:
+        return f"it applies to {', '.join(p.replace('_', ' ') for p in item.applies)} pieces only"
+    fixed = [s for s in item.series if s not in ("{ticker}", "{benchmark}")]
+    if ticker in fixed and not (item.spec.series == "many" and len(fixed) - 1 >= (item.min_series or 1)):
+        return f"it would measure {ticker} itself: not independent evidence in a piece about {ticker}"
+    symbols = [s.format(ticker=ticker, benchmark=benchmark) for s in item.series]
+    if len(set(symbols)) < len(symbols):
+        return f"it would compare {', '.join(sorted({s for s in symbols if symbols.count(s) > 1}))} with itself"
+    return None
+
+
+def evaluate(card: rules.Scorecard, study: Study, market: Market, profile: str = "equity") -> list[dict]:
+    """The ``scenarios`` list of the JSON summary for a validated scorecard, for a piece of ``profile``."""
     frames = _Frames(study, market, card.stale_after_days)
+    t, b = study.ticker, study.benchmark
     out = []
     for scenario in card.scenarios:
-        evidence = [measure(item, frames, study.ticker, study.benchmark) for item in scenario.items]
+        weighed = [item for item in scenario.items if left_out(item, t, b, profile) is None]
+        evidence = [measure(item, frames, t, b) for item in weighed]
         out.append({"id": scenario.id,
-                    "title": scenario.title.format(ticker=study.ticker, benchmark=study.benchmark),
+                    "title": scenario.title.format(ticker=t, benchmark=b),
                     **tally(evidence, card.verdict),
-                    "note": scenario.note.format(ticker=study.ticker, benchmark=study.benchmark),
-                    "evidence": evidence})
+                    "note": scenario.note.format(ticker=t, benchmark=b),
+                    "evidence": evidence,
+                    "left_out": [{"name": item.name.format(ticker=t, benchmark=b), "reason": left_out(item, t, b, profile)}
+                                 for item in scenario.items if item not in weighed]})
     return out

@@ -35,37 +35,42 @@ def common_sessions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DatetimeIndex:
 
 def resolve(ticker: pd.DataFrame, benchmark: pd.DataFrame, requested: dt.date | None,
             *, min_sessions: int = MIN_SESSIONS) -> AsOf:
-    """The last common session on or before ``requested`` (default: the last common session).
+    """The ticker's last session on or before ``requested`` (default: its last session the benchmark also covers).
 
-    Raises :class:`InputError` when ``requested`` is before the first common session, too
-    early to leave ``min_sessions`` sessions of history, or more than
-    :data:`MAX_STALE_DAYS` past the end of the data; :class:`DataError` when the two
+    A piece runs on the ticker's own calendar (seven days a week for crypto); the benchmark
+    must have traded within :data:`MAX_STALE_DAYS` before that session. Raises
+    :class:`InputError` when ``requested`` is before the first session the two share, too
+    early to leave ``min_sessions`` sessions of the ticker's history, or more than
+    :data:`MAX_STALE_DAYS` past the end of either series; :class:`DataError` when the two
     series share too few sessions at all.
     """
     t, b = ticker.attrs.get("ticker", "ticker"), benchmark.attrs.get("ticker", "benchmark")
-    sessions = common_sessions(ticker, benchmark)
-    if len(sessions) < min_sessions:
-        raise DataError(f"{t} and {b} share only {len(sessions)} sessions; a piece needs at least {min_sessions}"
+    common = common_sessions(ticker, benchmark)
+    if len(common) < min_sessions:
+        raise DataError(f"{t} and {b} share only {len(common)} sessions; a piece needs at least {min_sessions}"
                         " (for the 200-day average).", "Pick a ticker with a longer history, or another BENCHMARK.")
-    first, last = sessions[0], sessions[-1]
+    sessions = ticker.index[(ticker.index >= common[0]) & (ticker.index <= common[-1] + pd.Timedelta(days=MAX_STALE_DAYS))]
+    own = ticker.index
+    earliest = own[max(min_sessions - 1, own.searchsorted(common[0]))]
     if requested is None:
-        return AsOf(None, last)
+        return AsOf(None, sessions[-1])
     target = pd.Timestamp(requested)
-    if target < first:
+    if target < common[0]:
         raise InputError(f"AS_OF {requested.isoformat()} is before the first session {t} and {b} share"
-                         f" ({first.date().isoformat()}).", f"Use AS_OF={sessions[min_sessions - 1].date().isoformat()} or later.")
-    position = sessions.searchsorted(target, side="right") - 1
-    session = sessions[position]
-    if position + 1 < min_sessions:
-        raise InputError(f"AS_OF {requested.isoformat()} leaves only {position + 1} sessions of history for {t} vs {b};"
-                         f" the piece needs at least {min_sessions}.",
-                         f"Use AS_OF={sessions[min_sessions - 1].date().isoformat()} or later.")
-    if (target - session).days > MAX_STALE_DAYS:
+                         f" ({common[0].date().isoformat()}).", f"Use AS_OF={earliest.date().isoformat()} or later.")
+    session = own[own.searchsorted(target, side="right") - 1]
+    if own.searchsorted(session) + 1 < min_sessions:
+        raise InputError(f"AS_OF {requested.isoformat()} leaves only {own.searchsorted(session) + 1} sessions of"
+                         f" history for {t}; the piece needs at least {min_sessions}.",
+                         f"Use AS_OF={earliest.date().isoformat()} or later.")
+    last_common = common[common.searchsorted(session, side="right") - 1]
+    if (target - session).days > MAX_STALE_DAYS or (session - last_common).days > MAX_STALE_DAYS:
+        end = min(session, last_common)
         raise InputError(f"AS_OF {requested.isoformat()} is after the end of the data: the last session"
-                         f" {t} and {b} share is {session.date().isoformat()}.",
-                         f"Use AS_OF={session.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.")
+                         f" {t} and {b} share is {end.date().isoformat()}.",
+                         f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.")
     note = ""
     if session != target:
-        note = (f"{requested.isoformat()} was not a trading session for {t} and {b};"
+        note = (f"{requested.isoformat()} was not a trading session for {t};"
                 f" this piece uses the last session before it, {session.date().isoformat()}.")
     return AsOf(requested, session, note)

@@ -14,7 +14,11 @@ from typing import Any
 import pandas as pd
 
 from analysis import indicators as ind
-from analysis.model.study import Study
+from analysis.errors import DataError
+from analysis.indicators import levels as lv
+from analysis.indicators import solve
+from analysis.model.profile import Profile, assign
+from analysis.model.study import Study, leadership_basis
 
 SCHEMA_VERSION = 1
 
@@ -49,7 +53,16 @@ def streak(mask: pd.Series) -> int:
     return int(values.argmin()) if not values.all() else int(values.size)
 
 
-def _real_motion(s: pd.DataFrame) -> dict:
+def band_z(value: float | None, fast: float | None, upper: float | None, width: float) -> float | None:
+    """How many band standard deviations ``value`` is from its fast average: ``(value - fast) / sigma``,
+    ``sigma = (upper - fast) / width``. The one measure of a momentum extreme: ``|z| > width``
+    is exactly "outside the band" (docs/indicators.md)."""
+    if value is None or fast is None or upper is None or upper == fast:
+        return None
+    return (value - fast) / ((upper - fast) / width)
+
+
+def _real_motion(s: pd.DataFrame, width: float) -> dict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
     above = (s["rm"] > s["rm_fast"]) & s["rm_fast"].notna()
@@ -61,6 +74,7 @@ def _real_motion(s: pd.DataFrame) -> dict:
     return {
         "value": value, "fast": fast, "slow": num(last["rm_slow"]),
         "upper": num(last["rm_upper"]), "lower": num(last["rm_lower"]),
+        "z": band_z(value, fast, num(last["rm_upper"]), width),
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),
         "last_above_fast": iso(ind.last_true(above)),
@@ -93,16 +107,61 @@ def _leadership(s: pd.DataFrame) -> dict:
     }
 
 
-def _returns(study: Study) -> dict:
+def change(values: pd.Series, span: pd.DateOffset, returns: str) -> float | None:
+    """The change of ``values`` over ``span`` as the profile measures it.
+
+    ``total``/``price``: a fraction (``values`` are adjusted or traded closes);
+    ``points``: the level's difference; ``basis_points``: 100 x the difference of a yield
+    quoted in percent (``^TNX`` 4.25 -> 4.35 is +10 bp). ``None`` when history is shorter.
+    """
+    start = ind.span_start(values.index, span)
+    if start is None:
+        return None
+    if returns in ("total", "price"):
+        return float(values.iloc[-1] / values.loc[start] - 1.0)
+    scale = 100.0 if returns == "basis_points" else 1.0
+    return float(scale * (values.iloc[-1] - values.loc[start]))
+
+
+def _returns(study: Study, profile: Profile) -> dict:
+    """Each span's change of the ticker (its own sessions, by its profile) and the benchmark's total return."""
+    own = study.series["adj_close" if profile.total_return else "close"]
+    bench = study.full_bench["adj_close"]
     out = {}
     for label, span in ind.SPANS.items():
-        start = ind.span_start(study.series.index, span)
-        out[label] = {
-            "ticker": ind.total_return(study.series["adj_close"], span),
-            "benchmark": ind.total_return(study.series["bench_adj_close"], span),
-            "start": iso(start),
-        }
+        out[label] = {"ticker": change(own, span, profile.returns), "benchmark": ind.total_return(bench, span),
+                      "start": iso(ind.span_start(own.index, span))}
     return out
+
+
+def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
+    """The ladders, the level to clear, the nearest support and the last run above the 50-DMA."""
+    s, cfg = study.series, study.settings
+    args = (study.prices["high"], study.prices["low"], s["close"], s["sma_fast"], s["sma_slow"])
+    kw = {"lookback": profile.year, "recent": cfg.level_window, "fast": cfg.fast, "slow": cfg.slow}
+    ladders = lv.ladders(*args, **kw)
+    close = num(s["close"].iloc[-1])
+    if cfg.level is not None:
+        level = {"price": cfg.level, "date": None, "kind": "parameter", "window": None, "also": [], "at": None,
+                 "next": None, "note": "the level given by the user", "origin": "parameter"}
+    else:
+        level = {**lv.level_to_clear(*args, **kw), "origin": "computed"}
+    level["distance"] = None if level["price"] is None else level["price"] / close - 1.0
+    support = lv.nearest_support(*args, **kw)
+    support["distance"] = None if support["price"] is None else support["price"] / close - 1.0
+    return ({"resistance": ladders["resistance"], "support": ladders["support"]}, level, support,
+            lv.last_run_above(s["close"], s["sma_fast"]))
+
+
+def _what_would_change(study: Study) -> list[dict]:
+    """The next session's closes that flip each signal (:func:`analysis.indicators.solve.what_would_change`)."""
+    s, cfg = study.series, study.settings
+    basis = leadership_basis(study.prices, study.full_bench)
+    bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
+    try:
+        return solve.what_would_change(s["close"], bench, fast=cfg.fast, slow=cfg.slow)
+    except DataError:
+        return []  # a level at or below zero (a yield near zero) has no price solution
 
 
 def _unavailable(s: pd.DataFrame) -> list[str]:
@@ -112,20 +171,16 @@ def _unavailable(s: pd.DataFrame) -> list[str]:
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
 
 
-def facts(study: Study) -> dict:
+def facts(study: Study, profile: Profile | None = None) -> dict:
     """The values of a :class:`~analysis.model.study.Study` at its as-of session: the first part
     of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``)."""
+    profile = profile or assign(study.ticker)
     s, cfg = study.series, study.settings
     last = s.iloc[-1]
     close, sma50, sma200 = num(last["close"]), num(last["sma_fast"]), num(last["sma_slow"])
     phases = s["phase"]
     runs = ind.phase_runs(phases)
-    if cfg.level is not None:
-        level = {"price": cfg.level, "date": None, "origin": "parameter", "window": None}
-    else:
-        price, date = ind.level_to_clear(s["close"], cfg.level_window)
-        level = {"price": price, "date": iso(date), "origin": "computed", "window": cfg.level_window}
-    level["distance"] = None if close is None else level["price"] / close - 1.0
+    ladders, level, support, run = _levels(study, profile)
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -135,8 +190,10 @@ def facts(study: Study) -> dict:
         "as_of_requested": None if study.as_of.requested is None else study.as_of.requested.isoformat(),
         "as_of_note": study.as_of.note,
         "source": study.prices.attrs.get("source"),
+        "profile": profile.to_json(),
         "data": {"ticker": _provenance(study.prices), "benchmark": _provenance(study.bench),
-                 "sessions": len(s), "first_session": iso(s.index[0])},
+                 "sessions": len(s), "first_session": iso(s.index[0]), "common_sessions": study.common_sessions,
+                 "leadership_basis": leadership_basis(study.prices, study.full_bench)},
         "close": close,
         "sma50": sma50,
         "sma200": sma200,
@@ -149,13 +206,17 @@ def facts(study: Study) -> dict:
         "phase_since": iso(ind.phase_since(phases)),
         "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and last["phase"] is not None else None,
         "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
-        "real_motion": _real_motion(s),
+        "real_motion": _real_motion(s, cfg.band_width),
         "leadership": _leadership(s),
         "closes_above_sma50": int(last["closes_above"]),
         "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma_fast"], 2)),
         "confirmation": {"n": cfg.confirm_n, "closes_above_sma50": int(last["closes_above"]),
                          "confirmed": int(last["closes_above"]) >= cfg.confirm_n, "last_completed": iso(last_n)},
         "level_to_clear": level,
-        "relative_performance": _returns(study),
+        "support": support,
+        "levels": ladders,
+        "last_run_above_sma50": run,
+        "what_would_change": _what_would_change(study),
+        "relative_performance": _returns(study, profile),
         "unavailable": _unavailable(s),
     }

@@ -20,7 +20,7 @@ from analysis.params import Settings
 
 @dataclass
 class Study:
-    """What :func:`build` returns. ``series`` is indexed by the common sessions up to ``as_of``.
+    """What :func:`build` returns. ``series`` is indexed by the ticker's own sessions up to ``as_of``.
 
     ``series`` columns: ``close, adj_close, bench_close, bench_adj_close, sma_fast, sma_slow,
     phase, rm, rm_fast, rm_slow, rm_upper, rm_lower, rs, lead, lead_fast, lead_upper,
@@ -31,11 +31,16 @@ class Study:
     benchmark: str
     as_of: AsOf
     settings: Settings
-    prices: pd.DataFrame      # the ticker's price frame, common sessions only, up to as_of
-    bench: pd.DataFrame       # the benchmark's, same index
+    prices: pd.DataFrame      # the ticker's price frame, its own sessions up to as_of
+    bench: pd.DataFrame       # the benchmark's, on the same index (closes carried over days it did not trade)
     series: pd.DataFrame
-    full_prices: pd.DataFrame = field(repr=False)  # the ticker's own history up to as_of (not aligned)
-    full_bench: pd.DataFrame = field(repr=False)
+    full_prices: pd.DataFrame = field(repr=False)  # the ticker's own history up to as_of (= prices)
+    full_bench: pd.DataFrame = field(repr=False)   # the benchmark's own history up to as_of (not aligned)
+
+    @property
+    def common_sessions(self) -> int:
+        """Sessions both series traded, up to as-of: the calendar of Leadership and relative returns."""
+        return len(self.prices.index.intersection(self.full_bench.index))
 
     @property
     def last(self) -> pd.Series:
@@ -43,19 +48,42 @@ class Study:
         return self.series.iloc[-1]
 
 
+#: Sessions a benchmark's last close is carried onto the ticker's own sessions that it did not
+#: trade (a weekend for crypto, a holiday abroad); longer gaps stay empty.
+CARRY = 4
+
+
+def leadership_basis(prices: pd.DataFrame, bench: pd.DataFrame) -> str:
+    """``adj_close`` when either file's prices are dividend-adjusted throughout, else ``close``.
+
+    A ratio must compare like with like: a fully adjusted file's ``close`` is not the traded
+    close, so both sides then use ``adj_close``; the piece and its scorecard read this one basis.
+    """
+    return "adj_close" if prices.attrs.get("fully_adjusted") or bench.attrs.get("fully_adjusted") else "close"
+
+
 def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
-    """All indicator series for two aligned price frames (same index); pure."""
+    """All indicator series of ``prices`` on its own sessions, against ``bench``; pure.
+
+    The ticker's own indicators (averages, phase, Real Motion) use every session of
+    ``prices`` (seven days a week for crypto). Leadership is computed on the sessions both
+    frames share (:func:`leadership_basis`) and, like the benchmark's closes, carried at most
+    :data:`CARRY` sessions onto the ticker's sessions the benchmark did not trade.
+    """
     close = prices["close"]
     sma_fast = ind.sma(close, settings.fast)
     sma_slow = ind.sma(close, settings.slow)
     rm = ind.real_motion(close, trend=settings.slow, fast=settings.fast, slow=settings.slow,
                          band_window=settings.fast, width=settings.band_width)
-    lead = ind.leadership(close, bench["close"], norm=settings.slow, fast=settings.fast, width=settings.band_width)
+    basis = leadership_basis(prices, bench)
+    lead = ind.leadership(prices[basis], bench[basis], norm=settings.slow, fast=settings.fast,
+                          width=settings.band_width).reindex(close.index).ffill(limit=CARRY)
+    carried = bench[["close", "adj_close"]].reindex(close.index).ffill(limit=CARRY)
     return pd.DataFrame({
         "close": close,
         "adj_close": prices["adj_close"],
-        "bench_close": bench["close"],
-        "bench_adj_close": bench["adj_close"],
+        "bench_close": carried["close"],
+        "bench_adj_close": carried["adj_close"],
         "sma_fast": sma_fast,
         "sma_slow": sma_slow,
         "phase": ind.classify(close, sma_fast, sma_slow),
@@ -89,11 +117,9 @@ def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | 
     requested = params.as_of(as_of)
     t_full, b_full = market.prices(ticker), market.prices(benchmark)
     when = resolve(t_full, b_full, requested)
-    sessions = t_full.index.intersection(b_full.index)
-    sessions = sessions[sessions <= when.session]
-    prices = t_full.loc[sessions]
-    bench = b_full.loc[sessions]
-    prices.attrs, bench.attrs = dict(t_full.attrs), dict(b_full.attrs)
+    prices, full_bench = until(t_full, when.session), until(b_full, when.session)
+    bench = full_bench.reindex(prices.index).ffill(limit=CARRY)
+    bench.attrs = dict(b_full.attrs)
     return Study(ticker=ticker, benchmark=benchmark, as_of=when, settings=settings,
-                 prices=prices, bench=bench, series=compute(prices, bench, settings),
-                 full_prices=until(t_full, when.session), full_bench=until(b_full, when.session))
+                 prices=prices, bench=bench, series=compute(prices, full_bench, settings),
+                 full_prices=prices, full_bench=full_bench)

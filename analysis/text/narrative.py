@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
+from analysis.text import profile_words as pw
 
 #: How the six phases read in a sentence: (article + name, what price is doing).
 PHASE_WORDS = {
@@ -35,7 +36,13 @@ def _since(iso: str | None, as_of: str) -> str:
 
 def headline(s: dict) -> str:
     """A title from the state: the model's question when momentum is unproven, variants otherwise."""
+    special = pw.headline(s)
+    if special:
+        return special
     t, phase = s["ticker"], s["phase"]
+    if s["profile"]["leadership"] == "hidden" and phase == "bullish":
+        return (f"Momentum is building in {t}: how far can it carry?" if s["real_motion"]["above_fast"]
+                else f"{t} is in a bullish phase, but momentum is fading")
     leading = (s["leadership"]["value"] or 0) > 0
     rm_up = bool(s["real_motion"]["above_fast"])
     if phase == "bullish" and leading and rm_up:
@@ -53,26 +60,24 @@ def headline(s: dict) -> str:
 
 def bottom_line(s: dict) -> list[str]:
     """Three to four sentences a reader can stop after."""
-    t, b = s["ticker"], s["benchmark"]
     out = [_phase_sentence(s)]
-    rm, lead = s["real_motion"], s["leadership"]
+    rm = s["real_motion"]
     if rm["value"] is not None and rm["fast"] is not None and s["sma50"] is not None:
         pair = f"({signed(rm['value'])} vs {signed(rm['fast'])})"
-        price_up = s["close"] > s["sma50"]
+        price_up, noun = s["close"] > s["sma50"], "level" if pw.is_level(s) else "price"
         if price_up and rm["above_fast"]:
-            out.append(f"Momentum backs the price: Real Motion is above its own 50-DMA {pair}.")
+            out.append(f"Momentum backs the {noun}: Real Motion is above its own 50-DMA {pair}.")
         elif not price_up and not rm["above_fast"]:
             out.append(f"Momentum has not turned either: Real Motion is below its own 50-DMA {pair}.")
         elif price_up:
-            out.append(f"Momentum lags the price: Real Motion is below its own 50-DMA {pair}"
-                       " although the price is above its 50-DMA.")
+            out.append(f"Momentum lags the {noun}: Real Motion is below its own 50-DMA {pair}"
+                       f" although the {noun} is above its 50-DMA.")
         else:
-            out.append(f"Momentum is turning ahead of the price: Real Motion is above its own 50-DMA {pair}"
-                       " while the price is still below its 50-DMA.")
-    if lead["value"] is not None:
-        word = "leading" if lead["value"] > 0 else "lagging"
-        out.append(f"{t} is {word} {b}: its Leadership reading is {signed(lead['value'])}"
-                   f" ({'above' if lead['value'] > 0 else 'below'} the zero line).")
+            out.append(f"Momentum is turning ahead of the {noun}: Real Motion is above its own 50-DMA {pair}"
+                       f" while the {noun} is still below its 50-DMA.")
+    out.append(pw.leadership_line(s))
+    if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
+        out.append(f"Below its 50-DMA, {pw.support_clause(s)}.")
     out.append(_needs_sentence(s))
     return [x for x in out if x]
 
@@ -88,6 +93,8 @@ def relation(x: float, line: float) -> str:
 
 
 def _phase_sentence(s: dict) -> str:
+    if pw.is_level(s):
+        return pw.level_phase_sentence(s)
     t, phase = s["ticker"], s["phase"]
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if phase is None or f is None or slow is None:
@@ -113,8 +120,11 @@ def _phase_sentence(s: dict) -> str:
 
 def price_and_phase(s: dict) -> list[str]:
     """Where the close stands against its averages, and since when."""
-    out = [f"{s['ticker']} closed at {price(s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
-    if s["phase"] and s["phase_since"]:
+    out = [f"{s['ticker']} closed at {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
+    if s["phase"] and s["phase_since"] and pw.is_level(s):
+        out.append(f"It has been {pw.LEVEL_STATES[s['phase']]} since {date(s['phase_since'])}"
+                   f" ({sessions(s['phase_sessions'])}).")
+    elif s["phase"] and s["phase_since"]:
         text = f"It has been in this phase since {date(s['phase_since'])} ({sessions(s['phase_sessions'])})"
         if s["phase_previous"]:
             text += f", after {PHASE_WORDS[s['phase_previous']]}"
@@ -175,14 +185,21 @@ def momentum(s: dict) -> list[str]:
 def leadership(s: dict) -> list[str]:
     """Leadership versus the benchmark: zero line and band."""
     t, b, ld = s["ticker"], s["benchmark"], s["leadership"]
+    if s["profile"]["leadership"] == "hidden":
+        return pw.hidden_leadership(s)
     if ld["value"] is None:
         return [f"Leadership against {b} needs 200 sessions of common history; {t} does not have them yet."]
-    if ld["value"] > 0:
+    if s["profile"]["leadership"] == "risk_off":
+        out = [pw.leadership_line(s)]
+    elif ld["value"] > 0:
         out = [f"{t} is leading {b}: Leadership is {signed(ld['value'])}, above the zero line"
                f" for {sessions(ld['streak_vs_zero'])}."]
     else:
         since = f" since {date(ld['last_above_zero'])}" if ld["last_above_zero"] else " in the available history"
         out = [f"{t} is lagging {b}: Leadership is {signed(ld['value'])} and has not been above zero{since}."]
+    if s["data"]["common_sessions"] < s["data"]["sessions"]:
+        out.append(f"Leadership is read on the {s['data']['common_sessions']:,} sessions {t} and {b} both traded;"
+                   f" {t}'s own indicators use all its {s['data']['sessions']:,} sessions.")
     if ld["upper"] is not None:
         if ld["above_upper"]:
             out.append(f"It is above its upper band ({signed(ld['upper'])}): relative strength is surging.")
@@ -196,41 +213,58 @@ def leadership(s: dict) -> list[str]:
 
 def _needs_sentence(s: dict) -> str:
     t, c, lv = s["ticker"], s["confirmation"], s["level_to_clear"]
-    n = c["n"]
+    n, q = c["n"], lambda x: pw.quote(s, x)
     if s["sma50"] is None:
         return ""
     if c["confirmed"]:
         first = f"{t} has {c['closes_above_sma50']} consecutive closes above its 50-DMA, confirming the turn"
     elif c["closes_above_sma50"]:
-        first = f"{t} has {c['closes_above_sma50']} close above its 50-DMA; it needs {n} in a row ({price(s['sma50'])})"
+        first = f"{t} has {c['closes_above_sma50']} close above its 50-DMA; it needs {n} in a row ({q(s['sma50'])})"
     else:
-        first = f"{t} needs {n} closes above its 50-DMA ({price(s['sma50'])})"
+        first = f"{t} needs {n} closes above its 50-DMA ({q(s['sma50'])})"
+    if lv["price"] is None:
+        at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv["at"], f"a {lv.get('window') or 22}-session high")
+        nxt = lv.get("next")
+        overhead = (f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead")
+        return f"{first}; at {at}, there is {overhead}."
     if lv["price"] > s["close"]:
-        return f"{first}, and the price needs to clear {price(lv['price'])}."
-    return f"{first}; it already trades above {price(lv['price'])}, the level to clear."
+        return f"{first}, and the price needs to clear {q(lv['price'])}."
+    return f"{first}; it already trades above {q(lv['price'])}, the level given."
+
+
+def _run_sentence(s: dict) -> str:
+    """The current run of closes above the 50-DMA, or the last one and how long it lasted."""
+    run, c = s.get("last_run_above_sma50") or {}, s["confirmation"]
+    if c["confirmed"] and c["last_completed"]:
+        return f"The run reached {c['n']} closes on {date(c['last_completed'])}."
+    if run.get("current_run") or not run.get("last_close_above"):
+        return "" if run.get("current_run") else f"{s['ticker']} has not closed above its 50-DMA in the available history."
+    length = f"{run['run_sessions']}-session"
+    began = f" that began on {date(run['run_start'])}" if run["run_sessions"] > 1 else ""
+    return f"The last close above the 50-DMA was on {date(run['last_close_above'])}, the end of a {length} run{began}."
 
 
 def needs(s: dict) -> list[str]:
-    """The triggers: N closes above the 50-DMA, the level to clear."""
-    t, c, lv = s["ticker"], s["confirmation"], s["level_to_clear"]
-    out = [_needs_sentence(s)]
-    if c["last_completed"] and not c["confirmed"]:
-        out.append(f"The last run of {c['n']} closes above the 50-DMA completed on {date(c['last_completed'])}.")
-    elif c["last_completed"] and c["confirmed"]:
-        out.append(f"The run reached {c['n']} closes on {date(c['last_completed'])}.")
-    if lv["origin"] == "computed":
+    """The triggers: N closes above the 50-DMA, the level to clear, the nearest support."""
+    t, lv = s["ticker"], s["level_to_clear"]
+    out = [_needs_sentence(s), _run_sentence(s)]
+    if lv["price"] is not None:
         where = "above" if lv["price"] > s["close"] else "below"
-        out.append(f"{price(lv['price'])} is {t}'s highest close of the last {lv['window']} sessions, set on"
-                   f" {date(lv['date'])}; it is {plain_pct(lv['distance'])} {where} the last close.")
-    else:
-        where = "above" if lv["price"] > s["close"] else "below"
-        out.append(f"{price(lv['price'])} is the level given for this piece; it is {plain_pct(lv['distance'])} {where}"
-                   " the last close.")
+        what = (f"{t}'s highest close of the last {lv['window']} sessions, set on {date(lv['date'])}"
+                if lv["kind"] == "recent_high" else pw.level_words(lv, "resistance"))
+        if lv["origin"] == "parameter":
+            what = "the level given for this piece"
+        out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {plain_pct(lv['distance'])} {where} the last close.")
+    if pw.support_clause(s):
+        clause = pw.support_clause(s)
+        out.append(clause[0].upper() + clause[1:] + ".")
     return [x for x in out if x]
 
 
 def performance(s: dict) -> list[str]:
     """Total returns against the benchmark over the spans that exist."""
+    if pw.is_level(s):
+        return pw.level_performance(s)
     t, b, rp = s["ticker"], s["benchmark"], s["relative_performance"]
     out = []
     longest = next((k for k in ("10y", "5y", "3y", "1y") if rp[k]["ticker"] is not None), None)
@@ -240,7 +274,7 @@ def performance(s: dict) -> list[str]:
     span = longest.replace("y", "")
     verb = "trailing" if a < c else "outperforming"
     out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
-               f" (total return, dividends reinvested), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
+               f" ({pw.return_words(s)}{'' if s['profile']['total_return'] else f'; {b} total return'}), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
     lagged = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y")
               if rp[k]["ticker"] is not None and rp[k]["ticker"] < rp[k]["benchmark"]]
     known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]

@@ -15,6 +15,7 @@ from analysis.model.study import Study
 from analysis.params import Request
 from analysis.summary import Summary
 from analysis.summary import build as build_summary
+from analysis.text import profile_words as pw
 from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 
 DISCLAIMER = ("This piece is generated automatically from public daily prices. It describes what the data"
@@ -67,16 +68,25 @@ class Piece:
     def at_a_glance(self) -> Html:
         """The key figures at the close, in one small table."""
         s = self.summary
-        rm, ld, lv = s["real_motion"], s["leadership"], s["level_to_clear"]
+        rm, ld, lv, sp = s["real_motion"], s["leadership"], s["level_to_clear"], s["support"]
+        q = lambda x: "n/a" if x is None else pw.quote(s, x)  # noqa: E731
         rows = [
-            ("Close", fmt.number(s["close"])),
-            ("50-DMA / 200-DMA", f"{fmt.number(s['sma50'])} / {fmt.number(s['sma200'])}"),
+            ("Close", q(s["close"])),
+            ("50-DMA / 200-DMA", f"{q(s['sma50'])} / {q(s['sma200'])}"),
             ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {fmt.date(s['phase_since'])}" if s["phase_since"] else "")),
-            ("Real Motion / its 50-DMA", f"{fmt.number(rm['value'], '{:+.2f}')} / {fmt.number(rm['fast'], '{:+.2f}')}"),
-            (f"Leadership vs {s['benchmark']} / its 50-DMA", f"{fmt.number(ld['value'], '{:+.2f}')} / {fmt.number(ld['fast'], '{:+.2f}')}"),
-            ("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"),
-            ("Level to clear", fmt.number(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)")),
+            ("Real Motion / its 50-DMA", f"{fmt.number(rm['value'], '{:+.2f}')} / {fmt.number(rm['fast'], '{:+.2f}')}"
+                                         + ("" if rm["z"] is None else f" (z {rm['z']:+.2f}σ)")),
         ]
+        if s["profile"]["leadership"] != "hidden":
+            rows.append((f"Leadership vs {s['benchmark']} / its 50-DMA",
+                         f"{fmt.number(ld['value'], '{:+.2f}')} / {fmt.number(ld['fast'], '{:+.2f}')}"))
+        rows.append(("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"))
+        if lv["price"] is None:
+            rows.append(("Level to clear", "none: " + ("a record close" if lv["at"] == "all_time" else "at a high")))
+        else:
+            rows.append(("Level to clear", q(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)")))
+        if sp["price"] is not None:
+            rows.append(("Nearest support", q(sp["price"]) + (f" ({fmt.date(sp['date'])})" if sp.get("date") else "")))
         return table(["At a glance", f"Close of {fmt.date(s['as_of'])}"], rows, cls="data glance")
 
     def price_section(self) -> Html:
@@ -88,12 +98,22 @@ class Piece:
     def leadership_section(self) -> Html:
         return section(f"Leadership against {self.summary['benchmark']}", self.words["leadership"])
 
+    @property
+    def leadership_shown(self) -> bool:
+        return self.summary["profile"]["leadership"] != "hidden"
+
     def needs_section(self) -> Html:
         return section(f"What {self.summary['ticker']} needs", self.words["needs"])
 
     def performance_section(self) -> Html:
         s = self.summary
         rp = s["relative_performance"]
+        if pw.is_level(s):
+            rows = [(span, pw.level_change(s, r["ticker"]), fmt.date(r["start"])) for span, r in rp.items()
+                    if r["ticker"] is not None]
+            return (section("The long view", self.words["performance"])
+                    + table(["Span", f"{s['ticker']} change", "From"], rows,
+                            caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"))
         rows = []
         for span, r in rp.items():
             if r["ticker"] is None:
@@ -101,20 +121,27 @@ class Piece:
             rows.append((span, fmt.pct(r["ticker"]), fmt.pct(r["benchmark"]),
                          fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
                          fmt.date(r["start"])))
-        caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
+        caption = f"{pw.return_words(s)[0].upper()}{pw.return_words(s)[1:]} of {s['ticker']}; total return of" \
+                  f" {s['benchmark']}; to {fmt.date(s['as_of'])}"
+        if s["profile"]["total_return"]:
+            caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
         return (section("The long view", self.words["performance"])
                 + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
 
     def scenarios_section(self) -> Html:
-        """The four talking points, each with its evidence table (threshold, reading, weight)."""
+        """The set's talking points, each with its evidence table (direction, threshold, reading, weight)."""
         s = self.summary
-        out = section("Four scenarios, weighed", self.words["scenarios"], as_list=True)
+        chosen = s["scenario_set"]
+        out = section(chosen["title"], [chosen["why"] + "."] + self.words["scenarios"], as_list=True)
         for sc in s["scenarios"]:
-            rows = [(e["name"], e["value_text"], e["rule"], e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
+            rows = [(e["name"] + (f" ({e['direction']})" if e["direction"] else ""), e["value_text"], e["rule"],
+                     e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
                      f"{e['weight']:g}", e["as_of"] or "\u2014") for e in sc["evidence"]]
             head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
+            left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
             cap = (f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
-                   f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else ""))
+                   f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else "")
+                   + (f". Left out: {left}" if left else ""))
             out += table(["Evidence", "Value", "Rule", "Reading", "Weight", "As of"], rows, caption=cap,
                          row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios")
         return out
@@ -208,12 +235,17 @@ class Piece:
         lines = []
         if s["as_of_note"]:
             lines.append(s["as_of_note"])
+        p = s["profile"]
+        lines.append(f"Profile: {p['title']} ({p['reason']}). Its own indicators use its own {d['sessions']:,} sessions;"
+                     f" Leadership and relative returns use the {d['common_sessions']:,} sessions it shares with"
+                     f" {s['benchmark']}.")
         lines.append(f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
                      f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
-                     f" only the {d['sessions']:,} common sessions up to {s['as_of']}.")
+                     f" only data up to {s['as_of']}.")
         lines += d["run_notes"] + t["notes"] + b["notes"] + self.words["caveats"]
         lines.append("Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
-                     " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands;"
+                     " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands"
+                     " (outside the band, |z| > 2, is a momentum extreme);"
                      " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
                      " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
                      " Motion and Triple Play Leadership indicators.")
@@ -229,11 +261,14 @@ class Piece:
         st, s = self.study, self.summary
         lv = s["level_to_clear"]
         fig = charts.price_chart(st.prices, st.series["sma_fast"], st.series["sma_slow"], st.series["phase"],
-                                 ticker=st.ticker, level=lv["price"],
-                                 level_label="level to clear" if lv["origin"] == "computed" else "given level")
-        return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages, phase shading and volume",
-                            caption=f"Phase shading: green bullish, amber warning, orange distribution, red bearish,"
-                                    f" blue recovery, violet accumulation. Dashed line: {fmt.price(lv['price'])}.")
+                                 ticker=st.ticker, level=lv["price"], volume=s["profile"]["volume"],
+                                 level_label="level to clear" if lv["origin"] == "computed" else "given level",
+                                 ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else
+                                 "Level" if pw.is_level(s) else "Price")
+        dashed = f" Dashed line: {pw.quote(s, lv['price'])}." if lv["price"] is not None else ""
+        return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages and phase shading",
+                            caption="Phase shading: green bullish, amber warning, orange distribution, red bearish,"
+                                    f" blue recovery, violet accumulation.{dashed}")
 
     def chart_momentum(self) -> FigureOutput:
         from analysis.view import charts
@@ -242,20 +277,27 @@ class Piece:
         return FigureOutput(charts.real_motion_chart(st.series, ticker=st.ticker, settings=st.settings),
                             alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands")
 
-    def chart_leadership(self) -> FigureOutput:
+    def chart_leadership(self) -> FigureOutput | Html:
         from analysis.view import charts
 
+        if not self.leadership_shown:
+            return Html("")
         st = self.study
         return FigureOutput(charts.leadership_chart(st.series, ticker=st.ticker, benchmark=st.benchmark,
                                                     settings=st.settings),
                             alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands")
 
-    def chart_performance(self) -> FigureOutput:
+    def chart_performance(self) -> FigureOutput | Html:
         from analysis.view import charts
 
-        st = self.study
-        fig = charts.relative_performance_chart(st.series["adj_close"], st.series["bench_adj_close"],
-                                                ticker=st.ticker, benchmark=st.benchmark)
+        st, s = self.study, self.summary
+        if not s["profile"]["holdable"] and pw.is_level(s):
+            return Html("")  # a level nobody holds has no growth of $1
+        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y") if s["relative_performance"][k]["ticker"] is not None), 1)
+        column = "adj_close" if s["profile"]["total_return"] else "close"
+        fig = charts.relative_performance_chart(st.series[column], st.series["bench_adj_close"], years=years,
+                                                ticker=st.ticker, benchmark=st.benchmark,
+                                                total_return=s["profile"]["total_return"])
         return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}, and their ratio")
 
     # -- machine-readable -------------------------------------------------------------------

@@ -10,8 +10,9 @@ from analysis.view.charts import style
 
 
 def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series, *, ticker: str,
-                               benchmark: str, years: int = 10) -> Figure:
-    """Growth of $1 (dividends reinvested, log scale) over the last ``years`` and the ratio.
+                               benchmark: str, years: int = 10, total_return: bool = True) -> Figure:
+    """Growth of $1 (log scale) over the last ``years`` and the ratio; ``total_return=False``
+    when the ticker's series is a price return (an index, crypto): the title says so.
 
     Both inputs are adjusted closes on one index; the chart starts at the last session on or
     before ``last date - years`` (or the first session, when history is shorter).
@@ -19,7 +20,7 @@ def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series,
     start_target = adj_close.index[-1] - pd.DateOffset(years=years)
     start = adj_close.index[max(adj_close.index.searchsorted(start_target, side="right") - 1, 0)]
     a = adj_close.loc[start:] / adj_close.loc[start]
-    b = bench_adj_close.loc[start:] / bench_adj_close.loc[start]
+    b = (bench_adj_close.loc[start:] / bench_adj_close.loc[start]).ffill()
     ratio = a / b
     span_years = (a.index[-1] - a.index[0]).days / 365.25
     with style.styled():
@@ -39,6 +40,8 @@ def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series,
         bottom.set_ylabel(f"{ticker} / {benchmark}")
         style.date_axis(bottom, (a.index[-1] - a.index[0]).days)
         bottom.margins(x=0.01)
-        style.title(top, f"{ticker} vs {benchmark}: {span_years:.0f} years of total return",
-                    f"Growth of $1 from {start:%d %b %Y}, dividends reinvested; below: the ratio (1 = in line)")
+        basis = "total return" if total_return else f"{ticker} price return, {benchmark} total return"
+        style.title(top, f"{ticker} vs {benchmark}: {span_years:.0f} years of {basis}",
+                    f"Growth of $1 from {start:%d %b %Y}" + (", dividends reinvested" if total_return else "")
+                    + "; below: the ratio (1 = in line)")
     return fig

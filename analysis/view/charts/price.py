@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from analysis import fmt
 from analysis.view.charts import style
 
 _VOLUME = {"up": "#a7d8c6", "down": "#f2b8c0"}
@@ -21,8 +22,8 @@ _MPF_STYLE = mpf.make_mpf_style(
 
 def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phases: pd.Series, *,
                 ticker: str, level: float | None = None, level_label: str = "level to clear",
-                sessions: int = 250) -> Figure:
-    """Candlesticks of the last ``sessions`` rows with the moving averages and volume.
+                sessions: int = 250, volume: bool = True, ylabel: str = "Price") -> Figure:
+    """Candlesticks of the last ``sessions`` rows with the moving averages and (if ``volume``) volume.
 
     The background is shaded by phase (see :mod:`analysis.indicators.phase`); a dashed
     line marks ``level``; the last session (the as-of date) is marked and labelled.
@@ -30,13 +31,18 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
     """
     window = prices.index[-sessions:]
     ohlc = prices.loc[window, ["open", "high", "low", "close", "volume"]].rename(columns=str.title)
+    volume = volume and bool((ohlc["Volume"].fillna(0) > 0).any())  # no empty panel for an index without volume
     with style.styled():
-        fig, (ax, axv) = style.new_figure(4.6, rows=2, ratios=[3.2, 1])
+        if volume:
+            fig, (ax, axv) = style.new_figure(4.6, rows=2, ratios=[3.2, 1])
+        else:
+            fig, (ax,) = style.new_figure(3.7)
+            axv = None
         adds = [
             mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
             mpf.make_addplot(sma200.loc[window], ax=ax, color=style.SLOW, width=1.3),
         ]
-        mpf.plot(ohlc, type="candle", ax=ax, volume=axv, addplot=adds, style=_MPF_STYLE,
+        mpf.plot(ohlc, type="candle", ax=ax, volume=axv if volume else False, addplot=adds, style=_MPF_STYLE,
                  datetime_format="%b %Y", xrotation=0, warn_too_much_data=10_000,
                  update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62})
         x = np.arange(len(window))
@@ -48,20 +54,21 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
         if level is not None:
             ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
             handles.append(ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)),
-                                   label=f"{level_label} {level:,.2f}")[0])
+                                   label=f"{level_label} {fmt.price(level)}")[0])
         last = prices["close"].loc[window[-1]]
         ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
-        ax.annotate(f"{window[-1]:%d %b %Y}\n{last:,.2f}", xy=(x[-1], last), xytext=(6, 0),
+        ax.annotate(f"{window[-1]:%d %b %Y}\n{fmt.price(last)}", xy=(x[-1], last), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=7.5, color=style.INK,
                     bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID})
         ax.set_xlim(-1, len(window) + 12)
         present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
         handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5))
-        _month_ticks(axv, window)
-        ax.set_ylabel("Price")
-        axv.set_ylabel("Volume")
-        axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
+        _month_ticks(axv if volume else ax, window)
+        ax.set_ylabel(ylabel)
+        if volume:
+            axv.set_ylabel("Volume")
+            axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
         style.title(ax, f"{ticker} daily", f"Last {len(window)} sessions to {window[-1]:%d %b %Y};"
                     " background: phase from price vs its 50- and 200-DMA")
     return fig

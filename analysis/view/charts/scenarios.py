@@ -71,7 +71,7 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
         ax.set_xlabel("share of each scenario's configured evidence weight", loc="left")
         handles = [Patch(linewidth=0.6, **s) for s in READING_STYLE.values()]
         fig.legend(handles=handles, loc="outside lower center", ncol=4)
-        style.title(ax, "Four scenarios, weighed against the data",
+        style.title(ax, f"{len(scenarios)} talking points, weighed against the data",
                     "Score = (supporting − contradicting weight) / weight measured, from −1 to +1;"
                     " an evidence tally, not a forecast")
     return fig

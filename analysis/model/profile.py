@@ -1,0 +1,135 @@
+"""Asset profiles: what kind of thing a piece describes, and so what it may say about it.
+
+A profile (``analysis/config/profiles.toml``) decides the calendar of the ticker's own
+indicators, how its performance is measured (total return, price return, or a change in
+points or basis points for a level nobody holds), whether it has volume, and what its
+Leadership against the benchmark means (leadership, a risk-off signal, or nothing).
+:func:`assign` finds a ticker's profile: explicit lists, then symbol rules, then (online,
+cached) yfinance's quote type, then the default; it always says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+
+from analysis import config as config_files
+from analysis.errors import InputError
+
+KINDS = ("equity", "equity_index", "bond_fund", "yield", "volatility", "crypto")
+RETURNS = ("total", "price", "points", "basis_points")
+LEADERSHIP = ("shown", "risk_off", "hidden")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One asset profile, as the JSON ``profile`` block shows it (plus what the text needs)."""
+
+    kind: str
+    title: str
+    reason: str
+    calendar: str
+    returns: str
+    volume: bool
+    leadership: str
+    holdable: bool
+    year: int  # sessions in a year of this calendar: 252 on an exchange, 365 for crypto
+    equivalent_to: str | None = None  # the benchmark, when it tracks the same market (Leadership is then hidden)
+
+    @property
+    def total_return(self) -> bool:
+        return self.returns == "total"
+
+    @property
+    def level(self) -> bool:
+        """A level (a yield, a volatility index), not a price: changes in points, no growth of $1."""
+        return self.returns in ("points", "basis_points")
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["total_return"] = self.total_return
+        return out
+
+
+def _where() -> str:
+    return str(config_files.path("profiles"))
+
+
+def _profiles(config: dict) -> dict[str, dict]:
+    raw = config.get("profile")
+    if not isinstance(raw, dict) or set(raw) != set(KINDS):
+        raise InputError(f"{_where()}: [profile.*] must define exactly {', '.join(KINDS)}.",
+                         "Restore the file with `git checkout -- analysis/config/profiles.toml`.")
+    for kind, p in raw.items():
+        if p.get("returns") not in RETURNS or p.get("leadership") not in LEADERSHIP or p.get("calendar") != "own":
+            raise InputError(f"{_where()}: [profile.{kind}] has returns={p.get('returns')!r},"
+                             f" leadership={p.get('leadership')!r}, calendar={p.get('calendar')!r}.",
+                             f"Use returns one of {', '.join(RETURNS)}, leadership one of {', '.join(LEADERSHIP)},"
+                             ' calendar = "own".')
+        if not isinstance(p.get("volume"), bool) or not isinstance(p.get("holdable"), bool):
+            raise InputError(f"{_where()}: [profile.{kind}] volume and holdable must be true or false.",
+                             "E.g. volume = true.")
+    return raw
+
+
+def _make(config: dict, kind: str, reason: str) -> Profile:
+    p = _profiles(config)[kind]
+    return Profile(kind=kind, title=str(p.get("title", kind)), reason=reason, calendar=p["calendar"],
+                   returns=p["returns"], volume=p["volume"], leadership=p["leadership"], holdable=p["holdable"],
+                   year=int(p.get("year", 252)))
+
+
+def equivalent(ticker: str, benchmark: str | None, config: dict) -> bool:
+    """Whether ``ticker`` and ``benchmark`` track the same market (``[equivalent]`` of the configuration)."""
+    pairs = config.get("equivalent") or {}
+    return bool(benchmark) and (benchmark in pairs.get(ticker, []) or ticker in pairs.get(benchmark, []))
+
+
+def assign(ticker: str, benchmark: str | None = None, *, config: dict | None = None,
+           quote_type: Callable[[str], str | None] | None = None) -> Profile:
+    """The profile of ``ticker`` (against ``benchmark``) and why: explicit list, symbol rule, quote type, or the default.
+
+    ``quote_type`` (online only) returns yfinance's ``quoteType`` for a symbol, or ``None``.
+    When the benchmark tracks the same market as the ticker (``^GSPC`` and ``SPY``), the
+    profile's Leadership is ``hidden``.
+    """
+    config = config_files.load("profiles") if config is None else config
+    found = _find(ticker, config, quote_type)
+    if equivalent(ticker, benchmark, config):
+        return replace(found, leadership="hidden", equivalent_to=benchmark)
+    return found
+
+
+def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | None) -> Profile:
+    for kind, listed in (config.get("assign") or {}).items():
+        if kind not in KINDS:
+            raise InputError(f"{_where()}: [assign] names an unknown profile {kind!r}.", f"Use one of {', '.join(KINDS)}.")
+        if ticker in listed:
+            title = _profiles(config)[kind].get("title", kind)
+            return _make(config, kind, f"{ticker} is listed as {_article(title)} in the profiles configuration")
+    for rule in config.get("rule") or []:
+        try:
+            matched = re.search(rule["pattern"], ticker)
+        except (KeyError, TypeError, re.error) as exc:
+            raise InputError(f"{_where()}: a [[rule]] has a bad pattern ({exc}).",
+                             "Each [[rule]] needs pattern = '<regex>', profile and why.") from None
+        if matched:
+            if rule.get("profile") not in KINDS:
+                raise InputError(f"{_where()}: rule {rule['pattern']!r} names an unknown profile.",
+                                 f"Use one of {', '.join(KINDS)}.")
+            return _make(config, rule["profile"], f"{rule.get('why', 'a symbol rule')} ({ticker})")
+    found = quote_type(ticker) if quote_type else None
+    mapped = (config.get("quote_type") or {}).get(found or "")
+    if mapped in KINDS:
+        return _make(config, mapped, f"Yahoo Finance lists {ticker} as {found}")
+    default = config.get("default", "equity")
+    if default not in KINDS:
+        raise InputError(f"{_where()}: default = {default!r} is not a profile.", f"Use one of {', '.join(KINDS)}.")
+    title = _profiles(config)[default].get("title", default)
+    return _make(config, default, f"{ticker} is in no list of the profiles configuration and no symbol rule"
+                                  f" matched, so it is read as {_article(title)}, the default")
+
+
+def _article(name: str) -> str:
+    return ("an " if name[0].lower() in "aeiou" else "a ") + name

@@ -1,0 +1,185 @@
+"""The words that depend on what the piece describes: its asset profile (``s["profile"]``).
+
+A volatility index rising is fear rising, not leadership; a yield moves in basis points and
+is nobody's holding; a bond fund beating equities is a flight to safety; a price index pays
+no dividends. Every function takes the summary and returns text; numbers come from it.
+"""
+
+from __future__ import annotations
+
+from analysis.fmt import date, plain_pct, price, signed
+
+#: How a rising and a falling level read, for the profiles whose close is a level.
+MOOD = {
+    "volatility": ("fear is rising", "fear is receding"),
+    "yield": ("yields are rising", "yields are easing"),
+}
+
+
+def kind(s: dict) -> str:
+    return s["profile"]["kind"]
+
+
+def is_level(s: dict) -> bool:
+    """A level (a yield, a volatility index), not a price anybody holds."""
+    return s["profile"]["returns"] in ("points", "basis_points")
+
+
+def quote(s: dict, x: float) -> str:
+    """A close or an average as the profile quotes it: ``4.25%`` for a yield, else a price (no cents above 1,000)."""
+    return f"{x:,.2f}%" if s["profile"]["returns"] == "basis_points" else price(x)
+
+
+def level_change(s: dict, x: float) -> str:
+    """A change of a level: ``+45 bp`` for a yield, ``+12.30 points`` for a volatility index."""
+    if s["profile"]["returns"] == "basis_points":
+        return f"{signed(x, 0)} bp"
+    return f"{signed(x)} points"
+
+
+def headline(s: dict) -> str | None:
+    """The headline of a level or a bond fund (``None``: the equity headlines apply)."""
+    t, close, f = s["ticker"], s["close"], s["sma50"]
+    lv = s["level_to_clear"]
+    record = lv.get("at") == "all_time"
+    if kind(s) == "volatility":
+        if f is None:
+            return f"{t} at {quote(s, close)}: how much fear is priced?"
+        if close > f:
+            return f"Fear is rising: {t} at {quote(s, close)}" + (", a record close" if record else "")
+        return f"Fear is receding: {t} at {quote(s, close)}, below its 50-DMA"
+    if kind(s) == "yield":
+        if f is None:
+            return f"{t} at {quote(s, close)}: where next for yields?"
+        return (f"Yields are rising: {t} at {quote(s, close)}" if close > f
+                else f"Yields are easing: {t} at {quote(s, close)}, below its 50-DMA")
+    if kind(s) == "bond_fund":
+        if s["phase"] in ("bullish", "recovery", "accumulation"):
+            return f"Bonds are bid: can {t} keep rallying?"
+        if s["phase"] in ("bearish", "distribution"):
+            return f"{t} under pressure: are yields still rising?"
+        return f"Can {t} find a floor?"
+    return None
+
+
+def level_phase_sentence(s: dict) -> str:
+    """For a level: where it stands against its averages, in the profile's words."""
+    t, close, f, slow = s["ticker"], s["close"], s["sma50"], s["sma200"]
+    up, down = MOOD[kind(s)]
+    if f is None or slow is None:
+        return f"{t} closed at {quote(s, close)}; there is not enough history yet for its 50- and 200-DMA."
+    side50, side200 = ("above" if close > f else "below"), ("above" if close > slow else "below")
+    if close > f and close > slow:
+        mood = f"{up}, in the short and the long run"
+    elif close < f and close < slow:
+        mood = f"{down}, in the short and the long run"
+    elif close > f:
+        mood = f"{up} in the short run, from below its long-run trend"
+    else:
+        mood = f"{down} in the short run, within a long-run rise"
+    return (f"{t} is {side50} its 50-DMA ({quote(s, f)}) and {side200} its 200-DMA ({quote(s, slow)}): {mood}.")
+
+
+def leadership_line(s: dict) -> str:
+    """The bottom line's word on Leadership, as the profile reads it ('' when it means nothing)."""
+    t, b, value = s["ticker"], s["benchmark"], s["leadership"]["value"]
+    mode = s["profile"]["leadership"]
+    if value is None or mode == "hidden":
+        return ""
+    if mode == "risk_off":
+        if value > 0:
+            return (f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): money is"
+                    " seeking safety, a risk-off signal.")
+        return (f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): investors still prefer"
+                " equities to bonds.")
+    word = "leading" if value > 0 else "lagging"
+    return (f"{t} is {word} {b}: its Leadership reading is {signed(value)}"
+            f" ({'above' if value > 0 else 'below'} the zero line).")
+
+
+def hidden_leadership(s: dict) -> list[str]:
+    """What the Leadership section says when Leadership means nothing for this profile."""
+    t, b = s["ticker"], s["benchmark"]
+    if s["profile"].get("equivalent_to"):
+        return [f"{t} and {b} track the same market: Leadership of one against the other measures only dividends"
+                " and fees, so this piece does not read it. Choose another benchmark to read leadership."]
+    if kind(s) == "volatility":
+        return [f"{t} rising against {b} is fear, not leadership, so this piece does not read it as Leadership."]
+    return [f"A yield has no leadership against an equity fund such as {b}, so this piece does not show it."]
+
+
+def level_performance(s: dict) -> list[str]:
+    """How far the level moved over the spans that exist (no returns: nobody holds it)."""
+    t, rp = s["ticker"], s["relative_performance"]
+    known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
+    if not known:
+        return [f"{t} has less than a month of history."]
+    parts = [f"{level_change(s, rp[k]['ticker'])} over {k}" for k in known]
+    out = [f"{t} is a level, not a holding, so its history is read as changes: " + ", ".join(parts) + "."]
+    year = rp["1y"]["ticker"]
+    if year is not None:
+        noun = "Fear" if kind(s) == "volatility" else "Yields"
+        out.append(f"Since {date(rp['1y']['start'])}, {t} has moved {level_change(s, year)}:"
+                   f" {noun.lower()} {'rose' if year > 0 else 'fell'} over the year.")
+    return out
+
+
+#: For a level, each phase as what the level is doing against its averages.
+LEVEL_STATES = {
+    "bullish": "above both averages, with the 50-DMA over the 200-DMA",
+    "warning": "below its 50-DMA but above its 200-DMA",
+    "distribution": "below both averages, with the 50-DMA still over the 200-DMA",
+    "bearish": "below both averages, with the 50-DMA under the 200-DMA",
+    "recovery": "above its 50-DMA but below its 200-DMA",
+    "accumulation": "above both averages, with the 50-DMA still under the 200-DMA",
+}
+
+
+def return_words(s: dict) -> str:
+    """What the ticker's returns are, in a parenthesis."""
+    if s["profile"]["returns"] == "total":
+        return "total return, dividends reinvested"
+    if kind(s) == "equity_index":
+        return f"price return: {s['ticker']} is a price index, without dividends"
+    return "price return"
+
+
+#: A level further than this below the close is too far to call "the next support".
+FAR = 0.25
+
+
+def support_clause(s: dict) -> str:
+    """The nearest support below the close, with its date and kind ('' when there is none)."""
+    sp = s.get("support") or {}
+    if sp.get("price") is None:
+        if not sp.get("at"):
+            return ""
+        nxt, low = sp.get("next"), f"at a {_extreme_words(sp['at'])} low"
+        if nxt and nxt["price"] >= s["close"] * (1 - FAR):
+            return f"{low}; the next support is {quote(s, nxt['price'])} ({level_words(nxt, 'support')})"
+        return f"{low}, with no support within {FAR:.0%} below the close"
+    return f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}), {plain_pct(sp['distance'])} below"
+
+
+def _extreme_words(at: str) -> str:
+    return {"all_time": "record", "52w": "52-week", "recent": "one-month"}.get(at, at)
+
+
+def _kind_words(kind_: str, window: int | None, side: str) -> str:
+    return {
+        "swing_high": "a former swing high" if side == "support" else "a swing high",
+        "swing_low": "a former swing low" if side == "resistance" else "a swing low",
+        "recent_high": f"the highest close of {window} sessions", "recent_low": f"the lowest close of {window} sessions",
+        "high_52w": "the 52-week high", "low_52w": "the 52-week low",
+        "all_time_high": "the all-time high", "all_time_low": "the all-time low",
+        "sma_fast": f"the {window}-DMA", "sma_slow": f"the {window}-DMA", "parameter": "the level given",
+    }.get(kind_, kind_.replace("_", " "))
+
+
+def level_words(lv: dict, side: str = "resistance") -> str:
+    """How a level was found: ``a swing high, set on June 5, 2024`` (no date for an average)."""
+    what = _kind_words(lv["kind"], lv.get("window"), side)
+    dated = lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
+    return what + (f", set on {date(lv['date'])}" if dated else "")
+
+
