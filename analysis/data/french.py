@@ -28,7 +28,7 @@ A *section* is a header line and the data rows after it; its title is the non-bl
 just before the header ("" for the factors' first block, several lines for the BE/ME ones).
 Missing values are ``-99.99`` or ``-999`` (they become NaN; a column missing everywhere, like
 the size file's ``<= 0`` firms, is dropped). :func:`parse` finds the sections,
-:func:`section` picks the monthly one whose title starts with the manifest's ``section``.
+:func:`section` picks the monthly one whose title contains the manifest's ``section``.
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ def parse(text: str) -> list[Section]:
 
 
 def section(text: str, title: str, *, where: str) -> pd.DataFrame:
-    """The monthly section whose title starts with ``title`` ("" = the first untitled one), as a
+    """The first monthly section whose title contains ``title`` ("" = the first untitled one), as a
     table of strings: ``Date`` (``YYYY-MM``) then French's columns. :class:`DataError` if absent."""
-    found = [s for s in parse(text) if s.monthly and (s.title.startswith(title) if title else not s.title)]
+    found = [s for s in parse(text) if s.monthly and (title in s.title if title else not s.title)]
     if not found:
         raise DataError(f"{where}: no monthly section titled {title or '(untitled)'!r}; French's file format may"
                         " have changed.", "The bundled copy is used meanwhile.")
