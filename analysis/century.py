@@ -110,16 +110,27 @@ def episodes_summary(episodes: list[dict], decile_today: int) -> dict:
             "note": None if enough else TOO_FEW}
 
 
-def worst_decades(rolling: pd.Series, n: int = 3, months: int = WINDOW) -> list[tuple[pd.Period, float]]:
-    """The ``n`` lowest windows that do not overlap: the lowest, then the lowest ending at least
-    ``months`` months from every one taken, and so on; in date order, ``(end month, value)``."""
+def worst_decades(rolling: pd.Series, n: int = 3, apart: int = WINDOW) -> list[tuple[pd.Period, float]]:
+    """The ``n`` worst decades that do not overlap: the lowest window, then the lowest ending at
+    least ``apart`` months (default: a whole window) from every one taken, and so on; in date
+    order, ``(end month, value)``."""
     taken: list[tuple[pd.Period, float]] = []
-    for end, value in rolling.sort_values().items():
+    for end, value in rolling.dropna().sort_values().items():
         if len(taken) == n:
             break
-        if all(abs((end - t).n) >= months for t, _ in taken):
+        if all(abs((end - t).n) >= apart for t, _ in taken):
             taken.append((end, float(value)))
     return sorted(taken)
+
+
+def decade_marks(rolling: pd.Series, n: int = 3, months: int = WINDOW) -> tuple[tuple[pd.Period, float], list]:
+    """What the chart marks: today's window ``(through, value)``, and those of the ``n``
+    :func:`worst_decades` that are in the bottom decile of all windows and do not overlap
+    today's (today's is marked already, not labelled twice)."""
+    through = rolling.index[-1]
+    worst = [(end, value) for end, value in worst_decades(rolling, n, months)
+             if (through - end).n >= months and share_at_or_below(rolling, value) <= 0.1]
+    return (through, float(rolling.iloc[-1])), worst
 
 
 # -- the JSON block ---------------------------------------------------------------------------
