@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.data.monthly import ResearchData, published_by
+from analysis.data.monthly import Lag, ResearchData, published_by
 from analysis.errors import DataError
 
 #: Months in a "decade" (the window of the size premium) and in the "following five years".
@@ -174,7 +174,8 @@ def premium_history(as_of: str | dt.date | pd.Timestamp, store: ResearchData | N
     return rolling_compounded(public(store, "ff_factors_monthly", as_of)["SMB"], months)
 
 
-def century(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None) -> dict:
+def century(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, *, months: int = WINDOW,
+            ahead: int = AHEAD) -> dict:
     """The ``century`` block: size premium, valuation spread, CAPE and what followed similar decades.
 
     ``{"size_premium_10y": {value, percentile, through, windows},
@@ -183,19 +184,22 @@ def century(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = No
        "after_similar": {decile, episodes: [{end, value, next_5y}], n, median, min, max, note}}``
 
     Only months public at ``as_of`` are read (``store``: where the files come from, default
-    the bundled copies). :class:`DataError` before 1936-08-15, when no 10-year window of SMB
-    was public yet.
+    the bundled copies). ``months`` and ``ahead`` (120 and 60) are the window and the months
+    after it; the keys keep their names whatever they are. :class:`DataError` while fewer
+    than ``months`` months of SMB are public (before 1936-08-15 for 120).
     """
     store = store or ResearchData("bundled")
     smb = public(store, "ff_factors_monthly", as_of)["SMB"]
-    if len(smb) < WINDOW:
-        raise DataError(f"only {len(smb)} months of SMB were public on {pd.Timestamp(as_of).date()}; a 10-year"
-                        f" window needs {WINDOW}.", "Choose an as-of date from 1936-08-15 on.")
-    premium = size_premium(smb)
-    rolling = rolling_compounded(smb)
+    if len(smb) < months:
+        first_day = Lag.of("ff_factors_monthly").public_from(smb.index[0] + months - 1).date()
+        raise DataError(f"only {len(smb)} months of SMB were public on {pd.Timestamp(as_of).date()}; a {months}-month"
+                        f" window needs {months}.", f"Choose an as-of date from {first_day} on.")
+    premium = size_premium(smb, months)
+    rolling = rolling_compounded(smb, months)
     return {
         "size_premium_10y": premium,
         "valuation_small_vs_big": valuation(public(store, "six_portfolios_bm", as_of)),
         "cape": cape_reading(public(store, "shiller_cape", as_of)),
-        "after_similar": episodes_summary(similar_episodes(rolling, smb), decile(premium["percentile"])),
+        "after_similar": episodes_summary(similar_episodes(rolling, smb, months=months, ahead=ahead),
+                                          decile(premium["percentile"])),
     }

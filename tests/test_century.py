@@ -210,3 +210,57 @@ def test_too_few_episodes_is_said_so():
     assert (summary["median"], summary["min"], summary["max"], summary["note"]) == (0.1, -0.2, 0.3, None)
     assert math.isclose(cy.valuation_ratio(ResearchData().frame("six_portfolios_bm")).iloc[0],
                         (0.5070 + 1.0809 + 3.1784) / (0.4517 + 1.0146 + 2.2390))
+
+
+# -- the charts and the research notebook's cells -----------------------------------------------
+
+def test_the_rolling_premium_chart_draws_the_series_and_labels_its_marks():
+    from matplotlib.figure import Figure
+
+    from analysis.view.charts.century import rolling_premium_chart
+
+    rolling = cy.premium_history(AS_OF)
+    today, worst = cy.decade_marks(rolling)
+    fig = rolling_premium_chart(rolling, today=today, worst=worst, percentile=90 / 1055,
+                                recessions=[("2007-12-01", "2009-06-30")])
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    line = max(ax.get_lines(), key=lambda l: len(l.get_xdata()))
+    assert list(line.get_ydata()) == rolling.tolist()
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:-1] == ["decade to Apr 1956: -35%", "decade to Mar 1999: -41%",
+                     "10 years to Apr 2024: -20.8%\nbottom 9% of 1,055 decades"]
+    assert texts[-1] == "Fama/French SMB (small minus big) compounded over 120 months, windows ending Jun 1936 to Apr 2024"
+    assert len(ax.patches) == 1  # the one recession given; none by default
+    assert not rolling_premium_chart(rolling, today=today).axes[0].patches
+
+
+def test_the_size_decile_chart_compounds_each_decile_from_1926():
+    from analysis.data.monthly import published_by
+    from analysis.view.charts.century import size_decile_growth_chart
+
+    me = published_by(ResearchData().frame("me_portfolios_monthly"), AS_OF)
+    rows = [r for r in read("me_portfolios_monthly") if r["Date"] <= "2024-04"]
+    fig = size_decile_growth_chart(me)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0] == f"smallest 10%  ${1 + product([float(r['Lo 10']) for r in rows]):,.0f}" == "smallest 10%  $50,387"
+    assert labels[-1] == f"biggest 10%  ${1 + product([float(r['Hi 10']) for r in rows]):,.0f}" == "biggest 10%  $9,349"
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_the_size_research_cells_read_the_century_block():
+    from analysis.view.research.size import SizeResearch
+
+    r = SizeResearch.build("IWM", "SPY", AS_OF, "snapshot")
+    glance = str(r.glance())
+    assert "<td>10-year size premium (SMB)</td><td>-20.8%</td><td>Apr 2024</td>" in glance
+    assert "<td>CAPE (Shiller)</td><td>34.8</td><td>Jun 2024</td>" in glance
+    assert "<td>after similar decades (decile 1, 2 episodes)</td><td>too few episodes</td>" in glance
+    assert "<td>since Jan 1951</td><td>880</td><td>1.108</td><td>0.945</td><td>1.269</td><td>71.0%</td>" in str(r.valuation_table())
+    assert "<td>correlation</td><td>0.9993</td>" in str(r.vintage_check())
+    header = str(r.header())
+    assert 'href="../IWM.html"' in header and "French&#x27;s data through Apr 2024" in header
+    five = SizeResearch.build("IWM", "SPY", AS_OF, "snapshot", months=60)
+    assert "<td>5-year size premium (SMB)</td>" in str(five.glance()) and five.block["size_premium_10y"]["windows"] == 1115
+    latest = SizeResearch.build(as_of="")
+    assert latest.as_of == "2025-08-15" and latest.block["size_premium_10y"]["through"] == "2025-06"
