@@ -332,3 +332,17 @@ def test_local_skips_a_corrupt_cache_with_a_note(monkeypatch):
 def test_price_sources_map_to_research_sources():
     assert [monthly.research_source(s) for s in ("snapshot", "yahoo", "cache", "local", "auto")] == [
         "bundled", "live", "local", "local", "auto"]
+
+
+def test_auto_falls_back_for_one_file_whose_format_changed_and_still_downloads_the_others(monkeypatch):
+    """French's factor zip answers with a page that is not a zip; the 6-portfolio zip is fine (built above)."""
+    monkeypatch.delenv("MOMENTUM_OFFLINE")
+    answers = {MANIFEST["ff_factors_monthly"]["live"]: b"<html>the library has moved</html>",
+               MANIFEST["six_portfolios_bm"]["live"]: six_zip()}
+    monkeypatch.setattr(french, "download", lambda url, timeout: answers[url])
+    store = ResearchData("auto")
+    assert store.frame("ff_factors_monthly").attrs["source"] == "bundled"
+    assert store.frame("six_portfolios_bm").attrs["source"] == "live"
+    assert store.notes == ["French's ff_factors_monthly could not be read (https://mba.tuck.dartmouth.edu/pages/faculty/"
+                           "ken.french/ftp/F-F_Research_Data_Factors_CSV.zip: not a zip file (File is not a zip file)),"
+                           " so ff_factors_monthly is the bundled copy, which ends 2025-06"]

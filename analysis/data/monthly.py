@@ -131,7 +131,8 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
     exist; every date is ``YYYY-MM``, ascending, with no gap or repeat; every cell is a number,
     empty, or one of French's missing markers (-99.99, -999), which become NaN; no
     ``required`` cell is missing. Provenance attrs are set from the manifest (``source`` and
-    ``source_detail`` are the caller's).
+    ``source_detail`` are the caller's). For a section cut from one of French's zips the line is
+    the table's, not the file's; the month locates the row.
     """
     e = entry(name)
     missing = [c for c in e["required"] if c not in table.columns]
@@ -315,8 +316,10 @@ class ResearchData:
         if self.down is None:
             try:
                 return self._fetch(name)
-            except (SourceUnavailable, DataError) as exc:
+            except SourceUnavailable as exc:  # the network: no other file will fare better
                 self.down = exc.message.rstrip(".")
+            except DataError as exc:  # this file's format: the others may still be fine
+                return self._local(name, f"French's {name} could not be read ({exc.message.rstrip('.')})")
         return self._local(name, f"French's library could not be used ({self.down})")
 
     def _local(self, name: str, why: str = "") -> pd.DataFrame:
