@@ -225,7 +225,7 @@ def test_the_rolling_premium_chart_draws_the_series_and_labels_its_marks():
                                 recessions=[("2007-12-01", "2009-06-30")])
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    line = max(ax.get_lines(), key=lambda l: len(l.get_xdata()))
+    line = max(ax.get_lines(), key=lambda line: len(line.get_xdata()))
     assert list(line.get_ydata()) == rolling.tolist()
     texts = [t.get_text() for t in ax.texts]
     assert texts[:-1] == ["decade to Apr 1956: -35%", "decade to Mar 1999: -41%",

@@ -95,7 +95,7 @@ def section(text: str, title: str, *, where: str) -> pd.DataFrame:
                         " have changed.", "The bundled copy is used meanwhile.")
     chosen = found[0]
     width = len(chosen.columns) + 1
-    for i, row in enumerate(chosen.rows):
+    for row in chosen.rows:
         if len(row) != width:
             raise DataError(f"{where}: section {title or '(untitled)'!r} row {row[0]} has {len(row) - 1} values for"
                             f" {width - 1} columns; French's file format may have changed.",

@@ -98,7 +98,7 @@ class Lag:
         return last - 1 if day.day < self.day else last
 
     @classmethod
-    def of(cls, name: str) -> "Lag":
+    def of(cls, name: str) -> Lag:
         """The lag the manifest gives ``name``."""
         e = entry(name)
         return cls(int(e["lag_months"]), int(e["lag_day"]))
@@ -229,7 +229,7 @@ def save(frame: pd.DataFrame) -> Path:
     """Keep a downloaded frame in the cache (CSV + JSON with its SHA-256, written atomically)."""
     csv_path, meta_path = _cache_paths(frame.attrs["name"])
     data = to_csv(frame)
-    meta = {"name": frame.attrs["name"], "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    meta = {"name": frame.attrs["name"], "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "source_detail": frame.attrs["source_detail"], "vintage": frame.attrs["vintage"], "rows": len(frame),
             "first": frame.attrs["first"], "last": frame.attrs["last"], "sha256": hashlib.sha256(data).hexdigest()}
     _atomic_write(csv_path, data)

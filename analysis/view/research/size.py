@@ -36,7 +36,7 @@ class SizeResearch:
 
     @classmethod
     def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot", *,
-              months: int = cy.WINDOW, ahead: int = cy.AHEAD) -> "SizeResearch":
+              months: int = cy.WINDOW, ahead: int = cy.AHEAD) -> SizeResearch:
         """Validate the knobs and read the files; ``source`` is the piece's price source (snapshot
         reads the bundled copies); ``as_of`` empty: the day the newest month of SMB became public."""
         store = ResearchData(research_source(params.source(source)))
