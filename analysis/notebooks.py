@@ -36,6 +36,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              "the scenario scorecard chart and the Economic Modern Family chart"),
     Notebook("history", "What history says: an event study of the triggers",
              "the 'What history says' chart (what followed each trigger before)"),
+    Notebook("size", "A century of small versus big: the size premium, valuations and what followed",
+             "the long view's rolling 10-year size premium (Kenneth French's and Robert Shiller's data)"),
 )
 
 RESEARCH_DIR = "research"

@@ -51,6 +51,12 @@ KNOWN = {
                   "<td>IWM · Granddad</td><td>warning</td><td>below</td><td>-8.04</td>"],
     "history": [re.compile(r"<td>2 closes above the 50-DMA</td><td>\d+</td><td>2024-06-28</td>"),
                 re.compile(r"<td>Leadership crosses below zero</td><td>\d+</td><td>2024-01-03</td>")],
+    # French's data through 2024-04 (May is public from 2024-07-15), recomputed in tests/test_century.py:
+    # SMB over 2014-05..2024-04 -20.8%, 90 of 1,055 windows at or below it; two similar decades.
+    "size": ["<td>10-year size premium (SMB)</td><td>-20.8%</td><td>Apr 2024</td>",
+             "<td>share of all windows at or below it</td><td>8.5%</td><td>1,055 windows</td>",
+             "<td>small / big book-to-market</td><td>1.131</td><td>Apr 2024</td>",
+             "<td>Jun 1955</td><td>-21.0%</td><td>+14.2%</td>", "<td>Oct 1990</td><td>-25.1%</td><td>+19.3%</td>"],
 }
 
 
