@@ -206,7 +206,7 @@ def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dic
         return out
     low_day = window.idxmin()
     out.update(avg=float(avg.iloc[-1]), low=float(window.min()), low_date=_iso(low_day),
-               pct_above_low=round(float(avg.iloc[-1] / window.min() - 1.0), 10))
+               pct_above_low=float(avg.iloc[-1] / window.min() - 1.0))
     return out
 
 
