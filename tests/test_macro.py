@@ -154,3 +154,38 @@ def test_empty_history_gives_none_not_zero():
 def test_a_series_that_cannot_be_loaded_reads_unavailable():
     got = macro.readings(Macro("cache"), AS_OF, ids=("T10Y3M",))["T10Y3M"]
     assert got["value"] is None and got["stale"] is True and got["stale_reason"].startswith("no cached FRED data")
+
+
+def adj_closes(ticker: str) -> list[tuple[str, float]]:
+    from analysis.paths import SNAPSHOT_DIR, file_stem
+
+    text = gzip.decompress((SNAPSHOT_DIR / f"{file_stem(ticker)}.csv.gz").read_bytes()).decode()
+    return [(r["Date"], float(r["Adj Close"])) for r in csv.DictReader(io.StringIO(text))]
+
+
+def test_iwm_after_the_curve_uninverted_known_values(store):
+    """Events public by 2024-07-08 in IWM's history; entry at the close of the day each became public."""
+    from analysis.data import Market
+
+    iwm = Market("snapshot").prices("IWM")["adj_close"].loc[:AS_OF]
+    events, baseline = macro.uninversion_study(macro.public(store, "T10Y3M", AS_OF), iwm)
+    assert [d.date().isoformat() for d in events.index] == ["2001-01-22", "2007-05-30", "2019-10-11"]
+    assert [d.date().isoformat() for d in events["entry"]] == ["2001-01-23", "2007-05-31", "2019-10-15"]  # 10-14: Columbus Day
+    closes = [(d, v) for d, v in adj_closes("IWM") if d <= AS_OF]
+    at = [d for d, _ in closes].index("2019-10-15")
+    for h in (20, 60, 120):
+        assert_allclose(events.loc["2019-10-11", f"fwd{h}"], closes[at + h][1] / closes[at][1] - 1, rtol=1e-12)
+    returns = [closes[i + 60][1] / closes[i][1] - 1 for i in range(len(closes) - 60)]
+    assert baseline[60]["n"] == len(returns)
+    assert_allclose(baseline[60]["median"], statistics.median(returns), rtol=1e-12)
+    assert_allclose(baseline[60]["hit_rate"], sum(r > 0 for r in returns) / len(returns), rtol=1e-12)
+
+
+def test_an_event_whose_window_is_open_has_no_return(store):
+    from analysis.data import Market
+
+    iwm = Market("snapshot").prices("IWM")["adj_close"].loc[:"2025-01-31"]
+    events, _ = macro.uninversion_study(macro.public(store, "T10Y3M", "2025-01-31"), iwm)
+    last = events.iloc[-1]
+    assert events.index[-1] == pd.Timestamp("2024-12-13") and last["entry"] == pd.Timestamp("2024-12-16")
+    assert pd.notna(last["fwd20"]) and pd.isna(last["fwd60"]) and pd.isna(last["fwd120"])

@@ -38,12 +38,13 @@ def shade_recessions(ax: Axes, periods: Sequence[tuple[pd.Timestamp, pd.Timestam
                      label: bool = True) -> None:
     """Shade each ``(start, end)`` span on a date x-axis (one collection, kept out of the layout).
 
-    Spans outside the axis's data limits are drawn but do not widen it. ``label`` adds the
-    legend entry "NBER recessions, dated in hindsight" (give it on one axis per figure).
+    Call it once the axis has its x-limits (after plotting): spans outside them are skipped,
+    and the limits are kept. ``label`` names the shading "NBER recessions, dated in
+    hindsight" for a legend (give it on one axis per figure).
     """
     left, right = ax.get_xlim()
-    spans = [(mdates.date2num(pd.Timestamp(a)), mdates.date2num(pd.Timestamp(b)) - mdates.date2num(pd.Timestamp(a)))
-             for a, b in periods]
+    spans = [(a, b - a) for a, b in ((mdates.date2num(pd.Timestamp(a)), mdates.date2num(pd.Timestamp(b)))
+                                     for a, b in periods) if b >= left and a <= right]
     if spans:
         bars = ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), facecolors=RECESSION_COLOR,
                               alpha=alpha, lw=0, zorder=0, label=RECESSION_LABEL if label else None)
@@ -129,11 +130,69 @@ def macro_chart(series: dict[str, pd.Series], recessions: Sequence[tuple[pd.Time
 
 def history_panel(ax: Axes, values: pd.Series, recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]], *,
                   title: str, unit: str, line: float | None = None, color: str = style.TICKER) -> None:
-    """One long-history series on ``ax`` with recessions shaded (the research notebook's panels)."""
-    ax.plot(values.index, values.to_numpy(), color=color, lw=0.9, zorder=3)
+    """One long-history series on ``ax`` with recessions shaded and its span in the subtitle."""
+    ax.plot(values.index, values.to_numpy(), color=color, lw=0.8, zorder=3)
     if line is not None:
         ax.axhline(line, color=style.INK, lw=0.7, ls="--", zorder=2)
     ax.set_xlim(values.index[0], values.index[-1])
     shade_recessions(ax, recessions, label=False)
     style.title(ax, title, f"{unit} · {values.index[0]:%Y}-{values.index[-1]:%Y}")
-    style.date_axis(ax, (values.index[-1] - values.index[0]).days)
+    years = (values.index[-1] - values.index[0]).days / 365.25
+    if years > 12:  # decades of history: a tick every 5 or 10 years stays legible in a half-width panel
+        ax.xaxis.set_major_locator(mdates.YearLocator(10 if years > 30 else 5))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        style.date_axis(ax, (values.index[-1] - values.index[0]).days)
+
+
+def history_chart(panels: dict[str, tuple[pd.Series, str, str, float | None]],
+                  recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]]) -> Figure:
+    """One panel per series, two columns: ``panels[id] = (values, title, unit, reference line)``.
+
+    Each panel draws its own span (the series start at different years); recessions shaded.
+    """
+    empty = [k for k, (values, *_rest) in panels.items() if values.empty]
+    if not panels or empty:
+        raise InputError(f"history_chart needs non-empty series{' (empty: ' + ', '.join(empty) + ')' if empty else ''};",
+                         "pass what analysis.macro.public returns.")
+    rows = (len(panels) + 1) // 2
+    with style.styled():
+        fig = Figure(figsize=(style.WIDTH, 1.9 * rows + 0.4), dpi=style.DPI, layout="constrained")
+        axes = fig.subplots(rows, 2, squeeze=False).ravel()
+        for ax, (values, title, unit, line) in zip(axes, panels.values()):
+            history_panel(ax, values, recessions, title=title, unit=unit, line=line)
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        fig.legend(handles=[recession_handle()], loc="outside lower left", frameon=False)
+    return fig
+
+
+def ratio_chart(ratio: pd.Series, curve: pd.Series, recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+                uninversions: Sequence[pd.Timestamp] = ()) -> Figure:
+    """Two stacked panels on one time axis: ``ratio`` (e.g. IWM/SPY, log scale) above ``curve``
+    (T10Y3M, zero line); recessions shaded; each un-inversion date a dashed vertical line."""
+    if ratio.empty or curve.empty:
+        raise InputError("ratio_chart needs a non-empty ratio and curve;", "pass the series up to the as-of date.")
+    start, end = min(ratio.index[0], curve.index[0]), max(ratio.index[-1], curve.index[-1])
+    with style.styled():
+        fig, (top, bottom) = style.new_figure(4.2, rows=2, ratios=[1.2, 1.0])
+        top.plot(ratio.index, ratio.to_numpy(), color=style.TICKER, lw=1.0)
+        top.set_yscale("log")
+        top.yaxis.set_major_locator(style.RoundLogLocator(6))
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.2f}"))
+        top.yaxis.set_minor_formatter(NullFormatter())
+        style.title(top, f"{ratio.name or 'ratio'}: total-return ratio (log scale)",
+                    f"latest {ratio.iloc[-1]:.3f} ({ratio.index[-1]:%Y-%m-%d})")
+        bottom.plot(curve.index, curve.to_numpy(), color=style.FAST, lw=0.9)
+        bottom.axhline(0, color=style.INK, lw=0.8)
+        style.title(bottom, "10-year minus 3-month Treasury", f"percentage points · latest {curve.iloc[-1]:+.2f}"
+                    f" ({curve.index[-1]:%Y-%m-%d}) · dashed: the curve un-inverts")
+        for ax in (top, bottom):
+            ax.set_xlim(start, end)
+            shade_recessions(ax, recessions, label=False)
+            for day in uninversions:
+                if start <= day <= end:
+                    ax.axvline(day, color=style.LEVEL, lw=0.9, ls="--", zorder=2)
+        style.date_axis(bottom, (end - start).days)
+        fig.legend(handles=[recession_handle()], loc="outside lower left", frameon=False)
+    return fig

@@ -42,6 +42,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              "the scenario scorecard chart and the Economic Modern Family chart"),
     Notebook("history", "What history says: an event study of the triggers",
              "the 'What history says' chart (what followed each trigger before)"),
+    Notebook("macro", "The economy: FRED series as they were published, and the curve's un-inversions",
+             "the economy section (curve, credit, labour) and the recession talking point"),
 )
 
 RESEARCH_DIR = "research"
