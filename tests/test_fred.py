@@ -93,7 +93,7 @@ def test_a_bad_row_in_the_download_names_the_line():
     (http_error(503), FredUnreachable, "FRED answered HTTP 503 for T10Y3M."),
     (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), FredUnreachable,
      "FRED could not be reached (Name or service not known)."),
-    (urllib.error.URLError(socket.timeout("timed out")), FredUnreachable, "FRED could not be reached (timed out)."),
+    (urllib.error.URLError(TimeoutError("timed out")), FredUnreachable, "FRED could not be reached (timed out)."),
     (ConnectionResetError(104, "Connection reset by peer"), FredUnreachable,
      "FRED could not be reached ([Errno 104] Connection reset by peer)."),
 ])

@@ -80,7 +80,7 @@ def download(series_id: str, *, timeout: float | None = None, opener: Callable =
             raise _unknown(series_id, f"HTTP {exc.code}") from None
         raise FredUnreachable(f"FRED answered HTTP {exc.code} for {series_id}.",
                               "Try again later, or use the bundled copy (SOURCE=snapshot).") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FredUnreachable(f"FRED could not be reached ({_words(reason)}).",
                               "Check the network connection (or proxy), or use the bundled copy (SOURCE=snapshot).") from None
@@ -114,7 +114,7 @@ def from_csv(text: str, series_id: str, *, source: str = "fred", source_detail: 
     values = parse(raw, series_id=series_id, file=f"FRED's {series_id} download", fix="Try again later, or use the bundled copy.")
     meta = macro_snapshot.manifest().get(series_id, {})
     return with_provenance(values, meta=meta, source=source, source_detail=source_detail or (
-        f"FRED fredgraph.csv download, fetched {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"))
+        f"FRED fredgraph.csv download, fetched {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"))
 
 
 def fetch(series_id: str, *, timeout: float | None = None, opener: Callable = urllib.request.urlopen) -> tuple[pd.Series, str]:
@@ -142,7 +142,7 @@ class Macro:
         self._series: dict[str, pd.Series] = {}
 
     @classmethod
-    def for_prices(cls, price_source: str, **kwargs) -> "Macro":
+    def for_prices(cls, price_source: str, **kwargs) -> Macro:
         """The loader that fits a piece's price ``SOURCE`` (``yahoo`` -> ``fred``, the others alike)."""
         return cls(FOR_PRICE_SOURCE.get(price_source, "auto"), **kwargs)
 

@@ -47,7 +47,7 @@ def save(series: pd.Series, text: str) -> Path:
     """Store a FRED download: ``text`` as received, with the checksum of its bytes; returns the CSV's path."""
     csv_path, meta_path = _paths(str(series.name))
     data = text.encode("utf-8")
-    meta = {"id": series.name, "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    meta = {"id": series.name, "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "rows": len(series), "last_date": series.attrs["last_date"], "sha256": hashlib.sha256(data).hexdigest()}
     _atomic_write(csv_path, data)
     _atomic_write(meta_path, json.dumps(meta, indent=1).encode())

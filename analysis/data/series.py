@@ -16,7 +16,6 @@ Every value is finite: FRED's missing-value rows (``.`` or blank) are dropped wh
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import numpy as np
 import pandas as pd
@@ -58,7 +57,7 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
     if len(columns) != 2 or columns[0].lower() not in DATE_COLUMNS:
         raise DataError(f"{file}: header {','.join(columns)!r} is not Date,Value (or FRED's observation_date,{series_id}).",
                         fix)
-    latest_day = pd.Timestamp(latest or dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1))
+    latest_day = pd.Timestamp(latest or dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1))
     date_text = raw.iloc[:, 0].astype(str).str.strip()
     value_text = raw.iloc[:, 1].fillna("").astype(str).str.strip()
     dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
