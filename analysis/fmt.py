@@ -82,6 +82,7 @@ UNITS = {
     "level": lambda v: f"{v:,.2f}",
     "bp": lambda v: f"{v:+,.0f} bp",
     "corr": lambda v: f"{v:+.2f}",
+    "months": lambda v: f"{v:,.0f} months",
 }
 
 

@@ -38,6 +38,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              "the 'What history says' chart (what followed each trigger before)"),
     Notebook("size", "A century of small versus big: the size premium, valuations and what followed",
              "the long view's rolling 10-year size premium (Kenneth French's and Robert Shiller's data)"),
+    Notebook("macro", "The economy: FRED series as they were published, and the curve's un-inversions",
+             "the economy section (curve, credit, labour) and the recession talking point"),
 )
 
 RESEARCH_DIR = "research"

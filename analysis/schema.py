@@ -34,6 +34,27 @@ class Data(TypedDict):
     run_notes: list[str]
 
 
+class MacroReading(TypedDict):
+    value: float | None
+    date: Date | None  # of the observation
+    known_since: Date | None  # when it became public
+    title: str
+    units: str
+    stale: bool
+    stale_reason: str
+    source: str
+    revised: str
+
+
+class Century(TypedDict, total=False):
+    available: bool
+    reason: str
+    size_premium_10y: dict
+    valuation_small_vs_big: dict
+    cape: dict
+    after_similar: dict
+
+
 class Profile(TypedDict):
     kind: str  # equity | equity_index | bond_fund | yield | volatility | crypto
     title: str
@@ -253,6 +274,8 @@ class Narrative(TypedDict):
     leadership: list[str]
     needs: list[str]
     performance: list[str]
+    century: list[str]
+    economy: list[str]
     scenarios: list[str]
     family: list[str]
     history: list[str]
@@ -294,6 +317,9 @@ class Summary(TypedDict):
     relative_performance: dict[str, SpanReturn]  # keyed by span: 1m 3m 1y 3y 5y 10y
     unavailable: list[str]
     history: list[Trigger]
+    macro: dict[str, MacroReading]
+    economy: dict[str, dict]
+    century: Century
     scenario_set: ScenarioSet
     scenarios: list[Scenario]
     family: Family

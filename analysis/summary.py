@@ -26,7 +26,9 @@ import pandas as pd
 
 from analysis import evidence
 from analysis.data import Market, quote_types
-from analysis.model import profile
+from analysis.data.fred import Macro
+from analysis.errors import DataError
+from analysis.model import century, macro, profile
 from analysis.model import study as studies
 from analysis.model.events import event_study
 from analysis.model.facts import facts
@@ -47,6 +49,7 @@ class Summary:
     market: Market
     data: dict
     family_series: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    macro: Macro | None = field(default=None, repr=False)  # the FRED loader the economy was read from
 
 
 def build(request: Request, market: Market | None = None, *, settings: Settings | None = None,
@@ -73,9 +76,18 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
         # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
         data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
     if "scenarios" in parts:
+        store = out.macro = _macro_store(market.source)
+        measures = macro.measures(store, study.as_of.session)
+        data["macro"] = macro.readings(store, study.as_of.session)
+        data["data"]["run_notes"] += store.notes()
         card = evidence.choose(study.ticker, kind.kind)
+        long_run = _century(card.set.id, study.as_of.session)
+        context = {**measures, **{k: v for k, v in long_run.items() if isinstance(v, dict)}}
         data["scenario_set"] = evidence.set_json(card, study.ticker, study.benchmark)
-        data["scenarios"] = evidence.score(study, market, card=card, profile=kind.kind)
+        data["scenarios"] = evidence.score(study, market, card=card, profile=kind.kind, macro=context)
+        data["economy"] = measures
+        data["century"] = long_run if card.set.id == "small_caps" else {
+            "available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
     if "family" in parts:
         family = evidence.evaluate_family(market, study.as_of.session)
         data["family"] = {**family.data, "summary": family_summary(family.data)}
@@ -84,6 +96,26 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
         data["headline"] = narrative.headline(data)
         data["narrative"] = narrative.sections(data)
     return out
+
+
+_MACRO_STORES: dict[str, Macro] = {}
+
+
+def _macro_store(price_source: str) -> Macro:
+    """The FRED loader for a piece's price source, one per source and process (the series load once)."""
+    if price_source not in _MACRO_STORES:
+        _MACRO_STORES[price_source] = Macro.for_prices(price_source)
+    return _MACRO_STORES[price_source]
+
+
+def _century(set_id: str, as_of) -> dict:
+    """The century of small versus big (French, Shiller) for the sets that weigh it; else absent, with the reason."""
+    if set_id not in ("small_caps", "large_caps"):  # large caps weigh CAPE; only small caps show the section
+        return {"available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
+    try:
+        return {"available": True, **century.century(as_of)}
+    except DataError as exc:
+        return {"available": False, "reason": str(exc)}
 
 
 def _quote_type(market: Market):

@@ -69,6 +69,18 @@ piece.performance_section()
 piece.chart_performance()
 
 # %%
+piece.century_section()
+
+# %%
+piece.chart_century()
+
+# %%
+piece.economy_section()
+
+# %%
+piece.chart_economy()
+
+# %%
 piece.scenarios_section()
 
 # %%

@@ -18,7 +18,7 @@
 #
 # The notebook behind the piece's size-premium chart. Change a parameter below (the window,
 # the date) and run all cells; every number comes from `analysis.view.research.size` and
-# `analysis.century` (this notebook only calls them and shows the result). `make research`
+# `analysis.model.century` (this notebook only calls them and shows the result). `make research`
 # runs it for the piece's date into `reports/<as-of>/research/`.
 
 # %% tags=["parameters"]

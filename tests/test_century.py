@@ -1,5 +1,5 @@
 """The ``century`` block, recomputed independently from the bundled CSVs with the csv module and
-plain Python (not with analysis.century), for the model commentary's date and dates in 1999,
+plain Python (not with analysis.model.century), for the model commentary's date and dates in 1999,
 2000 and 2024; and the proof that no month after the publication horizon is read."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import statistics
 import pandas as pd
 import pytest
 
-from analysis import century as cy
 from analysis.data.monthly import Lag, ResearchData
 from analysis.errors import DataError
+from analysis.model import century as cy
 from tests.conftest import AS_OF, PROJECT_DIR
 
 RESEARCH = PROJECT_DIR / "analysis" / "data" / "research"

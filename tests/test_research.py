@@ -57,6 +57,14 @@ KNOWN = {
              "<td>share of all windows at or below it</td><td>8.5%</td><td>1,055 windows</td>",
              "<td>small / big book-to-market</td><td>1.131</td><td>Apr 2024</td>",
              "<td>Jun 1955</td><td>-21.0%</td><td>+14.2%</td>", "<td>Oct 1990</td><td>-25.1%</td><td>+19.3%</td>"],
+    # FRED as public on 2024-07-08: Friday's curve -1.18 (public Monday), the June Sahm reading 0.43
+    # (jobs report 2024-07-05); 20 of 24 months inverted; the 2019 un-inversion, public 2019-10-15.
+    "macro": ["<td>T10Y3M</td><td>10-Year Treasury Constant Maturity Minus 3-Month Treasury Constant Maturity</td>"
+              "<td>-1.18</td><td>2024-07-05</td><td>2024-07-08</td><td>current</td>",
+              "<td>SAHMREALTIME</td><td>Real-time Sahm Rule Recession Indicator</td><td>0.43</td><td>2024-06-01</td>"
+              "<td>2024-07-05</td>",
+              "inverted; 20 of the last 24 months inverted; last un-inverted 2019-10-11 after 5 months",
+              "<td>2019-10-11</td><td>2019-05-01 (5 months)</td><td>2019-10-15</td><td>2019-10-15</td>"],
 }
 
 
@@ -162,7 +170,7 @@ def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no research notebook is called 'phse'. Use one or more of: phase, real_motion, leadership,"
-        " triggers, scorecard, history."]
+        " triggers, scorecard, history, size, macro."]
     assert not any(tmp_path.iterdir())
 
 

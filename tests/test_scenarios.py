@@ -151,15 +151,26 @@ def test_tallies_and_verdicts(card):
 
 # -- the unavailable path -----------------------------------------------------------------------
 
-def test_stale_series_is_unavailable_and_its_weight_is_missing(card):
+def test_the_yield_curve_is_measured_with_the_1990_2026_irx(card, market):
+    """^IRX now runs to 2026-02-27 (the 2021 copy made this item stale): on 2024-07-08 the curve
+    is ^TNX 4.269 - ^IRX 5.218 = -0.949, inverted, so it supports the recession talking point."""
     rec = card["recession"]
     curve = item(rec, "Yield curve")
+    tnx, irx = market.prices("^TNX")["close"][AS_OF], market.prices("^IRX")["close"][AS_OF]
+    assert_allclose(curve["value"], tnx - irx, rtol=1e-12)
+    assert_allclose(curve["value"], -0.949, atol=1e-9)
+    assert (curve["reading"], curve["as_of"]) == ("supports", "2024-07-08")
+    assert (rec["total_weight"], rec["available_weight"], rec["missing_weight"]) == (6.0, 6.0, 0.0)
+    # contradicts: credit, VIX, XLY/XLP (1 each); supports: the curve (1); the family phases are neutral.
+    assert_allclose(rec["score"], (1 - 3) / 6)
+    assert rec["verdict"] == "leaning contradicted"
+
+
+def test_stale_series_are_unavailable_with_their_end_dates(market):
+    rec = {s["id"]: s for s in scenarios.score(build(market, "IWM", "SPY", "2026-08-21"), market)}["recession"]
+    curve = item(rec, "Yield curve")
     assert (curve["reading"], curve["value"], curve["as_of"]) == ("unavailable", None, None)
-    assert curve["reason"] == "^IRX data ends 2021-06-01"
-    assert (rec["total_weight"], rec["available_weight"], rec["missing_weight"]) == (6.0, 5.0, 1.0)
-    # contradicts: credit, VIX, XLY/XLP (1 each) over 5 available; the family phases are neutral.
-    assert_allclose(rec["score"], -3 / 5)
-    assert rec["verdict"] == "contradicted"
+    assert curve["reason"] == "^TNX data ends 2026-02-13; ^IRX data ends 2026-02-27"
 
 
 def test_yield_curve_is_measured_while_irx_exists(market):
@@ -211,9 +222,9 @@ def test_an_edited_configuration_changes_the_scorecard(iwm_study, market, bundle
     rec = {s["id"]: s for s in scenarios.score(iwm_study, market, edited)}["recession"]
     assert item(rec, "Fear gauge")["reading"] == "neutral"
     assert item(rec, "Fear gauge")["rule"] == "supports if ≥ 25; contradicts if ≤ 10; else neutral"
-    assert rec["total_weight"] == 8.0 and rec["available_weight"] == 7.0
-    assert_allclose(rec["score"], -2 / 7)
-    assert rec["verdict"] == "leaning contradicted"
+    assert rec["total_weight"] == 8.0 and rec["available_weight"] == 8.0
+    assert_allclose(rec["score"], (1 - 2) / 8)  # the curve supports; credit and XLY/XLP contradict
+    assert rec["verdict"] == "mixed"
 
     edited["scenario"] = edited["scenario"][:1]
     edited["scenario"][0]["title"] = "{ticker} vs {benchmark}: the long lag"
@@ -330,7 +341,7 @@ def test_sentences_quote_the_scorecard(card):
     assert text.startswith("“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
                            " (score +1.00, 6 of 6 weight measured).")
     assert "-41.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
-    assert "Not measured: Yield curve" in words.sentence(card["recession"])
+    assert "For: Yield curve: 10-year minus 13-week yield (^TNX - ^IRX), -0.95 pp" in words.sentence(card["recession"])
     assert "not forecasts" in words.sentences(list(card.values()))[-1]
 
 
@@ -340,7 +351,7 @@ def test_scorecard_chart(card):
     fig = scorecard_chart(list(card.values()))
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
-    assert "+1.00  supported" in texts and "-0.60  contradicted" in texts
-    assert "5 of 6 weight measured" in texts
+    assert "+1.00  supported" in texts and "-0.33  leaning contradicted" in texts
+    assert texts.count("6 of 6 weight measured") >= 2
     weighted = sum(1 for s in card.values() for e in s["evidence"] if e["weight"])
     assert len(ax.patches) == weighted

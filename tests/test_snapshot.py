@@ -26,6 +26,11 @@ def _table_rows() -> dict[str, dict]:
 
 TABLE = _table_rows()
 
+#: The screen's notes on the bundled files (analysis/data/screen.py): ^IRX's High of 3.39 on
+#: 2020-03-25 between closes of -0.105 and -0.033, documented in SOURCES.md.
+KNOWN_REPAIRS = {"^IRX": ["^IRX: impossible high (more than 2 points outside the closes around it), set to"
+                          " max(open, close): 2020-03-25 high 3.39 -> -0.033 (closes around it -0.105..-0.033)"]}
+
 
 def test_snapshot_holds_every_series_of_sources_md():
     assert len(TABLE) >= 20
@@ -40,7 +45,8 @@ def test_each_file_loads_to_the_contract_with_the_documented_span(ticker):
     assert len(frame) == facts["rows"]
     assert frame.attrs["first_date"] == facts["first"]
     assert frame.attrs["last_date"] == facts["last"]
-    assert frame.attrs["notes"] == []  # the snapshot needs no repair
+    # the snapshot needs no repair, except the one spurious print SOURCES.md documents
+    assert frame.attrs["notes"] == KNOWN_REPAIRS.get(ticker, [])
 
 
 @pytest.mark.parametrize("ticker", sorted(TABLE))

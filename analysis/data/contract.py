@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.data.screen import impossible_prints
 from analysis.errors import DataError
 
 COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
@@ -50,9 +51,11 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
     close are dropped; duplicated dates keep their last row; a missing ``Adj Close`` is
     replaced by ``Close`` (returns become price-only); missing open/high/low take the close;
-    missing volume is 0. Refuses (:class:`DataError`) a frame without a date index or a
-    close column, with no rows, or - when ``positive`` (all but yields) - with zero or
-    negative prices.
+    missing volume is 0; impossible prints (a high 10x the closes around it, a low above the
+    high...) are repaired or flagged, naming the ticker and date
+    (:func:`analysis.data.screen.impossible_prints`). Refuses (:class:`DataError`) a frame
+    without a date index or a close column, with no rows, or - when ``positive`` (all but
+    yields) - with zero or negative prices.
     """
     frame = _rename(raw)
     if "date" in frame.columns:
@@ -107,6 +110,8 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
     if positive and bad.any():
         raise DataError(f"{where}: {int(bad.sum())} row(s) with zero or negative prices ({_dates(frame.index[bad])}).",
                         "The data is corrupt: fix or delete the file, or use another SOURCE.")
+    frame, screened = impossible_prints(frame, positive=positive)
+    notes += [f"{ticker}: {note}" for note in screened]
     gaps = frame.index.to_series().diff().dt.days
     long_gaps = gaps[gaps > GAP_DAYS]
     for day, days in long_gaps.items():

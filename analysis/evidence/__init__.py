@@ -66,7 +66,7 @@ def set_json(card: rules.Scorecard, ticker: str, benchmark: str) -> dict:
 
 
 def score(study: Study, market: Market, config: dict | None = None, *, card: rules.Scorecard | None = None,
-          profile: str = "equity") -> list[dict]:
+          profile: str = "equity", macro: dict | None = None) -> list[dict]:
     """The ``scenarios`` list for ``study`` at its as-of session (see :mod:`.scorecard`).
 
     Each scenario: ``{id, title, score, verdict, available_weight, missing_weight,
@@ -75,7 +75,7 @@ def score(study: Study, market: Market, config: dict | None = None, *, card: rul
     as_of, detail, reason}``. Other tickers come from ``market`` and are cut at
     ``study.as_of.session``; the study's ticker and benchmark come from the study itself.
     """
-    return scorecard.evaluate(card or load(config), study, market, profile)
+    return scorecard.evaluate(card or load(config), study, market, profile, macro)
 
 
 def required_tickers(config: dict | None = None, *, ticker: str | None = None, benchmark: str | None = None,
@@ -88,6 +88,8 @@ def required_tickers(config: dict | None = None, *, ticker: str | None = None, b
     names: list[str] = []
     for scenario in (card or load(config)).scenarios:
         for item in scenario.items:
+            if item.spec.series == "macro":
+                continue  # a FRED series, not a price
             for symbol in item.series:
                 if symbol == "{ticker}":
                     symbol = ticker

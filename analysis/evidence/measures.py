@@ -265,6 +265,25 @@ def level(x: pd.Series) -> Measure:
     return Measure(float(x.iloc[-1]), f"{x.name} close {x.iloc[-1]:.2f} on {_day(x.index[-1])}")
 
 
+def economy(readings: dict, measure: str, field: str = "value") -> Measure:
+    """One field of one macro measure (:func:`analysis.model.macro.measures`), as public at the as-of date.
+
+    ``readings`` holds only observations published by then (no look-ahead); a stale series
+    reads ``None`` with its reason, never a silent old value. ``field`` picks e.g. the
+    curve's ``value`` (pp), ``months_inverted``, the spread's 3-month ``change`` or claims'
+    ``pct_above_low``.
+    """
+    m = (readings or {}).get(measure)
+    if not m or m.get(field) is None:
+        why = (m or {}).get("note") or f"no {measure.replace('_', ' ')} reading is public at this date"
+        return Measure(None, reason=why)
+    if m.get("stale"):
+        return Measure(None, reason=f"{m['id']} is stale: {m['stale_reason']}")
+    if "id" in m:
+        return Measure(float(m[field]), f"{m['id']} observation of {m['date']}, public {m['known_since']}")
+    return Measure(float(m[field]), f"monthly data through {m['through']}" if m.get("through") else "")
+
+
 def not_in_data(what: str) -> Measure:
     """Evidence the price data cannot give (e.g. valuation multiples): always ``None``, with ``what`` as the reason."""
     return Measure(None, reason=what)
@@ -305,5 +324,10 @@ KINDS: dict[str, Kind] = {
                           choices={"plus": ind.PHASES, "minus": ind.PHASES}),
     "spread": Kind(spread, "pair", "close", "pp"),
     "level": Kind(level, "one", "close", "level"),
+    "economy_pp": Kind(economy, "macro", "close", "pp"),
+    "economy_level": Kind(economy, "macro", "close", "level"),
+    "economy_share": Kind(economy, "macro", "close", "share"),
+    "economy_percent": Kind(economy, "macro", "close", "percent"),
+    "economy_months": Kind(economy, "macro", "close", "months"),
     "not_in_data": Kind(not_in_data, "none", "close", "none"),
 }

@@ -155,6 +155,11 @@ def _threshold(raw: object, where: str, key: str) -> Threshold | None:
 
 
 def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
+    if kind.series == "macro":
+        if not isinstance(raw, list) or len(raw) != 1 or not isinstance(raw[0], str):
+            raise InputError(f"{where}: an economy item names its FRED series once, got series = {raw!r}.",
+                             'E.g. series = ["T10Y3M"].')
+        return (raw[0],)
     if kind.series == "none":
         if raw:
             raise InputError(f"{where}: this function reads no series, but series = {raw!r}.", "Remove the series line.")
@@ -179,7 +184,7 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
     if not isinstance(raw, dict):
         raise InputError(f"{where}: params must be a table, got {raw!r}.", "E.g. params = { span = \"10y\" }.")
     signature = inspect.signature(kind.function)
-    data_args = {"one": 1, "pair": 2, "many": 1, "none": 0}[kind.series]
+    data_args = {"one": 1, "pair": 2, "many": 1, "none": 0, "macro": 1}[kind.series]
     allowed = list(signature.parameters)[data_args:]
     unknown = sorted(set(raw) - set(allowed))
     if unknown:
@@ -223,6 +228,13 @@ def _item(raw: dict, where: str) -> Item:
         raise InputError(f"{where}: weight = {weight!r} is not a number >= 0.", "E.g. weight = 1.")
     supports = _threshold(raw.get("supports"), where, "supports")
     contradicts = _threshold(raw.get("contradicts"), where, "contradicts")
+    if kind.series == "macro":
+        known = {"curve", "credit", "claims", "sahm", "nfci", "size_premium_10y", "valuation_small_vs_big", "cape",
+                 "after_similar"}
+        measure = (raw.get("params") or {}).get("measure")
+        if measure not in known:
+            raise InputError(f"{where}: params.measure = {measure!r} is not a macro measure.",
+                             f"Use one of: {', '.join(sorted(known))}.")
     if kind.series != "none" and supports is None and contradicts is None:
         raise InputError(f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
                          'Add e.g. supports = "< 0" and contradicts = "> 0".')

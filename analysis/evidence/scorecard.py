@@ -33,8 +33,9 @@ def _day(ts: pd.Timestamp) -> str:
 class _Frames:
     """Price frames cut at the as-of session, each looked up once per scorecard."""
 
-    def __init__(self, study: Study, market: Market, stale_after_days: int) -> None:
+    def __init__(self, study: Study, market: Market, stale_after_days: int, macro: dict | None = None) -> None:
         self.study, self.market, self.stale_after_days = study, market, stale_after_days
+        self.macro = macro or {}  # the economy's measures public at as-of (analysis.model.macro.measures)
         self.as_of = study.as_of.session
         self._cache: dict[str, tuple[pd.DataFrame | None, str]] = {
             study.ticker: (study.full_prices, ""), study.benchmark: (study.full_bench, "")}
@@ -107,6 +108,13 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
         name = f"{name}, without {ticker} itself"
     entry = functools.partial(_entry, direction=item.direction.format(ticker=ticker, benchmark=benchmark))
     spec = item.spec
+    if spec.series == "macro":
+        result = spec.function(frames.macro, **item.params)
+        if result.value is None:
+            return entry(item, name, symbols, reason=result.reason)
+        reading = frames.macro[item.params["measure"]]
+        observed = reading.get("date") or reading.get("through")
+        return entry(item, name, symbols, value=result.value, detail=result.detail, as_of=observed)
     if spec.series == "none":
         return entry(item, name, symbols, reason=spec.function(**item.params).reason)
     repeated = sorted({s for s in symbols if symbols.count(s) > 1})
@@ -170,9 +178,11 @@ def left_out(item: rules.Item, ticker: str, benchmark: str, profile: str) -> str
     return None
 
 
-def evaluate(card: rules.Scorecard, study: Study, market: Market, profile: str = "equity") -> list[dict]:
-    """The ``scenarios`` list of the JSON summary for a validated scorecard, for a piece of ``profile``."""
-    frames = _Frames(study, market, card.stale_after_days)
+def evaluate(card: rules.Scorecard, study: Study, market: Market, profile: str = "equity",
+             macro: dict | None = None) -> list[dict]:
+    """The ``scenarios`` list of the JSON summary for a validated scorecard, for a piece of ``profile``;
+    ``macro`` holds the economy's measures public at the as-of date (for the ``economy_*`` items)."""
+    frames = _Frames(study, market, card.stale_after_days, macro)
     t, b = study.ticker, study.benchmark
     out = []
     for scenario in card.scenarios:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
+from analysis.text import economy_words as ew
 from analysis.text import profile_words as pw
 
 #: How the six phases read in a sentence: (article + name, what price is doing).
@@ -354,6 +355,8 @@ def sections(s: dict) -> dict[str, list[str]]:
         "leadership": leadership(s),
         "needs": needs(s),
         "performance": performance(s),
+        "century": ew.century(s),
+        "economy": ew.economy(s),
         "scenarios": scenarios(s),
         "family": family(s),
         "history": history(s),

@@ -128,6 +128,51 @@ class Piece:
         return (section("The long view", self.words["performance"])
                 + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
 
+    def century_section(self) -> Html:
+        """A century of small versus big: the size premium and valuations (small-cap pieces only)."""
+        words = self.words.get("century") or []
+        return section("A century of small versus big", words) if words else Html("")
+
+    def chart_century(self) -> FigureOutput | Html:
+        from analysis.model import century
+        from analysis.view.charts.century import rolling_premium_chart
+
+        c = self.summary.get("century") or {}
+        if not c.get("available"):
+            return Html("")
+        rolling = century.premium_history(self.summary["as_of"])
+        today, worst = century.decade_marks(rolling)
+        return FigureOutput(rolling_premium_chart(rolling, today=today, worst=worst,
+                                                  percentile=c["size_premium_10y"]["percentile"]),
+                            alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
+                            caption="Kenneth French's SMB factor; only months public at the piece's date.")
+
+    def economy_section(self) -> Html:
+        return section("The economy", self.words.get("economy") or [])
+
+    def chart_economy(self) -> FigureOutput | Html:
+        """Curve, credit, claims and the Sahm rule over five years, as public at the as-of date, recessions shaded."""
+        import pandas as pd
+
+        from analysis.model import macro
+        from analysis.view.charts.macro import macro_chart
+
+        store, as_of = self.model.macro, self.summary["as_of"]
+        if store is None:
+            return Html("")
+        start = pd.Timestamp(as_of) - pd.DateOffset(years=5)
+        public = {sid: macro.public(store, sid, as_of) for sid in ("T10Y3M", "BAMLH0A0HYM2", "ICSA", "SAHMREALTIME", "UNRATE")}
+        series = {"curve": public["T10Y3M"], "credit": public["BAMLH0A0HYM2"],
+                  "claims": public["ICSA"].rolling(4).mean().dropna(), "sahm": public["SAHMREALTIME"]}
+        series = {k: v.loc[v.index > start] for k, v in series.items()}
+        if any(v.empty for v in series.values()):
+            return Html("")
+        fig = macro_chart(series, macro.recessions(store), unemployment=public["UNRATE"].loc[lambda v: v.index > start],
+                          as_of=as_of)
+        return FigureOutput(fig, alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
+                            caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
+                                    " dated in hindsight (not known at the time).")
+
     def scenarios_section(self) -> Html:
         """The set's talking points, each with its evidence table (direction, threshold, reading, weight)."""
         s = self.summary

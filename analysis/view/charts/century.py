@@ -2,7 +2,7 @@
 
 Finished series in (monthly, on a :class:`~pandas.PeriodIndex`, already cut to what was public
 at the as-of date), a :class:`~matplotlib.figure.Figure` out; nothing is computed here but the
-drawing (the numbers come from :mod:`analysis.century`). A month is drawn at its last day.
+drawing (the numbers come from :mod:`analysis.model.century`). A month is drawn at its last day.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def rolling_premium_chart(rolling: pd.Series, *, today: Mark, worst: Sequence[Ma
 
     ``today`` (the last window) is marked and labelled with its value and, given ``percentile``
     (its share of all windows at or below it), how rare it is; each of ``worst``
-    (``analysis.century.decade_marks``) is labelled "decade to <month year>". Above zero (small
+    (``analysis.model.century.decade_marks``) is labelled "decade to <month year>". Above zero (small
     beat big over the decade) is shaded green, below it red. ``recessions``: optional
     ``(start, end)`` spans to shade (none by default).
     """

@@ -1,6 +1,6 @@
 """``notebooks/size.ipynb``: a century of small versus big, the appendix behind the long view's size-premium chart.
 
-Every number is :func:`analysis.century.century` (the piece's ``century`` block) or one of
+Every number is :func:`analysis.model.century.century` (the piece's ``century`` block) or one of
 its pure functions, on the research files public at ``as_of``; the ticker and benchmark only
 name the piece this appendix belongs to (French's and Shiller's data do not depend on them).
 """
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import century as cy
 from analysis import fmt, params
 from analysis.data.monthly import Lag, ResearchData, published_by, research_source
 from analysis.fmt import cell
+from analysis.model import century as cy
 from analysis.notebooks import NOTEBOOKS, file_name, stem
 from analysis.view.display import FigureOutput, Html, esc, table
 
@@ -30,7 +30,7 @@ class SizeResearch:
     store: ResearchData = field(repr=False)
     months: int = cy.WINDOW
     ahead: int = cy.AHEAD
-    block: dict = field(init=False, repr=False)       # the century block (analysis.century.century)
+    block: dict = field(init=False, repr=False)       # the century block (analysis.model.century.century)
     smb: pd.Series = field(init=False, repr=False)    # SMB, percent a month, public at as_of
     rolling: pd.Series = field(init=False, repr=False)
 

@@ -1,0 +1,69 @@
+"""The bundled FRED series: gzipped ``Date,Value`` CSVs in ``analysis/data/macro/``.
+
+Provenance is in ``SOURCES.md`` beside them; ``manifest.toml`` records each series' title,
+units, frequency, release rule, vintage, the sha256 of its CSV and its span. The files are
+read, never written.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data.series import parse, with_provenance
+from analysis.errors import DataError
+from analysis.paths import PACKAGE_DIR
+
+MACRO_DIR = PACKAGE_DIR / "data" / "macro"
+
+
+@functools.cache
+def manifest() -> dict:
+    """The parsed ``manifest.toml``: ``{id: {title, units, frequency, release, revised, sha256, first, last, rows}}``."""
+    with open(MACRO_DIR / "manifest.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def ids() -> list[str]:
+    """The FRED ids the bundle holds, in manifest order (T10Y3M first, USREC and NFCI last)."""
+    return list(manifest())
+
+
+def has(series_id: str) -> bool:
+    """Whether the bundle holds ``series_id``."""
+    return series_id in manifest() and path(series_id).is_file()
+
+
+def path(series_id: str) -> Path:
+    """The bundled file of ``series_id`` (it may not exist)."""
+    return MACRO_DIR / f"{series_id}.csv.gz"
+
+
+@functools.lru_cache(maxsize=16)
+def _read(series_id: str) -> pd.Series:
+    if not has(series_id):
+        raise DataError(f"the bundled FRED data has no {series_id}.",
+                        f"It holds: {' '.join(ids())}.")
+    file = f"analysis/data/macro/{series_id}.csv.gz"
+    try:
+        text = gzip.decompress(path(series_id).read_bytes()).decode("utf-8")
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
+        raise DataError(f"the bundled file {file} could not be read ({exc}).",
+                        "Restore it with `git checkout -- analysis/data/macro`.") from None
+    values = parse(raw, series_id=series_id, file=file, fix="Restore it with `git checkout -- analysis/data/macro`.")
+    return with_provenance(values, meta=manifest()[series_id], source="snapshot",
+                           source_detail="FRED, bundled copy (see analysis/data/macro/SOURCES.md)")
+
+
+def read(series_id: str) -> pd.Series:
+    """The bundled series ``series_id`` (a copy: callers may modify it)."""
+    series = _read(series_id)
+    copy = series.copy()
+    copy.attrs = {**series.attrs, "notes": list(series.attrs["notes"])}
+    return copy
