@@ -186,6 +186,7 @@ def test_history_is_cited_only_with_n(iwm_study, iwm):
 
 def test_sections_are_all_present(iwm):
     assert list(narrative.sections(iwm)) == ["bottom_line", "price_and_phase", "momentum", "leadership", "needs",
-                                             "performance", "scenarios", "family", "history", "caveats"]
+                                             "performance", "century", "economy", "scenarios", "family", "history",
+                                             "caveats"]
     assert all(isinstance(x, str) and x.endswith(".") for x in narrative.bottom_line(iwm))
     assert pd.Timestamp(iwm["as_of"]) == pd.Timestamp(AS_OF)

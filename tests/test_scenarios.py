@@ -14,21 +14,29 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis import evidence as scenarios
+from analysis import summary
 from analysis.data import Market, until
 from analysis.errors import InputError
 from analysis.evidence import measures as evidence
 from analysis.model.facts import facts as summarize
 from analysis.model.study import build
-from analysis.paths import CONFIG_DIR
+from analysis.params import Request
+from analysis.paths import CONFIG_DIR, PROJECT_DIR
 from analysis.summary import to_json
 from analysis.text import scenario_words as words
 
 AS_OF = pd.Timestamp("2024-07-08")
 
 
+def scored(market, ticker: str, day) -> dict:
+    """The piece's own scorecard (with the economy and French's data it weighs), by scenario id."""
+    built = summary.build(Request.parse(ticker, "SPY", pd.Timestamp(day).date(), "snapshot"), market)
+    return {s["id"]: s for s in built.data["scenarios"]}
+
+
 @pytest.fixture(scope="module")
-def card(iwm_study, market):
-    return {s["id"]: s for s in scenarios.score(iwm_study, market)}
+def card(market):
+    return scored(market, "IWM", AS_OF)
 
 
 @pytest.fixture()
@@ -114,7 +122,7 @@ def test_credit_trend_hyg_vs_lqd(card, market):
     assert hyg.attrs["fully_adjusted"] and lqd.attrs["fully_adjusted"]
     ratio = (hyg["adj_close"] / lqd["adj_close"]).dropna()
     expected = 100 * (ratio.iloc[-1] / ratio.iloc[-200:].mean() - 1)
-    e = item(card["recession"], "Credit")
+    e = item(card["recession"], "Credit: high yield vs")
     assert_allclose(e["value"], expected, rtol=1e-10)
     assert_allclose(e["value"], 0.667, atol=1e-3)
     assert e["reading"] == "contradicts" and "dividend-adjusted" in e["detail"]
@@ -140,56 +148,66 @@ def test_family_phase_balance_and_vix(card, market):
 
 def test_tallies_and_verdicts(card):
     under = card["underperformance"]
-    assert (under["score"], under["verdict"], under["available_weight"], under["missing_weight"]) == (1.0, "supported", 6.0, 0.0)
+    # 7 of 8 weight measured: French's after-similar-decades median needs 3 episodes and has 2
+    assert (under["score"], under["verdict"], under["available_weight"], under["missing_weight"]) == (1.0, "supported", 7.0, 1.0)
+    assert item(under, "After similar decades")["reason"] == "too few episodes"
     cheap = card["underpriced"]
-    # supports: ratio percentile (2) and RSP/SPY (1); neutral: z-score (1), distance (1).
-    assert (cheap["supporting_weight"], cheap["neutral_weight"], cheap["contradicting_weight"]) == (3.0, 2.0, 0.0)
-    assert_allclose(cheap["score"], 3 / 5)
-    assert "not in the data" in cheap["note"]
-    assert item(cheap, "Valuation")["reading"] == "unavailable"
+    # supports: ratio percentile (2) and RSP/SPY (1); neutral: z-score (1), distance (1), book-to-market (2).
+    assert (cheap["supporting_weight"], cheap["neutral_weight"], cheap["contradicting_weight"]) == (3.0, 4.0, 0.0)
+    assert_allclose(cheap["score"], 3 / 7)
+    valuation = item(cheap, "Valuation")
+    assert valuation["reading"] == "neutral" and valuation["as_of"] == "2024-04"  # French through April 2024
+    assert_allclose(valuation["value"], 0.5477, atol=1e-4)
 
 
-# -- the unavailable path -----------------------------------------------------------------------
+# -- the economy, as public at the as-of date ---------------------------------------------------
 
-def test_the_yield_curve_is_measured_with_the_1990_2026_irx(card, market):
-    """^IRX now runs to 2026-02-27 (the 2021 copy made this item stale): on 2024-07-08 the curve
-    is ^TNX 4.269 - ^IRX 5.218 = -0.949, inverted, so it supports the recession talking point."""
+def fred(series_id: str) -> dict[str, float]:
+    """A bundled FRED file read independently of the product (csv module)."""
+    import csv
+    import gzip
+
+    with gzip.open(PROJECT_DIR / "analysis" / "data" / "macro" / f"{series_id}.csv.gz", "rt") as fh:
+        return {row["Date"]: float(row["Value"]) for row in csv.DictReader(fh)}
+
+
+def test_the_curve_is_the_10y_3m_spread_public_that_morning(card):
+    """On Monday 2024-07-08 the newest public T10Y3M is Friday's (published the next business day)."""
     rec = card["recession"]
-    curve = item(rec, "Yield curve")
-    tnx, irx = market.prices("^TNX")["close"][AS_OF], market.prices("^IRX")["close"][AS_OF]
-    assert_allclose(curve["value"], tnx - irx, rtol=1e-12)
-    assert_allclose(curve["value"], -0.949, atol=1e-9)
-    assert (curve["reading"], curve["as_of"]) == ("supports", "2024-07-08")
-    assert (rec["total_weight"], rec["available_weight"], rec["missing_weight"]) == (6.0, 6.0, 0.0)
-    # contradicts: credit, VIX, XLY/XLP (1 each); supports: the curve (1); the family phases are neutral.
-    assert_allclose(rec["score"], (1 - 3) / 6)
+    curve = item(rec, "Yield curve: 10-year minus 3-month")
+    assert (curve["value"], curve["as_of"]) == (fred("T10Y3M")["2024-07-05"], "2024-07-05") == (-1.18, "2024-07-05")
+    assert curve["reading"] == "supports" and "public 2024-07-08" in curve["detail"]
+    assert not [e for e in rec["evidence"] if "^IRX" in e["series"]]  # the stale ^TNX - ^IRX item is gone
+    sahm = item(rec, "Labour: real-time Sahm")
+    assert (sahm["value"], sahm["as_of"], sahm["reading"]) == (0.43, "2024-06-01", "neutral")
+    # contradicts: HYG/LQD, the spread's level, NFCI, VIX, XLY/XLP (5); supports: the curve (1); 13 weight in all
+    assert (rec["total_weight"], rec["available_weight"], rec["supporting_weight"], rec["contradicting_weight"]) == (
+        13.0, 13.0, 1.0, 5.0)
+    assert_allclose(rec["score"], (1 - 5) / 13)
     assert rec["verdict"] == "leaning contradicted"
 
 
-def test_stale_series_are_unavailable_with_their_end_dates(market):
-    rec = {s["id"]: s for s in scenarios.score(build(market, "IWM", "SPY", "2026-08-21"), market)}["recession"]
-    curve = item(rec, "Yield curve")
+def test_a_stale_fred_series_is_unavailable_with_the_reason(market):
+    rec = scored(market, "IWM", "2026-08-21")["recession"]
+    curve = item(rec, "Yield curve: 10-year minus 3-month")
     assert (curve["reading"], curve["value"], curve["as_of"]) == ("unavailable", None, None)
-    assert curve["reason"] == "^TNX data ends 2026-02-13; ^IRX data ends 2026-02-27"
+    assert curve["reason"].startswith("T10Y3M is stale") and "2026-07-31" in curve["reason"]
 
 
-def test_yield_curve_is_measured_while_irx_exists(market):
-    day = pd.Timestamp("2019-07-08")
-    rec = {s["id"]: s for s in scenarios.score(build(market, "IWM", "SPY", day), market)}["recession"]
-    curve = item(rec, "Yield curve")
-    tnx, irx = market.prices("^TNX")["close"][day], market.prices("^IRX")["close"][day]
-    assert_allclose(curve["value"], tnx - irx, rtol=1e-12)
-    assert curve["reading"] in ("supports", "contradicts", "neutral") and curve["as_of"] == "2019-07-08"
+def test_the_curve_in_2019(market):
+    rec = scored(market, "IWM", "2019-07-08")["recession"]
+    curve = item(rec, "Yield curve: 10-year minus 3-month")
+    assert (curve["value"], curve["as_of"], curve["reading"]) == (fred("T10Y3M")["2019-07-05"], "2019-07-05", "supports")
     assert rec["missing_weight"] == 0.0 and rec["available_weight"] == rec["total_weight"]
 
 
 def test_at_the_last_session_stale_series_leave_too_little_evidence(market):
-    card = {s["id"]: s for s in scenarios.score(build(market, "IWM", "SPY", "2026-08-21"), market)}
+    card = scored(market, "IWM", "2026-08-21")
     rec = card["recession"]
     reasons = item(rec, "Modern Family")["reason"]
     assert "XRT data ends 2026-03-31" in reasons and "IYT data ends 2026-02-18" in reasons
-    assert item(rec, "Credit")["reason"] == "LQD data ends 2026-03-31"
-    assert rec["available_weight"] == 2.0 and rec["verdict"] == "not enough evidence"
+    assert item(rec, "Credit: high yield vs")["reason"] == "LQD data ends 2026-03-31"
+    assert rec["available_weight"] == 6.0 and rec["verdict"] == "not enough evidence"
     assert item(card["tech_bifurcation"], "Growth vs value")["reason"] == "IWF data ends 2026-04-01; IWD data ends 2026-04-01"
 
 
@@ -222,9 +240,10 @@ def test_an_edited_configuration_changes_the_scorecard(iwm_study, market, bundle
     rec = {s["id"]: s for s in scenarios.score(iwm_study, market, edited)}["recession"]
     assert item(rec, "Fear gauge")["reading"] == "neutral"
     assert item(rec, "Fear gauge")["rule"] == "supports if ≥ 25; contradicts if ≤ 10; else neutral"
-    assert rec["total_weight"] == 8.0 and rec["available_weight"] == 8.0
-    assert_allclose(rec["score"], (1 - 2) / 8)  # the curve supports; credit and XLY/XLP contradict
-    assert rec["verdict"] == "mixed"
+    # without the economy's readings (scored alone, no macro context) its seven FRED items are unavailable:
+    # the family phases (4, neutral), credit and XLY/XLP (contradict), VIX (neutral)
+    assert rec["total_weight"] == 15.0 and rec["available_weight"] == 7.0
+    assert_allclose(rec["score"], (0 - 2) / 7)
 
     edited["scenario"] = edited["scenario"][:1]
     edited["scenario"][0]["title"] = "{ticker} vs {benchmark}: the long lag"
@@ -281,9 +300,11 @@ class TruncatedMarket(Market):
 
 
 def test_no_look_ahead(card, market):
+    """Prices after the as-of date change nothing (the FRED and French series have their own tests)."""
     short = TruncatedMarket(AS_OF)
     truncated = scenarios.score(build(short, "IWM", "SPY", AS_OF), short)
-    assert json.dumps(truncated) == json.dumps(list(card.values()))
+    full = scenarios.score(build(market, "IWM", "SPY", AS_OF), market)
+    assert json.dumps(truncated) == json.dumps(full)
     fam_full = scenarios.family(market, AS_OF)
     fam_short = scenarios.family(short, AS_OF)
     assert json.dumps(fam_full) == json.dumps(fam_short)
@@ -316,8 +337,8 @@ def test_json_shape(card):
 def test_required_tickers_lists_every_series_once():
     names = scenarios.required_tickers(ticker="IWM", benchmark="SPY")
     assert len(names) == len(set(names))
-    assert {"QQQ", "IWF", "IWD", "SMH", "NVDA", "RSP", "HYG", "LQD", "^TNX", "^IRX", "^VIX", "XLY", "XLP",
-            "XRT", "IYT", "KRE", "IBB", "IWM", "SPY"} == set(names)
+    assert {"QQQ", "IWF", "IWD", "SMH", "NVDA", "RSP", "HYG", "LQD", "^VIX", "XLY", "XLP",
+            "XRT", "IYT", "KRE", "IBB", "IWM", "SPY"} == set(names)  # FRED and French series are not prices
     assert "IWM" in scenarios.required_tickers()  # a family member even without the placeholder
 
 
@@ -339,9 +360,9 @@ def test_evidence_functions_say_why_when_history_is_short():
 def test_sentences_quote_the_scorecard(card):
     text = words.sentence(card["underperformance"])
     assert text.startswith("“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
-                           " (score +1.00, 6 of 6 weight measured).")
+                           " (score +1.00, 7 of 8 weight measured).")
     assert "-41.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
-    assert "For: Yield curve: 10-year minus 13-week yield (^TNX - ^IRX), -0.95 pp" in words.sentence(card["recession"])
+    assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), -1.18 pp" in words.sentence(card["recession"])
     assert "not forecasts" in words.sentences(list(card.values()))[-1]
 
 
@@ -351,7 +372,7 @@ def test_scorecard_chart(card):
     fig = scorecard_chart(list(card.values()))
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
-    assert "+1.00  supported" in texts and "-0.33  leaning contradicted" in texts
-    assert texts.count("6 of 6 weight measured") >= 2
+    assert "+1.00  supported" in texts and "-0.31  leaning contradicted" in texts
+    assert texts.count("6 of 6 weight measured") == 1 and "13 of 13 weight measured" in texts
     weighted = sum(1 for s in card.values() for e in s["evidence"] if e["weight"])
     assert len(ax.patches) == weighted

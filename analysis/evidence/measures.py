@@ -278,7 +278,7 @@ def economy(readings: dict, measure: str, field: str = "value") -> Measure:
         why = (m or {}).get("note") or f"no {measure.replace('_', ' ')} reading is public at this date"
         return Measure(None, reason=why)
     if m.get("stale"):
-        return Measure(None, reason=f"{m['id']} is stale: {m['stale_reason']}")
+        return Measure(None, reason=m["stale_reason"] or f"{m['id']} is stale")
     if "id" in m:
         return Measure(float(m[field]), f"{m['id']} observation of {m['date']}, public {m['known_since']}")
     return Measure(float(m[field]), f"monthly data through {m['through']}" if m.get("through") else "")
