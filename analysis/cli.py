@@ -12,6 +12,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -116,13 +117,42 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def one_line(text: object) -> str:
+    """``text`` on one line: newlines and runs of spaces (a cell's multi-line error...) become one space."""
+    return " ".join(str(text).split())
+
+
+def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The line and exit code (128 + the signal) for a run stopped by Ctrl-C, SIGTERM or SIGHUP."""
+    from analysis import interrupts
+
+    signum = getattr(exc, "signum", signal.SIGINT)
+    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    done = interrupts.PUBLISHED
+    if done:
+        shown = ", ".join(os.path.relpath(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")
+        what = (f"{len(done)} file{'s' * (len(done) != 1)} published before it are whole ({shown});"
+                " nothing else was published. Run `make index` to list them.")
+    else:
+        what = "nothing was published; earlier pieces are untouched."
+    return f"interrupted ({name}): {what}", 128 + signum
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from analysis import interrupts
+
     args = parser().parse_args(argv)
+    interrupts.PUBLISHED.clear()
     try:
-        return args.func(args)
+        with interrupts.handled():
+            from analysis import params
+
+            params.check_environment()  # MOMENTUM_CELL_TIMEOUT=5x is refused now, not after the work
+            return args.func(args)
     except ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted: nothing was published; earlier pieces are untouched.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        line, code = _interrupted(exc)
+        print(line, file=sys.stderr)
+        return code
