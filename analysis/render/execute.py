@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import warnings
 from pathlib import Path
 
@@ -13,10 +12,45 @@ import nbformat
 from analysis.errors import RenderError
 from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
-#: Seconds one cell may run before the execution is abandoned.
-CELL_TIMEOUT = int(os.environ.get("MOMENTUM_CELL_TIMEOUT", "300"))
 #: The papermill engine :func:`execute` uses (see :func:`_engine`).
 ENGINE = "momentum"
+#: The id of papermill's injected-parameters cell (papermill draws a random one per run).
+INJECTED_ID = "injected-parameters"
+#: Per-run metadata left out of the written notebook, so that two runs with the same inputs
+#: write the same bytes: papermill's clock times, nbclient's message times.
+_RUN_TIMES = ("start_time", "end_time", "duration")
+
+
+def cell_timeout() -> float:
+    """Seconds one cell may run before the execution is abandoned: ``$MOMENTUM_CELL_TIMEOUT`` (default 300)."""
+    from analysis import params
+
+    return params.seconds("MOMENTUM_CELL_TIMEOUT")
+
+
+def check_notebook(path: Path) -> None:
+    """Raise :class:`RenderError` unless ``path`` is a readable notebook (before a kernel starts)."""
+    from nbformat.reader import NotJSONError
+
+    restore = _restore_hint(path)
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except FileNotFoundError:
+        raise RenderError(f"the notebook {path} is missing.", restore) from None
+    except OSError as exc:
+        raise RenderError(f"the notebook {path} cannot be read: {exc.strerror or exc}.", restore) from None
+    except (NotJSONError, nbformat.ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise RenderError(f"the notebook {path} is not a valid notebook ({reason}).", restore) from None
+
+
+def _restore_hint(path: Path) -> str:
+    from analysis.paths import PROJECT_DIR
+
+    try:
+        return f"Restore it with `git checkout -- {Path(path).resolve().relative_to(PROJECT_DIR)}`."
+    except ValueError:
+        return "Give the path of a Jupyter notebook (nbformat 4)."
 
 
 def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None,
@@ -35,7 +69,13 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    name = ensure_kernel()
+    timeout = cell_timeout()
+    check_notebook(notebook)
+    try:
+        name = ensure_kernel()
+    except OSError as exc:
+        raise RenderError(f"cannot register the Jupyter kernel: {exc}.",
+                          "Make the environment's share/jupyter folder (or .cache/ in the project) writable.") from None
     cwd = cwd or notebook.parent
     session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
     try:
@@ -44,17 +84,18 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
             how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
             nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
                                      engine_name=_engine(), progress_bar=False, log_output=False,
-                                     execution_timeout=CELL_TIMEOUT, cwd=str(cwd), **how)
+                                     execution_timeout=timeout, cwd=str(cwd), **how)
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
         raise RenderError(f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
-                          f" {exc.ename}: {exc.evalue}") from None
+                          f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}") from None
     except DeadKernelError as exc:
         raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).",
                           "It may have run out of memory; try again.") from None
     except CellTimeoutError:
-        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {CELL_TIMEOUT} s.",
-                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow.") from None
+        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
+                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.") from None
     return nb
 
 
@@ -69,18 +110,26 @@ def _engine() -> str:
     ``finally`` (success, cell error, dead kernel, time-out or Ctrl-C alike), so the
     notebook written, and the one kept in ``reports/_failed/``, is the same.
     """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+    from papermill.engines import (
+        NBClientEngine,
+        NotebookExecutionManager,
+        papermill_engines,
+    )
 
     class WriteAtEnd(NotebookExecutionManager):
         def save(self, **kwargs) -> None:
             if self.end_time is not None:  # set by notebook_complete, just before its final save
-                super().save(**kwargs)
+                with _without_run_times(self.nb):
+                    super().save(**kwargs)
 
     class Engine(NBClientEngine):
         @classmethod
         def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
                              autosave_cell_every=30, **kwargs):
             # papermill 2.x's Engine.execute_notebook, with the manager above.
+            for cell in nb.cells:  # the same id every run (papermill draws one at random)
+                if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                    cell["id"] = INJECTED_ID
             nb_man = WriteAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
                                 autosave_cell_every=autosave_cell_every)
             nb_man.notebook_start()
@@ -93,6 +142,34 @@ def _engine() -> str:
 
     papermill_engines.register(ENGINE, Engine)
     return ENGINE
+
+
+@contextlib.contextmanager
+def _without_run_times(nb: nbformat.NotebookNode):
+    """Leave the clock out while ``nb`` is written: papermill's start/end times and durations
+    (notebook and cells), nbclient's per-message times and the staging folder's path. They are
+    put back afterwards, so the notebook in memory (``Result.notebook``) still has them."""
+    saved = []
+
+    def take(mapping: dict, key: str) -> None:
+        if key in mapping:
+            saved.append((mapping, key, mapping.pop(key)))
+
+    papermill_meta = nb.metadata.get("papermill", {})
+    for key in _RUN_TIMES:
+        take(papermill_meta, key)
+    if "output_path" in papermill_meta:
+        saved.append((papermill_meta, "output_path", papermill_meta["output_path"]))
+        papermill_meta["output_path"] = Path(papermill_meta["output_path"]).name
+    for cell in nb.cells:
+        for key in _RUN_TIMES:
+            take(cell.metadata.get("papermill", {}), key)
+        take(cell.metadata, "execution")
+    try:
+        yield
+    finally:
+        for mapping, key, value in saved:
+            mapping[key] = value
 
 
 def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
