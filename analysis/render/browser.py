@@ -31,7 +31,6 @@ from pathlib import Path
 from analysis.errors import BrowserUnavailable, RenderError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PRINT_TIMEOUT = int(os.environ.get("MOMENTUM_PDF_TIMEOUT", "120"))
 HOW_TO_GET_ONE = ("To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`;"
                   " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
                   " then run `make browser` and the report again.")
@@ -260,9 +259,12 @@ class Printer:
     per thread; :meth:`close` (or ``with Printer() as printer:``) quits it.
     """
 
-    def __init__(self, browser: str | None = None, *, timeout: int = PRINT_TIMEOUT) -> None:
+    def __init__(self, browser: str | None = None, *, timeout: float | None = None) -> None:
+        from analysis import params
+
         self.browser = browser
-        self.timeout = timeout
+        #: Seconds a print may take: ``timeout``, else ``$MOMENTUM_PDF_TIMEOUT`` (default 120).
+        self.timeout = params.seconds("MOMENTUM_PDF_TIMEOUT") if timeout is None else timeout
         self.started = 0            # browsers started so far
         self._chromium: _Chromium | None = None
 
@@ -324,7 +326,7 @@ class Printer:
                               HOW_TO_GET_ONE) from None
         except TimeoutError:
             self.close(now=True)
-            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout} s.",
+            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout:g} s.",
                               "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.") from None
         except RuntimeError as exc:
             self.close(now=True)
