@@ -100,14 +100,11 @@ def split_tickers(value: str | Sequence[str]) -> list[str]:
 def family_tickers() -> tuple[list[str], str | None]:
     """The Economic Modern Family's tickers and benchmark, from ``analysis/config/family.toml``."""
     from analysis import config
+    from analysis.scenarios.family import members
 
-    family = config.load("family")
-    members = family.get("member") or []
-    tickers = [str(m.get("ticker", "")) for m in members if isinstance(m, dict)]
-    if not tickers:
-        raise InputError(f"the family configuration {config.path('family')} lists no members.",
-                         'Add [[member]] tables with a ticker = "..." line each.')
-    return tickers, family.get("benchmark")
+    listed, benchmark, _ = members()  # validated: a member without a ticker is named, with the fix
+    given = "benchmark" in config.load("family")  # else --benchmark (BENCHMARK) applies
+    return [m["ticker"] for m in listed], benchmark if given else None
 
 
 def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None = None,
@@ -386,7 +383,9 @@ def run_command(args: argparse.Namespace) -> Batch:
                           scheduler=args.scheduler, done=done)
     batch.outcomes = refused + batch.outcomes
     print(footer(batch))
-    index = write_index(root)
+    from analysis.cli import index_after
+
+    index = index_after(write_index, "the pieces written are", root)
     print(f"index: {_where(index)}")
     return batch
 

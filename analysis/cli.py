@@ -43,10 +43,21 @@ def _report(args: argparse.Namespace) -> int:
         print(f"  wrote {os.path.relpath(path)}")
     from analysis.index import write_index
 
-    print(f"  index {os.path.relpath(write_index())}")
+    print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
     if result.pdf_error:
         print(f"warning: PDF not written: {result.pdf_error}", file=sys.stderr)
     return 0
+
+
+def index_after(write_index, published: str, *args):
+    """``write_index(*args)``; its error says that what came before is published (only the index is not)."""
+    from analysis.errors import PublishError
+
+    try:
+        return write_index(*args)
+    except PublishError as exc:
+        raise PublishError(f"{published} published, but the index was not updated: {exc.message}",
+                           f"{exc.hint} Then run `make index`.".strip()) from None
 
 
 def _summary(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from analysis.errors import PublishError
 
 INDEX_NAME = "index.html"
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -161,8 +160,7 @@ def write_index(root: Path | None = None) -> Path:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"cannot create the reports directory {root}: {exc.strerror or exc}.",
-                           "Make it writable, or set MOMENTUM_REPORTS_DIR to a folder that is.") from None
+        raise publish.explain(exc, root) from None
     with publish.piece_lock(root, "_index"):
         entries, problems = scan(root)
         page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
@@ -174,11 +172,12 @@ def write_index(root: Path | None = None) -> Path:
                 fh.write(page)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
+            tmp = None
         except OSError as exc:
-            if tmp:
+            raise publish.explain(exc, target) from None  # a full disk, a folder named index.html...
+        finally:
+            if tmp:  # failed or interrupted: no half page left behind
                 Path(tmp).unlink(missing_ok=True)
-            raise PublishError(f"cannot write {target}: {exc.strerror or exc}.",
-                               "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).") from None
     return target
 
 

@@ -32,12 +32,12 @@ def default_signals() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-def start(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+def start(root: Path, *args: str, env: dict | None = None, preexec=default_signals) -> subprocess.Popen:
     """``python -m analysis <args>`` writing into ``root``, stdout and stderr captured."""
     environment = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root), **(env or {})}
     return subprocess.Popen([sys.executable, "-m", "analysis", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=environment, cwd=PROJECT_DIR,
-                            preexec_fn=default_signals)
+                            preexec_fn=preexec)
 
 
 def run_cli(root: Path, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -145,6 +145,7 @@ class _Chromium:
             for fd in (to_browser, from_browser, null, log):
                 os.close(fd)
         self._out, self._in = commands, answers
+        self.answered = False       # it has answered at least once: it started (and is installed)
         self._buffer = bytearray()
         self._next_id = 0
         self.returncode: int | None = None
@@ -212,6 +213,7 @@ class _Chromium:
             chunk = os.read(self._in, 1 << 20)
             if not chunk:
                 raise _Gone
+            self.answered = True
             self._buffer += chunk
         message = json.loads(self._buffer[:end])
         del self._buffer[:end + 1]
@@ -322,7 +324,14 @@ class Printer:
             chromium.reap(5)
             tail = chromium.stderr_tail()
             chromium.close(now=True)
-            raise RenderError(f"Chromium ({path}) failed to print the PDF (exit {chromium.returncode}). {tail}".strip(),
+            code = chromium.returncode
+            how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
+            if chromium.answered:  # it ran, and stopped in the middle: installing it again would not help
+                raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing."
+                                  f" {tail}".strip(),
+                                  "It is installed and had started; something stopped it (killed, or out of"
+                                  " memory?). Run the report again: the next print starts a new browser.") from None
+            raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(),
                               HOW_TO_GET_ONE) from None
         except TimeoutError:
             self.close(now=True)

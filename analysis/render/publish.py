@@ -39,8 +39,10 @@ _FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for repor
 
 def explain(exc: OSError, path: Path) -> PublishError:
     """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
-    where = Path(exc.filename) if exc.filename else Path(path)
     code = exc.errno
+    # A rename names its source and its target: the folder in the way is the target.
+    named = exc.filename2 if code == errno.EISDIR and getattr(exc, "filename2", None) else exc.filename
+    where = Path(named) if named else Path(path)
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PublishError(f"cannot write to {where}: {exc.strerror}.",
                             "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).")
@@ -48,8 +50,12 @@ def explain(exc: OSError, path: Path) -> PublishError:
         return PublishError(f"no space left on the device holding {path} (writing {where.name}).",
                             "Free some disk space (a piece needs about 10 MB while it is written) and run again.")
     if code in (errno.ENOTDIR, errno.EEXIST):
-        return PublishError(f"cannot write to {where}: part of that path is a file, not a folder.",
-                            f"Move the file away, or {_FIX_DIR[0].lower()}{_FIX_DIR[1:]}")
+        blocker = next((p for p in reversed([where, *where.parents]) if p.exists() and not p.is_dir()), where)
+        special = not blocker.is_file() or str(blocker).startswith(("/dev/", "/proc/", "/sys/"))
+        kind = "a device or special file" if special else "a file"
+        move = "" if special else f"Move {blocker} away, or "
+        return PublishError(f"cannot write to {where}: {blocker} is {kind}, not a folder.",
+                            f"{move}{_FIX_DIR[0].lower() if move else _FIX_DIR[0]}{_FIX_DIR[1:]}")
     if code == errno.EISDIR:
         return PublishError(f"cannot write {where}: a folder is in the way.",
                             f"Remove or rename it (e.g. rm -r '{where}') and run again.")
