@@ -119,7 +119,7 @@ def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
     options = f"size={size}" + (",ro" if read_only else "")
     try:
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"cannot mount a tmpfs here ({exc}): a real full or read-only disk needs root and mount")
     if done.returncode != 0:
@@ -129,7 +129,7 @@ def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
         yield path
     finally:
         for _ in range(50):
-            if subprocess.run(["umount", str(path)], capture_output=True).returncode == 0:
+            if subprocess.run(["umount", str(path)], capture_output=True, check=False).returncode == 0:
                 break
             time.sleep(0.2)
 

@@ -82,9 +82,13 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
         with session as km, warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
-            nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
-                                     engine_name=_engine(), progress_bar=False, log_output=False,
-                                     execution_timeout=timeout, cwd=str(cwd), **how)
+            try:
+                nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
+                                         engine_name=_engine(), progress_bar=False, log_output=False,
+                                         execution_timeout=timeout, cwd=str(cwd), **how)
+            finally:
+                taken = _TAKEN.pop(str(output), [])
+            _put_back(taken)  # the file is written without them; the notebook in memory keeps them
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
@@ -106,9 +110,12 @@ def _engine() -> str:
     papermill rewrites the output notebook at every cell's start and end, so that someone
     can watch it fill; for a piece that is some fifty serializations (and validations) of a
     notebook growing to 3 MB of embedded charts, about 1.4 CPU-seconds, for a staging copy
-    nobody watches. This engine writes it when execution ends, which papermill does in a
-    ``finally`` (success, cell error, dead kernel, time-out or Ctrl-C alike), so the
-    notebook written, and the one kept in ``reports/_failed/``, is the same.
+    nobody watches. papermill writes the finished notebook itself when the engine returns
+    (success, or a cell error); this engine adds one write where papermill does not, when the
+    execution raised (dead kernel, time-out, Ctrl-C), so that the notebook kept in
+    ``reports/_failed/`` is there in every case. Each write leaves the clock out
+    (:func:`_take_run_times`) and the injected-parameters cell has a fixed id
+    (:data:`INJECTED_ID`): the same inputs give the same bytes.
     """
     from papermill.engines import (
         NBClientEngine,
@@ -117,8 +124,13 @@ def _engine() -> str:
     )
 
     class WriteAtEnd(NotebookExecutionManager):
+        failed = False
+
         def save(self, **kwargs) -> None:
-            if self.end_time is not None:  # set by notebook_complete, just before its final save
+            # end_time is set by notebook_complete, just before its final save. On success and
+            # on a cell error papermill writes the notebook itself afterwards; only when the
+            # execution raised (dead kernel, time-out, Ctrl-C) is this save the one copy.
+            if self.end_time is not None and self.failed:
                 with _without_run_times(self.nb):
                     super().save(**kwargs)
 
@@ -135,20 +147,45 @@ def _engine() -> str:
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                nb_man.failed = True
+                raise
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
+                # papermill's own final write must not carry the clock either: the times are
+                # taken out here and put back into the notebook in memory by execute().
+                _TAKEN[str(output_path)] = _take_run_times(nb_man.nb)
             return nb_man.nb
 
     papermill_engines.register(ENGINE, Engine)
     return ENGINE
 
 
+#: Run times taken out of a notebook before papermill writes it, by output path (see _engine).
+_TAKEN: dict[str, list] = {}
+
+
+def _put_back(saved: list) -> None:
+    for mapping, key, value in saved:
+        mapping[key] = value
+
+
 @contextlib.contextmanager
 def _without_run_times(nb: nbformat.NotebookNode):
-    """Leave the clock out while ``nb`` is written: papermill's start/end times and durations
-    (notebook and cells), nbclient's per-message times and the staging folder's path. They are
-    put back afterwards, so the notebook in memory (``Result.notebook``) still has them."""
+    """``nb`` without its run times (:func:`_take_run_times`) for the duration of the block."""
+    saved = _take_run_times(nb)
+    try:
+        yield
+    finally:
+        _put_back(saved)
+
+
+def _take_run_times(nb: nbformat.NotebookNode) -> list:
+    """Take the clock out of ``nb``: papermill's start/end times and durations (notebook and
+    cells), nbclient's per-message times, the staging folder's path (replaced by the file's
+    name). Returns what was taken, for :func:`_put_back`: two runs with the same inputs then
+    write the same bytes, and the notebook in memory (``Result.notebook``) keeps its times."""
     saved = []
 
     def take(mapping: dict, key: str) -> None:
@@ -165,11 +202,7 @@ def _without_run_times(nb: nbformat.NotebookNode):
         for key in _RUN_TIMES:
             take(cell.metadata.get("papermill", {}), key)
         take(cell.metadata, "execution")
-    try:
-        yield
-    finally:
-        for mapping, key, value in saved:
-            mapping[key] = value
+    return saved
 
 
 def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
