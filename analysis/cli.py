@@ -68,7 +68,15 @@ def _summary(args: argparse.Namespace) -> int:
     request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
     piece = Piece.build(request.ticker, request.benchmark, args.as_of, request.source, request.level or 0.0,
                         request.confirm_n)
-    sys.stdout.write(to_json(piece.summary))
+    text = to_json(piece.summary)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`make summary | head`): main() ends quietly
+    except OSError as exc:  # > /dev/full, a full disk
+        raise ReportError(f"could not write the summary to standard output: {exc.strerror or exc}.",
+                          "Send it somewhere with room, e.g. make summary > summary.json.") from None
     return 0
 
 
@@ -152,14 +160,19 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     from analysis import interrupts
 
-    args = parser().parse_args(argv)
     interrupts.PUBLISHED.clear()
     try:
         with interrupts.handled():
+            args = parser().parse_args(argv)
             from analysis import params
 
             params.check_environment()  # MOMENTUM_CELL_TIMEOUT=5x is refused now, not after the work
             return args.func(args)
+    except BrokenPipeError:
+        # Whoever read our output stopped (`| head`): say nothing, as cat and grep do, and keep
+        # Python from failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except ReportError as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code

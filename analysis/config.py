@@ -27,13 +27,16 @@ def path(name: str) -> Path:
         raise InputError(f"MOMENTUM_CONFIG_DIR {override!r} is not a folder.",
                          "Point it at a folder holding your scenarios.toml and/or family.toml, or unset it.")
     if override and (Path(override) / f"{name}.toml").exists():
-        return Path(override) / f"{name}.toml"
+        return Path(override) / f"{name}.toml"  # a folder or a pipe of that name is refused by load()
     return CONFIG_DIR / f"{name}.toml"
 
 
 def load(name: str, file: str | Path | None = None) -> dict:
     """The parsed TOML of config ``name`` (or of ``file``); a clear error if it is broken."""
     target = Path(file) if file else path(name)
+    if target.exists() and not target.is_file():  # a named pipe would block the read forever
+        raise InputError(f"configuration file {target} is not a regular file.",
+                         f"Replace it with a TOML file (or remove it to use the bundled {name}.toml).")
     try:
         with open(target, "rb") as fh:
             return tomllib.load(fh)

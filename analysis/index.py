@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-
 INDEX_NAME = "index.html"
+#: A piece's summary is about 40 kB; a JSON file far larger is not one (and is not read).
+MAX_SUMMARY_BYTES = 20_000_000
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -69,6 +70,11 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
         except ValueError:
             continue
         for path in folder.glob("*.json"):
+            if not path.is_file():  # a folder, or a named pipe that would block the read forever
+                continue
+            if path.stat().st_size > MAX_SUMMARY_BYTES:
+                problems.append(f"{folder.name}/{path.name}: {path.stat().st_size:,} bytes, too large for a summary")
+                continue
             try:
                 summary = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

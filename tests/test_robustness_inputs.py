@@ -166,7 +166,7 @@ def test_8_a_cell_raising_a_multi_line_message_is_one_line(tmp_path):
     nb = _notebook(tmp_path / "multi.ipynb", 'raise ValueError("first line\\nsecond line\\n\\n   third line")')
     with pytest.raises(RenderError) as info:
         execute.execute(nb, tmp_path / "out.ipynb", {"ticker": "IWM"})
-    assert str(info.value) == ("notebook multi.ipynb: cell 2 (`raise ValueError(\"first line\\nsecond line\\n\\n  "
+    assert str(info.value) == ("notebook multi.ipynb: cell 3 (`raise ValueError(\"first line\\nsecond line\\n\\n  "
                                " third line\")`) raised ValueError: first line second line third line")
 
 

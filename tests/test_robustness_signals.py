@@ -10,6 +10,7 @@ piece (the real IWM piece of 2024-07-08, built once) must survive byte for byte.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -95,13 +96,14 @@ def test_2_sigterm_during_the_research_notebooks_publishes_none(reports):
 
 @pytest.mark.slow
 def test_a_second_ctrl_c_cannot_cut_the_cleanup_short(reports):
-    """Own case: Ctrl-C twice in a row (an impatient user) used to raise a second
-    KeyboardInterrupt inside the cleanup; now the second waits, and the cleanup finishes."""
+    """Own case: Ctrl-C twice, half a second apart (an impatient user): the second one landed
+    in the cleanup and the run died of SIGINT (exit -2 instead of 130); now it is ignored
+    while the run cleans up."""
     root, before = reports
     proc = hostile.start(root, "report", "--as-of", AS_OF, "--source", "snapshot")
     _running_notebooks(root)
     proc.send_signal(signal.SIGINT)
-    time.sleep(0.2)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     err = _finished_cleanly(proc, root, signal.SIGINT, before)
     assert hostile.one_line(err) == f"interrupted (Ctrl-C): {NOTHING}"
@@ -160,3 +162,24 @@ def test_sigterm_while_waiting_for_a_busy_lock_stops_at_once(tmp_path):
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and hostile.one_line(err) == f"interrupted (SIGTERM): {NOTHING}"
     assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
+
+
+@pytest.mark.slow
+def test_sigterm_after_some_pieces_names_what_was_published(tmp_path):
+    """Own case: the batch is stopped after its first piece is written; the line says that piece
+    is whole (and how to list it), and nothing else is published."""
+    root = tmp_path / "r"
+    proc = hostile.start(root, "reports", "--tickers", "IWM", "QQQ", "SMH", "--as-of", AS_OF, "--source", "snapshot",
+                         "--jobs", "1", "--no-progress", "--no-pdf")
+    first = proc.stdout.readline()
+    assert first.startswith("ok     IWM"), first + proc.stderr.read()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    day = root / AS_OF
+    assert hostile.one_line(err) == (
+        f"interrupted (SIGTERM): 3 files published before it are whole ({os.path.relpath(day / 'IWM.json')},"
+        f" {os.path.relpath(day / 'IWM.ipynb')}, {os.path.relpath(day / 'IWM.html')}); nothing else was published."
+        " Run `make index` to list them.")
+    assert sorted(hostile.tree(root)) == [f"{AS_OF}/IWM.html", f"{AS_OF}/IWM.ipynb", f"{AS_OF}/IWM.json"]
+    assert hostile.no_leftovers(root) == [] and hostile.hidden(root) == []

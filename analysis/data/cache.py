@@ -71,10 +71,12 @@ def load(ticker: str) -> pd.DataFrame:
     try:
         meta = json.loads(meta_path.read_text())
         if not isinstance(meta, dict):
-            raise ValueError(f"{meta_path.name} is not a JSON object")
+            raise TypeError(f"{meta_path.name} is not a JSON object")
         missing = [key for key in ("sha256", "rows", "fetched_at") if key not in meta]
         if missing:
             raise ValueError(f"{meta_path.name} lacks {', '.join(missing)}")
+        if isinstance(meta["rows"], bool) or not isinstance(meta["rows"], int):
+            raise TypeError(f"{meta_path.name} gives rows = {meta['rows']!r}, not a whole number")
         data = csv_path.read_bytes()
         if hashlib.sha256(data).hexdigest() != meta["sha256"]:
             raise ValueError("checksum mismatch (truncated or edited)")

@@ -16,7 +16,6 @@ from analysis.data.contract import normalize
 from analysis.errors import DataError
 from analysis.paths import SNAPSHOT_DIR, file_stem
 
-
 RESTORE = "Restore it with `git checkout -- analysis/data/prices`."
 
 
@@ -28,8 +27,8 @@ def manifest() -> dict:
         with open(path, "rb") as fh:
             found = tomllib.load(fh)
         if not (isinstance(found.get("fully_adjusted"), list) and isinstance(found.get("kind"), dict)):
-            raise ValueError("it lacks fully_adjusted = [...] or [kind]")
-    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
+            raise TypeError("it lacks fully_adjusted = [...] or [kind]")
+    except (OSError, ValueError, TypeError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise DataError(f"the bundled {path} cannot be read ({' '.join(str(exc).split())}).", RESTORE) from None
     return found
 

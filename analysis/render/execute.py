@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import warnings
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def check_notebook(path: Path) -> None:
     from nbformat.reader import NotJSONError
 
     restore = _restore_hint(path)
+    if Path(path).exists() and not Path(path).is_file():  # a folder, or a pipe that would block the read
+        raise RenderError(f"the notebook {path} is not a regular file.", restore)
     try:
         nbformat.validate(nbformat.read(path, as_version=4))
     except FileNotFoundError:
@@ -103,6 +106,15 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
     return nb
 
 
+class _TimeoutNoise:
+    """A logging filter: nbclient logs "Timeout waiting for execute reply" through papermill's
+    logger (on stderr, beside our own one-line error that says the same)."""
+
+    @staticmethod
+    def filter(record) -> bool:
+        return not str(record.getMessage()).startswith("Timeout waiting for execute reply")
+
+
 @functools.cache
 def _engine() -> str:
     """Register (once) and name papermill's nbclient engine, writing the output notebook once.
@@ -159,6 +171,7 @@ def _engine() -> str:
             return nb_man.nb
 
     papermill_engines.register(ENGINE, Engine)
+    logging.getLogger("papermill").addFilter(_TimeoutNoise())
     return ENGINE
 
 

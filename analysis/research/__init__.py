@@ -86,10 +86,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from analysis import params
     from analysis.report import Request
-    from analysis.research.run import run
+    from analysis.research.run import run, select
 
     request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
     jobs = params.positive_int(args.jobs, what="--jobs")
+    select(args.notebooks)  # a bad --notebooks is refused before anything is printed
     print(f"Executing the {request.ticker} research notebooks...", flush=True)
     result = run(request, names=args.notebooks, jobs=jobs)
     for warning in result.warnings:

@@ -74,10 +74,12 @@ class Result:
 
 def select(names: Sequence[str] | None = None) -> list[Notebook]:
     """The notebooks to run, in :data:`NOTEBOOKS` order; an unknown name is an :class:`InputError`."""
-    if not names:
+    if names is None or (not isinstance(names, str) and not list(names)):
         return list(NOTEBOOKS)
     known = {nb.name: nb for nb in NOTEBOOKS}
     wanted = [n.strip() for item in names for n in item.replace(",", " ").split()]
+    if not wanted:  # `--notebooks ""`: ran nothing and said "0 notebooks"
+        raise InputError("--notebooks names no notebook.", f"Name one or more of: {', '.join(known)}, or leave it out for all.")
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise InputError(f"no research notebook is called {', '.join(map(repr, unknown))}.",
