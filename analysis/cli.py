@@ -12,6 +12,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -37,9 +38,9 @@ def _report(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
-    from analysis.pipeline.index import write_index
+    from analysis.pipeline.index import index_after, write_index
 
-    print(f"  index {os.path.relpath(write_index())}")
+    print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
     if result.pdf_error:
         print(f"warning: PDF not written: {result.pdf_error}", file=sys.stderr)
     return 0
@@ -48,16 +49,25 @@ def _report(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from analysis import summary
 
-    sys.stdout.write(summary.to_json(summary.build(request(args)).data))
+    text = summary.to_json(summary.build(request(args)).data)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`make summary | head`): main() ends quietly
+    except OSError as exc:  # > /dev/full, a full disk
+        raise ReportError(f"could not write the summary to standard output: {exc.strerror or exc}.",
+                          "Send it somewhere with room, e.g. make summary > summary.json.") from None
     return 0
 
 
 def _research(args: argparse.Namespace) -> int:
     from analysis import params
-    from analysis.pipeline.research import run
+    from analysis.pipeline.research import run, select
 
     wanted = request(args)
     jobs = params.positive_int(args.jobs, what="--jobs")
+    select(args.notebooks)  # a bad --notebooks is refused before anything is printed
     print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
     result = run(wanted, names=args.notebooks, jobs=jobs)
     for warning in result.warnings:
@@ -131,13 +141,47 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def one_line(text: object) -> str:
+    """``text`` on one line: newlines and runs of spaces (a cell's multi-line error...) become one space."""
+    return " ".join(str(text).split())
+
+
+def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The line and exit code (128 + the signal) for a run stopped by Ctrl-C, SIGTERM or SIGHUP."""
+    from analysis import interrupts
+
+    signum = getattr(exc, "signum", signal.SIGINT)
+    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    done = interrupts.PUBLISHED
+    if done:
+        shown = ", ".join(os.path.relpath(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")
+        what = (f"{len(done)} file{'s' * (len(done) != 1)} published before it are whole ({shown});"
+                " nothing else was published. Run `make index` to list them.")
+    else:
+        what = "nothing was published; earlier pieces are untouched."
+    return f"interrupted ({name}): {what}", 128 + signum
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    from analysis import interrupts
+
+    interrupts.PUBLISHED.clear()
     try:
-        return args.func(args)
+        with interrupts.handled():
+            args = parser().parse_args(argv)
+            from analysis import params
+
+            params.check_environment()  # MOMENTUM_CELL_TIMEOUT=5x is refused now, not after the work
+            return args.func(args)
+    except BrokenPipeError:
+        # Whoever read our output stopped (`| head`): say nothing, as cat and grep do, and keep
+        # Python from failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted: nothing was published; earlier pieces are untouched.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        line, code = _interrupted(exc)
+        print(line, file=sys.stderr)
+        return code

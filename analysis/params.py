@@ -24,26 +24,37 @@ from typing import Any
 from analysis.errors import InputError
 
 #: Letters, digits and Yahoo's punctuation (``^VIX``, ``BRK-B``, ``BTC-USD``, ``EURUSD=X``, ``RDS.A``).
-TICKER_PATTERN = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=]{0,14}$")
 TICKER_MAX = 16
+TICKER_PATTERN = re.compile(rf"^\^?[A-Z0-9][A-Z0-9.\-=]{{0,{TICKER_MAX - 1}}}$")  # the length is checked apart
 SOURCES = ("auto", "snapshot", "yahoo", "cache", "local")
 #: The benchmark of a piece unless the user names another.
 DEFAULT_BENCHMARK = "SPY"
 
 
-def ticker(value: str | None, *, what: str = "TICKER") -> str:
-    """Upper-cased, validated ticker symbol (``"iwm"`` -> ``"IWM"``)."""
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)``, cut to about ``limit`` characters: a message echoes what was typed, on one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def ticker(value: str | None, *, what: str = "TICKER", example: str | None = None) -> str:
+    """Upper-cased, validated ticker symbol (``"iwm"`` -> ``"IWM"``).
+
+    ``example`` is how the fix is written where the symbol comes from (default ``{what}=IWM``;
+    a configuration file passes ``ticker = "IWM"``).
+    """
     raw = "" if value is None else str(value).strip()
+    fix = f"Give a symbol, e.g. {example}." if example else f"Give a symbol, e.g. {what}=IWM."
     if not raw:
-        raise InputError(f"{what} is empty.", f"Give a symbol, e.g. {what}=IWM.")
+        raise InputError(f"{what} is empty.", fix)
     if len(raw) > TICKER_MAX:
         raise InputError(f"{what} {raw[:20]!r}... is {len(raw)} characters long;"
-                         f" a ticker has at most {TICKER_MAX}.", f"Give a symbol, e.g. {what}=IWM.")
+                         f" a ticker has at most {TICKER_MAX}.", fix)
     symbol = raw.upper()
     if not TICKER_PATTERN.match(symbol):
-        raise InputError(f"{what} {raw!r} is not a ticker symbol: only letters, digits and . - = "
+        raise InputError(f"{what} {shown(raw)} is not a ticker symbol: only letters, digits and . - = "
                          "(and a leading ^ for an index) are allowed.",
-                         f"Give a symbol, e.g. {what}=IWM or {what}=^VIX.")
+                         fix if example else f"Give a symbol, e.g. {what}=IWM or {what}=^VIX.")
     return symbol
 
 
@@ -64,8 +75,9 @@ def benchmark(value: str | None, ticker_symbol: str) -> str:
     """A validated benchmark that differs from the ticker."""
     symbol = ticker(value, what="BENCHMARK")
     if symbol == ticker_symbol:
+        other = "QQQ" if symbol == "SPY" else "SPY"
         raise InputError(f"BENCHMARK {symbol} is the same as TICKER: leadership against itself is"
-                         " always zero.", "Pick another benchmark, e.g. BENCHMARK=SPY (or QQQ when TICKER=SPY).")
+                         " always zero.", f"Pick another benchmark, e.g. BENCHMARK={other}.")
     return symbol
 
 
@@ -84,7 +96,7 @@ def as_of(value: str | dt.date | None, *, today: dt.date | None = None) -> dt.da
                 raise ValueError(text)
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise InputError(f"AS_OF {text!r} is not a date.",
+            raise InputError(f"AS_OF {shown(text)} is not a date.",
                              "Write it as YYYY-MM-DD, e.g. AS_OF=2024-07-08, or leave it out for the latest session.") from None
     today = today or dt.date.today()
     if day > today:
@@ -100,9 +112,9 @@ def level(value: str | float | None) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"LEVEL {value!r} is not a number.", "Give a price, e.g. LEVEL=205, or leave it out.") from None
+        raise InputError(f"LEVEL {shown(value)} is not a number.", "Give a price, e.g. LEVEL=205, or leave it out.") from None
     if not math.isfinite(number) or number <= 0:
-        raise InputError(f"LEVEL {value!r} is not a positive price.", "Give a price above zero, e.g. LEVEL=205, or leave it out.")
+        raise InputError(f"LEVEL {shown(value)} is not a positive price.", "Give a price above zero, e.g. LEVEL=205, or leave it out.")
     return number
 
 
@@ -110,7 +122,7 @@ def source(value: str | None) -> str:
     """One of ``auto`` (default), ``snapshot``, ``yahoo``, ``cache`` or ``local`` (see :mod:`analysis.data`)."""
     name = (value or "auto").strip().lower()
     if name not in SOURCES:
-        raise InputError(f"SOURCE {value!r} is not known.", f"Use one of: {', '.join(SOURCES)}.")
+        raise InputError(f"SOURCE {shown(value)} is not known.", f"Use one of: {', '.join(SOURCES)}.")
     return name
 
 
@@ -119,7 +131,7 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise InputError(f"{what} {value!r} is not a whole number.", f"Give a whole number >= {minimum}.") from None
+        raise InputError(f"{what} {shown(value)} is not a whole number.", f"Give a whole number >= {minimum}.") from None
     if number < minimum:
         raise InputError(f"{what} {number} is below {minimum}.", f"Give a whole number >= {minimum}.")
     return number
@@ -307,6 +319,41 @@ def add_arguments(parser, *, skip: tuple[str, ...] = ()) -> None:
             shown = f"default {param.default}" if param.default != "" else "default: none"
             parser.add_argument(param.flag, default=str(os.environ.get(param.env, param.default)),
                                 help=f"{param.help} ({shown}; make {param.env}=...)")
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?\s*$", re.IGNORECASE)
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
+#: The numeric environment variables: name -> (default seconds, minimum seconds).
+DURATIONS = {"MOMENTUM_CELL_TIMEOUT": (300.0, 1.0), "MOMENTUM_PDF_TIMEOUT": (120.0, 1.0),
+             "MOMENTUM_LOCK_WAIT": (900.0, 0.0), "MOMENTUM_YAHOO_TIMEOUT": (8.0, 0.1),
+             "MOMENTUM_DASK_TIMEOUT": (15.0, 0.1)}
+#: A week: longer waits are typing mistakes (and overflow some timers).
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+def seconds(name: str) -> float:
+    """The duration in environment variable ``name`` (one of :data:`DURATIONS`), in seconds.
+
+    ``300``, ``300s``, ``5m``, ``1.5h``; unset or empty means the default. Anything else, or a
+    value below the variable's minimum or above a week, is an :class:`InputError` naming it.
+    """
+    default, minimum = DURATIONS[name]
+    raw = os.environ.get(name, "")
+    if not raw.strip():
+        return default
+    match = _DURATION.match(raw)
+    value = float(match.group(1)) * _UNIT[(match.group(2) or "").lower()] if match else None
+    if value is None or not minimum <= value <= MAX_SECONDS:
+        raise InputError(f"{name}={shown(raw)} is not a duration from {minimum:g} s to a week.",
+                         f"Give seconds, or a number with s, m or h, e.g. {name}={default:g} or {name}=10m;"
+                         " or unset it for the default.")
+    return value
+
+
+def check_environment() -> None:
+    """Validate every numeric environment variable now (the command line does, before any work)."""
+    for name in DURATIONS:
+        seconds(name)
 
 
 def help_table() -> str:

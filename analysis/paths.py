@@ -36,10 +36,24 @@ def cache_dir() -> Path:
 
 
 def inside(root: Path, *parts: str) -> Path:
-    """``root / parts``, refusing any result that would leave ``root``."""
+    """``root / parts``, refusing any result that would leave ``root``.
+
+    Parts that lead out (``..``, an absolute path) are an :class:`InputError`; a symbolic link
+    inside ``root`` that leads out (``reports/2024-07-08 -> /elsewhere``) is a
+    :class:`~analysis.errors.PublishError` naming the link: nothing is written through it.
+    """
     root = root.resolve()
     path = root.joinpath(*parts).resolve()
     if path != root and root not in path.parents:
+        lexical = Path(os.path.normpath(root.joinpath(*parts)))
+        if lexical == root or root in lexical.parents:  # the parts stay inside: a link leads out
+            from analysis.errors import PublishError
+
+            link = next((p for p in [lexical, *lexical.parents] if p.is_symlink()), lexical)
+            raise PublishError(f"{link} is a symbolic link to {os.path.realpath(link)}, outside {root}:"
+                               " nothing is written through it.",
+                               f"Replace the link with a real folder (e.g. rm '{link}'), or set MOMENTUM_REPORTS_DIR"
+                               " to a folder without such links.")
         raise InputError(f"refusing to write outside {root}: {'/'.join(parts)!r}.",
                          "Use a plain ticker symbol and an ISO date.")
     return path

@@ -18,9 +18,11 @@ that the view draws from the same computation instead of repeating it.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -131,6 +133,27 @@ def required_tickers(ticker: str, benchmark: str) -> list[str]:
                                                                               card=card)]))
 
 
+def _not_finite(value: Any, path: str = "") -> str | None:
+    """The key path (``real_motion.value``) of the first infinite or NaN number in ``value``, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "(top)"
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _not_finite(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
 def to_json(summary: dict) -> str:
-    """Stable, pretty JSON text (NaN is never written: it is ``null``)."""
-    return json.dumps(summary, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Stable, pretty JSON text; a number that is not finite is a :class:`~analysis.errors.DataError`
+    naming its key (JSON has no infinity, and the piece must not state one)."""
+    try:
+        return json.dumps(summary, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    except ValueError:
+        from analysis.errors import DataError
+
+        where = _not_finite(summary) or "a value"
+        raise DataError(f"the summary of {summary.get('ticker', 'the piece')} has a number that is not finite at"
+                        f" {where}: the price data behind it is corrupt (an infinite or absurd price?).",
+                        "Check the data, or use SOURCE=snapshot for the bundled data.") from None

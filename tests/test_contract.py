@@ -78,7 +78,8 @@ def test_wrong_columns_are_refused_with_what_was_found():
 def test_unreadable_dates_are_refused():
     raw = raw_frame()
     raw["Date"] = ["2024-01-02", "yesterday", "2024-01-04", "2024-01-05", "2024-01-08"]
-    with pytest.raises(DataError, match="dates could not be read"):
+    # issue 16, case 8: the row and its value are named (no pandas advice about format=)
+    with pytest.raises(DataError, match=r"1 row\(s\) with a date that cannot be read: row 2 \('yesterday'\)"):
         normalize(raw, ticker="T", source="snapshot")
 
 

@@ -222,7 +222,8 @@ def test_a_browser_that_crashes_while_printing_is_a_clear_error_and_is_replaced(
                 printer.print_pdf(html, tmp_path / "out.pdf")
             message = str(info.value)
             assert "failed to print the PDF (exit 7)" in message and "renderer crashed while printing" in message
-            assert "install Chromium" in message
+            assert "stopped while printing" in message and "Run the report again" in message
+            assert "install Chromium" not in message  # it is installed (issue 16, case 13)
             assert printer.started == attempt and printer.pid is None
     assert not (tmp_path / "out.pdf").exists()
 
@@ -254,5 +255,5 @@ def test_a_crash_of_the_kept_browser_keeps_the_html_and_says_why(tmp_path):
     with Kernel() as kernel, Printer(str(_stand_in_browser(tmp_path))) as printer:
         result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "r", kernel=kernel,
                      printer=printer, **QUIET)
-    assert "failed to print the PDF (exit 7)" in result.pdf_error and "install Chromium" in result.pdf_error
+    assert "failed to print the PDF (exit 7)" in result.pdf_error and "Run the report again" in result.pdf_error
     assert sorted(p.name for p in (tmp_path / "r" / AS_OF).iterdir()) == ["IWM.html", "IWM.ipynb", "IWM.json"]

@@ -30,6 +30,7 @@ from analysis.pipeline.report import Request, prepare, run
 from analysis.render import publish
 from analysis.view import display
 from analysis.view.piece import Piece
+from tests import hostile
 from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip
 
 QUIET = {"log": lambda *_: None}
@@ -270,17 +271,17 @@ def test_no_or_broken_chromium_keeps_the_html_and_explains(reports, monkeypatch,
 
 
 def test_ctrl_c_publishes_nothing_and_leaves_the_old_piece(reports):
+    """The child gets the default SIGINT handler back (hostile.start): started from a test run
+    that itself ignores SIGINT (a background job), it would otherwise inherit SIG_IGN."""
     root, before = reports
-    env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root)}
-    proc = subprocess.Popen([sys.executable, "-m", "analysis", "report", "--as-of", AS_OF, "--source", "snapshot"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR)
+    proc = hostile.start(root, "report", "--as-of", AS_OF, "--source", "snapshot")
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert "interrupted: nothing was published" in err and "Traceback" not in err
+    assert hostile.one_line(err) == "interrupted (Ctrl-C): nothing was published; earlier pieces are untouched."
     assert tree(root) == before
-    assert not any((root / ".staging").iterdir())
+    assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
 
 
 def test_two_runs_of_the_same_piece_at_once_both_finish_whole(tmp_path):

@@ -57,7 +57,10 @@ class Market:
             return cache.load(ticker)
         if self.source == "yahoo":
             frame = yahoo.fetch(ticker, timeout=self.timeout)
-            cache.save(frame)
+            try:
+                cache.save(frame)
+            except OSError as exc:  # the fresh data is used all the same, and the piece says so
+                frame.attrs["notes"].append(f"could not write the cache ({exc.strerror or exc}: {exc.filename or ''})")
             return frame
         if self.source == "local":
             return self._local(ticker)

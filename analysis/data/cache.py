@@ -70,6 +70,13 @@ def load(ticker: str) -> pd.DataFrame:
                         "Fetch it once with SOURCE=yahoo, or use SOURCE=snapshot.")
     try:
         meta = json.loads(meta_path.read_text())
+        if not isinstance(meta, dict):
+            raise TypeError(f"{meta_path.name} is not a JSON object")
+        missing = [key for key in ("sha256", "rows", "fetched_at") if key not in meta]
+        if missing:
+            raise ValueError(f"{meta_path.name} lacks {', '.join(missing)}")
+        if isinstance(meta["rows"], bool) or not isinstance(meta["rows"], int):
+            raise TypeError(f"{meta_path.name} gives rows = {meta['rows']!r}, not a whole number")
         data = csv_path.read_bytes()
         if hashlib.sha256(data).hexdigest() != meta["sha256"]:
             raise ValueError("checksum mismatch (truncated or edited)")
@@ -77,9 +84,10 @@ def load(ticker: str) -> pd.DataFrame:
         if len(raw) != meta["rows"]:
             raise ValueError(f"{len(raw)} rows, expected {meta['rows']}")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"the cache for {ticker} ({csv_path}) is corrupt: {exc}.",
-                        "It will be re-fetched when the network is there; delete it to silence this.") from None
+        raise DataError(f"the cache for {ticker} ({csv_path}) is corrupt: {' '.join(str(exc).split())}.",
+                        f"Delete {csv_path.name} and {meta_path.name} there (SOURCE=yahoo fetches them again),"
+                        " or use SOURCE=snapshot.") from None
     if meta.get("price_only"):
         raw = raw.drop(columns=["Adj Close"], errors="ignore")  # saved as a copy of Close
-    return normalize(raw, ticker=ticker, source="cache", positive=not ticker.startswith("^"),
+    return normalize(raw, ticker=ticker, source="cache", positive=not ticker.startswith("^"), origin=str(csv_path),
                      source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")

@@ -17,6 +17,9 @@ Conventions downstream: price indicators read ``close``; returns read ``adj_clos
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 from analysis.data.screen import impossible_prints
@@ -26,6 +29,9 @@ COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 #: A gap between two sessions longer than this many calendar days is noted in the provenance.
 GAP_DAYS = 14
+#: No traded price reaches a trillion: a larger value is a corrupt file (and would overflow
+#: the squares and products the indicators take).
+MAX_PRICE = 1e12
 
 _ALIASES = {
     "date": "date", "datetime": "date",
@@ -44,8 +50,33 @@ def _dates(dates) -> str:
     return shown + (" ..." if len(dates) > 3 else "")
 
 
+def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
+    """The rows' dates as a tz-naive DatetimeIndex at midnight (ns); :class:`DataError` naming the
+    rows whose date cannot be read (not ISO, or outside pandas' range, 1677-2262)."""
+    if isinstance(raw, pd.DatetimeIndex):
+        index = raw
+    else:
+        index = pd.DatetimeIndex(pd.to_datetime(pd.Series(raw, dtype=object), format="ISO8601", errors="coerce",
+                                                utc=False))
+        bad = np.flatnonzero(index.isna())
+        if bad.size:
+            shown = ", ".join(f"row {i + 1} ({str(raw[i])[:24]!r})" for i in bad[:3]) + (" ..." if bad.size > 3 else "")
+            raise DataError(f"{where}: {bad.size} row(s) with a date that cannot be read: {shown}.",
+                            "Dates must be YYYY-MM-DD between 1677 and 2262, e.g. 2024-07-08: fix or delete those"
+                            " rows (or the file).")
+    if index.tz is not None:
+        index = index.tz_localize(None)
+    try:
+        return index.normalize().as_unit("ns")
+    except (ValueError, OverflowError):  # outside pandas' nanosecond range
+        bad = [i for i, day in enumerate(index) if not pd.Timestamp("1677-09-22") <= day <= pd.Timestamp("2262-04-11")]
+        shown = ", ".join(f"row {i + 1} ({index[i].date().isoformat()})" for i in bad[:3]) + (" ..." if len(bad) > 3 else "")
+        raise DataError(f"{where}: {len(bad)} row(s) dated outside 1677-2262: {shown}.",
+                        "Fix or delete those rows (or the file).") from None
+
+
 def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str = "",
-              fully_adjusted: bool = False, positive: bool = True) -> pd.DataFrame:
+              fully_adjusted: bool = False, positive: bool = True, origin: str = "") -> pd.DataFrame:
     """Return ``raw`` as a price frame (see the module docstring); never mutates ``raw``.
 
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
@@ -54,25 +85,22 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
     missing volume is 0; impossible prints (a high 10x the closes around it, a low above the
     high...) are repaired or flagged, naming the ticker and date
     (:func:`analysis.data.screen.impossible_prints`). Refuses (:class:`DataError`) a frame
-    without a date index or a close column, with no rows, or - when ``positive`` (all but
-    yields) - with zero or negative prices.
+    without a date index or a close column, with no rows, with a row whose date cannot be read,
+    or with values no real series has (:func:`_refuse_corrupt`: infinite, above
+    :data:`MAX_PRICE`, zero or negative prices when ``positive`` - all but yields -, negative
+    volume, dates in the future). ``origin`` (a file) is named in those errors.
     """
     frame = _rename(raw)
     if "date" in frame.columns:
         frame = frame.set_index("date")
-    where = f"{ticker} ({source})"
+    where = f"{ticker} ({source}{', ' + origin if origin else ''})"  # origin: the file, named in errors
     if "close" not in frame.columns:
         raise DataError(f"{where}: no Close column; found {', '.join(map(str, frame.columns)) or 'none'}.",
                         "Expected Date,Open,High,Low,Close,Adj Close,Volume.")
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(frame.index))
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{where}: dates could not be read ({exc}).", "Dates must be ISO, e.g. 2024-07-08.") from None
-    if index.tz is not None:
-        index = index.tz_localize(None)
+    index = _index(frame.index, where)
     notes: list[str] = []
     frame = frame.copy()
-    frame.index = index.normalize().as_unit("ns")
+    frame.index = index
     frame.index.name = "date"
     price_only = "adj_close" not in frame.columns
     if price_only:
@@ -106,10 +134,7 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
         frame[column] = frame[column].fillna(frame["close"])
     frame["volume"] = frame["volume"].fillna(0.0)
 
-    bad = (frame[list(PRICE_COLUMNS)] <= 0).any(axis=1)
-    if positive and bad.any():
-        raise DataError(f"{where}: {int(bad.sum())} row(s) with zero or negative prices ({_dates(frame.index[bad])}).",
-                        "The data is corrupt: fix or delete the file, or use another SOURCE.")
+    _refuse_corrupt(frame, where, positive)
     frame, screened = impossible_prints(frame, positive=positive)
     notes += [f"{ticker}: {note}" for note in screened]
     gaps = frame.index.to_series().diff().dt.days
@@ -128,6 +153,24 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
         "notes": notes,
     }
     return frame
+
+
+def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
+    """:class:`DataError` naming the first rows that no real price series has: infinite or absurd
+    values, zero or negative prices (``positive``: all but yields), negative volume, future dates."""
+    fix = "The data is corrupt: fix or delete those rows (or the file), or use another SOURCE."
+    values = frame[list(COLUMNS)]
+    checks = [
+        (~np.isfinite(values).all(axis=1), "with an infinite value"),
+        ((frame[list(PRICE_COLUMNS)].abs() > MAX_PRICE).any(axis=1), f"with a price above {MAX_PRICE:.0e}"),
+        ((frame[list(PRICE_COLUMNS)] <= 0).any(axis=1) if positive else None, "with zero or negative prices"),
+        (frame["volume"] < 0, "with a negative volume"),
+        # a day of slack: a UTC-dated series (BTC-USD) can show tomorrow's session in the evening
+        (frame.index > pd.Timestamp(dt.date.today() + dt.timedelta(days=1)), "dated in the future"),
+    ]
+    for bad, what in checks:
+        if bad is not None and bad.any():
+            raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", fix)
 
 
 def check(frame: pd.DataFrame) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import zlib
 
 import pandas as pd
 
@@ -15,12 +16,21 @@ from analysis.data.contract import normalize
 from analysis.errors import DataError
 from analysis.paths import SNAPSHOT_DIR, file_stem
 
+RESTORE = "Restore it with `git checkout -- analysis/data/prices`."
+
 
 @functools.cache
 def manifest() -> dict:
-    """The parsed ``manifest.toml``."""
-    with open(SNAPSHOT_DIR / "manifest.toml", "rb") as fh:
-        return tomllib.load(fh)
+    """The parsed ``manifest.toml``; :class:`DataError` if it is missing or broken."""
+    path = SNAPSHOT_DIR / "manifest.toml"
+    try:
+        with open(path, "rb") as fh:
+            found = tomllib.load(fh)
+        if not (isinstance(found.get("fully_adjusted"), list) and isinstance(found.get("kind"), dict)):
+            raise TypeError("it lacks fully_adjusted = [...] or [kind]")
+    except (OSError, ValueError, TypeError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        raise DataError(f"the bundled {path} cannot be read ({' '.join(str(exc).split())}).", RESTORE) from None
+    return found
 
 
 def tickers() -> list[str]:
@@ -45,16 +55,17 @@ def _read(ticker: str) -> pd.DataFrame:
                         f"It holds: {' '.join(tickers())}. Use one of these, or SOURCE=yahoo with network access.")
     try:
         raw = pd.read_csv(path, index_col="Date", parse_dates=["Date"], compression="gzip")
-    except (OSError, ValueError, EOFError) as exc:
-        raise DataError(f"the bundled file {path.name} could not be read ({exc}).",
-                        "Restore it with `git checkout -- analysis/data/prices`.") from None
+    except (OSError, ValueError, EOFError, zlib.error) as exc:  # a bad gzip stream is a zlib.error
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataError(f"the bundled file {path} could not be read ({type(exc).__name__}: {reason}).",
+                        RESTORE) from None
     adjusted = ticker in manifest()["fully_adjusted"]
     detail = "bundled snapshot (see analysis/data/prices/SOURCES.md)"
     if adjusted:
         detail += "; open/high/low/close are dividend-adjusted in this file"
     positive = manifest()["kind"].get(ticker) != "yield"
     return normalize(raw, ticker=ticker, source="snapshot", source_detail=detail, fully_adjusted=adjusted,
-                     positive=positive)
+                     positive=positive, origin=str(path))
 
 
 def read(ticker: str) -> pd.DataFrame:

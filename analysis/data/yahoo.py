@@ -12,7 +12,6 @@ and folded into the error message instead.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import warnings
@@ -23,7 +22,7 @@ from analysis.data.contract import normalize
 from analysis.errors import SourceUnavailable
 
 #: Seconds yfinance may take per HTTP request, and for the whole fetch.
-REQUEST_TIMEOUT = float(os.environ.get("MOMENTUM_YAHOO_TIMEOUT", "8"))
+REQUEST_TIMEOUT: float | None = None  # None: $MOMENTUM_YAHOO_TIMEOUT (default 8 s), read when a request is made
 _FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 
 #: Exception names yfinance's failure log carries when the network, not the symbol, failed
@@ -122,7 +121,10 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
     Bounded: gives up after about ``3 * timeout`` seconds in all. Raises
     :class:`SourceUnavailable` naming the reason (no network, timeout, unknown symbol...).
     """
-    timeout = REQUEST_TIMEOUT if timeout is None else timeout
+    if timeout is None:
+        from analysis import params
+
+        timeout = REQUEST_TIMEOUT if REQUEST_TIMEOUT is not None else params.seconds("MOMENTUM_YAHOO_TIMEOUT")
     box: dict = {}
 
     def work() -> None:

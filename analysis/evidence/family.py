@@ -48,12 +48,15 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
         if bad:
             raise InputError(f"{where}, member {i}: unknown key {', '.join(bad)}.",
                              f"Member keys are: {', '.join(sorted(_MEMBER_KEYS))}.")
-        symbol = params.ticker(member.get("ticker"), what=f"{where}, member {i}: ticker")
+        if not str(member.get("ticker") or "").strip():
+            raise InputError(f"{where}, member {i} has no ticker.",
+                             'Add a line ticker = "IWM" (a Yahoo symbol) to that [[member]] table.')
+        symbol = params.ticker(member.get("ticker"), what=f"{where}, member {i}: ticker", example='ticker = "IWM"')
         if symbol in seen:
             raise InputError(f"{where}: {symbol} is listed twice.", "Keep one [[member]] per ticker.")
         seen.add(symbol)
         out.append({"ticker": symbol, "nickname": str(member.get("nickname", "")), "role": str(member.get("role", ""))})
-    benchmark = params.ticker(config.get("benchmark", "SPY"), what=f"{where}: benchmark")
+    benchmark = params.ticker(config.get("benchmark", "SPY"), what=f"{where}: benchmark", example='benchmark = "SPY"')
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
         raise InputError(f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7.")

@@ -107,7 +107,7 @@ def relative_trend(a: pd.Series, b: pd.Series, norm: int = 200) -> Measure:
         return _too_short(f"the {a.name}/{b.name} ratio", f"{norm} common sessions", x.index[0] if len(x) else None)
     lead = ind.leadership(x, y, norm=norm)
     rs, value = float(lead["rs"].iloc[-1]), float(lead["lead"].iloc[-1])
-    average = rs / (1.0 + value / 100.0)
+    average = float(ind.sma(lead["rs"], norm).iloc[-1])  # not rs / (1 + value/100): value can be -100
     return Measure(value, f"{a.name}/{b.name} ratio {rs:.4g} vs its {norm}-session average {average:.4g}")
 
 

@@ -132,15 +132,19 @@ class Scorecard:
 
 
 def _placeholders(text: str, where: str) -> str:
+    braces = "Write braces only around {ticker} or {benchmark}; double them ({{ }}) for a literal brace."
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
-        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).",
-                         "Write braces only around {ticker} or {benchmark}; double them ({{ }}) for a literal brace.") from None
+        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).", braces) from None
     unknown = fields - set(PLACEHOLDERS)
     if unknown:
         raise InputError(f"{where}: {text!r} uses {', '.join('{' + f + '}' for f in sorted(unknown))}.",
                          "The only placeholders are {ticker} and {benchmark}.")
+    try:  # a conversion or format spec ({ticker!x}, {ticker:%}) fails only when it is filled in
+        text.format(ticker="IWM", benchmark="SPY")
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).", braces) from None
     return text
 
 
@@ -174,7 +178,8 @@ def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
     out = []
     for symbol in raw:
         _placeholders(symbol, where)
-        out.append(symbol if symbol in ("{ticker}", "{benchmark}") else params.ticker(symbol, what=f"{where}: series"))
+        out.append(symbol if symbol in ("{ticker}", "{benchmark}")
+                   else params.ticker(symbol, what=f"{where}: series", example='series = ["{ticker}", "SPY"]'))
     return tuple(out)
 
 
@@ -305,10 +310,17 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
                                   items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1))))
     verdict = dict(VERDICT_DEFAULTS)
     given = config.get("verdict", {})
+    if not isinstance(given, dict):
+        raise InputError(f"{where}: verdict = {given!r} is not a table.",
+                         "Write the cut-offs under a [verdict] header, e.g. supported = 0.6.")
     unknown = sorted(set(given) - set(verdict))
     if unknown:
         raise InputError(f"{where}: [verdict] has no key {', '.join(unknown)}.", f"Keys: {', '.join(verdict)}.")
-    verdict.update({k: float(v) for k, v in given.items()})
+    for key, value in given.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InputError(f"{where}: [verdict] {key} = {value!r} is not a number.",
+                             f"Give a number between -1 and 1, e.g. {key} = {VERDICT_DEFAULTS[key]}.")
+        verdict[key] = float(value)
     cuts = [verdict[k] for k in ("supported", "leaning_supported", "leaning_contradicted", "contradicted")]
     if cuts != sorted(cuts, reverse=True) or not 0 <= verdict["min_available_share"] <= 1:
         raise InputError(f"{where}: [verdict] cut-offs {verdict} are out of order.",

@@ -95,14 +95,22 @@ def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Sett
     })
 
 
-def resolve_session(market: Market, ticker: str, benchmark: str, as_of: dt.date | str | None = None) -> AsOf:
+def resolve_session(market: Market, ticker: str, benchmark: str, as_of: dt.date | str | None = None,
+                    settings: Settings = Settings()) -> AsOf:
     """The common session a piece for ``ticker`` vs ``benchmark`` as of ``as_of`` is written at.
 
-    Loads both series (raising the user's data errors) but computes no indicator: the
+    Loads both series (raising the user's data errors, and :func:`_check_usable`'s: zero or
+    negative closes, a ``settings.level`` far from the prices) but computes no indicator: the
     runner calls it to name the piece's folder before the notebook computes the study.
     """
     ticker = params.ticker(ticker)
-    return resolve(market.prices(ticker), market.prices(params.benchmark(benchmark, ticker)), params.as_of(as_of))
+    benchmark = params.benchmark(benchmark, ticker)
+    t_full, b_full = market.prices(ticker), market.prices(benchmark)
+    when = resolve(t_full, b_full, params.as_of(as_of))
+    prices, full_bench = until(t_full, when.session), until(b_full, when.session)
+    _check_usable(prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark,
+                  settings, when.iso)
+    return when
 
 
 def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | str | None = None,
@@ -120,6 +128,40 @@ def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | 
     prices, full_bench = until(t_full, when.session), until(b_full, when.session)
     bench = full_bench.reindex(prices.index).ffill(limit=CARRY)
     bench.attrs = dict(b_full.attrs)
+    _check_usable(prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark,
+                  settings, when.iso)
     return Study(ticker=ticker, benchmark=benchmark, as_of=when, settings=settings,
                  prices=prices, bench=bench, series=compute(prices, full_bench, settings),
                  full_prices=prices, full_bench=full_bench)
+
+
+#: A given LEVEL must lie within this factor of the prices the ticker traded at up to as-of.
+LEVEL_FACTOR = 10.0
+
+
+def _check_usable(prices: pd.DataFrame, bench: pd.DataFrame, ticker: str, benchmark: str, settings: Settings,
+                  as_of: str) -> None:
+    """Refuse (:class:`~analysis.errors.InputError`) what would make the piece's numbers meaningless.
+
+    * a series with zero or negative closes in the sessions used (a yield such as ^IRX):
+      Real Motion and Leadership are ratios of prices;
+    * a ``settings.level`` outside ``[lowest close / 10, highest close * 10]`` up to as-of:
+      the distance to it, and the price chart scaled to show it, would say nothing.
+    """
+    from analysis.errors import InputError
+
+    for symbol, what, frame in ((ticker, "TICKER", prices), (benchmark, "BENCHMARK", bench)):
+        bad = frame.index[frame["close"] <= 0]
+        if len(bad):
+            raise InputError(f"{what} {symbol} has zero or negative values on {len(bad)} session(s) up to {as_of}"
+                             f" (first {bad[0].date().isoformat()}): the piece's indicators are ratios of prices.",
+                             f"Use a price series as {what} (a yield like {symbol} is not one), or an AS_OF before"
+                             f" {bad[0].date().isoformat()}.")
+    if settings.level is not None and len(prices):
+        low, high, last = float(prices["close"].min()), float(prices["close"].max()), float(prices["close"].iloc[-1])
+        lo, hi = low / LEVEL_FACTOR, high * LEVEL_FACTOR
+        if not lo <= settings.level <= hi:
+            raise InputError(f"LEVEL {settings.level:.6g} is far outside the prices {ticker} traded at up to {as_of}"
+                             f" ({low:,.2f} to {high:,.2f}): a level to clear must lie between {lo:,.2f} and {hi:,.2f}.",
+                             f"Give a price near the chart, e.g. LEVEL={last:.0f}, or leave LEVEL out for the"
+                             " 22-session high.")

@@ -101,14 +101,11 @@ def split_tickers(value: str | Sequence[str]) -> list[str]:
 def family_tickers() -> tuple[list[str], str | None]:
     """The Economic Modern Family's tickers and benchmark, from ``analysis/config/family.toml``."""
     from analysis import config
+    from analysis.evidence.family import members
 
-    family = config.load("family")
-    members = family.get("member") or []
-    tickers = [str(m.get("ticker", "")) for m in members if isinstance(m, dict)]
-    if not tickers:
-        raise InputError(f"the family configuration {config.path('family')} lists no members.",
-                         'Add [[member]] tables with a ticker = "..." line each.')
-    return tickers, family.get("benchmark")
+    listed, benchmark, _ = members()  # validated: a member without a ticker is named, with the fix
+    given = "benchmark" in config.load("family")  # else --benchmark (BENCHMARK) applies
+    return [m["ticker"] for m in listed], benchmark if given else None
 
 
 def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None = None,
@@ -152,7 +149,11 @@ def worker_market(source: str):
 
 
 def init_worker(*sources: str) -> None:
-    """Worker initializer: create the worker's market(s) before the first piece arrives."""
+    """Worker initializer: stop on SIGINT, SIGTERM or SIGHUP (:func:`analysis.interrupts.install_worker`),
+    and create the worker's market(s) before the first piece arrives."""
+    from analysis import interrupts
+
+    interrupts.install_worker()
     for source in sources:
         worker_market(source)
 
@@ -188,17 +189,19 @@ def close_worker_tools() -> None:
 
 def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
     """Write one piece with the worker's market, kernel and browser; the user's errors become a failed outcome."""
+    from analysis import interrupts
     from analysis.pipeline.report import load_summary, run
 
     started = time.time()
     outcome = Outcome(request.ticker, pid=os.getpid(), started=started)
-    if _INTERRUPTED.is_set():
-        outcome.error, outcome.exit_code, outcome.finished = "not written: the batch was interrupted (Ctrl-C).", 130, started
+    if _INTERRUPTED.is_set() or interrupts.stopping():
+        outcome.error, outcome.exit_code, outcome.finished = "not written: the batch was interrupted.", 130, started
         return outcome
     kernel, printer = worker_tools()
     try:
-        result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
-                     market=worker_market(request.source), kernel=kernel, printer=printer)
+        with interrupts.busy():
+            result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
+                         market=worker_market(request.source), kernel=kernel, printer=printer)
     except ReportError as exc:
         outcome.error, outcome.exit_code = str(exc), exc.exit_code
     except KeyboardInterrupt:
@@ -225,7 +228,9 @@ def collect(future: Future, ticker: str) -> Outcome:
         return future.result()
     from concurrent.futures.process import BrokenProcessPool
 
-    if isinstance(exc, BrokenProcessPool):
+    if isinstance(exc, KeyboardInterrupt):  # the worker alone got SIGINT, SIGTERM or SIGHUP
+        error = f"not written: its worker process was stopped ({exc or 'interrupted'}). Run it again."
+    elif isinstance(exc, BrokenProcessPool):
         error = ("its worker process died before the piece was finished (killed, or out of memory?);"
                  " the pieces still running with it are lost too. Run them again, with fewer --jobs"
                  " if memory is short.")
@@ -245,11 +250,15 @@ def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
     """Run ``work(request, root, pdf)`` for every request in ``jobs`` worker processes.
 
     Workers are started with ``spawn`` (no inherited threads or kernels, same on Linux and
-    macOS). ``done`` is called in this process as each piece finishes. Ctrl-C cancels the
-    pieces not started yet.
+    macOS). ``done`` is called in this process as each piece finishes. Ctrl-C, SIGTERM or
+    SIGHUP stop the pool (:func:`analysis.interrupts.stop_pool`): nothing more starts, the
+    workers abandon their pieces (nothing of them is published) and exit, with their kernels
+    and browsers.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from analysis import interrupts
 
     if not requests:
         return []
@@ -264,7 +273,7 @@ def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
             outcomes[i] = collect(future, requests[i].ticker)
             done(outcomes[i])
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        interrupts.stop_pool(pool)
         raise
     pool.shutdown()
     return [outcomes[i] for i in range(len(requests))]
@@ -338,7 +347,7 @@ def run_command(args: argparse.Namespace) -> Batch:
     """Plan, run, print one line per piece and a footer, rebuild the index; returns the batch."""
     from tqdm import tqdm
 
-    from analysis import params
+    from analysis import interrupts, params
     from analysis.paths import reports_dir
     from analysis.pipeline.index import write_index
 
@@ -348,9 +357,13 @@ def run_command(args: argparse.Namespace) -> Batch:
         tickers, family_benchmark = family_tickers()
         benchmark = family_benchmark or benchmark
     else:
-        tickers = split_tickers(args.tickers if args.tickers is not None else os.environ.get("TICKERS") or DEFAULT_TICKERS)
+        # Only an unset TICKERS means the default: `make reports TICKERS=""` is an empty list.
+        given = args.tickers if args.tickers is not None else os.environ.get("TICKERS")
+        tickers = split_tickers(DEFAULT_TICKERS if given is None else given)
         if not tickers:
-            raise InputError("TICKERS is empty.", f'Give symbols, e.g. make reports TICKERS="{DEFAULT_TICKERS}".')
+            raise InputError("TICKERS is set but lists no symbol.",
+                             f'Give symbols, e.g. make reports TICKERS="IWM QQQ", or leave TICKERS out for the'
+                             f' default ({DEFAULT_TICKERS}).')
     requests, refused = plan(tickers, benchmark, args.as_of, args.source, args.confirm_n)
     root = reports_dir()
     bar = tqdm(total=len(requests) + len(refused), unit="piece", file=sys.stderr, dynamic_ncols=True,
@@ -359,6 +372,7 @@ def run_command(args: argparse.Namespace) -> Batch:
     def done(outcome: Outcome) -> None:
         bar.write(line(outcome), file=sys.stdout)
         bar.update(1)
+        interrupts.PUBLISHED.extend(outcome.files)  # what an interrupt later does not undo
 
     for outcome in refused:
         done(outcome)
@@ -367,7 +381,9 @@ def run_command(args: argparse.Namespace) -> Batch:
                           scheduler=args.scheduler, done=done)
     batch.outcomes = refused + batch.outcomes
     print(footer(batch))
-    index = write_index(root)
+    from analysis.pipeline.index import index_after
+
+    index = index_after(write_index, "the pieces written are", root)
     print(f"index: {_where(index)}")
     return batch
 

@@ -13,7 +13,6 @@ Dask is an optional extra (``pip install 'momentum-report[scale]'``), imported o
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import traceback
@@ -23,8 +22,8 @@ from pathlib import Path
 from analysis.errors import InputError, SourceUnavailable
 from analysis.pipeline.batch import Outcome, Work, write_piece
 
-#: How long to wait for a ``--scheduler`` to answer.
-CONNECT_TIMEOUT = os.environ.get("MOMENTUM_DASK_TIMEOUT", "15s")
+#: How long to wait for a ``--scheduler`` to answer; ``None``: ``$MOMENTUM_DASK_TIMEOUT`` (default 15 s).
+CONNECT_TIMEOUT: str | None = None
 HOW_TO_INSTALL = ("Install it with `pip install 'momentum-report[scale]'` (or `pip install \"dask[distributed]\"`"
                   " into the project's environment), or use the default --engine local.")
 
@@ -36,13 +35,16 @@ def _client(scheduler: str | None, workers: int):
         raise InputError("--engine dask needs Dask (dask[distributed]), which is not installed.",
                          HOW_TO_INSTALL) from None
     if scheduler:
+        from analysis import params
+
+        timeout = CONNECT_TIMEOUT or f"{params.seconds('MOMENTUM_DASK_TIMEOUT'):g}s"
         try:
-            return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+            return Client(scheduler, timeout=timeout), None
         except OSError as exc:
             raise SourceUnavailable(f"cannot reach the Dask scheduler at {scheduler!r} ({exc}).",
                                     "Check the address (tcp://host:8786), or drop --scheduler to use a"
                                     " local cluster. MOMENTUM_DASK_TIMEOUT sets how long to wait"
-                                    f" (now {CONNECT_TIMEOUT}).") from None
+                                    f" (now {timeout}).") from None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=40)
     return Client(cluster), cluster

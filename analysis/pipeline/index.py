@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from analysis.errors import PublishError
-
 INDEX_NAME = "index.html"
+#: A piece's summary is about 40 kB; a JSON file far larger is not one (and is not read).
+MAX_SUMMARY_BYTES = 20_000_000
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -70,6 +70,11 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
         except ValueError:
             continue
         for path in folder.glob("*.json"):
+            if not path.is_file():  # a folder, or a named pipe that would block the read forever
+                continue
+            if path.stat().st_size > MAX_SUMMARY_BYTES:
+                problems.append(f"{folder.name}/{path.name}: {path.stat().st_size:,} bytes, too large for a summary")
+                continue
             try:
                 summary = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -161,8 +166,7 @@ def write_index(root: Path | None = None) -> Path:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"cannot create the reports directory {root}: {exc.strerror or exc}.",
-                           "Make it writable, or set MOMENTUM_REPORTS_DIR to a folder that is.") from None
+        raise publish.explain(exc, root) from None
     with publish.piece_lock(root, "_index"):
         entries, problems = scan(root)
         page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
@@ -174,12 +178,25 @@ def write_index(root: Path | None = None) -> Path:
                 fh.write(page)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
+            tmp = None
         except OSError as exc:
-            if tmp:
+            raise publish.explain(exc, target) from None  # a full disk, a folder named index.html...
+        finally:
+            if tmp:  # failed or interrupted: no half page left behind
                 Path(tmp).unlink(missing_ok=True)
-            raise PublishError(f"cannot write {target}: {exc.strerror or exc}.",
-                               "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).") from None
     return target
+
+
+def index_after(write, published: str, *args):
+    """``write(*args)`` (:func:`write_index`); its error says that what came before is published
+    (only the index is not)."""
+    from analysis.errors import PublishError
+
+    try:
+        return write(*args)
+    except PublishError as exc:
+        raise PublishError(f"{published} published, but the index was not updated: {exc.message}",
+                           f"{exc.hint} Then run `make index`.".strip()) from None
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from analysis.data import Market
 from analysis.errors import BrowserUnavailable, RenderError
 from analysis.model.study import resolve_session
-from analysis.params import Request
+from analysis.params import Request, Settings
 from analysis.paths import COMMENTARY_NOTEBOOK, inside, reports_dir
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
@@ -45,6 +45,8 @@ class Published:
     notes: list[str] = field(default_factory=list)
     #: Seconds spent per stage: ``data``, ``execute``, ``html``, ``pdf``, ``publish``.
     timings: dict[str, float] = field(default_factory=dict)
+    #: The executed notebook as it ran, clock times included (the published file leaves them out).
+    notebook: object = field(default=None, repr=False)
 
 
 def prepare(request: Request, market: Market | None = None) -> Prepared:
@@ -54,7 +56,8 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
     and the notebook then reads ``local`` data, so it runs on exactly what was fetched.
     """
     market = market or Market(request.source)
-    session = resolve_session(market, request.ticker, request.benchmark, request.as_of)
+    session = resolve_session(market, request.ticker, request.benchmark, request.as_of,
+                              Settings(confirm_n=request.confirm_n, level=request.level))
     notes: list[str] = []
     source = request.source
     if source in ("auto", "yahoo"):
@@ -77,8 +80,10 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     ``kernel`` and ``printer`` are a worker's kept-alive kernel and browser; without them
     the piece starts (and stops) its own.
 
-    Raises a :class:`~analysis.errors.ReportError` for anything the user can fix. A PDF that
-    cannot be printed does not fail the run: the HTML is published and ``pdf_error`` says why.
+    Raises a :class:`~analysis.errors.ReportError` for anything the user can fix (a full
+    disk while the piece is staged is a :class:`~analysis.errors.PublishError`); nothing is
+    then published. A PDF that cannot be printed does not fail the run: the HTML is
+    published and ``pdf_error`` says why.
     """
     root = root or reports_dir()
     clock = time.perf_counter()
@@ -86,6 +91,7 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     as_of, stem = prepared.as_of, request.stem
     dest = inside(root, as_of)
     inside(dest, stem)  # the stem cannot escape either
+    execute.check_notebook(notebook)
     result = Published(request, as_of, [], notes=prepared.notes)
 
     def lap(stage: str) -> None:
@@ -105,40 +111,55 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
         nb_path = stage / f"{stem}.ipynb"
         try:
             nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
+            lap("execute")
+            files = _stage_files(nb, stage, dest, request, as_of, printer if pdf else None, result, lap)
         except RenderError as exc:
             kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
             if kept:
                 exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
             raise
-        lap("execute")
-        result.warnings = execute.stderr_outputs(nb)
-        summary = execute.find_output(nb, JsonOutput.MIME)
-        if not isinstance(summary, dict):
-            raise RenderError("the notebook produced no JSON summary (its `summary` cell is missing).")
-        json_path = stage / f"{stem}.json"
-        json_path.write_text(to_json(summary))
-        html_path = stage / f"{stem}.html"
-        headline = summary.get("headline") or f"{request.ticker} momentum commentary"
-        page = {"title": f"{headline} ({as_of})", "header_left": f"{request.ticker} · {headline}",
-                "header_right": f"As of {as_of}"}
-        html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
-        files = [json_path, nb_path, html_path]
-        lap("html")
-        if pdf:
-            pdf_path = stage / f"{stem}.pdf"
-            print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
-            print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
-            try:
-                printer.print_pdf(print_path, pdf_path)
-                files.append(pdf_path)
-            except (BrowserUnavailable, RenderError) as exc:
-                old = dest / pdf_path.name
-                stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
-                result.pdf_error = f"{exc}{stale}"
-            lap("pdf")
+        except OSError as exc:  # the disk filled up (or the folder vanished) while staging
+            raise publish.explain(exc, root) from None
         result.files = publish.publish(files, dest)
     lap("publish")
+    old_pdf = dest / f"{stem}.pdf"
+    if not pdf and old_pdf.exists():
+        result.pdf_error = (f"--no-pdf: {old_pdf} is from an earlier run and does not match this piece."
+                            " Delete it, or run again without --no-pdf to print a new one.")
     return result
+
+
+def _stage_files(nb, stage: Path, dest: Path, request: Request, as_of: str, printer: Printer | None,
+                 result: Published, lap) -> list[Path]:
+    """Write the JSON, the HTML and (with a ``printer``) the PDF of an executed notebook into ``stage``."""
+    result.notebook = nb
+    result.warnings = execute.stderr_outputs(nb)
+    summary = execute.find_output(nb, JsonOutput.MIME)
+    if not isinstance(summary, dict):
+        raise RenderError("the notebook produced no JSON summary (its `summary` cell is missing).")
+    stem = request.stem
+    json_path = stage / f"{stem}.json"
+    json_path.write_text(to_json(summary))
+    html_path = stage / f"{stem}.html"
+    headline = summary.get("headline") or f"{request.ticker} momentum commentary"
+    page = {"title": f"{headline} ({as_of})", "header_left": f"{request.ticker} · {headline}",
+            "header_right": f"As of {as_of}"}
+    html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
+    files = [json_path, stage / f"{stem}.ipynb", html_path]
+    lap("html")
+    if printer is not None:
+        pdf_path = stage / f"{stem}.pdf"
+        print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
+        print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
+        try:
+            printer.print_pdf(print_path, pdf_path)
+            files.append(pdf_path)
+        except (BrowserUnavailable, RenderError) as exc:
+            old = dest / pdf_path.name
+            stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
+            result.pdf_error = f"{exc}{stale}"
+        lap("pdf")
+    return files
 
 
 def load_summary(path: Path) -> dict:

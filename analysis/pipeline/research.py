@@ -33,7 +33,7 @@ from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
 from analysis.params import Request
 from analysis.paths import NOTEBOOK_DIR, inside, reports_dir
 from analysis.pipeline.report import prepare
-from analysis.render import publish
+from analysis.render import execute, publish
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,12 @@ class ResearchRun:
 
 def select(names: Sequence[str] | None = None) -> list[Notebook]:
     """The notebooks to run, in :data:`NOTEBOOKS` order; an unknown name is an :class:`InputError`."""
-    if not names:
+    if names is None or (not isinstance(names, str) and not list(names)):
         return list(NOTEBOOKS)
     known = {nb.name: nb for nb in NOTEBOOKS}
     wanted = [n.strip() for item in names for n in item.replace(",", " ").split()]
+    if not wanted:  # `--notebooks ""`: ran nothing and said "0 notebooks"
+        raise InputError("--notebooks names no notebook.", f"Name one or more of: {', '.join(known)}, or leave it out for all.")
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise InputError(f"no research notebook is called {', '.join(map(repr, unknown))}.",
@@ -116,6 +118,7 @@ def plan(request: Request, names: Sequence[str] | None = None, *, market: Market
         path = notebook_dir / f"{nb.name}.ipynb"
         if not path.is_file():
             raise RenderError(f"the research notebook {path} is missing.", "Restore it from git.")
+        execute.check_notebook(path)  # a corrupt one is a clear error, before any kernel starts
         wanted = declared(path)
         jobs.append(Job(nb, path, {k: v for k, v in shared.items() if k in wanted}, request.stem,
                         request.ticker, prepared.as_of))
@@ -124,21 +127,26 @@ def plan(request: Request, names: Sequence[str] | None = None, *, market: Market
 
 def execute_job(job: Job, stage: Path) -> Done:
     """Execute one notebook into ``stage`` and export its HTML; a user-fixable failure becomes ``Done.error``."""
+    from analysis import interrupts
     from analysis.render import execute, html
 
     clock = time.perf_counter()
     done = Done(job.notebook.name)
     nb_path = stage / file_name(job.stem, job.notebook.name, ".ipynb")
+    html_path = stage / file_name(job.stem, job.notebook.name, ".html")
     try:
-        nb = execute.execute(job.path, nb_path, job.parameters)
+        with interrupts.busy():
+            nb = execute.execute(job.path, nb_path, job.parameters)
+        html_path.write_text(html.to_html(nb, title=f"{job.ticker} · {job.notebook.title} ({job.as_of})",
+                                          header_left=f"{job.ticker} research · {job.notebook.title}",
+                                          header_right=f"As of {job.as_of}"), encoding="utf-8")
     except ReportError as exc:
         done.error, done.partial = str(exc), nb_path
         return done
+    except OSError as exc:  # a full disk while the notebook or its HTML was written
+        done.error = str(publish.explain(exc, stage))
+        return done
     done.warnings = [f"{job.notebook.name}: {w}" for w in execute.stderr_outputs(nb)]
-    html_path = stage / file_name(job.stem, job.notebook.name, ".html")
-    html_path.write_text(html.to_html(nb, title=f"{job.ticker} · {job.notebook.title} ({job.as_of})",
-                                      header_left=f"{job.ticker} research · {job.notebook.title}",
-                                      header_right=f"As of {job.as_of}"), encoding="utf-8")
     done.files = [nb_path, html_path]
     done.seconds = time.perf_counter() - clock
     return done
@@ -146,14 +154,17 @@ def execute_job(job: Job, stage: Path) -> Done:
 
 def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
     """Run every job, ``workers`` at a time in ``spawn``-ed processes (in-process when 1); results in job order."""
+    from analysis import interrupts
+
     if workers <= 1:
         return [execute_job(job, stage) for job in jobs]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=interrupts.install_worker)
     try:
         futures = [pool.submit(execute_job, job, stage) for job in jobs]
         return [future.result() for future in futures]
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        interrupts.stop_pool(pool)  # the workers stop their notebooks and kernels too
         raise
     finally:
         pool.shutdown()

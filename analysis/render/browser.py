@@ -31,7 +31,6 @@ from pathlib import Path
 from analysis.errors import BrowserUnavailable, RenderError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PRINT_TIMEOUT = int(os.environ.get("MOMENTUM_PDF_TIMEOUT", "120"))
 HOW_TO_GET_ONE = ("To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`;"
                   " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
                   " then run `make browser` and the report again.")
@@ -146,6 +145,7 @@ class _Chromium:
             for fd in (to_browser, from_browser, null, log):
                 os.close(fd)
         self._out, self._in = commands, answers
+        self.answered = False       # it has answered at least once: it started (and is installed)
         self._buffer = bytearray()
         self._next_id = 0
         self.returncode: int | None = None
@@ -213,6 +213,7 @@ class _Chromium:
             chunk = os.read(self._in, 1 << 20)
             if not chunk:
                 raise _Gone
+            self.answered = True
             self._buffer += chunk
         message = json.loads(self._buffer[:end])
         del self._buffer[:end + 1]
@@ -260,9 +261,12 @@ class Printer:
     per thread; :meth:`close` (or ``with Printer() as printer:``) quits it.
     """
 
-    def __init__(self, browser: str | None = None, *, timeout: int = PRINT_TIMEOUT) -> None:
+    def __init__(self, browser: str | None = None, *, timeout: float | None = None) -> None:
+        from analysis import params
+
         self.browser = browser
-        self.timeout = timeout
+        #: Seconds a print may take: ``timeout``, else ``$MOMENTUM_PDF_TIMEOUT`` (default 120).
+        self.timeout = params.seconds("MOMENTUM_PDF_TIMEOUT") if timeout is None else timeout
         self.started = 0            # browsers started so far
         self._chromium: _Chromium | None = None
 
@@ -320,11 +324,18 @@ class Printer:
             chromium.reap(5)
             tail = chromium.stderr_tail()
             chromium.close(now=True)
-            raise RenderError(f"Chromium ({path}) failed to print the PDF (exit {chromium.returncode}). {tail}".strip(),
+            code = chromium.returncode
+            how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
+            if chromium.answered:  # it ran, and stopped in the middle: installing it again would not help
+                raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing."
+                                  f" {tail}".strip(),
+                                  "It is installed and had started; something stopped it (killed, or out of"
+                                  " memory?). Run the report again: the next print starts a new browser.") from None
+            raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(),
                               HOW_TO_GET_ONE) from None
         except TimeoutError:
             self.close(now=True)
-            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout} s.",
+            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout:g} s.",
                               "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.") from None
         except RuntimeError as exc:
             self.close(now=True)

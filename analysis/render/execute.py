@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
+import logging
 import warnings
 from pathlib import Path
 
@@ -12,13 +12,45 @@ import nbformat
 from papermill.engines import papermill_engines  # first: papermill loads .engine through its entry point
 
 from analysis.errors import RenderError
-from analysis.render.engine import MomentumEngine
+from analysis.render.engine import INJECTED_ID, TAKEN, MomentumEngine, put_back  # noqa: F401 (INJECTED_ID: the API)
 from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
-#: Seconds one cell may run before the execution is abandoned.
-CELL_TIMEOUT = int(os.environ.get("MOMENTUM_CELL_TIMEOUT", "300"))
 #: The papermill engine :func:`execute` uses (see :func:`_engine`).
 ENGINE = "momentum"
+
+
+def cell_timeout() -> float:
+    """Seconds one cell may run before the execution is abandoned: ``$MOMENTUM_CELL_TIMEOUT`` (default 300)."""
+    from analysis import params
+
+    return params.seconds("MOMENTUM_CELL_TIMEOUT")
+
+
+def check_notebook(path: Path) -> None:
+    """Raise :class:`RenderError` unless ``path`` is a readable notebook (before a kernel starts)."""
+    from nbformat.reader import NotJSONError
+
+    restore = _restore_hint(path)
+    if Path(path).exists() and not Path(path).is_file():  # a folder, or a pipe that would block the read
+        raise RenderError(f"the notebook {path} is not a regular file.", restore)
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except FileNotFoundError:
+        raise RenderError(f"the notebook {path} is missing.", restore) from None
+    except OSError as exc:
+        raise RenderError(f"the notebook {path} cannot be read: {exc.strerror or exc}.", restore) from None
+    except (NotJSONError, nbformat.ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise RenderError(f"the notebook {path} is not a valid notebook ({reason}).", restore) from None
+
+
+def _restore_hint(path: Path) -> str:
+    from analysis.paths import PROJECT_DIR
+
+    try:
+        return f"Restore it with `git checkout -- {Path(path).resolve().relative_to(PROJECT_DIR)}`."
+    except ValueError:
+        return "Give the path of a Jupyter notebook (nbformat 4)."
 
 
 def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None,
@@ -37,34 +69,56 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    name = ensure_kernel()
+    timeout = cell_timeout()
+    check_notebook(notebook)
+    try:
+        name = ensure_kernel()
+    except OSError as exc:
+        raise RenderError(f"cannot register the Jupyter kernel: {exc}.",
+                          "Make the environment's share/jupyter folder (or .cache/ in the project) writable.") from None
     cwd = cwd or notebook.parent
     session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
     try:
         with session as km, warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
-            nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
-                                     engine_name=_engine(), progress_bar=False, log_output=False,
-                                     execution_timeout=CELL_TIMEOUT, cwd=str(cwd), **how)
+            try:
+                nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
+                                         engine_name=_engine(), progress_bar=False, log_output=False,
+                                         execution_timeout=timeout, cwd=str(cwd), **how)
+            finally:
+                taken = TAKEN.pop(str(output), [])
+            put_back(taken)  # the file is written without them; the notebook in memory keeps them
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
         raise RenderError(f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
-                          f" {exc.ename}: {exc.evalue}") from None
+                          f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}") from None
     except DeadKernelError as exc:
         raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).",
                           "It may have run out of memory; try again.") from None
     except CellTimeoutError:
-        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {CELL_TIMEOUT} s.",
-                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow.") from None
+        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
+                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.") from None
     return nb
+
+
+class _TimeoutNoise:
+    """A logging filter: nbclient logs "Timeout waiting for execute reply" through papermill's
+    logger (on stderr, beside our own one-line error that says the same)."""
+
+    @staticmethod
+    def filter(record) -> bool:
+        return not str(record.getMessage()).startswith("Timeout waiting for execute reply")
 
 
 @functools.cache
 def _engine() -> str:
-    """The name of :class:`MomentumEngine` in papermill's registry (registered here if the
-    entry point was not installed, e.g. a source tree on ``PYTHONPATH``)."""
+    """The name of :class:`~analysis.render.engine.MomentumEngine` in papermill's registry
+    (registered here if the entry point was not installed, e.g. a source tree on
+    ``PYTHONPATH``); nbclient's time-out log line is filtered out (:class:`_TimeoutNoise`)."""
     papermill_engines.register(ENGINE, MomentumEngine)  # a dict entry: the same class again is harmless
+    logging.getLogger("papermill").addFilter(_TimeoutNoise())
     return ENGINE
 
 

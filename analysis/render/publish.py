@@ -1,8 +1,14 @@
 """Writing finished files into ``reports/`` so that a reader never sees half a piece.
 
-* Files are produced in a staging directory inside the reports root (same filesystem) and
-  moved into place with :func:`os.replace`, which is atomic: the previous good file stays
-  until the new one is whole.
+* Files are produced in a staging directory inside the reports root (same filesystem). Each
+  staging folder is named after the process that owns it (``.staging/<pid>-...``) and holds
+  an ``.owner`` file that process keeps locked: a folder whose lock is free has no live owner
+  (its run was killed) and is swept away when the next run starts.
+* :func:`publish` moves a piece's files into place whole or not at all: every file is moved
+  with :func:`os.replace` (atomic: the previous file stays until the new one is whole); if any
+  move fails, or a stopping signal (Ctrl-C, SIGTERM, SIGHUP) arrives before the last, the
+  files already moved are rolled back to their previous versions (kept as hard links in the
+  staging folder), so the previous piece survives byte for byte.
 * One lock per piece (``reports/.locks/``): a second run of the same piece waits its turn.
 * A failed notebook is kept under ``reports/_failed/`` for debugging.
 """
@@ -19,30 +25,66 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from analysis import interrupts
 from analysis.errors import PublishError
 from analysis.paths import inside
 
-LOCK_WAIT = int(os.environ.get("MOMENTUM_LOCK_WAIT", "900"))
+OWNER = ".owner"
+#: A staging folder this many seconds old whose owner lock is free (or missing) has no live owner.
+STALE_AFTER = 10.0
+#: A staging folder from before owner files existed (``tmpXXXX``) is removed this many seconds old.
+LEGACY_STALE_AFTER = 3600.0
+_FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."
 
 
-def _explain(exc: OSError, path: Path) -> PublishError:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return PublishError(f"cannot write to {path}: {exc.strerror}.",
+def explain(exc: OSError, path: Path) -> PublishError:
+    """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
+    code = exc.errno
+    # A rename names its source and its target: the folder in the way is the target.
+    named = exc.filename2 if code == errno.EISDIR and getattr(exc, "filename2", None) else exc.filename
+    where = Path(named) if named else Path(path)
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return PublishError(f"cannot write to {where}: {exc.strerror}.",
                             "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).")
-    if exc.errno == errno.ENOSPC:
-        return PublishError(f"no space left on the device holding {path}.", "Free some disk space and run again.")
-    return PublishError(f"cannot write to {path}: {exc}.")
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return PublishError(f"no space left on the device holding {path} (writing {where.name}).",
+                            "Free some disk space (a piece needs about 10 MB while it is written) and run again.")
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        blocker = next((p for p in reversed([where, *where.parents]) if p.exists() and not p.is_dir()), where)
+        special = not blocker.is_file() or str(blocker).startswith(("/dev/", "/proc/", "/sys/"))
+        kind = "a device or special file" if special else "a file"
+        move = "" if special else f"Move {blocker} away, or "
+        return PublishError(f"cannot write to {where}: {blocker} is {kind}, not a folder.",
+                            f"{move}{_FIX_DIR[0].lower() if move else _FIX_DIR[0]}{_FIX_DIR[1:]}")
+    if code == errno.EISDIR:
+        return PublishError(f"cannot write {where}: a folder is in the way.",
+                            f"Remove or rename it (e.g. rm -r '{where}') and run again.")
+    if code == errno.ENOENT:
+        return PublishError(f"cannot create {where}: a folder on that path does not exist and cannot be made"
+                            " (a special file system such as /proc or /dev?).", _FIX_DIR)
+    if code == errno.EXDEV:
+        return PublishError(f"cannot move files into {where}: it is on another file system than the staging folder.",
+                            "Keep the reports folder on one file system (no mount point inside it).")
+    return PublishError(f"cannot write to {where}: {exc.strerror or exc}.", _FIX_DIR)
+
+
+_explain = explain  # the name it had
 
 
 @contextlib.contextmanager
-def piece_lock(root: Path, name: str, *, wait: int = LOCK_WAIT, log=None) -> Iterator[None]:
-    """Hold the lock of piece ``name`` (e.g. ``2024-07-08_IWM``), waiting up to ``wait`` s."""
+def piece_lock(root: Path, name: str, *, wait: float | None = None, log=None) -> Iterator[None]:
+    """Hold the lock of piece ``name`` (e.g. ``2024-07-08_IWM``), waiting up to ``wait`` s
+    (default ``$MOMENTUM_LOCK_WAIT``, 900)."""
+    if wait is None:
+        from analysis import params
+
+        wait = params.seconds("MOMENTUM_LOCK_WAIT")
     try:
         lock_dir = inside(root, ".locks")
         lock_dir.mkdir(parents=True, exist_ok=True)
         fh = open(lock_dir / f"{name}.lock", "a+")
     except OSError as exc:
-        raise _explain(exc, root) from None
+        raise explain(exc, root) from None
     with fh:
         deadline = time.monotonic() + wait
         told = False
@@ -52,7 +94,7 @@ def piece_lock(root: Path, name: str, *, wait: int = LOCK_WAIT, log=None) -> Ite
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise PublishError(f"another run is still writing {name} after {wait} s.",
+                    raise PublishError(f"another run is still writing {name} after {wait:g} s.",
                                        "Wait for it to finish, or stop it, and run again.") from None
                 if log and not told:
                     log(f"another run is writing {name}; waiting for it to finish...")
@@ -64,32 +106,210 @@ def piece_lock(root: Path, name: str, *, wait: int = LOCK_WAIT, log=None) -> Ite
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+# -- staging folders and their owners -----------------------------------------------------------
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours to signal
+    return True
+
+
+def _owner_is_gone(folder: Path, now: float) -> bool:
+    """Whether ``folder`` (in ``.staging``) belongs to no live process.
+
+    The owner holds a lock on ``folder/.owner`` for as long as it runs (the kernel releases it
+    when the process dies, however it dies). A free lock means no owner, unless the folder was
+    made a moment ago and its owner is about to take the lock: then the pid in its name must
+    be gone too, or the folder older than :data:`STALE_AFTER`.
+    """
+    try:
+        age = now - folder.stat().st_mtime
+    except OSError:
+        return False
+    pid = folder.name.partition("-")[0]
+    if not pid.isdigit():  # made before owner files existed
+        return age > LEGACY_STALE_AFTER
+    try:
+        fd = os.open(folder / OWNER, os.O_RDONLY)
+    except FileNotFoundError:
+        fd = None
+    except OSError:
+        return False
+    if fd is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # locked: its owner is alive
+        finally:
+            os.close(fd)
+    return age > STALE_AFTER or not _pid_alive(int(pid))
+
+
+def sweep(base: Path) -> list[Path]:
+    """Remove the staging folders in ``base`` that no live process owns; returns what was removed."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return removed
+    for folder in entries:
+        if folder.is_dir() and not folder.is_symlink() and _owner_is_gone(folder, now):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _claim(base: Path) -> tuple[Path, int]:
+    """A new folder ``base/<pid>-XXXX`` with a locked ``.owner`` file; returns it and the lock's fd."""
+    for attempt in range(5):
+        base.mkdir(parents=True, exist_ok=True)
+        if attempt == 0:
+            sweep(base)
+        try:
+            path = Path(tempfile.mkdtemp(dir=base, prefix=f"{os.getpid()}-"))
+            break
+        except FileNotFoundError:  # another run removed the empty base just now
+            continue
+    else:
+        raise OSError(errno.ENOENT, "the staging folder keeps disappearing", str(base))
+    fd = os.open(path / OWNER, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
+    except OSError:
+        os.close(fd)
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return path, fd
+
+
 @contextlib.contextmanager
 def staging(root: Path) -> Iterator[Path]:
-    """A fresh staging directory under ``root/.staging``; removed afterwards, whatever happens."""
+    """A fresh staging directory under ``root/.staging``; removed afterwards, whatever happens.
+
+    Stale folders of killed runs are swept first (see :func:`sweep`); ``.staging`` itself is
+    removed when the last run using it is done.
+    """
     try:
         base = inside(root, ".staging")
-        base.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(dir=base))
+        path, owner = _claim(base)
     except OSError as exc:
-        raise _explain(exc, root) from None
+        raise explain(exc, root) from None
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+        os.close(owner)
+        with contextlib.suppress(OSError):  # not empty: another run is staging too
+            base.rmdir()
+
+
+# -- publishing a piece whole -----------------------------------------------------------------
+
+def _check_targets(files: list[Path], dest: Path) -> None:
+    """Refuse, before anything moves, what would make a move fail half-way (a folder in the way)."""
+    for src in files:
+        target = dest / src.name
+        if target.is_dir() and not target.is_symlink():
+            raise PublishError(f"cannot publish into {dest}: {target} is a folder, where the piece's {src.suffix}"
+                               " file belongs. Nothing was changed.",
+                               f"Remove or rename that folder (e.g. rm -r '{target}') and run again.")
+
+
+def _keep_previous(target: Path, keep: Path) -> Path | None:
+    """A hard link (else a copy) of the file now at ``target``, in folder ``keep``; ``None`` if there is none."""
+    if not os.path.lexists(target):
+        return None
+    keep.mkdir(exist_ok=True)
+    backup = keep / target.name
+    try:
+        os.link(target, backup, follow_symlinks=False)  # a symlink is kept as the link itself
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            shutil.copy2(target, backup, follow_symlinks=False)
+        else:  # the destination is on another file system: keep the old file beside it
+            backup = target.with_name(f".{target.name}.{os.getpid()}.previous")
+            os.link(target, backup, follow_symlinks=False)
+    return backup
+
+
+def _move(src: Path, target: Path) -> None:
+    """``os.replace``, or across file systems a copy beside ``target`` renamed over it."""
+    try:
+        os.replace(src, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        incoming = target.with_name(f".{target.name}.{os.getpid()}.incoming")
+        try:
+            shutil.copyfile(src, incoming)
+            os.replace(incoming, target)
+        finally:
+            incoming.unlink(missing_ok=True)
+
+
+def _roll_back(moved: list[tuple[Path, Path | None]]) -> list[str]:
+    """Put every moved file's previous version back (or remove it if it is new); returns what failed."""
+    failed = []
+    for target, backup in reversed(moved):
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError as exc:
+            failed.append(f"{target.name} ({exc.strerror or exc})")
+    return failed
 
 
 def publish(files: list[Path], dest: Path) -> list[Path]:
-    """Move staged ``files`` into ``dest`` atomically, one by one; returns the new paths."""
-    out = []
+    """Move staged ``files`` into ``dest``: all of them or, on any failure, none; returns the new paths.
+
+    Each move is an :func:`os.replace`. If one fails, or Ctrl-C, SIGTERM or SIGHUP arrives
+    before the last is done, the files already moved are put back as they were and the
+    error (a :class:`PublishError`, or the interrupt) is raised: the previous piece survives
+    byte for byte. The previous versions are hard links in the staging folder of ``files``.
+    """
+    if not files:
+        return []
     try:
         dest.mkdir(parents=True, exist_ok=True)
-        for src in files:
-            target = dest / src.name
-            os.replace(src, target)
-            out.append(target)
     except OSError as exc:
-        raise _explain(exc, dest) from None
+        raise explain(exc, dest) from None
+    _check_targets(files, dest)
+    keep = files[0].parent / ".previous"
+    moved: list[tuple[Path, Path | None]] = []
+    current = dest
+    with interrupts.deferred():
+        try:
+            for src in files:
+                current = dest / src.name
+                backup = _keep_previous(current, keep)
+                _move(src, current)
+                moved.append((current, backup))
+            interrupts.check()  # a signal that came in meanwhile undoes the piece, here, before it counts
+        except BaseException as exc:
+            failed = _roll_back(moved)
+            if failed:
+                raise PublishError(f"publishing into {dest} failed at {current.name} ({exc}), and"
+                                   f" {', '.join(failed)} could not be put back: the folder mixes two runs.",
+                                   "Run the same command again to write the whole piece.") from None
+            if isinstance(exc, OSError):
+                error = explain(exc, dest)
+                error.hint = f"Nothing was published (the previous files are as they were). {error.hint}"
+                raise error from None
+            raise
+        finally:
+            for _target, backup in moved:
+                if backup is not None and backup.parent == dest:
+                    backup.unlink(missing_ok=True)
+    out = [target for target, _ in moved]
+    interrupts.PUBLISHED.extend(out)
     return out
 
 

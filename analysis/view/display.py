@@ -99,4 +99,7 @@ class JsonOutput:
         self.data = data
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from analysis.summary import to_json
+
+        to_json(self.data)  # an infinite number fails here, as in `make summary` (not turned into null)
         return {self.MIME: self.data, "text/plain": f"summary of {self.data.get('ticker')} as of {self.data.get('as_of')}"}

@@ -1,0 +1,215 @@
+"""Stopping on a signal: SIGINT (Ctrl-C), SIGTERM and SIGHUP all mean "stop, publish nothing more".
+
+The command line (:func:`handled`) turns the first of these signals into :class:`Interrupted`
+(a :class:`KeyboardInterrupt`, so every ``except KeyboardInterrupt`` path that Ctrl-C takes is
+taken for SIGTERM and SIGHUP too); further signals are ignored while the run cleans up (kills
+its kernel and Chromium, removes its staging folder), so a second Ctrl-C cannot cut the
+cleanup short and leave a process or a half-written folder behind. A signal the process was
+started with ignored (``nohup`` ignores SIGHUP, a background job of a non-interactive shell
+ignores SIGINT) stays ignored.
+
+Worker processes (:func:`install_worker`) note the first signal and raise only while they are
+writing something (:func:`busy`): an idle worker just refuses the pieces still queued to it.
+:func:`stop_pool` is how a parent stops its worker pool when it is interrupted: it asks each
+worker to stop (SIGTERM), waits for them to clean up, and kills whatever is left, with the
+kernels and browsers those workers started.
+
+:func:`deferred` and :func:`check` make a critical section (publishing a piece) atomic with
+respect to these signals: one that arrives inside waits, and :func:`check` raises it before
+the section commits, so the caller can roll back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+#: The signals that stop a run.
+SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+#: Seconds :func:`stop_pool` gives workers to clean up before killing them.
+GRACE = 20.0
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by ``signum`` (SIGINT, SIGTERM or SIGHUP)."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(int(signum))  # args = (signum,): picklable, it may travel back from a worker
+        self.signum = int(signum)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _State:
+    def __init__(self) -> None:
+        self.received: int | None = None   # the first stopping signal seen
+        self.pending: int | None = None    # one that arrived inside deferred()
+        self.deferring = 0
+        self.busy = 0
+        self.worker = False
+
+
+_STATE = _State()
+#: Files published by this process (``publish.publish`` appends): what an interrupt did not undo.
+PUBLISHED: list = []
+
+
+def received() -> int | None:
+    """The signal that stopped this process, ``None`` if none has."""
+    return _STATE.received
+
+
+def stopping() -> bool:
+    """Whether a stopping signal has been received (a worker then refuses new pieces)."""
+    return _STATE.received is not None
+
+
+def _raise(signum: int) -> None:
+    _STATE.received = signum
+    raise Interrupted(signum)
+
+
+def _handler(signum: int, frame) -> None:
+    if _STATE.received is not None:
+        return  # already stopping: let the cleanup finish
+    if _STATE.deferring:
+        _STATE.pending = _STATE.pending or signum
+        return
+    if _STATE.worker and not _STATE.busy:
+        _STATE.received = signum  # an idle worker has nothing to abandon
+        return
+    _raise(signum)
+
+
+def _install() -> dict[int, object]:
+    """Our handler for every stopping signal not ignored; returns the previous handlers."""
+    previous = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for signum in SIGNALS:
+        current = signal.getsignal(signum)
+        if current is signal.SIG_IGN:
+            continue  # nohup, or a background job: the caller asked for it to be ignored
+        previous[signum] = current
+        signal.signal(signum, _handler)
+    return previous
+
+
+@contextlib.contextmanager
+def handled() -> Iterator[None]:
+    """For the command line: SIGTERM and SIGHUP raise :class:`Interrupted` like Ctrl-C, once."""
+    previous = _install()
+    _STATE.received = _STATE.pending = None
+    try:
+        yield
+    finally:
+        stopped = _STATE.received is not None
+        for signum, handler in previous.items():
+            # Stopped by a signal, the process is about to exit: one more (a second Ctrl-C while
+            # the interpreter joins its threads) must not print a traceback on the way out.
+            signal.signal(signum, signal.SIG_IGN if stopped else handler)
+        _STATE.received = _STATE.pending = None
+
+
+def install_worker() -> None:
+    """For a worker process (a pool initializer): stop on the first signal, raising only when :func:`busy`."""
+    _STATE.worker = True
+    _install()
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """A worker is writing something: a stopping signal raises :class:`Interrupted` in it."""
+    if _STATE.received is not None and _STATE.worker:
+        raise Interrupted(_STATE.received)
+    _STATE.busy += 1
+    try:
+        yield
+    finally:
+        _STATE.busy -= 1
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """A critical section: a stopping signal that arrives inside waits until :func:`check` or the end."""
+    _STATE.deferring += 1
+    try:
+        yield
+    finally:
+        _STATE.deferring -= 1
+        if not _STATE.deferring and _STATE.pending is not None:
+            signum, _STATE.pending = _STATE.pending, None
+            _raise(signum)
+
+
+def check() -> None:
+    """Raise the signal that arrived inside :func:`deferred`, if any (call it before committing)."""
+    if _STATE.pending is not None:
+        signum, _STATE.pending = _STATE.pending, None
+        _raise(signum)
+
+
+# -- stopping a pool of workers -----------------------------------------------------------------
+
+def _children(pids: set[int]) -> set[int]:
+    """Processes whose parent is one of ``pids`` (from /proc; empty where there is none)."""
+    found = set()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) in pids:
+            found.add(int(entry))
+    return found
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL ``pid``, the processes it started and their process groups (kernels, Chromium)."""
+    children = _children({pid})
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    for child in children:
+        with contextlib.suppress(OSError):
+            group = os.getpgid(child)
+            if group == child:  # a group of its own (a kernel's session, Chromium's group): with its helpers
+                os.killpg(group, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(child, signal.SIGKILL)
+
+
+def stop_pool(pool, *, grace: float = GRACE) -> None:
+    """Stop a :class:`~concurrent.futures.ProcessPoolExecutor` now: nothing queued starts, each
+    worker is sent SIGTERM (it abandons its piece, cleans up and exits), and a worker still
+    alive after ``grace`` seconds is killed along with the kernels and browsers it started."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            if process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(ValueError):
+            process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        with contextlib.suppress(ValueError):
+            if process.is_alive():
+                _kill_tree(process.pid)
+                process.join(5)
