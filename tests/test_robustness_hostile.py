@@ -24,6 +24,7 @@ import pytest
 from analysis import cli
 from analysis.data import snapshot
 from analysis.errors import RenderError
+from analysis.notebooks import NOTEBOOKS
 from analysis.paths import COMMENTARY_NOTEBOOK, SNAPSHOT_DIR, cache_dir
 from analysis.pipeline.report import Request, run
 from tests import hostile
@@ -177,9 +178,12 @@ def test_an_empty_notebook_list_is_refused_not_run_as_nothing(capsys, tmp_path, 
     code = cli.main(["research", "--as-of", AS_OF, "--source", "snapshot", "--notebooks", ""])
     out = capsys.readouterr()
     assert code == 2 and out.out == ""
+    # main's registry gained size and macro (issues 19, 20): the names are its, in its order
+    assert [nb.name for nb in NOTEBOOKS] == ["phase", "real_motion", "leadership", "triggers", "scorecard",
+                                             "history", "size", "macro"]
     assert hostile.one_line(out.err) == ("error: --notebooks names no notebook. Name one or more of: phase,"
-                                         " real_motion, leadership, triggers, scorecard, history, or leave it out"
-                                         " for all.")
+                                         " real_motion, leadership, triggers, scorecard, history, size, macro,"
+                                         " or leave it out for all.")
 
 
 # -- execution ------------------------------------------------------------------------------------
