@@ -8,7 +8,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml 2>/dev/null | cut -d' ' -f1)
+# The venv is built from the lock (exact versions, with hashes), not from pyproject's lower
+# bounds; the stamp is named after both files, so editing either rebuilds it.
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+# uv builds the venv in seconds; without one on PATH, this pinned release is installed from
+# PyPI into .cache/ (once). USE_UV=0, or no uv to be had, falls back to plain pip.
+UV_VERSION := 0.13.9
+UV_HOME := .cache/uv-$(UV_VERSION)
+UV ?= $(shell command -v uv 2>/dev/null)
+USE_UV ?= 1
 BROWSER_STAMP := $(VENV)/.browser-checked
 
 TICKER ?= IWM
@@ -21,22 +30,45 @@ RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup report summary reports family index bench research lab strip test browser clean
+.PHONY: help setup lock report summary reports family index bench research lab strip test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
-	@echo "Setting up $(VENV) from pyproject.toml (first run only; a minute or two)..."
+	@echo "Setting up $(VENV) from $(LOCK) (first run only)..."
 	@rm -rf $(VENV)
-	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
-	@$(PY) -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; echo "pip install failed (full log: $(VENV)/install.log)"; exit 1; }
+	@mkdir -p .cache
+	@uv="$(UV)"; log=.cache/setup.log; : > $$log; \
+	if [ "$(USE_UV)" != 0 ] && [ -z "$$uv" ]; then \
+	  uv="$(UV_HOME)/bin/uv"; \
+	  [ -x "$$uv" ] || $(PYTHON) -m pip install -q --disable-pip-version-check --target "$(UV_HOME)" "uv==$(UV_VERSION)" >> $$log 2>&1 || true; \
+	  [ -x "$$uv" ] || { echo "  (no uv: could not install uv==$(UV_VERSION) from PyPI; using pip)"; uv=""; }; \
+	fi; \
+	[ "$(USE_UV)" != 0 ] || uv=""; \
+	if [ -n "$$uv" ] && "$$uv" venv -q --seed --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV) >> $$log 2>&1 \
+	    && "$$uv" pip install -q --python $(PY) --require-hashes -r $(LOCK) >> $$log 2>&1 \
+	    && "$$uv" pip install -q --python $(PY) --no-deps -e . >> $$log 2>&1; then \
+	  echo "  installed with $$uv"; \
+	else \
+	  [ -z "$$uv" ] || echo "  uv failed (log: $$log); using pip"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
+	    && $(PY) -m pip install --require-hashes -r $(LOCK) >> $$log 2>&1 \
+	    && $(PY) -m pip install --no-deps -e . >> $$log 2>&1 \
+	    || { tail -40 $$log; echo "pip install failed (full log: $$log)"; exit 1; }; \
+	  echo "  installed with pip"; \
+	fi; \
+	mv $$log $(VENV)/install.log
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency; needs uv or network for it)
+	@uv="$(UV)"; [ -n "$$uv" ] || { uv="$(UV_HOME)/bin/uv"; [ -x "$$uv" ] || $(PYTHON) -m pip install -q --target "$(UV_HOME)" "uv==$(UV_VERSION)"; }; \
+	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q
+	@echo "wrote $(LOCK): commit it with pyproject.toml"
 
 $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
