@@ -42,7 +42,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@echo "Setting up $(VENV) from $(LOCK) (first run only)..."
 	@rm -rf $(VENV)
 	@mkdir -p .cache
-	@uv="$(UV)"; log=.cache/setup.log; : > $$log; \
+	@uv="$(UV)"; log=.cache/setup.$$$$.log; : > $$log; \
 	if [ "$(USE_UV)" != 0 ] && [ -z "$$uv" ]; then \
 	  uv="$(UV_HOME)/bin/uv"; \
 	  [ -x "$$uv" ] || $(PYTHON) -m pip install -q --disable-pip-version-check --target "$(UV_HOME)" "uv==$(UV_VERSION)" >> $$log 2>&1 || true; \

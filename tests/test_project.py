@@ -18,16 +18,17 @@ PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())
 NOTEBOOKS = sorted((PROJECT_DIR / "notebooks").glob("*.ipynb"))
 
 
-def test_environment_yml_installs_this_project_and_nothing_else():
-    """conda gets Python and pip; every package comes from pyproject.toml via pip."""
+def test_environment_yml_installs_the_lock_and_nothing_else():
+    """conda gets Python and pip; every package comes from requirements.lock (resolved from
+    pyproject.toml, tests/test_lock.py) through pip, hash-checked, as `make` installs it."""
     env = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text())
     conda_deps = [d for d in env["dependencies"] if isinstance(d, str)]
     pip_deps = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert [re.split(r"[<>=]", d)[0] for d in conda_deps] == ["python", "pip"]
     assert re.search(r">=\s*3\.11", conda_deps[0]) and PYPROJECT["project"]["requires-python"] == ">=3.11"
-    assert pip_deps == ["--editable .[test]"]
-    extras = re.search(r"\[(.*)\]", pip_deps[0]).group(1).split(",")
-    assert set(extras) <= set(PYPROJECT["project"]["optional-dependencies"])
+    assert pip_deps == ["--require-hashes", "-r requirements.lock"]
+    assert (PROJECT_DIR / "requirements.lock").is_file()
+    assert "pip install --no-deps -e ." in (PROJECT_DIR / "environment.yml").read_text()
 
 
 def test_runtime_dependencies_include_the_fixed_stack():
