@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import subprocess
-import sys
 import tomllib
 
 import nbformat
+import papermill.cli
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from tests.conftest import PROJECT_DIR
 
@@ -64,8 +66,16 @@ def test_parameters_cell_is_first_typed_and_explained(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
-    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(path)],
-                         capture_output=True, text=True, check=True)
+    # papermill's own command line, `papermill --help-notebook PATH`, invoked in this process
+    # (the same click command; a subprocess would only add a second of imports per notebook)
+    root = logging.getLogger()
+    saved = root.level, root.handlers[:]
+    try:  # its logging.basicConfig must not outlive the call
+        out = CliRunner().invoke(papermill.cli.papermill, ["--help-notebook", str(path)])
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+    assert out.exit_code == 0, out.output
     assert "Unable to parse" not in out.stderr
     names = [line.split(":")[0] for line in code[0].source.splitlines() if re.match(r"^\w+\s*:", line)]
     assert names

@@ -67,10 +67,9 @@ def outputs_html(nb: nbformat.NotebookNode) -> str:
 # -- the notebooks, executed as `make research` does -----------------------------------------------
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reports")
-    result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2)
-    return root, result
+def published(iwm_research):
+    """`make research` for IWM on two workers (made once per test run: conftest)."""
+    return iwm_research
 
 
 def test_every_notebook_is_executed_by_the_piece_or_the_research_run():

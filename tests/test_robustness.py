@@ -49,11 +49,10 @@ def tree(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def good_piece(tmp_path_factory):
-    """A finished IWM piece (with PDF when Chromium exists): the 'previous good piece'."""
-    root = tmp_path_factory.mktemp("good")
-    run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, **QUIET)
-    return root
+def good_piece(iwm_piece):
+    """A finished IWM piece (with PDF when Chromium exists): the 'previous good piece'
+    (conftest's, made once per test run; `reports` copies it before a test writes)."""
+    return iwm_piece[0]
 
 
 @pytest.fixture
