@@ -80,9 +80,8 @@ browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDF
 	@rm -f $(BROWSER_STAMP)
 	@$(MAKE) --no-print-directory $(BROWSER_STAMP)
 
-report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} and its research appendices (RESEARCH=0 skips them)
-	@$(PY) -m analysis report
-	@if [ "$$RESEARCH" != "0" ]; then $(PY) -m analysis research; fi
+report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} and its research appendices (re-executed only when their inputs change; RESEARCH=0 skips them)
+	@$(PY) -m analysis report $(if $(filter 0,$(RESEARCH)),,--research)
 
 summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
 	@$(PY) -m analysis summary

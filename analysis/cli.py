@@ -29,17 +29,27 @@ def _add_piece_args(p: argparse.ArgumentParser) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from analysis import params
+    from analysis.data import Market
     from analysis.report import Request, run
 
     request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
     print(f"Writing the {request.ticker} piece...", flush=True)
-    result = run(request, pdf=not args.no_pdf)
+    market = Market(request.source)
+    result = run(request, pdf=not args.no_pdf, market=market)
     for warning in result.warnings:
         print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
+    if args.research:  # in this process: its imports and data are loaded already
+        from analysis import research
+        from analysis.research.run import run as run_research
+
+        print(f"Executing the {request.ticker} research notebooks...", flush=True)
+        jobs = os.environ.get("JOBS")
+        research.say(run_research(request, market=market, jobs=params.positive_int(jobs, what="JOBS") if jobs else None))
     from analysis.index import write_index
 
     print(f"  index {os.path.relpath(write_index())}")
@@ -96,6 +106,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     _add_piece_args(p)
     p.add_argument("--no-pdf", action="store_true", help="skip printing the PDF")
+    p.add_argument("--research", action="store_true",
+                   help="then the research appendices (as `make research`; those whose inputs are unchanged stand)")
     p.set_defaults(func=_report)
     p = sub.add_parser("summary", help="print the piece's JSON summary (no notebook, no rendering)")
     _add_piece_args(p)

@@ -81,6 +81,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"only these research notebooks (default: all of {', '.join(names)})")
     p.add_argument("--jobs", default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
                    help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook, even one whose published copy was made from the same inputs")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -91,12 +93,22 @@ def main(args: argparse.Namespace) -> int:
     request = Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
     jobs = params.positive_int(args.jobs, what="--jobs")
     print(f"Executing the {request.ticker} research notebooks...", flush=True)
-    result = run(request, names=args.notebooks, jobs=jobs)
+    result = run(request, names=args.notebooks, jobs=jobs, force=args.force)
+    say(result)
+    return 0
+
+
+def say(result) -> None:
+    """Print what a research run (:class:`analysis.research.run.Result`) wrote, or that its copies stand."""
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
-    n = len(result.files) // 2
-    print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
-          f"{'s' * (result.workers != 1)}")
-    return 0
+    if result.reused:
+        n = len(result.reused)
+        print(f"  {n} research appendi{'ces' if n != 1 else 'x'} unchanged (same notebook, parameters, package and"
+              f" data up to {result.as_of}), not re-executed: {', '.join(result.reused)} (--force runs them again)")
+    if result.files:
+        n = len(result.files) // 2
+        print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
+              f"{'s' * (result.workers != 1)}")
