@@ -141,3 +141,15 @@ def test_an_edit_to_the_package_changes_the_fingerprint_and_new_prices_do_not(tm
     with open(package / "narrative.py", "a") as fh:
         fh.write("\n# an edit\n")
     assert fingerprint() != base
+
+
+def test_make_report_runs_the_appendices_in_the_report_command_unless_research_is_0():
+    import subprocess
+
+    def recipe(*args: str) -> str:
+        return subprocess.run(["make", "-n", "report", *args], capture_output=True, text=True, cwd=PROJECT_DIR,
+                              check=True).stdout
+
+    assert "-m analysis report --research" in recipe()
+    assert "-m analysis report" in recipe("RESEARCH=0") and "--research" not in recipe("RESEARCH=0")
+    assert cli.parser().parse_args(["report", "--research"]).research is True
