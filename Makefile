@@ -127,8 +127,11 @@ strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench
 
-test: setup ## Run the test suite (offline; executes the notebooks and a headless browser)
-	@$(PY) -m pytest -q
+# One pytest-xdist worker per core (each also drives its own kernels and Chromium);
+# TEST_JOBS=0 runs the suite in one process.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+test: setup ## Run the test suite on TEST_JOBS workers (default: cores; offline; executes the notebooks and a headless browser)
+	@$(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 clean: ## Remove the virtualenv, caches and generated reports
 	rm -rf $(VENV) .venv-lab .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html
