@@ -47,6 +47,32 @@ def no_network(monkeypatch):
     monkeypatch.setenv("MOMENTUM_OFFLINE", "1")
 
 
+#: Fixtures that execute notebooks (and print a PDF): a test that uses one, even through
+#: another fixture, must be marked slow (checked in pytest_runtest_setup).
+SLOW_FIXTURES = {"iwm_piece", "iwm_research", "mixed"}
+
+
+def pytest_runtest_setup(item):
+    """The slow marker is honest: a test not marked slow may not use a fixture that executes
+    notebooks (:data:`SLOW_FIXTURES`) nor execute one itself (see ``slow_marker_is_honest``)."""
+    if item.get_closest_marker("slow") is None:
+        used = SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if used:
+            pytest.fail(f"{item.nodeid} uses {', '.join(sorted(used))}, which execute notebooks: mark it slow")
+
+
+@pytest.fixture(autouse=True)
+def slow_marker_is_honest(request, monkeypatch):
+    """In a test not marked slow, executing a notebook (in this process) fails the test."""
+    if request.node.get_closest_marker("slow") is None:
+        from analysis.render import execute
+
+        def refuse(notebook, *args, **kwargs):
+            raise AssertionError(f"{request.node.nodeid} executes {notebook}: mark it @pytest.mark.slow")
+
+        monkeypatch.setattr(execute, "execute", refuse)
+
+
 def _refuse_dns(real):
     def guarded(host, *args, **kwargs):
         if host not in (None, "localhost", "127.0.0.1", "::1", ""):

@@ -32,6 +32,7 @@ def copy(iwm_research, tmp_path):
     return root, {p.name: p.read_bytes() for p in (root / AS_OF / "research").iterdir()}
 
 
+@pytest.mark.slow
 def test_the_published_notebooks_record_the_digest_of_their_inputs(iwm_research, market):
     root, _ = iwm_research
     _, jobs, _ = plan(Request.parse("IWM", "SPY", AS_OF, "snapshot"), market=market)
@@ -40,6 +41,7 @@ def test_the_published_notebooks_record_the_digest_of_their_inputs(iwm_research,
         assert recorded == job.inputs and len(recorded) == 64
 
 
+@pytest.mark.slow
 def test_unchanged_inputs_execute_nothing_and_leave_the_files_as_they_were(copy):
     root, before = copy
     result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2)
@@ -47,6 +49,7 @@ def test_unchanged_inputs_execute_nothing_and_leave_the_files_as_they_were(copy)
     assert {p.name: p.read_bytes() for p in (root / AS_OF / "research").iterdir()} == before
 
 
+@pytest.mark.slow
 def test_the_command_says_so_in_one_line(copy, monkeypatch):
     root, _ = copy
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
@@ -59,6 +62,7 @@ def test_the_command_says_so_in_one_line(copy, monkeypatch):
                         f" {AS_OF}), not re-executed: {', '.join(nb.name for nb in NOTEBOOKS)} (--force runs them again)")
 
 
+@pytest.mark.slow
 def test_a_changed_notebook_is_executed_again_and_the_others_stand(copy, tmp_path):
     """phase.ipynb gains a markdown cell: phase runs (and records its new digest); real_motion stands."""
     root, before = copy
@@ -78,6 +82,7 @@ def test_a_changed_notebook_is_executed_again_and_the_others_stand(copy, tmp_pat
     assert cache.published_digest(root / AS_OF / "research" / "IWM_phase.ipynb") == jobs[0].inputs
 
 
+@pytest.mark.slow
 def test_a_missing_html_or_an_older_notebook_is_not_up_to_date(copy, market):
     root, _ = copy
     _, jobs, _ = plan(Request.parse("IWM", "SPY", AS_OF, "snapshot"), ["phase", "leadership"], market=market)
