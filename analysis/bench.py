@@ -18,7 +18,9 @@ as of 2024-07-08) into temporary reports roots:
     with the CPU seconds each piece costs (which bounds what more workers could give);
 (d) ``python -m analysis summary`` for one ticker: once imported, and cold from the shell;
 (e) the start-up trap: whether ``rfc3987-syntax`` is installed, and the import times of
-    nbformat, jsonschema, papermill and nbconvert in a fresh interpreter.
+    nbformat, jsonschema, papermill and nbconvert in a fresh interpreter;
+(f)-(i) what a user waits for (:mod:`analysis.bench_user`): set-up from the lock, ``make
+    report`` with and without its appendices, the 21-piece watchlist batch, speed budgets.
 
 It prints a table and writes ``bench/results.json``; ``bench/README.md`` explains the fields.
 The machine may be shared: the load average before and after is recorded with the results.
