@@ -274,8 +274,11 @@ def test_no_or_broken_chromium_keeps_the_html_and_explains(reports, monkeypatch,
 def test_ctrl_c_publishes_nothing_and_leaves_the_old_piece(reports):
     root, before = reports
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root)}
+    # SIGINT as a terminal delivers it, even when this suite runs in the background of a
+    # shell (which starts it with SIGINT ignored, and that would be inherited).
     proc = subprocess.Popen([sys.executable, "-m", "analysis", "report", "--as-of", AS_OF, "--source", "snapshot"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
