@@ -75,7 +75,7 @@ $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
 	@touch $@
 
-setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv, register the Jupyter kernel, find or install Chromium
+setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
 
 browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDFs again
 	@rm -f $(BROWSER_STAMP)
