@@ -8,7 +8,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml 2>/dev/null | cut -d' ' -f1)
+# The venv is built from the lock (exact versions, with hashes), not from pyproject's lower
+# bounds; the stamp is named after both files, so editing either rebuilds it.
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+# uv builds the venv in seconds; without one on PATH, this pinned release is installed from
+# PyPI into .cache/ (once). USE_UV=0, or no uv to be had, falls back to plain pip. uv's venv
+# is seeded with pip and setuptools, which builds the project in place (no build env: 1 s less).
+UV_VERSION := 0.13.9
+UV_HOME := .cache/uv-$(UV_VERSION)
+UV ?= $(shell command -v uv 2>/dev/null)
+USE_UV ?= 1
 BROWSER_STAMP := $(VENV)/.browser-checked
 
 TICKER ?= IWM
@@ -21,7 +31,7 @@ RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup report summary reports family index bench research lab strip lint test browser clean
+.PHONY: help setup lock report summary reports family index bench research lab strip lint test browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -31,29 +41,51 @@ help: ## List the targets and their parameters
 	@echo "Parameters of a piece (analysis/params.py; also TICKERS and JOBS for make reports):"
 	@$(PYTHON) -m analysis.params
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
-	@echo "Setting up $(VENV) from pyproject.toml (first run only; a minute or two)..."
+	@echo "Setting up $(VENV) from $(LOCK) (first run only)..."
 	@rm -rf $(VENV)
-	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
-	@$(PY) -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; echo "pip install failed (full log: $(VENV)/install.log)"; exit 1; }
+	@mkdir -p .cache
+	@uv="$(UV)"; log=.cache/setup.$$$$.log; : > $$log; \
+	if [ "$(USE_UV)" != 0 ] && [ -z "$$uv" ]; then \
+	  uv="$(UV_HOME)/bin/uv"; \
+	  [ -x "$$uv" ] || $(PYTHON) -m pip install -q --disable-pip-version-check --target "$(UV_HOME)" "uv==$(UV_VERSION)" >> $$log 2>&1 || true; \
+	  [ -x "$$uv" ] || { echo "  (no uv: could not install uv==$(UV_VERSION) from PyPI; using pip)"; uv=""; }; \
+	fi; \
+	[ "$(USE_UV)" != 0 ] || uv=""; \
+	if [ -n "$$uv" ] && "$$uv" venv -q --seed --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV) >> $$log 2>&1 \
+	    && "$$uv" pip install -q --python $(PY) --require-hashes -r $(LOCK) >> $$log 2>&1 \
+	    && "$$uv" pip install -q --python $(PY) --no-deps --no-build-isolation -e . >> $$log 2>&1; then \
+	  echo "  installed with $$uv"; \
+	else \
+	  [ -z "$$uv" ] || echo "  uv failed (log: $$log); using pip"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
+	    && $(PY) -m pip install --require-hashes -r $(LOCK) >> $$log 2>&1 \
+	    && $(PY) -m pip install --no-deps -e . >> $$log 2>&1 \
+	    || { tail -40 $$log; echo "pip install failed (full log: $$log)"; exit 1; }; \
+	  echo "  installed with pip"; \
+	fi; \
+	mv $$log $(VENV)/install.log
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency; needs uv or network for it)
+	@uv="$(UV)"; [ -n "$$uv" ] || { uv="$(UV_HOME)/bin/uv"; [ -x "$$uv" ] || $(PYTHON) -m pip install -q --target "$(UV_HOME)" "uv==$(UV_VERSION)"; }; \
+	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q
+	@echo "wrote $(LOCK): commit it with pyproject.toml"
 
 $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
 	@touch $@
 
-setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv, register the Jupyter kernel, find or install Chromium
+setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
 
 browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDFs again
 	@rm -f $(BROWSER_STAMP)
 	@$(MAKE) --no-print-directory $(BROWSER_STAMP)
 
-report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} and its research appendices (RESEARCH=0 skips them)
-	@$(PY) -m analysis report
-	@if [ "$$RESEARCH" != "0" ]; then $(PY) -m analysis research; fi
+report: setup ## Write reports/<as-of>/<TICKER>.{html,pdf,json,ipynb} and its research appendices (re-executed only when their inputs change; RESEARCH=0 skips them)
+	@$(PY) -m analysis report $(if $(filter 0,$(RESEARCH)),,--research)
 
 summary: $(STAMP) ## Print the piece's JSON summary to stdout, fast (no notebook)
 	@$(PY) -m analysis summary
@@ -103,8 +135,11 @@ lint: $(STAMP) ## The quality gate: ruff (lint and format) and the stage import 
 	@$(VENV)/bin/ruff check --quiet
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
 
-test: setup lint ## Run the quality gate and the test suite (offline; executes the notebooks and a headless browser)
-	@$(PY) -m pytest -q
+# One pytest-xdist worker per core (each also drives its own kernels and Chromium);
+# TEST_JOBS=0 runs the suite in one process.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+test: setup lint ## Run the quality gate and the test suite on TEST_JOBS workers (default: cores; offline; executes the notebooks and a headless browser)
+	@$(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 clean: ## Remove the virtualenv, caches and generated reports
 	rm -rf $(VENV) .venv-lab .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html

@@ -18,7 +18,9 @@ as of 2024-07-08) into temporary reports roots:
     with the CPU seconds each piece costs (which bounds what more workers could give);
 (d) ``python -m analysis summary`` for one ticker: once imported, and cold from the shell;
 (e) the start-up trap: whether ``rfc3987-syntax`` is installed, and the import times of
-    nbformat, jsonschema, papermill and nbconvert in a fresh interpreter.
+    nbformat, jsonschema, papermill and nbconvert in a fresh interpreter;
+(f)-(i) what a user waits for (:mod:`analysis.bench_user`): set-up from the lock, ``make
+    report`` with and without its appendices, the 21-piece watchlist batch, speed budgets.
 
 It prints a table and writes ``bench/results.json``; ``bench/README.md`` explains the fields.
 The machine may be shared: the load average before and after is recorded with the results.
@@ -349,6 +351,10 @@ def table(r: dict) -> str:
          ok(not env["rfc3987_syntax_installed"])),
     ]
     rows += [(f"(e) import {name} (fresh interpreter)", f"{seconds:.2f} s", "", "") for name, seconds in env["import_s"].items()]
+    if "user" in r:  # (f)-(i): what the user waits for (analysis.bench_user)
+        from analysis import bench_user
+
+        rows += bench_user.rows(r)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() for row in rows]
     load = r["loadavg"]
@@ -389,17 +395,23 @@ def main(args: argparse.Namespace) -> int:
     bt = batch(tickers, args.jobs)
     say("bench: (d) summary...")
     sm = summary(args.runs)
+    from analysis import bench_user
+    from analysis.paths import PROJECT_DIR
+
+    user = bench_user.measure(args.runs, args.jobs, PROJECT_DIR, say)
     loadavg["after"] = list(os.getloadavg())
     results = {
         "floor_s": fl["floor_s"], "warm_floor_s": fl["warm_floor_s"], "piece_s": pc["piece_s"],
         "warm_piece_s": pc["warm"]["piece_s"], "batch_serial_s": bt["batch_serial_s"],
         "batch_parallel_s": bt["batch_parallel_s"], "summary_s": sm["summary_s"],
+        **{key: user[key] for key in ("setup_s", "report_total_s", "report_piece_only_s", "batch_per_min",
+                                      "batch_pieces", "event_study_s", "score_family_s")}, "user": user,
         "floor": fl, "piece": pc, "batch": bt, "summary": sm, "environment": env, "targets": TARGETS,
         "loadavg": loadavg, "as_of": AS_OF, "source": "snapshot",
         "started": started.isoformat(timespec="seconds"),
         "seconds": (dt.datetime.now().astimezone() - started).total_seconds(),
     }
-    results["verdicts"] = verdicts(results)
+    results["verdicts"] = verdicts(results) | user["verdicts"]
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")

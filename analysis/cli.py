@@ -27,17 +27,26 @@ def request(args: argparse.Namespace) -> Request:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from analysis.data import Market
     from analysis.pipeline.report import run
 
     wanted = request(args)
     print(f"Writing the {wanted.ticker} piece...", flush=True)
-    result = run(wanted, pdf=not args.no_pdf)
+    market = Market(wanted.source)
+    result = run(wanted, pdf=not args.no_pdf, market=market)
     for warning in result.warnings:
         print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
+    if args.research:  # in this process: its imports and data are loaded already
+        from analysis import params
+        from analysis.pipeline.research import run as run_research
+
+        print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
+        jobs = os.environ.get("JOBS")
+        _say(run_research(wanted, market=market, jobs=params.positive_int(jobs, what="JOBS") if jobs else None))
     from analysis.pipeline.index import index_after, write_index
 
     print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
@@ -69,15 +78,25 @@ def _research(args: argparse.Namespace) -> int:
     jobs = params.positive_int(args.jobs, what="--jobs")
     select(args.notebooks)  # a bad --notebooks is refused before anything is printed
     print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
-    result = run(wanted, names=args.notebooks, jobs=jobs)
+    result = run(wanted, names=args.notebooks, jobs=jobs, force=args.force)
+    _say(result)
+    return 0
+
+
+def _say(result) -> None:
+    """Print what a research run (:class:`analysis.pipeline.research.Result`) wrote, or that its copies stand."""
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in result.files:
         print(f"  wrote {os.path.relpath(path)}")
-    n = len(result.files) // 2
-    print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
-          f"{'s' * (result.workers != 1)}")
-    return 0
+    if result.reused:
+        n = len(result.reused)
+        print(f"  {n} research appendi{'ces' if n != 1 else 'x'} unchanged (same notebook, parameters, package and"
+              f" data up to {result.as_of}), not re-executed: {', '.join(result.reused)} (--force runs them again)")
+    if result.files:
+        n = len(result.files) // 2
+        print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
+              f"{'s' * (result.workers != 1)}")
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -114,6 +133,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     add_arguments(p)
     p.add_argument("--no-pdf", action="store_true", help="skip printing the PDF")
+    p.add_argument("--research", action="store_true",
+                   help="then the research appendices (as `make research`; those whose inputs are unchanged stand)")
     p.set_defaults(func=_report)
     p = sub.add_parser("summary", help="print the piece's JSON summary (no notebook, no rendering)")
     add_arguments(p)
@@ -124,6 +145,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"only these research notebooks (default: all of {', '.join(nb.name for nb in NOTEBOOKS)})")
     p.add_argument("--jobs", default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
                    help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook, even one whose published copy was made from the same inputs")
     p.set_defaults(func=_research)
     p = sub.add_parser("setup", help="register the Jupyter kernel and look for Chromium")
     p.add_argument("--install", action="store_true", help="try to install Chromium if none is found")

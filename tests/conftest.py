@@ -1,10 +1,19 @@
-"""Shared fixtures. Tests never touch the network: a guard refuses any non-local connection."""
+"""Shared fixtures. Tests never touch the network: a guard refuses any non-local connection.
+
+`make test` runs the suite on several pytest-xdist workers. What is expensive to make and only
+read afterwards (the IWM piece, the research run) is made once for the whole run, whichever
+worker asks first, and read by the others (:func:`shared`); a test that changes such files
+works on its own copy.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +46,32 @@ def no_network(monkeypatch):
     monkeypatch.setenv("MOMENTUM_OFFLINE", "1")
 
 
+#: Fixtures that execute notebooks (and print a PDF): a test that uses one, even through
+#: another fixture, must be marked slow (checked in pytest_runtest_setup).
+SLOW_FIXTURES = {"iwm_piece", "iwm_research", "mixed"}
+
+
+def pytest_runtest_setup(item):
+    """The slow marker is honest: a test not marked slow may not use a fixture that executes
+    notebooks (:data:`SLOW_FIXTURES`) nor execute one itself (see ``slow_marker_is_honest``)."""
+    if item.get_closest_marker("slow") is None:
+        used = SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if used:
+            pytest.fail(f"{item.nodeid} uses {', '.join(sorted(used))}, which execute notebooks: mark it slow")
+
+
+@pytest.fixture(autouse=True)
+def slow_marker_is_honest(request, monkeypatch):
+    """In a test not marked slow, executing a notebook (in this process) fails the test."""
+    if request.node.get_closest_marker("slow") is None:
+        from analysis.render import execute
+
+        def refuse(notebook, *args, **kwargs):
+            raise AssertionError(f"{request.node.nodeid} executes {notebook}: mark it @pytest.mark.slow")
+
+        monkeypatch.setattr(execute, "execute", refuse)
+
+
 def _refuse_dns(real):
     def guarded(host, *args, **kwargs):
         if host not in (None, "localhost", "127.0.0.1", "::1", ""):
@@ -53,6 +88,58 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(base / "reports"))
     return base
+
+
+def shared(tmp_path_factory, name: str, make: Callable[[Path], object]) -> tuple[Path, object]:
+    """``make(root)`` run once per test run, across xdist workers: ``(root, what it returned)``.
+
+    The first worker to ask runs it, under an exclusive lock, into ``<run's temp dir>/shared/
+    <name>/`` and pickles its result there; the others wait for the lock and read both. Without
+    xdist the run's temp dir is this process's. Built offline (``MOMENTUM_OFFLINE=1``), as the
+    tests run; if ``make`` raises, nothing is recorded and the next worker tries again (and fails
+    the same way, in its own tests). Callers must not change the files: copy them first.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the workers' basetemps are popen-gw0, popen-gw1... in one run's folder
+    folder = base / "shared" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    done = folder / "result.pickle"
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                root = folder / "root"
+                shutil.rmtree(root, ignore_errors=True)
+                root.mkdir()
+                with pytest.MonkeyPatch.context() as mp:
+                    mp.setenv("MOMENTUM_OFFLINE", "1")
+                    result = make(root)
+                done.write_bytes(pickle.dumps(result))
+            return folder / "root", pickle.loads(done.read_bytes())
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def iwm_piece(tmp_path_factory):
+    """The IWM piece as of the model commentary's date (with its PDF where Chromium exists),
+    published by ``analysis.pipeline.report.run`` as ``make report`` does: ``(reports root, Result)``."""
+    from analysis.pipeline.report import Request, run
+
+    return shared(tmp_path_factory, "iwm-piece",
+                  lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None))
+
+
+@pytest.fixture(scope="session")
+def iwm_research(tmp_path_factory):
+    """The six research notebooks for IWM vs SPY as of the same date, published by
+    ``analysis.pipeline.research.run`` on two workers as ``make research`` does: ``(root, Result)``."""
+    from analysis.pipeline.report import Request
+    from analysis.pipeline.research import run
+
+    return shared(tmp_path_factory, "iwm-research",
+                  lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2))
 
 
 @pytest.fixture(scope="session")

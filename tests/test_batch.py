@@ -16,7 +16,7 @@ import pytest
 from analysis import cli
 from analysis.pipeline import batch
 from analysis.pipeline.batch import Outcome
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, shared
 
 TICKERS = ["IWM", "QQQ", "ZZZZ", "../x"]
 
@@ -25,17 +25,22 @@ def _args(*argv: str):
     return cli.parser().parse_args(["reports", *argv])
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
-    """One real batch, two good pieces and two bad tickers, on two workers; stdout captured."""
-    root = tmp_path_factory.mktemp("reports")
+def _mixed_batch(root: Path) -> tuple:
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         mp.setenv("MOMENTUM_REPORTS_DIR", str(root))
         result = batch.run_command(_args("--tickers", *TICKERS, "--as-of", AS_OF, "--source", "snapshot",
                                          "--jobs", "2", "--no-progress"))
+    return result, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """One real batch, two good pieces and two bad tickers, on two workers; stdout captured
+    (made once per test run, whichever xdist worker asks first: conftest.shared)."""
+    root, (result, out, err) = shared(tmp_path_factory, "mixed-batch", _mixed_batch)
     by_ticker = {o.ticker: o for o in result.outcomes}
-    return root, result, by_ticker, out.getvalue(), err.getvalue()
+    return root, result, by_ticker, out, err
 
 
 @pytest.mark.slow

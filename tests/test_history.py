@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 
 import matplotlib
 
@@ -283,7 +282,7 @@ def test_occurrences_of_a_prefix_are_a_prefix(series, cut):
         assert part[key].equals(full[key][full[key] <= end])
 
 
-# -- errors, speed -----------------------------------------------------------------------------
+# -- errors ---------------------------------------------------------------------------------
 
 def test_bad_arguments_say_what_to_pass(series):
     with pytest.raises(InputError, match="horizons"):
@@ -294,18 +293,6 @@ def test_bad_arguments_say_what_to_pass(series):
         hist.occurrences(series, confirm_n=0)
     with pytest.raises(DataError, match="lead_upper.*study.series"):
         hist.event_study(series.drop(columns=["lead_upper"]))
-
-
-def test_fast_enough_for_every_piece(series):
-    """Budget 100 ms on ~6000 sessions; asserted at 250 ms (best of 3) because the machine is shared."""
-    best = min(_timed(lambda: hist.event_study(series)) for _ in range(3))
-    assert best < 0.25
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 # -- the chart ---------------------------------------------------------------------------------

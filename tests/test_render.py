@@ -75,10 +75,11 @@ def test_each_piece_on_a_kept_kernel_starts_a_fresh_session(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_kept_kernel_writes_the_same_piece_as_a_fresh_one(tmp_path):
+def test_a_kept_kernel_writes_the_same_piece_as_a_fresh_one(tmp_path, iwm_piece):
     """QQQ then IWM on one kernel; IWM's JSON is byte for byte, and its HTML (charts included)
-    all but papermill's random cell id, what a fresh kernel writes."""
-    fresh = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "fresh", pdf=False, **QUIET)
+    all but papermill's random cell id, what a fresh kernel writes (`make report`'s piece,
+    conftest's ``iwm_piece``: its PDF is printed from a copy, so its HTML is the same)."""
+    fresh_root, fresh = iwm_piece
     with Kernel() as kernel:
         run(Request.parse("QQQ", "SPY", AS_OF, "snapshot"), root=tmp_path / "kept", pdf=False, kernel=kernel, **QUIET)
         pid = kernel.pid
@@ -86,7 +87,7 @@ def test_a_kept_kernel_writes_the_same_piece_as_a_fresh_one(tmp_path):
                    **QUIET)
         assert kernel.pid == pid and kernel.started == 1
     assert kept.warnings == fresh.warnings == []
-    folder = {name: tmp_path / name / AS_OF for name in ("fresh", "kept")}
+    folder = {"fresh": fresh_root / AS_OF, "kept": tmp_path / "kept" / AS_OF}
     assert (folder["kept"] / "IWM.json").read_bytes() == (folder["fresh"] / "IWM.json").read_bytes()
     assert _same_html(folder["kept"] / "IWM.html", folder["fresh"] / "IWM.html")
     kept_nb, fresh_nb = (nbformat.read(folder[n] / "IWM.ipynb", as_version=4) for n in ("kept", "fresh"))

@@ -11,7 +11,6 @@ import subprocess
 import nbformat
 import pytest
 
-from analysis.pipeline.report import Request, run
 from analysis.render import execute
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip, render_in_chromium
 
@@ -19,10 +18,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def piece(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reports")
-    result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None)
-    return root, result
+def piece(iwm_piece):
+    """The IWM piece, published by `analysis.pipeline.report.run` (made once per test run: conftest)."""
+    return iwm_piece
 
 
 def test_files_are_published_where_promised(piece):

@@ -82,10 +82,9 @@ def outputs_html(nb: nbformat.NotebookNode) -> str:
 # -- the notebooks, executed as `make research` does -----------------------------------------------
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reports")
-    result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2)
-    return root, result
+def published(iwm_research):
+    """`make research` for IWM on two workers (made once per test run: conftest)."""
+    return iwm_research
 
 
 def test_every_notebook_is_executed_by_the_piece_or_the_research_run():
@@ -152,7 +151,8 @@ def test_a_failing_notebook_publishes_nothing_and_is_kept(tmp_path):
     broken_dir = tmp_path / "notebooks"
     broken_dir.mkdir()
     nb = nbformat.read(NOTEBOOK_DIR / "phase.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("research.chart(no_such_argument=1)"))
+    built = next(i for i, c in enumerate(nb.cells) if "PhaseResearch.build" in c.source)
+    nb.cells.insert(built + 1, nbformat.v4.new_code_cell("research.chart(no_such_argument=1)"))  # fails early
     nbformat.write(nb, broken_dir / "phase.ipynb")
     root = tmp_path / "reports"
     with pytest.raises(RenderError, match=r"1 of 1 research notebooks failed.*phase\.ipynb.*TypeError"):

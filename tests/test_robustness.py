@@ -51,11 +51,10 @@ def tree(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def good_piece(tmp_path_factory):
-    """A finished IWM piece (with PDF when Chromium exists): the 'previous good piece'."""
-    root = tmp_path_factory.mktemp("good")
-    run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, **QUIET)
-    return root
+def good_piece(iwm_piece):
+    """A finished IWM piece (with PDF when Chromium exists): the 'previous good piece'
+    (conftest's, made once per test run; `reports` copies it before a test writes)."""
+    return iwm_piece[0]
 
 
 @pytest.fixture
@@ -240,6 +239,7 @@ def _broken_notebook(tmp_path: Path, code: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_cell_that_raises_names_the_cell_keeps_the_notebook_and_the_old_piece(reports, tmp_path):
     root, before = reports
     broken = _broken_notebook(tmp_path, 'raise ValueError("synthetic failure for the test")')
@@ -250,6 +250,7 @@ def test_a_cell_that_raises_names_the_cell_keeps_the_notebook_and_the_old_piece(
     assert {k: v for k, v in tree(root).items() if not k.startswith("_failed")} == before
 
 
+@pytest.mark.slow
 def test_a_dying_kernel_is_reported_and_the_old_piece_survives(reports, tmp_path):
     root, before = reports
     broken = _broken_notebook(tmp_path, "import os\nos._exit(1)")
@@ -258,6 +259,7 @@ def test_a_dying_kernel_is_reported_and_the_old_piece_survives(reports, tmp_path
     assert {k: v for k, v in tree(root).items() if not k.startswith("_failed")} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chromium", ["/nonexistent/chromium", "/bin/false"], ids=["missing", "crashing"])
 def test_no_or_broken_chromium_keeps_the_html_and_explains(reports, monkeypatch, chromium):
     root, before = reports
@@ -270,6 +272,7 @@ def test_no_or_broken_chromium_keeps_the_html_and_explains(reports, monkeypatch,
         assert "left as it was" in result.pdf_error
 
 
+@pytest.mark.slow
 def test_ctrl_c_publishes_nothing_and_leaves_the_old_piece(reports):
     """The child gets the default SIGINT handler back (hostile.start): started from a test run
     that itself ignores SIGINT (a background job), it would otherwise inherit SIG_IGN."""
@@ -284,6 +287,7 @@ def test_ctrl_c_publishes_nothing_and_leaves_the_old_piece(reports):
     assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
 
 
+@pytest.mark.slow
 def test_two_runs_of_the_same_piece_at_once_both_finish_whole(tmp_path):
     root = tmp_path / "r"
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root)}
@@ -303,6 +307,7 @@ def test_a_busy_lock_times_out_with_a_clear_message(tmp_path):
                 pass
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("err, message", [(errno.EROFS, "cannot write to .*Read-only file system.*writable"),
                                           (errno.ENOSPC, "no space left")], ids=["read-only", "full"])
 def test_read_only_or_full_reports_directory(reports, monkeypatch, capsys, err, message):
@@ -342,6 +347,7 @@ def test_no_path_can_leave_the_reports_or_cache_root(tmp_path):
     assert Request.parse("IWM", "qqq").stem == "IWM_vs_QQQ"
 
 
+@pytest.mark.slow
 def test_parameters_reach_the_notebook_only_through_papermill(good_piece):
     nb = nbformat.read(good_piece / AS_OF / "IWM.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]

@@ -105,6 +105,7 @@ def test_the_project_s_own_hidden_folders_in_the_way_say_what_to_do(tmp_path, wh
     assert not (root / AS_OF).exists() and hostile.no_leftovers(root) == []
 
 
+@pytest.mark.slow  # it enters execute.execute (conftest: the slow marker is honest)
 def test_an_unwritable_kernelspec_folder_is_one_line(capsys, tmp_path, monkeypatch):
     """Both places a kernelspec may go are read-only (a real read-only tmpfs): was an OSError traceback."""
     from analysis.render import kernel

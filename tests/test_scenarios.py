@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 import tomllib
 
 import numpy as np
@@ -308,18 +307,6 @@ def test_no_look_ahead(card, market):
     fam_full = scenarios.family(market, AS_OF)
     fam_short = scenarios.family(short, AS_OF)
     assert json.dumps(fam_full) == json.dumps(fam_short)
-
-
-def test_score_and_family_are_fast_once_data_is_loaded(iwm_study, market):
-    for ticker in scenarios.required_tickers(ticker="IWM", benchmark="SPY"):
-        market.prices(ticker)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        scenarios.score(iwm_study, market)
-        scenarios.family(market, iwm_study.as_of.session)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.5, f"score + family took {best:.3f} s"
 
 
 def test_json_shape(card):

@@ -143,14 +143,17 @@ def _check_usable(prices: pd.DataFrame, bench: pd.DataFrame, ticker: str, benchm
                   as_of: str) -> None:
     """Refuse (:class:`~analysis.errors.InputError`) what would make the piece's numbers meaningless.
 
-    * a series with zero or negative closes in the sessions used (a yield such as ^IRX):
-      Real Motion and Leadership are ratios of prices;
+    * a benchmark with zero or negative closes in the sessions used (a yield such as ^IRX):
+      Leadership is a ratio of prices; likewise a ticker, unless it is a level rather than a
+      price (a ``^`` symbol: a yield or an index, whose profile reads changes, not ratios, and
+      which the data contract lets reach zero);
     * a ``settings.level`` outside ``[lowest close / 10, highest close * 10]`` up to as-of:
       the distance to it, and the price chart scaled to show it, would say nothing.
     """
     from analysis.errors import InputError
 
-    for symbol, what, frame in ((ticker, "TICKER", prices), (benchmark, "BENCHMARK", bench)):
+    checked = ([] if ticker.startswith("^") else [(ticker, "TICKER", prices)]) + [(benchmark, "BENCHMARK", bench)]
+    for symbol, what, frame in checked:
         bad = frame.index[frame["close"] <= 0]
         if len(bad):
             raise InputError(f"{what} {symbol} has zero or negative values on {len(bad)} session(s) up to {as_of}"

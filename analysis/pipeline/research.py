@@ -5,6 +5,8 @@ several at once in worker processes, then one atomic publish into ``reports/<as-
    surfaces before a kernel starts, and ``SOURCE=auto`` fetches once, then runs on ``local``);
 2. execute each notebook in a staging directory, passing only the parameters it declares;
 3. export each to HTML with the piece's template (the formula cells stay, code is hidden);
+   (a notebook whose published copy was made from the same inputs, :mod:`analysis.pipeline.research_cache`,
+   is not executed again: its copy stands);
 4. if every notebook ran, move all files into place (:func:`analysis.render.publish.publish`)
    under one lock per ticker and date; if any failed, publish nothing, keep the failed
    notebooks in ``reports/_failed/`` and raise one error that names each failure.
@@ -32,8 +34,10 @@ from analysis.errors import InputError, RenderError, ReportError
 from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
 from analysis.params import Request
 from analysis.paths import NOTEBOOK_DIR, inside, reports_dir
+from analysis.pipeline import research_cache as cache
 from analysis.pipeline.report import prepare
 from analysis.render import execute, publish
+from analysis.summary import required_tickers
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Job:
     stem: str                  # the piece's file stem (IWM, IWM_vs_QQQ)
     ticker: str
     as_of: str
+    inputs: str = ""           # digest of everything it is made from (analysis.pipeline.research_cache)
 
 
 @dataclass
@@ -71,6 +76,8 @@ class ResearchRun:
     warnings: list[str] = field(default_factory=list)
     #: Seconds each notebook took (execute + HTML), by name.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Notebooks not executed because their published copy was made from the same inputs.
+    reused: list[str] = field(default_factory=list)
 
 
 def select(names: Sequence[str] | None = None) -> list[Notebook]:
@@ -101,9 +108,11 @@ def plan(request: Request, names: Sequence[str] | None = None, *, market: Market
 
     Returns ``(as_of, jobs, notes)``. Each notebook gets the shared parameters it declares:
     ``ticker, benchmark, as_of`` (the resolved session, so every notebook shows the same day),
-    ``source``, and ``confirm_n`` / ``level`` from the request (as the piece used them).
+    ``source``, and ``confirm_n`` / ``level`` from the request (as the piece used them);
+    and the digest of its inputs, from the data ``market`` holds (the run's).
     """
     notebooks = select(names)
+    market = market or Market(request.source)
     prepared = prepare(request, market)
     shared = {
         "ticker": request.ticker,
@@ -113,6 +122,8 @@ def plan(request: Request, names: Sequence[str] | None = None, *, market: Market
         "confirm_n": request.confirm_n,
         "level": request.level or 0.0,
     }
+    data = cache.data_inputs(market, required_tickers(request.ticker, request.benchmark), prepared.as_of)
+    data += cache.context_inputs(shared["source"], prepared.as_of)
     jobs = []
     for nb in notebooks:
         path = notebook_dir / f"{nb.name}.ipynb"
@@ -120,8 +131,9 @@ def plan(request: Request, names: Sequence[str] | None = None, *, market: Market
             raise RenderError(f"the research notebook {path} is missing.", "Restore it from git.")
         execute.check_notebook(path)  # a corrupt one is a clear error, before any kernel starts
         wanted = declared(path)
-        jobs.append(Job(nb, path, {k: v for k, v in shared.items() if k in wanted}, request.stem,
-                        request.ticker, prepared.as_of))
+        parameters = {k: v for k, v in shared.items() if k in wanted}
+        inputs = cache.digest(path, parameters, data)
+        jobs.append(Job(nb, path, parameters, request.stem, request.ticker, prepared.as_of, inputs))
     return prepared.as_of, jobs, prepared.notes
 
 
@@ -146,6 +158,8 @@ def execute_job(job: Job, stage: Path) -> Done:
     except OSError as exc:  # a full disk while the notebook or its HTML was written
         done.error = str(publish.explain(exc, stage))
         return done
+    if job.inputs:
+        cache.record(nb_path, job.inputs)
     done.warnings = [f"{job.notebook.name}: {w}" for w in execute.stderr_outputs(nb)]
     done.files = [nb_path, html_path]
     done.seconds = time.perf_counter() - clock
@@ -170,11 +184,20 @@ def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
         pool.shutdown()
 
 
+def up_to_date(job: Job, dest: Path) -> bool:
+    """Whether ``dest`` holds this notebook's HTML and executed copy made from the same inputs."""
+    nb_path = dest / file_name(job.stem, job.notebook.name, ".ipynb")
+    return (bool(job.inputs) and (dest / file_name(job.stem, job.notebook.name, ".html")).is_file()
+            and cache.published_digest(nb_path) == job.inputs)
+
+
 def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | None = None, root: Path | None = None,
-        market: Market | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> ResearchRun:
+        market: Market | None = None, notebook_dir: Path = NOTEBOOK_DIR, force: bool = False) -> ResearchRun:
     """Execute the research notebooks for ``request`` and publish them; returns what was written.
 
     Files: ``<root>/<as-of>/research/<STEM>_<name>.ipynb`` and ``.html`` for each notebook.
+    A notebook whose published copy was made from the same inputs (:func:`up_to_date`) is not
+    executed again unless ``force``: it is listed in ``ResearchRun.reused``, not in ``files``.
     Raises a :class:`~analysis.errors.ReportError` for what the user can fix; when a
     notebook fails, nothing is published (an earlier good run stays as it was).
     """
@@ -182,6 +205,10 @@ def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | Non
     root = root or reports_dir()
     as_of, planned, notes = plan(request, names, market=market, notebook_dir=notebook_dir)
     dest = inside(root, as_of, RESEARCH_DIR)
+    reused = [] if force else [job.notebook.name for job in planned if up_to_date(job, dest)]
+    planned = [job for job in planned if job.notebook.name not in reused]
+    if not planned:
+        return ResearchRun(as_of, [], time.perf_counter() - clock, 0, warnings=notes, reused=reused)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
     with publish.piece_lock(root, f"{as_of}_{request.stem}_research"), publish.staging(root) as stage:
         results = execute_all(planned, stage, workers)
@@ -196,4 +223,4 @@ def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | Non
         files = publish.publish([f for d in results for f in d.files], dest)
     return ResearchRun(as_of, files, time.perf_counter() - clock, workers,
                   warnings=notes + [w for d in results for w in d.warnings],
-                  timings={d.name: d.seconds for d in results})
+                  timings={d.name: d.seconds for d in results}, reused=reused)
