@@ -80,6 +80,7 @@ def bottom_line(s: dict) -> list[str]:
     if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
         out.append(f"Below its 50-DMA, {pw.support_clause(s)}.")
     out.append(_needs_sentence(s))
+    out.append(ew.lean(s))
     return [x for x in out if x]
 
 
@@ -268,17 +269,17 @@ def performance(s: dict) -> list[str]:
         return pw.level_performance(s)
     t, b, rp = s["ticker"], s["benchmark"], s["relative_performance"]
     out = []
-    longest = next((k for k in ("10y", "5y", "3y", "1y") if rp[k]["ticker"] is not None), None)
+    both = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None]
+    longest = next((k for k in ("10y", "5y", "3y", "1y") if k in both), None)
     if longest is None:
-        return [f"{t} has less than a year of history, too short for long-run comparisons."]
+        return [f"{t} and {b} share less than a year of history, too short for long-run comparisons."]
     a, c = rp[longest]["ticker"], rp[longest]["benchmark"]
     span = longest.replace("y", "")
     verb = "trailing" if a < c else "outperforming"
     out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
                f" ({pw.return_words(s)}{'' if s['profile']['total_return'] else f'; {b} total return'}), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
-    lagged = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y")
-              if rp[k]["ticker"] is not None and rp[k]["ticker"] < rp[k]["benchmark"]]
-    known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
+    lagged = [k for k in both if rp[k]["ticker"] < rp[k]["benchmark"]]
+    known = both
     if len(known) > 1:
         out.append(f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured"
                    f" ({', '.join(known)})." if lagged else f"It beat {b} over every span measured ({', '.join(known)}).")

@@ -116,7 +116,7 @@ class Piece:
                             caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"))
         rows = []
         for span, r in rp.items():
-            if r["ticker"] is None:
+            if r["ticker"] is None or r["benchmark"] is None:
                 continue
             rows.append((span, fmt.pct(r["ticker"]), fmt.pct(r["benchmark"]),
                          fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
@@ -338,7 +338,9 @@ class Piece:
         st, s = self.study, self.summary
         if not s["profile"]["holdable"] and pw.is_level(s):
             return Html("")  # a level nobody holds has no growth of $1
-        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y") if s["relative_performance"][k]["ticker"] is not None), 1)
+        rp = s["relative_performance"]
+        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y")
+                      if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None), 1)
         column = "adj_close" if s["profile"]["total_return"] else "close"
         fig = charts.relative_performance_chart(st.series[column], st.series["bench_adj_close"], years=years,
                                                 ticker=st.ticker, benchmark=st.benchmark,
