@@ -28,8 +28,9 @@ def economy(s: dict) -> list[str]:
     cl, sa = e.get("claims"), e.get("sahm")
     labour = []
     if cl and cl.get("avg") is not None:
-        labour.append(f"initial claims averaged {cl['avg']:,.0f} over the four weeks to {date(cl['date'])},"
-                      f" {plain_pct(cl['pct_above_low'])} above their 52-week low")
+        where = (f"{plain_pct(cl['pct_above_low'])} above their 52-week low" if cl["pct_above_low"] >= 0.0005
+                 else "at their 52-week low")
+        labour.append(f"initial claims averaged {cl['avg']:,.0f} over the four weeks to {date(cl['date'])}, {where}")
     if sa and sa.get("value") is not None:
         side = "at or above" if sa["triggered"] else "below"
         labour.append(f"the real-time Sahm rule read {sa['value']:.2f} for {_month(sa['date'])}"
