@@ -73,15 +73,15 @@ def cell(x: object, spec: str = "{:,.2f}") -> str:
 
 #: How an evidence value reads by its unit (see :class:`analysis.evidence.measures.Kind`).
 UNITS = {
-    "percent": lambda v: f"{v:+.1%}",
+    "percent": lambda v: pct(v),
     "share": lambda v: f"{v:.1%}",
-    "points": lambda v: f"{v:+.2f} pts",
-    "sigma": lambda v: f"{v:+.2f}σ",
-    "balance": lambda v: f"{v:+.2f}",
-    "pp": lambda v: f"{v:+.2f} pp",
+    "points": lambda v: f"{signed(v)} pts",
+    "sigma": lambda v: f"{signed(v)}σ",
+    "balance": lambda v: signed(v),
+    "pp": lambda v: f"{signed(v)} pp",
     "level": lambda v: f"{v:,.2f}",
-    "bp": lambda v: f"{v:+,.0f} bp",
-    "corr": lambda v: f"{v:+.2f}",
+    "bp": lambda v: f"{signed(v, 0)} bp",
+    "corr": lambda v: signed(v),
     "months": lambda v: f"{v:,.0f} months",
 }
 

@@ -70,6 +70,8 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
     kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
     study = studies.build(market, request.ticker, request.benchmark, request.as_of, settings)
     data = facts(study, kind)
+    if kind.leadership == "hidden":  # no Leadership to flip where it means nothing
+        data["what_would_change"] = [e for e in data["what_would_change"] if e["event"] != "leadership_vs_zero"]
     data["data"]["run_notes"] = [source_note] if source_note else []
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:

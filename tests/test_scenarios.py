@@ -64,7 +64,7 @@ def test_ten_year_relative_return_matches_the_reference_returns(card, market):
     independent = (iwm.iloc[-1] / iwm[start]) / (spy.iloc[-1] / spy[start]) - 1
     assert_allclose(e["value"], independent, rtol=1e-12)
     assert (e["reading"], e["as_of"], e["weight"]) == ("supports", "2024-07-08", 2.0)
-    assert e["value_text"] == "-41.3%" and e["rule"] == "supports if ≤ -5%; contradicts if ≥ 5%; else neutral"
+    assert e["value_text"] == "\u221241.3%" and e["rule"] == "supports if ≤ -5%; contradicts if ≥ 5%; else neutral"
 
 
 def test_three_year_relative_return(card, market):
@@ -348,8 +348,8 @@ def test_sentences_quote_the_scorecard(card):
     text = words.sentence(card["underperformance"])
     assert text.startswith("“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
                            " (score +1.00, 7 of 8 weight measured).")
-    assert "-41.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
-    assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), -1.18 pp" in words.sentence(card["recession"])
+    assert "\u221241.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
+    assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), \u22121.18 pp" in words.sentence(card["recession"])
     assert "not forecasts" in words.sentences(list(card.values()))[-1]
 
 
@@ -359,7 +359,7 @@ def test_scorecard_chart(card):
     fig = scorecard_chart(list(card.values()))
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
-    assert "+1.00  supported" in texts and "-0.31  leaning contradicted" in texts
+    assert "+1.00  supported" in texts and "\u22120.31  leaning contradicted" in texts
     assert texts.count("6 of 6 weight measured") == 1 and "13 of 13 weight measured" in texts
     weighted = sum(1 for s in card.values() for e in s["evidence"] if e["weight"])
     assert len(ax.patches) == weighted

@@ -153,14 +153,16 @@ def real_motion_z(close: pd.Series, fast: int = 50, slow: int = 200, width: floa
     return Measure(value, f"Real Motion {rm['rm']:+.2f} vs its {fast}-DMA {rm['fast']:+.2f} (σ {sigma:.2f})")
 
 
-def change(x: pd.Series, sessions: int = 63, scale: float = 1.0) -> Measure:
-    """``scale * (x[last] - x[last - sessions])``: how far a level moved (``scale=100``: a yield in percent -> bp)."""
+def change(x: pd.Series, span: str = "3m", scale: float = 1.0) -> Measure:
+    """``scale * (x[last] - x[start])``, ``start`` the last session on or before ``last - span``
+    (the long view's own span rule, so the piece states one 3-month change): how far a level
+    moved; ``scale=100`` turns a yield in percent into basis points."""
     x = x.dropna()
-    if len(x) <= sessions:
-        return _too_short(f"{x.name}'s {sessions}-session change", f"{sessions + 1} sessions", x.index[0] if len(x) else None)
-    value = float(scale * (x.iloc[-1] - x.iloc[-1 - sessions]))
-    return Measure(value, f"{x.name} {x.iloc[-1 - sessions]:,.2f} on {_day(x.index[-1 - sessions])} to"
-                          f" {x.iloc[-1]:,.2f} on {_day(x.index[-1])}")
+    start = ind.span_start(x.index, ind.SPANS[span]) if len(x) else None
+    if start is None:
+        return _too_short(f"{x.name}'s {span} change", span, x.index[0] if len(x) else None)
+    value = float(scale * (x.iloc[-1] - x.loc[start]))
+    return Measure(value, f"{x.name} {x.loc[start]:,.2f} on {_day(start)} to {x.iloc[-1]:,.2f} on {_day(x.index[-1])}")
 
 
 def level_percentile(x: pd.Series, years: int = 10) -> Measure:
@@ -195,7 +197,7 @@ def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: flo
             last = i
     if len(picked) < 5:
         word = "at or above" if high else "at or below"
-        return Measure(None, reason=f"only {len(picked)} earlier episodes of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+        return Measure(None, reason=f"only {len(picked)} earlier episode{'' if len(picked) == 1 else 's'} of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
                                     f" with {horizon} sessions after them: too few to read")
     returns = (ends.iloc[picked] / b.iloc[picked] - 1.0).to_numpy()
     value = float(np.median(returns))

@@ -38,7 +38,7 @@ _ITEM_KEYS = {"name", "function", "series", "params", "supports", "contradicts",
               "direction", "applies"}
 _SET_KEYS = {"id", "title", "why", "tickers", "profiles", "default"}
 #: The asset profiles an item may apply to (analysis/config/profiles.toml).
-PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "yield", "volatility", "crypto")
+PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
 _SCENARIO_KEYS = {"id", "title", "note", "evidence"}
 
 

@@ -90,6 +90,7 @@ def _real_motion(s: pd.DataFrame, width: float) -> dict:
 
 
 def _leadership(s: pd.DataFrame) -> dict:
+    s = s[s["common"]] if "common" in s else s  # counted on the sessions both series traded
     last = s.iloc[-1]
     value = num(last["lead"])
     known = s["lead"].notna()

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from analysis import config as config_files
 from analysis.errors import InputError
 
-KINDS = ("equity", "equity_index", "bond_fund", "yield", "volatility", "crypto")
+KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
 RETURNS = ("total", "price", "points", "basis_points")
 LEADERSHIP = ("shown", "risk_off", "hidden")
 

@@ -92,6 +92,7 @@ def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Sett
         "rs": lead["rs"], "lead": lead["lead"], "lead_fast": lead["fast"],
         "lead_upper": lead["upper"], "lead_lower": lead["lower"],
         "closes_above": ind.consecutive_above(close, sma_fast),
+        "common": close.index.isin(bench.index),  # the benchmark traded too (Leadership's own sessions)
     })
 
 

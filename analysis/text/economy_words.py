@@ -28,8 +28,9 @@ def economy(s: dict) -> list[str]:
     cl, sa = e.get("claims"), e.get("sahm")
     labour = []
     if cl and cl.get("avg") is not None:
-        labour.append(f"initial claims averaged {cl['avg']:,.0f} over the four weeks to {date(cl['date'])},"
-                      f" {plain_pct(cl['pct_above_low'])} above their 52-week low")
+        where = (f"{plain_pct(cl['pct_above_low'])} above their 52-week low" if cl["pct_above_low"] >= 0.0005
+                 else "at their 52-week low")
+        labour.append(f"initial claims averaged {cl['avg']:,.0f} over the four weeks to {date(cl['date'])}, {where}")
     if sa and sa.get("value") is not None:
         side = "at or above" if sa["triggered"] else "below"
         labour.append(f"the real-time Sahm rule read {sa['value']:.2f} for {_month(sa['date'])}"
@@ -70,3 +71,25 @@ def century(s: dict) -> list[str]:
         out.append(f"After the {after['n']} earlier decades that ranked as low, SMB over the next five years had a"
                    f" median of {pct(after['median'])} (from {pct(after['min'])} to {pct(after['max'])}).")
     return out
+
+
+#: The FRED series of the economy items (French's and Shiller's are the long view, not the economy).
+FRED_IDS = ("T10Y3M", "T10Y2Y", "DGS10", "BAMLH0A0HYM2", "ICSA", "UNRATE", "SAHMREALTIME", "NFCI")
+
+
+def lean(s: dict) -> str:
+    """One line when the economy's readings lean one way on the talking point that weighs most of them."""
+    best, items = None, []
+    for sc in s.get("scenarios") or []:
+        found = [e for e in sc["evidence"] if e["function"].startswith("economy_") and e["series"][0] in FRED_IDS]
+        if len(found) > len(items):
+            best, items = sc, found
+    measured = [e for e in items if e["reading"] != "unavailable"]
+    pro = [e for e in measured if e["reading"] == "supports"]
+    con = [e for e in measured if e["reading"] == "contradicts"]
+    if best is None or abs(len(pro) - len(con)) < 2:
+        return ""
+    side, other = ("for", con) if len(pro) > len(con) else ("against", pro)
+    but = f"; {' and '.join(e['name'].split(':')[0].lower() for e in other)} {'points' if len(other) == 1 else 'point'} the other way" if other else ""
+    return (f"The economy's readings lean {side} “{best['title']}”: {len(pro)} of {len(measured)} support it and"
+            f" {len(con)} contradict it{but}.")

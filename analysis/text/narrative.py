@@ -80,6 +80,7 @@ def bottom_line(s: dict) -> list[str]:
     if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
         out.append(f"Below its 50-DMA, {pw.support_clause(s)}.")
     out.append(_needs_sentence(s))
+    out.append(ew.lean(s))
     return [x for x in out if x]
 
 
@@ -121,7 +122,7 @@ def _phase_sentence(s: dict) -> str:
 
 def price_and_phase(s: dict) -> list[str]:
     """Where the close stands against its averages, and since when."""
-    out = [f"{s['ticker']} closed at {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
+    out = [f"{s['ticker']}{pw.close_words(s)} {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
     if s["phase"] and s["phase_since"] and pw.is_level(s):
         out.append(f"It has been {pw.LEVEL_STATES[s['phase']]} since {date(s['phase_since'])}"
                    f" ({sessions(s['phase_sessions'])}).")
@@ -132,14 +133,9 @@ def price_and_phase(s: dict) -> list[str]:
         out.append(text + ".")
     if s["pct_from_sma200"] is not None and s["sma50_rising"] is not None:
         trend = "rising" if s["sma50_rising"] else "falling"
-        out.append(f"The close is {_distance(s['pct_from_sma50'])} the 50-DMA and {_distance(s['pct_from_sma200'])}"
-                   f" the 200-DMA; the 50-DMA is {trend} over the last 20 sessions.")
+        out.append(f"The close is {pw.distance(s, s['close'], s['sma50'])} the 50-DMA and"
+                   f" {pw.distance(s, s['close'], s['sma200'])} the 200-DMA; the 50-DMA is {trend} over the last 20 sessions.")
     return out
-
-
-def _distance(fraction: float) -> str:
-    side = "above" if fraction >= 0 else "below"
-    return f"less than 0.1% {side}" if abs(fraction) < 0.0005 else f"{plain_pct(fraction)} {side}"
 
 
 def momentum(s: dict) -> list[str]:
@@ -204,6 +200,8 @@ def leadership(s: dict) -> list[str]:
     if ld["upper"] is not None:
         if ld["above_upper"]:
             out.append(f"It is above its upper band ({signed(ld['upper'])}): relative strength is surging.")
+        elif ld["lower"] is not None and ld["value"] < ld["lower"]:
+            out.append(f"It is below its lower band ({signed(ld['lower'])}): a relative extreme to the downside.")
         else:
             when = f"; the last close above it was on {date(ld['last_above_upper'])}" if ld["last_above_upper"] else ""
             out.append(f"It is below its upper band ({signed(ld['upper'])}){when}.")
@@ -221,13 +219,23 @@ def _needs_sentence(s: dict) -> str:
         first = f"{t} has {c['closes_above_sma50']} consecutive closes above its 50-DMA, confirming the turn"
     elif c["closes_above_sma50"]:
         first = f"{t} has {c['closes_above_sma50']} close above its 50-DMA; it needs {n} in a row ({q(s['sma50'])})"
+    elif pw.kind(s) == "volatility":
+        first = f"A turn up in fear would show as {n} closes above its 50-DMA ({q(s['sma50'])})"
+    elif pw.kind(s) == "yield":
+        first = f"A turn up in yields would show as {n} closes above the 50-DMA ({q(s['sma50'])})"
     else:
         first = f"{t} needs {n} closes above its 50-DMA ({q(s['sma50'])})"
     if lv["price"] is None:
         at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv["at"], f"a {lv.get('window') or 22}-session high")
         nxt = lv.get("next")
-        overhead = (f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead")
+        if nxt and nxt["kind"] == "all_time_high":  # older highs than a year are not in the ladder: say what is known
+            overhead = (f"no level of the last year overhead; the highest close in the data is {q(nxt['price'])},"
+                        f" set on {date(nxt['date'])}")
+        else:
+            overhead = (f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead")
         return f"{first}; at {at}, there is {overhead}."
+    if lv["price"] > s["close"] and pw.is_level(s):
+        return f"{first}; the nearest level above is {q(lv['price'])}."
     if lv["price"] > s["close"]:
         return f"{first}, and the price needs to clear {q(lv['price'])}."
     return f"{first}; it already trades above {q(lv['price'])}, the level given."
@@ -241,8 +249,9 @@ def _run_sentence(s: dict) -> str:
     if run.get("current_run") or not run.get("last_close_above"):
         return "" if run.get("current_run") else f"{s['ticker']} has not closed above its 50-DMA in the available history."
     length = f"{run['run_sessions']}-session"
+    length = ("an " if length[0] == "8" or length.startswith(("11-", "18-")) else "a ") + length
     began = f" that began on {date(run['run_start'])}" if run["run_sessions"] > 1 else ""
-    return f"The last close above the 50-DMA was on {date(run['last_close_above'])}, the end of a {length} run{began}."
+    return f"The last close above the 50-DMA was on {date(run['last_close_above'])}, the end of {length} run{began}."
 
 
 def needs(s: dict) -> list[str]:
@@ -267,21 +276,27 @@ def performance(s: dict) -> list[str]:
     if pw.is_level(s):
         return pw.level_performance(s)
     t, b, rp = s["ticker"], s["benchmark"], s["relative_performance"]
+    if s["profile"].get("equivalent_to"):
+        spans = [f"{pct(rp[k]['ticker'])} over {k}" for k in ("1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
+        if not spans:
+            return []
+        return [f"{t} returned {', '.join(spans)} ({pw.return_words(s)}); against {b}, which tracks the same"
+                " market, the difference is only dividends and fees."]
     out = []
-    longest = next((k for k in ("10y", "5y", "3y", "1y") if rp[k]["ticker"] is not None), None)
+    both = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None]
+    longest = next((k for k in ("10y", "5y", "3y", "1y") if k in both), None)
     if longest is None:
-        return [f"{t} has less than a year of history, too short for long-run comparisons."]
+        return [f"{t} and {b} share less than a year of history, too short for long-run comparisons."]
     a, c = rp[longest]["ticker"], rp[longest]["benchmark"]
     span = longest.replace("y", "")
     verb = "trailing" if a < c else "outperforming"
     out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
                f" ({pw.return_words(s)}{'' if s['profile']['total_return'] else f'; {b} total return'}), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
-    lagged = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y")
-              if rp[k]["ticker"] is not None and rp[k]["ticker"] < rp[k]["benchmark"]]
-    known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
+    lagged = [k for k in both if rp[k]["ticker"] < rp[k]["benchmark"]]
+    known = both
     if len(known) > 1:
-        out.append(f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured"
-                   f" ({', '.join(known)})." if lagged else f"It beat {b} over every span measured ({', '.join(known)}).")
+        out.append(f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured ({', '.join(lagged)})."
+                   if lagged else f"It beat {b} over every span measured ({', '.join(known)}).")
     return out
 
 
@@ -294,7 +309,8 @@ def history(s: dict) -> list[str]:
     base = items[0]["horizons"]["20"]
     if base["baseline_median"] is None:
         return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward returns."]
-    out = [f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median total return"
+    what = "change of the level" if pw.is_level(s) else "total return" if s["profile"]["returns"] == "total" else "price return"
+    out = [f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median {what}"
            f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
            f" {base['baseline_hit_rate']:.0%} for any session."]
     confirm = next((i for i in items if i["id"] == "closes_above_sma50"), None)

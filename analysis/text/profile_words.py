@@ -53,6 +53,12 @@ def headline(s: dict) -> str | None:
             return f"{t} at {quote(s, close)}: where next for yields?"
         return (f"Yields are rising: {t} at {quote(s, close)}" if close > f
                 else f"Yields are easing: {t} at {quote(s, close)}, below its 50-DMA")
+    if kind(s) == "credit":
+        if s["phase"] in ("bullish", "recovery", "accumulation"):
+            return f"Credit is bid: can {t} keep rallying?"
+        if s["phase"] in ("bearish", "distribution"):
+            return f"{t} under pressure: how far will credit spreads widen?"
+        return f"Can {t} find a floor as spreads move?"
     if kind(s) == "bond_fund":
         if s["phase"] in ("bullish", "recovery", "accumulation"):
             return f"Bonds are bid: can {t} keep rallying?"
@@ -90,11 +96,25 @@ def leadership_line(s: dict) -> str:
         if value > 0:
             return (f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): money is"
                     " seeking safety, a risk-off signal.")
-        return (f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): investors still prefer"
-                " equities to bonds.")
+        return (f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): bonds are not acting as a"
+                " safe haven.")
     word = "leading" if value > 0 else "lagging"
     return (f"{t} is {word} {b}: its Leadership reading is {signed(value)}"
             f" ({'above' if value > 0 else 'below'} the zero line).")
+
+
+def close_words(s: dict) -> str:
+    """``closed at`` for a traded close; ``'s dividend-adjusted close was`` where the file holds no traded close."""
+    return "'s dividend-adjusted close was" if s["data"]["ticker"].get("fully_adjusted") else " closed at"
+
+
+def distance(s: dict, x: float, line: float) -> str:
+    """How far ``x`` is from ``line``: in bp for a yield, else in percent."""
+    side = "above" if x >= line else "below"
+    if s["profile"]["returns"] == "basis_points":
+        return f"{abs(100 * (x - line)):,.0f} bp {side}"
+    fraction = x / line - 1
+    return f"less than 0.1% {side}" if abs(fraction) < 0.0005 else f"{plain_pct(fraction)} {side}"
 
 
 def hidden_leadership(s: dict) -> list[str]:
@@ -137,6 +157,8 @@ LEVEL_STATES = {
 
 def return_words(s: dict) -> str:
     """What the ticker's returns are, in a parenthesis."""
+    if s["profile"]["returns"] == "total" and s["data"]["ticker"].get("fully_adjusted"):
+        return "total return, dividends reinvested"
     if s["profile"]["returns"] == "total":
         return "total return, dividends reinvested"
     if kind(s) == "equity_index":
@@ -157,8 +179,9 @@ def support_clause(s: dict) -> str:
         nxt, low = sp.get("next"), f"at a {_extreme_words(sp['at'])} low"
         if nxt and nxt["price"] >= s["close"] * (1 - FAR):
             return f"{low}; the next support is {quote(s, nxt['price'])} ({level_words(nxt, 'support')})"
-        return f"{low}, with no support within {FAR:.0%} below the close"
-    return f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}), {plain_pct(sp['distance'])} below"
+        return f"{low}, with no swing low of the last year below it"
+    return (f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}),"
+            f" {distance(s, s['close'], sp['price']).replace('above', 'below')}")
 
 
 def _extreme_words(at: str) -> str:
@@ -171,7 +194,7 @@ def _kind_words(kind_: str, window: int | None, side: str) -> str:
         "swing_low": "a former swing low" if side == "resistance" else "a swing low",
         "recent_high": f"the highest close of {window} sessions", "recent_low": f"the lowest close of {window} sessions",
         "high_52w": "the 52-week high", "low_52w": "the 52-week low",
-        "all_time_high": "the all-time high", "all_time_low": "the all-time low",
+        "all_time_high": "the highest close in the data", "all_time_low": "the lowest close in the data",
         "sma_fast": f"the {window}-DMA", "sma_slow": f"the {window}-DMA", "parameter": "the level given",
     }.get(kind_, kind_.replace("_", " "))
 

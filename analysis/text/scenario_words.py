@@ -7,6 +7,8 @@ reported them.
 
 from __future__ import annotations
 
+from analysis.fmt import signed
+
 #: How a verdict reads in a sentence.
 PHRASES = {
     "supported": "the evidence supports it",
@@ -36,7 +38,7 @@ def sentence(scenario: dict) -> str:
     score, verdict = scenario["score"], scenario["verdict"]
     measured = f"{scenario['available_weight']:g} of {scenario['total_weight']:g} weight measured"
     head = f"“{scenario['title']}”: {PHRASES[verdict]}"
-    head += f" (score {score:+.2f}, {measured})." if score is not None else f" ({measured})."
+    head += f" (score {signed(score)}, {measured})." if score is not None else f" ({measured})."
     parts = [head]
     ev = scenario["evidence"]
     lead = _strongest(ev, "supports" if (score or 0) >= 0 else "contradicts")

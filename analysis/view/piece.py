@@ -23,6 +23,10 @@ DISCLAIMER = ("This piece is generated automatically from public daily prices. I
               " future results.")
 
 
+def _signed(x: float | None) -> str:
+    return fmt.MISSING if x is None else fmt.signed(x)
+
+
 @dataclass
 class Piece:
     """Everything one piece shows: a view of one :class:`~analysis.summary.Summary`. Build it with :meth:`build`."""
@@ -74,12 +78,12 @@ class Piece:
             ("Close", q(s["close"])),
             ("50-DMA / 200-DMA", f"{q(s['sma50'])} / {q(s['sma200'])}"),
             ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {fmt.date(s['phase_since'])}" if s["phase_since"] else "")),
-            ("Real Motion / its 50-DMA", f"{fmt.number(rm['value'], '{:+.2f}')} / {fmt.number(rm['fast'], '{:+.2f}')}"
-                                         + ("" if rm["z"] is None else f" (z {rm['z']:+.2f}σ)")),
+            ("Real Motion / its 50-DMA", f"{_signed(rm['value'])} / {_signed(rm['fast'])}"
+                                         + ("" if rm["z"] is None else f" (z {fmt.signed(rm['z'])}σ)")),
         ]
         if s["profile"]["leadership"] != "hidden":
             rows.append((f"Leadership vs {s['benchmark']} / its 50-DMA",
-                         f"{fmt.number(ld['value'], '{:+.2f}')} / {fmt.number(ld['fast'], '{:+.2f}')}"))
+                         f"{_signed(ld['value'])} / {_signed(ld['fast'])}"))
         rows.append(("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"))
         if lv["price"] is None:
             rows.append(("Level to clear", "none: " + ("a record close" if lv["at"] == "all_time" else "at a high")))
@@ -116,7 +120,7 @@ class Piece:
                             caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"))
         rows = []
         for span, r in rp.items():
-            if r["ticker"] is None:
+            if r["ticker"] is None or r["benchmark"] is None:
                 continue
             rows.append((span, fmt.pct(r["ticker"]), fmt.pct(r["benchmark"]),
                          fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
@@ -182,7 +186,7 @@ class Piece:
             rows = [(e["name"] + (f" ({e['direction']})" if e["direction"] else ""), e["value_text"], e["rule"],
                      e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
                      f"{e['weight']:g}", e["as_of"] or "\u2014") for e in sc["evidence"]]
-            head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
+            head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
             left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
             cap = (f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
                    f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else "")
@@ -281,9 +285,9 @@ class Piece:
         if s["as_of_note"]:
             lines.append(s["as_of_note"])
         p = s["profile"]
+        shared = ("Leadership and relative returns use" if p["leadership"] != "hidden" else "comparisons with")
         lines.append(f"Profile: {p['title']} ({p['reason']}). Its own indicators use its own {d['sessions']:,} sessions;"
-                     f" Leadership and relative returns use the {d['common_sessions']:,} sessions it shares with"
-                     f" {s['benchmark']}.")
+                     f" {shared} the {d['common_sessions']:,} sessions it shares with {s['benchmark']}.")
         lines.append(f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
                      f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
                      f" only data up to {s['as_of']}.")
@@ -338,7 +342,9 @@ class Piece:
         st, s = self.study, self.summary
         if not s["profile"]["holdable"] and pw.is_level(s):
             return Html("")  # a level nobody holds has no growth of $1
-        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y") if s["relative_performance"][k]["ticker"] is not None), 1)
+        rp = s["relative_performance"]
+        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y")
+                      if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None), 1)
         column = "adj_close" if s["profile"]["total_return"] else "close"
         fig = charts.relative_performance_chart(st.series[column], st.series["bench_adj_close"], years=years,
                                                 ticker=st.ticker, benchmark=st.benchmark,

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from analysis import fmt
 from analysis.view.charts import style
 
 #: How each reading is drawn in the scorecard's bars.
@@ -56,7 +57,7 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
             verdict = scenario["verdict"]
             color = style.MUTED if score is None or verdict == "not enough evidence" else (
                 style.UP if score > 0 else style.DOWN if score < 0 else style.INK)
-            score_text = "n/a" if score is None else f"{score:+.2f}"
+            score_text = "n/a" if score is None else fmt.signed(score)
             ax.text(1.03, y + 0.05, f"{score_text}  {verdict}", color=color, fontsize=8.3,
                     fontweight="bold", va="center")
             ax.text(1.03, y - 0.22, f"{_w(scenario['available_weight'])} of {_w(total)} weight measured",
