@@ -133,6 +133,7 @@ bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs 
 
 lint: $(STAMP) ## The quality gate: ruff (lint and format) and the stage import contracts (pyproject.toml)
 	@$(VENV)/bin/ruff check --quiet
+	@$(VENV)/bin/ruff format --check --quiet || { echo "ruff format would change the files above: run $(VENV)/bin/ruff format"; exit 1; }
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
 
 # One pytest-xdist worker per core (each also drives its own kernels and Chromium);

@@ -96,19 +96,33 @@ def environment() -> dict:
 
     imports = {}
     for name in IMPORTS:
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {name}"],
-                             capture_output=True, text=True, check=True).stderr
-        cumulative = [int(line.split("|")[1]) for line in out.splitlines()
-                      if line.startswith("import time:") and line.split("|")[2].rstrip() == f" {name}"]
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {name}"], capture_output=True, text=True, check=True
+        ).stderr
+        cumulative = [
+            int(line.split("|")[1])
+            for line in out.splitlines()
+            if line.startswith("import time:") and line.split("|")[2].rstrip() == f" {name}"
+        ]
         imports[name] = cumulative[-1] / 1e6 if cumulative else float("nan")
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).parent, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         commit = ""
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpu_count": os.cpu_count(),
-            "rfc3987_syntax_installed": importlib.util.find_spec("rfc3987_syntax") is not None,
-            "import_s": imports, "commit": commit}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "rfc3987_syntax_installed": importlib.util.find_spec("rfc3987_syntax") is not None,
+        "import_s": imports,
+        "commit": commit,
+    }
 
 
 def floor(work: Path, runs: int) -> dict:
@@ -157,11 +171,18 @@ def floor(work: Path, runs: int) -> dict:
                 warm_notebook_s.append(middle - clock)
                 warm_pdf_s.append(time.perf_counter() - middle if chromium else 0.0)
                 warm_cpu.append(_warm_cpu(kernel, printer) - cpu)
-    return {"notebook_s": notebook_s, "pdf_s": pdf_s, "notebook_cpu_s": _median(notebook_cpu),
-            "pdf_cpu_s": _median(pdf_cpu), "chromium": chromium,
-            "floor_s": _median(notebook_s) + (_median(pdf_s) if pdf_s else 0.0),
-            "warm_notebook_s": warm_notebook_s, "warm_pdf_s": warm_pdf_s, "warm_cpu_s": _median(warm_cpu),
-            "warm_floor_s": _median(warm_notebook_s) + _median(warm_pdf_s)}
+    return {
+        "notebook_s": notebook_s,
+        "pdf_s": pdf_s,
+        "notebook_cpu_s": _median(notebook_cpu),
+        "pdf_cpu_s": _median(pdf_cpu),
+        "chromium": chromium,
+        "floor_s": _median(notebook_s) + (_median(pdf_s) if pdf_s else 0.0),
+        "warm_notebook_s": warm_notebook_s,
+        "warm_pdf_s": warm_pdf_s,
+        "warm_cpu_s": _median(warm_cpu),
+        "warm_floor_s": _median(warm_notebook_s) + _median(warm_pdf_s),
+    }
 
 
 def _cells(nb_path: Path | dict) -> dict:
@@ -172,8 +193,15 @@ def _cells(nb_path: Path | dict) -> dict:
     for cell in nb["cells"]:
         seconds = (cell.get("metadata", {}).get("papermill", {}) or {}).get("duration") or 0.0
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        key = ("import_build_s" if "Piece.build" in text else "family_chart_s" if ".chart_family" in text
-               else "charts_s" if ".chart_" in text else "other_cells_s")
+        key = (
+            "import_build_s"
+            if "Piece.build" in text
+            else "family_chart_s"
+            if ".chart_family" in text
+            else "charts_s"
+            if ".chart_" in text
+            else "other_cells_s"
+        )
         split[key] += seconds
     return split
 
@@ -187,8 +215,14 @@ def _stages(results: list, cells: list[dict], cpu: list[float]) -> dict:
     medians = {stage: _median(values) for stage, values in stages.items()}
     cell_medians = {k: _median([c[k] for c in cells]) for k in cells[0]}
     cell_medians["kernel_overhead_s"] = medians["execute"] - sum(cell_medians.values())
-    return {"stages_s": stages, "stage_median_s": medians, "totals_s": totals, "piece_s": _median(totals),
-            "execute_split_s": cell_medians, "cpu_s": _median(cpu)}
+    return {
+        "stages_s": stages,
+        "stage_median_s": medians,
+        "totals_s": totals,
+        "piece_s": _median(totals),
+        "execute_split_s": cell_medians,
+        "cpu_s": _median(cpu),
+    }
 
 
 def piece(runs: int) -> dict:
@@ -214,8 +248,13 @@ def piece(runs: int) -> dict:
             fresh_cells.append(cells)
     warm, warm_cells, warm_cpu = [], [], []
     with Kernel() as kernel, Printer() as printer, tempfile.TemporaryDirectory(prefix="bench-warm-") as root:
-        run(Request.parse(WARM_UP, "SPY", AS_OF, "snapshot"), root=Path(root), log=lambda *_: None,
-            kernel=kernel, printer=printer)
+        run(
+            Request.parse(WARM_UP, "SPY", AS_OF, "snapshot"),
+            root=Path(root),
+            log=lambda *_: None,
+            kernel=kernel,
+            printer=printer,
+        )
         for i in range(runs):
             before = _warm_cpu(kernel, printer)
             result, cells = once(Path(root) / str(i), kernel=kernel, printer=printer)
@@ -224,8 +263,12 @@ def piece(runs: int) -> dict:
             warm_cells.append(cells)
         kernels, browsers = kernel.started, printer.started
     out = _stages(fresh, fresh_cells, fresh_cpu)
-    out["warm"] = {**_stages(warm, warm_cells, warm_cpu), "warm_up": WARM_UP, "kernels_started": kernels,
-                   "browsers_started": browsers}
+    out["warm"] = {
+        **_stages(warm, warm_cells, warm_cpu),
+        "warm_up": WARM_UP,
+        "kernels_started": kernels,
+        "browsers_started": browsers,
+    }
     return out
 
 
@@ -275,12 +318,16 @@ print(json.dumps({"import_s": t1 - t0, "first_call_s": runs[0], "calls_s": runs[
 
 def summary(runs: int) -> dict:
     """(d) ``python -m analysis summary``: in a fresh interpreter, calls after the first; and cold."""
-    out = subprocess.run([sys.executable, "-c", _SUMMARY_SCRIPT, TICKER, AS_OF, str(runs)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _SUMMARY_SCRIPT, TICKER, AS_OF, str(runs)], capture_output=True, text=True, check=True
+    )
     inner = json.loads(out.stdout)
     clock = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "analysis", "summary", "--ticker", TICKER, "--as-of", AS_OF,
-                    "--source", "snapshot"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "analysis", "summary", "--ticker", TICKER, "--as-of", AS_OF, "--source", "snapshot"],
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     return {**inner, "summary_s": _median(inner["calls_s"]), "cold_cli_s": time.perf_counter() - clock}
 
 
@@ -290,20 +337,26 @@ def verdicts(r: dict) -> dict:
     against the same fresh floor, i.e. against the start-up cost it no longer pays."""
     ratio, warm = r["piece_s"] / r["floor_s"], r["warm_piece_s"] / r["floor_s"]
     limit = TARGETS["piece_over_floor"]
-    return {"piece_over_floor": ratio, "piece_within_2x_floor": ratio <= limit,
-            "warm_piece_over_floor": warm, "warm_piece_within_2x_floor": warm <= limit,
-            "batch_at_40_per_min": r["batch"]["parallel_pieces_per_min"] >= TARGETS["batch_pieces_per_min"],
-            "summary_under_0_5_s": r["summary_s"] < TARGETS["summary_s"]}
+    return {
+        "piece_over_floor": ratio,
+        "piece_within_2x_floor": ratio <= limit,
+        "warm_piece_over_floor": warm,
+        "warm_piece_within_2x_floor": warm <= limit,
+        "batch_at_40_per_min": r["batch"]["parallel_pieces_per_min"] >= TARGETS["batch_pieces_per_min"],
+        "summary_under_0_5_s": r["summary_s"] < TARGETS["summary_s"],
+    }
 
 
 def _piece_rows(label: str, p: dict) -> list[tuple[str, str, str, str]]:
     rows = [(f"(b) {label}: {stage}", f"{seconds:.2f} s", "", "") for stage, seconds in p["stage_median_s"].items()]
     split = p["execute_split_s"]
-    return rows + [("      execute: kernel overhead (start/stop, papermill)", f"{split['kernel_overhead_s']:.2f} s", "", ""),
-                   ("      execute: cell importing analysis, Piece.build", f"{split['import_build_s']:.2f} s", "", ""),
-                   ("      execute: chart cells but the family chart", f"{split['charts_s']:.2f} s", "", ""),
-                   ("      execute: family chart cell", f"{split['family_chart_s']:.2f} s", "", ""),
-                   ("      execute: text cells", f"{split['other_cells_s']:.2f} s", "", "")]
+    return rows + [
+        ("      execute: kernel overhead (start/stop, papermill)", f"{split['kernel_overhead_s']:.2f} s", "", ""),
+        ("      execute: cell importing analysis, Piece.build", f"{split['import_build_s']:.2f} s", "", ""),
+        ("      execute: chart cells but the family chart", f"{split['charts_s']:.2f} s", "", ""),
+        ("      execute: family chart cell", f"{split['family_chart_s']:.2f} s", "", ""),
+        ("      execute: text cells", f"{split['other_cells_s']:.2f} s", "", ""),
+    ]
 
 
 def table(r: dict) -> str:
@@ -314,43 +367,91 @@ def table(r: dict) -> str:
     cores = env["cpu_count"]
     rows = [
         ("(a) fresh floor: one-cell notebook, new kernel", f"{_median(f['notebook_s']):.2f} s", "", ""),
-        ("(a) fresh floor: blank page to PDF, Chromium started alongside", f"{_median(f['pdf_s']):.2f} s" if f["pdf_s"] else "no Chromium", "", ""),
+        (
+            "(a) fresh floor: blank page to PDF, Chromium started alongside",
+            f"{_median(f['pdf_s']):.2f} s" if f["pdf_s"] else "no Chromium",
+            "",
+            "",
+        ),
         ("(a) floor_s (fresh)", f"{r['floor_s']:.2f} s", "", ""),
-        ("(a) fresh floor CPU (all processes): notebook + PDF", f"{f['notebook_cpu_s']:.2f} + {f['pdf_cpu_s']:.2f} s", "", ""),
-        ("(a) warm floor: same, on a kept kernel and Chromium",
-         f"{_median(f['warm_notebook_s']):.2f} + {_median(f['warm_pdf_s']):.2f} s", "",
-         f"{f['warm_floor_s']:.2f} s, CPU {f['warm_cpu_s']:.2f} s"),
+        (
+            "(a) fresh floor CPU (all processes): notebook + PDF",
+            f"{f['notebook_cpu_s']:.2f} + {f['pdf_cpu_s']:.2f} s",
+            "",
+            "",
+        ),
+        (
+            "(a) warm floor: same, on a kept kernel and Chromium",
+            f"{_median(f['warm_notebook_s']):.2f} + {_median(f['warm_pdf_s']):.2f} s",
+            "",
+            f"{f['warm_floor_s']:.2f} s, CPU {f['warm_cpu_s']:.2f} s",
+        ),
     ]
     rows += _piece_rows("fresh IWM piece", p)
     rows += [
-        (f"(b) piece_s, fresh (median of {len(p['totals_s'])})", f"{r['piece_s']:.2f} s", "<= 2x fresh floor",
-         f"{ok(v['piece_within_2x_floor'])} ({v['piece_over_floor']:.1f}x)"),
+        (
+            f"(b) piece_s, fresh (median of {len(p['totals_s'])})",
+            f"{r['piece_s']:.2f} s",
+            "<= 2x fresh floor",
+            f"{ok(v['piece_within_2x_floor'])} ({v['piece_over_floor']:.1f}x)",
+        ),
         ("(b) CPU per fresh piece (all processes)", f"{p['cpu_s']:.2f} s", "", ""),
     ]
     rows += _piece_rows(f"warm IWM piece (after {w['warm_up']})", w)
     rows += [
-        (f"(b) warm_piece_s (median of {len(w['totals_s'])})", f"{r['warm_piece_s']:.2f} s", "<= 2x fresh floor",
-         f"{ok(v['warm_piece_within_2x_floor'])} ({v['warm_piece_over_floor']:.1f}x; {r['warm_piece_s'] / f['warm_floor_s']:.0f}x"
-         " the warm floor)"),
+        (
+            f"(b) warm_piece_s (median of {len(w['totals_s'])})",
+            f"{r['warm_piece_s']:.2f} s",
+            "<= 2x fresh floor",
+            f"{ok(v['warm_piece_within_2x_floor'])} ({v['warm_piece_over_floor']:.1f}x; {r['warm_piece_s'] / f['warm_floor_s']:.0f}x"
+            " the warm floor)",
+        ),
         ("(b) CPU per warm piece (this process, kernel, Chromium)", f"{w['cpu_s']:.2f} s", "", ""),
-        (f"(c) {len(b['tickers'])} pieces, 1 worker: batch_serial_s", f"{r['batch_serial_s']:.1f} s",
-         "", f"{b['serial_pieces_per_min']:.1f}/min"),
-        (f"(c) {len(b['tickers'])} pieces, {b['parallel_workers']} workers: batch_parallel_s",
-         f"{r['batch_parallel_s']:.1f} s", f">= {TARGETS['batch_pieces_per_min']:.0f}/min on {cores} cores",
-         f"{ok(v['batch_at_40_per_min'])} ({b['parallel_pieces_per_min']:.1f}/min, {b['speedup']:.2f}x,"
-         f" {b['parallel_kernels_started']} kernels)"),
-        ("(c) CPU per piece in the batch", f"{b['parallel_cpu_s_per_piece']:.2f} s", "",
-         f"ceiling {b['cpu_bound_ceiling_per_min']:.0f}/min on {cores} cores;"
-         f" 40/min needs <= {b['cpu_s_per_piece_for_target']:.1f} s"),
-        ("(c) long batch: CPU per warm piece (b), start-up amortized", f"{w['cpu_s']:.2f} s", "",
-         f"ceiling {60.0 * cores / w['cpu_s']:.0f}/min on {cores} cores"),
-        ("(d) summary once imported: summary_s", f"{r['summary_s'] * 1000:.0f} ms", "< 0.5 s", ok(v["summary_under_0_5_s"])),
+        (
+            f"(c) {len(b['tickers'])} pieces, 1 worker: batch_serial_s",
+            f"{r['batch_serial_s']:.1f} s",
+            "",
+            f"{b['serial_pieces_per_min']:.1f}/min",
+        ),
+        (
+            f"(c) {len(b['tickers'])} pieces, {b['parallel_workers']} workers: batch_parallel_s",
+            f"{r['batch_parallel_s']:.1f} s",
+            f">= {TARGETS['batch_pieces_per_min']:.0f}/min on {cores} cores",
+            f"{ok(v['batch_at_40_per_min'])} ({b['parallel_pieces_per_min']:.1f}/min, {b['speedup']:.2f}x,"
+            f" {b['parallel_kernels_started']} kernels)",
+        ),
+        (
+            "(c) CPU per piece in the batch",
+            f"{b['parallel_cpu_s_per_piece']:.2f} s",
+            "",
+            f"ceiling {b['cpu_bound_ceiling_per_min']:.0f}/min on {cores} cores;"
+            f" 40/min needs <= {b['cpu_s_per_piece_for_target']:.1f} s",
+        ),
+        (
+            "(c) long batch: CPU per warm piece (b), start-up amortized",
+            f"{w['cpu_s']:.2f} s",
+            "",
+            f"ceiling {60.0 * cores / w['cpu_s']:.0f}/min on {cores} cores",
+        ),
+        (
+            "(d) summary once imported: summary_s",
+            f"{r['summary_s'] * 1000:.0f} ms",
+            "< 0.5 s",
+            ok(v["summary_under_0_5_s"]),
+        ),
         ("(d) summary: first call (imports pandas...)", f"{s['first_call_s']:.2f} s", "", ""),
         ("(d) summary: cold `python -m analysis summary`", f"{s['cold_cli_s']:.2f} s", "", ""),
-        ("(e) rfc3987-syntax installed", "yes" if env["rfc3987_syntax_installed"] else "no", "no",
-         ok(not env["rfc3987_syntax_installed"])),
+        (
+            "(e) rfc3987-syntax installed",
+            "yes" if env["rfc3987_syntax_installed"] else "no",
+            "no",
+            ok(not env["rfc3987_syntax_installed"]),
+        ),
     ]
-    rows += [(f"(e) import {name} (fresh interpreter)", f"{seconds:.2f} s", "", "") for name, seconds in env["import_s"].items()]
+    rows += [
+        (f"(e) import {name} (fresh interpreter)", f"{seconds:.2f} s", "", "")
+        for name, seconds in env["import_s"].items()
+    ]
     if "user" in r:  # (f)-(i): what the user waits for (analysis.bench_user)
         from analysis import bench_user
 
@@ -358,8 +459,10 @@ def table(r: dict) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() for row in rows]
     load = r["loadavg"]
-    lines.append(f"load average (1 min) before/after: {load['before'][0]:.2f}/{load['after'][0]:.2f} on {cores} cores;"
-                 f" Python {env['python']}; commit {env['commit'] or '?'}")
+    lines.append(
+        f"load average (1 min) before/after: {load['before'][0]:.2f}/{load['after'][0]:.2f} on {cores} cores;"
+        f" Python {env['python']}; commit {env['commit'] or '?'}"
+    )
     return "\n".join(lines)
 
 
@@ -367,10 +470,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     from analysis.paths import PROJECT_DIR
     from analysis.pipeline.batch import DEFAULT_TICKERS
 
-    p.add_argument("--runs", type=int, default=3, help="repetitions of the floor, the piece and the summary (default 3)")
-    p.add_argument("--tickers", default=os.environ.get("TICKERS") or DEFAULT_TICKERS,
-                   help=f'pieces of the batch measurement (default $TICKERS or "{DEFAULT_TICKERS}")')
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers of the parallel batch (default: cores)")
+    p.add_argument(
+        "--runs", type=int, default=3, help="repetitions of the floor, the piece and the summary (default 3)"
+    )
+    p.add_argument(
+        "--tickers",
+        default=os.environ.get("TICKERS") or DEFAULT_TICKERS,
+        help=f'pieces of the batch measurement (default $TICKERS or "{DEFAULT_TICKERS}")',
+    )
+    p.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="workers of the parallel batch (default: cores)"
+    )
     p.add_argument("--output", default=str(PROJECT_DIR / "bench" / "results.json"), help="where to write the results")
 
 
@@ -401,13 +511,35 @@ def main(args: argparse.Namespace) -> int:
     user = bench_user.measure(args.runs, args.jobs, PROJECT_DIR, say)
     loadavg["after"] = list(os.getloadavg())
     results = {
-        "floor_s": fl["floor_s"], "warm_floor_s": fl["warm_floor_s"], "piece_s": pc["piece_s"],
-        "warm_piece_s": pc["warm"]["piece_s"], "batch_serial_s": bt["batch_serial_s"],
-        "batch_parallel_s": bt["batch_parallel_s"], "summary_s": sm["summary_s"],
-        **{key: user[key] for key in ("setup_s", "report_total_s", "report_piece_only_s", "batch_per_min",
-                                      "batch_pieces", "event_study_s", "score_family_s")}, "user": user,
-        "floor": fl, "piece": pc, "batch": bt, "summary": sm, "environment": env, "targets": TARGETS,
-        "loadavg": loadavg, "as_of": AS_OF, "source": "snapshot",
+        "floor_s": fl["floor_s"],
+        "warm_floor_s": fl["warm_floor_s"],
+        "piece_s": pc["piece_s"],
+        "warm_piece_s": pc["warm"]["piece_s"],
+        "batch_serial_s": bt["batch_serial_s"],
+        "batch_parallel_s": bt["batch_parallel_s"],
+        "summary_s": sm["summary_s"],
+        **{
+            key: user[key]
+            for key in (
+                "setup_s",
+                "report_total_s",
+                "report_piece_only_s",
+                "batch_per_min",
+                "batch_pieces",
+                "event_study_s",
+                "score_family_s",
+            )
+        },
+        "user": user,
+        "floor": fl,
+        "piece": pc,
+        "batch": bt,
+        "summary": sm,
+        "environment": env,
+        "targets": TARGETS,
+        "loadavg": loadavg,
+        "as_of": AS_OF,
+        "source": "snapshot",
         "started": started.isoformat(timespec="seconds"),
         "seconds": (dt.datetime.now().astimezone() - started).total_seconds(),
     }

@@ -24,8 +24,14 @@ import time
 from pathlib import Path
 
 #: The issue's targets for these rows.
-TARGETS = {"setup_s": 10.0, "report_total_over_piece": 1.3, "batch_per_min": 45.0, "batch_pieces": 21,
-           "event_study_s": 0.1, "score_family_s": 0.5}
+TARGETS = {
+    "setup_s": 10.0,
+    "report_total_over_piece": 1.3,
+    "batch_per_min": 45.0,
+    "batch_pieces": 21,
+    "event_study_s": 0.1,
+    "score_family_s": 0.5,
+}
 
 
 def setup(project: Path) -> dict:
@@ -34,13 +40,23 @@ def setup(project: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-setup-") as tmp:
         venv = Path(tmp) / "venv"
         clock = time.perf_counter()
-        out = subprocess.run(["make", "-s", "setup", f"VENV={venv}", f"PYTHON={base}"], cwd=project,
-                             capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            ["make", "-s", "setup", f"VENV={venv}", f"PYTHON={base}"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         seconds = time.perf_counter() - clock
         log = (venv / "install.log").read_text(errors="replace")[-2000:] if (venv / "install.log").is_file() else ""
     installer = "uv" if "installed with" in out.stdout and "uv" in out.stdout.split("installed with", 1)[1] else "pip"
-    return {"setup_s": seconds if out.returncode == 0 else float("nan"), "installer": installer,
-            "ok": out.returncode == 0, "output": out.stdout[-1000:] + out.stderr[-1000:], "log_tail": log}
+    return {
+        "setup_s": seconds if out.returncode == 0 else float("nan"),
+        "installer": installer,
+        "ok": out.returncode == 0,
+        "output": out.stdout[-1000:] + out.stderr[-1000:],
+        "log_tail": log,
+    }
 
 
 def _report(root: Path, research: bool) -> float:
@@ -68,8 +84,13 @@ def report(runs: int) -> dict:
         for _ in range(runs):
             piece.append(_report(root, research=False))
             total.append(_report(root, research=True))
-    out = {"cold_total_s": cold, "piece_only_runs_s": piece, "total_runs_s": total,
-           "report_piece_only_s": statistics.median(piece), "report_total_s": statistics.median(total)}
+    out = {
+        "cold_total_s": cold,
+        "piece_only_runs_s": piece,
+        "total_runs_s": total,
+        "report_piece_only_s": statistics.median(piece),
+        "report_total_s": statistics.median(total),
+    }
     out["total_over_piece"] = out["report_total_s"] / out["report_piece_only_s"]
     return out
 
@@ -118,10 +139,17 @@ def batch(jobs: int) -> dict:
         cpu = _cpu()
         result = engine.run_batch(requests, Path(root), jobs=jobs)
         cpu = _cpu() - cpu
-    return {"tickers": tickers, "refused": refused, "jobs": result.workers, "batch_pieces": len(requests),
-            "failed": {o.ticker: o.error for o in result.failed}, "seconds": result.seconds,
-            "wall_per_min": result.pieces_per_minute, "batch_per_min": steady_per_min(result.outcomes),
-            "cpu_s_per_piece": cpu / max(len(requests), 1)}
+    return {
+        "tickers": tickers,
+        "refused": refused,
+        "jobs": result.workers,
+        "batch_pieces": len(requests),
+        "failed": {o.ticker: o.error for o in result.failed},
+        "seconds": result.seconds,
+        "wall_per_min": result.pieces_per_minute,
+        "batch_per_min": steady_per_min(result.outcomes),
+        "cpu_s_per_piece": cpu / max(len(requests), 1),
+    }
 
 
 def budgets() -> dict:
@@ -145,8 +173,10 @@ def budgets() -> dict:
             times.append(time.perf_counter() - clock)
         return min(times)
 
-    return {"event_study_s": best(lambda: history.event_study(study.series)),
-            "score_family_s": best(lambda: (scenarios.score(study, market), scenarios.family(market, study.as_of.session)))}
+    return {
+        "event_study_s": best(lambda: history.event_study(study.series)),
+        "score_family_s": best(lambda: (scenarios.score(study, market), scenarios.family(market, study.as_of.session))),
+    }
 
 
 def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
@@ -159,9 +189,17 @@ def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
     bt = batch(jobs)
     say("bench: (i) speed budgets...")
     bd = budgets()
-    out = {"setup_s": st["setup_s"], "report_total_s": rp["report_total_s"],
-           "report_piece_only_s": rp["report_piece_only_s"], "batch_per_min": bt["batch_per_min"],
-           "batch_pieces": bt["batch_pieces"], **bd, "setup": st, "report": rp, "watchlist": bt}
+    out = {
+        "setup_s": st["setup_s"],
+        "report_total_s": rp["report_total_s"],
+        "report_piece_only_s": rp["report_piece_only_s"],
+        "batch_per_min": bt["batch_per_min"],
+        "batch_pieces": bt["batch_pieces"],
+        **bd,
+        "setup": st,
+        "report": rp,
+        "watchlist": bt,
+    }
     out["verdicts"] = {
         "setup_within_10_s": st["ok"] and st["setup_s"] <= TARGETS["setup_s"],
         "report_total_within_1_3x_piece": rp["total_over_piece"] <= TARGETS["report_total_over_piece"],
@@ -182,19 +220,43 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
     ratio = r["piece_s"] / r["floor_s"]
     return [
         ("(b) piece_s against the fresh floor", f"{ratio:.1f}x", "<= 3x (issue 17)", ok(ratio <= 3.0)),
-        ("(f) setup_s: make setup, fresh venv from the lock", f"{u['setup_s']:.1f} s", "<= 10 s",
-         f"{ok(v['setup_within_10_s'])} (with {st['installer']})"),
+        (
+            "(f) setup_s: make setup, fresh venv from the lock",
+            f"{u['setup_s']:.1f} s",
+            "<= 10 s",
+            f"{ok(v['setup_within_10_s'])} (with {st['installer']})",
+        ),
         ("(g) report_piece_only_s: make report RESEARCH=0", f"{u['report_piece_only_s']:.2f} s", "", ""),
-        ("(g) report_total_s: make report, appendices unchanged", f"{u['report_total_s']:.2f} s", "<= 1.3x piece only",
-         f"{ok(v['report_total_within_1_3x_piece'])} ({rp['total_over_piece']:.2f}x)"),
+        (
+            "(g) report_total_s: make report, appendices unchanged",
+            f"{u['report_total_s']:.2f} s",
+            "<= 1.3x piece only",
+            f"{ok(v['report_total_within_1_3x_piece'])} ({rp['total_over_piece']:.2f}x)",
+        ),
         ("(g) make report, appendices executed (first run)", f"{rp['cold_total_s']:.2f} s", "", ""),
-        (f"(h) watchlist: batch_pieces on {bt['jobs']} workers", f"{bt['batch_pieces']}", ">= 21",
-         ok(v["batch_of_21_or_more"]) + (f" ({len(bt['failed'])} failed)" if bt["failed"] else "")),
-        ("(h) watchlist: batch_per_min, steady state", f"{u['batch_per_min']:.1f}/min", f">= 45/min on {cores} cores",
-         f"{ok(v['batch_at_45_per_min'])} (wall {bt['wall_per_min']:.1f}/min over {bt['seconds']:.0f} s;"
-         f" CPU {bt['cpu_s_per_piece']:.2f} s per piece)"),
-        ("(i) event study of IWM's history, best of 3", f"{u['event_study_s'] * 1000:.0f} ms", "<= 100 ms",
-         ok(v["event_study_within_budget"])),
-        ("(i) scorecard + family, data loaded, best of 3", f"{u['score_family_s'] * 1000:.0f} ms", "<= 500 ms",
-         ok(v["score_family_within_budget"])),
+        (
+            f"(h) watchlist: batch_pieces on {bt['jobs']} workers",
+            f"{bt['batch_pieces']}",
+            ">= 21",
+            ok(v["batch_of_21_or_more"]) + (f" ({len(bt['failed'])} failed)" if bt["failed"] else ""),
+        ),
+        (
+            "(h) watchlist: batch_per_min, steady state",
+            f"{u['batch_per_min']:.1f}/min",
+            f">= 45/min on {cores} cores",
+            f"{ok(v['batch_at_45_per_min'])} (wall {bt['wall_per_min']:.1f}/min over {bt['seconds']:.0f} s;"
+            f" CPU {bt['cpu_s_per_piece']:.2f} s per piece)",
+        ),
+        (
+            "(i) event study of IWM's history, best of 3",
+            f"{u['event_study_s'] * 1000:.0f} ms",
+            "<= 100 ms",
+            ok(v["event_study_within_budget"]),
+        ),
+        (
+            "(i) scorecard + family, data loaded, best of 3",
+            f"{u['score_family_s'] * 1000:.0f} ms",
+            "<= 500 ms",
+            ok(v["score_family_within_budget"]),
+        ),
     ]

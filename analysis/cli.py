@@ -65,8 +65,10 @@ def _summary(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise  # the reader went away (`make summary | head`): main() ends quietly
     except OSError as exc:  # > /dev/full, a full disk
-        raise ReportError(f"could not write the summary to standard output: {exc.strerror or exc}.",
-                          "Send it somewhere with room, e.g. make summary > summary.json.") from None
+        raise ReportError(
+            f"could not write the summary to standard output: {exc.strerror or exc}.",
+            "Send it somewhere with room, e.g. make summary > summary.json.",
+        ) from None
     return 0
 
 
@@ -91,12 +93,16 @@ def _say(result) -> None:
         print(f"  wrote {os.path.relpath(path)}")
     if result.reused:
         n = len(result.reused)
-        print(f"  {n} research appendi{'ces' if n != 1 else 'x'} unchanged (same notebook, parameters, package and"
-              f" data up to {result.as_of}), not re-executed: {', '.join(result.reused)} (--force runs them again)")
+        print(
+            f"  {n} research appendi{'ces' if n != 1 else 'x'} unchanged (same notebook, parameters, package and"
+            f" data up to {result.as_of}), not re-executed: {', '.join(result.reused)} (--force runs them again)"
+        )
     if result.files:
         n = len(result.files) // 2
-        print(f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
-              f"{'s' * (result.workers != 1)}")
+        print(
+            f"{n} notebook{'s' * (n != 1)} in {result.seconds:.1f} s on {result.workers} worker"
+            f"{'s' * (result.workers != 1)}"
+        )
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -133,20 +139,36 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     add_arguments(p)
     p.add_argument("--no-pdf", action="store_true", help="skip printing the PDF")
-    p.add_argument("--research", action="store_true",
-                   help="then the research appendices (as `make research`; those whose inputs are unchanged stand)")
+    p.add_argument(
+        "--research",
+        action="store_true",
+        help="then the research appendices (as `make research`; those whose inputs are unchanged stand)",
+    )
     p.set_defaults(func=_report)
     p = sub.add_parser("summary", help="print the piece's JSON summary (no notebook, no rendering)")
     add_arguments(p)
     p.set_defaults(func=_summary)
-    p = sub.add_parser("research", help="execute the research notebooks (one per indicator) into reports/<as-of>/research/")
+    p = sub.add_parser(
+        "research", help="execute the research notebooks (one per indicator) into reports/<as-of>/research/"
+    )
     add_arguments(p)
-    p.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
-                   help=f"only these research notebooks (default: all of {', '.join(nb.name for nb in NOTEBOOKS)})")
-    p.add_argument("--jobs", default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
-                   help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)")
-    p.add_argument("--force", action="store_true",
-                   help="execute every notebook, even one whose published copy was made from the same inputs")
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help=f"only these research notebooks (default: all of {', '.join(nb.name for nb in NOTEBOOKS)})",
+    )
+    p.add_argument(
+        "--jobs",
+        default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
+        help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even one whose published copy was made from the same inputs",
+    )
     p.set_defaults(func=_research)
     p = sub.add_parser("setup", help="register the Jupyter kernel and look for Chromium")
     p.add_argument("--install", action="store_true", help="try to install Chromium if none is found")
@@ -178,8 +200,10 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     done = interrupts.PUBLISHED
     if done:
         shown = ", ".join(os.path.relpath(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")
-        what = (f"{len(done)} file{'s' * (len(done) != 1)} published before it are whole ({shown});"
-                " nothing else was published. Run `make index` to list them.")
+        what = (
+            f"{len(done)} file{'s' * (len(done) != 1)} published before it are whole ({shown});"
+            " nothing else was published. Run `make index` to list them."
+        )
     else:
         what = "nothing was published; earlier pieces are untouched."
     return f"interrupted ({name}): {what}", 128 + signum

@@ -51,8 +51,8 @@ class Interrupted(KeyboardInterrupt):
 
 class _State:
     def __init__(self) -> None:
-        self.received: int | None = None   # the first stopping signal seen
-        self.pending: int | None = None    # one that arrived inside deferred()
+        self.received: int | None = None  # the first stopping signal seen
+        self.pending: int | None = None  # one that arrived inside deferred()
         self.deferring = 0
         self.busy = 0
         self.worker = False
@@ -159,6 +159,7 @@ def check() -> None:
 
 
 # -- stopping a pool of workers -----------------------------------------------------------------
+
 
 def _children(pids: set[int]) -> set[int]:
     """Processes whose parent is one of ``pids`` (from /proc; empty where there is none)."""

@@ -24,22 +24,38 @@ class Notebook:
 
 #: The research notebooks, in the order they are listed (and linked from the piece).
 NOTEBOOKS: tuple[Notebook, ...] = (
-    Notebook("phase", "Phases: price against its fast and slow averages",
-             "the daily price chart (phase shading, moving averages)"),
-    Notebook("real_motion", "Real Motion: momentum against its own averages and bands",
-             "the Real Motion chart"),
-    Notebook("leadership", "Leadership against the benchmark",
-             "the Leadership chart"),
-    Notebook("triggers", "Triggers and relative performance",
-             "the level to clear, the closes above the 50-DMA and the long-view chart"),
-    Notebook("scorecard", "Scenarios: the scorecard over time, and the Economic Modern Family",
-             "the scenario scorecard chart and the Economic Modern Family chart"),
-    Notebook("history", "What history says: an event study of the triggers",
-             "the 'What history says' chart (what followed each trigger before)"),
-    Notebook("size", "A century of small versus big: the size premium, valuations and what followed",
-             "the long view's rolling 10-year size premium (Kenneth French's and Robert Shiller's data)"),
-    Notebook("macro", "The economy: FRED series as they were published, and the curve's un-inversions",
-             "the economy section (curve, credit, labour) and the recession talking point"),
+    Notebook(
+        "phase",
+        "Phases: price against its fast and slow averages",
+        "the daily price chart (phase shading, moving averages)",
+    ),
+    Notebook("real_motion", "Real Motion: momentum against its own averages and bands", "the Real Motion chart"),
+    Notebook("leadership", "Leadership against the benchmark", "the Leadership chart"),
+    Notebook(
+        "triggers",
+        "Triggers and relative performance",
+        "the level to clear, the closes above the 50-DMA and the long-view chart",
+    ),
+    Notebook(
+        "scorecard",
+        "Scenarios: the scorecard over time, and the Economic Modern Family",
+        "the scenario scorecard chart and the Economic Modern Family chart",
+    ),
+    Notebook(
+        "history",
+        "What history says: an event study of the triggers",
+        "the 'What history says' chart (what followed each trigger before)",
+    ),
+    Notebook(
+        "size",
+        "A century of small versus big: the size premium, valuations and what followed",
+        "the long view's rolling 10-year size premium (Kenneth French's and Robert Shiller's data)",
+    ),
+    Notebook(
+        "macro",
+        "The economy: FRED series as they were published, and the curve's un-inversions",
+        "the economy section (curve, credit, labour) and the recession talking point",
+    ),
 )
 
 RESEARCH_DIR = "research"

@@ -48,13 +48,16 @@ def ticker(value: str | None, *, what: str = "TICKER", example: str | None = Non
     if not raw:
         raise InputError(f"{what} is empty.", fix)
     if len(raw) > TICKER_MAX:
-        raise InputError(f"{what} {raw[:20]!r}... is {len(raw)} characters long;"
-                         f" a ticker has at most {TICKER_MAX}.", fix)
+        raise InputError(
+            f"{what} {raw[:20]!r}... is {len(raw)} characters long; a ticker has at most {TICKER_MAX}.", fix
+        )
     symbol = raw.upper()
     if not TICKER_PATTERN.match(symbol):
-        raise InputError(f"{what} {shown(raw)} is not a ticker symbol: only letters, digits and . - = "
-                         "(and a leading ^ for an index) are allowed.",
-                         fix if example else f"Give a symbol, e.g. {what}=IWM or {what}=^VIX.")
+        raise InputError(
+            f"{what} {shown(raw)} is not a ticker symbol: only letters, digits and . - = "
+            "(and a leading ^ for an index) are allowed.",
+            fix if example else f"Give a symbol, e.g. {what}=IWM or {what}=^VIX.",
+        )
     return symbol
 
 
@@ -76,8 +79,10 @@ def benchmark(value: str | None, ticker_symbol: str) -> str:
     symbol = ticker(value, what="BENCHMARK")
     if symbol == ticker_symbol:
         other = "QQQ" if symbol == "SPY" else "SPY"
-        raise InputError(f"BENCHMARK {symbol} is the same as TICKER: leadership against itself is"
-                         " always zero.", f"Pick another benchmark, e.g. BENCHMARK={other}.")
+        raise InputError(
+            f"BENCHMARK {symbol} is the same as TICKER: leadership against itself is always zero.",
+            f"Pick another benchmark, e.g. BENCHMARK={other}.",
+        )
     return symbol
 
 
@@ -96,12 +101,16 @@ def as_of(value: str | dt.date | None, *, today: dt.date | None = None) -> dt.da
                 raise ValueError(text)
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise InputError(f"AS_OF {shown(text)} is not a date.",
-                             "Write it as YYYY-MM-DD, e.g. AS_OF=2024-07-08, or leave it out for the latest session.") from None
+            raise InputError(
+                f"AS_OF {shown(text)} is not a date.",
+                "Write it as YYYY-MM-DD, e.g. AS_OF=2024-07-08, or leave it out for the latest session.",
+            ) from None
     today = today or dt.date.today()
     if day > today:
-        raise InputError(f"AS_OF {day.isoformat()} is in the future (today is {today.isoformat()}).",
-                         "Use a past date, or leave AS_OF out for the latest session.")
+        raise InputError(
+            f"AS_OF {day.isoformat()} is in the future (today is {today.isoformat()}).",
+            "Use a past date, or leave AS_OF out for the latest session.",
+        )
     return day
 
 
@@ -112,9 +121,14 @@ def level(value: str | float | None) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"LEVEL {shown(value)} is not a number.", "Give a price, e.g. LEVEL=205, or leave it out.") from None
+        raise InputError(
+            f"LEVEL {shown(value)} is not a number.", "Give a price, e.g. LEVEL=205, or leave it out."
+        ) from None
     if not math.isfinite(number) or number <= 0:
-        raise InputError(f"LEVEL {shown(value)} is not a positive price.", "Give a price above zero, e.g. LEVEL=205, or leave it out.")
+        raise InputError(
+            f"LEVEL {shown(value)} is not a positive price.",
+            "Give a price above zero, e.g. LEVEL=205, or leave it out.",
+        )
     return number
 
 
@@ -131,7 +145,9 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise InputError(f"{what} {shown(value)} is not a whole number.", f"Give a whole number >= {minimum}.") from None
+        raise InputError(
+            f"{what} {shown(value)} is not a whole number.", f"Give a whole number >= {minimum}."
+        ) from None
     if number < minimum:
         raise InputError(f"{what} {number} is below {minimum}.", f"Give a whole number >= {minimum}.")
     return number
@@ -161,6 +177,7 @@ def stem(ticker: str, benchmark: str = DEFAULT_BENCHMARK) -> str:
 
 
 # -- the table ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -199,49 +216,162 @@ def _what(name: str):
 
 
 PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("ticker", str, "IWM", "symbol to write about, in Yahoo's spelling (IWM, QQQ, ^RUT, BTC-USD)",
-              ticker, env="TICKER"),
-    Parameter("benchmark", str, DEFAULT_BENCHMARK, "leadership and relative returns are measured against it",
-              None, env="BENCHMARK"),
-    Parameter("as_of", str, "", "ISO date (YYYY-MM-DD) the piece is written as of; empty for the latest session",
-              as_of, env="AS_OF"),
-    Parameter("source", str, "auto", "price data: auto (Yahoo, else local), snapshot (bundled), local, cache or yahoo",
-              source, env="SOURCE", notebook_default="snapshot"),
-    Parameter("level", float, "", "price the ticker needs to clear; empty (0 in a notebook) for the computed level",
-              level, env="LEVEL", notebook_default=0.0),
-    Parameter("confirm_n", int, 2, "consecutive closes above the 50-DMA that confirm a turn",
-              _what("CONFIRM_N"), env="CONFIRM_N"),
-    Parameter("source_note", str, "", "set by the runner: why the auto source fell back to local data",
-              None, scope="runner"),
+    Parameter(
+        "ticker",
+        str,
+        "IWM",
+        "symbol to write about, in Yahoo's spelling (IWM, QQQ, ^RUT, BTC-USD)",
+        ticker,
+        env="TICKER",
+    ),
+    Parameter(
+        "benchmark",
+        str,
+        DEFAULT_BENCHMARK,
+        "leadership and relative returns are measured against it",
+        None,
+        env="BENCHMARK",
+    ),
+    Parameter(
+        "as_of",
+        str,
+        "",
+        "ISO date (YYYY-MM-DD) the piece is written as of; empty for the latest session",
+        as_of,
+        env="AS_OF",
+    ),
+    Parameter(
+        "source",
+        str,
+        "auto",
+        "price data: auto (Yahoo, else local), snapshot (bundled), local, cache or yahoo",
+        source,
+        env="SOURCE",
+        notebook_default="snapshot",
+    ),
+    Parameter(
+        "level",
+        float,
+        "",
+        "price the ticker needs to clear; empty (0 in a notebook) for the computed level",
+        level,
+        env="LEVEL",
+        notebook_default=0.0,
+    ),
+    Parameter(
+        "confirm_n",
+        int,
+        2,
+        "consecutive closes above the 50-DMA that confirm a turn",
+        _what("CONFIRM_N"),
+        env="CONFIRM_N",
+    ),
+    Parameter(
+        "source_note", str, "", "set by the runner: why the auto source fell back to local data", None, scope="runner"
+    ),
     # knobs of the research notebooks (each notebook's parameters cell shows those it uses)
     Parameter("fast", int, 50, "sessions in the fast moving average (the 50-DMA)", _what("fast"), scope="research"),
     Parameter("slow", int, 200, "sessions in the slow moving average (the 200-DMA)", _what("slow"), scope="research"),
-    Parameter("band_width", float, 2.0, "band half-width in standard deviations",
-              lambda v: positive_float(v, what="band_width"), scope="research"),
-    Parameter("level_window", int, 22, "sessions looked back for the level a close must clear",
-              _what("level_window"), scope="research"),
+    Parameter(
+        "band_width",
+        float,
+        2.0,
+        "band half-width in standard deviations",
+        lambda v: positive_float(v, what="band_width"),
+        scope="research",
+    ),
+    Parameter(
+        "level_window",
+        int,
+        22,
+        "sessions looked back for the level a close must clear",
+        _what("level_window"),
+        scope="research",
+    ),
     Parameter("horizon", int, 20, "sessions ahead for the forward return shown", _what("horizon"), scope="research"),
-    Parameter("horizons", str, "5 20 60", "sessions ahead at which returns are measured, separated by spaces",
-              None, scope="research", notebook_defaults={"macro": "20 60 120"}),
-    Parameter("min_months", int, 3, "inverted months (monthly average below 0) before an un-inversion counts",
-              _what("min_months"), scope="research"),
-    Parameter("months", int, 120, "months in a window of the size premium (120 months: ten years)",
-              _what("months"), scope="research"),
-    Parameter("ahead", int, 60, "months after a similar window whose SMB is compounded (60: five years)",
-              _what("ahead"), scope="research"),
-    Parameter("min_n", int, 10, "fewer counted occurrences than this are marked too few to read",
-              _what("min_n"), scope="research"),
-    Parameter("years", int, 10, "years of history the charts draw; 0 for all of it",
-              lambda v: positive_int(v, what="years", minimum=0), scope="research",
-              notebook_defaults={"scorecard": 3, "real_motion": 5, "triggers": 2}),
-    Parameter("growth_years", int, 10, "years of the growth-of-one-dollar chart; 0 for all of it",
-              lambda v: positive_int(v, what="growth_years", minimum=0), scope="research"),
-    Parameter("rows", int, 10, "rows in the recent tables", _what("rows"), scope="research",
-              notebook_defaults={"scorecard": 12}),
-    Parameter("step", int, 21, "sessions between two scorecards of the history (21 is about a month)",
-              _what("step"), scope="research"),
-    Parameter("config", str, "", "a scenarios TOML file of your own, relative to the project folder; empty for the project's",
-              None, scope="research"),
+    Parameter(
+        "horizons",
+        str,
+        "5 20 60",
+        "sessions ahead at which returns are measured, separated by spaces",
+        None,
+        scope="research",
+        notebook_defaults={"macro": "20 60 120"},
+    ),
+    Parameter(
+        "min_months",
+        int,
+        3,
+        "inverted months (monthly average below 0) before an un-inversion counts",
+        _what("min_months"),
+        scope="research",
+    ),
+    Parameter(
+        "months",
+        int,
+        120,
+        "months in a window of the size premium (120 months: ten years)",
+        _what("months"),
+        scope="research",
+    ),
+    Parameter(
+        "ahead",
+        int,
+        60,
+        "months after a similar window whose SMB is compounded (60: five years)",
+        _what("ahead"),
+        scope="research",
+    ),
+    Parameter(
+        "min_n",
+        int,
+        10,
+        "fewer counted occurrences than this are marked too few to read",
+        _what("min_n"),
+        scope="research",
+    ),
+    Parameter(
+        "years",
+        int,
+        10,
+        "years of history the charts draw; 0 for all of it",
+        lambda v: positive_int(v, what="years", minimum=0),
+        scope="research",
+        notebook_defaults={"scorecard": 3, "real_motion": 5, "triggers": 2},
+    ),
+    Parameter(
+        "growth_years",
+        int,
+        10,
+        "years of the growth-of-one-dollar chart; 0 for all of it",
+        lambda v: positive_int(v, what="growth_years", minimum=0),
+        scope="research",
+    ),
+    Parameter(
+        "rows",
+        int,
+        10,
+        "rows in the recent tables",
+        _what("rows"),
+        scope="research",
+        notebook_defaults={"scorecard": 12},
+    ),
+    Parameter(
+        "step",
+        int,
+        21,
+        "sessions between two scorecards of the history (21 is about a month)",
+        _what("step"),
+        scope="research",
+    ),
+    Parameter(
+        "config",
+        str,
+        "",
+        "a scenarios TOML file of your own, relative to the project folder; empty for the project's",
+        None,
+        scope="research",
+    ),
 )
 
 _benchmark = benchmark  # Request.parse's arguments shadow the validators' names
@@ -253,10 +383,10 @@ PIECE_PARAMETERS = tuple(p for p in PARAMETERS if p.scope == "piece")
 class Settings:
     """The knobs of a study; defaults are the commentary's (and :data:`PARAMETERS`')."""
 
-    fast: int = 50          # sessions in the fast moving average (the "50-DMA")
-    slow: int = 200         # sessions in the slow moving average (the "200-DMA")
+    fast: int = 50  # sessions in the fast moving average (the "50-DMA")
+    slow: int = 200  # sessions in the slow moving average (the "200-DMA")
     band_width: float = 2.0  # band half-width in standard deviations
-    confirm_n: int = 2      # closes above the 50-DMA that confirm ("two closes above")
+    confirm_n: int = 2  # closes above the 50-DMA that confirm ("two closes above")
     level_window: int = 22  # sessions looked back for the level to clear (about a month)
     level: float | None = None  # a level to clear given by the user instead of the computed one
 
@@ -286,14 +416,26 @@ class Request:
     confirm_n: int = 2
 
     @classmethod
-    def parse(cls, ticker: str, benchmark: str | None = None, as_of: str | dt.date | None = None,
-              source: str | None = None, level: str | float | None = None, confirm_n: str | int = 2) -> Request:
+    def parse(
+        cls,
+        ticker: str,
+        benchmark: str | None = None,
+        as_of: str | dt.date | None = None,
+        source: str | None = None,
+        level: str | float | None = None,
+        confirm_n: str | int = 2,
+    ) -> Request:
         """Validate raw strings (from make, the command line or a notebook) into a request."""
         check = {p.name: p.validate for p in PIECE_PARAMETERS}
         symbol = check["ticker"](ticker)
-        return cls(ticker=symbol, benchmark=_benchmark(benchmark or DEFAULT_BENCHMARK, symbol),
-                   as_of=check["as_of"](as_of), source=check["source"](source),
-                   level=check["level"](level or None), confirm_n=check["confirm_n"](confirm_n))
+        return cls(
+            ticker=symbol,
+            benchmark=_benchmark(benchmark or DEFAULT_BENCHMARK, symbol),
+            as_of=check["as_of"](as_of),
+            source=check["source"](source),
+            level=check["level"](level or None),
+            confirm_n=check["confirm_n"](confirm_n),
+        )
 
     @property
     def settings(self) -> Settings:
@@ -306,9 +448,15 @@ class Request:
 
     def notebook_parameters(self, source: str | None = None, source_note: str = "") -> dict:
         """Exactly what papermill injects into a piece's notebook."""
-        return {"ticker": self.ticker, "benchmark": self.benchmark,
-                "as_of": self.as_of.isoformat() if self.as_of else "", "source": source or self.source,
-                "level": self.level or 0.0, "confirm_n": self.confirm_n, "source_note": source_note}
+        return {
+            "ticker": self.ticker,
+            "benchmark": self.benchmark,
+            "as_of": self.as_of.isoformat() if self.as_of else "",
+            "source": source or self.source,
+            "level": self.level or 0.0,
+            "confirm_n": self.confirm_n,
+            "source_note": source_note,
+        }
 
 
 def add_arguments(parser, *, skip: tuple[str, ...] = ()) -> None:
@@ -317,16 +465,23 @@ def add_arguments(parser, *, skip: tuple[str, ...] = ()) -> None:
     for param in PIECE_PARAMETERS:
         if param.name not in skip:
             shown = f"default {param.default}" if param.default != "" else "default: none"
-            parser.add_argument(param.flag, default=str(os.environ.get(param.env, param.default)),
-                                help=f"{param.help} ({shown}; make {param.env}=...)")
+            parser.add_argument(
+                param.flag,
+                default=str(os.environ.get(param.env, param.default)),
+                help=f"{param.help} ({shown}; make {param.env}=...)",
+            )
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
 #: The numeric environment variables: name -> (default seconds, minimum seconds).
-DURATIONS = {"MOMENTUM_CELL_TIMEOUT": (300.0, 1.0), "MOMENTUM_PDF_TIMEOUT": (120.0, 1.0),
-             "MOMENTUM_LOCK_WAIT": (900.0, 0.0), "MOMENTUM_YAHOO_TIMEOUT": (8.0, 0.1),
-             "MOMENTUM_DASK_TIMEOUT": (15.0, 0.1)}
+DURATIONS = {
+    "MOMENTUM_CELL_TIMEOUT": (300.0, 1.0),
+    "MOMENTUM_PDF_TIMEOUT": (120.0, 1.0),
+    "MOMENTUM_LOCK_WAIT": (900.0, 0.0),
+    "MOMENTUM_YAHOO_TIMEOUT": (8.0, 0.1),
+    "MOMENTUM_DASK_TIMEOUT": (15.0, 0.1),
+}
 #: A week: longer waits are typing mistakes (and overflow some timers).
 MAX_SECONDS = 7 * 24 * 3600.0
 
@@ -344,9 +499,11 @@ def seconds(name: str) -> float:
     match = _DURATION.match(raw)
     value = float(match.group(1)) * _UNIT[(match.group(2) or "").lower()] if match else None
     if value is None or not minimum <= value <= MAX_SECONDS:
-        raise InputError(f"{name}={shown(raw)} is not a duration from {minimum:g} s to a week.",
-                         f"Give seconds, or a number with s, m or h, e.g. {name}={default:g} or {name}=10m;"
-                         " or unset it for the default.")
+        raise InputError(
+            f"{name}={shown(raw)} is not a duration from {minimum:g} s to a week.",
+            f"Give seconds, or a number with s, m or h, e.g. {name}={default:g} or {name}=10m;"
+            " or unset it for the default.",
+        )
     return value
 
 

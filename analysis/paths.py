@@ -50,10 +50,13 @@ def inside(root: Path, *parts: str) -> Path:
             from analysis.errors import PublishError
 
             link = next((p for p in [lexical, *lexical.parents] if p.is_symlink()), lexical)
-            raise PublishError(f"{link} is a symbolic link to {os.path.realpath(link)}, outside {root}:"
-                               " nothing is written through it.",
-                               f"Replace the link with a real folder (e.g. rm '{link}'), or set MOMENTUM_REPORTS_DIR"
-                               " to a folder without such links.")
-        raise InputError(f"refusing to write outside {root}: {'/'.join(parts)!r}.",
-                         "Use a plain ticker symbol and an ISO date.")
+            raise PublishError(
+                f"{link} is a symbolic link to {os.path.realpath(link)}, outside {root}:"
+                " nothing is written through it.",
+                f"Replace the link with a real folder (e.g. rm '{link}'), or set MOMENTUM_REPORTS_DIR"
+                " to a folder without such links.",
+            )
+        raise InputError(
+            f"refusing to write outside {root}: {'/'.join(parts)!r}.", "Use a plain ticker symbol and an ISO date."
+        )
     return path

@@ -103,8 +103,11 @@ class Run(TypedDict):
 
 
 #: One close that would flip a signal next session (``from``/``to`` name the phases of a phase event).
-Change = TypedDict("Change", {"event": str, "direction": str, "price": float, "distance_pct": float, "window": int,
-                              "from": str, "to": str}, total=False)
+Change = TypedDict(
+    "Change",
+    {"event": str, "direction": str, "price": float, "distance_pct": float, "window": int, "from": str, "to": str},
+    total=False,
+)
 
 
 class MeanReversion(TypedDict):

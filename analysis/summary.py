@@ -54,8 +54,14 @@ class Summary:
     macro: Macro | None = field(default=None, repr=False)  # the FRED loader the economy was read from
 
 
-def build(request: Request, market: Market | None = None, *, settings: Settings | None = None,
-          source_note: str = "", parts: Collection[str] = PARTS) -> Summary:
+def build(
+    request: Request,
+    market: Market | None = None,
+    *,
+    settings: Settings | None = None,
+    source_note: str = "",
+    parts: Collection[str] = PARTS,
+) -> Summary:
     """The summary of ``request``: one study, each part of :data:`PARTS` computed once.
 
     ``settings`` overrides the request's knobs (the research notebooks change windows);
@@ -75,8 +81,9 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
     data["data"]["run_notes"] = [source_note] if source_note else []
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
-        history = event_study(study.series, confirm_n=settings.confirm_n,
-                              level_window=settings.level_window, fast=settings.fast)
+        history = event_study(
+            study.series, confirm_n=settings.confirm_n, level_window=settings.level_window, fast=settings.fast
+        )
         # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
         data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
     if "scenarios" in parts:
@@ -90,8 +97,11 @@ def build(request: Request, market: Market | None = None, *, settings: Settings 
         data["scenario_set"] = evidence.set_json(card, study.ticker, study.benchmark)
         data["scenarios"] = evidence.score(study, market, card=card, profile=kind.kind, macro=context)
         data["economy"] = measures
-        data["century"] = long_run if card.set.id == "small_caps" else {
-            "available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
+        data["century"] = (
+            long_run
+            if card.set.id == "small_caps"
+            else {"available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
+        )
     if "family" in parts:
         family = evidence.evaluate_family(market, study.as_of.session)
         data["family"] = {**family.data, "summary": family_summary(family.data)}
@@ -131,8 +141,9 @@ def _quote_type(market: Market):
 def required_tickers(ticker: str, benchmark: str) -> list[str]:
     """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
     card = evidence.choose(ticker, profile.assign(ticker, benchmark, quote_type=quote_types.cached).kind)
-    return list(dict.fromkeys([ticker, benchmark, *evidence.required_tickers(ticker=ticker, benchmark=benchmark,
-                                                                              card=card)]))
+    return list(
+        dict.fromkeys([ticker, benchmark, *evidence.required_tickers(ticker=ticker, benchmark=benchmark, card=card)])
+    )
 
 
 def _not_finite(value: Any, path: str = "") -> str | None:
@@ -156,6 +167,8 @@ def to_json(summary: dict) -> str:
         from analysis.errors import DataError
 
         where = _not_finite(summary) or "a value"
-        raise DataError(f"the summary of {summary.get('ticker', 'the piece')} has a number that is not finite at"
-                        f" {where}: the price data behind it is corrupt (an infinite or absurd price?).",
-                        "Check the data, or use SOURCE=snapshot for the bundled data.") from None
+        raise DataError(
+            f"the summary of {summary.get('ticker', 'the piece')} has a number that is not finite at"
+            f" {where}: the price data behind it is corrupt (an infinite or absurd price?).",
+            "Check the data, or use SOURCE=snapshot for the bundled data.",
+        ) from None

@@ -14,8 +14,12 @@ OUT = Path(__file__).resolve().parent / "img"
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     piece = Piece.build("IWM", "SPY", "2024-07-08", "snapshot")
-    for name, output in {"price_phase": piece.chart_price(), "real_motion": piece.chart_momentum(),
-                         "leadership": piece.chart_leadership(), "relative_performance": piece.chart_performance()}.items():
+    for name, output in {
+        "price_phase": piece.chart_price(),
+        "real_motion": piece.chart_momentum(),
+        "leadership": piece.chart_leadership(),
+        "relative_performance": piece.chart_performance(),
+    }.items():
         (OUT / f"{name}.png").write_bytes(output.data)
         print(f"wrote docs/img/{name}.png")
 

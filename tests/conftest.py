@@ -127,8 +127,11 @@ def iwm_piece(tmp_path_factory):
     published by ``analysis.pipeline.report.run`` as ``make report`` does: ``(reports root, Result)``."""
     from analysis.pipeline.report import Request, run
 
-    return shared(tmp_path_factory, "iwm-piece",
-                  lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None))
+    return shared(
+        tmp_path_factory,
+        "iwm-piece",
+        lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +141,11 @@ def iwm_research(tmp_path_factory):
     from analysis.pipeline.report import Request
     from analysis.pipeline.research import run
 
-    return shared(tmp_path_factory, "iwm-research",
-                  lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2))
+    return shared(
+        tmp_path_factory,
+        "iwm-research",
+        lambda root: run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, jobs=2),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -174,11 +180,13 @@ def poppler_or_skip() -> None:
 
 #: Injected into a copy of a page: counts what a reader would miss (broken images, script
 #: errors, console.error calls) and what is there (rows, links, images), in the page title.
-_PROBE = ("<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
-          "const _ce=console.error;console.error=(...a)=>{__errors.push(a.join(' '));_ce(...a);};"
-          "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
-          "document.title='PROBE images='+document.images.length+' broken='+bad.length+' errors='+__errors.length"
-          "+' rows='+document.querySelectorAll('tbody tr').length+' links='+document.links.length;});</script>")
+_PROBE = (
+    "<script>window.__errors=[];window.addEventListener('error',e=>__errors.push(String(e.message||e.type)),true);"
+    "const _ce=console.error;console.error=(...a)=>{__errors.push(a.join(' '));_ce(...a);};"
+    "window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
+    "document.title='PROBE images='+document.images.length+' broken='+bad.length+' errors='+__errors.length"
+    "+' rows='+document.querySelectorAll('tbody tr').length+' links='+document.links.length;});</script>"
+)
 
 
 def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
@@ -193,9 +201,20 @@ def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
     probed = page.with_name(f".probe-{page.name}")
     probed.write_text(page.read_text().replace("<head>", "<head>" + _PROBE, 1))
     try:
-        out = subprocess.run([browser, *FLAGS, "--no-sandbox", f"--user-data-dir={profile}",
-                              "--virtual-time-budget=5000", "--dump-dom", probed.as_uri()],
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [
+                browser,
+                *FLAGS,
+                "--no-sandbox",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probed.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         probed.unlink()
     title = re.search(r"<title>(PROBE[^<]*)</title>", out.stdout)

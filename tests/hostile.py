@@ -35,9 +35,15 @@ def default_signals() -> None:
 def start(root: Path, *args: str, env: dict | None = None, preexec=default_signals) -> subprocess.Popen:
     """``python -m analysis <args>`` writing into ``root``, stdout and stderr captured."""
     environment = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root), **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "analysis", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=environment, cwd=PROJECT_DIR,
-                            preexec_fn=preexec)
+    return subprocess.Popen(
+        [sys.executable, "-m", "analysis", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=PROJECT_DIR,
+        preexec_fn=preexec,
+    )
 
 
 def run_cli(root: Path, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -92,16 +98,21 @@ def tree(root: Path) -> dict[str, str]:
     """Every visible file under ``root`` with its SHA-256 (hidden staging/lock folders left out)."""
     if not root.exists():
         return {}
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
 
 
 def hidden(root: Path) -> list[str]:
     """What a run left in hidden places: staging folders, half-moved or kept-aside files."""
     found = [str(p.relative_to(root)) for p in (root / ".staging").rglob("*")] if (root / ".staging").exists() else []
-    found += [str(p.relative_to(root)) for p in root.rglob(".*") if p.name not in (".staging", ".locks")
-              and ".locks" not in p.parts and ".staging" not in p.parts]
+    found += [
+        str(p.relative_to(root))
+        for p in root.rglob(".*")
+        if p.name not in (".staging", ".locks") and ".locks" not in p.parts and ".staging" not in p.parts
+    ]
     return found
 
 
@@ -118,13 +129,20 @@ def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
     path.mkdir(parents=True, exist_ok=True)
     options = f"size={size}" + (",ro" if read_only else "")
     try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                              capture_output=True, text=True, timeout=30, check=False)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"cannot mount a tmpfs here ({exc}): a real full or read-only disk needs root and mount")
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}):"
-                    " a real full or read-only disk needs root and mount")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}):"
+            " a real full or read-only disk needs root and mount"
+        )
     try:
         yield path
     finally:

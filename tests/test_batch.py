@@ -29,8 +29,9 @@ def _mixed_batch(root: Path) -> tuple:
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         mp.setenv("MOMENTUM_REPORTS_DIR", str(root))
-        result = batch.run_command(_args("--tickers", *TICKERS, "--as-of", AS_OF, "--source", "snapshot",
-                                         "--jobs", "2", "--no-progress"))
+        result = batch.run_command(
+            _args("--tickers", *TICKERS, "--as-of", AS_OF, "--source", "snapshot", "--jobs", "2", "--no-progress")
+        )
     return result, out.getvalue(), err.getvalue()
 
 
@@ -97,7 +98,7 @@ def test_one_line_per_piece_then_a_footer_and_the_index(mixed):
     for bad in ("ZZZZ", "../x"):
         assert pieces[bad].startswith("FAILED ") and "error: " in pieces[bad]
     assert lines[4].startswith("4 pieces in ") and "2 written" in lines[4] and "2 failed" in lines[4]
-    assert lines[5].startswith("index: ") and Path(lines[5][len("index: "):]).resolve() == root / "index.html"
+    assert lines[5].startswith("index: ") and Path(lines[5][len("index: ") :]).resolve() == root / "index.html"
     page = (root / "index.html").read_text()
     assert 'href="2024-07-08/IWM.html"' in page and 'href="2024-07-08/QQQ.pdf"' in page and "ZZZZ" not in page
 
@@ -121,11 +122,14 @@ def test_one_worker_keeps_one_kernel_and_one_browser_for_all_its_pieces(mixed, t
         nb = nbformat.read(tmp_path / AS_OF / f"{ticker}.ipynb", as_version=4)
         counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
         assert counts == list(range(1, len(counts) + 1))
-        assert (tmp_path / AS_OF / f"{ticker}.json").read_bytes() == (mixed_root / AS_OF / f"{ticker}.json").read_bytes()
+        assert (tmp_path / AS_OF / f"{ticker}.json").read_bytes() == (
+            mixed_root / AS_OF / f"{ticker}.json"
+        ).read_bytes()
     assert not psutil.pid_exists(iwm.kernel_pid) and not psutil.pid_exists(iwm.browser_pid)  # stopped and reaped
 
 
 # -- fast checks, no notebooks -------------------------------------------------------------------
+
 
 def test_plan_validates_each_ticker_on_its_own_and_drops_duplicates():
     requests, refused = batch.plan(batch.split_tickers("iwm, QQQ IWM ../x"), "SPY", AS_OF, "snapshot")
@@ -162,8 +166,15 @@ def _stand_in(request, root, pdf):
     if request.ticker == "SMH":
         raise ZeroDivisionError("stand-in bug")
     now = time.time()
-    return Outcome(request.ticker, as_of=AS_OF, phase="bullish", files=[root / AS_OF / f"{request.ticker}.json"],
-                   pid=os.getpid(), started=now, finished=now)
+    return Outcome(
+        request.ticker,
+        as_of=AS_OF,
+        phase="bullish",
+        files=[root / AS_OF / f"{request.ticker}.json"],
+        pid=os.getpid(),
+        started=now,
+        finished=now,
+    )
 
 
 def test_a_bug_in_one_piece_is_reported_with_its_traceback_and_the_others_finish(tmp_path, capsys):
@@ -210,6 +221,14 @@ def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_pat
 def test_line_formats_success_and_failure():
     ok = Outcome("IWM", as_of=AS_OF, phase="warning", files=[], started=10.0, finished=17.5)
     ok.files = [Path("/r") / AS_OF / f"IWM.{ext}" for ext in ("json", "ipynb", "html", "pdf")]
-    assert batch.line(ok).split() == ["ok", "IWM", AS_OF, "warning", "7.5", "s", f"/r/{AS_OF}/IWM.{{json,ipynb,html,pdf}}"]
+    assert batch.line(ok).split() == [
+        "ok",
+        "IWM",
+        AS_OF,
+        "warning",
+        "7.5",
+        "s",
+        f"/r/{AS_OF}/IWM.{{json,ipynb,html,pdf}}",
+    ]
     bad = Outcome("ZZZZ", error="no data for\nZZZZ.", exit_code=3)
     assert batch.line(bad).endswith("error: no data for ZZZZ.") and batch.line(bad).startswith("FAILED ZZZZ")

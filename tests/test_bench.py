@@ -10,21 +10,63 @@ from analysis import bench
 
 def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: float = 3.0) -> dict:
     stages = {"data": 0.05, "execute": 4.0, "html": 0.3, "pdf": 1.2, "publish": 0.0}
-    split = {"import_build_s": 0.4, "charts_s": 2.3, "family_chart_s": 0.9, "other_cells_s": 0.2, "kernel_overhead_s": 1.1}
+    split = {
+        "import_build_s": 0.4,
+        "charts_s": 2.3,
+        "family_chart_s": 0.9,
+        "other_cells_s": 0.2,
+        "kernel_overhead_s": 1.1,
+    }
     r = {
-        "floor_s": 2.0, "warm_floor_s": 0.1, "piece_s": piece_s, "warm_piece_s": warm_piece_s, "batch_serial_s": 50.0,
-        "batch_parallel_s": 30.0, "summary_s": summary_s,
-        "floor": {"notebook_s": [1.0], "pdf_s": [1.0], "notebook_cpu_s": 0.9, "pdf_cpu_s": 0.9,
-                  "warm_notebook_s": [0.06], "warm_pdf_s": [0.04], "warm_floor_s": 0.1, "warm_cpu_s": 0.12},
-        "piece": {"stage_median_s": stages, "totals_s": [piece_s] * 3, "cpu_s": 5.0, "execute_split_s": split,
-                  "warm": {"stage_median_s": stages, "totals_s": [warm_piece_s] * 3, "cpu_s": 4.0, "warm_up": "QQQ",
-                           "execute_split_s": {**split, "family_chart_s": 0.1}}},
-        "batch": {"tickers": ["IWM", "QQQ"], "parallel_workers": 2, "serial_pieces_per_min": 8.4,
-                  "parallel_pieces_per_min": per_min, "speedup": 1.67, "parallel_cpu_s_per_piece": 6.0,
-                  "cpu_bound_ceiling_per_min": 20.0, "cpu_s_per_piece_for_target": 3.0, "parallel_kernels_started": 2},
+        "floor_s": 2.0,
+        "warm_floor_s": 0.1,
+        "piece_s": piece_s,
+        "warm_piece_s": warm_piece_s,
+        "batch_serial_s": 50.0,
+        "batch_parallel_s": 30.0,
+        "summary_s": summary_s,
+        "floor": {
+            "notebook_s": [1.0],
+            "pdf_s": [1.0],
+            "notebook_cpu_s": 0.9,
+            "pdf_cpu_s": 0.9,
+            "warm_notebook_s": [0.06],
+            "warm_pdf_s": [0.04],
+            "warm_floor_s": 0.1,
+            "warm_cpu_s": 0.12,
+        },
+        "piece": {
+            "stage_median_s": stages,
+            "totals_s": [piece_s] * 3,
+            "cpu_s": 5.0,
+            "execute_split_s": split,
+            "warm": {
+                "stage_median_s": stages,
+                "totals_s": [warm_piece_s] * 3,
+                "cpu_s": 4.0,
+                "warm_up": "QQQ",
+                "execute_split_s": {**split, "family_chart_s": 0.1},
+            },
+        },
+        "batch": {
+            "tickers": ["IWM", "QQQ"],
+            "parallel_workers": 2,
+            "serial_pieces_per_min": 8.4,
+            "parallel_pieces_per_min": per_min,
+            "speedup": 1.67,
+            "parallel_cpu_s_per_piece": 6.0,
+            "cpu_bound_ceiling_per_min": 20.0,
+            "cpu_s_per_piece_for_target": 3.0,
+            "parallel_kernels_started": 2,
+        },
         "summary": {"first_call_s": 0.8, "cold_cli_s": 0.9},
-        "environment": {"cpu_count": 2, "rfc3987_syntax_installed": False, "import_s": {"nbformat": 0.2},
-                        "python": "3.11.7", "commit": "abc1234"},
+        "environment": {
+            "cpu_count": 2,
+            "rfc3987_syntax_installed": False,
+            "import_s": {"nbformat": 0.2},
+            "python": "3.11.7",
+            "commit": "abc1234",
+        },
         "loadavg": {"before": [0.5, 0, 0], "after": [1.5, 0, 0]},
     }
     r["verdicts"] = bench.verdicts(r)
@@ -34,8 +76,12 @@ def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: flo
 def test_verdicts_compare_with_the_issue_targets():
     ratios = {"piece_over_floor": 0, "warm_piece_over_floor": 0}
     assert bench.verdicts(_results(3.9, 40.0, 0.49)) | ratios == {
-        **ratios, "piece_within_2x_floor": True, "warm_piece_within_2x_floor": True, "batch_at_40_per_min": True,
-        "summary_under_0_5_s": True}
+        **ratios,
+        "piece_within_2x_floor": True,
+        "warm_piece_within_2x_floor": True,
+        "batch_at_40_per_min": True,
+        "summary_under_0_5_s": True,
+    }
     missed = bench.verdicts(_results(8.0, 14.0, 0.5, warm_piece_s=5.0))
     assert missed["piece_over_floor"] == 4.0 and missed["warm_piece_over_floor"] == 2.5
     assert not any(v for k, v in missed.items() if k not in ratios)
@@ -43,26 +89,55 @@ def test_verdicts_compare_with_the_issue_targets():
 
 def test_table_shows_every_measure_with_its_verdict():
     text = bench.table(_results(8.0, 14.0, 0.08))
-    for needle in ("(a) floor_s (fresh)", "2.00 s", "(a) warm floor", "0.10 s, CPU 0.12 s", "(b) piece_s, fresh (median of 3)",
-                   "8.00 s", "MISSED (4.0x)", "(b) warm_piece_s (median of 3)", "met (1.5x; 30x the warm floor)",
-                   "warm IWM piece (after QQQ): execute", "family chart cell", "CPU per warm piece",
-                   "(c) 2 pieces, 2 workers: batch_parallel_s", "30.0 s", "MISSED (14.0/min, 1.67x, 2 kernels)",
-                   "ceiling 20/min on 2 cores; 40/min needs <= 3.0 s", "(c) long batch: CPU per warm piece", "ceiling 30/min", "(d) summary once imported: summary_s", "80 ms",
-                   "chart cells", "(e) rfc3987-syntax installed", "0.50/1.50 on 2 cores"):
+    for needle in (
+        "(a) floor_s (fresh)",
+        "2.00 s",
+        "(a) warm floor",
+        "0.10 s, CPU 0.12 s",
+        "(b) piece_s, fresh (median of 3)",
+        "8.00 s",
+        "MISSED (4.0x)",
+        "(b) warm_piece_s (median of 3)",
+        "met (1.5x; 30x the warm floor)",
+        "warm IWM piece (after QQQ): execute",
+        "family chart cell",
+        "CPU per warm piece",
+        "(c) 2 pieces, 2 workers: batch_parallel_s",
+        "30.0 s",
+        "MISSED (14.0/min, 1.67x, 2 kernels)",
+        "ceiling 20/min on 2 cores; 40/min needs <= 3.0 s",
+        "(c) long batch: CPU per warm piece",
+        "ceiling 30/min",
+        "(d) summary once imported: summary_s",
+        "80 ms",
+        "chart cells",
+        "(e) rfc3987-syntax installed",
+        "0.50/1.50 on 2 cores",
+    ):
         assert needle in text, needle
     assert "met" in text.splitlines()[[i for i, line in enumerate(text.splitlines()) if "summary_s" in line][0]]
 
 
 def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
     cell = lambda src, d: {"cell_type": "code", "source": src, "metadata": {"papermill": {"duration": d}}}  # noqa: E731
-    nb = {"cells": [cell("from analysis.view.piece import Piece\npiece = Piece.build(ticker)", 1.0),
-                    cell("piece.chart_price()", 0.5), cell(["piece.chart_", "momentum()"], 0.25),
-                    cell("piece.chart_family()", 0.0625), cell("piece.masthead()", 0.125),
-                    {"cell_type": "markdown", "source": "x", "metadata": {}}]}
+    nb = {
+        "cells": [
+            cell("from analysis.view.piece import Piece\npiece = Piece.build(ticker)", 1.0),
+            cell("piece.chart_price()", 0.5),
+            cell(["piece.chart_", "momentum()"], 0.25),
+            cell("piece.chart_family()", 0.0625),
+            cell("piece.masthead()", 0.125),
+            {"cell_type": "markdown", "source": "x", "metadata": {}},
+        ]
+    }
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(nb))
-    assert bench._cells(path) == {"import_build_s": 1.0, "charts_s": 0.75, "family_chart_s": 0.0625,
-                                  "other_cells_s": 0.125}
+    assert bench._cells(path) == {
+        "import_build_s": 1.0,
+        "charts_s": 0.75,
+        "family_chart_s": 0.0625,
+        "other_cells_s": 0.125,
+    }
 
 
 def test_the_rfc3987_start_up_trap_is_absent_from_this_environment():

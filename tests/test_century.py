@@ -45,34 +45,48 @@ def expected(as_of: str) -> dict:
     ff = [r for r in read("ff_factors_monthly") if r["Date"] <= french]
     smb = [float(r["SMB"]) for r in ff]
     months = [r["Date"] for r in ff]
-    windows = [product(smb[i - 119: i + 1]) for i in range(119, len(smb))]
+    windows = [product(smb[i - 119 : i + 1]) for i in range(119, len(smb))]
     ends = months[119:]
     n = len(windows)
-    below = [sum(w <= x for w in windows) for x in windows]   # windows at or below each one
-    dec = [max(1, (10 * k + n - 1) // n) for k in below]        # ceil(10 k / n), exactly
+    below = [sum(w <= x for w in windows) for x in windows]  # windows at or below each one
+    dec = [max(1, (10 * k + n - 1) // n) for k in below]  # ceil(10 k / n), exactly
     episodes, last = [], None
     for i, end in enumerate(ends):
         j = i + 119  # index of the window's last month in smb
         if j + 60 > len(smb) - 1 or dec[i] != dec[-1] or (last is not None and j < last + 120):
             continue
-        episodes.append({"end": end, "value": windows[i], "next_5y": product(smb[j + 1: j + 61])})
+        episodes.append({"end": end, "value": windows[i], "next_5y": product(smb[j + 1 : j + 61])})
         last = j
     after = sorted(e["next_5y"] for e in episodes)
     bm = [r for r in read("six_portfolios_bm") if r["Date"] <= french]
-    ratio = [sum(float(r[c]) for c in ("SMALL LoBM", "ME1 BM2", "SMALL HiBM"))
-             / sum(float(r[c]) for c in ("BIG LoBM", "ME2 BM2", "BIG HiBM")) for r in bm]
+    ratio = [
+        sum(float(r[c]) for c in ("SMALL LoBM", "ME1 BM2", "SMALL HiBM"))
+        / sum(float(r[c]) for c in ("BIG LoBM", "ME2 BM2", "BIG HiBM"))
+        for r in bm
+    ]
     cape = [(r["Date"], float(r["CAPE"])) for r in read("shiller_cape") if r["CAPE"] and r["Date"] <= shiller]
     enough = len(after) >= 3
     return {
         "size_premium_10y": {"value": windows[-1], "percentile": below[-1] / n, "through": ends[-1], "windows": n},
-        "valuation_small_vs_big": {"value": ratio[-1], "percentile": sum(x <= ratio[-1] for x in ratio) / len(ratio),
-                                   "through": bm[-1]["Date"]},
-        "cape": {"value": cape[-1][1], "percentile": sum(c <= cape[-1][1] for _, c in cape) / len(cape),
-                 "through": cape[-1][0]},
-        "after_similar": {"decile": dec[-1], "episodes": episodes, "n": len(episodes),
-                          "median": statistics.median(after) if enough else None,
-                          "min": after[0] if enough else None, "max": after[-1] if enough else None,
-                          "note": None if enough else "too few episodes"},
+        "valuation_small_vs_big": {
+            "value": ratio[-1],
+            "percentile": sum(x <= ratio[-1] for x in ratio) / len(ratio),
+            "through": bm[-1]["Date"],
+        },
+        "cape": {
+            "value": cape[-1][1],
+            "percentile": sum(c <= cape[-1][1] for _, c in cape) / len(cape),
+            "through": cape[-1][0],
+        },
+        "after_similar": {
+            "decile": dec[-1],
+            "episodes": episodes,
+            "n": len(episodes),
+            "median": statistics.median(after) if enough else None,
+            "min": after[0] if enough else None,
+            "max": after[-1] if enough else None,
+            "note": None if enough else "too few episodes",
+        },
     }
 
 
@@ -130,6 +144,7 @@ def test_a_week_later_may_is_public_and_three_similar_decades_are_summarised():
 
 # -- no look-ahead ------------------------------------------------------------------------------
 
+
 class Altered(ResearchData):
     """The bundled files with every month from ``shift`` months before the horizon on set to 1e6 (synthetic, on purpose)."""
 
@@ -165,11 +180,16 @@ def test_every_through_is_at_or_before_its_files_horizon():
 def test_before_the_first_public_decade_is_a_data_error():
     with pytest.raises(DataError, match=r"only 119 months of SMB were public on 1936-08-14.*from 1936-08-15 on"):
         cy.century("1936-08-14")
-    assert cy.century("1936-08-15")["size_premium_10y"] == {"value": pytest.approx(0.2760846), "percentile": 1.0,
-                                                           "through": "1936-06", "windows": 1}
+    assert cy.century("1936-08-15")["size_premium_10y"] == {
+        "value": pytest.approx(0.2760846),
+        "percentile": 1.0,
+        "through": "1936-06",
+        "windows": 1,
+    }
 
 
 # -- the pure functions -------------------------------------------------------------------------
+
 
 def test_rolling_compounded_starts_with_the_first_full_window():
     smb = ResearchData().frame("ff_factors_monthly")["SMB"]
@@ -192,7 +212,11 @@ def test_worst_decades_do_not_overlap_and_today_is_not_labelled_twice():
     the worst since 1926) and 2024-03 (-22.3%, overlapping today's, so marked as today's only)."""
     rolling = cy.premium_history(AS_OF)
     worst = cy.worst_decades(rolling)
-    assert [(str(m), round(v, 4)) for m, v in worst] == [("1956-04", -0.3471), ("1999-03", -0.4138), ("2024-03", -0.2227)]
+    assert [(str(m), round(v, 4)) for m, v in worst] == [
+        ("1956-04", -0.3471),
+        ("1999-03", -0.4138),
+        ("2024-03", -0.2227),
+    ]
     assert worst[1][1] == rolling.min()
     assert all((b - a).n >= 120 for (a, _), (b, _) in zip(worst, worst[1:]))
     today, labelled = cy.decade_marks(rolling)
@@ -203,16 +227,29 @@ def test_worst_decades_do_not_overlap_and_today_is_not_labelled_twice():
 
 def test_too_few_episodes_is_said_so():
     one = [{"end": "1955-06", "value": -0.2, "next_5y": 0.1}]
-    assert cy.episodes_summary(one, 1) == {"decile": 1, "episodes": one, "n": 1, "median": None, "min": None,
-                                           "max": None, "note": "too few episodes"}
-    three = one + [{"end": "1990-10", "value": -0.25, "next_5y": 0.3}, {"end": "2000-08", "value": -0.1, "next_5y": -0.2}]
+    assert cy.episodes_summary(one, 1) == {
+        "decile": 1,
+        "episodes": one,
+        "n": 1,
+        "median": None,
+        "min": None,
+        "max": None,
+        "note": "too few episodes",
+    }
+    three = one + [
+        {"end": "1990-10", "value": -0.25, "next_5y": 0.3},
+        {"end": "2000-08", "value": -0.1, "next_5y": -0.2},
+    ]
     summary = cy.episodes_summary(three, 1)
     assert (summary["median"], summary["min"], summary["max"], summary["note"]) == (0.1, -0.2, 0.3, None)
-    assert math.isclose(cy.valuation_ratio(ResearchData().frame("six_portfolios_bm")).iloc[0],
-                        (0.5070 + 1.0809 + 3.1784) / (0.4517 + 1.0146 + 2.2390))
+    assert math.isclose(
+        cy.valuation_ratio(ResearchData().frame("six_portfolios_bm")).iloc[0],
+        (0.5070 + 1.0809 + 3.1784) / (0.4517 + 1.0146 + 2.2390),
+    )
 
 
 # -- the charts and the research notebook's cells -----------------------------------------------
+
 
 def test_the_rolling_premium_chart_draws_the_series_and_labels_its_marks():
     from matplotlib.figure import Figure
@@ -221,16 +258,22 @@ def test_the_rolling_premium_chart_draws_the_series_and_labels_its_marks():
 
     rolling = cy.premium_history(AS_OF)
     today, worst = cy.decade_marks(rolling)
-    fig = rolling_premium_chart(rolling, today=today, worst=worst, percentile=90 / 1055,
-                                recessions=[("2007-12-01", "2009-06-30")])
+    fig = rolling_premium_chart(
+        rolling, today=today, worst=worst, percentile=90 / 1055, recessions=[("2007-12-01", "2009-06-30")]
+    )
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     line = max(ax.get_lines(), key=lambda line: len(line.get_xdata()))
     assert list(line.get_ydata()) == rolling.tolist()
     texts = [t.get_text() for t in ax.texts]
-    assert texts[:-1] == ["decade to Apr 1956: -35%", "decade to Mar 1999: -41%",
-                     "10 years to Apr 2024: -20.8%\nbottom 9% of 1,055 decades"]
-    assert texts[-1] == "Fama/French SMB (small minus big) compounded over 120 months, windows ending Jun 1936 to Apr 2024"
+    assert texts[:-1] == [
+        "decade to Apr 1956: -35%",
+        "decade to Mar 1999: -41%",
+        "10 years to Apr 2024: -20.8%\nbottom 9% of 1,055 decades",
+    ]
+    assert (
+        texts[-1] == "Fama/French SMB (small minus big) compounded over 120 months, windows ending Jun 1936 to Apr 2024"
+    )
     assert len(ax.patches) == 1  # the one recession given; none by default
     assert not rolling_premium_chart(rolling, today=today).axes[0].patches
 
@@ -243,7 +286,9 @@ def test_the_size_decile_chart_compounds_each_decile_from_1926():
     rows = [r for r in read("me_portfolios_monthly") if r["Date"] <= "2024-04"]
     fig = size_decile_growth_chart(me)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels[0] == f"smallest 10%  ${1 + product([float(r['Lo 10']) for r in rows]):,.0f}" == "smallest 10%  $50,387"
+    assert (
+        labels[0] == f"smallest 10%  ${1 + product([float(r['Lo 10']) for r in rows]):,.0f}" == "smallest 10%  $50,387"
+    )
     assert labels[-1] == f"biggest 10%  ${1 + product([float(r['Hi 10']) for r in rows]):,.0f}" == "biggest 10%  $9,349"
     assert fig.axes[0].get_yscale() == "log"
 
@@ -256,11 +301,15 @@ def test_the_size_research_cells_read_the_century_block():
     assert "<td>10-year size premium (SMB)</td><td>-20.8%</td><td>Apr 2024</td>" in glance
     assert "<td>CAPE (Shiller)</td><td>34.8</td><td>Jun 2024</td>" in glance
     assert "<td>after similar decades (decile 1, 2 episodes)</td><td>too few episodes</td>" in glance
-    assert "<td>since Jan 1951</td><td>880</td><td>1.108</td><td>0.945</td><td>1.269</td><td>71.0%</td>" in str(r.valuation_table())
+    assert "<td>since Jan 1951</td><td>880</td><td>1.108</td><td>0.945</td><td>1.269</td><td>71.0%</td>" in str(
+        r.valuation_table()
+    )
     assert "<td>correlation</td><td>0.9993</td>" in str(r.vintage_check())
     header = str(r.header())
     assert 'href="../IWM.html"' in header and "French&#x27;s data through Apr 2024" in header
     five = SizeResearch.build("IWM", "SPY", AS_OF, "snapshot", months=60)
-    assert "<td>5-year size premium (SMB)</td>" in str(five.glance()) and five.block["size_premium_10y"]["windows"] == 1115
+    assert (
+        "<td>5-year size premium (SMB)</td>" in str(five.glance()) and five.block["size_premium_10y"]["windows"] == 1115
+    )
     latest = SizeResearch.build(as_of="")
     assert latest.as_of == "2025-08-15" and latest.block["size_premium_10y"]["through"] == "2025-06"

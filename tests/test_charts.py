@@ -42,8 +42,9 @@ def test_price_chart_draws_the_last_year_with_its_averages_and_level(iwm_study, 
     ys = [np.asarray(line.get_ydata(), float) for line in lines]
     assert any(np.allclose(y, s["sma_fast"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
     assert any(np.allclose(y, s["sma_slow"].iloc[-250:].to_numpy(), atol=1e-9) for y in ys)
-    assert any(len(line.get_ydata()) == 2 and np.allclose(line.get_ydata(), [205.06, 205.06])
-               for line in ax.get_lines())  # the level line
+    assert any(
+        len(line.get_ydata()) == 2 and np.allclose(line.get_ydata(), [205.06, 205.06]) for line in ax.get_lines()
+    )  # the level line
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[:3] == ["50-DMA", "200-DMA", "level to clear 205.06"] and "warning" in legend
     assert len(axv.patches) == 250  # one volume bar per session
@@ -74,7 +75,12 @@ def test_real_motion_chart_plots_the_series_and_band(s):
     ax = fig.axes[0]
     assert np.allclose(line_with(ax, "Real Motion").get_ydata(), s["rm"].iloc[-250:].to_numpy())
     assert np.allclose(line_with(ax, "its 50-DMA").get_ydata(), s["rm_fast"].iloc[-250:].to_numpy())
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["band: 50-day ±2σ", "its 50-DMA", "Real Motion", "its 200-DMA"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "band: 50-day ±2σ",
+        "its 50-DMA",
+        "Real Motion",
+        "its 200-DMA",
+    ]
     assert any(t.get_text() == "+4.78" for t in ax.texts)
 
 
@@ -84,7 +90,11 @@ def test_oscillator_legends_name_the_windows_used(iwm_study):
 
     fig = charts.real_motion_chart(iwm_study.series, ticker="IWM", settings=Settings(fast=20, slow=100, band_width=1.5))
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
-        "band: 20-day ±1.5σ", "its 20-DMA", "Real Motion", "its 100-DMA"]
+        "band: 20-day ±1.5σ",
+        "its 20-DMA",
+        "Real Motion",
+        "its 100-DMA",
+    ]
 
 
 def test_leadership_chart_has_zero_line_and_band(s):
@@ -110,9 +120,9 @@ def test_relative_performance_chart_starts_at_one_and_ends_at_the_total_returns(
 def test_growth_ticks_thin_out_on_a_wide_range():
     log_ticks = style.log_ticks
     assert log_ticks(0.5, 3.38) == [0.5, 0.75, 1, 1.5, 2, 3]
-    assert log_ticks(0.958, 154.3) == [1, 2, 5, 10, 20, 50, 100]         # NVDA vs QQQ, 10 years to 2026-08-21
-    assert log_ticks(0.05, 2000) == [0.1, 1, 10, 100, 1000]            # beyond that, decades
-    assert log_ticks(150, 210) == [150, 200]                             # IWM over a year
+    assert log_ticks(0.958, 154.3) == [1, 2, 5, 10, 20, 50, 100]  # NVDA vs QQQ, 10 years to 2026-08-21
+    assert log_ticks(0.05, 2000) == [0.1, 1, 10, 100, 1000]  # beyond that, decades
+    assert log_ticks(150, 210) == [150, 200]  # IWM over a year
 
 
 def test_charts_leave_no_pyplot_figures_behind(iwm_study, s):

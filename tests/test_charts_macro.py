@@ -30,8 +30,12 @@ def shaded(ax) -> int:
 
 
 def test_small_multiples_show_each_latest_value_and_the_hindsight_label(store):
-    series = {"curve": public(store, "T10Y3M"), "credit": public(store, "BAMLH0A0HYM2"),
-              "claims": public(store, "ICSA").rolling(4).mean().dropna(), "sahm": public(store, "SAHMREALTIME")}
+    series = {
+        "curve": public(store, "T10Y3M"),
+        "credit": public(store, "BAMLH0A0HYM2"),
+        "claims": public(store, "ICSA").rolling(4).mean().dropna(),
+        "sahm": public(store, "SAHMREALTIME"),
+    }
     fig = macro_chart(series, macro.recessions(store), unemployment=public(store, "UNRATE"), as_of=AS_OF)
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert len(panels) == 4
@@ -64,5 +68,10 @@ def test_history_and_ratio_charts(store):
 
 def test_empty_series_are_refused():
     with pytest.raises(InputError, match="macro_chart needs non-empty series for claims, sahm"):
-        macro_chart({"curve": pd.Series([1.0], index=pd.to_datetime(["2024-01-02"])),
-                     "credit": pd.Series([1.0], index=pd.to_datetime(["2024-01-02"]))}, [])
+        macro_chart(
+            {
+                "curve": pd.Series([1.0], index=pd.to_datetime(["2024-01-02"])),
+                "credit": pd.Series([1.0], index=pd.to_datetime(["2024-01-02"])),
+            },
+            [],
+        )

@@ -14,8 +14,17 @@ def raw_frame(n: int = 5, start: str = "2024-01-02") -> pd.DataFrame:
     """Synthetic Yahoo-style rows (test-only data)."""
     dates = pd.bdate_range(start, periods=n)
     close = np.linspace(100, 104, n)
-    return pd.DataFrame({"Date": dates, "Open": close - 0.5, "High": close + 1, "Low": close - 1,
-                         "Close": close, "Adj Close": close * 0.9, "Volume": np.arange(n) * 1000})
+    return pd.DataFrame(
+        {
+            "Date": dates,
+            "Open": close - 0.5,
+            "High": close + 1,
+            "Low": close - 1,
+            "Close": close,
+            "Adj Close": close * 0.9,
+            "Volume": np.arange(n) * 1000,
+        }
+    )
 
 
 def test_normalized_frame_meets_the_contract():

@@ -13,8 +13,10 @@ import pytest
 from analysis.pipeline import batch
 from tests.conftest import AS_OF
 
-needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
-                                reason="Dask is an optional extra, not installed here: pip install '.[scale]'")
+needs_dask = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="Dask is an optional extra, not installed here: pip install '.[scale]'",
+)
 
 
 @needs_dask
@@ -95,11 +97,21 @@ def test_papermill_reads_and_writes_notebooks_through_a_registered_storage_schem
 
     monkeypatch.setattr(papermill_io, "_handlers", list(papermill_io._handlers))
     papermill_io.register("mem://", _MemoryStore)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                                         nbformat.v4.new_code_cell("print(x * 7)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("print(x * 7)"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": ensure_kernel(), "display_name": "Python", "language": "python"}
     _MemoryStore.blobs = {"mem://bucket/in/one.ipynb": nbformat.writes(nb)}
-    pm.execute_notebook("mem://bucket/in/one.ipynb", "mem://bucket/runs/2024-07-08/one.ipynb", parameters={"x": 6},
-                        kernel_name=ensure_kernel(), kernel_manager_class=kernel_manager_class(), progress_bar=False)
+    pm.execute_notebook(
+        "mem://bucket/in/one.ipynb",
+        "mem://bucket/runs/2024-07-08/one.ipynb",
+        parameters={"x": 6},
+        kernel_name=ensure_kernel(),
+        kernel_manager_class=kernel_manager_class(),
+        progress_bar=False,
+    )
     out = nbformat.reads(_MemoryStore.blobs["mem://bucket/runs/2024-07-08/one.ipynb"], as_version=4)
     assert out.cells[-1].outputs[0]["text"] == "42\n"

@@ -61,8 +61,11 @@ def test_granddad_equals_the_iwm_piece(july, iwm_study):
     iwm = july[1]["IWM"]
     s = summarize(iwm_study)
     assert (iwm["phase"], iwm["phase_since"]) == (s["phase"], s["phase_since"]) == ("warning", "2024-07-01")
-    assert_allclose([iwm["rm"], iwm["rm_fast"], iwm["lead"]],
-                    [s["real_motion"]["value"], s["real_motion"]["fast"], s["leadership"]["value"]], rtol=1e-12)
+    assert_allclose(
+        [iwm["rm"], iwm["rm_fast"], iwm["lead"]],
+        [s["real_motion"]["value"], s["real_motion"]["fast"], s["leadership"]["value"]],
+        rtol=1e-12,
+    )
     assert iwm["rm_above_fast"] is False and iwm["lead_above_zero"] is False
 
 
@@ -74,8 +77,9 @@ def test_returns_and_leadership_recomputed(july, market):
     assert_allclose(xrt["return_1m"], adj.iloc[-1] / adj[month] - 1, rtol=1e-12)
     assert_allclose(xrt["return_3m"], adj.iloc[-1] / adj[quarter] - 1, rtol=1e-12)
     # XRT's file is dividend-adjusted throughout, so Leadership compares adjusted closes on both sides
-    both = pd.concat([market.prices("XRT")["adj_close"], market.prices("SPY")["adj_close"]], axis=1,
-                     join="inner").loc[:AS_OF]
+    both = pd.concat([market.prices("XRT")["adj_close"], market.prices("SPY")["adj_close"]], axis=1, join="inner").loc[
+        :AS_OF
+    ]
     ratio = both.iloc[:, 0] / both.iloc[:, 1]
     assert_allclose(xrt["lead"], 100 * (ratio.iloc[-1] / ratio.iloc[-200:].mean() - 1), rtol=1e-10)
     assert_allclose(xrt["lead"], -7.4212, atol=1e-4)
@@ -116,18 +120,23 @@ def test_edited_configuration(market):
     both = pd.concat([market.prices("KRE")["close"], market.prices("QQQ")["close"]], axis=1, join="inner").loc[:AS_OF]
     ratio = both.iloc[:, 0] / both.iloc[:, 1]
     assert_allclose(kre["lead"], 100 * (ratio.iloc[-1] / ratio.iloc[-200:].mean() - 1), rtol=1e-10)
-    assert nope["status"] == "missing" and nope["phase"] is None and nope["reason"].startswith("NOPE could not be loaded")
+    assert (
+        nope["status"] == "missing" and nope["phase"] is None and nope["reason"].startswith("NOPE could not be loaded")
+    )
     # the benchmark argument wins over the configuration's
     assert scenarios.family(market, AS_OF, "SPY", config)["benchmark"] == "SPY"
 
 
-@pytest.mark.parametrize(("config", "message"), [
-    ({"member": []}, "lists no members"),
-    ({"member": [{"ticker": "IWM", "nick": "x"}]}, "unknown key nick"),
-    ({"member": [{"ticker": "IWM"}, {"ticker": "iwm"}]}, "IWM is listed twice"),
-    ({"member": [{"ticker": "../x"}]}, "is not a ticker symbol"),
-    ({"members": [{"ticker": "IWM"}]}, "unknown key members"),
-])
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"member": []}, "lists no members"),
+        ({"member": [{"ticker": "IWM", "nick": "x"}]}, "unknown key nick"),
+        ({"member": [{"ticker": "IWM"}, {"ticker": "iwm"}]}, "IWM is listed twice"),
+        ({"member": [{"ticker": "../x"}]}, "is not a ticker symbol"),
+        ({"members": [{"ticker": "IWM"}]}, "unknown key members"),
+    ],
+)
 def test_invalid_family_configuration(market, config, message):
     with pytest.raises(InputError) as caught:
         scenarios.family(market, AS_OF, config=config)

@@ -60,6 +60,7 @@ def http_error(code: int) -> urllib.error.HTTPError:
 
 # -- the adapter ---------------------------------------------------------------------------------
 
+
 def test_fred_csv_with_missing_values_reads_to_the_bundled_series():
     body = fred_body("T10Y3M", missing=("2024-07-04", "2024-12-25"))
     assert "observation_date,T10Y3M\n" in body and "2024-07-04,.\n" in body
@@ -76,7 +77,9 @@ def test_old_header_blank_values_and_crlf_are_read():
 
 
 def test_a_web_page_or_another_series_is_an_unknown_id():
-    with pytest.raises(UnknownSeries, match=r"FRED has no series NOPE \(FRED sent a web page, not data\)\. Check the id"):
+    with pytest.raises(
+        UnknownSeries, match=r"FRED has no series NOPE \(FRED sent a web page, not data\)\. Check the id"
+    ):
         from_csv("<!DOCTYPE html>\n<html><head><title>Error</title></head></html>", "NOPE")
     with pytest.raises(UnknownSeries, match="the answer holds 'DGS10'"):
         from_csv("observation_date,DGS10\n2024-07-05,4.28\n", "T10Y3M")
@@ -87,16 +90,25 @@ def test_a_bad_row_in_the_download_names_the_line():
         from_csv("observation_date,ICSA\n2024-06-22,233000\n2024-06-29,n/a\n", "ICSA")
 
 
-@pytest.mark.parametrize(("error", "kind", "words"), [
-    (http_error(404), UnknownSeries, "FRED has no series T10Y3M (HTTP 404)."),
-    (http_error(400), UnknownSeries, "FRED has no series T10Y3M (HTTP 400)."),
-    (http_error(503), FredUnreachable, "FRED answered HTTP 503 for T10Y3M."),
-    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), FredUnreachable,
-     "FRED could not be reached (Name or service not known)."),
-    (urllib.error.URLError(TimeoutError("timed out")), FredUnreachable, "FRED could not be reached (timed out)."),
-    (ConnectionResetError(104, "Connection reset by peer"), FredUnreachable,
-     "FRED could not be reached ([Errno 104] Connection reset by peer)."),
-])
+@pytest.mark.parametrize(
+    ("error", "kind", "words"),
+    [
+        (http_error(404), UnknownSeries, "FRED has no series T10Y3M (HTTP 404)."),
+        (http_error(400), UnknownSeries, "FRED has no series T10Y3M (HTTP 400)."),
+        (http_error(503), FredUnreachable, "FRED answered HTTP 503 for T10Y3M."),
+        (
+            urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
+            FredUnreachable,
+            "FRED could not be reached (Name or service not known).",
+        ),
+        (urllib.error.URLError(TimeoutError("timed out")), FredUnreachable, "FRED could not be reached (timed out)."),
+        (
+            ConnectionResetError(104, "Connection reset by peer"),
+            FredUnreachable,
+            "FRED could not be reached ([Errno 104] Connection reset by peer).",
+        ),
+    ],
+)
 def test_a_network_failure_is_told_apart_from_an_unknown_id(error, kind, words):
     with pytest.raises(kind) as info:
         download("T10Y3M", opener=Opener(errors={"T10Y3M": error}))
@@ -119,6 +131,7 @@ def test_an_id_that_is_not_a_fred_id_is_refused_before_any_request():
 
 
 # -- the loader --------------------------------------------------------------------------------
+
 
 def test_fred_source_fetches_by_id_and_caches_apart_from_the_bundle(isolated_dirs):
     bundled_before = macro_snapshot.path("ICSA").read_bytes()
@@ -155,8 +168,10 @@ def test_auto_offline_uses_the_bundle_and_says_so_in_plain_words():
     macro = Macro("auto", opener=Opener())
     series = macro.series("T10Y3M")
     assert series.attrs["source"] == "snapshot"
-    assert series.attrs["notes"] == ["FRED was skipped (offline mode: MOMENTUM_OFFLINE is set), so this piece uses"
-                                     " the bundled T10Y3M series ending 2026-07-31"]
+    assert series.attrs["notes"] == [
+        "FRED was skipped (offline mode: MOMENTUM_OFFLINE is set), so this piece uses"
+        " the bundled T10Y3M series ending 2026-07-31"
+    ]
     assert macro.notes() == series.attrs["notes"]
 
 
@@ -167,7 +182,8 @@ def test_auto_waits_for_an_unreachable_fred_once_and_falls_back(monkeypatch):
     macro = Macro("auto", opener=opener)
     assert macro.series("T10Y3M").attrs["notes"] == [
         "FRED could not be reached (Temporary failure in name resolution), so this piece uses the bundled T10Y3M"
-        " series ending 2026-07-31"]
+        " series ending 2026-07-31"
+    ]
     assert macro.series("ICSA").attrs["notes"][0].endswith("the bundled ICSA series ending 2026-08-15")
     assert len(opener.urls) == 1  # remembered: not asked again for ICSA
 
@@ -177,7 +193,8 @@ def test_auto_falls_back_per_series_on_an_unknown_id_and_keeps_asking_for_others
     opener = Opener({"UNRATE": fred_body("UNRATE")}, errors={"NFCI": http_error(404)})
     macro = Macro("auto", opener=opener)
     assert macro.series("NFCI").attrs["notes"] == [
-        "FRED has no series NFCI (HTTP 404), so this piece uses the bundled NFCI series ending 2026-08-14"]
+        "FRED has no series NFCI (HTTP 404), so this piece uses the bundled NFCI series ending 2026-08-14"
+    ]
     unrate = macro.series("UNRATE")
     assert unrate.attrs["source"] == "fred" and unrate.attrs["notes"] == [] and len(opener.urls) == 2
 

@@ -34,10 +34,22 @@ def rows(name: str) -> tuple[list[str], list[list[str]]]:
 
 # -- the bundle and its manifest ----------------------------------------------------------------
 
+
 def test_every_bundled_file_is_in_the_manifest_with_its_checksum_rows_and_span():
     on_disk = sorted(p.name.removesuffix(".csv.gz") for p in RESEARCH.glob("*.csv.gz"))
-    assert on_disk == sorted(MANIFEST) == sorted(["ff_factors_monthly", "me_portfolios_monthly", "six_portfolios_monthly",
-                                                  "six_portfolios_bm", "shiller_cape"])
+    assert (
+        on_disk
+        == sorted(MANIFEST)
+        == sorted(
+            [
+                "ff_factors_monthly",
+                "me_portfolios_monthly",
+                "six_portfolios_monthly",
+                "six_portfolios_bm",
+                "shiller_cape",
+            ]
+        )
+    )
     sources = (RESEARCH / "SOURCES.md").read_text()
     for name, e in MANIFEST.items():
         data = gzip.decompress((RESEARCH / f"{name}.csv.gz").read_bytes())
@@ -47,8 +59,13 @@ def test_every_bundled_file_is_in_the_manifest_with_its_checksum_rows_and_span()
         assert set(e["required"]) <= set(header) and f"{name}.csv" in sources
         assert e["frequency"] == "monthly" and e["units"] and e["title"] and e["lag"]
     lags = {name: (e["lag_months"], e["lag_day"]) for name, e in MANIFEST.items()}
-    assert lags == {"ff_factors_monthly": (2, 15), "me_portfolios_monthly": (2, 15), "six_portfolios_monthly": (2, 15),
-                    "six_portfolios_bm": (2, 15), "shiller_cape": (1, 1)}
+    assert lags == {
+        "ff_factors_monthly": (2, 15),
+        "me_portfolios_monthly": (2, 15),
+        "six_portfolios_monthly": (2, 15),
+        "six_portfolios_bm": (2, 15),
+        "shiller_cape": (1, 1),
+    }
 
 
 def test_pyproject_ships_the_research_files():
@@ -63,17 +80,26 @@ def test_loaders_return_monthly_frames_with_the_csv_values_and_provenance():
     assert f.loc[pd.Period("1926-07", "M"), "SMB"] == -2.55 and f.loc[pd.Period("1987-10", "M"), "Mkt-RF"] == -23.19
     assert f.attrs | {"notes": []} == f.attrs and f.attrs["source"] == "bundled" and f.attrs["vintage"] == "CRSP 202506"
     assert (f.attrs["first"], f.attrs["last"], f.attrs["lag"]) == ("1926-07", "2025-06", {"months": 2, "day": 15})
-    for loader, name in [(french.factors, "ff_factors_monthly"), (french.size_portfolios, "me_portfolios_monthly"),
-                         (french.six_portfolios, "six_portfolios_monthly"), (french.six_book_to_market, "six_portfolios_bm"),
-                         (shiller.cape, "shiller_cape")]:
+    for loader, name in [
+        (french.factors, "ff_factors_monthly"),
+        (french.size_portfolios, "me_portfolios_monthly"),
+        (french.six_portfolios, "six_portfolios_monthly"),
+        (french.six_book_to_market, "six_portfolios_bm"),
+        (shiller.cape, "shiller_cape"),
+    ]:
         frame = loader()
         header, body = rows(name)
         assert list(frame.columns) == header[1:] and len(frame) == len(body)
         last = body[-1]
         assert [str(m) for m in frame.index[[0, -1]]] == [body[0][0], last[0]]
-        assert frame.iloc[-1].tolist() == pytest.approx([float(v) if v else float("nan") for v in last[1:]], nan_ok=True)
+        assert frame.iloc[-1].tolist() == pytest.approx(
+            [float(v) if v else float("nan") for v in last[1:]], nan_ok=True
+        )
     cape = shiller.cape()
-    assert cape["CAPE"].first_valid_index() == pd.Period("1881-01", "M") and cape.attrs["lag"] == {"months": 1, "day": 1}
+    assert cape["CAPE"].first_valid_index() == pd.Period("1881-01", "M") and cape.attrs["lag"] == {
+        "months": 1,
+        "day": 1,
+    }
 
 
 def test_a_frame_is_a_copy_callers_may_modify():
@@ -86,20 +112,30 @@ def test_a_frame_is_a_copy_callers_may_modify():
 
 # -- validation: one line naming the file, the line and the fix ---------------------------------
 
+
 def _table(name: str, n: int = 6) -> pd.DataFrame:
     header, body = rows(name)
     return pd.DataFrame(body[:n], columns=header, dtype=str)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda t: t.__setitem__("SMB", ["-2.55", "-1.14", "x", "", "", ""]), r"line 4 \(1926-09\): SMB is 'x', not a number"),
-    (lambda t: t.loc.__setitem__((3, "SMB"), ""), r"line 5 \(1926-10\): SMB is missing"),
-    (lambda t: t.loc.__setitem__((2, "HML"), "-99.99"), r"line 4 \(1926-09\): HML is missing"),
-    (lambda t: t.loc.__setitem__((4, "Date"), "1926-13"), r"line 6: date '1926-13' is not a month"),
-    (lambda t: t.loc.__setitem__((4, "Date"), "1927-01"), r"line 6 \(1927-01\): the month skips 2 month\(s\) after 1926-10"),
-    (lambda t: t.loc.__setitem__((4, "Date"), "1926-10"), r"line 6 \(1926-10\): the month repeats or goes back"),
-    (lambda t: t.__delitem__("RF"), r"columns RF are missing"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda t: t.__setitem__("SMB", ["-2.55", "-1.14", "x", "", "", ""]),
+            r"line 4 \(1926-09\): SMB is 'x', not a number",
+        ),
+        (lambda t: t.loc.__setitem__((3, "SMB"), ""), r"line 5 \(1926-10\): SMB is missing"),
+        (lambda t: t.loc.__setitem__((2, "HML"), "-99.99"), r"line 4 \(1926-09\): HML is missing"),
+        (lambda t: t.loc.__setitem__((4, "Date"), "1926-13"), r"line 6: date '1926-13' is not a month"),
+        (
+            lambda t: t.loc.__setitem__((4, "Date"), "1927-01"),
+            r"line 6 \(1927-01\): the month skips 2 month\(s\) after 1926-10",
+        ),
+        (lambda t: t.loc.__setitem__((4, "Date"), "1926-10"), r"line 6 \(1926-10\): the month repeats or goes back"),
+        (lambda t: t.__delitem__("RF"), r"columns RF are missing"),
+    ],
+)
 def test_validation_names_the_line_the_month_and_the_fix(change, message):
     """Real rows of the factor file with one cell broken on purpose (said so)."""
     table = _table("ff_factors_monthly")
@@ -132,26 +168,36 @@ def test_an_unknown_file_or_source_is_an_input_error():
 
 # -- publication lags ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lag, as_of, through", [
-    (Lag(2, 15), "2024-07-08", "2024-04"),   # May 2024 is not public until 2024-07-15
-    (Lag(2, 15), "2024-07-14", "2024-04"),
-    (Lag(2, 15), "2024-07-15", "2024-05"),
-    (Lag(2, 15), "2000-03-10", "1999-12"),
-    (Lag(2, 15), "1999-06-30", "1999-04"),
-    (Lag(1, 1), "2024-07-08", "2024-06"),    # June has ended
-    (Lag(1, 1), "2024-06-30", "2024-05"),    # June has not
-    (Lag(1, 1), "2024-07-01", "2024-06"),
-])
+
+@pytest.mark.parametrize(
+    "lag, as_of, through",
+    [
+        (Lag(2, 15), "2024-07-08", "2024-04"),  # May 2024 is not public until 2024-07-15
+        (Lag(2, 15), "2024-07-14", "2024-04"),
+        (Lag(2, 15), "2024-07-15", "2024-05"),
+        (Lag(2, 15), "2000-03-10", "1999-12"),
+        (Lag(2, 15), "1999-06-30", "1999-04"),
+        (Lag(1, 1), "2024-07-08", "2024-06"),  # June has ended
+        (Lag(1, 1), "2024-06-30", "2024-05"),  # June has not
+        (Lag(1, 1), "2024-07-01", "2024-06"),
+    ],
+)
 def test_the_horizon_is_the_last_month_public_at_as_of(lag, as_of, through):
     assert str(lag.horizon(as_of)) == through
-    assert lag.public_from(pd.Period(through, "M")) <= pd.Timestamp(as_of) < lag.public_from(pd.Period(through, "M") + 1)
+    assert (
+        lag.public_from(pd.Period(through, "M")) <= pd.Timestamp(as_of) < lag.public_from(pd.Period(through, "M") + 1)
+    )
 
 
 def test_published_by_keeps_only_public_months_and_says_through_when():
     full = french.factors()
     kept = published_by(full, "2024-07-08")
     assert kept.index[-1] == pd.Period("2024-04", "M") and len(kept) == len(full) - 14
-    assert kept.attrs["through"] == "2024-04" and kept.attrs["as_of"] == "2024-07-08" and kept.attrs["name"] == full.attrs["name"]
+    assert (
+        kept.attrs["through"] == "2024-04"
+        and kept.attrs["as_of"] == "2024-07-08"
+        and kept.attrs["name"] == full.attrs["name"]
+    )
     assert len(full) == 1188  # the input is not cut
     cape = published_by(shiller.cape(), "2026-05-21")
     assert cape.attrs["through"] == "2026-04"  # the bundled 2026-05 row ("May price is May 5th close") is not used
@@ -162,11 +208,15 @@ def test_published_by_keeps_only_public_months_and_says_through_when():
 
 # -- French's zip files -------------------------------------------------------------------------
 
+
 def _block(title: list[str], header: list[str], body: list[list[str]], *, annual: bool = False) -> list[str]:
     """A section laid out as French does: title lines, ``,col,...``, rows ``YYYYMM,    v,...`` (padded to 8)."""
     date = (lambda d: f"  {d[:4]}") if annual else (lambda d: d.replace("-", ""))
-    return ([f"  {t}" for t in title] + ["," + ",".join(header)]
-            + [date(r[0]) + "," + ",".join(f"{v:>8}" for v in r[1:]) for r in body])
+    return (
+        [f"  {t}" for t in title]
+        + ["," + ",".join(header)]
+        + [date(r[0]) + "," + ",".join(f"{v:>8}" for v in r[1:]) for r in body]
+    )
 
 
 def _zip(member: str, lines: list[str]) -> bytes:
@@ -185,13 +235,22 @@ def factors_zip(n: int | None = None) -> bytes:
     annual = []
     for year in ("1927", "1928"):
         months = [r for r in body if r[0].startswith(year)]
-        annual.append([year] + [f"{(pd.Series([float(r[i]) for r in months]) / 100 + 1).prod() * 100 - 100:.2f}"
-                                for i in range(1, 5)])
-    lines = ["This file was created using the 202506 CRSP database.",
-             "The 1-month TBill rate data until 202405 are from Ibbotson Associates. Starting from 202406, the 1-month"
-             " TBill rate is from ICE BofA US 1-Month Treasury Bill Index.", ""]
+        annual.append(
+            [year]
+            + [f"{(pd.Series([float(r[i]) for r in months]) / 100 + 1).prod() * 100 - 100:.2f}" for i in range(1, 5)]
+        )
+    lines = [
+        "This file was created using the 202506 CRSP database.",
+        "The 1-month TBill rate data until 202405 are from Ibbotson Associates. Starting from 202406, the 1-month"
+        " TBill rate is from ICE BofA US 1-Month Treasury Bill Index.",
+        "",
+    ]
     lines += _block([], header[1:], body) + ["", " Annual Factors: January-December "]
-    lines += _block([], header[1:], annual, annual=True) + ["", "Copyright 2025 Eugene F. Fama and Kenneth R. French", ""]
+    lines += _block([], header[1:], annual, annual=True) + [
+        "",
+        "Copyright 2025 Eugene F. Fama and Kenneth R. French",
+        "",
+    ]
     return _zip("F-F_Research_Data_Factors.csv", lines)
 
 
@@ -202,7 +261,9 @@ def test_the_factor_zip_parses_to_the_bundled_frame():
     assert "downloaded from https://example.invalid/F-F.zip" in frame.attrs["source_detail"]
     sections = french.parse(french.read_zip(factors_zip(), where="x"))
     assert [(s.title, s.monthly, len(s.rows)) for s in sections] == [
-        ("", True, 1188), ("Annual Factors: January-December", False, 2)]
+        ("", True, 1188),
+        ("Annual Factors: January-December", False, 2),
+    ]
 
 
 def test_the_size_zip_drops_the_all_missing_column_and_picks_the_value_weighted_section():
@@ -210,9 +271,13 @@ def test_the_size_zip_drops_the_all_missing_column_and_picks_the_value_weighted_
     (a stand-in: the same real rows) follows the value-weight one and must not be taken."""
     header, body = rows("me_portfolios_monthly")
     with_zero = [r[:1] + ["-99.99"] + r[1:] for r in body]
-    lines = ["This file was created by CMPT_ME_RETS using the 202412 CRSP database.",
-             "It contains value- and equal-weighted returns for size portfolios.",
-             "Missing data are indicated by -99.99 or -999.", "", ""]
+    lines = [
+        "This file was created by CMPT_ME_RETS using the 202412 CRSP database.",
+        "It contains value- and equal-weighted returns for size portfolios.",
+        "Missing data are indicated by -99.99 or -999.",
+        "",
+        "",
+    ]
     lines += _block(["Value Weight Returns -- Monthly"], ["<= 0"] + header[1:], with_zero) + ["", ""]
     lines += _block(["Equal Weight Returns -- Monthly"], ["<= 0"] + header[1:], with_zero[:12])
     frame = french.from_zip(_zip("Portfolios_Formed_on_ME.csv", lines), "me_portfolios_monthly")
@@ -227,24 +292,44 @@ def six_zip() -> bytes:
     carries the returns' rows (a stand-in; the parser must tell the two BE/ME titles apart)."""
     header, returns = rows("six_portfolios_monthly")
     _, bm = rows("six_portfolios_bm")
-    lines = ["This file was created by CMPT_ME_BEME_OP_INV_RETS using the 202412 CRSP database.",
-             "It contains value- and equal-weighted returns for portfolios formed on ME and BEME.", "", ""]
+    lines = [
+        "This file was created by CMPT_ME_BEME_OP_INV_RETS using the 202412 CRSP database.",
+        "It contains value- and equal-weighted returns for portfolios formed on ME and BEME.",
+        "",
+        "",
+    ]
     lines += _block(["Average Value Weighted Returns -- Monthly"], header[1:], returns) + ["", ""]
-    lines += _block(["For portfolios formed in June of year t",
-                     "Value Weight Average of BE/ME Calculated for June of t to June of t+1 as: ",
-                     "Sum[ME(Mth) * BE(Fiscal Year t-1) / ME(Dec t-1)] / Sum[ME(Mth)]",
-                     "Where Mth is a month from June of t to June of t+1",
-                     "and BE(Fiscal Year t-1) is adjusted for net stock issuance to Dec t-1"], header[1:], bm) + ["", ""]
-    lines += _block(["For portfolios formed in June of year t",
-                     "Value Weight Average of BE_FYt-1/ME_June t Calculated for June of t to June of t+1 as: ",
-                     "Sum[ME(Mth) * BE(Fiscal Year t-1) / ME(Jun t)] / Sum[ME(Mth)]"], header[1:], returns)
+    lines += _block(
+        [
+            "For portfolios formed in June of year t",
+            "Value Weight Average of BE/ME Calculated for June of t to June of t+1 as: ",
+            "Sum[ME(Mth) * BE(Fiscal Year t-1) / ME(Dec t-1)] / Sum[ME(Mth)]",
+            "Where Mth is a month from June of t to June of t+1",
+            "and BE(Fiscal Year t-1) is adjusted for net stock issuance to Dec t-1",
+        ],
+        header[1:],
+        bm,
+    ) + ["", ""]
+    lines += _block(
+        [
+            "For portfolios formed in June of year t",
+            "Value Weight Average of BE_FYt-1/ME_June t Calculated for June of t to June of t+1 as: ",
+            "Sum[ME(Mth) * BE(Fiscal Year t-1) / ME(Jun t)] / Sum[ME(Mth)]",
+        ],
+        header[1:],
+        returns,
+    )
     return _zip("6_Portfolios_2x3.CSV", lines)
 
 
 def test_the_six_portfolio_zip_gives_each_section_its_file():
     data = six_zip()
-    pd.testing.assert_frame_equal(french.from_zip(data, "six_portfolios_bm"), french.six_book_to_market(), check_exact=True)
-    pd.testing.assert_frame_equal(french.from_zip(data, "six_portfolios_monthly"), french.six_portfolios(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        french.from_zip(data, "six_portfolios_bm"), french.six_book_to_market(), check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        french.from_zip(data, "six_portfolios_monthly"), french.six_portfolios(), check_exact=True
+    )
 
 
 def test_a_missing_value_or_a_changed_format_is_a_one_line_error():
@@ -263,6 +348,7 @@ def test_a_missing_value_or_a_changed_format_is_a_one_line_error():
 
 
 # -- the live route, the cache and the fallbacks ------------------------------------------------
+
 
 def test_live_downloads_with_a_timeout_and_keeps_the_download_in_the_cache(monkeypatch):
     asked = {}
@@ -293,11 +379,15 @@ def test_auto_offline_uses_the_bundled_copy_and_says_so():
     store = ResearchData("auto")  # MOMENTUM_OFFLINE=1 here (conftest)
     frame = store.frame("ff_factors_monthly")
     assert frame.attrs["source"] == "bundled"
-    assert store.notes == ["French's library could not be used (the network was skipped (offline mode: MOMENTUM_OFFLINE"
-                           " is set)), so ff_factors_monthly is the bundled copy, which ends 2025-06"]
+    assert store.notes == [
+        "French's library could not be used (the network was skipped (offline mode: MOMENTUM_OFFLINE"
+        " is set)), so ff_factors_monthly is the bundled copy, which ends 2025-06"
+    ]
     assert shiller.cape(store).attrs["source"] == "bundled"
-    assert store.notes[-1] == ("shiller_cape has no live route (only French's files are downloaded), so shiller_cape is"
-                               " the bundled copy, which ends 2026-05")
+    assert store.notes[-1] == (
+        "shiller_cape has no live route (only French's files are downloaded), so shiller_cape is"
+        " the bundled copy, which ends 2026-05"
+    )
 
 
 def test_auto_falls_back_once_when_the_download_fails(monkeypatch):
@@ -313,7 +403,10 @@ def test_auto_falls_back_once_when_the_download_fails(monkeypatch):
     assert store.frame("ff_factors_monthly").attrs["source"] == "bundled"
     assert store.frame("six_portfolios_bm").attrs["source"] == "bundled"
     assert len(calls) == 1  # the second file does not wait for the network again
-    assert "could not download https://mba.tuck.dartmouth.edu" in store.notes[0] and "Name or service not known" in store.notes[0]
+    assert (
+        "could not download https://mba.tuck.dartmouth.edu" in store.notes[0]
+        and "Name or service not known" in store.notes[0]
+    )
     with pytest.raises(SourceUnavailable, match="could not download"):
         ResearchData("live").frame("ff_factors_monthly")
 
@@ -331,18 +424,27 @@ def test_local_skips_a_corrupt_cache_with_a_note(monkeypatch):
 
 def test_price_sources_map_to_research_sources():
     assert [monthly.research_source(s) for s in ("snapshot", "yahoo", "cache", "local", "auto")] == [
-        "bundled", "live", "local", "local", "auto"]
+        "bundled",
+        "live",
+        "local",
+        "local",
+        "auto",
+    ]
 
 
 def test_auto_falls_back_for_one_file_whose_format_changed_and_still_downloads_the_others(monkeypatch):
     """French's factor zip answers with a page that is not a zip; the 6-portfolio zip is fine (built above)."""
     monkeypatch.delenv("MOMENTUM_OFFLINE")
-    answers = {MANIFEST["ff_factors_monthly"]["live"]: b"<html>the library has moved</html>",
-               MANIFEST["six_portfolios_bm"]["live"]: six_zip()}
+    answers = {
+        MANIFEST["ff_factors_monthly"]["live"]: b"<html>the library has moved</html>",
+        MANIFEST["six_portfolios_bm"]["live"]: six_zip(),
+    }
     monkeypatch.setattr(french, "download", lambda url, timeout: answers[url])
     store = ResearchData("auto")
     assert store.frame("ff_factors_monthly").attrs["source"] == "bundled"
     assert store.frame("six_portfolios_bm").attrs["source"] == "live"
-    assert store.notes == ["French's ff_factors_monthly could not be read (https://mba.tuck.dartmouth.edu/pages/faculty/"
-                           "ken.french/ftp/F-F_Research_Data_Factors_CSV.zip: not a zip file (File is not a zip file)),"
-                           " so ff_factors_monthly is the bundled copy, which ends 2025-06"]
+    assert store.notes == [
+        "French's ff_factors_monthly could not be read (https://mba.tuck.dartmouth.edu/pages/faculty/"
+        "ken.french/ftp/F-F_Research_Data_Factors_CSV.zip: not a zip file (File is not a zip file)),"
+        " so ff_factors_monthly is the bundled copy, which ends 2025-06"
+    ]

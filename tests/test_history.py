@@ -56,7 +56,7 @@ def plain(market):
 
 
 def plain_sma(values: list[float], window: int) -> list[float | None]:
-    return [None if i < window - 1 else sum(values[i - window + 1: i + 1]) / window for i in range(len(values))]
+    return [None if i < window - 1 else sum(values[i - window + 1 : i + 1]) / window for i in range(len(values))]
 
 
 def plain_two_closes(close: list[float], n: int = 2) -> list[int]:
@@ -83,6 +83,7 @@ def plain_stats(positions: list[int], adj: list[float], h: int) -> tuple[int, fl
 
 
 # -- known values, IWM vs SPY up to 2024-07-08 --------------------------------------------------
+
 
 def test_two_close_confirmations_counted_independently(plain, by_id):
     dates, close, _ = plain
@@ -129,8 +130,8 @@ def test_level_cleared_on_2024_05_14_by_hand(plain, series):
     above its own previous 22-session high. 9 May itself did not clear: 206.38 (9 April) was in its window."""
     dates, close, _ = plain
     i = dates.index(pd.Timestamp("2024-05-14"))
-    assert close[i] > max(close[i - 22:i]) and close[i - 1] <= max(close[i - 23:i - 1])
-    assert max(close[i - 22:i]) == pytest.approx(205.860001, abs=1e-6)
+    assert close[i] > max(close[i - 22 : i]) and close[i - 1] <= max(close[i - 23 : i - 1])
+    assert max(close[i - 22 : i]) == pytest.approx(205.860001, abs=1e-6)
     fired = hist.occurrences(series)["level_cleared"]
     may = fired[(fired >= "2024-05-01") & (fired <= "2024-07-08")]
     assert list(may) == [pd.Timestamp("2024-05-14")]
@@ -139,7 +140,7 @@ def test_level_cleared_on_2024_05_14_by_hand(plain, series):
 def test_level_cleared_counted_with_a_plain_loop(plain, by_id):
     _, close, _ = plain
     w = 22
-    above = [i >= w and close[i] > max(close[i - w:i]) for i in range(len(close))]
+    above = [i >= w and close[i] > max(close[i - w : i]) for i in range(len(close))]
     expected = [i for i in range(w + 1, len(close)) if above[i] and not above[i - 1] and i - 1 >= w]
     assert by_id["level_cleared"]["occurrences"] == len(expected)
 
@@ -166,14 +167,24 @@ def test_crossings_fire_once_per_cross(series):
 
 # -- structure, invariants, flags -------------------------------------------------------------
 
+
 def test_shape_is_the_issue_schema(study_result):
     assert [item["id"] for item in study_result] == IDS
     for item in study_result:
         assert set(item) == {"id", "trigger", "direction", "occurrences", "last_occurrence", "horizons"}
         assert list(item["horizons"]) == ["5", "20", "60"]
         for h in item["horizons"].values():
-            assert set(h) == {"n", "median", "hit_rate", "baseline_median", "baseline_hit_rate", "baseline_n",
-                              "too_few", "overlapping", "open"}
+            assert set(h) == {
+                "n",
+                "median",
+                "hit_rate",
+                "baseline_median",
+                "baseline_hit_rate",
+                "baseline_n",
+                "too_few",
+                "overlapping",
+                "open",
+            }
             assert h["n"] + h["overlapping"] + h["open"] == item["occurrences"]
 
 
@@ -211,6 +222,7 @@ def test_open_windows_are_occurrences_but_not_in_n(by_id, series):
 
 # -- the overlap rule, on synthetic data -------------------------------------------------------
 
+
 def test_thin_keeps_occurrences_at_least_h_apart():
     """Synthetic positions."""
     assert hist.non_overlapping(np.array([0, 3, 5, 10, 11, 30]), 5).tolist() == [0, 5, 10, 30]
@@ -233,7 +245,9 @@ def test_overlap_rule_on_a_synthetic_series():
     phases = ["warning"] * 15
     for p in (2, 4, 9):
         phases[p] = "bullish"
-    adj = 100 * np.cumprod(1 + np.array([0, .01, -.02, .03, .01, -.01, .02, .00, -.03, .01, .02, -.01, .01, .02, -.02]))
+    adj = 100 * np.cumprod(
+        1 + np.array([0, 0.01, -0.02, 0.03, 0.01, -0.01, 0.02, 0.00, -0.03, 0.01, 0.02, -0.01, 0.01, 0.02, -0.02])
+    )
     item = hist.event_study(synthetic_series(phases, adj), horizons=(5,), min_n=2)[5]
     assert item["id"] == "warning_to_bullish" and item["occurrences"] == 3
     h = item["horizons"]["5"]
@@ -261,6 +275,7 @@ def test_cross_above_needs_both_sessions_known():
 
 # -- no look-ahead -----------------------------------------------------------------------------
 
+
 def test_an_earlier_as_of_sees_nothing_later(market, series):
     """The study built as of 2022-06-30 equals the 2024 series cut there: later data changes nothing."""
     early = build(market, "IWM", "SPY", "2022-06-30").series
@@ -284,6 +299,7 @@ def test_occurrences_of_a_prefix_are_a_prefix(series, cut):
 
 # -- errors ---------------------------------------------------------------------------------
 
+
 def test_bad_arguments_say_what_to_pass(series):
     with pytest.raises(InputError, match="horizons"):
         hist.event_study(series, horizons=(0, 20))
@@ -296,6 +312,7 @@ def test_bad_arguments_say_what_to_pass(series):
 
 
 # -- the chart ---------------------------------------------------------------------------------
+
 
 def bars(fig: Figure) -> list[Rectangle]:
     ax = fig.axes[0]

@@ -16,15 +16,26 @@ from analysis.pipeline.index import render, scan, write_index
 from tests.conftest import render_in_chromium
 
 
-def _piece(root: Path, date: str, stem: str, *, ticker: str, benchmark: str = "SPY", phase: str | None = "bullish",
-           headline: str | None = "A headline", pdf: bool = True) -> None:
+def _piece(
+    root: Path,
+    date: str,
+    stem: str,
+    *,
+    ticker: str,
+    benchmark: str = "SPY",
+    phase: str | None = "bullish",
+    headline: str | None = "A headline",
+    pdf: bool = True,
+) -> None:
     folder = root / date
     folder.mkdir(parents=True, exist_ok=True)
     summary = {"ticker": ticker, "benchmark": benchmark, "as_of": date, "phase": phase}
     if headline is not None:
         summary["headline"] = headline
     (folder / f"{stem}.json").write_text(json.dumps(summary))
-    (folder / f"{stem}.html").write_text(f"<!DOCTYPE html><html><head><title>{stem}</title></head><body>{stem}</body></html>")
+    (folder / f"{stem}.html").write_text(
+        f"<!DOCTYPE html><html><head><title>{stem}</title></head><body>{stem}</body></html>"
+    )
     if pdf:
         (folder / f"{stem}.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
 
@@ -50,16 +61,24 @@ def root(tmp_path) -> Path:
 def test_scan_lists_pieces_newest_date_first_then_by_ticker(root):
     entries, problems = scan(root)
     assert [(e.date, e.stem) for e in entries] == [
-        ("2024-12-31", "QQQ"), ("2024-07-08", "AAPL"), ("2024-07-08", "IWM"), ("2024-07-08", "IWM_vs_QQQ"),
-        ("2023-01-03", "SMH")]
+        ("2024-12-31", "QQQ"),
+        ("2024-07-08", "AAPL"),
+        ("2024-07-08", "IWM"),
+        ("2024-07-08", "IWM_vs_QQQ"),
+        ("2023-01-03", "SMH"),
+    ]
     assert len(problems) == 1 and problems[0].startswith("2024-07-08/broken.json: JSONDecodeError")
 
 
 def test_entries_carry_phase_headline_benchmark_and_relative_links(root):
     entries = {e.stem: e for e in scan(root)[0]}
     iwm, vs, aapl, qqq = entries["IWM"], entries["IWM_vs_QQQ"], entries["AAPL"], entries["QQQ"]
-    assert (iwm.phase, iwm.headline, iwm.html, iwm.pdf) == ("warning", "Can momentum build in small caps?",
-                                                            "2024-07-08/IWM.html", "2024-07-08/IWM.pdf")
+    assert (iwm.phase, iwm.headline, iwm.html, iwm.pdf) == (
+        "warning",
+        "Can momentum build in small caps?",
+        "2024-07-08/IWM.html",
+        "2024-07-08/IWM.pdf",
+    )
     assert (iwm.vs, vs.vs) == ("", "vs QQQ")
     assert aapl.pdf is None and aapl.html == "2024-07-08/AAPL.html"
     assert (qqq.phase, qqq.headline) == ("n/a", "QQQ momentum commentary")  # fallbacks

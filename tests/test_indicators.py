@@ -18,7 +18,7 @@ def naive_mean(values: np.ndarray, window: int) -> np.ndarray:
     """Rolling mean by explicit slicing (the independent re-computation)."""
     out = np.full(len(values), np.nan)
     for i in range(window - 1, len(values)):
-        chunk = values[i - window + 1: i + 1]
+        chunk = values[i - window + 1 : i + 1]
         if not np.isnan(chunk).any():
             out[i] = chunk.mean()
     return out
@@ -27,13 +27,14 @@ def naive_mean(values: np.ndarray, window: int) -> np.ndarray:
 def naive_pstd(values: np.ndarray, window: int) -> np.ndarray:
     out = np.full(len(values), np.nan)
     for i in range(window - 1, len(values)):
-        chunk = values[i - window + 1: i + 1]
+        chunk = values[i - window + 1 : i + 1]
         if not np.isnan(chunk).any():
             out[i] = np.sqrt(((chunk - chunk.mean()) ** 2).mean())
     return out
 
 
 # -- the commentary's claims, IWM vs SPY as of 2024-07-08 ------------------------------------
+
 
 def test_price_and_moving_averages(iwm_study):
     last = iwm_study.last
@@ -78,6 +79,7 @@ def test_ten_year_total_returns(iwm_study):
 
 # -- independent re-computation ---------------------------------------------------------------
 
+
 def test_rolling_means_and_deviations_match_a_naive_recomputation(iwm_study):
     s = iwm_study.series.iloc[-1200:]
     close = iwm_study.series["close"].to_numpy()
@@ -92,8 +94,12 @@ def test_rolling_means_and_deviations_match_a_naive_recomputation(iwm_study):
     rs = (iwm_study.series["close"] / iwm_study.series["bench_close"]).to_numpy()
     lead = 100 * (rs / naive_mean(rs, 200) - 1)
     assert_allclose(s["lead"].to_numpy(), lead[-1200:], rtol=1e-9, atol=1e-9)
-    assert_allclose(s["lead_lower"].to_numpy(), naive_mean(lead, 50)[-1200:] - 2 * naive_pstd(lead, 50)[-1200:],
-                    rtol=1e-9, atol=1e-9)
+    assert_allclose(
+        s["lead_lower"].to_numpy(),
+        naive_mean(lead, 50)[-1200:] - 2 * naive_pstd(lead, 50)[-1200:],
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_nan_policy_of_real_motion():
@@ -122,8 +128,14 @@ def test_phases_are_exhaustive_and_exclusive(triples):
     phases = ind.classify(p, f, s)
     assert phases.isin(ind.PHASES).all()
     for i, (pi, fi, si) in enumerate(triples):
-        rules = [fi >= si and pi > fi, fi >= si and si <= pi <= fi, fi >= si and pi < si,
-                 fi < si and pi < fi, fi < si and fi <= pi < si, fi < si and pi >= si]
+        rules = [
+            fi >= si and pi > fi,
+            fi >= si and si <= pi <= fi,
+            fi >= si and pi < si,
+            fi < si and pi < fi,
+            fi < si and fi <= pi < si,
+            fi < si and pi >= si,
+        ]
         assert sum(rules) == 1
         assert phases.iloc[i] == ind.PHASES[rules.index(True)]
 
@@ -146,8 +158,11 @@ def test_no_look_ahead(cut, extra):
 
 
 def test_phase_since_and_runs():
-    phases = pd.Series(["bullish", "bullish", "warning", "warning", "warning"],
-                       index=pd.bdate_range("2024-01-01", periods=5), dtype=object)
+    phases = pd.Series(
+        ["bullish", "bullish", "warning", "warning", "warning"],
+        index=pd.bdate_range("2024-01-01", periods=5),
+        dtype=object,
+    )
     assert ind.phase_since(phases) == pd.Timestamp("2024-01-03")
     runs = ind.phase_runs(phases)
     assert list(runs["phase"]) == ["bullish", "warning"] and list(runs["sessions"]) == [2, 3]

@@ -22,6 +22,7 @@ from analysis.paths import SNAPSHOT_DIR, file_stem
 
 # -- the independent re-computation: plain Python over the bundled CSV ---------------------
 
+
 @functools.cache
 def csv_closes(ticker: str) -> dict[str, float]:
     """``{ISO date: close}`` straight from the bundled file (no pandas)."""
@@ -44,22 +45,32 @@ def is_pivot(closes: list[tuple[str, float]], date: str, n: int, *, high: bool) 
     """The swing definition written out: strictly beyond the n before, at least as far as the n after."""
     i = [d for d, _ in closes].index(date)
     v = [c if high else -c for _, c in closes]
-    return i >= n and i + n < len(v) and v[i] > max(v[i - n:i]) and v[i] >= max(v[i + 1:i + n + 1])
+    return i >= n and i + n < len(v) and v[i] > max(v[i - n : i]) and v[i] >= max(v[i + 1 : i + n + 1])
 
 
 @pytest.fixture(scope="module")
 def cases(market):
     """The studies of issue 14's cases, each with its level arguments."""
-    wanted = {"IWM": ("SPY", "2024-07-08"), "QQQ": ("SPY", "2022-10-14"), "SPY": ("QQQ", "2020-03-23"),
-              "NVDA": ("QQQ", "2025-04-08"), "^VIX": ("SPY", "2020-03-16"), "TLT": ("SPY", "2022-10-21")}
+    wanted = {
+        "IWM": ("SPY", "2024-07-08"),
+        "QQQ": ("SPY", "2022-10-14"),
+        "SPY": ("QQQ", "2020-03-23"),
+        "NVDA": ("QQQ", "2025-04-08"),
+        "^VIX": ("SPY", "2020-03-16"),
+        "TLT": ("SPY", "2022-10-21"),
+    }
     out = {}
     for ticker, (bench, as_of) in wanted.items():
         s = build(market, ticker, bench, as_of)
-        out[ticker] = (s, (s.prices["high"], s.prices["low"], s.series["close"], s.series["sma_fast"], s.series["sma_slow"]))
+        out[ticker] = (
+            s,
+            (s.prices["high"], s.prices["low"], s.series["close"], s.series["sma_fast"], s.series["sma_slow"]),
+        )
     return out
 
 
 # -- IWM 2024-07-08: the model commentary's level stays 205.06 ------------------------------
+
 
 def test_iwm_level_to_clear_stays_205_06(cases):
     study, args = cases["IWM"]
@@ -85,14 +96,21 @@ def test_iwm_ladders(cases):
     year = closes[-252:]
     ladder = lv.ladders(*args)
     res = [(round(r["price"], 2), r["date"], r["kind"]) for r in ladder["resistance"]]
-    assert res == [(202.76, "2024-07-08", "sma_fast"), (205.06, "2024-06-05", "recent_high"),
-                   (210.30, "2024-03-28", "high_52w"), (242.56, "2021-11-08", "all_time_high")]
+    assert res == [
+        (202.76, "2024-07-08", "sma_fast"),
+        (205.06, "2024-06-05", "recent_high"),
+        (210.30, "2024-03-28", "high_52w"),
+        (242.56, "2021-11-08", "all_time_high"),
+    ]
     assert_allclose(ladder["resistance"][0]["price"], mean_last(closes, 50), rtol=1e-12)
     assert_allclose(ladder["resistance"][2]["price"], max(c for _, c in year), rtol=0)
     assert_allclose(ladder["resistance"][3]["price"], max(c for _, c in closes), rtol=0)
     sup = [(round(r["price"], 2), r["date"], r["kind"]) for r in ladder["support"]]
-    assert sup[:3] == [(201.25, "2024-03-18", "swing_low"), (198.73, "2024-06-14", "recent_low"),
-                       (193.06, "2024-07-08", "sma_slow")]
+    assert sup[:3] == [
+        (201.25, "2024-03-18", "swing_low"),
+        (198.73, "2024-06-14", "recent_low"),
+        (193.06, "2024-07-08", "sma_slow"),
+    ]
     assert is_pivot(closes, "2024-03-18", 10, high=False)
     assert_allclose(sup[1][0], min(c for _, c in closes[-22:]), atol=0.005)
     assert sup[-1] == (32.55, "2002-10-09", "all_time_low")
@@ -102,11 +120,17 @@ def test_iwm_ladders(cases):
 def test_iwm_last_run_above(cases):
     study, _ = cases["IWM"]
     run = lv.last_run_above(study.series["close"], study.series["sma_fast"])
-    assert run == {"last_close_above": "2024-06-28", "run_start": "2024-06-27", "run_end": "2024-06-28",
-                   "run_sessions": 2, "current_run": 0}
+    assert run == {
+        "last_close_above": "2024-06-28",
+        "run_start": "2024-06-27",
+        "run_end": "2024-06-28",
+        "run_sessions": 2,
+        "current_run": 0,
+    }
 
 
 # -- the cases issue 14 found broken ---------------------------------------------------------
+
 
 def test_qqq_level_is_above_the_50_dma_now(cases):
     """QQQ 2022-10-14: the old level (22-session high 291.10) sat below the 50-DMA 296.64."""
@@ -120,8 +144,11 @@ def test_qqq_level_is_above_the_50_dma_now(cases):
     assert (round(level["price"], 2), level["date"], level["kind"]) == (310.74, "2022-09-12", "swing_high")
     assert is_pivot(closes, "2022-09-12", 10, high=True) and level["price"] > sma50
     # nothing of the ladder's kinds lies between the 50-DMA and it: no 10-session pivot in the year
-    between = [d for d, c in closes[-252:] if sma50 < c < level["price"]
-               and (is_pivot(closes, d, 10, high=True) or is_pivot(closes, d, 10, high=False))]
+    between = [
+        d
+        for d, c in closes[-252:]
+        if sma50 < c < level["price"] and (is_pivot(closes, d, 10, high=True) or is_pivot(closes, d, 10, high=False))
+    ]
     assert between == []
     support = lv.nearest_support(*args)
     assert support["kind"] == "at_low" and support["at"] == "52w"
@@ -132,15 +159,20 @@ def test_spy_last_close_above_50_dma_was_2020_02_21(cases):
     """SPY 2020-03-23: the last run of closes above the 50-DMA ran 2019-10-11 .. 2020-02-21."""
     study, _ = cases["SPY"]
     closes = common_closes("SPY", "QQQ", "2020-03-23")
-    above = [i >= 49 and c > mean_last(closes[:i + 1], 50) for i, (_, c) in enumerate(closes)]
+    above = [i >= 49 and c > mean_last(closes[: i + 1], 50) for i, (_, c) in enumerate(closes)]
     end = max(i for i, a in enumerate(above) if a)
     start = end
     while above[start - 1]:
         start -= 1
     assert (closes[end][0], closes[start][0], end - start + 1) == ("2020-02-21", "2019-10-11", 91)
     run = lv.last_run_above(study.series["close"], study.series["sma_fast"])
-    assert run == {"last_close_above": "2020-02-21", "run_start": "2019-10-11", "run_end": "2020-02-21",
-                   "run_sessions": 91, "current_run": 0}
+    assert run == {
+        "last_close_above": "2020-02-21",
+        "run_start": "2019-10-11",
+        "run_end": "2020-02-21",
+        "run_sessions": 91,
+        "current_run": 0,
+    }
 
 
 def test_nvda_level_is_the_march_high(cases):
@@ -194,6 +226,7 @@ def test_misaligned_series_are_refused():
 
 
 # -- properties over random bundled tickers and dates ---------------------------------------
+
 
 @functools.cache
 def frame(ticker: str) -> pd.DataFrame:

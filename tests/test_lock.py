@@ -40,9 +40,17 @@ def _entries() -> list[tuple[str, Version, Marker | None, list[str]]]:
 
 
 def _environment(python: str, machine: str) -> dict[str, str]:
-    return {"python_version": ".".join(python.split(".")[:2]), "python_full_version": python, "os_name": "posix",
-            "sys_platform": "linux", "platform_system": "Linux", "platform_machine": machine,
-            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+    return {
+        "python_version": ".".join(python.split(".")[:2]),
+        "python_full_version": python,
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": machine,
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
 
 
 def _declared() -> list[Requirement]:
@@ -80,22 +88,30 @@ def test_each_declared_dependency_is_pinned_once_inside_its_range(python, machin
     for req in _declared():
         name = canonicalize_name(req.name)
         assert name in applying, f"{req.name} is declared in pyproject.toml but not in the lock: run `make lock`"
-        assert req.specifier.contains(applying[name][0], prereleases=True), \
+        assert req.specifier.contains(applying[name][0], prereleases=True), (
             f"{req.name} {applying[name][0]} is outside pyproject's {req.specifier}: run `make lock`"
+        )
     assert "distributed" in applying  # dask[distributed], from the scale extra
 
 
 def test_the_lock_was_made_by_the_command_make_lock_runs():
     header = LOCK.read_text().splitlines()[1].strip("# ").strip()
-    recipe = re.search(r'^lock:.*?\n((?:\t.*\n)+)', (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
-    command = re.search(r'"\$\$uv" (pip compile [^\n]*?) -q\s*$', recipe, flags=re.M).group(1).replace("$(LOCK)", LOCK.name)
+    recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
+    command = (
+        re.search(r'"\$\$uv" (pip compile [^\n]*?) -q\s*$', recipe, flags=re.M).group(1).replace("$(LOCK)", LOCK.name)
+    )
     assert header == f"uv {command}"
     assert "--universal" in command and "--generate-hashes" in command and "--python-version 3.11" in command
 
 
 def _stamp(folder) -> str:
-    out = subprocess.run(["make", "-s", "--no-print-directory", "--eval", "print-stamp: ; @echo $(STAMP)", "print-stamp"],
-                         capture_output=True, text=True, cwd=folder, check=True)
+    out = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", "print-stamp: ; @echo $(STAMP)", "print-stamp"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=True,
+    )
     return out.stdout.strip()
 
 

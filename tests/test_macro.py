@@ -36,10 +36,16 @@ def test_readings_on_the_model_commentarys_day(store):
     Wednesday 07-03 (July 4 was a Thursday); NFCI for 06-28 on Wednesday 07-03."""
     got = macro.readings(store, AS_OF)
     assert list(got) == list(macro.EVIDENCE_IDS)
-    expected = {"T10Y3M": (-1.18, "2024-07-05", "2024-07-08"), "T10Y2Y": (-0.32, "2024-07-05", "2024-07-08"),
-                "DGS10": (4.28, "2024-07-05", "2024-07-08"), "BAMLH0A0HYM2": (3.27, "2024-07-05", "2024-07-08"),
-                "ICSA": (238000.0, "2024-06-29", "2024-07-03"), "UNRATE": (4.1, "2024-06-01", "2024-07-05"),
-                "SAHMREALTIME": (0.43, "2024-06-01", "2024-07-05"), "NFCI": (-0.382, "2024-06-28", "2024-07-03")}
+    expected = {
+        "T10Y3M": (-1.18, "2024-07-05", "2024-07-08"),
+        "T10Y2Y": (-0.32, "2024-07-05", "2024-07-08"),
+        "DGS10": (4.28, "2024-07-05", "2024-07-08"),
+        "BAMLH0A0HYM2": (3.27, "2024-07-05", "2024-07-08"),
+        "ICSA": (238000.0, "2024-06-29", "2024-07-03"),
+        "UNRATE": (4.1, "2024-06-01", "2024-07-05"),
+        "SAHMREALTIME": (0.43, "2024-06-01", "2024-07-05"),
+        "NFCI": (-0.382, "2024-06-28", "2024-07-03"),
+    }
     for series_id, (value, date, since) in expected.items():
         reading = got[series_id]
         assert dict(rows(series_id))[date] == value
@@ -47,8 +53,17 @@ def test_readings_on_the_model_commentarys_day(store):
         assert reading["stale"] is False and reading["stale_reason"] == ""
         assert reading["title"] == macro_snapshot.manifest()[series_id]["title"]
         assert reading["units"] == macro_snapshot.manifest()[series_id]["units"]
-    assert set(got["T10Y3M"]) == {"value", "date", "known_since", "title", "units", "stale", "stale_reason", "source",
-                                  "revised"}
+    assert set(got["T10Y3M"]) == {
+        "value",
+        "date",
+        "known_since",
+        "title",
+        "units",
+        "stale",
+        "stale_reason",
+        "source",
+        "revised",
+    }
 
 
 def test_the_curve_had_been_inverted_for_twenty_months(store):
@@ -64,7 +79,11 @@ def test_the_curve_had_been_inverted_for_twenty_months(store):
     c = macro.curve(macro.public(store, "T10Y3M", AS_OF))
     assert (c["value"], c["date"], c["inverted"]) == (-1.18, "2024-07-05", True)
     assert (c["months_inverted"], c["window_months"], c["inverted_months"], c["inverted_since"]) == (
-        20, 24, 20, "2022-11-01")
+        20,
+        24,
+        20,
+        "2022-11-01",
+    )
     assert c["last_uninversion"] == {"date": "2019-10-11", "run_start": "2019-05-01", "run_months": 5}
 
 
@@ -84,19 +103,34 @@ def test_credit_claims_sahm_and_nfci_on_the_model_commentarys_day(store):
     assert (m["credit"]["value"], m["credit"]["change_from"]) == (3.27, "2024-04-05")
     assert_allclose(m["credit"]["change"], hy["2024-07-05"] - hy["2024-04-05"], atol=1e-9)  # +0.09
     icsa = [(d, v) for d, v in rows("ICSA") if d <= "2024-06-29"]
-    averages = [(icsa[i][0], statistics.fmean(v for _, v in icsa[i - 3:i + 1])) for i in range(len(icsa) - 52, len(icsa))]
+    averages = [
+        (icsa[i][0], statistics.fmean(v for _, v in icsa[i - 3 : i + 1])) for i in range(len(icsa) - 52, len(icsa))
+    ]
     low_day, low = min(averages, key=lambda a: a[1])
     claims = m["claims"]
     assert (claims["date"], claims["value"], claims["low_date"]) == ("2024-06-29", 238000.0, low_day)
-    assert_allclose([claims["avg"], claims["low"], claims["pct_above_low"]],
-                    [averages[-1][1], low, averages[-1][1] / low - 1], rtol=1e-12)
+    assert_allclose(
+        [claims["avg"], claims["low"], claims["pct_above_low"]],
+        [averages[-1][1], low, averages[-1][1] / low - 1],
+        rtol=1e-12,
+    )
     assert_allclose(claims["avg"], 236750.0) and low_day == "2024-01-13"
     sahm = m["sahm"]
-    assert (sahm["value"], sahm["date"], sahm["change_from"], sahm["triggered"]) == (0.43, "2024-06-01", "2024-03-01", False)
+    assert (sahm["value"], sahm["date"], sahm["change_from"], sahm["triggered"]) == (
+        0.43,
+        "2024-06-01",
+        "2024-03-01",
+        False,
+    )
     assert_allclose(sahm["change"], 0.43 - dict(rows("SAHMREALTIME"))["2024-03-01"], atol=1e-9)  # +0.13, rising
     assert (m["nfci"]["value"], m["nfci"]["date"], m["nfci"]["tighter"]) == (-0.382, "2024-06-28", False)
-    assert {k: m[k]["known_since"] for k in m} == {"curve": "2024-07-08", "credit": "2024-07-08",
-                                                   "claims": "2024-07-03", "sahm": "2024-07-05", "nfci": "2024-07-03"}
+    assert {k: m[k]["known_since"] for k in m} == {
+        "curve": "2024-07-08",
+        "credit": "2024-07-08",
+        "claims": "2024-07-03",
+        "sahm": "2024-07-05",
+        "nfci": "2024-07-03",
+    }
 
 
 def test_the_sahm_rule_triggers_with_the_july_2024_report(store):
@@ -107,10 +141,12 @@ def test_the_sahm_rule_triggers_with_the_july_2024_report(store):
 
 def test_recessions_are_the_nber_spans_for_shading_only(store):
     spans = macro.recessions(store)
-    assert spans[-4:] == [(pd.Timestamp("1990-08-01"), pd.Timestamp("1991-03-31")),
-                          (pd.Timestamp("2001-04-01"), pd.Timestamp("2001-11-30")),
-                          (pd.Timestamp("2008-01-01"), pd.Timestamp("2009-06-30")),
-                          (pd.Timestamp("2020-03-01"), pd.Timestamp("2020-04-30"))]
+    assert spans[-4:] == [
+        (pd.Timestamp("1990-08-01"), pd.Timestamp("1991-03-31")),
+        (pd.Timestamp("2001-04-01"), pd.Timestamp("2001-11-30")),
+        (pd.Timestamp("2008-01-01"), pd.Timestamp("2009-06-30")),
+        (pd.Timestamp("2020-03-01"), pd.Timestamp("2020-04-30")),
+    ]
     months = sum(v for _, v in rows("USREC"))
     assert months == sum((e.year - s.year) * 12 + e.month - s.month + 1 for s, e in spans)
     assert macro.RECESSION_LABEL == "NBER recessions, dated in hindsight"
@@ -134,8 +170,9 @@ class Spoiled:
         return self.series(series_id), ""
 
 
-@pytest.mark.parametrize("as_of", ["2001-01-22", "2008-09-15", "2019-10-11", "2020-04-03", AS_OF, "2024-08-02",
-                                   "2024-12-13", "2025-11-20"])
+@pytest.mark.parametrize(
+    "as_of", ["2001-01-22", "2008-09-15", "2019-10-11", "2020-04-03", AS_OF, "2024-08-02", "2024-12-13", "2025-11-20"]
+)
 def test_no_reading_or_measure_sees_an_observation_before_it_was_public(store, as_of):
     spoiled = Spoiled(store, as_of)
     assert macro.readings(spoiled, as_of) == macro.readings(store, as_of)
@@ -170,7 +207,11 @@ def test_iwm_after_the_curve_uninverted_known_values(store):
     iwm = Market("snapshot").prices("IWM")["adj_close"].loc[:AS_OF]
     events, baseline = macro.uninversion_study(macro.public(store, "T10Y3M", AS_OF), iwm)
     assert [d.date().isoformat() for d in events.index] == ["2001-01-22", "2007-05-30", "2019-10-11"]
-    assert [d.date().isoformat() for d in events["entry"]] == ["2001-01-23", "2007-05-31", "2019-10-15"]  # 10-14: Columbus Day
+    assert [d.date().isoformat() for d in events["entry"]] == [
+        "2001-01-23",
+        "2007-05-31",
+        "2019-10-15",
+    ]  # 10-14: Columbus Day
     closes = [(d, v) for d, v in adj_closes("IWM") if d <= AS_OF]
     at = [d for d, _ in closes].index("2019-10-15")
     for h in (20, 60, 120):

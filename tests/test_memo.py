@@ -38,8 +38,10 @@ def test_another_as_of_date_draws_its_own_family_chart():
 
 def test_another_family_configuration_draws_anew(tmp_path, monkeypatch):
     before = Piece.build("IWM", "SPY", AS_OF, "snapshot").chart_family()
-    (tmp_path / "family.toml").write_text('benchmark = "SPY"\n[[member]]\nticker = "IWM"\nnickname = "Granddad"\n'
-                                          '[[member]]\nticker = "XRT"\nnickname = "Granny"\n')
+    (tmp_path / "family.toml").write_text(
+        'benchmark = "SPY"\n[[member]]\nticker = "IWM"\nnickname = "Granddad"\n'
+        '[[member]]\nticker = "XRT"\nnickname = "Granny"\n'
+    )
     monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(tmp_path))
     after = Piece.build("IWM", "SPY", AS_OF, "snapshot").chart_family()
     assert after is not before and after.data != before.data and memo.stats["hits"] == 0

@@ -28,12 +28,16 @@ def all_text(s: dict) -> str:
 
 def test_the_model_commentary_sentences(iwm):
     text = all_text(iwm)
-    assert "IWM sits in a warning phase, a caution signal: below its 50-DMA (202.76) but above its 200-DMA (193.06)." in text
+    assert (
+        "IWM sits in a warning phase, a caution signal: below its 50-DMA (202.76) but above its 200-DMA (193.06)."
+        in text
+    )
     assert "Real Motion has not cleared its 50-DMA (+6.06) since June 5, 2024" in text
     assert "Over 10 years IWM returned +98.6% against SPY's +238.1%" in text
     assert "IWM needs 2 closes above its 50-DMA (202.76), and the price needs to clear 205.06." in text
-    assert ("The last close above the 50-DMA was on June 28, 2024, the end of a 2-session run that began on June 27,"
-            " 2024.") in text
+    assert (
+        "The last close above the 50-DMA was on June 28, 2024, the end of a 2-session run that began on June 27, 2024."
+    ) in text
     assert "has not been above zero since January 2, 2024" in text
     assert "the last close above it was on December 28, 2023" in text
     assert narrative.headline(iwm) == "Can momentum build in IWM?"
@@ -80,15 +84,21 @@ def test_headline_of_each_state(states, phase):
     assert narrative.headline(s) == expected
 
 
-@pytest.mark.parametrize("leading, rm_up, expected", [
-    (True, True, "Momentum is building in IWM: can it lead from here?"),
-    (True, False, "IWM leads, but momentum is fading: time to be selective?"),
-    (False, True, "IWM is in a bullish phase: can it start to lead?"),
-])
+@pytest.mark.parametrize(
+    "leading, rm_up, expected",
+    [
+        (True, True, "Momentum is building in IWM: can it lead from here?"),
+        (True, False, "IWM leads, but momentum is fading: time to be selective?"),
+        (False, True, "IWM is in a bullish phase: can it start to lead?"),
+    ],
+)
 def test_headline_of_the_bullish_variants(states, leading, rm_up, expected):
     """Constructed states (the real bullish one with its leadership and momentum flags set): each variant once."""
-    s = {**states["bullish"], "leadership": {**states["bullish"]["leadership"], "value": 1.0 if leading else -1.0},
-         "real_motion": {**states["bullish"]["real_motion"], "above_fast": rm_up}}
+    s = {
+        **states["bullish"],
+        "leadership": {**states["bullish"]["leadership"], "value": 1.0 if leading else -1.0},
+        "real_motion": {**states["bullish"]["real_motion"], "above_fast": rm_up},
+    }
     assert narrative.headline(s) == expected
 
 
@@ -105,7 +115,9 @@ def check_claims(s: dict, text: str) -> None:
     assert (f"{t} is lagging" in text) == (lead <= 0)
     rm = s["real_motion"]
     if rm["fast"] is not None:
-        assert ("Real Motion has not cleared its 50-DMA" in text) == (not rm["above_fast"] and rm["last_above_fast"] is not None)
+        assert ("Real Motion has not cleared its 50-DMA" in text) == (
+            not rm["above_fast"] and rm["last_above_fast"] is not None
+        )
     for bad in ("None", "nan", "NaN", "n/a"):
         assert bad not in text
 
@@ -128,7 +140,9 @@ def test_just_crossed_momentum(iwm):
     s = copy.deepcopy(iwm)
     s["real_motion"].update(above_fast=True, streak=1, last_below_fast="2024-07-05")
     text = " ".join(narrative.momentum(s))
-    assert "It has just crossed above its 50-DMA (+6.06), 1 session ago after being below it until July 5, 2024." in text
+    assert (
+        "It has just crossed above its 50-DMA (+6.06), 1 session ago after being below it until July 5, 2024." in text
+    )
 
 
 def test_missing_history_leaves_sentences_out(market):
@@ -174,8 +188,10 @@ def test_history_is_cited_only_with_n(iwm_study, iwm):
 
     s = {**iwm, "history": event_study(iwm_study.series)}
     text = " ".join(narrative.history(s))
-    assert ("After the last 110 non-overlapping confirmations (2 closes above the 50-DMA), IWM's median 20-session"
-            " return was +1.7% (65% positive), against +1.2% (59%) for any session.") in text
+    assert (
+        "After the last 110 non-overlapping confirmations (2 closes above the 50-DMA), IWM's median 20-session"
+        " return was +1.7% (65% positive), against +1.2% (59%) for any session."
+    ) in text
     assert "not a forecast" in text
     for match in re.finditer(r"median of [^(]+\(([^)]*)\)", text):
         assert match.group(1).startswith("n ")
@@ -185,8 +201,19 @@ def test_history_is_cited_only_with_n(iwm_study, iwm):
 
 
 def test_sections_are_all_present(iwm):
-    assert list(narrative.sections(iwm)) == ["bottom_line", "price_and_phase", "momentum", "leadership", "needs",
-                                             "performance", "century", "economy", "scenarios", "family", "history",
-                                             "caveats"]
+    assert list(narrative.sections(iwm)) == [
+        "bottom_line",
+        "price_and_phase",
+        "momentum",
+        "leadership",
+        "needs",
+        "performance",
+        "century",
+        "economy",
+        "scenarios",
+        "family",
+        "history",
+        "caveats",
+    ]
     assert all(isinstance(x, str) and x.endswith(".") for x in narrative.bottom_line(iwm))
     assert pd.Timestamp(iwm["as_of"]) == pd.Timestamp(AS_OF)

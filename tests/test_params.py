@@ -11,22 +11,34 @@ from analysis.errors import InputError
 from tests.conftest import PROJECT_DIR
 
 
-@pytest.mark.parametrize("raw, clean", [("iwm", "IWM"), (" QQQ ", "QQQ"), ("^vix", "^VIX"), ("BTC-USD", "BTC-USD"),
-                                        ("BRK.B", "BRK.B"), ("EURUSD=X", "EURUSD=X")])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("iwm", "IWM"),
+        (" QQQ ", "QQQ"),
+        ("^vix", "^VIX"),
+        ("BTC-USD", "BTC-USD"),
+        ("BRK.B", "BRK.B"),
+        ("EURUSD=X", "EURUSD=X"),
+    ],
+)
 def test_valid_tickers(raw, clean):
     assert params.ticker(raw) == clean
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("", "TICKER is empty"),
-    ("   ", "TICKER is empty"),
-    ("../x", "not a ticker symbol"),
-    ("IWM;rm -rf", "not a ticker symbol"),
-    ("a/b", "not a ticker symbol"),
-    ("$(reboot)", "not a ticker symbol"),
-    ("X" * 40, "40 characters long"),
-    ("IW M", "not a ticker symbol"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("", "TICKER is empty"),
+        ("   ", "TICKER is empty"),
+        ("../x", "not a ticker symbol"),
+        ("IWM;rm -rf", "not a ticker symbol"),
+        ("a/b", "not a ticker symbol"),
+        ("$(reboot)", "not a ticker symbol"),
+        ("X" * 40, "40 characters long"),
+        ("IW M", "not a ticker symbol"),
+    ],
+)
 def test_bad_tickers_name_the_problem_and_the_fix(raw, message):
     with pytest.raises(InputError, match=message) as info:
         params.ticker(raw)
@@ -78,6 +90,7 @@ def test_tickers_list():
 
 # -- the one parameter table ---------------------------------------------------------------------
 
+
 def _parameters_cell(path):
     import ast
 
@@ -85,8 +98,11 @@ def _parameters_cell(path):
 
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    return [(n.target.id, n.annotation.id, ast.literal_eval(n.value))
-            for n in ast.parse(cell.source).body if isinstance(n, ast.AnnAssign)]
+    return [
+        (n.target.id, n.annotation.id, ast.literal_eval(n.value))
+        for n in ast.parse(cell.source).body
+        if isinstance(n, ast.AnnAssign)
+    ]
 
 
 NOTEBOOK_FILES = sorted((PROJECT_DIR / "notebooks").glob("*.ipynb"))
@@ -101,7 +117,9 @@ def test_every_notebook_parameter_is_the_table_s(path):
         assert name in params.BY_NAME, f"{path.name}: {name} is not in analysis.params.PARAMETERS"
         p = params.BY_NAME[name]
         assert annotation == p.type.__name__, f"{path.name}: {name} is {annotation}, the table says {p.type.__name__}"
-        assert value == p.default_in(path.stem), f"{path.name}: {name} = {value!r}, the table says {p.default_in(path.stem)!r}"
+        assert value == p.default_in(path.stem), (
+            f"{path.name}: {name} = {value!r}, the table says {p.default_in(path.stem)!r}"
+        )
 
 
 def test_the_piece_notebook_takes_exactly_what_the_runner_injects():
@@ -117,7 +135,13 @@ def test_the_command_line_options_come_from_the_table(monkeypatch):
         monkeypatch.delenv(var, raising=False)
     args = cli.parser().parse_args(["summary"])
     assert {p.name: getattr(args, p.name) for p in params.PIECE_PARAMETERS} == {
-        "ticker": "IWM", "benchmark": "SPY", "as_of": "", "source": "auto", "level": "", "confirm_n": "2"}
+        "ticker": "IWM",
+        "benchmark": "SPY",
+        "as_of": "",
+        "source": "auto",
+        "level": "",
+        "confirm_n": "2",
+    }
     monkeypatch.setenv("CONFIRM_N", "3")
     assert cli.parser().parse_args(["report"]).confirm_n == "3"
 
@@ -126,6 +150,7 @@ def test_make_help_lists_the_table():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "analysis.params"], capture_output=True, text=True, cwd=PROJECT_DIR,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis.params"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+    ).stdout
     assert [line.split()[0] for line in out.splitlines()] == [p.env for p in params.PIECE_PARAMETERS]

@@ -28,10 +28,23 @@ def piece(market, ticker: str, day: str, benchmark: str = "SPY") -> dict:
     return summary.build(Request.parse(ticker, benchmark, day, "snapshot"), market).data
 
 
-@pytest.mark.parametrize("ticker, kind", [("IWM", "equity"), ("NVDA", "equity"), ("^GSPC", "equity_index"),
-                                          ("^RUT", "equity_index"), ("TLT", "bond_fund"), ("HYG", "credit"),
-                                          ("^TNX", "yield"), ("^IRX", "yield"), ("^VIX", "volatility"),
-                                          ("BTC-USD", "crypto"), ("ETH-USD", "crypto"), ("^SOX", "equity_index")])
+@pytest.mark.parametrize(
+    "ticker, kind",
+    [
+        ("IWM", "equity"),
+        ("NVDA", "equity"),
+        ("^GSPC", "equity_index"),
+        ("^RUT", "equity_index"),
+        ("TLT", "bond_fund"),
+        ("HYG", "credit"),
+        ("^TNX", "yield"),
+        ("^IRX", "yield"),
+        ("^VIX", "volatility"),
+        ("BTC-USD", "crypto"),
+        ("ETH-USD", "crypto"),
+        ("^SOX", "equity_index"),
+    ],
+)
 def test_profiles_by_list_and_rule(ticker, kind):
     assert assign(ticker).kind == kind
     assert assign(ticker).reason
@@ -100,8 +113,11 @@ def test_nvda_is_not_weighed_on_small_cap_talking_points(market):
     assert "NVDA Leadership vs SPY" in left
 
 
-CASES = [(t, d) for t in ("IWM", "QQQ", "NVDA", "TLT", "HYG", "KRE", "XLP", "^GSPC", "^VIX", "^TNX", "BTC-USD")
-         for d in ("2020-03-23", "2022-10-14", "2024-07-08")]
+CASES = [
+    (t, d)
+    for t in ("IWM", "QQQ", "NVDA", "TLT", "HYG", "KRE", "XLP", "^GSPC", "^VIX", "^TNX", "BTC-USD")
+    for d in ("2020-03-23", "2022-10-14", "2024-07-08")
+]
 
 
 def one_value_problems(s: dict) -> list[str]:
@@ -117,11 +133,20 @@ def one_value_problems(s: dict) -> list[str]:
             if e["function"] == "relative_trend" and e["series"] == [t, b] and e["value"] is not None:
                 if abs(e["value"] - s["leadership"]["value"]) > 1e-9:
                     out.append(f"Leadership {s['leadership']['value']} vs {e['value']} in '{e['name']}'")
-            if e["function"] == "distance_from_sma" and e["series"] == [t] and e["value"] is not None \
-                    and "200-DMA" in e["name"] and abs(e["value"] - s["pct_from_sma200"]) > 1e-9:
+            if (
+                e["function"] == "distance_from_sma"
+                and e["series"] == [t]
+                and e["value"] is not None
+                and "200-DMA" in e["name"]
+                and abs(e["value"] - s["pct_from_sma200"]) > 1e-9
+            ):
                 out.append(f"distance from the 200-DMA {s['pct_from_sma200']} vs {e['value']}")
-            if e["function"] == "real_motion_z" and e["series"] == [t] and e["value"] is not None \
-                    and abs(e["value"] - s["real_motion"]["z"]) > 1e-9:
+            if (
+                e["function"] == "real_motion_z"
+                and e["series"] == [t]
+                and e["value"] is not None
+                and abs(e["value"] - s["real_motion"]["z"]) > 1e-9
+            ):
                 out.append(f"Real Motion z {s['real_motion']['z']} vs {e['value']}")
     z, band = s["real_motion"]["z"], s["real_motion"]["band_position"]
     if z is not None and band is not None and (abs(z) > 2) != (band != "inside"):

@@ -93,8 +93,9 @@ def test_jupytext_pairs_are_in_sync(path):
     assert paired.is_file(), f"{paired.name} (jupytext percent pair) is missing"
     a = jupytext.read(path)
     b = jupytext.read(paired)
-    assert [(c.cell_type, c.source) for c in a.cells] == [(c.cell_type, c.source) for c in b.cells], \
+    assert [(c.cell_type, c.source) for c in a.cells] == [(c.cell_type, c.source) for c in b.cells], (
         f"run `jupytext --sync {path.relative_to(PROJECT_DIR)}`"
+    )
 
 
 def test_make_help_lists_the_targets():

@@ -29,8 +29,12 @@ QUIET = {"log": lambda *_: None}
 
 def _notebook(path: Path, *cells: str) -> Path:
     """A parameterized notebook: a tagged ``parameters`` cell (``ticker``), then ``cells``."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('ticker = "IWM"', metadata={"tags": ["parameters"]}),
-                                         *(nbformat.v4.new_code_cell(c) for c in cells)])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('ticker = "IWM"', metadata={"tags": ["parameters"]}),
+            *(nbformat.v4.new_code_cell(c) for c in cells),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}
     nbformat.write(nb, path)
     return path
@@ -46,6 +50,7 @@ def _stdout(nb) -> str:
 
 def _same_html(a: Path, b: Path) -> bool:
     """Equal but for the id papermill draws at random for its injected-parameters cell."""
+
     def strip(p):
         return re.sub(r'id="cell-id=[0-9a-f-]+"', "", p.read_text())
 
@@ -54,12 +59,15 @@ def _same_html(a: Path, b: Path) -> bool:
 
 # -- the kernel --------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_each_piece_on_a_kept_kernel_starts_a_fresh_session(tmp_path):
     """Same process, but nothing carries over: namespace, execution counts, shown warnings, cwd."""
-    nb = _notebook(tmp_path / "probe.ipynb",
-                   "import os, warnings\nprint('leftover' in globals(), os.getcwd())\nleftover = ticker",
-                   "warnings.warn('shown in every piece')")
+    nb = _notebook(
+        tmp_path / "probe.ipynb",
+        "import os, warnings\nprint('leftover' in globals(), os.getcwd())\nleftover = ticker",
+        "warnings.warn('shown in every piece')",
+    )
     here = tmp_path / "elsewhere"
     here.mkdir()
     with Kernel() as kernel:
@@ -83,8 +91,9 @@ def test_a_kept_kernel_writes_the_same_piece_as_a_fresh_one(tmp_path, iwm_piece)
     with Kernel() as kernel:
         run(Request.parse("QQQ", "SPY", AS_OF, "snapshot"), root=tmp_path / "kept", pdf=False, kernel=kernel, **QUIET)
         pid = kernel.pid
-        kept = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "kept", pdf=False, kernel=kernel,
-                   **QUIET)
+        kept = run(
+            Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "kept", pdf=False, kernel=kernel, **QUIET
+        )
         assert kernel.pid == pid and kernel.started == 1
     assert kept.warnings == fresh.warnings == []
     folder = {"fresh": fresh_root / AS_OF, "kept": tmp_path / "kept" / AS_OF}
@@ -103,8 +112,14 @@ def test_a_kernel_that_dies_in_one_piece_is_replaced_for_the_next(tmp_path):
     root = tmp_path / "reports"
     with Kernel() as kernel:
         with pytest.raises(RenderError, match="the kernel died") as info:
-            run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, notebook=broken, pdf=False, kernel=kernel,
-                **QUIET)
+            run(
+                Request.parse("IWM", "SPY", AS_OF, "snapshot"),
+                root=root,
+                notebook=broken,
+                pdf=False,
+                kernel=kernel,
+                **QUIET,
+            )
         assert str(root / "_failed" / f"{AS_OF}_IWM.ipynb") in str(info.value)
         assert kernel.pid is None and kernel.started == 1
         result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, pdf=False, kernel=kernel, **QUIET)
@@ -114,8 +129,11 @@ def test_a_kernel_that_dies_in_one_piece_is_replaced_for_the_next(tmp_path):
 
 @pytest.mark.slow
 def test_after_a_cell_error_or_an_environment_change_the_next_piece_gets_a_new_kernel(tmp_path, monkeypatch):
-    nb = _notebook(tmp_path / "probe.ipynb", "import os\nprint(os.environ.get('MOMENTUM_PROBE'))",
-                   "assert ticker != 'BAD', 'refused'")
+    nb = _notebook(
+        tmp_path / "probe.ipynb",
+        "import os\nprint(os.environ.get('MOMENTUM_PROBE'))",
+        "assert ticker != 'BAD', 'refused'",
+    )
     with Kernel() as kernel:
         with pytest.raises(RenderError, match=r"cell 4 \(`assert ticker != 'BAD', 'refused'`\) raised AssertionError"):
             execute.execute(nb, tmp_path / "1.ipynb", {"ticker": "BAD"}, kernel=kernel)
@@ -130,9 +148,11 @@ def test_after_a_cell_error_or_an_environment_change_the_next_piece_gets_a_new_k
 
 # -- the browser -------------------------------------------------------------------------------
 
-PAGE = ("<!DOCTYPE html><html><head><title>t</title><style>@page { size: A4; margin: 15mm; }</style></head><body>"
-        + "".join(f"<h2>Section {i}</h2><p>{'Momentum builds in small caps. ' * 40}</p>" for i in range(12))
-        + "</body></html>")
+PAGE = (
+    "<!DOCTYPE html><html><head><title>t</title><style>@page { size: A4; margin: 15mm; }</style></head><body>"
+    + "".join(f"<h2>Section {i}</h2><p>{'Momentum builds in small caps. ' * 40}</p>" for i in range(12))
+    + "</body></html>"
+)
 
 
 def _page(folder: Path) -> Path:
@@ -254,7 +274,8 @@ def test_a_hung_browser_times_out_clearly_and_a_dead_one_is_restarted(tmp_path):
 @pytest.mark.slow
 def test_a_crash_of_the_kept_browser_keeps_the_html_and_says_why(tmp_path):
     with Kernel() as kernel, Printer(str(_stand_in_browser(tmp_path))) as printer:
-        result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "r", kernel=kernel,
-                     printer=printer, **QUIET)
+        result = run(
+            Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "r", kernel=kernel, printer=printer, **QUIET
+        )
     assert "failed to print the PDF (exit 7)" in result.pdf_error and "Run the report again" in result.pdf_error
     assert sorted(p.name for p in (tmp_path / "r" / AS_OF).iterdir()) == ["IWM.html", "IWM.ipynb", "IWM.json"]

@@ -37,34 +37,55 @@ NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 #: run completed 2024-06-28, the level 205.06 set 2024-06-05, 10-year total returns +98.6% / +238.1%
 #: (so IWM's 10-year return relative to SPY is 1.98604 / 3.38058 - 1 = -41.3%).
 KNOWN = {
-    "phase": ["<td>Phase</td><td>warning</td>", "<td>Since</td><td>July 1, 2024 (5 sessions)</td>",
-              "<td>50-DMA</td><td>202.76</td>", "<td>200-DMA</td><td>193.06</td>",
-              "<td>2024-07-08</td><td>202.28</td><td>202.76</td><td>193.06</td><td>warning</td>"],
-    "real_motion": ["<td>Real Motion</td><td>+4.78</td>", "<td>last above its 50-DMA</td><td>2024-06-05</td>",
-                    "<td>2024-06-05</td><td>crosses above its 50-DMA</td>"],
-    "leadership": ["<td>Leadership vs SPY</td><td>-8.04</td>", "<td>last above zero</td><td>2024-01-02</td>",
-                   "<td>last above its upper band</td><td>2023-12-28</td>"],
-    "triggers": ["<td>last run of 2 closes above completed</td><td>2024-06-28</td>",
-                 "<td>level to clear</td><td>205.06 (highest close of the last 22 sessions, set 2024-06-05)</td>",
-                 "<td>10y</td><td>+98.6%</td><td>+238.1%</td>"],
-    "scorecard": ["<td>10-year total return, IWM relative to SPY</td><td>IWM, SPY</td><td>\u221241.3%</td>",  # typographic minus (main 03b8eb8)
-                  "<td>IWM · Granddad</td><td>warning</td><td>below</td><td>-8.04</td>"],
-    "history": [re.compile(r"<td>2 closes above the 50-DMA</td><td>\d+</td><td>2024-06-28</td>"),
-                re.compile(r"<td>Leadership crosses below zero</td><td>\d+</td><td>2024-01-03</td>")],
+    "phase": [
+        "<td>Phase</td><td>warning</td>",
+        "<td>Since</td><td>July 1, 2024 (5 sessions)</td>",
+        "<td>50-DMA</td><td>202.76</td>",
+        "<td>200-DMA</td><td>193.06</td>",
+        "<td>2024-07-08</td><td>202.28</td><td>202.76</td><td>193.06</td><td>warning</td>",
+    ],
+    "real_motion": [
+        "<td>Real Motion</td><td>+4.78</td>",
+        "<td>last above its 50-DMA</td><td>2024-06-05</td>",
+        "<td>2024-06-05</td><td>crosses above its 50-DMA</td>",
+    ],
+    "leadership": [
+        "<td>Leadership vs SPY</td><td>-8.04</td>",
+        "<td>last above zero</td><td>2024-01-02</td>",
+        "<td>last above its upper band</td><td>2023-12-28</td>",
+    ],
+    "triggers": [
+        "<td>last run of 2 closes above completed</td><td>2024-06-28</td>",
+        "<td>level to clear</td><td>205.06 (highest close of the last 22 sessions, set 2024-06-05)</td>",
+        "<td>10y</td><td>+98.6%</td><td>+238.1%</td>",
+    ],
+    "scorecard": [
+        "<td>10-year total return, IWM relative to SPY</td><td>IWM, SPY</td><td>\u221241.3%</td>",  # typographic minus (main 03b8eb8)
+        "<td>IWM · Granddad</td><td>warning</td><td>below</td><td>-8.04</td>",
+    ],
+    "history": [
+        re.compile(r"<td>2 closes above the 50-DMA</td><td>\d+</td><td>2024-06-28</td>"),
+        re.compile(r"<td>Leadership crosses below zero</td><td>\d+</td><td>2024-01-03</td>"),
+    ],
     # French's data through 2024-04 (May is public from 2024-07-15), recomputed in tests/test_century.py:
     # SMB over 2014-05..2024-04 -20.8%, 90 of 1,055 windows at or below it; two similar decades.
-    "size": ["<td>10-year size premium (SMB)</td><td>-20.8%</td><td>Apr 2024</td>",
-             "<td>share of all windows at or below it</td><td>8.5%</td><td>1,055 windows</td>",
-             "<td>small / big book-to-market</td><td>1.131</td><td>Apr 2024</td>",
-             "<td>Jun 1955</td><td>-21.0%</td><td>+14.2%</td>", "<td>Oct 1990</td><td>-25.1%</td><td>+19.3%</td>"],
+    "size": [
+        "<td>10-year size premium (SMB)</td><td>-20.8%</td><td>Apr 2024</td>",
+        "<td>share of all windows at or below it</td><td>8.5%</td><td>1,055 windows</td>",
+        "<td>small / big book-to-market</td><td>1.131</td><td>Apr 2024</td>",
+        "<td>Jun 1955</td><td>-21.0%</td><td>+14.2%</td>",
+        "<td>Oct 1990</td><td>-25.1%</td><td>+19.3%</td>",
+    ],
     # FRED as public on 2024-07-08: Friday's curve -1.18 (public Monday), the June Sahm reading 0.43
     # (jobs report 2024-07-05); 20 of 24 months inverted; the 2019 un-inversion, public 2019-10-15.
-    "macro": ["<td>T10Y3M</td><td>10-Year Treasury Constant Maturity Minus 3-Month Treasury Constant Maturity</td>"
-              "<td>-1.18</td><td>2024-07-05</td><td>2024-07-08</td><td>current</td>",
-              "<td>SAHMREALTIME</td><td>Real-time Sahm Rule Recession Indicator</td><td>0.43</td><td>2024-06-01</td>"
-              "<td>2024-07-05</td>",
-              "inverted; 20 of the last 24 months inverted; last un-inverted 2019-10-11 after 5 months",
-              "<td>2019-10-11</td><td>2019-05-01 (5 months)</td><td>2019-10-15</td><td>2019-10-15</td>"],
+    "macro": [
+        "<td>T10Y3M</td><td>10-Year Treasury Constant Maturity Minus 3-Month Treasury Constant Maturity</td>"
+        "<td>-1.18</td><td>2024-07-05</td><td>2024-07-08</td><td>current</td>",
+        "<td>SAHMREALTIME</td><td>Real-time Sahm Rule Recession Indicator</td><td>0.43</td><td>2024-06-01</td>"
+        "<td>2024-07-05</td>",
+        "inverted; 20 of the last 24 months inverted; last un-inverted 2019-10-11 after 5 months",
+        "<td>2019-10-11</td><td>2019-05-01 (5 months)</td><td>2019-10-15</td><td>2019-10-15</td>",
+    ],
 }
 
 
@@ -75,11 +96,16 @@ def shows(fragment: str | re.Pattern, html: str) -> bool:
 
 def outputs_html(nb: nbformat.NotebookNode) -> str:
     """Every text/html output of an executed notebook, concatenated."""
-    return "".join(out.get("data", {}).get("text/html", "") for cell in nb.cells if cell.cell_type == "code"
-                   for out in cell.get("outputs", []))
+    return "".join(
+        out.get("data", {}).get("text/html", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    )
 
 
 # -- the notebooks, executed as `make research` does -----------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def published(iwm_research):
@@ -138,8 +164,11 @@ def test_the_piece_links_resolve_to_the_published_research(published):
 @pytest.mark.slow
 def test_a_changed_window_changes_what_the_notebook_shows(tmp_path):
     """fast=20 instead of 50: the 20-DMA is 201.22 and IWM closes above it, so the phase is bullish."""
-    nb = execute.execute(NOTEBOOK_DIR / "phase.ipynb", tmp_path / "phase.ipynb",
-                         {"ticker": "IWM", "as_of": AS_OF, "source": "snapshot", "fast": 20, "years": 1})
+    nb = execute.execute(
+        NOTEBOOK_DIR / "phase.ipynb",
+        tmp_path / "phase.ipynb",
+        {"ticker": "IWM", "as_of": AS_OF, "source": "snapshot", "fast": 20, "years": 1},
+    )
     shown = outputs_html(nb)
     assert "<td>Phase</td><td>bullish</td>" in shown and "<td>20-DMA</td><td>201.22</td>" in shown
     assert "<td>2024-07-08</td><td>202.28</td><td>201.22</td><td>193.06</td><td>bullish</td>" in shown
@@ -163,14 +192,21 @@ def test_a_failing_notebook_publishes_nothing_and_is_kept(tmp_path):
 
 # -- the command line ----------------------------------------------------------------------------
 
+
 def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "MOMENTUM_REPORTS_DIR": str(tmp_path), "MOMENTUM_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-m", "analysis", "research", "--source", "snapshot", "--notebooks", "phse"],
-                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "research", "--source", "snapshot", "--notebooks", "phse"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no research notebook is called 'phse'. Use one or more of: phase, real_motion, leadership,"
-        " triggers, scorecard, history, size, macro."]
+        " triggers, scorecard, history, size, macro."
+    ]
     assert not any(tmp_path.iterdir())
 
 
@@ -208,6 +244,7 @@ def test_make_lab_runs_jupyterlab_from_its_own_env_with_the_project_kernel():
 
 
 # -- signals: known values at 2024-07-08 ----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def s(iwm_study):
@@ -285,6 +322,7 @@ def test_fired_orders_by_date_then_by_signal():
 
 # -- charts -------------------------------------------------------------------------------------
 
+
 def test_phase_history_chart_draws_price_and_one_ribbon_span_per_run(s):
     w = s.loc["2019-07-09":]
     fig = rc.phase_history_chart(w["close"], w["sma_fast"], w["sma_slow"], w["phase"], ticker="IWM")
@@ -300,9 +338,19 @@ def test_signal_chart_marks_each_signal_on_the_series(s):
     w = s.loc["2022-07-08":]
     found = sig.real_motion_signals(s)
     marks = [(label, sig.dates(mask), "g", "^") for label, mask in found.items()]
-    fig = rc.signal_history_chart(w["rm"], w["rm_fast"], w["rm_upper"], w["rm_lower"], marks=marks, title="t",
-                                  subtitle="s", ylabel="y", value_label="Real Motion", line_label="fast",
-                                  band_label="band")
+    fig = rc.signal_history_chart(
+        w["rm"],
+        w["rm_fast"],
+        w["rm_upper"],
+        w["rm_lower"],
+        marks=marks,
+        title="t",
+        subtitle="s",
+        ylabel="y",
+        value_label="Real Motion",
+        line_label="fast",
+        band_label="band",
+    )
     ax = fig.axes[0]
     up = next(line for line in ax.get_lines() if line.get_label().startswith("crosses above its 50-DMA"))
     expected = sig.dates(found["crosses above its 50-DMA"])
@@ -313,7 +361,9 @@ def test_signal_chart_marks_each_signal_on_the_series(s):
 
 def test_triggers_and_span_and_occurrence_charts(s):
     w = s.loc["2022-07-08":]
-    fig = rc.triggers_chart(w["close"], w["sma_fast"], marks=[], ticker="IWM", level=205.06, level_label="level to clear")
+    fig = rc.triggers_chart(
+        w["close"], w["sma_fast"], marks=[], ticker="IWM", level=205.06, level_label="level to clear"
+    )
     assert any(line.get_label() == "level to clear 205.06" for line in fig.axes[0].get_lines())
     r = sig.span_returns(s["adj_close"], s["bench_adj_close"])
     fig = rc.span_returns_chart(r, ticker="IWM", benchmark="SPY")
@@ -325,6 +375,7 @@ def test_triggers_and_span_and_occurrence_charts(s):
 
 
 # -- the scorecard's history ------------------------------------------------------------------------
+
 
 def test_sessions_every_counts_back_from_as_of(s):
     picked = sessions_every(s.index, 21, 1)
@@ -346,6 +397,14 @@ def test_score_history_is_the_scorecard_as_of_each_session(market, iwm_study, s)
 
 def test_verdict_changes_mark_only_the_session_of_a_change():
     days = pd.DatetimeIndex(["2024-01-02", "2024-02-01", "2024-03-01", "2024-04-01"])
-    h = pd.DataFrame({"session": days, "id": "x", "title": "x", "score": [0.7, 0.7, 0.3, 0.7],
-                      "verdict": ["supported", "supported", "leaning supported", "supported"], "available_weight": 1.0})
+    h = pd.DataFrame(
+        {
+            "session": days,
+            "id": "x",
+            "title": "x",
+            "score": [0.7, 0.7, 0.3, 0.7],
+            "verdict": ["supported", "supported", "leaning supported", "supported"],
+            "available_weight": 1.0,
+        }
+    )
     assert list(verdict_changes(h)["x"]) == [days[2], days[3]]

@@ -60,8 +60,10 @@ def test_the_command_says_so_in_one_line(copy, monkeypatch):
     lines = out.getvalue().splitlines()
     assert lines[0] == "Executing the IWM research notebooks..." and len(lines) == 2
     assert len(NOTEBOOKS) == 8  # main's registry: the six indicator appendices, size and macro (#19, #20)
-    assert lines[1] == ("  8 research appendices unchanged (same notebook, parameters, package and data up to"
-                        f" {AS_OF}), not re-executed: {', '.join(nb.name for nb in NOTEBOOKS)} (--force runs them again)")
+    assert lines[1] == (
+        "  8 research appendices unchanged (same notebook, parameters, package and data up to"
+        f" {AS_OF}), not re-executed: {', '.join(nb.name for nb in NOTEBOOKS)} (--force runs them again)"
+    )
 
 
 @pytest.mark.slow
@@ -75,7 +77,10 @@ def test_a_changed_notebook_is_executed_again_and_the_others_stand(copy, tmp_pat
     nbformat.write(nb, notebooks / "phase.ipynb")
     request = Request.parse("IWM", "SPY", AS_OF, "snapshot")
     result = run(request, names=["phase", "real_motion"], root=root, notebook_dir=notebooks)
-    assert result.reused == ["real_motion"] and sorted(p.name for p in result.files) == ["IWM_phase.html", "IWM_phase.ipynb"]
+    assert result.reused == ["real_motion"] and sorted(p.name for p in result.files) == [
+        "IWM_phase.html",
+        "IWM_phase.ipynb",
+    ]
     after = {p.name: p.read_bytes() for p in (root / AS_OF / "research").iterdir()}
     assert after["IWM_real_motion.ipynb"] == before["IWM_real_motion.ipynb"]
     assert after["IWM_phase.ipynb"] != before["IWM_phase.ipynb"]
@@ -154,8 +159,9 @@ def test_make_report_runs_the_appendices_in_the_report_command_unless_research_i
     import subprocess
 
     def recipe(*args: str) -> str:
-        return subprocess.run(["make", "-n", "report", *args], capture_output=True, text=True, cwd=PROJECT_DIR,
-                              check=True).stdout
+        return subprocess.run(
+            ["make", "-n", "report", *args], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+        ).stdout
 
     assert "-m analysis report --research" in recipe()
     assert "-m analysis report" in recipe("RESEARCH=0") and "--research" not in recipe("RESEARCH=0")

@@ -46,8 +46,11 @@ def tree(root: Path) -> dict[str, str]:
     """Every visible file under root with its SHA-256 (hidden staging/lock dirs ignored)."""
     if not root.exists():
         return {}
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +90,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("args, code, message", BAD_INPUTS, ids=[" ".join(a[:2]) + f"={a[1][:12]}" for a, _, _ in BAD_INPUTS])
+@pytest.mark.parametrize(
+    "args, code, message", BAD_INPUTS, ids=[" ".join(a[:2]) + f"={a[1][:12]}" for a, _, _ in BAD_INPUTS]
+)
 def test_bad_input_is_one_clear_line_and_writes_nothing(capsys, tmp_path, monkeypatch, args, code, message):
     root = tmp_path / "reports"
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
@@ -103,16 +108,22 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(capsys, tmp_path, monkey
 
 def test_bad_input_through_a_real_process_exits_non_zero(tmp_path):
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
-    out = subprocess.run([sys.executable, "-m", "analysis", "report", "--ticker", "../etc", "--source", "snapshot"],
-                         capture_output=True, text=True, env=env, cwd=PROJECT_DIR)
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", "--ticker", "../etc", "--source", "snapshot"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_DIR,
+    )
     assert out.returncode == 2 and out.stderr.startswith("error: TICKER '../etc' is not a ticker symbol")
     assert "Traceback" not in out.stderr and not (tmp_path / "r").exists()
 
 
 def test_make_passes_parameters_without_the_shell_parsing_them():
     """`make report TICKER='IWM;touch x'`: the recipe never contains the value, only "$$TICKER" via the environment."""
-    out = subprocess.run(["make", "-n", "report", "TICKER=IWM;touch /tmp/pwned-by-make"], capture_output=True,
-                         text=True, cwd=PROJECT_DIR)
+    out = subprocess.run(
+        ["make", "-n", "report", "TICKER=IWM;touch /tmp/pwned-by-make"], capture_output=True, text=True, cwd=PROJECT_DIR
+    )
     assert "pwned-by-make" not in out.stdout
     assert "-m analysis report" in out.stdout
 
@@ -123,8 +134,14 @@ def _write_cache(ticker: str, frame: pd.DataFrame, *, price_only: bool = False) 
     root.mkdir(parents=True, exist_ok=True)
     data = frame.to_csv(float_format="%.6f").encode()
     (root / f"{ticker}.csv").write_bytes(data)
-    meta = {"ticker": ticker, "fetched_at": "2026-11-20T21:00:00+00:00", "rows": len(frame), "last_date": "x",
-            "price_only": price_only, "sha256": hashlib.sha256(data).hexdigest()}
+    meta = {
+        "ticker": ticker,
+        "fetched_at": "2026-11-20T21:00:00+00:00",
+        "rows": len(frame),
+        "last_date": "x",
+        "price_only": price_only,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     (root / f"{ticker}.json").write_text(json.dumps(meta))
     return root / f"{ticker}.csv"
 
@@ -157,6 +174,7 @@ def test_ticker_with_some_history_renders_and_says_what_is_missing():
 
 
 # -- bad data ----------------------------------------------------------------------------------
+
 
 def test_unsorted_duplicated_and_nan_rows_in_a_cache_are_repaired_with_notes():
     raw = _raw("IWM", slice(-300, None))
@@ -223,11 +241,14 @@ def test_yahoo_failure_under_source_yahoo_is_a_clear_error(monkeypatch):
 
 # -- faults -----------------------------------------------------------------------------------
 
+
 def test_offline_auto_run_says_so_in_the_piece():
     prepared = prepare(Request.parse("IWM", "SPY", AS_OF, "auto"))
     assert prepared.parameters["source"] == "local"
     assert "SOURCE=auto: Yahoo Finance was skipped (offline mode" in prepared.parameters["source_note"]
-    piece = Piece.build(**{k: prepared.parameters[k] for k in ("ticker", "benchmark", "as_of", "source", "source_note")})
+    piece = Piece.build(
+        **{k: prepared.parameters[k] for k in ("ticker", "benchmark", "as_of", "source", "source_note")}
+    )
     assert "Yahoo Finance was skipped" in piece.method_note().markup
 
 
@@ -243,7 +264,9 @@ def _broken_notebook(tmp_path: Path, code: str) -> Path:
 def test_a_cell_that_raises_names_the_cell_keeps_the_notebook_and_the_old_piece(reports, tmp_path):
     root, before = reports
     broken = _broken_notebook(tmp_path, 'raise ValueError("synthetic failure for the test")')
-    with pytest.raises(RenderError, match=r"cell \d+ \(`raise ValueError.*\) raised ValueError: synthetic failure") as info:
+    with pytest.raises(
+        RenderError, match=r"cell \d+ \(`raise ValueError.*\) raised ValueError: synthetic failure"
+    ) as info:
         run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, notebook=broken, pdf=False, **QUIET)
     kept = root / "_failed" / f"{AS_OF}_IWM.ipynb"
     assert kept.is_file() and str(kept) in str(info.value)
@@ -292,8 +315,10 @@ def test_two_runs_of_the_same_piece_at_once_both_finish_whole(tmp_path):
     root = tmp_path / "r"
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root)}
     cmd = [sys.executable, "-m", "analysis", "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf"]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR)
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert json.loads((root / AS_OF / "IWM.json").read_text())["phase"] == "warning"
@@ -308,8 +333,11 @@ def test_a_busy_lock_times_out_with_a_clear_message(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("err, message", [(errno.EROFS, "cannot write to .*Read-only file system.*writable"),
-                                          (errno.ENOSPC, "no space left")], ids=["read-only", "full"])
+@pytest.mark.parametrize(
+    "err, message",
+    [(errno.EROFS, "cannot write to .*Read-only file system.*writable"), (errno.ENOSPC, "no space left")],
+    ids=["read-only", "full"],
+)
 def test_read_only_or_full_reports_directory(reports, monkeypatch, capsys, err, message):
     root, before = reports
     real_replace = os.replace
@@ -329,6 +357,7 @@ def test_read_only_or_full_reports_directory(reports, monkeypatch, capsys, err, 
 
 
 # -- security ---------------------------------------------------------------------------------
+
 
 def test_text_from_input_is_escaped_in_the_html():
     piece = Piece.build("IWM", "SPY", AS_OF, "snapshot", source_note='<script>alert("x")</script>')
@@ -353,8 +382,9 @@ def test_parameters_reach_the_notebook_only_through_papermill(good_piece):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'ticker = "IWM"' in injected[0].source
     original = nbformat.read(COMMENTARY_NOTEBOOK, as_version=4)
-    assert [c.source for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])] == \
-           [c.source for c in original.cells]
+    assert [c.source for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])] == [
+        c.source for c in original.cells
+    ]
 
 
 def test_chromium_available_for_the_pdf_path():

@@ -73,6 +73,7 @@ def test_a_read_only_disk_is_one_line_and_leaves_the_old_piece(good_piece, tmp_p
         assert done.returncode == 5
         assert hostile.one_line(done.stderr) == (
             f"error: cannot write to {root / '.locks' / (AS_OF + '_IWM.lock')}: Read-only file system. Make the reports directory writable"
-            " (or set MOMENTUM_REPORTS_DIR to one that is).")
+            " (or set MOMENTUM_REPORTS_DIR to one that is)."
+        )
         assert hostile.tree(root) == before and hostile.no_leftovers(root) == []
         hostile.remount(disk, "rw")

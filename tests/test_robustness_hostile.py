@@ -40,11 +40,18 @@ def cli_line(capsys, *args: str) -> tuple[int, str]:
 
 # -- standard output that cannot be written ----------------------------------------------------
 
+
 def test_a_reader_that_closes_the_pipe_ends_the_summary_quietly(tmp_path):
     """`make summary | head -c 0`: was a BrokenPipeError traceback; now silent, exit 141 (SIGPIPE)."""
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
-    python = subprocess.Popen([sys.executable, "-m", "analysis", *SUMMARY], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=env, cwd=PROJECT_DIR, preexec_fn=hostile.default_signals)
+    python = subprocess.Popen(
+        [sys.executable, "-m", "analysis", *SUMMARY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=PROJECT_DIR,
+        preexec_fn=hostile.default_signals,
+    )
     python.stdout.close()  # the reader is gone before the summary is written
     _, err = python.communicate(timeout=120)
     assert python.returncode == 141 and err == b""
@@ -53,15 +60,25 @@ def test_a_reader_that_closes_the_pipe_ends_the_summary_quietly(tmp_path):
 def test_a_full_standard_output_is_one_line(tmp_path):
     """`make summary > /dev/full`: was an OSError traceback."""
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "analysis", *SUMMARY], stdout=full, stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")},
-                              cwd=PROJECT_DIR, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "analysis", *SUMMARY],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")},
+            cwd=PROJECT_DIR,
+            timeout=120,
+            check=False,
+        )
     assert done.returncode == 1
-    assert hostile.one_line(done.stderr) == ("error: could not write the summary to standard output: No space left on"
-                                             " device. Send it somewhere with room, e.g. make summary > summary.json.")
+    assert hostile.one_line(done.stderr) == (
+        "error: could not write the summary to standard output: No space left on"
+        " device. Send it somewhere with room, e.g. make summary > summary.json."
+    )
 
 
 # -- things in the way --------------------------------------------------------------------------
+
 
 def test_a_named_pipe_among_the_summaries_does_not_hang_the_index(tmp_path):
     """A FIFO named like a summary (reports/<date>/X.json): `make index` blocked forever reading it."""
@@ -83,18 +100,30 @@ def test_a_config_override_that_is_not_a_file_is_refused_not_ignored(capsys, tmp
     monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(folder))
     code, line = cli_line(capsys, *SUMMARY)
     assert code == 2
-    assert line == (f"error: configuration file {target} is not a regular file. Replace it with a TOML file (or"
-                    " remove it to use the bundled family.toml).")
+    assert line == (
+        f"error: configuration file {target} is not a regular file. Replace it with a TOML file (or"
+        " remove it to use the bundled family.toml)."
+    )
 
 
-@pytest.mark.parametrize("what, expected", [
-    (".staging", "error: cannot write to {root}/.staging: {root}/.staging is a file, not a folder. Move"
-                 " {root}/.staging away, or set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/"
-                 " in the project)."),
-    (".locks/2024-07-08_IWM.lock", "error: cannot write {root}/.locks/2024-07-08_IWM.lock: a folder is in the way."
-                                   " Remove or rename it (e.g. rm -r '{root}/.locks/2024-07-08_IWM.lock') and run"
-                                   " again."),
-], ids=["staging-is-a-file", "lock-is-a-folder"])
+@pytest.mark.parametrize(
+    "what, expected",
+    [
+        (
+            ".staging",
+            "error: cannot write to {root}/.staging: {root}/.staging is a file, not a folder. Move"
+            " {root}/.staging away, or set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/"
+            " in the project).",
+        ),
+        (
+            ".locks/2024-07-08_IWM.lock",
+            "error: cannot write {root}/.locks/2024-07-08_IWM.lock: a folder is in the way."
+            " Remove or rename it (e.g. rm -r '{root}/.locks/2024-07-08_IWM.lock') and run"
+            " again.",
+        ),
+    ],
+    ids=["staging-is-a-file", "lock-is-a-folder"],
+)
 def test_the_project_s_own_hidden_folders_in_the_way_say_what_to_do(tmp_path, what, expected):
     """Was 'cannot write to ...: [Errno 17] File exists' / '[Errno 21] Is a directory', no fix."""
     root = tmp_path / "r"
@@ -115,13 +144,16 @@ def test_an_unwritable_kernelspec_folder_is_one_line(capsys, tmp_path, monkeypat
         monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(tmp_path / "r"))
         code, line = cli_line(capsys, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf")
     assert code == 4
-    assert line == (f"error: cannot register the Jupyter kernel: cannot write a kernelspec for momentum-report under"
-                    f" {ro / 'share' / 'jupyter'}, {ro / 'cache'}. Make the environment's share/jupyter folder (or"
-                    " .cache/ in the project) writable.")
+    assert line == (
+        f"error: cannot register the Jupyter kernel: cannot write a kernelspec for momentum-report under"
+        f" {ro / 'share' / 'jupyter'}, {ro / 'cache'}. Make the environment's share/jupyter folder (or"
+        " .cache/ in the project) writable."
+    )
     assert not (tmp_path / "r" / AS_OF).exists()
 
 
 # -- data files ----------------------------------------------------------------------------------
+
 
 def test_a_broken_snapshot_manifest_is_one_line(capsys, tmp_path, monkeypatch):
     copy = tmp_path / "prices"
@@ -136,8 +168,10 @@ def test_a_broken_snapshot_manifest_is_one_line(capsys, tmp_path, monkeypatch):
         snapshot._read.cache_clear()
         snapshot.manifest.cache_clear()
     assert code == 3
-    assert line == (f"error: the bundled {copy / 'manifest.toml'} cannot be read (Invalid value (at end of"
-                    " document)). Restore it with `git checkout -- analysis/data/prices`.")
+    assert line == (
+        f"error: the bundled {copy / 'manifest.toml'} cannot be read (Invalid value (at end of"
+        " document)). Restore it with `git checkout -- analysis/data/prices`."
+    )
 
 
 def test_a_cache_meta_with_rows_as_text_says_so(capsys):
@@ -148,8 +182,16 @@ def test_a_cache_meta_with_rows_as_text_says_so(capsys):
     root = cache_dir()
     root.mkdir(parents=True)
     (root / "IWM.csv").write_bytes(data)
-    (root / "IWM.json").write_text(json.dumps({"ticker": "IWM", "fetched_at": "2026-08-21T21:00:00+00:00",
-                                               "rows": "300", "sha256": hashlib.sha256(data).hexdigest()}))
+    (root / "IWM.json").write_text(
+        json.dumps(
+            {
+                "ticker": "IWM",
+                "fetched_at": "2026-08-21T21:00:00+00:00",
+                "rows": "300",
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    )
     code, line = cli_line(capsys, "summary", "--source", "cache")
     assert code == 3 and "IWM.json gives rows = '300', not a whole number" in line
 
@@ -173,6 +215,7 @@ def test_yahoo_data_that_cannot_be_cached_is_used_with_a_note(monkeypatch, tmp_p
 
 # -- the research command --------------------------------------------------------------------------
 
+
 def test_an_empty_notebook_list_is_refused_not_run_as_nothing(capsys, tmp_path, monkeypatch):
     """`make research` with --notebooks "" wrote '0 notebooks' and exited 0."""
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(tmp_path / "r"))
@@ -180,14 +223,25 @@ def test_an_empty_notebook_list_is_refused_not_run_as_nothing(capsys, tmp_path, 
     out = capsys.readouterr()
     assert code == 2 and out.out == ""
     # main's registry gained size and macro (issues 19, 20): the names are its, in its order
-    assert [nb.name for nb in NOTEBOOKS] == ["phase", "real_motion", "leadership", "triggers", "scorecard",
-                                             "history", "size", "macro"]
-    assert hostile.one_line(out.err) == ("error: --notebooks names no notebook. Name one or more of: phase,"
-                                         " real_motion, leadership, triggers, scorecard, history, size, macro,"
-                                         " or leave it out for all.")
+    assert [nb.name for nb in NOTEBOOKS] == [
+        "phase",
+        "real_motion",
+        "leadership",
+        "triggers",
+        "scorecard",
+        "history",
+        "size",
+        "macro",
+    ]
+    assert hostile.one_line(out.err) == (
+        "error: --notebooks names no notebook. Name one or more of: phase,"
+        " real_motion, leadership, triggers, scorecard, history, size, macro,"
+        " or leave it out for all."
+    )
 
 
 # -- execution ------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_a_cell_that_times_out_is_one_line_and_its_kernel_is_gone(tmp_path, monkeypatch, capfd):
@@ -200,11 +254,18 @@ def test_a_cell_that_times_out_is_one_line_and_its_kernel_is_gone(tmp_path, monk
     monkeypatch.setenv("MOMENTUM_CELL_TIMEOUT", "3s")
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
     with pytest.raises(RenderError) as info:
-        run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, notebook=tmp_path / "hang.ipynb", pdf=False,
-            log=lambda *_: None)
-    assert str(info.value) == (f"notebook hang.ipynb: a cell ran longer than 3 s. The failed notebook is kept at"
-                               f" {root / '_failed' / (AS_OF + '_IWM.ipynb')}. Set MOMENTUM_CELL_TIMEOUT higher if"
-                               " the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.")
+        run(
+            Request.parse("IWM", "SPY", AS_OF, "snapshot"),
+            root=root,
+            notebook=tmp_path / "hang.ipynb",
+            pdf=False,
+            log=lambda *_: None,
+        )
+    assert str(info.value) == (
+        f"notebook hang.ipynb: a cell ran longer than 3 s. The failed notebook is kept at"
+        f" {root / '_failed' / (AS_OF + '_IWM.ipynb')}. Set MOMENTUM_CELL_TIMEOUT higher if"
+        " the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m."
+    )
     assert capfd.readouterr().err == ""
     assert hostile.no_leftovers(root) == [] and not (root / AS_OF).exists()
 
@@ -213,8 +274,9 @@ def test_sigterm_in_the_first_instant_is_one_line(tmp_path):
     """SIGTERM right after start, before any work: the process died without a word (exit -15)."""
     root = tmp_path / "r"
     proc = hostile.start(root, *SUMMARY)
-    assert hostile.wait_for(lambda: any("-m analysis" in p for p in hostile.leftovers(root)) and
-                            _imported(proc.pid), timeout=60, every=0.01)
+    assert hostile.wait_for(
+        lambda: any("-m analysis" in p for p in hostile.leftovers(root)) and _imported(proc.pid), timeout=60, every=0.01
+    )
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143

@@ -55,11 +55,15 @@ def _staged(tmp_path: Path, texts: dict[str, str]) -> list[Path]:
 
 
 def _contents(folder: Path) -> dict[str, str]:
-    return {p.name: (f"-> {os.readlink(p)}" if p.is_symlink() else p.read_text())
-            for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+    return {
+        p.name: (f"-> {os.readlink(p)}" if p.is_symlink() else p.read_text())
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith(".")
+    }
 
 
 # -- case 1: a failed publish leaves a half-replaced piece ----------------------------------------
+
 
 @pytest.mark.slow
 def test_1_a_folder_where_the_pdf_belongs_publishes_nothing_of_the_new_piece(reports):
@@ -74,9 +78,11 @@ def test_1_a_folder_where_the_pdf_belongs_publishes_nothing_of_the_new_piece(rep
     done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--level", "210")
     line = hostile.one_line(done.stderr)
     assert done.returncode == 5
-    assert line == (f"error: cannot publish into {day}: {day / 'IWM.pdf'} is a folder, where the piece's .pdf file"
-                    f" belongs. Nothing was changed. Remove or rename that folder (e.g. rm -r '{day / 'IWM.pdf'}')"
-                    " and run again.")
+    assert line == (
+        f"error: cannot publish into {day}: {day / 'IWM.pdf'} is a folder, where the piece's .pdf file"
+        f" belongs. Nothing was changed. Remove or rename that folder (e.g. rm -r '{day / 'IWM.pdf'}')"
+        " and run again."
+    )
     assert hostile.tree(root) == before  # IWM.json, .ipynb, .html: still the LEVEL-free piece
     assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
 
@@ -97,8 +103,11 @@ def test_1_a_move_that_fails_half_way_rolls_every_moved_file_back(tmp_path, monk
         return real(src, dst)
 
     monkeypatch.setattr(publish.os, "replace", third_fails)
-    with pytest.raises(PublishError, match=r"no space left .* Nothing was published \(the previous files are as"
-                                           r" they were\)\. Free some disk space"):
+    with pytest.raises(
+        PublishError,
+        match=r"no space left .* Nothing was published \(the previous files are as"
+        r" they were\)\. Free some disk space",
+    ):
         publish.publish(files, dest)
     assert calls[:3] == ["a.json", "b.ipynb", "c.html"]
     assert _contents(dest) == {"a.json": "old a", "b.ipynb": "old b"}  # c.html (new) removed again
@@ -187,8 +196,12 @@ def test_9_a_killed_run_s_staging_is_swept_by_the_next_run(tmp_path):
     sees that its owner lock is free and removes it. A live run's folder is left alone."""
     root = tmp_path / "r"
     env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", str(PROJECT_DIR))}
-    procs = [subprocess.Popen([sys.executable, "-c", _HOLD, str(root)], stdout=subprocess.PIPE, text=True,
-                              env=env, cwd=PROJECT_DIR) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(root)], stdout=subprocess.PIPE, text=True, env=env, cwd=PROJECT_DIR
+        )
+        for _ in range(2)
+    ]
     killed, alive = (Path(p.stdout.readline().strip()) for p in procs)
     try:
         assert killed.name.startswith(f"{procs[0].pid}-") and (killed / ".owner").is_file()
@@ -219,6 +232,7 @@ def test_9_an_old_staging_folder_from_before_owner_files_is_swept_once_old(tmp_p
 
 # -- case 13: hints that were wrong or missing --------------------------------------------------
 
+
 def test_13_a_symlinked_date_folder_is_named_as_the_link_it_is(tmp_path):
     root, elsewhere = tmp_path / "r", tmp_path / "elsewhere"
     root.mkdir()
@@ -229,19 +243,33 @@ def test_13_a_symlinked_date_folder_is_named_as_the_link_it_is(tmp_path):
     assert hostile.one_line(done.stderr) == (
         f"error: {root / AS_OF} is a symbolic link to {elsewhere}, outside {root}: nothing is written through it."
         f" Replace the link with a real folder (e.g. rm '{root / AS_OF}'), or set MOMENTUM_REPORTS_DIR to a folder"
-        " without such links.")
+        " without such links."
+    )
     assert not any(elsewhere.iterdir()) and hostile.hidden(root) == []
 
 
-@pytest.mark.parametrize("where, expected", [
-    ("file", "error: cannot write to {root}/.locks: {root} is a file, not a folder. Move {root} away, or set"
-             " MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."),
-    ("/dev/null", "error: cannot write to /dev/null/.locks: /dev/null is a device or special file, not a folder."
-                  " Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."),
-    ("/proc/self", "error: cannot create /proc/{pid}/.locks: a folder on that path does not exist and cannot be"
-                   " made (a special file system such as /proc or /dev?). Set MOMENTUM_REPORTS_DIR to a writable"
-                   " folder (or unset it for reports/ in the project)."),
-], ids=["reports-is-a-file", "dev-null", "proc-self"])
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        (
+            "file",
+            "error: cannot write to {root}/.locks: {root} is a file, not a folder. Move {root} away, or set"
+            " MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project).",
+        ),
+        (
+            "/dev/null",
+            "error: cannot write to /dev/null/.locks: /dev/null is a device or special file, not a folder."
+            " Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project).",
+        ),
+        (
+            "/proc/self",
+            "error: cannot create /proc/{pid}/.locks: a folder on that path does not exist and cannot be"
+            " made (a special file system such as /proc or /dev?). Set MOMENTUM_REPORTS_DIR to a writable"
+            " folder (or unset it for reports/ in the project).",
+        ),
+    ],
+    ids=["reports-is-a-file", "dev-null", "proc-self"],
+)
 def test_13_a_reports_folder_that_is_no_folder_says_what_to_do(tmp_path, where, expected):
     root = tmp_path / "reports" if where == "file" else Path(where)
     if where == "file":
@@ -279,9 +307,11 @@ def test_13_index_html_being_a_folder_says_the_piece_is_published(reports):
     done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf")
     assert done.returncode == 5
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
-    assert errors == [f"error: the piece is published, but the index was not updated: cannot write {root / 'index.html'}:"
-                      f" a folder is in the way. Remove or rename it (e.g. rm -r '{root / 'index.html'}') and run"
-                      " again. Then run `make index`."]
+    assert errors == [
+        f"error: the piece is published, but the index was not updated: cannot write {root / 'index.html'}:"
+        f" a folder is in the way. Remove or rename it (e.g. rm -r '{root / 'index.html'}') and run"
+        " again. Then run `make index`."
+    ]
     assert "  wrote " in done.stdout and "Traceback" not in done.stderr
 
 
@@ -294,6 +324,10 @@ def test_13_no_pdf_names_the_older_pdf_left_beside_the_new_piece(reports):
     assert done.returncode == 0, done.stderr
     assert hostile.one_line(done.stderr) == (
         f"warning: PDF not written: --no-pdf: {root / AS_OF / 'IWM.pdf'} is from an earlier run and does not match"
-        " this piece. Delete it, or run again without --no-pdf to print a new one.")
+        " this piece. Delete it, or run again without --no-pdf to print a new one."
+    )
     after = hostile.tree(root)
-    assert after[f"{AS_OF}/IWM.pdf"] == before[f"{AS_OF}/IWM.pdf"] and after[f"{AS_OF}/IWM.json"] != before[f"{AS_OF}/IWM.json"]
+    assert (
+        after[f"{AS_OF}/IWM.pdf"] == before[f"{AS_OF}/IWM.pdf"]
+        and after[f"{AS_OF}/IWM.json"] != before[f"{AS_OF}/IWM.json"]
+    )

@@ -64,8 +64,21 @@ def _finished_cleanly(proc: subprocess.Popen, root, signum: int, before: dict) -
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_2_a_signal_to_the_batch_parent_stops_workers_kernels_and_browsers(reports, signum):
     root, before = reports
-    proc = hostile.start(root, "reports", "--tickers", "IWM", "QQQ", "SMH", "--as-of", AS_OF, "--source", "snapshot",
-                         "--jobs", "2", "--no-progress")
+    proc = hostile.start(
+        root,
+        "reports",
+        "--tickers",
+        "IWM",
+        "QQQ",
+        "SMH",
+        "--as-of",
+        AS_OF,
+        "--source",
+        "snapshot",
+        "--jobs",
+        "2",
+        "--no-progress",
+    )
     _running_notebooks(root, 2)
     proc.send_signal(signum)
     err = _finished_cleanly(proc, root, signum, before)
@@ -85,8 +98,9 @@ def test_2_sigterm_to_a_single_piece_is_ctrl_c(reports):
 @pytest.mark.slow
 def test_2_sigterm_during_the_research_notebooks_publishes_none(reports):
     root, before = reports
-    proc = hostile.start(root, "research", "--as-of", AS_OF, "--source", "snapshot", "--notebooks", "phase",
-                         "triggers", "--jobs", "2")
+    proc = hostile.start(
+        root, "research", "--as-of", AS_OF, "--source", "snapshot", "--notebooks", "phase", "triggers", "--jobs", "2"
+    )
     _running_notebooks(root, 2)
     proc.send_signal(signal.SIGTERM)
     err = _finished_cleanly(proc, root, signal.SIGTERM, before)
@@ -133,8 +147,21 @@ def test_sigterm_to_one_worker_fails_its_piece_alone(tmp_path):
     import psutil
 
     root = tmp_path / "r"
-    proc = hostile.start(root, "reports", "--tickers", "IWM", "QQQ", "--as-of", AS_OF, "--source", "snapshot",
-                         "--jobs", "2", "--no-progress", "--no-pdf")
+    proc = hostile.start(
+        root,
+        "reports",
+        "--tickers",
+        "IWM",
+        "QQQ",
+        "--as-of",
+        AS_OF,
+        "--source",
+        "snapshot",
+        "--jobs",
+        "2",
+        "--no-progress",
+        "--no-pdf",
+    )
     _running_notebooks(root, 2)
     kernel = psutil.Process(int(_kernels(root)[0].split(":")[0]))
     worker = kernel.parent()
@@ -143,8 +170,9 @@ def test_sigterm_to_one_worker_fails_its_piece_alone(tmp_path):
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1, err
     failed = [line for line in out.splitlines() if line.startswith("FAILED")]
-    assert len(failed) == 1 and failed[0].endswith("error: not written: its worker process was stopped (SIGTERM)."
-                                                   " Run it again.")
+    assert len(failed) == 1 and failed[0].endswith(
+        "error: not written: its worker process was stopped (SIGTERM). Run it again."
+    )
     assert len([line for line in out.splitlines() if line.startswith("ok ")]) == 1
     assert "Traceback" not in err and hostile.no_leftovers(root) == [] and hostile.hidden(root) == []
 
@@ -169,8 +197,22 @@ def test_sigterm_after_some_pieces_names_what_was_published(tmp_path):
     """Own case: the batch is stopped after its first piece is written; the line says that piece
     is whole (and how to list it), and nothing else is published."""
     root = tmp_path / "r"
-    proc = hostile.start(root, "reports", "--tickers", "IWM", "QQQ", "SMH", "--as-of", AS_OF, "--source", "snapshot",
-                         "--jobs", "1", "--no-progress", "--no-pdf")
+    proc = hostile.start(
+        root,
+        "reports",
+        "--tickers",
+        "IWM",
+        "QQQ",
+        "SMH",
+        "--as-of",
+        AS_OF,
+        "--source",
+        "snapshot",
+        "--jobs",
+        "1",
+        "--no-progress",
+        "--no-pdf",
+    )
     first = proc.stdout.readline()
     assert first.startswith("ok     IWM"), first + proc.stderr.read()
     proc.send_signal(signal.SIGTERM)
@@ -180,6 +222,7 @@ def test_sigterm_after_some_pieces_names_what_was_published(tmp_path):
     assert hostile.one_line(err) == (
         f"interrupted (SIGTERM): 3 files published before it are whole ({os.path.relpath(day / 'IWM.json')},"
         f" {os.path.relpath(day / 'IWM.ipynb')}, {os.path.relpath(day / 'IWM.html')}); nothing else was published."
-        " Run `make index` to list them.")
+        " Run `make index` to list them."
+    )
     assert sorted(hostile.tree(root)) == [f"{AS_OF}/IWM.html", f"{AS_OF}/IWM.ipynb", f"{AS_OF}/IWM.json"]
     assert hostile.no_leftovers(root) == [] and hostile.hidden(root) == []

@@ -55,6 +55,7 @@ def adj(market, ticker, until_day=AS_OF) -> pd.Series:
 
 # -- known values -----------------------------------------------------------------------------
 
+
 def test_ten_year_relative_return_matches_the_reference_returns(card, market):
     e = item(card["underperformance"], "10-year")
     # SOURCES.md reference: IWM +0.98604, SPY +2.38058 total return 2014-07-08..2024-07-08.
@@ -148,7 +149,12 @@ def test_family_phase_balance_and_vix(card, market):
 def test_tallies_and_verdicts(card):
     under = card["underperformance"]
     # 7 of 8 weight measured: French's after-similar-decades median needs 3 episodes and has 2
-    assert (under["score"], under["verdict"], under["available_weight"], under["missing_weight"]) == (1.0, "supported", 7.0, 1.0)
+    assert (under["score"], under["verdict"], under["available_weight"], under["missing_weight"]) == (
+        1.0,
+        "supported",
+        7.0,
+        1.0,
+    )
     assert item(under, "After similar decades")["reason"] == "too few episodes"
     cheap = card["underpriced"]
     # supports: ratio percentile (2) and RSP/SPY (1); neutral: z-score (1), distance (1), book-to-market (2).
@@ -160,6 +166,7 @@ def test_tallies_and_verdicts(card):
 
 
 # -- the economy, as public at the as-of date ---------------------------------------------------
+
 
 def fred(series_id: str) -> dict[str, float]:
     """A bundled FRED file read independently of the product (csv module)."""
@@ -181,7 +188,11 @@ def test_the_curve_is_the_10y_3m_spread_public_that_morning(card):
     assert (sahm["value"], sahm["as_of"], sahm["reading"]) == (0.43, "2024-06-01", "neutral")
     # contradicts: HYG/LQD, the spread's level, NFCI, VIX, XLY/XLP (5); supports: the curve (1); 13 weight in all
     assert (rec["total_weight"], rec["available_weight"], rec["supporting_weight"], rec["contradicting_weight"]) == (
-        13.0, 13.0, 1.0, 5.0)
+        13.0,
+        13.0,
+        1.0,
+        5.0,
+    )
     assert_allclose(rec["score"], (1 - 5) / 13)
     assert rec["verdict"] == "leaning contradicted"
 
@@ -196,7 +207,11 @@ def test_a_stale_fred_series_is_unavailable_with_the_reason(market):
 def test_the_curve_in_2019(market):
     rec = scored(market, "IWM", "2019-07-08")["recession"]
     curve = item(rec, "Yield curve: 10-year minus 3-month")
-    assert (curve["value"], curve["as_of"], curve["reading"]) == (fred("T10Y3M")["2019-07-05"], "2019-07-05", "supports")
+    assert (curve["value"], curve["as_of"], curve["reading"]) == (
+        fred("T10Y3M")["2019-07-05"],
+        "2019-07-05",
+        "supports",
+    )
     assert rec["missing_weight"] == 0.0 and rec["available_weight"] == rec["total_weight"]
 
 
@@ -207,18 +222,25 @@ def test_at_the_last_session_stale_series_leave_too_little_evidence(market):
     assert "XRT data ends 2026-03-31" in reasons and "IYT data ends 2026-02-18" in reasons
     assert item(rec, "Credit: high yield vs")["reason"] == "LQD data ends 2026-03-31"
     assert rec["available_weight"] == 6.0 and rec["verdict"] == "not enough evidence"
-    assert item(card["tech_bifurcation"], "Growth vs value")["reason"] == "IWF data ends 2026-04-01; IWD data ends 2026-04-01"
+    assert (
+        item(card["tech_bifurcation"], "Growth vs value")["reason"]
+        == "IWF data ends 2026-04-01; IWD data ends 2026-04-01"
+    )
 
 
 def test_missing_ticker_and_self_comparison_are_unavailable(market, bundled):
     config = copy.deepcopy(bundled)
-    config["scenario"][1]["evidence"].append({"name": "Nothing", "function": "level", "series": ["NOPE"],
-                                               "supports": "> 0"})
+    config["scenario"][1]["evidence"].append(
+        {"name": "Nothing", "function": "level", "series": ["NOPE"], "supports": "> 0"}
+    )
     qqq = build(market, "QQQ", "SPY", AS_OF)
     card = {s["id"]: s for s in scenarios.score(qqq, market, config)}
     tech = card["tech_bifurcation"]
     left = {x["name"]: x["reason"] for x in tech["left_out"]}
-    assert left["QQQ vs QQQ: relative trend"] == "it would measure QQQ itself: not independent evidence in a piece about QQQ"
+    assert (
+        left["QQQ vs QQQ: relative trend"]
+        == "it would measure QQQ itself: not independent evidence in a piece about QQQ"
+    )
     phases = item(tech, "Tech still rising: QQQ and SMH phases")  # a list naming the ticker is weighed without it
     assert phases["name"].endswith(", without QQQ itself") and phases["series"] == ["SMH"]
     assert not [e for e in tech["evidence"] if "QQQ" in e["series"]]  # never weighed against itself
@@ -229,6 +251,7 @@ def test_missing_ticker_and_self_comparison_are_unavailable(market, bundled):
 
 
 # -- configuration is data ----------------------------------------------------------------------
+
 
 def test_an_edited_configuration_changes_the_scorecard(iwm_study, market, bundled):
     edited = copy.deepcopy(bundled)
@@ -251,25 +274,27 @@ def test_an_edited_configuration_changes_the_scorecard(iwm_study, market, bundle
 
 
 def test_the_config_directory_override_is_read(iwm_study, market, bundled, tmp_path, monkeypatch):
-    text = (CONFIG_DIR / "scenarios.toml").read_text().replace('supported = 0.6', 'supported = 1.01')
+    text = (CONFIG_DIR / "scenarios.toml").read_text().replace("supported = 0.6", "supported = 1.01")
     (tmp_path / "scenarios.toml").write_text(text)
     monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(tmp_path))
     under = scenarios.score(iwm_study, market)[0]
     assert under["score"] == 1.0 and under["verdict"] == "leaning supported"
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda c: c["scenario"][0]["evidence"][0].update(function="magic"),
-     "unknown evidence function 'magic'"),
-    (lambda c: c["scenario"][0]["evidence"][0].update(params={"spam": 1}), "has no parameter spam"),
-    (lambda c: c["scenario"][0]["evidence"][0].update(supports="below -5%"), "is not a comparison"),
-    (lambda c: c["scenario"][0]["evidence"][0].update(name="{stock} vs SPY"), "uses {stock}"),
-    (lambda c: c["scenario"][0]["evidence"][0].update(weigth=2), "unknown key weigth"),
-    (lambda c: c["scenario"][0]["evidence"][0].update(params={"span": "7y"}), "is not a known span"),
-    (lambda c: c["scenario"][3]["evidence"][0]["params"].update(plus=["boom"]), "holds 'boom'"),
-    (lambda c: c["scenario"][1].update(id="underperformance"), "unique"),
-    (lambda c: c["verdict"].update(supported=-1), "out of order"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c["scenario"][0]["evidence"][0].update(function="magic"), "unknown evidence function 'magic'"),
+        (lambda c: c["scenario"][0]["evidence"][0].update(params={"spam": 1}), "has no parameter spam"),
+        (lambda c: c["scenario"][0]["evidence"][0].update(supports="below -5%"), "is not a comparison"),
+        (lambda c: c["scenario"][0]["evidence"][0].update(name="{stock} vs SPY"), "uses {stock}"),
+        (lambda c: c["scenario"][0]["evidence"][0].update(weigth=2), "unknown key weigth"),
+        (lambda c: c["scenario"][0]["evidence"][0].update(params={"span": "7y"}), "is not a known span"),
+        (lambda c: c["scenario"][3]["evidence"][0]["params"].update(plus=["boom"]), "holds 'boom'"),
+        (lambda c: c["scenario"][1].update(id="underperformance"), "unique"),
+        (lambda c: c["verdict"].update(supported=-1), "out of order"),
+    ],
+)
 def test_invalid_configuration_is_refused_with_a_clear_message(iwm_study, market, bundled, edit, message):
     edit(bundled)
     with pytest.raises(InputError) as caught:
@@ -286,6 +311,7 @@ def test_unknown_function_message_lists_the_valid_ones(bundled):
 
 
 # -- no look-ahead, speed, JSON -----------------------------------------------------------------
+
 
 class TruncatedMarket(Market):
     """The snapshot with every series cut at one session, as if the scorecard ran that evening."""
@@ -324,12 +350,30 @@ def test_json_shape(card):
 def test_required_tickers_lists_every_series_once():
     names = scenarios.required_tickers(ticker="IWM", benchmark="SPY")
     assert len(names) == len(set(names))
-    assert {"QQQ", "IWF", "IWD", "SMH", "NVDA", "RSP", "HYG", "LQD", "^VIX", "XLY", "XLP",
-            "XRT", "IYT", "KRE", "IBB", "IWM", "SPY"} == set(names)  # FRED and French series are not prices
+    assert {
+        "QQQ",
+        "IWF",
+        "IWD",
+        "SMH",
+        "NVDA",
+        "RSP",
+        "HYG",
+        "LQD",
+        "^VIX",
+        "XLY",
+        "XLP",
+        "XRT",
+        "IYT",
+        "KRE",
+        "IBB",
+        "IWM",
+        "SPY",
+    } == set(names)  # FRED and French series are not prices
     assert "IWM" in scenarios.required_tickers()  # a family member even without the placeholder
 
 
 # -- evidence functions on their own (synthetic data, said so) ---------------------------------
+
 
 def test_evidence_functions_say_why_when_history_is_short():
     days = pd.bdate_range("2024-01-01", periods=100)
@@ -344,12 +388,17 @@ def test_evidence_functions_say_why_when_history_is_short():
 
 # -- words and chart ----------------------------------------------------------------------------
 
+
 def test_sentences_quote_the_scorecard(card):
     text = words.sentence(card["underperformance"])
-    assert text.startswith("“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
-                           " (score +1.00, 7 of 8 weight measured).")
+    assert text.startswith(
+        "“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
+        " (score +1.00, 7 of 8 weight measured)."
+    )
     assert "\u221241.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
-    assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), \u22121.18 pp" in words.sentence(card["recession"])
+    assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), \u22121.18 pp" in words.sentence(
+        card["recession"]
+    )
     assert "not forecasts" in words.sentences(list(card.values()))[-1]
 
 

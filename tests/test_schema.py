@@ -19,9 +19,23 @@ from tests.conftest import AS_OF, PROJECT_DIR
 
 #: Where each part of the schema is documented.
 DOCS = {
-    "summary.md": (schema.Summary, schema.Data, schema.Provenance, schema.RealMotion, schema.Leadership,
-                   schema.Confirmation, schema.Level, schema.SpanReturn, schema.Narrative, schema.MeanReversion,
-                   schema.Profile, schema.Support, schema.Ladders, schema.Run, schema.ScenarioSet),
+    "summary.md": (
+        schema.Summary,
+        schema.Data,
+        schema.Provenance,
+        schema.RealMotion,
+        schema.Leadership,
+        schema.Confirmation,
+        schema.Level,
+        schema.SpanReturn,
+        schema.Narrative,
+        schema.MeanReversion,
+        schema.Profile,
+        schema.Support,
+        schema.Ladders,
+        schema.Run,
+        schema.ScenarioSet,
+    ),
     "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
     "history.md": (schema.Trigger, schema.Horizon),
 }
@@ -62,8 +76,13 @@ def check(value, kind, path="$") -> list[str]:
 @pytest.fixture(scope="module")
 def pieces(market):
     """The model piece, a young ticker (too little history for the slow averages) and a bond fund."""
-    wanted = [("IWM", AS_OF), ("IWM", "2001-03-16"), ("TLT", "2022-10-21"), ("^VIX", "2020-03-16"),
-              ("BTC-USD", "2021-11-10")]
+    wanted = [
+        ("IWM", AS_OF),
+        ("IWM", "2001-03-16"),
+        ("TLT", "2022-10-21"),
+        ("^VIX", "2020-03-16"),
+        ("BTC-USD", "2021-11-10"),
+    ]
     return {f"{t} {d}": summary.build(Request.parse(t, "SPY", d, "snapshot"), market).data for t, d in wanted}
 
 
@@ -77,14 +96,17 @@ def test_the_checker_can_fail(pieces):
     data = dict(pieces[f"IWM {AS_OF}"])
     data["surprise"] = 1
     data["real_motion"] = {k: v for k, v in data["real_motion"].items() if k != "streak"}
-    assert check(data, schema.Summary) == ["$.surprise: not declared in analysis.schema.Summary",
-                                           "$.real_motion.streak: declared but missing"]
+    assert check(data, schema.Summary) == [
+        "$.surprise: not declared in analysis.schema.Summary",
+        "$.real_motion.streak: declared but missing",
+    ]
 
 
 @pytest.mark.parametrize("doc", list(DOCS))
 def test_every_declared_key_is_documented(doc):
     text = re.sub(r"```.*?```", "", (PROJECT_DIR / "docs" / doc).read_text(), flags=re.S)
     quoted = {word for span in re.findall(r"`([^`\n]+)`", text) for word in re.findall(r"[A-Za-z0-9_]+", span)}
-    missing = [f"{kind.__name__}.{key}" for kind in DOCS[doc] for key in typing.get_type_hints(kind)
-               if key not in quoted]
+    missing = [
+        f"{kind.__name__}.{key}" for kind in DOCS[doc] for key in typing.get_type_hints(kind) if key not in quoted
+    ]
     assert not missing, f"docs/{doc} does not explain: {', '.join(missing)}"

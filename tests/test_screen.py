@@ -32,15 +32,21 @@ def test_the_3000_print_in_the_earlier_irx_is_repaired_and_noted():
     frame = normalize(raw, ticker="^IRX", source="snapshot", positive=False)
     day = pd.Timestamp("2021-03-19")
     assert (frame.at[day, "open"], frame.at[day, "high"], frame.at[day, "low"], frame.at[day, "close"]) == (
-        0.005, 0.005, 0.003, 0.005)
+        0.005,
+        0.005,
+        0.003,
+        0.005,
+    )
     assert frame.attrs["notes"] == [
         "^IRX: impossible open (more than 2 points outside the closes around it), set to the close:"
         " 2021-03-19 open 3000.00293 -> 0.005 (closes around it 0.003..0.005)",
         "^IRX: impossible high (more than 2 points outside the closes around it), set to max(open, close):"
-        " 2021-03-19 high 3000.00293 -> 0.005 (closes around it 0.003..0.005)"]
+        " 2021-03-19 high 3000.00293 -> 0.005 (closes around it 0.003..0.005)",
+    ]
     other = frame.drop(day)
-    assert (other[["open", "high", "low", "close"]].to_numpy() == raw.drop(day)[["Open", "High", "Low", "Close"]]
-            .to_numpy()).all()
+    assert (
+        other[["open", "high", "low", "close"]].to_numpy() == raw.drop(day)[["Open", "High", "Low", "Close"]].to_numpy()
+    ).all()
 
 
 def test_the_bundled_irx_keeps_its_fixed_row_and_repairs_its_one_spurious_high():
@@ -58,17 +64,23 @@ def test_genuine_extremes_are_left_alone():
     """IWD's low of 2010-05-06 (the flash crash, 2.5x below the closes around it) and ^VIX's
     2024-08-05 high are real: the largest excursions in the bundled files stay untouched."""
     iwd = snapshot.read("IWD")
-    assert iwd.attrs["notes"] == [] and iwd.at[pd.Timestamp("2010-05-06"), "low"] < iwd.at[pd.Timestamp("2010-05-06"), "close"] / 2
+    assert (
+        iwd.attrs["notes"] == []
+        and iwd.at[pd.Timestamp("2010-05-06"), "low"] < iwd.at[pd.Timestamp("2010-05-06"), "close"] / 2
+    )
     assert snapshot.read("^VIX").attrs["notes"] == []
 
 
 # -- each rule on synthetic rows (test-only data) ---------------------------------------------------
 
+
 def synthetic(n: int = 6) -> pd.DataFrame:
     close = np.linspace(100.0, 105.0, n)
     index = pd.bdate_range("2024-01-02", periods=n, name="date")
-    return pd.DataFrame({"open": close - 0.5, "high": close + 1, "low": close - 1, "close": close,
-                         "adj_close": close, "volume": 0.0}, index=index)
+    return pd.DataFrame(
+        {"open": close - 0.5, "high": close + 1, "low": close - 1, "close": close, "adj_close": close, "volume": 0.0},
+        index=index,
+    )
 
 
 def test_a_high_100x_its_neighbours_is_clipped_to_max_open_close():
@@ -76,7 +88,11 @@ def test_a_high_100x_its_neighbours_is_clipped_to_max_open_close():
     frame.iloc[2, frame.columns.get_loc("high")] = 101.0 * 100
     out, notes = impossible_prints(frame)
     assert out.iloc[2]["high"] == max(frame.iloc[2]["open"], frame.iloc[2]["close"])
-    assert len(notes) == 1 and notes[0].startswith(f"impossible high (more than {FACTOR:g}x away") and "2024-01-04" in notes[0]
+    assert (
+        len(notes) == 1
+        and notes[0].startswith(f"impossible high (more than {FACTOR:g}x away")
+        and "2024-01-04" in notes[0]
+    )
     assert frame.iloc[2]["high"] == 10100.0  # the input is not mutated
 
 
@@ -86,9 +102,11 @@ def test_a_low_above_the_high_is_widened_to_the_rows_range():
     out, notes = impossible_prints(frame)
     row = frame.iloc[3]
     assert out.iloc[3]["high"] == row["low"] and out.iloc[3]["low"] == min(row["open"], row["close"])
-    assert notes == [f"high below max(open, close) or low above min(open, close), widened to the row's max/min of open,"
-                     f" high, low, close: 2024-01-05 high {row['high']:g} -> {row['low']:g}, low {row['low']:g} ->"
-                     f" {min(row['open'], row['close']):g}"]
+    assert notes == [
+        f"high below max(open, close) or low above min(open, close), widened to the row's max/min of open,"
+        f" high, low, close: 2024-01-05 high {row['high']:g} -> {row['low']:g}, low {row['low']:g} ->"
+        f" {min(row['open'], row['close']):g}"
+    ]
 
 
 def test_a_close_far_from_both_neighbours_is_flagged_not_repaired():

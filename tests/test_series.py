@@ -23,8 +23,13 @@ def _summary_table() -> dict[str, dict]:
     for line in SOURCES.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 8 and cells[0].endswith(".csv"):
-            rows[cells[0].removesuffix(".csv")] = {"title": cells[1], "units": cells[2], "rows": int(cells[4]),
-                                                   "first": cells[5], "last": cells[6]}
+            rows[cells[0].removesuffix(".csv")] = {
+                "title": cells[1],
+                "units": cells[2],
+                "rows": int(cells[4]),
+                "first": cells[5],
+                "last": cells[6],
+            }
     return rows
 
 
@@ -32,8 +37,11 @@ TABLE = _summary_table()
 
 
 def test_the_bundle_holds_the_nine_series_of_sources_md():
-    assert sorted(TABLE) == sorted(macro_snapshot.ids()) == sorted(
-        p.name.removesuffix(".csv.gz") for p in macro_snapshot.MACRO_DIR.glob("*.csv.gz"))
+    assert (
+        sorted(TABLE)
+        == sorted(macro_snapshot.ids())
+        == sorted(p.name.removesuffix(".csv.gz") for p in macro_snapshot.MACRO_DIR.glob("*.csv.gz"))
+    )
     assert len(TABLE) == 9
 
 
@@ -56,8 +64,13 @@ def test_each_series_loads_to_the_contract_with_the_documented_span(series_id):
     assert series.attrs["last_date"] == facts["last"] == entry["last"]
     assert facts["title"].startswith(entry["title"]) and entry["units"] == facts["units"]
     assert series.attrs["source"] == "snapshot" and series.attrs["notes"] == []
-    assert series.attrs["release"] in ("next_business_day", "claims_thursday", "bls_employment", "nfci_wednesday",
-                                       "hindsight")
+    assert series.attrs["release"] in (
+        "next_business_day",
+        "claims_thursday",
+        "bls_employment",
+        "nfci_wednesday",
+        "hindsight",
+    )
 
 
 def test_reading_returns_a_copy():
@@ -70,15 +83,28 @@ def test_reading_returns_a_copy():
 
 # -- the validation step: synthetic rows (test-only data), each refused on one line ---------------
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ([("2024-01-02", "1"), ("2024-13-01", "2")], r"^X\.csv line 3: date '2024-13-01' is not a date \(YYYY-MM-DD\)\. "),
-    ([("2024-01-02", "1"), ("2024-01-02", "2")], r"^X\.csv line 3: date 2024-01-02 is not after the row before it"),
-    ([("2024-01-03", "1"), ("2024-01-02", "2")], r"^X\.csv line 3: date 2024-01-02 is not after the row before it \(2024-01-03\)"),
-    ([("2024-01-02", "abc")], r"^X\.csv line 2: value 'abc' for 2024-01-02 is not a finite number\. "),
-    ([("2024-01-02", "1"), ("2024-01-03", "inf")], r"^X\.csv line 3: value 'inf' for 2024-01-03 is not a finite number"),
-    ([("1800-01-02", "1")], r"^X\.csv line 2: date 1800-01-02 is out of range \(1850-01-01 \.\. "),
-    ([("2099-01-02", "1")], r"^X\.csv line 2: date 2099-01-02 is out of range"),
-])
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [("2024-01-02", "1"), ("2024-13-01", "2")],
+            r"^X\.csv line 3: date '2024-13-01' is not a date \(YYYY-MM-DD\)\. ",
+        ),
+        ([("2024-01-02", "1"), ("2024-01-02", "2")], r"^X\.csv line 3: date 2024-01-02 is not after the row before it"),
+        (
+            [("2024-01-03", "1"), ("2024-01-02", "2")],
+            r"^X\.csv line 3: date 2024-01-02 is not after the row before it \(2024-01-03\)",
+        ),
+        ([("2024-01-02", "abc")], r"^X\.csv line 2: value 'abc' for 2024-01-02 is not a finite number\. "),
+        (
+            [("2024-01-02", "1"), ("2024-01-03", "inf")],
+            r"^X\.csv line 3: value 'inf' for 2024-01-03 is not a finite number",
+        ),
+        ([("1800-01-02", "1")], r"^X\.csv line 2: date 1800-01-02 is out of range \(1850-01-01 \.\. "),
+        ([("2099-01-02", "1")], r"^X\.csv line 2: date 2099-01-02 is out of range"),
+    ],
+)
 def test_bad_rows_are_refused_with_the_file_the_line_and_the_fix(rows, message):
     raw = pd.DataFrame(rows, columns=["Date", "Value"])
     with pytest.raises(DataError, match=message) as info:
@@ -93,14 +119,17 @@ def test_a_header_that_is_not_date_value_is_refused():
 
 
 def test_missing_values_are_dropped_and_fred_headers_accepted():
-    raw = pd.DataFrame([("2024-07-03", "-1.11"), ("2024-07-04", "."), ("2024-07-05", ""), ("2024-07-08", "-1.18")],
-                       columns=["observation_date", "T10Y3M"])
+    raw = pd.DataFrame(
+        [("2024-07-03", "-1.11"), ("2024-07-04", "."), ("2024-07-05", ""), ("2024-07-08", "-1.18")],
+        columns=["observation_date", "T10Y3M"],
+    )
     values = parse(raw, series_id="T10Y3M", file="f")
     assert list(values.index.strftime("%Y-%m-%d")) == ["2024-07-03", "2024-07-08"]
     assert list(values) == [-1.11, -1.18] and values.name == "T10Y3M" and str(values.dtype) == "float64"
 
 
 # -- what is public, and staleness ----------------------------------------------------------------
+
 
 def test_known_by_keeps_provenance_and_visible_is_its_values():
     t10y3m = macro_snapshot.read("T10Y3M")
@@ -123,9 +152,11 @@ def test_nothing_is_stale_on_the_model_commentarys_day():
 def test_a_series_that_ends_early_is_stale_with_the_reason_in_words():
     state = staleness(macro_snapshot.read("SAHMREALTIME"), "2026-08-21")
     assert state["stale"] and state["newest"] == "2026-04-01" and state["due"] == "2026-07-01"
-    assert state["reason"] == ("SAHMREALTIME is stale: its newest observation public by 2026-08-21 is for 2026-04-01"
-                               " (published 2026-05-08), but the one for 2026-07-01 was due by 2026-08-07;"
-                               " this copy ends 2026-04-01")
+    assert state["reason"] == (
+        "SAHMREALTIME is stale: its newest observation public by 2026-08-21 is for 2026-04-01"
+        " (published 2026-05-08), but the one for 2026-07-01 was due by 2026-08-07;"
+        " this copy ends 2026-04-01"
+    )
     t10y3m = staleness(macro_snapshot.read("T10Y3M"), "2026-08-21")
     assert t10y3m["stale"] and "this copy ends 2026-07-31" in t10y3m["reason"]
     assert not staleness(macro_snapshot.read("T10Y2Y"), "2026-08-21")["stale"]  # its 2026-08-20 close is out 08-21
@@ -146,5 +177,8 @@ def test_the_unpublished_october_2025_figure_does_not_make_unemployment_stale():
 
 def test_before_a_series_starts_nothing_is_public():
     state = staleness(macro_snapshot.read("BAMLH0A0HYM2"), "1990-01-02")
-    assert state["stale"] and re.fullmatch(r"no BAMLH0A0HYM2 observation was public by 1990-01-02 \(the data starts"
-                                           r" 1996-12-31\)", state["reason"])
+    assert state["stale"] and re.fullmatch(
+        r"no BAMLH0A0HYM2 observation was public by 1990-01-02 \(the data starts"
+        r" 1996-12-31\)",
+        state["reason"],
+    )

@@ -28,8 +28,12 @@ TABLE = _table_rows()
 
 #: The screen's notes on the bundled files (analysis/data/screen.py): ^IRX's High of 3.39 on
 #: 2020-03-25 between closes of -0.105 and -0.033, documented in SOURCES.md.
-KNOWN_REPAIRS = {"^IRX": ["^IRX: impossible high (more than 2 points outside the closes around it), set to"
-                          " max(open, close): 2020-03-25 high 3.39 -> -0.033 (closes around it -0.105..-0.033)"]}
+KNOWN_REPAIRS = {
+    "^IRX": [
+        "^IRX: impossible high (more than 2 points outside the closes around it), set to"
+        " max(open, close): 2020-03-25 high 3.39 -> -0.033 (closes around it -0.105..-0.033)"
+    ]
+}
 
 
 def test_snapshot_holds_every_series_of_sources_md():

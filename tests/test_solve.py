@@ -19,8 +19,14 @@ from analysis.model.study import build, compute, leadership_basis
 from analysis.params import Settings
 
 CENT = 0.01
-CASES = [("IWM", "SPY", "2024-07-08"), ("QQQ", "SPY", "2022-10-14"), ("NVDA", "QQQ", "2025-04-08"),
-         ("TLT", "SPY", "2022-10-21"), ("^VIX", "SPY", "2020-03-16"), ("SPY", "QQQ", "2020-03-23")]
+CASES = [
+    ("IWM", "SPY", "2024-07-08"),
+    ("QQQ", "SPY", "2022-10-14"),
+    ("NVDA", "QQQ", "2025-04-08"),
+    ("TLT", "SPY", "2022-10-21"),
+    ("^VIX", "SPY", "2020-03-16"),
+    ("SPY", "QQQ", "2020-03-23"),
+]
 
 
 DEFAULT = Settings()
@@ -72,8 +78,13 @@ def test_every_solved_close_flips_its_indicator(studies, case):
     study = studies[case]
     basis = "bench_adj_close" if leadership_basis(study.prices, study.full_bench) == "adj_close" else "bench_close"
     events = solve.what_would_change(study.series["close"], study.series[basis])
-    assert {e["event"] for e in events} >= {"price_vs_sma_fast", "real_motion_vs_fast", "leadership_vs_zero",
-                                             "phase", "price_vs_sma_slow"}
+    assert {e["event"] for e in events} >= {
+        "price_vs_sma_fast",
+        "real_motion_vs_fast",
+        "leadership_vs_zero",
+        "phase",
+        "price_vs_sma_slow",
+    }
     for event in events:
         assert_flips(event, study.prices, study.bench, study.last)
 
@@ -82,11 +93,18 @@ def test_iwm_2024_07_08_known_values(studies):
     """IWM vs SPY on the model commentary's date: the five closes that would change the view."""
     study = studies[CASES[0]]
     s = study.series
-    got = {(e["event"], e["direction"]): round(e["price"], 2)
-           for e in solve.what_would_change(s["close"], s["bench_close"])}
-    assert got == {("price_vs_sma_fast", "up"): 202.89, ("real_motion_vs_fast", "up"): 204.99,
-                   ("leadership_vs_zero", "up"): 219.92, ("phase", "up"): 202.89, ("phase", "down"): 193.12,
-                   ("price_vs_sma_slow", "down"): 193.12}
+    got = {
+        (e["event"], e["direction"]): round(e["price"], 2)
+        for e in solve.what_would_change(s["close"], s["bench_close"])
+    }
+    assert got == {
+        ("price_vs_sma_fast", "up"): 202.89,
+        ("real_motion_vs_fast", "up"): 204.99,
+        ("leadership_vs_zero", "up"): 219.92,
+        ("phase", "up"): 202.89,
+        ("phase", "down"): 193.12,
+        ("price_vs_sma_slow", "down"): 193.12,
+    }
     # the 50-DMA event is the mean of the last 49 closes, by definition
     assert_allclose(solve.sma_cross(s["close"], 50)["price"], s["close"].iloc[-49:].mean(), rtol=1e-12)
     phases = [e for e in solve.phase_changes(s["close"]) if e["event"] == "phase"]

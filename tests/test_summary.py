@@ -39,9 +39,23 @@ def test_acceptance_values(summary):
 
 
 def test_documented_keys_are_present(summary):
-    for key in ("ticker", "benchmark", "as_of", "source", "close", "sma50", "sma200", "phase", "phase_since",
-                "real_motion", "leadership", "closes_above_sma50", "last_two_closes_above_sma50",
-                "level_to_clear", "relative_performance"):
+    for key in (
+        "ticker",
+        "benchmark",
+        "as_of",
+        "source",
+        "close",
+        "sma50",
+        "sma200",
+        "phase",
+        "phase_since",
+        "real_motion",
+        "leadership",
+        "closes_above_sma50",
+        "last_two_closes_above_sma50",
+        "level_to_clear",
+        "relative_performance",
+    ):
         assert key in summary
     assert set(summary["real_motion"]) >= {"value", "fast", "slow", "upper", "lower", "last_above_fast"}
     assert set(summary["leadership"]) >= {"value", "fast", "upper", "lower", "last_above_zero", "last_above_upper"}
@@ -66,11 +80,14 @@ def test_default_as_of_is_the_last_common_session(market):
     assert build(market, "SMH", "SPY").as_of.iso == "2026-07-02"  # SMH's file ends earlier than SPY's
 
 
-@pytest.mark.parametrize("as_of, message", [
-    ("1995-01-03", "before the first session IWM and SPY share"),
-    ("2000-09-01", "leaves only .* sessions of history"),
-    ("2026-10-15", "after the end of the data"),
-])
+@pytest.mark.parametrize(
+    "as_of, message",
+    [
+        ("1995-01-03", "before the first session IWM and SPY share"),
+        ("2000-09-01", "leaves only .* sessions of history"),
+        ("2026-10-15", "after the end of the data"),
+    ],
+)
 def test_as_of_outside_the_data_is_refused(market, as_of, message):
     with pytest.raises(InputError, match=message):
         build(market, "IWM", "SPY", as_of)
@@ -94,9 +111,26 @@ def test_too_little_common_history(market):
 
 
 def test_cli_prints_the_same_json(summary):
-    out = subprocess.run([sys.executable, "-m", "analysis", "summary", "--ticker", "IWM", "--benchmark", "SPY",
-                          "--as-of", "2024-07-08", "--source", "snapshot"], capture_output=True, text=True,
-                         cwd=PROJECT_DIR, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "summary",
+            "--ticker",
+            "IWM",
+            "--benchmark",
+            "SPY",
+            "--as-of",
+            "2024-07-08",
+            "--source",
+            "snapshot",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=True,
+    )
     printed = json.loads(out.stdout)
     for key in ("close", "sma50", "phase", "real_motion", "leadership", "level_to_clear", "relative_performance"):
         assert printed[key] == json.loads(to_json(summary))[key]
@@ -104,8 +138,12 @@ def test_cli_prints_the_same_json(summary):
 
 
 def test_cli_error_is_one_line_and_non_zero():
-    out = subprocess.run([sys.executable, "-m", "analysis", "summary", "--ticker", "IWM;rm -rf", "--source", "snapshot"],
-                         capture_output=True, text=True, cwd=PROJECT_DIR)
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "summary", "--ticker", "IWM;rm -rf", "--source", "snapshot"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+    )
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and out.stderr.startswith("error: TICKER 'IWM;rm -rf' is not a ticker symbol")
 

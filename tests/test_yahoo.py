@@ -28,7 +28,11 @@ def history_frame(auto_adjust: bool) -> pd.DataFrame:
     frame.index = frame.index.tz_localize("America/New_York")
     frame.index.name = "Date"
     frame.attrs = {}
-    cols = ["Open", "High", "Low", "Close", "Volume"] if auto_adjust else ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    cols = (
+        ["Open", "High", "Low", "Close", "Volume"]
+        if auto_adjust
+        else ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    )
     return frame[cols]
 
 
@@ -46,8 +50,11 @@ class FakeTicker:
             raise ConnectionError("Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com")
         if self.behaviour == "dns":  # what yfinance 1.x's curl_cffi session raises with no DNS
             from curl_cffi.requests.exceptions import DNSError
-            raise DNSError("Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com."
-                           " See https://curl.se/libcurl/c/libcurl-errors.html first for more details.")
+
+            raise DNSError(
+                "Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com."
+                " See https://curl.se/libcurl/c/libcurl-errors.html first for more details."
+            )
         if self.behaviour == "sleep":
             time.sleep(3)
         return history_frame(kwargs.get("auto_adjust", True))
@@ -124,11 +131,15 @@ def test_no_network_is_told_apart_from_an_unknown_symbol(fake_yahoo):
 
 
 def test_network_failure_reads_yfinance_failure_logs():
-    dns = ("1 Failed download:\n['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host:"
-           " query2.finance.yahoo.com. See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
+    dns = (
+        "1 Failed download:\n['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host:"
+        " query2.finance.yahoo.com. See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')"
+    )
     timeout = "['IWM']: Timeout('Failed to perform, curl: (28) Operation timed out after 8002 milliseconds with 0 bytes received')"
-    glossed = ("['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com"
-               " (Domain name not found). See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
+    glossed = (
+        "['IWM']: DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com"
+        " (Domain name not found). See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')"
+    )
     delisted = "1 Failed download:\n['ZZZZ']: YFTzMissingError('possibly delisted; no timezone found')"
     assert yahoo.network_failure([dns]) == "could not resolve host: query2.finance.yahoo.com"
     assert yahoo.network_failure([glossed]) == "could not resolve host: query2.finance.yahoo.com"

@@ -24,8 +24,10 @@ def path(name: str) -> Path:
     """
     override = os.environ.get("MOMENTUM_CONFIG_DIR")
     if override and not Path(override).is_dir():
-        raise InputError(f"MOMENTUM_CONFIG_DIR {override!r} is not a folder.",
-                         "Point it at a folder holding your scenarios.toml and/or family.toml, or unset it.")
+        raise InputError(
+            f"MOMENTUM_CONFIG_DIR {override!r} is not a folder.",
+            "Point it at a folder holding your scenarios.toml and/or family.toml, or unset it.",
+        )
     if override and (Path(override) / f"{name}.toml").exists():
         return Path(override) / f"{name}.toml"  # a folder or a pipe of that name is refused by load()
     return CONFIG_DIR / f"{name}.toml"
@@ -35,21 +37,29 @@ def load(name: str, file: str | Path | None = None) -> dict:
     """The parsed TOML of config ``name`` (or of ``file``); a clear error if it is broken."""
     target = Path(file) if file else path(name)
     if target.exists() and not target.is_file():  # a named pipe would block the read forever
-        raise InputError(f"configuration file {target} is not a regular file.",
-                         f"Replace it with a TOML file (or remove it to use the bundled {name}.toml).")
+        raise InputError(
+            f"configuration file {target} is not a regular file.",
+            f"Replace it with a TOML file (or remove it to use the bundled {name}.toml).",
+        )
     try:
         with open(target, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise InputError(f"configuration file {target} does not exist.",
-                         f"Restore it with `git checkout -- analysis/config/{name}.toml`.") from None
+        raise InputError(
+            f"configuration file {target} does not exist.",
+            f"Restore it with `git checkout -- analysis/config/{name}.toml`.",
+        ) from None
     except OSError as exc:
-        raise InputError(f"configuration file {target} cannot be read: {exc.strerror or exc}.",
-                         "It must be a readable TOML file.") from None
+        raise InputError(
+            f"configuration file {target} cannot be read: {exc.strerror or exc}.", "It must be a readable TOML file."
+        ) from None
     except UnicodeDecodeError as exc:
         line = target.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InputError(f"configuration file {target} is not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on"
-                         f" line {line}.", "Save it as UTF-8 (TOML files must be UTF-8).") from None
+        raise InputError(
+            f"configuration file {target} is not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line}.",
+            "Save it as UTF-8 (TOML files must be UTF-8).",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"configuration file {target} is not valid TOML: {exc}.",
-                         "Fix the line it names (see https://toml.io).") from None
+        raise InputError(
+            f"configuration file {target} is not valid TOML: {exc}.", "Fix the line it names (see https://toml.io)."
+        ) from None

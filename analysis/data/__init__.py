@@ -95,10 +95,14 @@ class Market:
         if snapshot.has(ticker):
             candidates.append(snapshot.read(ticker))
         if not candidates:
-            raise DataError(f"no data for {ticker}: {'; '.join([why, *problems]).strip('; ') or 'not in the cache or the snapshot'}.",
-                            f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.")
+            raise DataError(
+                f"no data for {ticker}: {'; '.join([why, *problems]).strip('; ') or 'not in the cache or the snapshot'}.",
+                f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.",
+            )
         best = max(candidates, key=lambda f: f.attrs["last_date"])
-        notes = ([f"{why}, so this run used the {best.attrs['source']} data ending {best.attrs['last_date']}"] if why else [])
+        notes = (
+            [f"{why}, so this run used the {best.attrs['source']} data ending {best.attrs['last_date']}"] if why else []
+        )
         best.attrs["notes"][:0] = notes + problems
         return best
 

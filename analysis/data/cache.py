@@ -49,9 +49,14 @@ def save(frame: pd.DataFrame) -> Path:
     out = frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title)
     out.index.name = "Date"
     data = out.to_csv(float_format="%.6f", date_format="%Y-%m-%d").encode()
-    meta = {"ticker": ticker, "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "rows": len(frame), "last_date": frame.attrs["last_date"], "price_only": frame.attrs["price_only"],
-            "sha256": hashlib.sha256(data).hexdigest()}
+    meta = {
+        "ticker": ticker,
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rows": len(frame),
+        "last_date": frame.attrs["last_date"],
+        "price_only": frame.attrs["price_only"],
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     _atomic_write(csv_path, data)
     _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
     return csv_path
@@ -66,8 +71,10 @@ def load(ticker: str) -> pd.DataFrame:
     """The cached price frame (``source='cache'``); :class:`DataError` if absent or corrupt."""
     csv_path, meta_path = _paths(ticker)
     if not (csv_path.is_file() and meta_path.is_file()):
-        raise DataError(f"no cached Yahoo data for {ticker} in {csv_path.parent}.",
-                        "Fetch it once with SOURCE=yahoo, or use SOURCE=snapshot.")
+        raise DataError(
+            f"no cached Yahoo data for {ticker} in {csv_path.parent}.",
+            "Fetch it once with SOURCE=yahoo, or use SOURCE=snapshot.",
+        )
     try:
         meta = json.loads(meta_path.read_text())
         if not isinstance(meta, dict):
@@ -84,10 +91,18 @@ def load(ticker: str) -> pd.DataFrame:
         if len(raw) != meta["rows"]:
             raise ValueError(f"{len(raw)} rows, expected {meta['rows']}")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"the cache for {ticker} ({csv_path}) is corrupt: {' '.join(str(exc).split())}.",
-                        f"Delete {csv_path.name} and {meta_path.name} there (SOURCE=yahoo fetches them again),"
-                        " or use SOURCE=snapshot.") from None
+        raise DataError(
+            f"the cache for {ticker} ({csv_path}) is corrupt: {' '.join(str(exc).split())}.",
+            f"Delete {csv_path.name} and {meta_path.name} there (SOURCE=yahoo fetches them again),"
+            " or use SOURCE=snapshot.",
+        ) from None
     if meta.get("price_only"):
         raw = raw.drop(columns=["Adj Close"], errors="ignore")  # saved as a copy of Close
-    return normalize(raw, ticker=ticker, source="cache", positive=not ticker.startswith("^"), origin=str(csv_path),
-                     source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)")
+    return normalize(
+        raw,
+        ticker=ticker,
+        source="cache",
+        positive=not ticker.startswith("^"),
+        origin=str(csv_path),
+        source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)",
+    )

@@ -34,9 +34,16 @@ GAP_DAYS = 14
 MAX_PRICE = 1e12
 
 _ALIASES = {
-    "date": "date", "datetime": "date",
-    "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume",
-    "adj close": "adj_close", "adj_close": "adj_close", "adjclose": "adj_close",
+    "date": "date",
+    "datetime": "date",
+    "open": "open",
+    "high": "high",
+    "low": "low",
+    "close": "close",
+    "volume": "volume",
+    "adj close": "adj_close",
+    "adj_close": "adj_close",
+    "adjclose": "adj_close",
 }
 
 
@@ -56,27 +63,41 @@ def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
     if isinstance(raw, pd.DatetimeIndex):
         index = raw
     else:
-        index = pd.DatetimeIndex(pd.to_datetime(pd.Series(raw, dtype=object), format="ISO8601", errors="coerce",
-                                                utc=False))
+        index = pd.DatetimeIndex(
+            pd.to_datetime(pd.Series(raw, dtype=object), format="ISO8601", errors="coerce", utc=False)
+        )
         bad = np.flatnonzero(index.isna())
         if bad.size:
             shown = ", ".join(f"row {i + 1} ({str(raw[i])[:24]!r})" for i in bad[:3]) + (" ..." if bad.size > 3 else "")
-            raise DataError(f"{where}: {bad.size} row(s) with a date that cannot be read: {shown}.",
-                            "Dates must be YYYY-MM-DD between 1677 and 2262, e.g. 2024-07-08: fix or delete those"
-                            " rows (or the file).")
+            raise DataError(
+                f"{where}: {bad.size} row(s) with a date that cannot be read: {shown}.",
+                "Dates must be YYYY-MM-DD between 1677 and 2262, e.g. 2024-07-08: fix or delete those"
+                " rows (or the file).",
+            )
     if index.tz is not None:
         index = index.tz_localize(None)
     try:
         return index.normalize().as_unit("ns")
     except (ValueError, OverflowError):  # outside pandas' nanosecond range
         bad = [i for i, day in enumerate(index) if not pd.Timestamp("1677-09-22") <= day <= pd.Timestamp("2262-04-11")]
-        shown = ", ".join(f"row {i + 1} ({index[i].date().isoformat()})" for i in bad[:3]) + (" ..." if len(bad) > 3 else "")
-        raise DataError(f"{where}: {len(bad)} row(s) dated outside 1677-2262: {shown}.",
-                        "Fix or delete those rows (or the file).") from None
+        shown = ", ".join(f"row {i + 1} ({index[i].date().isoformat()})" for i in bad[:3]) + (
+            " ..." if len(bad) > 3 else ""
+        )
+        raise DataError(
+            f"{where}: {len(bad)} row(s) dated outside 1677-2262: {shown}.", "Fix or delete those rows (or the file)."
+        ) from None
 
 
-def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str = "",
-              fully_adjusted: bool = False, positive: bool = True, origin: str = "") -> pd.DataFrame:
+def normalize(
+    raw: pd.DataFrame,
+    *,
+    ticker: str,
+    source: str,
+    source_detail: str = "",
+    fully_adjusted: bool = False,
+    positive: bool = True,
+    origin: str = "",
+) -> pd.DataFrame:
     """Return ``raw`` as a price frame (see the module docstring); never mutates ``raw``.
 
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
@@ -95,8 +116,10 @@ def normalize(raw: pd.DataFrame, *, ticker: str, source: str, source_detail: str
         frame = frame.set_index("date")
     where = f"{ticker} ({source}{', ' + origin if origin else ''})"  # origin: the file, named in errors
     if "close" not in frame.columns:
-        raise DataError(f"{where}: no Close column; found {', '.join(map(str, frame.columns)) or 'none'}.",
-                        "Expected Date,Open,High,Low,Close,Adj Close,Volume.")
+        raise DataError(
+            f"{where}: no Close column; found {', '.join(map(str, frame.columns)) or 'none'}.",
+            "Expected Date,Open,High,Low,Close,Adj Close,Volume.",
+        )
     index = _index(frame.index, where)
     notes: list[str] = []
     frame = frame.copy()

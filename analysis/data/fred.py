@@ -60,8 +60,10 @@ class UnknownSeries(SourceUnavailable):
 
 
 def _unknown(series_id: str, how: str) -> UnknownSeries:
-    return UnknownSeries(f"FRED has no series {series_id} ({how}).",
-                         "Check the id on fred.stlouisfed.org (ids are capitals and digits, e.g. T10Y3M).")
+    return UnknownSeries(
+        f"FRED has no series {series_id} ({how}).",
+        "Check the id on fred.stlouisfed.org (ids are capitals and digits, e.g. T10Y3M).",
+    )
 
 
 def download(series_id: str, *, timeout: float | None = None, opener: Callable = urllib.request.urlopen) -> str:
@@ -78,12 +80,16 @@ def download(series_id: str, *, timeout: float | None = None, opener: Callable =
     except urllib.error.HTTPError as exc:
         if exc.code in (400, 404):
             raise _unknown(series_id, f"HTTP {exc.code}") from None
-        raise FredUnreachable(f"FRED answered HTTP {exc.code} for {series_id}.",
-                              "Try again later, or use the bundled copy (SOURCE=snapshot).") from None
+        raise FredUnreachable(
+            f"FRED answered HTTP {exc.code} for {series_id}.",
+            "Try again later, or use the bundled copy (SOURCE=snapshot).",
+        ) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise FredUnreachable(f"FRED could not be reached ({_words(reason)}).",
-                              "Check the network connection (or proxy), or use the bundled copy (SOURCE=snapshot).") from None
+        raise FredUnreachable(
+            f"FRED could not be reached ({_words(reason)}).",
+            "Check the network connection (or proxy), or use the bundled copy (SOURCE=snapshot).",
+        ) from None
     return body.decode("utf-8", errors="replace")
 
 
@@ -111,13 +117,22 @@ def from_csv(text: str, series_id: str, *, source: str = "fred", source_detail: 
         raise DataError(f"FRED's answer for {series_id} is not a CSV ({exc}).", "Try again later.") from None
     if len(raw.columns) == 2 and str(raw.columns[1]).strip().upper() != series_id:
         raise _unknown(series_id, f"the answer holds {raw.columns[1]!r}")
-    values = parse(raw, series_id=series_id, file=f"FRED's {series_id} download", fix="Try again later, or use the bundled copy.")
+    values = parse(
+        raw, series_id=series_id, file=f"FRED's {series_id} download", fix="Try again later, or use the bundled copy."
+    )
     meta = macro_snapshot.manifest().get(series_id, {})
-    return with_provenance(values, meta=meta, source=source, source_detail=source_detail or (
-        f"FRED fredgraph.csv download, fetched {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"))
+    return with_provenance(
+        values,
+        meta=meta,
+        source=source,
+        source_detail=source_detail
+        or (f"FRED fredgraph.csv download, fetched {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"),
+    )
 
 
-def fetch(series_id: str, *, timeout: float | None = None, opener: Callable = urllib.request.urlopen) -> tuple[pd.Series, str]:
+def fetch(
+    series_id: str, *, timeout: float | None = None, opener: Callable = urllib.request.urlopen
+) -> tuple[pd.Series, str]:
     """``(series, body)``: the live series and the CSV text it came from (for the cache)."""
     text = download(series_id, timeout=timeout, opener=opener)
     return from_csv(text, series_id), text
@@ -130,11 +145,14 @@ class Macro:
     that needs nine series while offline waits for FRED once, not nine times.
     """
 
-    def __init__(self, source: str = "snapshot", *, timeout: float | None = None,
-                 opener: Callable = urllib.request.urlopen) -> None:
+    def __init__(
+        self, source: str = "snapshot", *, timeout: float | None = None, opener: Callable = urllib.request.urlopen
+    ) -> None:
         if source not in SOURCES:
-            raise InputError(f"macro source {source!r} is not one of {', '.join(SOURCES)}.",
-                             "Use snapshot (bundled), fred (live), cache, local or auto.")
+            raise InputError(
+                f"macro source {source!r} is not one of {', '.join(SOURCES)}.",
+                "Use snapshot (bundled), fred (live), cache, local or auto.",
+            )
         self.source = source
         self.timeout = timeout
         self.opener = opener
@@ -166,8 +184,10 @@ class Macro:
     def _meta(self, series_id: str) -> dict:
         meta = macro_snapshot.manifest().get(fred_cache.valid_id(series_id))
         if meta is None:
-            raise InputError(f"{series_id} is not a series this project knows how to date.",
-                             f"Use one of: {' '.join(macro_snapshot.ids())} (analysis/data/macro/manifest.toml).")
+            raise InputError(
+                f"{series_id} is not a series this project knows how to date.",
+                f"Use one of: {' '.join(macro_snapshot.ids())} (analysis/data/macro/manifest.toml).",
+            )
         return meta
 
     def _load(self, series_id: str) -> pd.Series:
@@ -190,8 +210,9 @@ class Macro:
         why = self.fred_down
         if why is None:
             try:
-                series, text = fetch(series_id, timeout=self.timeout if self.timeout is not None else 5.0,
-                                     opener=self.opener)
+                series, text = fetch(
+                    series_id, timeout=self.timeout if self.timeout is not None else 5.0, opener=self.opener
+                )
             except FredUnreachable as exc:
                 why = self.fred_down = f"FRED could not be reached{_reason(exc.message)}"
             except UnknownSeries as exc:
@@ -215,11 +236,15 @@ class Macro:
         if macro_snapshot.has(series_id):
             candidates.append(macro_snapshot.read(series_id))
         if not candidates:
-            raise DataError(f"no data for {series_id}: {'; '.join([why, *problems]).strip('; ') or 'not cached, not bundled'}.",
-                            f"Offline, only the bundled series are available: {' '.join(macro_snapshot.ids())}.")
+            raise DataError(
+                f"no data for {series_id}: {'; '.join([why, *problems]).strip('; ') or 'not cached, not bundled'}.",
+                f"Offline, only the bundled series are available: {' '.join(macro_snapshot.ids())}.",
+            )
         best = max(candidates, key=lambda s: s.attrs["last_date"])
         kind = "bundled" if best.attrs["source"] == "snapshot" else "cached"
-        notes = [f"{why}, so this piece uses the {kind} {series_id} series ending {best.attrs['last_date']}"] if why else []
+        notes = (
+            [f"{why}, so this piece uses the {kind} {series_id} series ending {best.attrs['last_date']}"] if why else []
+        )
         best.attrs["notes"][:0] = notes + problems
         return best
 

@@ -47,8 +47,13 @@ def save(series: pd.Series, text: str) -> Path:
     """Store a FRED download: ``text`` as received, with the checksum of its bytes; returns the CSV's path."""
     csv_path, meta_path = _paths(str(series.name))
     data = text.encode("utf-8")
-    meta = {"id": series.name, "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "rows": len(series), "last_date": series.attrs["last_date"], "sha256": hashlib.sha256(data).hexdigest()}
+    meta = {
+        "id": series.name,
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rows": len(series),
+        "last_date": series.attrs["last_date"],
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     _atomic_write(csv_path, data)
     _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
     return csv_path
@@ -66,20 +71,32 @@ def load(series_id: str, meta: dict) -> pd.Series:
     """
     csv_path, meta_path = _paths(series_id)
     if not (csv_path.is_file() and meta_path.is_file()):
-        raise DataError(f"no cached FRED data for {series_id} in {csv_path.parent}.",
-                        "Fetch it once with the network on (SOURCE=auto), or use the bundled copy.")
+        raise DataError(
+            f"no cached FRED data for {series_id} in {csv_path.parent}.",
+            "Fetch it once with the network on (SOURCE=auto), or use the bundled copy.",
+        )
     try:
         info = json.loads(meta_path.read_text())
         data = csv_path.read_bytes()
         if hashlib.sha256(data).hexdigest() != info["sha256"]:
             raise ValueError("checksum mismatch (truncated or edited)")
         raw = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False)
-        values = parse(raw, series_id=series_id, file=str(csv_path),
-                       fix="Delete the cache entry; it is fetched again when the network is there.")
+        values = parse(
+            raw,
+            series_id=series_id,
+            file=str(csv_path),
+            fix="Delete the cache entry; it is fetched again when the network is there.",
+        )
         if len(values) != info["rows"]:
             raise ValueError(f"{len(values)} rows, expected {info['rows']}")
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise DataError(f"the FRED cache for {series_id} ({csv_path}) is corrupt: {exc}.",
-                        "It will be re-fetched when the network is there; delete it to silence this.") from None
-    return with_provenance(values, meta=meta, source="cache",
-                           source_detail=f"FRED fredgraph.csv download, fetched {info['fetched_at']} (cached)")
+        raise DataError(
+            f"the FRED cache for {series_id} ({csv_path}) is corrupt: {exc}.",
+            "It will be re-fetched when the network is there; delete it to silence this.",
+        ) from None
+    return with_provenance(
+        values,
+        meta=meta,
+        source="cache",
+        source_detail=f"FRED fredgraph.csv download, fetched {info['fetched_at']} (cached)",
+    )

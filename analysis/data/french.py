@@ -91,15 +91,19 @@ def section(text: str, title: str, *, where: str) -> pd.DataFrame:
     table of strings: ``Date`` (``YYYY-MM``) then French's columns. :class:`DataError` if absent."""
     found = [s for s in parse(text) if s.monthly and (title in s.title if title else not s.title)]
     if not found:
-        raise DataError(f"{where}: no monthly section titled {title or '(untitled)'!r}; French's file format may"
-                        " have changed.", "The bundled copy is used meanwhile.")
+        raise DataError(
+            f"{where}: no monthly section titled {title or '(untitled)'!r}; French's file format may have changed.",
+            "The bundled copy is used meanwhile.",
+        )
     chosen = found[0]
     width = len(chosen.columns) + 1
     for row in chosen.rows:
         if len(row) != width:
-            raise DataError(f"{where}: section {title or '(untitled)'!r} row {row[0]} has {len(row) - 1} values for"
-                            f" {width - 1} columns; French's file format may have changed.",
-                            "The bundled copy is used meanwhile.")
+            raise DataError(
+                f"{where}: section {title or '(untitled)'!r} row {row[0]} has {len(row) - 1} values for"
+                f" {width - 1} columns; French's file format may have changed.",
+                "The bundled copy is used meanwhile.",
+            )
     table = pd.DataFrame([r[1:] for r in chosen.rows], columns=chosen.columns, dtype=str)
     table.insert(0, "Date", [f"{r[0][:4]}-{r[0][4:]}" for r in chosen.rows])
     return table
@@ -117,8 +121,10 @@ def read_zip(data: bytes, *, where: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
             if len(members) != 1:
-                raise DataError(f"{where}: expected one CSV in the zip, found {archive.namelist()}.",
-                                "The bundled copy is used meanwhile.")
+                raise DataError(
+                    f"{where}: expected one CSV in the zip, found {archive.namelist()}.",
+                    "The bundled copy is used meanwhile.",
+                )
             return archive.read(members[0]).decode("latin-1")
     except zipfile.BadZipFile as exc:
         raise DataError(f"{where}: not a zip file ({exc}).", "The bundled copy is used meanwhile.") from None
@@ -129,10 +135,17 @@ def from_zip(data: bytes, name: str, *, url: str = "") -> pd.DataFrame:
     e = monthly.entry(name)
     where = url or f"{name} zip"
     text = read_zip(data, where=where)
-    frame = monthly.from_table(section(text, e["section"], where=where), name=name, where=where,
-                               hint="French's file format may have changed; the bundled copy is used meanwhile.")
-    frame.attrs.update(source="live", vintage=vintage(text),
-                       source_detail=f"{e['publisher']}, {vintage(text)}; downloaded from {url or 'a zip'}")
+    frame = monthly.from_table(
+        section(text, e["section"], where=where),
+        name=name,
+        where=where,
+        hint="French's file format may have changed; the bundled copy is used meanwhile.",
+    )
+    frame.attrs.update(
+        source="live",
+        vintage=vintage(text),
+        source_detail=f"{e['publisher']}, {vintage(text)}; downloaded from {url or 'a zip'}",
+    )
     return frame
 
 
@@ -144,8 +157,9 @@ def download(url: str, *, timeout: float = TIMEOUT) -> bytes:
             return response.read()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise SourceUnavailable(f"could not download {url} ({reason}).",
-                                "Check the connection; the bundled copy is used meanwhile.") from None
+        raise SourceUnavailable(
+            f"could not download {url} ({reason}).", "Check the connection; the bundled copy is used meanwhile."
+        ) from None
 
 
 def fetch(name: str, *, timeout: float = TIMEOUT) -> pd.DataFrame:
@@ -157,6 +171,7 @@ def fetch(name: str, *, timeout: float = TIMEOUT) -> pd.DataFrame:
 
 
 # -- the monthly loaders ----------------------------------------------------------------------
+
 
 def _load(name: str, source: str | monthly.ResearchData) -> pd.DataFrame:
     store = source if isinstance(source, monthly.ResearchData) else monthly.ResearchData(source)

@@ -47,18 +47,23 @@ def path(series_id: str) -> Path:
 @functools.lru_cache(maxsize=16)
 def _read(series_id: str) -> pd.Series:
     if not has(series_id):
-        raise DataError(f"the bundled FRED data has no {series_id}.",
-                        f"It holds: {' '.join(ids())}.")
+        raise DataError(f"the bundled FRED data has no {series_id}.", f"It holds: {' '.join(ids())}.")
     file = f"analysis/data/macro/{series_id}.csv.gz"
     try:
         text = gzip.decompress(path(series_id).read_bytes()).decode("utf-8")
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
-        raise DataError(f"the bundled file {file} could not be read ({exc}).",
-                        "Restore it with `git checkout -- analysis/data/macro`.") from None
+        raise DataError(
+            f"the bundled file {file} could not be read ({exc}).",
+            "Restore it with `git checkout -- analysis/data/macro`.",
+        ) from None
     values = parse(raw, series_id=series_id, file=file, fix="Restore it with `git checkout -- analysis/data/macro`.")
-    return with_provenance(values, meta=manifest()[series_id], source="snapshot",
-                           source_detail="FRED, bundled copy (see analysis/data/macro/SOURCES.md)")
+    return with_provenance(
+        values,
+        meta=manifest()[series_id],
+        source="snapshot",
+        source_detail="FRED, bundled copy (see analysis/data/macro/SOURCES.md)",
+    )
 
 
 def read(series_id: str) -> pd.Series:

@@ -76,6 +76,7 @@ def entry(name: str) -> dict:
 
 # -- publication lags -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Lag:
     """When a month becomes public: month M from day ``day`` of month M + ``months``.
@@ -115,13 +116,17 @@ def published_by(frame: pd.DataFrame, as_of: str | dt.date | pd.Timestamp, lag: 
         lag = Lag(**frame.attrs["lag"])
     horizon = lag.horizon(as_of)
     kept = frame.loc[frame.index <= horizon].copy()
-    kept.attrs = {**frame.attrs, "notes": list(frame.attrs.get("notes", [])),
-                  "as_of": pd.Timestamp(as_of).date().isoformat(),
-                  "through": str(kept.index[-1]) if len(kept) else None}
+    kept.attrs = {
+        **frame.attrs,
+        "notes": list(frame.attrs.get("notes", [])),
+        "as_of": pd.Timestamp(as_of).date().isoformat(),
+        "through": str(kept.index[-1]) if len(kept) else None,
+    }
     return kept
 
 
 # -- the contract and its validation ----------------------------------------------------------
+
 
 def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.DataFrame:
     """Validate a table of strings (``Date`` column ``YYYY-MM``, then the data columns) into a monthly frame.
@@ -138,8 +143,11 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
     missing = [c for c in e["required"] if c not in table.columns]
     if "Date" not in table.columns or missing:
         found = ", ".join(map(str, table.columns))
-        raise DataError(f"{where}: columns {', '.join(['Date'] * ('Date' not in table.columns) + missing)} are missing"
-                        f" (found {found}).", hint)
+        raise DataError(
+            f"{where}: columns {', '.join(['Date'] * ('Date' not in table.columns) + missing)} are missing"
+            f" (found {found}).",
+            hint,
+        )
     dates = table["Date"].astype(str).str.strip()
     for i, text in enumerate(dates):
         if not _MONTH.match(text):
@@ -164,9 +172,16 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
         columns[str(column)] = values.to_numpy(dtype=float)
     frame = pd.DataFrame(columns, index=index)
     frame = frame.loc[:, frame.notna().any()]  # French's all-missing columns ("<= 0" firms)
-    frame.attrs = {"name": name, "title": e["title"], "units": e["units"], "vintage": e["vintage"],
-                   "first": str(index[0]), "last": str(index[-1]),
-                   "lag": {"months": int(e["lag_months"]), "day": int(e["lag_day"])}, "notes": []}
+    frame.attrs = {
+        "name": name,
+        "title": e["title"],
+        "units": e["units"],
+        "vintage": e["vintage"],
+        "first": str(index[0]),
+        "last": str(index[-1]),
+        "lag": {"months": int(e["lag_months"]), "day": int(e["lag_day"])},
+        "notes": [],
+    }
     return frame
 
 
@@ -184,6 +199,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 # -- the bundled copy -------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=16)
 def _bundled(name: str) -> pd.DataFrame:
     path = RESEARCH_DIR / f"{name}.csv.gz"
@@ -196,8 +212,10 @@ def _bundled(name: str) -> pd.DataFrame:
     if hashlib.sha256(data).hexdigest() != e["sha256"]:
         raise DataError(f"{where} does not match its checksum in manifest.toml (edited or truncated).", RESTORE)
     frame = from_table(_table(data), name=name, where=where, hint=RESTORE)
-    frame.attrs.update(source="bundled", source_detail=f"{e['publisher']}, {e['vintage']}; bundled copy"
-                                                       " (see analysis/data/research/SOURCES.md)")
+    frame.attrs.update(
+        source="bundled",
+        source_detail=f"{e['publisher']}, {e['vintage']}; bundled copy (see analysis/data/research/SOURCES.md)",
+    )
     return frame
 
 
@@ -214,6 +232,7 @@ def _copy(frame: pd.DataFrame) -> pd.DataFrame:
 
 # -- the download cache -----------------------------------------------------------------------
 
+
 def research_cache_dir() -> Path:
     """Where downloads are kept: ``research/`` inside the price cache (``$MOMENTUM_CACHE_DIR``)."""
     return cache_dir() / "research"
@@ -229,9 +248,16 @@ def save(frame: pd.DataFrame) -> Path:
     """Keep a downloaded frame in the cache (CSV + JSON with its SHA-256, written atomically)."""
     csv_path, meta_path = _cache_paths(frame.attrs["name"])
     data = to_csv(frame)
-    meta = {"name": frame.attrs["name"], "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "source_detail": frame.attrs["source_detail"], "vintage": frame.attrs["vintage"], "rows": len(frame),
-            "first": frame.attrs["first"], "last": frame.attrs["last"], "sha256": hashlib.sha256(data).hexdigest()}
+    meta = {
+        "name": frame.attrs["name"],
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "source_detail": frame.attrs["source_detail"],
+        "vintage": frame.attrs["vintage"],
+        "rows": len(frame),
+        "first": frame.attrs["first"],
+        "last": frame.attrs["last"],
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     _atomic_write(csv_path, data)
     _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
     return csv_path
@@ -255,12 +281,16 @@ def cached(name: str) -> pd.DataFrame:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"the cached {name} ({csv_path}) is corrupt: {exc}.", hint) from None
     frame = from_table(_table(data), name=name, where=str(csv_path), hint=hint)
-    frame.attrs.update(source="cache", vintage=meta.get("vintage", frame.attrs["vintage"]),
-                       source_detail=f"{meta.get('source_detail', name)}, fetched {meta.get('fetched_at', '?')} (cached)")
+    frame.attrs.update(
+        source="cache",
+        vintage=meta.get("vintage", frame.attrs["vintage"]),
+        source_detail=f"{meta.get('source_detail', name)}, fetched {meta.get('fetched_at', '?')} (cached)",
+    )
     return frame
 
 
 # -- one run's files, from one source ---------------------------------------------------------
+
 
 class ResearchData:
     """Loads the research files for one run from one ``source``, each file once.
@@ -272,8 +302,10 @@ class ResearchData:
 
     def __init__(self, source: str = "bundled", *, timeout: float = 5.0) -> None:
         if source not in SOURCES:
-            raise InputError(f"research data source {source!r} is not one of {', '.join(SOURCES)}.",
-                             "Use bundled (the package's copy), local, cache, live or auto.")
+            raise InputError(
+                f"research data source {source!r} is not one of {', '.join(SOURCES)}.",
+                "Use bundled (the package's copy), local, cache, live or auto.",
+            )
         self.source = source
         self.timeout = timeout
         self.down: str | None = None
@@ -342,4 +374,5 @@ def research_source(price_source: str) -> str:
     """The research source that goes with a price ``SOURCE``: snapshot -> bundled, yahoo -> live,
     cache and local -> local, auto -> auto."""
     return {"snapshot": "bundled", "yahoo": "live", "cache": "local", "local": "local", "auto": "auto"}.get(
-        price_source, price_source)
+        price_source, price_source
+    )

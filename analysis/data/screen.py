@@ -64,8 +64,11 @@ def _num(x: float) -> str:
 
 
 def _band_words(positive: bool) -> str:
-    return (f"more than {FACTOR:g}x away from the closes around it" if positive else
-            f"more than {YIELD_POINTS:g} points outside the closes around it")
+    return (
+        f"more than {FACTOR:g}x away from the closes around it"
+        if positive
+        else f"more than {YIELD_POINTS:g} points outside the closes around it"
+    )
 
 
 def impossible_prints(frame: pd.DataFrame, *, positive: bool = True) -> tuple[pd.DataFrame, list[str]]:
@@ -92,23 +95,39 @@ def impossible_prints(frame: pd.DataFrame, *, positive: bool = True) -> tuple[pd
             out.loc[mask, "high"] = out.loc[mask, ["open", "close"]].max(axis=1)
         else:
             out.loc[mask, "low"] = out.loc[mask, ["open", "close"]].min(axis=1)
-        notes.append(f"impossible {column} ({band}), {rules[column]}: " + _listed(
-            [f"{d.date().isoformat()} {column} {_num(old[d])} -> {_num(out.at[d, column])}"
-             f" (closes around it {_num(lo[d])}..{_num(hi[d])})" for d in old.index]))
+        notes.append(
+            f"impossible {column} ({band}), {rules[column]}: "
+            + _listed(
+                [
+                    f"{d.date().isoformat()} {column} {_num(old[d])} -> {_num(out.at[d, column])}"
+                    f" (closes around it {_num(lo[d])}..{_num(hi[d])})"
+                    for d in old.index
+                ]
+            )
+        )
     mixed = _inconsistent(out)
     if mixed.any():
         before = out.loc[mixed, ["open", "high", "low", "close"]].copy()
         out.loc[mixed, "high"] = before.max(axis=1)
         out.loc[mixed, "low"] = before.min(axis=1)
-        notes.append("high below max(open, close) or low above min(open, close), widened to the row's"
-                     " max/min of open, high, low, close: "
-                     + _listed([f"{d.date().isoformat()} high {_num(before.at[d, 'high'])} -> {_num(out.at[d, 'high'])},"
-                                f" low {_num(before.at[d, 'low'])} -> {_num(out.at[d, 'low'])}" for d in before.index]))
+        notes.append(
+            "high below max(open, close) or low above min(open, close), widened to the row's"
+            " max/min of open, high, low, close: "
+            + _listed(
+                [
+                    f"{d.date().isoformat()} high {_num(before.at[d, 'high'])} -> {_num(out.at[d, 'high'])},"
+                    f" low {_num(before.at[d, 'low'])} -> {_num(out.at[d, 'low'])}"
+                    for d in before.index
+                ]
+            )
+        )
     if bad_close.any():
         rows = frame.index[bad_close.to_numpy()]
-        notes.append(f"impossible close ({band.replace('around it', 'before and after it')}),"
-                     " NOT repaired (nothing in the row can stand in for it; returns across it are wrong): "
-                     + _listed([f"{d.date().isoformat()} close {_num(frame.at[d, 'close'])}" for d in rows]))
+        notes.append(
+            f"impossible close ({band.replace('around it', 'before and after it')}),"
+            " NOT repaired (nothing in the row can stand in for it; returns across it are wrong): "
+            + _listed([f"{d.date().isoformat()} close {_num(frame.at[d, 'close'])}" for d in rows])
+        )
     return out, notes
 
 

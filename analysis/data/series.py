@@ -33,16 +33,26 @@ MISSING = (".", "")
 #: federal one, such as Good Friday) before it counts as stale; weekly and monthly: none.
 DAILY_SLACK = 3
 
-ATTRS = ("id", "title", "units", "frequency", "release", "revised", "source", "source_detail",
-         "first_date", "last_date", "notes")
+ATTRS = (
+    "id",
+    "title",
+    "units",
+    "frequency",
+    "release",
+    "revised",
+    "source",
+    "source_detail",
+    "first_date",
+    "last_date",
+    "notes",
+)
 
 
 def _fail(file: str, line: int, what: str, fix: str) -> DataError:
     return DataError(f"{file} line {line}: {what}.", fix)
 
 
-def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | None = None,
-          fix: str = "") -> pd.Series:
+def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | None = None, fix: str = "") -> pd.Series:
     """The validation step: ``raw`` (two columns, dates then values, as text) -> float Series.
 
     Accepts the bundled ``Date,Value`` and FRED's ``observation_date,<ID>`` (or ``DATE,<ID>``)
@@ -55,8 +65,9 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
     fix = fix or "Restore the file (git checkout, or delete the cache entry) or correct that row."
     columns = [str(c).strip() for c in raw.columns]
     if len(columns) != 2 or columns[0].lower() not in DATE_COLUMNS:
-        raise DataError(f"{file}: header {','.join(columns)!r} is not Date,Value (or FRED's observation_date,{series_id}).",
-                        fix)
+        raise DataError(
+            f"{file}: header {','.join(columns)!r} is not Date,Value (or FRED's observation_date,{series_id}).", fix
+        )
     latest_day = pd.Timestamp(latest or dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1))
     date_text = raw.iloc[:, 0].astype(str).str.strip()
     value_text = raw.iloc[:, 1].fillna("").astype(str).str.strip()
@@ -76,28 +87,39 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
         name = min(first, key=lambda k: (first[k], list(problems).index(k)))
         i = first[name]
         shown = pd.Timestamp(day[i]).date() if name != "date" else None
-        what = {"date": lambda: f"date {date_text.iloc[i]!r} is not a date (YYYY-MM-DD)",
-                "order": lambda: (f"date {shown} is not after the row before it ({pd.Timestamp(day[i - 1]).date()}):"
-                                  " dates must strictly increase, with no repeats"),
-                "range": lambda: f"date {shown} is out of range ({EARLIEST.date()} .. {latest_day.date()})",
-                "value": lambda: f"value {value_text.iloc[i]!r} for {shown} is not a finite number"}[name]()
+        what = {
+            "date": lambda: f"date {date_text.iloc[i]!r} is not a date (YYYY-MM-DD)",
+            "order": lambda: (
+                f"date {shown} is not after the row before it ({pd.Timestamp(day[i - 1]).date()}):"
+                " dates must strictly increase, with no repeats"
+            ),
+            "range": lambda: f"date {shown} is out of range ({EARLIEST.date()} .. {latest_day.date()})",
+            "value": lambda: f"value {value_text.iloc[i]!r} for {shown} is not a finite number",
+        }[name]()
         raise _fail(file, i + 2, what, fix)
     keep = ~missing
     index = pd.DatetimeIndex(dates[keep], name="date").as_unit("ns")
     return pd.Series(numbers[keep], index=index, name=series_id, dtype="float64")
 
 
-def with_provenance(values: pd.Series, *, meta: dict, source: str, source_detail: str,
-                    notes: list[str] | None = None) -> pd.Series:
+def with_provenance(
+    values: pd.Series, *, meta: dict, source: str, source_detail: str, notes: list[str] | None = None
+) -> pd.Series:
     """``values`` with the contract's ``attrs`` (``meta``: the manifest entry of its id)."""
     if values.empty:
         raise DataError(f"{values.name} ({source}): no observations.", "Check the series id, or use the bundled copy.")
     out = values.copy()
     out.attrs = {
-        "id": str(values.name), "title": meta.get("title", str(values.name)), "units": meta.get("units", ""),
-        "frequency": meta.get("frequency", ""), "release": meta.get("release", ""), "revised": meta.get("revised", ""),
-        "source": source, "source_detail": source_detail,
-        "first_date": out.index[0].date().isoformat(), "last_date": out.index[-1].date().isoformat(),
+        "id": str(values.name),
+        "title": meta.get("title", str(values.name)),
+        "units": meta.get("units", ""),
+        "frequency": meta.get("frequency", ""),
+        "release": meta.get("release", ""),
+        "revised": meta.get("revised", ""),
+        "source": source,
+        "source_detail": source_detail,
+        "first_date": out.index[0].date().isoformat(),
+        "last_date": out.index[-1].date().isoformat(),
         "notes": list(notes or []),
     }
     return out
@@ -125,8 +147,10 @@ def known_since(series: pd.Series) -> pd.DatetimeIndex:
     """The day each observation became public, by the series' ``release`` rule (NaT: never as evidence)."""
     rule = series.attrs.get("release", "")
     if rule not in release.RULES:
-        raise DataError(f"{series.name}: no release rule ({rule!r}), so what was public when cannot be told.",
-                        f"Add it to analysis/data/macro/manifest.toml: one of {', '.join(release.RULES)}.")
+        raise DataError(
+            f"{series.name}: no release rule ({rule!r}), so what was public when cannot be told.",
+            f"Add it to analysis/data/macro/manifest.toml: one of {', '.join(release.RULES)}.",
+        )
     return release.released(rule, series.index)
 
 
@@ -140,8 +164,7 @@ def known_by(series: pd.Series, as_of) -> pd.DataFrame:
     """
     since = known_since(series)
     mask = since.notna() & (since <= pd.Timestamp(as_of).normalize())
-    frame = pd.DataFrame({"value": series.to_numpy()[mask], "known_since": since[mask]},
-                         index=series.index[mask])
+    frame = pd.DataFrame({"value": series.to_numpy()[mask], "known_since": since[mask]}, index=series.index[mask])
     frame.attrs = {**series.attrs, "notes": list(series.attrs.get("notes", []))}
     return frame
 
@@ -167,15 +190,23 @@ def staleness(series: pd.Series, as_of) -> dict:
     as_of = pd.Timestamp(as_of).normalize()
     rule, name = series.attrs.get("release", ""), series.name
     if rule == "hindsight":
-        return {"stale": True, "reason": f"{name} is dated in hindsight: it is never evidence at an as-of date",
-                "newest": None, "due": None}
+        return {
+            "stale": True,
+            "reason": f"{name} is dated in hindsight: it is never evidence at an as-of date",
+            "newest": None,
+            "due": None,
+        }
     known = known_by(series, as_of)
     expected = release.due(rule, as_of)
     due_iso = expected.date().isoformat() if expected is not None else None
     if known.empty:
-        return {"stale": True, "reason": f"no {name} observation was public by {as_of.date()}"
-                f" (the data starts {series.attrs.get('first_date', series.index[0].date() if len(series) else '?')})",
-                "newest": None, "due": due_iso}
+        return {
+            "stale": True,
+            "reason": f"no {name} observation was public by {as_of.date()}"
+            f" (the data starts {series.attrs.get('first_date', series.index[0].date() if len(series) else '?')})",
+            "newest": None,
+            "due": due_iso,
+        }
     newest, since = known.index[-1], known["known_since"].iloc[-1]
     missed = release.count_due_after(rule, newest, as_of)
     slack = DAILY_SLACK if series.attrs.get("frequency") == "daily" else 0
@@ -183,7 +214,9 @@ def staleness(series: pd.Series, as_of) -> dict:
     reason = ""
     if stale:
         next_due = release.release_date(rule, expected) if expected is not None else None
-        reason = (f"{name} is stale: its newest observation public by {as_of.date()} is for {newest.date()}"
-                  f" (published {since.date()}), but the one for {due_iso} was due by {next_due.date()}"
-                  + (f"; this copy ends {series.attrs['last_date']}" if series.attrs.get("last_date") else ""))
+        reason = (
+            f"{name} is stale: its newest observation public by {as_of.date()} is for {newest.date()}"
+            f" (published {since.date()}), but the one for {due_iso} was due by {next_due.date()}"
+            + (f"; this copy ends {series.attrs['last_date']}" if series.attrs.get("last_date") else "")
+        )
     return {"stale": stale, "reason": reason, "newest": newest.date().isoformat(), "due": due_iso}

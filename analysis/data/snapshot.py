@@ -51,21 +51,31 @@ def has(ticker: str) -> bool:
 def _read(ticker: str) -> pd.DataFrame:
     path = SNAPSHOT_DIR / f"{file_stem(ticker)}.csv.gz"
     if not path.is_file():
-        raise DataError(f"the bundled snapshot has no {ticker}.",
-                        f"It holds: {' '.join(tickers())}. Use one of these, or SOURCE=yahoo with network access.")
+        raise DataError(
+            f"the bundled snapshot has no {ticker}.",
+            f"It holds: {' '.join(tickers())}. Use one of these, or SOURCE=yahoo with network access.",
+        )
     try:
         raw = pd.read_csv(path, index_col="Date", parse_dates=["Date"], compression="gzip")
     except (OSError, ValueError, EOFError, zlib.error) as exc:  # a bad gzip stream is a zlib.error
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise DataError(f"the bundled file {path} could not be read ({type(exc).__name__}: {reason}).",
-                        RESTORE) from None
+        raise DataError(
+            f"the bundled file {path} could not be read ({type(exc).__name__}: {reason}).", RESTORE
+        ) from None
     adjusted = ticker in manifest()["fully_adjusted"]
     detail = "bundled snapshot (see analysis/data/prices/SOURCES.md)"
     if adjusted:
         detail += "; open/high/low/close are dividend-adjusted in this file"
     positive = manifest()["kind"].get(ticker) != "yield"
-    return normalize(raw, ticker=ticker, source="snapshot", source_detail=detail, fully_adjusted=adjusted,
-                     positive=positive, origin=str(path))
+    return normalize(
+        raw,
+        ticker=ticker,
+        source="snapshot",
+        source_detail=detail,
+        fully_adjusted=adjusted,
+        positive=positive,
+        origin=str(path),
+    )
 
 
 def read(ticker: str) -> pd.DataFrame:

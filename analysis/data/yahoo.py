@@ -27,8 +27,10 @@ _FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 
 #: Exception names yfinance's failure log carries when the network, not the symbol, failed
 #: (curl_cffi's DNSError/Timeout/ConnectionError..., requests' equivalents).
-_NETWORK_ERRORS = re.compile(r"\b(DNSError|ConnectionError|ConnectTimeout|Timeout|ProxyError|SSLError|"
-                             r"CertificateVerifyError|ReadTimeout)\(")
+_NETWORK_ERRORS = re.compile(
+    r"\b(DNSError|ConnectionError|ConnectTimeout|Timeout|ProxyError|SSLError|"
+    r"CertificateVerifyError|ReadTimeout)\("
+)
 #: curl's own wording of the failure, e.g. "Could not resolve host: query2.finance.yahoo.com".
 _CURL_REASON = re.compile(r"curl: \(\d+\) (.+?)(?:\. See |'\)|\"\)|$)")
 
@@ -60,8 +62,9 @@ def from_download(df: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
     frame, a frame without the ticker, or one whose closes are all missing.
     """
     if df is None or df.empty:
-        raise SourceUnavailable(f"Yahoo returned no data for {ticker}.",
-                                "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot.")
+        raise SourceUnavailable(
+            f"Yahoo returned no data for {ticker}.", "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot."
+        )
     columns = df.columns
     if isinstance(columns, pd.MultiIndex):
         names = list(columns.names)
@@ -79,8 +82,10 @@ def from_download(df: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
     if "Close" not in frame.columns or frame["Close"].isna().all():
-        raise SourceUnavailable(f"Yahoo returned no closing prices for {ticker}.",
-                                "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot.")
+        raise SourceUnavailable(
+            f"Yahoo returned no closing prices for {ticker}.",
+            "Check the symbol on finance.yahoo.com, or use SOURCE=snapshot.",
+        )
     frame.index.name = "Date"
     return frame[[c for c in _FIELDS if c in frame.columns]]
 
@@ -106,8 +111,17 @@ def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[st
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            df = yf.download(ticker, period="max", interval="1d", auto_adjust=False, actions=False,
-                             progress=False, threads=False, timeout=timeout, multi_level_index=True)
+            df = yf.download(
+                ticker,
+                period="max",
+                interval="1d",
+                auto_adjust=False,
+                actions=False,
+                progress=False,
+                threads=False,
+                timeout=timeout,
+                multi_level_index=True,
+            )
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
@@ -149,11 +163,18 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
     except SourceUnavailable as exc:
         network = network_failure(log_lines)
         if network:
-            raise SourceUnavailable(f"Yahoo Finance could not be reached ({network}).",
-                                    "Check the network connection (or proxy), or use SOURCE=snapshot.") from exc
+            raise SourceUnavailable(
+                f"Yahoo Finance could not be reached ({network}).",
+                "Check the network connection (or proxy), or use SOURCE=snapshot.",
+            ) from exc
         reason = next((line for line in reversed(log_lines) if line), "")
         if reason:
             exc.message = f"{exc.message} ({reason.splitlines()[-1][:200]})"
         raise
-    return normalize(raw, ticker=ticker, source="yahoo", source_detail="Yahoo Finance via yfinance (auto_adjust=False)",
-                     positive=not ticker.startswith("^"))  # ^IRX, ^TNX...: yields can be zero or negative
+    return normalize(
+        raw,
+        ticker=ticker,
+        source="yahoo",
+        source_detail="Yahoo Finance via yfinance (auto_adjust=False)",
+        positive=not ticker.startswith("^"),
+    )  # ^IRX, ^TNX...: yields can be zero or negative

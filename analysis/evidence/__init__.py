@@ -31,8 +31,15 @@ __all__ = ["KINDS", "Family", "evaluate_family", "family", "family_series", "loa
 #: The scenario sets, one configuration file each (``analysis/config/<name>.toml``), in the
 #: order a ticker is looked up: the first set listing the ticker, else the first whose
 #: profiles include the piece's, else the default set.
-SET_FILES = ("scenarios", "scenarios_large_caps", "scenarios_sectors", "scenarios_bonds", "scenarios_yields",
-             "scenarios_volatility", "scenarios_crypto")
+SET_FILES = (
+    "scenarios",
+    "scenarios_large_caps",
+    "scenarios_sectors",
+    "scenarios_bonds",
+    "scenarios_yields",
+    "scenarios_volatility",
+    "scenarios_crypto",
+)
 
 
 def load(config: dict | None = None, name: str = "scenarios") -> rules.Scorecard:
@@ -53,20 +60,32 @@ def choose(ticker: str, profile: str) -> rules.Scorecard:
             return card
     defaults = [card for card in cards if card.set.default]
     if len(defaults) != 1:
-        raise InputError(f"{len(defaults)} scenario sets are marked default = true; exactly one must be.",
-                         "Set default = true in the [set] table of one scenarios file only.")
+        raise InputError(
+            f"{len(defaults)} scenario sets are marked default = true; exactly one must be.",
+            "Set default = true in the [set] table of one scenarios file only.",
+        )
     return defaults[0]
 
 
 def set_json(card: rules.Scorecard, ticker: str, benchmark: str) -> dict:
     """The JSON ``scenario_set``: ``{id, title, why}`` with the piece's symbols."""
     s = card.set
-    return {"id": s.id, "title": s.title.format(ticker=ticker, benchmark=benchmark),
-            "why": s.why.format(ticker=ticker, benchmark=benchmark)}
+    return {
+        "id": s.id,
+        "title": s.title.format(ticker=ticker, benchmark=benchmark),
+        "why": s.why.format(ticker=ticker, benchmark=benchmark),
+    }
 
 
-def score(study: Study, market: Market, config: dict | None = None, *, card: rules.Scorecard | None = None,
-          profile: str = "equity", macro: dict | None = None) -> list[dict]:
+def score(
+    study: Study,
+    market: Market,
+    config: dict | None = None,
+    *,
+    card: rules.Scorecard | None = None,
+    profile: str = "equity",
+    macro: dict | None = None,
+) -> list[dict]:
     """The ``scenarios`` list for ``study`` at its as-of session (see :mod:`.scorecard`).
 
     Each scenario: ``{id, title, score, verdict, available_weight, missing_weight,
@@ -78,8 +97,14 @@ def score(study: Study, market: Market, config: dict | None = None, *, card: rul
     return scorecard.evaluate(card or load(config), study, market, profile, macro)
 
 
-def required_tickers(config: dict | None = None, *, ticker: str | None = None, benchmark: str | None = None,
-                     family_config: dict | None = None, card: rules.Scorecard | None = None) -> list[str]:
+def required_tickers(
+    config: dict | None = None,
+    *,
+    ticker: str | None = None,
+    benchmark: str | None = None,
+    family_config: dict | None = None,
+    card: rules.Scorecard | None = None,
+) -> list[str]:
     """Every series the scorecard (``config``) and the family (``family_config``) read, in order, once.
 
     ``{ticker}``/``{benchmark}`` placeholders are resolved when ``ticker``/``benchmark`` are

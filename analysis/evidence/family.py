@@ -46,11 +46,15 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
     for i, member in enumerate(raw, 1):
         bad = sorted(set(member) - _MEMBER_KEYS) if isinstance(member, dict) else ["(not a table)"]
         if bad:
-            raise InputError(f"{where}, member {i}: unknown key {', '.join(bad)}.",
-                             f"Member keys are: {', '.join(sorted(_MEMBER_KEYS))}.")
+            raise InputError(
+                f"{where}, member {i}: unknown key {', '.join(bad)}.",
+                f"Member keys are: {', '.join(sorted(_MEMBER_KEYS))}.",
+            )
         if not str(member.get("ticker") or "").strip():
-            raise InputError(f"{where}, member {i} has no ticker.",
-                             'Add a line ticker = "IWM" (a Yahoo symbol) to that [[member]] table.')
+            raise InputError(
+                f"{where}, member {i} has no ticker.",
+                'Add a line ticker = "IWM" (a Yahoo symbol) to that [[member]] table.',
+            )
         symbol = params.ticker(member.get("ticker"), what=f"{where}, member {i}: ticker", example='ticker = "IWM"')
         if symbol in seen:
             raise InputError(f"{where}: {symbol} is listed twice.", "Keep one [[member]] per ticker.")
@@ -59,18 +63,35 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
     benchmark = params.ticker(config.get("benchmark", "SPY"), what=f"{where}: benchmark", example='benchmark = "SPY"')
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
-        raise InputError(f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7.")
+        raise InputError(
+            f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7."
+        )
     return out, benchmark, stale
 
 
 def _blank(member: dict, status: str, reason: str) -> dict:
-    keys = ("phase", "phase_since", "close", "sma50", "sma200", "rm", "rm_fast", "rm_above_fast", "lead",
-            "lead_above_zero", "return_1m", "return_3m", "as_of", "last_date")
+    keys = (
+        "phase",
+        "phase_since",
+        "close",
+        "sma50",
+        "sma200",
+        "rm",
+        "rm_fast",
+        "rm_above_fast",
+        "lead",
+        "lead_above_zero",
+        "return_1m",
+        "return_3m",
+        "as_of",
+        "last_date",
+    )
     return {**member, "status": status, "stale": True, "fully_adjusted": None, **dict.fromkeys(keys), "reason": reason}
 
 
-def _member(member: dict, market: Market, bench: pd.DataFrame | None, benchmark: str, as_of: pd.Timestamp,
-            stale_after_days: int) -> tuple[dict, pd.DataFrame | None]:
+def _member(
+    member: dict, market: Market, bench: pd.DataFrame | None, benchmark: str, as_of: pd.Timestamp, stale_after_days: int
+) -> tuple[dict, pd.DataFrame | None]:
     symbol = member["ticker"]
     frame, why = market.prices_or_reason(symbol)
     if frame is None:
@@ -90,8 +111,11 @@ def _member(member: dict, market: Market, bench: pd.DataFrame | None, benchmark:
     rm, rm_fast, lead = num(row["rm"]), num(row["rm_fast"]), num(row["lead"])
     reason = None
     if stale:
-        reason = (f"{symbol} data ends {iso(last)}" if last == frame.index[-1]
-                  else f"{symbol} has no data between {iso(last)} and {iso(as_of)}")
+        reason = (
+            f"{symbol} data ends {iso(last)}"
+            if last == frame.index[-1]
+            else f"{symbol} has no data between {iso(last)} and {iso(as_of)}"
+        )
     elif bench is None:
         reason = f"no {benchmark} data at {iso(as_of)}: Leadership not computed"
     return {
@@ -101,8 +125,11 @@ def _member(member: dict, market: Market, bench: pd.DataFrame | None, benchmark:
         "fully_adjusted": bool(frame.attrs.get("fully_adjusted")),
         "phase": row["phase"],
         "phase_since": iso(ind.phase_since(series["phase"])),
-        "close": num(row["close"]), "sma50": num(row["sma_fast"]), "sma200": num(row["sma_slow"]),
-        "rm": rm, "rm_fast": rm_fast,
+        "close": num(row["close"]),
+        "sma50": num(row["sma_fast"]),
+        "sma200": num(row["sma_slow"]),
+        "rm": rm,
+        "rm_fast": rm_fast,
         "rm_above_fast": None if rm is None or rm_fast is None else rm > rm_fast,
         "lead": lead,
         "lead_above_zero": None if lead is None else lead > 0,
@@ -142,8 +169,13 @@ class Family:
     series: dict[str, pd.DataFrame]
 
 
-def evaluate(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, config: dict | None = None,
-             sessions: int = CHART_SESSIONS) -> Family:
+def evaluate(
+    market: Market,
+    as_of: pd.Timestamp,
+    benchmark: str | None = None,
+    config: dict | None = None,
+    sessions: int = CHART_SESSIONS,
+) -> Family:
     """The ``family`` JSON (:func:`family`) and the series :func:`family_series` draws, in one pass."""
     benchmark, as_of, rows = _compute(market, as_of, benchmark, config)
     listed = [row for row, _ in rows]
@@ -164,8 +196,13 @@ def family(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, co
     return evaluate(market, as_of, benchmark, config).data
 
 
-def family_series(market: Market, as_of: pd.Timestamp, benchmark: str | None = None, config: dict | None = None,
-                  sessions: int = CHART_SESSIONS) -> dict[str, pd.DataFrame]:
+def family_series(
+    market: Market,
+    as_of: pd.Timestamp,
+    benchmark: str | None = None,
+    config: dict | None = None,
+    sessions: int = CHART_SESSIONS,
+) -> dict[str, pd.DataFrame]:
     """For the small-multiples chart: each member's last ``sessions`` rows of ``close, sma_fast, sma_slow, phase``.
 
     Keyed by ticker in configuration order; a member without data is left out. A stale

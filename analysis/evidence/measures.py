@@ -83,16 +83,22 @@ def lagging_share(a: pd.Series, b: pd.Series, window: int = 252, years: int = 10
     x, y = _common(a, b)
     cutoff = x.index[-1] - pd.DateOffset(years=years) if len(x) else None
     if cutoff is None or x.index.searchsorted(cutoff, side="right") < window:
-        return _too_short(f"{a.name} vs {b.name} rolling periods", f"{years} years plus {window} sessions",
-                          x.index[0] if len(x) else None)
+        return _too_short(
+            f"{a.name} vs {b.name} rolling periods",
+            f"{years} years plus {window} sessions",
+            x.index[0] if len(x) else None,
+        )
     ra = x / x.shift(window)
     rb = y / y.shift(window)
     recent = x.index > cutoff
     lagged = (ra < rb)[recent]
     n = int(lagged.size)
     count = int(lagged.sum())
-    return Measure(count / n, f"{a.name} trailed {b.name} in {count:,} of {n:,} rolling {window}-session"
-                              f" periods ending since {_day(x.index[recent][0])}")
+    return Measure(
+        count / n,
+        f"{a.name} trailed {b.name} in {count:,} of {n:,} rolling {window}-session"
+        f" periods ending since {_day(x.index[recent][0])}",
+    )
 
 
 def relative_trend(a: pd.Series, b: pd.Series, norm: int = 200) -> Measure:
@@ -130,9 +136,12 @@ def ratio_percentile(a: pd.Series, b: pd.Series, years: int = 20, min_years: int
     ratio = (x / y)[window]
     earlier = ratio.iloc[:-1]
     lower = int((earlier < ratio.iloc[-1]).sum())
-    return Measure(lower / len(earlier), f"the {a.name}/{b.name} total-return ratio was lower on {lower:,} of"
-                                         f" {len(earlier):,} sessions since {_day(ratio.index[0])};"
-                                         f" the window's low before today: {_day(earlier.idxmin())}")
+    return Measure(
+        lower / len(earlier),
+        f"the {a.name}/{b.name} total-return ratio was lower on {lower:,} of"
+        f" {len(earlier):,} sessions since {_day(ratio.index[0])};"
+        f" the window's low before today: {_day(earlier.idxmin())}",
+    )
 
 
 def real_motion_z(close: pd.Series, fast: int = 50, slow: int = 200, width: float = 2.0) -> Measure:
@@ -143,11 +152,15 @@ def real_motion_z(close: pd.Series, fast: int = 50, slow: int = 200, width: floa
     (``indicators.real_motion``), so ``|z| > width`` is exactly "outside the band", the one
     definition of a momentum extreme (docs/indicators.md). ``None`` until the band exists.
     """
-    rm = ind.real_motion(close, trend=slow, fast=fast, slow=slow, band_window=fast, width=width).iloc[-1] \
-        if len(close) else None
+    rm = (
+        ind.real_motion(close, trend=slow, fast=fast, slow=slow, band_window=fast, width=width).iloc[-1]
+        if len(close)
+        else None
+    )
     if rm is None or pd.isna(rm["upper"]) or rm["upper"] == rm["fast"]:
-        return _too_short(f"{close.name}'s Real Motion band", f"{slow + fast - 1} sessions",
-                          close.index[0] if len(close) else None)
+        return _too_short(
+            f"{close.name}'s Real Motion band", f"{slow + fast - 1} sessions", close.index[0] if len(close) else None
+        )
     sigma = (float(rm["upper"]) - float(rm["fast"])) / width
     value = (float(rm["rm"]) - float(rm["fast"])) / sigma
     return Measure(value, f"Real Motion {rm['rm']:+.2f} vs its {fast}-DMA {rm['fast']:+.2f} (σ {sigma:.2f})")
@@ -197,24 +210,34 @@ def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: flo
             last = i
     if len(picked) < 5:
         word = "at or above" if high else "at or below"
-        return Measure(None, reason=f"only {len(picked)} earlier episode{'' if len(picked) == 1 else 's'} of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
-                                    f" with {horizon} sessions after them: too few to read")
+        return Measure(
+            None,
+            reason=f"only {len(picked)} earlier episode{'' if len(picked) == 1 else 's'} of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+            f" with {horizon} sessions after them: too few to read",
+        )
     returns = (ends.iloc[picked] / b.iloc[picked] - 1.0).to_numpy()
     value = float(np.median(returns))
     word = "at or above" if high else "at or below"
-    return Measure(value, f"median {b.name} return {value:+.1%} over {horizon} sessions after {len(picked)} episodes of"
-                          f" {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
-                          f" ({np.mean(returns > 0):.0%} positive)")
+    return Measure(
+        value,
+        f"median {b.name} return {value:+.1%} over {horizon} sessions after {len(picked)} episodes of"
+        f" {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+        f" ({np.mean(returns > 0):.0%} positive)",
+    )
 
 
 def correlation(a: pd.Series, b: pd.Series, window: int = 252) -> Measure:
     """Correlation of ``a``'s and ``b``'s daily returns over their last ``window`` common sessions."""
     x, y = _common(a, b)
     if len(x) <= window:
-        return _too_short(f"the {a.name}/{b.name} correlation", f"{window + 1} common sessions", x.index[0] if len(x) else None)
+        return _too_short(
+            f"the {a.name}/{b.name} correlation", f"{window + 1} common sessions", x.index[0] if len(x) else None
+        )
     ra, rb = x.pct_change().iloc[-window:], y.pct_change().iloc[-window:]
     value = float(ra.corr(rb))
-    return Measure(value, f"daily returns of {a.name} and {b.name} over {window} common sessions since {_day(ra.index[0])}")
+    return Measure(
+        value, f"daily returns of {a.name} and {b.name} over {window} common sessions since {_day(ra.index[0])}"
+    )
 
 
 def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
@@ -226,8 +249,9 @@ def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
     return Measure(value, f"{close.name} {fmt.price(close.iloc[-1])} vs its {window}-DMA {fmt.price(average)}")
 
 
-def phase_balance(closes: Sequence[pd.Series], plus: Sequence[str], minus: Sequence[str] = (),
-                  fast: int = 50, slow: int = 200) -> Measure:
+def phase_balance(
+    closes: Sequence[pd.Series], plus: Sequence[str], minus: Sequence[str] = (), fast: int = 50, slow: int = 200
+) -> Measure:
     """Net share of ``closes`` whose phase is in ``plus`` rather than ``minus``.
 
     Each series' phase at its last session comes from ``indicators.classify`` (close vs
@@ -322,8 +346,7 @@ KINDS: dict[str, Kind] = {
     "forward_after_level": Kind(forward_after_level, "pair", "adj_close", "percent"),
     "correlation": Kind(correlation, "pair", "adj_close", "corr"),
     "distance_from_sma": Kind(distance_from_sma, "one", "close", "percent"),
-    "phase_balance": Kind(phase_balance, "many", "close", "balance",
-                          choices={"plus": ind.PHASES, "minus": ind.PHASES}),
+    "phase_balance": Kind(phase_balance, "many", "close", "balance", choices={"plus": ind.PHASES, "minus": ind.PHASES}),
     "spread": Kind(spread, "pair", "close", "pp"),
     "level": Kind(level, "one", "close", "level"),
     "economy_pp": Kind(economy, "macro", "close", "pp"),

@@ -29,13 +29,28 @@ STALE_AFTER_DAYS = 7
 PLACEHOLDERS = ("ticker", "benchmark")
 READINGS = ("supports", "contradicts", "neutral", "unavailable")
 #: Verdict cut-offs on the score, highest first; overridable in ``[verdict]``.
-VERDICT_DEFAULTS = {"min_available_share": 0.5, "supported": 0.6, "leaning_supported": 0.2,
-                    "leaning_contradicted": -0.2, "contradicted": -0.6}
+VERDICT_DEFAULTS = {
+    "min_available_share": 0.5,
+    "supported": 0.6,
+    "leaning_supported": 0.2,
+    "leaning_contradicted": -0.2,
+    "contradicted": -0.6,
+}
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _COMPARISON = re.compile(r"^\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
-_ITEM_KEYS = {"name", "function", "series", "params", "supports", "contradicts", "weight", "min_series",
-              "direction", "applies"}
+_ITEM_KEYS = {
+    "name",
+    "function",
+    "series",
+    "params",
+    "supports",
+    "contradicts",
+    "weight",
+    "min_series",
+    "direction",
+    "applies",
+}
 _SET_KEYS = {"id", "title", "why", "tickers", "profiles", "default"}
 #: The asset profiles an item may apply to (analysis/config/profiles.toml).
 PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
@@ -71,7 +86,7 @@ class Item:
     contradicts: Threshold | None
     weight: float
     min_series: int | None
-    direction: str = ""            # in words: "supports when the ticker lags its benchmark"
+    direction: str = ""  # in words: "supports when the ticker lags its benchmark"
     applies: tuple[str, ...] = ()  # the profiles it applies to; empty: every profile of its set
 
     @property
@@ -88,8 +103,11 @@ class Item:
         unit = self.spec.unit
         if unit == "none":
             return "not measurable from prices"
-        parts = [f"{label} if {t.text(unit)}" for label, t in (("supports", self.supports),
-                                                               ("contradicts", self.contradicts)) if t]
+        parts = [
+            f"{label} if {t.text(unit)}"
+            for label, t in (("supports", self.supports), ("contradicts", self.contradicts))
+            if t
+        ]
         return "; ".join(parts) + ("; else neutral" if parts else "")
 
     def read(self, value: float | None) -> str:
@@ -139,8 +157,10 @@ def _placeholders(text: str, where: str) -> str:
         raise InputError(f"{where}: {text!r} is not a valid template ({exc}).", braces) from None
     unknown = fields - set(PLACEHOLDERS)
     if unknown:
-        raise InputError(f"{where}: {text!r} uses {', '.join('{' + f + '}' for f in sorted(unknown))}.",
-                         "The only placeholders are {ticker} and {benchmark}.")
+        raise InputError(
+            f"{where}: {text!r} uses {', '.join('{' + f + '}' for f in sorted(unknown))}.",
+            "The only placeholders are {ticker} and {benchmark}.",
+        )
     try:  # a conversion or format spec ({ticker!x}, {ticker:%}) fails only when it is filled in
         text.format(ticker="IWM", benchmark="SPY")
     except (ValueError, TypeError, IndexError, KeyError) as exc:
@@ -153,33 +173,45 @@ def _threshold(raw: object, where: str, key: str) -> Threshold | None:
         return None
     match = _COMPARISON.match(raw) if isinstance(raw, str) else None
     if not match:
-        raise InputError(f"{where}: {key} = {raw!r} is not a comparison.",
-                         f'Write it as an operator and a number, e.g. {key} = "<= -0.05" (operators: < <= > >=).')
+        raise InputError(
+            f"{where}: {key} = {raw!r} is not a comparison.",
+            f'Write it as an operator and a number, e.g. {key} = "<= -0.05" (operators: < <= > >=).',
+        )
     return Threshold(match.group(1), float(match.group(2)))
 
 
 def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
     if kind.series == "macro":
         if not isinstance(raw, list) or len(raw) != 1 or not isinstance(raw[0], str):
-            raise InputError(f"{where}: an economy item names its FRED series once, got series = {raw!r}.",
-                             'E.g. series = ["T10Y3M"].')
+            raise InputError(
+                f"{where}: an economy item names its FRED series once, got series = {raw!r}.",
+                'E.g. series = ["T10Y3M"].',
+            )
         return (raw[0],)
     if kind.series == "none":
         if raw:
-            raise InputError(f"{where}: this function reads no series, but series = {raw!r}.", "Remove the series line.")
+            raise InputError(
+                f"{where}: this function reads no series, but series = {raw!r}.", "Remove the series line."
+            )
         return ()
     if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
-        raise InputError(f"{where}: series must be a list of tickers, got {raw!r}.",
-                         'E.g. series = ["{ticker}", "{benchmark}"].')
+        raise InputError(
+            f"{where}: series must be a list of tickers, got {raw!r}.", 'E.g. series = ["{ticker}", "{benchmark}"].'
+        )
     need = {"one": 1, "pair": 2}.get(kind.series)
     if (need and len(raw) != need) or not raw:
-        raise InputError(f"{where}: this function needs {need or 'at least one'} series, got {len(raw)}.",
-                         'E.g. series = ["QQQ", "{ticker}"].')
+        raise InputError(
+            f"{where}: this function needs {need or 'at least one'} series, got {len(raw)}.",
+            'E.g. series = ["QQQ", "{ticker}"].',
+        )
     out = []
     for symbol in raw:
         _placeholders(symbol, where)
-        out.append(symbol if symbol in ("{ticker}", "{benchmark}")
-                   else params.ticker(symbol, what=f"{where}: series", example='series = ["{ticker}", "SPY"]'))
+        out.append(
+            symbol
+            if symbol in ("{ticker}", "{benchmark}")
+            else params.ticker(symbol, what=f"{where}: series", example='series = ["{ticker}", "SPY"]')
+        )
     return tuple(out)
 
 
@@ -187,25 +219,30 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise InputError(f"{where}: params must be a table, got {raw!r}.", "E.g. params = { span = \"10y\" }.")
+        raise InputError(f"{where}: params must be a table, got {raw!r}.", 'E.g. params = { span = "10y" }.')
     signature = inspect.signature(kind.function)
     data_args = {"one": 1, "pair": 2, "many": 1, "none": 0, "macro": 1}[kind.series]
     allowed = list(signature.parameters)[data_args:]
     unknown = sorted(set(raw) - set(allowed))
     if unknown:
-        raise InputError(f"{where}: {name} has no parameter {', '.join(unknown)}.",
-                         f"Its parameters are: {', '.join(allowed)}.")
+        raise InputError(
+            f"{where}: {name} has no parameter {', '.join(unknown)}.", f"Its parameters are: {', '.join(allowed)}."
+        )
     for key, choices in kind.choices.items():
         values = raw.get(key, [])
         bad = [v for v in (values if isinstance(values, list) else [values]) if v not in choices]
         if bad or not isinstance(values, list):
-            raise InputError(f"{where}: {key} = {values!r} holds {', '.join(map(repr, bad)) or 'a non-list'}.",
-                             f"Give a list of: {', '.join(choices)}.")
+            raise InputError(
+                f"{where}: {key} = {values!r} holds {', '.join(map(repr, bad)) or 'a non-list'}.",
+                f"Give a list of: {', '.join(choices)}.",
+            )
     if "span" in raw:
         from analysis.indicators import SPANS
 
         if raw["span"] not in SPANS:
-            raise InputError(f"{where}: span = {raw['span']!r} is not a known span.", f"Use one of: {', '.join(SPANS)}.")
+            raise InputError(
+                f"{where}: span = {raw['span']!r} is not a known span.", f"Use one of: {', '.join(SPANS)}."
+            )
     missing = [p for p in allowed if signature.parameters[p].default is inspect.Parameter.empty and p not in raw]
     if missing:
         raise InputError(f"{where}: {name} needs parameter {', '.join(missing)}.", "Add it under params.")
@@ -214,10 +251,14 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
 
 def _item(raw: dict, where: str) -> Item:
     if not isinstance(raw, dict):
-        raise InputError(f"{where} is not a table.", "Write each item as [[scenario.evidence]] with name, function, ....")
+        raise InputError(
+            f"{where} is not a table.", "Write each item as [[scenario.evidence]] with name, function, ...."
+        )
     unknown = sorted(set(raw) - _ITEM_KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown key {', '.join(unknown)}.", f"Item keys are: {', '.join(sorted(_ITEM_KEYS))}.")
+        raise InputError(
+            f"{where}: unknown key {', '.join(unknown)}.", f"Item keys are: {', '.join(sorted(_ITEM_KEYS))}."
+        )
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{where} has no name.", 'Give each item a name = "...".')
@@ -225,8 +266,9 @@ def _item(raw: dict, where: str) -> Item:
     _placeholders(name, where)
     fname = raw.get("function")
     if fname not in KINDS:
-        raise InputError(f"{where}: unknown evidence function {fname!r}.",
-                         f"Valid ones: {', '.join(KINDS)} (see docs/scenarios.md).")
+        raise InputError(
+            f"{where}: unknown evidence function {fname!r}.", f"Valid ones: {', '.join(KINDS)} (see docs/scenarios.md)."
+        )
     kind = KINDS[fname]
     weight = raw.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
@@ -234,34 +276,62 @@ def _item(raw: dict, where: str) -> Item:
     supports = _threshold(raw.get("supports"), where, "supports")
     contradicts = _threshold(raw.get("contradicts"), where, "contradicts")
     if kind.series == "macro":
-        known = {"curve", "credit", "claims", "sahm", "nfci", "size_premium_10y", "valuation_small_vs_big", "cape",
-                 "after_similar"}
+        known = {
+            "curve",
+            "credit",
+            "claims",
+            "sahm",
+            "nfci",
+            "size_premium_10y",
+            "valuation_small_vs_big",
+            "cape",
+            "after_similar",
+        }
         measure = (raw.get("params") or {}).get("measure")
         if measure not in known:
-            raise InputError(f"{where}: params.measure = {measure!r} is not a macro measure.",
-                             f"Use one of: {', '.join(sorted(known))}.")
+            raise InputError(
+                f"{where}: params.measure = {measure!r} is not a macro measure.",
+                f"Use one of: {', '.join(sorted(known))}.",
+            )
     if kind.series != "none" and supports is None and contradicts is None:
-        raise InputError(f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
-                         'Add e.g. supports = "< 0" and contradicts = "> 0".')
+        raise InputError(
+            f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
+            'Add e.g. supports = "< 0" and contradicts = "> 0".',
+        )
     series = _series(raw.get("series"), kind, where)
     min_series = raw.get("min_series")
-    if min_series is not None and (kind.series != "many" or not isinstance(min_series, int)
-                                   or not 1 <= min_series <= len(series)):
-        raise InputError(f"{where}: min_series = {min_series!r} is not allowed here.",
-                         f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).")
+    if min_series is not None and (
+        kind.series != "many" or not isinstance(min_series, int) or not 1 <= min_series <= len(series)
+    ):
+        raise InputError(
+            f"{where}: min_series = {min_series!r} is not allowed here.",
+            f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).",
+        )
     direction = raw.get("direction", "")
     if not isinstance(direction, str):
-        raise InputError(f"{where}: direction = {direction!r} is not text.", 'E.g. direction = "supports when X lags Y".')
+        raise InputError(
+            f"{where}: direction = {direction!r} is not text.", 'E.g. direction = "supports when X lags Y".'
+        )
     applies = _profiles(raw.get("applies", []), where, "applies")
-    return Item(name=name, function=fname, series=series, params=_params(raw.get("params"), fname, kind, where),
-                supports=supports, contradicts=contradicts, weight=float(weight), min_series=min_series,
-                direction=direction, applies=applies)
+    return Item(
+        name=name,
+        function=fname,
+        series=series,
+        params=_params(raw.get("params"), fname, kind, where),
+        supports=supports,
+        contradicts=contradicts,
+        weight=float(weight),
+        min_series=min_series,
+        direction=direction,
+        applies=applies,
+    )
 
 
 def _profiles(raw: object, where: str, key: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(p, str) and p in PROFILE_KINDS for p in raw):
-        raise InputError(f"{where}: {key} = {raw!r} is not a list of profiles.",
-                         f"Use a list of: {', '.join(PROFILE_KINDS)}.")
+        raise InputError(
+            f"{where}: {key} = {raw!r} is not a list of profiles.", f"Use a list of: {', '.join(PROFILE_KINDS)}."
+        )
     return tuple(raw)
 
 
@@ -272,17 +342,24 @@ def _set(raw: object, where: str) -> ScenarioSet:
         raise InputError(f"{where}: [set] has unknown keys.", f"[set] keys are: {', '.join(sorted(_SET_KEYS))}.")
     texts = {k: raw.get(k, "") for k in ("id", "title", "why")}
     if not all(isinstance(v, str) for v in texts.values()) or not re.fullmatch(r"[a-z][a-z0-9_]*", texts["id"]):
-        raise InputError(f"{where}: [set] needs an id (a lower-case word), a title and a why.",
-                         'E.g. id = "bonds", title = "Bonds", why = "{ticker} is a bond fund".')
+        raise InputError(
+            f"{where}: [set] needs an id (a lower-case word), a title and a why.",
+            'E.g. id = "bonds", title = "Bonds", why = "{ticker} is a bond fund".',
+        )
     tickers = raw.get("tickers", [])
     if not isinstance(tickers, list):
         raise InputError(f"{where}: [set] tickers = {tickers!r} is not a list.", 'E.g. tickers = ["IWM", "^RUT"].')
     default = raw.get("default", False)
     if not isinstance(default, bool):
         raise InputError(f"{where}: [set] default = {default!r} is not true or false.", "E.g. default = false.")
-    return ScenarioSet(id=texts["id"], title=_placeholders(texts["title"], where), why=_placeholders(texts["why"], where),
-                       tickers=tuple(params.ticker(t, what=f"{where}: [set] tickers") for t in tickers),
-                       profiles=_profiles(raw.get("profiles", []), f"{where}: [set]", "profiles"), default=default)
+    return ScenarioSet(
+        id=texts["id"],
+        title=_placeholders(texts["title"], where),
+        why=_placeholders(texts["why"], where),
+        tickers=tuple(params.ticker(t, what=f"{where}: [set] tickers") for t in tickers),
+        profiles=_profiles(raw.get("profiles", []), f"{where}: [set]", "profiles"),
+        default=default,
+    )
 
 
 def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard:
@@ -299,37 +376,55 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
         seen.add(sid)
         unknown = sorted(set(raw) - _SCENARIO_KEYS)
         if unknown:
-            raise InputError(f"{here}: unknown key {', '.join(unknown)}.", f"Scenario keys are: {', '.join(sorted(_SCENARIO_KEYS))}.")
+            raise InputError(
+                f"{here}: unknown key {', '.join(unknown)}.", f"Scenario keys are: {', '.join(sorted(_SCENARIO_KEYS))}."
+            )
         title = raw.get("title")
         if not isinstance(title, str) or not title.strip():
             raise InputError(f"{here} has no title.", 'Give it a title = "..." ({ticker} may appear in it).')
         items = raw.get("evidence")
         if not isinstance(items, list) or not items:
             raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
-        scenarios.append(Scenario(id=sid, title=_placeholders(title, here), note=_placeholders(str(raw.get("note", "")), here),
-                                  items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1))))
+        scenarios.append(
+            Scenario(
+                id=sid,
+                title=_placeholders(title, here),
+                note=_placeholders(str(raw.get("note", "")), here),
+                items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1)),
+            )
+        )
     verdict = dict(VERDICT_DEFAULTS)
     given = config.get("verdict", {})
     if not isinstance(given, dict):
-        raise InputError(f"{where}: verdict = {given!r} is not a table.",
-                         "Write the cut-offs under a [verdict] header, e.g. supported = 0.6.")
+        raise InputError(
+            f"{where}: verdict = {given!r} is not a table.",
+            "Write the cut-offs under a [verdict] header, e.g. supported = 0.6.",
+        )
     unknown = sorted(set(given) - set(verdict))
     if unknown:
         raise InputError(f"{where}: [verdict] has no key {', '.join(unknown)}.", f"Keys: {', '.join(verdict)}.")
     for key, value in given.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"{where}: [verdict] {key} = {value!r} is not a number.",
-                             f"Give a number between -1 and 1, e.g. {key} = {VERDICT_DEFAULTS[key]}.")
+            raise InputError(
+                f"{where}: [verdict] {key} = {value!r} is not a number.",
+                f"Give a number between -1 and 1, e.g. {key} = {VERDICT_DEFAULTS[key]}.",
+            )
         verdict[key] = float(value)
     cuts = [verdict[k] for k in ("supported", "leaning_supported", "leaning_contradicted", "contradicted")]
     if cuts != sorted(cuts, reverse=True) or not 0 <= verdict["min_available_share"] <= 1:
-        raise InputError(f"{where}: [verdict] cut-offs {verdict} are out of order.",
-                         "Need supported >= leaning_supported >= leaning_contradicted >= contradicted, and"
-                         " min_available_share between 0 and 1.")
+        raise InputError(
+            f"{where}: [verdict] cut-offs {verdict} are out of order.",
+            "Need supported >= leaning_supported >= leaning_contradicted >= contradicted, and"
+            " min_available_share between 0 and 1.",
+        )
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
-        raise InputError(f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7.")
-    return Scorecard(scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale, set=_set(config.get("set"), where))
+        raise InputError(
+            f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7."
+        )
+    return Scorecard(
+        scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale, set=_set(config.get("set"), where)
+    )
 
 
 def verdict(score: float | None, available_share: float, cuts: dict[str, float]) -> str:

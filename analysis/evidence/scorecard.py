@@ -38,7 +38,9 @@ class _Frames:
         self.macro = macro or {}  # the economy's measures public at as-of (analysis.model.macro.measures)
         self.as_of = study.as_of.session
         self._cache: dict[str, tuple[pd.DataFrame | None, str]] = {
-            study.ticker: (study.full_prices, ""), study.benchmark: (study.full_bench, "")}
+            study.ticker: (study.full_prices, ""),
+            study.benchmark: (study.full_bench, ""),
+        }
 
     def get(self, symbol: str) -> tuple[pd.DataFrame | None, str]:
         """``(frame up to as-of, "")`` or ``(None, reason)`` when missing, not started yet or stale."""
@@ -79,8 +81,17 @@ def _basis_note(basis: str, column: str, symbols: list[str], frames: list[pd.Dat
     return ""
 
 
-def _entry(item: rules.Item, name: str, symbols: list[str], *, value: float | None = None, detail: str = "",
-           reason: str | None = None, as_of: str | None = None, direction: str = "") -> dict:
+def _entry(
+    item: rules.Item,
+    name: str,
+    symbols: list[str],
+    *,
+    value: float | None = None,
+    detail: str = "",
+    reason: str | None = None,
+    as_of: str | None = None,
+    direction: str = "",
+) -> dict:
     reading = "unavailable" if reason is not None else item.read(value)
     return {
         "name": name,
@@ -130,15 +141,28 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
     used_symbols, used = [s for s, _ in fresh], [f for _, f in fresh]
     column = _column(spec.basis, used)
     data = [f[column].rename(s) for s, f in fresh]
-    result: Measure = spec.function(data, **item.params) if spec.series == "many" else spec.function(*data, **item.params)
-    notes = [n for n in (_basis_note(spec.basis, column, used_symbols, used),
-                         ("left out: " + "; ".join(problems)) if problems else "") if n]
+    result: Measure = (
+        spec.function(data, **item.params) if spec.series == "many" else spec.function(*data, **item.params)
+    )
+    notes = [
+        n
+        for n in (
+            _basis_note(spec.basis, column, used_symbols, used),
+            ("left out: " + "; ".join(problems)) if problems else "",
+        )
+        if n
+    ]
     detail = "; ".join([result.detail, *notes]) if result.detail else "; ".join(notes)
     if result.value is None:
         return entry(item, name, symbols, detail=detail, reason=result.reason or "could not be computed")
     if not math.isfinite(result.value):
-        return entry(item, name, symbols, detail=detail,
-                      reason=f"the value is not a finite number ({result.value}): a series is zero where it divides")
+        return entry(
+            item,
+            name,
+            symbols,
+            detail=detail,
+            reason=f"the value is not a finite number ({result.value}): a series is zero where it divides",
+        )
     return entry(item, name, symbols, value=result.value, detail=detail, as_of=_day(min(f.index[-1] for f in used)))
 
 
@@ -178,8 +202,9 @@ def left_out(item: rules.Item, ticker: str, benchmark: str, profile: str) -> str
     return None
 
 
-def evaluate(card: rules.Scorecard, study: Study, market: Market, profile: str = "equity",
-             macro: dict | None = None) -> list[dict]:
+def evaluate(
+    card: rules.Scorecard, study: Study, market: Market, profile: str = "equity", macro: dict | None = None
+) -> list[dict]:
     """The ``scenarios`` list of the JSON summary for a validated scorecard, for a piece of ``profile``;
     ``macro`` holds the economy's measures public at the as-of date (for the ``economy_*`` items)."""
     frames = _Frames(study, market, card.stale_after_days, macro)
@@ -188,11 +213,18 @@ def evaluate(card: rules.Scorecard, study: Study, market: Market, profile: str =
     for scenario in card.scenarios:
         weighed = [item for item in scenario.items if left_out(item, t, b, profile) is None]
         evidence = [measure(item, frames, t, b) for item in weighed]
-        out.append({"id": scenario.id,
-                    "title": scenario.title.format(ticker=t, benchmark=b),
-                    **tally(evidence, card.verdict),
-                    "note": scenario.note.format(ticker=t, benchmark=b),
-                    "evidence": evidence,
-                    "left_out": [{"name": item.name.format(ticker=t, benchmark=b), "reason": left_out(item, t, b, profile)}
-                                 for item in scenario.items if item not in weighed]})
+        out.append(
+            {
+                "id": scenario.id,
+                "title": scenario.title.format(ticker=t, benchmark=b),
+                **tally(evidence, card.verdict),
+                "note": scenario.note.format(ticker=t, benchmark=b),
+                "evidence": evidence,
+                "left_out": [
+                    {"name": item.name.format(ticker=t, benchmark=b), "reason": left_out(item, t, b, profile)}
+                    for item in scenario.items
+                    if item not in weighed
+                ],
+            }
+        )
     return out

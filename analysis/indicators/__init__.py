@@ -15,7 +15,22 @@ from analysis.indicators.returns import SPANS, span_start, total_return
 from analysis.indicators.triggers import consecutive_above, last_run_completed, last_true, level_to_clear
 
 __all__ = [
-    "PHASES", "SPANS", "bands", "classify", "consecutive_above", "divergence", "last_run_completed",
-    "last_true", "leadership", "level_to_clear", "mean_reversion", "phase_runs", "phase_since",
-    "real_motion", "rolling_std", "sma", "span_start", "total_return",
+    "PHASES",
+    "SPANS",
+    "bands",
+    "classify",
+    "consecutive_above",
+    "divergence",
+    "last_run_completed",
+    "last_true",
+    "leadership",
+    "level_to_clear",
+    "mean_reversion",
+    "phase_runs",
+    "phase_since",
+    "real_motion",
+    "rolling_std",
+    "sma",
+    "span_start",
+    "total_return",
 ]

@@ -16,12 +16,12 @@ import pandas as pd
 from analysis.indicators.moving import bands, sma
 
 
-def leadership(close: pd.Series, benchmark_close: pd.Series, *, norm: int = 200, fast: int = 50,
-               width: float = 2.0) -> pd.DataFrame:
+def leadership(
+    close: pd.Series, benchmark_close: pd.Series, *, norm: int = 200, fast: int = 50, width: float = 2.0
+) -> pd.DataFrame:
     """Columns ``rs, lead, fast, upper, lower`` on the two series' common sessions."""
     a, b = close.align(benchmark_close, join="inner")
     rs = a / b
     lead = 100.0 * (rs / sma(rs, norm) - 1.0)
     band = bands(lead, fast, width)
-    return pd.DataFrame({"rs": rs, "lead": lead, "fast": band["mid"],
-                         "upper": band["upper"], "lower": band["lower"]})
+    return pd.DataFrame({"rs": rs, "lead": lead, "fast": band["mid"], "upper": band["upper"], "lower": band["lower"]})

@@ -49,10 +49,14 @@ from analysis.indicators.triggers import consecutive_above
 #: Significance of the fixed kinds, for naming a zone and collapsing rungs on one session.
 _RANK = {"swing": 1, "recent": 2, "52w": 3, "all_time": 4}
 _KIND = {  # (side, tier) -> kind
-    ("high", "swing"): "swing_high", ("low", "swing"): "swing_low",
-    ("high", "recent"): "recent_high", ("low", "recent"): "recent_low",
-    ("high", "52w"): "high_52w", ("low", "52w"): "low_52w",
-    ("high", "all_time"): "all_time_high", ("low", "all_time"): "all_time_low",
+    ("high", "swing"): "swing_high",
+    ("low", "swing"): "swing_low",
+    ("high", "recent"): "recent_high",
+    ("low", "recent"): "recent_low",
+    ("high", "52w"): "high_52w",
+    ("low", "52w"): "low_52w",
+    ("high", "all_time"): "all_time_high",
+    ("low", "all_time"): "all_time_low",
 }
 _TIER = {kind: tier for (_, tier), kind in _KIND.items()}
 _WORDS = {
@@ -60,9 +64,12 @@ _WORDS = {
     "swing_low": "a swing low (the lowest close of the {w} sessions either side)",
     "recent_high": "the highest close of the last {w} sessions",
     "recent_low": "the lowest close of the last {w} sessions",
-    "high_52w": "the 52-week high", "low_52w": "the 52-week low",
-    "all_time_high": "the all-time high", "all_time_low": "the all-time low",
-    "sma_fast": "the {w}-session average", "sma_slow": "the {w}-session average",
+    "high_52w": "the 52-week high",
+    "low_52w": "the 52-week low",
+    "all_time_high": "the all-time high",
+    "all_time_low": "the all-time low",
+    "sma_fast": "the {w}-session average",
+    "sma_slow": "the {w}-session average",
 }
 
 
@@ -84,8 +91,10 @@ def _check(close: pd.Series, *others: pd.Series) -> None:
         raise DataError("no closes to compute price levels from: give a non-empty close series.")
     for other in others:
         if not other.index.equals(close.index):
-            raise DataError("price levels need series on one index: align high, low, close and "
-                            "the averages first (e.g. the columns of one price frame).")
+            raise DataError(
+                "price levels need series on one index: align high, low, close and "
+                "the averages first (e.g. the columns of one price frame)."
+            )
 
 
 def swing_points(values: pd.Series, pivot: int, *, high: bool) -> pd.Series:
@@ -102,8 +111,16 @@ def swing_points(values: pd.Series, pivot: int, *, high: bool) -> pd.Series:
     return values[hits.fillna(False).astype(bool)]
 
 
-def price_rungs(high: pd.Series, low: pd.Series, close: pd.Series, *, lookback: int = 252,
-                pivot: int = 10, recent: int = 22, basis: str = "close") -> list[dict]:
+def price_rungs(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    *,
+    lookback: int = 252,
+    pivot: int = 10,
+    recent: int = 22,
+    basis: str = "close",
+) -> list[dict]:
     """Every fixed rung (swings, recent, 52-week and all-time extremes), unmerged, one per session.
 
     See the module docstring for the definitions; ``basis`` is ``"close"`` or ``"range"``.
@@ -112,8 +129,7 @@ def price_rungs(high: pd.Series, low: pd.Series, close: pd.Series, *, lookback: 
         raise DataError(f"unknown level basis {basis!r}: use 'close' or 'range'.")
     _check(close, high, low)
     rungs: dict[tuple[str, pd.Timestamp], dict] = {}
-    for side, values in (("high", high if basis == "range" else close),
-                         ("low", low if basis == "range" else close)):
+    for side, values in (("high", high if basis == "range" else close), ("low", low if basis == "range" else close)):
         values = values.dropna()
         pick = values.idxmax if side == "high" else values.idxmin
         start = values.index[-min(lookback, len(values))]
@@ -158,9 +174,21 @@ def _averages(sma_fast: pd.Series, sma_slow: pd.Series, fast: int, slow: int) ->
     return out
 
 
-def ladders(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Series,
-            sma_slow: pd.Series, *, lookback: int = 252, pivot: int = 10, recent: int = 22,
-            merge: float = 0.01, fast: int = 50, slow: int = 200, basis: str = "close") -> dict:
+def ladders(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    sma_fast: pd.Series,
+    sma_slow: pd.Series,
+    *,
+    lookback: int = 252,
+    pivot: int = 10,
+    recent: int = 22,
+    merge: float = 0.01,
+    fast: int = 50,
+    slow: int = 200,
+    basis: str = "close",
+) -> dict:
     """``{"close", "date", "resistance": [rung...], "support": [rung...]}``, nearest first.
 
     Resistance is every zone and average strictly above the last close, support strictly
@@ -175,8 +203,7 @@ def ladders(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Seri
     out = {"close": last, "date": _iso(close.index[-1])}
     for name, side in (("resistance", lambda p: p > last), ("support", lambda p: p < last)):
         zones = merge_zones([r for r in fixed if side(r["price"])], last, merge * last)
-        out[name] = sorted(zones + [a for a in averages if side(a["price"])],
-                           key=lambda r: abs(r["price"] - last))
+        out[name] = sorted(zones + [a for a in averages if side(a["price"])], key=lambda r: abs(r["price"] - last))
     return out
 
 
@@ -195,9 +222,21 @@ def at_extreme(close: pd.Series, *, high: bool, lookback: int = 252, recent: int
     return None
 
 
-def _nearest(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Series,
-             sma_slow: pd.Series, *, bound: float, up: bool, averages: tuple[str, ...], merge: float,
-             fast: int, slow: int, **opts) -> dict | None:
+def _nearest(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    sma_fast: pd.Series,
+    sma_slow: pd.Series,
+    *,
+    bound: float,
+    up: bool,
+    averages: tuple[str, ...],
+    merge: float,
+    fast: int,
+    slow: int,
+    **opts,
+) -> dict | None:
     """The nearest zone or average beyond ``bound`` (above when ``up``), zones merged beyond it."""
     beyond = (lambda p: p > bound) if up else (lambda p: p < bound)
     fixed = [r for r in price_rungs(high, low, close, **opts) if beyond(r["price"])]
@@ -207,9 +246,21 @@ def _nearest(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Ser
     return found[0] if found else None
 
 
-def level_to_clear(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Series,
-                   sma_slow: pd.Series, *, lookback: int = 252, pivot: int = 10, recent: int = 22,
-                   merge: float = 0.01, fast: int = 50, slow: int = 200, basis: str = "close") -> dict:
+def level_to_clear(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    sma_fast: pd.Series,
+    sma_slow: pd.Series,
+    *,
+    lookback: int = 252,
+    pivot: int = 10,
+    recent: int = 22,
+    merge: float = 0.01,
+    fast: int = 50,
+    slow: int = 200,
+    basis: str = "close",
+) -> dict:
     """The nearest resistance above BOTH the last close and the fast average.
 
     Candidates are the fixed rungs above ``max(close, sma_fast)`` (merged into zones from that
@@ -221,29 +272,67 @@ def level_to_clear(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: 
     is that nearest resistance (``None`` at a record: nothing overhead). A NaN fast average
     leaves the close as the floor.
     """
-    opts = {"lookback": lookback, "pivot": pivot, "recent": recent, "basis": basis,
-            "merge": merge, "fast": fast, "slow": slow}
+    opts = {
+        "lookback": lookback,
+        "pivot": pivot,
+        "recent": recent,
+        "basis": basis,
+        "merge": merge,
+        "fast": fast,
+        "slow": slow,
+    }
     _check(close, sma_fast, sma_slow)
     last, line = float(close.iloc[-1]), float(sma_fast.iloc[-1])
     floor = last if math.isnan(line) else max(last, line)
     found = _nearest(high, low, close, sma_fast, sma_slow, bound=floor, up=True, averages=("sma_slow",), **opts)
     at = at_extreme(close, high=True, lookback=lookback, recent=recent)
     if at is not None:
-        where = {"all_time": "a record close", "52w": "a 52-week high",
-                 "recent": f"a {recent}-session high"}[at]
+        where = {"all_time": "a record close", "52w": "a 52-week high", "recent": f"a {recent}-session high"}[at]
         then = "nothing overhead" if found is None else f"next overhead: {describe(found)}, {found['price']:.2f}"
-        return {"price": None, "date": None, "kind": "at_high", "window": recent if at == "recent" else None,
-                "also": [], "at": at, "next": found, "note": f"at {where}: {then}"}
+        return {
+            "price": None,
+            "date": None,
+            "kind": "at_high",
+            "window": recent if at == "recent" else None,
+            "also": [],
+            "at": at,
+            "next": found,
+            "note": f"at {where}: {then}",
+        }
     if found is None:  # only with degenerate input (e.g. a flat series)
-        return {"price": None, "date": None, "kind": "none", "window": None, "also": [], "at": None,
-                "next": None, "note": "no level above the close and the fast average"}
-    return {**found, "at": None, "next": None,
-            "note": f"nearest resistance above the close and the {fast}-session average: {describe(found)}"}
+        return {
+            "price": None,
+            "date": None,
+            "kind": "none",
+            "window": None,
+            "also": [],
+            "at": None,
+            "next": None,
+            "note": "no level above the close and the fast average",
+        }
+    return {
+        **found,
+        "at": None,
+        "next": None,
+        "note": f"nearest resistance above the close and the {fast}-session average: {describe(found)}",
+    }
 
 
-def nearest_support(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast: pd.Series,
-                    sma_slow: pd.Series, *, lookback: int = 252, pivot: int = 10, recent: int = 22,
-                    merge: float = 0.01, fast: int = 50, slow: int = 200, basis: str = "close") -> dict:
+def nearest_support(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    sma_fast: pd.Series,
+    sma_slow: pd.Series,
+    *,
+    lookback: int = 252,
+    pivot: int = 10,
+    recent: int = 22,
+    merge: float = 0.01,
+    fast: int = 50,
+    slow: int = 200,
+    basis: str = "close",
+) -> dict:
     """The nearest support below the last close: a zone or either average, the nearest.
 
     The mirror of :func:`level_to_clear` (with no second floor: below the close is below
@@ -251,22 +340,45 @@ def nearest_support(high: pd.Series, low: pd.Series, close: pd.Series, sma_fast:
     ``at: "all_time"|"52w"|"recent"``, ``next`` the nearest support below (``None`` at a
     record low).
     """
-    opts = {"lookback": lookback, "pivot": pivot, "recent": recent, "basis": basis,
-            "merge": merge, "fast": fast, "slow": slow}
+    opts = {
+        "lookback": lookback,
+        "pivot": pivot,
+        "recent": recent,
+        "basis": basis,
+        "merge": merge,
+        "fast": fast,
+        "slow": slow,
+    }
     _check(close, sma_fast, sma_slow)
     last = float(close.iloc[-1])
-    found = _nearest(high, low, close, sma_fast, sma_slow, bound=last, up=False,
-                     averages=("sma_fast", "sma_slow"), **opts)
+    found = _nearest(
+        high, low, close, sma_fast, sma_slow, bound=last, up=False, averages=("sma_fast", "sma_slow"), **opts
+    )
     at = at_extreme(close, high=False, lookback=lookback, recent=recent)
     if at is not None:
-        where = {"all_time": "a record low close", "52w": "a 52-week low",
-                 "recent": f"a {recent}-session low"}[at]
+        where = {"all_time": "a record low close", "52w": "a 52-week low", "recent": f"a {recent}-session low"}[at]
         then = "nothing below" if found is None else f"next below: {describe(found)}, {found['price']:.2f}"
-        return {"price": None, "date": None, "kind": "at_low", "window": recent if at == "recent" else None,
-                "also": [], "at": at, "next": found, "note": f"at {where}: {then}"}
+        return {
+            "price": None,
+            "date": None,
+            "kind": "at_low",
+            "window": recent if at == "recent" else None,
+            "also": [],
+            "at": at,
+            "next": found,
+            "note": f"at {where}: {then}",
+        }
     if found is None:
-        return {"price": None, "date": None, "kind": "none", "window": None, "also": [], "at": None,
-                "next": None, "note": "no level below the close"}
+        return {
+            "price": None,
+            "date": None,
+            "kind": "none",
+            "window": None,
+            "also": [],
+            "at": None,
+            "next": None,
+            "note": "no level below the close",
+        }
     return {**found, "at": None, "next": None, "note": f"nearest support below the close: {describe(found)}"}
 
 
@@ -289,5 +401,10 @@ def last_run_above(close: pd.Series, sma: pd.Series) -> dict:
     end = hits[-1]
     position = runs.index.get_loc(end)
     sessions = int(runs.iloc[position])
-    return {"last_close_above": _iso(end), "run_start": _iso(runs.index[position - sessions + 1]),
-            "run_end": _iso(end), "run_sessions": sessions, "current_run": current}
+    return {
+        "last_close_above": _iso(end),
+        "run_start": _iso(runs.index[position - sessions + 1]),
+        "run_end": _iso(end),
+        "run_sessions": sessions,
+        "current_run": current,
+    }

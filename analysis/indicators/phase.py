@@ -46,12 +46,14 @@ def phase_runs(phases: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(columns=["phase", "start", "end", "sessions"])
     run_id = (valid != valid.shift()).cumsum()
     grouped = valid.groupby(run_id)
-    return pd.DataFrame({
-        "phase": grouped.first().to_numpy(),
-        "start": [g.index[0] for _, g in grouped],
-        "end": [g.index[-1] for _, g in grouped],
-        "sessions": grouped.size().to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "phase": grouped.first().to_numpy(),
+            "start": [g.index[0] for _, g in grouped],
+            "end": [g.index[-1] for _, g in grouped],
+            "sessions": grouped.size().to_numpy(),
+        }
+    )
 
 
 def phase_since(phases: pd.Series) -> pd.Timestamp | None:

@@ -17,15 +17,15 @@ import pandas as pd
 from analysis.indicators.moving import rolling_std, sma
 
 
-def real_motion(close: pd.Series, *, trend: int = 200, fast: int = 50, slow: int = 200,
-                band_window: int = 50, width: float = 2.0) -> pd.DataFrame:
+def real_motion(
+    close: pd.Series, *, trend: int = 200, fast: int = 50, slow: int = 200, band_window: int = 50, width: float = 2.0
+) -> pd.DataFrame:
     """Columns ``rm, fast, slow, upper, lower`` (see the module docstring for formulas)."""
     rm = 100.0 * (close / sma(close, trend) - 1.0)
     rm_fast = sma(rm, fast)
     dev = width * rolling_std(rm, band_window)
     mid = rm_fast if band_window == fast else sma(rm, band_window)
-    return pd.DataFrame({"rm": rm, "fast": rm_fast, "slow": sma(rm, slow),
-                         "upper": mid + dev, "lower": mid - dev})
+    return pd.DataFrame({"rm": rm, "fast": rm_fast, "slow": sma(rm, slow), "upper": mid + dev, "lower": mid - dev})
 
 
 def divergence(rm: pd.Series, rm_fast: pd.Series, close: pd.Series, close_fast: pd.Series) -> pd.Series:

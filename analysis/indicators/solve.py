@@ -56,8 +56,13 @@ from analysis.indicators.real_motion import real_motion
 
 
 def _event(event: str, direction: str, price: float, last: float, **extra) -> dict:
-    return {"event": event, "direction": direction, "price": float(price),
-            "distance_pct": float(price) / last - 1.0, **extra}
+    return {
+        "event": event,
+        "direction": direction,
+        "price": float(price),
+        "distance_pct": float(price) / last - 1.0,
+        **extra,
+    }
 
 
 def _tail_sum(values: pd.Series, n: int) -> float:
@@ -97,8 +102,7 @@ def real_motion_cross(close: pd.Series, *, fast: int = 50, slow: int = 200) -> d
     if not 0.0 < k < slow:
         return None
     last = float(close.iloc[-1])
-    return _event("real_motion_vs_fast", "down" if today > line else "up", k * total / (slow - k), last,
-                  window=fast)
+    return _event("real_motion_vs_fast", "down" if today > line else "up", k * total / (slow - k), last, window=fast)
 
 
 def leadership_zero(close: pd.Series, benchmark_close: pd.Series, *, slow: int = 200) -> dict | None:
@@ -109,8 +113,10 @@ def leadership_zero(close: pd.Series, benchmark_close: pd.Series, *, slow: int =
     """
     lead = leadership(close, benchmark_close, norm=slow)
     if lead.empty or lead.index[-1] != close.index[-1]:
-        raise DataError("Leadership needs the benchmark on the ticker's last session: align the two "
-                        "series (e.g. the study's close and bench_close columns).")
+        raise DataError(
+            "Leadership needs the benchmark on the ticker's last session: align the two "
+            "series (e.g. the study's close and bench_close columns)."
+        )
     total = _tail_sum(lead["rs"], slow - 1)
     today = float(lead["lead"].iloc[-1])
     if math.isnan(total) or math.isnan(today):
@@ -156,16 +162,19 @@ def phase_changes(close: pd.Series, *, fast: int = 50, slow: int = 200) -> list[
     return out
 
 
-def what_would_change(close: pd.Series, benchmark_close: pd.Series | None = None, *,
-                      fast: int = 50, slow: int = 200) -> list[dict]:
+def what_would_change(
+    close: pd.Series, benchmark_close: pd.Series | None = None, *, fast: int = 50, slow: int = 200
+) -> list[dict]:
     """Every event for the next session, in this order: the price vs the fast average, Real
     Motion vs its fast average, Leadership vs zero (when a benchmark is given), the phase up
     and down, the price vs the slow average. Omitted where there is no positive solution or
     too little history; ``close`` is the ticker's closes up to the as-of session (all > 0).
     """
     if close.empty or (close.iloc[-slow:] <= 0).any():
-        raise DataError(f"solving for a close needs positive closes (the last {slow} at least): "
-                        "yields at or below zero have no price solution; give a price series.")
+        raise DataError(
+            f"solving for a close needs positive closes (the last {slow} at least): "
+            "yields at or below zero have no price solution; give a price series."
+        )
     events = [sma_cross(close, fast, event="price_vs_sma_fast"), real_motion_cross(close, fast=fast, slow=slow)]
     if benchmark_close is not None:
         events.append(leadership_zero(close, benchmark_close, slow=slow))

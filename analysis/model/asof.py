@@ -33,8 +33,9 @@ def common_sessions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DatetimeIndex:
     return a.index.intersection(b.index)
 
 
-def resolve(ticker: pd.DataFrame, benchmark: pd.DataFrame, requested: dt.date | None,
-            *, min_sessions: int = MIN_SESSIONS) -> AsOf:
+def resolve(
+    ticker: pd.DataFrame, benchmark: pd.DataFrame, requested: dt.date | None, *, min_sessions: int = MIN_SESSIONS
+) -> AsOf:
     """The ticker's last session on or before ``requested`` (default: its last session the benchmark also covers).
 
     A piece runs on the ticker's own calendar (seven days a week for crypto); the benchmark
@@ -47,30 +48,44 @@ def resolve(ticker: pd.DataFrame, benchmark: pd.DataFrame, requested: dt.date | 
     t, b = ticker.attrs.get("ticker", "ticker"), benchmark.attrs.get("ticker", "benchmark")
     common = common_sessions(ticker, benchmark)
     if len(common) < min_sessions:
-        raise DataError(f"{t} and {b} share only {len(common)} sessions; a piece needs at least {min_sessions}"
-                        " (for the 200-day average).", "Pick a ticker with a longer history, or another BENCHMARK.")
-    sessions = ticker.index[(ticker.index >= common[0]) & (ticker.index <= common[-1] + pd.Timedelta(days=MAX_STALE_DAYS))]
+        raise DataError(
+            f"{t} and {b} share only {len(common)} sessions; a piece needs at least {min_sessions}"
+            " (for the 200-day average).",
+            "Pick a ticker with a longer history, or another BENCHMARK.",
+        )
+    sessions = ticker.index[
+        (ticker.index >= common[0]) & (ticker.index <= common[-1] + pd.Timedelta(days=MAX_STALE_DAYS))
+    ]
     own = ticker.index
     earliest = own[max(min_sessions - 1, own.searchsorted(common[0]))]
     if requested is None:
         return AsOf(None, sessions[-1])
     target = pd.Timestamp(requested)
     if target < common[0]:
-        raise InputError(f"AS_OF {requested.isoformat()} is before the first session {t} and {b} share"
-                         f" ({common[0].date().isoformat()}).", f"Use AS_OF={earliest.date().isoformat()} or later.")
+        raise InputError(
+            f"AS_OF {requested.isoformat()} is before the first session {t} and {b} share"
+            f" ({common[0].date().isoformat()}).",
+            f"Use AS_OF={earliest.date().isoformat()} or later.",
+        )
     session = own[own.searchsorted(target, side="right") - 1]
     if own.searchsorted(session) + 1 < min_sessions:
-        raise InputError(f"AS_OF {requested.isoformat()} leaves only {own.searchsorted(session) + 1} sessions of"
-                         f" history for {t}; the piece needs at least {min_sessions}.",
-                         f"Use AS_OF={earliest.date().isoformat()} or later.")
+        raise InputError(
+            f"AS_OF {requested.isoformat()} leaves only {own.searchsorted(session) + 1} sessions of"
+            f" history for {t}; the piece needs at least {min_sessions}.",
+            f"Use AS_OF={earliest.date().isoformat()} or later.",
+        )
     last_common = common[common.searchsorted(session, side="right") - 1]
     if (target - session).days > MAX_STALE_DAYS or (session - last_common).days > MAX_STALE_DAYS:
         end = min(session, last_common)
-        raise InputError(f"AS_OF {requested.isoformat()} is after the end of the data: the last session"
-                         f" {t} and {b} share is {end.date().isoformat()}.",
-                         f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.")
+        raise InputError(
+            f"AS_OF {requested.isoformat()} is after the end of the data: the last session"
+            f" {t} and {b} share is {end.date().isoformat()}.",
+            f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.",
+        )
     note = ""
     if session != target:
-        note = (f"{requested.isoformat()} was not a trading session for {t};"
-                f" this piece uses the last session before it, {session.date().isoformat()}.")
+        note = (
+            f"{requested.isoformat()} was not a trading session for {t};"
+            f" this piece uses the last session before it, {session.date().isoformat()}."
+        )
     return AsOf(requested, session, note)

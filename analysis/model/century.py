@@ -47,7 +47,7 @@ def rolling_compounded(returns_pct: pd.Series, months: int = WINDOW) -> pd.Serie
     if len(growth) < months:
         return pd.Series([], index=returns_pct.index[:0], dtype=float, name=returns_pct.name)
     windows = np.lib.stride_tricks.sliding_window_view(growth, months).prod(axis=1) - 1.0
-    return pd.Series(windows, index=returns_pct.index[months - 1:], name=returns_pct.name)
+    return pd.Series(windows, index=returns_pct.index[months - 1 :], name=returns_pct.name)
 
 
 def share_at_or_below(values: pd.Series, value: float) -> float:
@@ -71,8 +71,9 @@ def valuation_ratio(bm: pd.DataFrame) -> pd.Series:
     return (bm[list(SMALL)].mean(axis=1) / bm[list(BIG)].mean(axis=1)).rename("small_vs_big_bm")
 
 
-def similar_episodes(rolling: pd.Series, returns_pct: pd.Series, *, months: int = WINDOW,
-                     ahead: int = AHEAD) -> list[dict]:
+def similar_episodes(
+    rolling: pd.Series, returns_pct: pd.Series, *, months: int = WINDOW, ahead: int = AHEAD
+) -> list[dict]:
     """Earlier decades in the same decile as the last one, and the ``ahead`` months after each.
 
     ``rolling`` holds every ``months``-month window ending at or before *through* (its last
@@ -93,7 +94,7 @@ def similar_episodes(rolling: pd.Series, returns_pct: pd.Series, *, months: int 
             continue
         if chosen and end < pd.Period(chosen[-1]["end"], freq="M") + months:
             continue
-        following = returns_pct.loc[end + 1: end + ahead]
+        following = returns_pct.loc[end + 1 : end + ahead]
         chosen.append({"end": str(end), "value": float(value), "next_5y": compounded(following)})
     return chosen
 
@@ -103,11 +104,15 @@ def episodes_summary(episodes: list[dict], decile_today: int) -> dict:
     or ``note: "too few episodes"`` (and null statistics) when fewer than :data:`MIN_EPISODES`."""
     after = [e["next_5y"] for e in episodes]
     enough = len(after) >= MIN_EPISODES
-    return {"decile": decile_today, "episodes": episodes, "n": len(after),
-            "median": float(np.median(after)) if enough else None,
-            "min": float(min(after)) if enough else None,
-            "max": float(max(after)) if enough else None,
-            "note": None if enough else TOO_FEW}
+    return {
+        "decile": decile_today,
+        "episodes": episodes,
+        "n": len(after),
+        "median": float(np.median(after)) if enough else None,
+        "min": float(min(after)) if enough else None,
+        "max": float(max(after)) if enough else None,
+        "note": None if enough else TOO_FEW,
+    }
 
 
 def worst_decades(rolling: pd.Series, n: int = 3, apart: int = WINDOW) -> list[tuple[pd.Period, float]]:
@@ -128,20 +133,28 @@ def decade_marks(rolling: pd.Series, n: int = 3, months: int = WINDOW) -> tuple[
     :func:`worst_decades` that are in the bottom decile of all windows and do not overlap
     today's (today's is marked already, not labelled twice)."""
     through = rolling.index[-1]
-    worst = [(end, value) for end, value in worst_decades(rolling, n, months)
-             if (through - end).n >= months and share_at_or_below(rolling, value) <= 0.1]
+    worst = [
+        (end, value)
+        for end, value in worst_decades(rolling, n, months)
+        if (through - end).n >= months and share_at_or_below(rolling, value) <= 0.1
+    ]
     return (through, float(rolling.iloc[-1])), worst
 
 
 # -- the JSON block ---------------------------------------------------------------------------
+
 
 def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> dict:
     """``size_premium_10y``: the last window's compounded SMB, its share of all windows at or
     below it, the month it ends (*through*) and the number of windows."""
     rolling = rolling_compounded(smb_pct, months)
     value = float(rolling.iloc[-1])
-    return {"value": value, "percentile": share_at_or_below(rolling, value), "through": str(rolling.index[-1]),
-            "windows": len(rolling)}
+    return {
+        "value": value,
+        "percentile": share_at_or_below(rolling, value),
+        "through": str(rolling.index[-1]),
+        "windows": len(rolling),
+    }
 
 
 def valuation(bm: pd.DataFrame) -> dict:
@@ -162,20 +175,24 @@ def public(store: ResearchData, name: str, as_of: str | dt.date | pd.Timestamp) 
     """The months of ``name`` public at ``as_of``; :class:`DataError` when there are none."""
     frame = published_by(store.frame(name), as_of)
     if frame.empty:
-        raise DataError(f"no month of {name} was public on {pd.Timestamp(as_of).date()} (it starts"
-                        f" {frame.attrs['first']}).", "Choose a later as-of date.")
+        raise DataError(
+            f"no month of {name} was public on {pd.Timestamp(as_of).date()} (it starts {frame.attrs['first']}).",
+            "Choose a later as-of date.",
+        )
     return frame
 
 
-def premium_history(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None,
-                    months: int = WINDOW) -> pd.Series:
+def premium_history(
+    as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, months: int = WINDOW
+) -> pd.Series:
     """Every ``months``-month compounded SMB public at ``as_of`` (the chart's series)."""
     store = store or ResearchData("bundled")
     return rolling_compounded(public(store, "ff_factors_monthly", as_of)["SMB"], months)
 
 
-def century(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, *, months: int = WINDOW,
-            ahead: int = AHEAD) -> dict:
+def century(
+    as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, *, months: int = WINDOW, ahead: int = AHEAD
+) -> dict:
     """The ``century`` block: size premium, valuation spread, CAPE and what followed similar decades.
 
     ``{"size_premium_10y": {value, percentile, through, windows},
@@ -192,14 +209,18 @@ def century(as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = No
     smb = public(store, "ff_factors_monthly", as_of)["SMB"]
     if len(smb) < months:
         first_day = Lag.of("ff_factors_monthly").public_from(smb.index[0] + months - 1).date()
-        raise DataError(f"only {len(smb)} months of SMB were public on {pd.Timestamp(as_of).date()}; a {months}-month"
-                        f" window needs {months}.", f"Choose an as-of date from {first_day} on.")
+        raise DataError(
+            f"only {len(smb)} months of SMB were public on {pd.Timestamp(as_of).date()}; a {months}-month"
+            f" window needs {months}.",
+            f"Choose an as-of date from {first_day} on.",
+        )
     premium = size_premium(smb, months)
     rolling = rolling_compounded(smb, months)
     return {
         "size_premium_10y": premium,
         "valuation_small_vs_big": valuation(public(store, "six_portfolios_bm", as_of)),
         "cape": cape_reading(public(store, "shiller_cape", as_of)),
-        "after_similar": episodes_summary(similar_episodes(rolling, smb, months=months, ahead=ahead),
-                                          decile(premium["percentile"])),
+        "after_similar": episodes_summary(
+            similar_episodes(rolling, smb, months=months, ahead=ahead), decile(premium["percentile"])
+        ),
     }

@@ -35,6 +35,7 @@ REQUIRED = ("close", "adj_close", "sma_fast", "phase", "rm", "rm_fast", "lead", 
 
 # --- building blocks -------------------------------------------------------------------------
 
+
 def cross_above(value: pd.Series, line: pd.Series | float) -> pd.Series:
     """True on session ``t`` when ``value[t] > line[t]`` and ``value[t-1] <= line[t-1]``.
 
@@ -74,6 +75,7 @@ def forward_return(adj_close: pd.Series, h: int) -> pd.Series:
 
 
 # --- the triggers: one pure function each, True on the session the trigger fires ------------------
+
 
 def closes_above_sma50(series: pd.DataFrame, n: int = 2) -> pd.Series:
     """The ``n``-th consecutive close strictly above the fast average (``sma_fast``, the 50-DMA by default).
@@ -147,6 +149,7 @@ def phase_change(phase: pd.Series, before: str, after: str) -> pd.Series:
 
 # --- the registry ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Trigger:
     """One trigger of the study: a machine ``id``, a human label, bullish or bearish, the rule."""
@@ -160,40 +163,67 @@ class Trigger:
 #: Every trigger, in the order the piece lists them: the bullish ones the commentary names,
 #: then the bearish mirrors a reader would watch for if they fail.
 TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("closes_above_sma50", "{n} closes above the {f}-DMA", "bullish",
-            lambda s, n, w: closes_above_sma50(s, n)),
-    Trigger("level_cleared", "Close clears the {w}-session high", "bullish",
-            lambda s, n, w: level_cleared(s, w)),
-    Trigger("real_motion_above_fast", "Real Motion crosses above its {f}-DMA", "bullish",
-            lambda s, n, w: real_motion_above_fast(s)),
-    Trigger("leadership_above_zero", "Leadership crosses above zero", "bullish",
-            lambda s, n, w: leadership_above_zero(s)),
-    Trigger("leadership_above_band", "Leadership crosses above its upper band", "bullish",
-            lambda s, n, w: leadership_above_band(s)),
-    Trigger("warning_to_bullish", "Phase: warning → bullish", "bullish",
-            lambda s, n, w: phase_change(s["phase"], "warning", "bullish")),
-    Trigger("recovery_to_accumulation", "Phase: recovery → accumulation", "bullish",
-            lambda s, n, w: phase_change(s["phase"], "recovery", "accumulation")),
-    Trigger("closes_below_sma50", "{n} closes below the {f}-DMA", "bearish",
-            lambda s, n, w: closes_below_sma50(s, n)),
-    Trigger("real_motion_below_fast", "Real Motion crosses below its {f}-DMA", "bearish",
-            lambda s, n, w: real_motion_below_fast(s)),
-    Trigger("leadership_below_zero", "Leadership crosses below zero", "bearish",
-            lambda s, n, w: leadership_below_zero(s)),
-    Trigger("bullish_to_warning", "Phase: bullish → warning", "bearish",
-            lambda s, n, w: phase_change(s["phase"], "bullish", "warning")),
+    Trigger("closes_above_sma50", "{n} closes above the {f}-DMA", "bullish", lambda s, n, w: closes_above_sma50(s, n)),
+    Trigger("level_cleared", "Close clears the {w}-session high", "bullish", lambda s, n, w: level_cleared(s, w)),
+    Trigger(
+        "real_motion_above_fast",
+        "Real Motion crosses above its {f}-DMA",
+        "bullish",
+        lambda s, n, w: real_motion_above_fast(s),
+    ),
+    Trigger(
+        "leadership_above_zero", "Leadership crosses above zero", "bullish", lambda s, n, w: leadership_above_zero(s)
+    ),
+    Trigger(
+        "leadership_above_band",
+        "Leadership crosses above its upper band",
+        "bullish",
+        lambda s, n, w: leadership_above_band(s),
+    ),
+    Trigger(
+        "warning_to_bullish",
+        "Phase: warning → bullish",
+        "bullish",
+        lambda s, n, w: phase_change(s["phase"], "warning", "bullish"),
+    ),
+    Trigger(
+        "recovery_to_accumulation",
+        "Phase: recovery → accumulation",
+        "bullish",
+        lambda s, n, w: phase_change(s["phase"], "recovery", "accumulation"),
+    ),
+    Trigger("closes_below_sma50", "{n} closes below the {f}-DMA", "bearish", lambda s, n, w: closes_below_sma50(s, n)),
+    Trigger(
+        "real_motion_below_fast",
+        "Real Motion crosses below its {f}-DMA",
+        "bearish",
+        lambda s, n, w: real_motion_below_fast(s),
+    ),
+    Trigger(
+        "leadership_below_zero", "Leadership crosses below zero", "bearish", lambda s, n, w: leadership_below_zero(s)
+    ),
+    Trigger(
+        "bullish_to_warning",
+        "Phase: bullish → warning",
+        "bearish",
+        lambda s, n, w: phase_change(s["phase"], "bullish", "warning"),
+    ),
 )
 
 
 def _check(series: pd.DataFrame, confirm_n: int, level_window: int) -> None:
     missing = [c for c in REQUIRED if c not in series.columns]
     if missing:
-        raise DataError(f"the event study needs the study's columns {', '.join(missing)}, which the series lacks;",
-                        "pass study.series from analysis.model.study.build().")
+        raise DataError(
+            f"the event study needs the study's columns {', '.join(missing)}, which the series lacks;",
+            "pass study.series from analysis.model.study.build().",
+        )
     for name, value in (("confirm_n", confirm_n), ("level_window", level_window)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise InputError(f"{name} must be a whole number of sessions >= 1, got {value!r};",
-                             f"pass e.g. {name}={2 if name == 'confirm_n' else 22}.")
+            raise InputError(
+                f"{name} must be a whole number of sessions >= 1, got {value!r};",
+                f"pass e.g. {name}={2 if name == 'confirm_n' else 22}.",
+            )
 
 
 def occurrences(series: pd.DataFrame, *, confirm_n: int = 2, level_window: int = 22) -> dict[str, pd.DatetimeIndex]:
@@ -231,16 +261,24 @@ def _check_horizons(horizons: Sequence[int], min_n: int) -> list[int]:
     out = []
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
-            raise InputError(f"horizons must be whole numbers of sessions >= 1, got {h!r};",
-                             "pass e.g. horizons=(5, 20, 60).")
+            raise InputError(
+                f"horizons must be whole numbers of sessions >= 1, got {h!r};", "pass e.g. horizons=(5, 20, 60)."
+            )
         out.append(int(h))
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
         raise InputError(f"min_n must be a whole number >= 1, got {min_n!r};", "pass e.g. min_n=10.")
     return out
 
 
-def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), min_n: int = 10,
-                confirm_n: int = 2, level_window: int = 22, fast: int = 50) -> list[dict]:
+def event_study(
+    series: pd.DataFrame,
+    *,
+    horizons: Sequence[int] = (5, 20, 60),
+    min_n: int = 10,
+    confirm_n: int = 2,
+    level_window: int = 22,
+    fast: int = 50,
+) -> list[dict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
 
     ``fast`` only names the fast average in the labels (the study's ``sma_fast`` column holds
@@ -280,18 +318,24 @@ def event_study(series: pd.DataFrame, *, horizons: Sequence[int] = (5, 20, 60), 
             median, hit = _stats(fwd[counted])
             b_median, b_hit, b_n = baseline[h]
             per_h[str(h)] = {
-                "n": int(counted.size), "median": median, "hit_rate": hit,
-                "baseline_median": b_median, "baseline_hit_rate": b_hit, "baseline_n": b_n,
+                "n": int(counted.size),
+                "median": median,
+                "hit_rate": hit,
+                "baseline_median": b_median,
+                "baseline_hit_rate": b_hit,
+                "baseline_n": b_n,
                 "too_few": bool(counted.size < min_n),
                 "overlapping": int(complete.size - counted.size),
                 "open": int(positions.size - complete.size),
             }
-        out.append({
-            "id": trigger.id,
-            "trigger": trigger.label.format(n=confirm_n, w=level_window, f=fast),
-            "direction": trigger.direction,
-            "occurrences": int(len(dates)),
-            "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,
-            "horizons": per_h,
-        })
+        out.append(
+            {
+                "id": trigger.id,
+                "trigger": trigger.label.format(n=confirm_n, w=level_window, f=fast),
+                "direction": trigger.direction,
+                "occurrences": int(len(dates)),
+                "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,
+                "horizons": per_h,
+            }
+        )
     return out

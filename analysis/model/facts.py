@@ -72,20 +72,25 @@ def _real_motion(s: pd.DataFrame, width: float) -> dict:
     rev = ind.mean_reversion(s["rm"], s["rm_upper"], s["rm_lower"])
     last_rev = ind.last_true(rev != 0)
     return {
-        "value": value, "fast": fast, "slow": num(last["rm_slow"]),
-        "upper": num(last["rm_upper"]), "lower": num(last["rm_lower"]),
+        "value": value,
+        "fast": fast,
+        "slow": num(last["rm_slow"]),
+        "upper": num(last["rm_upper"]),
+        "lower": num(last["rm_lower"]),
         "z": band_z(value, fast, num(last["rm_upper"]), width),
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),
         "last_above_fast": iso(ind.last_true(above)),
         "last_below_fast": iso(ind.last_true(below)),
         "streak": streak(above) if value is not None and fast is not None and value > fast else streak(below),
-        "band_position": None if num(last["rm_upper"]) is None else (
-            "above" if value > last["rm_upper"] else "below" if value < last["rm_lower"] else "inside"),
+        "band_position": None
+        if num(last["rm_upper"]) is None
+        else ("above" if value > last["rm_upper"] else "below" if value < last["rm_lower"] else "inside"),
         "last_outside_band": iso(ind.last_true(~in_band & s["rm_upper"].notna())),
         "divergence": bool(div.iloc[-1]) if fast is not None and num(last["sma_fast"]) is not None else None,
-        "mean_reversion": None if last_rev is None else {
-            "date": iso(last_rev), "direction": "up" if rev.loc[last_rev] > 0 else "down"},
+        "mean_reversion": None
+        if last_rev is None
+        else {"date": iso(last_rev), "direction": "up" if rev.loc[last_rev] > 0 else "down"},
     }
 
 
@@ -95,8 +100,10 @@ def _leadership(s: pd.DataFrame) -> dict:
     value = num(last["lead"])
     known = s["lead"].notna()
     return {
-        "value": value, "fast": num(last["lead_fast"]),
-        "upper": num(last["lead_upper"]), "lower": num(last["lead_lower"]),
+        "value": value,
+        "fast": num(last["lead_fast"]),
+        "upper": num(last["lead_upper"]),
+        "lower": num(last["lead_lower"]),
         "above_zero": None if value is None else value > 0,
         "above_upper": _above(value, num(last["lead_upper"])),
         "above_fast": _above(value, num(last["lead_fast"])),
@@ -130,8 +137,11 @@ def _returns(study: Study, profile: Profile) -> dict:
     bench = study.full_bench["adj_close"]
     out = {}
     for label, span in ind.SPANS.items():
-        out[label] = {"ticker": change(own, span, profile.returns), "benchmark": ind.total_return(bench, span),
-                      "start": iso(ind.span_start(own.index, span))}
+        out[label] = {
+            "ticker": change(own, span, profile.returns),
+            "benchmark": ind.total_return(bench, span),
+            "start": iso(ind.span_start(own.index, span)),
+        }
     return out
 
 
@@ -143,15 +153,28 @@ def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
     ladders = lv.ladders(*args, **kw)
     close = num(s["close"].iloc[-1])
     if cfg.level is not None:
-        level = {"price": cfg.level, "date": None, "kind": "parameter", "window": None, "also": [], "at": None,
-                 "next": None, "note": "the level given by the user", "origin": "parameter"}
+        level = {
+            "price": cfg.level,
+            "date": None,
+            "kind": "parameter",
+            "window": None,
+            "also": [],
+            "at": None,
+            "next": None,
+            "note": "the level given by the user",
+            "origin": "parameter",
+        }
     else:
         level = {**lv.level_to_clear(*args, **kw), "origin": "computed"}
     level["distance"] = None if level["price"] is None else level["price"] / close - 1.0
     support = lv.nearest_support(*args, **kw)
     support["distance"] = None if support["price"] is None else support["price"] / close - 1.0
-    return ({"resistance": ladders["resistance"], "support": ladders["support"]}, level, support,
-            lv.last_run_above(s["close"], s["sma_fast"]))
+    return (
+        {"resistance": ladders["resistance"], "support": ladders["support"]},
+        level,
+        support,
+        lv.last_run_above(s["close"], s["sma_fast"]),
+    )
 
 
 def _what_would_change(study: Study) -> list[dict]:
@@ -167,8 +190,15 @@ def _what_would_change(study: Study) -> list[dict]:
 
 def _unavailable(s: pd.DataFrame) -> list[str]:
     last = s.iloc[-1]
-    checks = {"sma200": "sma_slow", "phase": "phase", "real_motion": "rm", "real_motion_fast": "rm_fast",
-              "real_motion_slow": "rm_slow", "leadership": "lead", "leadership_fast": "lead_fast"}
+    checks = {
+        "sma200": "sma_slow",
+        "phase": "phase",
+        "real_motion": "rm",
+        "real_motion_fast": "rm_fast",
+        "real_motion_slow": "rm_slow",
+        "leadership": "lead",
+        "leadership_fast": "lead_fast",
+    }
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
 
 
@@ -192,9 +222,14 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "as_of_note": study.as_of.note,
         "source": study.prices.attrs.get("source"),
         "profile": profile.to_json(),
-        "data": {"ticker": _provenance(study.prices), "benchmark": _provenance(study.bench),
-                 "sessions": len(s), "first_session": iso(s.index[0]), "common_sessions": study.common_sessions,
-                 "leadership_basis": leadership_basis(study.prices, study.full_bench)},
+        "data": {
+            "ticker": _provenance(study.prices),
+            "benchmark": _provenance(study.bench),
+            "sessions": len(s),
+            "first_session": iso(s.index[0]),
+            "common_sessions": study.common_sessions,
+            "leadership_basis": leadership_basis(study.prices, study.full_bench),
+        },
         "close": close,
         "sma50": sma50,
         "sma200": sma200,
@@ -211,8 +246,12 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "leadership": _leadership(s),
         "closes_above_sma50": int(last["closes_above"]),
         "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma_fast"], 2)),
-        "confirmation": {"n": cfg.confirm_n, "closes_above_sma50": int(last["closes_above"]),
-                         "confirmed": int(last["closes_above"]) >= cfg.confirm_n, "last_completed": iso(last_n)},
+        "confirmation": {
+            "n": cfg.confirm_n,
+            "closes_above_sma50": int(last["closes_above"]),
+            "confirmed": int(last["closes_above"]) >= cfg.confirm_n,
+            "last_completed": iso(last_n),
+        },
         "level_to_clear": level,
         "support": support,
         "levels": ladders,

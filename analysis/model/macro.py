@@ -62,8 +62,17 @@ def readings(store: Macro, as_of, ids: tuple[str, ...] = EVIDENCE_IDS) -> dict[s
     for series_id in ids:
         series, why = store.maybe(series_id)
         if series is None:
-            out[series_id] = {"value": None, "date": None, "known_since": None, "title": series_id, "units": "",
-                              "stale": True, "stale_reason": why, "source": None, "revised": ""}
+            out[series_id] = {
+                "value": None,
+                "date": None,
+                "known_since": None,
+                "title": series_id,
+                "units": "",
+                "stale": True,
+                "stale_reason": why,
+                "source": None,
+                "revised": "",
+            }
             continue
         known = known_by(series, as_of)
         state = staleness(series, as_of)
@@ -72,14 +81,18 @@ def readings(store: Macro, as_of, ids: tuple[str, ...] = EVIDENCE_IDS) -> dict[s
             "value": None if last is None else float(last["value"]),
             "date": None if last is None else _iso(known.index[-1]),
             "known_since": None if last is None else _iso(last["known_since"]),
-            "title": series.attrs["title"], "units": series.attrs["units"],
-            "stale": state["stale"], "stale_reason": state["reason"],
-            "source": series.attrs["source"], "revised": series.attrs["revised"],
+            "title": series.attrs["title"],
+            "units": series.attrs["units"],
+            "stale": state["stale"],
+            "stale_reason": state["reason"],
+            "source": series.attrs["source"],
+            "revised": series.attrs["revised"],
         }
     return out
 
 
 # --- the yield curve ---------------------------------------------------------------------------
+
 
 def monthly_mean(values: pd.Series) -> pd.Series:
     """Calendar-month averages of the observations (index: the 1st of each month; NaN-free)."""
@@ -141,9 +154,18 @@ def curve(values: pd.Series, *, window_months: int = 24, min_months: int = 3) ->
       (calendar months from it to the newest observation).
     ``None`` everywhere when ``values`` is empty.
     """
-    out = {"value": None, "date": None, "inverted": None, "months_inverted": None, "window_months": window_months,
-           "inverted_months": 0, "inverted_since": None, "last_uninversion": None, "months_since_uninversion": None,
-           "min_months": min_months}
+    out = {
+        "value": None,
+        "date": None,
+        "inverted": None,
+        "months_inverted": None,
+        "window_months": window_months,
+        "inverted_months": 0,
+        "inverted_since": None,
+        "last_uninversion": None,
+        "months_since_uninversion": None,
+        "min_months": min_months,
+    }
     if values.empty:
         return out
     day = values.index[-1]
@@ -152,18 +174,27 @@ def curve(values: pd.Series, *, window_months: int = 24, min_months: int = 3) ->
     window = means[(means.index < month) & (means.index >= month - pd.DateOffset(months=window_months))]
     run = int(inverted_run_before(values).iloc[-1])
     events = uninversions(values, min_months)
-    out.update(value=float(values.iloc[-1]), date=_iso(day), inverted=bool(values.iloc[-1] < 0),
-               months_inverted=int((window < 0).sum()), inverted_months=run,
-               inverted_since=_iso(month - pd.DateOffset(months=run)) if run else None)
+    out.update(
+        value=float(values.iloc[-1]),
+        date=_iso(day),
+        inverted=bool(values.iloc[-1] < 0),
+        months_inverted=int((window < 0).sum()),
+        inverted_months=run,
+        inverted_since=_iso(month - pd.DateOffset(months=run)) if run else None,
+    )
     if len(events):
         last = events.iloc[-1]
-        out["last_uninversion"] = {"date": _iso(events.index[-1]), "run_start": _iso(last["run_start"]),
-                                   "run_months": int(last["run_months"])}
+        out["last_uninversion"] = {
+            "date": _iso(events.index[-1]),
+            "run_start": _iso(last["run_start"]),
+            "run_months": int(last["run_months"]),
+        }
         out["months_since_uninversion"] = (day.year - events.index[-1].year) * 12 + day.month - events.index[-1].month
     return out
 
 
 # --- credit, labour, financial conditions ---------------------------------------------------------
+
 
 def change_over(values: pd.Series, months: int) -> tuple[float | None, str | None]:
     """``value[now] - value[then]``, ``then`` the newest observation on or before now minus ``months`` calendar months."""
@@ -183,8 +214,13 @@ def credit(values: pd.Series, *, months: int = 3) -> dict:
     (``change_from`` its date); ``None`` when there is no such observation.
     """
     change, since = change_over(values, months)
-    return {"value": _num(values.iloc[-1]) if len(values) else None, "date": _iso(values.index[-1]) if len(values) else None,
-            "change": change, "change_from": since, "months": months}
+    return {
+        "value": _num(values.iloc[-1]) if len(values) else None,
+        "date": _iso(values.index[-1]) if len(values) else None,
+        "change": change,
+        "change_from": since,
+        "months": months,
+    }
 
 
 def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dict:
@@ -195,8 +231,16 @@ def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dic
     week it was set); ``pct_above_low = avg / low - 1``. ``None`` until ``avg_weeks``
     observations exist; the low uses the weeks there are (at least one average).
     """
-    out = {"value": None, "date": None, "avg": None, "low": None, "low_date": None, "pct_above_low": None,
-           "avg_weeks": avg_weeks, "low_weeks": low_weeks}
+    out = {
+        "value": None,
+        "date": None,
+        "avg": None,
+        "low": None,
+        "low_date": None,
+        "pct_above_low": None,
+        "avg_weeks": avg_weeks,
+        "low_weeks": low_weeks,
+    }
     if values.empty:
         return out
     avg = values.rolling(avg_weeks).mean()
@@ -205,8 +249,12 @@ def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dic
     if pd.isna(avg.iloc[-1]) or window.empty:
         return out
     low_day = window.idxmin()
-    out.update(avg=float(avg.iloc[-1]), low=float(window.min()), low_date=_iso(low_day),
-               pct_above_low=float(avg.iloc[-1] / window.min() - 1.0))
+    out.update(
+        avg=float(avg.iloc[-1]),
+        low=float(window.min()),
+        low_date=_iso(low_day),
+        pct_above_low=float(avg.iloc[-1] / window.min() - 1.0),
+    )
     return out
 
 
@@ -219,22 +267,36 @@ def sahm(values: pd.Series, *, months: int = 3) -> dict:
     """
     change, since = change_over(values, months)
     value = _num(values.iloc[-1]) if len(values) else None
-    return {"value": value, "date": _iso(values.index[-1]) if len(values) else None, "change": change,
-            "change_from": since, "months": months, "trigger": SAHM_TRIGGER,
-            "triggered": None if value is None else bool(value >= SAHM_TRIGGER - 1e-12)}
+    return {
+        "value": value,
+        "date": _iso(values.index[-1]) if len(values) else None,
+        "change": change,
+        "change_from": since,
+        "months": months,
+        "trigger": SAHM_TRIGGER,
+        "triggered": None if value is None else bool(value >= SAHM_TRIGGER - 1e-12),
+    }
 
 
 def nfci(values: pd.Series) -> dict:
     """Chicago Fed NFCI (weekly, average 0): ``value``/``date`` and ``tighter`` = ``value > 0``
     (financial conditions tighter than their average since 1971)."""
     value = _num(values.iloc[-1]) if len(values) else None
-    return {"value": value, "date": _iso(values.index[-1]) if len(values) else None,
-            "tighter": None if value is None else bool(value > 0)}
+    return {
+        "value": value,
+        "date": _iso(values.index[-1]) if len(values) else None,
+        "tighter": None if value is None else bool(value > 0),
+    }
 
 
 #: Each measure, the series it reads and the function.
-MEASURES = {"curve": ("T10Y3M", curve), "credit": ("BAMLH0A0HYM2", credit), "claims": ("ICSA", claims),
-            "sahm": ("SAHMREALTIME", sahm), "nfci": ("NFCI", nfci)}
+MEASURES = {
+    "curve": ("T10Y3M", curve),
+    "credit": ("BAMLH0A0HYM2", credit),
+    "claims": ("ICSA", claims),
+    "sahm": ("SAHMREALTIME", sahm),
+    "nfci": ("NFCI", nfci),
+}
 
 
 def measures(store: Macro, as_of) -> dict[str, dict]:
@@ -248,14 +310,24 @@ def measures(store: Macro, as_of) -> dict[str, dict]:
     for name, (series_id, function) in MEASURES.items():
         series, why = store.maybe(series_id)
         if series is None:
-            out[name] = {"id": series_id, "value": None, "date": None, "known_since": None,
-                         "stale": True, "stale_reason": why}
+            out[name] = {
+                "id": series_id,
+                "value": None,
+                "date": None,
+                "known_since": None,
+                "stale": True,
+                "stale_reason": why,
+            }
             continue
         known = known_by(series, as_of)
         state = staleness(series, as_of)
-        out[name] = {**function(known["value"]), "id": series_id,
-                     "known_since": _iso(known["known_since"].iloc[-1]) if len(known) else None,
-                     "stale": state["stale"], "stale_reason": state["reason"]}
+        out[name] = {
+            **function(known["value"]),
+            "id": series_id,
+            "known_since": _iso(known["known_since"].iloc[-1]) if len(known) else None,
+            "stale": state["stale"],
+            "stale_reason": state["reason"],
+        }
     return out
 
 
@@ -282,8 +354,10 @@ def recessions(store: Macro) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 # --- what followed: the curve's un-inversions against a ticker's forward returns -------------------
 
-def uninversion_study(values: pd.Series, adj_close: pd.Series, *, horizons: tuple[int, ...] = (20, 60, 120),
-                      min_months: int = 3) -> tuple[pd.DataFrame, dict[int, dict]]:
+
+def uninversion_study(
+    values: pd.Series, adj_close: pd.Series, *, horizons: tuple[int, ...] = (20, 60, 120), min_months: int = 3
+) -> tuple[pd.DataFrame, dict[int, dict]]:
     """Every :func:`uninversions` event of the public curve ``values``, and the ticker's return after it.
 
     An event dated ``d`` became public on ``known_since = next business day after d``; the
@@ -312,6 +386,9 @@ def uninversion_study(values: pd.Series, adj_close: pd.Series, *, horizons: tupl
         fwd = forward_return(adj_close, h)
         events[f"fwd{h}"] = fwd.reindex(events["entry"]).to_numpy()
         complete = fwd.dropna()
-        baseline[h] = {"median": _num(complete.median()) if len(complete) else None,
-                       "hit_rate": _num((complete > 0).mean()) if len(complete) else None, "n": int(len(complete))}
+        baseline[h] = {
+            "median": _num(complete.median()) if len(complete) else None,
+            "hit_rate": _num((complete > 0).mean()) if len(complete) else None,
+            "n": int(len(complete)),
+        }
     return events, baseline

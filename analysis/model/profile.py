@@ -59,25 +59,38 @@ def _where() -> str:
 def _profiles(config: dict) -> dict[str, dict]:
     raw = config.get("profile")
     if not isinstance(raw, dict) or set(raw) != set(KINDS):
-        raise InputError(f"{_where()}: [profile.*] must define exactly {', '.join(KINDS)}.",
-                         "Restore the file with `git checkout -- analysis/config/profiles.toml`.")
+        raise InputError(
+            f"{_where()}: [profile.*] must define exactly {', '.join(KINDS)}.",
+            "Restore the file with `git checkout -- analysis/config/profiles.toml`.",
+        )
     for kind, p in raw.items():
         if p.get("returns") not in RETURNS or p.get("leadership") not in LEADERSHIP or p.get("calendar") != "own":
-            raise InputError(f"{_where()}: [profile.{kind}] has returns={p.get('returns')!r},"
-                             f" leadership={p.get('leadership')!r}, calendar={p.get('calendar')!r}.",
-                             f"Use returns one of {', '.join(RETURNS)}, leadership one of {', '.join(LEADERSHIP)},"
-                             ' calendar = "own".')
+            raise InputError(
+                f"{_where()}: [profile.{kind}] has returns={p.get('returns')!r},"
+                f" leadership={p.get('leadership')!r}, calendar={p.get('calendar')!r}.",
+                f"Use returns one of {', '.join(RETURNS)}, leadership one of {', '.join(LEADERSHIP)},"
+                ' calendar = "own".',
+            )
         if not isinstance(p.get("volume"), bool) or not isinstance(p.get("holdable"), bool):
-            raise InputError(f"{_where()}: [profile.{kind}] volume and holdable must be true or false.",
-                             "E.g. volume = true.")
+            raise InputError(
+                f"{_where()}: [profile.{kind}] volume and holdable must be true or false.", "E.g. volume = true."
+            )
     return raw
 
 
 def _make(config: dict, kind: str, reason: str) -> Profile:
     p = _profiles(config)[kind]
-    return Profile(kind=kind, title=str(p.get("title", kind)), reason=reason, calendar=p["calendar"],
-                   returns=p["returns"], volume=p["volume"], leadership=p["leadership"], holdable=p["holdable"],
-                   year=int(p.get("year", 252)))
+    return Profile(
+        kind=kind,
+        title=str(p.get("title", kind)),
+        reason=reason,
+        calendar=p["calendar"],
+        returns=p["returns"],
+        volume=p["volume"],
+        leadership=p["leadership"],
+        holdable=p["holdable"],
+        year=int(p.get("year", 252)),
+    )
 
 
 def equivalent(ticker: str, benchmark: str | None, config: dict) -> bool:
@@ -86,8 +99,13 @@ def equivalent(ticker: str, benchmark: str | None, config: dict) -> bool:
     return bool(benchmark) and (benchmark in pairs.get(ticker, []) or ticker in pairs.get(benchmark, []))
 
 
-def assign(ticker: str, benchmark: str | None = None, *, config: dict | None = None,
-           quote_type: Callable[[str], str | None] | None = None) -> Profile:
+def assign(
+    ticker: str,
+    benchmark: str | None = None,
+    *,
+    config: dict | None = None,
+    quote_type: Callable[[str], str | None] | None = None,
+) -> Profile:
     """The profile of ``ticker`` (against ``benchmark``) and why: explicit list, symbol rule, quote type, or the default.
 
     ``quote_type`` (online only) returns yfinance's ``quoteType`` for a symbol, or ``None``.
@@ -104,7 +122,9 @@ def assign(ticker: str, benchmark: str | None = None, *, config: dict | None = N
 def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | None) -> Profile:
     for kind, listed in (config.get("assign") or {}).items():
         if kind not in KINDS:
-            raise InputError(f"{_where()}: [assign] names an unknown profile {kind!r}.", f"Use one of {', '.join(KINDS)}.")
+            raise InputError(
+                f"{_where()}: [assign] names an unknown profile {kind!r}.", f"Use one of {', '.join(KINDS)}."
+            )
         if ticker in listed:
             title = _profiles(config)[kind].get("title", kind)
             return _make(config, kind, f"{ticker} is listed as {_article(title)} in the profiles configuration")
@@ -112,12 +132,15 @@ def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | N
         try:
             matched = re.search(rule["pattern"], ticker)
         except (KeyError, TypeError, re.error) as exc:
-            raise InputError(f"{_where()}: a [[rule]] has a bad pattern ({exc}).",
-                             "Each [[rule]] needs pattern = '<regex>', profile and why.") from None
+            raise InputError(
+                f"{_where()}: a [[rule]] has a bad pattern ({exc}).",
+                "Each [[rule]] needs pattern = '<regex>', profile and why.",
+            ) from None
         if matched:
             if rule.get("profile") not in KINDS:
-                raise InputError(f"{_where()}: rule {rule['pattern']!r} names an unknown profile.",
-                                 f"Use one of {', '.join(KINDS)}.")
+                raise InputError(
+                    f"{_where()}: rule {rule['pattern']!r} names an unknown profile.", f"Use one of {', '.join(KINDS)}."
+                )
             return _make(config, rule["profile"], f"{rule.get('why', 'a symbol rule')} ({ticker})")
     found = quote_type(ticker) if quote_type else None
     mapped = (config.get("quote_type") or {}).get(found or "")
@@ -127,8 +150,12 @@ def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | N
     if default not in KINDS:
         raise InputError(f"{_where()}: default = {default!r} is not a profile.", f"Use one of {', '.join(KINDS)}.")
     title = _profiles(config)[default].get("title", default)
-    return _make(config, default, f"{ticker} is in no list of the profiles configuration and no symbol rule"
-                                  f" matched, so it is read as {_article(title)}, the default")
+    return _make(
+        config,
+        default,
+        f"{ticker} is in no list of the profiles configuration and no symbol rule"
+        f" matched, so it is read as {_article(title)}, the default",
+    )
 
 
 def _article(name: str) -> str:

@@ -23,8 +23,11 @@ def fired(masks: Mapping[str, pd.Series]) -> pd.DataFrame:
 
     Sorted by date; signals of the same session keep the mapping's order.
     """
-    rows = [(date, order, label) for order, (label, mask) in enumerate(masks.items())
-            for date in mask.index[mask.fillna(False).astype(bool).to_numpy()]]
+    rows = [
+        (date, order, label)
+        for order, (label, mask) in enumerate(masks.items())
+        for date in mask.index[mask.fillna(False).astype(bool).to_numpy()]
+    ]
     rows.sort(key=lambda r: (r[0], r[1]))
     return pd.DataFrame({"date": pd.DatetimeIndex([r[0] for r in rows]), "signal": [r[2] for r in rows]})
 
@@ -61,8 +64,9 @@ def leadership_signals(series: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def trigger_signals(series: pd.DataFrame, *, fast: int = 50, confirm_n: int = 2, level_window: int = 22,
-                    level: float | None = None) -> dict[str, pd.Series]:
+def trigger_signals(
+    series: pd.DataFrame, *, fast: int = 50, confirm_n: int = 2, level_window: int = 22, level: float | None = None
+) -> dict[str, pd.Series]:
     """The piece's triggers on price: runs of ``confirm_n`` closes above/below the fast average, level breaks.
 
     * ``<n> closes above the <fast>-DMA``: :func:`analysis.model.events.closes_above_sma50` (the

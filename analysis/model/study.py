@@ -31,11 +31,11 @@ class Study:
     benchmark: str
     as_of: AsOf
     settings: Settings
-    prices: pd.DataFrame      # the ticker's price frame, its own sessions up to as_of
-    bench: pd.DataFrame       # the benchmark's, on the same index (closes carried over days it did not trade)
+    prices: pd.DataFrame  # the ticker's price frame, its own sessions up to as_of
+    bench: pd.DataFrame  # the benchmark's, on the same index (closes carried over days it did not trade)
     series: pd.DataFrame
     full_prices: pd.DataFrame = field(repr=False)  # the ticker's own history up to as_of (= prices)
-    full_bench: pd.DataFrame = field(repr=False)   # the benchmark's own history up to as_of (not aligned)
+    full_bench: pd.DataFrame = field(repr=False)  # the benchmark's own history up to as_of (not aligned)
 
     @property
     def common_sessions(self) -> int:
@@ -73,31 +73,49 @@ def compute(prices: pd.DataFrame, bench: pd.DataFrame, settings: Settings = Sett
     close = prices["close"]
     sma_fast = ind.sma(close, settings.fast)
     sma_slow = ind.sma(close, settings.slow)
-    rm = ind.real_motion(close, trend=settings.slow, fast=settings.fast, slow=settings.slow,
-                         band_window=settings.fast, width=settings.band_width)
+    rm = ind.real_motion(
+        close,
+        trend=settings.slow,
+        fast=settings.fast,
+        slow=settings.slow,
+        band_window=settings.fast,
+        width=settings.band_width,
+    )
     basis = leadership_basis(prices, bench)
-    lead = ind.leadership(prices[basis], bench[basis], norm=settings.slow, fast=settings.fast,
-                          width=settings.band_width).reindex(close.index).ffill(limit=CARRY)
+    lead = (
+        ind.leadership(prices[basis], bench[basis], norm=settings.slow, fast=settings.fast, width=settings.band_width)
+        .reindex(close.index)
+        .ffill(limit=CARRY)
+    )
     carried = bench[["close", "adj_close"]].reindex(close.index).ffill(limit=CARRY)
-    return pd.DataFrame({
-        "close": close,
-        "adj_close": prices["adj_close"],
-        "bench_close": carried["close"],
-        "bench_adj_close": carried["adj_close"],
-        "sma_fast": sma_fast,
-        "sma_slow": sma_slow,
-        "phase": ind.classify(close, sma_fast, sma_slow),
-        "rm": rm["rm"], "rm_fast": rm["fast"], "rm_slow": rm["slow"],
-        "rm_upper": rm["upper"], "rm_lower": rm["lower"],
-        "rs": lead["rs"], "lead": lead["lead"], "lead_fast": lead["fast"],
-        "lead_upper": lead["upper"], "lead_lower": lead["lower"],
-        "closes_above": ind.consecutive_above(close, sma_fast),
-        "common": close.index.isin(bench.index),  # the benchmark traded too (Leadership's own sessions)
-    })
+    return pd.DataFrame(
+        {
+            "close": close,
+            "adj_close": prices["adj_close"],
+            "bench_close": carried["close"],
+            "bench_adj_close": carried["adj_close"],
+            "sma_fast": sma_fast,
+            "sma_slow": sma_slow,
+            "phase": ind.classify(close, sma_fast, sma_slow),
+            "rm": rm["rm"],
+            "rm_fast": rm["fast"],
+            "rm_slow": rm["slow"],
+            "rm_upper": rm["upper"],
+            "rm_lower": rm["lower"],
+            "rs": lead["rs"],
+            "lead": lead["lead"],
+            "lead_fast": lead["fast"],
+            "lead_upper": lead["upper"],
+            "lead_lower": lead["lower"],
+            "closes_above": ind.consecutive_above(close, sma_fast),
+            "common": close.index.isin(bench.index),  # the benchmark traded too (Leadership's own sessions)
+        }
+    )
 
 
-def resolve_session(market: Market, ticker: str, benchmark: str, as_of: dt.date | str | None = None,
-                    settings: Settings = Settings()) -> AsOf:
+def resolve_session(
+    market: Market, ticker: str, benchmark: str, as_of: dt.date | str | None = None, settings: Settings = Settings()
+) -> AsOf:
     """The common session a piece for ``ticker`` vs ``benchmark`` as of ``as_of`` is written at.
 
     Loads both series (raising the user's data errors, and :func:`_check_usable`'s: zero or
@@ -109,13 +127,19 @@ def resolve_session(market: Market, ticker: str, benchmark: str, as_of: dt.date 
     t_full, b_full = market.prices(ticker), market.prices(benchmark)
     when = resolve(t_full, b_full, params.as_of(as_of))
     prices, full_bench = until(t_full, when.session), until(b_full, when.session)
-    _check_usable(prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark,
-                  settings, when.iso)
+    _check_usable(
+        prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark, settings, when.iso
+    )
     return when
 
 
-def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | str | None = None,
-          settings: Settings = Settings()) -> Study:
+def build(
+    market: Market,
+    ticker: str,
+    benchmark: str = "SPY",
+    as_of: dt.date | str | None = None,
+    settings: Settings = Settings(),
+) -> Study:
     """Load both series, resolve ``as_of`` to a common session, and compute every indicator.
 
     ``ticker``/``benchmark``/``as_of`` are validated here too, so a notebook run by hand
@@ -129,19 +153,29 @@ def build(market: Market, ticker: str, benchmark: str = "SPY", as_of: dt.date | 
     prices, full_bench = until(t_full, when.session), until(b_full, when.session)
     bench = full_bench.reindex(prices.index).ffill(limit=CARRY)
     bench.attrs = dict(b_full.attrs)
-    _check_usable(prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark,
-                  settings, when.iso)
-    return Study(ticker=ticker, benchmark=benchmark, as_of=when, settings=settings,
-                 prices=prices, bench=bench, series=compute(prices, full_bench, settings),
-                 full_prices=prices, full_bench=full_bench)
+    _check_usable(
+        prices, full_bench.loc[full_bench.index.intersection(prices.index)], ticker, benchmark, settings, when.iso
+    )
+    return Study(
+        ticker=ticker,
+        benchmark=benchmark,
+        as_of=when,
+        settings=settings,
+        prices=prices,
+        bench=bench,
+        series=compute(prices, full_bench, settings),
+        full_prices=prices,
+        full_bench=full_bench,
+    )
 
 
 #: A given LEVEL must lie within this factor of the prices the ticker traded at up to as-of.
 LEVEL_FACTOR = 10.0
 
 
-def _check_usable(prices: pd.DataFrame, bench: pd.DataFrame, ticker: str, benchmark: str, settings: Settings,
-                  as_of: str) -> None:
+def _check_usable(
+    prices: pd.DataFrame, bench: pd.DataFrame, ticker: str, benchmark: str, settings: Settings, as_of: str
+) -> None:
     """Refuse (:class:`~analysis.errors.InputError`) what would make the piece's numbers meaningless.
 
     * a benchmark with zero or negative closes in the sessions used (a yield such as ^IRX):
@@ -157,15 +191,18 @@ def _check_usable(prices: pd.DataFrame, bench: pd.DataFrame, ticker: str, benchm
     for symbol, what, frame in checked:
         bad = frame.index[frame["close"] <= 0]
         if len(bad):
-            raise InputError(f"{what} {symbol} has zero or negative values on {len(bad)} session(s) up to {as_of}"
-                             f" (first {bad[0].date().isoformat()}): the piece's indicators are ratios of prices.",
-                             f"Use a price series as {what} (a yield like {symbol} is not one), or an AS_OF before"
-                             f" {bad[0].date().isoformat()}.")
+            raise InputError(
+                f"{what} {symbol} has zero or negative values on {len(bad)} session(s) up to {as_of}"
+                f" (first {bad[0].date().isoformat()}): the piece's indicators are ratios of prices.",
+                f"Use a price series as {what} (a yield like {symbol} is not one), or an AS_OF before"
+                f" {bad[0].date().isoformat()}.",
+            )
     if settings.level is not None and len(prices):
         low, high, last = float(prices["close"].min()), float(prices["close"].max()), float(prices["close"].iloc[-1])
         lo, hi = low / LEVEL_FACTOR, high * LEVEL_FACTOR
         if not lo <= settings.level <= hi:
-            raise InputError(f"LEVEL {settings.level:.6g} is far outside the prices {ticker} traded at up to {as_of}"
-                             f" ({low:,.2f} to {high:,.2f}): a level to clear must lie between {lo:,.2f} and {hi:,.2f}.",
-                             f"Give a price near the chart, e.g. LEVEL={last:.0f}, or leave LEVEL out for the"
-                             " 22-session high.")
+            raise InputError(
+                f"LEVEL {settings.level:.6g} is far outside the prices {ticker} traded at up to {as_of}"
+                f" ({low:,.2f} to {high:,.2f}): a level to clear must lie between {lo:,.2f} and {hi:,.2f}.",
+                f"Give a price near the chart, e.g. LEVEL={last:.0f}, or leave LEVEL out for the 22-session high.",
+            )

@@ -42,19 +42,19 @@ ENGINES = ("local", "dask")
 class Outcome:
     """What became of one piece of a batch (picklable: it travels back from a worker)."""
 
-    ticker: str                     # as the user typed it
-    as_of: str = ""                 # the resolved session (empty if the piece failed early)
+    ticker: str  # as the user typed it
+    as_of: str = ""  # the resolved session (empty if the piece failed early)
     phase: str = ""
     files: list[Path] = field(default_factory=list)
-    error: str = ""                 # one line; empty when the piece was written
+    error: str = ""  # one line; empty when the piece was written
     exit_code: int = 0
     pdf_error: str = ""
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    pid: int = 0                    # the worker process that wrote it
-    kernel_pid: int = 0             # the kernel it ran on (kept alive across the worker's pieces)
-    browser_pid: int = 0            # the Chromium that printed its PDF (likewise)
-    started: float = 0.0            # time.time() in the worker
+    pid: int = 0  # the worker process that wrote it
+    kernel_pid: int = 0  # the kernel it ran on (kept alive across the worker's pieces)
+    browser_pid: int = 0  # the Chromium that printed its PDF (likewise)
+    started: float = 0.0  # time.time() in the worker
     finished: float = 0.0
 
     @property
@@ -92,6 +92,7 @@ class Batch:
 
 # -- planning (parent process) --------------------------------------------------------------
 
+
 def split_tickers(value: str | Sequence[str]) -> list[str]:
     """``"IWM, qqq IWM"`` or ``["IWM", "QQQ"]`` -> items as typed, blanks dropped (no validation)."""
     items = [value] if isinstance(value, str) else list(value)
@@ -108,8 +109,13 @@ def family_tickers() -> tuple[list[str], str | None]:
     return [m["ticker"] for m in listed], benchmark if given else None
 
 
-def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None = None,
-         source: str | None = None, confirm_n: str | int = 2) -> tuple[list, list[Outcome]]:
+def plan(
+    tickers: Iterable[str],
+    benchmark: str | None = None,
+    as_of: str | None = None,
+    source: str | None = None,
+    confirm_n: str | int = 2,
+) -> tuple[list, list[Outcome]]:
     """Validate each ticker into a :class:`~analysis.pipeline.report.Request`; returns ``(requests, refused)``.
 
     A bad ticker does not stop the batch: it becomes a failed :class:`Outcome`. Duplicates
@@ -125,8 +131,11 @@ def plan(tickers: Iterable[str], benchmark: str | None = None, as_of: str | None
             params.ticker(raw, what="TICKERS")  # so a bad one is named as the TICKERS entry it is
             request = Request.parse(raw, benchmark, as_of, source, None, confirm_n)
         except ReportError as exc:
-            refused.append(Outcome(raw, error=str(exc), exit_code=exc.exit_code, pid=os.getpid(),
-                                   started=now, finished=time.time()))
+            refused.append(
+                Outcome(
+                    raw, error=str(exc), exit_code=exc.exit_code, pid=os.getpid(), started=now, finished=time.time()
+                )
+            )
             continue
         if (request.ticker, request.benchmark) not in seen:
             seen.add((request.ticker, request.benchmark))
@@ -158,7 +167,7 @@ def init_worker(*sources: str) -> None:
         worker_market(source)
 
 
-_TOOLS = threading.local()      # this thread's kernel and browser (a Dask worker may run threads)
+_TOOLS = threading.local()  # this thread's kernel and browser (a Dask worker may run threads)
 _ALL_TOOLS: list = []
 #: Set when Ctrl-C reached this worker: the pieces already queued to it are then not written
 #: (the parent reports "nothing was published" and exits; a worker must not go on publishing).
@@ -200,8 +209,15 @@ def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
     kernel, printer = worker_tools()
     try:
         with interrupts.busy():
-            result = run(request, root=root, log=outcome.warnings.append, pdf=pdf,
-                         market=worker_market(request.source), kernel=kernel, printer=printer)
+            result = run(
+                request,
+                root=root,
+                log=outcome.warnings.append,
+                pdf=pdf,
+                market=worker_market(request.source),
+                kernel=kernel,
+                printer=printer,
+            )
     except ReportError as exc:
         outcome.error, outcome.exit_code = str(exc), exc.exit_code
     except KeyboardInterrupt:
@@ -231,13 +247,17 @@ def collect(future: Future, ticker: str) -> Outcome:
     if isinstance(exc, KeyboardInterrupt):  # the worker alone got SIGINT, SIGTERM or SIGHUP
         error = f"not written: its worker process was stopped ({exc or 'interrupted'}). Run it again."
     elif isinstance(exc, BrokenProcessPool):
-        error = ("its worker process died before the piece was finished (killed, or out of memory?);"
-                 " the pieces still running with it are lost too. Run them again, with fewer --jobs"
-                 " if memory is short.")
+        error = (
+            "its worker process died before the piece was finished (killed, or out of memory?);"
+            " the pieces still running with it are lost too. Run them again, with fewer --jobs"
+            " if memory is short."
+        )
     else:
         traceback.print_exception(exc, file=sys.stderr)
-        error = (f"unexpected {type(exc).__name__} while writing it: {exc} (a bug: the traceback is"
-                 " above; please report it).")
+        error = (
+            f"unexpected {type(exc).__name__} while writing it: {exc} (a bug: the traceback is"
+            " above; please report it)."
+        )
     now = time.time()
     return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
 
@@ -245,8 +265,15 @@ def collect(future: Future, ticker: str) -> Outcome:
 Work = Callable[..., Outcome]
 
 
-def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
-              done: Callable[[Outcome], None] = lambda o: None, work: Work = write_piece) -> list[Outcome]:
+def run_local(
+    requests: list,
+    root: Path,
+    *,
+    jobs: int,
+    pdf: bool = True,
+    done: Callable[[Outcome], None] = lambda o: None,
+    work: Work = write_piece,
+) -> list[Outcome]:
     """Run ``work(request, root, pdf)`` for every request in ``jobs`` worker processes.
 
     Workers are started with ``spawn`` (no inherited threads or kernels, same on Linux and
@@ -262,9 +289,12 @@ def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
 
     if not requests:
         return []
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(requests))),
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=tuple(sorted({r.source for r in requests})))
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(requests))),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=tuple(sorted({r.source for r in requests})),
+    )
     outcomes: dict[int, Outcome] = {}
     try:
         futures = {pool.submit(work, request, root, pdf): i for i, request in enumerate(requests)}
@@ -279,9 +309,17 @@ def run_local(requests: list, root: Path, *, jobs: int, pdf: bool = True,
     return [outcomes[i] for i in range(len(requests))]
 
 
-def run_batch(requests: list, root: Path, *, jobs: int | None = None, pdf: bool = True, engine: str = "local",
-              scheduler: str | None = None, done: Callable[[Outcome], None] = lambda o: None,
-              work: Work = write_piece) -> Batch:
+def run_batch(
+    requests: list,
+    root: Path,
+    *,
+    jobs: int | None = None,
+    pdf: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
+    done: Callable[[Outcome], None] = lambda o: None,
+    work: Work = write_piece,
+) -> Batch:
     """Write every requested piece into ``root``; never raises for one piece's failure."""
     jobs = jobs or os.cpu_count() or 1
     clock = time.perf_counter()
@@ -298,6 +336,7 @@ def run_batch(requests: list, root: Path, *, jobs: int | None = None, pdf: bool 
 
 # -- reporting ------------------------------------------------------------------------------
 
+
 def _where(path: Path) -> str:
     rel = os.path.relpath(path)
     return str(path) if rel.startswith("..") else rel
@@ -305,8 +344,10 @@ def _where(path: Path) -> str:
 
 def line(outcome: Outcome) -> str:
     """One line per piece: status, ticker, as-of, phase, seconds, then the files or the error."""
-    head = f"{'ok' if outcome.ok else 'FAILED':<6} {outcome.ticker[:16]:<10} {outcome.as_of or '-':<10}" \
-           f" {outcome.phase or '-':<12} {outcome.seconds:6.1f} s  "
+    head = (
+        f"{'ok' if outcome.ok else 'FAILED':<6} {outcome.ticker[:16]:<10} {outcome.as_of or '-':<10}"
+        f" {outcome.phase or '-':<12} {outcome.seconds:6.1f} s  "
+    )
     if not outcome.ok:
         return head + "error: " + " ".join(outcome.error.split())
     first = outcome.files[0]
@@ -319,26 +360,46 @@ def line(outcome: Outcome) -> str:
 
 def footer(batch: Batch) -> str:
     n, bad = len(batch.outcomes), len(batch.failed)
-    return (f"{n} piece{'s' * (n != 1)} in {batch.seconds:.1f} s on {batch.workers} {batch.engine} worker"
-            f"{'s' * (batch.workers != 1)}: {n - bad} written ({batch.pieces_per_minute:.1f}/min)"
-            + (f", {bad} failed" if bad else ""))
+    return (
+        f"{n} piece{'s' * (n != 1)} in {batch.seconds:.1f} s on {batch.workers} {batch.engine} worker"
+        f"{'s' * (batch.workers != 1)}: {n - bad} written ({batch.pieces_per_minute:.1f}/min)"
+        + (f", {bad} failed" if bad else "")
+    )
 
 
 # -- command line ---------------------------------------------------------------------------
 
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     env = os.environ.get
-    p.add_argument("--tickers", nargs="+", default=None,
-                   help=f'symbols, space- or comma-separated (default $TICKERS or "{DEFAULT_TICKERS}")')
-    p.add_argument("--family", action="store_true",
-                   help="the Economic Modern Family from analysis/config/family.toml (its benchmark too)")
+    p.add_argument(
+        "--tickers",
+        nargs="+",
+        default=None,
+        help=f'symbols, space- or comma-separated (default $TICKERS or "{DEFAULT_TICKERS}")',
+    )
+    p.add_argument(
+        "--family",
+        action="store_true",
+        help="the Economic Modern Family from analysis/config/family.toml (its benchmark too)",
+    )
     params.add_arguments(p, skip=("ticker", "level"))
-    p.add_argument("--jobs", default=env("JOBS") or str(os.cpu_count() or 1),
-                   help="worker processes (default $JOBS or the number of cores)")
-    p.add_argument("--engine", choices=ENGINES, default=env("ENGINE") or "local",
-                   help="local processes (default) or dask (pip install '.[scale]'; see docs/scaling.md)")
-    p.add_argument("--scheduler", default=env("DASK_SCHEDULER") or None,
-                   help="with --engine dask: address of a running scheduler (default: a local cluster)")
+    p.add_argument(
+        "--jobs",
+        default=env("JOBS") or str(os.cpu_count() or 1),
+        help="worker processes (default $JOBS or the number of cores)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=env("ENGINE") or "local",
+        help="local processes (default) or dask (pip install '.[scale]'; see docs/scaling.md)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=env("DASK_SCHEDULER") or None,
+        help="with --engine dask: address of a running scheduler (default: a local cluster)",
+    )
     p.add_argument("--no-pdf", action="store_true", help="skip printing the PDFs")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -361,13 +422,21 @@ def run_command(args: argparse.Namespace) -> Batch:
         given = args.tickers if args.tickers is not None else os.environ.get("TICKERS")
         tickers = split_tickers(DEFAULT_TICKERS if given is None else given)
         if not tickers:
-            raise InputError("TICKERS is set but lists no symbol.",
-                             f'Give symbols, e.g. make reports TICKERS="IWM QQQ", or leave TICKERS out for the'
-                             f' default ({DEFAULT_TICKERS}).')
+            raise InputError(
+                "TICKERS is set but lists no symbol.",
+                f'Give symbols, e.g. make reports TICKERS="IWM QQQ", or leave TICKERS out for the'
+                f" default ({DEFAULT_TICKERS}).",
+            )
     requests, refused = plan(tickers, benchmark, args.as_of, args.source, args.confirm_n)
     root = reports_dir()
-    bar = tqdm(total=len(requests) + len(refused), unit="piece", file=sys.stderr, dynamic_ncols=True,
-               disable=True if args.no_progress else None, desc="pieces")
+    bar = tqdm(
+        total=len(requests) + len(refused),
+        unit="piece",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        disable=True if args.no_progress else None,
+        desc="pieces",
+    )
 
     def done(outcome: Outcome) -> None:
         bar.write(line(outcome), file=sys.stdout)
@@ -377,8 +446,9 @@ def run_command(args: argparse.Namespace) -> Batch:
     for outcome in refused:
         done(outcome)
     with bar:
-        batch = run_batch(requests, root, jobs=jobs, pdf=not args.no_pdf, engine=args.engine,
-                          scheduler=args.scheduler, done=done)
+        batch = run_batch(
+            requests, root, jobs=jobs, pdf=not args.no_pdf, engine=args.engine, scheduler=args.scheduler, done=done
+        )
     batch.outcomes = refused + batch.outcomes
     print(footer(batch))
     from analysis.pipeline.index import index_after

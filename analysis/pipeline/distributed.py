@@ -24,16 +24,19 @@ from analysis.pipeline.batch import Outcome, Work, write_piece
 
 #: How long to wait for a ``--scheduler`` to answer; ``None``: ``$MOMENTUM_DASK_TIMEOUT`` (default 15 s).
 CONNECT_TIMEOUT: str | None = None
-HOW_TO_INSTALL = ("Install it with `pip install 'momentum-report[scale]'` (or `pip install \"dask[distributed]\"`"
-                  " into the project's environment), or use the default --engine local.")
+HOW_TO_INSTALL = (
+    "Install it with `pip install 'momentum-report[scale]'` (or `pip install \"dask[distributed]\"`"
+    " into the project's environment), or use the default --engine local."
+)
 
 
 def _client(scheduler: str | None, workers: int):
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("--engine dask needs Dask (dask[distributed]), which is not installed.",
-                         HOW_TO_INSTALL) from None
+        raise InputError(
+            "--engine dask needs Dask (dask[distributed]), which is not installed.", HOW_TO_INSTALL
+        ) from None
     if scheduler:
         from analysis import params
 
@@ -41,12 +44,20 @@ def _client(scheduler: str | None, workers: int):
         try:
             return Client(scheduler, timeout=timeout), None
         except OSError as exc:
-            raise SourceUnavailable(f"cannot reach the Dask scheduler at {scheduler!r} ({exc}).",
-                                    "Check the address (tcp://host:8786), or drop --scheduler to use a"
-                                    " local cluster. MOMENTUM_DASK_TIMEOUT sets how long to wait"
-                                    f" (now {timeout}).") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=40)
+            raise SourceUnavailable(
+                f"cannot reach the Dask scheduler at {scheduler!r} ({exc}).",
+                "Check the address (tcp://host:8786), or drop --scheduler to use a"
+                " local cluster. MOMENTUM_DASK_TIMEOUT sets how long to wait"
+                f" (now {timeout}).",
+            ) from None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
+    )
     return Client(cluster), cluster
 
 
@@ -56,18 +67,30 @@ def _failed(future, ticker: str) -> Outcome:
 
     exc = future.exception()
     if isinstance(exc, KilledWorker):
-        error = ("the Dask workers running it died repeatedly (killed, or out of memory?)."
-                 " Run it again with fewer workers, or give them more memory.")
+        error = (
+            "the Dask workers running it died repeatedly (killed, or out of memory?)."
+            " Run it again with fewer workers, or give them more memory."
+        )
     else:
         traceback.print_exception(type(exc), exc, future.traceback(), file=sys.stderr)
-        error = (f"unexpected {type(exc).__name__} on a Dask worker: {exc} (a bug: the traceback is above;"
-                 " please report it).")
+        error = (
+            f"unexpected {type(exc).__name__} on a Dask worker: {exc} (a bug: the traceback is above;"
+            " please report it)."
+        )
     now = time.time()
     return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
 
 
-def run_dask(requests: list, root: Path, *, jobs: int, pdf: bool = True, scheduler: str | None = None,
-             done: Callable[[Outcome], None] = lambda o: None, work: Work = write_piece) -> list[Outcome]:
+def run_dask(
+    requests: list,
+    root: Path,
+    *,
+    jobs: int,
+    pdf: bool = True,
+    scheduler: str | None = None,
+    done: Callable[[Outcome], None] = lambda o: None,
+    work: Work = write_piece,
+) -> list[Outcome]:
     """Run ``work(request, root, pdf)`` for every request as Dask tasks; outcomes in request order.
 
     ``jobs`` is the number of local workers (ignored with ``scheduler``, whose cluster decides).
@@ -81,8 +104,10 @@ def run_dask(requests: list, root: Path, *, jobs: int, pdf: bool = True, schedul
 
     outcomes: dict[int, Outcome] = {}
     try:
-        futures = {client.submit(work, request, root, pdf, pure=False, key=f"piece-{i}-{request.stem}"): i
-                   for i, request in enumerate(requests)}
+        futures = {
+            client.submit(work, request, root, pdf, pure=False, key=f"piece-{i}-{request.stem}"): i
+            for i, request in enumerate(requests)
+        }
         for future in as_completed(futures):
             i = futures[future]
             if future.status == "finished":
@@ -91,8 +116,13 @@ def run_dask(requests: list, root: Path, *, jobs: int, pdf: bool = True, schedul
                 outcomes[i] = _failed(future, requests[i].ticker)
             else:
                 now = time.time()
-                outcomes[i] = Outcome(requests[i].ticker, error=f"the Dask task was {future.status}; run it again.",
-                                      exit_code=1, started=now, finished=now)
+                outcomes[i] = Outcome(
+                    requests[i].ticker,
+                    error=f"the Dask task was {future.status}; run it again.",
+                    exit_code=1,
+                    started=now,
+                    finished=now,
+                )
             done(outcomes[i])
     finally:
         client.close()

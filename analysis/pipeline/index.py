@@ -31,13 +31,13 @@ _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class Entry:
     """One published piece, as the index shows it."""
 
-    date: str                   # the folder's date, ISO
-    stem: str                   # file name without extension: IWM, IWM_vs_QQQ
+    date: str  # the folder's date, ISO
+    stem: str  # file name without extension: IWM, IWM_vs_QQQ
     ticker: str
     benchmark: str
     phase: str
     headline: str
-    html: str | None            # href relative to the root, or None when the file is missing
+    html: str | None  # href relative to the root, or None when the file is missing
     pdf: str | None
 
     @property
@@ -84,12 +84,18 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
                 continue
             ticker = str(summary["ticker"])
             stem = path.stem
-            entries.append(Entry(
-                date=folder.name, stem=stem, ticker=ticker, benchmark=str(summary.get("benchmark") or ""),
-                phase=str(summary.get("phase") or "n/a"),
-                headline=str(summary.get("headline") or f"{ticker} momentum commentary"),
-                html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
-                pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None))
+            entries.append(
+                Entry(
+                    date=folder.name,
+                    stem=stem,
+                    ticker=ticker,
+                    benchmark=str(summary.get("benchmark") or ""),
+                    phase=str(summary.get("phase") or "n/a"),
+                    headline=str(summary.get("headline") or f"{ticker} momentum commentary"),
+                    html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
+                    pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
+                )
+            )
     entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries, sorted(problems)
@@ -123,35 +129,52 @@ def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "
     """The index page for ``entries`` (already sorted); every text escaped."""
     e = lambda text: html.escape(str(text), quote=True)  # noqa: E731
     dates = sorted({x.date for x in entries}, reverse=True)
-    meta = (f"{len(entries)} piece{'s' * (len(entries) != 1)} on {len(dates)} date{'s' * (len(dates) != 1)}"
-            + (f", newest {dates[0]}" if dates else "") + (f" · generated {generated}" if generated else ""))
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Momentum commentary: all pieces</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>Momentum commentary</h1>", f'<p class="meta">{e(meta)}</p>']
+    meta = (
+        f"{len(entries)} piece{'s' * (len(entries) != 1)} on {len(dates)} date{'s' * (len(dates) != 1)}"
+        + (f", newest {dates[0]}" if dates else "")
+        + (f" · generated {generated}" if generated else "")
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Momentum commentary: all pieces</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Momentum commentary</h1>",
+        f'<p class="meta">{e(meta)}</p>',
+    ]
     if not entries:
-        parts.append('<p class="empty">No pieces yet. Write one with <code>make report TICKER=IWM</code>'
-                     ' or several with <code>make reports</code>.</p>')
+        parts.append(
+            '<p class="empty">No pieces yet. Write one with <code>make report TICKER=IWM</code>'
+            " or several with <code>make reports</code>.</p>"
+        )
     else:
-        parts.append('<table><thead><tr><th>Date</th><th>Ticker</th><th>Phase</th><th>Headline</th>'
-                     "<th>Files</th></tr></thead>")
+        parts.append(
+            "<table><thead><tr><th>Date</th><th>Ticker</th><th>Phase</th><th>Headline</th><th>Files</th></tr></thead>"
+        )
         for date in dates:
             parts.append(f'<tbody data-date="{e(date)}">')
             for x in (x for x in entries if x.date == date):
                 vs = f' <span class="vs">{e(x.vs)}</span>' if x.vs else ""
-                links = "".join(f'<a href="{e(href)}">{label}</a>' if href else f'<span class="missing">{label}</span>'
-                                for label, href in (("HTML", x.html), ("PDF", x.pdf)))
+                links = "".join(
+                    f'<a href="{e(href)}">{label}</a>' if href else f'<span class="missing">{label}</span>'
+                    for label, href in (("HTML", x.html), ("PDF", x.pdf))
+                )
                 headline = f'<a href="{e(x.html)}">{e(x.headline)}</a>' if x.html else e(x.headline)
-                parts.append(f'<tr data-stem="{e(x.stem)}"><td class="date">{e(x.date)}</td>'
-                             f'<td class="ticker">{e(x.ticker)}{vs}</td>'
-                             f'<td><span class="{e(_phase_class(x.phase))}">{e(x.phase)}</span></td>'
-                             f'<td class="headline">{headline}</td><td class="links">{links}</td></tr>')
+                parts.append(
+                    f'<tr data-stem="{e(x.stem)}"><td class="date">{e(x.date)}</td>'
+                    f'<td class="ticker">{e(x.ticker)}{vs}</td>'
+                    f'<td><span class="{e(_phase_class(x.phase))}">{e(x.phase)}</span></td>'
+                    f'<td class="headline">{headline}</td><td class="links">{links}</td></tr>'
+                )
             parts.append("</tbody>")
         parts.append("</table>")
     if problems:
-        parts.append(f'<p class="problems">{len(problems)} summar{"y" if len(problems) == 1 else "ies"} could not'
-                     f' be read and {"is" if len(problems) == 1 else "are"} not listed: {e("; ".join(problems))}.'
-                     " Run their pieces again to rewrite them.</p>")
+        parts.append(
+            f'<p class="problems">{len(problems)} summar{"y" if len(problems) == 1 else "ies"} could not'
+            f" be read and {'is' if len(problems) == 1 else 'are'} not listed: {e('; '.join(problems))}."
+            " Run their pieces again to rewrite them.</p>"
+        )
     parts.append('<p class="meta">Nothing here is investment advice.</p></body></html>')
     return "\n".join(parts) + "\n"
 
@@ -172,8 +195,9 @@ def write_index(root: Path | None = None) -> Path:
         page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
         tmp = None
         try:
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=root, prefix=".index-", suffix=".tmp",
-                                             delete=False) as fh:
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=root, prefix=".index-", suffix=".tmp", delete=False
+            ) as fh:
                 tmp = fh.name
                 fh.write(page)
             os.chmod(tmp, 0o644)
@@ -195,8 +219,10 @@ def index_after(write, published: str, *args):
     try:
         return write(*args)
     except PublishError as exc:
-        raise PublishError(f"{published} published, but the index was not updated: {exc.message}",
-                           f"{exc.hint} Then run `make index`.".strip()) from None
+        raise PublishError(
+            f"{published} published, but the index was not updated: {exc.message}",
+            f"{exc.hint} Then run `make index`.".strip(),
+        ) from None
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

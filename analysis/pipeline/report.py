@@ -30,8 +30,8 @@ from analysis.view.display import JsonOutput
 @dataclass
 class Prepared:
     request: Request
-    as_of: str                      # the resolved session, ISO
-    parameters: dict                # exactly what papermill injects
+    as_of: str  # the resolved session, ISO
+    parameters: dict  # exactly what papermill injects
     notes: list[str] = field(default_factory=list)
 
 
@@ -56,8 +56,13 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
     and the notebook then reads ``local`` data, so it runs on exactly what was fetched.
     """
     market = market or Market(request.source)
-    session = resolve_session(market, request.ticker, request.benchmark, request.as_of,
-                              Settings(confirm_n=request.confirm_n, level=request.level))
+    session = resolve_session(
+        market,
+        request.ticker,
+        request.benchmark,
+        request.as_of,
+        Settings(confirm_n=request.confirm_n, level=request.level),
+    )
     notes: list[str] = []
     source = request.source
     if source in ("auto", "yahoo"):
@@ -65,14 +70,24 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
             market.prices_or_reason(symbol)
         source = "local"
         if market.yahoo_down:
-            notes.append(f"SOURCE=auto: {market.yahoo_down.rstrip('.')}, so the piece uses the newest local data"
-                         " (the cache or the bundled snapshot).")
+            notes.append(
+                f"SOURCE=auto: {market.yahoo_down.rstrip('.')}, so the piece uses the newest local data"
+                " (the cache or the bundled snapshot)."
+            )
     return Prepared(request, session.iso, request.notebook_parameters(source, " ".join(notes)), notes)
 
 
-def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = True,
-        market: Market | None = None, notebook: Path = COMMENTARY_NOTEBOOK,
-        kernel: Kernel | None = None, printer: Printer | None = None) -> Published:
+def run(
+    request: Request,
+    *,
+    root: Path | None = None,
+    log=print,
+    pdf: bool = True,
+    market: Market | None = None,
+    notebook: Path = COMMENTARY_NOTEBOOK,
+    kernel: Kernel | None = None,
+    printer: Printer | None = None,
+) -> Published:
     """Produce and publish one piece; returns what was written.
 
     ``market`` lets a worker that writes many pieces load each series once; ``notebook``
@@ -124,13 +139,16 @@ def run(request: Request, *, root: Path | None = None, log=print, pdf: bool = Tr
     lap("publish")
     old_pdf = dest / f"{stem}.pdf"
     if not pdf and old_pdf.exists():
-        result.pdf_error = (f"--no-pdf: {old_pdf} is from an earlier run and does not match this piece."
-                            " Delete it, or run again without --no-pdf to print a new one.")
+        result.pdf_error = (
+            f"--no-pdf: {old_pdf} is from an earlier run and does not match this piece."
+            " Delete it, or run again without --no-pdf to print a new one."
+        )
     return result
 
 
-def _stage_files(nb, stage: Path, dest: Path, request: Request, as_of: str, printer: Printer | None,
-                 result: Published, lap) -> list[Path]:
+def _stage_files(
+    nb, stage: Path, dest: Path, request: Request, as_of: str, printer: Printer | None, result: Published, lap
+) -> list[Path]:
     """Write the JSON, the HTML and (with a ``printer``) the PDF of an executed notebook into ``stage``."""
     result.notebook = nb
     result.warnings = execute.stderr_outputs(nb)
@@ -142,8 +160,11 @@ def _stage_files(nb, stage: Path, dest: Path, request: Request, as_of: str, prin
     json_path.write_text(to_json(summary))
     html_path = stage / f"{stem}.html"
     headline = summary.get("headline") or f"{request.ticker} momentum commentary"
-    page = {"title": f"{headline} ({as_of})", "header_left": f"{request.ticker} · {headline}",
-            "header_right": f"As of {as_of}"}
+    page = {
+        "title": f"{headline} ({as_of})",
+        "header_left": f"{request.ticker} · {headline}",
+        "header_right": f"As of {as_of}",
+    }
     html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
     files = [json_path, stage / f"{stem}.ipynb", html_path]
     lap("html")

@@ -45,12 +45,12 @@ class Job:
     """One notebook to execute (picklable: it travels to a worker process)."""
 
     notebook: Notebook
-    path: Path                 # the source notebook
-    parameters: dict           # exactly what papermill injects
-    stem: str                  # the piece's file stem (IWM, IWM_vs_QQQ)
+    path: Path  # the source notebook
+    parameters: dict  # exactly what papermill injects
+    stem: str  # the piece's file stem (IWM, IWM_vs_QQQ)
     ticker: str
     as_of: str
-    inputs: str = ""           # digest of everything it is made from (analysis.pipeline.research_cache)
+    inputs: str = ""  # digest of everything it is made from (analysis.pipeline.research_cache)
 
 
 @dataclass
@@ -87,11 +87,15 @@ def select(names: Sequence[str] | None = None) -> list[Notebook]:
     known = {nb.name: nb for nb in NOTEBOOKS}
     wanted = [n.strip() for item in names for n in item.replace(",", " ").split()]
     if not wanted:  # `--notebooks ""`: ran nothing and said "0 notebooks"
-        raise InputError("--notebooks names no notebook.", f"Name one or more of: {', '.join(known)}, or leave it out for all.")
+        raise InputError(
+            "--notebooks names no notebook.", f"Name one or more of: {', '.join(known)}, or leave it out for all."
+        )
     unknown = [n for n in wanted if n not in known]
     if unknown:
-        raise InputError(f"no research notebook is called {', '.join(map(repr, unknown))}.",
-                         f"Use one or more of: {', '.join(known)}.")
+        raise InputError(
+            f"no research notebook is called {', '.join(map(repr, unknown))}.",
+            f"Use one or more of: {', '.join(known)}.",
+        )
     return [nb for nb in NOTEBOOKS if nb.name in wanted]
 
 
@@ -102,8 +106,13 @@ def declared(path: Path) -> set[str]:
     return set(pm.inspect_notebook(str(path)))
 
 
-def plan(request: Request, names: Sequence[str] | None = None, *, market: Market | None = None,
-         notebook_dir: Path = NOTEBOOK_DIR) -> tuple[str, list[Job], list[str]]:
+def plan(
+    request: Request,
+    names: Sequence[str] | None = None,
+    *,
+    market: Market | None = None,
+    notebook_dir: Path = NOTEBOOK_DIR,
+) -> tuple[str, list[Job], list[str]]:
     """Load the data, resolve the as-of session and build one :class:`Job` per notebook.
 
     Returns ``(as_of, jobs, notes)``. Each notebook gets the shared parameters it declares:
@@ -149,9 +158,15 @@ def execute_job(job: Job, stage: Path) -> Done:
     try:
         with interrupts.busy():
             nb = execute.execute(job.path, nb_path, job.parameters)
-        html_path.write_text(html.to_html(nb, title=f"{job.ticker} · {job.notebook.title} ({job.as_of})",
-                                          header_left=f"{job.ticker} research · {job.notebook.title}",
-                                          header_right=f"As of {job.as_of}"), encoding="utf-8")
+        html_path.write_text(
+            html.to_html(
+                nb,
+                title=f"{job.ticker} · {job.notebook.title} ({job.as_of})",
+                header_left=f"{job.ticker} research · {job.notebook.title}",
+                header_right=f"As of {job.as_of}",
+            ),
+            encoding="utf-8",
+        )
     except ReportError as exc:
         done.error, done.partial = str(exc), nb_path
         return done
@@ -172,8 +187,9 @@ def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
 
     if workers <= 1:
         return [execute_job(job, stage) for job in jobs]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=interrupts.install_worker)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=interrupts.install_worker
+    )
     try:
         futures = [pool.submit(execute_job, job, stage) for job in jobs]
         return [future.result() for future in futures]
@@ -187,12 +203,23 @@ def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
 def up_to_date(job: Job, dest: Path) -> bool:
     """Whether ``dest`` holds this notebook's HTML and executed copy made from the same inputs."""
     nb_path = dest / file_name(job.stem, job.notebook.name, ".ipynb")
-    return (bool(job.inputs) and (dest / file_name(job.stem, job.notebook.name, ".html")).is_file()
-            and cache.published_digest(nb_path) == job.inputs)
+    return (
+        bool(job.inputs)
+        and (dest / file_name(job.stem, job.notebook.name, ".html")).is_file()
+        and cache.published_digest(nb_path) == job.inputs
+    )
 
 
-def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | None = None, root: Path | None = None,
-        market: Market | None = None, notebook_dir: Path = NOTEBOOK_DIR, force: bool = False) -> ResearchRun:
+def run(
+    request: Request,
+    *,
+    names: Sequence[str] | None = None,
+    jobs: int | None = None,
+    root: Path | None = None,
+    market: Market | None = None,
+    notebook_dir: Path = NOTEBOOK_DIR,
+    force: bool = False,
+) -> ResearchRun:
     """Execute the research notebooks for ``request`` and publish them; returns what was written.
 
     Files: ``<root>/<as-of>/research/<STEM>_<name>.ipynb`` and ``.html`` for each notebook.
@@ -218,9 +245,16 @@ def run(request: Request, *, names: Sequence[str] | None = None, jobs: int | Non
             for d in failed:
                 kept = publish.keep_failed(d.partial, root, f"{as_of}_{request.stem}_{d.name}") if d.partial else None
                 lines.append(d.error + (f" (the failed notebook is kept at {kept})" if kept else ""))
-            raise RenderError(f"{len(failed)} of {len(results)} research notebooks failed, so none was published: "
-                              + "; ".join(lines))
+            raise RenderError(
+                f"{len(failed)} of {len(results)} research notebooks failed, so none was published: " + "; ".join(lines)
+            )
         files = publish.publish([f for d in results for f in d.files], dest)
-    return ResearchRun(as_of, files, time.perf_counter() - clock, workers,
-                  warnings=notes + [w for d in results for w in d.warnings],
-                  timings={d.name: d.seconds for d in results}, reused=reused)
+    return ResearchRun(
+        as_of,
+        files,
+        time.perf_counter() - clock,
+        workers,
+        warnings=notes + [w for d in results for w in d.warnings],
+        timings={d.name: d.seconds for d in results},
+        reused=reused,
+    )

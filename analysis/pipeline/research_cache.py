@@ -34,8 +34,7 @@ from analysis.data import Market, until
 #: Where the digest lives in the executed notebook's metadata.
 METADATA_KEY = "momentum_report"
 #: The libraries whose versions change what a notebook computes, draws or renders.
-LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfinance", "papermill", "nbconvert", "nbformat",
-             "ipykernel", "jinja2")
+LIBRARIES = ("pandas", "numpy", "matplotlib", "mplfinance", "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
 #: The package's files that count (the bundled prices count through the data instead).
 SOURCE_SUFFIXES = (".py", ".toml", ".j2", ".css", ".json", ".tpl")
 
@@ -51,8 +50,12 @@ def package_fingerprint() -> str:
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if (path.suffix not in SOURCE_SUFFIXES or not path.is_file() or "__pycache__" in rel.parts
-                or rel.parts[:2] == ("data", "prices")):
+        if (
+            path.suffix not in SOURCE_SUFFIXES
+            or not path.is_file()
+            or "__pycache__" in rel.parts
+            or rel.parts[:2] == ("data", "prices")
+        ):
             continue
         h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     versions = []

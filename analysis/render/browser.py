@@ -31,20 +31,38 @@ from pathlib import Path
 from analysis.errors import BrowserUnavailable, RenderError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-HOW_TO_GET_ONE = ("To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`;"
-                  " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
-                  " then run `make browser` and the report again.")
+HOW_TO_GET_ONE = (
+    "To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`;"
+    " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
+    " then run `make browser` and the report again."
+)
 #: Flags for a quiet, offline, throw-away browser (no sync, no updates, no first-run UI).
 #: Never a headless *command* switch (``--print-to-pdf``, ``--no-pdf-header-footer``,
 #: ``--dump-dom``...): with one, Chromium runs that command and exits, which would end a kept
 #: browser after its first page. The printer passes the print options per page instead.
-FLAGS = ("--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-         "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--run-all-compositor-stages-before-draw")
+FLAGS = (
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--run-all-compositor-stages-before-draw",
+)
 #: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
 #: --no-pdf-header-footer`` sends (Chromium's headless_command.js), so the PDF is the same.
-PRINT_OPTIONS = {"displayHeaderFooter": False, "generateTaggedPDF": True, "printBackground": True,
-                 "preferCSSPageSize": True}
+PRINT_OPTIONS = {
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "printBackground": True,
+    "preferCSSPageSize": True,
+}
 
 
 def find() -> str | None:
@@ -57,8 +75,11 @@ def find() -> str | None:
         if path:
             return path
     cache = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
-    for pattern in ("chromium-*/chrome-linux*/chrome", "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
-                    "chromium_headless_shell-*/chrome-*/headless_shell"):
+    for pattern in (
+        "chromium-*/chrome-linux*/chrome",
+        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+        "chromium_headless_shell-*/chrome-*/headless_shell",
+    ):
         hits = sorted(glob.glob(os.path.join(cache, pattern)))
         if hits:
             return hits[-1]
@@ -67,7 +88,9 @@ def find() -> str | None:
 
 def _run(cmd: list[str], timeout: int) -> bool:
     try:
-        return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout).returncode == 0
+        return (
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout).returncode == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -83,18 +106,31 @@ def install(*, log=print) -> str | None:
     if found:
         return found
     log("No Chromium found; trying Playwright's browser (needs network access)...")
-    if _run([sys.executable, "-m", "pip", "install", "-q", "playwright"], 300) and \
-            _run([sys.executable, "-m", "playwright", "install", "chromium"], 300):
+    if _run([sys.executable, "-m", "pip", "install", "-q", "playwright"], 300) and _run(
+        [sys.executable, "-m", "playwright", "install", "chromium"], 300
+    ):
         found = find()
         if found:
             return found
     if os.name == "posix" and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         log("Trying `apt-get install chromium` (running as root on Debian/Ubuntu)...")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=env, timeout=600, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=env, timeout=1200, check=False)
+        subprocess.run(
+            ["apt-get", "update", "-qq"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            timeout=600,
+            check=False,
+        )
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            timeout=1200,
+            check=False,
+        )
         found = find()
     return found
 
@@ -133,9 +169,19 @@ class _Chromium:
         try:
             # Its own process group: Ctrl-C in the terminal reaches us, not the browser, and
             # a kill takes its helper processes along.
-            self.pid = os.posix_spawn(path, [path, *flags], os.environ, setpgroup=0, file_actions=[
-                (os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, log, 2),
-                (os.POSIX_SPAWN_DUP2, to_browser, 3), (os.POSIX_SPAWN_DUP2, from_browser, 4)])
+            self.pid = os.posix_spawn(
+                path,
+                [path, *flags],
+                os.environ,
+                setpgroup=0,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, null, 0),
+                    (os.POSIX_SPAWN_DUP2, null, 1),
+                    (os.POSIX_SPAWN_DUP2, log, 2),
+                    (os.POSIX_SPAWN_DUP2, to_browser, 3),
+                    (os.POSIX_SPAWN_DUP2, from_browser, 4),
+                ],
+            )
         except OSError:
             for fd in (commands, answers):
                 os.close(fd)
@@ -145,7 +191,7 @@ class _Chromium:
             for fd in (to_browser, from_browser, null, log):
                 os.close(fd)
         self._out, self._in = commands, answers
-        self.answered = False       # it has answered at least once: it started (and is installed)
+        self.answered = False  # it has answered at least once: it started (and is installed)
         self._buffer = bytearray()
         self._next_id = 0
         self.returncode: int | None = None
@@ -199,7 +245,7 @@ class _Chromium:
         data = json.dumps(message).encode() + b"\0"
         try:
             while data:
-                data = data[os.write(self._out, data):]
+                data = data[os.write(self._out, data) :]
         except (BrokenPipeError, OSError) as exc:
             raise _Gone from exc
         return self._next_id
@@ -216,7 +262,7 @@ class _Chromium:
             self.answered = True
             self._buffer += chunk
         message = json.loads(self._buffer[:end])
-        del self._buffer[:end + 1]
+        del self._buffer[: end + 1]
         return message
 
     def call(self, method: str, params: dict | None, session: str | None, deadline: float) -> dict:
@@ -267,7 +313,7 @@ class Printer:
         self.browser = browser
         #: Seconds a print may take: ``timeout``, else ``$MOMENTUM_PDF_TIMEOUT`` (default 120).
         self.timeout = params.seconds("MOMENTUM_PDF_TIMEOUT") if timeout is None else timeout
-        self.started = 0            # browsers started so far
+        self.started = 0  # browsers started so far
         self._chromium: _Chromium | None = None
 
     @property
@@ -327,16 +373,20 @@ class Printer:
             code = chromium.returncode
             how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
             if chromium.answered:  # it ran, and stopped in the middle: installing it again would not help
-                raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing."
-                                  f" {tail}".strip(),
-                                  "It is installed and had started; something stopped it (killed, or out of"
-                                  " memory?). Run the report again: the next print starts a new browser.") from None
-            raise RenderError(f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(),
-                              HOW_TO_GET_ONE) from None
+                raise RenderError(
+                    f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing. {tail}".strip(),
+                    "It is installed and had started; something stopped it (killed, or out of"
+                    " memory?). Run the report again: the next print starts a new browser.",
+                ) from None
+            raise RenderError(
+                f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), HOW_TO_GET_ONE
+            ) from None
         except TimeoutError:
             self.close(now=True)
-            raise RenderError(f"Chromium did not finish printing the PDF within {self.timeout:g} s.",
-                              "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.") from None
+            raise RenderError(
+                f"Chromium did not finish printing the PDF within {self.timeout:g} s.",
+                "Set MOMENTUM_PDF_TIMEOUT higher if the machine is slow.",
+            ) from None
         except RuntimeError as exc:
             self.close(now=True)
             raise RenderError(f"Chromium ({path}) failed to print the PDF: {exc}.", HOW_TO_GET_ONE) from None
@@ -351,8 +401,9 @@ class Printer:
     def _print(chromium: _Chromium, url: str, deadline: float) -> bytes:
         chromium.events.clear()
         target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
-        session = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None,
-                                deadline)["sessionId"]
+        session = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)[
+            "sessionId"
+        ]
         chromium.call("Page.enable", None, session, deadline)
         chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
         navigation = chromium.call("Page.navigate", {"url": url}, session, deadline)
@@ -361,12 +412,19 @@ class Printer:
 
         def loaded_or_lost(event: dict) -> bool:
             method, params = event.get("method"), event.get("params", {})
-            if method in ("Inspector.targetCrashed", "Inspector.detached") and event.get("sessionId") == session \
-                    or method == "Target.detachedFromTarget" and params.get("sessionId") == session:
+            if (
+                method in ("Inspector.targetCrashed", "Inspector.detached")
+                and event.get("sessionId") == session
+                or method == "Target.detachedFromTarget"
+                and params.get("sessionId") == session
+            ):
                 raise RuntimeError(f"the page's renderer stopped while loading {url} ({method})")
             # Lifecycle events of the blank tab are replayed when enabled: only this navigation's count.
-            return (method == "Page.lifecycleEvent" and params.get("name") == "load"
-                    and params.get("loaderId") == navigation.get("loaderId"))
+            return (
+                method == "Page.lifecycleEvent"
+                and params.get("name") == "load"
+                and params.get("loaderId") == navigation.get("loaderId")
+            )
 
         chromium.wait_for(loaded_or_lost, deadline)
         data = chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)["data"]

@@ -102,13 +102,19 @@ class MomentumEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
-                         autosave_cell_every=30, **kwargs):
+    def execute_notebook(
+        cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False, autosave_cell_every=30, **kwargs
+    ):
         for cell in nb.cells:  # the same id every run (papermill draws one at random)
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell["id"] = INJECTED_ID
-        nb_man = WriteAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
-                            autosave_cell_every=autosave_cell_every)
+        nb_man = WriteAtEnd(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
         nb_man.notebook_start()
         try:
             cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)

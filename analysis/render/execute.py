@@ -53,8 +53,9 @@ def _restore_hint(path: Path) -> str:
         return "Give the path of a Jupyter notebook (nbformat 4)."
 
 
-def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None,
-            kernel: Kernel | None = None) -> nbformat.NotebookNode:
+def execute(
+    notebook: Path, output: Path, parameters: dict, *, cwd: Path | None = None, kernel: Kernel | None = None
+) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` (only through papermill) and write it to ``output``.
 
     Without ``kernel``, papermill starts a fresh kernel and shuts it down afterwards. With a
@@ -74,8 +75,10 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
     try:
         name = ensure_kernel()
     except OSError as exc:
-        raise RenderError(f"cannot register the Jupyter kernel: {exc}.",
-                          "Make the environment's share/jupyter folder (or .cache/ in the project) writable.") from None
+        raise RenderError(
+            f"cannot register the Jupyter kernel: {exc}.",
+            "Make the environment's share/jupyter folder (or .cache/ in the project) writable.",
+        ) from None
     cwd = cwd or notebook.parent
     session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
     try:
@@ -83,23 +86,38 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path | None 
             warnings.simplefilter("ignore", DeprecationWarning)
             how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
             try:
-                nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=name,
-                                         engine_name=_engine(), progress_bar=False, log_output=False,
-                                         execution_timeout=timeout, cwd=str(cwd), **how)
+                nb = pm.execute_notebook(
+                    str(notebook),
+                    str(output),
+                    parameters=parameters,
+                    kernel_name=name,
+                    engine_name=_engine(),
+                    progress_bar=False,
+                    log_output=False,
+                    execution_timeout=timeout,
+                    cwd=str(cwd),
+                    **how,
+                )
             finally:
                 taken = TAKEN.pop(str(output), [])
             put_back(taken)  # the file is written without them; the notebook in memory keeps them
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
-        raise RenderError(f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
-                          f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}") from None
+        raise RenderError(
+            f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
+            f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}"
+        ) from None
     except DeadKernelError as exc:
-        raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).",
-                          "It may have run out of memory; try again.") from None
+        raise RenderError(
+            f"notebook {notebook.name}: the kernel died while running ({exc}).",
+            "It may have run out of memory; try again.",
+        ) from None
     except CellTimeoutError:
-        raise RenderError(f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
-                          "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.") from None
+        raise RenderError(
+            f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
+            "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
+        ) from None
     return nb
 
 

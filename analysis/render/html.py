@@ -27,8 +27,9 @@ def page_css(header_left: str, header_right: str) -> str:
     )
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", header_right: str = "",
-            base_href: str = "") -> str:
+def to_html(
+    nb: nbformat.NotebookNode, *, title: str, header_left: str = "", header_right: str = "", base_href: str = ""
+) -> str:
     """The article HTML of an executed notebook: no inputs, no prompts, hidden cells dropped.
 
     ``base_href`` (a directory URL ending in ``/``) makes relative links resolve there: the
@@ -40,9 +41,15 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, header_left: str = "", hea
 
     nb = nbformat.from_dict(nb)  # a copy: the executed notebook is kept as it ran
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="momentum", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="momentum",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"page_css": page_css(header_left, header_right),
-                                                         "base_href": base_href})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"page_css": page_css(header_left, header_right), "base_href": base_href}
+    )
     return body

@@ -27,9 +27,13 @@ def _data_dirs() -> list[Path]:
 
 
 def _spec(name: str) -> dict:
-    return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python (momentum-report)", "language": "python",
-            "metadata": {"debugger": True}, "env": {"PYTHONWARNINGS": "ignore::DeprecationWarning"}}
+    return {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (momentum-report)",
+        "language": "python",
+        "metadata": {"debugger": True},
+        "env": {"PYTHONWARNINGS": "ignore::DeprecationWarning"},
+    }
 
 
 def ensure_kernel(name: str = KERNEL_NAME) -> str:
@@ -142,8 +146,8 @@ class Kernel:
 
     def __init__(self, name: str = KERNEL_NAME) -> None:
         self.name = name
-        self.started = 0            # kernels started so far
-        self.pieces = 0             # pieces run on the current kernel
+        self.started = 0  # kernels started so far
+        self.pieces = 0  # pieces run on the current kernel
         self._km = None
         self._env: dict[str, str] = {}
 
@@ -206,8 +210,10 @@ class Kernel:
             run_sync(client.wait_for_ready)(timeout=START_TIMEOUT)
         except RuntimeError as exc:
             self.close(now=True)
-            raise RenderError(f"the Jupyter kernel {self.name} did not become ready ({exc}).",
-                              "Run MOMENTUM_DEBUG_KERNEL=1 make report to see its start-up errors.") from None
+            raise RenderError(
+                f"the Jupyter kernel {self.name} did not become ready ({exc}).",
+                "Run MOMENTUM_DEBUG_KERNEL=1 make report to see its start-up errors.",
+            ) from None
         finally:
             client.stop_channels()
             km.clients.clear()
@@ -220,8 +226,9 @@ class Kernel:
         client = km.client()
         try:
             client.start_channels()
-            reply = run_sync(client.execute_interactive)(_FRESH_SESSION.format(cwd=str(cwd)), silent=True,
-                                                         timeout=RESET_TIMEOUT, output_hook=lambda msg: None)
+            reply = run_sync(client.execute_interactive)(
+                _FRESH_SESSION.format(cwd=str(cwd)), silent=True, timeout=RESET_TIMEOUT, output_hook=lambda msg: None
+            )
         finally:
             client.stop_channels()
             km.clients.clear()

@@ -44,27 +44,40 @@ def explain(exc: OSError, path: Path) -> PublishError:
     named = exc.filename2 if code == errno.EISDIR and getattr(exc, "filename2", None) else exc.filename
     where = Path(named) if named else Path(path)
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return PublishError(f"cannot write to {where}: {exc.strerror}.",
-                            "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).")
+        return PublishError(
+            f"cannot write to {where}: {exc.strerror}.",
+            "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).",
+        )
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return PublishError(f"no space left on the device holding {path} (writing {where.name}).",
-                            "Free some disk space (a piece needs about 10 MB while it is written) and run again.")
+        return PublishError(
+            f"no space left on the device holding {path} (writing {where.name}).",
+            "Free some disk space (a piece needs about 10 MB while it is written) and run again.",
+        )
     if code in (errno.ENOTDIR, errno.EEXIST):
         blocker = next((p for p in reversed([where, *where.parents]) if p.exists() and not p.is_dir()), where)
         special = not blocker.is_file() or str(blocker).startswith(("/dev/", "/proc/", "/sys/"))
         kind = "a device or special file" if special else "a file"
         move = "" if special else f"Move {blocker} away, or "
-        return PublishError(f"cannot write to {where}: {blocker} is {kind}, not a folder.",
-                            f"{move}{_FIX_DIR[0].lower() if move else _FIX_DIR[0]}{_FIX_DIR[1:]}")
+        return PublishError(
+            f"cannot write to {where}: {blocker} is {kind}, not a folder.",
+            f"{move}{_FIX_DIR[0].lower() if move else _FIX_DIR[0]}{_FIX_DIR[1:]}",
+        )
     if code == errno.EISDIR:
-        return PublishError(f"cannot write {where}: a folder is in the way.",
-                            f"Remove or rename it (e.g. rm -r '{where}') and run again.")
+        return PublishError(
+            f"cannot write {where}: a folder is in the way.",
+            f"Remove or rename it (e.g. rm -r '{where}') and run again.",
+        )
     if code == errno.ENOENT:
-        return PublishError(f"cannot create {where}: a folder on that path does not exist and cannot be made"
-                            " (a special file system such as /proc or /dev?).", _FIX_DIR)
+        return PublishError(
+            f"cannot create {where}: a folder on that path does not exist and cannot be made"
+            " (a special file system such as /proc or /dev?).",
+            _FIX_DIR,
+        )
     if code == errno.EXDEV:
-        return PublishError(f"cannot move files into {where}: it is on another file system than the staging folder.",
-                            "Keep the reports folder on one file system (no mount point inside it).")
+        return PublishError(
+            f"cannot move files into {where}: it is on another file system than the staging folder.",
+            "Keep the reports folder on one file system (no mount point inside it).",
+        )
     return PublishError(f"cannot write to {where}: {exc.strerror or exc}.", _FIX_DIR)
 
 
@@ -94,8 +107,10 @@ def piece_lock(root: Path, name: str, *, wait: float | None = None, log=None) ->
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise PublishError(f"another run is still writing {name} after {wait:g} s.",
-                                       "Wait for it to finish, or stop it, and run again.") from None
+                    raise PublishError(
+                        f"another run is still writing {name} after {wait:g} s.",
+                        "Wait for it to finish, or stop it, and run again.",
+                    ) from None
                 if log and not told:
                     log(f"another run is writing {name}; waiting for it to finish...")
                     told = True
@@ -107,6 +122,7 @@ def piece_lock(root: Path, name: str, *, wait: float | None = None, log=None) ->
 
 
 # -- staging folders and their owners -----------------------------------------------------------
+
 
 def _pid_alive(pid: int) -> bool:
     try:
@@ -211,14 +227,17 @@ def staging(root: Path) -> Iterator[Path]:
 
 # -- publishing a piece whole -----------------------------------------------------------------
 
+
 def _check_targets(files: list[Path], dest: Path) -> None:
     """Refuse, before anything moves, what would make a move fail half-way (a folder in the way)."""
     for src in files:
         target = dest / src.name
         if target.is_dir() and not target.is_symlink():
-            raise PublishError(f"cannot publish into {dest}: {target} is a folder, where the piece's {src.suffix}"
-                               " file belongs. Nothing was changed.",
-                               f"Remove or rename that folder (e.g. rm -r '{target}') and run again.")
+            raise PublishError(
+                f"cannot publish into {dest}: {target} is a folder, where the piece's {src.suffix}"
+                " file belongs. Nothing was changed.",
+                f"Remove or rename that folder (e.g. rm -r '{target}') and run again.",
+            )
 
 
 def _keep_previous(target: Path, keep: Path) -> Path | None:
@@ -296,9 +315,11 @@ def publish(files: list[Path], dest: Path) -> list[Path]:
         except BaseException as exc:
             failed = _roll_back(moved)
             if failed:
-                raise PublishError(f"publishing into {dest} failed at {current.name} ({exc}), and"
-                                   f" {', '.join(failed)} could not be put back: the folder mixes two runs.",
-                                   "Run the same command again to write the whole piece.") from None
+                raise PublishError(
+                    f"publishing into {dest} failed at {current.name} ({exc}), and"
+                    f" {', '.join(failed)} could not be put back: the folder mixes two runs.",
+                    "Run the same command again to write the whole piece.",
+                ) from None
             if isinstance(exc, OSError):
                 error = explain(exc, dest)
                 error.hint = f"Nothing was published (the previous files are as they were). {error.hint}"

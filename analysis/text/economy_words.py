@@ -14,12 +14,16 @@ def economy(s: dict) -> list[str]:
     out = []
     c = e.get("curve")
     if c and c.get("value") is not None:
-        text = (f"The 10-year minus 3-month Treasury spread was {signed(c['value'])} points on {date(c['date'])}"
-                + (f", inverted in {c['months_inverted']} of the last {c['window_months']} months" if c["inverted"]
-                   else ", not inverted"))
+        text = f"The 10-year minus 3-month Treasury spread was {signed(c['value'])} points on {date(c['date'])}" + (
+            f", inverted in {c['months_inverted']} of the last {c['window_months']} months"
+            if c["inverted"]
+            else ", not inverted"
+        )
         if c.get("last_uninversion") and c.get("months_since_uninversion") is not None:
-            text += (f"; it last turned positive after an inversion on {date(c['last_uninversion']['date'])},"
-                     f" {c['months_since_uninversion']} months ago")
+            text += (
+                f"; it last turned positive after an inversion on {date(c['last_uninversion']['date'])},"
+                f" {c['months_since_uninversion']} months ago"
+            )
         out.append(text + ".")
     cr = e.get("credit")
     if cr and cr.get("value") is not None:
@@ -28,13 +32,18 @@ def economy(s: dict) -> list[str]:
     cl, sa = e.get("claims"), e.get("sahm")
     labour = []
     if cl and cl.get("avg") is not None:
-        where = (f"{plain_pct(cl['pct_above_low'])} above their 52-week low" if cl["pct_above_low"] >= 0.0005
-                 else "at their 52-week low")
+        where = (
+            f"{plain_pct(cl['pct_above_low'])} above their 52-week low"
+            if cl["pct_above_low"] >= 0.0005
+            else "at their 52-week low"
+        )
         labour.append(f"initial claims averaged {cl['avg']:,.0f} over the four weeks to {date(cl['date'])}, {where}")
     if sa and sa.get("value") is not None:
         side = "at or above" if sa["triggered"] else "below"
-        labour.append(f"the real-time Sahm rule read {sa['value']:.2f} for {_month(sa['date'])}"
-                      f" (published {date(sa['known_since'])}), {side} its 0.5 trigger")
+        labour.append(
+            f"the real-time Sahm rule read {sa['value']:.2f} for {_month(sa['date'])}"
+            f" (published {date(sa['known_since'])}), {side} its 0.5 trigger"
+        )
     if labour:
         text = "; ".join(labour)
         out.append(text[0].upper() + text[1:] + ".")
@@ -57,19 +66,27 @@ def century(s: dict) -> list[str]:
     if not c.get("available"):
         return []
     sp, val, after = c["size_premium_10y"], c["valuation_small_vs_big"], c["after_similar"]
-    out = [f"Over the ten years to {sp['through']}, Kenneth French's small-minus-big factor compounded to"
-           f" {pct(sp['value'])}: {sp['percentile']:.1%} of the {sp['windows']:,} ten-year windows ending since 1936"
-           f" (French's data begin in 1926) were as bad or worse for small caps."]
+    out = [
+        f"Over the ten years to {sp['through']}, Kenneth French's small-minus-big factor compounded to"
+        f" {pct(sp['value'])}: {sp['percentile']:.1%} of the {sp['windows']:,} ten-year windows ending since 1936"
+        f" (French's data begin in 1926) were as bad or worse for small caps."
+    ]
     cheap = val["percentile"] >= 0.8
-    out.append(f"Small caps' book-to-market against big caps' is {val['value']:.2f}, higher than {val['percentile']:.0%}"
-               f" of its monthly readings since 1926 (through {val['through']}): "
-               + ("cheap by that measure." if cheap else "not cheap by that measure."))
+    out.append(
+        f"Small caps' book-to-market against big caps' is {val['value']:.2f}, higher than {val['percentile']:.0%}"
+        f" of its monthly readings since 1926 (through {val['through']}): "
+        + ("cheap by that measure." if cheap else "not cheap by that measure.")
+    )
     if after.get("median") is None:
-        out.append(f"Only {after['n']} earlier decade{'s' if after['n'] != 1 else ''} ranked as low:"
-                   " too few to say what usually follows.")
+        out.append(
+            f"Only {after['n']} earlier decade{'s' if after['n'] != 1 else ''} ranked as low:"
+            " too few to say what usually follows."
+        )
     else:
-        out.append(f"After the {after['n']} earlier decades that ranked as low, SMB over the next five years had a"
-                   f" median of {pct(after['median'])} (from {pct(after['min'])} to {pct(after['max'])}).")
+        out.append(
+            f"After the {after['n']} earlier decades that ranked as low, SMB over the next five years had a"
+            f" median of {pct(after['median'])} (from {pct(after['min'])} to {pct(after['max'])})."
+        )
     return out
 
 
@@ -90,6 +107,12 @@ def lean(s: dict) -> str:
     if best is None or abs(len(pro) - len(con)) < 2:
         return ""
     side, other = ("for", con) if len(pro) > len(con) else ("against", pro)
-    but = f"; {' and '.join(e['name'].split(':')[0].lower() for e in other)} {'points' if len(other) == 1 else 'point'} the other way" if other else ""
-    return (f"The economy's readings lean {side} “{best['title']}”: {len(pro)} of {len(measured)} support it and"
-            f" {len(con)} contradict it{but}.")
+    but = (
+        f"; {' and '.join(e['name'].split(':')[0].lower() for e in other)} {'points' if len(other) == 1 else 'point'} the other way"
+        if other
+        else ""
+    )
+    return (
+        f"The economy's readings lean {side} “{best['title']}”: {len(pro)} of {len(measured)} support it and"
+        f" {len(con)} contradict it{but}."
+    )

@@ -35,6 +35,7 @@ def _since(iso: str | None, as_of: str) -> str:
 
 # -- headline and bottom line ------------------------------------------------------------------
 
+
 def headline(s: dict) -> str:
     """A title from the state: the model's question when momentum is unproven, variants otherwise."""
     special = pw.headline(s)
@@ -42,8 +43,11 @@ def headline(s: dict) -> str:
         return special
     t, phase = s["ticker"], s["phase"]
     if s["profile"]["leadership"] == "hidden" and phase == "bullish":
-        return (f"Momentum is building in {t}: how far can it carry?" if s["real_motion"]["above_fast"]
-                else f"{t} is in a bullish phase, but momentum is fading")
+        return (
+            f"Momentum is building in {t}: how far can it carry?"
+            if s["real_motion"]["above_fast"]
+            else f"{t} is in a bullish phase, but momentum is fading"
+        )
     leading = (s["leadership"]["value"] or 0) > 0
     rm_up = bool(s["real_motion"]["above_fast"])
     if phase == "bullish" and leading and rm_up:
@@ -71,11 +75,15 @@ def bottom_line(s: dict) -> list[str]:
         elif not price_up and not rm["above_fast"]:
             out.append(f"Momentum has not turned either: Real Motion is below its own 50-DMA {pair}.")
         elif price_up:
-            out.append(f"Momentum lags the {noun}: Real Motion is below its own 50-DMA {pair}"
-                       f" although the {noun} is above its 50-DMA.")
+            out.append(
+                f"Momentum lags the {noun}: Real Motion is below its own 50-DMA {pair}"
+                f" although the {noun} is above its 50-DMA."
+            )
         else:
-            out.append(f"Momentum is turning ahead of the {noun}: Real Motion is above its own 50-DMA {pair}"
-                       f" while the {noun} is still below its 50-DMA.")
+            out.append(
+                f"Momentum is turning ahead of the {noun}: Real Motion is above its own 50-DMA {pair}"
+                f" while the {noun} is still below its 50-DMA."
+            )
     out.append(pw.leadership_line(s))
     if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
         out.append(f"Below its 50-DMA, {pw.support_clause(s)}.")
@@ -85,6 +93,7 @@ def bottom_line(s: dict) -> list[str]:
 
 
 # -- sections ------------------------------------------------------------------------------------
+
 
 def relation(x: float, line: float) -> str:
     """``above``/``below``/``at``, with ``just`` when the two agree to the cent shown."""
@@ -106,26 +115,36 @@ def _phase_sentence(s: dict) -> str:
     if phase == "bullish":
         return f"{t} is in {words}: above its 50-DMA ({price(f)}), which is above its 200-DMA ({price(slow)})."
     if phase == "warning":
-        return (f"{t} sits in {words}, a caution signal: {rel50} its 50-DMA ({price(f)})"
-                f" but {rel200} its 200-DMA ({price(slow)}).")
+        return (
+            f"{t} sits in {words}, a caution signal: {rel50} its 50-DMA ({price(f)})"
+            f" but {rel200} its 200-DMA ({price(slow)})."
+        )
     if phase == "distribution":
-        return (f"{t} is in {words}: below both its 50-DMA ({price(f)}) and its 200-DMA ({price(slow)}),"
-                " while the 50-DMA is still above the 200-DMA.")
+        return (
+            f"{t} is in {words}: below both its 50-DMA ({price(f)}) and its 200-DMA ({price(slow)}),"
+            " while the 50-DMA is still above the 200-DMA."
+        )
     if phase == "bearish":
         return f"{t} is in {words}: below its 50-DMA ({price(f)}), which is below its 200-DMA ({price(slow)})."
     if phase == "recovery":
-        return (f"{t} is in {words}: {rel50} its 50-DMA ({price(f)}) but below its 200-DMA ({price(slow)}),"
-                " with the 50-DMA still under the 200-DMA.")
-    return (f"{t} is in {words}: {rel200} its 200-DMA ({price(slow)}) and {rel50} its 50-DMA ({price(f)}),"
-            " though the 50-DMA has not yet crossed above the 200-DMA.")
+        return (
+            f"{t} is in {words}: {rel50} its 50-DMA ({price(f)}) but below its 200-DMA ({price(slow)}),"
+            " with the 50-DMA still under the 200-DMA."
+        )
+    return (
+        f"{t} is in {words}: {rel200} its 200-DMA ({price(slow)}) and {rel50} its 50-DMA ({price(f)}),"
+        " though the 50-DMA has not yet crossed above the 200-DMA."
+    )
 
 
 def price_and_phase(s: dict) -> list[str]:
     """Where the close stands against its averages, and since when."""
     out = [f"{s['ticker']}{pw.close_words(s)} {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
     if s["phase"] and s["phase_since"] and pw.is_level(s):
-        out.append(f"It has been {pw.LEVEL_STATES[s['phase']]} since {date(s['phase_since'])}"
-                   f" ({sessions(s['phase_sessions'])}).")
+        out.append(
+            f"It has been {pw.LEVEL_STATES[s['phase']]} since {date(s['phase_since'])}"
+            f" ({sessions(s['phase_sessions'])})."
+        )
     elif s["phase"] and s["phase_since"]:
         text = f"It has been in this phase since {date(s['phase_since'])} ({sessions(s['phase_sessions'])})"
         if s["phase_previous"]:
@@ -133,8 +152,10 @@ def price_and_phase(s: dict) -> list[str]:
         out.append(text + ".")
     if s["pct_from_sma200"] is not None and s["sma50_rising"] is not None:
         trend = "rising" if s["sma50_rising"] else "falling"
-        out.append(f"The close is {pw.distance(s, s['close'], s['sma50'])} the 50-DMA and"
-                   f" {pw.distance(s, s['close'], s['sma200'])} the 200-DMA; the 50-DMA is {trend} over the last 20 sessions.")
+        out.append(
+            f"The close is {pw.distance(s, s['close'], s['sma50'])} the 50-DMA and"
+            f" {pw.distance(s, s['close'], s['sma200'])} the 200-DMA; the 50-DMA is {trend} over the last 20 sessions."
+        )
     return out
 
 
@@ -149,22 +170,30 @@ def momentum(s: dict) -> list[str]:
         return out
     if rm["above_fast"]:
         if rm["streak"] <= 3 and rm["last_below_fast"]:
-            out.append(f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
-                       f" after being below it until {date(rm['last_below_fast'])}.")
+            out.append(
+                f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
+                f" after being below it until {date(rm['last_below_fast'])}."
+            )
         else:
             out.append(f"It is above its 50-DMA ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}.")
     elif rm["last_above_fast"]:
-        out.append(f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
-                   f" ({sessions(rm['streak'])} below it).")
+        out.append(
+            f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
+            f" ({sessions(rm['streak'])} below it)."
+        )
     else:
-        out.append(f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history.")
+        out.append(
+            f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history."
+        )
     if rm["band_position"] == "inside":
         out.append(f"It is inside its band ({signed(rm['lower'])} to {signed(rm['upper'])}): no momentum extreme.")
     elif rm["band_position"] == "above":
         out.append(f"It is above its upper band ({signed(rm['upper'])}): momentum is stretched to the upside.")
     elif rm["band_position"] == "below":
-        out.append(f"It is below its lower band ({signed(rm['lower'])}): momentum is stretched to the downside,"
-                   " where snap-backs often start.")
+        out.append(
+            f"It is below its lower band ({signed(rm['lower'])}): momentum is stretched to the downside,"
+            " where snap-backs often start."
+        )
     if rm["divergence"]:
         price_side = "above" if s["close"] > s["sma50"] else "below"
         rm_side = "above" if rm["above_fast"] else "below"
@@ -172,10 +201,14 @@ def momentum(s: dict) -> list[str]:
     mr = rm["mean_reversion"]
     if mr and mr["date"] and (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(mr["date"])).days <= 31:
         side = "lower" if mr["direction"] == "up" else "upper"
-        out.append(f"On {date(mr['date'])} Real Motion moved back inside its band from beyond the {side} band"
-                   " (a mean-reversion signal).")
+        out.append(
+            f"On {date(mr['date'])} Real Motion moved back inside its band from beyond the {side} band"
+            " (a mean-reversion signal)."
+        )
     if rm["slow"] is not None:
-        out.append(f"Against its slower 200-DMA ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}.")
+        out.append(
+            f"Against its slower 200-DMA ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}."
+        )
     return out
 
 
@@ -189,14 +222,18 @@ def leadership(s: dict) -> list[str]:
     if s["profile"]["leadership"] == "risk_off":
         out = [pw.leadership_line(s)]
     elif ld["value"] > 0:
-        out = [f"{t} is leading {b}: Leadership is {signed(ld['value'])}, above the zero line"
-               f" for {sessions(ld['streak_vs_zero'])}."]
+        out = [
+            f"{t} is leading {b}: Leadership is {signed(ld['value'])}, above the zero line"
+            f" for {sessions(ld['streak_vs_zero'])}."
+        ]
     else:
         since = f" since {date(ld['last_above_zero'])}" if ld["last_above_zero"] else " in the available history"
         out = [f"{t} is lagging {b}: Leadership is {signed(ld['value'])} and has not been above zero{since}."]
     if s["data"]["common_sessions"] < s["data"]["sessions"]:
-        out.append(f"Leadership is read on the {s['data']['common_sessions']:,} sessions {t} and {b} both traded;"
-                   f" {t}'s own indicators use all its {s['data']['sessions']:,} sessions.")
+        out.append(
+            f"Leadership is read on the {s['data']['common_sessions']:,} sessions {t} and {b} both traded;"
+            f" {t}'s own indicators use all its {s['data']['sessions']:,} sessions."
+        )
     if ld["upper"] is not None:
         if ld["above_upper"]:
             out.append(f"It is above its upper band ({signed(ld['upper'])}): relative strength is surging.")
@@ -205,8 +242,10 @@ def leadership(s: dict) -> list[str]:
         else:
             when = f"; the last close above it was on {date(ld['last_above_upper'])}" if ld["last_above_upper"] else ""
             out.append(f"It is below its upper band ({signed(ld['upper'])}){when}.")
-        out.append(f"Its own 50-DMA is {signed(ld['fast'])}; Leadership is {'above' if ld['above_fast'] else 'below'} it,"
-                   f" so relative momentum is {'improving' if ld['above_fast'] else 'still deteriorating'}.")
+        out.append(
+            f"Its own 50-DMA is {signed(ld['fast'])}; Leadership is {'above' if ld['above_fast'] else 'below'} it,"
+            f" so relative momentum is {'improving' if ld['above_fast'] else 'still deteriorating'}."
+        )
     return out
 
 
@@ -226,13 +265,17 @@ def _needs_sentence(s: dict) -> str:
     else:
         first = f"{t} needs {n} closes above its 50-DMA ({q(s['sma50'])})"
     if lv["price"] is None:
-        at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv["at"], f"a {lv.get('window') or 22}-session high")
+        at = {"all_time": "a record close", "52w": "a 52-week high"}.get(
+            lv["at"], f"a {lv.get('window') or 22}-session high"
+        )
         nxt = lv.get("next")
         if nxt and nxt["kind"] == "all_time_high":  # older highs than a year are not in the ladder: say what is known
-            overhead = (f"no level of the last year overhead; the highest close in the data is {q(nxt['price'])},"
-                        f" set on {date(nxt['date'])}")
+            overhead = (
+                f"no level of the last year overhead; the highest close in the data is {q(nxt['price'])},"
+                f" set on {date(nxt['date'])}"
+            )
         else:
-            overhead = (f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead")
+            overhead = f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead"
         return f"{first}; at {at}, there is {overhead}."
     if lv["price"] > s["close"] and pw.is_level(s):
         return f"{first}; the nearest level above is {q(lv['price'])}."
@@ -247,7 +290,9 @@ def _run_sentence(s: dict) -> str:
     if c["confirmed"] and c["last_completed"]:
         return f"The run reached {c['n']} closes on {date(c['last_completed'])}."
     if run.get("current_run") or not run.get("last_close_above"):
-        return "" if run.get("current_run") else f"{s['ticker']} has not closed above its 50-DMA in the available history."
+        return (
+            "" if run.get("current_run") else f"{s['ticker']} has not closed above its 50-DMA in the available history."
+        )
     length = f"{run['run_sessions']}-session"
     length = ("an " if length[0] == "8" or length.startswith(("11-", "18-")) else "a ") + length
     began = f" that began on {date(run['run_start'])}" if run["run_sessions"] > 1 else ""
@@ -260,8 +305,11 @@ def needs(s: dict) -> list[str]:
     out = [_needs_sentence(s), _run_sentence(s)]
     if lv["price"] is not None:
         where = "above" if lv["price"] > s["close"] else "below"
-        what = (f"{t}'s highest close of the last {lv['window']} sessions, set on {date(lv['date'])}"
-                if lv["kind"] == "recent_high" else pw.level_words(lv, "resistance"))
+        what = (
+            f"{t}'s highest close of the last {lv['window']} sessions, set on {date(lv['date'])}"
+            if lv["kind"] == "recent_high"
+            else pw.level_words(lv, "resistance")
+        )
         if lv["origin"] == "parameter":
             what = "the level given for this piece"
         out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {plain_pct(lv['distance'])} {where} the last close.")
@@ -280,23 +328,34 @@ def performance(s: dict) -> list[str]:
         spans = [f"{pct(rp[k]['ticker'])} over {k}" for k in ("1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
         if not spans:
             return []
-        return [f"{t} returned {', '.join(spans)} ({pw.return_words(s)}); against {b}, which tracks the same"
-                " market, the difference is only dividends and fees."]
+        return [
+            f"{t} returned {', '.join(spans)} ({pw.return_words(s)}); against {b}, which tracks the same"
+            " market, the difference is only dividends and fees."
+        ]
     out = []
-    both = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None]
+    both = [
+        k
+        for k in ("1m", "3m", "1y", "3y", "5y", "10y")
+        if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None
+    ]
     longest = next((k for k in ("10y", "5y", "3y", "1y") if k in both), None)
     if longest is None:
         return [f"{t} and {b} share less than a year of history, too short for long-run comparisons."]
     a, c = rp[longest]["ticker"], rp[longest]["benchmark"]
     span = longest.replace("y", "")
     verb = "trailing" if a < c else "outperforming"
-    out.append(f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
-               f" ({pw.return_words(s)}{'' if s['profile']['total_return'] else f'; {b} total return'}), {verb} by {abs(100 * (a - c)):,.1f} percentage points.")
+    out.append(
+        f"Over {span} year{'s' if span != '1' else ''} {t} returned {pct(a)} against {b}'s {pct(c)}"
+        f" ({pw.return_words(s)}{'' if s['profile']['total_return'] else f'; {b} total return'}), {verb} by {abs(100 * (a - c)):,.1f} percentage points."
+    )
     lagged = [k for k in both if rp[k]["ticker"] < rp[k]["benchmark"]]
     known = both
     if len(known) > 1:
-        out.append(f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured ({', '.join(lagged)})."
-                   if lagged else f"It beat {b} over every span measured ({', '.join(known)}).")
+        out.append(
+            f"It lagged {b} over {len(lagged)} of the {len(known)} spans measured ({', '.join(lagged)})."
+            if lagged
+            else f"It beat {b} over every span measured ({', '.join(known)})."
+        )
     return out
 
 
@@ -309,29 +368,47 @@ def history(s: dict) -> list[str]:
     base = items[0]["horizons"]["20"]
     if base["baseline_median"] is None:
         return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward returns."]
-    what = "change of the level" if pw.is_level(s) else "total return" if s["profile"]["returns"] == "total" else "price return"
-    out = [f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median {what}"
-           f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
-           f" {base['baseline_hit_rate']:.0%} for any session."]
+    what = (
+        "change of the level"
+        if pw.is_level(s)
+        else "total return"
+        if s["profile"]["returns"] == "total"
+        else "price return"
+    )
+    out = [
+        f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median {what}"
+        f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
+        f" {base['baseline_hit_rate']:.0%} for any session."
+    ]
     confirm = next((i for i in items if i["id"] == "closes_above_sma50"), None)
     if confirm:
         h = confirm["horizons"]["20"]
         if h["n"] and not h["too_few"]:
-            out.append(f"After the last {h['n']} non-overlapping confirmations ({confirm['trigger']}), {t}'s median"
-                       f" 20-session return was {pct(h['median'])} ({h['hit_rate']:.0%} positive), against"
-                       f" {pct(h['baseline_median'])} ({h['baseline_hit_rate']:.0%}) for any session.")
+            out.append(
+                f"After the last {h['n']} non-overlapping confirmations ({confirm['trigger']}), {t}'s median"
+                f" 20-session return was {pct(h['median'])} ({h['hit_rate']:.0%} positive), against"
+                f" {pct(h['baseline_median'])} ({h['baseline_hit_rate']:.0%}) for any session."
+            )
         elif h["n"]:
-            out.append(f"There are only {h['n']} non-overlapping confirmations ({confirm['trigger']}) with a complete"
-                       " 20-session window: too few to read.")
-    readable = [i for i in items if i["horizons"]["20"]["n"] and not i["horizons"]["20"]["too_few"] and i is not confirm]
+            out.append(
+                f"There are only {h['n']} non-overlapping confirmations ({confirm['trigger']}) with a complete"
+                " 20-session window: too few to read."
+            )
+    readable = [
+        i for i in items if i["horizons"]["20"]["n"] and not i["horizons"]["20"]["too_few"] and i is not confirm
+    ]
     if readable:
         edge = max(readable, key=lambda i: abs(i["horizons"]["20"]["median"] - i["horizons"]["20"]["baseline_median"]))
         h = edge["horizons"]["20"]
         word = "better" if h["median"] > h["baseline_median"] else "worse"
-        out.append(f"Among the other triggers, the widest gap from any session followed \u201c{edge['trigger']}\u201d: a median of {pct(h['median'])}"
-                   f" (n {h['n']}), {word} than the baseline.")
-    out.append("Occurrences within the horizon of one already counted are counted once, and n under 10 is too few to"
-               " read. This is what happened before, not a forecast.")
+        out.append(
+            f"Among the other triggers, the widest gap from any session followed \u201c{edge['trigger']}\u201d: a median of {pct(h['median'])}"
+            f" (n {h['n']}), {word} than the baseline."
+        )
+    out.append(
+        "Occurrences within the horizon of one already counted are counted once, and n under 10 is too few to"
+        " read. This is what happened before, not a forecast."
+    )
     return out
 
 
@@ -355,8 +432,10 @@ def data_caveats(s: dict) -> list[str]:
         d = s["data"][role]
         name = s[role]
         if d.get("fully_adjusted"):
-            out.append(f"In the bundled {name} file all prices are dividend-adjusted, so its levels sit below"
-                       " the traded prices of the day; ratios, phases and returns are unaffected in kind.")
+            out.append(
+                f"In the bundled {name} file all prices are dividend-adjusted, so its levels sit below"
+                " the traded prices of the day; ratios, phases and returns are unaffected in kind."
+            )
         if d.get("price_only"):
             out.append(f"{name} has no dividend-adjusted close in the source: its returns are price-only.")
     return out

@@ -51,8 +51,11 @@ def headline(s: dict) -> str | None:
     if kind(s) == "yield":
         if f is None:
             return f"{t} at {quote(s, close)}: where next for yields?"
-        return (f"Yields are rising: {t} at {quote(s, close)}" if close > f
-                else f"Yields are easing: {t} at {quote(s, close)}, below its 50-DMA")
+        return (
+            f"Yields are rising: {t} at {quote(s, close)}"
+            if close > f
+            else f"Yields are easing: {t} at {quote(s, close)}, below its 50-DMA"
+        )
     if kind(s) == "credit":
         if s["phase"] in ("bullish", "recovery", "accumulation"):
             return f"Credit is bid: can {t} keep rallying?"
@@ -83,7 +86,7 @@ def level_phase_sentence(s: dict) -> str:
         mood = f"{up} in the short run, from below its long-run trend"
     else:
         mood = f"{down} in the short run, within a long-run rise"
-    return (f"{t} is {side50} its 50-DMA ({quote(s, f)}) and {side200} its 200-DMA ({quote(s, slow)}): {mood}.")
+    return f"{t} is {side50} its 50-DMA ({quote(s, f)}) and {side200} its 200-DMA ({quote(s, slow)}): {mood}."
 
 
 def leadership_line(s: dict) -> str:
@@ -94,13 +97,19 @@ def leadership_line(s: dict) -> str:
         return ""
     if mode == "risk_off":
         if value > 0:
-            return (f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): money is"
-                    " seeking safety, a risk-off signal.")
-        return (f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): bonds are not acting as a"
-                " safe haven.")
+            return (
+                f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): money is"
+                " seeking safety, a risk-off signal."
+            )
+        return (
+            f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): bonds are not acting as a"
+            " safe haven."
+        )
     word = "leading" if value > 0 else "lagging"
-    return (f"{t} is {word} {b}: its Leadership reading is {signed(value)}"
-            f" ({'above' if value > 0 else 'below'} the zero line).")
+    return (
+        f"{t} is {word} {b}: its Leadership reading is {signed(value)}"
+        f" ({'above' if value > 0 else 'below'} the zero line)."
+    )
 
 
 def close_words(s: dict) -> str:
@@ -121,8 +130,10 @@ def hidden_leadership(s: dict) -> list[str]:
     """What the Leadership section says when Leadership means nothing for this profile."""
     t, b = s["ticker"], s["benchmark"]
     if s["profile"].get("equivalent_to"):
-        return [f"{t} and {b} track the same market: Leadership of one against the other measures only dividends"
-                " and fees, so this piece does not read it. Choose another benchmark to read leadership."]
+        return [
+            f"{t} and {b} track the same market: Leadership of one against the other measures only dividends"
+            " and fees, so this piece does not read it. Choose another benchmark to read leadership."
+        ]
     if kind(s) == "volatility":
         return [f"{t} rising against {b} is fear, not leadership, so this piece does not read it as Leadership."]
     return [f"A yield has no leadership against an equity fund such as {b}, so this piece does not show it."]
@@ -139,8 +150,10 @@ def level_performance(s: dict) -> list[str]:
     year = rp["1y"]["ticker"]
     if year is not None:
         noun = "Fear" if kind(s) == "volatility" else "Yields"
-        out.append(f"Since {date(rp['1y']['start'])}, {t} has moved {level_change(s, year)}:"
-                   f" {noun.lower()} {'rose' if year > 0 else 'fell'} over the year.")
+        out.append(
+            f"Since {date(rp['1y']['start'])}, {t} has moved {level_change(s, year)}:"
+            f" {noun.lower()} {'rose' if year > 0 else 'fell'} over the year."
+        )
     return out
 
 
@@ -180,8 +193,10 @@ def support_clause(s: dict) -> str:
         if nxt and nxt["price"] >= s["close"] * (1 - FAR):
             return f"{low}; the next support is {quote(s, nxt['price'])} ({level_words(nxt, 'support')})"
         return f"{low}, with no swing low of the last year below it"
-    return (f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}),"
-            f" {distance(s, s['close'], sp['price']).replace('above', 'below')}")
+    return (
+        f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}),"
+        f" {distance(s, s['close'], sp['price']).replace('above', 'below')}"
+    )
 
 
 def _extreme_words(at: str) -> str:
@@ -192,10 +207,15 @@ def _kind_words(kind_: str, window: int | None, side: str) -> str:
     return {
         "swing_high": "a former swing high" if side == "support" else "a swing high",
         "swing_low": "a former swing low" if side == "resistance" else "a swing low",
-        "recent_high": f"the highest close of {window} sessions", "recent_low": f"the lowest close of {window} sessions",
-        "high_52w": "the 52-week high", "low_52w": "the 52-week low",
-        "all_time_high": "the highest close in the data", "all_time_low": "the lowest close in the data",
-        "sma_fast": f"the {window}-DMA", "sma_slow": f"the {window}-DMA", "parameter": "the level given",
+        "recent_high": f"the highest close of {window} sessions",
+        "recent_low": f"the lowest close of {window} sessions",
+        "high_52w": "the 52-week high",
+        "low_52w": "the 52-week low",
+        "all_time_high": "the highest close in the data",
+        "all_time_low": "the lowest close in the data",
+        "sma_fast": f"the {window}-DMA",
+        "sma_slow": f"the {window}-DMA",
+        "parameter": "the level given",
     }.get(kind_, kind_.replace("_", " "))
 
 
@@ -204,5 +224,3 @@ def level_words(lv: dict, side: str = "resistance") -> str:
     what = _kind_words(lv["kind"], lv.get("window"), side)
     dated = lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
     return what + (f", set on {date(lv['date'])}" if dated else "")
-
-

@@ -19,8 +19,10 @@ PHRASES = {
     "not enough evidence": "there is not enough current evidence to weigh it",
 }
 
-DISCLAIMER = ("Scores are tallies of the evidence listed, each read against a stated threshold;"
-              " they are not forecasts and not probabilities.")
+DISCLAIMER = (
+    "Scores are tallies of the evidence listed, each read against a stated threshold;"
+    " they are not forecasts and not probabilities."
+)
 
 
 def _strongest(evidence: list[dict], reading: str) -> dict | None:
@@ -65,13 +67,20 @@ def family_summary(family: dict) -> str:
     if not current:
         text = "No member has current data."
     else:
-        parts = [f"{n} {p} ({', '.join(m['ticker'] for m in current if m['phase'] == p)})"
-                 for p, n in family["counts"].items()]
-        text = f"Of {len(current)} member{'s' if len(current) != 1 else ''} with current data: " + "; ".join(parts) + "."
+        parts = [
+            f"{n} {p} ({', '.join(m['ticker'] for m in current if m['phase'] == p)})"
+            for p, n in family["counts"].items()
+        ]
+        text = (
+            f"Of {len(current)} member{'s' if len(current) != 1 else ''} with current data: " + "; ".join(parts) + "."
+        )
         leading = [m["ticker"] for m in current if m["lead_above_zero"]]
         text += f" {len(leading)} of {len(current)} lead {benchmark} (Leadership above zero)."
     others = [m for m in members if m["status"] != "current"]
     if others:
-        text += " Not counted: " + ", ".join(
-            f"{m['ticker']} ({m['reason'].removeprefix(m['ticker'] + ' ')})" for m in others) + "."
+        text += (
+            " Not counted: "
+            + ", ".join(f"{m['ticker']} ({m['reason'].removeprefix(m['ticker'] + ' ')})" for m in others)
+            + "."
+        )
     return text

@@ -61,8 +61,14 @@ def bullets(items: Iterable[str], cls: str = "") -> Html:
     return Html(f"<ul{attr}>" + "".join(f"<li>{esc(i)}</li>" for i in items if i) + "</ul>")
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = "", cls: str = "data",
-          row_classes: Sequence[str] | None = None) -> Html:
+def table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str = "",
+    cls: str = "data",
+    row_classes: Sequence[str] | None = None,
+) -> Html:
     """A simple table; every cell is escaped. ``row_classes`` tags rows for styling."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = []
@@ -102,4 +108,7 @@ class JsonOutput:
         from analysis.summary import to_json
 
         to_json(self.data)  # an infinite number fails here, as in `make summary` (not turned into null)
-        return {self.MIME: self.data, "text/plain": f"summary of {self.data.get('ticker')} as of {self.data.get('as_of')}"}
+        return {
+            self.MIME: self.data,
+            "text/plain": f"summary of {self.data.get('ticker')} as of {self.data.get('as_of')}",
+        }

@@ -18,9 +18,11 @@ from analysis.summary import build as build_summary
 from analysis.text import profile_words as pw
 from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
 
-DISCLAIMER = ("This piece is generated automatically from public daily prices. It describes what the data"
-              " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
-              " future results.")
+DISCLAIMER = (
+    "This piece is generated automatically from public daily prices. It describes what the data"
+    " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
+    " future results."
+)
 
 
 def _signed(x: float | None) -> str:
@@ -34,8 +36,17 @@ class Piece:
     model: Summary
 
     @classmethod
-    def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot",
-              level: float = 0.0, confirm_n: int = 2, source_note: str = "", market: Market | None = None) -> Piece:
+    def build(
+        cls,
+        ticker: str = "IWM",
+        benchmark: str = "SPY",
+        as_of: str = "",
+        source: str = "snapshot",
+        level: float = 0.0,
+        confirm_n: int = 2,
+        source_note: str = "",
+        market: Market | None = None,
+    ) -> Piece:
         """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`)."""
         request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n)
         return cls(build_summary(request, market, source_note=source_note))
@@ -63,8 +74,10 @@ class Piece:
         """Kicker, headline and dateline."""
         s = self.summary
         dateline = f"{fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data"
-        return Html(f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
-                    f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>')
+        return Html(
+            f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
+            f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>'
+        )
 
     def bottom_line(self) -> Html:
         return section("The bottom line", self.words["bottom_line"], cls="bottom-line", as_list=True)
@@ -78,17 +91,23 @@ class Piece:
             ("Close", q(s["close"])),
             ("50-DMA / 200-DMA", f"{q(s['sma50'])} / {q(s['sma200'])}"),
             ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {fmt.date(s['phase_since'])}" if s["phase_since"] else "")),
-            ("Real Motion / its 50-DMA", f"{_signed(rm['value'])} / {_signed(rm['fast'])}"
-                                         + ("" if rm["z"] is None else f" (z {fmt.signed(rm['z'])}σ)")),
+            (
+                "Real Motion / its 50-DMA",
+                f"{_signed(rm['value'])} / {_signed(rm['fast'])}"
+                + ("" if rm["z"] is None else f" (z {fmt.signed(rm['z'])}σ)"),
+            ),
         ]
         if s["profile"]["leadership"] != "hidden":
-            rows.append((f"Leadership vs {s['benchmark']} / its 50-DMA",
-                         f"{_signed(ld['value'])} / {_signed(ld['fast'])}"))
+            rows.append(
+                (f"Leadership vs {s['benchmark']} / its 50-DMA", f"{_signed(ld['value'])} / {_signed(ld['fast'])}")
+            )
         rows.append(("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"))
         if lv["price"] is None:
             rows.append(("Level to clear", "none: " + ("a record close" if lv["at"] == "all_time" else "at a high")))
         else:
-            rows.append(("Level to clear", q(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)")))
+            rows.append(
+                ("Level to clear", q(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)"))
+            )
         if sp["price"] is not None:
             rows.append(("Nearest support", q(sp["price"]) + (f" ({fmt.date(sp['date'])})" if sp.get("date") else "")))
         return table(["At a glance", f"Close of {fmt.date(s['as_of'])}"], rows, cls="data glance")
@@ -113,24 +132,38 @@ class Piece:
         s = self.summary
         rp = s["relative_performance"]
         if pw.is_level(s):
-            rows = [(span, pw.level_change(s, r["ticker"]), fmt.date(r["start"])) for span, r in rp.items()
-                    if r["ticker"] is not None]
-            return (section("The long view", self.words["performance"])
-                    + table(["Span", f"{s['ticker']} change", "From"], rows,
-                            caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"))
+            rows = [
+                (span, pw.level_change(s, r["ticker"]), fmt.date(r["start"]))
+                for span, r in rp.items()
+                if r["ticker"] is not None
+            ]
+            return section("The long view", self.words["performance"]) + table(
+                ["Span", f"{s['ticker']} change", "From"],
+                rows,
+                caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)",
+            )
         rows = []
         for span, r in rp.items():
             if r["ticker"] is None or r["benchmark"] is None:
                 continue
-            rows.append((span, fmt.pct(r["ticker"]), fmt.pct(r["benchmark"]),
-                         fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
-                         fmt.date(r["start"])))
-        caption = f"{pw.return_words(s)[0].upper()}{pw.return_words(s)[1:]} of {s['ticker']}; total return of" \
-                  f" {s['benchmark']}; to {fmt.date(s['as_of'])}"
+            rows.append(
+                (
+                    span,
+                    fmt.pct(r["ticker"]),
+                    fmt.pct(r["benchmark"]),
+                    fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
+                    fmt.date(r["start"]),
+                )
+            )
+        caption = (
+            f"{pw.return_words(s)[0].upper()}{pw.return_words(s)[1:]} of {s['ticker']}; total return of"
+            f" {s['benchmark']}; to {fmt.date(s['as_of'])}"
+        )
         if s["profile"]["total_return"]:
             caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
-        return (section("The long view", self.words["performance"])
-                + table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption))
+        return section("The long view", self.words["performance"]) + table(
+            ["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption
+        )
 
     def century_section(self) -> Html:
         """A century of small versus big: the size premium and valuations (small-cap pieces only)."""
@@ -146,10 +179,11 @@ class Piece:
             return Html("")
         rolling = century.premium_history(self.summary["as_of"])
         today, worst = century.decade_marks(rolling)
-        return FigureOutput(rolling_premium_chart(rolling, today=today, worst=worst,
-                                                  percentile=c["size_premium_10y"]["percentile"]),
-                            alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
-                            caption="Kenneth French's SMB factor; only months public at the piece's date.")
+        return FigureOutput(
+            rolling_premium_chart(rolling, today=today, worst=worst, percentile=c["size_premium_10y"]["percentile"]),
+            alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
+            caption="Kenneth French's SMB factor; only months public at the piece's date.",
+        )
 
     def economy_section(self) -> Html:
         return section("The economy", self.words.get("economy") or [])
@@ -165,17 +199,27 @@ class Piece:
         if store is None:
             return Html("")
         start = pd.Timestamp(as_of) - pd.DateOffset(years=5)
-        public = {sid: macro.public(store, sid, as_of) for sid in ("T10Y3M", "BAMLH0A0HYM2", "ICSA", "SAHMREALTIME", "UNRATE")}
-        series = {"curve": public["T10Y3M"], "credit": public["BAMLH0A0HYM2"],
-                  "claims": public["ICSA"].rolling(4).mean().dropna(), "sahm": public["SAHMREALTIME"]}
+        public = {
+            sid: macro.public(store, sid, as_of) for sid in ("T10Y3M", "BAMLH0A0HYM2", "ICSA", "SAHMREALTIME", "UNRATE")
+        }
+        series = {
+            "curve": public["T10Y3M"],
+            "credit": public["BAMLH0A0HYM2"],
+            "claims": public["ICSA"].rolling(4).mean().dropna(),
+            "sahm": public["SAHMREALTIME"],
+        }
         series = {k: v.loc[v.index > start] for k, v in series.items()}
         if any(v.empty for v in series.values()):
             return Html("")
-        fig = macro_chart(series, macro.recessions(store), unemployment=public["UNRATE"].loc[lambda v: v.index > start],
-                          as_of=as_of)
-        return FigureOutput(fig, alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
-                            caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
-                                    " dated in hindsight (not known at the time).")
+        fig = macro_chart(
+            series, macro.recessions(store), unemployment=public["UNRATE"].loc[lambda v: v.index > start], as_of=as_of
+        )
+        return FigureOutput(
+            fig,
+            alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
+            caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
+            " dated in hindsight (not known at the time).",
+        )
 
     def scenarios_section(self) -> Html:
         """The set's talking points, each with its evidence table (direction, threshold, reading, weight)."""
@@ -183,23 +227,41 @@ class Piece:
         chosen = s["scenario_set"]
         out = section(chosen["title"], [chosen["why"] + "."] + self.words["scenarios"], as_list=True)
         for sc in s["scenarios"]:
-            rows = [(e["name"] + (f" ({e['direction']})" if e["direction"] else ""), e["value_text"], e["rule"],
-                     e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
-                     f"{e['weight']:g}", e["as_of"] or "\u2014") for e in sc["evidence"]]
+            rows = [
+                (
+                    e["name"] + (f" ({e['direction']})" if e["direction"] else ""),
+                    e["value_text"],
+                    e["rule"],
+                    e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
+                    f"{e['weight']:g}",
+                    e["as_of"] or "\u2014",
+                )
+                for e in sc["evidence"]
+            ]
             head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
             left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
-            cap = (f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
-                   f" {sc['total_weight']:g} weight measured" + (f". {sc['note']}" if sc["note"] else "")
-                   + (f". Left out: {left}" if left else ""))
-            out += table(["Evidence", "Value", "Rule", "Reading", "Weight", "As of"], rows, caption=cap,
-                         row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios")
+            cap = (
+                f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
+                f" {sc['total_weight']:g} weight measured"
+                + (f". {sc['note']}" if sc["note"] else "")
+                + (f". Left out: {left}" if left else "")
+            )
+            out += table(
+                ["Evidence", "Value", "Rule", "Reading", "Weight", "As of"],
+                rows,
+                caption=cap,
+                row_classes=[e["reading"] for e in sc["evidence"]],
+                cls="data scenarios",
+            )
         return out
 
     def chart_scenarios(self) -> FigureOutput:
         from analysis.view.charts.scenarios import scorecard_chart
 
-        return FigureOutput(scorecard_chart(self.summary["scenarios"]),
-                            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point")
+        return FigureOutput(
+            scorecard_chart(self.summary["scenarios"]),
+            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point",
+        )
 
     def family_section(self) -> Html:
         """The Economic Modern Family dashboard: one row per member, stale members marked."""
@@ -212,15 +274,29 @@ class Piece:
         for m in f["members"]:
             phase = (m["phase"] or "n/a") + (f" since {fmt.date(m['phase_since'])}" if m["phase_since"] else "")
             rm = "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below")
-            data = (f"stale: data ends {m['last_date']}" if m["stale"] and m["last_date"]
-                    else (m["reason"] or f"to {m['as_of'] or m['last_date']}"))
-            rows.append((f"{m['ticker']} \u00b7 {m['nickname']}" + (" \u2020" if m["fully_adjusted"] else ""), phase, rm,
-                         "n/a" if m["lead"] is None else fmt.signed(m["lead"]), pct(m["return_1m"]),
-                         pct(m["return_3m"]), data))
+            data = (
+                f"stale: data ends {m['last_date']}"
+                if m["stale"] and m["last_date"]
+                else (m["reason"] or f"to {m['as_of'] or m['last_date']}")
+            )
+            rows.append(
+                (
+                    f"{m['ticker']} \u00b7 {m['nickname']}" + (" \u2020" if m["fully_adjusted"] else ""),
+                    phase,
+                    rm,
+                    "n/a" if m["lead"] is None else fmt.signed(m["lead"]),
+                    pct(m["return_1m"]),
+                    pct(m["return_3m"]),
+                    data,
+                )
+            )
         return section("The Economic Modern Family", self.words["family"]) + table(
             ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
-            rows, row_classes=[m["status"] for m in f["members"]], cls="data family",
-            caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)")
+            rows,
+            row_classes=[m["status"] for m in f["members"]],
+            cls="data family",
+            caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)",
+        )
 
     def chart_family(self) -> FigureOutput:
         """The family's small multiples: the same for every ticker at one as-of date, so drawn
@@ -230,8 +306,9 @@ class Piece:
 
         family, series = self.summary["family"], self.model.family_series
         alt = "The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA"
-        return memo.cached("family_chart", (family, series, alt),
-                           lambda: FigureOutput(family_chart(family, series), alt=alt))
+        return memo.cached(
+            "family_chart", (family, series, alt), lambda: FigureOutput(family_chart(family, series), alt=alt)
+        )
 
     def history_section(self) -> Html:
         """The event study: each trigger's record, as a table with n shown everywhere."""
@@ -246,36 +323,59 @@ class Piece:
         horizons = ("5", "20", "60")
         rows, classes = [], []
         for item in s["history"]:
-            rows.append((item["trigger"], fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never",
-                         *(cell(item["horizons"][k]) for k in horizons)))
+            rows.append(
+                (
+                    item["trigger"],
+                    fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never",
+                    *(cell(item["horizons"][k]) for k in horizons),
+                )
+            )
             classes.append("unavailable" if item["horizons"]["20"]["too_few"] else item["direction"])
         base = s["history"][0]["horizons"]
-        rows.append(("Any session (baseline)", "", *(
-            "\u2014" if base[k]["baseline_median"] is None else
-            f"{fmt.pct(base[k]['baseline_median'])} \u00b7 {base[k]['baseline_hit_rate']:.0%}" for k in horizons)))
+        rows.append(
+            (
+                "Any session (baseline)",
+                "",
+                *(
+                    "\u2014"
+                    if base[k]["baseline_median"] is None
+                    else f"{fmt.pct(base[k]['baseline_median'])} \u00b7 {base[k]['baseline_hit_rate']:.0%}"
+                    for k in horizons
+                ),
+            )
+        )
         classes.append("baseline")
         return section("What history says", self.words["history"]) + table(
-            ["Trigger", "Last fired", "5 sessions", "20 sessions", "60 sessions"], rows, row_classes=classes,
+            ["Trigger", "Last fired", "5 sessions", "20 sessions", "60 sessions"],
+            rows,
+            row_classes=classes,
             caption="Median total return after the trigger \u00b7 share positive \u00b7 n (non-overlapping, complete windows)",
-            cls="data history")
+            cls="data history",
+        )
 
     def chart_history(self) -> FigureOutput:
         from analysis.view import charts
 
-        return FigureOutput(charts.history_chart(self.summary["history"], ticker=self.study.ticker, horizon="20"),
-                            alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline")
+        return FigureOutput(
+            charts.history_chart(self.summary["history"], ticker=self.study.ticker, horizon="20"),
+            alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline",
+        )
 
     def appendices(self) -> Html:
         """Links to the research notebooks behind each chart (written by ``make research``/``make report``)."""
         from analysis.notebooks import appendix_links, stem
 
         s = self.summary
-        items = "".join(f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}'
-                        f' <span class="path">({esc(href)})</span></li>'
-                        for title, href, behind in appendix_links(stem(s["ticker"], s["benchmark"])))
-        return Html('<section class="appendices"><h2>Research appendices</h2><p class="data-note">Each chart\'s'
-                    " full history, its signals and its knobs, as executed notebooks beside this piece; open them in"
-                    f" JupyterLab (make lab) to change a window and re-run.</p><ul>{items}</ul></section>")
+        items = "".join(
+            f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}'
+            f' <span class="path">({esc(href)})</span></li>'
+            for title, href, behind in appendix_links(stem(s["ticker"], s["benchmark"]))
+        )
+        return Html(
+            '<section class="appendices"><h2>Research appendices</h2><p class="data-note">Each chart\'s'
+            " full history, its signals and its knobs, as executed notebooks beside this piece; open them in"
+            f" JupyterLab (make lab) to change a window and re-run.</p><ul>{items}</ul></section>"
+        )
 
     def method_note(self) -> Html:
         """Data provenance, fallbacks and how the indicators are defined."""
@@ -285,20 +385,30 @@ class Piece:
         if s["as_of_note"]:
             lines.append(s["as_of_note"])
         p = s["profile"]
-        shared = ("Leadership and relative returns use" if p["leadership"] != "hidden" else "comparisons with")
-        lines.append(f"Profile: {p['title']} ({p['reason']}). Its own indicators use its own {d['sessions']:,} sessions;"
-                     f" {shared} the {d['common_sessions']:,} sessions it shares with {s['benchmark']}.")
-        lines.append(f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
-                     f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
-                     f" only data up to {s['as_of']}.")
+        shared = "Leadership and relative returns use" if p["leadership"] != "hidden" else "comparisons with"
+        lines.append(
+            f"Profile: {p['title']} ({p['reason']}). Its own indicators use its own {d['sessions']:,} sessions;"
+            f" {shared} the {d['common_sessions']:,} sessions it shares with {s['benchmark']}."
+        )
+        lines.append(
+            f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
+            f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
+            f" only data up to {s['as_of']}."
+        )
         lines += d["run_notes"] + t["notes"] + b["notes"] + self.words["caveats"]
-        lines.append("Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
-                     " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands"
-                     " (outside the band, |z| > 2, is a momentum extreme);"
-                     " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
-                     " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
-                     " Motion and Triple Play Leadership indicators.")
-        return Html('<section class="method"><h2>Data and method</h2>') + paragraphs(lines, cls="data-note") + Html("</section>")
+        lines.append(
+            "Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
+            " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands"
+            " (outside the band, |z| > 2, is a momentum extreme);"
+            " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
+            " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
+            " Motion and Triple Play Leadership indicators."
+        )
+        return (
+            Html('<section class="method"><h2>Data and method</h2>')
+            + paragraphs(lines, cls="data-note")
+            + Html("</section>")
+        )
 
     def footer(self) -> Html:
         return Html(f'<footer class="footer"><p>{esc(DISCLAIMER)}</p></footer>')
@@ -309,22 +419,33 @@ class Piece:
 
         st, s = self.study, self.summary
         lv = s["level_to_clear"]
-        fig = charts.price_chart(st.prices, st.series["sma_fast"], st.series["sma_slow"], st.series["phase"],
-                                 ticker=st.ticker, level=lv["price"], volume=s["profile"]["volume"],
-                                 level_label="level to clear" if lv["origin"] == "computed" else "given level",
-                                 ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else
-                                 "Level" if pw.is_level(s) else "Price")
+        fig = charts.price_chart(
+            st.prices,
+            st.series["sma_fast"],
+            st.series["sma_slow"],
+            st.series["phase"],
+            ticker=st.ticker,
+            level=lv["price"],
+            volume=s["profile"]["volume"],
+            level_label="level to clear" if lv["origin"] == "computed" else "given level",
+            ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else "Level" if pw.is_level(s) else "Price",
+        )
         dashed = f" Dashed line: {pw.quote(s, lv['price'])}." if lv["price"] is not None else ""
-        return FigureOutput(fig, alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages and phase shading",
-                            caption="Phase shading: green bullish, amber warning, orange distribution, red bearish,"
-                                    f" blue recovery, violet accumulation.{dashed}")
+        return FigureOutput(
+            fig,
+            alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages and phase shading",
+            caption="Phase shading: green bullish, amber warning, orange distribution, red bearish,"
+            f" blue recovery, violet accumulation.{dashed}",
+        )
 
     def chart_momentum(self) -> FigureOutput:
         from analysis.view import charts
 
         st = self.study
-        return FigureOutput(charts.real_motion_chart(st.series, ticker=st.ticker, settings=st.settings),
-                            alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands")
+        return FigureOutput(
+            charts.real_motion_chart(st.series, ticker=st.ticker, settings=st.settings),
+            alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands",
+        )
 
     def chart_leadership(self) -> FigureOutput | Html:
         from analysis.view import charts
@@ -332,9 +453,10 @@ class Piece:
         if not self.leadership_shown:
             return Html("")
         st = self.study
-        return FigureOutput(charts.leadership_chart(st.series, ticker=st.ticker, benchmark=st.benchmark,
-                                                    settings=st.settings),
-                            alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands")
+        return FigureOutput(
+            charts.leadership_chart(st.series, ticker=st.ticker, benchmark=st.benchmark, settings=st.settings),
+            alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands",
+        )
 
     def chart_performance(self) -> FigureOutput | Html:
         from analysis.view import charts
@@ -343,12 +465,23 @@ class Piece:
         if not s["profile"]["holdable"] and pw.is_level(s):
             return Html("")  # a level nobody holds has no growth of $1
         rp = s["relative_performance"]
-        years = next((int(k[:-1]) for k in ("10y", "5y", "3y", "1y")
-                      if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None), 1)
+        years = next(
+            (
+                int(k[:-1])
+                for k in ("10y", "5y", "3y", "1y")
+                if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None
+            ),
+            1,
+        )
         column = "adj_close" if s["profile"]["total_return"] else "close"
-        fig = charts.relative_performance_chart(st.series[column], st.series["bench_adj_close"], years=years,
-                                                ticker=st.ticker, benchmark=st.benchmark,
-                                                total_return=s["profile"]["total_return"])
+        fig = charts.relative_performance_chart(
+            st.series[column],
+            st.series["bench_adj_close"],
+            years=years,
+            ticker=st.ticker,
+            benchmark=st.benchmark,
+            total_return=s["profile"]["total_return"],
+        )
         return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}, and their ratio")
 
     # -- machine-readable -------------------------------------------------------------------

@@ -20,8 +20,18 @@ from analysis.view.charts import style
 
 Mark = tuple[pd.Period, float]
 #: Smallest to biggest size decile: light to dark.
-DECILE_COLORS = ("#f59e0b", "#eab308", "#a3a30a", "#65a30d", "#16a34a", "#0d9488", "#0891b2", "#2563eb", "#4f46e5",
-                 "#1e1b4b")
+DECILE_COLORS = (
+    "#f59e0b",
+    "#eab308",
+    "#a3a30a",
+    "#65a30d",
+    "#16a34a",
+    "#0d9488",
+    "#0891b2",
+    "#2563eb",
+    "#4f46e5",
+    "#1e1b4b",
+)
 
 
 def _x(index: pd.PeriodIndex) -> pd.DatetimeIndex:
@@ -47,22 +57,37 @@ def _decades(ax: Axes) -> None:
     ax.margins(x=0.01)
 
 
-def _label(ax: Axes, when: pd.Period, value: float, text: str, *, color: str, above: bool, ha: str = "center",
-           lift: float = 9) -> None:
+def _label(
+    ax: Axes, when: pd.Period, value: float, text: str, *, color: str, above: bool, ha: str = "center", lift: float = 9
+) -> None:
     """A dot at the month's value and a boxed label ``lift`` points above or below it
     (``ha="right"``: ending at the dot); a lifted label gets a thin leader line."""
     x = _x(pd.PeriodIndex([when]))[0]
     ax.plot([x], [value], marker="o", ms=4.2, color=color, mec="white", mew=0.6, zorder=5, ls="none")
     leader = {"arrowstyle": "-", "color": color, "lw": 0.6} if lift > 12 else None
-    ax.annotate(text, xy=(x, value), xytext=(4 if ha == "right" else 0, lift if above else -lift - 1),
-                textcoords="offset points", ha=ha, va="bottom" if above else "top", fontsize=7.2, color=color,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID, "alpha": 0.9}, zorder=6,
-                arrowprops=leader)
+    ax.annotate(
+        text,
+        xy=(x, value),
+        xytext=(4 if ha == "right" else 0, lift if above else -lift - 1),
+        textcoords="offset points",
+        ha=ha,
+        va="bottom" if above else "top",
+        fontsize=7.2,
+        color=color,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID, "alpha": 0.9},
+        zorder=6,
+        arrowprops=leader,
+    )
 
 
-def rolling_premium_chart(rolling: pd.Series, *, today: Mark, worst: Sequence[Mark] = (),
-                          percentile: float | None = None,
-                          recessions: Sequence[tuple[dt.date | str, dt.date | str]] = ()) -> Figure:
+def rolling_premium_chart(
+    rolling: pd.Series,
+    *,
+    today: Mark,
+    worst: Sequence[Mark] = (),
+    percentile: float | None = None,
+    recessions: Sequence[tuple[dt.date | str, dt.date | str]] = (),
+) -> Figure:
     """SMB compounded over every 120-month window since the first full one (to 1936-06), as a percent.
 
     ``today`` (the last window) is marked and labelled with its value and, given ``percentile``
@@ -81,19 +106,34 @@ def rolling_premium_chart(rolling: pd.Series, *, today: Mark, worst: Sequence[Ma
         ax.fill_between(x, values, 0.0, where=values < 0, color=style.DOWN, alpha=0.14, lw=0, interpolate=True)
         ax.plot(x, values, color=style.INK, lw=1.1)
         for when, value in worst:
-            _label(ax, when, value, f"decade to {_month(when)}: {value:+.0%}", color=style.DOWN, above=False, ha="right")
-        rare = f"\nbottom {percentile:.0%} of {len(rolling):,} decades" if percentile is not None and percentile <= 0.5 else (
-            f"\ntop {1 - percentile:.0%} of {len(rolling):,} decades" if percentile is not None else "")
-        _label(ax, today[0], today[1], f"10 years to {_month(today[0])}: {today[1]:+.1%}{rare}",
-               color=style.LEVEL, above=today[1] >= 0, ha="right")
+            _label(
+                ax, when, value, f"decade to {_month(when)}: {value:+.0%}", color=style.DOWN, above=False, ha="right"
+            )
+        rare = (
+            f"\nbottom {percentile:.0%} of {len(rolling):,} decades"
+            if percentile is not None and percentile <= 0.5
+            else (f"\ntop {1 - percentile:.0%} of {len(rolling):,} decades" if percentile is not None else "")
+        )
+        _label(
+            ax,
+            today[0],
+            today[1],
+            f"10 years to {_month(today[0])}: {today[1]:+.1%}{rare}",
+            color=style.LEVEL,
+            above=today[1] >= 0,
+            ha="right",
+        )
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylabel("SMB over 10 years")
         low, high = float(values.min()), float(values.max())
         ax.set_ylim(low - 0.12 * (high - low), high + 0.06 * (high - low))
         _decades(ax)
-        style.title(ax, "A century of small versus big: the size premium over every 10-year window",
-                    f"Fama/French SMB (small minus big) compounded over 120 months, windows ending"
-                    f" {_month(rolling.index[0])} to {_month(rolling.index[-1])}")
+        style.title(
+            ax,
+            "A century of small versus big: the size premium over every 10-year window",
+            f"Fama/French SMB (small minus big) compounded over 120 months, windows ending"
+            f" {_month(rolling.index[0])} to {_month(rolling.index[-1])}",
+        )
     return fig
 
 
@@ -110,8 +150,13 @@ def size_decile_growth_chart(returns_pct: pd.DataFrame) -> Figure:
         fig, (ax,) = style.new_figure(3.6)
         for column, color in zip(deciles, DECILE_COLORS):
             label = {"Lo 10": "smallest 10%", "Hi 10": "biggest 10%"}.get(column, column.replace("Dec ", "decile "))
-            ax.plot(x, growth[column], color=color, lw=1.5 if column in ("Lo 10", "Hi 10") else 0.8,
-                    label=f"{label}  ${growth[column].iloc[-1]:,.0f}")
+            ax.plot(
+                x,
+                growth[column],
+                color=color,
+                lw=1.5 if column in ("Lo 10", "Hi 10") else 0.8,
+                label=f"{label}  ${growth[column].iloc[-1]:,.0f}",
+            )
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(style.RoundLogLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.2f}" if v < 10 else f"${v:,.0f}"))
@@ -119,9 +164,12 @@ def size_decile_growth_chart(returns_pct: pd.DataFrame) -> Figure:
         ax.set_ylabel("growth of $1 (log)")
         ax.legend(loc="upper left", ncol=2, fontsize=6.8)
         _decades(ax)
-        style.title(ax, "Growth of $1 by size decile",
-                    f"NYSE size deciles, value-weighted, {_month(growth.index[0])} to {_month(growth.index[-1])}"
-                    " (Kenneth French's Data Library)")
+        style.title(
+            ax,
+            "Growth of $1 by size decile",
+            f"NYSE size deciles, value-weighted, {_month(growth.index[0])} to {_month(growth.index[-1])}"
+            " (Kenneth French's Data Library)",
+        )
     return fig
 
 
@@ -135,12 +183,25 @@ def valuation_chart(ratio: pd.Series, *, today: Mark, percentile: float) -> Figu
     with style.styled():
         fig, (ax,) = style.new_figure(3.0)
         ax.plot(x, ratio.to_numpy(dtype=float), color=style.INK, lw=1.0)
-        ax.axhline(median, color=style.MUTED, lw=0.8, ls="--", label=f"median since {_month(ratio.index[0])}: {median:.2f}")
-        _label(ax, today[0], today[1], f"{_month(today[0])}: {today[1]:.2f} ({percentile:.0%} of months at or below)",
-               color=style.LEVEL, above=True, ha="right", lift=30)
+        ax.axhline(
+            median, color=style.MUTED, lw=0.8, ls="--", label=f"median since {_month(ratio.index[0])}: {median:.2f}"
+        )
+        _label(
+            ax,
+            today[0],
+            today[1],
+            f"{_month(today[0])}: {today[1]:.2f} ({percentile:.0%} of months at or below)",
+            color=style.LEVEL,
+            above=True,
+            ha="right",
+            lift=30,
+        )
         ax.set_ylabel("small / big BE/ME")
         ax.legend(loc="upper right")
         _decades(ax)
-        style.title(ax, "Are small caps cheap against big ones? Book-to-market, small over big",
-                    "Mean BE/ME of the three small Fama/French portfolios over that of the three big ones")
+        style.title(
+            ax,
+            "Are small caps cheap against big ones? Book-to-market, small over big",
+            "Mean BE/ME of the three small Fama/French portfolios over that of the three big ones",
+        )
     return fig

@@ -24,10 +24,14 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
     note and no bar. The dashed line is the baseline median over every session.
     """
     if not history:
-        raise InputError("history_chart got an empty history list;", "pass analysis.model.events.event_study(study.series).")
+        raise InputError(
+            "history_chart got an empty history list;", "pass analysis.model.events.event_study(study.series)."
+        )
     if horizon not in history[0]["horizons"]:
-        raise InputError(f"horizon {horizon!r} is not in the event study (it has {', '.join(history[0]['horizons'])});",
-                         "pass one of those, as a string.")
+        raise InputError(
+            f"horizon {horizon!r} is not in the event study (it has {', '.join(history[0]['horizons'])});",
+            "pass one of those, as a string.",
+        )
     rows = [(item, item["horizons"][horizon]) for item in history]
     labels = [item["trigger"] for item, _ in rows]
     y = list(range(len(rows)))[::-1]  # first trigger at the top
@@ -46,10 +50,26 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
                 text = "none complete yet"
             else:
                 text = f"{h['n']:>4}   {h['hit_rate']:>4.0%}" + ("  too few" if h["too_few"] else "")
-            ax.annotate(text, xy=(1.02, yi), xycoords=("axes fraction", "data"), va="center", ha="left",
-                        fontsize=7, family="DejaVu Sans Mono", color=style.MUTED if h["too_few"] else style.INK)
-        ax.annotate("   n    hit", xy=(1.02, len(rows) - 0.4), xycoords=("axes fraction", "data"), va="bottom",
-                    ha="left", fontsize=7, family="DejaVu Sans Mono", color=style.MUTED)
+            ax.annotate(
+                text,
+                xy=(1.02, yi),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                ha="left",
+                fontsize=7,
+                family="DejaVu Sans Mono",
+                color=style.MUTED if h["too_few"] else style.INK,
+            )
+        ax.annotate(
+            "   n    hit",
+            xy=(1.02, len(rows) - 0.4),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+            ha="left",
+            fontsize=7,
+            family="DejaVu Sans Mono",
+            color=style.MUTED,
+        )
         if baseline is not None:
             ax.axvline(baseline * 100, color=style.INK, lw=1.0, ls="--", zorder=3)
         ax.axvline(0, color=style.MUTED, lw=0.8, zorder=1)
@@ -60,12 +80,26 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.xaxis.set_major_formatter(FuncFormatter(fmt.tick_pct))
         ax.set_xlabel(f"median total return {horizon} sessions after the trigger")
-        handles = [Patch(color=style.UP, label="bullish trigger"), Patch(color=style.DOWN, label="bearish trigger"),
-                   Patch(color=TOO_FEW, label="too few to read")]
+        handles = [
+            Patch(color=style.UP, label="bullish trigger"),
+            Patch(color=style.DOWN, label="bearish trigger"),
+            Patch(color=TOO_FEW, label="too few to read"),
+        ]
         if baseline is not None:
-            handles.append(Line2D([], [], color=style.INK, lw=1.0, ls="--",
-                                  label=f"all sessions {baseline:+.1%}, hit {rows[0][1]['baseline_hit_rate']:.0%}"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=style.INK,
+                    lw=1.0,
+                    ls="--",
+                    label=f"all sessions {baseline:+.1%}, hit {rows[0][1]['baseline_hit_rate']:.0%}",
+                )
+            )
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7)
-        style.title(ax, f"What history says: {ticker}, {horizon} sessions after each trigger",
-                    "All past occurrences up to as-of, overlaps counted once; hit = share of gains")
+        style.title(
+            ax,
+            f"What history says: {ticker}, {horizon} sessions after each trigger",
+            "All past occurrences up to as-of, overlaps counted once; hit = share of gains",
+        )
     return fig

@@ -34,8 +34,9 @@ PANELS = {
 }
 
 
-def shade_recessions(ax: Axes, periods: Sequence[tuple[pd.Timestamp, pd.Timestamp]], *, alpha: float = 0.22,
-                     label: bool = True) -> None:
+def shade_recessions(
+    ax: Axes, periods: Sequence[tuple[pd.Timestamp, pd.Timestamp]], *, alpha: float = 0.22, label: bool = True
+) -> None:
     """Shade each ``(start, end)`` span on a date x-axis (one collection, kept out of the layout).
 
     Call it once the axis has its x-limits (after plotting): spans outside them are skipped,
@@ -43,11 +44,22 @@ def shade_recessions(ax: Axes, periods: Sequence[tuple[pd.Timestamp, pd.Timestam
     hindsight" for a legend (give it on one axis per figure).
     """
     left, right = ax.get_xlim()
-    spans = [(a, b - a) for a, b in ((mdates.date2num(pd.Timestamp(a)), mdates.date2num(pd.Timestamp(b)))
-                                     for a, b in periods) if b >= left and a <= right]
+    spans = [
+        (a, b - a)
+        for a, b in ((mdates.date2num(pd.Timestamp(a)), mdates.date2num(pd.Timestamp(b))) for a, b in periods)
+        if b >= left and a <= right
+    ]
     if spans:
-        bars = ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), facecolors=RECESSION_COLOR,
-                              alpha=alpha, lw=0, zorder=0, label=RECESSION_LABEL if label else None)
+        bars = ax.broken_barh(
+            spans,
+            (0, 1),
+            transform=ax.get_xaxis_transform(),
+            facecolors=RECESSION_COLOR,
+            alpha=alpha,
+            lw=0,
+            zorder=0,
+            label=RECESSION_LABEL if label else None,
+        )
         bars.set_in_layout(False)
     ax.set_xlim(left, right)
 
@@ -80,13 +92,27 @@ def _panel(ax: Axes, values: pd.Series, key: str, color: str, extra: str = "") -
         inside.append(f"peak {values.max():.1f} ({values.idxmax():%Y-%m}) off the scale")
     style.title(ax, title, " · ".join(notes))
     if inside:
-        text = ax.text(0.01, 0.97, "\n".join(inside), transform=ax.transAxes, va="top", ha="left", fontsize=7,
-                       color=style.MUTED, zorder=5)
+        text = ax.text(
+            0.01,
+            0.97,
+            "\n".join(inside),
+            transform=ax.transAxes,
+            va="top",
+            ha="left",
+            fontsize=7,
+            color=style.MUTED,
+            zorder=5,
+        )
         text.set_in_layout(False)
 
 
-def macro_chart(series: dict[str, pd.Series], recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]], *,
-                unemployment: pd.Series | None = None, as_of: str | None = None) -> Figure:
+def macro_chart(
+    series: dict[str, pd.Series],
+    recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+    *,
+    unemployment: pd.Series | None = None,
+    as_of: str | None = None,
+) -> Figure:
     """Small multiples, 2 x 2: ``series["curve"]`` (T10Y3M), ``["credit"]`` (BAMLH0A0HYM2),
     ``["claims"]`` (the 4-week average of ICSA, in claims; drawn in thousands on a log scale)
     and ``["sahm"]`` (SAHMREALTIME, its axis capped at :data:`SAHM_CAP` with the peak named),
@@ -97,8 +123,10 @@ def macro_chart(series: dict[str, pd.Series], recessions: Sequence[tuple[pd.Time
     """
     missing = [k for k in PANELS if k not in series or series[k] is None or series[k].empty]
     if missing:
-        raise InputError(f"macro_chart needs non-empty series for {', '.join(missing)};",
-                         "pass what analysis.model.macro.public returns for each.")
+        raise InputError(
+            f"macro_chart needs non-empty series for {', '.join(missing)};",
+            "pass what analysis.model.macro.public returns for each.",
+        )
     start = min(s.index[0] for s in series.values())
     end = max(s.index[-1] for s in series.values())
     if as_of:
@@ -110,8 +138,11 @@ def macro_chart(series: dict[str, pd.Series], recessions: Sequence[tuple[pd.Time
         has_rate = unemployment is not None and len(unemployment) > 0
         for ax, key in zip(axes, PANELS):
             values = series[key] / 1000.0 if key == "claims" else series[key]
-            extra = (f"grey, right axis: unemployment rate {unemployment.iloc[-1]:.1f}%"
-                     f" ({unemployment.index[-1]:%Y-%m})" if key == "sahm" and has_rate else "")
+            extra = (
+                f"grey, right axis: unemployment rate {unemployment.iloc[-1]:.1f}% ({unemployment.index[-1]:%Y-%m})"
+                if key == "sahm" and has_rate
+                else ""
+            )
             _panel(ax, values, key, colors[key], extra)
             ax.set_xlim(start, end + pd.Timedelta(days=10))
             shade_recessions(ax, recessions, label=False)
@@ -128,8 +159,16 @@ def macro_chart(series: dict[str, pd.Series], recessions: Sequence[tuple[pd.Time
     return fig
 
 
-def history_panel(ax: Axes, values: pd.Series, recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]], *,
-                  title: str, unit: str, line: float | None = None, color: str = style.TICKER) -> None:
+def history_panel(
+    ax: Axes,
+    values: pd.Series,
+    recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+    *,
+    title: str,
+    unit: str,
+    line: float | None = None,
+    color: str = style.TICKER,
+) -> None:
     """One long-history series on ``ax`` with recessions shaded and its span in the subtitle."""
     ax.plot(values.index, values.to_numpy(), color=color, lw=0.8, zorder=3)
     if line is not None:
@@ -145,30 +184,37 @@ def history_panel(ax: Axes, values: pd.Series, recessions: Sequence[tuple[pd.Tim
         style.date_axis(ax, (values.index[-1] - values.index[0]).days)
 
 
-def history_chart(panels: dict[str, tuple[pd.Series, str, str, float | None]],
-                  recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]]) -> Figure:
+def history_chart(
+    panels: dict[str, tuple[pd.Series, str, str, float | None]], recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]]
+) -> Figure:
     """One panel per series, two columns: ``panels[id] = (values, title, unit, reference line)``.
 
     Each panel draws its own span (the series start at different years); recessions shaded.
     """
     empty = [k for k, (values, *_rest) in panels.items() if values.empty]
     if not panels or empty:
-        raise InputError(f"history_chart needs non-empty series{' (empty: ' + ', '.join(empty) + ')' if empty else ''};",
-                         "pass what analysis.model.macro.public returns.")
+        raise InputError(
+            f"history_chart needs non-empty series{' (empty: ' + ', '.join(empty) + ')' if empty else ''};",
+            "pass what analysis.model.macro.public returns.",
+        )
     rows = (len(panels) + 1) // 2
     with style.styled():
         fig = Figure(figsize=(style.WIDTH, 1.9 * rows + 0.4), dpi=style.DPI, layout="constrained")
         axes = fig.subplots(rows, 2, squeeze=False).ravel()
         for ax, (values, title, unit, line) in zip(axes, panels.values()):
             history_panel(ax, values, recessions, title=title, unit=unit, line=line)
-        for ax in axes[len(panels):]:
+        for ax in axes[len(panels) :]:
             ax.set_visible(False)
         fig.legend(handles=[recession_handle()], loc="outside lower left", frameon=False)
     return fig
 
 
-def ratio_chart(ratio: pd.Series, curve: pd.Series, recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
-                uninversions: Sequence[pd.Timestamp] = ()) -> Figure:
+def ratio_chart(
+    ratio: pd.Series,
+    curve: pd.Series,
+    recessions: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+    uninversions: Sequence[pd.Timestamp] = (),
+) -> Figure:
     """Two stacked panels on one time axis: ``ratio`` (e.g. IWM/SPY, log scale) above ``curve``
     (T10Y3M, zero line); recessions shaded; each un-inversion date a dashed vertical line."""
     if ratio.empty or curve.empty:
@@ -181,12 +227,19 @@ def ratio_chart(ratio: pd.Series, curve: pd.Series, recessions: Sequence[tuple[p
         top.yaxis.set_major_locator(style.RoundLogLocator(6))
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.2f}"))
         top.yaxis.set_minor_formatter(NullFormatter())
-        style.title(top, f"{ratio.name or 'ratio'}: total-return ratio (log scale)",
-                    f"latest {ratio.iloc[-1]:.3f} ({ratio.index[-1]:%Y-%m-%d})")
+        style.title(
+            top,
+            f"{ratio.name or 'ratio'}: total-return ratio (log scale)",
+            f"latest {ratio.iloc[-1]:.3f} ({ratio.index[-1]:%Y-%m-%d})",
+        )
         bottom.plot(curve.index, curve.to_numpy(), color=style.FAST, lw=0.9)
         bottom.axhline(0, color=style.INK, lw=0.8)
-        style.title(bottom, "10-year minus 3-month Treasury", f"percentage points · latest {curve.iloc[-1]:+.2f}"
-                    f" ({curve.index[-1]:%Y-%m-%d}) · dashed: the curve un-inverts")
+        style.title(
+            bottom,
+            "10-year minus 3-month Treasury",
+            f"percentage points · latest {curve.iloc[-1]:+.2f}"
+            f" ({curve.index[-1]:%Y-%m-%d}) · dashed: the curve un-inverts",
+        )
         for ax in (top, bottom):
             ax.set_xlim(start, end)
             shade_recessions(ax, recessions, label=False)

@@ -20,17 +20,30 @@ def band_label(settings: Settings) -> str:
     return f"band: {settings.fast}-day ±{settings.band_width:g}σ"
 
 
-def oscillator(ax: Axes, value: pd.Series, fast: pd.Series, upper: pd.Series, lower: pd.Series, *,
-               value_label: str, fast_label: str, band: str, slow: pd.Series | None = None, slow_label: str = "",
-               zero_label: str = "", lw: float = 1.2) -> None:
+def oscillator(
+    ax: Axes,
+    value: pd.Series,
+    fast: pd.Series,
+    upper: pd.Series,
+    lower: pd.Series,
+    *,
+    value_label: str,
+    fast_label: str,
+    band: str,
+    slow: pd.Series | None = None,
+    slow_label: str = "",
+    zero_label: str = "",
+    lw: float = 1.2,
+) -> None:
     """Draw an oscillator on ``ax``: band, fast average, slow average (if given), zero, value, last value."""
     ax.fill_between(value.index, lower, upper, color=style.BAND, alpha=0.28, lw=0, label=band)
     ax.plot(fast.index, fast, color=style.FAST, lw=lw, ls="--", label=fast_label)
     ax.plot(value.index, value, color=style.TICKER, lw=lw * 1.08, label=value_label)
     if slow is not None:
         ax.plot(slow.index, slow, color=style.SLOW, lw=lw * 0.9, ls=":", label=slow_label)
-    ax.axhline(0, color=style.INK if zero_label else style.MUTED, lw=1.0 if zero_label else 0.8,
-               label=zero_label or None)
+    ax.axhline(
+        0, color=style.INK if zero_label else style.MUTED, lw=1.0 if zero_label else 0.8, label=zero_label or None
+    )
     last = value.dropna()
     if not last.empty:
         last_value(ax, last, f"{last.iloc[-1]:+.2f}")
@@ -41,8 +54,16 @@ def last_value(ax: Axes, values: pd.Series, text: str, color: str = style.TICKER
     last = values.dropna()
     if last.empty:
         return
-    ax.annotate(text, xy=(last.index[-1], last.iloc[-1]), xytext=(5, 0), textcoords="offset points",
-                va="center", fontsize=7.5, color=color, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID})
+    ax.annotate(
+        text,
+        xy=(last.index[-1], last.iloc[-1]),
+        xytext=(5, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7.5,
+        color=color,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.GRID},
+    )
 
 
 def _finish(fig: Figure, ax: Axes, data: pd.DataFrame, ylabel: str) -> None:
@@ -52,8 +73,9 @@ def _finish(fig: Figure, ax: Axes, data: pd.DataFrame, ylabel: str) -> None:
     ax.legend(loc="upper left", ncol=4)
 
 
-def real_motion_chart(series: pd.DataFrame, *, ticker: str, settings: Settings = Settings(),
-                      sessions: int = 250) -> Figure:
+def real_motion_chart(
+    series: pd.DataFrame, *, ticker: str, settings: Settings = Settings(), sessions: int = 250
+) -> Figure:
     """Real Motion (``rm``) with its fast (``rm_fast``) and slow (``rm_slow``) averages and band.
 
     ``series`` has the study's columns (:func:`analysis.model.study.compute`); the last
@@ -63,25 +85,50 @@ def real_motion_chart(series: pd.DataFrame, *, ticker: str, settings: Settings =
     f, s = settings.fast, settings.slow
     with style.styled():
         fig, (ax,) = style.new_figure(2.9)
-        oscillator(ax, data["rm"], data["rm_fast"], data["rm_upper"], data["rm_lower"], value_label="Real Motion",
-                   fast_label=f"its {f}-DMA", band=band_label(settings), slow=data["rm_slow"], slow_label=f"its {s}-DMA")
+        oscillator(
+            ax,
+            data["rm"],
+            data["rm_fast"],
+            data["rm_upper"],
+            data["rm_lower"],
+            value_label="Real Motion",
+            fast_label=f"its {f}-DMA",
+            band=band_label(settings),
+            slow=data["rm_slow"],
+            slow_label=f"its {s}-DMA",
+        )
         _finish(fig, ax, data, f"% from {s}-DMA")
-        style.title(ax, f"{ticker} momentum: Real Motion",
-                    f"Close vs its {s}-DMA in %; crossing its own {f}-DMA marks momentum turning")
+        style.title(
+            ax,
+            f"{ticker} momentum: Real Motion",
+            f"Close vs its {s}-DMA in %; crossing its own {f}-DMA marks momentum turning",
+        )
     return fig
 
 
-def leadership_chart(series: pd.DataFrame, *, ticker: str, benchmark: str, settings: Settings = Settings(),
-                     sessions: int = 250) -> Figure:
+def leadership_chart(
+    series: pd.DataFrame, *, ticker: str, benchmark: str, settings: Settings = Settings(), sessions: int = 250
+) -> Figure:
     """Leadership (``lead``) with its fast average (``lead_fast``), band and the zero line."""
     data = series.iloc[-sessions:]
     f, s = settings.fast, settings.slow
     with style.styled():
         fig, (ax,) = style.new_figure(2.9)
-        oscillator(ax, data["lead"], data["lead_fast"], data["lead_upper"], data["lead_lower"],
-                   value_label=f"Leadership vs {benchmark}", fast_label=f"its {f}-DMA", band=band_label(settings),
-                   zero_label="zero: in line with its norm")
+        oscillator(
+            ax,
+            data["lead"],
+            data["lead_fast"],
+            data["lead_upper"],
+            data["lead_lower"],
+            value_label=f"Leadership vs {benchmark}",
+            fast_label=f"its {f}-DMA",
+            band=band_label(settings),
+            zero_label="zero: in line with its norm",
+        )
         _finish(fig, ax, data, f"% vs {s}-day norm")
-        style.title(ax, f"{ticker} leadership vs {benchmark}",
-                    f"{ticker}/{benchmark} ratio vs its {s}-session average in %; above zero = leading")
+        style.title(
+            ax,
+            f"{ticker} leadership vs {benchmark}",
+            f"{ticker}/{benchmark} ratio vs its {s}-session average in %; above zero = leading",
+        )
     return fig

@@ -9,8 +9,15 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from analysis.view.charts import style
 
 
-def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series, *, ticker: str,
-                               benchmark: str, years: int = 10, total_return: bool = True) -> Figure:
+def relative_performance_chart(
+    adj_close: pd.Series,
+    bench_adj_close: pd.Series,
+    *,
+    ticker: str,
+    benchmark: str,
+    years: int = 10,
+    total_return: bool = True,
+) -> Figure:
     """Growth of $1 (log scale) over the last ``years`` and the ratio; ``total_return=False``
     when the ticker's series is a price return (an index, crypto): the title says so.
 
@@ -41,7 +48,11 @@ def relative_performance_chart(adj_close: pd.Series, bench_adj_close: pd.Series,
         style.date_axis(bottom, (a.index[-1] - a.index[0]).days)
         bottom.margins(x=0.01)
         basis = "total return" if total_return else f"{ticker} price return, {benchmark} total return"
-        style.title(top, f"{ticker} vs {benchmark}: {span_years:.0f} years of {basis}",
-                    f"Growth of $1 from {start:%d %b %Y}" + (", dividends reinvested" if total_return else "")
-                    + "; below: the ratio (1 = in line)")
+        style.title(
+            top,
+            f"{ticker} vs {benchmark}: {span_years:.0f} years of {basis}",
+            f"Growth of $1 from {start:%d %b %Y}"
+            + (", dividends reinvested" if total_return else "")
+            + "; below: the ratio (1 = in line)",
+        )
     return fig

@@ -16,13 +16,27 @@ _MARKET_COLORS = mpf.make_marketcolors(up=style.UP, down=style.DOWN, edge="inher
 _MARKET_COLORS["vcedge"] = _VOLUME  # make_marketcolors has no keyword for the volume edge colour
 _MPF_STYLE = mpf.make_mpf_style(
     marketcolors=_MARKET_COLORS,
-    rc=style.RC, gridcolor=style.GRID, gridstyle="-", facecolor="white", edgecolor="#9ca3af",
+    rc=style.RC,
+    gridcolor=style.GRID,
+    gridstyle="-",
+    facecolor="white",
+    edgecolor="#9ca3af",
 )
 
 
-def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phases: pd.Series, *,
-                ticker: str, level: float | None = None, level_label: str = "level to clear",
-                sessions: int = 250, volume: bool = True, ylabel: str = "Price") -> Figure:
+def price_chart(
+    prices: pd.DataFrame,
+    sma50: pd.Series,
+    sma200: pd.Series,
+    phases: pd.Series,
+    *,
+    ticker: str,
+    level: float | None = None,
+    level_label: str = "level to clear",
+    sessions: int = 250,
+    volume: bool = True,
+    ylabel: str = "Price",
+) -> Figure:
     """Candlesticks of the last ``sessions`` rows with the moving averages and (if ``volume``) volume.
 
     The background is shaded by phase (see :mod:`analysis.indicators.phase`); a dashed
@@ -42,9 +56,18 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
             mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
             mpf.make_addplot(sma200.loc[window], ax=ax, color=style.SLOW, width=1.3),
         ]
-        mpf.plot(ohlc, type="candle", ax=ax, volume=axv if volume else False, addplot=adds, style=_MPF_STYLE,
-                 datetime_format="%b %Y", xrotation=0, warn_too_much_data=10_000,
-                 update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62})
+        mpf.plot(
+            ohlc,
+            type="candle",
+            ax=ax,
+            volume=axv if volume else False,
+            addplot=adds,
+            style=_MPF_STYLE,
+            datetime_format="%b %Y",
+            xrotation=0,
+            warn_too_much_data=10_000,
+            update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62},
+        )
         x = np.arange(len(window))
         style.shade_phases(ax, phases.loc[window], x, alpha=0.13)
         handles = [
@@ -53,13 +76,21 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
         ]
         if level is not None:
             ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
-            handles.append(ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)),
-                                   label=f"{level_label} {fmt.price(level)}")[0])
+            handles.append(
+                ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level)}")[0]
+            )
         last = prices["close"].loc[window[-1]]
         ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
-        ax.annotate(f"{window[-1]:%d %b %Y}\n{fmt.price(last)}", xy=(x[-1], last), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=7.5, color=style.INK,
-                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID})
+        ax.annotate(
+            f"{window[-1]:%d %b %Y}\n{fmt.price(last)}",
+            xy=(x[-1], last),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+            color=style.INK,
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID},
+        )
         ax.set_xlim(-1, len(window) + 12)
         present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
         handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
@@ -69,8 +100,12 @@ def price_chart(prices: pd.DataFrame, sma50: pd.Series, sma200: pd.Series, phase
         if volume:
             axv.set_ylabel("Volume")
             axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
-        style.title(ax, f"{ticker} daily", f"Last {len(window)} sessions to {window[-1]:%d %b %Y};"
-                    " background: phase from price vs its 50- and 200-DMA")
+        style.title(
+            ax,
+            f"{ticker} daily",
+            f"Last {len(window)} sessions to {window[-1]:%d %b %Y};"
+            " background: phase from price vs its 50- and 200-DMA",
+        )
     return fig
 
 
@@ -78,6 +113,8 @@ def _month_ticks(ax, window: pd.DatetimeIndex) -> None:
     """Ticks on the first session of each month; the year under January and the first tick."""
     month = window.to_period("M")
     firsts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])[1:]
-    labels = [f"{window[i]:%b}" + (f"\n{window[i]:%Y}" if window[i].month == 1 or n == 0 else "")
-              for n, i in enumerate(firsts)]
+    labels = [
+        f"{window[i]:%b}" + (f"\n{window[i]:%Y}" if window[i].month == 1 or n == 0 else "")
+        for n, i in enumerate(firsts)
+    ]
     ax.set_xticks(firsts, labels)

@@ -30,15 +30,27 @@ def _marks(ax: Axes, values: pd.Series, marks: Sequence[Mark]) -> None:
         when = pd.DatetimeIndex(when)
         when = when[when.isin(values.index)]
         y = values.reindex(when)
-        ax.plot(when, y.to_numpy(float), ls="none", marker=marker, ms=3.6, color=color, mec="white", mew=0.3,
-                label=f"{label} ({len(when)})", zorder=4)
+        ax.plot(
+            when,
+            y.to_numpy(float),
+            ls="none",
+            marker=marker,
+            ms=3.6,
+            color=color,
+            mec="white",
+            mew=0.3,
+            label=f"{label} ({len(when)})",
+            zorder=4,
+        )
 
 
 def _log_price_axis(ax: Axes) -> None:
     """Log scale with round price ticks, fewer per decade as the range widens (:func:`style.log_ticks`)."""
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(style.RoundLogLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}".rstrip("0").rstrip(".")))
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}".rstrip("0").rstrip("."))
+    )
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
@@ -46,8 +58,16 @@ def _span(index: pd.DatetimeIndex) -> str:
     return f"{index[0]:%b %Y} to {index[-1]:%d %b %Y}"
 
 
-def phase_history_chart(close: pd.Series, fast: pd.Series, slow: pd.Series, phases: pd.Series, *, ticker: str,
-                        fast_label: str = "50-DMA", slow_label: str = "200-DMA") -> Figure:
+def phase_history_chart(
+    close: pd.Series,
+    fast: pd.Series,
+    slow: pd.Series,
+    phases: pd.Series,
+    *,
+    ticker: str,
+    fast_label: str = "50-DMA",
+    slow_label: str = "200-DMA",
+) -> Figure:
     """Close (log scale) with its two averages, and a ribbon of the phase of every session.
 
     The top panel is shaded by phase as well; the ribbon below shows one coloured span per
@@ -75,26 +95,56 @@ def phase_history_chart(close: pd.Series, fast: pd.Series, slow: pd.Series, phas
         ax.margins(x=0.01)
         present = [p for p in dict.fromkeys(phases.dropna())]
         handles = ax.get_legend_handles_labels()[0]
-        handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.9, label=f"{p} ({int((runs['phase'] == p).sum())} runs)")
-                    for p in present]
+        handles += [
+            Patch(color=style.PHASE_COLORS[p], alpha=0.9, label=f"{p} ({int((runs['phase'] == p).sum())} runs)")
+            for p in present
+        ]
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5))
-        style.title(ax, f"{ticker}: phases, {_span(close.index)}",
-                    f"Close vs its {fast_label} and {slow_label}; ribbon: the phase of each session")
+        style.title(
+            ax,
+            f"{ticker}: phases, {_span(close.index)}",
+            f"Close vs its {fast_label} and {slow_label}; ribbon: the phase of each session",
+        )
     return fig
 
 
-def signal_history_chart(value: pd.Series, line: pd.Series, upper: pd.Series, lower: pd.Series, *,
-                         marks: Sequence[Mark], title: str, subtitle: str, ylabel: str, value_label: str,
-                         line_label: str, band_label: str, slow: pd.Series | None = None,
-                         slow_label: str = "", zero_label: str = "") -> Figure:
+def signal_history_chart(
+    value: pd.Series,
+    line: pd.Series,
+    upper: pd.Series,
+    lower: pd.Series,
+    *,
+    marks: Sequence[Mark],
+    title: str,
+    subtitle: str,
+    ylabel: str,
+    value_label: str,
+    line_label: str,
+    band_label: str,
+    slow: pd.Series | None = None,
+    slow_label: str = "",
+    zero_label: str = "",
+) -> Figure:
     """An oscillator over a long history: its line, band, optional slow line, zero, and signals marked.
 
     Used for Real Motion and Leadership. ``marks`` are drawn on ``value``.
     """
     with style.styled():
         fig, (ax,) = style.new_figure(3.6)
-        oscillator(ax, value, line, upper, lower, value_label=value_label, fast_label=line_label, band=band_label,
-                   slow=slow, slow_label=slow_label, zero_label=zero_label, lw=0.9)
+        oscillator(
+            ax,
+            value,
+            line,
+            upper,
+            lower,
+            value_label=value_label,
+            fast_label=line_label,
+            band=band_label,
+            slow=slow,
+            slow_label=slow_label,
+            zero_label=zero_label,
+            lw=0.9,
+        )
         _marks(ax, value, marks)
         ax.set_ylabel(ylabel)
         style.date_axis(ax, (value.index[-1] - value.index[0]).days)
@@ -104,8 +154,16 @@ def signal_history_chart(value: pd.Series, line: pd.Series, upper: pd.Series, lo
     return fig
 
 
-def triggers_chart(close: pd.Series, line: pd.Series, *, marks: Sequence[Mark], ticker: str,
-                   line_label: str = "50-DMA", level: float | None = None, level_label: str = "") -> Figure:
+def triggers_chart(
+    close: pd.Series,
+    line: pd.Series,
+    *,
+    marks: Sequence[Mark],
+    ticker: str,
+    line_label: str = "50-DMA",
+    level: float | None = None,
+    level_label: str = "",
+) -> Figure:
     """Close and its fast average with the trigger sessions marked on the close, and the level to clear."""
     with style.styled():
         fig, (ax,) = style.new_figure(3.8)
@@ -119,8 +177,11 @@ def triggers_chart(close: pd.Series, line: pd.Series, *, marks: Sequence[Mark], 
         style.date_axis(ax, (close.index[-1] - close.index[0]).days)
         ax.margins(x=0.01)
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3)
-        style.title(ax, f"{ticker}: triggers, {_span(close.index)}",
-                    f"Sessions each trigger fired, marked on the close; line: the {line_label}")
+        style.title(
+            ax,
+            f"{ticker}: triggers, {_span(close.index)}",
+            f"Sessions each trigger fired, marked on the close; line: the {line_label}",
+        )
     return fig
 
 
@@ -134,8 +195,15 @@ def span_returns_chart(returns: pd.DataFrame, *, ticker: str, benchmark: str) ->
         ax.barh(y - 0.19, returns["benchmark"] * 100, height=0.36, color=style.BENCH, label=benchmark, zorder=2)
         for yi, (t, b) in zip(y, returns[["ticker", "benchmark"]].to_numpy(float)):
             for offset, v in ((0.19, t), (-0.19, b)):
-                ax.annotate(f"{v:+,.1%}", xy=(v * 100, yi + offset), xytext=(3 if v >= 0 else -3, 0),
-                            textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=7)
+                ax.annotate(
+                    f"{v:+,.1%}",
+                    xy=(v * 100, yi + offset),
+                    xytext=(3 if v >= 0 else -3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left" if v >= 0 else "right",
+                    fontsize=7,
+                )
         ax.axvline(0, color=style.MUTED, lw=0.8)
         ax.set_yticks(y, list(returns.index))
         ax.grid(axis="y", visible=False)
@@ -146,8 +214,9 @@ def span_returns_chart(returns: pd.DataFrame, *, ticker: str, benchmark: str) ->
     return fig
 
 
-def occurrences_chart(close: pd.Series, occurrences: Mapping[str, pd.DatetimeIndex],
-                      directions: Mapping[str, str], *, ticker: str) -> Figure:
+def occurrences_chart(
+    close: pd.Series, occurrences: Mapping[str, pd.DatetimeIndex], directions: Mapping[str, str], *, ticker: str
+) -> Figure:
     """Every session each trigger fired, one row per trigger under the close (log scale).
 
     ``occurrences`` maps a trigger's label to its dates (e.g. :func:`analysis.model.events.occurrences`
@@ -164,16 +233,27 @@ def occurrences_chart(close: pd.Series, occurrences: Mapping[str, pd.DatetimeInd
             when = pd.DatetimeIndex(occurrences[label])
             when = shown[label] = when[(when >= close.index[0]) & (when <= close.index[-1])]
             color = style.UP if directions.get(label) == "bullish" else style.DOWN
-            rows.plot(when, np.full(len(when), len(labels) - 1 - i), ls="none", marker="|", ms=6, mew=0.9,
-                      color=color, label=label)
+            rows.plot(
+                when,
+                np.full(len(when), len(labels) - 1 - i),
+                ls="none",
+                marker="|",
+                ms=6,
+                mew=0.9,
+                color=color,
+                label=label,
+            )
         rows.set_yticks(range(len(labels))[::-1], [f"{lab} ({len(shown[lab])})" for lab in labels])
         rows.tick_params(axis="y", length=0, labelsize=6.5, labelcolor=style.INK)
         rows.set_ylim(-0.7, len(labels) - 0.3)
         rows.grid(axis="y", visible=False)
         style.date_axis(rows, (close.index[-1] - close.index[0]).days)
         ax.margins(x=0.01)
-        style.title(ax, f"{ticker}: when each trigger fired, {_span(close.index)}",
-                    "One tick per session it fired; green bullish, red bearish; (n) in this span")
+        style.title(
+            ax,
+            f"{ticker}: when each trigger fired, {_span(close.index)}",
+            "One tick per session it fired; green bullish, red bearish; (n) in this span",
+        )
     return fig
 
 
@@ -181,8 +261,9 @@ def occurrences_chart(close: pd.Series, occurrences: Mapping[str, pd.DatetimeInd
 SCENARIO_COLORS = (style.FAST, style.SLOW, style.LEVEL, style.UP, style.TICKER, style.DOWN)
 
 
-def score_history_chart(scores: pd.DataFrame, changes: Mapping[str, pd.DatetimeIndex], cuts: Mapping[str, float], *,
-                        step: int) -> Figure:
+def score_history_chart(
+    scores: pd.DataFrame, changes: Mapping[str, pd.DatetimeIndex], cuts: Mapping[str, float], *, step: int
+) -> Figure:
     """Each scenario's score (a column of ``scores``, indexed by session) from -1 to +1 over time.
 
     Dotted lines mark the verdict cut-offs of ``cuts`` (``supported``, ``leaning_supported``,
@@ -193,21 +274,40 @@ def score_history_chart(scores: pd.DataFrame, changes: Mapping[str, pd.DatetimeI
         fig, (ax,) = style.new_figure(3.4)
         for name in ("supported", "leaning_supported", "leaning_contradicted", "contradicted"):
             ax.axhline(cuts[name], color=style.MUTED, lw=0.6, ls=":")
-            ax.annotate(name.replace("_", " "), xy=(1.0, cuts[name]), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=6.5, color=style.MUTED)
+            ax.annotate(
+                name.replace("_", " "),
+                xy=(1.0, cuts[name]),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=6.5,
+                color=style.MUTED,
+            )
         ax.axhline(0, color=style.MUTED, lw=0.8)
         for i, column in enumerate(scores.columns):
             color = SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
             values = scores[column].astype(float)
             ax.plot(values.index, values, color=color, lw=1.1, drawstyle="steps-post", label=column)
             when = pd.DatetimeIndex(changes.get(column, []))
-            ax.plot(when, values.reindex(when).to_numpy(float), ls="none", marker="o", ms=3.5, color=color,
-                    mec="white", mew=0.4)
+            ax.plot(
+                when,
+                values.reindex(when).to_numpy(float),
+                ls="none",
+                marker="o",
+                ms=3.5,
+                color=color,
+                mec="white",
+                mew=0.4,
+            )
         ax.set_ylim(-1.08, 1.08)
         ax.set_ylabel("score")
         style.date_axis(ax, (scores.index[-1] - scores.index[0]).days)
         ax.margins(x=0.01)
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=1, fontsize=7)
-        style.title(ax, "The scorecard over time",
-                    f"Each scenario's score, re-computed every {step} sessions from the data of that day; dots: verdict changed")
+        style.title(
+            ax,
+            "The scorecard over time",
+            f"Each scenario's score, re-computed every {step} sessions from the data of that day; dots: verdict changed",
+        )
     return fig

@@ -51,17 +51,34 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
                     look = {k: v for k, v in READING_STYLE[reading].items() if k != "label"}
                     ax.barh(y, width, left=left, height=0.42, linewidth=0.6, **look)
                     left += width
-            ax.text(0, y + 0.3, textwrap.shorten(scenario["title"], 92, placeholder="…"),
-                    fontsize=8.3, fontweight="bold", color=style.INK, va="bottom")
+            ax.text(
+                0,
+                y + 0.3,
+                textwrap.shorten(scenario["title"], 92, placeholder="…"),
+                fontsize=8.3,
+                fontweight="bold",
+                color=style.INK,
+                va="bottom",
+            )
             score = scenario["score"]
             verdict = scenario["verdict"]
-            color = style.MUTED if score is None or verdict == "not enough evidence" else (
-                style.UP if score > 0 else style.DOWN if score < 0 else style.INK)
+            color = (
+                style.MUTED
+                if score is None or verdict == "not enough evidence"
+                else (style.UP if score > 0 else style.DOWN if score < 0 else style.INK)
+            )
             score_text = "n/a" if score is None else fmt.signed(score)
-            ax.text(1.03, y + 0.05, f"{score_text}  {verdict}", color=color, fontsize=8.3,
-                    fontweight="bold", va="center")
-            ax.text(1.03, y - 0.22, f"{_w(scenario['available_weight'])} of {_w(total)} weight measured",
-                    color=style.MUTED, fontsize=7, va="center")
+            ax.text(
+                1.03, y + 0.05, f"{score_text}  {verdict}", color=color, fontsize=8.3, fontweight="bold", va="center"
+            )
+            ax.text(
+                1.03,
+                y - 0.22,
+                f"{_w(scenario['available_weight'])} of {_w(total)} weight measured",
+                color=style.MUTED,
+                fontsize=7,
+                va="center",
+            )
         ax.set_xlim(0, 1.42)
         ax.set_ylim(-0.55, n - 0.3)
         ax.set_yticks([])
@@ -72,9 +89,12 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
         ax.set_xlabel("share of each scenario's configured evidence weight", loc="left")
         handles = [Patch(linewidth=0.6, **s) for s in READING_STYLE.values()]
         fig.legend(handles=handles, loc="outside lower center", ncol=4)
-        style.title(ax, f"{len(scenarios)} talking points, weighed against the data",
-                    "Score = (supporting − contradicting weight) / weight measured, from −1 to +1;"
-                    " an evidence tally, not a forecast")
+        style.title(
+            ax,
+            f"{len(scenarios)} talking points, weighed against the data",
+            "Score = (supporting − contradicting weight) / weight measured, from −1 to +1;"
+            " an evidence tally, not a forecast",
+        )
     return fig
 
 
@@ -112,8 +132,17 @@ def family_chart(family: dict, series: dict[str, pd.DataFrame], columns: int = 3
             head = f"{member['ticker']}" + (f" · {member['nickname']}" if member["nickname"] else "")
             ax.set_title(head, loc="left", fontsize=8.5)
             if data is None or data.empty:
-                ax.text(0.5, 0.5, member["reason"] or "no data", ha="center", va="center", wrap=True,
-                        transform=ax.transAxes, color=style.DOWN, fontsize=7.5)
+                ax.text(
+                    0.5,
+                    0.5,
+                    member["reason"] or "no data",
+                    ha="center",
+                    va="center",
+                    wrap=True,
+                    transform=ax.transAxes,
+                    color=style.DOWN,
+                    fontsize=7.5,
+                )
                 ax.set_xticks([])
                 ax.set_yticks([])
                 continue
@@ -121,26 +150,57 @@ def family_chart(family: dict, series: dict[str, pd.DataFrame], columns: int = 3
             present += [p for p in data["phase"].dropna().unique() if p not in present]
             lead = member["lead"]
             line = (member["phase"] or "phase n/a") + ("" if lead is None else f" · Leadership {lead:+.1f}")
-            ax.text(0.01, 0.97, line, transform=ax.transAxes, fontsize=7, va="top", color=style.INK,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.text(
+                0.01,
+                0.97,
+                line,
+                transform=ax.transAxes,
+                fontsize=7,
+                va="top",
+                color=style.INK,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
             if member["stale"]:
-                ax.axvspan(pd.Timestamp(member["last_date"]), as_of, facecolor="#f3f4f6", edgecolor=style.GRID,
-                           hatch="///", lw=0, zorder=0)
-                ax.text(0.99, 0.03, f"stale: data ends {pd.Timestamp(member['last_date']):%d %b %Y}",
-                        transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=style.DOWN,
-                        fontweight="bold", bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.DOWN})
+                ax.axvspan(
+                    pd.Timestamp(member["last_date"]),
+                    as_of,
+                    facecolor="#f3f4f6",
+                    edgecolor=style.GRID,
+                    hatch="///",
+                    lw=0,
+                    zorder=0,
+                )
+                ax.text(
+                    0.99,
+                    0.03,
+                    f"stale: data ends {pd.Timestamp(member['last_date']):%d %b %Y}",
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize=7,
+                    color=style.DOWN,
+                    fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": style.DOWN},
+                )
             quarters = mdates.MonthLocator(bymonth=(1, 4, 7, 10))
             ax.xaxis.set_major_locator(quarters)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(quarters))
             ax.tick_params(labelsize=6.5)
             ax.set_xlim(start, as_of + pd.Timedelta(days=3))
-        for ax in axes[len(members):]:
+        for ax in axes[len(members) :]:
             ax.set_visible(False)
-        handles = [Line2D([], [], color=c, lw=1.2, label=t)
-                   for c, t in ((style.TICKER, "close"), (style.FAST, "50-DMA"), (style.SLOW, "200-DMA"))]
+        handles = [
+            Line2D([], [], color=c, lw=1.2, label=t)
+            for c, t in ((style.TICKER, "close"), (style.FAST, "50-DMA"), (style.SLOW, "200-DMA"))
+        ]
         handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.4, label=p) for p in present]
         fig.legend(handles=handles, loc="outside lower center", ncol=int(np.ceil(len(handles) / 2)))
-        fig.suptitle(f"The Economic Modern Family, {pd.Timestamp(family['as_of']):%d %B %Y}",
-                     x=0.01, ha="left", fontsize=10, fontweight="bold", color=style.INK)
+        fig.suptitle(
+            f"The Economic Modern Family, {pd.Timestamp(family['as_of']):%d %B %Y}",
+            x=0.01,
+            ha="left",
+            fontsize=10,
+            fontweight="bold",
+            color=style.INK,
+        )
     return fig
-

@@ -26,8 +26,8 @@ MUTED = "#6b7280"
 GRID = "#e5e7eb"
 UP = "#1a9b73"
 DOWN = "#d1495b"
-FAST = "#2563eb"      # 50-session lines
-SLOW = "#c2410c"      # 200-session lines
+FAST = "#2563eb"  # 50-session lines
+SLOW = "#c2410c"  # 200-session lines
 TICKER = "#111827"
 BENCH = "#9ca3af"
 BAND = "#93c5fd"
@@ -77,12 +77,14 @@ def styled() -> Iterator[None]:
         yield
 
 
-def new_figure(height: float, *, rows: int = 1, ratios: list[float] | None = None,
-               sharex: bool = True) -> tuple[Figure, list[Axes]]:
+def new_figure(
+    height: float, *, rows: int = 1, ratios: list[float] | None = None, sharex: bool = True
+) -> tuple[Figure, list[Axes]]:
     """A figure of the house width with ``rows`` stacked axes (``ratios`` = height ratios)."""
     fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
-    axes = fig.subplots(rows, 1, sharex=sharex, squeeze=False,
-                        gridspec_kw={"height_ratios": ratios} if ratios else None)[:, 0]
+    axes = fig.subplots(
+        rows, 1, sharex=sharex, squeeze=False, gridspec_kw={"height_ratios": ratios} if ratios else None
+    )[:, 0]
     return fig, list(axes)
 
 
@@ -126,11 +128,20 @@ def shade_phases(ax: Axes, phases, x=None, *, alpha: float = 0.13) -> None:
         pos = np.asarray(x, dtype=float)
         half = 0.5
     where = {d: i for i, d in enumerate(phases.index)}
-    spans = [(pos[where[r.start]] - half, pos[where[r.end]] - pos[where[r.start]] + 2 * half) for r in runs.itertuples()]
+    spans = [
+        (pos[where[r.start]] - half, pos[where[r.end]] - pos[where[r.start]] + 2 * half) for r in runs.itertuples()
+    ]
     if x is None:  # extend each date run to the next run's start so the bands touch
         spans = [(a, (spans[i + 1][0] - a) if i + 1 < len(spans) else w) for i, (a, w) in enumerate(spans)]
-    bars = ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), alpha=alpha, lw=0, zorder=0,
-                          facecolors=[PHASE_COLORS[p] for p in runs["phase"]])
+    bars = ax.broken_barh(
+        spans,
+        (0, 1),
+        transform=ax.get_xaxis_transform(),
+        alpha=alpha,
+        lw=0,
+        zorder=0,
+        facecolors=[PHASE_COLORS[p] for p in runs["phase"]],
+    )
     bars.set_in_layout(False)
 
 
@@ -138,8 +149,7 @@ def shade_phases(ax: Axes, phases, x=None, *, alpha: float = 0.13) -> None:
 #: visible range with at most ``RoundLogLocator.max_ticks`` values is used, so a range of
 #: 2x gets 1, 1.5, 2..., a 150x one (NVDA over ten years) 1, 2, 5, 10..., wider ones decades.
 LOG_TICK_SETS = tuple(
-    [m * 10.0 ** k for k in range(-3, 7) for m in mantissas]
-    for mantissas in ((1, 1.5, 2, 3, 4, 5, 7.5), (1, 2, 5), (1,))
+    [m * 10.0**k for k in range(-3, 7) for m in mantissas] for mantissas in ((1, 1.5, 2, 3, 4, 5, 7.5), (1, 2, 5), (1,))
 )
 
 

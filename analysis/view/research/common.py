@@ -43,21 +43,43 @@ class Research:
 
     study: Study
     summary: dict
-    years: int = 10       # years of history drawn (0: all of it)
-    rows: int = 10        # rows in the recent-values tables
+    years: int = 10  # years of history drawn (0: all of it)
+    rows: int = 10  # rows in the recent-values tables
     market: Market | None = field(default=None, repr=False)  # where the data came from (other tickers load from it)
 
     @classmethod
-    def build(cls, ticker: str = "IWM", benchmark: str = "SPY", as_of: str = "", source: str = "snapshot", *,
-              fast: int = 50, slow: int = 200, band_width: float = 2.0, confirm_n: int = 2, level_window: int = 22,
-              level: float = 0.0, years: int = 10, rows: int = 10, market: Market | None = None, **options) -> Research:
+    def build(
+        cls,
+        ticker: str = "IWM",
+        benchmark: str = "SPY",
+        as_of: str = "",
+        source: str = "snapshot",
+        *,
+        fast: int = 50,
+        slow: int = 200,
+        band_width: float = 2.0,
+        confirm_n: int = 2,
+        level_window: int = 22,
+        level: float = 0.0,
+        years: int = 10,
+        rows: int = 10,
+        market: Market | None = None,
+        **options,
+    ) -> Research:
         """Validate the knobs, load ``source`` and compute the study; ``options`` are the subclass's own fields."""
-        settings = Settings.parse(fast=fast, slow=slow, band_width=band_width, confirm_n=confirm_n,
-                                  level_window=level_window, level=level)
+        settings = Settings.parse(
+            fast=fast, slow=slow, band_width=band_width, confirm_n=confirm_n, level_window=level_window, level=level
+        )
         request = Request.parse(ticker, benchmark, as_of, source, None, confirm_n)
         model = build_summary(request, market, settings=settings, parts=("facts",))
-        return cls(study=model.study, summary=model.data, years=params.BY_NAME["years"].validate(years),
-                   rows=params.BY_NAME["rows"].validate(rows), market=model.market, **options)
+        return cls(
+            study=model.study,
+            summary=model.data,
+            years=params.BY_NAME["years"].validate(years),
+            rows=params.BY_NAME["rows"].validate(rows),
+            market=model.market,
+            **options,
+        )
 
     # -- what the subclasses read -------------------------------------------------------------
     @property
@@ -84,7 +106,9 @@ class Research:
     def recent_table(self, columns: list[tuple[str, str, str]], caption: str) -> Html:
         """The last :attr:`rows` sessions, newest first: ``columns`` are ``(header, column, format)``."""
         last = self.series.iloc[::-1].iloc[: self.rows]
-        body = [[f"{day:%Y-%m-%d}"] + [fmt.cell(row[col], spec) for _, col, spec in columns] for day, row in last.iterrows()]
+        body = [
+            [f"{day:%Y-%m-%d}"] + [fmt.cell(row[col], spec) for _, col, spec in columns] for day, row in last.iterrows()
+        ]
         return table(["Session"] + [h for h, _, _ in columns], body, caption=caption)
 
     # -- the header every research notebook opens with -----------------------------------------
@@ -92,19 +116,37 @@ class Research:
         """Title, as-of date, data, the knobs used, and links to the piece and the other research notebooks."""
         s, nb = self.summary, next(n for n in NOTEBOOKS if n.name == self.NAME)
         data = s["data"]
-        dateline = (f"As of {fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · {data['sessions']:,}"
-                    f" common sessions from {fmt.date(data['first_session'])}")
-        drawn = (f"all {data['sessions']:,} sessions" if not self.years else
-                 "the last year" if self.years == 1 else f"the last {self.years} years")
+        dateline = (
+            f"As of {fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · {data['sessions']:,}"
+            f" common sessions from {fmt.date(data['first_session'])}"
+        )
+        drawn = (
+            f"all {data['sessions']:,} sessions"
+            if not self.years
+            else "the last year"
+            if self.years == 1
+            else f"the last {self.years} years"
+        )
         knobs = [KNOB_WORDS[k](self.settings) for k in self.KNOBS]
-        notes = [f"Knobs: {'; '.join(knobs)}. Charts draw {drawn}; tables list the last {self.rows} rows." if knobs else
-                 f"Charts draw {drawn}; tables list the last {self.rows} rows.",
-                 f"Data: {data['ticker']['source_detail']}." + (f" {s['as_of_note']}" if s["as_of_note"] else ""),
-                 "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells."]
-        others = " · ".join(f'<a href="{esc(file_name(self.stem, o.name))}">{esc(o.title.split(":")[0])}</a>'
-                            for o in NOTEBOOKS if o.name != self.NAME)
-        nav = (f'<nav class="data-note">The piece: <a href="../{esc(self.stem)}.html">{esc(s["ticker"])},'
-               f' {esc(fmt.date(s["as_of"]))}</a>. Other research: {others}.</nav>')
-        return Html(f'<header class="masthead"><p class="kicker">Research · {esc(s["ticker"])}</p>'
-                    f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
-                    + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes) + nav)
+        notes = [
+            f"Knobs: {'; '.join(knobs)}. Charts draw {drawn}; tables list the last {self.rows} rows."
+            if knobs
+            else f"Charts draw {drawn}; tables list the last {self.rows} rows.",
+            f"Data: {data['ticker']['source_detail']}." + (f" {s['as_of_note']}" if s["as_of_note"] else ""),
+            "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells.",
+        ]
+        others = " · ".join(
+            f'<a href="{esc(file_name(self.stem, o.name))}">{esc(o.title.split(":")[0])}</a>'
+            for o in NOTEBOOKS
+            if o.name != self.NAME
+        )
+        nav = (
+            f'<nav class="data-note">The piece: <a href="../{esc(self.stem)}.html">{esc(s["ticker"])},'
+            f" {esc(fmt.date(s['as_of']))}</a>. Other research: {others}.</nav>"
+        )
+        return Html(
+            f'<header class="masthead"><p class="kicker">Research · {esc(s["ticker"])}</p>'
+            f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
+            + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
+            + nav
+        )

@@ -48,8 +48,14 @@ class HistoryResearch(Research):
         self.horizons = tuple(dict.fromkeys(parse_horizons(self.horizons) + (self.horizon,)))
         self.min_n = params.positive_int(self.min_n, what="min_n")
         st = self.settings
-        self.events = history.event_study(self.series, horizons=self.horizons, min_n=self.min_n,
-                                          confirm_n=st.confirm_n, level_window=st.level_window, fast=st.fast)
+        self.events = history.event_study(
+            self.series,
+            horizons=self.horizons,
+            min_n=self.min_n,
+            confirm_n=st.confirm_n,
+            level_window=st.level_window,
+            fast=st.fast,
+        )
         self.fired = history.occurrences(self.series, confirm_n=st.confirm_n, level_window=st.level_window)
 
     def _labels(self) -> dict[str, str]:
@@ -57,35 +63,56 @@ class HistoryResearch(Research):
 
     def table(self) -> Html:
         """Each trigger's record: last fired, then per horizon the median return, share positive and n."""
+
         def text(h: dict) -> str:
             if not h["n"]:
                 return "none complete"
-            return (f"{fmt.pct(h['median'])} · {h['hit_rate']:.0%} · n {h['n']}"
-                    + (" (too few)" if h["too_few"] else ""))
+            return f"{fmt.pct(h['median'])} · {h['hit_rate']:.0%} · n {h['n']}" + (" (too few)" if h["too_few"] else "")
 
         rows, classes = [], []
         for item in self.events:
-            rows.append((item["trigger"], item["occurrences"], fmt.cell(item["last_occurrence"], "{}"),
-                         *(text(item["horizons"][str(h)]) for h in self.horizons)))
+            rows.append(
+                (
+                    item["trigger"],
+                    item["occurrences"],
+                    fmt.cell(item["last_occurrence"], "{}"),
+                    *(text(item["horizons"][str(h)]) for h in self.horizons),
+                )
+            )
             classes.append("unavailable" if item["horizons"][str(self.horizon)]["too_few"] else item["direction"])
         base = self.events[0]["horizons"]
-        rows.append(("Any session (baseline)", base[str(self.horizons[0])]["baseline_n"], "", *(
-            "n/a" if base[str(h)]["baseline_median"] is None else
-            f"{fmt.pct(base[str(h)]['baseline_median'])} · {base[str(h)]['baseline_hit_rate']:.0%}"
-            for h in self.horizons)))
+        rows.append(
+            (
+                "Any session (baseline)",
+                base[str(self.horizons[0])]["baseline_n"],
+                "",
+                *(
+                    "n/a"
+                    if base[str(h)]["baseline_median"] is None
+                    else f"{fmt.pct(base[str(h)]['baseline_median'])} · {base[str(h)]['baseline_hit_rate']:.0%}"
+                    for h in self.horizons
+                ),
+            )
+        )
         classes.append("baseline")
-        return table(["Trigger", "Occurrences", "Last fired", *(f"{h} sessions" for h in self.horizons)], rows,
-                     row_classes=classes, cls="data history",
-                     caption=f"Median total return after the trigger · share positive · n (non-overlapping, complete"
-                             f" windows; fewer than {self.min_n} is too few to read)")
+        return table(
+            ["Trigger", "Occurrences", "Last fired", *(f"{h} sessions" for h in self.horizons)],
+            rows,
+            row_classes=classes,
+            cls="data history",
+            caption=f"Median total return after the trigger · share positive · n (non-overlapping, complete"
+            f" windows; fewer than {self.min_n} is too few to read)",
+        )
 
     def chart(self) -> FigureOutput:
         """Each trigger's median return :attr:`horizon` sessions later against the baseline (the piece's chart)."""
         from analysis.view.charts.events import history_chart
 
         fig = history_chart(self.events, ticker=self.study.ticker, horizon=str(self.horizon))
-        return FigureOutput(fig, alt=f"{self.study.ticker}: median {self.horizon}-session return after each trigger"
-                                     " against the baseline")
+        return FigureOutput(
+            fig,
+            alt=f"{self.study.ticker}: median {self.horizon}-session return after each trigger against the baseline",
+        )
 
     def chart_occurrences(self) -> FigureOutput:
         """When each trigger fired over the drawn span, one row per trigger under the close."""
@@ -93,8 +120,9 @@ class HistoryResearch(Research):
 
         labels = self._labels()
         directions = {item["trigger"]: item["direction"] for item in self.events}
-        fig = occurrences_chart(self.window["close"], {labels[k]: v for k, v in self.fired.items()}, directions,
-                                ticker=self.study.ticker)
+        fig = occurrences_chart(
+            self.window["close"], {labels[k]: v for k, v in self.fired.items()}, directions, ticker=self.study.ticker
+        )
         return FigureOutput(fig, alt=f"{self.study.ticker}: the sessions each trigger fired on")
 
     def recent(self) -> Html:
@@ -104,7 +132,12 @@ class HistoryResearch(Research):
         log = sig.fired({labels[k]: pd.Series(index.isin(v), index=index) for k, v in self.fired.items()})
         log = log.iloc[::-1].iloc[: self.rows]
         fwd = {h: history.forward_return(self.series["adj_close"], h) for h in self.horizons}
-        body = [(fmt.cell(r.date), r.signal, *(fmt.cell(fwd[h].at[r.date], "{:+.2%}") for h in self.horizons))
-                for r in log.itertuples()]
-        return table(["Session", "Trigger", *(f"next {h} sessions" for h in self.horizons)], body,
-                     caption=f"The last {len(body)} trigger sessions (n/a: the window is not complete at as-of)")
+        body = [
+            (fmt.cell(r.date), r.signal, *(fmt.cell(fwd[h].at[r.date], "{:+.2%}") for h in self.horizons))
+            for r in log.itertuples()
+        ]
+        return table(
+            ["Session", "Trigger", *(f"next {h} sessions" for h in self.horizons)],
+            body,
+            caption=f"The last {len(body)} trigger sessions (n/a: the window is not complete at as-of)",
+        )

@@ -41,30 +41,56 @@ class LeadershipResearch(Research):
         from analysis.view.charts.research import signal_history_chart
 
         w, st, t, b = self.window, self.settings, self.study.ticker, self.study.benchmark
-        marks = [(label, sig.dates(mask), *look)
-                 for (label, mask), look in zip(sig.leadership_signals(self.series).items(), LOOK)]
+        marks = [
+            (label, sig.dates(mask), *look)
+            for (label, mask), look in zip(sig.leadership_signals(self.series).items(), LOOK)
+        ]
         fig = signal_history_chart(
-            w["lead"], w["lead_fast"], w["lead_upper"], w["lead_lower"], marks=marks,
+            w["lead"],
+            w["lead_fast"],
+            w["lead_upper"],
+            w["lead_lower"],
+            marks=marks,
             title=f"{t} leadership vs {b}",
             subtitle=f"100 × ({t}/{b} / its {st.slow}-session average − 1); above zero: leading",
-            ylabel=f"% vs {st.slow}-day norm", value_label=f"Leadership vs {b}", line_label=f"its {st.fast}-DMA",
-            band_label=f"band: {st.fast}-day ±{st.band_width:g}σ", zero_label="zero: in line with its norm")
-        return FigureOutput(fig, alt=f"{t} Leadership versus {b} with zero line, band and crossings",
-                            caption="Triangles: crossing zero (up green, down red); diamonds: crossing the upper"
-                                    " band upward (green) or the lower band downward (red).")
+            ylabel=f"% vs {st.slow}-day norm",
+            value_label=f"Leadership vs {b}",
+            line_label=f"its {st.fast}-DMA",
+            band_label=f"band: {st.fast}-day ±{st.band_width:g}σ",
+            zero_label="zero: in line with its norm",
+        )
+        return FigureOutput(
+            fig,
+            alt=f"{t} Leadership versus {b} with zero line, band and crossings",
+            caption="Triangles: crossing zero (up green, down red); diamonds: crossing the upper"
+            " band upward (green) or the lower band downward (red).",
+        )
 
     def signals(self) -> Html:
         """The last :attr:`rows` crossings, newest first, with Leadership and its band that session."""
         log = sig.fired(sig.leadership_signals(self.series)).iloc[::-1].iloc[: self.rows]
         s = self.series
-        body = [(fmt.cell(r.date), r.signal, fmt.cell(s.at[r.date, "lead"], "{:+.2f}"),
-                 f"{fmt.cell(s.at[r.date, 'lead_lower'], '{:+.2f}')} / {fmt.cell(s.at[r.date, 'lead_upper'], '{:+.2f}')}")
-                for r in log.itertuples()]
-        return table(["Session", "Signal", "Leadership", "band"], body,
-                     caption=f"The last {len(body)} Leadership crossings")
+        body = [
+            (
+                fmt.cell(r.date),
+                r.signal,
+                fmt.cell(s.at[r.date, "lead"], "{:+.2f}"),
+                f"{fmt.cell(s.at[r.date, 'lead_lower'], '{:+.2f}')} / {fmt.cell(s.at[r.date, 'lead_upper'], '{:+.2f}')}",
+            )
+            for r in log.itertuples()
+        ]
+        return table(
+            ["Session", "Signal", "Leadership", "band"], body, caption=f"The last {len(body)} Leadership crossings"
+        )
 
     def recent(self) -> Html:
-        return self.recent_table([("Ratio", "rs", "{:.4f}"), ("Leadership", "lead", "{:+.2f}"),
-                                  (f"its {self.settings.fast}-DMA", "lead_fast", "{:+.2f}"),
-                                  ("lower band", "lead_lower", "{:+.2f}"), ("upper band", "lead_upper", "{:+.2f}")],
-                                 caption="Recent sessions, newest first")
+        return self.recent_table(
+            [
+                ("Ratio", "rs", "{:.4f}"),
+                ("Leadership", "lead", "{:+.2f}"),
+                (f"its {self.settings.fast}-DMA", "lead_fast", "{:+.2f}"),
+                ("lower band", "lead_lower", "{:+.2f}"),
+                ("upper band", "lead_upper", "{:+.2f}"),
+            ],
+            caption="Recent sessions, newest first",
+        )

@@ -68,13 +68,24 @@ class MacroResearch(Research):
         """Each series' newest public value, its date and when it became public."""
         got = macro.readings(self.store, self.as_of)
         formats = {"ICSA": "{:,.0f}", "NFCI": "{:+.3f}"}
-        body = [(sid, r["title"], fmt.cell(r["value"], formats.get(sid, "{:,.2f}")),
-                 fmt.cell(r["date"], "{}"), fmt.cell(r["known_since"], "{}"), r["stale_reason"] or ("stale" if r["stale"] else "current"))
-                for sid, r in got.items()]
+        body = [
+            (
+                sid,
+                r["title"],
+                fmt.cell(r["value"], formats.get(sid, "{:,.2f}")),
+                fmt.cell(r["date"], "{}"),
+                fmt.cell(r["known_since"], "{}"),
+                r["stale_reason"] or ("stale" if r["stale"] else "current"),
+            )
+            for sid, r in got.items()
+        ]
         notes = self.store.notes()
-        return table(["FRED id", "Series", "Value", "Observation", "Public since", "State"], body,
-                     caption=f"What a reader had on {fmt.date(self.as_of)}: the newest observation public by then"
-                             + (f". {' '.join(notes)}." if notes else ""))
+        return table(
+            ["FRED id", "Series", "Value", "Observation", "Public since", "State"],
+            body,
+            caption=f"What a reader had on {fmt.date(self.as_of)}: the newest observation public by then"
+            + (f". {' '.join(notes)}." if notes else ""),
+        )
 
     def measures(self) -> Html:
         """The measures the evidence reads, with their values at as-of."""
@@ -82,29 +93,59 @@ class MacroResearch(Research):
         c, cr, cl, s, n = m["curve"], m["credit"], m["claims"], m["sahm"], m["nfci"]
         last = c["last_uninversion"]
         rows = [
-            ("10y − 3m curve", fmt.cell(c["value"], "{:+.2f}") + " pp", c["date"],
-             f"{'inverted' if c['inverted'] else 'not inverted'}; {c['months_inverted']} of the last {c['window_months']}"
-             f" months inverted" + (f"; last un-inverted {last['date']} after {last['run_months']} months" if last else "")),
-            ("High-yield spread", fmt.cell(cr["value"], "{:.2f}") + " pp", cr["date"],
-             f"3-month change {fmt.cell(cr['change'], '{:+.2f}')} pp (from {cr['change_from']})"),
-            ("Initial claims, 4-week average", fmt.cell(cl["avg"], "{:,.0f}"), cl["date"],
-             f"{fmt.cell(cl['pct_above_low'], '{:+.1%}')} against its 52-week low {fmt.cell(cl['low'], '{:,.0f}')} ({cl['low_date']})"),
-            ("Real-time Sahm rule", fmt.cell(s["value"], "{:.2f}"), s["date"],
-             f"3-month change {fmt.cell(s['change'], '{:+.2f}')}; {'at or above' if s['triggered'] else 'below'} the 0.5 trigger"),
-            ("NFCI", fmt.cell(n["value"], "{:+.3f}"), n["date"], "tighter than average" if n["tighter"] else "looser than average"),
+            (
+                "10y − 3m curve",
+                fmt.cell(c["value"], "{:+.2f}") + " pp",
+                c["date"],
+                f"{'inverted' if c['inverted'] else 'not inverted'}; {c['months_inverted']} of the last {c['window_months']}"
+                f" months inverted"
+                + (f"; last un-inverted {last['date']} after {last['run_months']} months" if last else ""),
+            ),
+            (
+                "High-yield spread",
+                fmt.cell(cr["value"], "{:.2f}") + " pp",
+                cr["date"],
+                f"3-month change {fmt.cell(cr['change'], '{:+.2f}')} pp (from {cr['change_from']})",
+            ),
+            (
+                "Initial claims, 4-week average",
+                fmt.cell(cl["avg"], "{:,.0f}"),
+                cl["date"],
+                f"{fmt.cell(cl['pct_above_low'], '{:+.1%}')} against its 52-week low {fmt.cell(cl['low'], '{:,.0f}')} ({cl['low_date']})",
+            ),
+            (
+                "Real-time Sahm rule",
+                fmt.cell(s["value"], "{:.2f}"),
+                s["date"],
+                f"3-month change {fmt.cell(s['change'], '{:+.2f}')}; {'at or above' if s['triggered'] else 'below'} the 0.5 trigger",
+            ),
+            (
+                "NFCI",
+                fmt.cell(n["value"], "{:+.3f}"),
+                n["date"],
+                "tighter than average" if n["tighter"] else "looser than average",
+            ),
         ]
-        return table(["Measure", "Value", "Observation", "Reading"], rows,
-                     caption="Formulas: analysis/macro.py (docs/macro.md). pp = percentage points.")
+        return table(
+            ["Measure", "Value", "Observation", "Reading"],
+            rows,
+            caption="Formulas: analysis/macro.py (docs/macro.md). pp = percentage points.",
+        )
 
     def chart(self) -> FigureOutput:
         """The piece's small multiples over the drawn span, recessions shaded."""
         from analysis.view.charts.macro import macro_chart
 
         claims = self.public("ICSA").rolling(4).mean().dropna()
-        series = {"curve": self._drawn(self.public("T10Y3M")), "credit": self._drawn(self.public("BAMLH0A0HYM2")),
-                  "claims": self._drawn(claims), "sahm": self._drawn(self.public("SAHMREALTIME"))}
-        fig = macro_chart(series, macro.recessions(self.store), unemployment=self._drawn(self.public("UNRATE")),
-                          as_of=self.as_of)
+        series = {
+            "curve": self._drawn(self.public("T10Y3M")),
+            "credit": self._drawn(self.public("BAMLH0A0HYM2")),
+            "claims": self._drawn(claims),
+            "sahm": self._drawn(self.public("SAHMREALTIME")),
+        }
+        fig = macro_chart(
+            series, macro.recessions(self.store), unemployment=self._drawn(self.public("UNRATE")), as_of=self.as_of
+        )
         return FigureOutput(fig, alt="The curve, credit, claims and the Sahm rule with recessions shaded")
 
     def chart_history(self) -> FigureOutput:
@@ -139,16 +180,44 @@ class MacroResearch(Research):
 
     def events(self) -> Html:
         """Each un-inversion up to as-of, and the ticker's total return 20/60/120 sessions after it became public."""
-        study, baseline = macro.uninversion_study(self.public("T10Y3M"), self.series["adj_close"],
-                                                  horizons=self.horizons, min_months=self.min_months)
-        body = [(fmt.cell(day), f"{fmt.cell(r.run_start)} ({r.run_months} months)", fmt.cell(r.known_since), fmt.cell(r.entry),
-                 *(fmt.cell(getattr(r, f"fwd{h}"), "{:+.1%}") for h in self.horizons)) for day, r in study.iterrows()]
-        body.append(("Any session (baseline)", "", "", "", *(
-            f"{fmt.cell(baseline[h]['median'], '{:+.1%}')} · {fmt.cell(baseline[h]['hit_rate'], '{:.0%}')}" for h in self.horizons)))
+        study, baseline = macro.uninversion_study(
+            self.public("T10Y3M"), self.series["adj_close"], horizons=self.horizons, min_months=self.min_months
+        )
+        body = [
+            (
+                fmt.cell(day),
+                f"{fmt.cell(r.run_start)} ({r.run_months} months)",
+                fmt.cell(r.known_since),
+                fmt.cell(r.entry),
+                *(fmt.cell(getattr(r, f"fwd{h}"), "{:+.1%}") for h in self.horizons),
+            )
+            for day, r in study.iterrows()
+        ]
+        body.append(
+            (
+                "Any session (baseline)",
+                "",
+                "",
+                "",
+                *(
+                    f"{fmt.cell(baseline[h]['median'], '{:+.1%}')} · {fmt.cell(baseline[h]['hit_rate'], '{:.0%}')}"
+                    for h in self.horizons
+                ),
+            )
+        )
         few = len(study) < self.min_n
-        return table(["Un-inverted", "Inverted from", "Public", f"{self.study.ticker} entry",
-                      *(f"next {h} sessions" for h in self.horizons)], body,
-                     row_classes=[""] * len(study) + ["baseline"],
-                     caption=f"{len(study)} un-inversion(s) after at least {self.min_months} inverted months in"
-                             f" {self.study.ticker}'s history" + (f": too few to read (fewer than {self.min_n})" if few else "")
-                             + "; n/a: the window is not complete at as-of. Baseline: median · share positive.")
+        return table(
+            [
+                "Un-inverted",
+                "Inverted from",
+                "Public",
+                f"{self.study.ticker} entry",
+                *(f"next {h} sessions" for h in self.horizons),
+            ],
+            body,
+            row_classes=[""] * len(study) + ["baseline"],
+            caption=f"{len(study)} un-inversion(s) after at least {self.min_months} inverted months in"
+            f" {self.study.ticker}'s history"
+            + (f": too few to read (fewer than {self.min_n})" if few else "")
+            + "; n/a: the window is not complete at as-of. Baseline: median · share positive.",
+        )

@@ -32,8 +32,14 @@ def sessions_every(index: pd.DatetimeIndex, step: int, years: int) -> pd.Datetim
     return picked
 
 
-def score_history(market: Market, ticker: str, benchmark: str, sessions: pd.DatetimeIndex,
-                  config: dict | None = None, settings: Settings = Settings()) -> pd.DataFrame:
+def score_history(
+    market: Market,
+    ticker: str,
+    benchmark: str,
+    sessions: pd.DatetimeIndex,
+    config: dict | None = None,
+    settings: Settings = Settings(),
+) -> pd.DataFrame:
     """The scorecard as of each of ``sessions``: one row per (session, scenario).
 
     Columns ``session, id, title, score, verdict, available_weight``. Each row is
@@ -44,8 +50,16 @@ def score_history(market: Market, ticker: str, benchmark: str, sessions: pd.Date
     for day in sessions:
         study = build(market, ticker, benchmark, day.date(), settings)
         for sc in scenarios.score(study, market, config):
-            rows.append({"session": day, "id": sc["id"], "title": sc["title"], "score": sc["score"],
-                         "verdict": sc["verdict"], "available_weight": sc["available_weight"]})
+            rows.append(
+                {
+                    "session": day,
+                    "id": sc["id"],
+                    "title": sc["title"],
+                    "score": sc["score"],
+                    "verdict": sc["verdict"],
+                    "available_weight": sc["available_weight"],
+                }
+            )
     return pd.DataFrame(rows, columns=["session", "id", "title", "score", "verdict", "available_weight"])
 
 
@@ -81,8 +95,14 @@ class ScorecardResearch(Research):
         self.card = config_files.load("scenarios", PROJECT_DIR / self.config) if self.config.strip() else None
         self.scenarios = scenarios.score(self.study, self.market, self.card)
         st = self.study
-        self.history = score_history(self.market, st.ticker, st.benchmark,
-                                     sessions_every(self.series.index, self.step, self.years), self.card, st.settings)
+        self.history = score_history(
+            self.market,
+            st.ticker,
+            st.benchmark,
+            sessions_every(self.series.index, self.step, self.years),
+            self.card,
+            st.settings,
+        )
 
     @property
     def _cuts(self) -> dict[str, float]:
@@ -93,11 +113,17 @@ class ScorecardResearch(Research):
         where = PROJECT_DIR / self.config if self.config.strip() else config_files.path("scenarios")
         cuts = self._cuts
         shown = where.relative_to(PROJECT_DIR) if where.resolve().is_relative_to(PROJECT_DIR) else where
-        rows = [("Configuration", str(shown)), ("Scenarios", len(self.scenarios)),
-                ("Verdict cut-offs", f"supported ≥ {cuts['supported']:g} · leaning supported ≥ {cuts['leaning_supported']:g}"
-                                     f" · contradicted ≤ {cuts['contradicted']:g} · leaning contradicted ≤"
-                                     f" {cuts['leaning_contradicted']:g} · else mixed"),
-                ("Not enough evidence", f"less than {cuts['min_available_share']:.0%} of the weight measured")]
+        rows = [
+            ("Configuration", str(shown)),
+            ("Scenarios", len(self.scenarios)),
+            (
+                "Verdict cut-offs",
+                f"supported ≥ {cuts['supported']:g} · leaning supported ≥ {cuts['leaning_supported']:g}"
+                f" · contradicted ≤ {cuts['contradicted']:g} · leaning contradicted ≤"
+                f" {cuts['leaning_contradicted']:g} · else mixed",
+            ),
+            ("Not enough evidence", f"less than {cuts['min_available_share']:.0%} of the weight measured"),
+        ]
         return table(["Scorecard", ""], rows, cls="data glance")
 
     def scorecard(self) -> Html:
@@ -105,21 +131,36 @@ class ScorecardResearch(Research):
         out = Html("")
         for sc in self.scenarios:
             head = "n/a" if sc["score"] is None else f"{sc['score']:+.2f}"
-            rows = [(e["name"], ", ".join(e["series"]), e["value_text"], e["rule"], e["reading"], f"{e['weight']:g}",
-                     e["reason"] or e["detail"] or "") for e in sc["evidence"]]
+            rows = [
+                (
+                    e["name"],
+                    ", ".join(e["series"]),
+                    e["value_text"],
+                    e["rule"],
+                    e["reading"],
+                    f"{e['weight']:g}",
+                    e["reason"] or e["detail"] or "",
+                )
+                for e in sc["evidence"]
+            ]
             out += Html(f"<h3>{esc(sc['title'])}</h3>") + table(
-                ["Evidence", "Series", "Value", "Rule", "Reading", "Weight", "Detail"], rows,
-                row_classes=[e["reading"] for e in sc["evidence"]], cls="data scenarios",
+                ["Evidence", "Series", "Value", "Rule", "Reading", "Weight", "Detail"],
+                rows,
+                row_classes=[e["reading"] for e in sc["evidence"]],
+                cls="data scenarios",
                 caption=f"Score {head}, {sc['verdict']}; {sc['available_weight']:g} of {sc['total_weight']:g} weight"
-                        " measured" + (f". {sc['note']}" if sc["note"] else ""))
+                " measured" + (f". {sc['note']}" if sc["note"] else ""),
+            )
         return out
 
     def chart(self) -> FigureOutput:
         """The piece's scorecard chart."""
         from analysis.view.charts.scenarios import scorecard_chart
 
-        return FigureOutput(scorecard_chart(self.scenarios),
-                            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point")
+        return FigureOutput(
+            scorecard_chart(self.scenarios),
+            alt="Scenario scorecard: supporting, contradicting and missing evidence weight per talking point",
+        )
 
     def chart_history(self) -> FigureOutput:
         """Each scenario's score over the drawn span, the verdict cut-offs, and each change of verdict marked."""
@@ -128,11 +169,18 @@ class ScorecardResearch(Research):
         h = self.history
         scores = h.pivot(index="session", columns="id", values="score")[[sc["id"] for sc in self.scenarios]]
         titles = {sc["id"]: sc["title"] for sc in self.scenarios}
-        fig = score_history_chart(scores.rename(columns=titles), {titles[k]: v for k, v in verdict_changes(h).items()},
-                                  self._cuts, step=self.step)
-        return FigureOutput(fig, alt="Each scenario's score over time, with the verdict cut-offs and changes of verdict",
-                            caption=f"The scorecard re-run as of every {self.step}th session, each time on data up to"
-                                    " that session only. Dots: the verdict changed.")
+        fig = score_history_chart(
+            scores.rename(columns=titles),
+            {titles[k]: v for k, v in verdict_changes(h).items()},
+            self._cuts,
+            step=self.step,
+        )
+        return FigureOutput(
+            fig,
+            alt="Each scenario's score over time, with the verdict cut-offs and changes of verdict",
+            caption=f"The scorecard re-run as of every {self.step}th session, each time on data up to"
+            " that session only. Dots: the verdict changed.",
+        )
 
     def history_table(self) -> Html:
         """The last :attr:`rows` scorecards of the history, newest first: each scenario's score and verdict."""
@@ -140,10 +188,15 @@ class ScorecardResearch(Research):
         days = list(dict.fromkeys(h["session"]))[::-1][: self.rows]
         ids = [sc["id"] for sc in self.scenarios]
         lookup = {(r.session, r.id): r for r in h.itertuples()}
-        body = [[f"{d:%Y-%m-%d}"] + [f"{fmt.cell(lookup[d, i].score, '{:+.2f}')} {lookup[d, i].verdict}" for i in ids]
-                for d in days]
-        return table(["Session", *(sc["title"] for sc in self.scenarios)], body,
-                     caption=f"The scorecard every {self.step} sessions, newest first")
+        body = [
+            [f"{d:%Y-%m-%d}"] + [f"{fmt.cell(lookup[d, i].score, '{:+.2f}')} {lookup[d, i].verdict}" for i in ids]
+            for d in days
+        ]
+        return table(
+            ["Session", *(sc["title"] for sc in self.scenarios)],
+            body,
+            caption=f"The scorecard every {self.step} sessions, newest first",
+        )
 
     # -- the Economic Modern Family -----------------------------------------------------------
     @functools.cached_property
@@ -154,16 +207,30 @@ class ScorecardResearch(Research):
     def family(self) -> Html:
         """Each member of the family at as-of: phase, Real Motion against its 50-DMA, Leadership, 1-month return."""
         f = self._family.data
-        rows = [(f"{m['ticker']} · {m['nickname']}", m["phase"] or "n/a",
-                 "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below"),
-                 fmt.cell(m["lead"], "{:+.2f}"), fmt.cell(m["return_1m"], "{:+.1%}"), m["reason"] or m["as_of"] or "")
-                for m in f["members"]]
-        return table(["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "Data"],
-                     rows, row_classes=[m["status"] for m in f["members"]], cls="data family", caption=family_summary(f))
+        rows = [
+            (
+                f"{m['ticker']} · {m['nickname']}",
+                m["phase"] or "n/a",
+                "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below"),
+                fmt.cell(m["lead"], "{:+.2f}"),
+                fmt.cell(m["return_1m"], "{:+.1%}"),
+                m["reason"] or m["as_of"] or "",
+            )
+            for m in f["members"]
+        ]
+        return table(
+            ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "Data"],
+            rows,
+            row_classes=[m["status"] for m in f["members"]],
+            cls="data family",
+            caption=family_summary(f),
+        )
 
     def chart_family(self) -> FigureOutput:
         """The piece's small multiples of the family (last year of each member)."""
         from analysis.view.charts.scenarios import family_chart
 
-        return FigureOutput(family_chart(self._family.data, self._family.series),
-                            alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA")
+        return FigureOutput(
+            family_chart(self._family.data, self._family.series),
+            alt="The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA",
+        )
