@@ -33,7 +33,7 @@ def _report(args: argparse.Namespace) -> int:
     wanted = request(args)
     print(f"Writing the {wanted.ticker} piece...", flush=True)
     market = Market(wanted.source)
-    result = run(wanted, pdf=not args.no_pdf, market=market)
+    result = run(wanted, pdf=not args.no_pdf, market=market, appendices=True if args.research else None)
     for warning in result.warnings:
         print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
     for note in result.notes:

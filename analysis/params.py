@@ -269,6 +269,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "source_note", str, "", "set by the runner: why the auto source fell back to local data", None, scope="runner"
     ),
+    Parameter(
+        "appendices",
+        bool,
+        False,
+        "set by the runner: the research appendices are written beside this piece (links shown)",
+        None,
+        scope="runner",
+    ),
     # knobs of the research notebooks (each notebook's parameters cell shows those it uses)
     Parameter("fast", int, 50, "sessions in the fast moving average (the 50-DMA)", _what("fast"), scope="research"),
     Parameter("slow", int, 200, "sessions in the slow moving average (the 200-DMA)", _what("slow"), scope="research"),
@@ -446,7 +454,7 @@ class Request:
         """File name without extension: ``IWM`` (against SPY) or ``IWM_vs_QQQ``."""
         return stem(self.ticker, self.benchmark)
 
-    def notebook_parameters(self, source: str | None = None, source_note: str = "") -> dict:
+    def notebook_parameters(self, source: str | None = None, source_note: str = "", appendices: bool = False) -> dict:
         """Exactly what papermill injects into a piece's notebook."""
         return {
             "ticker": self.ticker,
@@ -456,6 +464,7 @@ class Request:
             "level": self.level or 0.0,
             "confirm_n": self.confirm_n,
             "source_note": source_note,
+            "appendices": appendices,
         }
 
 

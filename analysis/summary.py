@@ -35,7 +35,7 @@ from analysis.model import study as studies
 from analysis.model.events import event_study
 from analysis.model.facts import facts
 from analysis.params import Request, Settings
-from analysis.text import narrative
+from analysis.text import brief, narrative
 from analysis.text.scenario_words import family_summary
 
 #: The parts :func:`build` can compute; ``facts`` always is.
@@ -109,6 +109,7 @@ def build(
     if "words" in parts:
         data["headline"] = narrative.headline(data)
         data["narrative"] = narrative.sections(data)
+        data["brief"] = brief.brief(data)
     return out
 
 

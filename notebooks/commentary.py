@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -26,20 +28,27 @@ source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo 
 level: float = 0.0  # price the ticker needs to clear; 0 for its highest close of the last 22 sessions
 confirm_n: int = 2  # consecutive closes above the 50-DMA that confirm a turn
 source_note: str = ""  # set by the runner: why the auto source fell back to local data
+appendices: bool = False  # set by the runner: the research appendices are written beside this piece
 
 # %%
 from analysis.view.piece import Piece
 
-piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note)
+piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note, appendices=appendices)
 
 # %%
 piece.masthead()
 
 # %%
-piece.bottom_line()
+piece.brief()
+
+# %% tags=["brief-chart"]
+piece.brief_chart()
 
 # %%
-piece.chart_price()
+piece.brief_body()
+
+# %%
+piece.evidence_heading()
 
 # %%
 piece.price_section()
@@ -48,19 +57,10 @@ piece.price_section()
 piece.momentum_section()
 
 # %%
-piece.chart_momentum()
-
-# %%
 piece.leadership_section()
 
 # %%
-piece.chart_leadership()
-
-# %%
 piece.needs_section()
-
-# %%
-piece.at_a_glance()
 
 # %%
 piece.performance_section()

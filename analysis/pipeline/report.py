@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import time
@@ -18,12 +19,14 @@ from pathlib import Path
 from analysis.data import Market
 from analysis.errors import BrowserUnavailable, RenderError
 from analysis.model.study import resolve_session
+from analysis.notebooks import appendix_links
 from analysis.params import Request, Settings
 from analysis.paths import COMMENTARY_NOTEBOOK, inside, reports_dir
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
 from analysis.summary import required_tickers, to_json
+from analysis.text import brief
 from analysis.view.display import JsonOutput
 
 
@@ -74,7 +77,14 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
                 f"SOURCE=auto: {market.yahoo_down.rstrip('.')}, so the piece uses the newest local data"
                 " (the cache or the bundled snapshot)."
             )
-    return Prepared(request, session.iso, request.notebook_parameters(source, " ".join(notes)), notes)
+    # the console gets the detail (the host, the error); the reader, plain words
+    reader_note = (
+        "Yahoo Finance could not be reached, so this piece uses the newest local data (the cache or the bundled"
+        " snapshot)."
+        if notes
+        else ""
+    )
+    return Prepared(request, session.iso, request.notebook_parameters(source, reader_note), notes)
 
 
 def run(
@@ -87,13 +97,16 @@ def run(
     notebook: Path = COMMENTARY_NOTEBOOK,
     kernel: Kernel | None = None,
     printer: Printer | None = None,
+    appendices: bool | None = None,
 ) -> Published:
     """Produce and publish one piece; returns what was written.
 
     ``market`` lets a worker that writes many pieces load each series once; ``notebook``
     is the notebook to execute (tests use broken ones to exercise the failure paths).
     ``kernel`` and ``printer`` are a worker's kept-alive kernel and browser; without them
-    the piece starts (and stops) its own.
+    the piece starts (and stops) its own. ``appendices`` says whether the research appendices
+    will be written beside the piece (``make report`` with RESEARCH=1); ``None`` links them
+    only if they are already there, so the piece never links to a file that does not exist.
 
     Raises a :class:`~analysis.errors.ReportError` for anything the user can fix (a full
     disk while the piece is staged is a :class:`~analysis.errors.PublishError`); nothing is
@@ -107,6 +120,9 @@ def run(
     dest = inside(root, as_of)
     inside(dest, stem)  # the stem cannot escape either
     execute.check_notebook(notebook)
+    if appendices is None:
+        appendices = all((dest / href).exists() for _, href, _ in appendix_links(stem))
+    prepared.parameters["appendices"] = bool(appendices)
     result = Published(request, as_of, [], notes=prepared.notes)
 
     def lap(stage: str) -> None:
@@ -158,6 +174,7 @@ def _stage_files(
     stem = request.stem
     json_path = stage / f"{stem}.json"
     json_path.write_text(to_json(summary))
+    files = [json_path, *_brief_files(nb, summary, stage, stem)]
     html_path = stage / f"{stem}.html"
     headline = summary.get("headline") or f"{request.ticker} momentum commentary"
     page = {
@@ -166,7 +183,7 @@ def _stage_files(
         "header_right": f"As of {as_of}",
     }
     html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
-    files = [json_path, stage / f"{stem}.ipynb", html_path]
+    files += [stage / f"{stem}.ipynb", html_path]
     lap("html")
     if printer is not None:
         pdf_path = stage / f"{stem}.pdf"
@@ -181,6 +198,21 @@ def _stage_files(
             result.pdf_error = f"{exc}{stale}"
         lap("pdf")
     return files
+
+
+def _brief_files(nb, summary: dict, stage: Path, stem: str) -> list[Path]:
+    """The brief for the writer's own channel: ``<stem>.md`` and its chart ``<stem>.png`` beside it."""
+    if "brief" not in summary:
+        return []
+    png = execute.tagged_output(nb, "brief-chart", "image/png")
+    files = []
+    if isinstance(png, str):
+        png_path = stage / f"{stem}.png"
+        png_path.write_bytes(base64.b64decode(png))
+        files.append(png_path)
+    md_path = stage / f"{stem}.md"
+    md_path.write_text(brief.markdown(summary, f"{stem}.png" if files else None), encoding="utf-8")
+    return [md_path, *files]
 
 
 def load_summary(path: Path) -> dict:

@@ -152,6 +152,16 @@ def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+def tagged_output(nb: nbformat.NotebookNode, tag: str, mime: str) -> object | None:
+    """The first output carrying ``mime`` of the first cell tagged ``tag`` (the brief's chart), or ``None``."""
+    for cell in nb.cells:
+        if tag in cell.get("metadata", {}).get("tags", []):
+            for out in cell.get("outputs", []):
+                if mime in out.get("data", {}):
+                    return out["data"][mime]
+    return None
+
+
 def find_output(nb: nbformat.NotebookNode, mime: str) -> object | None:
     """The first display output carrying ``mime`` (e.g. the JSON summary), or ``None``."""
     for cell in nb.cells:

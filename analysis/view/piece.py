@@ -15,8 +15,9 @@ from analysis.model.study import Study
 from analysis.params import Request
 from analysis.summary import Summary
 from analysis.summary import build as build_summary
+from analysis.text import plain
 from analysis.text import profile_words as pw
-from analysis.view.display import FigureOutput, Html, JsonOutput, esc, paragraphs, section, table
+from analysis.view.display import FigureOutput, Html, JsonOutput, bullets, esc, paragraphs, section, table
 
 DISCLAIMER = (
     "This piece is generated automatically from public daily prices. It describes what the data"
@@ -34,6 +35,7 @@ class Piece:
     """Everything one piece shows: a view of one :class:`~analysis.summary.Summary`. Build it with :meth:`build`."""
 
     model: Summary
+    with_appendices: bool = False
 
     @classmethod
     def build(
@@ -46,10 +48,15 @@ class Piece:
         confirm_n: int = 2,
         source_note: str = "",
         market: Market | None = None,
+        appendices: bool = False,
     ) -> Piece:
-        """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`)."""
+        """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`).
+
+        ``appendices`` (set by the runner) says the research appendices are written beside
+        the piece, so the piece links them; otherwise it names ``make research`` instead.
+        """
         request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n)
-        return cls(build_summary(request, market, source_note=source_note))
+        return cls(build_summary(request, market, source_note=source_note), with_appendices=appendices)
 
     @property
     def study(self) -> Study:
@@ -79,38 +86,74 @@ class Piece:
             f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>'
         )
 
-    def bottom_line(self) -> Html:
-        return section("The bottom line", self.words["bottom_line"], cls="bottom-line", as_list=True)
+    # -- page one: the brief -------------------------------------------------------------------
+    def brief(self) -> Html:
+        """The call in one sentence and what would change it, in prices, both ways."""
+        b = self.summary["brief"]
+        label, _, reason = b["call_sentence"].partition(": ")
+        return (
+            Html(
+                f'<section class="brief-call call-{esc(b["call"])}"><p class="call"><strong>{esc(label)}.</strong>'
+                f" {esc(reason[0].upper() + reason[1:])}</p>"
+            )
+            + bullets(b["change_sentences"], cls="changes")
+            + Html("</section>")
+        )
 
-    def at_a_glance(self) -> Html:
-        """The key figures at the close, in one small table."""
+    def brief_chart(self) -> FigureOutput:
+        """The combined daily chart: candles, averages and volume; Real Motion; Leadership; one time axis."""
+        from analysis.view.charts.brief import brief_chart
+
+        st, s = self.study, self.summary
+        lv = s["level_to_clear"]
+        fig = brief_chart(
+            st.prices,
+            st.series,
+            ticker=st.ticker,
+            benchmark=st.benchmark,
+            settings=st.settings,
+            level=lv["price"],
+            level_label="level to clear" if lv["origin"] == "computed" else "given level",
+            volume=s["profile"]["volume"],
+            leadership=self.leadership_shown,
+            ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else "Level" if pw.is_level(s) else "Price",
+        )
+        return FigureOutput(
+            fig,
+            alt=f"{st.ticker} daily candlesticks with its 50- and 200-DMA, Real Motion"
+            + (f" and Leadership versus {st.benchmark}" if self.leadership_shown else ""),
+        )
+
+    def brief_body(self) -> Html:
+        """Price, momentum and leadership in a few lines, the levels box, the talking points and what changed."""
         s = self.summary
-        rm, ld, lv, sp = s["real_motion"], s["leadership"], s["level_to_clear"], s["support"]
-        q = lambda x: "n/a" if x is None else pw.quote(s, x)  # noqa: E731
-        rows = [
-            ("Close", q(s["close"])),
-            ("50-DMA / 200-DMA", f"{q(s['sma50'])} / {q(s['sma200'])}"),
-            ("Phase", f"{s['phase'] or 'n/a'}" + (f" since {fmt.date(s['phase_since'])}" if s["phase_since"] else "")),
-            (
-                "Real Motion / its 50-DMA",
-                f"{_signed(rm['value'])} / {_signed(rm['fast'])}"
-                + ("" if rm["z"] is None else f" (z {fmt.signed(rm['z'])}σ)"),
-            ),
-        ]
-        if s["profile"]["leadership"] != "hidden":
-            rows.append(
-                (f"Leadership vs {s['benchmark']} / its 50-DMA", f"{_signed(ld['value'])} / {_signed(ld['fast'])}")
+        b = s["brief"]
+        text = paragraphs(b["paragraphs"])
+        if b["scenario_line"]:
+            text += paragraphs([b["scenario_line"]], cls="scenario-line")
+        if b["since_last"]:
+            from analysis.text.brief import since_heading
+
+            text += Html(f'<p class="since"><strong>{esc(since_heading(s))}:</strong> ') + Html(
+                esc(" ".join(b["since_last"])) + "</p>"
             )
-        rows.append(("Closes above the 50-DMA", f"{s['closes_above_sma50']} (needs {s['confirmation']['n']})"))
-        if lv["price"] is None:
-            rows.append(("Level to clear", "none: " + ("a record close" if lv["at"] == "all_time" else "at a high")))
-        else:
-            rows.append(
-                ("Level to clear", q(lv["price"]) + (f" (set {fmt.date(lv['date'])})" if lv["date"] else " (given)"))
-            )
-        if sp["price"] is not None:
-            rows.append(("Nearest support", q(sp["price"]) + (f" ({fmt.date(sp['date'])})" if sp.get("date") else "")))
-        return table(["At a glance", f"Close of {fmt.date(s['as_of'])}"], rows, cls="data glance")
+        rows, classes = [], []
+        for side in ("resistance", "support"):
+            for r in b["levels"][side]:
+                rows.append((r["text"], r["what"] + (f", {fmt.date(r['date'])}" if r["date"] else "")))
+                classes.append(side)
+            if not b["levels"][side]:
+                rows.append(("\u2014", f"no {side} in the last year"))
+                classes.append(side)
+        box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box", caption="Levels")
+        return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}</aside></div>')
+
+    def evidence_heading(self) -> Html:
+        """The second part: the detail behind the brief, each thing said once."""
+        return Html(
+            '<header class="evidence"><h2>The evidence</h2><p class="data-note">The detail behind page one:'
+            " the indicators, the levels, the long view, the economy and the talking points.</p></header>"
+        )
 
     def price_section(self) -> Html:
         return section("Price and phase", self.words["price_and_phase"])
@@ -362,19 +405,20 @@ class Piece:
         )
 
     def appendices(self) -> Html:
-        """Links to the research notebooks behind each chart (written by ``make research``/``make report``)."""
+        """Links to the research notebooks behind the charts, only when they are written beside the piece."""
         from analysis.notebooks import appendix_links, stem
 
+        if not self.with_appendices:
+            return Html("")
         s = self.summary
         items = "".join(
-            f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}'
-            f' <span class="path">({esc(href)})</span></li>'
+            f'<li><a href="{esc(href)}">{esc(title)}</a>: behind {esc(behind)}</li>'
             for title, href, behind in appendix_links(stem(s["ticker"], s["benchmark"]))
         )
         return Html(
             '<section class="appendices"><h2>Research appendices</h2><p class="data-note">Each chart\'s'
-            " full history, its signals and its knobs, as executed notebooks beside this piece; open them in"
-            f" JupyterLab (make lab) to change a window and re-run.</p><ul>{items}</ul></section>"
+            " full history, its signals and its knobs, as executed notebooks beside this piece; open them"
+            f" in JupyterLab to change a window and run them again.</p><ul>{items}</ul></section>"
         )
 
     def method_note(self) -> Html:
@@ -406,7 +450,7 @@ class Piece:
         )
         return (
             Html('<section class="method"><h2>Data and method</h2>')
-            + paragraphs(lines, cls="data-note")
+            + paragraphs([plain.reader(x) for x in lines], cls="data-note")
             + Html("</section>")
         )
 
@@ -414,50 +458,6 @@ class Piece:
         return Html(f'<footer class="footer"><p>{esc(DISCLAIMER)}</p></footer>')
 
     # -- charts -----------------------------------------------------------------------------
-    def chart_price(self) -> FigureOutput:
-        from analysis.view import charts
-
-        st, s = self.study, self.summary
-        lv = s["level_to_clear"]
-        fig = charts.price_chart(
-            st.prices,
-            st.series["sma_fast"],
-            st.series["sma_slow"],
-            st.series["phase"],
-            ticker=st.ticker,
-            level=lv["price"],
-            volume=s["profile"]["volume"],
-            level_label="level to clear" if lv["origin"] == "computed" else "given level",
-            ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else "Level" if pw.is_level(s) else "Price",
-        )
-        dashed = f" Dashed line: {pw.quote(s, lv['price'])}." if lv["price"] is not None else ""
-        return FigureOutput(
-            fig,
-            alt=f"{st.ticker} daily candlesticks with 50- and 200-day moving averages and phase shading",
-            caption="Phase shading: green bullish, amber warning, orange distribution, red bearish,"
-            f" blue recovery, violet accumulation.{dashed}",
-        )
-
-    def chart_momentum(self) -> FigureOutput:
-        from analysis.view import charts
-
-        st = self.study
-        return FigureOutput(
-            charts.real_motion_chart(st.series, ticker=st.ticker, settings=st.settings),
-            alt=f"{st.ticker} Real Motion with its 50-DMA, 200-DMA and bands",
-        )
-
-    def chart_leadership(self) -> FigureOutput | Html:
-        from analysis.view import charts
-
-        if not self.leadership_shown:
-            return Html("")
-        st = self.study
-        return FigureOutput(
-            charts.leadership_chart(st.series, ticker=st.ticker, benchmark=st.benchmark, settings=st.settings),
-            alt=f"{st.ticker} Leadership versus {st.benchmark} with zero line and bands",
-        )
-
     def chart_performance(self) -> FigureOutput | Html:
         from analysis.view import charts
 

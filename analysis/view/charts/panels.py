@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis import fmt
 from analysis.params import Settings
 from analysis.view.charts import style
 
@@ -46,7 +47,7 @@ def oscillator(
     )
     last = value.dropna()
     if not last.empty:
-        last_value(ax, last, f"{last.iloc[-1]:+.2f}")
+        last_value(ax, last, fmt.signed(last.iloc[-1]))
 
 
 def last_value(ax: Axes, values: pd.Series, text: str, color: str = style.TICKER) -> None:

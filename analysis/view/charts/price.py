@@ -44,62 +44,17 @@ def price_chart(
     Inputs share one index; only the last ``sessions`` rows are drawn.
     """
     window = prices.index[-sessions:]
-    ohlc = prices.loc[window, ["open", "high", "low", "close", "volume"]].rename(columns=str.title)
-    volume = volume and bool((ohlc["Volume"].fillna(0) > 0).any())  # no empty panel for an index without volume
+    volume = volume and has_volume(prices.loc[window])  # no empty panel for an index without volume
     with style.styled():
         if volume:
             fig, (ax, axv) = style.new_figure(4.6, rows=2, ratios=[3.2, 1])
         else:
             fig, (ax,) = style.new_figure(3.7)
             axv = None
-        adds = [
-            mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
-            mpf.make_addplot(sma200.loc[window], ax=ax, color=style.SLOW, width=1.3),
-        ]
-        mpf.plot(
-            ohlc,
-            type="candle",
-            ax=ax,
-            volume=axv if volume else False,
-            addplot=adds,
-            style=_MPF_STYLE,
-            datetime_format="%b %Y",
-            xrotation=0,
-            warn_too_much_data=10_000,
-            update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62},
-        )
-        x = np.arange(len(window))
-        style.shade_phases(ax, phases.loc[window], x, alpha=0.13)
-        handles = [
-            ax.plot([], [], color=style.FAST, lw=1.3, label="50-DMA")[0],
-            ax.plot([], [], color=style.SLOW, lw=1.3, label="200-DMA")[0],
-        ]
-        if level is not None:
-            ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
-            handles.append(
-                ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level)}")[0]
-            )
-        last = prices["close"].loc[window[-1]]
-        ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
-        ax.annotate(
-            f"{window[-1]:%d %b %Y}\n{fmt.price(last)}",
-            xy=(x[-1], last),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-            color=style.INK,
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID},
-        )
-        ax.set_xlim(-1, len(window) + 12)
-        present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
-        handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
+        handles = candles(ax, axv, prices, sma50, sma200, phases, window, level=level, level_label=level_label)
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5))
-        _month_ticks(axv if volume else ax, window)
+        month_ticks(axv if volume else ax, window)
         ax.set_ylabel(ylabel)
-        if volume:
-            axv.set_ylabel("Volume")
-            axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
         style.title(
             ax,
             f"{ticker} daily",
@@ -109,7 +64,75 @@ def price_chart(
     return fig
 
 
-def _month_ticks(ax, window: pd.DatetimeIndex) -> None:
+def has_volume(prices: pd.DataFrame) -> bool:
+    """Whether ``prices`` carries any volume (an index or a yield has none: no empty panel)."""
+    return bool((prices["volume"].fillna(0) > 0).any())
+
+
+def candles(
+    ax,
+    axv,
+    prices: pd.DataFrame,
+    sma50: pd.Series,
+    sma200: pd.Series,
+    phases: pd.Series,
+    window: pd.DatetimeIndex,
+    *,
+    level: float | None = None,
+    level_label: str = "level to clear",
+) -> list:
+    """Draw the candlesticks of ``window`` on ``ax`` (x = 0, 1, ...), the averages, phase shading,
+    the level, the as-of marker and (when ``axv`` is an axis) volume; returns the legend handles."""
+    ohlc = prices.loc[window, ["open", "high", "low", "close", "volume"]].rename(columns=str.title)
+    adds = [
+        mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
+        mpf.make_addplot(sma200.loc[window], ax=ax, color=style.SLOW, width=1.3),
+    ]
+    mpf.plot(
+        ohlc,
+        type="candle",
+        ax=ax,
+        volume=axv if axv is not None else False,
+        addplot=adds,
+        style=_MPF_STYLE,
+        datetime_format="%b %Y",
+        xrotation=0,
+        warn_too_much_data=10_000,
+        update_width_config={"candle_linewidth": 0.6, "candle_width": 0.62},
+    )
+    x = np.arange(len(window))
+    style.shade_phases(ax, phases.loc[window], x, alpha=0.13)
+    handles = [
+        ax.plot([], [], color=style.FAST, lw=1.3, label="50-DMA")[0],
+        ax.plot([], [], color=style.SLOW, lw=1.3, label="200-DMA")[0],
+    ]
+    if level is not None:
+        ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
+        handles.append(
+            ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level)}")[0]
+        )
+    last = prices["close"].loc[window[-1]]
+    ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
+    ax.annotate(
+        f"{window[-1]:%d %b %Y}\n{fmt.price(last)}",
+        xy=(x[-1], last),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7.5,
+        color=style.INK,
+        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID},
+    )
+    ax.set_xlim(-1, len(window) + 12)
+    present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
+    handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
+    if axv is not None:
+        axv.set_ylabel("Volume" if axv.get_position().height > 0.12 else "Vol.")
+        axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
+    return handles
+
+
+def month_ticks(ax, window: pd.DatetimeIndex) -> None:
     """Ticks on the first session of each month; the year under January and the first tick."""
     month = window.to_period("M")
     firsts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])[1:]

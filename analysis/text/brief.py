@@ -1,0 +1,466 @@
+"""The strategist's brief: page one of a piece, written from the summary JSON only.
+
+The brief is what a newsletter writer publishes: the call in one sentence (constructive,
+cautious or defensive, with its reason), what would change it in both directions *in
+prices*, three short paragraphs on price, momentum and leadership, the levels that matter,
+one line on the talking points and what changed since the last piece. The pages after it
+("The evidence") hold the detail; the brief says the same things in fewer, different words.
+
+The call is a rule on four facts of the as-of session (see :func:`grade`), and what would
+change it is exact: :func:`triggers` replays the solved next-session closes of
+``what_would_change`` (:mod:`analysis.indicators.solve`) through the same rule, so "defensive
+below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.fmt import date, plain_pct, signed
+from analysis.text import profile_words as pw
+
+#: The three calls, from worst to best for a holder of the asset.
+CALLS = ("defensive", "cautious", "constructive")
+
+#: Profiles whose close is a gauge read against something else: the call is for that holder.
+INVERTED = {"volatility": "for stocks", "yield": "for bond holders"}
+
+#: What each solved event flips in the state the call reads.
+_FLIPS = {
+    "price_vs_sma_fast": "above_fast",
+    "price_vs_sma_slow": "above_slow",
+    "real_motion_vs_fast": "momentum",
+    "leadership_vs_zero": "leading",
+}
+
+
+def state(s: dict) -> dict:
+    """The four facts the call reads at the as-of session (``leading`` is ``None`` when Leadership is hidden)."""
+    lead = s["leadership"]["value"]
+    shown = s["profile"]["leadership"] == "shown" and lead is not None
+    return {
+        "phase": s["phase"],
+        "above_fast": s["sma50"] is not None and s["close"] > s["sma50"],
+        "above_slow": s["sma200"] is not None and s["close"] > s["sma200"],
+        "momentum": bool(s["real_motion"]["above_fast"]),
+        "leading": (lead > 0) if shown else None,
+    }
+
+
+def grade(st: dict) -> str:
+    """The call on the trend itself, before any inversion for a gauge.
+
+    * constructive: a bullish phase with Real Motion above its own 50-DMA; or above both
+      averages with momentum and leadership (when shown) both up;
+    * defensive: a bearish or distribution phase with Real Motion below its 50-DMA; or below
+      both averages with momentum down;
+    * cautious: everything between (a warning phase, a recovery, momentum and price disagreeing).
+    """
+    up = st["above_fast"] and st["above_slow"]
+    if (st["phase"] == "bullish" and st["momentum"]) or (up and st["momentum"] and st["leading"] is not False):
+        return "constructive"
+    if (st["phase"] in ("bearish", "distribution") and not st["momentum"]) or (
+        not st["above_fast"] and not st["above_slow"] and not st["momentum"]
+    ):
+        return "defensive"
+    return "cautious"
+
+
+def call_of(s: dict, st: dict | None = None) -> str:
+    """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
+    g = grade(st or state(s))
+    if pw.kind(s) in INVERTED:
+        return CALLS[len(CALLS) - 1 - CALLS.index(g)]
+    return g
+
+
+def _after(s: dict, price: float, side: str) -> dict:
+    """The state after a next-session close just above (``side="up"``) or below ``price``."""
+    st = state(s)
+    for e in s["what_would_change"]:
+        hit = price > e["price"] if side == "up" else price < e["price"]
+        if e["direction"] != side or not hit:
+            continue
+        if e["event"] == "phase":
+            st["phase"] = e["to"]
+        elif e["event"] in _FLIPS and st[_FLIPS[e["event"]]] is not None:
+            st[_FLIPS[e["event"]]] = side == "up"
+    return st
+
+
+def triggers(s: dict) -> dict[str, dict | None]:
+    """For each direction, the nearest solved close that changes the call, and what flips there.
+
+    ``{"up": {price, distance_pct, call, events}, "down": ...}``; ``None`` when no solved
+    close in that direction changes the call (the call is then the best or worst it can be,
+    or held by a signal no single close can flip).
+    """
+    now, close = call_of(s), s["close"]
+    out: dict[str, dict | None] = {}
+    for side, sign in (("up", 1), ("down", -1)):
+        prices = sorted(
+            {e["price"] for e in s["what_would_change"] if e["direction"] == side and sign * (e["price"] - close) >= 0},
+            key=lambda p: sign * p,
+        )
+        out[side] = None
+        for p in prices:
+            probe = p + sign * 1e-6 * max(1.0, abs(p))
+            after = call_of(s, _after(s, probe, side))
+            if after != now:
+                flipped = [
+                    e
+                    for e in s["what_would_change"]
+                    if e["direction"] == side and sign * (probe - e["price"]) > 0 and sign * (e["price"] - close) >= 0
+                ]
+                out[side] = {"price": p, "distance_pct": p / close - 1, "call": after, "events": flipped}
+                break
+    return out
+
+
+# -- sentences ----------------------------------------------------------------------------------
+
+
+def _when(iso: str | None, as_of: str) -> str:
+    """``since June 5`` / ``since the turn of the year`` / ``since March 3, 2023``."""
+    if not iso:
+        return ""
+    d, a = dt.date.fromisoformat(iso), dt.date.fromisoformat(as_of)
+    if (d.month == 1 and d.day <= 10 and d.year == a.year) or (d.month == 12 and d.day >= 20 and d.year == a.year - 1):
+        return "since the turn of the year"
+    return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
+
+
+def _reason(s: dict, call: str) -> str:
+    """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
+    t, st = s["ticker"], state(s)
+    if s["phase"] is None or s["sma50"] is None:
+        return f"{t} has too little history for its averages, so the trend is not yet readable"
+    since = _when(s["phase_since"], s["as_of"])
+    where = pw.distance(s, s["close"], s["sma50"]) + " its 50-DMA"
+    head = f"{t} has been in {_a(s['phase'])} phase {since}, {where}".replace("  ", " ")
+    lead = st["leading"]
+    signals = {"Real Motion": st["momentum"]} | ({} if lead is None else {"Leadership": lead})
+    ups = [k for k, v in signals.items() if v]
+    downs = [k for k, v in signals.items() if not v]
+    if not ups:
+        tail = "and neither momentum nor leadership has turned up" if len(downs) == 2 else "and momentum is down"
+    elif not downs:
+        tail = "with momentum and leadership both up" if len(ups) == 2 else "with momentum up"
+    else:
+        word = {"Real Motion": "momentum", "Leadership": "leadership"}
+        tail = f"with {word[ups[0]]} up but {word[downs[0]]} down"
+    if s["real_motion"]["z"] is not None and abs(s["real_motion"]["z"]) > 2:
+        band = "above" if s["real_motion"]["z"] > 0 else "below"
+        tail += f"; Real Motion is {band} its band, a momentum extreme"
+    for_whom = INVERTED.get(pw.kind(s))
+    if for_whom:
+        mood = pw.MOOD[pw.kind(s)][0 if st["above_fast"] else 1]
+        tail += f" ({mood})"
+    return f"{head}, {tail}"
+
+
+def _a(phase: str) -> str:
+    return ("an " if phase[0] in "aeiou" else "a ") + phase
+
+
+def call_sentence(s: dict) -> str:
+    """The call in one sentence, with its reason."""
+    call = call_of(s)
+    for_whom = INVERTED.get(pw.kind(s))
+    label = f"{call.capitalize()} {for_whom}" if for_whom else call.capitalize()
+    return f"{label}: {_reason(s, call)}."
+
+
+_EVENT_WORDS = {
+    ("price_vs_sma_fast", "up"): "back above its 50-DMA",
+    ("price_vs_sma_fast", "down"): "below its 50-DMA",
+    ("price_vs_sma_slow", "up"): "back above its 200-DMA",
+    ("price_vs_sma_slow", "down"): "below its 200-DMA",
+    ("real_motion_vs_fast", "up"): "Real Motion over its own 50-DMA",
+    ("real_motion_vs_fast", "down"): "Real Motion under its own 50-DMA",
+    ("leadership_vs_zero", "up"): "Leadership above zero",
+    ("leadership_vs_zero", "down"): "Leadership below zero",
+}
+
+
+def _event_words(s: dict, e: dict) -> str:
+    if e["event"] == "phase":
+        return f"in {_a(e['to'])} phase"
+    return _EVENT_WORDS.get((e["event"], e["direction"]), e["event"].replace("_", " "))
+
+
+def change_sentences(s: dict) -> list[str]:
+    """What would change the call, in prices, in both directions (next session's close).
+
+    Each direction lists the solved closes in order of distance, up to the one that changes
+    the call (or the nearest two when none does), each with what flips there.
+    """
+    trig = triggers(s)
+    return [_direction_sentence(s, side, trig[side]) for side in ("up", "down")]
+
+
+def _steps(s: dict, side: str, until: float | None) -> list[tuple[float, list[str]]]:
+    """The solved closes in ``side``'s direction, nearest first, with what each flips (merged when equal)."""
+    sign, close = (1 if side == "up" else -1), s["close"]
+    by_price: dict[float, list[str]] = {}
+    for e in sorted(s["what_would_change"], key=lambda e: sign * e["price"]):
+        if e["direction"] != side or sign * (e["price"] - close) < 0:
+            continue
+        if until is not None and sign * (e["price"] - until) > 0:
+            break
+        key = round(e["price"], 6)
+        by_price.setdefault(key, [])
+        words = _event_words(s, e)
+        if words not in by_price[key]:
+            by_price[key].append(words)
+    steps = list(by_price.items())
+    return steps if until is not None else steps[:2]
+
+
+def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
+    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    word = "above" if side == "up" else "below"
+    steps = _steps(s, side, tr["price"] if tr else None)
+    if not steps:
+        return _no_change(s, side)
+    now = call_of(s)
+    parts = []
+    for i, (price, what) in enumerate(steps):
+        last = tr is not None and i == len(steps) - 1
+        move = f"{plain_pct(price / s['close'] - 1)} {'up' if side == 'up' else 'down'}"
+        if i == 0:
+            text = f"A close {word} {q(price)} next session ({move}) puts {t} {_join(what)}"
+        else:
+            text = f"a close {word} {q(price)} ({move}) also puts {_join(what)}"
+        if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
+            c = s["confirmation"]
+            if not c["confirmed"] and c["n"] > 1:
+                text += f" ({_number(c['n'])} such closes in a row confirm the turn)"
+        text += f", and the call turns {tr['call']}" if last else ""
+        parts.append(text)
+    out = "; ".join(parts)
+    if tr is None:
+        out += f"; the call stays {now}"
+    lv, sp = s["level_to_clear"], s.get("support") or {}
+    if side == "up" and lv["price"] is not None and lv["price"] > steps[-1][0]:
+        out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
+    if side == "down" and sp.get("price") is not None and sp["price"] > steps[0][0]:
+        out += f". First support is {q(sp['price'])} ({_level_short(s, sp, 'support')})"
+    return out[0].upper() + out[1:] + "."
+
+
+def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
+    """``the June 5 high`` style: the level's kind and its date, the year only when it is not the piece's."""
+    what = pw.level_words(lv, side).split(", set on")[0]
+    return (
+        f"{what}, {_short_date(lv['date'], s['as_of'])}"
+        if lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
+        else what
+    )
+
+
+def _short_date(iso: str, as_of: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d:%B} {d.day}" + ("" if d.year == dt.date.fromisoformat(as_of).year else f", {d.year}")
+
+
+def _number(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}.get(n, str(n))
+
+
+def _no_change(s: dict, side: str) -> str:
+    """When no single close changes the call in this direction: the level that matters next."""
+    q = lambda x: pw.quote(s, x)  # noqa: E731
+    if side == "up":
+        lv = s["level_to_clear"]
+        if lv["price"] is None:
+            at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv.get("at"), "a one-month high")
+            return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead."
+        return (
+            f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
+            f" {plain_pct(lv['distance'])} away; no single close changes the call on the way up."
+        )
+    sp = s.get("support") or {}
+    if sp.get("price") is None:
+        return "Below, no single close changes the call, and no swing low of the last year lies under the close."
+    return (
+        f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
+        " no single close changes the call on the way down."
+    )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def price_paragraph(s: dict) -> str:
+    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    if s["sma50"] is None or s["sma200"] is None:
+        return f"{t}{pw.close_words(s)} {q(s['close'])}; its 200-DMA needs more history."
+    text = (
+        f"{t}{pw.close_words(s)} {q(s['close'])}, {pw.distance(s, s['close'], s['sma50'])} its 50-DMA"
+        f" ({q(s['sma50'])}) and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA ({q(s['sma200'])})."
+    )
+    run = s.get("last_run_above_sma50") or {}
+    if run.get("current_run"):
+        text += f" It has closed above its 50-DMA for {run['current_run']} sessions in a row."
+    elif run.get("last_close_above") and run.get("run_sessions"):
+        span = (
+            f"on {_short_date(run['run_start'], s['as_of'])}"
+            if run["run_sessions"] == 1
+            else f"from {_short_date(run['run_start'], s['as_of'])} to {_short_date(run['run_end'], s['as_of'])}"
+        )
+        text += f" Its last push above the 50-DMA, {span}, lasted {_number(run['run_sessions'])} session" + (
+            "s" if run["run_sessions"] > 1 else ""
+        )
+        text += " and did not hold." if s["sma50"] > s["close"] else "."
+    return text
+
+
+def momentum_paragraph(s: dict) -> str:
+    rm, as_of = s["real_motion"], s["as_of"]
+    if rm["value"] is None or rm["fast"] is None:
+        return "Real Motion needs more history before its own 50-DMA can be read."
+    pair = f"({signed(rm['value'])} against {signed(rm['fast'])})"
+    if rm["above_fast"]:
+        text = f"Real Motion has been above its own 50-DMA {_when(rm['last_below_fast'], as_of)} {pair}"
+    else:
+        text = f"Real Motion has been under its own 50-DMA {_when(rm['last_above_fast'], as_of)} {pair}"
+    z = rm["z"]
+    if z is None:
+        return text + "."
+    if z > 2:
+        return text + f", and above its band (z {signed(z)}σ): momentum is stretched."
+    if z < -2:
+        return text + f", and below its band (z {signed(z)}σ): an oversold extreme."
+    if rm["above_fast"]:
+        return text + ", inside its band: momentum is with the trend without being stretched."
+    return text + ", inside its band: momentum has not turned, but it is not at an extreme either."
+
+
+def leadership_paragraph(s: dict) -> str:
+    ld, t, b, mode = s["leadership"], s["ticker"], s["benchmark"], s["profile"]["leadership"]
+    if mode == "hidden" or ld["value"] is None:
+        return ""
+    above = ld["value"] > 0
+    since = _when(ld["last_below_zero"] if above else ld["last_above_zero"], s["as_of"])
+    side = "above" if above else "below"
+    trend = "rising" if ld["above_fast"] else "falling"
+    text = f"Against {b}, Leadership ({signed(ld['value'])}) has been {side} zero {since} and is {trend} against its own 50-DMA"
+    if mode == "risk_off":
+        return text + (": money is seeking safety." if above else f": {t} is not acting as a safe haven.")
+    small = s.get("scenario_set", {}).get("id") == "small_caps"
+    if above:
+        who = "small caps are leading large caps" if small else f"{t} is leading"
+        return text + f": {who}" + (" and gaining." if ld["above_fast"] else ", though the lead is narrowing.")
+    who = "small caps keep lagging large caps" if small else f"{t} keeps lagging"
+    return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
+
+
+def scenario_line(s: dict) -> str:
+    """One line on the talking points: which way the evidence leans, numbered as in the evidence pages."""
+    scs = [sc for sc in s.get("scenarios") or [] if sc["score"] is not None]
+    if not scs:
+        return ""
+    numbered = {sc["id"]: i + 1 for i, sc in enumerate(s["scenarios"])}
+    pro = [sc for sc in scs if sc["score"] >= 0.25]
+    con = [sc for sc in scs if sc["score"] <= -0.25]
+    mid = [sc for sc in scs if -0.25 < sc["score"] < 0.25]
+
+    def names(group: list[dict]) -> str:
+        return _join([f"{numbered[sc['id']]} ({_short(sc['title'])}, {signed(sc['score'])})" for sc in group])
+
+    parts = []
+    if pro:
+        parts.append(f"leans to talking point{'s' if len(pro) > 1 else ''} {names(pro)}")
+    if con:
+        parts.append(f"against {names(con)}")
+    if mid:
+        parts.append(f"is split on {names(mid)}")
+    return f"Of the {_number(len(s['scenarios']))} talking points, the evidence " + "; ".join(parts) + "."
+
+
+def _short(title: str) -> str:
+    """A talking point's title up to its first clause (``IWM has underperformed for 10 years``)."""
+    for cut in (";", ", so ", " and will ", ", and "):
+        title = title.split(cut)[0]
+    return title.strip()
+
+
+def since_lines(s: dict, top: int | None = 2) -> list[str]:
+    """The changes since the last piece (the brief shows the top two)."""
+    sl = s.get("since_last") or {}
+    changes = [c["text"] for c in sl.get("changes") or []]
+    if not sl:
+        return []
+    if not changes:
+        return [sl.get("summary") or "Nothing the piece tracks has changed since the last one."]
+    return changes[:top] if top else changes
+
+
+def since_heading(s: dict) -> str:
+    sl = s.get("since_last") or {}
+    if not sl.get("previous_as_of"):
+        return "Since last time"
+    against = "the last piece" if sl.get("against") == "piece" else f"{sl.get('sessions', 5)} sessions ago"
+    return f"Since {against} ({date(sl['previous_as_of'])})"
+
+
+def levels_box(s: dict, each: int = 3) -> dict[str, list[dict]]:
+    """The nearest resistances and supports (from the ladders), each with its date and kind in words."""
+    out: dict[str, list[dict]] = {}
+    for side in ("resistance", "support"):
+        rungs = (s.get("levels") or {}).get(side) or []
+        out[side] = [
+            {
+                "price": r["price"],
+                "text": pw.quote(s, r["price"]),
+                "what": pw.level_words(r, side).split(", set on")[0],
+                "date": None if r["kind"] in ("sma_fast", "sma_slow") else r["date"],
+            }
+            for r in rungs[:each]
+        ]
+    return out
+
+
+def brief(s: dict) -> dict:
+    """The brief's parts, as the JSON ``brief`` block: call, reason sentence, changes, paragraphs, lines."""
+    trig = triggers(s)
+    return {
+        "call": call_of(s),
+        "call_sentence": call_sentence(s),
+        "would_change": [
+            {"direction": side, "price": tr["price"], "distance_pct": tr["distance_pct"], "call": tr["call"]}
+            for side, tr in trig.items()
+            if tr
+        ],
+        "change_sentences": change_sentences(s),
+        "paragraphs": [p for p in (price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)) if p],
+        "scenario_line": scenario_line(s),
+        "since_last": since_lines(s),
+        "levels": levels_box(s),
+    }
+
+
+def markdown(s: dict, chart: str | None = None) -> str:
+    """The brief as Markdown for a blog or newsletter, with its chart file (beside it) when given."""
+    b = s["brief"]
+    lines = [f"# {s['headline']}", "", f"*{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data*", ""]
+    lines += [f"**{b['call_sentence']}**", ""]
+    lines += [f"- {c}" for c in b["change_sentences"]] + [""]
+    if chart:
+        lines += [f"![{s['ticker']}: price, Real Motion and Leadership]({chart})", ""]
+    for p in b["paragraphs"]:
+        lines += [p, ""]
+    rows = []
+    for side, label in (("resistance", "Resistance"), ("support", "Support")):
+        for r in b["levels"][side]:
+            rows.append(f"| {label} | {r['text']} | {r['what']} | {date(r['date']) if r['date'] else ''} |")
+    if rows:
+        lines += ["| | Level | What | Set |", "|---|---:|---|---|", *rows, ""]
+    if b["scenario_line"]:
+        lines += [b["scenario_line"], ""]
+    if b["since_last"]:
+        lines += [f"**{since_heading(s)}:** " + " ".join(b["since_last"]), ""]
+    lines += ["*Generated from public daily prices; not investment advice.*", ""]
+    return "\n".join(lines)
