@@ -72,19 +72,13 @@ piece.chart_performance()
 piece.century_section()
 
 # %%
-piece.chart_century()
-
-# %%
 piece.economy_section()
-
-# %%
-piece.chart_economy()
 
 # %%
 piece.scenarios_section()
 
 # %%
-piece.chart_scenarios()
+piece.scenario_tables()
 
 # %%
 piece.family_section()

@@ -96,6 +96,12 @@ class FigureOutput:
         return {"text/html": markup, "image/png": b64, "text/plain": self.alt}
 
 
+def keep(*parts: Html | FigureOutput) -> Html:
+    """``parts`` as one block that is never split across printed pages (a heading stays with its chart or table)."""
+    markup = "".join(p._repr_mimebundle_()["text/html"] if isinstance(p, FigureOutput) else str(p) for p in parts)
+    return Html(f'<div class="keep">{markup}</div>') if markup else Html("")
+
+
 class JsonOutput:
     """The JSON summary as a notebook output (the runner reads it; the HTML omits it)."""
 

@@ -17,7 +17,7 @@ from analysis.summary import Summary
 from analysis.summary import build as build_summary
 from analysis.text import plain
 from analysis.text import profile_words as pw
-from analysis.view.display import FigureOutput, Html, JsonOutput, bullets, esc, paragraphs, section, table
+from analysis.view.display import FigureOutput, Html, JsonOutput, bullets, esc, keep, paragraphs, section, table
 
 DISCLAIMER = (
     "This piece is generated automatically from public daily prices. It describes what the data"
@@ -180,10 +180,13 @@ class Piece:
                 for span, r in rp.items()
                 if r["ticker"] is not None
             ]
-            return section("The long view", self.words["performance"]) + table(
-                ["Span", f"{s['ticker']} change", "From"],
-                rows,
-                caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)",
+            return keep(
+                section("The long view", self.words["performance"]),
+                table(
+                    ["Span", f"{s['ticker']} change", "From"],
+                    rows,
+                    caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)",
+                ),
             )
         rows = []
         for span, r in rp.items():
@@ -204,14 +207,15 @@ class Piece:
         )
         if s["profile"]["total_return"]:
             caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
-        return section("The long view", self.words["performance"]) + table(
-            ["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption
+        return keep(
+            section("The long view", self.words["performance"]),
+            table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption),
         )
 
     def century_section(self) -> Html:
         """A century of small versus big: the size premium and valuations (small-cap pieces only)."""
         words = self.words.get("century") or []
-        return section("A century of small versus big", words) if words else Html("")
+        return keep(section("A century of small versus big", words), self.chart_century()) if words else Html("")
 
     def chart_century(self) -> FigureOutput | Html:
         from analysis.model import century
@@ -229,7 +233,7 @@ class Piece:
         )
 
     def economy_section(self) -> Html:
-        return section("The economy", self.words.get("economy") or [])
+        return keep(section("The economy", self.words.get("economy") or []), self.chart_economy())
 
     def chart_economy(self) -> FigureOutput | Html:
         """Curve, credit, claims and the Sahm rule over five years, as public at the as-of date, recessions shaded."""
@@ -265,11 +269,18 @@ class Piece:
         )
 
     def scenarios_section(self) -> Html:
-        """The set's talking points, each with its evidence table (direction, threshold, reading, weight)."""
-        s = self.summary
-        chosen = s["scenario_set"]
-        out = section(chosen["title"], [chosen["why"] + "."] + self.words["scenarios"], as_list=True)
-        for sc in s["scenarios"]:
+        """The set's heading: why these talking points, and that scores are tallies (the chart and tables follow)."""
+        from analysis.text.scenario_words import DISCLAIMER as TALLIES
+
+        chosen = self.summary["scenario_set"]
+
+        # each talking point is stated once: its score in the chart and its caption, its evidence in its table
+        return keep(section(chosen["title"], [f"{chosen['why']}. {TALLIES}"]), self.chart_scenarios())
+
+    def scenario_tables(self) -> Html:
+        """Each talking point's evidence: direction, value, rule, reading, weight and date."""
+        out = Html("")
+        for number, sc in enumerate(self.summary["scenarios"], 1):
             rows = [
                 (
                     e["name"] + (f" ({e['direction']})" if e["direction"] else ""),
@@ -284,7 +295,7 @@ class Piece:
             head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
             left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
             cap = (
-                f"{sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
+                f"{number}. {sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
                 f" {sc['total_weight']:g} weight measured"
                 + (f". {sc['note']}" if sc["note"] else "")
                 + (f". Left out: {left}" if left else "")
@@ -324,7 +335,7 @@ class Piece:
             )
             rows.append(
                 (
-                    f"{m['ticker']} \u00b7 {m['nickname']}" + (" \u2020" if m["fully_adjusted"] else ""),
+                    f"{m['ticker']} \u00b7 {m['nickname']}",
                     phase,
                     rm,
                     "n/a" if m["lead"] is None else fmt.signed(m["lead"]),
@@ -333,12 +344,27 @@ class Piece:
                     data,
                 )
             )
-        return section("The Economic Modern Family", self.words["family"]) + table(
-            ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
-            rows,
-            row_classes=[m["status"] for m in f["members"]],
-            cls="data family",
-            caption="\u2020 open/high/low/close are dividend-adjusted in the data (close is not the traded close)",
+        adjusted = [m["ticker"] for m in f["members"] if m["fully_adjusted"]]
+        note = (
+            paragraphs(
+                [
+                    f"Note: in the data for {', '.join(adjusted)}, open, high, low and close are all"
+                    " dividend-adjusted, so their levels are not the traded prices; phases and changes read the same."
+                ],
+                cls="data-note",
+            )
+            if adjusted
+            else Html("")
+        )
+        return keep(
+            section("The Economic Modern Family", self.words["family"])
+            + table(
+                ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
+                rows,
+                row_classes=[m["status"] for m in f["members"]],
+                cls="data family",
+            )
+            + note
         )
 
     def chart_family(self) -> FigureOutput:

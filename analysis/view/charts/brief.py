@@ -53,7 +53,7 @@ def brief_chart(
     rows = ["price"] + (["volume"] if volume else []) + ["rm"] + (["lead"] if leadership else [])
     ratios = {"price": 2.2, "volume": 0.42, "rm": 1.0, "lead": 1.0}
     height = 0.75 + sum(ratios[r] for r in rows) * 0.86
-    f, slow = settings.fast, settings.slow
+    f = settings.fast
     with style.styled():
         fig, axes = style.new_figure(height, rows=len(rows), ratios=[ratios[r] for r in rows])
         ax = dict(zip(rows, axes, strict=True))

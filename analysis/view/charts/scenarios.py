@@ -54,7 +54,7 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
             ax.text(
                 0,
                 y + 0.3,
-                textwrap.shorten(scenario["title"], 92, placeholder="…"),
+                textwrap.shorten(f"{row + 1}. {scenario['title']}", 92, placeholder="…"),
                 fontsize=8.3,
                 fontweight="bold",
                 color=style.INK,
