@@ -285,6 +285,31 @@ class Narrative(TypedDict):
     caveats: list[str]
 
 
+class BriefLevel(TypedDict):
+    price: float
+    text: str  # the price as the piece quotes it
+    what: str  # the kind of level in words: "a swing low", "the 50-DMA"
+    date: Date | None  # when it was set (None for an average)
+
+
+class CallChange(TypedDict):
+    direction: str  # up | down
+    price: float  # next session's close that changes the call (solved exactly)
+    distance_pct: float  # fraction from the last close
+    call: str  # the call it changes to
+
+
+class Brief(TypedDict):
+    call: str  # constructive | cautious | defensive (for a fear gauge or a yield: for stocks / bond holders)
+    call_sentence: str
+    would_change: list[CallChange]
+    change_sentences: list[str]  # up, then down
+    paragraphs: list[str]  # price, momentum, leadership
+    scenario_line: str
+    since_last: list[str]  # the top two changes since the last piece
+    levels: dict[str, list[BriefLevel]]  # resistance, support
+
+
 class Summary(TypedDict):
     schema_version: int
     ticker: str
@@ -328,6 +353,7 @@ class Summary(TypedDict):
     family: Family
     headline: str
     narrative: Narrative
+    brief: Brief
 
 
 def fields(kind: type) -> dict[str, Any]:

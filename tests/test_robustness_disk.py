@@ -18,7 +18,7 @@ from tests import hostile
 from tests.conftest import AS_OF
 
 #: Each file of a staged piece, in the order it is written (the print copy of the HTML too).
-ORDER = ("IWM.ipynb", "IWM.json", "IWM.html", "IWM.print.html", "IWM.pdf")
+ORDER = ("IWM.ipynb", "IWM.json", "IWM.md", "IWM.png", "IWM.html", "IWM.print.html", "IWM.pdf")
 
 
 @pytest.fixture(scope="module")

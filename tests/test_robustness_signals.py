@@ -220,7 +220,8 @@ def test_sigterm_after_some_pieces_names_what_was_published(tmp_path):
     assert proc.returncode == 143
     day = root / AS_OF
     assert hostile.one_line(err) == (
-        f"interrupted (SIGTERM): 3 files published before it are whole ({os.path.relpath(day / 'IWM.json')},"
+        f"interrupted (SIGTERM): 5 files published before it are whole ({os.path.relpath(day / 'IWM.json')},"
+        f" {os.path.relpath(day / 'IWM.md')}, {os.path.relpath(day / 'IWM.png')},"
         f" {os.path.relpath(day / 'IWM.ipynb')}, {os.path.relpath(day / 'IWM.html')}); nothing else was published."
         " Run `make index` to list them."
     )

@@ -39,6 +39,9 @@ class Entry:
     headline: str
     html: str | None  # href relative to the root, or None when the file is missing
     pdf: str | None
+    call: str = ""  # constructive / cautious / defensive ("" for a piece written before the brief)
+    since: tuple[str, ...] = ()  # the brief's changes since the last piece
+    md: str | None = None
 
     @property
     def vs(self) -> str:
@@ -48,6 +51,16 @@ class Entry:
 
 def _href(date: str, name: str) -> str:
     return f"{quote(date)}/{quote(name)}"
+
+
+def _brief(summary: dict) -> dict:
+    """The call and the since-last lines of a summary's brief (empty for older summaries or odd values)."""
+    b = summary.get("brief")
+    if not isinstance(b, dict):
+        return {}
+    call = b.get("call") if b.get("call") in ("constructive", "cautious", "defensive") else ""
+    since = b.get("since_last") if isinstance(b.get("since_last"), list) else []
+    return {"call": call, "since": tuple(str(x) for x in since[:2])}
 
 
 def scan(root: Path) -> tuple[list[Entry], list[str]]:
@@ -94,6 +107,8 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
                     headline=str(summary.get("headline") or f"{ticker} momentum commentary"),
                     html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
                     pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
+                    md=_href(folder.name, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
+                    **_brief(summary),
                 )
             )
     entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
@@ -118,6 +133,9 @@ td.links .missing { color: #9ca3af; margin-right: .6rem; }
 .phase-bullish { background: #bbf7d0; } .phase-recovery { background: #dcfce7; } .phase-accumulation { background: #d9f99d; }
 .phase-warning { background: #fef08a; } .phase-distribution { background: #fed7aa; } .phase-bearish { background: #fecaca; }
 p.problems { color: #92400e; font-size: .85rem; }
+.call { display: inline-block; padding: 0 .45rem; border-radius: .25rem; font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; color: #fff; background: #6b7280; }
+.call-constructive { background: #15803d; } .call-cautious { background: #b45309; } .call-defensive { background: #b91c1c; }
+td.headline .since { display: block; color: #4b5563; font-size: .85rem; margin-top: .15rem; }
 """
 
 
@@ -150,7 +168,7 @@ def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "
         )
     else:
         parts.append(
-            "<table><thead><tr><th>Date</th><th>Ticker</th><th>Phase</th><th>Headline</th><th>Files</th></tr></thead>"
+            "<table><thead><tr><th>Date</th><th>Ticker</th><th>Call</th><th>Phase</th><th>Headline and since last</th><th>Files</th></tr></thead>"
         )
         for date in dates:
             parts.append(f'<tbody data-date="{e(date)}">')
@@ -158,12 +176,15 @@ def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "
                 vs = f' <span class="vs">{e(x.vs)}</span>' if x.vs else ""
                 links = "".join(
                     f'<a href="{e(href)}">{label}</a>' if href else f'<span class="missing">{label}</span>'
-                    for label, href in (("HTML", x.html), ("PDF", x.pdf))
+                    for label, href in (("HTML", x.html), ("PDF", x.pdf), ("Markdown", x.md))
+                    if href or label != "Markdown"
                 )
                 headline = f'<a href="{e(x.html)}">{e(x.headline)}</a>' if x.html else e(x.headline)
+                headline += "".join(f'<span class="since">{e(line)}</span>' for line in x.since)
+                call = f'<span class="call call-{e(x.call)}">{e(x.call)}</span>' if x.call else ""
                 parts.append(
                     f'<tr data-stem="{e(x.stem)}"><td class="date">{e(x.date)}</td>'
-                    f'<td class="ticker">{e(x.ticker)}{vs}</td>'
+                    f'<td class="ticker">{e(x.ticker)}{vs}</td><td>{call}</td>'
                     f'<td><span class="{e(_phase_class(x.phase))}">{e(x.phase)}</span></td>'
                     f'<td class="headline">{headline}</td><td class="links">{links}</td></tr>'
                 )

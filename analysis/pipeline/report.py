@@ -26,7 +26,7 @@ from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
 from analysis.summary import required_tickers, to_json
-from analysis.text import brief
+from analysis.text import brief, plain
 from analysis.view.display import JsonOutput
 
 
@@ -79,8 +79,8 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
             )
     # the console gets the detail (the host, the error); the reader, plain words
     reader_note = (
-        "Yahoo Finance could not be reached, so this piece uses the newest local data (the cache or the bundled"
-        " snapshot)."
+        f"{plain.reader(market.yahoo_down).rstrip('.')}, so this piece uses the newest local data (the cache or"
+        " the bundled snapshot)."
         if notes
         else ""
     )
