@@ -110,6 +110,46 @@ Change = TypedDict(
 )
 
 
+#: One fact of the ``unusual`` catalogue (analysis/model/unusual.py): ``id``, ``score``, ``unusual`` always,
+#: the other keys by ``id`` (docs/summary.md).
+Unusual = TypedDict(
+    "Unusual",
+    {
+        "id": str,
+        "score": float,
+        "unusual": bool,
+        "z": float,
+        "band": str,
+        "extreme": bool,
+        "close": float,
+        "previous": float,
+        "previous_date": Date,
+        "first_date": Date,
+        "drawdown": float,
+        "high": float,
+        "high_date": Date,
+        "percentile": float,
+        "from": str,
+        "to": str,
+        "date": Date,
+        "sessions": int,
+        "averages": bool,
+        "volume": float,
+        "average": float,
+        "ratio": float,
+        "change": float,
+        "spike": bool,
+        "side": str,
+        "record": bool,
+        "kind": str,
+        "rm": float,
+        "rm_fast": float,
+        "sma50": float | None,
+    },
+    total=False,
+)
+
+
 class MeanReversion(TypedDict):
     date: Date
     direction: str  # up | down
@@ -344,6 +384,7 @@ class Summary(TypedDict):
     what_would_change: list[Change]
     relative_performance: dict[str, SpanReturn]  # keyed by span: 1m 3m 1y 3y 5y 10y
     unavailable: list[str]
+    unusual: list[Unusual]
     history: list[Trigger]
     macro: dict[str, MacroReading]
     economy: dict[str, dict]

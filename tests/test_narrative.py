@@ -67,12 +67,12 @@ def test_every_phase_is_described_truthfully(states, phase):
 #: The headline of each real IWM state of ``states`` (the last session of each phase before
 #: 2024-07-08): phase, leading SPY?, Real Motion above its 50-DMA?, and the exact headline.
 HEADLINES = {
-    "bullish": ("2024-06-28", False, False, "IWM is in a bullish phase: can it start to lead?"),
+    "bullish": ("2024-06-28", False, False, "IWM lags SPY as momentum fades: can the bullish phase hold?"),
     "warning": ("2024-07-08", False, False, "Can momentum build in IWM?"),
-    "distribution": ("2023-10-12", False, False, "IWM under pressure: what would turn it around?"),
+    "distribution": ("2023-10-12", False, False, "IWM slips below its 200-DMA: can the uptrend hold?"),
     "bearish": ("2023-11-13", False, False, "IWM under pressure: what would turn it around?"),
-    "recovery": ("2023-11-30", False, True, "IWM is repairing its trend: can momentum build?"),
-    "accumulation": ("2023-12-29", True, True, "IWM is repairing its trend: can momentum build?"),
+    "recovery": ("2023-11-30", False, True, "IWM attempts a recovery: can it clear its 200-DMA?"),
+    "accumulation": ("2023-12-29", True, True, "IWM is repairing its trend and leads SPY: can momentum build?"),
 }
 
 

@@ -192,3 +192,33 @@ def test_random_tickers_and_dates(market, ticker, where):
         day = common[450]
     s = piece(market, ticker, day.date().isoformat())
     assert one_value_problems(s) == [] and level_problems(s) == []
+
+
+def state(s: dict) -> tuple:
+    """A market state: phase, Real Motion's side of its 50-DMA, Leadership's sign (``None`` where the
+    profile hides it) and the leading unusual fact (``None`` when nothing is unusual)."""
+    top = (s.get("unusual") or [None])[0]
+    lead = None if s["profile"]["leadership"] == "hidden" else (s["leadership"]["value"] or 0) > 0
+    return s["phase"], s["real_motion"]["above_fast"], lead, top["id"] if top and top["unusual"] else None
+
+
+def bare(s: dict) -> str:
+    """The headline without its ticker and its numbers: only the words can tell two states apart."""
+    return re.sub(r"[−+]?\d[\d,.]*%?", "#", s["headline"].replace(s["ticker"], "T"))
+
+
+def test_different_states_never_share_a_headline(market):
+    """Across the 33 cases, two pieces in different states never have the same headline words."""
+    from analysis.model.facts import facts
+    from analysis.model.study import build
+    from analysis.text import narrative
+
+    seen: dict[str, set] = {}
+    for ticker, day in CASES:
+        s = facts(build(market, ticker, "SPY", day), assign(ticker, "SPY"))
+        s["headline"] = narrative.headline(s)
+        seen.setdefault(bare(s), set()).add(state(s))
+    shared = {text: states for text, states in seen.items() if len(states) > 1}
+    assert not shared
+    assert len(seen) >= 25  # the 33 cases hold at least 25 states; most read differently
+    assert seen["Can momentum build in T?"] == {("warning", False, False, None)}  # IWM and KRE, 2024-07-08

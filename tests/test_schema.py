@@ -35,6 +35,7 @@ DOCS = {
         schema.Ladders,
         schema.Run,
         schema.ScenarioSet,
+        schema.Unusual,
     ),
     "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
     "history.md": (schema.Trigger, schema.Horizon),

@@ -19,6 +19,7 @@ from analysis.indicators import levels as lv
 from analysis.indicators import solve
 from analysis.model.profile import Profile, assign
 from analysis.model.study import Study, leadership_basis
+from analysis.model.unusual import catalogue
 
 SCHEMA_VERSION = 1
 
@@ -213,6 +214,7 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
     runs = ind.phase_runs(phases)
     ladders, level, support, run = _levels(study, profile)
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
+    real_motion = _real_motion(s, cfg.band_width)
     return {
         "schema_version": SCHEMA_VERSION,
         "ticker": study.ticker,
@@ -242,7 +244,7 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "phase_since": iso(ind.phase_since(phases)),
         "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and last["phase"] is not None else None,
         "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
-        "real_motion": _real_motion(s, cfg.band_width),
+        "real_motion": real_motion,
         "leadership": _leadership(s),
         "closes_above_sma50": int(last["closes_above"]),
         "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma_fast"], 2)),
@@ -259,4 +261,5 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "what_would_change": _what_would_change(study),
         "relative_performance": _returns(study, profile),
         "unavailable": _unavailable(s),
+        "unusual": catalogue(study, profile, real_motion["z"]),
     }

@@ -15,6 +15,8 @@ import datetime as dt
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
 from analysis.text import economy_words as ew
 from analysis.text import profile_words as pw
+from analysis.text import unusual_words as uw
+from analysis.text.unusual_words import lead_sentence  # noqa: F401 (the brief's first sentence)
 
 #: How the six phases read in a sentence: (article + name, what price is doing).
 PHASE_WORDS = {
@@ -36,36 +38,178 @@ def _since(iso: str | None, as_of: str) -> str:
 # -- headline and bottom line ------------------------------------------------------------------
 
 
+#: Averages within this fraction of each other, and the close within it of both: a range.
+RANGE = 0.02
+
+
+def _tail(s: dict, leading: str, lagging: str) -> str:
+    """``leading`` or ``lagging`` (with ``{b}`` the benchmark) by Leadership's sign; '' where it is hidden."""
+    value = s["leadership"]["value"]
+    if s["profile"]["leadership"] == "hidden" or value is None:
+        return ""
+    return (leading if value > 0 else lagging).format(b=s["benchmark"])
+
+
+def in_range(s: dict) -> bool:
+    """Nothing trending: the 50- and 200-DMA within :data:`RANGE` of each other and the close within it of both."""
+    close, f, slow = s["close"], s["sma50"], s["sma200"]
+    if f is None or slow is None:
+        return False
+    return all(abs(a / b - 1) < RANGE for a, b in ((f, slow), (close, f), (close, slow)))
+
+
+def _fact_headline(s: dict, top: dict) -> str | None:
+    """The headline led by an unusual fact (``None``: the phase decides)."""
+    t, z, rm_up = s["ticker"], s["real_motion"]["z"], bool(s["real_motion"]["above_fast"])
+    high, low = pw.fact(s, "all_time_high", "new_52w_high"), pw.fact(s, "all_time_low", "new_52w_low")
+    fid = top["id"]
+    if z is not None and abs(z) > 2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
+        opening = _opening(t, top)
+        if z < -2:
+            first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
+            if fid in ("all_time_low", "new_52w_low"):
+                first = f"{opening}, deeply oversold"
+            elif low and not opening:
+                first += f" at {pw.extreme_words(low)}"
+            return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
+        first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
+        if fid in ("all_time_high", "new_52w_high"):
+            first = f"{opening}, stretched above its band"
+        elif high and not opening:
+            first = f"{t} is stretched above its band at {pw.extreme_words(high)}"
+        return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
+    if fid in ("all_time_low", "new_52w_low"):
+        return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
+    if fid in ("all_time_high", "new_52w_high"):
+        return _high_headline(s, top, rm_up)
+    if fid == "divergence":
+        return _divergence_headline(s, top)
+    if fid == "drawdown":
+        deepest = _deepest(top)
+        if s["phase"] in ("recovery", "accumulation", "bullish"):
+            return f"{t} climbs out of {deepest}{_tail(s, ', leading {b}', ', lagging {b}')}: can the recovery last?"
+        return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
+    if fid == "volume":
+        tail = _tail(s, ", leading {b}", ", lagging {b}")
+        if top["change"] < 0:
+            return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
+        return f"Heavy buying in {t}{tail}: is momentum building?"
+    if fid == "phase_change":
+        return f"{t} enters {PHASE_WORDS[top['to']]}{_tail(s, ', leading {b}', ', lagging {b}')}: what comes next?"
+    return None
+
+
+def _opening(t: str, top: dict) -> str | None:
+    """How a headline opens on the leading fact when Real Motion is beyond its band (``None``: on the extreme)."""
+    fid = top["id"]
+    if fid in ("all_time_low", "new_52w_low"):
+        return f"{t} sinks to {pw.extreme_words(top)}"
+    if fid in ("all_time_high", "new_52w_high"):
+        return f"{t} climbs to {pw.extreme_words(top)}"
+    if fid == "drawdown":
+        return f"{t}, in {_deepest(top)},"
+    if fid == "volume":
+        return f"Heavy {'selling' if top['change'] < 0 else 'buying'} in {t}, and it"
+    if fid == "phase_change":
+        return f"{t} enters {PHASE_WORDS[top['to']]} and"
+    return None
+
+
+def _deepest(drawdown: dict) -> str:
+    return "the deepest drawdown in its history" if drawdown["percentile"] >= 1 else "one of its deepest drawdowns"
+
+
+def _high_headline(s: dict, high: dict, rm_up: bool) -> str:
+    t, at = s["ticker"], pw.extreme_words(high)
+    if rm_up:
+        return (
+            f"{s['ticker']} at {at}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
+        )
+    return f"{t} at {at}{_tail(s, ', leading {b}', ', trailing {b}')}, but momentum lags: time to be selective?"
+
+
+def _divergence_headline(s: dict, div: dict) -> str:
+    t = s["ticker"]
+    if div["kind"] == "bearish":
+        return f"{t} makes a 52-week high without momentum{_tail(s, ', leading {b}', ', lagging {b}')}: a warning sign?"
+    return (
+        f"Momentum turns up in {t} before the price{_tail(s, ' as it leads {b}', ', though it lags {b}')}:"
+        " can it retake its 50-DMA?"
+    )
+
+
 def headline(s: dict) -> str:
-    """A title from the state: the model's question when momentum is unproven, variants otherwise."""
+    """A title led by what is unusual, else by the state; the model's question when momentum is unproven.
+
+    In order: the catalogue's most unusual fact when it is unusual (capitulation when Real Motion
+    is below its band, breakdown, new highs, divergence, a deep drawdown, heavy volume, a phase
+    change); a range (the averages and the close within 2% of each other); a new high or a
+    divergence that is not unusual; then the phase, Real Motion's side and Leadership's sign.
+    A profile with its own words (a fear gauge, a yield, a bond or credit fund) is written by
+    :func:`analysis.text.profile_words.headline`.
+    """
     special = pw.headline(s)
     if special:
         return special
     t, phase = s["ticker"], s["phase"]
-    if s["profile"]["leadership"] == "hidden" and phase == "bullish":
-        return (
-            f"Momentum is building in {t}: how far can it carry?"
-            if s["real_motion"]["above_fast"]
-            else f"{t} is in a bullish phase, but momentum is fading"
-        )
-    leading = (s["leadership"]["value"] or 0) > 0
     rm_up = bool(s["real_motion"]["above_fast"])
-    if phase == "bullish" and leading and rm_up:
-        return f"Momentum is building in {t}: can it lead from here?"
-    if phase == "bullish" and leading:
-        return f"{t} leads, but momentum is fading: time to be selective?"
+    top = pw.lead_fact(s)
+    led = _fact_headline(s, top) if top else None
+    if led:
+        return led
+    if in_range(s):
+        return f"{t} is range-bound{_tail(s, ', leading {b}', ', lagging {b}')}: which way will it break?"
+    high, div = pw.fact(s, "all_time_high", "new_52w_high"), pw.fact(s, "divergence")
+    if div:
+        return _divergence_headline(s, div)
+    if high:
+        return _high_headline(s, high, rm_up)
+    hidden = s["profile"]["leadership"] == "hidden"
+    leading = (s["leadership"]["value"] or 0) > 0
     if phase == "bullish":
-        return f"{t} is in a bullish phase: can it start to lead?"
-    if phase in ("accumulation", "recovery"):
-        return f"{t} is repairing its trend: can momentum build?"
-    if phase in ("bearish", "distribution"):
-        return f"{t} under pressure: what would turn it around?"
+        if hidden:
+            return (
+                f"Momentum is building in {t}: how far can it carry?"
+                if rm_up
+                else f"{t} is in a bullish phase, but momentum is fading"
+            )
+        if leading:
+            return (
+                f"Momentum is building in {t}: can it lead from here?"
+                if rm_up
+                else f"{t} leads, but momentum is fading: time to be selective?"
+            )
+        return (
+            f"{t} is in a bullish phase: can it start to lead?"
+            if rm_up
+            else f"{t} lags {s['benchmark']} as momentum fades: can the bullish phase hold?"
+        )
+    if phase == "recovery":
+        fading = "" if rm_up else ", but momentum is fading"
+        return f"{t} attempts a recovery{fading}{_tail(s, ', leading {b}', '')}: can it clear its 200-DMA?"
+    if phase == "accumulation":
+        fading = "" if rm_up else ", but momentum is fading"
+        return f"{t} is repairing its trend{fading}{_tail(s, ' and leads {b}', '')}: can momentum build?"
+    if phase == "distribution":
+        return f"{t} slips below its 200-DMA{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+    if phase == "bearish":
+        return f"{t} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
+    if phase == "warning":
+        return (
+            f"{t} still leads {s['benchmark']}: can momentum build?"
+            if leading and not hidden
+            else f"Can momentum build in {t}?"
+        )
     return f"Can momentum build in {t}?"
 
 
 def bottom_line(s: dict) -> list[str]:
-    """Three to four sentences a reader can stop after."""
-    out = [_phase_sentence(s)]
+    """Three to four sentences a reader can stop after, led by the most unusual fact when there is one.
+
+    :func:`lead_sentence` comes first when the catalogue's first fact is unusual, then a sentence on
+    volume when it is unusual (:func:`analysis.text.unusual_words.volume_sentence`), then the state.
+    """
+    out = [lead_sentence(s), uw.volume_sentence(s), _phase_sentence(s)]
     rm = s["real_motion"]
     if rm["value"] is not None and rm["fast"] is not None and s["sma50"] is not None:
         pair = f"({signed(rm['value'])} vs {signed(rm['fast'])})"

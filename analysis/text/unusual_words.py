@@ -1,0 +1,117 @@
+"""One sentence for a fact of the ``unusual`` catalogue (:mod:`analysis.model.unusual`).
+
+:func:`lead_sentence` is the bottom line's first sentence (and the brief's): the most unusual
+fact, when it is unusual, with its number and date. :func:`volume_sentence` says so when volume
+is unusual. Numbers come from the summary; nothing is computed here beyond formatting.
+"""
+
+from __future__ import annotations
+
+from analysis.fmt import date, plain_pct, signed
+from analysis.text import profile_words as pw
+
+#: A phase as the name of a state: ``a bearish phase``.
+_PHASES = {
+    "bullish": "a bullish phase",
+    "warning": "a warning phase",
+    "distribution": "a distribution phase",
+    "bearish": "a bearish phase",
+    "recovery": "a recovery phase",
+    "accumulation": "an accumulation phase",
+}
+
+
+def _share(p: float, what: str) -> str:
+    """A share of sessions: ``97% of its earlier sessions``, ``all its earlier sessions`` (never a rounded 100%)."""
+    if p >= 1:
+        return f"all {what}"
+    text = f"{p:.0%}"
+    return f"{text if text != '100%' else f'{min(p, 0.999):.1%}'} of {what}"
+
+
+def _extreme(s: dict, f: dict) -> str:
+    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    side = f["id"].rsplit("_", 1)[1]
+    word, past = ("highest", "above") if side == "high" else ("lowest", "below")
+    if f["id"].startswith("all_time"):
+        return (
+            f"{t} closed at {q(f['close'])}, its {word} close in the data since {f['first_date'][:4]},"
+            f" {past} the {q(f['previous'])} of {date(f['previous_date'])}."
+        )
+    return (
+        f"{t} closed at {q(f['close'])}, its {word} close in 52 weeks,"
+        f" {past} the {q(f['previous'])} of {date(f['previous_date'])}."
+    )
+
+
+def fact_sentence(s: dict, f: dict) -> str:
+    """The sentence of one fact of the catalogue (any score)."""
+    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    fid = f["id"]
+    if fid == "real_motion_z":
+        where = {"above": "above its upper band", "below": "below its lower band", "inside": "inside its band"}
+        return (
+            f"Real Motion is {abs(f['z']):.1f} band deviations {'above' if f['z'] > 0 else 'below'} its own"
+            f" 50-DMA (z {signed(f['z'])}), {where[f['band']]}" + (": a momentum extreme." if f["extreme"] else ".")
+        )
+    if fid.startswith(("all_time", "new_52w")):
+        return _extreme(s, f)
+    if fid == "drawdown":
+        depth = (
+            f"the deepest in the data, which begin in {f['first_date'][:4]}"
+            if f["percentile"] >= 1
+            else f"deeper than on {_share(f['percentile'], 'its earlier sessions')}"
+        )
+        return f"{t} is {plain_pct(f['drawdown'])} below its record close of {q(f['high'])} ({date(f['high_date'])}), {depth}."
+    if fid == "phase_change":
+        states = pw.LEVEL_STATES if pw.is_level(s) else None
+        if states:
+            return f"Since {date(f['date'])} {t} has been {states[f['to']]}."
+        cross = " as the 50-DMA crossed the 200-DMA" if f["averages"] else ""
+        return f"{t} entered {_PHASES[f['to']]} on {date(f['date'])}{cross}, leaving {_PHASES[f['from']]}."
+    if fid == "volume":
+        return volume_words(f)
+    if fid == "divergence" and f["kind"] == "bearish":
+        return (
+            f"{t} closed at a 52-week high while Real Motion is below its own 50-DMA"
+            f" ({signed(f['rm'])} vs {signed(f['rm_fast'])}): momentum does not confirm the price."
+        )
+    if fid == "divergence":
+        return (
+            f"Real Motion is above its own 50-DMA ({signed(f['rm'])} vs {signed(f['rm_fast'])}) while {t}"
+            f" is still below its 50-DMA ({q(f['sma50'])}): momentum is turning before the price."
+        )
+    if fid == "vix_level":
+        since = f["first_date"][:4]
+        if f["record"]:
+            return f"{t} closed at {q(f['close'])}, its highest close in the data since {since}."
+        if f["side"] == "high":
+            return f"{t} closed at {q(f['close'])}, higher than on {_share(f['percentile'], 'its sessions')} since {since}."
+        return (
+            f"{t} closed at {q(f['close'])}, lower than on {_share(1 - f['percentile'], 'its sessions')} since {since}."
+        )
+    return ""
+
+
+def volume_words(f: dict) -> str:
+    """``Volume was 2.1 times its 50-session average on a down day, a ratio higher than on 97% of earlier sessions.``"""
+    day = "a down day" if f["change"] < 0 else "an up day" if f["change"] > 0 else "an unchanged day"
+    return (
+        f"Volume was {f['ratio']:.1f} times its 50-session average on {day},"
+        f" a ratio higher than on {_share(f['percentile'], 'its earlier sessions')}."
+    )
+
+
+def lead_sentence(s: dict) -> str | None:
+    """The most unusual fact in one sentence, when the catalogue's first fact is unusual; else ``None``."""
+    top = pw.lead_fact(s)
+    return fact_sentence(s, top) or None if top else None
+
+
+def volume_sentence(s: dict) -> str | None:
+    """A sentence on volume when it is unusual (at least twice its 50-session average, or an unusual
+    ratio) and not already the lead; else ``None``."""
+    f = pw.fact(s, "volume")
+    if not f or not f["spike"] or f is pw.lead_fact(s):
+        return None
+    return volume_words(f)
