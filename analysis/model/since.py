@@ -1,0 +1,295 @@
+"""What changed since the last piece: two summaries compared, and the sessions between them.
+
+:func:`since_last` is pure. It takes the current summary, an earlier one (a published piece,
+or the state some sessions back, built by :func:`analysis.summary.build` without look-ahead)
+and ``rows``, the study's series after the earlier as-of session up to the current one (so a
+level cleared, or Real Motion crossing and crossing back, between the two is seen). It
+returns the ``since_last`` block of the JSON without sentences (the text layer,
+:mod:`analysis.text.since_words`, writes each change's ``text``):
+
+``{"against": "piece" | "sessions", "previous_as_of", "sessions", "changes": [...], "none"}``
+
+Each change is ``{"kind", "rank", ...fields}``; :data:`RANKS` orders the kinds (bigger is
+more important: phase > a level cleared or a support lost > Real Motion > the confirmation
+of closes > Leadership > a scenario > the Modern Family > the count of closes). A key the
+earlier summary lacks (an older schema) leaves its kind out rather than failing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+#: A scenario's score must move at least this much (scores run from -1 to 1) to be a change.
+SCENARIO_MOVE = 0.25
+
+#: Importance of each kind of change (bigger first). A "there and back" (crossed and crossed
+#: back, a phase left and returned to) ranks a little lower than a change that stands.
+RANKS = {
+    "phase": 100.0,
+    "level_cleared": 90.0,
+    "support_lost": 85.0,
+    "real_motion": 70.0,
+    "confirmation": 65.0,
+    "leadership": 60.0,
+    "scenario": 50.0,  # + the size of the move (at most 2)
+    "family": 40.0,  # + a tenth per member
+    "closes_above": 20.0,
+}
+BACK_AGAIN = 5.0  # taken off the rank of a change that was undone before the current session
+
+
+def _iso(ts: Any) -> str:
+    return pd.Timestamp(ts).date().isoformat()
+
+
+def _flips(then: bool | None, states: pd.Series) -> list[pd.Timestamp]:
+    """The sessions at which a boolean state differs from the last known state before it, starting from ``then``.
+
+    ``states`` holds True/False, or NaN where the state is unknown (skipped).
+    """
+    out, last = [], then
+    for when, state in states.items():
+        if pd.isna(state):
+            continue
+        state = bool(state)
+        if last is not None and state != last:
+            out.append(when)
+        last = state
+    return out
+
+
+def _side(above: bool) -> str:
+    return "above" if above else "below"
+
+
+def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series) -> dict | None:
+    """A crossing of a line (Real Motion's 50-DMA, Leadership's zero) between the two summaries, if any."""
+    if then is None or now is None:
+        return None
+    flips = _flips(then, states)
+    if now == then and not flips:
+        return None
+    back = now == then
+    return {
+        "kind": kind,
+        "rank": RANKS[kind] - (BACK_AGAIN if back else 0.0),
+        "from": _side(then),
+        "to": _side(now),
+        "date": _iso(flips[-1]) if flips else None,
+        "first_date": _iso(flips[0]) if flips else None,
+        "crossings": len(flips),
+        "back": back,
+    }
+
+
+def _phase(current: dict, previous: dict, rows: pd.DataFrame, after: str) -> dict | None:
+    then, now = previous.get("phase"), current.get("phase")
+    if then is None or now is None:
+        return None
+    between = rows["phase"].dropna().tolist()
+    runs = [p for i, p in enumerate(between) if i == 0 or p != between[i - 1]]
+    if now != then:
+        since = current.get("phase_since")
+        return {
+            "kind": "phase",
+            "rank": RANKS["phase"],
+            "from": then,
+            "to": now,
+            "date": since if since and since > after else None,
+            "via": list(dict.fromkeys(p for p in runs[:-1] if p not in (then, now))),
+            "back": False,
+        }
+    away = [p for p in runs if p != then]
+    if not away:
+        return None
+    other = rows.index[rows["phase"].notna() & (rows["phase"] != then)]
+    return {
+        "kind": "phase",
+        "rank": RANKS["phase"] - BACK_AGAIN,
+        "from": then,
+        "to": now,
+        "date": current.get("phase_since"),  # when it returned
+        "via": list(dict.fromkeys(away)),
+        "left": _iso(other[0]),
+        "back": True,
+    }
+
+
+AVERAGES = ("sma_fast", "sma_slow")
+
+
+def fixed_level(level: dict | None, ladder: list[dict], side: str) -> tuple[dict | None, dict | None]:
+    """The price level a piece named on ``side`` (``resistance`` or ``support``) that a later close can clear or lose.
+
+    ``level`` is the piece's level to clear or nearest support. An average (the 50- or
+    200-DMA) moves every day and a close across it is a phase change already, so in its place
+    comes the nearest fixed rung of the piece's ``ladder`` beyond it (at or above a
+    resistance, at or below a support); the second value is the average passed over.
+    ``(None, None)`` when there is no price (at a high or a low).
+    """
+    if not level or level.get("price") is None:
+        return None, None
+    if level.get("kind") not in AVERAGES:
+        return level, None
+    price = float(level["price"])
+    beyond = [
+        r
+        for r in ladder
+        if r.get("kind") not in AVERAGES and (r["price"] >= price if side == "resistance" else r["price"] <= price)
+    ]
+    return (beyond[0] if beyond else None), level
+
+
+def _level(kind: str, previous: dict, closes: pd.Series, now: float | None) -> dict | None:
+    """The earlier piece's level to clear exceeded by a close since (``level_cleared``), or its support lost."""
+    side, key = ("resistance", "level_to_clear") if kind == "level_cleared" else ("support", "support")
+    ladder = (previous.get("levels") or {}).get(side) or []
+    level, beyond = fixed_level(previous.get(key), ladder, side)
+    if level is None or closes.empty:
+        return None
+    price = float(level["price"])
+    hits = closes[closes > price] if kind == "level_cleared" else closes[closes < price]
+    if hits.empty:
+        return None
+    back = now is not None and ((now <= price) if kind == "level_cleared" else (now >= price))
+    return {
+        "kind": kind,
+        "rank": RANKS[kind] - (BACK_AGAIN if back else 0.0),
+        "price": price,
+        "level_kind": level.get("kind"),
+        "level_date": level.get("date"),
+        "window": level.get("window"),
+        "beyond": None
+        if beyond is None
+        else {"kind": beyond["kind"], "window": beyond.get("window"), "price": float(beyond["price"])},
+        "date": _iso(hits.index[0]),
+        "close": float(hits.iloc[0]),
+        "back": bool(back),
+    }
+
+
+def _closes(current: dict, previous: dict, after: str) -> dict | None:
+    """The run of closes above the 50-DMA: a confirmation reached or lost, or a count that matters."""
+    then_c, now_c = previous.get("confirmation"), current.get("confirmation")
+    if not then_c or not now_c:
+        return None
+    n = int(now_c["n"])
+    then, now = int(then_c["closes_above_sma50"]), int(now_c["closes_above_sma50"])
+    completed = now_c.get("last_completed")
+    reached_since = bool(completed and completed > after)
+    was, is_ = then >= n, now >= n
+    if not was and is_:
+        event = "reached"
+    elif was and not is_:
+        event = "lost"
+    elif not was and not is_ and reached_since:
+        event = "reached_and_lost"
+    elif then != now and min(then, now) < n:
+        event = "count"
+    else:
+        return None
+    kind = "closes_above" if event == "count" else "confirmation"
+    return {
+        "kind": kind,
+        "rank": RANKS[kind] - (BACK_AGAIN if event == "reached_and_lost" else 0.0),
+        "event": event,
+        "n": n,
+        "from": then,
+        "to": now,
+        "date": completed if reached_since else None,
+    }
+
+
+def _scenarios(current: dict, previous: dict) -> list[dict]:
+    now = {s["id"]: s for s in current.get("scenarios") or [] if s.get("score") is not None}
+    out = []
+    for old in previous.get("scenarios") or []:
+        new = now.get(old.get("id"))
+        if new is None or old.get("score") is None:
+            continue
+        move = float(new["score"]) - float(old["score"])
+        if abs(move) >= SCENARIO_MOVE - 1e-9:
+            out.append(
+                {
+                    "kind": "scenario",
+                    "rank": RANKS["scenario"] + abs(move),
+                    "id": new["id"],
+                    "title": new.get("title", new["id"]),
+                    "from": float(old["score"]),
+                    "to": float(new["score"]),
+                    "move": move,
+                    "verdict": new.get("verdict"),
+                }
+            )
+    return out
+
+
+def _family(current: dict, previous: dict) -> list[dict]:
+    """Members of the Modern Family whose phase changed (both sides current), grouped by from -> to.
+
+    The piece's own ticker is left out: its phase change is the ``phase`` change.
+    """
+    old = {m["ticker"]: m for m in (previous.get("family") or {}).get("members", [])}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for m in (current.get("family") or {}).get("members", []):
+        before = old.get(m["ticker"])
+        if m["ticker"] == current.get("ticker") or before is None:
+            continue
+        if m.get("status") != "current" or before.get("status") != "current":
+            continue
+        if m.get("phase") and before.get("phase") and m["phase"] != before["phase"]:
+            groups.setdefault((before["phase"], m["phase"]), []).append(m)
+    return [
+        {
+            "kind": "family",
+            "rank": RANKS["family"] + len(members) / 10,
+            "from": then,
+            "to": now,
+            "tickers": [m["ticker"] for m in members],
+            "nicknames": [m.get("nickname", "") for m in members],
+        }
+        for (then, now), members in groups.items()
+    ]
+
+
+def since_last(current: dict, previous: dict, rows: pd.DataFrame, *, against: str = "piece") -> dict:
+    """The ``since_last`` block: what changed from ``previous`` to ``current`` (changes most important first).
+
+    ``rows`` are the study's series rows strictly after ``previous["as_of"]`` up to and
+    including ``current["as_of"]`` (columns ``close``, ``phase``, ``rm``, ``rm_fast``,
+    ``lead`` and, optionally, ``common``: the sessions the benchmark traded). Leadership is
+    left out when the profile hides it; scenarios and the family only when both summaries
+    have them. ``changes[].text`` is not written here.
+    """
+    after = previous["as_of"]
+    changes: list[dict] = []
+    phase = _phase(current, previous, rows, after)
+    changes += [phase] if phase else []
+    for kind in ("level_cleared", "support_lost"):
+        found = _level(kind, previous, rows["close"].dropna(), current.get("close"))
+        changes += [found] if found else []
+    rm_then, rm_now = (previous.get("real_motion") or {}), (current.get("real_motion") or {})
+    known = rows["rm"].notna() & rows["rm_fast"].notna()
+    rm_states = (rows["rm"] > rows["rm_fast"]).where(known)
+    found = _crossing("real_motion", rm_then.get("above_fast"), rm_now.get("above_fast"), rm_states)
+    changes += [found] if found else []
+    found = _closes(current, previous, after)
+    changes += [found] if found else []
+    if (current.get("profile") or {}).get("leadership") != "hidden":
+        lead_rows = rows[rows["common"].astype(bool)] if "common" in rows else rows
+        lead_states = (lead_rows["lead"] > 0).where(lead_rows["lead"].notna())
+        lead_then, lead_now = (previous.get("leadership") or {}), (current.get("leadership") or {})
+        found = _crossing("leadership", lead_then.get("above_zero"), lead_now.get("above_zero"), lead_states)
+        changes += [found] if found else []
+    changes += _scenarios(current, previous)
+    changes += _family(current, previous)
+    changes.sort(key=lambda c: -c["rank"])  # stable: equal ranks keep the order above
+    return {
+        "against": against,
+        "previous_as_of": after,
+        "sessions": int(len(rows)),
+        "changes": changes,
+        "none": not changes,
+    }

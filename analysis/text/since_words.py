@@ -1,0 +1,161 @@
+"""Sentences for "since the last piece", written from the ``since_last`` JSON block only.
+
+:func:`sentence` writes one change (:func:`analysis.model.since.since_last` found it);
+:func:`annotate` puts each change's sentence in its ``text``; :func:`lines` gives the
+section's sentences, most important first, or the one plain sentence that nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.fmt import date, signed
+from analysis.text import profile_words as pw
+
+PHASE_WORDS = {
+    "bullish": "a bullish phase",
+    "warning": "a warning phase",
+    "distribution": "a distribution phase",
+    "bearish": "a bearish phase",
+    "recovery": "a recovery phase",
+    "accumulation": "an accumulation phase",
+}
+_COUNT = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def _count(n: int) -> str:
+    return _COUNT.get(n, str(n))
+
+
+def _closes(n: int) -> str:
+    return f"{_count(n)} close" + ("" if n == 1 else "s")
+
+
+def _phase(name: str) -> str:
+    return PHASE_WORDS.get(name, f"a {name} phase")
+
+
+def _bare(name: str) -> str:
+    """``a warning phase`` -> ``warning`` (for "from a bullish to a warning phase")."""
+    return _phase(name).removesuffix(" phase")
+
+
+def _day(iso: str | None, as_of: str) -> str:
+    """``July 1`` in the as-of year, else ``July 1, 2023``."""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day:%B} {day.day}" if iso[:4] == as_of[:4] else date(iso)
+
+
+def _on(iso: str | None, as_of: str) -> str:
+    return f" on {_day(iso, as_of)}" if iso else ""
+
+
+def _then(since: dict, as_of: str) -> str:
+    """How the earlier state is named: ``in the June 28 piece`` or ``on June 28, five sessions ago``."""
+    when = _day(since["previous_as_of"], as_of)
+    if since["against"] == "piece":
+        return f"in the {when} piece"
+    return f"on {when}, {_count(since['sessions'])} sessions ago"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def sentence(change: dict, s: dict) -> str:
+    """One plain sentence for one change of ``s["since_last"]["changes"]`` (``s`` the summary)."""
+    t, as_of, since = s["ticker"], s["as_of"], s["since_last"]
+    kind = change["kind"]
+    if kind == "phase":
+        if change["back"]:
+            away = _join([_phase(p) for p in change["via"]])
+            back = f" since {_day(change['date'], as_of)}" if change["date"] else ""
+            return f"{t} is back in {_phase(change['to'])}{back}, after {away} from {_day(change['left'], as_of)}."
+        via = f", by way of {_join([_phase(p) for p in change['via']])}" if change["via"] else ""
+        return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
+    if kind in ("level_cleared", "support_lost"):
+        side = "resistance" if kind == "level_cleared" else "support"
+        level = {"kind": change["level_kind"], "date": change["level_date"], "window": change["window"]}
+        verb, other = ("above", "below") if kind == "level_cleared" else ("below", "above")
+        named = "the level to clear" if kind == "level_cleared" else "the nearest support"
+        if change.get("beyond"):
+            named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
+        text = (
+            f"On {_day(change['date'], as_of)} {t} closed at {pw.quote(s, change['close'])}, {verb}"
+            f" {pw.quote(s, change['price'])}, {named} {_then(since, as_of)} ({pw.level_words(level, side)})"
+        )
+        if change["back"]:
+            text += f"; it is back {other} it at {pw.quote(s, s['close'])}"
+        return text + "."
+    if kind in ("real_motion", "leadership"):
+        line = "its 50-DMA" if kind == "real_motion" else "zero"
+        who = "Real Motion" if kind == "real_motion" else f"Leadership against {s['benchmark']}"
+        if change["back"]:
+            return (
+                f"{who} crossed {'below' if change['from'] == 'above' else 'above'} {line}"
+                f"{_on(change['first_date'], as_of)} and is back {change['to']} it{_on(change['date'], as_of)}."
+            )
+        return f"{who} crossed {change['to']} {line}{_on(change['date'], as_of)}."
+    if kind in ("confirmation", "closes_above"):
+        n, then, now, event = change["n"], change["from"], change["to"], change["event"]
+        if event == "reached":
+            return (
+                f"{t} completed {_closes(n)} in a row above its 50-DMA{_on(change['date'], as_of)}, the confirmation"
+                f" it lacked {_then(since, as_of)}."
+            )
+        if event == "lost":
+            now_words = "it now closes below the 50-DMA" if now == 0 else f"it has {_closes(now)} in a row above it now"
+            return (
+                f"{t} no longer has the confirmation it had {_then(since, as_of)}, {_closes(then)} in a row"
+                f" above its 50-DMA: {now_words}."
+            )
+        if event == "reached_and_lost":
+            return f"{t} completed {_closes(n)} in a row above its 50-DMA{_on(change['date'], as_of)}, but the run has since ended."
+        return f"{t} has {_closes(now)} in a row above its 50-DMA, against {_count(then)} {_then(since, as_of)}."
+    if kind == "scenario":
+        verb = "rose" if change["move"] > 0 else "fell"
+        return f"The score of “{change['title']}” {verb} from {signed(change['from'])} to {signed(change['to'])}."
+    if kind == "family":
+        names = [
+            f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)
+        ]
+        return f"In the Economic Modern Family, {_join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
+    raise ValueError(f"unknown since_last change kind: {kind!r}")
+
+
+def annotate(s: dict) -> None:
+    """Write each change's ``text`` into ``s["since_last"]`` (in place; ``s`` is the summary being built)."""
+    for change in s["since_last"]["changes"]:
+        change["text"] = sentence(change, s)
+
+
+def nothing(s: dict) -> str:
+    """The one sentence when nothing changed."""
+    since = s["since_last"]
+    if since["previous_as_of"] is None:
+        return f"There is no earlier piece or session of {s['ticker']} to compare with."
+    when = _day(since["previous_as_of"], s["as_of"])
+    if since["against"] == "piece":
+        period = f"since the last piece ({when})"
+    else:
+        period = f"in the {_count(since['sessions'])} sessions since {when}"
+    sides = (
+        "Real Motion and Leadership on the same side of their lines"
+        if (s.get("profile") or {}).get("leadership") != "hidden"
+        else "Real Motion on the same side of its 50-DMA"
+    )
+    return (
+        f"Nothing the piece tracks has changed {period}: the same phase, {sides}, and no level cleared or support lost."
+    )
+
+
+def lines(s: dict) -> list[str]:
+    """The sentences of "since the last piece", most important first (one sentence when nothing changed)."""
+    since = s.get("since_last")
+    if not since:
+        return []
+    if since["none"]:
+        return [nothing(s)]
+    return [c.get("text") or sentence(c, s) for c in since["changes"]]
