@@ -37,7 +37,7 @@ DOCS = {
         schema.ScenarioSet,
     ),
     "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
-    "history.md": (schema.Trigger, schema.Horizon),
+    "history.md": (schema.Trigger, schema.Horizon, schema.HistoryState),
 }
 
 
