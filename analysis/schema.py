@@ -267,6 +267,10 @@ class Horizon(TypedDict):
     too_few: bool
     overlapping: int
     open: int
+    edge: float | None  # median - baseline_median, in the profile's units (fraction, points, bp)
+    edge_low: float | None  # bootstrap 90% interval of the edge
+    edge_high: float | None
+    verdict: str  # positive edge | negative edge | no edge | too few
 
 
 class Trigger(TypedDict):
@@ -275,6 +279,17 @@ class Trigger(TypedDict):
     direction: str  # bullish | bearish
     occurrences: int
     last_occurrence: Date | None
+    horizons: dict[str, Horizon]
+
+
+class HistoryState(TypedDict):
+    id: str  # current_state
+    label: str  # Now: warning phase, Real Motion below its 50-DMA
+    phase: str
+    real_motion: str  # above | below (its fast line)
+    sessions: int
+    first_session: Date
+    last_session: Date
     horizons: dict[str, Horizon]
 
 
@@ -436,6 +451,7 @@ class Summary(TypedDict):
     unavailable: list[str]
     unusual: list[Unusual]
     history: list[Trigger]
+    history_state: HistoryState | None
     macro: dict[str, MacroReading]
     economy: dict[str, dict]
     century: Century

@@ -35,7 +35,7 @@ from analysis.data.pieces import previous_piece
 from analysis.errors import DataError, InputError
 from analysis.model import century, macro, profile
 from analysis.model import study as studies
-from analysis.model.events import event_study
+from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
 from analysis.model.since import since_last
 from analysis.params import Request, Settings
@@ -91,10 +91,15 @@ def build(
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
         history = event_study(
-            study.series, confirm_n=settings.confirm_n, level_window=settings.level_window, fast=settings.fast
+            study.series,
+            confirm_n=settings.confirm_n,
+            level_window=settings.level_window,
+            fast=settings.fast,
+            returns=kind.returns,
         )
         # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
         data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
+        data["history_state"] = state_study(study.series, fast=settings.fast, returns=kind.returns)
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
         card, measures, long_run, scores = _scores(study, market, kind, store)

@@ -1,4 +1,5 @@
-"""The event study (analysis/model/events.py) and its chart (analysis/view/charts/events.py).
+"""The event study (analysis/model/events.py), its edge and interval, the current-state row, and its chart
+(analysis/view/charts/events.py) and table (Piece.history_section).
 
 Known values for IWM vs SPY up to 2024-07-08 are recomputed here independently, with plain
 Python loops over the bundled closes (no pandas rolling, no analysis.indicators); tests that
@@ -26,9 +27,24 @@ from analysis.errors import DataError, InputError
 from analysis.model import events as hist
 from analysis.model.study import build
 from analysis.view.charts import style
-from analysis.view.charts.events import TOO_FEW, history_chart
+from analysis.view.charts.events import NO_EDGE, TOO_FEW, VERDICT_COLORS, history_chart
 
 IDS = [t.id for t in hist.TRIGGERS]
+HORIZON_KEYS = {
+    "n",
+    "median",
+    "hit_rate",
+    "baseline_median",
+    "baseline_hit_rate",
+    "baseline_n",
+    "too_few",
+    "overlapping",
+    "open",
+    "edge",
+    "edge_low",
+    "edge_high",
+    "verdict",
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +60,11 @@ def study_result(series) -> list[dict]:
 @pytest.fixture(scope="module")
 def by_id(study_result) -> dict[str, dict]:
     return {item["id"]: item for item in study_result}
+
+
+@pytest.fixture(scope="module")
+def state(series) -> dict:
+    return hist.state_study(series)
 
 
 @pytest.fixture(scope="module")
@@ -174,17 +195,7 @@ def test_shape_is_the_issue_schema(study_result):
         assert set(item) == {"id", "trigger", "direction", "occurrences", "last_occurrence", "horizons"}
         assert list(item["horizons"]) == ["5", "20", "60"]
         for h in item["horizons"].values():
-            assert set(h) == {
-                "n",
-                "median",
-                "hit_rate",
-                "baseline_median",
-                "baseline_hit_rate",
-                "baseline_n",
-                "too_few",
-                "overlapping",
-                "open",
-            }
+            assert set(h) == HORIZON_KEYS
             assert h["n"] + h["overlapping"] + h["open"] == item["occurrences"]
 
 
@@ -273,6 +284,211 @@ def test_cross_above_needs_both_sessions_known():
     assert hist.cross_below(value, 0.0).tolist() == [False, False, True, False, False, False, True, False]
 
 
+# -- the edge and its bootstrap interval ----------------------------------------------------------
+
+
+def drift_series(n_rows: int, every: int, drift: float, seed: int) -> pd.DataFrame:
+    """Synthetic: iid daily returns N(0, 1%) from ``seed``; warning → bullish fires every ``every`` rows, and
+    the 20 sessions after each firing get an extra ``drift`` a day, so the true 20-session edge is known."""
+    rng = np.random.default_rng(seed)
+    daily = rng.normal(0.0, 0.01, n_rows)
+    phases: list[str | None] = ["warning"] * n_rows
+    for p in range(every, n_rows - 21, every):
+        phases[p] = "bullish"
+        daily[p + 1 : p + 21] += drift
+    adj = 100 * np.cumprod(1 + daily)
+    return synthetic_series(phases, adj)
+
+
+def test_a_large_true_edge_gives_an_interval_clear_of_zero():
+    """Synthetic: +0.5% a day for 20 sessions after each firing (about +10% over the baseline's median):
+    the interval excludes zero and holds the edge; the mirror drift gives a negative edge."""
+    up = hist.event_study(drift_series(4000, 100, 0.005, seed=1), horizons=(20,))[5]["horizons"]["20"]
+    assert up["n"] == 39 and up["verdict"] == "positive edge"
+    assert 0 < up["edge_low"] < up["edge"] < up["edge_high"]
+    assert 0.07 < up["edge"] < 0.13  # 20 x 0.5% compounded, less the baseline's own small drift
+    down = hist.event_study(drift_series(4000, 100, -0.005, seed=1), horizons=(20,))[5]["horizons"]["20"]
+    assert down["verdict"] == "negative edge" and down["edge_high"] < 0
+
+
+def test_no_true_edge_gives_an_interval_spanning_zero():
+    """Synthetic: a random walk with no drift, the trigger fired on 80 sessions chosen at random (fixed seed):
+    the interval spans zero and the verdict is no edge."""
+    rng = np.random.default_rng(7)
+    n_rows = 4000
+    adj = 100 * np.cumprod(1 + rng.normal(0.0, 0.01, n_rows))
+    phases: list[str | None] = ["warning"] * n_rows
+    for p in rng.choice(np.arange(1, n_rows - 21), size=80, replace=False):
+        phases[p] = "bullish"
+    h = hist.event_study(synthetic_series(phases, adj), horizons=(20,))[5]["horizons"]["20"]
+    assert h["n"] >= 50 and h["verdict"] == "no edge"
+    assert h["edge_low"] < 0 < h["edge_high"]
+
+
+def test_the_interval_covers_a_zero_edge_about_90_percent_of_the_time():
+    """Synthetic: 400 random sets of 100 sessions from 5,000 iid returns: the edge over the whole sample's
+    median is zero by construction, and the 90% interval spans it in 84-96% of the sets."""
+    rng = np.random.default_rng(11)
+    values = rng.standard_t(4, 5000) * 0.01  # fat tails, like returns
+    base = float(np.median(values))
+    spans = [
+        low <= 0 <= high
+        for low, high in (
+            hist.edge_interval(rng.choice(values, 100, replace=False), base, seed=k)[1:] for k in range(400)
+        )
+    ]
+    assert 0.84 <= np.mean(spans) <= 0.96
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 40, 41])
+def test_order_statistic_bootstrap_matches_literal_resampling(n):
+    """Synthetic values: the medians drawn through the order statistics have the distribution of the medians
+    of literal resamples with replacement (np.median of values[rng.integers(0, n, (B, n))]), odd and even n."""
+    rng = np.random.default_rng(n)
+    values = rng.normal(0, 1, n)
+    fast = hist.bootstrap_medians(values, resamples=40_000, seed=3)
+    literal = np.median(values[rng.integers(0, n, size=(40_000, n))], axis=1)
+    qs = [0.05, 0.25, 0.5, 0.75, 0.95]
+    spread = values.std() / np.sqrt(n) if n > 2 else values.std()
+    assert np.quantile(fast, qs) == pytest.approx(np.quantile(literal, qs), abs=0.06 * spread + 1e-12)
+    assert fast.mean() == pytest.approx(literal.mean(), abs=0.03 * spread + 1e-12)
+    assert set(np.unique(fast)) <= set(np.unique(literal)) | {0.5 * (a + b) for a in values for b in values}
+
+
+def test_the_seed_makes_the_interval_reproducible(series, study_result):
+    """The same seed gives the same JSON; another seed moves the interval, never the edge."""
+    assert hist.event_study(series) == study_result
+    other = hist.event_study(series, seed=16)
+    a, b = study_result[0]["horizons"]["20"], other[0]["horizons"]["20"]
+    assert a["edge"] == b["edge"] and (a["edge_low"], a["edge_high"]) != (b["edge_low"], b["edge_high"])
+    assert abs(a["edge_low"] - b["edge_low"]) < 0.003  # Monte Carlo noise of 2,000 resamples, not more
+    values = np.array([0.3, -0.1, 0.2, 0.05, 0.4])
+    assert hist.bootstrap_medians(values, seed=5).tolist() == hist.bootstrap_medians(values, seed=5).tolist()
+
+
+def test_verdict_at_its_boundaries():
+    assert hist.verdict(10, 0.001, 0.02, 10) == "positive edge"
+    assert hist.verdict(10, -0.02, -0.001, 10) == "negative edge"
+    assert hist.verdict(10, 0.0, 0.02, 10) == "no edge"  # touching zero is not clear of it
+    assert hist.verdict(10, -0.02, 0.02, 10) == "no edge"
+    assert hist.verdict(9, 0.01, 0.02, 10) == "too few"
+    assert hist.verdict(0, None, None, 10) == "too few"
+
+
+def test_edge_known_values_iwm(plain, by_id):
+    """IWM vs SPY to 2024-07-08: the edge is the plain median of the counted returns minus the plain baseline
+    median; the interval is pinned (read from this run, seed 15, 2,000 resamples); at 20 sessions every
+    trigger has shown no edge, and Leadership crossing above zero has an edge at 5 and 60 sessions."""
+    _, close, adj = plain
+    n, median, _ = plain_stats(plain_two_closes(close), adj, 20)
+    base = statistics.median([adj[i + 20] / adj[i] - 1 for i in range(len(adj) - 20)])
+    h = by_id["closes_above_sma50"]["horizons"]["20"]
+    assert h["n"] == n == 110
+    assert h["edge"] == pytest.approx(median - base, abs=1e-12)
+    assert h["edge"] == pytest.approx(0.00504, abs=5e-5)
+    assert (h["edge_low"], h["edge_high"]) == (pytest.approx(-0.0024, abs=5e-4), pytest.approx(0.0156, abs=5e-4))
+    assert h["verdict"] == "no edge"
+    assert {i["horizons"]["20"]["verdict"] for i in by_id.values()} == {"no edge"}
+    lead = by_id["leadership_above_zero"]["horizons"]
+    assert (lead["5"]["verdict"], lead["20"]["verdict"], lead["60"]["verdict"]) == (
+        "positive edge",
+        "no edge",
+        "positive edge",
+    )
+    assert lead["60"]["edge_low"] > 0
+
+
+# -- the current state --------------------------------------------------------------------------
+
+
+def test_current_state_counts_exactly_the_sessions_in_that_state(series, state, iwm_study):
+    """The as-of session is in a warning phase with Real Motion below its 50-DMA (as the summary says); the
+    row counts, by a plain loop, every session in that state, and per horizon thins them as the overlap
+    rule does and recomputes n and the median."""
+    from analysis.model.facts import facts
+    from analysis.model.profile import assign
+
+    f = facts(iwm_study, assign("IWM", "SPY"))
+    assert (f["phase"], f["real_motion"]["above_fast"]) == ("warning", False)
+    assert state["label"] == "Now: warning phase, Real Motion below its 50-DMA"
+    assert (state["id"], state["phase"], state["real_motion"]) == ("current_state", "warning", "below")
+    phases, rm, fast = series["phase"].tolist(), series["rm"].tolist(), series["rm_fast"].tolist()
+    adj = series["adj_close"].tolist()
+    positions = [i for i in range(len(phases)) if phases[i] == "warning" and rm[i] < fast[i]]
+    assert state["sessions"] == len(positions) == 811
+    assert positions[-1] == len(series) - 1 and state["last_session"] == "2024-07-08"
+    assert state["first_session"] == series.index[positions[0]].date().isoformat()
+    for h in (5, 20, 60):
+        n, median, hit = plain_stats(positions, adj, h)
+        got = state["horizons"][str(h)]
+        assert (got["n"], got["median"], got["hit_rate"]) == (n, pytest.approx(median, abs=1e-12), pytest.approx(hit))
+        assert got["n"] + got["overlapping"] + got["open"] == state["sessions"]
+        assert got["open"] == sum(p + h >= len(adj) for p in positions)
+        assert got["edge"] == pytest.approx(median - got["baseline_median"], abs=1e-12)
+    assert state["horizons"]["20"]["n"] == 100 and state["horizons"]["20"]["verdict"] == "no edge"
+    assert set(state["horizons"]["20"]) == HORIZON_KEYS
+
+
+def test_current_state_needs_a_phase_and_a_side():
+    """Synthetic: no phase at the last session, or Real Motion exactly on its line: no state row."""
+    frame = synthetic_series(["warning"] * 30, 100 + np.arange(30.0))
+    frame["rm"], frame["rm_fast"] = 1.0, 0.5
+    assert hist.state_study(frame, horizons=(5,))["sessions"] == 30
+    frame.loc[frame.index[-1], "rm_fast"] = 1.0
+    assert hist.state_study(frame, horizons=(5,)) is None
+    frame.loc[frame.index[-1], "rm_fast"] = 0.5
+    frame["phase"] = pd.Series(["warning"] * 29 + [None], index=frame.index, dtype=object)
+    assert hist.state_study(frame, horizons=(5,)) is None
+
+
+# -- a level's forward move: points and basis points --------------------------------------------
+
+
+def test_a_yield_moves_in_basis_points_and_a_fear_gauge_in_points(market):
+    """^TNX: forward_change is 100 x the difference of the closes (bp); ^VIX: the difference (points)."""
+    tnx = build(market, "^TNX", "SPY", "2023-10-19").series
+    close = tnx["close"].tolist()
+    got = hist.forward_change(tnx, 20, "basis_points").tolist()
+    assert got[100] == pytest.approx(100 * (close[120] - close[100]), abs=1e-9)
+    assert np.isnan(got[-1])
+    vix = build(market, "^VIX", "SPY", "2020-03-16").series
+    assert hist.forward_change(vix, 5, "points").iloc[0] == pytest.approx(vix["close"].iloc[5] - vix["close"].iloc[0])
+    base = hist.event_study(tnx, returns="basis_points")[0]["horizons"]["20"]["baseline_median"]
+    assert base == pytest.approx(statistics.median(100 * (close[i + 20] - close[i]) for i in range(len(close) - 20)))
+    with pytest.raises(InputError, match="returns must be one of"):
+        hist.forward_change(tnx, 20, "percent")
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+
+def test_table_shows_n_median_edge_and_interval_at_20_sessions(market):
+    """The piece's history table: one column each for n, the median, the edge and its interval, the current
+    state and the baseline as the last rows, read from the JSON."""
+    import re
+
+    from analysis.view.piece import Piece
+
+    piece = Piece.build("IWM", "SPY", "2024-07-08", "snapshot", market=market)
+    html = str(piece.history_section())
+    head = re.findall(r"<th>([^<]*)</th>", html)
+    assert head == ["Trigger", "Last fired", "n", "Median", "Edge", "90% interval", "Reading"]
+    rows = [re.findall(r"<td>([^<]*)</td>", r) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html)[1:]]
+    assert rows[0] == [
+        "2 closes above the 50-DMA",
+        "June 28, 2024",
+        "110",
+        "+1.7%",
+        "+0.5 pp",
+        "\u22120.2 to +1.6",
+        "no edge",
+    ]
+    assert rows[-2][:3] == ["Now: warning phase, Real Motion below its 50-DMA", "811 sessions", "100"]
+    assert rows[-1][:4] == ["Any session (baseline)", "", "6,045", "+1.2%"]
+    assert len(rows) == len(IDS) + 2
+    assert 'class="state"' in html and "percentage points" in html
+
+
 # -- no look-ahead -----------------------------------------------------------------------------
 
 
@@ -319,16 +535,48 @@ def bars(fig: Figure) -> list[Rectangle]:
     return [p for p in ax.patches if isinstance(p, Rectangle)]
 
 
-def test_chart_has_one_bar_per_trigger_with_a_median(study_result, tmp_path):
-    fig = history_chart(study_result, ticker="IWM", horizon="20")
+def test_chart_has_one_bar_per_trigger_and_the_state(study_result, state, tmp_path):
+    """One bar per trigger plus the current state, each as long as its edge (in percentage points), coloured
+    by its verdict, with its 90% interval as an error bar; the state's label is the last row."""
+    fig = history_chart(study_result, ticker="IWM", horizon="20", state=state)
     assert isinstance(fig, Figure)
     drawn = bars(fig)
-    assert len(drawn) == len(IDS) == 11
-    widths = sorted(round(b.get_width(), 9) for b in drawn)
-    assert widths == sorted(round(i["horizons"]["20"]["median"] * 100, 9) for i in study_result)
-    assert "What history says: IWM" in fig.axes[0].get_title(loc="left")
+    rows = [i["horizons"]["20"] for i in study_result] + [state["horizons"]["20"]]
+    assert len(drawn) == len(IDS) + 1 == 12
+    assert [round(b.get_width(), 9) for b in drawn] == [round(h["edge"] * 100, 9) for h in rows]
+    assert [b.get_facecolor() for b in drawn] == [matplotlib.colors.to_rgba(VERDICT_COLORS[h["verdict"]]) for h in rows]
+    assert all(b.get_facecolor() == matplotlib.colors.to_rgba(NO_EDGE) for b in drawn)  # IWM: no edge at 20
+    ax = fig.axes[0]
+    spans = sorted(
+        (round(seg[0][0], 9), round(seg[1][0], 9))
+        for coll in ax.collections
+        for seg in coll.get_segments()
+        if seg[0][1] == seg[1][1]  # the horizontal whiskers, not the caps
+    )
+    assert spans == sorted((round(h["edge_low"] * 100, 9), round(h["edge_high"] * 100, 9)) for h in rows)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "2 closes above the 50-DMA"
+    assert labels[-1] == "Now: warning phase,\nReal Motion below its 50-DMA"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:3] == ["positive edge", "negative edge", "no edge (interval spans 0)"]
+    assert "90% bootstrap interval" in legend
+    assert "What history says: IWM" in ax.get_title(loc="left")
     (tmp_path / "history.png").write_bytes(style.png(fig))
     assert (tmp_path / "history.png").stat().st_size > 20_000
+
+
+def test_chart_colours_by_verdict_not_direction(study_result):
+    """A bearish trigger with a positive edge is green and a bullish one with a negative edge red: the
+    colour follows the verdict (the JSON is edited to make both cases)."""
+    import copy
+
+    edited = copy.deepcopy(study_result)
+    edited[0]["horizons"]["20"].update(edge=-0.01, edge_low=-0.02, edge_high=-0.005, verdict="negative edge")
+    bearish = IDS.index("bullish_to_warning")
+    edited[bearish]["horizons"]["20"].update(edge=0.01, edge_low=0.005, edge_high=0.02, verdict="positive edge")
+    drawn = bars(history_chart(edited, ticker="IWM", horizon="20"))
+    assert drawn[0].get_facecolor() == matplotlib.colors.to_rgba(style.DOWN)
+    assert drawn[bearish].get_facecolor() == matplotlib.colors.to_rgba(style.UP)
 
 
 def test_chart_greys_too_few_and_skips_empty(market):
@@ -338,6 +586,28 @@ def test_chart_greys_too_few_and_skips_empty(market):
     assert len(bars(fig)) == len(with_median) < len(short)
     grey = matplotlib.colors.to_rgba(TOO_FEW)
     assert all(b.get_facecolor() == grey for b in bars(fig))  # every n here is below 10
+    assert not fig.axes[0].collections  # and too few to read gets no interval
+
+
+def test_chart_in_basis_points_for_a_yield(market):
+    """^TNX: the edge is drawn in basis points (the bar is the edge itself, not 100 times it)."""
+    study = build(market, "^TNX", "SPY", "2023-10-19")
+    items = hist.event_study(study.series, returns="basis_points")
+    fig = history_chart(items, ticker="^TNX", horizon="20", returns="basis_points")
+    assert bars(fig)[0].get_width() == pytest.approx(items[0]["horizons"]["20"]["edge"], abs=1e-9)
+    assert "edge (bp)" in fig.axes[0].get_xlabel()
+    with pytest.raises(InputError, match="returns 'percent'"):
+        history_chart(items, ticker="^TNX", returns="percent")
+
+
+def test_edge_and_interval_texts_never_show_a_false_zero():
+    """Synthetic numbers: an interval clear of zero never reads "+0" (one more digit instead)."""
+    from analysis.view.charts.events import edge_text, interval_text
+
+    assert interval_text(-0.0024, 0.0156) == "\u22120.2 to +1.6"
+    assert interval_text(-9.8, -0.24, "basis_points") == "\u22129.8 to \u22120.2"
+    assert interval_text(-12.0, -3.0, "basis_points") == "\u221212 to \u22123"
+    assert edge_text(0.005) == "+0.5 pp" and edge_text(0.85, "points") == "+0.85 pts"
 
 
 def test_chart_refuses_an_unknown_horizon(study_result):

@@ -184,20 +184,66 @@ def test_fully_adjusted_benchmark_is_disclosed(market):
 
 
 def test_history_is_cited_only_with_n(iwm_study, iwm):
-    from analysis.model.events import event_study
+    """IWM 2024-07-08: every 20-session interval spans zero, so the text says plainly that the confirmation
+    has shown no edge, with its n, median, the baseline and the interval; too few is never read."""
+    from analysis.model.events import event_study, state_study
 
-    s = {**iwm, "history": event_study(iwm_study.series)}
+    s = {**iwm, "history": event_study(iwm_study.series), "history_state": state_study(iwm_study.series)}
     text = " ".join(narrative.history(s))
     assert (
-        "After the last 110 non-overlapping confirmations (2 closes above the 50-DMA), IWM's median 20-session"
-        " return was +1.7% (65% positive), against +1.2% (59%) for any session."
+        "The confirmation, 2 closes above the 50-DMA, has shown no edge in IWM's history: after its 110"
+        " non-overlapping occurrences the median 20-session total return was +1.7%, against +1.2% for any"
+        " session, and the 90% interval of the difference (\u22120.2 to +1.6 percentage points) spans zero."
     ) in text
+    assert "None of the other 10 triggers with enough occurrences has shown an edge at 20 sessions" in text
+    assert "Sessions like today (warning phase, Real Motion below its 50-DMA) have shown no edge: the 100" in text
+    assert "\u201cLeadership crosses above zero\u201d, an edge at 5 and 60 sessions" in text
     assert "not a forecast" in text
-    for match in re.finditer(r"median of [^(]+\(([^)]*)\)", text):
-        assert match.group(1).startswith("n ")
     few = copy.deepcopy(s)
-    few["history"][0]["horizons"]["20"].update(n=4, too_few=True)
+    few["history"][0]["horizons"]["20"].update(n=4, too_few=True, verdict="too few")
     assert "too few to read" in " ".join(narrative.history(few))
+
+
+def test_history_says_the_edge_and_interval_when_it_is_clear_of_zero(iwm_study, iwm):
+    """The JSON edited (a constructed verdict): an interval clear of zero is said with the edge and the
+    interval in words, above or below any session; a negative one too."""
+    from analysis.model.events import event_study
+
+    s = {**iwm, "history": event_study(iwm_study.series), "history_state": None}
+    s["history"][0]["horizons"]["20"].update(edge=0.0080, edge_low=0.0021, edge_high=0.0150, verdict="positive edge")
+    s["history"][3]["horizons"]["20"].update(edge=-0.0120, edge_low=-0.0200, edge_high=-0.0004, verdict="negative edge")
+    text = " ".join(narrative.history(s))
+    assert (
+        "The confirmation, 2 closes above the 50-DMA, has shown an edge in IWM's history: a median 20-session"
+        " total return of +1.7%, 0.8 percentage points above any session's (90% interval +0.2 to +1.5"
+        " percentage points, n 110)."
+    ) in text
+    assert "\u201cLeadership crosses above zero\u201d has shown a negative edge:" in text
+    assert "1.2 percentage points below any session's (90% interval \u22122.00 to \u22120.04 percentage points" in text
+    assert "The other 9 triggers with enough occurrences have shown no edge at 20 sessions" in text
+    assert "Sessions like today" not in text
+
+
+@pytest.mark.parametrize(
+    "ticker, day, unit, words",
+    [
+        ("^VIX", "2020-03-16", "points", "median change in points 20 sessions later"),
+        ("^TNX", "2023-10-19", "bp", "median change in basis points 20 sessions later"),
+        ("^GSPC", "2024-07-08", "percentage points", "median price return 20 sessions later"),
+    ],
+)
+def test_history_reads_right_for_every_profile(market, ticker, day, unit, words):
+    """A level's forward move is a change in points or basis points, never a percentage; a price index's is
+    a price return; the interval is in the same unit."""
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse(ticker, "SPY", day, "snapshot"), market, parts=("facts", "history", "words")).data
+    text = " ".join(s["narrative"]["history"])
+    assert words in text
+    assert f" {unit}, n " in text or f" {unit}) spans zero" in text
+    if unit != "percentage points":
+        assert "%" not in text.replace("90%", "") and "total return" not in text
 
 
 def test_sections_are_all_present(iwm):

@@ -41,7 +41,7 @@ DOCS = {
         schema.SinceAverage,
     ),
     "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
-    "history.md": (schema.Trigger, schema.Horizon),
+    "history.md": (schema.Trigger, schema.Horizon, schema.HistoryState),
 }
 
 

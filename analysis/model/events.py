@@ -13,7 +13,15 @@ look-ahead) are in ``docs/history.md``; in short:
 * overlap rule, per horizon: walk the occurrences in time order and count one only if it is
   at least ``h`` sessions after the last counted one, so counted windows never overlap;
 * baseline: every session with a complete ``h``-session window (no thinning);
-* ``too_few`` when ``n < min_n``: the numbers are shown but not to be read.
+* ``too_few`` when ``n < min_n``: the numbers are shown but not to be read;
+* edge: the trigger's median forward return minus the baseline median, with a bootstrap 90%
+  interval (the trigger's counted occurrences resampled with replacement, the baseline held
+  fixed, :data:`RESAMPLES` resamples from the fixed :data:`SEED`) and a ``verdict``;
+* the current state (:func:`state_study`): every past session with the as-of session's phase
+  and side of Real Motion's fast line, studied like a trigger.
+
+For a level (a yield, a volatility index: ``returns`` ``points``/``basis_points``) the forward
+"return" is the change of the level in points or basis points (:func:`forward_change`).
 
 Everything is a pure function of ``study.series``; nothing looks past its last row.
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +40,17 @@ from analysis.indicators import consecutive_above
 
 #: Columns of ``study.series`` the triggers and returns read.
 REQUIRED = ("close", "adj_close", "sma_fast", "phase", "rm", "rm_fast", "lead", "lead_upper")
+
+#: Bootstrap resamples per interval, the interval's coverage, and the fixed seed (a piece is reproducible).
+RESAMPLES = 2000
+LEVEL = 0.90
+SEED = 15
+
+#: How a profile measures a forward move (``Profile.returns``): see :func:`forward_change`.
+RETURNS = ("total", "price", "points", "basis_points")
+
+#: The ``verdict`` of an edge, by its bootstrap interval (``too few`` when ``n < min_n``).
+Verdict = Literal["positive edge", "negative edge", "no edge", "too few"]
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -72,6 +92,91 @@ def forward_return(adj_close: pd.Series, h: int) -> pd.Series:
     if h < len(a):
         out[:-h] = a[h:] / a[:-h] - 1.0
     return pd.Series(out, index=adj_close.index, name=f"fwd{h}")
+
+
+def forward_change(series: pd.DataFrame, h: int, returns: str = "total") -> pd.Series:
+    """The forward move ``h`` sessions after each session, as the profile measures it.
+
+    ``total``: :func:`forward_return` of ``adj_close`` (dividends reinvested); ``price``: of
+    ``close``; ``points``: ``close[t + h] - close[t]`` (a volatility index); ``basis_points``:
+    ``100 * (close[t + h] - close[t])`` (a yield quoted in percent). NaN for the last ``h`` rows.
+    """
+    if returns not in RETURNS:
+        raise InputError(
+            f"returns must be one of {', '.join(RETURNS)}, got {returns!r};", "pass the profile's returns."
+        )
+    if returns in ("total", "price"):
+        return forward_return(series["adj_close" if returns == "total" else "close"], h)
+    c = series["close"].to_numpy(float)
+    out = np.full(c.shape, np.nan)
+    if h < len(c):
+        out[:-h] = (100.0 if returns == "basis_points" else 1.0) * (c[h:] - c[:-h])
+    return pd.Series(out, index=series.index, name=f"fwd{h}")
+
+
+# --- the edge: a bootstrap interval for the difference of medians -------------------------------
+
+
+def bootstrap_medians(values: np.ndarray, *, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:
+    """The medians of ``resamples`` bootstrap resamples of ``values`` (each ``len(values)`` draws with replacement).
+
+    Simulated through the order statistics, so each resample costs two random numbers however
+    long ``values`` is. A resample draws row ``floor(n * U_j)`` of the sorted values for ``n``
+    uniforms ``U_j``; sorting is monotone, so its median is read off the middle one or two order
+    statistics of the ``U_j``, and those are drawn directly: the ``k``-th smallest of ``n``
+    uniforms is ``Beta(k, n + 1 - k)``, and given it is ``u``, the next one is the smallest of
+    the ``n - k`` uniforms above ``u``, ``u + (1 - u) * Beta(1, n - k)``. The medians have
+    exactly the distribution of the medians of literal resamples (a test compares the two).
+    The generator is ``np.random.default_rng(seed)``, started afresh on every call, so the
+    result depends on ``values``, ``resamples`` and ``seed`` only.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    if n == 0:
+        raise InputError("bootstrap_medians needs at least one value;", "pass the counted forward returns.")
+    rng = np.random.default_rng(seed)
+    k = (n - 1) // 2 + 1  # the lower middle order statistic, counted from 1
+    lower = rng.beta(k, n + 1 - k, size=resamples)
+    row_low = np.minimum((n * lower).astype(np.int64), n - 1)
+    if n % 2:
+        return x[row_low]
+    upper = lower + (1.0 - lower) * rng.beta(1, n - k, size=resamples)
+    row_high = np.minimum((n * upper).astype(np.int64), n - 1)
+    return 0.5 * (x[row_low] + x[row_high])
+
+
+def edge_interval(
+    values: np.ndarray,
+    baseline_median: float,
+    *,
+    level: float = LEVEL,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> tuple[float, float, float]:
+    """``(edge, low, high)``: ``median(values) - baseline_median`` and its bootstrap percentile interval.
+
+    ``values`` are one trigger's counted forward returns (non-overlapping, complete windows).
+    The interval holds the central ``level`` of :func:`bootstrap_medians` minus the baseline
+    median: the baseline is held fixed (see ``docs/history.md``: it is the whole history the
+    occurrences are drawn from, not a second sample).
+    """
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1, got {level!r};", "pass e.g. level=0.90.")
+    medians = bootstrap_medians(values, resamples=resamples, seed=seed) - baseline_median
+    low, high = np.quantile(medians, [(1 - level) / 2, (1 + level) / 2])
+    return float(np.median(values) - baseline_median), float(low), float(high)
+
+
+def verdict(n: int, low: float | None, high: float | None, min_n: int) -> Verdict:
+    """``too few`` when ``n < min_n``; else ``positive edge`` when the interval is above zero,
+    ``negative edge`` when below, ``no edge`` when it spans (or touches) zero."""
+    if n < min_n or low is None or high is None:
+        return "too few"
+    if low > 0:
+        return "positive edge"
+    if high < 0:
+        return "negative edge"
+    return "no edge"
 
 
 # --- the triggers: one pure function each, True on the session the trigger fires ------------------
@@ -270,6 +375,63 @@ def _check_horizons(horizons: Sequence[int], min_n: int) -> list[int]:
     return out
 
 
+def _horizon(
+    positions: np.ndarray,
+    fwd: np.ndarray,
+    h: int,
+    baseline: tuple,
+    *,
+    min_n: int,
+    level: float,
+    resamples: int,
+    seed: int,
+) -> dict:
+    """One horizon's numbers for the sessions at row ``positions``: counts, median, hit rate, edge."""
+    complete = positions[~np.isnan(fwd[positions])]
+    counted = non_overlapping(complete, h)
+    values = fwd[counted]
+    median, hit = _stats(values)
+    b_median, b_hit, b_n = baseline
+    edge = low = high = None
+    if values.size and b_median is not None:
+        edge, low, high = edge_interval(values, b_median, level=level, resamples=resamples, seed=seed)
+    return {
+        "n": int(counted.size),
+        "median": median,
+        "hit_rate": hit,
+        "baseline_median": b_median,
+        "baseline_hit_rate": b_hit,
+        "baseline_n": b_n,
+        "too_few": bool(counted.size < min_n),
+        "overlapping": int(complete.size - counted.size),
+        "open": int(positions.size - complete.size),
+        "edge": edge,
+        "edge_low": low,
+        "edge_high": high,
+        "verdict": verdict(int(counted.size), low, high, min_n),
+    }
+
+
+def _forward_and_baseline(series: pd.DataFrame, hs: list[int], returns: str) -> tuple[dict, dict]:
+    forward = {h: forward_change(series, h, returns).to_numpy() for h in hs}
+    baseline = {}
+    for h in hs:
+        complete = forward[h][~np.isnan(forward[h])]
+        baseline[h] = (*_stats(complete), int(complete.size))
+    return forward, baseline
+
+
+def _check_bootstrap(level: float, resamples: int, seed: int) -> None:
+    if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) or resamples < 1:
+        raise InputError(
+            f"resamples must be a whole number >= 1, got {resamples!r};", f"pass e.g. resamples={RESAMPLES}."
+        )
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1, got {level!r};", f"pass e.g. level={LEVEL}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(f"seed must be a whole number >= 0, got {seed!r};", f"pass e.g. seed={SEED}.")
+
+
 def event_study(
     series: pd.DataFrame,
     *,
@@ -278,56 +440,43 @@ def event_study(
     confirm_n: int = 2,
     level_window: int = 22,
     fast: int = 50,
+    returns: str = "total",
+    level: float = LEVEL,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
 ) -> list[dict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
 
     ``fast`` only names the fast average in the labels (the study's ``sma_fast`` column holds
-    the ``Settings.fast``-session average).
+    the ``Settings.fast``-session average). ``returns`` is the profile's measure of a move
+    (:func:`forward_change`: a fraction for ``total``/``price``, points or basis points for a level).
 
     One dict per trigger::
 
         {"id", "trigger" (human label), "direction" ("bullish"|"bearish"),
          "occurrences" (int, all of them), "last_occurrence" (ISO date or None),
          "horizons": {"5": {"n", "median", "hit_rate", "baseline_median", "baseline_hit_rate",
-                            "baseline_n", "too_few", "overlapping", "open"}, "20": ..., "60": ...}}
+                            "baseline_n", "too_few", "overlapping", "open",
+                            "edge", "edge_low", "edge_high", "verdict"}, "20": ..., "60": ...}}
 
     Per horizon ``h``: ``n`` occurrences counted after the overlap rule (:func:`non_overlapping`) among
     those whose window is complete; ``overlapping`` complete ones the rule dropped; ``open``
     ones whose window extends past the last row (``n + overlapping + open == occurrences``).
-    ``median`` and ``hit_rate`` (share of returns > 0) of their :func:`forward_return`; the
-    baseline is every session with a complete window. Returns are fractions; ``None`` where
-    there is nothing to compute. ``too_few`` is ``n < min_n``.
+    ``median`` and ``hit_rate`` (share of moves > 0) of their :func:`forward_change`; the
+    baseline is every session with a complete window. ``too_few`` is ``n < min_n``. ``edge`` is
+    ``median - baseline_median`` and ``edge_low``/``edge_high`` its bootstrap ``level`` interval
+    (:func:`edge_interval`, ``resamples`` from ``seed``); ``verdict`` is :func:`verdict`'s.
+    ``None`` where there is nothing to compute (``n = 0``).
     """
     hs = _check_horizons(horizons, min_n)
+    _check_bootstrap(level, resamples, seed)
     fired = occurrences(series, confirm_n=confirm_n, level_window=level_window)
-    adj = series["adj_close"]
-    forward = {h: forward_return(adj, h).to_numpy() for h in hs}
-    baseline = {}
-    for h in hs:
-        complete = forward[h][~np.isnan(forward[h])]
-        baseline[h] = (*_stats(complete), int(complete.size))
+    forward, baseline = _forward_and_baseline(series, hs, returns)
+    boot = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
     out = []
     for trigger in TRIGGERS:
         dates = fired[trigger.id]
         positions = series.index.get_indexer(dates)
-        per_h = {}
-        for h in hs:
-            fwd = forward[h]
-            complete = positions[~np.isnan(fwd[positions])]
-            counted = non_overlapping(complete, h)
-            median, hit = _stats(fwd[counted])
-            b_median, b_hit, b_n = baseline[h]
-            per_h[str(h)] = {
-                "n": int(counted.size),
-                "median": median,
-                "hit_rate": hit,
-                "baseline_median": b_median,
-                "baseline_hit_rate": b_hit,
-                "baseline_n": b_n,
-                "too_few": bool(counted.size < min_n),
-                "overlapping": int(complete.size - counted.size),
-                "open": int(positions.size - complete.size),
-            }
         out.append(
             {
                 "id": trigger.id,
@@ -335,7 +484,69 @@ def event_study(
                 "direction": trigger.direction,
                 "occurrences": int(len(dates)),
                 "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,
-                "horizons": per_h,
+                "horizons": {str(h): _horizon(positions, forward[h], h, baseline[h], **boot) for h in hs},
             }
         )
     return out
+
+
+def in_state(series: pd.DataFrame, phase: str, rm_above: bool) -> pd.Series:
+    """True on every session whose phase is ``phase`` and whose Real Motion is strictly above
+    (``rm_above``) or strictly below its fast line; False where either is unknown or equal."""
+    rm, fast = series["rm"], series["rm_fast"]
+    side = (rm > fast) if rm_above else (rm < fast)
+    return pd.Series((series["phase"].to_numpy(object) == phase) & side.to_numpy(bool), index=series.index)
+
+
+def state_label(phase: str, rm_above: bool, fast: int = 50) -> str:
+    """``Now: warning phase, Real Motion below its 50-DMA``."""
+    return f"Now: {phase} phase, Real Motion {'above' if rm_above else 'below'} its {fast}-DMA"
+
+
+def state_study(
+    series: pd.DataFrame,
+    *,
+    horizons: Sequence[int] = (5, 20, 60),
+    min_n: int = 10,
+    fast: int = 50,
+    returns: str = "total",
+    level: float = LEVEL,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict | None:
+    """The current state studied like a trigger: every session in the as-of session's state.
+
+    The state is the as-of (last) session's phase and side of Real Motion's fast line
+    (:func:`in_state`). Every session of ``series`` in that state is an occurrence (the as-of
+    session included, its windows open); per horizon the same overlap rule, baseline, edge and
+    verdict as :func:`event_study`. ``None`` when the as-of phase is unknown or Real Motion
+    sits exactly on, or has no, fast line. The dict::
+
+        {"id": "current_state", "label", "phase", "real_motion" ("above"|"below"),
+         "sessions" (int: sessions in the state), "first_session", "last_session" (ISO dates),
+         "horizons": {"5": {...the keys of event_study's horizons...}, ...}}
+
+    with ``n + overlapping + open == sessions`` per horizon.
+    """
+    hs = _check_horizons(horizons, min_n)
+    _check_bootstrap(level, resamples, seed)
+    _check(series, 1, 1)
+    last = series.iloc[-1]
+    phase, rm, rm_fast = last["phase"], float(last["rm"]), float(last["rm_fast"])
+    if not isinstance(phase, str) or np.isnan(rm) or np.isnan(rm_fast) or rm == rm_fast:
+        return None
+    above = rm > rm_fast
+    mask = in_state(series, phase, above).to_numpy(bool)
+    positions = np.flatnonzero(mask)
+    forward, baseline = _forward_and_baseline(series, hs, returns)
+    boot = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
+    return {
+        "id": "current_state",
+        "label": state_label(phase, above, fast),
+        "phase": phase,
+        "real_motion": "above" if above else "below",
+        "sessions": int(positions.size),
+        "first_session": series.index[positions[0]].date().isoformat(),
+        "last_session": series.index[positions[-1]].date().isoformat(),
+        "horizons": {str(h): _horizon(positions, forward[h], h, baseline[h], **boot) for h in hs},
+    }

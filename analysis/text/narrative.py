@@ -503,52 +503,157 @@ def performance(s: dict) -> list[str]:
     return out
 
 
+#: How the history section names a forward move and an edge, by the profile's ``returns``:
+#: (the move in the opening sentence, the move in a clause, the unit of an edge, scale, digits).
+_MOVES = {
+    "total": ("total return", "total return", "percentage points", 100.0, 1),
+    "price": ("price return", "price return", "percentage points", 100.0, 1),
+    "points": ("change in points", "change", "points", 1.0, 2),
+    "basis_points": ("change in basis points", "change", "bp", 1.0, 0),
+}
+
+
+def _digits(s: dict, *xs: float) -> int:
+    """The profile's digits, one or two more when a nonzero number would otherwise read as zero."""
+    _, _, _, scale, digits = _MOVES[s["profile"]["returns"]]
+    for extra in range(3):
+        if all(x == 0 or abs(scale * x) >= 0.5 * 10 ** -(digits + extra) for x in xs):
+            return digits + extra
+    return digits + 2
+
+
+def _move(s: dict, x: float) -> str:
+    """A median forward move as the profile measures it: ``+1.7%``, ``+0.85 points``, ``+12 bp``."""
+    r = s["profile"]["returns"]
+    if r in ("total", "price"):
+        return pct(x)
+    _, _, unit, scale, digits = _MOVES[r]
+    return f"{signed(scale * x, digits)} {unit}"
+
+
+def _edge(s: dict, x: float) -> str:
+    """The size of an edge in the profile's units, unsigned: ``0.5 percentage points``, ``1.20 points``, ``12 bp``."""
+    _, _, unit, scale, _ = _MOVES[s["profile"]["returns"]]
+    return f"{abs(scale * x):,.{_digits(s, x)}f} {unit}"
+
+
+def _interval(s: dict, h: dict) -> str:
+    """``−0.2 to +1.6 percentage points``: a 90% interval of an edge (a bound never reads as a zero it is not)."""
+    _, _, unit, scale, _ = _MOVES[s["profile"]["returns"]]
+    d = _digits(s, h["edge_low"], h["edge_high"])
+    return f"{signed(scale * h['edge_low'], d)} to {signed(scale * h['edge_high'], d)} {unit}"
+
+
+def _edge_clause(s: dict, h: dict) -> str:
+    """``a median 20-session total return of +1.7%, 0.5 percentage points above any session's (90% interval
+    +0.1 to +1.0 percentage points, n 110)``: an edge clear of zero, in words."""
+    side = "above" if h["edge"] > 0 else "below"
+    return (
+        f"a median 20-session {_MOVES[s['profile']['returns']][1]} of {_move(s, h['median'])},"
+        f" {_edge(s, h['edge'])} {side} any session's (90% interval {_interval(s, h)}, n {h['n']})"
+    )
+
+
+def _an_edge(h: dict) -> str:
+    return "an edge" if h["verdict"] == "positive edge" else "a negative edge"
+
+
 def history(s: dict) -> list[str]:
-    """What followed each trigger before (the event study), always with n and the baseline."""
+    """What followed each trigger before, as an edge over any session with its 90% interval, always with n.
+
+    A trigger whose interval spans zero is said plainly to have shown no edge; one whose
+    interval excludes zero gets its edge and interval in words; too few occurrences are not
+    read. The current state (``history_state``) gets its own sentence. Moves are named and
+    measured as the profile measures them (a return, or a change in points or basis points).
+    """
     items = s.get("history") or []
     if not items:
         return []
     t, as_of = s["ticker"], s["as_of"]
     base = items[0]["horizons"]["20"]
     if base["baseline_median"] is None:
-        return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward returns."]
-    what = (
-        "change of the level"
-        if pw.is_level(s)
-        else "total return"
-        if s["profile"]["returns"] == "total"
-        else "price return"
-    )
+        return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward moves."]
+    what, move = _MOVES[s["profile"]["returns"]][:2]
     out = [
-        f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: the median {what}"
-        f" 20 sessions later, the share of gains and n, against {pct(base['baseline_median'])} and"
-        f" {base['baseline_hit_rate']:.0%} for any session."
+        f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: its median {what}"
+        f" 20 sessions later, set against the {_move(s, base['baseline_median'])} of any session. The difference"
+        " is the trigger's edge, and its 90% interval comes from resampling the occurrences: when the interval"
+        " spans zero, the trigger has shown no edge."
     ]
     confirm = next((i for i in items if i["id"] == "closes_above_sma50"), None)
     if confirm:
         h = confirm["horizons"]["20"]
-        if h["n"] and not h["too_few"]:
+        if h["verdict"] == "no edge":
             out.append(
-                f"After the last {h['n']} non-overlapping confirmations ({confirm['trigger']}), {t}'s median"
-                f" 20-session return was {pct(h['median'])} ({h['hit_rate']:.0%} positive), against"
-                f" {pct(h['baseline_median'])} ({h['baseline_hit_rate']:.0%}) for any session."
+                f"The confirmation, {confirm['trigger']}, has shown no edge in {t}'s history: after its {h['n']}"
+                f" non-overlapping occurrences the median 20-session {move} was {_move(s, h['median'])}, against"
+                f" {_move(s, h['baseline_median'])} for any session, and the 90% interval of the difference"
+                f" ({_interval(s, h)}) spans zero."
+            )
+        elif h["verdict"] in ("positive edge", "negative edge"):
+            out.append(
+                f"The confirmation, {confirm['trigger']}, has shown {_an_edge(h)} in {t}'s history: {_edge_clause(s, h)}."
             )
         elif h["n"]:
             out.append(
                 f"There are only {h['n']} non-overlapping confirmations ({confirm['trigger']}) with a complete"
                 " 20-session window: too few to read."
             )
-    readable = [
-        i for i in items if i["horizons"]["20"]["n"] and not i["horizons"]["20"]["too_few"] and i is not confirm
-    ]
-    if readable:
-        edge = max(readable, key=lambda i: abs(i["horizons"]["20"]["median"] - i["horizons"]["20"]["baseline_median"]))
-        h = edge["horizons"]["20"]
-        word = "better" if h["median"] > h["baseline_median"] else "worse"
+    others = [i for i in items if i is not confirm and not i["horizons"]["20"]["too_few"]]
+    edged = [i for i in others if i["horizons"]["20"]["verdict"] in ("positive edge", "negative edge")]
+    for i in edged:
+        h = i["horizons"]["20"]
+        out.append(f"\u201c{i['trigger']}\u201d has shown {_an_edge(h)}: {_edge_clause(s, h)}.")
+    flat = len(others) - len(edged)
+    if len(others) == 1 and flat:
         out.append(
-            f"Among the other triggers, the widest gap from any session followed \u201c{edge['trigger']}\u201d: a median of {pct(h['median'])}"
-            f" (n {h['n']}), {word} than the baseline."
+            "The other trigger with enough occurrences has shown no edge at 20 sessions: its interval spans zero."
         )
+    elif others and not edged:
+        out.append(
+            f"None of the other {len(others)} triggers with enough occurrences has shown an edge at 20 sessions"
+            f" in {t}'s history: every 90% interval spans zero."
+        )
+    elif flat:
+        out.append(
+            f"The other {flat} trigger{'s' if flat > 1 else ''} with enough occurrences"
+            f" {'have' if flat > 1 else 'has'} shown no edge at 20 sessions: {'their' if flat > 1 else 'its'}"
+            f" 90% interval{'s span' if flat > 1 else ' spans'} zero."
+        )
+    elsewhere: dict[tuple[str, str], list[str]] = {}
+    for i in items:
+        for k, h in i["horizons"].items():
+            if k != "20" and h["verdict"] in ("positive edge", "negative edge"):
+                elsewhere.setdefault((i["trigger"], _an_edge(h)), []).append(k)
+    if elsewhere:
+        parts = [
+            f"\u201c{name}\u201d, {kind} at {' and '.join(ks)} sessions"
+            for (name, kind), ks in list(elsewhere.items())[:3]
+        ]
+        more = len(elsewhere) - len(parts)
+        out.append(
+            "At the other horizons, intervals clear of zero: "
+            + "; ".join(parts)
+            + (f"; and {more} more" if more else "")
+            + "."
+        )
+    state = s.get("history_state")
+    if state:
+        h = state["horizons"]["20"]
+        now = state["label"].removeprefix("Now: ")
+        if h["verdict"] == "too few":
+            out.append(
+                f"Sessions like today ({now}) are too few in {t}'s history to read: {h['n']} non-overlapping ones"
+                " with a complete 20-session window."
+            )
+        elif h["verdict"] == "no edge":
+            out.append(
+                f"Sessions like today ({now}) have shown no edge: the {h['n']} non-overlapping ones with a complete"
+                f" window were followed by a median 20-session {move} of {_move(s, h['median'])}, and the 90%"
+                f" interval of the difference from any session ({_interval(s, h)}) spans zero."
+            )
+        else:
+            out.append(f"Sessions like today ({now}) have shown {_an_edge(h)}: {_edge_clause(s, h)}.")
     out.append(
         "Occurrences within the horizon of one already counted are counted once, and n under 10 is too few to"
         " read. This is what happened before, not a forecast."

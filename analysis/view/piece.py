@@ -380,54 +380,86 @@ class Piece:
         )
 
     def history_section(self) -> Html:
-        """The event study: each trigger's record, as a table with n shown everywhere."""
-        s = self.summary
+        """The event study at 20 sessions: each trigger's n, median, edge over any session and its 90%
+        interval, one column each; the current state and the baseline as the last rows."""
+        from analysis.view.charts.events import MOVE_WORDS, edge_text, interval_text, move_text
 
-        def cell(h: dict) -> str:
-            if not h["n"]:
-                return "\u2014"
-            text = f"{fmt.pct(h['median'])} \u00b7 {h['hit_rate']:.0%} \u00b7 n {h['n']}"
-            return text + " (too few)" if h["too_few"] else text
+        s, k = self.summary, "20"
+        returns = s["profile"]["returns"]
+        reading = {
+            "positive edge": "edge",
+            "negative edge": "negative edge",
+            "no edge": "no edge",
+            "too few": "too few",
+        }
 
-        horizons = ("5", "20", "60")
+        def cells(h: dict) -> tuple[str, ...]:
+            if not h["n"] or h["edge"] is None:
+                return (str(h["n"]), "\u2014", "\u2014", "\u2014", "none complete" if not h["n"] else "\u2014")
+            return (
+                str(h["n"]),
+                move_text(h["median"], returns),
+                edge_text(h["edge"], returns),
+                interval_text(h["edge_low"], h["edge_high"], returns),
+                reading[h["verdict"]],
+            )
+
+        verdict_class = {
+            "positive edge": "edge-up",
+            "negative edge": "edge-down",
+            "no edge": "",
+            "too few": "unavailable",
+        }
         rows, classes = [], []
         for item in s["history"]:
-            rows.append(
-                (
-                    item["trigger"],
-                    fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never",
-                    *(cell(item["horizons"][k]) for k in horizons),
-                )
-            )
-            classes.append("unavailable" if item["horizons"]["20"]["too_few"] else item["direction"])
-        base = s["history"][0]["horizons"]
+            h = item["horizons"][k]
+            last = fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never"
+            rows.append((item["trigger"], last, *cells(h)))
+            classes.append(verdict_class[h["verdict"]])
+        state = s.get("history_state")
+        if state:
+            h = state["horizons"][k]
+            rows.append((state["label"], f"{state['sessions']:,} sessions", *cells(h)))
+            classes.append(" ".join(c for c in ("state", verdict_class[h["verdict"]]) if c))
+        base = s["history"][0]["horizons"][k]
         rows.append(
             (
                 "Any session (baseline)",
                 "",
-                *(
-                    "\u2014"
-                    if base[k]["baseline_median"] is None
-                    else f"{fmt.pct(base[k]['baseline_median'])} \u00b7 {base[k]['baseline_hit_rate']:.0%}"
-                    for k in horizons
-                ),
+                f"{base['baseline_n']:,}",
+                "\u2014" if base["baseline_median"] is None else move_text(base["baseline_median"], returns),
+                "",
+                "",
+                "",
             )
         )
         classes.append("baseline")
+        unit = "percentage points" if returns in ("total", "price") else "points" if returns == "points" else "bp"
         return section("What history says", self.words["history"]) + table(
-            ["Trigger", "Last fired", "5 sessions", "20 sessions", "60 sessions"],
+            ["Trigger", "Last fired", "n", "Median", "Edge", "90% interval", "Reading"],
             rows,
             row_classes=classes,
-            caption="Median total return after the trigger \u00b7 share positive \u00b7 n (non-overlapping, complete windows)",
+            caption=(
+                f"20 sessions after each trigger. n: non-overlapping occurrences with a complete window. Median:"
+                f" their {MOVE_WORDS[returns]}. Edge: that median minus any session\u2019s, in {unit}, with its 90%"
+                " bootstrap interval; no edge when the interval spans zero, too few under n 10"
+            ),
             cls="data history",
         )
 
     def chart_history(self) -> FigureOutput:
         from analysis.view import charts
 
+        s = self.summary
         return FigureOutput(
-            charts.history_chart(self.summary["history"], ticker=self.study.ticker, horizon="20"),
-            alt=f"{self.study.ticker}: median 20-session return after each trigger against the baseline",
+            charts.history_chart(
+                s["history"],
+                ticker=self.study.ticker,
+                horizon="20",
+                state=s.get("history_state"),
+                returns=s["profile"]["returns"],
+            ),
+            alt=f"{self.study.ticker}: each trigger's edge over any session at 20 sessions, with its 90% interval",
         )
 
     def appendices(self) -> Html:

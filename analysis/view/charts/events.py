@@ -1,4 +1,4 @@
-"""What history says: each trigger's median forward return against the baseline, one horizon."""
+"""What history says: each trigger's edge over any session at one horizon, with its 90% interval."""
 
 from __future__ import annotations
 
@@ -11,17 +11,95 @@ from analysis import fmt
 from analysis.errors import InputError
 from analysis.view.charts import style
 
-#: Bar colour of a trigger whose ``n`` is below the study's ``min_n``.
-TOO_FEW = "#d1d5db"
+#: Bar colour of a trigger whose ``n`` is below the study's ``min_n`` (verdict ``too few``).
+TOO_FEW = "#e5e7eb"
+#: Bar colour of an edge whose 90% interval spans zero (verdict ``no edge``).
+NO_EDGE = "#9ca3af"
+#: Bar colour by verdict (:func:`analysis.model.events.verdict`).
+VERDICT_COLORS = {"positive edge": style.UP, "negative edge": style.DOWN, "no edge": NO_EDGE, "too few": TOO_FEW}
+
+#: How an edge (a difference of two medians) is shown, by the profile's ``returns``: (scale, unit, digits).
+EDGE_UNITS = {
+    "total": (100.0, "pp", 1),
+    "price": (100.0, "pp", 1),
+    "points": (1.0, "pts", 2),
+    "basis_points": (1.0, "bp", 0),
+}
+
+#: What a forward move is called on the axis, by the profile's ``returns``.
+MOVE_WORDS = {
+    "total": "total return",
+    "price": "price return",
+    "points": "change in points",
+    "basis_points": "change in bp",
+}
 
 
-def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> Figure:
-    """Horizontal bars: each trigger's median ``horizon``-session return, the baseline as a line.
+def _units(returns: str) -> tuple[float, str, int]:
+    if returns not in EDGE_UNITS:
+        raise InputError(
+            f"returns {returns!r} is not a profile's measure;",
+            f"pass one of {', '.join(EDGE_UNITS)} (profile.returns).",
+        )
+    return EDGE_UNITS[returns]
 
-    ``history`` is :func:`analysis.model.events.event_study`'s list. One bar per trigger with at
-    least one counted occurrence (green bullish, red bearish, grey when ``too_few``); each
-    row is annotated with ``n`` and the hit rate; a trigger with ``n = 0`` gets a row with a
-    note and no bar. The dashed line is the baseline median over every session.
+
+def _digits(scale: float, digits: int, *xs: float) -> int:
+    """``digits``, or one or two more when a nonzero number would otherwise read as zero (``+0 bp``)."""
+    for extra in range(3):
+        if all(x == 0 or abs(scale * x) >= 0.5 * 10 ** -(digits + extra) for x in xs):
+            return digits + extra
+    return digits + 2
+
+
+def edge_text(x: float, returns: str = "total") -> str:
+    """An edge as the table shows it: ``+0.5 pp`` (a return), ``+1.20 pts`` (a volatility index), ``+12 bp`` (a yield)."""
+    scale, unit, digits = _units(returns)
+    return f"{fmt.signed(scale * x, _digits(scale, digits, x))} {unit}"
+
+
+def interval_text(low: float, high: float, returns: str = "total") -> str:
+    """A 90% interval as the table shows it: ``−0.2 to +1.6``, in the units of :func:`edge_text`; a bound
+    never reads as a zero it is not (``−9.8 to −0.2``, not ``−10 to +0``)."""
+    scale, _, digits = _units(returns)
+    d = _digits(scale, digits, low, high)
+    return f"{fmt.signed(scale * low, d)} to {fmt.signed(scale * high, d)}"
+
+
+def move_text(x: float, returns: str = "total") -> str:
+    """A median forward move: ``+1.7%`` (a return), ``+0.85 pts``, ``+12 bp``."""
+    if returns in ("total", "price"):
+        return fmt.pct(x)
+    scale, unit, digits = _units(returns)
+    return f"{fmt.signed(scale * x, digits)} {unit}"
+
+
+def _tick(value: float, _pos: object = None) -> str:
+    """An axis tick of an edge: ``+0.5``, ``−2``, ``0`` (no trailing zeros, a typographic minus)."""
+    if abs(value) < 1e-12:
+        return "0"
+    text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
+    return (fmt.MINUS if value < 0 else "+") + text
+
+
+def history_chart(
+    history: list[dict],
+    *,
+    ticker: str,
+    horizon: str = "20",
+    state: dict | None = None,
+    returns: str = "total",
+) -> Figure:
+    """Horizontal bars: each trigger's edge over any session at ``horizon`` sessions, with its 90% interval.
+
+    ``history`` is :func:`analysis.model.events.event_study`'s list and ``state`` (optional)
+    :func:`analysis.model.events.state_study`'s dict, drawn as a last row under its label.
+    The bar is the ``edge`` (the trigger's median forward move minus the median of every
+    session), the error bar its bootstrap 90% interval (``edge_low`` to ``edge_high``); the bar
+    is coloured by the ``verdict``: green a positive edge, red a negative one, grey no edge
+    (the interval spans zero), light grey too few to read. Each row is annotated with ``n``
+    and the median itself; a row with ``n = 0`` gets a note and no bar. ``returns`` (the
+    profile's measure) sets the units: percentage points of return, points, or basis points.
     """
     if not history:
         raise InputError(
@@ -32,24 +110,40 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
             f"horizon {horizon!r} is not in the event study (it has {', '.join(history[0]['horizons'])});",
             "pass one of those, as a string.",
         )
-    rows = [(item, item["horizons"][horizon]) for item in history]
-    labels = [item["trigger"] for item, _ in rows]
-    y = list(range(len(rows)))[::-1]  # first trigger at the top
-    baseline = rows[0][1]["baseline_median"]
-    drawn = [(yi, item, h) for yi, (item, h) in zip(y, rows) if h["median"] is not None]
-    values = [h["median"] * 100 for _, _, h in drawn] + ([baseline * 100] if baseline is not None else [])
+    scale, unit, digits = _units(returns)
+    rows = [(item["trigger"], item["horizons"][horizon]) for item in history]
+    if state is not None:
+        rows.append((state["label"].replace(", ", ",\n", 1), state["horizons"][horizon]))  # two lines
+    y = list(range(len(rows)))[::-1]  # first trigger at the top, the current state at the bottom
+    base = rows[0][1]
+    drawn = [(yi, h) for yi, (_, h) in zip(y, rows) if h.get("edge") is not None]
+    # a too-few row gets its bar but no interval (not to be read), and does not stretch the axis with one
+    read = [h for _, h in drawn if h["verdict"] != "too few"]
+    values = [scale * v for h in read for v in (h["edge_low"], h["edge_high"])]
+    values += [scale * h["edge"] for _, h in drawn]
     lo, hi = min(values + [0.0]), max(values + [0.0])
     span = (hi - lo) or 1.0
     with style.styled():
-        fig, (ax,) = style.new_figure(1.4 + 0.27 * len(rows))
-        for yi, item, h in drawn:
-            color = TOO_FEW if h["too_few"] else style.UP if item["direction"] == "bullish" else style.DOWN
-            ax.barh(yi, h["median"] * 100, height=0.62, color=color, zorder=2)
+        fig, (ax,) = style.new_figure(1.6 + 0.27 * len(rows))
+        for yi, h in drawn:
+            ax.barh(yi, scale * h["edge"], height=0.62, color=VERDICT_COLORS[h["verdict"]], zorder=2)
+            if h["verdict"] == "too few":
+                continue
+            ax.errorbar(
+                scale * h["edge"],
+                yi,
+                xerr=[[scale * (h["edge"] - h["edge_low"])], [scale * (h["edge_high"] - h["edge"])]],
+                fmt="none",
+                ecolor=style.INK,
+                elinewidth=0.9,
+                capsize=2.2,
+                zorder=3,
+            )
         for yi, (_, h) in zip(y, rows):
             if h["median"] is None:
                 text = "none complete yet"
             else:
-                text = f"{h['n']:>4}   {h['hit_rate']:>4.0%}" + ("  too few" if h["too_few"] else "")
+                text = f"{h['n']:>4}  {move_text(h['median'], returns):>8}" + ("  too few" if h["too_few"] else "")
             ax.annotate(
                 text,
                 xy=(1.02, yi),
@@ -61,7 +155,7 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
                 color=style.MUTED if h["too_few"] else style.INK,
             )
         ax.annotate(
-            "   n    hit",
+            "   n    median",
             xy=(1.02, len(rows) - 0.4),
             xycoords=("axes fraction", "data"),
             va="bottom",
@@ -70,36 +164,32 @@ def history_chart(history: list[dict], *, ticker: str, horizon: str = "20") -> F
             family="DejaVu Sans Mono",
             color=style.MUTED,
         )
-        if baseline is not None:
-            ax.axvline(baseline * 100, color=style.INK, lw=1.0, ls="--", zorder=3)
-        ax.axvline(0, color=style.MUTED, lw=0.8, zorder=1)
-        ax.set_yticks(y, labels)
+        if state is not None:
+            ax.axhline(0.5, color=style.MUTED, lw=0.6, zorder=1)
+        ax.axvline(0, color=style.INK, lw=1.0, zorder=1)
+        ax.set_yticks(y, [label for label, _ in rows])
         ax.tick_params(axis="y", length=0, labelsize=7.5, labelcolor=style.INK)
+        if state is not None:
+            ax.get_yticklabels()[-1].set_fontweight("bold")
         ax.grid(axis="y", visible=False)
         ax.set_xlim(lo - 0.06 * span, hi + 0.06 * span)
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.xaxis.set_major_formatter(FuncFormatter(fmt.tick_pct))
-        ax.set_xlabel(f"median total return {horizon} sessions after the trigger")
+        ax.xaxis.set_major_formatter(FuncFormatter(_tick))
+        baseline = "" if base["baseline_median"] is None else f" ({move_text(base['baseline_median'], returns)})"
+        ax.set_xlabel(
+            f"edge ({unit}): the median {MOVE_WORDS[returns]} {horizon} sessions after, minus any session's{baseline}"
+        )
         handles = [
-            Patch(color=style.UP, label="bullish trigger"),
-            Patch(color=style.DOWN, label="bearish trigger"),
-            Patch(color=TOO_FEW, label="too few to read"),
+            Patch(color=style.UP, label="positive edge"),
+            Patch(color=style.DOWN, label="negative edge"),
+            Patch(color=NO_EDGE, label="no edge (interval spans 0)"),
+            Patch(color=TOO_FEW, label="too few (no interval)"),
+            Line2D([], [], color=style.INK, lw=0.9, marker="|", markersize=6, label="90% bootstrap interval"),
         ]
-        if baseline is not None:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=style.INK,
-                    lw=1.0,
-                    ls="--",
-                    label=f"all sessions {baseline:+.1%}, hit {rows[0][1]['baseline_hit_rate']:.0%}",
-                )
-            )
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=7)
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=6.5)
         style.title(
             ax,
-            f"What history says: {ticker}, {horizon} sessions after each trigger",
-            "All past occurrences up to as-of, overlaps counted once; hit = share of gains",
+            f"What history says: {ticker}, {horizon} sessions on",
+            "Edge over any session, with its 90% interval; overlaps counted once",
         )
     return fig
