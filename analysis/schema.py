@@ -409,6 +409,7 @@ class Brief(TypedDict):
     call_sentence: str
     would_change: list[CallChange]
     change_sentences: list[str]  # up, then down
+    lead: str  # the most unusual fact in one sentence ("" when nothing is unusual)
     paragraphs: list[str]  # price, momentum, leadership
     scenario_line: str
     since_last: list[str]  # the top two changes since the last piece

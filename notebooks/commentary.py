@@ -63,6 +63,9 @@ piece.leadership_section()
 piece.needs_section()
 
 # %%
+piece.since_section()
+
+# %%
 piece.performance_section()
 
 # %%

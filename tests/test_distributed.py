@@ -28,7 +28,13 @@ def test_a_local_dask_cluster_writes_the_pieces_and_isolates_a_bad_one(tmp_path,
     assert result.engine == "dask" and result.exit_code == 1
     assert iwm.ok and iwm.pid not in (0, os.getpid())  # written by a Dask worker process
     assert json.loads((tmp_path / AS_OF / "IWM.json").read_text())["phase"] == "warning"
-    assert sorted(p.name for p in (tmp_path / AS_OF).iterdir()) == ["IWM.html", "IWM.ipynb", "IWM.json", "IWM.md", "IWM.png"]
+    assert sorted(p.name for p in (tmp_path / AS_OF).iterdir()) == [
+        "IWM.html",
+        "IWM.ipynb",
+        "IWM.json",
+        "IWM.md",
+        "IWM.png",
+    ]
     assert bad.exit_code == 3 and "ZZZZ" in bad.error
 
 

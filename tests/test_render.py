@@ -278,4 +278,10 @@ def test_a_crash_of_the_kept_browser_keeps_the_html_and_says_why(tmp_path):
             Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=tmp_path / "r", kernel=kernel, printer=printer, **QUIET
         )
     assert "failed to print the PDF (exit 7)" in result.pdf_error and "Run the report again" in result.pdf_error
-    assert sorted(p.name for p in (tmp_path / "r" / AS_OF).iterdir()) == ["IWM.html", "IWM.ipynb", "IWM.json", "IWM.md", "IWM.png"]
+    assert sorted(p.name for p in (tmp_path / "r" / AS_OF).iterdir()) == [
+        "IWM.html",
+        "IWM.ipynb",
+        "IWM.json",
+        "IWM.md",
+        "IWM.png",
+    ]

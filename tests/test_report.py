@@ -26,7 +26,9 @@ def piece(iwm_piece):
 def test_files_are_published_where_promised(piece):
     root, result = piece
     names = sorted(p.name for p in (root / AS_OF).iterdir())
-    expected = ["IWM.html", "IWM.ipynb", "IWM.json", "IWM.md", "IWM.png"] + (["IWM.pdf"] if not result.pdf_error else [])
+    expected = ["IWM.html", "IWM.ipynb", "IWM.json", "IWM.md", "IWM.png"] + (
+        ["IWM.pdf"] if not result.pdf_error else []
+    )
     assert names == sorted(expected)
     assert not (root / ".staging").exists() or not any((root / ".staging").iterdir())
 

@@ -18,6 +18,7 @@ import datetime as dt
 
 from analysis.fmt import date, plain_pct, signed
 from analysis.text import profile_words as pw
+from analysis.text import since_words, unusual_words
 
 #: The three calls, from worst to best for a holder of the asset.
 CALLS = ("defensive", "cautious", "constructive")
@@ -138,6 +139,8 @@ def _reason(s: dict, call: str) -> str:
     since = _when(s["phase_since"], s["as_of"])
     where = pw.distance(s, s["close"], s["sma50"]) + " its 50-DMA"
     head = f"{t} has been in {_a(s['phase'])} phase {since}, {where}".replace("  ", " ")
+    if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
+        head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA"
     lead = st["leading"]
     signals = {"Real Motion": st["momentum"]} | ({} if lead is None else {"Leadership": lead})
     ups = [k for k, v in signals.items() if v]
@@ -155,7 +158,7 @@ def _reason(s: dict, call: str) -> str:
     for_whom = INVERTED.get(pw.kind(s))
     if for_whom:
         mood = pw.MOOD[pw.kind(s)][0 if st["above_fast"] else 1]
-        tail += f" ({mood})"
+        tail += f": {mood}"
     return f"{head}, {tail}"
 
 
@@ -229,7 +232,8 @@ def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
         last = tr is not None and i == len(steps) - 1
         move = f"{plain_pct(price / s['close'] - 1)} {'up' if side == 'up' else 'down'}"
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({move}) puts {t} {_join(what)}"
+            subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
+            text = f"A close {word} {q(price)} next session ({move}) puts {subject}{_join(what)}"
         else:
             text = f"a close {word} {q(price)} ({move}) also puts {_join(what)}"
         if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
@@ -374,7 +378,7 @@ def scenario_line(s: dict) -> str:
     if pro:
         parts.append(f"leans to talking point{'s' if len(pro) > 1 else ''} {names(pro)}")
     if con:
-        parts.append(f"against {names(con)}")
+        parts.append(("against " if pro else f"leans against talking point{'s' if len(con) > 1 else ''} ") + names(con))
     if mid:
         parts.append(f"is split on {names(mid)}")
     return f"Of the {_number(len(s['scenarios']))} talking points, the evidence " + "; ".join(parts) + "."
@@ -388,14 +392,11 @@ def _short(title: str) -> str:
 
 
 def since_lines(s: dict, top: int | None = 2) -> list[str]:
-    """The changes since the last piece (the brief shows the top two)."""
-    sl = s.get("since_last") or {}
-    changes = [c["text"] for c in sl.get("changes") or []]
-    if not sl:
+    """The changes since the last piece, most important first (the brief shows the top two)."""
+    if not s.get("since_last"):
         return []
-    if not changes:
-        return [sl.get("summary") or "Nothing the piece tracks has changed since the last one."]
-    return changes[:top] if top else changes
+    found = since_words.lines(s)
+    return found[:top] if top else found
 
 
 def since_heading(s: dict) -> str:
@@ -406,8 +407,34 @@ def since_heading(s: dict) -> str:
     return f"Since {against} ({date(sl['previous_as_of'])})"
 
 
-def levels_box(s: dict, each: int = 3) -> dict[str, list[dict]]:
-    """The nearest resistances and supports (from the ladders), each with its date and kind in words."""
+_BOX_WORDS = {
+    "recent_high": "{w}-session high",
+    "recent_low": "{w}-session low",
+    "swing_high": "swing high",
+    "swing_low": "swing low",
+    "high_52w": "52-week high",
+    "low_52w": "52-week low",
+    "all_time_high": "highest close",
+    "all_time_low": "lowest close",
+    "sma_fast": "{w}-DMA",
+    "sma_slow": "{w}-DMA",
+    "parameter": "level given",
+}
+
+
+def _box_words(rung: dict, side: str, as_of: str) -> str:
+    """``22-session high, Jun 5`` / ``former swing high, Mar 2023``: a level's kind and date, compact."""
+    what = _BOX_WORDS.get(rung["kind"], rung["kind"].replace("_", " ")).format(w=rung.get("window"))
+    if (rung["kind"] == "swing_high" and side == "support") or (rung["kind"] == "swing_low" and side == "resistance"):
+        what = "former " + what
+    if rung["kind"] in ("sma_fast", "sma_slow") or not rung.get("date"):
+        return what
+    d, a = dt.date.fromisoformat(rung["date"]), dt.date.fromisoformat(as_of)
+    return f"{what}, {d:%b} {d.day}" if d.year == a.year else f"{what}, {d:%b %Y}"
+
+
+def levels_box(s: dict, each: int = 2) -> dict[str, list[dict]]:
+    """The nearest resistances and supports (from the ladders), each with its kind and date in a few words."""
     out: dict[str, list[dict]] = {}
     for side in ("resistance", "support"):
         rungs = (s.get("levels") or {}).get(side) or []
@@ -415,7 +442,7 @@ def levels_box(s: dict, each: int = 3) -> dict[str, list[dict]]:
             {
                 "price": r["price"],
                 "text": pw.quote(s, r["price"]),
-                "what": pw.level_words(r, side).split(", set on")[0],
+                "what": _box_words(r, side, s["as_of"]),
                 "date": None if r["kind"] in ("sma_fast", "sma_slow") else r["date"],
             }
             for r in rungs[:each]
@@ -435,6 +462,7 @@ def brief(s: dict) -> dict:
             if tr
         ],
         "change_sentences": change_sentences(s),
+        "lead": unusual_words.lead_sentence(s) or "",
         "paragraphs": [p for p in (price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)) if p],
         "scenario_line": scenario_line(s),
         "since_last": since_lines(s),
@@ -455,9 +483,9 @@ def markdown(s: dict, chart: str | None = None) -> str:
     rows = []
     for side, label in (("resistance", "Resistance"), ("support", "Support")):
         for r in b["levels"][side]:
-            rows.append(f"| {label} | {r['text']} | {r['what']} | {date(r['date']) if r['date'] else ''} |")
+            rows.append(f"| {label} | {r['text']} | {r['what']} |")
     if rows:
-        lines += ["| | Level | What | Set |", "|---|---:|---|---|", *rows, ""]
+        lines += ["| | Level | What it is |", "|---|---:|---|", *rows, ""]
     if b["scenario_line"]:
         lines += [b["scenario_line"], ""]
     if b["since_last"]:

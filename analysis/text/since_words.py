@@ -79,12 +79,12 @@ def sentence(change: dict, s: dict) -> str:
         side = "resistance" if kind == "level_cleared" else "support"
         level = {"kind": change["level_kind"], "date": change["level_date"], "window": change["window"]}
         verb, other = ("above", "below") if kind == "level_cleared" else ("below", "above")
-        named = "the level to clear" if kind == "level_cleared" else "the nearest support"
+        named = "the level to clear" if kind == "level_cleared" else "the support"
         if change.get("beyond"):
             named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
         text = (
-            f"On {_day(change['date'], as_of)} {t} closed at {pw.quote(s, change['close'])}, {verb}"
-            f" {pw.quote(s, change['price'])}, {named} {_then(since, as_of)} ({pw.level_words(level, side)})"
+            f"{t} closed {verb} {named} at {pw.quote(s, change['price'])} ({pw.level_words(level, side)})"
+            f" on {_day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
         )
         if change["back"]:
             text += f"; it is back {other} it at {pw.quote(s, s['close'])}"

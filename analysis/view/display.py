@@ -97,9 +97,13 @@ class FigureOutput:
 
 
 def keep(*parts: Html | FigureOutput) -> Html:
-    """``parts`` as one block that is never split across printed pages (a heading stays with its chart or table)."""
+    """``parts`` as one block whose heading stays on the page with the chart or table after it.
+
+    The text may still break inside; charts and tables never do (``piece.css``), so a heading
+    moves to the next page with them rather than stand alone at the foot of a page.
+    """
     markup = "".join(p._repr_mimebundle_()["text/html"] if isinstance(p, FigureOutput) else str(p) for p in parts)
-    return Html(f'<div class="keep">{markup}</div>') if markup else Html("")
+    return Html(f'<div class="keep-with">{markup}</div>') if markup else Html("")
 
 
 class JsonOutput:

@@ -128,25 +128,26 @@ class Piece:
         """Price, momentum and leadership in a few lines, the levels box, the talking points and what changed."""
         s = self.summary
         b = s["brief"]
-        text = paragraphs(b["paragraphs"])
+        text = paragraphs(([b["lead"]] if b["lead"] else []) + b["paragraphs"])
         if b["scenario_line"]:
             text += paragraphs([b["scenario_line"]], cls="scenario-line")
+        since = Html("")
         if b["since_last"]:
             from analysis.text.brief import since_heading
 
-            text += Html(f'<p class="since"><strong>{esc(since_heading(s))}:</strong> ') + Html(
-                esc(" ".join(b["since_last"])) + "</p>"
+            since = (
+                Html(f'<div class="since"><h3>{esc(since_heading(s))}</h3>') + bullets(b["since_last"]) + Html("</div>")
             )
         rows, classes = [], []
         for side in ("resistance", "support"):
             for r in b["levels"][side]:
-                rows.append((r["text"], r["what"] + (f", {fmt.date(r['date'])}" if r["date"] else "")))
+                rows.append((r["text"], r["what"]))
                 classes.append(side)
             if not b["levels"][side]:
                 rows.append(("\u2014", f"no {side} in the last year"))
                 classes.append(side)
-        box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box", caption="Levels")
-        return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}</aside></div>')
+        box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box")
+        return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}{since}</aside></div>')
 
     def evidence_heading(self) -> Html:
         """The second part: the detail behind the brief, each thing said once."""
@@ -170,6 +171,13 @@ class Piece:
 
     def needs_section(self) -> Html:
         return section(f"What {self.summary['ticker']} needs", self.words["needs"])
+
+    def since_section(self) -> Html:
+        """Everything that changed since the last piece (or five sessions back), most important first."""
+        from analysis.text.brief import since_heading, since_lines
+
+        lines = since_lines(self.summary, top=None)
+        return section(since_heading(self.summary), lines, as_list=len(lines) > 1) if lines else Html("")
 
     def performance_section(self) -> Html:
         s = self.summary
@@ -435,16 +443,19 @@ class Piece:
         )
         classes.append("baseline")
         unit = "percentage points" if returns in ("total", "price") else "points" if returns == "points" else "bp"
-        return section("What history says", self.words["history"]) + table(
-            ["Trigger", "Last fired", "n", "Median", "Edge", "90% interval", "Reading"],
-            rows,
-            row_classes=classes,
-            caption=(
-                f"20 sessions after each trigger. n: non-overlapping occurrences with a complete window. Median:"
-                f" their {MOVE_WORDS[returns]}. Edge: that median minus any session\u2019s, in {unit}, with its 90%"
-                " bootstrap interval; no edge when the interval spans zero, too few under n 10"
+        return keep(
+            section("What history says", self.words["history"]),
+            table(
+                ["Trigger", "Last fired", "n", "Median", "Edge", "90% interval", "Reading"],
+                rows,
+                row_classes=classes,
+                caption=(
+                    f"20 sessions after each trigger. n: non-overlapping occurrences with a complete window. Median:"
+                    f" their {MOVE_WORDS[returns]}. Edge: that median minus any session\u2019s, in {unit}, with its 90%"
+                    " bootstrap interval; no edge when the interval spans zero, too few under n 10"
+                ),
+                cls="data history",
             ),
-            cls="data history",
         )
 
     def chart_history(self) -> FigureOutput:
