@@ -22,7 +22,7 @@ from analysis import summary
 from analysis.data.pieces import previous_piece
 from analysis.model.since import SCENARIO_MOVE, since_last
 from analysis.params import Request
-from analysis.text import since_words
+from analysis.text import brief, since_words
 from tests.conftest import AS_OF
 
 EARLIER = "2024-06-28"  # five sessions before AS_OF (July 4 was a holiday)
@@ -88,8 +88,8 @@ def test_against_the_last_piece_finds_the_weeks_known_changes(against_piece):
     )
     assert support["back"] is True
     assert support["text"] == (
-        "On July 1 IWM closed at 201.19, below 201.25, the nearest support under its 50-DMA in the June 28 piece"
-        " (a swing low, set on March 18, 2024); it is back above it at 202.28."
+        "IWM closed below the nearest support under its 50-DMA at 201.25 (a swing low, set on March 18, 2024)"
+        " on July 1, at 201.19; it is back above it at 202.28."
     )
     assert (confirmation["event"], confirmation["from"], confirmation["to"]) == ("lost", 2, 0)
     assert (family["from"], family["to"], family["tickers"]) == ("bullish", "warning", ["XRT", "IYT", "KRE"])
@@ -107,7 +107,8 @@ def test_without_an_earlier_piece_it_compares_with_five_sessions_back(fallback, 
     strip = [{k: v for k, v in c.items() if k != "text"} for c in since["changes"]]
     assert strip == [{k: v for k, v in c.items() if k != "text"} for c in against_piece["since_last"]["changes"]]
     assert since["changes"][0]["text"] == "IWM moved from a bullish to a warning phase on July 1."
-    assert "on June 28, five sessions ago" in since["changes"][1]["text"]
+    assert brief.since_heading(fallback) == "In the five sessions since June 28, 2024"
+    assert brief.since_heading(against_piece) == "Since the last piece (June 28, 2024)"
 
 
 def test_the_rally_after_the_model_commentary(market, tmp_path):
@@ -141,8 +142,8 @@ def test_the_rally_after_the_model_commentary(market, tmp_path):
     assert all(abs(m) >= SCENARIO_MOVE for m in moves.values()) and moves["underperformance"] == -0.5
     assert since_words.lines(data)[:2] == [
         "IWM moved from a warning to a bullish phase on July 10.",
-        "On July 11 IWM closed at 210.68, above 205.06, the level to clear in the July 8 piece"
-        " (the highest close of 22 sessions, set on June 5, 2024).",
+        "IWM closed above the level to clear at 205.06 (the highest close of 22 sessions, set on June 5, 2024)"
+        " on July 11, at 210.68.",
     ]
 
 

@@ -400,11 +400,13 @@ def since_lines(s: dict, top: int | None = 2) -> list[str]:
 
 
 def since_heading(s: dict) -> str:
+    """``Since the last piece (June 28, 2024)`` or ``In the five sessions since June 28, 2024``."""
     sl = s.get("since_last") or {}
     if not sl.get("previous_as_of"):
         return "Since last time"
-    against = "the last piece" if sl.get("against") == "piece" else f"{sl.get('sessions', 5)} sessions ago"
-    return f"Since {against} ({date(sl['previous_as_of'])})"
+    if sl.get("against") == "piece":
+        return f"Since the last piece ({date(sl['previous_as_of'])})"
+    return f"In the {_number(sl.get('sessions', 5))} sessions since {date(sl['previous_as_of'])}"
 
 
 _BOX_WORDS = {
