@@ -83,3 +83,63 @@ def test_pdf_has_the_title_the_ticker_an_image_and_sane_pages(piece, tmp_path):
     assert 1 <= pages <= 12
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) - 2 >= 4  # two header lines, then one per image
+
+
+def _page_text(pdf, first: int, last: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_page_one_is_a_brief_that_stands_alone(piece):
+    """Page one holds the brief: 250-500 words, the model commentary's facts, then "The evidence" starts page two."""
+    chromium_or_skip()
+    poppler_or_skip()
+    root, _ = piece
+    pdf = root / AS_OF / "IWM.pdf"
+    one = _page_text(pdf, 1, 1)
+    words = len(one.split())
+    assert 250 <= words <= 500, words
+    flat = " ".join(one.split())
+    for fact in ("Can momentum build in IWM?", "CAUTIOUS", "205.06", "two such closes", "since June 5"):
+        assert fact in flat, fact
+    assert "since the turn of the year" in flat and "talking points 1" in flat and "4 (IWM reflects" in flat
+    assert "The evidence" not in flat and "The evidence" in " ".join(_page_text(pdf, 2, 2).split())
+
+
+def test_no_page_is_less_than_a_third_full_except_the_last(piece):
+    chromium_or_skip()
+    poppler_or_skip()
+    from analysis.render.layout import page_fill
+
+    root, _ = piece
+    fills = page_fill(root / AS_OF / "IWM.pdf")
+    assert len(fills) >= 2 and all(f >= 1 / 3 for f in fills[:-1]), [round(f, 2) for f in fills]
+
+
+def test_the_reader_sees_no_host_url_path_or_command(piece):
+    """Data notes are plain words: no host names, URLs, file paths or make syntax in the reader's text."""
+    root, _ = piece
+    html = (root / AS_OF / "IWM.html").read_text()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S))
+    text = re.sub(r"data:image/png;base64,\S+", " ", text)
+    for pattern in (r"https?://", r"\b[\w-]+\.(?:com|org|gov|edu)\b", r"SOURCES\.md", r"\bmake \w+", r"\b[A-Z_]+=\w"):
+        assert not re.search(pattern, text), (pattern, re.search(pattern, text))
+
+
+def test_appendix_links_only_when_the_appendices_are_written(piece):
+    """``run`` without research finds no appendix beside the piece, so the piece links none."""
+    root, _ = piece
+    html = (root / AS_OF / "IWM.html").read_text()
+    assert not (root / AS_OF / "research").exists()
+    assert "Research appendices" not in html and 'href="research/' not in html
+
+
+def test_the_brief_as_markdown_with_its_chart(piece):
+    root, _ = piece
+    md = (root / AS_OF / "IWM.md").read_text()
+    assert md.startswith("# Can momentum build in IWM?\n")
+    assert "**Cautious: IWM has been in a warning phase since July 1" in md
+    assert "![IWM: price, Real Motion and Leadership](IWM.png)" in md
+    assert "| Resistance | 205.06 | 22-session high, Jun 5 |" in md
+    assert (root / AS_OF / "IWM.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -181,12 +181,23 @@ def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
 def _what_would_change(study: Study) -> list[dict]:
     """The next session's closes that flip each signal (:func:`analysis.indicators.solve.what_would_change`)."""
     s, cfg = study.series, study.settings
-    basis = leadership_basis(study.prices, study.full_bench)
-    bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
     try:
-        return solve.what_would_change(s["close"], bench, fast=cfg.fast, slow=cfg.slow)
+        events = solve.what_would_change(s["close"], fast=cfg.fast, slow=cfg.slow)
     except DataError:
         return []  # a level at or below zero (a yield near zero) has no price solution
+    # Leadership moves only on sessions both trade (a crypto weekend has no benchmark close):
+    # solved on the common sessions, and only when the as-of session is one of them
+    basis = leadership_basis(study.prices, study.full_bench)
+    bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
+    common = s["close"].loc[s.index.isin(bench.index)]
+    if len(common) and common.index[-1] == s.index[-1]:
+        try:
+            lead = solve.leadership_zero(common, bench, slow=cfg.slow)
+        except DataError:
+            lead = None
+        if lead is not None:
+            events.insert(2, lead)
+    return events
 
 
 def _unavailable(s: pd.DataFrame) -> list[str]:

@@ -152,9 +152,14 @@ def _reason(s: dict, call: str) -> str:
     else:
         word = {"Real Motion": "momentum", "Leadership": "leadership"}
         tail = f"with {word[ups[0]]} up but {word[downs[0]]} down"
-    if s["real_motion"]["z"] is not None and abs(s["real_motion"]["z"]) > 2:
-        band = "above" if s["real_motion"]["z"] > 0 else "below"
-        tail += f"; Real Motion is {band} its band, a momentum extreme"
+    z = s["real_motion"]["z"]
+    if z is not None and abs(z) > 2:
+        if z > 0:
+            tail += ", momentum stretched above its band"
+        elif tail.endswith("momentum is down"):
+            tail = tail.removesuffix("down") + "at an oversold extreme"
+        else:
+            tail += ", momentum at an oversold extreme"
     for_whom = INVERTED.get(pw.kind(s))
     if for_whom:
         mood = pw.MOOD[pw.kind(s)][0 if st["above_fast"] else 1]
@@ -452,10 +457,38 @@ def levels_box(s: dict, each: int = 2) -> dict[str, list[dict]]:
     return out
 
 
+#: Words page one holds beside its chart and levels box (the printed page also carries the
+#: headline, the levels and the chart's own labels): over it, the least needed lines go first.
+BUDGET = 300
+#: The since-last box beside the levels holds about this many characters.
+SINCE_CHARS = 300
+
+
+def _words(parts: list[str]) -> int:
+    return sum(len(p.split()) for p in parts if p)
+
+
 def brief(s: dict) -> dict:
-    """The brief's parts, as the JSON ``brief`` block: call, reason sentence, changes, paragraphs, lines."""
+    """The brief's parts, as the JSON ``brief`` block: call, reason sentence, changes, paragraphs, lines.
+
+    Page one must hold it: when the text is over :data:`BUDGET` words, the price paragraph
+    loses its second sentence, then the lead fact goes when it only restates Real Motion's
+    band; the since-last lines keep the top one when two do not fit the box.
+    """
     trig = triggers(s)
-    return {
+    lead = unusual_words.lead_sentence(s) or ""
+    volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
+    lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id")
+    price, momentum, leadership = price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)
+    if lead and lead_id == "real_motion_z":  # the momentum paragraph says it: lead with it once, there
+        momentum, lead = (
+            lead + " " + momentum.split(", and above its band")[0].split(", and below its band")[0] + ".",
+            "",
+        )
+        momentum = momentum.replace("..", ".")
+    if volume:
+        lead = f"{lead} {volume}".strip()
+    out = {
         "call": call_of(s),
         "call_sentence": call_sentence(s),
         "would_change": [
@@ -464,12 +497,21 @@ def brief(s: dict) -> dict:
             if tr
         ],
         "change_sentences": change_sentences(s),
-        "lead": unusual_words.lead_sentence(s) or "",
-        "paragraphs": [p for p in (price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)) if p],
+        "lead": lead,
+        "paragraphs": [p for p in (price, momentum, leadership) if p],
         "scenario_line": scenario_line(s),
         "since_last": since_lines(s),
         "levels": levels_box(s),
     }
+
+    def text() -> list[str]:
+        return [out["call_sentence"], *out["change_sentences"], out["lead"], *out["paragraphs"], out["scenario_line"]]
+
+    if _words(text()) > BUDGET and out["paragraphs"] and ". " in out["paragraphs"][0]:
+        out["paragraphs"][0] = out["paragraphs"][0].split(". ")[0] + "."
+    if len(" ".join(out["since_last"])) > SINCE_CHARS:
+        out["since_last"] = out["since_last"][:1]
+    return out
 
 
 def markdown(s: dict, chart: str | None = None) -> str:

@@ -1,0 +1,126 @@
+"""The brief (page one): the call, what would change it in prices, and its words, from real data.
+
+The call is a rule on the as-of session's phase, the close against both averages, Real Motion
+against its 50-DMA and the sign of Leadership (:func:`analysis.text.brief.grade`). Its
+triggers replay the solved next-session closes; here each is checked the honest way: append
+that close plus and minus one cent to the real series as a new session, recompute every
+indicator with the project's own code, and read the call on both sides.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.model.facts import facts
+from analysis.model.profile import assign
+from analysis.model.study import build
+from analysis.text import brief
+from analysis.view.piece import Piece
+from tests.conftest import AS_OF
+from tests.test_solve import CENT, next_session
+
+CASES = [
+    ("IWM", "SPY", "2024-07-08"),
+    ("QQQ", "SPY", "2022-10-14"),
+    ("TLT", "SPY", "2022-10-21"),
+    ("^VIX", "SPY", "2020-03-16"),
+    ("NVDA", "SPY", "2024-06-18"),
+    ("BTC-USD", "SPY", "2022-06-18"),
+]
+
+
+@pytest.fixture(scope="module")
+def cases(market):
+    out = {}
+    for ticker, bench, as_of in CASES:
+        study = build(market, ticker, bench, as_of)
+        out[ticker] = (study, facts(study, assign(ticker, bench)))
+    return out
+
+
+def _call_after(s: dict, study, close: float) -> str:
+    """The call read from a recomputed session closing at ``close`` (benchmark unchanged)."""
+    row = next_session(study.prices, study.bench, close)
+    shown = s["profile"]["leadership"] == "shown"
+    state = {
+        "phase": row["phase"],
+        "above_fast": bool(row["close"] > row["sma_fast"]),
+        "above_slow": bool(row["close"] > row["sma_slow"]),
+        "momentum": bool(row["rm"] > row["rm_fast"]),
+        "leading": bool(row["lead"] > 0) if shown else None,
+    }
+    return brief.call_of(s, state)
+
+
+@pytest.mark.parametrize("ticker", [c[0] for c in CASES])
+def test_each_call_trigger_flips_the_call_exactly_there(cases, ticker):
+    study, s = cases[ticker]
+    now = brief.call_of(s)
+    triggers = brief.triggers(s)
+    assert any(triggers.values()), "every case has at least one close that changes the call"
+    for side, tr in triggers.items():
+        if tr is None:
+            continue
+        sign = 1 if side == "up" else -1
+        beyond = _call_after(s, study, tr["price"] + sign * CENT)
+        short = _call_after(s, study, tr["price"] - sign * CENT)
+        assert beyond == tr["call"] != now, (side, tr)
+        assert short == now, (side, tr)
+
+
+def test_iwm_call_and_its_prices(cases):
+    _, s = cases["IWM"]
+    assert brief.call_of(s) == "cautious"
+    t = brief.triggers(s)
+    assert (round(t["up"]["price"], 2), t["up"]["call"]) == (204.99, "constructive")
+    assert (round(t["down"]["price"], 2), t["down"]["call"]) == (193.12, "defensive")
+
+
+def test_a_gauge_reads_inverted(cases):
+    """A record VIX is bad news for stocks: the trend is 'constructive' for the gauge, defensive for the reader."""
+    _, s = cases["^VIX"]
+    assert brief.grade(brief.state(s)) == "constructive" and brief.call_of(s) == "defensive"
+    assert brief.call_sentence(s).startswith("Defensive for stocks: ^VIX is 242.1% above its 50-DMA")
+    assert "bullish" not in brief.call_sentence(s)
+
+
+@pytest.fixture(scope="module")
+def iwm_piece_model(market):
+    return Piece.build("IWM", "SPY", AS_OF, "snapshot", market=market)
+
+
+def test_iwm_brief_reads_like_the_model_commentary(iwm_piece_model):
+    b = iwm_piece_model.summary["brief"]
+    text = " ".join([b["call_sentence"], *b["change_sentences"], *b["paragraphs"], b["scenario_line"]])
+    assert b["call_sentence"].startswith("Cautious: IWM has been in a warning phase since July 1")
+    assert "(two such closes in a row confirm the turn)" in text
+    assert "The price then needs to clear 205.06" in text
+    assert "Real Motion has been under its own 50-DMA since June 5" in text
+    assert "Leadership (−8.04) has been below zero since the turn of the year" in text
+    assert b["scenario_line"].startswith("Of the four talking points, the evidence leans to talking points 1 (IWM")
+    assert "against 4 (IWM reflects poor economic growth, −0.31)" in b["scenario_line"]
+    assert [r["text"] for r in b["levels"]["resistance"]] == ["202.76", "205.06"]
+    assert [r["what"] for r in b["levels"]["support"]] == ["swing low, Mar 18", "22-session low, Jun 14"]
+
+
+def test_words_on_page_one_are_within_the_brief(iwm_piece_model):
+    """The brief's own text (the PDF test counts the printed page): short enough for one page with its chart."""
+    b = iwm_piece_model.summary["brief"]
+    words = sum(
+        len(x.split()) for x in [b["call_sentence"], *b["change_sentences"], *b["paragraphs"], b["scenario_line"]]
+    )
+    assert 150 <= words <= 380, words
+
+
+def test_the_markdown_brief_is_the_same_brief(iwm_piece_model):
+    s = iwm_piece_model.summary
+    md = brief.markdown(s, "IWM.png")
+    assert md.startswith(f"# {s['headline']}\n") and f"**{s['brief']['call_sentence']}**" in md
+    assert all(p in md for p in s["brief"]["paragraphs"]) and "](IWM.png)" in md
+    assert "](" not in brief.markdown(s, None)
+
+
+def test_appendices_are_linked_only_when_written(iwm_piece_model):
+    assert str(iwm_piece_model.appendices()) == ""
+    linked = Piece(iwm_piece_model.model, with_appendices=True).appendices().markup
+    assert 'href="research/IWM_phase.html"' in linked and "make " not in linked and "(research/" not in linked
