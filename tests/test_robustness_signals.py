@@ -226,5 +226,5 @@ def test_sigterm_after_some_pieces_names_what_was_published(tmp_path):
         f" {os.path.relpath(day / 'IWM.ipynb')} ...); nothing else was published."
         " Run `make index` to list them."
     ), got
-    assert sorted(hostile.tree(root)) == [f"{AS_OF}/IWM.html", f"{AS_OF}/IWM.ipynb", f"{AS_OF}/IWM.json"]
+    assert sorted(hostile.tree(root)) == [f"{AS_OF}/IWM.{x}" for x in ("html", "ipynb", "json", "md", "png")]
     assert hostile.no_leftovers(root) == [] and hostile.hidden(root) == []
