@@ -2,8 +2,9 @@
 
 ``tests/golden/IWM_2024-07-08.json`` was written by ``python -m analysis summary --ticker IWM
 --as-of 2024-07-08 --source snapshot`` before the code was reorganised into stage packages.
-A change that is meant to alter the piece regenerates it with the same command (and the
-diff is reviewed like code); any other difference fails here, key by key.
+A change that is meant to alter the piece regenerates it with the same command, run with
+``MOMENTUM_REPORTS_DIR`` set to an empty folder so that ``since_last`` compares with five
+sessions back as here (the diff is reviewed like code); any other difference fails here, key by key.
 """
 
 from __future__ import annotations
