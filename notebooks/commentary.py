@@ -35,17 +35,8 @@ from analysis.view.piece import Piece
 
 piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note, appendices=appendices)
 
-# %%
-piece.masthead()
-
-# %%
-piece.brief()
-
 # %% tags=["brief-chart"]
-piece.brief_chart()
-
-# %%
-piece.brief_body()
+piece.front_page()
 
 # %%
 piece.evidence_heading()

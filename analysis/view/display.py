@@ -106,6 +106,25 @@ def keep(*parts: Html | FigureOutput) -> Html:
     return Html(f'<div class="keep-with">{markup}</div>') if markup else Html("")
 
 
+class Page:
+    """Several parts as one block with a class (page one: ``<div class="page-one">``); its
+    bundle also carries the first chart's PNG, so the runner can publish that chart alone."""
+
+    def __init__(self, *parts: Html | FigureOutput, cls: str) -> None:
+        self.parts, self.cls = parts, cls
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        html_parts = [p._repr_mimebundle_()["text/html"] if isinstance(p, FigureOutput) else str(p) for p in self.parts]
+        bundle = {
+            "text/html": f'<div class="{esc(self.cls)}">{"".join(html_parts)}</div>',
+            "text/plain": " ".join(_strip_tags(h) for h in html_parts if not h.startswith("<figure")),
+        }
+        chart = next((p for p in self.parts if isinstance(p, FigureOutput)), None)
+        if chart is not None:
+            bundle["image/png"] = base64.b64encode(chart.data).decode("ascii")
+        return bundle
+
+
 class JsonOutput:
     """The JSON summary as a notebook output (the runner reads it; the HTML omits it)."""
 

@@ -17,7 +17,7 @@ from analysis.summary import Summary
 from analysis.summary import build as build_summary
 from analysis.text import plain
 from analysis.text import profile_words as pw
-from analysis.view.display import FigureOutput, Html, JsonOutput, bullets, esc, keep, paragraphs, section, table
+from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets, esc, keep, paragraphs, section, table
 
 DISCLAIMER = (
     "This piece is generated automatically from public daily prices. It describes what the data"
@@ -87,6 +87,14 @@ class Piece:
         )
 
     # -- page one: the brief -------------------------------------------------------------------
+    def front_page(self) -> Page:
+        """Page one as one block: headline, the call, the combined chart, the brief's text and levels.
+
+        Printed, the block is exactly one page tall and the chart takes the height the text leaves
+        (``piece.css``), so page one never spills onto page two whatever the text's length.
+        """
+        return Page(self.masthead(), self.brief(), self.brief_chart(), self.brief_body(), cls="page-one")
+
     def brief(self) -> Html:
         """The call in one sentence and what would change it, in prices, both ways."""
         b = self.summary["brief"]

@@ -52,7 +52,7 @@ def brief_chart(
     volume = volume and has_volume(prices.loc[window])
     rows = ["price"] + (["volume"] if volume else []) + ["rm"] + (["lead"] if leadership else [])
     ratios = {"price": 2.2, "volume": 0.42, "rm": 1.0, "lead": 1.0}
-    height = 0.75 + sum(ratios[r] for r in rows) * 0.8
+    height = 0.75 + sum(ratios[r] for r in rows) * 0.92
     f = settings.fast
     with style.styled():
         fig, axes = style.new_figure(height, rows=len(rows), ratios=[ratios[r] for r in rows])
