@@ -131,3 +131,18 @@ def test_charts_leave_no_pyplot_figures_behind(iwm_study, s):
     before = plt.get_fignums()
     charts.price_chart(iwm_study.prices, s["sma_fast"], s["sma_slow"], s["phase"], ticker="IWM")
     assert plt.get_fignums() == before
+
+
+def test_the_brief_chart_has_one_time_axis_and_no_empty_panel(iwm_study, market):
+    """Price, volume, Real Motion and Leadership share the session axis; a hidden Leadership gets
+    no panel, nor does the volume of an index that has none."""
+    from analysis.model.study import build
+    from analysis.view.charts.brief import brief_chart
+
+    fig = brief_chart(iwm_study.prices, iwm_study.series, ticker="IWM", benchmark="SPY", level=205.06)
+    axes = fig.axes
+    assert len(axes) == 4 and {a.get_xlim() for a in axes} == {(-1, 262)}
+    assert [a.get_ylabel() for a in axes] == ["Price", "Vol.", "Real Motion, %", "Leadership, %"]
+    vix = build(market, "^VIX", "SPY", "2020-03-16")
+    fig = brief_chart(vix.prices, vix.series, ticker="^VIX", benchmark="SPY", leadership=False, ylabel="Level")
+    assert [a.get_ylabel() for a in fig.axes] == ["Level", "Real Motion, %"]

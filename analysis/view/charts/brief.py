@@ -50,7 +50,9 @@ def brief_chart(
     window = prices.index[-sessions:]
     data = series.loc[window]
     volume = volume and has_volume(prices.loc[window])
-    rows = ["price"] + (["volume"] if volume else []) + ["rm"] + (["lead"] if leadership else [])
+    momentum = bool(data["rm"].notna().any())  # a young series has no 200-DMA yet: no empty panel
+    leadership = leadership and bool(data["lead"].notna().any())
+    rows = ["price"] + (["volume"] if volume else []) + (["rm"] if momentum else []) + (["lead"] if leadership else [])
     ratios = {"price": 2.2, "volume": 0.42, "rm": 1.0, "lead": 1.0}
     height = 0.75 + sum(ratios[r] for r in rows) * 0.92
     f = settings.fast
@@ -71,18 +73,19 @@ def brief_chart(
         ax["price"].set_ylabel(ylabel)
         if volume:
             ax["volume"].yaxis.set_major_locator(MaxNLocator(2))
-        oscillator(
-            ax["rm"],
-            _positions(data["rm"]),
-            _positions(data["rm_fast"]),
-            _positions(data["rm_upper"]),
-            _positions(data["rm_lower"]),
-            value_label="Real Motion",
-            fast_label=f"its {f}-DMA",
-            band=band_label(settings),
-            lw=1.0,
-        )
-        ax["rm"].set_ylabel("Real Motion, %")
+        if momentum:
+            oscillator(
+                ax["rm"],
+                _positions(data["rm"]),
+                _positions(data["rm_fast"]),
+                _positions(data["rm_upper"]),
+                _positions(data["rm_lower"]),
+                value_label="Real Motion",
+                fast_label=f"its {f}-DMA",
+                band=band_label(settings),
+                lw=1.0,
+            )
+            ax["rm"].set_ylabel("Real Motion, %")
         if leadership:
             oscillator(
                 ax["lead"],
@@ -97,11 +100,15 @@ def brief_chart(
                 lw=1.0,
             )
             ax["lead"].set_ylabel("Leadership, %")
-        handles += [
-            Line2D([], [], color=style.TICKER, lw=1.0, label="Real Motion" + (", Leadership" if leadership else "")),
-            Line2D([], [], color=style.FAST, lw=1.0, ls="--", label="their 50-DMA"),
-            Patch(color=style.BAND, alpha=0.28, label=band_label(settings)),
-        ]
+        if momentum or leadership:
+            names = [n for n, shown in (("Real Motion", momentum), ("Leadership", leadership)) if shown]
+            handles += [
+                Line2D([], [], color=style.TICKER, lw=1.0, label=", ".join(names)),
+                Line2D(
+                    [], [], color=style.FAST, lw=1.0, ls="--", label="their 50-DMA" if len(names) > 1 else "its 50-DMA"
+                ),
+                Patch(color=style.BAND, alpha=0.28, label=band_label(settings)),
+            ]
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), fontsize=7)
         for a in axes[:-1]:
             a.tick_params(labelbottom=False)
@@ -112,7 +119,9 @@ def brief_chart(
             a.set_xlim(-1, len(window) + 12)
         style.title(
             ax["price"],
-            f"{ticker} daily: price, Real Motion" + (f" and Leadership vs {benchmark}" if leadership else ""),
+            f"{ticker} daily: price"
+            + (", Real Motion" if momentum else "")
+            + (f" and Leadership vs {benchmark}" if leadership else ""),
             f"Last {len(window)} sessions to {window[-1]:%d %b %Y}; background: phase",
         )
     return fig
