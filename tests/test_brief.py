@@ -124,3 +124,16 @@ def test_appendices_are_linked_only_when_written(iwm_piece_model):
     assert str(iwm_piece_model.appendices()) == ""
     linked = Piece(iwm_piece_model.model, with_appendices=True).appendices().markup
     assert 'href="research/IWM_phase.html"' in linked and "make " not in linked and "(research/" not in linked
+
+
+def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
+    """^VIX has no Leadership paragraph: page one cites the weightiest readings behind its talking points."""
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse("^VIX", "SPY", "2020-03-16", "snapshot"), market).data
+    assert s["brief"]["paragraphs"][-1] == (
+        "Behind the talking points: Credit: HYG Leadership vs LQD: −8.21 pts; Regional banks: KRE Leadership vs SPY:"
+        " −22.62 pts."
+    )
+    assert s["brief"]["lead"] == "^VIX closed at 82.69, its highest close in the data since 1990."

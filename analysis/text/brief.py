@@ -15,6 +15,7 @@ below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from analysis.fmt import date, plain_pct, signed
 from analysis.text import profile_words as pw
@@ -366,6 +367,28 @@ def leadership_paragraph(s: dict) -> str:
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
 
 
+def context_paragraph(s: dict) -> str:
+    """For a gauge (a fear index, a yield, where Leadership means nothing): the two weightiest measured
+    readings behind the talking points, so page one says what the level means for other markets."""
+    if s["profile"]["leadership"] != "hidden":
+        return ""
+    seen, picked = set(), []
+    scored = sorted(
+        (sc for sc in s.get("scenarios") or [] if sc["score"] is not None), key=lambda sc: -abs(sc["score"])
+    )
+    for sc in scored:
+        for e in sorted(sc["evidence"], key=lambda e: -e["weight"]):
+            if e["reading"] == "unavailable" or e["name"] in seen or e["series"][:1] == [s["ticker"]]:
+                continue
+            if e["function"] == "phase_balance":  # a tally, not a reading a reader can place
+                continue
+            seen.add(e["name"])
+            picked.append(f"{re.sub(r' [(][^)]*[)]', '', e['name'])}: {e['value_text']}")
+            if len(picked) == 2:
+                return f"Behind the talking points: {picked[0]}; {picked[1]}."
+    return f"Behind the talking points: {picked[0]}." if picked else ""
+
+
 def scenario_line(s: dict) -> str:
     """One line on the talking points: which way the evidence leans, numbered as in the evidence pages."""
     scs = [sc for sc in s.get("scenarios") or [] if sc["score"] is not None]
@@ -480,6 +503,7 @@ def brief(s: dict) -> dict:
     volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
     lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id")
     price, momentum, leadership = price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)
+    leadership = leadership or context_paragraph(s)
     if lead and lead_id == "real_motion_z":  # the momentum paragraph says it: lead with it once, there
         momentum, lead = (
             lead + " " + momentum.split(", and above its band")[0].split(", and below its band")[0] + ".",
