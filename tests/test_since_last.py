@@ -293,3 +293,25 @@ def test_a_phase_left_and_returned_to():
     assert since_words.sentence(change, data) == (
         "XYZ is back in a bullish phase since February 5, after a warning phase from February 1."
     )
+
+
+def test_a_gauge_changes_where_it_sits_not_its_phase():
+    """Hand-built (a summary's minimal keys): a fear gauge has no bullish phase; the sentence says
+    where it sits against its averages, and a long way round is counted, not listed."""
+    s = {
+        "ticker": "^VIX",
+        "as_of": "2024-07-08",
+        "profile": {"returns": "points", "leadership": "hidden"},
+        "since_last": {"against": "piece", "previous_as_of": "2020-03-16", "sessions": 1088},
+    }
+    change = {
+        "kind": "phase",
+        "from": "bullish",
+        "to": "bearish",
+        "date": "2024-05-31",
+        "via": ["warning", "distribution", "recovery", "accumulation"],
+        "back": False,
+    }
+    assert since_words.sentence(change, s) == (
+        "^VIX moved from above both averages to below both averages on May 31, after four other states."
+    )

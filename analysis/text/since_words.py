@@ -23,6 +23,24 @@ PHASE_WORDS = {
 _COUNT = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
 
+#: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
+LEVEL_WORDS = {
+    "bullish": "above both averages",
+    "warning": "below its 50-DMA but above its 200-DMA",
+    "distribution": "below both averages (the 50-DMA still over the 200-DMA)",
+    "bearish": "below both averages",
+    "recovery": "above its 50-DMA but below its 200-DMA",
+    "accumulation": "above both averages (the 50-DMA still under the 200-DMA)",
+}
+
+
+def _others(via: list[str], words: dict[str, str] | None = None) -> str:
+    """The phases passed through: named when one or two, counted beyond (``four other phases``)."""
+    if len(via) > 2:
+        return f"{_count(len(via))} other {'states' if words else 'phases'}"
+    return _join([words[p] if words else _phase(p) for p in via])
+
+
 def _count(n: int) -> str:
     return _COUNT.get(n, str(n))
 
@@ -68,12 +86,27 @@ def sentence(change: dict, s: dict) -> str:
     """One plain sentence for one change of ``s["since_last"]["changes"]`` (``s`` the summary)."""
     t, as_of, since = s["ticker"], s["as_of"], s["since_last"]
     kind = change["kind"]
+    if kind == "phase" and (s.get("profile") or {}).get("returns") in (
+        "points",
+        "basis_points",
+    ):  # a gauge has no bullish phase: where it sits against its averages
+        name = LEVEL_WORDS
+        if change["back"]:
+            back = f" since {_day(change['date'], as_of)}" if change["date"] else ""
+            return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {_day(change['left'], as_of)}."
+        via = f", after {_others(change['via'], name)}" if len(change["via"]) > 1 else ""
+        return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
     if kind == "phase":
         if change["back"]:
-            away = _join([_phase(p) for p in change["via"]])
             back = f" since {_day(change['date'], as_of)}" if change["date"] else ""
-            return f"{t} is back in {_phase(change['to'])}{back}, after {away} from {_day(change['left'], as_of)}."
-        via = f", by way of {_join([_phase(p) for p in change['via']])}" if change["via"] else ""
+            return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {_day(change['left'], as_of)}."
+        via = (
+            f", by way of {_phase(change['via'][0])}"
+            if len(change["via"]) == 1
+            else f", after {_others(change['via'])}"
+            if change["via"]
+            else ""
+        )
         return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
     if kind in ("level_cleared", "support_lost"):
         side = "resistance" if kind == "level_cleared" else "support"
