@@ -152,7 +152,16 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
     """
     study, market, data = out.study, out.market, out.data
     series = study.series
-    previous = previous_piece(study.ticker, study.benchmark, study.as_of.iso, reports_dir)
+    skipped: list[str] = []
+    previous = previous_piece(
+        study.ticker,
+        study.benchmark,
+        study.as_of.iso,
+        reports_dir,
+        schema_version=data["schema_version"],
+        skipped=skipped,
+    )
+    data["data"]["run_notes"] += skipped
     against = "piece"
     if previous is None:
         against = "sessions"

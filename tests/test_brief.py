@@ -95,8 +95,8 @@ def test_iwm_brief_reads_like_the_model_commentary(iwm_piece_model):
     assert b["call_sentence"].startswith("Cautious: IWM has been in a warning phase since July 1")
     assert "(two such closes in a row confirm the turn)" in text
     assert "The price then needs to clear 205.06" in text
-    assert "Real Motion has been under its own 50-DMA since June 5" in text
-    assert "Leadership (−8.04) has been below zero since the turn of the year" in text
+    assert "Real Motion (+4.78 against +6.06) has not been above its own 50-DMA since June 5" in text
+    assert "Leadership (−8.04) has not been above zero since the turn of the year" in text
     assert b["scenario_line"].startswith("Of the four talking points, the evidence leans to talking points 1 (IWM")
     assert "against 4 (IWM reflects poor economic growth, −0.31)" in b["scenario_line"]
     assert [r["text"] for r in b["levels"]["resistance"]] == ["202.76", "205.06"]
@@ -133,7 +133,9 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
 
     s = summary.build(Request.parse("^VIX", "SPY", "2020-03-16", "snapshot"), market).data
     assert s["brief"]["paragraphs"][-1] == (
-        "Behind the talking points: Credit: HYG Leadership vs LQD: −8.21 pts; Regional banks: KRE Leadership vs SPY:"
-        " −22.62 pts."
+        "Behind the talking points, HYG Leadership vs LQD reads −8.21 pts (credit) and KRE Leadership vs SPY reads"
+        " −22.62 pts (regional banks)."
     )
+    # the lead states the close, so the price paragraph does not state it again
+    assert s["brief"]["paragraphs"][0].startswith("That is 242.1% above its 50-DMA (24.17)")
     assert s["brief"]["lead"] == "^VIX closed at 82.69, its highest close in the data since 1990."

@@ -156,7 +156,11 @@ def _reason(s: dict, call: str) -> str:
     z = s["real_motion"]["z"]
     if z is not None and abs(z) > 2:
         if z > 0:
-            tail += ", momentum stretched above its band"
+            tail += (
+                " and stretched above its band"
+                if tail.endswith("momentum up")
+                else ", momentum stretched above its band"
+            )
         elif tail.endswith("momentum is down"):
             tail = tail.removesuffix("down") + "at an oversold extreme"
         else:
@@ -226,22 +230,35 @@ def _steps(s: dict, side: str, until: float | None) -> list[tuple[float, list[st
     return steps if until is not None else steps[:2]
 
 
+#: A next-session close further than this from the last one is not a trigger a reader can use.
+REACH = 0.25
+
+
+def _move(s: dict, price: float, side: str) -> str:
+    """How far a close is from the last one: ``0.3% up``; for a yield in basis points (``43 bp down``)."""
+    way = "up" if side == "up" else "down"
+    if s["profile"]["returns"] == "basis_points":
+        return f"{abs(100 * (price - s['close'])):,.0f} bp {way}"
+    return f"{plain_pct(price / s['close'] - 1)} {way}"
+
+
 def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     word = "above" if side == "up" else "below"
-    steps = _steps(s, side, tr["price"] if tr else None)
+    if tr is not None and abs(tr["distance_pct"]) > REACH:  # out of one session's reach: not a trigger to quote
+        tr = None
+    steps = [(p, w) for p, w in _steps(s, side, tr["price"] if tr else None) if abs(p / s["close"] - 1) <= REACH]
     if not steps:
         return _no_change(s, side)
     now = call_of(s)
     parts = []
     for i, (price, what) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
-        move = f"{plain_pct(price / s['close'] - 1)} {'up' if side == 'up' else 'down'}"
+        subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
         if i == 0:
-            subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
-            text = f"A close {word} {q(price)} next session ({move}) puts {subject}{_join(what)}"
+            text = f"A close {word} {q(price)} next session ({_move(s, price, side)}) puts {subject}{_join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({move}) also puts {_join(what)}"
+            text = f"a close {word} {q(price)} ({_move(s, price, side)}) also puts {subject}{_join(what)}"
         if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
@@ -288,14 +305,14 @@ def _no_change(s: dict, side: str) -> str:
             return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead."
         return (
             f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
-            f" {plain_pct(lv['distance'])} away; no single close changes the call on the way up."
+            f" {plain_pct(lv['distance'])} away; no close within {REACH:.0%} changes the call on the way up."
         )
     sp = s.get("support") or {}
     if sp.get("price") is None:
-        return "Below, no single close changes the call, and no swing low of the last year lies under the close."
+        return f"Below, no close within {REACH:.0%} changes the call, and no swing low of the last year lies under the close."
     return (
         f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
-        " no single close changes the call on the way down."
+        f" no close within {REACH:.0%} changes the call on the way down."
     )
 
 
@@ -332,20 +349,31 @@ def momentum_paragraph(s: dict) -> str:
     if rm["value"] is None or rm["fast"] is None:
         return "Real Motion needs more history before its own 50-DMA can be read."
     pair = f"({signed(rm['value'])} against {signed(rm['fast'])})"
+    # the dates are the last session on the other side of the line: "not ... since" says exactly that
     if rm["above_fast"]:
-        text = f"Real Motion has been above its own 50-DMA {_when(rm['last_below_fast'], as_of)} {pair}"
+        since = _when(rm["last_below_fast"], as_of)
+        text = (
+            f"Real Motion {pair} has not been below its own 50-DMA {since}"
+            if since
+            else "Real Motion is above its own 50-DMA " + pair
+        )
     else:
-        text = f"Real Motion has been under its own 50-DMA {_when(rm['last_above_fast'], as_of)} {pair}"
+        since = _when(rm["last_above_fast"], as_of)
+        text = (
+            f"Real Motion {pair} has not been above its own 50-DMA {since}"
+            if since
+            else "Real Motion is below its own 50-DMA " + pair
+        )
     z = rm["z"]
     if z is None:
         return text + "."
     if z > 2:
-        return text + f", and above its band (z {signed(z)}σ): momentum is stretched."
+        return text + f"; it is above its band (z {signed(z)}σ): momentum is stretched."
     if z < -2:
-        return text + f", and below its band (z {signed(z)}σ): an oversold extreme."
+        return text + f"; it is below its band (z {signed(z)}σ): an oversold extreme."
     if rm["above_fast"]:
-        return text + ", inside its band: momentum is with the trend without being stretched."
-    return text + ", inside its band: momentum has not turned, but it is not at an extreme either."
+        return text + "; it is inside its band: momentum is with the trend without being stretched."
+    return text + "; it is inside its band: momentum has not turned, but it is not at an extreme either."
 
 
 def leadership_paragraph(s: dict) -> str:
@@ -354,9 +382,10 @@ def leadership_paragraph(s: dict) -> str:
         return ""
     above = ld["value"] > 0
     since = _when(ld["last_below_zero"] if above else ld["last_above_zero"], s["as_of"])
-    side = "above" if above else "below"
+    other = "below" if above else "above"
     trend = "rising" if ld["above_fast"] else "falling"
-    text = f"Against {b}, Leadership ({signed(ld['value'])}) has been {side} zero {since} and is {trend} against its own 50-DMA"
+    held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
+    text = f"Against {b}, Leadership ({signed(ld['value'])}) {held} and is {trend} against its own 50-DMA"
     if mode == "risk_off":
         return text + (": money is seeking safety." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
@@ -383,33 +412,58 @@ def context_paragraph(s: dict) -> str:
             if e["function"] == "phase_balance":  # a tally, not a reading a reader can place
                 continue
             seen.add(e["name"])
-            picked.append(f"{re.sub(r' [(][^)]*[)]', '', e['name'])}: {e['value_text']}")
+            name = re.sub(r" [(][^)]*[)]", "", e["name"])
+            topic, _, what = name.rpartition(": ")
+            what = f"the {what}" if what[:1].islower() else what
+            picked.append(f"{what} reads {e['value_text']}" + (f" ({topic.lower()})" if topic else ""))
             if len(picked) == 2:
-                return f"Behind the talking points: {picked[0]}; {picked[1]}."
-    return f"Behind the talking points: {picked[0]}." if picked else ""
+                return f"Behind the talking points, {picked[0]} and {picked[1]}."
+    return f"Behind the talking points, {picked[0]}." if picked else ""
 
 
 def scenario_line(s: dict) -> str:
-    """One line on the talking points: which way the evidence leans, numbered as in the evidence pages."""
-    scs = [sc for sc in s.get("scenarios") or [] if sc["score"] is not None]
+    """One line on the talking points, by their verdicts (numbered as in the evidence pages): which the
+    evidence leans to, which against, which it splits on, and which have too little current data."""
+    scs = s.get("scenarios") or []
     if not scs:
         return ""
-    numbered = {sc["id"]: i + 1 for i, sc in enumerate(s["scenarios"])}
-    pro = [sc for sc in scs if sc["score"] >= 0.25]
-    con = [sc for sc in scs if sc["score"] <= -0.25]
-    mid = [sc for sc in scs if -0.25 < sc["score"] < 0.25]
+    numbered = {sc["id"]: i + 1 for i, sc in enumerate(scs)}
+    groups: dict[str, list[dict]] = {"pro": [], "con": [], "mid": [], "none": []}
+    for sc in scs:
+        v = sc["verdict"]
+        key = (
+            "none"
+            if sc["score"] is None or v == "not enough evidence"
+            else "pro"
+            if "supported" in v
+            else "con"
+            if "contradicted" in v
+            else "mid"
+        )
+        groups[key].append(sc)
 
-    def names(group: list[dict]) -> str:
-        return _join([f"{numbered[sc['id']]} ({_short(sc['title'])}, {signed(sc['score'])})" for sc in group])
+    def names(group: list[dict], score: bool = True) -> str:
+        return _join(
+            [
+                f"{numbered[sc['id']]} ({_short(sc['title'])}" + (f", {signed(sc['score'])})" if score else ")")
+                for sc in group
+            ]
+        )
+
+    def points(group: list[dict]) -> str:
+        return f"talking point{'s' if len(group) > 1 else ''}"
 
     parts = []
-    if pro:
-        parts.append(f"leans to talking point{'s' if len(pro) > 1 else ''} {names(pro)}")
-    if con:
-        parts.append(("against " if pro else f"leans against talking point{'s' if len(con) > 1 else ''} ") + names(con))
-    if mid:
-        parts.append(f"is split on {names(mid)}")
-    return f"Of the {_number(len(s['scenarios']))} talking points, the evidence " + "; ".join(parts) + "."
+    if groups["pro"]:
+        parts.append(f"leans to {points(groups['pro'])} {names(groups['pro'])}")
+    if groups["con"]:
+        parts.append(("against " if parts else f"leans against {points(groups['con'])} ") + names(groups["con"]))
+    if groups["mid"]:
+        parts.append(("is split on " if parts else f"is split on {points(groups['mid'])} ") + names(groups["mid"]))
+    line = f"Of the {_number(len(scs))} talking points, the evidence " + "; ".join(parts) + "." if parts else ""
+    if groups["none"]:
+        line += f" Too little current data to weigh {names(groups['none'], score=False)}."
+    return line.strip()
 
 
 def _short(title: str) -> str:
@@ -464,10 +518,11 @@ def _box_words(rung: dict, side: str, as_of: str) -> str:
 
 
 def levels_box(s: dict, each: int = 2) -> dict[str, list[dict]]:
-    """The nearest resistances and supports (from the ladders), each with its kind and date in a few words."""
+    """The nearest resistances and supports (from the ladders) within :data:`REACH` of the close,
+    each with its kind and date in a few words (a 1993 low is no level for a reader today)."""
     out: dict[str, list[dict]] = {}
     for side in ("resistance", "support"):
-        rungs = (s.get("levels") or {}).get(side) or []
+        rungs = [r for r in (s.get("levels") or {}).get(side) or [] if abs(r["price"] / s["close"] - 1) <= REACH]
         out[side] = [
             {
                 "price": r["price"],
@@ -506,12 +561,14 @@ def brief(s: dict) -> dict:
     leadership = leadership or context_paragraph(s)
     if lead and lead_id == "real_motion_z":  # the momentum paragraph says it: lead with it once, there
         momentum, lead = (
-            lead + " " + momentum.split(", and above its band")[0].split(", and below its band")[0] + ".",
+            lead + " " + momentum.split("; it is above its band")[0].split("; it is below its band")[0] + ".",
             "",
         )
         momentum = momentum.replace("..", ".")
     if volume:
         lead = f"{lead} {volume}".strip()
+    if lead and f"closed at {pw.quote(s, s['close'])}" in lead and price.startswith(f"{s['ticker']} closed at"):
+        price = "That is " + price.split(", ", 1)[1]
     out = {
         "call": call_of(s),
         "call_sentence": call_sentence(s),

@@ -96,14 +96,15 @@ class FigureOutput:
         return {"text/html": markup, "image/png": b64, "text/plain": self.alt}
 
 
-def keep(*parts: Html | FigureOutput) -> Html:
+def keep(*parts: Html | FigureOutput, whole: bool = True) -> Html:
     """``parts`` as one block whose heading stays on the page with the chart or table after it.
 
-    The text may still break inside; charts and tables never do (``piece.css``), so a heading
-    moves to the next page with them rather than stand alone at the foot of a page.
+    ``whole``: the block is never split across printed pages (for a heading, a few lines and a
+    chart or table, well under a page); otherwise only the break right after the heading's
+    section is avoided, and a long text may still break inside.
     """
     markup = "".join(p._repr_mimebundle_()["text/html"] if isinstance(p, FigureOutput) else str(p) for p in parts)
-    return Html(f'<div class="keep-with">{markup}</div>') if markup else Html("")
+    return Html(f'<div class="{"keep" if whole else "keep-with"}">{markup}</div>') if markup else Html("")
 
 
 class Page:

@@ -140,9 +140,9 @@ class Piece:
         if b["scenario_line"]:
             text += paragraphs([b["scenario_line"]], cls="scenario-line")
         since = Html("")
-        if b["since_last"]:
-            from analysis.text.brief import since_heading
+        from analysis.text.brief import REACH, since_heading
 
+        if b["since_last"]:
             since = (
                 Html(f'<div class="since"><h3>{esc(since_heading(s))}</h3>') + bullets(b["since_last"]) + Html("</div>")
             )
@@ -152,7 +152,7 @@ class Piece:
                 rows.append((r["text"], r["what"]))
                 classes.append(side)
             if not b["levels"][side]:
-                rows.append(("\u2014", f"no {side} in the last year"))
+                rows.append(("\u2014", f"no {side} within {REACH:.0%}"))
                 classes.append(side)
         box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box")
         return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}{since}</aside></div>')
@@ -464,6 +464,7 @@ class Piece:
                 ),
                 cls="data history",
             ),
+            whole=False,
         )
 
     def chart_history(self) -> FigureOutput:
