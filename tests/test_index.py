@@ -141,3 +141,33 @@ def test_index_in_headless_chromium_has_no_error_and_every_link_resolves(root, t
     for href in links.hrefs:
         target = Path(unquote(urlparse(urljoin(path.as_uri(), href)).path))
         assert target.is_file() and root in target.parents, href
+
+
+def test_a_hostile_summary_neither_stops_the_index_nor_shows_a_repr(tmp_path):
+    """An integer too long to parse is listed as a problem; a brief whose since-last lines are not
+    strings shows none (never a Python repr); an enormous headline is clipped."""
+    day = tmp_path / "2024-07-08"
+    day.mkdir()
+    (day / "BAD.json").write_text(
+        '{"ticker": "BAD", "as_of": "2024-07-08", "phase": "bullish", "x": ' + "9" * 5000 + "}"
+    )
+    good = {
+        "ticker": "IWM",
+        "benchmark": "SPY",
+        "as_of": "2024-07-08",
+        "phase": "warning",
+        "headline": "H" * 5000,
+        "brief": {
+            "call": "cautious",
+            "since_last": [{"text": "a dict"}, "IWM moved from a bullish to a warning phase."],
+        },
+    }
+    (day / "IWM.json").write_text(json.dumps(good))
+    entries, problems = scan(tmp_path)
+    assert (
+        [e.ticker for e in entries] == ["IWM"] and len(problems) == 1 and problems[0].startswith("2024-07-08/BAD.json")
+    )
+    assert entries[0].since == ("IWM moved from a bullish to a warning phase.",) and entries[0].call == "cautious"
+    assert len(entries[0].headline) == 300
+    page = render(entries, problems)
+    assert "{&#x27;text&#x27;" not in page and "a dict" not in page

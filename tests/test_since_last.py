@@ -315,3 +315,42 @@ def test_a_gauge_changes_where_it_sits_not_its_phase():
     assert since_words.sentence(change, s) == (
         "^VIX moved from above both averages to below both averages on May 31, after four other states."
     )
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"phase": 5},
+        {"phase": ["bullish"]},
+        {"scenarios": "hello"},
+        {"family": {"members": ["junk", 3, None]}},
+        {"confirmation": {"n": 2, "closes_above_sma50": 10**400}},
+        {"real_motion": {"above_fast": "false"}},
+        {"level_to_clear": {"price": "high"}},
+        {"schema_version": 99},
+    ],
+    ids=lambda f: next(iter(f)),
+)
+def test_an_earlier_piece_with_a_forged_field_is_passed_over_and_noted(earlier_piece, tmp_path, forged):
+    """A readable earlier piece whose fields have the wrong types (hand-edited, forged, another schema) is
+    not compared with: the next earlier good one is, and the piece's data notes say which file was skipped."""
+    _publish(tmp_path, {**earlier_piece, "as_of": "2024-06-20"})
+    day = tmp_path / "2024-06-28"
+    day.mkdir()
+    (day / "IWM.json").write_text(json.dumps({**earlier_piece, **forged}))
+    skipped: list[str] = []
+    found = previous_piece(
+        "IWM", "SPY", AS_OF, tmp_path, schema_version=earlier_piece["schema_version"], skipped=skipped
+    )
+    assert found["as_of"] == "2024-06-20"
+    assert len(skipped) == 1 and skipped[0].startswith("The earlier piece of 2024-06-28 was not compared with (")
+
+
+def test_an_unparseable_number_is_an_unreadable_file(tmp_path):
+    """A 5,000-digit integer is valid JSON that Python refuses to parse: the file is passed over."""
+    day = tmp_path / "2024-06-28"
+    day.mkdir()
+    (day / "IWM.json").write_text(
+        '{"ticker": "IWM", "benchmark": "SPY", "as_of": "2024-06-28", "close": ' + "9" * 5000 + "}"
+    )
+    assert previous_piece("IWM", "SPY", AS_OF, tmp_path) is None

@@ -53,6 +53,10 @@ def _href(date: str, name: str) -> str:
     return f"{quote(date)}/{quote(name)}"
 
 
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _brief(summary: dict) -> dict:
     """The call and the since-last lines of a summary's brief (empty for older summaries or odd values)."""
     b = summary.get("brief")
@@ -60,7 +64,8 @@ def _brief(summary: dict) -> dict:
         return {}
     call = b.get("call") if b.get("call") in ("constructive", "cautious", "defensive") else ""
     since = b.get("since_last") if isinstance(b.get("since_last"), list) else []
-    return {"call": call, "since": tuple(str(x) for x in since[:2])}
+    lines = [x if len(x) <= 400 else x[:399] + "…" for x in since[:2] if isinstance(x, str)]  # never a repr
+    return {"call": call, "since": tuple(lines)}
 
 
 def scan(root: Path) -> tuple[list[Entry], list[str]]:
@@ -90,8 +95,8 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
                 continue
             try:
                 summary = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {exc}")
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
+                problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
                 continue
             if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
                 continue
@@ -104,7 +109,7 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
                     ticker=ticker,
                     benchmark=str(summary.get("benchmark") or ""),
                     phase=str(summary.get("phase") or "n/a"),
-                    headline=str(summary.get("headline") or f"{ticker} momentum commentary"),
+                    headline=_clip(str(summary.get("headline") or f"{ticker} momentum commentary")),
                     html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
                     pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
                     md=_href(folder.name, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
