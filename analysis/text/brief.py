@@ -330,17 +330,25 @@ def price_paragraph(s: dict) -> str:
     )
     run = s.get("last_run_above_sma50") or {}
     if run.get("current_run"):
-        text += f" It has closed above its 50-DMA for {run['current_run']} sessions in a row."
+        n = run["current_run"]
+        text += (
+            " It closed above its 50-DMA this session, after a close below it the session before."
+            if n == 1
+            else f" It has closed above its 50-DMA for {n} sessions in a row."
+        )
     elif run.get("last_close_above") and run.get("run_sessions"):
         span = (
             f"on {_short_date(run['run_start'], s['as_of'])}"
             if run["run_sessions"] == 1
             else f"from {_short_date(run['run_start'], s['as_of'])} to {_short_date(run['run_end'], s['as_of'])}"
         )
-        text += f" Its last push above the 50-DMA, {span}, lasted {_number(run['run_sessions'])} session" + (
-            "s" if run["run_sessions"] > 1 else ""
-        )
-        text += " and did not hold." if s["sma50"] > s["close"] else "."
+        if run["run_sessions"] > 10:  # a trend that ended, not a push that failed
+            text += f" Its last run above the 50-DMA ended on {_short_date(run['run_end'], s['as_of'])} after {run['run_sessions']} sessions."
+        else:
+            text += f" Its last push above the 50-DMA, {span}, lasted {_number(run['run_sessions'])} session" + (
+                "s" if run["run_sessions"] > 1 else ""
+            )
+            text += " and did not hold." if s["sma50"] > s["close"] else "."
     return text
 
 
