@@ -32,6 +32,7 @@ UV_HOME := .cache/uv-$(UV_VERSION)
 UV ?= $(shell command -v uv 2>/dev/null)
 USE_UV ?= 1
 BROWSER_STAMP := $(VENV)/.browser-checked
+BYTECODE_STAMP := $(VENV)/.bytecode-written
 
 TICKER ?= IWM
 BENCHMARK ?= SPY
@@ -78,8 +79,6 @@ $(STAMP): pyproject.toml $(LOCK)
 	  echo "  installed with pip"; \
 	fi; \
 	mv $$log $(VENV)/install.log
-	@env -u PYTHONDONTWRITEBYTECODE MPLBACKEND=agg $(PY) -c 'import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]' $(WARM_IMPORTS) >/dev/null 2>&1 \
-	  || echo "  (could not pre-compile the imports: each process compiles them as it goes)"
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
 
@@ -88,11 +87,17 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a depe
 	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q
 	@echo "wrote $(LOCK): commit it with pyproject.toml"
 
+# Its own stamp, so a venv made before this step gets it at the next `make` too.
+$(BYTECODE_STAMP): | $(STAMP)
+	@env -u PYTHONDONTWRITEBYTECODE MPLBACKEND=agg $(PY) -c 'import importlib, importlib.util as u, sys; [importlib.import_module(m) for m in sys.argv[1:] if u.find_spec(m.split(".")[0])]' $(WARM_IMPORTS) >/dev/null 2>&1 \
+	  || echo "  (could not pre-compile the imports: each process compiles them as it goes)"
+	@touch $@
+
 $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
 	@touch $@
 
-setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
+setup: $(STAMP) $(BYTECODE_STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
 
 browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDFs again
 	@rm -f $(BROWSER_STAMP)
