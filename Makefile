@@ -15,11 +15,24 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cks
 # uv builds the venv in seconds; without one on PATH, this pinned release is installed from
 # PyPI into .cache/ (once). USE_UV=0, or no uv to be had, falls back to plain pip. uv's venv
 # is seeded with pip and setuptools, which builds the project in place (no build env: 1 s less).
+# Bytecode: uv writes none at install, and with PYTHONDONTWRITEBYTECODE set (as on the
+# development machine) Python writes none at import either, so every process would compile
+# pandas, matplotlib, ipykernel... from source again: 2.5-3 CPU-s per kernel, per piece, per
+# `python -m analysis`. Set-up imports what a piece, its kernel and the tests use once, with
+# bytecode writing on (a few seconds; uv's --compile-bytecode compiles all 7,000 files: 38 CPU-s under load).
+WARM_IMPORTS := analysis.cli analysis.pipeline.report analysis.pipeline.batch analysis.pipeline.research \
+  analysis.render.execute analysis.render.html analysis.render.kernel analysis.render.browser \
+  analysis.view.piece analysis.view.charts analysis.summary analysis.bench papermill papermill.engines \
+  nbclient nbconvert nbconvert.exporters.html nbformat ipykernel.kernelapp ipykernel.ipkernel \
+  matplotlib.pyplot matplotlib.backends.backend_agg matplotlib_inline.backend_inline mplfinance \
+  PIL.PngImagePlugin pygments.lexers.python pygments.formatters.html jupyter_client.manager \
+  psutil pytest xdist hypothesis
 UV_VERSION := 0.13.9
 UV_HOME := .cache/uv-$(UV_VERSION)
 UV ?= $(shell command -v uv 2>/dev/null)
 USE_UV ?= 1
 BROWSER_STAMP := $(VENV)/.browser-checked
+BYTECODE_STAMP := $(VENV)/.bytecode-written
 
 TICKER ?= IWM
 BENCHMARK ?= SPY
@@ -74,11 +87,17 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a depe
 	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q
 	@echo "wrote $(LOCK): commit it with pyproject.toml"
 
+# Its own stamp, so a venv made before this step gets it at the next `make` too.
+$(BYTECODE_STAMP): | $(STAMP)
+	@env -u PYTHONDONTWRITEBYTECODE MPLBACKEND=agg $(PY) -c 'import importlib, importlib.util as u, sys; [importlib.import_module(m) for m in sys.argv[1:] if u.find_spec(m.split(".")[0])]' $(WARM_IMPORTS) >/dev/null 2>&1 \
+	  || echo "  (could not pre-compile the imports: each process compiles them as it goes)"
+	@touch $@
+
 $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
 	@touch $@
 
-setup: $(STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
+setup: $(STAMP) $(BYTECODE_STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
 
 browser: $(STAMP) ## Look for (and try to install) headless Chromium for the PDFs again
 	@rm -f $(BROWSER_STAMP)

@@ -127,3 +127,29 @@ def test_the_venv_stamp_changes_with_the_lock_and_with_pyproject(tmp_path):
         fh.write("# changed\n")
     third = _stamp(tmp_path)
     assert len({first, second, third}) == 3
+
+
+def _make_value(name: str) -> str:
+    out = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", f"print-it: ; @echo $({name})", "print-it"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_set_up_writes_the_bytecode_of_every_module_it_names():
+    """uv installs no bytecode, and PYTHONDONTWRITEBYTECODE stops Python writing any: `make setup`
+    imports WARM_IMPORTS once with writing on. A module renamed or gone would be skipped without
+    a word (its top-level package missing) or fail the step: each must be importable here."""
+    import importlib.util
+
+    names = _make_value("WARM_IMPORTS").split()
+    assert {"analysis.view.piece", "ipykernel.kernelapp", "matplotlib.pyplot", "nbconvert", "papermill"} <= set(names)
+    assert [m for m in names if importlib.util.find_spec(m) is None] == []
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    assert re.search(r"^setup: \$\(STAMP\) \$\(BYTECODE_STAMP\) ", makefile, flags=re.M)
+    recipe = re.search(r"^\$\(BYTECODE_STAMP\):.*?\n((?:\t.*\n)+)", makefile, flags=re.M).group(1)
+    assert "env -u PYTHONDONTWRITEBYTECODE" in recipe and "$(WARM_IMPORTS)" in recipe

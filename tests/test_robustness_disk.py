@@ -13,7 +13,6 @@ import shutil
 
 import pytest
 
-from analysis.pipeline.report import Request, run
 from tests import hostile
 from tests.conftest import AS_OF
 
@@ -22,10 +21,9 @@ ORDER = ("IWM.ipynb", "IWM.json", "IWM.md", "IWM.png", "IWM.html", "IWM.print.ht
 
 
 @pytest.fixture(scope="module")
-def good_piece(tmp_path_factory):
-    root = tmp_path_factory.mktemp("good")
-    run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None)
-    return root
+def good_piece(iwm_piece):
+    """The IWM piece of 2024-07-08 (conftest's ``iwm_piece``, made once per test run): tests copy it before they write."""
+    return iwm_piece[0]
 
 
 def _size(folder) -> int:

@@ -5,7 +5,7 @@ cannot go on, nothing left in hidden folders, and the previous piece byte for by
 Real faults: a folder where a file belongs, a real signal in the middle of a publish, a
 tmpfs mounted inside the reports folder (another file system), a real SIGKILL.
 The unit cases move small made-up files (no market data in them); the others use the real
-IWM piece of 2024-07-08, built once for the module.
+IWM piece of 2024-07-08, built once per test run (conftest).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 
 from analysis import interrupts
 from analysis.errors import PublishError
-from analysis.pipeline.report import Request, run
+from analysis.pipeline.report import Request
 from analysis.render import publish
 from tests import hostile
 from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip
@@ -31,11 +31,10 @@ PIECE = ("IWM.json", "IWM.ipynb", "IWM.html", "IWM.pdf")
 
 
 @pytest.fixture(scope="module")
-def good_piece(tmp_path_factory):
-    """The IWM piece of 2024-07-08 (with its PDF where Chromium exists): the previous good piece."""
-    root = tmp_path_factory.mktemp("good")
-    run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None)
-    return root
+def good_piece(iwm_piece):
+    """The IWM piece of 2024-07-08 (with its PDF where Chromium exists), the previous good piece:
+    conftest's ``iwm_piece``, made once per test run; tests copy it before they write."""
+    return iwm_piece[0]
 
 
 @pytest.fixture

@@ -4,13 +4,15 @@ executed notebook and HTML, and a PDF that differs at most in its creation date.
 Before, papermill's injected-parameters cell got a random id each run (in the notebook and in
 the HTML's cell anchors), and the notebook carried the clock: papermill's start/end times and
 durations, nbclient's per-message times and the random staging path it was written to.
-The piece is the real IWM piece of 2024-07-08, written twice into the same reports folder.
+The piece is the real IWM piece of 2024-07-08, written twice into the same reports folder
+(the first time by conftest's shared ``iwm_piece``, into a folder the second run gets a copy of).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -24,14 +26,19 @@ PDF_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    """The same piece written twice into one folder (the second replaces the first): both sets of bytes."""
-    root = tmp_path_factory.mktemp("twice")
-    request = Request.parse("IWM", "SPY", AS_OF, "snapshot")
-    runs = []
-    for _ in range(2):
-        result = run(request, root=root, log=lambda *_: None)
-        runs.append({p.name: p.read_bytes() for p in result.files})
+def two_runs(iwm_piece, tmp_path_factory):
+    """The same piece written twice into one folder (the second replaces the first): both sets of bytes.
+
+    The first run is conftest's ``iwm_piece`` (made once per test run, maybe by another
+    worker process); the second runs here, in this process, into a copy of its reports folder.
+    """
+    shared_root, first = iwm_piece
+    root = tmp_path_factory.mktemp("twice") / "reports"
+    shutil.copytree(shared_root, root)
+    runs = [{p.name: p.read_bytes() for p in first.files}]
+    result = run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None)
+    assert [p.relative_to(root) for p in result.files] == [p.relative_to(shared_root) for p in first.files]
+    runs.append({p.name: p.read_bytes() for p in result.files})
     return runs
 
 

@@ -18,7 +18,6 @@ import time
 
 import pytest
 
-from analysis.pipeline.report import Request, run
 from analysis.render import publish
 from tests import hostile
 from tests.conftest import AS_OF
@@ -27,10 +26,9 @@ NOTHING = "nothing was published; earlier pieces are untouched."
 
 
 @pytest.fixture(scope="module")
-def good_piece(tmp_path_factory):
-    root = tmp_path_factory.mktemp("good")
-    run(Request.parse("IWM", "SPY", AS_OF, "snapshot"), root=root, log=lambda *_: None)
-    return root
+def good_piece(iwm_piece):
+    """The IWM piece of 2024-07-08 (conftest's ``iwm_piece``, made once per test run): tests copy it before they write."""
+    return iwm_piece[0]
 
 
 @pytest.fixture

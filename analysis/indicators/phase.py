@@ -44,14 +44,16 @@ def phase_runs(phases: pd.Series) -> pd.DataFrame:
     valid = phases.dropna()
     if valid.empty:
         return pd.DataFrame(columns=["phase", "start", "end", "sessions"])
-    run_id = (valid != valid.shift()).cumsum()
-    grouped = valid.groupby(run_id)
+    values = valid.to_numpy()
+    # a run starts where the phase differs from the previous valid session's (and at the first)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    ends = np.r_[starts[1:] - 1, len(values) - 1]
     return pd.DataFrame(
         {
-            "phase": grouped.first().to_numpy(),
-            "start": [g.index[0] for _, g in grouped],
-            "end": [g.index[-1] for _, g in grouped],
-            "sessions": grouped.size().to_numpy(),
+            "phase": values[starts],
+            "start": list(valid.index[starts]),
+            "end": list(valid.index[ends]),
+            "sessions": (ends - starts + 1).astype(np.int64),
         }
     )
 

@@ -125,13 +125,13 @@ def uninversions(values: pd.Series, min_months: int = 3) -> pd.DataFrame:
     does not end it. Index: the event's observation date; columns ``run_start`` (first
     inverted month), ``run_months``. Uses only observations up to each event.
     """
-    runs = inverted_run_before(values)
-    positive = values.to_numpy() > 0
-    months = values.index.to_period("M").to_timestamp()
+    runs = inverted_run_before(values).to_numpy()
+    # only the observations that could fire are visited (a few per un-inversion, not every day)
+    candidates = np.flatnonzero((values.to_numpy() > 0) & (runs >= min_months))
+    days = values.index[candidates]
+    months = days.to_period("M").to_timestamp()
     rows, fired = [], set()
-    for day, month, run, up in zip(values.index, months, runs.to_numpy(), positive):
-        if not up or run < min_months:
-            continue
+    for day, month, run in zip(days, months, runs[candidates]):
         start = month - pd.DateOffset(months=int(run))
         if start in fired:
             continue
