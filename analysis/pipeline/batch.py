@@ -439,9 +439,10 @@ def run_command(args: argparse.Namespace) -> Batch:
     )
 
     def done(outcome: Outcome) -> None:
+        # recorded before it is said: a signal right after the "ok" line must still name these files
+        interrupts.PUBLISHED.extend(outcome.files)  # what an interrupt later does not undo
         bar.write(line(outcome), file=sys.stdout)
         bar.update(1)
-        interrupts.PUBLISHED.extend(outcome.files)  # what an interrupt later does not undo
 
     for outcome in refused:
         done(outcome)
