@@ -22,6 +22,28 @@ def date(iso: str | None) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def day(iso: str | None, as_of: str) -> str:
+    """``July 1`` when in the as-of year, else ``July 1, 2023`` ('' for no date)."""
+    if not iso:
+        return ""
+    d = dt.date.fromisoformat(iso)
+    return f"{d:%B} {d.day}" if iso[:4] == as_of[:4] else date(iso)
+
+
+#: Small counts in words: ``no`` closes, ``two`` sessions.
+COUNTS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def count(n: int) -> str:
+    """``two`` for 2, ``12`` for 12."""
+    return COUNTS.get(n, str(n))
+
+
+def join(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def price(x: float) -> str:
     """A price or level by magnitude, thousands separated: ``205.06``, ``5,573`` (no cents above 1,000)."""
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.fmt import date, plain_pct, signed
+from analysis.fmt import count, date, day, join, plain_pct, signed
 from analysis.text import profile_words as pw
 from analysis.text import since_words, unusual_words
 
@@ -139,7 +139,7 @@ def _reason(s: dict, call: str) -> str:
         return f"{t} has too little history for its averages, so the trend is not yet readable"
     since = _when(s["phase_since"], s["as_of"])
     where = pw.distance(s, s["close"], s["sma50"]) + " its 50-DMA"
-    head = f"{t} has been in {_a(s['phase'])} phase {since}, {where}".replace("  ", " ")
+    head = f"{t} has been in {pw.PHASE_WORDS[s['phase']]} {since}, {where}".replace("  ", " ")
     if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
         head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA"
     lead = st["leading"]
@@ -172,10 +172,6 @@ def _reason(s: dict, call: str) -> str:
     return f"{head}, {tail}"
 
 
-def _a(phase: str) -> str:
-    return ("an " if phase[0] in "aeiou" else "a ") + phase
-
-
 def call_sentence(s: dict) -> str:
     """The call in one sentence, with its reason."""
     call = call_of(s)
@@ -198,7 +194,7 @@ _EVENT_WORDS = {
 
 def _event_words(s: dict, e: dict) -> str:
     if e["event"] == "phase":
-        return f"in {_a(e['to'])} phase"
+        return f"in {pw.PHASE_WORDS[e['to']]}"
     return _EVENT_WORDS.get((e["event"], e["direction"]), e["event"].replace("_", " "))
 
 
@@ -256,13 +252,13 @@ def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
         last = tr is not None and i == len(steps) - 1
         subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({_move(s, price, side)}) puts {subject}{_join(what)}"
+            text = f"A close {word} {q(price)} next session ({_move(s, price, side)}) puts {subject}{join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({_move(s, price, side)}) also puts {subject}{_join(what)}"
+            text = f"a close {word} {q(price)} ({_move(s, price, side)}) also puts {subject}{join(what)}"
         if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
-                text += f" ({_number(c['n'])} such closes in a row confirm the turn)"
+                text += f" ({count(c['n'])} such closes in a row confirm the turn)"
         text += f", and the call turns {tr['call']}" if last else ""
         parts.append(text)
     out = "; ".join(parts)
@@ -280,19 +276,10 @@ def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
     """``the June 5 high`` style: the level's kind and its date, the year only when it is not the piece's."""
     what = pw.level_words(lv, side).split(", set on")[0]
     return (
-        f"{what}, {_short_date(lv['date'], s['as_of'])}"
+        f"{what}, {day(lv['date'], s['as_of'])}"
         if lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
         else what
     )
-
-
-def _short_date(iso: str, as_of: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d:%B} {d.day}" + ("" if d.year == dt.date.fromisoformat(as_of).year else f", {d.year}")
-
-
-def _number(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}.get(n, str(n))
 
 
 def _no_change(s: dict, side: str) -> str:
@@ -316,10 +303,6 @@ def _no_change(s: dict, side: str) -> str:
     )
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def price_paragraph(s: dict) -> str:
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     if s["sma50"] is None or s["sma200"] is None:
@@ -338,14 +321,14 @@ def price_paragraph(s: dict) -> str:
         )
     elif run.get("last_close_above") and run.get("run_sessions"):
         span = (
-            f"on {_short_date(run['run_start'], s['as_of'])}"
+            f"on {day(run['run_start'], s['as_of'])}"
             if run["run_sessions"] == 1
-            else f"from {_short_date(run['run_start'], s['as_of'])} to {_short_date(run['run_end'], s['as_of'])}"
+            else f"from {day(run['run_start'], s['as_of'])} to {day(run['run_end'], s['as_of'])}"
         )
         if run["run_sessions"] > 10:  # a trend that ended, not a push that failed
-            text += f" Its last run above the 50-DMA ended on {_short_date(run['run_end'], s['as_of'])} after {run['run_sessions']} sessions."
+            text += f" Its last run above the 50-DMA ended on {day(run['run_end'], s['as_of'])} after {run['run_sessions']} sessions."
         else:
-            text += f" Its last push above the 50-DMA, {span}, lasted {_number(run['run_sessions'])} session" + (
+            text += f" Its last push above the 50-DMA, {span}, lasted {count(run['run_sessions'])} session" + (
                 "s" if run["run_sessions"] > 1 else ""
             )
             text += " and did not hold." if s["sma50"] > s["close"] else "."
@@ -451,7 +434,7 @@ def scenario_line(s: dict) -> str:
         groups[key].append(sc)
 
     def names(group: list[dict], score: bool = True) -> str:
-        return _join(
+        return join(
             [
                 f"{numbered[sc['id']]} ({_short(sc['title'])}" + (f", {signed(sc['score'])})" if score else ")")
                 for sc in group
@@ -468,7 +451,7 @@ def scenario_line(s: dict) -> str:
         parts.append(("against " if parts else f"leans against {points(groups['con'])} ") + names(groups["con"]))
     if groups["mid"]:
         parts.append(("is split on " if parts else f"is split on {points(groups['mid'])} ") + names(groups["mid"]))
-    line = f"Of the {_number(len(scs))} talking points, the evidence " + "; ".join(parts) + "." if parts else ""
+    line = f"Of the {count(len(scs))} talking points, the evidence " + "; ".join(parts) + "." if parts else ""
     if groups["none"]:
         line += f" Too little current data to weigh {names(groups['none'], score=False)}."
     return line.strip()
@@ -496,7 +479,7 @@ def since_heading(s: dict) -> str:
         return "Since last time"
     if sl.get("against") == "piece":
         return f"Since the last piece ({date(sl['previous_as_of'])})"
-    return f"In the {_number(sl.get('sessions', 5))} sessions since {date(sl['previous_as_of'])}"
+    return f"In the {count(sl.get('sessions', 5))} sessions since {date(sl['previous_as_of'])}"
 
 
 _BOX_WORDS = {

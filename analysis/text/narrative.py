@@ -16,17 +16,9 @@ from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  #
 from analysis.text import economy_words as ew
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words as uw
+from analysis.text.profile_words import PHASE_WORDS
 from analysis.text.unusual_words import lead_sentence  # noqa: F401 (the brief's first sentence)
 
-#: How the six phases read in a sentence: (article + name, what price is doing).
-PHASE_WORDS = {
-    "bullish": "a bullish phase",
-    "warning": "a warning phase",
-    "distribution": "a distribution phase",
-    "bearish": "a bearish phase",
-    "recovery": "a recovery phase",
-    "accumulation": "an accumulation phase",
-}
 #: Phases in which the trend structure (50-DMA vs 200-DMA) is up / down.
 UP_STRUCTURE = {"bullish", "warning", "distribution"}
 

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from analysis.fmt import date, plain_pct, price, signed
 
+#: How the six phases read in a sentence: ``a bearish phase``.
+PHASE_WORDS = {
+    "bullish": "a bullish phase",
+    "warning": "a warning phase",
+    "distribution": "a distribution phase",
+    "bearish": "a bearish phase",
+    "recovery": "a recovery phase",
+    "accumulation": "an accumulation phase",
+}
+
 #: How a rising and a falling level read, for the profiles whose close is a level.
 MOOD = {
     "volatility": ("fear is rising", "fear is receding"),

@@ -7,21 +7,8 @@ section's sentences, most important first, or the one plain sentence that nothin
 
 from __future__ import annotations
 
-import datetime as dt
-
-from analysis.fmt import date, signed
+from analysis.fmt import count, day, join, signed
 from analysis.text import profile_words as pw
-
-PHASE_WORDS = {
-    "bullish": "a bullish phase",
-    "warning": "a warning phase",
-    "distribution": "a distribution phase",
-    "bearish": "a bearish phase",
-    "recovery": "a recovery phase",
-    "accumulation": "an accumulation phase",
-}
-_COUNT = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-
 
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
 LEVEL_WORDS = {
@@ -37,20 +24,16 @@ LEVEL_WORDS = {
 def _others(via: list[str], words: dict[str, str] | None = None) -> str:
     """The phases passed through: named when one or two, counted beyond (``four other phases``)."""
     if len(via) > 2:
-        return f"{_count(len(via))} other {'states' if words else 'phases'}"
-    return _join([words[p] if words else _phase(p) for p in via])
-
-
-def _count(n: int) -> str:
-    return _COUNT.get(n, str(n))
+        return f"{count(len(via))} other {'states' if words else 'phases'}"
+    return join([words[p] if words else _phase(p) for p in via])
 
 
 def _closes(n: int) -> str:
-    return f"{_count(n)} close" + ("" if n == 1 else "s")
+    return f"{count(n)} close" + ("" if n == 1 else "s")
 
 
 def _phase(name: str) -> str:
-    return PHASE_WORDS.get(name, f"a {name} phase")
+    return pw.PHASE_WORDS.get(name, f"a {name} phase")
 
 
 def _bare(name: str) -> str:
@@ -58,28 +41,16 @@ def _bare(name: str) -> str:
     return _phase(name).removesuffix(" phase")
 
 
-def _day(iso: str | None, as_of: str) -> str:
-    """``July 1`` in the as-of year, else ``July 1, 2023``."""
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso)
-    return f"{day:%B} {day.day}" if iso[:4] == as_of[:4] else date(iso)
-
-
 def _on(iso: str | None, as_of: str) -> str:
-    return f" on {_day(iso, as_of)}" if iso else ""
+    return f" on {day(iso, as_of)}" if iso else ""
 
 
 def _then(since: dict, as_of: str) -> str:
     """How the earlier state is named: ``in the June 28 piece`` or ``on June 28, five sessions ago``."""
-    when = _day(since["previous_as_of"], as_of)
+    when = day(since["previous_as_of"], as_of)
     if since["against"] == "piece":
         return f"in the {when} piece"
-    return f"on {when}, {_count(since['sessions'])} sessions ago"
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"on {when}, {count(since['sessions'])} sessions ago"
 
 
 def sentence(change: dict, s: dict) -> str:
@@ -92,14 +63,14 @@ def sentence(change: dict, s: dict) -> str:
     ):  # a gauge has no bullish phase: where it sits against its averages
         name = LEVEL_WORDS
         if change["back"]:
-            back = f" since {_day(change['date'], as_of)}" if change["date"] else ""
-            return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {_day(change['left'], as_of)}."
+            back = f" since {day(change['date'], as_of)}" if change["date"] else ""
+            return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
         via = f", after {_others(change['via'], name)}" if len(change["via"]) > 1 else ""
         return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
     if kind == "phase":
         if change["back"]:
-            back = f" since {_day(change['date'], as_of)}" if change["date"] else ""
-            return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {_day(change['left'], as_of)}."
+            back = f" since {day(change['date'], as_of)}" if change["date"] else ""
+            return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {day(change['left'], as_of)}."
         via = (
             f", by way of {_phase(change['via'][0])}"
             if len(change["via"]) == 1
@@ -117,7 +88,7 @@ def sentence(change: dict, s: dict) -> str:
             named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
         text = (
             f"{t} closed {verb} {named} at {pw.quote(s, change['price'])} ({pw.level_words(level, side)})"
-            f" on {_day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
+            f" on {day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
         )
         if change["back"]:
             text += f"; it is back {other} it at {pw.quote(s, s['close'])}"
@@ -146,7 +117,7 @@ def sentence(change: dict, s: dict) -> str:
             )
         if event == "reached_and_lost":
             return f"{t} completed {_closes(n)} in a row above its 50-DMA{_on(change['date'], as_of)}, but the run has since ended."
-        return f"{t} has {_closes(now)} in a row above its 50-DMA, against {_count(then)} {_then(since, as_of)}."
+        return f"{t} has {_closes(now)} in a row above its 50-DMA, against {count(then)} {_then(since, as_of)}."
     if kind == "scenario":
         verb = "rose" if change["move"] > 0 else "fell"
         return f"The score of “{change['title']}” {verb} from {signed(change['from'])} to {signed(change['to'])}."
@@ -154,7 +125,7 @@ def sentence(change: dict, s: dict) -> str:
         names = [
             f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)
         ]
-        return f"In the Economic Modern Family, {_join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
+        return f"In the Economic Modern Family, {join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
     raise ValueError(f"unknown since_last change kind: {kind!r}")
 
 
@@ -169,11 +140,11 @@ def nothing(s: dict) -> str:
     since = s["since_last"]
     if since["previous_as_of"] is None:
         return f"There is no earlier piece or session of {s['ticker']} to compare with."
-    when = _day(since["previous_as_of"], s["as_of"])
+    when = day(since["previous_as_of"], s["as_of"])
     if since["against"] == "piece":
         period = f"since the last piece ({when})"
     else:
-        period = f"in the {_count(since['sessions'])} sessions since {when}"
+        period = f"in the {count(since['sessions'])} sessions since {when}"
     sides = (
         "Real Motion and Leadership on the same side of their lines"
         if (s.get("profile") or {}).get("leadership") != "hidden"

@@ -10,16 +10,6 @@ from __future__ import annotations
 from analysis.fmt import date, plain_pct, signed
 from analysis.text import profile_words as pw
 
-#: A phase as the name of a state: ``a bearish phase``.
-_PHASES = {
-    "bullish": "a bullish phase",
-    "warning": "a warning phase",
-    "distribution": "a distribution phase",
-    "bearish": "a bearish phase",
-    "recovery": "a recovery phase",
-    "accumulation": "an accumulation phase",
-}
-
 
 def _share(p: float, what: str) -> str:
     """A share of sessions: ``97% of its earlier sessions``, ``all its earlier sessions`` (never a rounded 100%)."""
@@ -68,7 +58,9 @@ def fact_sentence(s: dict, f: dict) -> str:
         if states:
             return f"Since {date(f['date'])} {t} has been {states[f['to']]}."
         cross = " as the 50-DMA crossed the 200-DMA" if f["averages"] else ""
-        return f"{t} entered {_PHASES[f['to']]} on {date(f['date'])}{cross}, leaving {_PHASES[f['from']]}."
+        return (
+            f"{t} entered {pw.PHASE_WORDS[f['to']]} on {date(f['date'])}{cross}, leaving {pw.PHASE_WORDS[f['from']]}."
+        )
     if fid == "volume":
         return volume_words(f)
     if fid == "divergence" and f["kind"] == "bearish":
