@@ -198,13 +198,14 @@ def _event_words(s: dict, e: dict) -> str:
     return _EVENT_WORDS.get((e["event"], e["direction"]), e["event"].replace("_", " "))
 
 
-def change_sentences(s: dict) -> list[str]:
+def change_sentences(s: dict, trig: dict[str, dict | None] | None = None) -> list[str]:
     """What would change the call, in prices, in both directions (next session's close).
 
     Each direction lists the solved closes in order of distance, up to the one that changes
-    the call (or the nearest two when none does), each with what flips there.
+    the call (or the nearest two when none does), each with what flips there. ``trig`` is
+    :func:`triggers` of ``s`` when the caller has it already.
     """
-    trig = triggers(s)
+    trig = trig or triggers(s)
     return [_direction_sentence(s, side, trig[side]) for side in ("up", "down")]
 
 
@@ -568,7 +569,7 @@ def brief(s: dict) -> dict:
             for side, tr in trig.items()
             if tr
         ],
-        "change_sentences": change_sentences(s),
+        "change_sentences": change_sentences(s, trig),
         "lead": lead,
         "paragraphs": [p for p in (price, momentum, leadership) if p],
         "scenario_line": scenario_line(s),
