@@ -33,7 +33,7 @@ appendices: bool = False  # set by the runner: the research appendices are writt
 # %%
 from analysis.view.piece import Piece
 
-piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note, appendices=appendices)
+piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note, appendices=appendices, draw_ahead=True)
 
 # %% tags=["brief-chart"]
 piece.front_page()

@@ -143,3 +143,19 @@ def test_the_brief_as_markdown_with_its_chart(piece):
     assert "![IWM: price, Real Motion and Leadership](IWM.png)" in md
     assert "| Resistance | 205.06 | 22-session high, Jun 5 |" in md
     assert (root / AS_OF / "IWM.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_printed_copy_is_the_published_html_with_a_base(piece):
+    """The PDF's source is made from the published HTML (one nbconvert export, not two): it must
+    be exactly what the template writes with ``base_href``, so the PDF's links resolve as before."""
+    from analysis.render import html
+
+    root, _ = piece
+    nb = nbformat.read(root / AS_OF / "IWM.ipynb", as_version=4)
+    page = {"title": "A <title> & more", "header_left": "IWM · x", "header_right": f"As of {AS_OF}"}
+    base = (root / AS_OF / "a b & c").as_uri() + "/"  # spaces and an ampersand, as a user's folder may have
+    published = html.to_html(nb, **page)
+    assert html.with_base(published, base) == html.to_html(nb, **page, base_href=base)
+    assert html.with_base(published, base).count("<base href=") == 1 and "<base " not in published
+    with pytest.raises(ValueError, match="to_html"):
+        html.with_base("<html><head></head></html>", base)

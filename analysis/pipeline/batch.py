@@ -180,7 +180,10 @@ def worker_tools():
     if not hasattr(_TOOLS, "kernel"):
         from analysis.render.browser import Printer
         from analysis.render.kernel import Kernel
+        from analysis.view import ahead
 
+        # the batch's pieces keep every core busy: a forked chart child would only add its fork
+        os.environ[ahead.ENV] = "0"
         _TOOLS.kernel, _TOOLS.printer = Kernel(), Printer()
         if not _ALL_TOOLS:
             atexit.register(close_worker_tools)

@@ -182,13 +182,14 @@ def _stage_files(
         "header_left": f"{request.ticker} · {headline}",
         "header_right": f"As of {as_of}",
     }
-    html_path.write_text(html.to_html(nb, **page), encoding="utf-8")
+    markup = html.to_html(nb, **page)
+    html_path.write_text(markup, encoding="utf-8")
     files += [stage / f"{stem}.ipynb", html_path]
     lap("html")
     if printer is not None:
         pdf_path = stage / f"{stem}.pdf"
         print_path = stage / f"{stem}.print.html"  # never published: the PDF's source, links based on dest
-        print_path.write_text(html.to_html(nb, **page, base_href=dest.as_uri() + "/"), encoding="utf-8")
+        print_path.write_text(html.with_base(markup, dest.as_uri() + "/"), encoding="utf-8")
         try:
             printer.print_pdf(print_path, pdf_path)
             files.append(pdf_path)
