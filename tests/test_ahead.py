@@ -63,9 +63,26 @@ def test_a_failing_job_is_drawn_here_and_the_others_still_come_back(monkeypatch)
     assert child.take("never asked") is None
 
 
+def test_a_job_that_warns_or_prints_is_drawn_here_so_its_words_reach_the_notebook(monkeypatch):
+    import warnings
+
+    def warns():
+        warnings.warn("a chart's warning", UserWarning, stacklevel=1)
+        return 1
+
+    def prints():
+        print("a chart's message")
+        return 2
+
+    monkeypatch.setenv(ahead.ENV, "1")
+    child = ahead.start({"warns": warns, "prints": prints, "quiet": lambda: 3})
+    assert child.take("warns") is None and child.take("prints") is None
+    assert child.take("quiet") == 3
+
+
 def test_an_answer_that_cannot_be_sent_falls_back_for_every_job(monkeypatch):
     monkeypatch.setenv(ahead.ENV, "1")
-    child = ahead.start({"ok": lambda: 1, "unpicklable": lambda: (lambda: None)})
+    child = ahead.start({"ok": lambda: 1, "unpicklable": lambda: lambda: None})
     assert child.take("ok") is None and child.take("unpicklable") is None
     assert _gone(child.pid)
 

@@ -73,4 +73,3 @@ def with_base(markup: str, base_href: str) -> str:
     if not found or not base_href:
         raise ValueError("with_base needs a piece's HTML from to_html() and a base URL")
     return f'{head}{GENERATOR}\n<base href="{escape(base_href, quote=False)}"/>{rest}'
-

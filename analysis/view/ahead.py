@@ -11,7 +11,9 @@ the PNG bytes are the ones the kernel would have drawn itself (``tests/test_ahea
 
 It is an optimisation only, never a second source of truth: if the child cannot be forked,
 fails, dies, or has not answered within :data:`WAIT_S`, the kernel draws the chart itself,
-so any error surfaces in the chart's own cell as usual. The child dies with its parent
+so any error surfaces in the chart's own cell as usual. So does a chart whose drawing
+warned or printed anything in the child: its words would otherwise be lost (the child has
+no way to the notebook), and a warning in a piece is reported to its user. The child dies with its parent
 (``PR_SET_PDEATHSIG``), so a kernel that is killed leaves nothing running.
 
 When it is used (:func:`enabled`): on Linux (fork is safe there; macOS frameworks are not
@@ -22,10 +24,13 @@ keep every core busy, so a child would only add its fork to each piece's CPU.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import pickle
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 
 #: Seconds the kernel waits for a forked chart before drawing it itself.
@@ -67,10 +72,18 @@ class Ahead:
                 _die_with_parent()
                 out = {}
                 for name, job in jobs.items():
+                    said = io.StringIO()
                     try:
-                        out[name] = job()
+                        with (
+                            warnings.catch_warnings(record=True) as caught,
+                            contextlib.redirect_stdout(said),
+                            contextlib.redirect_stderr(said),
+                        ):
+                            made = job()
                     except BaseException:  # noqa: BLE001 - the parent draws it again and shows the error
-                        pass
+                        continue
+                    if not caught and not said.getvalue():  # else the parent draws it, and warns where it should
+                        out[name] = made
                 payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(payload)
