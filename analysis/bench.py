@@ -29,7 +29,6 @@ The machine may be shared: the load average before and after is recorded with th
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -41,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from analysis.errors import ReportError
 from analysis.view import ahead
@@ -52,21 +52,6 @@ TARGETS = {"piece_over_floor": 2.0, "batch_pieces_per_min": 40.0, "summary_s": 0
 #: The other ticker a warm piece follows (so its kernel and browser have served a piece before).
 WARM_UP = "QQQ"
 IMPORTS = ("nbformat", "jsonschema", "papermill", "nbconvert")
-
-
-@contextlib.contextmanager
-def _environ(**values: str):
-    """``os.environ`` with ``values`` set inside the block, as it was after."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _cpu() -> float:
@@ -266,7 +251,7 @@ def piece(runs: int) -> dict:
     warm, warm_cells, warm_cpu = [], [], []
     # as in a batch worker (analysis.pipeline.batch.worker_tools): no chart child on a kept kernel
     with (
-        _environ(**{ahead.ENV: "0"}),
+        mock.patch.dict(os.environ, {ahead.ENV: "0"}),
         Kernel() as kernel,
         Printer() as printer,
         tempfile.TemporaryDirectory(prefix="bench-warm-") as root,

@@ -13,12 +13,12 @@ It is an optimisation only, never a second source of truth: if the child cannot 
 fails, dies, or has not answered within :data:`WAIT_S`, the kernel draws the chart itself,
 so any error surfaces in the chart's own cell as usual. So does a chart whose drawing
 warned or printed anything in the child: its words would otherwise be lost (the child has
-no way to the notebook), and a warning in a piece is reported to its user. The child dies with its parent
-(``PR_SET_PDEATHSIG``), so a kernel that is killed leaves nothing running.
+no way to the notebook), and a warning in a piece is reported to its user. The child dies
+with its parent (``PR_SET_PDEATHSIG``), so a kernel that is killed leaves nothing running.
 
 When it is used (:func:`enabled`): on Linux (fork is safe there; macOS frameworks are not
 fork-safe and Windows has none), with two cores or more, unless ``MOMENTUM_DRAW_AHEAD=0``.
-A batch worker sets that (:func:`analysis.pipeline.batch.init_worker`): its pieces already
+A batch worker sets that (:func:`analysis.pipeline.batch.worker_tools`): its pieces already
 keep every core busy, so a child would only add its fork to each piece's CPU.
 """
 
@@ -28,6 +28,7 @@ import contextlib
 import io
 import os
 import pickle
+import signal
 import sys
 import threading
 import warnings
@@ -123,7 +124,7 @@ class Ahead:
         """Kill the child if it is still drawing (its results are dropped)."""
         if self.pid and not self._done.is_set():
             try:
-                os.kill(self.pid, 9)
+                os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
@@ -136,7 +137,6 @@ def start(jobs: Mapping[str, Callable[[], object]]) -> Ahead | None:
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``)."""
     import ctypes
-    import signal
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
