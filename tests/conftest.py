@@ -190,16 +190,21 @@ _PROBE = (
 
 
 def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
-    """Open ``page`` in headless Chromium through a probed copy beside it (so relative links
-    resolve the same way); returns the probe's counts and the rendered DOM."""
+    """Open ``page`` in headless Chromium through a probed copy; returns the probe's counts and
+    the rendered DOM.
+
+    The copy lives beside ``profile``, never beside ``page`` (which may be a tree shared by the
+    whole run, that other tests copy and fingerprint); a ``<base>`` pointing at the page's folder
+    makes its relative links and images resolve as they do in the original."""
     import re
     import subprocess
 
     from analysis.render.browser import FLAGS
 
     browser = chromium_or_skip()
-    probed = page.with_name(f".probe-{page.name}")
-    probed.write_text(page.read_text().replace("<head>", "<head>" + _PROBE, 1))
+    probed = profile.with_name(f"probe-{page.name}")
+    base = f'<base href="{page.parent.as_uri()}/">'
+    probed.write_text(page.read_text().replace("<head>", "<head>" + base + _PROBE, 1))
     try:
         out = subprocess.run(
             [
