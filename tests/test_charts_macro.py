@@ -39,10 +39,18 @@ def test_small_multiples_show_each_latest_value_and_the_hindsight_label(store):
     fig = macro_chart(series, macro.recessions(store), unemployment=public(store, "UNRATE"), as_of=AS_OF)
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert len(panels) == 4
-    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    texts = " ".join(ax.get_title(loc="left") + " " + " ".join(t.get_text() for t in ax.texts) for ax in fig.axes)
     assert "latest -1.18 (2024-07-05)" in texts and "latest 3.27 (2024-07-05)" in texts
     assert "latest 237k (2024-06-29)" in texts and "latest 0.43 (2024-06-01)" in texts
-    assert "unemployment rate 4.1% (2024-06)" in texts and "peak 9.5 (2020-06) off the scale" in texts
+    # what the Sahm panel's axes cut off is named under it (the ten years drawn hold 2020's spikes),
+    # and nothing is written over its lines
+    assert panels[3].get_xlabel().splitlines() == [
+        "grey, right axis: unemployment rate 4.1% (2024-06)",
+        "Sahm rule peak 9.5 (2020-06) off the scale",
+        "unemployment peak 14.8% (2020-04) off the scale",
+    ]
+    assert panels[3].get_ylim()[1] == 2.0 and fig.axes[-1].get_ylim()[1] == 8.0
+    assert all(t.get_position()[1] >= 1 for ax in panels for t in ax.texts)  # subtitles, above the plot
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["NBER recessions, dated in hindsight"]
     assert all(shaded(ax) == 1 for ax in panels)  # 2020's recession, in the ten years drawn
     assert panels[2].get_yscale() == "log"

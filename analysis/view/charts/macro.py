@@ -73,7 +73,8 @@ def recession_handle(alpha: float = 0.22) -> Patch:
 SAHM_CAP = 2.0
 
 
-def _panel(ax: Axes, values: pd.Series, key: str, color: str, extra: str = "") -> None:
+def _panel(ax: Axes, values: pd.Series, key: str, color: str, top: float | None = None) -> None:
+    """Draw one panel, its y-axis stopping at ``top`` when given (the Sahm panel's cap)."""
     title, unit, line = PANELS[key]
     ax.plot(values.index, values.to_numpy(), color=color, lw=1.1, zorder=3)
     if line is not None:
@@ -81,29 +82,46 @@ def _panel(ax: Axes, values: pd.Series, key: str, color: str, extra: str = "") -
     last_day, last = values.index[-1], float(values.iloc[-1])
     shown = f"{last:,.0f}k" if key == "claims" else f"{last:+.2f}" if key == "curve" else f"{last:.2f}"
     ax.plot([last_day], [last], "o", color=color, ms=3, zorder=4)
-    notes, inside = [unit, f"latest {shown} ({last_day:%Y-%m-%d})"], [extra] if extra else []
     if key == "claims":
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(style.RoundLogLocator(6))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
-    if key == "sahm" and values.max() > max(SAHM_CAP, last):
-        ax.set_ylim(top=max(SAHM_CAP, last * 1.2))
-        inside.append(f"peak {values.max():.1f} ({values.idxmax():%Y-%m}) off the scale")
-    style.title(ax, title, " · ".join(notes))
-    if inside:
-        text = ax.text(
-            0.01,
-            0.97,
-            "\n".join(inside),
-            transform=ax.transAxes,
-            va="top",
-            ha="left",
-            fontsize=7,
-            color=style.MUTED,
-            zorder=5,
+    if top is not None:
+        ax.set_ylim(top=top)
+    style.title(ax, title, " · ".join([unit, f"latest {shown} ({last_day:%Y-%m-%d})"]))
+
+
+#: The unemployment rate's right axis stops here (2020's spike reached 14.8), unless the latest value is higher.
+UNRATE_CAP = 8.0
+
+
+def _capped(values: pd.Series, cap: float, room: float) -> float | None:
+    """The top of an axis that stops at ``cap`` (or ``room`` times the latest value, if higher)
+    when the series goes above it; ``None`` when it does not."""
+    top = max(cap, float(values.iloc[-1]) * room)
+    return top if float(values.max()) > top else None
+
+
+def _sahm_notes(sahm: pd.Series, unemployment: pd.Series | None) -> tuple[float | None, float | None, list[str]]:
+    """The Sahm panel's axis tops (left, right) and the lines said under it: the unemployment
+    rate's key and every peak an axis cuts off (a clipped line is named, never silently cut)."""
+    left = _capped(sahm, SAHM_CAP, 1.2)
+    notes, right = [], None
+    if unemployment is not None and len(unemployment):
+        right = max(UNRATE_CAP, float(unemployment.iloc[-1]) * 1.3)
+        notes.append(
+            f"grey, right axis: unemployment rate {unemployment.iloc[-1]:.1f}% ({unemployment.index[-1]:%Y-%m})"
         )
-        text.set_in_layout(False)
+    if left is not None:
+        notes.append(f"Sahm rule peak {sahm.max():.1f} ({sahm.idxmax():%Y-%m}) off the scale")
+    if right is not None and float(unemployment.max()) > right:
+        notes.append(f"unemployment peak {unemployment.max():.1f}% ({unemployment.idxmax():%Y-%m}) off the scale")
+    return left, right, notes
+
+
+#: Inches a line of the notes under the Sahm panel adds to the figure (so the panels keep their size).
+NOTE_LINE_IN = 0.14
 
 
 def macro_chart(
@@ -117,7 +135,9 @@ def macro_chart(
     ``["claims"]`` (the 4-week average of ICSA, in claims; drawn in thousands on a log scale)
     and ``["sahm"]`` (SAHMREALTIME, its axis capped at :data:`SAHM_CAP` with the peak named),
     each with its latest value and date; ``unemployment`` (UNRATE) in grey on the Sahm panel's
-    right axis when given; recessions shaded; ``as_of`` a dotted line on every panel.
+    right axis when given (capped at :data:`UNRATE_CAP`); what the caps cut off is named under
+    that panel, below its dates, where it covers no line; recessions shaded; ``as_of`` a
+    dotted line on every panel.
 
     Every series must be non-empty; the panels share the x span of the widest.
     """
@@ -132,29 +152,26 @@ def macro_chart(
     if as_of:
         end = max(end, pd.Timestamp(as_of))
     colors = {"curve": style.FAST, "credit": style.DOWN, "claims": style.TICKER, "sahm": SAHM_COLOR}
+    sahm_top, rate_top, notes = _sahm_notes(series["sahm"], unemployment)
     with style.styled():
-        fig = Figure(figsize=(style.WIDTH, 4.9), dpi=style.DPI, layout="constrained")
+        fig = Figure(figsize=(style.WIDTH, 4.9 + NOTE_LINE_IN * len(notes)), dpi=style.DPI, layout="constrained")
         axes = fig.subplots(2, 2, sharex=True).ravel()
-        has_rate = unemployment is not None and len(unemployment) > 0
         for ax, key in zip(axes, PANELS):
             values = series[key] / 1000.0 if key == "claims" else series[key]
-            extra = (
-                f"grey, right axis: unemployment rate {unemployment.iloc[-1]:.1f}% ({unemployment.index[-1]:%Y-%m})"
-                if key == "sahm" and has_rate
-                else ""
-            )
-            _panel(ax, values, key, colors[key], extra)
+            _panel(ax, values, key, colors[key], sahm_top if key == "sahm" else None)
             ax.set_xlim(start, end + pd.Timedelta(days=10))
             shade_recessions(ax, recessions, label=False)
             if as_of:
                 ax.axvline(pd.Timestamp(as_of), color=style.MUTED, lw=0.8, ls=":", zorder=2)
             style.date_axis(ax, (end - start).days)
-        if has_rate:
+        if rate_top is not None:
             right = axes[3].twinx()
             right.plot(unemployment.index, unemployment.to_numpy(), color=style.MUTED, lw=0.9, zorder=2)
-            right.set_ylim(top=max(8.0, float(unemployment.iloc[-1]) * 1.3))
+            right.set_ylim(top=rate_top)
             right.grid(False)
             right.spines["right"].set_visible(True)
+        if notes:  # under the date labels, in the layout: never over a line of the panel
+            axes[3].set_xlabel("\n".join(notes), loc="left", fontsize=7, color=style.MUTED, labelpad=4)
         fig.legend(handles=[recession_handle()], loc="outside lower left", frameon=False)
     return fig
 
