@@ -217,6 +217,50 @@ def test_9_a_killed_run_s_staging_is_swept_by_the_next_run(tmp_path):
     assert not (root / ".staging").exists()  # removed once empty
 
 
+def _staged(root: Path) -> list[Path]:
+    base = root / ".staging"
+    return [f for f in base.iterdir() if (f / ".owner").is_file()] if base.is_dir() else []
+
+
+def _stubborn_or_quick(request, root: Path, pdf: bool):
+    """Batch work for the test below (run in a spawned worker): QQQ stages a file, then ignores
+    SIGTERM, as a worker stuck in its clean-up would; IWM returns once QQQ is staging."""
+    from analysis.pipeline.batch import Outcome
+
+    if request.ticker == "QQQ":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        with publish.staging(root) as stage:
+            (stage / "QQQ.ipynb").write_bytes(b"x" * 1000)
+            time.sleep(120)
+    deadline = time.monotonic() + 60
+    while not _staged(root) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return Outcome(request.ticker)
+
+
+def test_9_a_batch_worker_killed_in_its_clean_up_leaves_no_staging(tmp_path, monkeypatch):
+    """A stop (here Ctrl-C, raised as the first piece is reported) sends each worker SIGTERM;
+    one that has not exited after the grace period is killed, and cannot remove its own
+    staging folder: the parent sweeps it once its workers are gone (seen once under load in
+    the SIGTERM batch test). Real processes and a real kill; the grace is cut to half a second."""
+    import functools
+
+    from analysis.pipeline import batch
+
+    monkeypatch.setattr(interrupts, "stop_pool", functools.partial(interrupts.stop_pool, grace=0.5))
+    root = tmp_path / "r"
+    root.mkdir()
+    requests = [Request.parse(t, "SPY", AS_OF, "snapshot") for t in ("IWM", "QQQ")]
+
+    def stop(outcome):
+        assert _staged(root), "the stubborn worker should be staging by now"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_local(requests, root, jobs=2, pdf=False, done=stop, work=_stubborn_or_quick)
+    assert not (root / ".staging").exists()
+
+
 def test_9_an_old_staging_folder_from_before_owner_files_is_swept_once_old(tmp_path):
     base = tmp_path / ".staging"
     legacy, recent = base / "tmpabc123", base / "tmpdef456"

@@ -289,6 +289,7 @@ def run_local(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from analysis import interrupts
+    from analysis.render import publish
 
     if not requests:
         return []
@@ -307,6 +308,7 @@ def run_local(
             done(outcomes[i])
     except KeyboardInterrupt:
         interrupts.stop_pool(pool)
+        publish.sweep_staging(root)  # what a worker killed in its clean-up left
         raise
     pool.shutdown()
     return [outcomes[i] for i in range(len(requests))]

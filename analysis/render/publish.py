@@ -180,6 +180,20 @@ def sweep(base: Path) -> list[Path]:
     return removed
 
 
+def sweep_staging(root: Path) -> list[Path]:
+    """:func:`sweep` ``root/.staging`` and remove it when empty; never raises (a clean-up step).
+
+    A batch parent calls it once its workers are gone: one killed in its clean-up (still
+    busy after :data:`analysis.interrupts.GRACE`) could not remove its own folder."""
+    base = Path(root) / ".staging"
+    if not base.is_dir() or base.is_symlink():
+        return []
+    removed = sweep(base)
+    with contextlib.suppress(OSError):  # not empty: another run is staging
+        base.rmdir()
+    return removed
+
+
 def _claim(base: Path) -> tuple[Path, int]:
     """A new folder ``base/<pid>-XXXX`` with a locked ``.owner`` file; returns it and the lock's fd."""
     for attempt in range(5):
@@ -197,7 +211,7 @@ def _claim(base: Path) -> tuple[Path, int]:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.write(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
-    except OSError:
+    except BaseException:  # OSError, or a stopping signal (Interrupted) arriving just now
         os.close(fd)
         shutil.rmtree(path, ignore_errors=True)
         raise
