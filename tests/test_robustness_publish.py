@@ -217,7 +217,7 @@ def test_9_a_killed_run_s_staging_is_swept_by_the_next_run(tmp_path):
     assert not (root / ".staging").exists()  # removed once empty
 
 
-def _staged(root: Path) -> list[Path]:
+def _staging_folders(root: Path) -> list[Path]:
     base = root / ".staging"
     return [f for f in base.iterdir() if (f / ".owner").is_file()] if base.is_dir() else []
 
@@ -233,7 +233,7 @@ def _stubborn_or_quick(request, root: Path, pdf: bool):
             (stage / "QQQ.ipynb").write_bytes(b"x" * 1000)
             time.sleep(120)
     deadline = time.monotonic() + 60
-    while not _staged(root) and time.monotonic() < deadline:
+    while not _staging_folders(root) and time.monotonic() < deadline:
         time.sleep(0.05)
     return Outcome(request.ticker)
 
@@ -253,7 +253,7 @@ def test_9_a_batch_worker_killed_in_its_clean_up_leaves_no_staging(tmp_path, mon
     requests = [Request.parse(t, "SPY", AS_OF, "snapshot") for t in ("IWM", "QQQ")]
 
     def stop(outcome):
-        assert _staged(root), "the stubborn worker should be staging by now"
+        assert _staging_folders(root), "the stubborn worker should be staging by now"
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
