@@ -152,4 +152,6 @@ def test_set_up_writes_the_bytecode_of_every_module_it_names():
     makefile = (PROJECT_DIR / "Makefile").read_text()
     assert re.search(r"^setup: \$\(STAMP\) \$\(BYTECODE_STAMP\) ", makefile, flags=re.M)
     recipe = re.search(r"^\$\(BYTECODE_STAMP\):.*?\n((?:\t.*\n)+)", makefile, flags=re.M).group(1)
-    assert "env -u PYTHONDONTWRITEBYTECODE" in recipe and "$(WARM_IMPORTS)" in recipe
+    assert "$(WARM) $(WARM_PLOTS)" in recipe and "$(WARM) $(WARM_JUPYTER)" in recipe  # both groups, at once
+    assert names == (_make_value("WARM_PLOTS") + " " + _make_value("WARM_JUPYTER")).split()
+    assert _make_value("WARM").startswith("env -u PYTHONDONTWRITEBYTECODE ")
