@@ -263,3 +263,25 @@ def test_sections_are_all_present(iwm):
     ]
     assert all(isinstance(x, str) and x.endswith(".") for x in narrative.bottom_line(iwm))
     assert pd.Timestamp(iwm["as_of"]) == pd.Timestamp(AS_OF)
+
+
+def test_the_record_just_beyond_a_nearer_level_is_named(market):
+    """BTC-USD, 2021-11-10 (real data): the level to clear is the October 20 swing high, 1.5% up; the record
+    close of two sessions before, 4.0% up, is where the market last turned down, so the piece names it too."""
+    s = summarize(build(market, "BTC-USD", "SPY", "2021-11-10"))
+    text = " ".join(narrative.needs(s))
+    assert "the price needs to clear 65,993." in text
+    assert (
+        "Beyond it, the highest close in the data is 67,567, set on November 8, 2021, 4.0% above the last close."
+        in text
+    )
+
+
+def test_a_record_far_above_or_the_level_itself_is_not_repeated(market, iwm):
+    """IWM 2024-07-08: the record (242.56, 2021) is 20% above, not 'just beyond'; SPY 2024-07-25: the level to
+    clear is the record itself (564.86), so there is nothing beyond it to name."""
+    assert iwm["levels"]["resistance"][3]["kind"] == "all_time_high"
+    assert not any(x.startswith("Beyond it") for x in narrative.needs(iwm))
+    spy = summarize(build(market, "SPY", "QQQ", "2024-07-25"))
+    assert spy["level_to_clear"]["kind"] == "all_time_high"
+    assert not any(x.startswith("Beyond it") for x in narrative.needs(spy))

@@ -435,6 +435,35 @@ def _run_sentence(s: dict) -> str:
     return f"The last close above the 50-DMA was on {date(run['last_close_above'])}, the end of {length} run{began}."
 
 
+#: How far above the close the highest close in the data is still named beside a nearer level to clear.
+RECORD_NEAR = 0.10
+
+
+def _record_beyond(s: dict) -> str:
+    """The highest close in the data, when it sits just beyond a nearer level to clear.
+
+    A reader told "the price needs to clear 65,993" should also hear that the record close,
+    two sessions old, is 4% higher (BTC-USD, 2021-11-10): it is the level the market last
+    turned down from. Said only within :data:`RECORD_NEAR` of the close and when the level to
+    clear is not that record itself (nor zoned with it).
+    """
+    lv, close = s["level_to_clear"], s["close"]
+    if lv["price"] is None or lv["origin"] != "computed" or lv["price"] <= close:
+        return ""
+    kinds = {lv["kind"], *(r["kind"] for r in lv.get("also", []))}
+    if "all_time_high" in kinds:
+        return ""
+    rungs = s.get("levels", {}).get("resistance", [])
+    tops = [r for z in rungs for r in (z, *z.get("also", [])) if r["kind"] == "all_time_high"]
+    if not tops or tops[0]["price"] > close * (1 + RECORD_NEAR):
+        return ""
+    top = tops[0]
+    return (
+        f"Beyond it, the highest close in the data is {pw.quote(s, top['price'])}, set on {date(top['date'])},"
+        f" {plain_pct(top['price'] / close - 1)} above the last close."
+    )
+
+
 def needs(s: dict) -> list[str]:
     """The triggers: N closes above the 50-DMA, the level to clear, the nearest support."""
     t, lv = s["ticker"], s["level_to_clear"]
@@ -449,6 +478,7 @@ def needs(s: dict) -> list[str]:
         if lv["origin"] == "parameter":
             what = "the level given for this piece"
         out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {plain_pct(lv['distance'])} {where} the last close.")
+        out.append(_record_beyond(s))
     if pw.support_clause(s):
         clause = pw.support_clause(s)
         out.append(clause[0].upper() + clause[1:] + ".")
