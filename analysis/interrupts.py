@@ -90,11 +90,37 @@ def _handler(signum: int, frame) -> None:
     _raise(signum)
 
 
+def _quiet_when_stopping(args) -> None:
+    """``threading.excepthook`` once installed: after a stopping signal, a background thread's death is not printed.
+
+    A signal that lands while a kernel client is starting (its heartbeat thread about to open
+    a socket) shuts the kernel and its zmq context down under that thread, which then dies
+    with "ZMQError: Too many open files" (seen in the batch SIGHUP test). It is a consequence
+    of the stop the run already reports in one line, not a second fault; before any signal,
+    thread exceptions print as always.
+    """
+    if _STATE.received is not None:
+        return
+    _THREAD_HOOK(args)
+
+
+_THREAD_HOOK = threading.excepthook
+
+
+def quiet_threads_when_stopping() -> None:
+    """Install :func:`_quiet_when_stopping` as this process's ``threading.excepthook`` (idempotent)."""
+    global _THREAD_HOOK
+    if threading.excepthook is not _quiet_when_stopping:
+        _THREAD_HOOK = threading.excepthook
+        threading.excepthook = _quiet_when_stopping
+
+
 def _install() -> dict[int, object]:
     """Our handler for every stopping signal not ignored; returns the previous handlers."""
     previous = {}
     if threading.current_thread() is not threading.main_thread():
         return previous
+    quiet_threads_when_stopping()
     for signum in SIGNALS:
         current = signal.getsignal(signum)
         if current is signal.SIG_IGN:
