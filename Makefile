@@ -48,7 +48,7 @@ RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup lock report summary reports family index bench research lab strip lint test browser clean
+.PHONY: help setup lock report summary reports family index bench research lab strip lint test check browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -161,11 +161,20 @@ lint: $(STAMP) ## The quality gate: ruff (lint and format) and the stage import 
 	@$(VENV)/bin/ruff format --check --quiet || { echo "ruff format would change the files above: run $(VENV)/bin/ruff format"; exit 1; }
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
 
+# Two tiers (README, "Testing"). `make test`, while working: lint and every test that runs
+# in-process (no kernel, no Chromium, no `python -m analysis` or `make` in a subprocess), in
+# about a minute. `make check`, before a commit and in CI: lint and the whole suite, the
+# slowest 25 named. tests/conftest.py fails a test that starts a kernel or a browser unless
+# it is marked `slow`, or the program in a subprocess unless it is marked `slow` or `process`.
 # One pytest-xdist worker per core (each also drives its own kernels and Chromium);
 # TEST_JOBS=0 runs the suite in one process.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
-test: setup lint ## Run the quality gate and the test suite on TEST_JOBS workers (default: cores; offline; executes the notebooks and a headless browser)
-	@$(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+PYTEST := $(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+test: $(STAMP) $(BYTECODE_STAMP) lint ## The quick tier, while working: lint and every in-process test (no kernel, browser or subprocess), about a minute
+	@$(PYTEST) -m "not slow and not process"
+
+check: setup lint ## The whole suite, before a commit and in CI: lint and every test (notebooks, Chromium, real processes and signals), slowest 25 named
+	@$(PYTEST) --durations=25
 
 clean: ## Remove the virtualenv, caches and generated reports
 	rm -rf $(VENV) .venv-lab .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html

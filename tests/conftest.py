@@ -13,6 +13,8 @@ import os
 import pickle
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +72,45 @@ def slow_marker_is_honest(request, monkeypatch):
             raise AssertionError(f"{request.node.nodeid} executes {notebook}: mark it @pytest.mark.slow")
 
         monkeypatch.setattr(execute, "execute", refuse)
+
+
+def tier_of(argv) -> str | None:
+    """The marker a test needs to start the command ``argv``: ``slow`` for a browser or a
+    Jupyter kernel, ``process`` for the program itself (any Python interpreter, ``make``),
+    ``None`` for a cheap tool (pdftotext, git, mount...)."""
+    args = [str(a) for a in ([argv] if isinstance(argv, str | os.PathLike) else argv)]
+    words = " ".join(args).split()
+    if not words:
+        return None
+    program = os.path.basename(words[0])
+    if "chrom" in program or "ipykernel" in " ".join(words):
+        return "slow"
+    if (
+        program.startswith("python")
+        or program == "make"
+        or os.path.realpath(words[0]) == os.path.realpath(sys.executable)
+    ):
+        return "process"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def process_marker_is_honest(request, monkeypatch):
+    """The two tiers stay honest: a test may start a browser or a kernel only if marked ``slow``,
+    and the program (``python -m analysis``, ``make``, any interpreter) only if marked ``slow``
+    or ``process``. ``make test`` runs the tests marked neither, in-process, in a minute."""
+    marks = {m for m in ("slow", "process") if request.node.get_closest_marker(m) is not None}
+    if "slow" in marks:
+        return
+    real_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *rest, **kwargs):
+        needed = tier_of(args)
+        if needed and needed not in marks:
+            raise AssertionError(f"{request.node.nodeid} starts {args!r}: mark it @pytest.mark.{needed}")
+        real_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
 
 
 def _refuse_dns(real):

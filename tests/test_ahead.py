@@ -99,6 +99,7 @@ def test_a_slow_child_is_killed_and_reaped(monkeypatch):
     assert _gone(child.pid)
 
 
+@pytest.mark.process
 def test_the_child_dies_with_its_parent(tmp_path):
     """A kernel killed mid-piece (a time-out, SIGKILL) must not leave its chart child running."""
     script = textwrap.dedent(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
+
 from analysis import bench
 
 
@@ -140,6 +142,7 @@ def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
     }
 
 
+@pytest.mark.process
 def test_the_rfc3987_start_up_trap_is_absent_from_this_environment():
     """rfc3987-syntax (pulled by JupyterLab) adds seconds to every papermill/nbconvert start."""
     assert importlib.util.find_spec("rfc3987_syntax") is None

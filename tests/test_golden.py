@@ -1,19 +1,22 @@
-"""The IWM 2024-07-08 summary, every key and value, pinned: a refactor must not change what a reader sees.
+"""Golden pieces: the summary and the Markdown brief of every case in :mod:`tests.golden_cases`
+(one or more per profile kind, calm and extreme moments), every key, value and word pinned.
 
-``tests/golden/IWM_2024-07-08.json`` was written by ``python -m analysis summary --ticker IWM
---as-of 2024-07-08 --source snapshot`` before the code was reorganised into stage packages.
-A change that is meant to alter the piece regenerates it with the same command, run with
-``MOMENTUM_REPORTS_DIR`` set to an empty folder so that ``since_last`` compares with five
-sessions back as here (the diff is reviewed like code); any other difference fails here, key by key.
+``tests/golden/IWM_2024-07-08.json`` was first written by ``python -m analysis summary --ticker IWM
+--as-of 2024-07-08 --source snapshot`` before the code was reorganised into stage packages; the
+other cases were pinned before the reading was moved into the model. They are built in-process
+(``make test`` catches a text regression of any kind of piece). A change that is meant to alter
+a piece regenerates them with ``python -m tests.golden_cases`` (``since_last`` compares with five
+sessions back, as a first piece does); the diff is reviewed like code, and the commit says why.
 """
 
 from __future__ import annotations
 
 import json
 
-from analysis import summary
-from analysis.params import Request
+import pytest
+
 from tests.conftest import AS_OF, TESTS_DIR
+from tests.golden_cases import CASES, GOLDEN_DIR, build
 
 GOLDEN = TESTS_DIR / "golden" / f"IWM_{AS_OF}.json"
 
@@ -31,12 +34,23 @@ def _diff(old, new, path="$"):
     return [] if old == new else [f"{path}: {old!r} -> {new!r}"]
 
 
-def test_iwm_summary_matches_the_golden_file(market):
-    built = summary.build(Request.parse("IWM", "SPY", AS_OF, "snapshot"), market)
-    text = summary.to_json(built.data)
-    differences = _diff(json.loads(GOLDEN.read_text()), json.loads(text))
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.stem)
+def test_the_piece_matches_its_golden_files(case, market):
+    kind, text, md = build(case, market)
+    assert kind == case.kind, f"{case.stem} stands for the {case.kind} profile, but is read as {kind}"
+    differences = _diff(json.loads((GOLDEN_DIR / f"{case.stem}.json").read_text()), json.loads(text))
     assert not differences, "\n".join(differences[:40])
-    assert text == GOLDEN.read_text()  # same key order and number formatting too
+    assert text == (GOLDEN_DIR / f"{case.stem}.json").read_text()  # same key order and number formatting too
+    assert md == (GOLDEN_DIR / f"{case.stem}.md").read_text(encoding="utf-8")
+
+
+def test_every_profile_kind_has_a_golden_piece():
+    from analysis.model import profile
+
+    assert {c.kind for c in CASES} == set(profile.KINDS)
+    assert sorted(p.name for p in GOLDEN_DIR.iterdir()) == sorted(
+        f"{c.stem}.{ext}" for c in CASES for ext in ("json", "md")
+    )
 
 
 def test_the_golden_file_is_the_model_commentary(market):

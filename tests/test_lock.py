@@ -115,6 +115,7 @@ def _stamp(folder) -> str:
     return out.stdout.strip()
 
 
+@pytest.mark.process
 def test_the_venv_stamp_changes_with_the_lock_and_with_pyproject(tmp_path):
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):
         shutil.copy(PROJECT_DIR / name, tmp_path / name)
@@ -140,6 +141,7 @@ def _make_value(name: str) -> str:
     return out.stdout.strip()
 
 
+@pytest.mark.process
 def test_set_up_writes_the_bytecode_of_every_module_it_names():
     """uv installs no bytecode, and PYTHONDONTWRITEBYTECODE stops Python writing any: `make setup`
     imports WARM_IMPORTS once with writing on. A module renamed or gone would be skipped without

@@ -146,6 +146,7 @@ def test_the_command_line_options_come_from_the_table(monkeypatch):
     assert cli.parser().parse_args(["report"]).confirm_n == "3"
 
 
+@pytest.mark.process
 def test_make_help_lists_the_table():
     import subprocess
     import sys

@@ -6,6 +6,7 @@ import ast
 import logging
 import re
 import subprocess
+import sys
 import tomllib
 
 import nbformat
@@ -98,17 +99,23 @@ def test_jupytext_pairs_are_in_sync(path):
     )
 
 
+@pytest.mark.process
 def test_make_help_lists_the_targets():
     out = subprocess.run(["make", "-s", "help"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True).stdout
-    for target in ("report", "test", "setup", "summary", "clean"):
+    for target in ("report", "test", "check", "setup", "summary", "clean"):
         assert re.search(rf"\b{target}\b", out)
 
 
 def test_readme_test_command_is_what_ci_runs():
+    """CI runs the whole suite (`make check`); the README shows both tiers and when to run each."""
     readme = (PROJECT_DIR / "README.md").read_text()
     ci = (PROJECT_DIR / ".ci" / "run").read_text()
-    assert "make test" in readme and ci.strip().splitlines()[-1] == "make test"
+    assert "make test" in readme and "make check" in readme and ci.strip().splitlines()[-1] == "make check"
     assert "make report TICKER=IWM" in readme
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    quick = re.search(r"^test:.*\n\t@\$\(PYTEST\) (.*)$", makefile, flags=re.M).group(1)
+    assert quick == '-m "not slow and not process"'
+    assert re.search(r"^check:.*\n\t@\$\(PYTEST\) --durations=25$", makefile, flags=re.M)
 
 
 def test_lab_environment_installs_the_lab_extra():
@@ -116,3 +123,19 @@ def test_lab_environment_installs_the_lab_extra():
     makefile = (PROJECT_DIR / "Makefile").read_text()
     listed = re.search(r"^LAB_REQS := (.*)$", makefile, flags=re.M).group(1).split()
     assert sorted(listed) == sorted(PYPROJECT["project"]["optional-dependencies"]["lab"])
+
+
+def test_the_quick_tier_refuses_to_start_the_program_or_a_browser():
+    """The `process` and `slow` markers are enforced: this test is marked neither."""
+    from tests.conftest import tier_of
+
+    with pytest.raises(AssertionError, match=r"mark it @pytest.mark.process"):
+        subprocess.run([sys.executable, "-c", "pass"], check=False)
+    with pytest.raises(AssertionError, match=r"mark it @pytest.mark.process"):
+        subprocess.run(["make", "-s", "help"], check=False)
+    assert tier_of(["/usr/bin/chromium", "--headless"]) == "slow"
+    assert tier_of([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]) == "slow"
+    assert tier_of([sys.executable, "-m", "analysis", "summary"]) == "process"
+    assert tier_of("make report") == "process"
+    assert tier_of(["pdftotext", "x.pdf", "-"]) is None
+    assert subprocess.run(["true"], check=False).returncode == 0  # a cheap tool is fine

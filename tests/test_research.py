@@ -193,6 +193,7 @@ def test_a_failing_notebook_publishes_nothing_and_is_kept(tmp_path):
 # -- the command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.process
 def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "MOMENTUM_REPORTS_DIR": str(tmp_path), "MOMENTUM_OFFLINE": "1"}
     out = subprocess.run(
@@ -235,6 +236,7 @@ def test_research_notebooks_only_call_analysis_research():
         assert nb.metadata["kernelspec"]["name"] == "momentum-report"
 
 
+@pytest.mark.process
 def test_make_lab_runs_jupyterlab_from_its_own_env_with_the_project_kernel():
     out = subprocess.run(["make", "-n", "lab"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True).stdout
     command = next(line for line in out.replace("\\\n", " ").splitlines() if "jupyter lab" in line)

@@ -155,6 +155,7 @@ def test_an_edit_to_the_package_changes_the_fingerprint_and_new_prices_do_not(tm
     assert fingerprint() != base
 
 
+@pytest.mark.process
 def test_make_report_runs_the_appendices_in_the_report_command_unless_research_is_0():
     import subprocess
 

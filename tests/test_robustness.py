@@ -106,6 +106,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(capsys, tmp_path, monkey
     assert not root.exists()
 
 
+@pytest.mark.process
 def test_bad_input_through_a_real_process_exits_non_zero(tmp_path):
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
     out = subprocess.run(
@@ -119,6 +120,7 @@ def test_bad_input_through_a_real_process_exits_non_zero(tmp_path):
     assert "Traceback" not in out.stderr and not (tmp_path / "r").exists()
 
 
+@pytest.mark.process
 def test_make_passes_parameters_without_the_shell_parsing_them():
     """`make report TICKER='IWM;touch x'`: the recipe never contains the value, only "$$TICKER" via the environment."""
     out = subprocess.run(

@@ -41,6 +41,7 @@ def cli_line(capsys, *args: str) -> tuple[int, str]:
 # -- standard output that cannot be written ----------------------------------------------------
 
 
+@pytest.mark.process
 def test_a_reader_that_closes_the_pipe_ends_the_summary_quietly(tmp_path):
     """`make summary | head -c 0`: was a BrokenPipeError traceback; now silent, exit 141 (SIGPIPE)."""
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
@@ -57,6 +58,7 @@ def test_a_reader_that_closes_the_pipe_ends_the_summary_quietly(tmp_path):
     assert python.returncode == 141 and err == b""
 
 
+@pytest.mark.process
 def test_a_full_standard_output_is_one_line(tmp_path):
     """`make summary > /dev/full`: was an OSError traceback."""
     with open("/dev/full", "w") as full:
@@ -80,6 +82,7 @@ def test_a_full_standard_output_is_one_line(tmp_path):
 # -- things in the way --------------------------------------------------------------------------
 
 
+@pytest.mark.process
 def test_a_named_pipe_among_the_summaries_does_not_hang_the_index(tmp_path):
     """A FIFO named like a summary (reports/<date>/X.json): `make index` blocked forever reading it."""
     root = tmp_path / "r"
@@ -124,6 +127,7 @@ def test_a_config_override_that_is_not_a_file_is_refused_not_ignored(capsys, tmp
     ],
     ids=["staging-is-a-file", "lock-is-a-folder"],
 )
+@pytest.mark.process
 def test_the_project_s_own_hidden_folders_in_the_way_say_what_to_do(tmp_path, what, expected):
     """Was 'cannot write to ...: [Errno 17] File exists' / '[Errno 21] Is a directory', no fix."""
     root = tmp_path / "r"
@@ -270,6 +274,7 @@ def test_a_cell_that_times_out_is_one_line_and_its_kernel_is_gone(tmp_path, monk
     assert hostile.no_leftovers(root) == [] and not (root / AS_OF).exists()
 
 
+@pytest.mark.process
 def test_sigterm_in_the_first_instant_is_one_line(tmp_path):
     """SIGTERM right after start, before any work: the process died without a word (exit -15)."""
     root = tmp_path / "r"

@@ -328,6 +328,7 @@ def test_6_a_project_notebook_is_told_to_be_restored_from_git():
         ("MOMENTUM_YAHOO_TIMEOUT", "1e400"),
     ],
 )
+@pytest.mark.process
 def test_7_a_bad_numeric_environment_variable_is_one_line_at_start(tmp_path, name, value):
     """Through a real process: they raised ValueError when the module was imported."""
     done = hostile.run_cli(tmp_path / "r", *SUMMARY, "--source", "snapshot", env={name: value})

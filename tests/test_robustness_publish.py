@@ -190,6 +190,7 @@ with publish.staging(Path(sys.argv[1])) as stage:
 """
 
 
+@pytest.mark.process
 def test_9_a_killed_run_s_staging_is_swept_by_the_next_run(tmp_path):
     """A real SIGKILL leaves a staging folder (nothing can clean up after kill -9); the next run
     sees that its owner lock is free and removes it. A live run's folder is left alone."""
@@ -276,6 +277,7 @@ def test_9_an_old_staging_folder_from_before_owner_files_is_swept_once_old(tmp_p
 # -- case 13: hints that were wrong or missing --------------------------------------------------
 
 
+@pytest.mark.process
 def test_13_a_symlinked_date_folder_is_named_as_the_link_it_is(tmp_path):
     root, elsewhere = tmp_path / "r", tmp_path / "elsewhere"
     root.mkdir()
@@ -313,6 +315,7 @@ def test_13_a_symlinked_date_folder_is_named_as_the_link_it_is(tmp_path):
     ],
     ids=["reports-is-a-file", "dev-null", "proc-self"],
 )
+@pytest.mark.process
 def test_13_a_reports_folder_that_is_no_folder_says_what_to_do(tmp_path, where, expected):
     root = tmp_path / "reports" if where == "file" else Path(where)
     if where == "file":

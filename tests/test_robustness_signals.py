@@ -175,6 +175,7 @@ def test_sigterm_to_one_worker_fails_its_piece_alone(tmp_path):
     assert "Traceback" not in err and hostile.no_leftovers(root) == [] and hostile.hidden(root) == []
 
 
+@pytest.mark.process
 def test_sigterm_while_waiting_for_a_busy_lock_stops_at_once(tmp_path):
     """Own case: another run holds the piece's lock; SIGTERM to the one waiting for it."""
     root = tmp_path / "r"

@@ -110,6 +110,7 @@ def test_too_little_common_history(market):
         resolve(t, market.prices("SPY"), None)
 
 
+@pytest.mark.process
 def test_cli_prints_the_same_json(summary):
     out = subprocess.run(
         [
@@ -137,6 +138,7 @@ def test_cli_prints_the_same_json(summary):
     assert out.stderr == ""
 
 
+@pytest.mark.process
 def test_cli_error_is_one_line_and_non_zero():
     out = subprocess.run(
         [sys.executable, "-m", "analysis", "summary", "--ticker", "IWM;rm -rf", "--source", "snapshot"],
