@@ -602,12 +602,13 @@ def test_chart_in_basis_points_for_a_yield(market):
 
 def test_edge_and_interval_texts_never_show_a_false_zero():
     """Synthetic numbers: an interval clear of zero never reads "+0" (one more digit instead)."""
-    from analysis.view.charts.events import edge_text, interval_text
+    from analysis.model.units import units
 
-    assert interval_text(-0.0024, 0.0156) == "\u22120.2 to +1.6"
-    assert interval_text(-9.8, -0.24, "basis_points") == "\u22129.8 to \u22120.2"
-    assert interval_text(-12.0, -3.0, "basis_points") == "\u221212 to \u22123"
-    assert edge_text(0.005) == "+0.5 pp" and edge_text(0.85, "points") == "+0.85 pts"
+    total, bp = units("total"), units("basis_points")
+    assert total.interval(-0.0024, 0.0156, unit=False) == "\u22120.2 to +1.6"
+    assert bp.interval(-9.8, -0.24, unit=False) == "\u22129.8 to \u22120.2"
+    assert bp.interval(-12.0, -3.0, unit=False) == "\u221212 to \u22123"
+    assert total.signed_edge(0.005) == "+0.5 pp" and units("points").signed_edge(0.85) == "+0.85 pts"
 
 
 def test_chart_refuses_an_unknown_horizon(study_result):

@@ -37,6 +37,7 @@ import pandas as pd
 
 from analysis.errors import DataError, InputError
 from analysis.indicators import consecutive_above
+from analysis.model.units import RETURNS, units
 
 #: Columns of ``study.series`` the triggers and returns read.
 REQUIRED = ("close", "adj_close", "sma_fast", "phase", "rm", "rm_fast", "lead", "lead_upper")
@@ -47,7 +48,6 @@ LEVEL = 0.90
 SEED = 15
 
 #: How a profile measures a forward move (``Profile.returns``): see :func:`forward_change`.
-RETURNS = ("total", "price", "points", "basis_points")
 
 #: The ``verdict`` of an edge, by its bootstrap interval (``too few`` when ``n < min_n``).
 Verdict = Literal["positive edge", "negative edge", "no edge", "too few"]
@@ -110,7 +110,7 @@ def forward_change(series: pd.DataFrame, h: int, returns: str = "total") -> pd.S
     c = series["close"].to_numpy(float)
     out = np.full(c.shape, np.nan)
     if h < len(c):
-        out[:-h] = (100.0 if returns == "basis_points" else 1.0) * (c[h:] - c[:-h])
+        out[:-h] = units(returns).level_scale * (c[h:] - c[:-h])
     return pd.Series(out, index=series.index, name=f"fwd{h}")
 
 

@@ -19,6 +19,7 @@ from analysis.indicators import levels as lv
 from analysis.indicators import solve
 from analysis.model.profile import Profile, assign
 from analysis.model.study import Study, leadership_basis
+from analysis.model.units import units
 from analysis.model.unusual import catalogue
 
 SCHEMA_VERSION = 1
@@ -128,8 +129,7 @@ def change(values: pd.Series, span: pd.DateOffset, returns: str) -> float | None
         return None
     if returns in ("total", "price"):
         return float(values.iloc[-1] / values.loc[start] - 1.0)
-    scale = 100.0 if returns == "basis_points" else 1.0
-    return float(scale * (values.iloc[-1] - values.loc[start]))
+    return float(units(returns).level_scale * (values.iloc[-1] - values.loc[start]))
 
 
 def _returns(study: Study, profile: Profile) -> dict:

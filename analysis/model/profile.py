@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, replace
 
 from analysis import config as config_files
 from analysis.errors import InputError
+from analysis.model.units import RETURNS
 
 KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
-RETURNS = ("total", "price", "points", "basis_points")
 LEADERSHIP = ("shown", "risk_off", "hidden")
 
 

@@ -231,14 +231,6 @@ def _steps(s: dict, side: str, until: float | None) -> list[tuple[float, list[st
 REACH = 0.25
 
 
-def _move(s: dict, price: float, side: str) -> str:
-    """How far a close is from the last one: ``0.3% up``; for a yield in basis points (``43 bp down``)."""
-    way = "up" if side == "up" else "down"
-    if s["profile"]["returns"] == "basis_points":
-        return f"{abs(100 * (price - s['close'])):,.0f} bp {way}"
-    return f"{plain_pct(price / s['close'] - 1)} {way}"
-
-
 def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     word = "above" if side == "up" else "below"
@@ -253,9 +245,9 @@ def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
         last = tr is not None and i == len(steps) - 1
         subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({_move(s, price, side)}) puts {subject}{join(what)}"
+            text = f"A close {word} {q(price)} next session ({pw.units_of(s).move_to(s['close'], price)}) puts {subject}{join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({_move(s, price, side)}) also puts {subject}{join(what)}"
+            text = f"a close {word} {q(price)} ({pw.units_of(s).move_to(s['close'], price)}) also puts {subject}{join(what)}"
         if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:

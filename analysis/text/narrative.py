@@ -16,6 +16,7 @@ from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  #
 from analysis.text import economy_words as ew
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words as uw
+from analysis.text.measure_words import MEASURES
 from analysis.text.profile_words import PHASE_WORDS
 from analysis.text.unusual_words import lead_sentence  # noqa: F401 (the brief's first sentence)
 
@@ -525,45 +526,12 @@ def performance(s: dict) -> list[str]:
     return out
 
 
-#: How the history section names a forward move and an edge, by the profile's ``returns``:
-#: (the move in the opening sentence, the move in a clause, the unit of an edge, scale, digits).
-_MOVES = {
-    "total": ("total return", "total return", "percentage points", 100.0, 1),
-    "price": ("price return", "price return", "percentage points", 100.0, 1),
-    "points": ("change in points", "change", "points", 1.0, 2),
-    "basis_points": ("change in basis points", "change", "bp", 1.0, 0),
-}
-
-
-def _digits(s: dict, *xs: float) -> int:
-    """The profile's digits, one or two more when a nonzero number would otherwise read as zero."""
-    _, _, _, scale, digits = _MOVES[s["profile"]["returns"]]
-    for extra in range(3):
-        if all(x == 0 or abs(scale * x) >= 0.5 * 10 ** -(digits + extra) for x in xs):
-            return digits + extra
-    return digits + 2
-
-
 def _move(s: dict, x: float) -> str:
-    """A median forward move as the profile measures it: ``+1.7%``, ``+0.85 points``, ``+12 bp``."""
-    r = s["profile"]["returns"]
-    if r in ("total", "price"):
-        return pct(x)
-    _, _, unit, scale, digits = _MOVES[r]
-    return f"{signed(scale * x, digits)} {unit}"
-
-
-def _edge(s: dict, x: float) -> str:
-    """The size of an edge in the profile's units, unsigned: ``0.5 percentage points``, ``1.20 points``, ``12 bp``."""
-    _, _, unit, scale, _ = _MOVES[s["profile"]["returns"]]
-    return f"{abs(scale * x):,.{_digits(s, x)}f} {unit}"
+    return pw.units_of(s).move(x)
 
 
 def _interval(s: dict, h: dict) -> str:
-    """``−0.2 to +1.6 percentage points``: a 90% interval of an edge (a bound never reads as a zero it is not)."""
-    _, _, unit, scale, _ = _MOVES[s["profile"]["returns"]]
-    d = _digits(s, h["edge_low"], h["edge_high"])
-    return f"{signed(scale * h['edge_low'], d)} to {signed(scale * h['edge_high'], d)} {unit}"
+    return pw.units_of(s).interval(h["edge_low"], h["edge_high"])
 
 
 def _edge_clause(s: dict, h: dict) -> str:
@@ -571,8 +539,8 @@ def _edge_clause(s: dict, h: dict) -> str:
     +0.1 to +1.0 percentage points, n 110)``: an edge clear of zero, in words."""
     side = "above" if h["edge"] > 0 else "below"
     return (
-        f"a median 20-session {_MOVES[s['profile']['returns']][1]} of {_move(s, h['median'])},"
-        f" {_edge(s, h['edge'])} {side} any session's (90% interval {_interval(s, h)}, n {h['n']})"
+        f"a median 20-session {MEASURES[s['profile']['returns']].clause} of {_move(s, h['median'])},"
+        f" {pw.units_of(s).edge(h['edge'])} {side} any session's (90% interval {_interval(s, h)}, n {h['n']})"
     )
 
 
@@ -595,7 +563,7 @@ def history(s: dict) -> list[str]:
     base = items[0]["horizons"]["20"]
     if base["baseline_median"] is None:
         return [f"{t}'s history up to {date(as_of)} is too short for 20-session forward moves."]
-    what, move = _MOVES[s["profile"]["returns"]][:2]
+    what, move = MEASURES[s["profile"]["returns"]][:2]
     out = [
         f"For each trigger, every past occurrence in {t}'s history up to {date(as_of)}: its median {what}"
         f" 20 sessions later, set against the {_move(s, base['baseline_median'])} of any session. The difference"

@@ -7,7 +7,8 @@ no dividends. Every function takes the summary and returns text; numbers come fr
 
 from __future__ import annotations
 
-from analysis.fmt import date, plain_pct, price, signed
+from analysis.fmt import date, signed
+from analysis.model.units import Units, units
 
 #: How the six phases read in a sentence: ``a bearish phase``.
 PHASE_WORDS = {
@@ -30,21 +31,24 @@ def kind(s: dict) -> str:
     return s["profile"]["kind"]
 
 
+def units_of(s: dict) -> Units:
+    """The piece's :class:`~analysis.model.units.Units`: how its closes, moves and distances are written."""
+    return units(s["profile"]["returns"])
+
+
 def is_level(s: dict) -> bool:
     """A level (a yield, a volatility index), not a price anybody holds."""
-    return s["profile"]["returns"] in ("points", "basis_points")
+    return units_of(s).is_level
 
 
 def quote(s: dict, x: float) -> str:
-    """A close or an average as the profile quotes it: ``4.25%`` for a yield, else a price (no cents above 1,000)."""
-    return f"{x:,.2f}%" if s["profile"]["returns"] == "basis_points" else price(x)
+    """A close or an average as the profile quotes it (:meth:`Units.quote`)."""
+    return units_of(s).quote(x)
 
 
 def level_change(s: dict, x: float) -> str:
-    """A change of a level: ``+45 bp`` for a yield, ``+12.30 points`` for a volatility index."""
-    if s["profile"]["returns"] == "basis_points":
-        return f"{signed(x, 0)} bp"
-    return f"{signed(x)} points"
+    """A change of a level in its unit (:meth:`Units.level_change`)."""
+    return units_of(s).level_change(x)
 
 
 def lead_fact(s: dict) -> dict | None:
@@ -218,12 +222,8 @@ def close_words(s: dict) -> str:
 
 
 def distance(s: dict, x: float, line: float) -> str:
-    """How far ``x`` is from ``line``: in bp for a yield, else in percent."""
-    side = "above" if x >= line else "below"
-    if s["profile"]["returns"] == "basis_points":
-        return f"{abs(100 * (x - line)):,.0f} bp {side}"
-    fraction = x / line - 1
-    return f"less than 0.1% {side}" if abs(fraction) < 0.0005 else f"{plain_pct(fraction)} {side}"
+    """How far ``x`` is from ``line`` in the piece's units (:meth:`Units.distance`)."""
+    return units_of(s).distance(x, line)
 
 
 def hidden_leadership(s: dict) -> list[str]:

@@ -17,6 +17,7 @@ from analysis.summary import Summary
 from analysis.summary import build as build_summary
 from analysis.text import plain
 from analysis.text import profile_words as pw
+from analysis.text.measure_words import MEASURES
 from analysis.view import ahead
 from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets, esc, keep, paragraphs, section, table
 
@@ -146,7 +147,7 @@ class Piece:
             level_label="level to clear" if lv["origin"] == "computed" else "given level",
             volume=s["profile"]["volume"],
             leadership=self.leadership_shown,
-            ylabel="Yield, %" if s["profile"]["returns"] == "basis_points" else "Level" if pw.is_level(s) else "Price",
+            ylabel=MEASURES[s["profile"]["returns"]].close,
         )
         return FigureOutput(
             fig,
@@ -428,10 +429,8 @@ class Piece:
     def history_section(self) -> Html:
         """The event study at 20 sessions: each trigger's n, median, edge over any session and its 90%
         interval, one column each; the current state and the baseline as the last rows."""
-        from analysis.view.charts.events import MOVE_WORDS, edge_text, interval_text, move_text
-
         s, k = self.summary, "20"
-        returns = s["profile"]["returns"]
+        returns, u = s["profile"]["returns"], pw.units_of(s)
         reading = {
             "positive edge": "edge",
             "negative edge": "negative edge",
@@ -444,9 +443,9 @@ class Piece:
                 return (str(h["n"]), "\u2014", "\u2014", "\u2014", "none complete" if not h["n"] else "\u2014")
             return (
                 str(h["n"]),
-                move_text(h["median"], returns),
-                edge_text(h["edge"], returns),
-                interval_text(h["edge_low"], h["edge_high"], returns),
+                u.move(h["median"], short=True),
+                u.signed_edge(h["edge"]),
+                u.interval(h["edge_low"], h["edge_high"], unit=False),
                 reading[h["verdict"]],
             )
 
@@ -473,14 +472,13 @@ class Piece:
                 "Any session (baseline)",
                 "",
                 f"{base['baseline_n']:,}",
-                "\u2014" if base["baseline_median"] is None else move_text(base["baseline_median"], returns),
+                "\u2014" if base["baseline_median"] is None else u.move(base["baseline_median"], short=True),
                 "",
                 "",
                 "",
             )
         )
         classes.append("baseline")
-        unit = "percentage points" if returns in ("total", "price") else "points" if returns == "points" else "bp"
         return keep(
             section("What history says", self.words["history"]),
             table(
@@ -489,7 +487,7 @@ class Piece:
                 row_classes=classes,
                 caption=(
                     f"20 sessions after each trigger. n: non-overlapping occurrences with a complete window. Median:"
-                    f" their {MOVE_WORDS[returns]}. Edge: that median minus any session\u2019s, in {unit}, with its 90%"
+                    f" their {MEASURES[returns].axis}. Edge: that median minus any session\u2019s, in {u.name}, with its 90%"
                     " bootstrap interval; no edge when the interval spans zero, too few under n 10"
                 ),
                 cls="data history",

@@ -9,6 +9,8 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis import fmt
 from analysis.errors import InputError
+from analysis.model.units import units
+from analysis.text.measure_words import MEASURES
 from analysis.view.charts import style
 
 #: Bar colour of a trigger whose ``n`` is below the study's ``min_n`` (verdict ``too few``).
@@ -17,61 +19,6 @@ TOO_FEW = "#e5e7eb"
 NO_EDGE = "#9ca3af"
 #: Bar colour by verdict (:func:`analysis.model.events.verdict`).
 VERDICT_COLORS = {"positive edge": style.UP, "negative edge": style.DOWN, "no edge": NO_EDGE, "too few": TOO_FEW}
-
-#: How an edge (a difference of two medians) is shown, by the profile's ``returns``: (scale, unit, digits).
-EDGE_UNITS = {
-    "total": (100.0, "pp", 1),
-    "price": (100.0, "pp", 1),
-    "points": (1.0, "pts", 2),
-    "basis_points": (1.0, "bp", 0),
-}
-
-#: What a forward move is called on the axis, by the profile's ``returns``.
-MOVE_WORDS = {
-    "total": "total return",
-    "price": "price return",
-    "points": "change in points",
-    "basis_points": "change in bp",
-}
-
-
-def _units(returns: str) -> tuple[float, str, int]:
-    if returns not in EDGE_UNITS:
-        raise InputError(
-            f"returns {returns!r} is not a profile's measure;",
-            f"pass one of {', '.join(EDGE_UNITS)} (profile.returns).",
-        )
-    return EDGE_UNITS[returns]
-
-
-def _digits(scale: float, digits: int, *xs: float) -> int:
-    """``digits``, or one or two more when a nonzero number would otherwise read as zero (``+0 bp``)."""
-    for extra in range(3):
-        if all(x == 0 or abs(scale * x) >= 0.5 * 10 ** -(digits + extra) for x in xs):
-            return digits + extra
-    return digits + 2
-
-
-def edge_text(x: float, returns: str = "total") -> str:
-    """An edge as the table shows it: ``+0.5 pp`` (a return), ``+1.20 pts`` (a volatility index), ``+12 bp`` (a yield)."""
-    scale, unit, digits = _units(returns)
-    return f"{fmt.signed(scale * x, _digits(scale, digits, x))} {unit}"
-
-
-def interval_text(low: float, high: float, returns: str = "total") -> str:
-    """A 90% interval as the table shows it: ``−0.2 to +1.6``, in the units of :func:`edge_text`; a bound
-    never reads as a zero it is not (``−9.8 to −0.2``, not ``−10 to +0``)."""
-    scale, _, digits = _units(returns)
-    d = _digits(scale, digits, low, high)
-    return f"{fmt.signed(scale * low, d)} to {fmt.signed(scale * high, d)}"
-
-
-def move_text(x: float, returns: str = "total") -> str:
-    """A median forward move: ``+1.7%`` (a return), ``+0.85 pts``, ``+12 bp``."""
-    if returns in ("total", "price"):
-        return fmt.pct(x)
-    scale, unit, digits = _units(returns)
-    return f"{fmt.signed(scale * x, digits)} {unit}"
 
 
 def _tick(value: float, _pos: object = None) -> str:
@@ -110,7 +57,8 @@ def history_chart(
             f"horizon {horizon!r} is not in the event study (it has {', '.join(history[0]['horizons'])});",
             "pass one of those, as a string.",
         )
-    scale, unit, digits = _units(returns)
+    u = units(returns)
+    scale, unit = u.scale, u.symbol
     rows = [(item["trigger"], item["horizons"][horizon]) for item in history]
     if state is not None:
         rows.append((state["label"].replace(", ", ",\n", 1), state["horizons"][horizon]))  # two lines
@@ -143,7 +91,7 @@ def history_chart(
             if h["median"] is None:
                 text = "none complete yet"
             else:
-                text = f"{h['n']:>4}  {move_text(h['median'], returns):>8}" + ("  too few" if h["too_few"] else "")
+                text = f"{h['n']:>4}  {u.move(h['median'], short=True):>8}" + ("  too few" if h["too_few"] else "")
             ax.annotate(
                 text,
                 xy=(1.02, yi),
@@ -175,9 +123,9 @@ def history_chart(
         ax.set_xlim(lo - 0.06 * span, hi + 0.06 * span)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.xaxis.set_major_formatter(FuncFormatter(_tick))
-        baseline = "" if base["baseline_median"] is None else f" ({move_text(base['baseline_median'], returns)})"
+        baseline = "" if base["baseline_median"] is None else f" ({u.move(base['baseline_median'], short=True)})"
         ax.set_xlabel(
-            f"edge ({unit}): the median {MOVE_WORDS[returns]} {horizon} sessions after, minus any session's{baseline}"
+            f"edge ({unit}): the median {MEASURES[returns].axis} {horizon} sessions after, minus any session's{baseline}"
         )
         handles = [
             Patch(color=style.UP, label="positive edge"),

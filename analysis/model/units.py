@@ -1,0 +1,125 @@
+"""How a ticker's numbers are written: the one place a unit is chosen.
+
+A profile measures performance as a ``total`` or ``price`` return (a fraction, written in
+percent), or as a change of a level nobody holds: ``points`` (a volatility index) or
+``basis_points`` (a yield quoted in percent: 4.25 -> 4.35 is +10 bp). :func:`units` turns
+that choice into a :class:`Units`, which every layer uses to write a close, a move, a
+distance, an edge and an interval: the words, the tables and the charts read the same object,
+so a yield's distance can never be written in percent in one place and in bp in another.
+
+The stored numbers follow :mod:`analysis.model.facts` and :mod:`analysis.model.events`: a
+return is a fraction; a level's change is already in its unit (bp or points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis import fmt
+from analysis.errors import InputError
+
+#: The profiles' measures (``profiles.toml``: ``returns``).
+RETURNS = ("total", "price", "points", "basis_points")
+
+
+@dataclass(frozen=True)
+class Units:
+    """How one profile's numbers are written (see :func:`units`)."""
+
+    returns: str  #: total | price | points | basis_points
+    scale: float  #: a stored move times this is the number written (100: a fraction in percentage points)
+    digits: int  #: the decimals a move and an edge are written with
+    name: str  #: the unit of an edge in a sentence: ``percentage points``, ``points``, ``bp``
+    symbol: str  #: the same in a table or on an axis: ``pp``, ``pts``, ``bp``
+    level_scale: float  #: a difference of two closes times this is a level's change (100: a yield's bp)
+
+    @property
+    def is_return(self) -> bool:
+        """A price someone holds: moves are returns, written in percent."""
+        return self.returns in ("total", "price")
+
+    @property
+    def is_level(self) -> bool:
+        """A level (a yield, a volatility index), not a price: moves are changes in points or bp."""
+        return not self.is_return
+
+    @property
+    def is_yield(self) -> bool:
+        return self.returns == "basis_points"
+
+    # -- a close, a level ---------------------------------------------------------------------
+
+    def quote(self, x: float) -> str:
+        """A close or an average as quoted: ``4.25%`` for a yield, else a price (no cents above 1,000)."""
+        return f"{x:,.2f}%" if self.is_yield else fmt.price(x)
+
+    def level_change(self, x: float) -> str:
+        """A level's change already in its unit: ``+45 bp`` (a yield), ``+12.30 points`` (a volatility index)."""
+        return f"{fmt.signed(x, 0)} bp" if self.is_yield else f"{fmt.signed(x)} points"
+
+    # -- from a close to another price --------------------------------------------------------
+
+    def gap(self, x: float, line: float) -> str:
+        """How far ``x`` is from ``line``, unsigned: ``43 bp`` for a yield, else ``2.1%`` of ``line``."""
+        if self.is_yield:
+            return f"{abs(self.level_scale * (x - line)):,.0f} bp"
+        return fmt.plain_pct(x / line - 1)
+
+    def distance(self, x: float, line: float) -> str:
+        """``2.1% above`` / ``43 bp below``: where ``x`` sits against ``line`` (``less than 0.1%`` when close)."""
+        side = "above" if x >= line else "below"
+        if not self.is_yield and abs(x / line - 1) < 0.0005:
+            return f"less than 0.1% {side}"
+        return f"{self.gap(x, line)} {side}"
+
+    def move_to(self, close: float, price: float) -> str:
+        """A next session's move from ``close`` to ``price``: ``0.3% up``, ``43 bp down``."""
+        return f"{self.gap(price, close)} {'up' if price >= close else 'down'}"
+
+    # -- forward moves and edges (the event study) --------------------------------------------
+
+    def adaptive_digits(self, *xs: float) -> int:
+        """:attr:`digits`, or one or two more when a nonzero number would otherwise read as zero (``+0 bp``)."""
+        for extra in range(3):
+            if all(x == 0 or abs(self.scale * x) >= 0.5 * 10 ** -(self.digits + extra) for x in xs):
+                return self.digits + extra
+        return self.digits + 2
+
+    def move(self, x: float, *, short: bool = False) -> str:
+        """A forward move as measured: ``+1.7%`` (a return), ``+0.85 points`` / ``pts``, ``+12 bp``."""
+        if self.is_return:
+            return fmt.pct(x)
+        return f"{fmt.signed(self.scale * x, self.digits)} {self.symbol if short else self.name}"
+
+    def edge(self, x: float) -> str:
+        """The size of an edge, unsigned: ``0.5 percentage points``, ``1.20 points``, ``12 bp``."""
+        return f"{abs(self.scale * x):,.{self.adaptive_digits(x)}f} {self.name}"
+
+    def signed_edge(self, x: float) -> str:
+        """An edge as a table shows it: ``+0.5 pp``, ``+1.20 pts``, ``+12 bp``."""
+        return f"{fmt.signed(self.scale * x, self.adaptive_digits(x))} {self.symbol}"
+
+    def interval(self, low: float, high: float, *, unit: bool = True) -> str:
+        """``−0.2 to +1.6 percentage points``: a 90% interval of an edge (a bound never reads as a zero it
+        is not: ``−9.8 to −0.2``, not ``−10 to +0``); ``unit=False`` for a table column."""
+        d = self.adaptive_digits(low, high)
+        text = f"{fmt.signed(self.scale * low, d)} to {fmt.signed(self.scale * high, d)}"
+        return f"{text} {self.name}" if unit else text
+
+
+_UNITS = {
+    "total": Units("total", 100.0, 1, "percentage points", "pp", 1.0),
+    "price": Units("price", 100.0, 1, "percentage points", "pp", 1.0),
+    "points": Units("points", 1.0, 2, "points", "pts", 1.0),
+    "basis_points": Units("basis_points", 1.0, 0, "bp", "bp", 100.0),
+}
+
+
+def units(returns: str) -> Units:
+    """The :class:`Units` of a profile's ``returns`` (``profile.returns``)."""
+    try:
+        return _UNITS[returns]
+    except KeyError:
+        raise InputError(
+            f"returns {returns!r} is not a profile's measure;", f"pass one of {', '.join(RETURNS)} (profile.returns)."
+        ) from None

@@ -1,0 +1,54 @@
+"""Units: the one place a unit is chosen, and every layer writes with it (known values)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.errors import InputError
+from analysis.fmt import MINUS
+from analysis.model.units import RETURNS, units
+from analysis.paths import SNAPSHOT_DIR
+
+
+def _close(ticker: str, day: str) -> float:
+    frame = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
+    return float(frame.loc[day, "Close"])
+
+
+def test_a_yield_is_quoted_in_percent_and_moves_in_basis_points():
+    """^TNX closed at 0.515 (0.52%) on 2020-08-04; 1.14 points higher is +114 bp, not +221% of the close."""
+    u, close = units("basis_points"), _close("^TNX", "2020-08-04")
+    assert close == pytest.approx(0.515) and u.quote(close) == "0.52%"
+    assert u.move_to(close, close + 1.14) == "114 bp up"
+    assert u.distance(close + 1.14, close) == "114 bp above"
+    assert u.level_change(-45.4) == f"{MINUS}45 bp"
+    assert u.is_level and u.is_yield and not u.is_return
+
+
+def test_a_price_moves_in_percent_of_the_close():
+    """IWM closed at 202.28 on 2024-07-08; the model commentary's 205.06 is 1.4% up."""
+    u, close = units("total"), _close("IWM", "2024-07-08")
+    assert u.quote(close) == "202.28"
+    assert u.move_to(close, 205.06) == "1.4% up" and u.move_to(close, 193.12) == "4.5% down"
+    assert u.distance(close, close * 1.0004) == "less than 0.1% below"
+    assert u.move(0.017) == "+1.7%" and u.edge(-0.005) == "0.5 percentage points"
+
+
+def test_a_gauge_moves_in_points():
+    u = units("points")
+    assert u.level_change(12.3) == "+12.30 points"
+    assert u.move(0.85) == "+0.85 points" and u.move(0.85, short=True) == "+0.85 pts"
+    assert u.interval(-1.234, 2.0) == f"{MINUS}1.23 to +2.00 points"
+
+
+def test_every_measure_has_units_and_an_unknown_one_is_refused():
+    assert {units(r).returns for r in RETURNS} == set(RETURNS)
+    with pytest.raises(InputError, match="returns 'percent'"):
+        units("percent")
+
+
+def test_the_profiles_and_the_event_study_know_the_same_measures():
+    from analysis.model import events, profile
+
+    assert profile.RETURNS == events.RETURNS == RETURNS
