@@ -1,7 +1,7 @@
 """The brief (page one): the call, what would change it in prices, and its words, from real data.
 
 The call is a rule on the as-of session's phase, the close against both averages, Real Motion
-against its 50-DMA and the sign of Leadership (:func:`analysis.text.brief.grade`). Its
+against its 50-DMA and the sign of Leadership (:func:`analysis.model.call.grade`). Its
 triggers replay the solved next-session closes; here each is checked the honest way: append
 that close plus and minus one cent to the real series as a new session, recompute every
 indicator with the project's own code, and read the call on both sides.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.model import call as calls
 from analysis.model.facts import facts
 from analysis.model.profile import assign
 from analysis.model.study import build
@@ -42,44 +43,44 @@ def _call_after(s: dict, study, close: float) -> str:
     """The call read from a recomputed session closing at ``close`` (benchmark unchanged)."""
     row = next_session(study.prices, study.bench, close)
     shown = s["profile"]["leadership"] == "shown"
-    state = {
-        "phase": row["phase"],
-        "above_fast": bool(row["close"] > row["sma_fast"]),
-        "above_slow": bool(row["close"] > row["sma_slow"]),
-        "momentum": bool(row["rm"] > row["rm_fast"]),
-        "leading": bool(row["lead"] > 0) if shown else None,
-    }
-    return brief.call_of(s, state)
+    state = calls.CallState(
+        phase=row["phase"],
+        above_fast=bool(row["close"] > row["sma_fast"]),
+        above_slow=bool(row["close"] > row["sma_slow"]),
+        momentum=bool(row["rm"] > row["rm_fast"]),
+        leading=bool(row["lead"] > 0) if shown else None,
+    )
+    return calls.call_of(s, state)
 
 
 @pytest.mark.parametrize("ticker", [c[0] for c in CASES])
 def test_each_call_trigger_flips_the_call_exactly_there(cases, ticker):
     study, s = cases[ticker]
-    now = brief.call_of(s)
-    triggers = brief.triggers(s)
+    now = calls.call_of(s)
+    triggers = calls.triggers(s)
     assert any(triggers.values()), "every case has at least one close that changes the call"
     for side, tr in triggers.items():
         if tr is None:
             continue
         sign = 1 if side == "up" else -1
-        beyond = _call_after(s, study, tr["price"] + sign * CENT)
-        short = _call_after(s, study, tr["price"] - sign * CENT)
-        assert beyond == tr["call"] != now, (side, tr)
+        beyond = _call_after(s, study, tr.price + sign * CENT)
+        short = _call_after(s, study, tr.price - sign * CENT)
+        assert beyond == tr.call != now, (side, tr)
         assert short == now, (side, tr)
 
 
 def test_iwm_call_and_its_prices(cases):
     _, s = cases["IWM"]
-    assert brief.call_of(s) == "cautious"
-    t = brief.triggers(s)
-    assert (round(t["up"]["price"], 2), t["up"]["call"]) == (204.99, "constructive")
-    assert (round(t["down"]["price"], 2), t["down"]["call"]) == (193.12, "defensive")
+    assert calls.call_of(s) == "cautious"
+    t = calls.read(s)
+    assert (round(t.up.price, 2), t.up.call) == (204.99, "constructive")
+    assert (round(t.down.price, 2), t.down.call) == (193.12, "defensive")
 
 
 def test_a_gauge_reads_inverted(cases):
     """A record VIX is bad news for stocks: the trend is 'constructive' for the gauge, defensive for the reader."""
     _, s = cases["^VIX"]
-    assert brief.grade(brief.state(s)) == "constructive" and brief.call_of(s) == "defensive"
+    assert calls.grade(calls.state(s)) == "constructive" and calls.call_of(s) == "defensive"
     assert brief.call_sentence(s).startswith("Defensive for stocks: ^VIX is 242.1% above its 50-DMA")
     assert "bullish" not in brief.call_sentence(s)
 

@@ -18,105 +18,13 @@ import datetime as dt
 import re
 
 from analysis.fmt import count, date, day, join, plain_pct, signed
+from analysis.model import call as calls
+from analysis.model.call import REACH, Call, Trigger
 from analysis.text import profile_words as pw
 from analysis.text import since_words, unusual_words
 
-#: The three calls, from worst to best for a holder of the asset.
-CALLS = ("defensive", "cautious", "constructive")
-
-#: Profiles whose close is a gauge read against something else: the call is for that holder.
-INVERTED = {"volatility": "for stocks", "yield": "for bond holders"}
-
-#: What each solved event flips in the state the call reads.
-_FLIPS = {
-    "price_vs_sma_fast": "above_fast",
-    "price_vs_sma_slow": "above_slow",
-    "real_motion_vs_fast": "momentum",
-    "leadership_vs_zero": "leading",
-}
-
-
-def state(s: dict) -> dict:
-    """The four facts the call reads at the as-of session (``leading`` is ``None`` when Leadership is hidden)."""
-    lead = s["leadership"]["value"]
-    shown = s["profile"]["leadership"] == "shown" and lead is not None
-    return {
-        "phase": s["phase"],
-        "above_fast": s["sma50"] is not None and s["close"] > s["sma50"],
-        "above_slow": s["sma200"] is not None and s["close"] > s["sma200"],
-        "momentum": bool(s["real_motion"]["above_fast"]),
-        "leading": (lead > 0) if shown else None,
-    }
-
-
-def grade(st: dict) -> str:
-    """The call on the trend itself, before any inversion for a gauge.
-
-    * constructive: a bullish phase with Real Motion above its own 50-DMA; or above both
-      averages with momentum and leadership (when shown) both up;
-    * defensive: a bearish or distribution phase with Real Motion below its 50-DMA; or below
-      both averages with momentum down;
-    * cautious: everything between (a warning phase, a recovery, momentum and price disagreeing).
-    """
-    up = st["above_fast"] and st["above_slow"]
-    if (st["phase"] == "bullish" and st["momentum"]) or (up and st["momentum"] and st["leading"] is not False):
-        return "constructive"
-    if (st["phase"] in ("bearish", "distribution") and not st["momentum"]) or (
-        not st["above_fast"] and not st["above_slow"] and not st["momentum"]
-    ):
-        return "defensive"
-    return "cautious"
-
-
-def call_of(s: dict, st: dict | None = None) -> str:
-    """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
-    g = grade(st or state(s))
-    if pw.kind(s) in INVERTED:
-        return CALLS[len(CALLS) - 1 - CALLS.index(g)]
-    return g
-
-
-def _after(s: dict, price: float, side: str) -> dict:
-    """The state after a next-session close just above (``side="up"``) or below ``price``."""
-    st = state(s)
-    for e in s["what_would_change"]:
-        hit = price > e["price"] if side == "up" else price < e["price"]
-        if e["direction"] != side or not hit:
-            continue
-        if e["event"] == "phase":
-            st["phase"] = e["to"]
-        elif e["event"] in _FLIPS and st[_FLIPS[e["event"]]] is not None:
-            st[_FLIPS[e["event"]]] = side == "up"
-    return st
-
-
-def triggers(s: dict) -> dict[str, dict | None]:
-    """For each direction, the nearest solved close that changes the call, and what flips there.
-
-    ``{"up": {price, distance_pct, call, events}, "down": ...}``; ``None`` when no solved
-    close in that direction changes the call (the call is then the best or worst it can be,
-    or held by a signal no single close can flip).
-    """
-    now, close = call_of(s), s["close"]
-    out: dict[str, dict | None] = {}
-    for side, sign in (("up", 1), ("down", -1)):
-        prices = sorted(
-            {e["price"] for e in s["what_would_change"] if e["direction"] == side and sign * (e["price"] - close) >= 0},
-            key=lambda p: sign * p,
-        )
-        out[side] = None
-        for p in prices:
-            probe = p + sign * 1e-6 * max(1.0, abs(p))
-            after = call_of(s, _after(s, probe, side))
-            if after != now:
-                flipped = [
-                    e
-                    for e in s["what_would_change"]
-                    if e["direction"] == side and sign * (probe - e["price"]) > 0 and sign * (e["price"] - close) >= 0
-                ]
-                out[side] = {"price": p, "distance_pct": p / close - 1, "call": after, "events": flipped}
-                break
-    return out
+#: Whom a gauge's call is for (:data:`analysis.model.call.INVERTED_KINDS`).
+FOR_WHOM = {"volatility": "for stocks", "yield": "for bond holders"}
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -134,7 +42,7 @@ def _when(iso: str | None, as_of: str) -> str:
 
 def _reason(s: dict, call: str) -> str:
     """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
-    t, st = s["ticker"], state(s)
+    t, st = s["ticker"], calls.state(s)
     if s["phase"] is None or s["sma50"] is None:
         return f"{t} has too little history for its averages, so the trend is not yet readable"
     since = _when(s["phase_since"], s["as_of"])
@@ -142,8 +50,8 @@ def _reason(s: dict, call: str) -> str:
     head = f"{t} has been in {pw.PHASE_WORDS[s['phase']]} {since}, {where}".replace("  ", " ")
     if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
         head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA"
-    lead = st["leading"]
-    signals = {"Real Motion": st["momentum"]} | ({} if lead is None else {"Leadership": lead})
+    lead = st.leading
+    signals = {"Real Motion": st.momentum} | ({} if lead is None else {"Leadership": lead})
     ups = [k for k, v in signals.items() if v]
     downs = [k for k, v in signals.items() if not v]
     if not ups:
@@ -165,17 +73,16 @@ def _reason(s: dict, call: str) -> str:
             tail = tail.removesuffix("down") + "at an oversold extreme"
         else:
             tail += ", momentum at an oversold extreme"
-    for_whom = INVERTED.get(pw.kind(s))
-    if for_whom:
-        mood = pw.MOOD[pw.kind(s)][0 if st["above_fast"] else 1]
+    if calls.inverted(s):
+        mood = pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]
         tail += f": {mood}"
     return f"{head}, {tail}"
 
 
 def call_sentence(s: dict) -> str:
     """The call in one sentence, with its reason."""
-    call = call_of(s)
-    for_whom = INVERTED.get(pw.kind(s))
+    call = calls.call_of(s)
+    for_whom = FOR_WHOM.get(pw.kind(s)) if calls.inverted(s) else None
     label = f"{call.capitalize()} {for_whom}" if for_whom else call.capitalize()
     return f"{label}: {_reason(s, call)}."
 
@@ -198,48 +105,38 @@ def _event_words(s: dict, e: dict) -> str:
     return _EVENT_WORDS.get((e["event"], e["direction"]), e["event"].replace("_", " "))
 
 
-def change_sentences(s: dict, trig: dict[str, dict | None] | None = None) -> list[str]:
+def change_sentences(s: dict, call: Call | None = None) -> list[str]:
     """What would change the call, in prices, in both directions (next session's close).
 
     Each direction lists the solved closes in order of distance, up to the one that changes
-    the call (or the nearest two when none does), each with what flips there. ``trig`` is
-    :func:`triggers` of ``s`` when the caller has it already.
+    the call (or the nearest two when none does), each with what flips there. ``call`` is
+    :func:`analysis.model.call.read` of ``s`` when the caller has it already.
     """
-    trig = trig or triggers(s)
-    return [_direction_sentence(s, side, trig[side]) for side in ("up", "down")]
+    call = call or calls.read(s)
+    return [_direction_sentence(s, side, call) for side in ("up", "down")]
 
 
-def _steps(s: dict, side: str, until: float | None) -> list[tuple[float, list[str]]]:
-    """The solved closes in ``side``'s direction, nearest first, with what each flips (merged when equal)."""
-    sign, close = (1 if side == "up" else -1), s["close"]
-    by_price: dict[float, list[str]] = {}
-    for e in sorted(s["what_would_change"], key=lambda e: sign * e["price"]):
-        if e["direction"] != side or sign * (e["price"] - close) < 0:
-            continue
-        if until is not None and sign * (e["price"] - until) > 0:
-            break
-        key = round(e["price"], 6)
-        by_price.setdefault(key, [])
-        words = _event_words(s, e)
-        if words not in by_price[key]:
-            by_price[key].append(words)
-    steps = list(by_price.items())
-    return steps if until is not None else steps[:2]
+def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str]]]:
+    """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged)."""
+    out = []
+    for step in calls.steps(s, side, tr.price if tr else None):
+        words: list[str] = []
+        for e in step.events:
+            w = _event_words(s, e)
+            if w not in words:
+                words.append(w)
+        out.append((step.price, words))
+    return out
 
 
-#: A next-session close further than this from the last one is not a trigger a reader can use.
-REACH = 0.25
-
-
-def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
+def _direction_sentence(s: dict, side: str, call: Call) -> str:
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     word = "above" if side == "up" else "below"
-    if tr is not None and abs(tr["distance_pct"]) > REACH:  # out of one session's reach: not a trigger to quote
-        tr = None
-    steps = [(p, w) for p, w in _steps(s, side, tr["price"] if tr else None) if abs(p / s["close"] - 1) <= REACH]
+    tr = call.quoted(s, side)  # out of one session's reach: not a trigger to quote
+    steps = _steps(s, side, tr)
     if not steps:
         return _no_change(s, side)
-    now = call_of(s)
+    now = call.call
     parts = []
     for i, (price, what) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
@@ -252,7 +149,7 @@ def _direction_sentence(s: dict, side: str, tr: dict | None) -> str:
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
                 text += f" ({count(c['n'])} such closes in a row confirm the turn)"
-        text += f", and the call turns {tr['call']}" if last else ""
+        text += f", and the call turns {tr.call}" if last and tr else ""
         parts.append(text)
     out = "; ".join(parts)
     if tr is None:
@@ -537,7 +434,7 @@ def brief(s: dict) -> dict:
     loses its second sentence, then the lead fact goes when it only restates Real Motion's
     band; the since-last lines keep the top one when two do not fit the box.
     """
-    trig = triggers(s)
+    call = calls.read(s)
     lead = unusual_words.lead_sentence(s) or ""
     volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
     lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id")
@@ -554,14 +451,10 @@ def brief(s: dict) -> dict:
     if lead and f"closed at {pw.quote(s, s['close'])}" in lead and price.startswith(f"{s['ticker']} closed at"):
         price = "That is " + price.split(", ", 1)[1]
     out = {
-        "call": call_of(s),
+        "call": call.call,
         "call_sentence": call_sentence(s),
-        "would_change": [
-            {"direction": side, "price": tr["price"], "distance_pct": tr["distance_pct"], "call": tr["call"]}
-            for side, tr in trig.items()
-            if tr
-        ],
-        "change_sentences": change_sentences(s, trig),
+        "would_change": [tr.to_json() for tr in (call.up, call.down) if tr],
+        "change_sentences": change_sentences(s, call),
         "lead": lead,
         "paragraphs": [p for p in (price, momentum, leadership) if p],
         "scenario_line": scenario_line(s),

@@ -163,7 +163,8 @@ class Piece:
         if b["scenario_line"]:
             text += paragraphs([b["scenario_line"]], cls="scenario-line")
         since = Html("")
-        from analysis.text.brief import REACH, since_heading
+        from analysis.model.call import REACH
+        from analysis.text.brief import since_heading
 
         if b["since_last"]:
             since = (

@@ -1,0 +1,200 @@
+"""The call and what would change it: decided here, once, from the facts of the as-of session.
+
+The call is a rule on four facts (:class:`CallState`): the phase, the close against both
+averages, Real Motion against its own fast average, and the sign of Leadership where it is
+shown (:func:`grade`). For a gauge (a fear index, a yield) a rising trend is bad news for its
+holder, so the reader's call is the grade turned over (:func:`call_of`).
+
+What would change it is exact: :func:`triggers` replays the solved next-session closes of
+``what_would_change`` (:mod:`analysis.indicators.solve`) through the same rule, so "defensive
+below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive.
+:func:`steps` lists the solved closes a reader meets on the way to it. Nothing here writes
+English: :mod:`analysis.text.brief` words these decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+#: The three calls, from worst to best for a holder of the asset.
+CALLS = ("defensive", "cautious", "constructive")
+
+#: Profiles whose close is a gauge read against something else: the call is for that holder.
+INVERTED_KINDS = ("volatility", "yield")
+
+#: What each solved event flips in the state the call reads.
+FLIPS = {
+    "price_vs_sma_fast": "above_fast",
+    "price_vs_sma_slow": "above_slow",
+    "real_motion_vs_fast": "momentum",
+    "leadership_vs_zero": "leading",
+}
+
+#: A next-session close further than this from the last one is not a trigger a reader can use.
+REACH = 0.25
+
+
+@dataclass(frozen=True)
+class CallState:
+    """The four facts the call reads at a session (``leading`` is ``None`` when Leadership is hidden)."""
+
+    phase: str | None
+    above_fast: bool
+    above_slow: bool
+    momentum: bool
+    leading: bool | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The nearest solved close in one direction that changes the call, and what flips there."""
+
+    direction: str  # up | down
+    price: float
+    distance_pct: float  # from the close, as a fraction
+    call: str  # the call after such a close
+    events: tuple[dict, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
+
+    def to_json(self) -> dict:
+        return {"direction": self.direction, "price": self.price, "distance_pct": self.distance_pct, "call": self.call}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One solved close on the way in a direction, with the events that flip there (equal prices merged)."""
+
+    price: float
+    events: tuple[dict, ...]
+
+
+def state(s: dict) -> CallState:
+    """The :class:`CallState` of a summary's as-of session."""
+    lead = s["leadership"]["value"]
+    shown = s["profile"]["leadership"] == "shown" and lead is not None
+    return CallState(
+        phase=s["phase"],
+        above_fast=s["sma50"] is not None and s["close"] > s["sma50"],
+        above_slow=s["sma200"] is not None and s["close"] > s["sma200"],
+        momentum=bool(s["real_motion"]["above_fast"]),
+        leading=(lead > 0) if shown else None,
+    )
+
+
+def grade(st: CallState) -> str:
+    """The call on the trend itself, before any inversion for a gauge.
+
+    * constructive: a bullish phase with Real Motion above its own fast average; or above both
+      averages with momentum and leadership (when shown) both up;
+    * defensive: a bearish or distribution phase with Real Motion below its fast average; or
+      below both averages with momentum down;
+    * cautious: everything between (a warning phase, a recovery, momentum and price disagreeing).
+    """
+    up = st.above_fast and st.above_slow
+    if (st.phase == "bullish" and st.momentum) or (up and st.momentum and st.leading is not False):
+        return "constructive"
+    if (st.phase in ("bearish", "distribution") and not st.momentum) or (
+        not st.above_fast and not st.above_slow and not st.momentum
+    ):
+        return "defensive"
+    return "cautious"
+
+
+def inverted(s: dict) -> bool:
+    """Whether the piece's close is a gauge whose rise is bad news for the reader."""
+    return s["profile"]["kind"] in INVERTED_KINDS
+
+
+def call_of(s: dict, st: CallState | None = None) -> str:
+    """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
+    g = grade(st or state(s))
+    if inverted(s):
+        return CALLS[len(CALLS) - 1 - CALLS.index(g)]
+    return g
+
+
+def _after(s: dict, price: float, side: str) -> CallState:
+    """The state after a next-session close just above (``side="up"``) or below ``price``."""
+    st = state(s)
+    for e in s["what_would_change"]:
+        hit = price > e["price"] if side == "up" else price < e["price"]
+        if e["direction"] != side or not hit:
+            continue
+        if e["event"] == "phase":
+            st = replace(st, phase=e["to"])
+        elif e["event"] in FLIPS and asdict(st)[FLIPS[e["event"]]] is not None:
+            st = replace(st, **{FLIPS[e["event"]]: side == "up"})
+    return st
+
+
+def _ahead(s: dict, side: str) -> list[dict]:
+    """The solved events in ``side``'s direction at or beyond the close, nearest first."""
+    sign, close = (1 if side == "up" else -1), s["close"]
+    return sorted(
+        (e for e in s["what_would_change"] if e["direction"] == side and sign * (e["price"] - close) >= 0),
+        key=lambda e: sign * e["price"],
+    )
+
+
+def triggers(s: dict) -> dict[str, Trigger | None]:
+    """For each direction, the nearest solved close that changes the call (:class:`Trigger`); ``None``
+    when no solved close in that direction does (the call is then the best or worst it can be, or
+    held by a signal no single close can flip)."""
+    now, close = call_of(s), s["close"]
+    out: dict[str, Trigger | None] = {}
+    for side, sign in (("up", 1), ("down", -1)):
+        ahead = _ahead(s, side)
+        out[side] = None
+        for p in sorted({e["price"] for e in ahead}, key=lambda p: sign * p):
+            probe = p + sign * 1e-6 * max(1.0, abs(p))
+            after = call_of(s, _after(s, probe, side))
+            if after != now:
+                flipped = tuple(e for e in ahead if sign * (probe - e["price"]) > 0)
+                out[side] = Trigger(side, p, p / close - 1, after, flipped)
+                break
+    return out
+
+
+def within_reach(s: dict, price: float) -> bool:
+    """Whether a next-session close at ``price`` is near enough to the close to quote (:data:`REACH`)."""
+    return abs(price / s["close"] - 1) <= REACH
+
+
+def steps(s: dict, side: str, until: float | None) -> list[Step]:
+    """The solved closes within reach in ``side``'s direction, nearest first, up to ``until`` (the
+    trigger's price) or the nearest two when no close changes the call."""
+    sign = 1 if side == "up" else -1
+    by_price: dict[float, list[dict]] = {}
+    for e in _ahead(s, side):
+        if until is not None and sign * (e["price"] - until) > 0:
+            break
+        by_price.setdefault(round(e["price"], 6), []).append(e)
+    found = [Step(p, tuple(events)) for p, events in by_price.items()]
+    found = found if until is not None else found[:2]
+    return [st for st in found if within_reach(s, st.price)]
+
+
+@dataclass(frozen=True)
+class Call:
+    """The call of a piece and what would change it, in both directions."""
+
+    call: str
+    grade: str
+    state: CallState
+    inverted: bool
+    up: Trigger | None
+    down: Trigger | None
+
+    def trigger(self, side: str) -> Trigger | None:
+        return self.up if side == "up" else self.down
+
+    def quoted(self, s: dict, side: str) -> Trigger | None:
+        """The trigger in ``side``'s direction when a reader can act on it next session, else ``None``."""
+        tr = self.trigger(side)
+        return tr if tr is not None and within_reach(s, tr.price) else None
+
+
+def read(s: dict) -> Call:
+    """The :class:`Call` of a summary: its state, grade, call and triggers, decided once."""
+    st = state(s)
+    found = triggers(s)
+    return Call(call_of(s, st), grade(st), st, inverted(s), found["up"], found["down"])
