@@ -406,7 +406,9 @@ class CallChange(TypedDict):
 
 class Brief(TypedDict):
     call: str  # constructive | cautious | defensive (for a fear gauge or a yield: for stocks / bond holders)
-    call_sentence: str
+    call_label: str  # the call as page one heads it: "Cautious", "Defensive for stocks"
+    call_reason: str  # why, as a sentence of its own
+    call_sentence: str  # the two in one sentence: "<call_label>: <reason>."
     would_change: list[CallChange]
     change_sentences: list[str]  # up, then down
     lead: str  # the most unusual fact in one sentence ("" when nothing is unusual)

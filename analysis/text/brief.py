@@ -40,51 +40,57 @@ def _when(iso: str | None, as_of: str) -> str:
     return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
 
 
-def _reason(s: dict, call: str) -> str:
+#: How momentum and leadership read after the call's head, by (momentum up, leadership up or
+#: ``None`` when Leadership is hidden).
+_SIGNALS = {
+    (False, None): "and momentum is down",
+    (True, None): "with momentum up",
+    (False, False): "and neither momentum nor leadership has turned up",
+    (True, True): "with momentum and leadership both up",
+    (True, False): "with momentum up but leadership down",
+    (False, True): "with leadership up but momentum down",
+}
+#: The same with Real Motion beyond its band (z beyond ±2), where a shorter form reads better.
+_STRETCHED = {(True, None): "with momentum up and stretched above its band"}
+_OVERSOLD = {(False, None): "and momentum is at an oversold extreme"}
+
+
+def _signals(s: dict, st: calls.CallState) -> str:
+    """``with momentum up but leadership down, momentum stretched above its band``: what agrees with the call."""
+    key = (st.momentum, st.leading)
+    z = s["real_motion"]["z"]
+    if z is not None and z > 2:
+        return _STRETCHED.get(key, _SIGNALS[key] + ", momentum stretched above its band")
+    if z is not None and z < -2:
+        return _OVERSOLD.get(key, _SIGNALS[key] + ", momentum at an oversold extreme")
+    return _SIGNALS[key]
+
+
+def _reason(s: dict) -> str:
     """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
     t, st = s["ticker"], calls.state(s)
     if s["phase"] is None or s["sma50"] is None:
         return f"{t} has too little history for its averages, so the trend is not yet readable"
-    since = _when(s["phase_since"], s["as_of"])
     where = pw.distance(s, s["close"], s["sma50"]) + " its 50-DMA"
-    head = f"{t} has been in {pw.PHASE_WORDS[s['phase']]} {since}, {where}".replace("  ", " ")
     if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
         head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA"
-    lead = st.leading
-    signals = {"Real Motion": st.momentum} | ({} if lead is None else {"Leadership": lead})
-    ups = [k for k, v in signals.items() if v]
-    downs = [k for k, v in signals.items() if not v]
-    if not ups:
-        tail = "and neither momentum nor leadership has turned up" if len(downs) == 2 else "and momentum is down"
-    elif not downs:
-        tail = "with momentum and leadership both up" if len(ups) == 2 else "with momentum up"
     else:
-        word = {"Real Motion": "momentum", "Leadership": "leadership"}
-        tail = f"with {word[ups[0]]} up but {word[downs[0]]} down"
-    z = s["real_motion"]["z"]
-    if z is not None and abs(z) > 2:
-        if z > 0:
-            tail += (
-                " and stretched above its band"
-                if tail.endswith("momentum up")
-                else ", momentum stretched above its band"
-            )
-        elif tail.endswith("momentum is down"):
-            tail = tail.removesuffix("down") + "at an oversold extreme"
-        else:
-            tail += ", momentum at an oversold extreme"
-    if calls.inverted(s):
-        mood = pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]
-        tail += f": {mood}"
-    return f"{head}, {tail}"
+        since = _when(s["phase_since"], s["as_of"])
+        head = " ".join(w for w in (f"{t} has been in {pw.PHASE_WORDS[s['phase']]}", since) if w) + f", {where}"
+    mood = f": {pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]}" if calls.inverted(s) else ""
+    return f"{head}, {_signals(s, st)}{mood}"
+
+
+def call_label(s: dict) -> str:
+    """``Cautious`` / ``Defensive for stocks``: the call, and for whom when the close is a gauge."""
+    for_whom = FOR_WHOM.get(pw.kind(s)) if calls.inverted(s) else None
+    call = calls.call_of(s).capitalize()
+    return f"{call} {for_whom}" if for_whom else call
 
 
 def call_sentence(s: dict) -> str:
     """The call in one sentence, with its reason."""
-    call = calls.call_of(s)
-    for_whom = FOR_WHOM.get(pw.kind(s)) if calls.inverted(s) else None
-    label = f"{call.capitalize()} {for_whom}" if for_whom else call.capitalize()
-    return f"{label}: {_reason(s, call)}."
+    return f"{call_label(s)}: {_reason(s)}."
 
 
 _EVENT_WORDS = {
@@ -193,68 +199,98 @@ def _no_change(s: dict, side: str) -> str:
     )
 
 
-def price_paragraph(s: dict) -> str:
+def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
+    """The close against both averages, then how long it has held its side of the 50-DMA.
+
+    ``close_said``: the lead sentence just stated the close, so the first sentence starts
+    ``That is …`` instead of repeating it."""
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     if s["sma50"] is None or s["sma200"] is None:
-        return f"{t}{pw.close_words(s)} {q(s['close'])}; its 200-DMA needs more history."
-    text = (
-        f"{t}{pw.close_words(s)} {q(s['close'])}, {pw.distance(s, s['close'], s['sma50'])} its 50-DMA"
-        f" ({q(s['sma50'])}) and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA ({q(s['sma200'])})."
+        return [f"{t}{pw.close_words(s)} {q(s['close'])}; its 200-DMA needs more history."]
+    where = (
+        f"{pw.distance(s, s['close'], s['sma50'])} its 50-DMA ({q(s['sma50'])})"
+        f" and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA ({q(s['sma200'])})."
     )
+    first = f"That is {where}" if close_said else f"{t}{pw.close_words(s)} {q(s['close'])}, {where}"
+    run = _run_sentence(s)
+    return [first, run] if run else [first]
+
+
+def _run_sentence(s: dict) -> str:
+    """``It has closed above its 50-DMA for 12 sessions in a row.`` / how its last push above it went."""
     run = s.get("last_run_above_sma50") or {}
     if run.get("current_run"):
         n = run["current_run"]
-        text += (
-            " It closed above its 50-DMA this session, after a close below it the session before."
-            if n == 1
-            else f" It has closed above its 50-DMA for {n} sessions in a row."
-        )
-    elif run.get("last_close_above") and run.get("run_sessions"):
-        span = (
-            f"on {day(run['run_start'], s['as_of'])}"
-            if run["run_sessions"] == 1
-            else f"from {day(run['run_start'], s['as_of'])} to {day(run['run_end'], s['as_of'])}"
-        )
-        if run["run_sessions"] > 10:  # a trend that ended, not a push that failed
-            text += f" Its last run above the 50-DMA ended on {day(run['run_end'], s['as_of'])} after {run['run_sessions']} sessions."
-        else:
-            text += f" Its last push above the 50-DMA, {span}, lasted {count(run['run_sessions'])} session" + (
-                "s" if run["run_sessions"] > 1 else ""
-            )
-            text += " and did not hold." if s["sma50"] > s["close"] else "."
-    return text
+        if n == 1:
+            return "It closed above its 50-DMA this session, after a close below it the session before."
+        return f"It has closed above its 50-DMA for {n} sessions in a row."
+    if not (run.get("last_close_above") and run.get("run_sessions")):
+        return ""
+    n, as_of = run["run_sessions"], s["as_of"]
+    if n > 10:  # a trend that ended, not a push that failed
+        return f"Its last run above the 50-DMA ended on {day(run['run_end'], as_of)} after {n} sessions."
+    span = (
+        f"on {day(run['run_start'], as_of)}"
+        if n == 1
+        else f"from {day(run['run_start'], as_of)} to {day(run['run_end'], as_of)}"
+    )
+    held = " and did not hold." if s["sma50"] > s["close"] else "."
+    return f"Its last push above the 50-DMA, {span}, lasted {count(n)} session{'s' if n > 1 else ''}{held}"
 
 
-def momentum_paragraph(s: dict) -> str:
-    rm, as_of = s["real_motion"], s["as_of"]
-    if rm["value"] is None or rm["fast"] is None:
-        return "Real Motion needs more history before its own 50-DMA can be read."
-    pair = f"({signed(rm['value'])} against {signed(rm['fast'])})"
-    # the dates are the last session on the other side of the line: "not ... since" says exactly that
-    if rm["above_fast"]:
-        since = _when(rm["last_below_fast"], as_of)
-        text = (
-            f"Real Motion {pair} has not been below its own 50-DMA {since}"
-            if since
-            else "Real Motion is above its own 50-DMA " + pair
-        )
-    else:
-        since = _when(rm["last_above_fast"], as_of)
-        text = (
-            f"Real Motion {pair} has not been above its own 50-DMA {since}"
-            if since
-            else "Real Motion is below its own 50-DMA " + pair
-        )
+def price_paragraph(s: dict) -> str:
+    return " ".join(price_sentences(s))
+
+
+#: How Real Motion's band reads after its line: (clause, whether it is an extreme).
+_BAND = {
+    "above": "; it is above its band (z {z}σ): momentum is stretched",
+    "below": "; it is below its band (z {z}σ): an oversold extreme",
+    "inside_up": "; it is inside its band: momentum is with the trend without being stretched",
+    "inside_down": "; it is inside its band: momentum has not turned, but it is not at an extreme either",
+}
+
+
+def _band(s: dict) -> str | None:
+    """Where Real Motion sits against its band: ``above``, ``below``, ``inside_up``/``inside_down``, or ``None``."""
+    rm = s["real_motion"]
     z = rm["z"]
     if z is None:
-        return text + "."
+        return None
     if z > 2:
-        return text + f"; it is above its band (z {signed(z)}σ): momentum is stretched."
+        return "above"
     if z < -2:
-        return text + f"; it is below its band (z {signed(z)}σ): an oversold extreme."
-    if rm["above_fast"]:
-        return text + "; it is inside its band: momentum is with the trend without being stretched."
-    return text + "; it is inside its band: momentum has not turned, but it is not at an extreme either."
+        return "below"
+    return "inside_up" if rm["above_fast"] else "inside_down"
+
+
+def _momentum_line(s: dict) -> str:
+    """``Real Motion (+4.78 against +6.06) has not been above its own 50-DMA since June 5``."""
+    rm, as_of = s["real_motion"], s["as_of"]
+    pair = f"({signed(rm['value'])} against {signed(rm['fast'])})"
+    # the dates are the last session on the other side of the line: "not ... since" says exactly that
+    side, other, last = (
+        ("above", "below", rm["last_below_fast"]) if rm["above_fast"] else ("below", "above", rm["last_above_fast"])
+    )
+    since = _when(last, as_of)
+    return (
+        f"Real Motion {pair} has not been {other} its own 50-DMA {since}"
+        if since
+        else f"Real Motion is {side} its own 50-DMA {pair}"
+    )
+
+
+def momentum_paragraph(s: dict, *, lead: str = "") -> str:
+    """Real Motion against its own 50-DMA and its band. ``lead``: the lead sentence when it is Real
+    Motion's band itself, said first, so the band is not said twice."""
+    rm = s["real_motion"]
+    if rm["value"] is None or rm["fast"] is None:
+        return "Real Motion needs more history before its own 50-DMA can be read."
+    band = _band(s)
+    clause = "" if band is None else _BAND[band].format(z=signed(rm["z"]) if rm["z"] is not None else "")
+    if lead:
+        return f"{lead} {_momentum_line(s)}" + ("" if band in ("above", "below") else clause) + "."
+    return f"{_momentum_line(s)}{clause}."
 
 
 def leadership_paragraph(s: dict) -> str:
@@ -427,49 +463,49 @@ def _words(parts: list[str]) -> int:
     return sum(len(p.split()) for p in parts if p)
 
 
+#: Facts whose sentence states the close itself (the price paragraph then starts "That is").
+_STATES_CLOSE = ("all_time_high", "all_time_low", "new_52w_high", "new_52w_low", "vix_level")
+
+
 def brief(s: dict) -> dict:
     """The brief's parts, as the JSON ``brief`` block: call, reason sentence, changes, paragraphs, lines.
 
-    Page one must hold it: when the text is over :data:`BUDGET` words, the price paragraph
-    loses its second sentence, then the lead fact goes when it only restates Real Motion's
-    band; the since-last lines keep the top one when two do not fit the box.
+    Page one must hold it: when the text is over :data:`BUDGET` words, the price paragraph keeps
+    its first sentence only; the since-last lines keep the top one when two do not fit the box.
+    When the lead fact is Real Motion's band, the momentum paragraph opens with it instead.
     """
     call = calls.read(s)
     lead = unusual_words.lead_sentence(s) or ""
+    lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id") if lead else None
     volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
-    lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id")
-    price, momentum, leadership = price_paragraph(s), momentum_paragraph(s), leadership_paragraph(s)
-    leadership = leadership or context_paragraph(s)
-    if lead and lead_id == "real_motion_z":  # the momentum paragraph says it: lead with it once, there
-        momentum, lead = (
-            lead + " " + momentum.split("; it is above its band")[0].split("; it is below its band")[0] + ".",
-            "",
-        )
-        momentum = momentum.replace("..", ".")
-    if volume:
-        lead = f"{lead} {volume}".strip()
-    if lead and f"closed at {pw.quote(s, s['close'])}" in lead and price.startswith(f"{s['ticker']} closed at"):
-        price = "That is " + price.split(", ", 1)[1]
-    out = {
+    momentum = momentum_paragraph(s, lead=lead if lead_id == "real_motion_z" else "")
+    lead = "" if lead_id == "real_motion_z" else lead
+    lead = " ".join(x for x in (lead, volume) if x)
+    price = price_sentences(s, close_said=lead_id in _STATES_CLOSE)
+    leadership = leadership_paragraph(s) or context_paragraph(s)
+    changes = change_sentences(s, call)
+    line = scenario_line(s)
+    fixed = [call_sentence(s), *changes, lead, momentum, leadership, line]
+    if _words([*fixed, *price]) > BUDGET:
+        price = price[:1]
+    since = since_lines(s)
+    return {
         "call": call.call,
+        "call_label": call_label(s),
+        "call_reason": _capital(_reason(s)) + ".",
         "call_sentence": call_sentence(s),
         "would_change": [tr.to_json() for tr in (call.up, call.down) if tr],
-        "change_sentences": change_sentences(s, call),
+        "change_sentences": changes,
         "lead": lead,
-        "paragraphs": [p for p in (price, momentum, leadership) if p],
-        "scenario_line": scenario_line(s),
-        "since_last": since_lines(s),
+        "paragraphs": [p for p in (" ".join(price), momentum, leadership) if p],
+        "scenario_line": line,
+        "since_last": since if len(" ".join(since)) <= SINCE_CHARS else since[:1],
         "levels": levels_box(s),
     }
 
-    def text() -> list[str]:
-        return [out["call_sentence"], *out["change_sentences"], out["lead"], *out["paragraphs"], out["scenario_line"]]
 
-    if _words(text()) > BUDGET and out["paragraphs"] and ". " in out["paragraphs"][0]:
-        out["paragraphs"][0] = out["paragraphs"][0].split(". ")[0] + "."
-    if len(" ".join(out["since_last"])) > SINCE_CHARS:
-        out["since_last"] = out["since_last"][:1]
-    return out
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def markdown(s: dict, chart: str | None = None) -> str:

@@ -121,11 +121,10 @@ class Piece:
     def brief(self) -> Html:
         """The call in one sentence and what would change it, in prices, both ways."""
         b = self.summary["brief"]
-        label, _, reason = b["call_sentence"].partition(": ")
         return (
             Html(
-                f'<section class="brief-call call-{esc(b["call"])}"><p class="call"><strong>{esc(label)}.</strong>'
-                f" {esc(reason[0].upper() + reason[1:])}</p>"
+                f'<section class="brief-call call-{esc(b["call"])}"><p class="call"><strong>{esc(b["call_label"])}.</strong>'
+                f" {esc(b['call_reason'])}</p>"
             )
             + bullets(b["change_sentences"], cls="changes")
             + Html("</section>")
