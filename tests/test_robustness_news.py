@@ -210,3 +210,41 @@ def test_1_a_research_value_outside_its_plausible_range_is_a_data_error(name, co
         monthly.from_table(table, name=name, where="x.csv", hint="Fix it.")
     month = table.at[len(table) - 2, "Date"]
     assert f"x.csv line {len(table)} ({month}): {column} is {value}, outside the plausible range" in str(caught.value)
+
+
+# -- defect 5: what the piece says about the calendar is true -------------------------------------
+
+
+def test_5_an_as_of_after_the_data_ends_says_the_data_ends_not_that_the_day_was_no_session(capsys):
+    """AS_OF=2026-08-24, a Monday after the data ends on Friday 2026-08-21, said "2026-08-24 was
+    not a trading session for IWM"."""
+    got = summary(capsys, "--ticker", "IWM", "--as-of", "2026-08-24")
+    assert got["as_of"] == "2026-08-21"
+    assert got["as_of_note"] == (
+        "The IWM data ends on 2026-08-21, before 2026-08-24; this piece uses its last session, 2026-08-21."
+    )
+
+
+@pytest.mark.parametrize("how", ["deleted", "NaN"])
+def test_5_a_missing_or_nan_row_on_a_day_the_benchmark_traded_says_the_row_is_missing(capsys, prices, how):
+    path = prices / "IWM.csv.gz"
+    frame = pd.read_csv(io.BytesIO(gzip.decompress(path.read_bytes())), dtype=str)
+    row = frame.index[frame["Date"] == "2024-07-08"][0]
+    if how == "deleted":
+        frame = frame.drop(index=row)
+    else:
+        frame.loc[row, list(FIELDS[1:])] = ""
+    path.write_bytes(gzip.compress(frame.to_csv(index=False).encode()))
+    got = summary(capsys, "--ticker", "IWM", "--as-of", "2024-07-08")
+    assert got["as_of"] == "2024-07-05"
+    assert got["as_of_note"] == (
+        "The IWM data has no row for 2024-07-08, a session SPY traded; this piece uses the last session"
+        " before it, 2024-07-05."
+    )
+
+
+def test_5_a_weekend_is_still_not_a_trading_session(capsys):
+    got = summary(capsys, "--ticker", "IWM", "--as-of", "2024-07-07")
+    assert got["as_of_note"] == (
+        "2024-07-07 was not a trading session for IWM; this piece uses the last session before it, 2024-07-05."
+    )
