@@ -30,19 +30,6 @@ from tests import hostile
 FIELDS = ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")
 
 
-def cli_line(capsys, *args: str) -> tuple[int, str]:
-    code = cli.main(list(args))
-    return code, hostile.one_line(capsys.readouterr().err)
-
-
-@pytest.fixture
-def no_reports(tmp_path, monkeypatch):
-    root = tmp_path / "reports"
-    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
-    yield root
-    assert not root.exists()
-
-
 @pytest.fixture
 def prices(tmp_path, monkeypatch):
     """A copy of the bundled snapshot the test may damage; the loader reads it instead."""
@@ -86,7 +73,7 @@ def test_1_an_impossible_close_or_adj_close_is_a_data_error_naming_file_row_and_
     capsys, no_reports, prices, row, columns, named
 ):
     day, before = damage(prices, "IWM", row, columns, 1000.0)
-    code, line = cli_line(capsys, "summary", "--source", "snapshot", "--ticker", "IWM")
+    code, line = hostile.cli_line(capsys, "summary", "--source", "snapshot", "--ticker", "IWM")
     assert code == 3
     value = before["Close" if named == "close" else "Adj Close"] * 1000
     assert line.startswith(f"error: IWM (snapshot, {prices / 'IWM.csv.gz'}): ")
@@ -96,14 +83,14 @@ def test_1_an_impossible_close_or_adj_close_is_a_data_error_naming_file_row_and_
 
 def test_1_the_same_file_makes_report_fail_before_anything_is_written(capsys, no_reports, prices):
     damage(prices, "IWM", -1, FIELDS[1:6], 1000.0)
-    code, line = cli_line(capsys, "report", "--source", "snapshot", "--ticker", "IWM", "--no-pdf")
+    code, line = hostile.cli_line(capsys, "report", "--source", "snapshot", "--ticker", "IWM", "--no-pdf")
     assert code == 3 and "impossible value" in line
 
 
 def test_1_a_last_close_far_beyond_the_series_own_daily_moves_is_impossible(capsys, no_reports, prices):
     """Triple the last close (under the 10x band, but IWM never moved more than 15% in a day)."""
     day, _ = damage(prices, "IWM", -1, ("Close", "Adj Close"), 3.0)
-    code, line = cli_line(capsys, "summary", "--source", "snapshot", "--ticker", "IWM")
+    code, line = hostile.cli_line(capsys, "summary", "--source", "snapshot", "--ticker", "IWM")
     assert code == 3 and f"{day} close" in line
 
 

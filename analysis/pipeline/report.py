@@ -19,6 +19,7 @@ from pathlib import Path
 
 from analysis.data import Market
 from analysis.errors import BrowserUnavailable, RenderError
+from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
 from analysis.params import Request, Settings
@@ -67,6 +68,7 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
         request.as_of,
         Settings(confirm_n=request.confirm_n, level=request.level),
     )
+    assign_profile(request.ticker, request.benchmark)  # profiles.toml is checked here (exit 2), not in a cell
     notes: list[str] = []
     source = request.source
     if source in ("auto", "yahoo"):
