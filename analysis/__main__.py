@@ -1,4 +1,28 @@
-"""``python -m analysis ...``: see :mod:`analysis.cli`."""
+"""``python -m analysis ...``: see :mod:`analysis.cli`.
+
+Every file the program writes (JSON, Markdown, HTML, notebooks, caches) and everything it
+prints is UTF-8, whatever the locale: under a locale that is not UTF-8 (``LC_ALL=C``,
+``LC_ALL=en_US.ISO-8859-1``, even with ``PYTHONUTF8=0``) the program starts itself again in
+Python's UTF-8 mode (``-X utf8``, the same process id, so signals and ``make`` see no
+difference), and its kernels, workers and browser inherit ``PYTHONUTF8=1``.
+"""
+
+import locale
+import os
+import sys
+
+
+def _utf8_or_restart() -> None:
+    if sys.flags.utf8_mode or locale.getpreferredencoding(False).lower().replace("-", "") == "utf8":
+        return
+    os.environ["PYTHONUTF8"] = "1"
+    try:
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "analysis", *sys.argv[1:]])
+    except OSError:  # cannot start Python again: go on (a non-UTF-8 character may then fail to print)
+        pass
+
+
+_utf8_or_restart()
 
 try:
     from analysis.cli import main

@@ -6,6 +6,7 @@ inside its root (:func:`inside`), so no parameter can make it write elsewhere.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -22,9 +23,32 @@ COMMENTARY_NOTEBOOK = NOTEBOOK_DIR / "commentary.ipynb"
 KERNEL_NAME = "momentum-report"
 
 
+def resolved(path: Path) -> Path:
+    """``path.resolve()``; a loop of symbolic links is a :class:`~analysis.errors.PublishError`
+    naming it (Python 3.11 raises RuntimeError, later ones OSError ELOOP)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        from analysis.errors import PublishError
+
+        link = next((p for p in [path, *path.parents] if p.is_symlink() and _loops(p)), path)
+        raise PublishError(
+            f"{link} is a loop of symbolic links (it leads back to itself): nothing is written through it.",
+            f"Replace it with a real folder (e.g. rm '{link}'), or set MOMENTUM_REPORTS_DIR to another folder.",
+        ) from None
+
+
+def _loops(link: Path) -> bool:
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def reports_dir() -> Path:
     """The reports root: ``$MOMENTUM_REPORTS_DIR`` if set (tests use a temporary one), else ``reports/``."""
-    return Path(os.environ.get("MOMENTUM_REPORTS_DIR") or PROJECT_DIR / "reports").resolve()
+    return resolved(Path(os.environ.get("MOMENTUM_REPORTS_DIR") or PROJECT_DIR / "reports"))
 
 
 def cache_dir() -> Path:
@@ -42,8 +66,8 @@ def inside(root: Path, *parts: str) -> Path:
     inside ``root`` that leads out (``reports/2024-07-08 -> /elsewhere``) is a
     :class:`~analysis.errors.PublishError` naming the link: nothing is written through it.
     """
-    root = root.resolve()
-    path = root.joinpath(*parts).resolve()
+    root = resolved(root)
+    path = resolved(root.joinpath(*parts))
     if path != root and root not in path.parents:
         lexical = Path(os.path.normpath(root.joinpath(*parts)))
         if lexical == root or root in lexical.parents:  # the parts stay inside: a link leads out

@@ -131,6 +131,15 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     return base
 
 
+@pytest.fixture
+def no_reports(tmp_path, monkeypatch):
+    """A reports folder that must still not exist when the test is done: nothing was written."""
+    root = tmp_path / "reports"
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    yield root
+    assert not root.exists()
+
+
 def shared(tmp_path_factory, name: str, make: Callable[[Path], object]) -> tuple[Path, object]:
     """``make(root)`` run once per test run, across xdist workers: ``(root, what it returned)``.
 

@@ -123,6 +123,14 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
+def cli_line(capsys, *args: str) -> tuple[int, str]:
+    """Run the command line in this process; its exit code and the one line it wrote to stderr."""
+    from analysis import cli
+
+    code = cli.main(list(args))
+    return code, one_line(capsys.readouterr().err)
+
+
 @contextlib.contextmanager
 def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
     """A tmpfs of ``size`` (e.g. ``"8m"``) mounted at ``path``; skips the test where mounting is refused."""

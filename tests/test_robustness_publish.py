@@ -10,6 +10,7 @@ IWM piece of 2024-07-08, built once per test run (conftest).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -362,18 +363,57 @@ def test_13_index_html_being_a_folder_says_the_piece_is_published(reports):
 
 
 @pytest.mark.slow
-def test_13_no_pdf_names_the_older_pdf_left_beside_the_new_piece(reports):
+def test_13_no_pdf_removes_the_older_pdf_so_the_piece_is_whole(reports):
+    """Issue 29: the older PDF (LEVEL 205.06) was left beside a piece saying "clear 210.00", and
+    the index linked both; now it is removed in the same step as the piece is published."""
     root, before = reports
     if f"{AS_OF}/IWM.pdf" not in before:
         chromium_or_skip()  # the previous piece has a PDF only where a browser printed it
     done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf", "--level", "210")
     assert done.returncode == 0, done.stderr
     assert hostile.one_line(done.stderr) == (
-        f"warning: PDF not written: --no-pdf: {root / AS_OF / 'IWM.pdf'} is from an earlier run and does not match"
-        " this piece. Delete it, or run again without --no-pdf to print a new one."
+        f"warning: PDF not written: --no-pdf was given. The PDF of an earlier run, {root / AS_OF / 'IWM.pdf'},"
+        " was removed: it did not match this piece."
     )
     after = hostile.tree(root)
-    assert (
-        after[f"{AS_OF}/IWM.pdf"] == before[f"{AS_OF}/IWM.pdf"]
-        and after[f"{AS_OF}/IWM.json"] != before[f"{AS_OF}/IWM.json"]
-    )
+    assert f"{AS_OF}/IWM.pdf" not in after and after[f"{AS_OF}/IWM.json"] != before[f"{AS_OF}/IWM.json"]
+    assert "IWM.pdf" not in (root / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_29_a_pdf_chromium_cannot_print_for_a_missing_tmpdir_leaves_no_stale_pdf_and_names_tmpdir(reports):
+    """`TMPDIR=/nonexistent/tmp make report ... LEVEL=210` after a run with the default level:
+    JSON, Markdown, HTML and notebook said "clear 210.00", the old PDF 205.06, and the hint said
+    "install Chromium" when Chromium itself had said "Failed to create socket directory"."""
+    root, before = reports
+    chromium_or_skip()
+    env = {"TMPDIR": "/nonexistent/tmp"}
+    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--level", "210", env=env)
+    assert done.returncode == 0, done.stderr
+    line = hostile.one_line(done.stderr)
+    assert line.startswith("warning: PDF not written: Chromium (") and "Failed to create socket directory" in line
+    assert "Chromium could not create its socket folder under TMPDIR (/nonexistent/tmp)" in line
+    assert "install Chromium" not in line and "was removed: it did not match this piece" in line
+    after = hostile.tree(root)
+    assert f"{AS_OF}/IWM.pdf" not in after
+    assert json.loads((root / AS_OF / "IWM.json").read_text())["level_to_clear"]["price"] == 210
+    assert "IWM.pdf" not in (root / "index.html").read_text()
+
+
+def test_29_publish_removes_a_stale_file_in_the_same_step_and_puts_it_back_on_an_interrupt(tmp_path, monkeypatch):
+    day = tmp_path / "reports" / "day"
+    day.mkdir(parents=True)
+    for name, text in {"a.json": "old a", "a.pdf": "old pdf"}.items():
+        (day / name).write_text(text)
+    publish.publish(_staged(tmp_path, {"a.json": "new a"}), day, remove=("a.pdf", "never.there"))
+    assert _contents(day) == {"a.json": "new a"}
+
+    (day / "a.pdf").write_text("old pdf")
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish.interrupts, "check", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(_staged(tmp_path, {"a.json": "newer a"}), day, remove=("a.pdf",))
+    assert _contents(day) == {"a.json": "new a", "a.pdf": "old pdf"}

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.data import normalize, snapshot
-from analysis.data.screen import FACTOR, YIELD_POINTS, impossible_prints
+from analysis.data.screen import FACTOR, YIELD_POINTS, impossible_closes, impossible_prints
 from analysis.paths import SNAPSHOT_DIR
 
 #: Real rows of the ^IRX copy the project shipped until 2026 (DuDuBot/MMF2025 data/^IRX.csv @ 6e16858,
@@ -109,12 +109,21 @@ def test_a_low_above_the_high_is_widened_to_the_rows_range():
     ]
 
 
-def test_a_close_far_from_both_neighbours_is_flagged_not_repaired():
+def test_a_close_far_from_both_neighbours_is_not_repaired_but_found_for_the_contract_to_refuse():
     frame = synthetic()
     frame.iloc[2, frame.columns.get_loc("close")] = 0.9
     out, notes = impossible_prints(frame)
-    assert out.iloc[2]["close"] == 0.9
-    assert any(n.startswith("impossible close") and "NOT repaired" in n and "2024-01-04 close 0.9" in n for n in notes)
+    assert out.iloc[2]["close"] == 0.9 and not any("close" in n.split(" ")[1] for n in notes)
+    found = impossible_closes(frame)
+    assert [f.split(" ")[1] for f in found] == ["close", "adj_close/close"] and found[0].startswith(
+        "2024-01-04 close 0.9 "
+    )
+
+
+def test_the_last_close_is_screened_against_the_one_before_it():
+    frame = synthetic()
+    frame.iloc[-1, frame.columns.get_loc("close")] = frame["close"].iloc[-2] * (FACTOR + 1)
+    assert impossible_closes(frame)[0].startswith(f"{frame.index[-1].date()} close ")
 
 
 @pytest.mark.parametrize("jump", [YIELD_POINTS * 0.9, YIELD_POINTS * 1.1])

@@ -22,7 +22,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis.data.screen import impossible_prints
+from analysis.data.screen import FACTOR, YIELD_POINTS, impossible_closes, impossible_prints
 from analysis.errors import DataError
 
 COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
@@ -104,12 +104,13 @@ def normalize(
     close are dropped; duplicated dates keep their last row; a missing ``Adj Close`` is
     replaced by ``Close`` (returns become price-only); missing open/high/low take the close;
     missing volume is 0; impossible prints (a high 10x the closes around it, a low above the
-    high...) are repaired or flagged, naming the ticker and date
+    high, a volume 1000x the usual...) are repaired or left out, naming the ticker and date
     (:func:`analysis.data.screen.impossible_prints`). Refuses (:class:`DataError`) a frame
     without a date index or a close column, with no rows, with a row whose date cannot be read,
     or with values no real series has (:func:`_refuse_corrupt`: infinite, above
     :data:`MAX_PRICE`, zero or negative prices when ``positive`` - all but yields -, negative
-    volume, dates in the future). ``origin`` (a file) is named in those errors.
+    volume, dates in the future) or an impossible close or adj_close, the last row's included
+    (:func:`analysis.data.screen.impossible_closes`). ``origin`` (a file) is named in those errors.
     """
     frame = _rename(raw)
     if "date" in frame.columns:
@@ -158,6 +159,7 @@ def normalize(
     frame["volume"] = frame["volume"].fillna(0.0)
 
     _refuse_corrupt(frame, where, positive)
+    _refuse_impossible(frame, where, positive)
     frame, screened = impossible_prints(frame, positive=positive)
     notes += [f"{ticker}: {note}" for note in screened]
     gaps = frame.index.to_series().diff().dt.days
@@ -194,6 +196,22 @@ def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
     for bad, what in checks:
         if bad is not None and bad.any():
             raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", fix)
+
+
+def _refuse_impossible(frame: pd.DataFrame, where: str, positive: bool) -> None:
+    """:class:`DataError` naming the rows whose close or adj_close is impossible
+    (:func:`analysis.data.screen.impossible_closes`): nothing can repair them, and a piece
+    would make news of them (a record high, a return of +198,504%)."""
+    found = impossible_closes(frame, positive=positive)
+    if found:
+        rule = (
+            f"more than {FACTOR:g}x away from the rows next to it" if positive else f"more than {YIELD_POINTS:g} points"
+        )
+        raise DataError(
+            f"{where}: {len(found)} impossible value(s) ({rule}, or far beyond the series' own daily moves):"
+            f" {'; '.join(found[:3])}{' ...' if len(found) > 3 else ''}.",
+            "The data is corrupt: fix or delete those rows (or the file), or use another SOURCE.",
+        )
 
 
 def check(frame: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import io
 import tomllib
 from pathlib import Path
@@ -20,6 +21,7 @@ from analysis.errors import DataError
 from analysis.paths import PACKAGE_DIR
 
 MACRO_DIR = PACKAGE_DIR / "data" / "macro"
+RESTORE = "Restore it with `git checkout -- analysis/data/macro`."
 
 
 @functools.cache
@@ -50,14 +52,13 @@ def _read(series_id: str) -> pd.Series:
         raise DataError(f"the bundled FRED data has no {series_id}.", f"It holds: {' '.join(ids())}.")
     file = f"analysis/data/macro/{series_id}.csv.gz"
     try:
-        text = gzip.decompress(path(series_id).read_bytes()).decode("utf-8")
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        data = gzip.decompress(path(series_id).read_bytes())
+        if hashlib.sha256(data).hexdigest() != manifest()[series_id].get("sha256"):
+            raise DataError(f"{file} does not match its checksum in manifest.toml (edited or truncated).", RESTORE)
+        raw = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False)
     except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
-        raise DataError(
-            f"the bundled file {file} could not be read ({exc}).",
-            "Restore it with `git checkout -- analysis/data/macro`.",
-        ) from None
-    values = parse(raw, series_id=series_id, file=file, fix="Restore it with `git checkout -- analysis/data/macro`.")
+        raise DataError(f"the bundled file {file} could not be read ({exc}).", RESTORE) from None
+    values = parse(raw, series_id=series_id, file=file, fix=RESTORE)
     return with_provenance(
         values,
         meta=manifest()[series_id],

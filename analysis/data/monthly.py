@@ -50,6 +50,24 @@ RESEARCH_DIR = PACKAGE_DIR / "data" / "research"
 SOURCES = ("bundled", "cache", "local", "live", "auto")
 #: French's missing-data markers; they become NaN.
 MISSING = ("-99.99", "-999", "-999.0", "-99.990")
+#: The values a column can take, with room to spare, by file (``"*"``: every column not named).
+#: A return is never below -100% a month; French's own extremes are -35% and +121% (the
+#: smallest decile, 1933), Shiller's CAPE 4.8..44. A value outside is a corrupt copy.
+PLAUSIBLE = {
+    "ff_factors_monthly": {"*": (-100.0, 1000.0)},
+    "me_portfolios_monthly": {"*": (-100.0, 1000.0)},
+    "six_portfolios_monthly": {"*": (-100.0, 1000.0)},
+    "six_portfolios_bm": {"*": (0.0, 1000.0)},
+    "shiller_cape": {
+        "SP_Price": (0.0, 1e6),
+        "Dividend": (0.0, 1e5),
+        "Earnings": (-1e5, 1e5),
+        "CPI": (0.0, 1e5),
+        "GS10": (-5.0, 30.0),
+        "CAPE": (0.5, 200.0),
+        "TR_CAPE": (0.5, 200.0),
+    },
+}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 RESTORE = "Restore it with `git checkout -- analysis/data/research`."
 
@@ -135,7 +153,7 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
     header is line 1), the month and the fix (``hint``): the manifest's ``required`` columns
     exist; every date is ``YYYY-MM``, ascending, with no gap or repeat; every cell is a number,
     empty, or one of French's missing markers (-99.99, -999), which become NaN; no
-    ``required`` cell is missing. Provenance attrs are set from the manifest (``source`` and
+    ``required`` cell is missing; every value lies in its column's :data:`PLAUSIBLE` range. Provenance attrs are set from the manifest (``source`` and
     ``source_detail`` are the caller's). For a section cut from one of French's zips the line is
     the table's, not the file's; the month locates the row.
     """
@@ -169,6 +187,16 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
         if column in e["required"] and values.isna().any():
             i = int(np.flatnonzero(values.isna().to_numpy())[0])
             raise DataError(f"{where} line {i + 2} ({index[i]}): {column} is missing.", hint)
+        ranges = PLAUSIBLE.get(name, {})
+        lo, hi = ranges.get(str(column), ranges.get("*", (-np.inf, np.inf)))
+        odd = np.flatnonzero(((values < lo) | (values > hi)).fillna(False).to_numpy(dtype=bool))
+        if len(odd):
+            i = int(odd[0])
+            raise DataError(
+                f"{where} line {i + 2} ({index[i]}): {column} is {text.iloc[i]}, outside the plausible range"
+                f" {lo:g} .. {hi:g}.",
+                hint,
+            )
         columns[str(column)] = values.to_numpy(dtype=float)
     frame = pd.DataFrame(columns, index=index)
     frame = frame.loc[:, frame.notna().any()]  # French's all-missing columns ("<= 0" firms)

@@ -20,14 +20,28 @@ Repairs, each named with its date, the values and what was done in the returned 
 3. a high below ``max(open, close)`` or a low above ``min(open, close)`` (so also a low
    above the high), beyond rounding (1e-6), is widened to ``max``/``min`` of open, high,
    low and close;
-4. an impossible close is *flagged only*: the close is the row's one reference, so nothing
-   in the row can repair it, and returns read it; the note says so.
+4. an impossible volume (more than :data:`VOLUME_FACTOR` times the median of the
+   :data:`VOLUME_WINDOW` sessions before it) is left out: set to 0, which every reader of
+   volume takes as "no volume" (no volume ratio, no volume bars that day).
+
+A close or an adj_close cannot be repaired (nothing in the row can stand in for it, and
+returns and every level read it): :func:`impossible_closes` finds them and the contract
+refuses the file (a data error naming the row, the value and the fix). A ``close`` (and
+``adj_close``, and the ratio ``adj_close / close``, which only dividends move) is impossible
+
+* inside the series, against the values before and after it, by the rule above;
+* at either end (the first or the *last* row, which has one neighbour), against that
+  neighbour by the same rule, and, for the last row, against the series' own range of daily
+  moves: a move more than :data:`MOVE_MULTIPLE` times the largest of the rows before it (with
+  at least :data:`MOVE_HISTORY` of them, and above :data:`MOVE_FLOOR`) is impossible too. No
+  row of the 23 bundled series comes within 2x of its largest earlier move by this rule.
 
 Zero or negative prices are not screened here: the contract refuses them outright.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: A print this many times the closes around it (or this fraction of them) is impossible.
@@ -36,6 +50,17 @@ FACTOR = 10.0
 YIELD_POINTS = 2.0
 #: Rounding slack of the consistency check (the files carry 6 decimals).
 TOLERANCE = 1e-6
+#: A last row moving more than this many times the largest earlier daily move is impossible ...
+MOVE_MULTIPLE = 3.0
+#: ... given at least this many earlier moves ...
+MOVE_HISTORY = 250
+#: ... and a move above this (log of the ratio for prices, points for yields).
+MOVE_FLOOR = {True: float(np.log(2.0)), False: 0.5}
+#: A volume this many times the median volume of the sessions before it is impossible
+#: (the largest genuine ratio in the bundled files is 241x: XLY, an index rebalance).
+VOLUME_FACTOR = 1000.0
+#: Sessions before a volume whose median it is compared with.
+VOLUME_WINDOW = 50
 #: Dates listed per note before "and N more".
 SHOWN = 3
 
@@ -80,8 +105,8 @@ def impossible_prints(frame: pd.DataFrame, *, positive: bool = True) -> tuple[pd
     bad_open = outside(frame["open"], lo, hi, positive=positive)
     bad_high = outside(frame["high"], lo, hi, positive=positive)
     bad_low = outside(frame["low"], lo, hi, positive=positive)
-    bad_close = _bad_closes(frame["close"], positive=positive)
-    if not (bad_open.any() or bad_high.any() or bad_low.any() or bad_close.any() or _inconsistent(frame).any()):
+    bad_volume = _bad_volumes(frame["volume"]) if "volume" in frame else pd.Series(False, index=frame.index)
+    if not (bad_open.any() or bad_high.any() or bad_low.any() or bad_volume.any() or _inconsistent(frame).any()):
         return frame, []
     out, notes, band = frame.copy(), [], _band_words(positive)
     rules = {"open": "set to the close", "high": "set to max(open, close)", "low": "set to min(open, close)"}
@@ -121,12 +146,12 @@ def impossible_prints(frame: pd.DataFrame, *, positive: bool = True) -> tuple[pd
                 ]
             )
         )
-    if bad_close.any():
-        rows = frame.index[bad_close.to_numpy()]
+    if bad_volume.any():
+        out.loc[bad_volume, "volume"] = 0.0
         notes.append(
-            f"impossible close ({band.replace('around it', 'before and after it')}),"
-            " NOT repaired (nothing in the row can stand in for it; returns across it are wrong): "
-            + _listed([f"{d.date().isoformat()} close {_num(frame.at[d, 'close'])}" for d in rows])
+            f"impossible volume (more than {VOLUME_FACTOR:g}x the median of the {VOLUME_WINDOW} sessions before it),"
+            " left out (no volume that day): "
+            + _listed([f"{d.date().isoformat()} volume {_num(frame.at[d, 'volume'])}" for d in frame.index[bad_volume]])
         )
     return out, notes
 
@@ -139,8 +164,44 @@ def _inconsistent(frame: pd.DataFrame) -> pd.Series:
     return (frame["high"] < top - slack) | (frame["low"] > bottom + slack) | (frame["low"] > frame["high"] + slack)
 
 
-def _bad_closes(close: pd.Series, *, positive: bool) -> pd.Series:
-    """A close impossible against the closes before and after it (both must exist)."""
-    around = pd.concat([close.shift(1), close.shift(-1)], axis=1)
-    lo, hi = around.min(axis=1, skipna=False), around.max(axis=1, skipna=False)
-    return outside(close, lo, hi, positive=positive)  # NaN at either end compares False
+def _bad_volumes(volume: pd.Series) -> pd.Series:
+    """A volume more than :data:`VOLUME_FACTOR` times the median nonzero volume of the sessions before it."""
+    before = volume.where(volume > 0).shift(1).rolling(VOLUME_WINDOW, min_periods=1).median()
+    return (volume > VOLUME_FACTOR * before).fillna(False).astype(bool)
+
+
+def _moves(values: pd.Series, *, positive: bool) -> pd.Series:
+    """Each row's move from the row before: ``|log ratio|`` for prices, points for yields."""
+    if positive:
+        return np.log(values / values.shift(1)).abs()
+    return (values - values.shift(1)).abs()
+
+
+def bad_values(values: pd.Series, *, positive: bool) -> pd.Series:
+    """Where ``values`` (a close, an adj_close or their ratio) is impossible (the module docstring)."""
+    around = pd.concat([values.shift(1), values.shift(-1)], axis=1)
+    lo, hi = around.min(axis=1), around.max(axis=1)  # the first and last rows: their one neighbour
+    bad = outside(values, lo, hi, positive=positive)
+    if len(values) > MOVE_HISTORY:
+        moves = _moves(values, positive=positive).to_numpy()
+        last, largest = moves[-1], np.nanmax(moves[:-1])
+        if last > max(MOVE_MULTIPLE * largest, MOVE_FLOOR[positive]):
+            bad.iloc[-1] = True
+    return bad
+
+
+def impossible_closes(frame: pd.DataFrame, *, positive: bool = True) -> list[str]:
+    """The rows whose ``close``, ``adj_close`` or ratio of the two is impossible, each described
+    with its date, its value and the values next to it (an empty list when none is)."""
+    found = []
+    ratio = frame["adj_close"] / frame["close"] if positive else None
+    checks = [("close", frame["close"]), ("adj_close", frame["adj_close"])]
+    if ratio is not None:
+        checks.append(("adj_close/close", ratio))
+    for name, values in checks:
+        bad = bad_values(values, positive=positive)
+        for d in values.index[bad.to_numpy()]:
+            i = values.index.get_loc(d)
+            near = [_num(values.iloc[j]) for j in (i - 1, i + 1) if 0 <= j < len(values)]
+            found.append(f"{d.date().isoformat()} {name} {_num(values.iloc[i])} (next to {' and '.join(near)})")
+    return found

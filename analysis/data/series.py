@@ -33,6 +33,21 @@ MISSING = (".", "")
 #: federal one, such as Good Friday) before it counts as stale; weekly and monthly: none.
 DAILY_SLACK = 3
 
+#: The values each bundled series can take, with room to spare (its own extremes since 1854:
+#: T10Y3M -1.89..5.18, DGS10 0.52..15.84, ICSA 162,000..6,137,000, UNRATE 2.5..14.8...). A
+#: value outside is a corrupt file or download (FRED's -99999, a unit slip), never news.
+PLAUSIBLE = {
+    "T10Y3M": (-10.0, 10.0),
+    "T10Y2Y": (-10.0, 10.0),
+    "DGS10": (-5.0, 30.0),
+    "BAMLH0A0HYM2": (0.0, 50.0),
+    "ICSA": (10_000.0, 20_000_000.0),
+    "UNRATE": (0.0, 50.0),
+    "SAHMREALTIME": (-5.0, 30.0),
+    "USREC": (0.0, 1.0),
+    "NFCI": (-10.0, 20.0),
+}
+
 ATTRS = (
     "id",
     "title",
@@ -68,6 +83,7 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
         raise DataError(
             f"{file}: header {','.join(columns)!r} is not Date,Value (or FRED's observation_date,{series_id}).", fix
         )
+    lo, hi = PLAUSIBLE.get(series_id, (-np.inf, np.inf))
     latest_day = pd.Timestamp(latest or dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1))
     date_text = raw.iloc[:, 0].astype(str).str.strip()
     value_text = raw.iloc[:, 1].fillna("").astype(str).str.strip()
@@ -81,6 +97,7 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
         "order": ~after & ~pd.isna(day),
         "range": ~pd.isna(day) & ((day < EARLIEST.to_datetime64()) | (day > latest_day.to_datetime64())),
         "value": ~missing & ~np.isfinite(numbers),
+        "plausible": ~missing & np.isfinite(numbers) & ((numbers < lo) | (numbers > hi)),
     }
     first = {name: int(np.argmax(mask)) for name, mask in problems.items() if mask.any()}
     if first:
@@ -95,6 +112,10 @@ def parse(raw: pd.DataFrame, *, series_id: str, file: str, latest: dt.date | Non
             ),
             "range": lambda: f"date {shown} is out of range ({EARLIEST.date()} .. {latest_day.date()})",
             "value": lambda: f"value {value_text.iloc[i]!r} for {shown} is not a finite number",
+            "plausible": lambda: (
+                f"{series_id} value {value_text.iloc[i]} for {shown} is outside the plausible range {lo:g} .. {hi:g}"
+                " of the series"
+            ),
         }[name]()
         raise _fail(file, i + 2, what, fix)
     keep = ~missing

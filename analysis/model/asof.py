@@ -82,10 +82,22 @@ def resolve(
             f" {t} and {b} share is {end.date().isoformat()}.",
             f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.",
         )
-    note = ""
-    if session != target:
-        note = (
-            f"{requested.isoformat()} was not a trading session for {t};"
-            f" this piece uses the last session before it, {session.date().isoformat()}."
+    return AsOf(requested, session, _note(ticker, benchmark, target, session))
+
+
+def _note(ticker: pd.DataFrame, benchmark: pd.DataFrame, target: pd.Timestamp, session: pd.Timestamp) -> str:
+    """What is true about a requested day that is not the session used: the data ends before
+    it, or the ticker has no row on a day the benchmark traded (missing, or dropped for having
+    no close), or it was not a trading session at all; ``""`` when it is the session."""
+    if session == target:
+        return ""
+    t, b = ticker.attrs.get("ticker", "ticker"), benchmark.attrs.get("ticker", "benchmark")
+    day, used = target.date().isoformat(), session.date().isoformat()
+    if target > ticker.index[-1]:
+        return f"The {t} data ends on {used}, before {day}; this piece uses its last session, {used}."
+    if target in benchmark.index:
+        return (
+            f"The {t} data has no row for {day}, a session {b} traded; this piece uses the last session before it,"
+            f" {used}."
         )
-    return AsOf(requested, session, note)
+    return f"{day} was not a trading session for {t}; this piece uses the last session before it, {used}."

@@ -75,6 +75,18 @@ def _profiles(config: dict) -> dict[str, dict]:
             raise InputError(
                 f"{_where()}: [profile.{kind}] volume and holdable must be true or false.", "E.g. volume = true."
             )
+        title = p.get("title", kind)
+        if not isinstance(title, str) or not title.strip():
+            raise InputError(
+                f"{_where()}: [profile.{kind}] title = {title!r} is not a name.",
+                'Give each profile a title, e.g. title = "stock or equity fund".',
+            )
+        year = p.get("year", 252)
+        if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 366:
+            raise InputError(
+                f"{_where()}: [profile.{kind}] year = {year!r} is not a whole number of sessions between 1 and 366.",
+                "E.g. year = 252 (an exchange) or year = 365 (crypto).",
+            )
     return raw
 
 
@@ -124,6 +136,10 @@ def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | N
         if kind not in KINDS:
             raise InputError(
                 f"{_where()}: [assign] names an unknown profile {kind!r}.", f"Use one of {', '.join(KINDS)}."
+            )
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            raise InputError(
+                f"{_where()}: [assign] {kind} = {listed!r} is not a list of symbols.", f'E.g. {kind} = ["HYG", "JNK"].'
             )
         if ticker in listed:
             title = _profiles(config)[kind].get("title", kind)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data import Market
 from analysis.errors import BrowserUnavailable, RenderError
+from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
 from analysis.params import Request, Settings
@@ -66,6 +68,7 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
         request.as_of,
         Settings(confirm_n=request.confirm_n, level=request.level),
     )
+    assign_profile(request.ticker, request.benchmark)  # profiles.toml is checked here (exit 2), not in a cell
     notes: list[str] = []
     source = request.source
     if source in ("auto", "yahoo"):
@@ -110,8 +113,9 @@ def run(
 
     Raises a :class:`~analysis.errors.ReportError` for anything the user can fix (a full
     disk while the piece is staged is a :class:`~analysis.errors.PublishError`); nothing is
-    then published. A PDF that cannot be printed does not fail the run: the HTML is
-    published and ``pdf_error`` says why.
+    then published. A PDF that cannot be printed (or ``pdf=False``) does not fail the run:
+    the rest of the piece is published, the PDF of an earlier run in its place is removed in
+    the same step (a piece never mixes two runs), and ``pdf_error`` says why.
     """
     root = root or reports_dir()
     clock = time.perf_counter()
@@ -151,13 +155,14 @@ def run(
             raise
         except OSError as exc:  # the disk filled up (or the folder vanished) while staging
             raise publish.explain(exc, root) from None
-        result.files = publish.publish(files, dest)
+        old_pdf = dest / f"{stem}.pdf"
+        stale = () if any(f.suffix == ".pdf" for f in files) or not os.path.lexists(old_pdf) else (old_pdf.name,)
+        result.files = publish.publish(files, dest, remove=stale)
     lap("publish")
-    old_pdf = dest / f"{stem}.pdf"
-    if not pdf and old_pdf.exists():
+    if stale:  # a piece is whole: the earlier run's PDF went with the rest of it
+        why = result.pdf_error or "--no-pdf was given"
         result.pdf_error = (
-            f"--no-pdf: {old_pdf} is from an earlier run and does not match this piece."
-            " Delete it, or run again without --no-pdf to print a new one."
+            f"{why.rstrip('.')}. The PDF of an earlier run, {old_pdf}, was removed: it did not match this piece."
         )
     return result
 
@@ -194,9 +199,7 @@ def _stage_files(
             printer.print_pdf(print_path, pdf_path)
             files.append(pdf_path)
         except (BrowserUnavailable, RenderError) as exc:
-            old = dest / pdf_path.name
-            stale = f" The existing {old} was left as it was (from an earlier run)." if old.exists() else ""
-            result.pdf_error = f"{exc}{stale}"
+            result.pdf_error = str(exc)
         lap("pdf")
     return files
 

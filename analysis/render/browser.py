@@ -20,6 +20,7 @@ import fcntl
 import glob
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -149,6 +150,34 @@ class _Gone(Exception):
     """The browser closed its end of the pipe (it exited or crashed)."""
 
 
+#: What Chromium's own last words on stderr mean, and what to do: (a phrase it writes, the hint).
+#: Checked before :data:`HOW_TO_GET_ONE`, which is right only when the browser is missing or broken.
+CAUSES = (
+    (
+        "Failed to create socket directory",
+        "Chromium could not create its socket folder under TMPDIR ({tmpdir}): set TMPDIR to a folder"
+        " that exists and is writable (or unset it), then run the report again.",
+    ),
+    (
+        "error while loading shared libraries",
+        "Chromium's libraries are missing or broken: reinstall it (Debian/Ubuntu:"
+        " `sudo apt-get install --reinstall chromium`), then run `make browser` and the report again.",
+    ),
+    (
+        "No space left on device",
+        "The disk holding TMPDIR ({tmpdir}) or /dev/shm is full: free some space, then run the report again.",
+    ),
+)
+
+
+def hint_for(said: str) -> str:
+    """The hint that fits what Chromium wrote on stderr (:data:`CAUSES`), else :data:`HOW_TO_GET_ONE`."""
+    for phrase, hint in CAUSES:
+        if phrase in said:
+            return hint.format(tmpdir=os.environ.get("TMPDIR") or "/tmp")
+    return HOW_TO_GET_ONE
+
+
 class _Chromium:
     """A headless Chromium process and its DevTools pipe: JSON messages ended by NUL bytes,
     commands written to the browser's fd 3, answers and events read from its fd 4."""
@@ -228,13 +257,18 @@ class _Chromium:
                 os.close(fd)
         shutil.rmtree(self._dir, ignore_errors=True)
 
-    def stderr_tail(self) -> str:
+    def stderr_text(self) -> str:
+        """What the browser wrote on stderr, without Chromium's own line prefix
+        ("[15347:15347:1206/224412.174512:ERROR:chrome/.../x.cc:1046] "), which says nothing to a reader."""
         try:
             with open(self._log, "rb") as fh:
                 lines = fh.read().decode(errors="replace").strip().splitlines()
         except OSError:
             return ""
-        return " ".join(lines[-2:])[:300]
+        return "\n".join(re.sub(r"^\[\d+:\d+:[\d/.]+:\w+:[^\]]*\]\s*", "", line) for line in lines)
+
+    def stderr_tail(self) -> str:
+        return " ".join(self.stderr_text().splitlines()[-2:])[:300]
 
     # -- the protocol --------------------------------------------------------------------
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
@@ -368,7 +402,7 @@ class Printer:
         except _Gone:
             chromium, self._chromium = self._chromium, None
             chromium.reap(5)
-            tail = chromium.stderr_tail()
+            tail, said = chromium.stderr_tail(), chromium.stderr_text()
             chromium.close(now=True)
             code = chromium.returncode
             how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
@@ -379,7 +413,7 @@ class Printer:
                     " memory?). Run the report again: the next print starts a new browser.",
                 ) from None
             raise RenderError(
-                f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), HOW_TO_GET_ONE
+                f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), hint_for(said)
             ) from None
         except TimeoutError:
             self.close(now=True)

@@ -300,13 +300,16 @@ def _roll_back(moved: list[tuple[Path, Path | None]]) -> list[str]:
     return failed
 
 
-def publish(files: list[Path], dest: Path) -> list[Path]:
+def publish(files: list[Path], dest: Path, *, remove: tuple[str, ...] = ()) -> list[Path]:
     """Move staged ``files`` into ``dest``: all of them or, on any failure, none; returns the new paths.
 
-    Each move is an :func:`os.replace`. If one fails, or Ctrl-C, SIGTERM or SIGHUP arrives
-    before the last is done, the files already moved are put back as they were and the
-    error (a :class:`PublishError`, or the interrupt) is raised: the previous piece survives
-    byte for byte. The previous versions are hard links in the staging folder of ``files``.
+    Each move is an :func:`os.replace`. ``remove`` names files of the previous piece in
+    ``dest`` that the new one does not replace (a PDF that could not be printed this time):
+    they are removed in the same step, so the folder never mixes two runs. If a move fails,
+    or Ctrl-C, SIGTERM or SIGHUP arrives before the last is done, the files already moved or
+    removed are put back as they were and the error (a :class:`PublishError`, or the
+    interrupt) is raised: the previous piece survives byte for byte. The previous versions
+    are hard links in the staging folder of ``files``.
     """
     if not files:
         return []
@@ -317,6 +320,7 @@ def publish(files: list[Path], dest: Path) -> list[Path]:
     _check_targets(files, dest)
     keep = files[0].parent / ".previous"
     moved: list[tuple[Path, Path | None]] = []
+    removed: list[tuple[Path, Path]] = []
     current = dest
     with interrupts.deferred():
         try:
@@ -325,9 +329,15 @@ def publish(files: list[Path], dest: Path) -> list[Path]:
                 backup = _keep_previous(current, keep)
                 _move(src, current)
                 moved.append((current, backup))
+            for name in remove:
+                current = dest / name
+                backup = _keep_previous(current, keep)
+                if backup is not None:
+                    current.unlink()
+                    removed.append((current, backup))
             interrupts.check()  # a signal that came in meanwhile undoes the piece, here, before it counts
         except BaseException as exc:
-            failed = _roll_back(moved)
+            failed = _roll_back(moved + removed)
             if failed:
                 raise PublishError(
                     f"publishing into {dest} failed at {current.name} ({exc}), and"
@@ -340,7 +350,7 @@ def publish(files: list[Path], dest: Path) -> list[Path]:
                 raise error from None
             raise
         finally:
-            for _target, backup in moved:
+            for _target, backup in moved + removed:
                 if backup is not None and backup.parent == dest:
                     backup.unlink(missing_ok=True)
     out = [target for target, _ in moved]

@@ -1,0 +1,105 @@
+"""Robustness, third pass (issue 29): every path to the user keeps the promise (one line, the
+documented exit code, nothing partial), whatever the configuration, the locale or the folders.
+
+Real configuration files in temporary folders, real locales, real symlink loops; the command
+line runs in this process unless the process itself is what is tested.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.paths import CONFIG_DIR
+from tests import hostile
+from tests.conftest import AS_OF
+
+SUMMARY = ["summary", "--as-of", AS_OF, "--source", "snapshot"]
+
+
+# -- defect 4: a bad profiles.toml is one line naming the file and the key ------------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            'title = "stock or equity fund"',
+            'title = ""',
+            "[profile.equity] title = '' is not a name. Give each profile a title, e.g. title = \"stock or equity"
+            ' fund".',
+        ),
+        (
+            "year = 365",
+            'year = "a year"',
+            "[profile.crypto] year = 'a year' is not a whole number of sessions between 1 and 366. E.g. year = 252"
+            " (an exchange) or year = 365 (crypto).",
+        ),
+        (
+            'credit = ["HYG"',
+            'credit = 5\ncredit_was = ["HYG"',
+            '[assign] credit = 5 is not a list of symbols. E.g. credit = ["HYG", "JNK"].',
+        ),
+    ],
+    ids=["empty-title", "year-text", "assign-number"],
+)
+def test_4_a_bad_value_in_profiles_toml_is_exit_2_naming_file_and_key(
+    capsys, no_reports, tmp_path, monkeypatch, old, new, expected
+):
+    folder = tmp_path / "config"
+    folder.mkdir()
+    text = (CONFIG_DIR / "profiles.toml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "profiles.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(folder))
+    ticker = "BTC-USD" if "crypto" in expected else "IWM"
+    for command in (
+        SUMMARY,
+        ["report", "--no-pdf", *SUMMARY[1:]],
+    ):  # report: before any kernel (a cell said IndexError)
+        code, line = hostile.cli_line(capsys, *command, "--ticker", ticker)
+        assert code == 2
+        assert line == f"error: {folder / 'profiles.toml'}: {expected}"
+
+
+@pytest.mark.process
+def test_4_a_c_locale_without_utf8_mode_prints_the_summary_as_utf8(tmp_path):
+    """`LC_ALL=C LANG=C PYTHONUTF8=0 make summary` ended in UnicodeEncodeError (the JSON holds
+    "→" and "−"). (en_US.ISO-8859-1 is the same case; this machine has only C and C.utf8.)"""
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    proc = hostile.start(tmp_path / "reports", "summary", "--as-of", AS_OF, "--source", "snapshot", env=env)
+    proc.stdout.reconfigure(encoding="utf-8")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and err == "", err
+    assert "→" in out or "−" in out  # there is something to encode, and it came out as UTF-8
+    assert json.loads(out)["as_of"] == AS_OF
+
+
+@pytest.mark.slow
+def test_4_a_c_locale_report_writes_every_file_as_utf8(tmp_path):
+    root = tmp_path / "reports"
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf", env=env)
+    assert done.returncode == 0, done.stderr
+    texts = [p for p in (root / AS_OF).iterdir() if p.suffix in (".json", ".md", ".html", ".ipynb")]
+    assert len(texts) == 4
+    assert all(p.read_bytes().decode("utf-8") for p in texts)
+    assert any(not p.read_bytes().isascii() for p in texts)
+
+
+@pytest.mark.parametrize("where", ["date-folder", "reports-dir"])
+def test_4_a_symlink_loop_is_exit_5_in_one_line(capsys, tmp_path, monkeypatch, where):
+    root = tmp_path / "reports"
+    if where == "date-folder":
+        root.mkdir()
+        (root / "2024-07-08").symlink_to(root / "2024-07-08")
+        loop = root / "2024-07-08"
+    else:
+        tmp_path.joinpath("a").symlink_to(tmp_path / "b")
+        tmp_path.joinpath("b").symlink_to(tmp_path / "a")
+        root = loop = tmp_path / "a"
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    code, line = hostile.cli_line(capsys, "report", "--no-pdf", *SUMMARY[1:])
+    assert code == 5
+    assert line.startswith(f"error: {loop} is a loop of symbolic links") and "nothing is written through it" in line
