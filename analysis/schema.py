@@ -55,6 +55,15 @@ class Century(TypedDict, total=False):
     after_similar: dict
 
 
+class SettingsBlock(TypedDict):
+    fast: int  # sessions in the fast moving average (named "<fast>-DMA" everywhere)
+    slow: int  # sessions in the slow moving average
+    band_width: float  # Real Motion's band half-width in standard deviations
+    confirm_n: int  # closes above the fast average that confirm a turn
+    level_window: int  # sessions looked back for the level to clear
+    level: float | None  # a level given by the user instead of the computed one
+
+
 class Profile(TypedDict):
     kind: str  # equity | equity_index | bond_fund | yield | volatility | crypto
     title: str
@@ -427,6 +436,7 @@ class Summary(TypedDict):
     as_of_note: str | None
     source: str
     profile: Profile
+    settings: SettingsBlock
     data: Data
     close: float
     sma50: float | None

@@ -39,7 +39,7 @@ from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
 from analysis.model.since import since_last
 from analysis.params import Request, Settings
-from analysis.text import brief, narrative, since_words
+from analysis.text import brief, event_words, narrative, since_words
 from analysis.text.scenario_words import family_summary
 
 #: The parts :func:`build` can compute; ``facts`` always is.
@@ -90,16 +90,14 @@ def build(
     data["data"]["run_notes"] = [source_note] if source_note else []
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
-        history = event_study(
-            study.series,
-            confirm_n=settings.confirm_n,
-            level_window=settings.level_window,
-            fast=settings.fast,
-            returns=kind.returns,
-        )
+        knobs = {"confirm_n": settings.confirm_n, "level_window": settings.level_window}
+        history = event_study(study.series, **knobs, returns=kind.returns)
         # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
-        data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
-        data["history_state"] = state_study(study.series, fast=settings.fast, returns=kind.returns)
+        shown = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
+        data["history"] = event_words.labelled(shown, **knobs, fast=settings.fast)
+        data["history_state"] = event_words.labelled_state(
+            state_study(study.series, returns=kind.returns), fast=settings.fast
+        )
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
         card, measures, long_run, scores = _scores(study, market, kind, store)

@@ -26,6 +26,7 @@ from matplotlib.patches import Rectangle
 from analysis.errors import DataError, InputError
 from analysis.model import events as hist
 from analysis.model.study import build
+from analysis.text import event_words
 from analysis.view.charts import style
 from analysis.view.charts.events import NO_EDGE, TOO_FEW, VERDICT_COLORS, history_chart
 
@@ -55,6 +56,11 @@ def series(iwm_study) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def study_result(series) -> list[dict]:
     return hist.event_study(series)
+
+
+def named(items: list[dict]) -> list[dict]:
+    """The study's items with their names, as the piece labels them with its default settings."""
+    return event_words.labelled(items, confirm_n=2, level_window=22, fast=50)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +118,9 @@ def test_two_close_confirmations_counted_independently(plain, by_id):
     item = by_id["closes_above_sma50"]
     assert item["occurrences"] == len(expected) == 177
     assert item["last_occurrence"] == dates[expected[-1]].date().isoformat() == "2024-06-28"
-    assert item["trigger"] == "2 closes above the 50-DMA" and item["direction"] == "bullish"
+    assert item["direction"] == "bullish" and "trigger" not in item  # the model names nothing: the words do
+    named = event_words.labelled([item], confirm_n=2, level_window=22, fast=50)[0]
+    assert named["trigger"] == "2 closes above the 50-DMA" and named["occurrences"] == 177
 
 
 def test_two_close_forward_returns_recomputed_with_a_plain_loop(plain, by_id):
@@ -130,7 +138,8 @@ def test_two_close_forward_returns_recomputed_with_a_plain_loop(plain, by_id):
 def test_confirm_n_three_changes_the_trigger(plain, series):
     _, close, _ = plain
     item = hist.event_study(series, confirm_n=3)[0]
-    assert item["trigger"] == "3 closes above the 50-DMA"
+    named = event_words.labelled([item], confirm_n=3, level_window=22, fast=20)[0]
+    assert named["trigger"] == "3 closes above the 20-DMA" and list(named)[:2] == ["id", "trigger"]
     assert item["occurrences"] == len(plain_two_closes(close, 3))
 
 
@@ -191,8 +200,9 @@ def test_crossings_fire_once_per_cross(series):
 
 def test_shape_is_the_issue_schema(study_result):
     assert [item["id"] for item in study_result] == IDS
-    for item in study_result:
-        assert set(item) == {"id", "trigger", "direction", "occurrences", "last_occurrence", "horizons"}
+    for item, labelled in zip(study_result, named(study_result)):
+        assert set(item) == {"id", "direction", "occurrences", "last_occurrence", "horizons"}
+        assert list(labelled) == ["id", "trigger", "direction", "occurrences", "last_occurrence", "horizons"]
         assert list(item["horizons"]) == ["5", "20", "60"]
         for h in item["horizons"].values():
             assert set(h) == HORIZON_KEYS
@@ -410,7 +420,7 @@ def test_current_state_counts_exactly_the_sessions_in_that_state(series, state, 
 
     f = facts(iwm_study, assign("IWM", "SPY"))
     assert (f["phase"], f["real_motion"]["above_fast"]) == ("warning", False)
-    assert state["label"] == "Now: warning phase, Real Motion below its 50-DMA"
+    assert event_words.labelled_state(state, fast=50)["label"] == "Now: warning phase, Real Motion below its 50-DMA"
     assert (state["id"], state["phase"], state["real_motion"]) == ("current_state", "warning", "below")
     phases, rm, fast = series["phase"].tolist(), series["rm"].tolist(), series["rm_fast"].tolist()
     adj = series["adj_close"].tolist()
@@ -538,7 +548,9 @@ def bars(fig: Figure) -> list[Rectangle]:
 def test_chart_has_one_bar_per_trigger_and_the_state(study_result, state, tmp_path):
     """One bar per trigger plus the current state, each as long as its edge (in percentage points), coloured
     by its verdict, with its 90% interval as an error bar; the state's label is the last row."""
-    fig = history_chart(study_result, ticker="IWM", horizon="20", state=state)
+    fig = history_chart(
+        named(study_result), ticker="IWM", horizon="20", state=event_words.labelled_state(state, fast=50)
+    )
     assert isinstance(fig, Figure)
     drawn = bars(fig)
     rows = [i["horizons"]["20"] for i in study_result] + [state["horizons"]["20"]]
@@ -574,14 +586,14 @@ def test_chart_colours_by_verdict_not_direction(study_result):
     edited[0]["horizons"]["20"].update(edge=-0.01, edge_low=-0.02, edge_high=-0.005, verdict="negative edge")
     bearish = IDS.index("bullish_to_warning")
     edited[bearish]["horizons"]["20"].update(edge=0.01, edge_low=0.005, edge_high=0.02, verdict="positive edge")
-    drawn = bars(history_chart(edited, ticker="IWM", horizon="20"))
+    drawn = bars(history_chart(named(edited), ticker="IWM", horizon="20"))
     assert drawn[0].get_facecolor() == matplotlib.colors.to_rgba(style.DOWN)
     assert drawn[bearish].get_facecolor() == matplotlib.colors.to_rgba(style.UP)
 
 
 def test_chart_greys_too_few_and_skips_empty(market):
     short = hist.event_study(build(market, "NVDA", "SPY", "2001-03-01").series)
-    fig = history_chart(short, ticker="NVDA", horizon="60")
+    fig = history_chart(named(short), ticker="NVDA", horizon="60")
     with_median = [i for i in short if i["horizons"]["60"]["median"] is not None]
     assert len(bars(fig)) == len(with_median) < len(short)
     grey = matplotlib.colors.to_rgba(TOO_FEW)
@@ -593,11 +605,11 @@ def test_chart_in_basis_points_for_a_yield(market):
     """^TNX: the edge is drawn in basis points (the bar is the edge itself, not 100 times it)."""
     study = build(market, "^TNX", "SPY", "2023-10-19")
     items = hist.event_study(study.series, returns="basis_points")
-    fig = history_chart(items, ticker="^TNX", horizon="20", returns="basis_points")
+    fig = history_chart(named(items), ticker="^TNX", horizon="20", returns="basis_points")
     assert bars(fig)[0].get_width() == pytest.approx(items[0]["horizons"]["20"]["edge"], abs=1e-9)
     assert "edge (bp)" in fig.axes[0].get_xlabel()
     with pytest.raises(InputError, match="returns 'percent'"):
-        history_chart(items, ticker="^TNX", returns="percent")
+        history_chart(named(items), ticker="^TNX", returns="percent")
 
 
 def test_edge_and_interval_texts_never_show_a_false_zero():
@@ -613,4 +625,4 @@ def test_edge_and_interval_texts_never_show_a_false_zero():
 
 def test_chart_refuses_an_unknown_horizon(study_result):
     with pytest.raises(InputError, match="horizon '10'"):
-        history_chart(study_result, ticker="IWM", horizon="10")
+        history_chart(named(study_result), ticker="IWM", horizon="10")

@@ -187,8 +187,13 @@ def test_history_is_cited_only_with_n(iwm_study, iwm):
     """IWM 2024-07-08: every 20-session interval spans zero, so the text says plainly that the confirmation
     has shown no edge, with its n, median, the baseline and the interval; too few is never read."""
     from analysis.model.events import event_study, state_study
+    from analysis.text.event_words import labelled, labelled_state
 
-    s = {**iwm, "history": event_study(iwm_study.series), "history_state": state_study(iwm_study.series)}
+    s = {
+        **iwm,
+        "history": labelled(event_study(iwm_study.series), confirm_n=2, level_window=22, fast=50),
+        "history_state": labelled_state(state_study(iwm_study.series), fast=50),
+    }
     text = " ".join(narrative.history(s))
     assert (
         "The confirmation, 2 closes above the 50-DMA, has shown no edge in IWM's history: after its 110"
@@ -208,8 +213,10 @@ def test_history_says_the_edge_and_interval_when_it_is_clear_of_zero(iwm_study, 
     """The JSON edited (a constructed verdict): an interval clear of zero is said with the edge and the
     interval in words, above or below any session; a negative one too."""
     from analysis.model.events import event_study
+    from analysis.text.event_words import labelled
 
-    s = {**iwm, "history": event_study(iwm_study.series), "history_state": None}
+    s = {**iwm, "history": labelled(event_study(iwm_study.series), confirm_n=2, level_window=22, fast=50)}
+    s["history_state"] = None
     s["history"][0]["horizons"]["20"].update(edge=0.0080, edge_low=0.0021, edge_high=0.0150, verdict="positive edge")
     s["history"][3]["horizons"]["20"].update(edge=-0.0120, edge_low=-0.0200, edge_high=-0.0004, verdict="negative edge")
     text = " ".join(narrative.history(s))

@@ -257,10 +257,10 @@ def phase_change(phase: pd.Series, before: str, after: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class Trigger:
-    """One trigger of the study: a machine ``id``, a human label, bullish or bearish, the rule."""
+    """One trigger of the study: a machine ``id`` (named in :mod:`analysis.text.event_words`), bullish or
+    bearish, the rule."""
 
     id: str
-    label: str  # may name {n} (confirm_n), {w} (level_window) and {f} (the fast average's window)
     direction: str  # "bullish" | "bearish"
     fires: Callable[[pd.DataFrame, int, int], pd.Series]  # (series, confirm_n, level_window) -> bool
 
@@ -268,48 +268,38 @@ class Trigger:
 #: Every trigger, in the order the piece lists them: the bullish ones the commentary names,
 #: then the bearish mirrors a reader would watch for if they fail.
 TRIGGERS: tuple[Trigger, ...] = (
-    Trigger("closes_above_sma50", "{n} closes above the {f}-DMA", "bullish", lambda s, n, w: closes_above_sma50(s, n)),
-    Trigger("level_cleared", "Close clears the {w}-session high", "bullish", lambda s, n, w: level_cleared(s, w)),
+    Trigger("closes_above_sma50", "bullish", lambda s, n, w: closes_above_sma50(s, n)),
+    Trigger("level_cleared", "bullish", lambda s, n, w: level_cleared(s, w)),
     Trigger(
         "real_motion_above_fast",
-        "Real Motion crosses above its {f}-DMA",
         "bullish",
         lambda s, n, w: real_motion_above_fast(s),
     ),
-    Trigger(
-        "leadership_above_zero", "Leadership crosses above zero", "bullish", lambda s, n, w: leadership_above_zero(s)
-    ),
+    Trigger("leadership_above_zero", "bullish", lambda s, n, w: leadership_above_zero(s)),
     Trigger(
         "leadership_above_band",
-        "Leadership crosses above its upper band",
         "bullish",
         lambda s, n, w: leadership_above_band(s),
     ),
     Trigger(
         "warning_to_bullish",
-        "Phase: warning → bullish",
         "bullish",
         lambda s, n, w: phase_change(s["phase"], "warning", "bullish"),
     ),
     Trigger(
         "recovery_to_accumulation",
-        "Phase: recovery → accumulation",
         "bullish",
         lambda s, n, w: phase_change(s["phase"], "recovery", "accumulation"),
     ),
-    Trigger("closes_below_sma50", "{n} closes below the {f}-DMA", "bearish", lambda s, n, w: closes_below_sma50(s, n)),
+    Trigger("closes_below_sma50", "bearish", lambda s, n, w: closes_below_sma50(s, n)),
     Trigger(
         "real_motion_below_fast",
-        "Real Motion crosses below its {f}-DMA",
         "bearish",
         lambda s, n, w: real_motion_below_fast(s),
     ),
-    Trigger(
-        "leadership_below_zero", "Leadership crosses below zero", "bearish", lambda s, n, w: leadership_below_zero(s)
-    ),
+    Trigger("leadership_below_zero", "bearish", lambda s, n, w: leadership_below_zero(s)),
     Trigger(
         "bullish_to_warning",
-        "Phase: bullish → warning",
         "bearish",
         lambda s, n, w: phase_change(s["phase"], "bullish", "warning"),
     ),
@@ -439,7 +429,6 @@ def event_study(
     min_n: int = 10,
     confirm_n: int = 2,
     level_window: int = 22,
-    fast: int = 50,
     returns: str = "total",
     level: float = LEVEL,
     resamples: int = RESAMPLES,
@@ -447,13 +436,12 @@ def event_study(
 ) -> list[dict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
 
-    ``fast`` only names the fast average in the labels (the study's ``sma_fast`` column holds
-    the ``Settings.fast``-session average). ``returns`` is the profile's measure of a move
+    ``returns`` is the profile's measure of a move
     (:func:`forward_change`: a fraction for ``total``/``price``, points or basis points for a level).
 
     One dict per trigger::
 
-        {"id", "trigger" (human label), "direction" ("bullish"|"bearish"),
+        {"id", "direction" ("bullish"|"bearish"),
          "occurrences" (int, all of them), "last_occurrence" (ISO date or None),
          "horizons": {"5": {"n", "median", "hit_rate", "baseline_median", "baseline_hit_rate",
                             "baseline_n", "too_few", "overlapping", "open",
@@ -480,7 +468,6 @@ def event_study(
         out.append(
             {
                 "id": trigger.id,
-                "trigger": trigger.label.format(n=confirm_n, w=level_window, f=fast),
                 "direction": trigger.direction,
                 "occurrences": int(len(dates)),
                 "last_occurrence": dates[-1].date().isoformat() if len(dates) else None,
@@ -498,17 +485,11 @@ def in_state(series: pd.DataFrame, phase: str, rm_above: bool) -> pd.Series:
     return pd.Series((series["phase"].to_numpy(object) == phase) & side.to_numpy(bool), index=series.index)
 
 
-def state_label(phase: str, rm_above: bool, fast: int = 50) -> str:
-    """``Now: warning phase, Real Motion below its 50-DMA``."""
-    return f"Now: {phase} phase, Real Motion {'above' if rm_above else 'below'} its {fast}-DMA"
-
-
 def state_study(
     series: pd.DataFrame,
     *,
     horizons: Sequence[int] = (5, 20, 60),
     min_n: int = 10,
-    fast: int = 50,
     returns: str = "total",
     level: float = LEVEL,
     resamples: int = RESAMPLES,
@@ -522,7 +503,7 @@ def state_study(
     verdict as :func:`event_study`. ``None`` when the as-of phase is unknown or Real Motion
     sits exactly on, or has no, fast line. The dict::
 
-        {"id": "current_state", "label", "phase", "real_motion" ("above"|"below"),
+        {"id": "current_state", "phase", "real_motion" ("above"|"below"),
          "sessions" (int: sessions in the state), "first_session", "last_session" (ISO dates),
          "horizons": {"5": {...the keys of event_study's horizons...}, ...}}
 
@@ -542,7 +523,6 @@ def state_study(
     boot = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
     return {
         "id": "current_state",
-        "label": state_label(phase, above, fast),
         "phase": phase,
         "real_motion": "above" if above else "below",
         "sessions": int(positions.size),

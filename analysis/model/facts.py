@@ -9,6 +9,7 @@ fractions (0.986 means +98.6%).
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
@@ -235,6 +236,7 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "as_of_note": study.as_of.note,
         "source": study.prices.attrs.get("source"),
         "profile": profile.to_json(),
+        "settings": asdict(cfg),
         "data": {
             "ticker": _provenance(study.prices),
             "benchmark": _provenance(study.bench),

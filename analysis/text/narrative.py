@@ -11,9 +11,11 @@ phase, both signs and missing history).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
 from analysis.text import economy_words as ew
+from analysis.text import event_words
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words as uw
 from analysis.text.measure_words import MEASURES
@@ -53,43 +55,77 @@ def in_range(s: dict) -> bool:
 
 def _fact_headline(s: dict, top: dict) -> str | None:
     """The headline led by an unusual fact (``None``: the phase decides)."""
-    t, z, rm_up = s["ticker"], s["real_motion"]["z"], bool(s["real_motion"]["above_fast"])
-    high, low = pw.fact(s, "all_time_high", "new_52w_high"), pw.fact(s, "all_time_low", "new_52w_low")
-    fid = top["id"]
-    if z is not None and abs(z) > 2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
-        opening = _opening(t, top)
-        if z < -2:
-            first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
-            if fid in ("all_time_low", "new_52w_low"):
-                first = f"{opening}, deeply oversold"
-            elif low and not opening:
-                first += f" at {pw.extreme_words(low)}"
-            return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
-        first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
-        if fid in ("all_time_high", "new_52w_high"):
-            first = f"{opening}, stretched above its band"
-        elif high and not opening:
-            first = f"{t} is stretched above its band at {pw.extreme_words(high)}"
-        return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
-    if fid in ("all_time_low", "new_52w_low"):
-        return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
-    if fid in ("all_time_high", "new_52w_high"):
-        return _high_headline(s, top, rm_up)
-    if fid == "divergence":
-        return _divergence_headline(s, top)
-    if fid == "drawdown":
-        deepest = _deepest(top)
-        if s["phase"] in ("recovery", "accumulation", "bullish"):
-            return f"{t} climbs out of {deepest}{_tail(s, ', leading {b}', ', lagging {b}')}: can the recovery last?"
-        return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
-    if fid == "volume":
-        tail = _tail(s, ", leading {b}", ", lagging {b}")
-        if top["change"] < 0:
-            return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
-        return f"Heavy buying in {t}{tail}: is momentum building?"
-    if fid == "phase_change":
-        return f"{t} enters {PHASE_WORDS[top['to']]}{_tail(s, ', leading {b}', ', lagging {b}')}: what comes next?"
-    return None
+    z = s["real_motion"]["z"]
+    if z is not None and z < -2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
+        return _oversold_headline(s, top)
+    if z is not None and z > 2:
+        return _stretched_headline(s, top)
+    writer = _FACT_HEADLINES.get(top["id"])
+    return writer(s, top) if writer else None
+
+
+def _oversold_headline(s: dict, top: dict) -> str:
+    t, opening = s["ticker"], _opening(s["ticker"], top)
+    low = pw.fact(s, "all_time_low", "new_52w_low")
+    first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
+    if top["id"] in ("all_time_low", "new_52w_low"):
+        first = f"{opening}, deeply oversold"
+    elif low and not opening:
+        first += f" at {pw.extreme_words(low)}"
+    return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
+
+
+def _stretched_headline(s: dict, top: dict) -> str:
+    t, opening = s["ticker"], _opening(s["ticker"], top)
+    high = pw.fact(s, "all_time_high", "new_52w_high")
+    first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
+    if top["id"] in ("all_time_high", "new_52w_high"):
+        first = f"{opening}, stretched above its band"
+    elif high and not opening:
+        first = f"{t} is stretched above its band at {pw.extreme_words(high)}"
+    return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
+
+
+def _breakdown_headline(s: dict, top: dict) -> str:
+    t = s["ticker"]
+    return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
+
+
+def _drawdown_headline(s: dict, top: dict) -> str:
+    t, deepest = s["ticker"], _deepest(top)
+    if s["phase"] in ("recovery", "accumulation", "bullish"):
+        return f"{t} climbs out of {deepest}{_tail(s, ', leading {b}', ', lagging {b}')}: can the recovery last?"
+    return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
+
+
+def _volume_headline(s: dict, top: dict) -> str:
+    t, tail = s["ticker"], _tail(s, ", leading {b}", ", lagging {b}")
+    if top["change"] < 0:
+        return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
+    return f"Heavy buying in {t}{tail}: is momentum building?"
+
+
+def _phase_change_headline(s: dict, top: dict) -> str:
+    return (
+        f"{s['ticker']} enters {PHASE_WORDS[top['to']]}{_tail(s, ', leading {b}', ', lagging {b}')}: what comes next?"
+    )
+
+
+def _record_headline(s: dict, top: dict) -> str:
+    return _high_headline(s, top, bool(s["real_motion"]["above_fast"]))
+
+
+#: The headline writer of each unusual fact that can lead a piece.
+_FACT_HEADLINES: dict[str, Callable[[dict, dict], str]] = {
+    "all_time_low": _breakdown_headline,
+    "new_52w_low": _breakdown_headline,
+    "all_time_high": _record_headline,
+    "new_52w_high": _record_headline,
+    "divergence": lambda s, top: _divergence_headline(s, top),
+    "drawdown": _drawdown_headline,
+    "volume": _volume_headline,
+    "phase_change": _phase_change_headline,
+}
 
 
 def _opening(t: str, top: dict) -> str | None:
@@ -157,43 +193,59 @@ def headline(s: dict) -> str:
         return _divergence_headline(s, div)
     if high:
         return _high_headline(s, high, rm_up)
-    hidden = s["profile"]["leadership"] == "hidden"
-    leading = (s["leadership"]["value"] or 0) > 0
-    if phase == "bullish":
-        if hidden:
-            return (
-                f"Momentum is building in {t}: how far can it carry?"
-                if rm_up
-                else f"{t} is in a bullish phase, but momentum is fading"
-            )
-        if leading:
-            return (
-                f"Momentum is building in {t}: can it lead from here?"
-                if rm_up
-                else f"{t} leads, but momentum is fading: time to be selective?"
-            )
+    writer = _PHASE_HEADLINES.get(phase)
+    return writer(s) if writer else f"Can momentum build in {t}?"
+
+
+def _bullish_headline(s: dict) -> str:
+    t, rm_up = s["ticker"], bool(s["real_motion"]["above_fast"])
+    if s["profile"]["leadership"] == "hidden":
         return (
-            f"{t} is in a bullish phase: can it start to lead?"
+            f"Momentum is building in {t}: how far can it carry?"
             if rm_up
-            else f"{t} lags {s['benchmark']} as momentum fades: can the bullish phase hold?"
+            else f"{t} is in a bullish phase, but momentum is fading"
         )
-    if phase == "recovery":
-        fading = "" if rm_up else ", but momentum is fading"
-        return f"{t} attempts a recovery{fading}{_tail(s, ', leading {b}', '')}: can it clear its 200-DMA?"
-    if phase == "accumulation":
-        fading = "" if rm_up else ", but momentum is fading"
-        return f"{t} is repairing its trend{fading}{_tail(s, ' and leads {b}', '')}: can momentum build?"
-    if phase == "distribution":
-        return f"{t} slips below its 200-DMA{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
-    if phase == "bearish":
-        return f"{t} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
-    if phase == "warning":
+    if (s["leadership"]["value"] or 0) > 0:
         return (
-            f"{t} still leads {s['benchmark']}: can momentum build?"
-            if leading and not hidden
-            else f"Can momentum build in {t}?"
+            f"Momentum is building in {t}: can it lead from here?"
+            if rm_up
+            else f"{t} leads, but momentum is fading: time to be selective?"
         )
+    return (
+        f"{t} is in a bullish phase: can it start to lead?"
+        if rm_up
+        else f"{t} lags {s['benchmark']} as momentum fades: can the bullish phase hold?"
+    )
+
+
+def _fading(s: dict) -> str:
+    return "" if s["real_motion"]["above_fast"] else ", but momentum is fading"
+
+
+def _warning_headline(s: dict) -> str:
+    t = s["ticker"]
+    if (s["leadership"]["value"] or 0) > 0 and s["profile"]["leadership"] != "hidden":
+        return f"{t} still leads {s['benchmark']}: can momentum build?"
     return f"Can momentum build in {t}?"
+
+
+#: The headline of each phase when nothing unusual leads.
+_PHASE_HEADLINES: dict[str, Callable[[dict], str]] = {
+    "bullish": _bullish_headline,
+    "recovery": lambda s: (
+        f"{s['ticker']} attempts a recovery{_fading(s)}{_tail(s, ', leading {b}', '')}: can it clear its 200-DMA?"
+    ),
+    "accumulation": lambda s: (
+        f"{s['ticker']} is repairing its trend{_fading(s)}{_tail(s, ' and leads {b}', '')}: can momentum build?"
+    ),
+    "distribution": lambda s: (
+        f"{s['ticker']} slips below its 200-DMA{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+    ),
+    "bearish": lambda s: (
+        f"{s['ticker']} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
+    ),
+    "warning": _warning_headline,
+}
 
 
 def bottom_line(s: dict) -> list[str]:
@@ -296,6 +348,43 @@ def price_and_phase(s: dict) -> list[str]:
     return out
 
 
+def _fast_line(rm: dict) -> str:
+    """Real Motion against its own 50-DMA: just crossed, held for how long, or not cleared since when."""
+    if rm["above_fast"]:
+        if rm["streak"] <= 3 and rm["last_below_fast"]:
+            return (
+                f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
+                f" after being below it until {date(rm['last_below_fast'])}."
+            )
+        return f"It is above its 50-DMA ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}."
+    if rm["last_above_fast"]:
+        return (
+            f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
+            f" ({sessions(rm['streak'])} below it)."
+        )
+    return f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history."
+
+
+#: Real Motion against its band, by ``band_position``.
+_BAND_LINES = {
+    "inside": "It is inside its band ({lower} to {upper}): no momentum extreme.",
+    "above": "It is above its upper band ({upper}): momentum is stretched to the upside.",
+    "below": "It is below its lower band ({lower}): momentum is stretched to the downside, where snap-backs often start.",
+}
+
+
+def _mean_reversion(rm: dict, as_of: str) -> list[str]:
+    """A move back inside the band within the last month, as a sentence (or none)."""
+    mr = rm["mean_reversion"]
+    if not (mr and mr["date"] and (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(mr["date"])).days <= 31):
+        return []
+    side = "lower" if mr["direction"] == "up" else "upper"
+    return [
+        f"On {date(mr['date'])} Real Motion moved back inside its band from beyond the {side} band"
+        " (a mean-reversion signal)."
+    ]
+
+
 def momentum(s: dict) -> list[str]:
     """Real Motion against its 50-DMA and bands."""
     t, rm, as_of = s["ticker"], s["real_motion"], s["as_of"]
@@ -305,43 +394,15 @@ def momentum(s: dict) -> list[str]:
     if rm["fast"] is None:
         out.append("Its own 50-DMA needs 249 sessions of history and is not available yet.")
         return out
-    if rm["above_fast"]:
-        if rm["streak"] <= 3 and rm["last_below_fast"]:
-            out.append(
-                f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
-                f" after being below it until {date(rm['last_below_fast'])}."
-            )
-        else:
-            out.append(f"It is above its 50-DMA ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}.")
-    elif rm["last_above_fast"]:
-        out.append(
-            f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
-            f" ({sessions(rm['streak'])} below it)."
-        )
-    else:
-        out.append(
-            f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history."
-        )
-    if rm["band_position"] == "inside":
-        out.append(f"It is inside its band ({signed(rm['lower'])} to {signed(rm['upper'])}): no momentum extreme.")
-    elif rm["band_position"] == "above":
-        out.append(f"It is above its upper band ({signed(rm['upper'])}): momentum is stretched to the upside.")
-    elif rm["band_position"] == "below":
-        out.append(
-            f"It is below its lower band ({signed(rm['lower'])}): momentum is stretched to the downside,"
-            " where snap-backs often start."
-        )
+    out.append(_fast_line(rm))
+    band = _BAND_LINES.get(rm["band_position"])
+    if band:
+        out.append(band.format(lower=signed(rm["lower"]), upper=signed(rm["upper"])))
     if rm["divergence"]:
         price_side = "above" if s["close"] > s["sma50"] else "below"
         rm_side = "above" if rm["above_fast"] else "below"
         out.append(f"Note the divergence: price is {price_side} its 50-DMA while Real Motion is {rm_side} its own.")
-    mr = rm["mean_reversion"]
-    if mr and mr["date"] and (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(mr["date"])).days <= 31:
-        side = "lower" if mr["direction"] == "up" else "upper"
-        out.append(
-            f"On {date(mr['date'])} Real Motion moved back inside its band from beyond the {side} band"
-            " (a mean-reversion signal)."
-        )
+    out += _mean_reversion(rm, as_of)
     if rm["slow"] is not None:
         out.append(
             f"Against its slower 200-DMA ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}."
@@ -630,7 +691,7 @@ def history(s: dict) -> list[str]:
     state = s.get("history_state")
     if state:
         h = state["horizons"]["20"]
-        now = state["label"].removeprefix("Now: ")
+        now = event_words.state_words(state["phase"], state["real_motion"] == "above", s["settings"]["fast"])
         if h["verdict"] == "too few":
             out.append(
                 f"Sessions like today ({now}) are too few in {t}'s history to read: {h['n']} non-overlapping ones"

@@ -15,6 +15,7 @@ from analysis import fmt, params
 from analysis.errors import InputError
 from analysis.model import events as history
 from analysis.model import signals as sig
+from analysis.text import event_words
 from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import Research
 
@@ -48,10 +49,14 @@ class HistoryResearch(Research):
         self.horizons = tuple(dict.fromkeys(parse_horizons(self.horizons) + (self.horizon,)))
         self.min_n = params.positive_int(self.min_n, what="min_n")
         st = self.settings
-        self.events = history.event_study(
-            self.series,
-            horizons=self.horizons,
-            min_n=self.min_n,
+        self.events = event_words.labelled(
+            history.event_study(
+                self.series,
+                horizons=self.horizons,
+                min_n=self.min_n,
+                confirm_n=st.confirm_n,
+                level_window=st.level_window,
+            ),
             confirm_n=st.confirm_n,
             level_window=st.level_window,
             fast=st.fast,
