@@ -292,3 +292,25 @@ def test_a_record_far_above_or_the_level_itself_is_not_repeated(market, iwm):
     spy = summarize(build(market, "SPY", "QQQ", "2024-07-25"))
     assert spy["level_to_clear"]["kind"] == "all_time_high"
     assert not any(x.startswith("Beyond it") for x in narrative.needs(spy))
+
+
+@pytest.mark.parametrize(("ticker", "as_of"), [("IWM", "2024-07-08"), ("^VIX", "2020-03-16"), ("^TNX", "2020-08-04")])
+def test_the_averages_are_named_from_the_settings(market, tmp_path, ticker, as_of):
+    """``fast = 20``: every sentence, trigger and the Markdown brief name the 20-DMA, none the 50-DMA (the
+    talking points' evidence is left out: its measures have their own windows, e.g. a yield against its
+    50-DMA in scenarios_yields.toml, and name them)."""
+    import json
+
+    from analysis import summary
+    from analysis.params import Request, Settings
+    from analysis.text import brief
+
+    built = summary.build(
+        Request.parse(ticker, "SPY", as_of, "snapshot"), market, settings=Settings(fast=20), reports_dir=tmp_path
+    )
+    d = built.data
+    assert d["settings"]["fast"] == 20
+    sections = {k: v for k, v in d["narrative"].items() if k != "scenarios"}
+    words = json.dumps([d["headline"], sections, d["brief"], d["history"], d["history_state"]])
+    words += brief.markdown(d)
+    assert "20-DMA" in words and "50-DMA" not in words

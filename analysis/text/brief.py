@@ -71,9 +71,9 @@ def _reason(s: dict) -> str:
     t, st = s["ticker"], calls.state(s)
     if s["phase"] is None or s["sma50"] is None:
         return f"{t} has too little history for its averages, so the trend is not yet readable"
-    where = pw.distance(s, s["close"], s["sma50"]) + " its 50-DMA"
+    where = f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)}"
     if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
-        head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA"
+        head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)}"
     else:
         since = _when(s["phase_since"], s["as_of"])
         head = " ".join(w for w in (f"{t} has been in {pw.PHASE_WORDS[s['phase']]}", since) if w) + f", {where}"
@@ -94,12 +94,12 @@ def call_sentence(s: dict) -> str:
 
 
 _EVENT_WORDS = {
-    ("price_vs_sma_fast", "up"): "back above its 50-DMA",
-    ("price_vs_sma_fast", "down"): "below its 50-DMA",
-    ("price_vs_sma_slow", "up"): "back above its 200-DMA",
-    ("price_vs_sma_slow", "down"): "below its 200-DMA",
-    ("real_motion_vs_fast", "up"): "Real Motion over its own 50-DMA",
-    ("real_motion_vs_fast", "down"): "Real Motion under its own 50-DMA",
+    ("price_vs_sma_fast", "up"): "back above its {fast}",
+    ("price_vs_sma_fast", "down"): "below its {fast}",
+    ("price_vs_sma_slow", "up"): "back above its {slow}",
+    ("price_vs_sma_slow", "down"): "below its {slow}",
+    ("real_motion_vs_fast", "up"): "Real Motion over its own {fast}",
+    ("real_motion_vs_fast", "down"): "Real Motion under its own {fast}",
     ("leadership_vs_zero", "up"): "Leadership above zero",
     ("leadership_vs_zero", "down"): "Leadership below zero",
 }
@@ -108,7 +108,8 @@ _EVENT_WORDS = {
 def _event_words(s: dict, e: dict) -> str:
     if e["event"] == "phase":
         return f"in {pw.PHASE_WORDS[e['to']]}"
-    return _EVENT_WORDS.get((e["event"], e["direction"]), e["event"].replace("_", " "))
+    words = _EVENT_WORDS.get((e["event"], e["direction"]))
+    return words.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) if words else e["event"].replace("_", " ")
 
 
 def change_sentences(s: dict, call: Call | None = None) -> list[str]:
@@ -122,8 +123,13 @@ def change_sentences(s: dict, call: Call | None = None) -> list[str]:
     return [_direction_sentence(s, side, call) for side in ("up", "down")]
 
 
-def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str]]]:
-    """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged)."""
+#: Events after which "N such closes in a row confirm the turn" applies, on the way up.
+_CONFIRMED_BY_CLOSES = ("phase", "price_vs_sma_fast")
+
+
+def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool]]:
+    """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged) and
+    whether a run of closes confirms it (a phase or the fast average)."""
     out = []
     for step in calls.steps(s, side, tr.price if tr else None):
         words: list[str] = []
@@ -131,7 +137,7 @@ def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str
             w = _event_words(s, e)
             if w not in words:
                 words.append(w)
-        out.append((step.price, words))
+        out.append((step.price, words, any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)))
     return out
 
 
@@ -144,14 +150,14 @@ def _direction_sentence(s: dict, side: str, call: Call) -> str:
         return _no_change(s, side)
     now = call.call
     parts = []
-    for i, (price, what) in enumerate(steps):
+    for i, (price, what, confirmable) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
         subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
         if i == 0:
             text = f"A close {word} {q(price)} next session ({pw.units_of(s).move_to(s['close'], price)}) puts {subject}{join(what)}"
         else:
             text = f"a close {word} {q(price)} ({pw.units_of(s).move_to(s['close'], price)}) also puts {subject}{join(what)}"
-        if any(w.endswith("phase") or "50-DMA" in w and "Real Motion" not in w for w in what) and side == "up":
+        if confirmable and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
                 text += f" ({count(c['n'])} such closes in a row confirm the turn)"
@@ -206,10 +212,10 @@ def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
     ``That is …`` instead of repeating it."""
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     if s["sma50"] is None or s["sma200"] is None:
-        return [f"{t}{pw.close_words(s)} {q(s['close'])}; its 200-DMA needs more history."]
+        return [f"{t}{pw.close_words(s)} {q(s['close'])}; its {pw.slow_name(s)} needs more history."]
     where = (
-        f"{pw.distance(s, s['close'], s['sma50'])} its 50-DMA ({q(s['sma50'])})"
-        f" and {pw.distance(s, s['close'], s['sma200'])} its 200-DMA ({q(s['sma200'])})."
+        f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)} ({q(s['sma50'])})"
+        f" and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)} ({q(s['sma200'])})."
     )
     first = f"That is {where}" if close_said else f"{t}{pw.close_words(s)} {q(s['close'])}, {where}"
     run = _run_sentence(s)
@@ -222,20 +228,20 @@ def _run_sentence(s: dict) -> str:
     if run.get("current_run"):
         n = run["current_run"]
         if n == 1:
-            return "It closed above its 50-DMA this session, after a close below it the session before."
-        return f"It has closed above its 50-DMA for {n} sessions in a row."
+            return f"It closed above its {pw.fast_name(s)} this session, after a close below it the session before."
+        return f"It has closed above its {pw.fast_name(s)} for {n} sessions in a row."
     if not (run.get("last_close_above") and run.get("run_sessions")):
         return ""
     n, as_of = run["run_sessions"], s["as_of"]
     if n > 10:  # a trend that ended, not a push that failed
-        return f"Its last run above the 50-DMA ended on {day(run['run_end'], as_of)} after {n} sessions."
+        return f"Its last run above the {pw.fast_name(s)} ended on {day(run['run_end'], as_of)} after {n} sessions."
     span = (
         f"on {day(run['run_start'], as_of)}"
         if n == 1
         else f"from {day(run['run_start'], as_of)} to {day(run['run_end'], as_of)}"
     )
     held = " and did not hold." if s["sma50"] > s["close"] else "."
-    return f"Its last push above the 50-DMA, {span}, lasted {count(n)} session{'s' if n > 1 else ''}{held}"
+    return f"Its last push above the {pw.fast_name(s)}, {span}, lasted {count(n)} session{'s' if n > 1 else ''}{held}"
 
 
 def price_paragraph(s: dict) -> str:
@@ -274,9 +280,9 @@ def _momentum_line(s: dict) -> str:
     )
     since = _when(last, as_of)
     return (
-        f"Real Motion {pair} has not been {other} its own 50-DMA {since}"
+        f"Real Motion {pair} has not been {other} its own {pw.fast_name(s)} {since}"
         if since
-        else f"Real Motion is {side} its own 50-DMA {pair}"
+        else f"Real Motion is {side} its own {pw.fast_name(s)} {pair}"
     )
 
 
@@ -285,7 +291,7 @@ def momentum_paragraph(s: dict, *, lead: str = "") -> str:
     Motion's band itself, said first, so the band is not said twice."""
     rm = s["real_motion"]
     if rm["value"] is None or rm["fast"] is None:
-        return "Real Motion needs more history before its own 50-DMA can be read."
+        return f"Real Motion needs more history before its own {pw.fast_name(s)} can be read."
     band = _band(s)
     clause = "" if band is None else _BAND[band].format(z=signed(rm["z"]) if rm["z"] is not None else "")
     if lead:
@@ -302,7 +308,7 @@ def leadership_paragraph(s: dict) -> str:
     other = "below" if above else "above"
     trend = "rising" if ld["above_fast"] else "falling"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
-    text = f"Against {b}, Leadership ({signed(ld['value'])}) {held} and is {trend} against its own 50-DMA"
+    text = f"Against {b}, Leadership ({signed(ld['value'])}) {held} and is {trend} against its own {pw.fast_name(s)}"
     if mode == "risk_off":
         return text + (": money is seeking safety." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"

@@ -163,7 +163,7 @@ def _divergence_headline(s: dict, div: dict) -> str:
         return f"{t} makes a 52-week high without momentum{_tail(s, ', leading {b}', ', lagging {b}')}: a warning sign?"
     return (
         f"Momentum turns up in {t} before the price{_tail(s, ' as it leads {b}', ', though it lags {b}')}:"
-        " can it retake its 50-DMA?"
+        f" can it retake its {pw.fast_name(s)}?"
     )
 
 
@@ -233,13 +233,13 @@ def _warning_headline(s: dict) -> str:
 _PHASE_HEADLINES: dict[str, Callable[[dict], str]] = {
     "bullish": _bullish_headline,
     "recovery": lambda s: (
-        f"{s['ticker']} attempts a recovery{_fading(s)}{_tail(s, ', leading {b}', '')}: can it clear its 200-DMA?"
+        f"{s['ticker']} attempts a recovery{_fading(s)}{_tail(s, ', leading {b}', '')}: can it clear its {pw.slow_name(s)}?"
     ),
     "accumulation": lambda s: (
         f"{s['ticker']} is repairing its trend{_fading(s)}{_tail(s, ' and leads {b}', '')}: can momentum build?"
     ),
     "distribution": lambda s: (
-        f"{s['ticker']} slips below its 200-DMA{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+        f"{s['ticker']} slips below its {pw.slow_name(s)}{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
     ),
     "bearish": lambda s: (
         f"{s['ticker']} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
@@ -260,22 +260,22 @@ def bottom_line(s: dict) -> list[str]:
         pair = f"({signed(rm['value'])} vs {signed(rm['fast'])})"
         price_up, noun = s["close"] > s["sma50"], "level" if pw.is_level(s) else "price"
         if price_up and rm["above_fast"]:
-            out.append(f"Momentum backs the {noun}: Real Motion is above its own 50-DMA {pair}.")
+            out.append(f"Momentum backs the {noun}: Real Motion is above its own {pw.fast_name(s)} {pair}.")
         elif not price_up and not rm["above_fast"]:
-            out.append(f"Momentum has not turned either: Real Motion is below its own 50-DMA {pair}.")
+            out.append(f"Momentum has not turned either: Real Motion is below its own {pw.fast_name(s)} {pair}.")
         elif price_up:
             out.append(
-                f"Momentum lags the {noun}: Real Motion is below its own 50-DMA {pair}"
-                f" although the {noun} is above its 50-DMA."
+                f"Momentum lags the {noun}: Real Motion is below its own {pw.fast_name(s)} {pair}"
+                f" although the {noun} is above its {pw.fast_name(s)}."
             )
         else:
             out.append(
-                f"Momentum is turning ahead of the {noun}: Real Motion is above its own 50-DMA {pair}"
-                f" while the {noun} is still below its 50-DMA."
+                f"Momentum is turning ahead of the {noun}: Real Motion is above its own {pw.fast_name(s)} {pair}"
+                f" while the {noun} is still below its {pw.fast_name(s)}."
             )
     out.append(pw.leadership_line(s))
     if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
-        out.append(f"Below its 50-DMA, {pw.support_clause(s)}.")
+        out.append(f"Below its {pw.fast_name(s)}, {pw.support_clause(s)}.")
     out.append(_needs_sentence(s))
     out.append(ew.lean(s))
     return [x for x in out if x]
@@ -298,31 +298,31 @@ def _phase_sentence(s: dict) -> str:
     t, phase = s["ticker"], s["phase"]
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if phase is None or f is None or slow is None:
-        return f"{t} closed at {price(close)}; there is not enough history yet for its 50- and 200-DMA phase."
+        return f"{t} closed at {price(close)}; there is not enough history yet for its {pw.fast_name(s)[:-4]}- and {pw.slow_name(s)} phase."
     words = PHASE_WORDS[phase]
     rel50, rel200 = relation(close, f), relation(close, slow)
     if phase == "bullish":
-        return f"{t} is in {words}: above its 50-DMA ({price(f)}), which is above its 200-DMA ({price(slow)})."
+        return f"{t} is in {words}: above its {pw.fast_name(s)} ({price(f)}), which is above its {pw.slow_name(s)} ({price(slow)})."
     if phase == "warning":
         return (
-            f"{t} sits in {words}, a caution signal: {rel50} its 50-DMA ({price(f)})"
-            f" but {rel200} its 200-DMA ({price(slow)})."
+            f"{t} sits in {words}, a caution signal: {rel50} its {pw.fast_name(s)} ({price(f)})"
+            f" but {rel200} its {pw.slow_name(s)} ({price(slow)})."
         )
     if phase == "distribution":
         return (
-            f"{t} is in {words}: below both its 50-DMA ({price(f)}) and its 200-DMA ({price(slow)}),"
-            " while the 50-DMA is still above the 200-DMA."
+            f"{t} is in {words}: below both its {pw.fast_name(s)} ({price(f)}) and its {pw.slow_name(s)} ({price(slow)}),"
+            f" while the {pw.fast_name(s)} is still above the {pw.slow_name(s)}."
         )
     if phase == "bearish":
-        return f"{t} is in {words}: below its 50-DMA ({price(f)}), which is below its 200-DMA ({price(slow)})."
+        return f"{t} is in {words}: below its {pw.fast_name(s)} ({price(f)}), which is below its {pw.slow_name(s)} ({price(slow)})."
     if phase == "recovery":
         return (
-            f"{t} is in {words}: {rel50} its 50-DMA ({price(f)}) but below its 200-DMA ({price(slow)}),"
-            " with the 50-DMA still under the 200-DMA."
+            f"{t} is in {words}: {rel50} its {pw.fast_name(s)} ({price(f)}) but below its {pw.slow_name(s)} ({price(slow)}),"
+            f" with the {pw.fast_name(s)} still under the {pw.slow_name(s)}."
         )
     return (
-        f"{t} is in {words}: {rel200} its 200-DMA ({price(slow)}) and {rel50} its 50-DMA ({price(f)}),"
-        " though the 50-DMA has not yet crossed above the 200-DMA."
+        f"{t} is in {words}: {rel200} its {pw.slow_name(s)} ({price(slow)}) and {rel50} its {pw.fast_name(s)} ({price(f)}),"
+        f" though the {pw.fast_name(s)} has not yet crossed above the {pw.slow_name(s)}."
     )
 
 
@@ -331,7 +331,7 @@ def price_and_phase(s: dict) -> list[str]:
     out = [f"{s['ticker']}{pw.close_words(s)} {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
     if s["phase"] and s["phase_since"] and pw.is_level(s):
         out.append(
-            f"It has been {pw.LEVEL_STATES[s['phase']]} since {date(s['phase_since'])}"
+            f"It has been {pw.level_state(s, s['phase'])} since {date(s['phase_since'])}"
             f" ({sessions(s['phase_sessions'])})."
         )
     elif s["phase"] and s["phase_since"]:
@@ -342,27 +342,27 @@ def price_and_phase(s: dict) -> list[str]:
     if s["pct_from_sma200"] is not None and s["sma50_rising"] is not None:
         trend = "rising" if s["sma50_rising"] else "falling"
         out.append(
-            f"The close is {pw.distance(s, s['close'], s['sma50'])} the 50-DMA and"
-            f" {pw.distance(s, s['close'], s['sma200'])} the 200-DMA; the 50-DMA is {trend} over the last 20 sessions."
+            f"The close is {pw.distance(s, s['close'], s['sma50'])} the {pw.fast_name(s)} and"
+            f" {pw.distance(s, s['close'], s['sma200'])} the {pw.slow_name(s)}; the {pw.fast_name(s)} is {trend} over the last 20 sessions."
         )
     return out
 
 
-def _fast_line(rm: dict) -> str:
+def _fast_line(s: dict, rm: dict) -> str:
     """Real Motion against its own 50-DMA: just crossed, held for how long, or not cleared since when."""
     if rm["above_fast"]:
         if rm["streak"] <= 3 and rm["last_below_fast"]:
             return (
-                f"It has just crossed above its 50-DMA ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
+                f"It has just crossed above its {pw.fast_name(s)} ({signed(rm['fast'])}), {sessions(rm['streak'])} ago"
                 f" after being below it until {date(rm['last_below_fast'])}."
             )
-        return f"It is above its 50-DMA ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}."
+        return f"It is above its {pw.fast_name(s)} ({signed(rm['fast'])}) and has been for {sessions(rm['streak'])}."
     if rm["last_above_fast"]:
         return (
-            f"Real Motion has not cleared its 50-DMA ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
+            f"Real Motion has not cleared its {pw.fast_name(s)} ({signed(rm['fast'])}) since {date(rm['last_above_fast'])}"
             f" ({sessions(rm['streak'])} below it)."
         )
-    return f"Real Motion is below its 50-DMA ({signed(rm['fast'])}) and has not been above it in the available history."
+    return f"Real Motion is below its {pw.fast_name(s)} ({signed(rm['fast'])}) and has not been above it in the available history."
 
 
 #: Real Motion against its band, by ``band_position``.
@@ -390,22 +390,27 @@ def momentum(s: dict) -> list[str]:
     t, rm, as_of = s["ticker"], s["real_motion"], s["as_of"]
     if rm["value"] is None:
         return [f"Real Motion needs 200 sessions of history; {t} does not have them yet."]
-    out = [f"Real Motion, {t}'s distance from its 200-DMA in percent, reads {signed(rm['value'])}."]
+    out = [f"Real Motion, {t}'s distance from its {pw.slow_name(s)} in percent, reads {signed(rm['value'])}."]
     if rm["fast"] is None:
-        out.append("Its own 50-DMA needs 249 sessions of history and is not available yet.")
+        cfg = s.get("settings") or {"fast": 50, "slow": 200}
+        out.append(
+            f"Its own {pw.fast_name(s)} needs {cfg['slow'] + cfg['fast'] - 1} sessions of history and is not available yet."
+        )
         return out
-    out.append(_fast_line(rm))
+    out.append(_fast_line(s, rm))
     band = _BAND_LINES.get(rm["band_position"])
     if band:
         out.append(band.format(lower=signed(rm["lower"]), upper=signed(rm["upper"])))
     if rm["divergence"]:
         price_side = "above" if s["close"] > s["sma50"] else "below"
         rm_side = "above" if rm["above_fast"] else "below"
-        out.append(f"Note the divergence: price is {price_side} its 50-DMA while Real Motion is {rm_side} its own.")
+        out.append(
+            f"Note the divergence: price is {price_side} its {pw.fast_name(s)} while Real Motion is {rm_side} its own."
+        )
     out += _mean_reversion(rm, as_of)
     if rm["slow"] is not None:
         out.append(
-            f"Against its slower 200-DMA ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}."
+            f"Against its slower {pw.slow_name(s)} ({signed(rm['slow'])}) it is {'above' if rm['above_slow'] else 'below'}."
         )
     return out
 
@@ -441,7 +446,7 @@ def leadership(s: dict) -> list[str]:
             when = f"; the last close above it was on {date(ld['last_above_upper'])}" if ld["last_above_upper"] else ""
             out.append(f"It is below its upper band ({signed(ld['upper'])}){when}.")
         out.append(
-            f"Its own 50-DMA is {signed(ld['fast'])}; Leadership is {'above' if ld['above_fast'] else 'below'} it,"
+            f"Its own {pw.fast_name(s)} is {signed(ld['fast'])}; Leadership is {'above' if ld['above_fast'] else 'below'} it,"
             f" so relative momentum is {'improving' if ld['above_fast'] else 'still deteriorating'}."
         )
     return out
@@ -453,15 +458,15 @@ def _needs_sentence(s: dict) -> str:
     if s["sma50"] is None:
         return ""
     if c["confirmed"]:
-        first = f"{t} has {c['closes_above_sma50']} consecutive closes above its 50-DMA, confirming the turn"
+        first = f"{t} has {c['closes_above_sma50']} consecutive closes above its {pw.fast_name(s)}, confirming the turn"
     elif c["closes_above_sma50"]:
-        first = f"{t} has {c['closes_above_sma50']} close above its 50-DMA; it needs {n} in a row ({q(s['sma50'])})"
+        first = f"{t} has {c['closes_above_sma50']} close above its {pw.fast_name(s)}; it needs {n} in a row ({q(s['sma50'])})"
     elif pw.kind(s) == "volatility":
-        first = f"A turn up in fear would show as {n} closes above its 50-DMA ({q(s['sma50'])})"
+        first = f"A turn up in fear would show as {n} closes above its {pw.fast_name(s)} ({q(s['sma50'])})"
     elif pw.kind(s) == "yield":
-        first = f"A turn up in yields would show as {n} closes above the 50-DMA ({q(s['sma50'])})"
+        first = f"A turn up in yields would show as {n} closes above the {pw.fast_name(s)} ({q(s['sma50'])})"
     else:
-        first = f"{t} needs {n} closes above its 50-DMA ({q(s['sma50'])})"
+        first = f"{t} needs {n} closes above its {pw.fast_name(s)} ({q(s['sma50'])})"
     if lv["price"] is None:
         at = {"all_time": "a record close", "52w": "a 52-week high"}.get(
             lv["at"], f"a {lv.get('window') or 22}-session high"
@@ -489,12 +494,14 @@ def _run_sentence(s: dict) -> str:
         return f"The run reached {c['n']} closes on {date(c['last_completed'])}."
     if run.get("current_run") or not run.get("last_close_above"):
         return (
-            "" if run.get("current_run") else f"{s['ticker']} has not closed above its 50-DMA in the available history."
+            ""
+            if run.get("current_run")
+            else f"{s['ticker']} has not closed above its {pw.fast_name(s)} in the available history."
         )
     length = f"{run['run_sessions']}-session"
     length = ("an " if length[0] == "8" or length.startswith(("11-", "18-")) else "a ") + length
     began = f" that began on {date(run['run_start'])}" if run["run_sessions"] > 1 else ""
-    return f"The last close above the 50-DMA was on {date(run['last_close_above'])}, the end of {length} run{began}."
+    return f"The last close above the {pw.fast_name(s)} was on {date(run['last_close_above'])}, the end of {length} run{began}."
 
 
 #: How far above the close the highest close in the data is still named beside a nearer level to clear.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from analysis.fmt import date, signed
 from analysis.model.units import Units, units
+from analysis.params import Settings
 
 #: How the six phases read in a sentence: ``a bearish phase``.
 PHASE_WORDS = {
@@ -29,6 +30,16 @@ MOOD = {
 
 def kind(s: dict) -> str:
     return s["profile"]["kind"]
+
+
+def fast_name(s: dict) -> str:
+    """The fast average's name from the piece's settings: ``50-DMA`` (``20-DMA`` with ``fast = 20``)."""
+    return f"{(s.get('settings') or {}).get('fast', Settings.fast)}-DMA"
+
+
+def slow_name(s: dict) -> str:
+    """The slow average's name from the piece's settings: ``200-DMA``."""
+    return f"{(s.get('settings') or {}).get('slow', Settings.slow)}-DMA"
 
 
 def units_of(s: dict) -> Units:
@@ -93,16 +104,16 @@ def _volatility_headline(s: dict, top: dict | None) -> str:
         return f"{at}: how much fear is priced?"
     if close > f:
         return f"Fear is rising: {at}" + (", a record close" if s["level_to_clear"].get("at") == "all_time" else "")
-    return f"Fear is receding: {at}, below its 50-DMA"
+    return f"Fear is receding: {at}, below its {fast_name(s)}"
 
 
 #: A yield's headline by phase when nothing unusual leads: what yields are doing against their averages.
 YIELD_PHASES = {
     "bullish": "Yields are rising: {at}",
-    "warning": "Yields are easing: {at}, below its 50-DMA",
+    "warning": "Yields are easing: {at}, below its {fast}",
     "distribution": "Yields are easing: {at}, below both averages",
     "bearish": "Yields are falling: {at}, in a downtrend",
-    "recovery": "Yields are turning up: {at}, still below its 200-DMA",
+    "recovery": "Yields are turning up: {at}, still below its {slow}",
     "accumulation": "Yields are rising again: {at}, above both averages",
 }
 
@@ -119,7 +130,7 @@ def _yield_headline(s: dict, top: dict | None) -> str:
         return f"Yields are {move} to {extreme_words(top)}: {at}"
     if f is None or s["phase"] is None:
         return f"{at}: where next for yields?"
-    return YIELD_PHASES[s["phase"]].format(at=at)
+    return YIELD_PHASES[s["phase"]].format(at=at, fast=fast_name(s), slow=slow_name(s))
 
 
 def _bond_headline(s: dict, top: dict | None) -> str:
@@ -180,7 +191,7 @@ def level_phase_sentence(s: dict) -> str:
     t, close, f, slow = s["ticker"], s["close"], s["sma50"], s["sma200"]
     up, down = MOOD[kind(s)]
     if f is None or slow is None:
-        return f"{t} closed at {quote(s, close)}; there is not enough history yet for its 50- and 200-DMA."
+        return f"{t} closed at {quote(s, close)}; there is not enough history yet for its {fast_name(s)[:-4]}- and {slow_name(s)}."
     side50, side200 = ("above" if close > f else "below"), ("above" if close > slow else "below")
     if close > f and close > slow:
         mood = f"{up}, in the short and the long run"
@@ -190,7 +201,7 @@ def level_phase_sentence(s: dict) -> str:
         mood = f"{up} in the short run, from below its long-run trend"
     else:
         mood = f"{down} in the short run, within a long-run rise"
-    return f"{t} is {side50} its 50-DMA ({quote(s, f)}) and {side200} its 200-DMA ({quote(s, slow)}): {mood}."
+    return f"{t} is {side50} its {fast_name(s)} ({quote(s, f)}) and {side200} its {slow_name(s)} ({quote(s, slow)}): {mood}."
 
 
 def leadership_line(s: dict) -> str:
@@ -259,13 +270,18 @@ def level_performance(s: dict) -> list[str]:
 
 #: For a level, each phase as what the level is doing against its averages.
 LEVEL_STATES = {
-    "bullish": "above both averages, with the 50-DMA over the 200-DMA",
-    "warning": "below its 50-DMA but above its 200-DMA",
-    "distribution": "below both averages, with the 50-DMA still over the 200-DMA",
-    "bearish": "below both averages, with the 50-DMA under the 200-DMA",
-    "recovery": "above its 50-DMA but below its 200-DMA",
-    "accumulation": "above both averages, with the 50-DMA still under the 200-DMA",
+    "bullish": "above both averages, with the {fast} over the {slow}",
+    "warning": "below its {fast} but above its {slow}",
+    "distribution": "below both averages, with the {fast} still over the {slow}",
+    "bearish": "below both averages, with the {fast} under the {slow}",
+    "recovery": "above its {fast} but below its {slow}",
+    "accumulation": "above both averages, with the {fast} still under the {slow}",
 }
+
+
+def level_state(s: dict, phase: str) -> str:
+    """Where a level sits in ``phase`` (:data:`LEVEL_STATES`), with the piece's averages named."""
+    return LEVEL_STATES[phase].format(fast=fast_name(s), slow=slow_name(s))
 
 
 def return_words(s: dict) -> str:

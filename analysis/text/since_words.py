@@ -13,11 +13,11 @@ from analysis.text import profile_words as pw
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
 LEVEL_WORDS = {
     "bullish": "above both averages",
-    "warning": "below its 50-DMA but above its 200-DMA",
-    "distribution": "below both averages (the 50-DMA still over the 200-DMA)",
+    "warning": "below its {fast} but above its {slow}",
+    "distribution": "below both averages (the {fast} still over the {slow})",
     "bearish": "below both averages",
-    "recovery": "above its 50-DMA but below its 200-DMA",
-    "accumulation": "above both averages (the 50-DMA still under the 200-DMA)",
+    "recovery": "above its {fast} but below its {slow}",
+    "accumulation": "above both averages (the {fast} still under the {slow})",
 }
 
 
@@ -61,7 +61,7 @@ def sentence(change: dict, s: dict) -> str:
         "points",
         "basis_points",
     ):  # a gauge has no bullish phase: where it sits against its averages
-        name = LEVEL_WORDS
+        name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
         if change["back"]:
             back = f" since {day(change['date'], as_of)}" if change["date"] else ""
             return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
@@ -94,7 +94,7 @@ def sentence(change: dict, s: dict) -> str:
             text += f"; it is back {other} it at {pw.quote(s, s['close'])}"
         return text + "."
     if kind in ("real_motion", "leadership"):
-        line = "its 50-DMA" if kind == "real_motion" else "zero"
+        line = f"its {pw.fast_name(s)}" if kind == "real_motion" else "zero"
         who = "Real Motion" if kind == "real_motion" else f"Leadership against {s['benchmark']}"
         if change["back"]:
             return (
@@ -106,18 +106,24 @@ def sentence(change: dict, s: dict) -> str:
         n, then, now, event = change["n"], change["from"], change["to"], change["event"]
         if event == "reached":
             return (
-                f"{t} completed {_closes(n)} in a row above its 50-DMA{_on(change['date'], as_of)}, the confirmation"
+                f"{t} completed {_closes(n)} in a row above its {pw.fast_name(s)}{_on(change['date'], as_of)}, the confirmation"
                 f" it lacked {_then(since, as_of)}."
             )
         if event == "lost":
-            now_words = "it now closes below the 50-DMA" if now == 0 else f"it has {_closes(now)} in a row above it now"
+            now_words = (
+                f"it now closes below the {pw.fast_name(s)}"
+                if now == 0
+                else f"it has {_closes(now)} in a row above it now"
+            )
             return (
                 f"{t} no longer has the confirmation it had {_then(since, as_of)}, {_closes(then)} in a row"
-                f" above its 50-DMA: {now_words}."
+                f" above its {pw.fast_name(s)}: {now_words}."
             )
         if event == "reached_and_lost":
-            return f"{t} completed {_closes(n)} in a row above its 50-DMA{_on(change['date'], as_of)}, but the run has since ended."
-        return f"{t} has {_closes(now)} in a row above its 50-DMA, against {count(then)} {_then(since, as_of)}."
+            return f"{t} completed {_closes(n)} in a row above its {pw.fast_name(s)}{_on(change['date'], as_of)}, but the run has since ended."
+        return (
+            f"{t} has {_closes(now)} in a row above its {pw.fast_name(s)}, against {count(then)} {_then(since, as_of)}."
+        )
     if kind == "scenario":
         verb = "rose" if change["move"] > 0 else "fell"
         return f"The score of “{change['title']}” {verb} from {signed(change['from'])} to {signed(change['to'])}."
@@ -148,7 +154,7 @@ def nothing(s: dict) -> str:
     sides = (
         "Real Motion and Leadership on the same side of their lines"
         if (s.get("profile") or {}).get("leadership") != "hidden"
-        else "Real Motion on the same side of its 50-DMA"
+        else f"Real Motion on the same side of its {pw.fast_name(s)}"
     )
     return (
         f"Nothing the piece tracks has changed {period}: the same phase, {sides}, and no level cleared or support lost."

@@ -42,7 +42,8 @@ def fact_sentence(s: dict, f: dict) -> str:
         where = {"above": "above its upper band", "below": "below its lower band", "inside": "inside its band"}
         return (
             f"Real Motion is {abs(f['z']):.1f} band deviations {'above' if f['z'] > 0 else 'below'} its own"
-            f" 50-DMA (z {signed(f['z'])}), {where[f['band']]}" + (": a momentum extreme." if f["extreme"] else ".")
+            f" {pw.fast_name(s)} (z {signed(f['z'])}), {where[f['band']]}"
+            + (": a momentum extreme." if f["extreme"] else ".")
         )
     if fid.startswith(("all_time", "new_52w")):
         return _extreme(s, f)
@@ -54,10 +55,9 @@ def fact_sentence(s: dict, f: dict) -> str:
         )
         return f"{t} is {plain_pct(f['drawdown'])} below its record close of {q(f['high'])} ({date(f['high_date'])}), {depth}."
     if fid == "phase_change":
-        states = pw.LEVEL_STATES if pw.is_level(s) else None
-        if states:
-            return f"Since {date(f['date'])} {t} has been {states[f['to']]}."
-        cross = " as the 50-DMA crossed the 200-DMA" if f["averages"] else ""
+        if pw.is_level(s):
+            return f"Since {date(f['date'])} {t} has been {pw.level_state(s, f['to'])}."
+        cross = f" as the {pw.fast_name(s)} crossed the {pw.slow_name(s)}" if f["averages"] else ""
         return (
             f"{t} entered {pw.PHASE_WORDS[f['to']]} on {date(f['date'])}{cross}, leaving {pw.PHASE_WORDS[f['from']]}."
         )
@@ -65,13 +65,13 @@ def fact_sentence(s: dict, f: dict) -> str:
         return volume_words(f)
     if fid == "divergence" and f["kind"] == "bearish":
         return (
-            f"{t} closed at a 52-week high while Real Motion is below its own 50-DMA"
+            f"{t} closed at a 52-week high while Real Motion is below its own {pw.fast_name(s)}"
             f" ({signed(f['rm'])} vs {signed(f['rm_fast'])}): momentum does not confirm the price."
         )
     if fid == "divergence":
         return (
-            f"Real Motion is above its own 50-DMA ({signed(f['rm'])} vs {signed(f['rm_fast'])}) while {t}"
-            f" is still below its 50-DMA ({q(f['sma50'])}): momentum is turning before the price."
+            f"Real Motion is above its own {pw.fast_name(s)} ({signed(f['rm'])} vs {signed(f['rm_fast'])}) while {t}"
+            f" is still below its {pw.fast_name(s)} ({q(f['sma50'])}): momentum is turning before the price."
         )
     if fid == "vix_level":
         since = f["first_date"][:4]

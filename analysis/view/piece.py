@@ -150,7 +150,7 @@ class Piece:
         )
         return FigureOutput(
             fig,
-            alt=f"{st.ticker} daily candlesticks with its 50- and 200-DMA, Real Motion"
+            alt=f"{st.ticker} daily candlesticks with its {st.settings.fast}- and {st.settings.slow}-DMA, Real Motion"
             + (f" and Leadership versus {st.benchmark}" if self.leadership_shown else ""),
         )
 
@@ -551,8 +551,9 @@ class Piece:
         )
         lines += d["run_notes"] + t["notes"] + b["notes"] + self.words["caveats"]
         lines.append(
-            "Method: phases compare the close with its 50- and 200-session moving averages; Real Motion is"
-            " the close's percentage distance from its 200-DMA, read against its own 50-DMA and ±2σ bands"
+            f"Method: phases compare the close with its {pw.fast_name(s)[:-4]}- and {pw.slow_name(s)[:-4]}-session"
+            f" moving averages; Real Motion is the close's percentage distance from its {pw.slow_name(s)}, read"
+            f" against its own {pw.fast_name(s)} and ±2σ bands"
             " (outside the band, |z| > 2, is a momentum extreme);"
             " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
             " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
