@@ -7,6 +7,8 @@ section's sentences, most important first, or the one plain sentence that nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from analysis.fmt import count, day, join, signed
 from analysis.text import profile_words as pw
 
@@ -55,84 +57,113 @@ def _then(since: dict, as_of: str) -> str:
 
 def sentence(change: dict, s: dict) -> str:
     """One plain sentence for one change of ``s["since_last"]["changes"]`` (``s`` the summary)."""
-    t, as_of, since = s["ticker"], s["as_of"], s["since_last"]
     kind = change["kind"]
-    if kind == "phase" and (s.get("profile") or {}).get("returns") in (
-        "points",
-        "basis_points",
-    ):  # a gauge has no bullish phase: where it sits against its averages
-        name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
-        if change["back"]:
-            back = f" since {day(change['date'], as_of)}" if change["date"] else ""
-            return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
-        via = f", after {_others(change['via'], name)}" if len(change["via"]) > 1 else ""
-        return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
-    if kind == "phase":
-        if change["back"]:
-            back = f" since {day(change['date'], as_of)}" if change["date"] else ""
-            return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {day(change['left'], as_of)}."
-        via = (
-            f", by way of {_phase(change['via'][0])}"
-            if len(change["via"]) == 1
-            else f", after {_others(change['via'])}"
-            if change["via"]
-            else ""
-        )
-        return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
-    if kind in ("level_cleared", "support_lost"):
-        side = "resistance" if kind == "level_cleared" else "support"
-        level = {"kind": change["level_kind"], "date": change["level_date"], "window": change["window"]}
-        verb, other = ("above", "below") if kind == "level_cleared" else ("below", "above")
-        named = "the level to clear" if kind == "level_cleared" else "the support"
-        if change.get("beyond"):
-            named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
-        text = (
-            f"{t} closed {verb} {named} at {pw.quote(s, change['price'])} ({pw.level_words(level, side)})"
-            f" on {day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
-        )
-        if change["back"]:
-            text += f"; it is back {other} it at {pw.quote(s, s['close'])}"
-        return text + "."
-    if kind in ("real_motion", "leadership"):
-        line = f"its {pw.fast_name(s)}" if kind == "real_motion" else "zero"
-        who = "Real Motion" if kind == "real_motion" else f"Leadership against {s['benchmark']}"
-        if change["back"]:
-            return (
-                f"{who} crossed {'below' if change['from'] == 'above' else 'above'} {line}"
-                f"{_on(change['first_date'], as_of)} and is back {change['to']} it{_on(change['date'], as_of)}."
-            )
-        return f"{who} crossed {change['to']} {line}{_on(change['date'], as_of)}."
-    if kind in ("confirmation", "closes_above"):
-        n, then, now, event = change["n"], change["from"], change["to"], change["event"]
-        if event == "reached":
-            return (
-                f"{t} completed {_closes(n)} in a row above its {pw.fast_name(s)}{_on(change['date'], as_of)}, the confirmation"
-                f" it lacked {_then(since, as_of)}."
-            )
-        if event == "lost":
-            now_words = (
-                f"it now closes below the {pw.fast_name(s)}"
-                if now == 0
-                else f"it has {_closes(now)} in a row above it now"
-            )
-            return (
-                f"{t} no longer has the confirmation it had {_then(since, as_of)}, {_closes(then)} in a row"
-                f" above its {pw.fast_name(s)}: {now_words}."
-            )
-        if event == "reached_and_lost":
-            return f"{t} completed {_closes(n)} in a row above its {pw.fast_name(s)}{_on(change['date'], as_of)}, but the run has since ended."
+    level = (s.get("profile") or {}).get("returns") in ("points", "basis_points")
+    if kind == "phase" and level:  # a gauge has no bullish phase: where it sits against its averages
+        return _level_phase(change, s)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        raise ValueError(f"unknown since_last change kind: {kind!r}")
+    return writer(change, s)
+
+
+def _level_phase(change: dict, s: dict) -> str:
+    t, as_of = s["ticker"], s["as_of"]
+    name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
+    if change["back"]:
+        back = f" since {day(change['date'], as_of)}" if change["date"] else ""
+        return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
+    via = f", after {_others(change['via'], name)}" if len(change["via"]) > 1 else ""
+    return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
+
+
+def _phase_change(change: dict, s: dict) -> str:
+    t, as_of = s["ticker"], s["as_of"]
+    if change["back"]:
+        back = f" since {day(change['date'], as_of)}" if change["date"] else ""
+        return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {day(change['left'], as_of)}."
+    via = (
+        f", by way of {_phase(change['via'][0])}"
+        if len(change["via"]) == 1
+        else f", after {_others(change['via'])}"
+        if change["via"]
+        else ""
+    )
+    return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
+
+
+def _level(change: dict, s: dict) -> str:
+    """A level to clear cleared, or a support lost (and whether the close is back on its side)."""
+    t, as_of, kind = s["ticker"], s["as_of"], change["kind"]
+    side = "resistance" if kind == "level_cleared" else "support"
+    level = {"kind": change["level_kind"], "date": change["level_date"], "window": change["window"]}
+    verb, other = ("above", "below") if kind == "level_cleared" else ("below", "above")
+    named = "the level to clear" if kind == "level_cleared" else "the support"
+    if change.get("beyond"):
+        named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
+    text = (
+        f"{t} closed {verb} {named} at {pw.quote(s, change['price'])} ({pw.level_words(level, side)})"
+        f" on {day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
+    )
+    back = f"; it is back {other} it at {pw.quote(s, s['close'])}" if change["back"] else ""
+    return f"{text}{back}."
+
+
+def _line_cross(change: dict, s: dict) -> str:
+    """Real Motion crossing its fast average, or Leadership crossing zero."""
+    as_of, kind = s["as_of"], change["kind"]
+    line = f"its {pw.fast_name(s)}" if kind == "real_motion" else "zero"
+    who = "Real Motion" if kind == "real_motion" else f"Leadership against {s['benchmark']}"
+    if change["back"]:
         return (
-            f"{t} has {_closes(now)} in a row above its {pw.fast_name(s)}, against {count(then)} {_then(since, as_of)}."
+            f"{who} crossed {'below' if change['from'] == 'above' else 'above'} {line}"
+            f"{_on(change['first_date'], as_of)} and is back {change['to']} it{_on(change['date'], as_of)}."
         )
-    if kind == "scenario":
-        verb = "rose" if change["move"] > 0 else "fell"
-        return f"The score of “{change['title']}” {verb} from {signed(change['from'])} to {signed(change['to'])}."
-    if kind == "family":
-        names = [
-            f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)
-        ]
-        return f"In the Economic Modern Family, {join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
-    raise ValueError(f"unknown since_last change kind: {kind!r}")
+    return f"{who} crossed {change['to']} {line}{_on(change['date'], as_of)}."
+
+
+def _closes_above(change: dict, s: dict) -> str:
+    """The run of closes above the fast average: the confirmation reached, lost, or the count now."""
+    t, as_of, since, fast = s["ticker"], s["as_of"], s["since_last"], pw.fast_name(s)
+    n, then, now, event = change["n"], change["from"], change["to"], change["event"]
+    if event == "reached":
+        return (
+            f"{t} completed {_closes(n)} in a row above its {fast}{_on(change['date'], as_of)}, the confirmation"
+            f" it lacked {_then(since, as_of)}."
+        )
+    if event == "lost":
+        now_words = f"it now closes below the {fast}" if now == 0 else f"it has {_closes(now)} in a row above it now"
+        return (
+            f"{t} no longer has the confirmation it had {_then(since, as_of)}, {_closes(then)} in a row"
+            f" above its {fast}: {now_words}."
+        )
+    if event == "reached_and_lost":
+        return f"{t} completed {_closes(n)} in a row above its {fast}{_on(change['date'], as_of)}, but the run has since ended."
+    return f"{t} has {_closes(now)} in a row above its {fast}, against {count(then)} {_then(since, as_of)}."
+
+
+def _scenario(change: dict, s: dict) -> str:
+    verb = "rose" if change["move"] > 0 else "fell"
+    return f"The score of \u201c{change['title']}\u201d {verb} from {signed(change['from'])} to {signed(change['to'])}."
+
+
+def _family(change: dict, s: dict) -> str:
+    names = [f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)]
+    return f"In the Economic Modern Family, {join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
+
+
+#: The sentence writer of each kind of change.
+_WRITERS: dict[str, Callable[[dict, dict], str]] = {
+    "phase": _phase_change,
+    "level_cleared": _level,
+    "support_lost": _level,
+    "real_motion": _line_cross,
+    "leadership": _line_cross,
+    "confirmation": _closes_above,
+    "closes_above": _closes_above,
+    "scenario": _scenario,
+    "family": _family,
+}
 
 
 def annotate(s: dict) -> None:
