@@ -1,0 +1,195 @@
+"""The call in words: its label, its reason, and what would change it, in prices, both ways.
+
+The decisions are :mod:`analysis.model.call`'s (the state, the grade, the triggers, the steps
+within reach); this phrasebook only words them, one whole sentence each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.fmt import count, date, day, join, plain_pct
+from analysis.model import call as calls
+from analysis.model.call import REACH, Call, Trigger
+from analysis.text import profile_words as pw
+
+#: Whom a gauge's call is for (:data:`analysis.model.call.INVERTED_KINDS`).
+FOR_WHOM = {"volatility": "for stocks", "yield": "for bond holders"}
+
+
+# -- sentences ----------------------------------------------------------------------------------
+
+
+def since_when(iso: str | None, as_of: str) -> str:
+    """``since June 5`` / ``since the turn of the year`` / ``since March 3, 2023``."""
+    if not iso:
+        return ""
+    d, a = dt.date.fromisoformat(iso), dt.date.fromisoformat(as_of)
+    if (d.month == 1 and d.day <= 10 and d.year == a.year) or (d.month == 12 and d.day >= 20 and d.year == a.year - 1):
+        return "since the turn of the year"
+    return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
+
+
+#: How momentum and leadership read after the call's head, by (momentum up, leadership up or
+#: ``None`` when Leadership is hidden).
+_SIGNALS = {
+    (False, None): "and momentum is down",
+    (True, None): "with momentum up",
+    (False, False): "and neither momentum nor leadership has turned up",
+    (True, True): "with momentum and leadership both up",
+    (True, False): "with momentum up but leadership down",
+    (False, True): "with leadership up but momentum down",
+}
+#: The same with Real Motion beyond its band (z beyond ±2), where a shorter form reads better.
+_STRETCHED = {(True, None): "with momentum up and stretched above its band"}
+_OVERSOLD = {(False, None): "and momentum is at an oversold extreme"}
+
+
+def _signals(s: dict, st: calls.CallState) -> str:
+    """``with momentum up but leadership down, momentum stretched above its band``: what agrees with the call."""
+    key = (st.momentum, st.leading)
+    z = s["real_motion"]["z"]
+    if z is not None and z > 2:
+        return _STRETCHED.get(key, _SIGNALS[key] + ", momentum stretched above its band")
+    if z is not None and z < -2:
+        return _OVERSOLD.get(key, _SIGNALS[key] + ", momentum at an oversold extreme")
+    return _SIGNALS[key]
+
+
+def reason(s: dict) -> str:
+    """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
+    t, st = s["ticker"], calls.state(s)
+    if s["phase"] is None or s["sma50"] is None:
+        return f"{t} has too little history for its averages, so the trend is not yet readable"
+    where = f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)}"
+    if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
+        head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)}"
+    else:
+        since = since_when(s["phase_since"], s["as_of"])
+        head = " ".join(w for w in (f"{t} has been in {pw.PHASE_WORDS[s['phase']]}", since) if w) + f", {where}"
+    mood = f": {pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]}" if calls.inverted(s) else ""
+    return f"{head}, {_signals(s, st)}{mood}"
+
+
+def call_label(s: dict) -> str:
+    """``Cautious`` / ``Defensive for stocks``: the call, and for whom when the close is a gauge."""
+    for_whom = FOR_WHOM.get(pw.kind(s)) if calls.inverted(s) else None
+    call = calls.call_of(s).capitalize()
+    return f"{call} {for_whom}" if for_whom else call
+
+
+def call_sentence(s: dict) -> str:
+    """The call in one sentence, with its reason."""
+    return f"{call_label(s)}: {reason(s)}."
+
+
+_EVENT_WORDS = {
+    ("price_vs_sma_fast", "up"): "back above its {fast}",
+    ("price_vs_sma_fast", "down"): "below its {fast}",
+    ("price_vs_sma_slow", "up"): "back above its {slow}",
+    ("price_vs_sma_slow", "down"): "below its {slow}",
+    ("real_motion_vs_fast", "up"): "Real Motion over its own {fast}",
+    ("real_motion_vs_fast", "down"): "Real Motion under its own {fast}",
+    ("leadership_vs_zero", "up"): "Leadership above zero",
+    ("leadership_vs_zero", "down"): "Leadership below zero",
+}
+
+
+def _event_words(s: dict, e: dict) -> str:
+    if e["event"] == "phase":
+        return f"in {pw.PHASE_WORDS[e['to']]}"
+    words = _EVENT_WORDS.get((e["event"], e["direction"]))
+    return words.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) if words else e["event"].replace("_", " ")
+
+
+def change_sentences(s: dict, call: Call | None = None) -> list[str]:
+    """What would change the call, in prices, in both directions (next session's close).
+
+    Each direction lists the solved closes in order of distance, up to the one that changes
+    the call (or the nearest two when none does), each with what flips there. ``call`` is
+    :func:`analysis.model.call.read` of ``s`` when the caller has it already.
+    """
+    call = call or calls.read(s)
+    return [_direction_sentence(s, side, call) for side in ("up", "down")]
+
+
+#: Events after which "N such closes in a row confirm the turn" applies, on the way up.
+_CONFIRMED_BY_CLOSES = ("phase", "price_vs_sma_fast")
+
+
+def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool]]:
+    """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged) and
+    whether a run of closes confirms it (a phase or the fast average)."""
+    out = []
+    for step in calls.steps(s, side, tr.price if tr else None):
+        words: list[str] = []
+        for e in step.events:
+            w = _event_words(s, e)
+            if w not in words:
+                words.append(w)
+        out.append((step.price, words, any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)))
+    return out
+
+
+def _direction_sentence(s: dict, side: str, call: Call) -> str:
+    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    word = "above" if side == "up" else "below"
+    tr = call.quoted(s, side)  # out of one session's reach: not a trigger to quote
+    steps = _steps(s, side, tr)
+    if not steps:
+        return _no_change(s, side)
+    now = call.call
+    parts = []
+    for i, (price, what, confirmable) in enumerate(steps):
+        last = tr is not None and i == len(steps) - 1
+        subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
+        if i == 0:
+            text = f"A close {word} {q(price)} next session ({pw.units_of(s).move_to(s['close'], price)}) puts {subject}{join(what)}"
+        else:
+            text = f"a close {word} {q(price)} ({pw.units_of(s).move_to(s['close'], price)}) also puts {subject}{join(what)}"
+        if confirmable and side == "up":
+            c = s["confirmation"]
+            if not c["confirmed"] and c["n"] > 1:
+                text += f" ({count(c['n'])} such closes in a row confirm the turn)"
+        text += f", and the call turns {tr.call}" if last and tr else ""
+        parts.append(text)
+    out = "; ".join(parts)
+    if tr is None:
+        out += f"; the call stays {now}"
+    lv, sp = s["level_to_clear"], s.get("support") or {}
+    if side == "up" and lv["price"] is not None and lv["price"] > steps[-1][0]:
+        out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
+    if side == "down" and sp.get("price") is not None and sp["price"] > steps[0][0]:
+        out += f". First support is {q(sp['price'])} ({_level_short(s, sp, 'support')})"
+    return out[0].upper() + out[1:] + "."
+
+
+def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
+    """``the June 5 high`` style: the level's kind and its date, the year only when it is not the piece's."""
+    what = pw.level_words(lv, side).split(", set on")[0]
+    return (
+        f"{what}, {day(lv['date'], s['as_of'])}"
+        if lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
+        else what
+    )
+
+
+def _no_change(s: dict, side: str) -> str:
+    """When no single close changes the call in this direction: the level that matters next."""
+    q = lambda x: pw.quote(s, x)  # noqa: E731
+    if side == "up":
+        lv = s["level_to_clear"]
+        if lv["price"] is None:
+            at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv.get("at"), "a one-month high")
+            return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead."
+        return (
+            f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
+            f" {plain_pct(lv['distance'])} away; no close within {REACH:.0%} changes the call on the way up."
+        )
+    sp = s.get("support") or {}
+    if sp.get("price") is None:
+        return f"Below, no close within {REACH:.0%} changes the call, and no swing low of the last year lies under the close."
+    return (
+        f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
+        f" no close within {REACH:.0%} changes the call on the way down."
+    )

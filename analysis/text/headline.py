@@ -1,0 +1,228 @@
+"""The headline: led by what is unusual, else by the phase; a question when momentum is unproven.
+
+:func:`headline` is the piece's title. A profile with words of its own (a fear gauge, a yield,
+a bond or credit fund) is written by :func:`analysis.text.profile_words.headline`; every
+other piece by the tables here: one writer per unusual fact that can lead
+(:data:`_FACT_HEADLINES`) and one per phase (:data:`_PHASE_HEADLINES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from analysis.text import profile_words as pw
+from analysis.text.profile_words import PHASE_WORDS
+
+#: Averages within this fraction of each other, and the close within it of both: a range.
+RANGE = 0.02
+
+
+def _tail(s: dict, leading: str, lagging: str) -> str:
+    """``leading`` or ``lagging`` (with ``{b}`` the benchmark) by Leadership's sign; '' where it is hidden."""
+    value = s["leadership"]["value"]
+    if s["profile"]["leadership"] == "hidden" or value is None:
+        return ""
+    return (leading if value > 0 else lagging).format(b=s["benchmark"])
+
+
+def in_range(s: dict) -> bool:
+    """Nothing trending: the 50- and 200-DMA within :data:`RANGE` of each other and the close within it of both."""
+    close, f, slow = s["close"], s["sma50"], s["sma200"]
+    if f is None or slow is None:
+        return False
+    return all(abs(a / b - 1) < RANGE for a, b in ((f, slow), (close, f), (close, slow)))
+
+
+def _fact_headline(s: dict, top: dict) -> str | None:
+    """The headline led by an unusual fact (``None``: the phase decides)."""
+    z = s["real_motion"]["z"]
+    if z is not None and z < -2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
+        return _oversold_headline(s, top)
+    if z is not None and z > 2:
+        return _stretched_headline(s, top)
+    writer = _FACT_HEADLINES.get(top["id"])
+    return writer(s, top) if writer else None
+
+
+def _oversold_headline(s: dict, top: dict) -> str:
+    t, opening = s["ticker"], _opening(s["ticker"], top)
+    low = pw.fact(s, "all_time_low", "new_52w_low")
+    first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
+    if top["id"] in ("all_time_low", "new_52w_low"):
+        first = f"{opening}, deeply oversold"
+    elif low and not opening:
+        first += f" at {pw.extreme_words(low)}"
+    return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
+
+
+def _stretched_headline(s: dict, top: dict) -> str:
+    t, opening = s["ticker"], _opening(s["ticker"], top)
+    high = pw.fact(s, "all_time_high", "new_52w_high")
+    first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
+    if top["id"] in ("all_time_high", "new_52w_high"):
+        first = f"{opening}, stretched above its band"
+    elif high and not opening:
+        first = f"{t} is stretched above its band at {pw.extreme_words(high)}"
+    return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
+
+
+def _breakdown_headline(s: dict, top: dict) -> str:
+    t = s["ticker"]
+    return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
+
+
+def _drawdown_headline(s: dict, top: dict) -> str:
+    t, deepest = s["ticker"], _deepest(top)
+    if s["phase"] in ("recovery", "accumulation", "bullish"):
+        return f"{t} climbs out of {deepest}{_tail(s, ', leading {b}', ', lagging {b}')}: can the recovery last?"
+    return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
+
+
+def _volume_headline(s: dict, top: dict) -> str:
+    t, tail = s["ticker"], _tail(s, ", leading {b}", ", lagging {b}")
+    if top["change"] < 0:
+        return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
+    return f"Heavy buying in {t}{tail}: is momentum building?"
+
+
+def _phase_change_headline(s: dict, top: dict) -> str:
+    return (
+        f"{s['ticker']} enters {PHASE_WORDS[top['to']]}{_tail(s, ', leading {b}', ', lagging {b}')}: what comes next?"
+    )
+
+
+def _record_headline(s: dict, top: dict) -> str:
+    return _high_headline(s, top, bool(s["real_motion"]["above_fast"]))
+
+
+#: The headline writer of each unusual fact that can lead a piece.
+_FACT_HEADLINES: dict[str, Callable[[dict, dict], str]] = {
+    "all_time_low": _breakdown_headline,
+    "new_52w_low": _breakdown_headline,
+    "all_time_high": _record_headline,
+    "new_52w_high": _record_headline,
+    "divergence": lambda s, top: _divergence_headline(s, top),
+    "drawdown": _drawdown_headline,
+    "volume": _volume_headline,
+    "phase_change": _phase_change_headline,
+}
+
+
+def _opening(t: str, top: dict) -> str | None:
+    """How a headline opens on the leading fact when Real Motion is beyond its band (``None``: on the extreme)."""
+    fid = top["id"]
+    if fid in ("all_time_low", "new_52w_low"):
+        return f"{t} sinks to {pw.extreme_words(top)}"
+    if fid in ("all_time_high", "new_52w_high"):
+        return f"{t} climbs to {pw.extreme_words(top)}"
+    if fid == "drawdown":
+        return f"{t}, in {_deepest(top)},"
+    if fid == "volume":
+        return f"Heavy {'selling' if top['change'] < 0 else 'buying'} in {t}, and it"
+    if fid == "phase_change":
+        return f"{t} enters {PHASE_WORDS[top['to']]} and"
+    return None
+
+
+def _deepest(drawdown: dict) -> str:
+    return "the deepest drawdown in its history" if drawdown["percentile"] >= 1 else "one of its deepest drawdowns"
+
+
+def _high_headline(s: dict, high: dict, rm_up: bool) -> str:
+    t, at = s["ticker"], pw.extreme_words(high)
+    if rm_up:
+        return (
+            f"{s['ticker']} at {at}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
+        )
+    return f"{t} at {at}{_tail(s, ', leading {b}', ', trailing {b}')}, but momentum lags: time to be selective?"
+
+
+def _divergence_headline(s: dict, div: dict) -> str:
+    t = s["ticker"]
+    if div["kind"] == "bearish":
+        return f"{t} makes a 52-week high without momentum{_tail(s, ', leading {b}', ', lagging {b}')}: a warning sign?"
+    return (
+        f"Momentum turns up in {t} before the price{_tail(s, ' as it leads {b}', ', though it lags {b}')}:"
+        f" can it retake its {pw.fast_name(s)}?"
+    )
+
+
+def headline(s: dict) -> str:
+    """A title led by what is unusual, else by the state; the model's question when momentum is unproven.
+
+    In order: the catalogue's most unusual fact when it is unusual (capitulation when Real Motion
+    is below its band, breakdown, new highs, divergence, a deep drawdown, heavy volume, a phase
+    change); a range (the averages and the close within 2% of each other); a new high or a
+    divergence that is not unusual; then the phase, Real Motion's side and Leadership's sign.
+    A profile with its own words (a fear gauge, a yield, a bond or credit fund) is written by
+    :func:`analysis.text.profile_words.headline`.
+    """
+    special = pw.headline(s)
+    if special:
+        return special
+    t, phase = s["ticker"], s["phase"]
+    rm_up = bool(s["real_motion"]["above_fast"])
+    top = pw.lead_fact(s)
+    led = _fact_headline(s, top) if top else None
+    if led:
+        return led
+    if in_range(s):
+        return f"{t} is range-bound{_tail(s, ', leading {b}', ', lagging {b}')}: which way will it break?"
+    high, div = pw.fact(s, "all_time_high", "new_52w_high"), pw.fact(s, "divergence")
+    if div:
+        return _divergence_headline(s, div)
+    if high:
+        return _high_headline(s, high, rm_up)
+    writer = _PHASE_HEADLINES.get(phase)
+    return writer(s) if writer else f"Can momentum build in {t}?"
+
+
+def _bullish_headline(s: dict) -> str:
+    t, rm_up = s["ticker"], bool(s["real_motion"]["above_fast"])
+    if s["profile"]["leadership"] == "hidden":
+        return (
+            f"Momentum is building in {t}: how far can it carry?"
+            if rm_up
+            else f"{t} is in a bullish phase, but momentum is fading"
+        )
+    if (s["leadership"]["value"] or 0) > 0:
+        return (
+            f"Momentum is building in {t}: can it lead from here?"
+            if rm_up
+            else f"{t} leads, but momentum is fading: time to be selective?"
+        )
+    return (
+        f"{t} is in a bullish phase: can it start to lead?"
+        if rm_up
+        else f"{t} lags {s['benchmark']} as momentum fades: can the bullish phase hold?"
+    )
+
+
+def _fading(s: dict) -> str:
+    return "" if s["real_motion"]["above_fast"] else ", but momentum is fading"
+
+
+def _warning_headline(s: dict) -> str:
+    t = s["ticker"]
+    if (s["leadership"]["value"] or 0) > 0 and s["profile"]["leadership"] != "hidden":
+        return f"{t} still leads {s['benchmark']}: can momentum build?"
+    return f"Can momentum build in {t}?"
+
+
+#: The headline of each phase when nothing unusual leads.
+_PHASE_HEADLINES: dict[str, Callable[[dict], str]] = {
+    "bullish": _bullish_headline,
+    "recovery": lambda s: (
+        f"{s['ticker']} attempts a recovery{_fading(s)}{_tail(s, ', leading {b}', '')}: can it clear its {pw.slow_name(s)}?"
+    ),
+    "accumulation": lambda s: (
+        f"{s['ticker']} is repairing its trend{_fading(s)}{_tail(s, ' and leads {b}', '')}: can momentum build?"
+    ),
+    "distribution": lambda s: (
+        f"{s['ticker']} slips below its {pw.slow_name(s)}{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+    ),
+    "bearish": lambda s: (
+        f"{s['ticker']} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
+    ),
+    "warning": _warning_headline,
+}
