@@ -262,3 +262,13 @@ def test_levels_are_on_the_right_side(ticker, where):
     assert (run["current_run"] > 0) == (close > sma50)
     if run["current_run"]:
         assert run["run_end"] == cut.index[-1].date().isoformat() and run["run_sessions"] == run["current_run"]
+
+
+def test_a_negative_yield_still_has_levels(market):
+    """^IRX closed below zero in March 2020 (-0.105 at the low): the zones' tolerance is a width, never
+    negative, so every rung lands in a zone (hypothesis found 2020-03-19 raising on an empty zone)."""
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse("^IRX", "SPY", "2020-03-19", "snapshot"), market, parts=("facts",)).data
+    assert s["close"] < 0.1 and s["levels"]["resistance"]

@@ -150,9 +150,10 @@ def price_rungs(
 def merge_zones(rungs: list[dict], close: float, tolerance: float) -> list[dict]:
     """Merge fixed rungs into zones, nearest the close first (see the module docstring).
 
-    ``tolerance`` is in price units. Each zone is its naming rung with the others in ``also``
+    ``tolerance`` is in price units (never negative: a yield can close below zero). Each zone is its naming rung with the others in ``also``
     (nearest first). Returns zones sorted by distance from ``close``.
     """
+    tolerance = abs(tolerance)
     todo = sorted(rungs, key=lambda r: abs(r["price"] - close))
     zones = []
     while todo:
@@ -202,7 +203,7 @@ def ladders(
     averages = _averages(sma_fast, sma_slow, fast, slow)
     out = {"close": last, "date": _iso(close.index[-1])}
     for name, side in (("resistance", lambda p: p > last), ("support", lambda p: p < last)):
-        zones = merge_zones([r for r in fixed if side(r["price"])], last, merge * last)
+        zones = merge_zones([r for r in fixed if side(r["price"])], last, merge * abs(last))
         out[name] = sorted(zones + [a for a in averages if side(a["price"])], key=lambda r: abs(r["price"] - last))
     return out
 
@@ -240,7 +241,7 @@ def _nearest(
     """The nearest zone or average beyond ``bound`` (above when ``up``), zones merged beyond it."""
     beyond = (lambda p: p > bound) if up else (lambda p: p < bound)
     fixed = [r for r in price_rungs(high, low, close, **opts) if beyond(r["price"])]
-    zones = merge_zones(fixed, bound, merge * float(close.iloc[-1]))
+    zones = merge_zones(fixed, bound, merge * abs(float(close.iloc[-1])))
     lines = [a for a in _averages(sma_fast, sma_slow, fast, slow) if a["kind"] in averages and beyond(a["price"])]
     found = sorted(zones + lines, key=lambda r: abs(r["price"] - bound))
     return found[0] if found else None

@@ -15,10 +15,10 @@ from analysis.model.study import Study
 from analysis.params import Request
 from analysis.summary import Summary
 from analysis.summary import build as build_summary
-from analysis.text import plain
+from analysis.text import page_words, plain
 from analysis.text import profile_words as pw
 from analysis.text.measure_words import MEASURES
-from analysis.view import ahead
+from analysis.view import ahead, tables
 from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets, esc, keep, paragraphs, section, table
 
 #: The charts a forked child draws while the kernel draws the others (:mod:`analysis.view.ahead`),
@@ -27,12 +27,6 @@ from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets,
 #: kernel's cells before these are needed; economy 1.3, family 1.6, history 0.7 here, so each
 #: is ready by the time its cell runs.
 AHEAD = ("chart_economy", "chart_family", "chart_history")
-
-DISCLAIMER = (
-    "This piece is generated automatically from public daily prices. It describes what the data"
-    " shows; it is not investment advice and not a forecast. Past patterns do not guarantee"
-    " future results."
-)
 
 
 def _signed(x: float | None) -> str:
@@ -211,45 +205,7 @@ class Piece:
         return section(since_heading(self.summary), lines, as_list=len(lines) > 1) if lines else Html("")
 
     def performance_section(self) -> Html:
-        s = self.summary
-        rp = s["relative_performance"]
-        if pw.is_level(s):
-            rows = [
-                (span, pw.level_change(s, r["ticker"]), fmt.date(r["start"]))
-                for span, r in rp.items()
-                if r["ticker"] is not None
-            ]
-            return keep(
-                section("The long view", self.words["performance"]),
-                table(
-                    ["Span", f"{s['ticker']} change", "From"],
-                    rows,
-                    caption=f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)",
-                ),
-            )
-        rows = []
-        for span, r in rp.items():
-            if r["ticker"] is None or r["benchmark"] is None:
-                continue
-            rows.append(
-                (
-                    span,
-                    fmt.pct(r["ticker"]),
-                    fmt.pct(r["benchmark"]),
-                    fmt.signed(100 * (r["ticker"] - r["benchmark"]), 1) + " pts",
-                    fmt.date(r["start"]),
-                )
-            )
-        caption = (
-            f"{pw.return_words(s)[0].upper()}{pw.return_words(s)[1:]} of {s['ticker']}; total return of"
-            f" {s['benchmark']}; to {fmt.date(s['as_of'])}"
-        )
-        if s["profile"]["total_return"]:
-            caption = f"Total return (dividends reinvested) to {fmt.date(s['as_of'])}"
-        return keep(
-            section("The long view", self.words["performance"]),
-            table(["Span", s["ticker"], s["benchmark"], "Difference", "From"], rows, caption=caption),
-        )
+        return keep(section("The long view", self.words["performance"]), tables.performance(self.summary))
 
     def century_section(self) -> Html:
         """A century of small versus big: the size premium and valuations (small-cap pieces only)."""
@@ -322,35 +278,7 @@ class Piece:
 
     def scenario_tables(self) -> Html:
         """Each talking point's evidence: direction, value, rule, reading, weight and date."""
-        out = Html("")
-        for number, sc in enumerate(self.summary["scenarios"], 1):
-            rows = [
-                (
-                    e["name"] + (f" ({e['direction']})" if e["direction"] else ""),
-                    e["value_text"],
-                    e["rule"],
-                    e["reading"] + (f": {e['reason']}" if e["reason"] else ""),
-                    f"{e['weight']:g}",
-                    e["as_of"] or "\u2014",
-                )
-                for e in sc["evidence"]
-            ]
-            head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
-            left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
-            cap = (
-                f"{number}. {sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
-                f" {sc['total_weight']:g} weight measured"
-                + (f". {sc['note']}" if sc["note"] else "")
-                + (f". Left out: {left}" if left else "")
-            )
-            out += table(
-                ["Evidence", "Value", "Rule", "Reading", "Weight", "As of"],
-                rows,
-                caption=cap,
-                row_classes=[e["reading"] for e in sc["evidence"]],
-                cls="data scenarios",
-            )
-        return out
+        return tables.scenarios(self.summary)
 
     def chart_scenarios(self) -> FigureOutput:
         from analysis.view.charts.scenarios import scorecard_chart
@@ -362,53 +290,7 @@ class Piece:
 
     def family_section(self) -> Html:
         """The Economic Modern Family dashboard: one row per member, stale members marked."""
-        f = self.summary["family"]
-
-        def pct(x: float | None) -> str:
-            return "n/a" if x is None else fmt.pct(x)
-
-        rows = []
-        for m in f["members"]:
-            phase = (m["phase"] or "n/a") + (f" since {fmt.date(m['phase_since'])}" if m["phase_since"] else "")
-            rm = "n/a" if m["rm_above_fast"] is None else ("above" if m["rm_above_fast"] else "below")
-            data = (
-                f"stale: data ends {m['last_date']}"
-                if m["stale"] and m["last_date"]
-                else (m["reason"] or f"to {m['as_of'] or m['last_date']}")
-            )
-            rows.append(
-                (
-                    f"{m['ticker']} \u00b7 {m['nickname']}",
-                    phase,
-                    rm,
-                    "n/a" if m["lead"] is None else fmt.signed(m["lead"]),
-                    pct(m["return_1m"]),
-                    pct(m["return_3m"]),
-                    data,
-                )
-            )
-        adjusted = [m["ticker"] for m in f["members"] if m["fully_adjusted"]]
-        note = (
-            paragraphs(
-                [
-                    f"Note: in the data for {', '.join(adjusted)}, open, high, low and close are all"
-                    " dividend-adjusted, so their levels are not the traded prices; phases and changes read the same."
-                ],
-                cls="data-note",
-            )
-            if adjusted
-            else Html("")
-        )
-        return keep(
-            section("The Economic Modern Family", self.words["family"])
-            + table(
-                ["Member", "Phase", "Real Motion vs its 50-DMA", f"Leadership vs {f['benchmark']}", "1m", "3m", "Data"],
-                rows,
-                row_classes=[m["status"] for m in f["members"]],
-                cls="data family",
-            )
-            + note
-        )
+        return keep(section("The Economic Modern Family", self.words["family"]) + tables.family(self.summary))
 
     def chart_family(self) -> FigureOutput:
         """The family's small multiples (drawn ahead when it can be)."""
@@ -427,73 +309,8 @@ class Piece:
         )
 
     def history_section(self) -> Html:
-        """The event study at 20 sessions: each trigger's n, median, edge over any session and its 90%
-        interval, one column each; the current state and the baseline as the last rows."""
-        s, k = self.summary, "20"
-        returns, u = s["profile"]["returns"], pw.units_of(s)
-        reading = {
-            "positive edge": "edge",
-            "negative edge": "negative edge",
-            "no edge": "no edge",
-            "too few": "too few",
-        }
-
-        def cells(h: dict) -> tuple[str, ...]:
-            if not h["n"] or h["edge"] is None:
-                return (str(h["n"]), "\u2014", "\u2014", "\u2014", "none complete" if not h["n"] else "\u2014")
-            return (
-                str(h["n"]),
-                u.move(h["median"], short=True),
-                u.signed_edge(h["edge"]),
-                u.interval(h["edge_low"], h["edge_high"], unit=False),
-                reading[h["verdict"]],
-            )
-
-        verdict_class = {
-            "positive edge": "edge-up",
-            "negative edge": "edge-down",
-            "no edge": "",
-            "too few": "unavailable",
-        }
-        rows, classes = [], []
-        for item in s["history"]:
-            h = item["horizons"][k]
-            last = fmt.date(item["last_occurrence"]) if item["last_occurrence"] else "never"
-            rows.append((item["trigger"], last, *cells(h)))
-            classes.append(verdict_class[h["verdict"]])
-        state = s.get("history_state")
-        if state:
-            h = state["horizons"][k]
-            rows.append((state["label"], f"{state['sessions']:,} sessions", *cells(h)))
-            classes.append(" ".join(c for c in ("state", verdict_class[h["verdict"]]) if c))
-        base = s["history"][0]["horizons"][k]
-        rows.append(
-            (
-                "Any session (baseline)",
-                "",
-                f"{base['baseline_n']:,}",
-                "\u2014" if base["baseline_median"] is None else u.move(base["baseline_median"], short=True),
-                "",
-                "",
-                "",
-            )
-        )
-        classes.append("baseline")
-        return keep(
-            section("What history says", self.words["history"]),
-            table(
-                ["Trigger", "Last fired", "n", "Median", "Edge", "90% interval", "Reading"],
-                rows,
-                row_classes=classes,
-                caption=(
-                    f"20 sessions after each trigger. n: non-overlapping occurrences with a complete window. Median:"
-                    f" their {MEASURES[returns].axis}. Edge: that median minus any session\u2019s, in {u.name}, with its 90%"
-                    " bootstrap interval; no edge when the interval spans zero, too few under n 10"
-                ),
-                cls="data history",
-            ),
-            whole=False,
-        )
+        """The event study at 20 sessions, its trigger rows, the current state and the baseline."""
+        return keep(section("What history says", self.words["history"]), tables.history(self.summary), whole=False)
 
     def chart_history(self) -> FigureOutput:
         """The event study's edges (drawn ahead when it can be)."""
@@ -533,32 +350,7 @@ class Piece:
 
     def method_note(self) -> Html:
         """Data provenance, fallbacks and how the indicators are defined."""
-        s, d = self.summary, self.summary["data"]
-        t, b = d["ticker"], d["benchmark"]
-        lines = []
-        if s["as_of_note"]:
-            lines.append(s["as_of_note"])
-        p = s["profile"]
-        shared = "Leadership and relative returns use" if p["leadership"] != "hidden" else "comparisons with"
-        lines.append(
-            f"Profile: {p['title']} ({p['reason']}). Its own indicators use its own {d['sessions']:,} sessions;"
-            f" {shared} the {d['common_sessions']:,} sessions it shares with {s['benchmark']}."
-        )
-        lines.append(
-            f"Data: {t['source_detail']}. The {s['ticker']} series runs {t['first_date']} to {t['last_date']}"
-            f" and {s['benchmark']} {b['first_date']} to {b['last_date']} ({b['source']}); this piece uses"
-            f" only data up to {s['as_of']}."
-        )
-        lines += d["run_notes"] + t["notes"] + b["notes"] + self.words["caveats"]
-        lines.append(
-            f"Method: phases compare the close with its {pw.fast_name(s)[:-4]}- and {pw.slow_name(s)[:-4]}-session"
-            f" moving averages; Real Motion is the close's percentage distance from its {pw.slow_name(s)}, read"
-            f" against its own {pw.fast_name(s)} and ±2σ bands"
-            " (outside the band, |z| > 2, is a momentum extreme);"
-            " Leadership is the ticker/benchmark ratio's percentage distance from its own 200-session"
-            " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
-            " Motion and Triple Play Leadership indicators."
-        )
+        lines = page_words.method_lines(self.summary, self.words["caveats"])
         return (
             Html('<section class="method"><h2>Data and method</h2>')
             + paragraphs([plain.reader(x) for x in lines], cls="data-note")
@@ -566,7 +358,7 @@ class Piece:
         )
 
     def footer(self) -> Html:
-        return Html(f'<footer class="footer"><p>{esc(DISCLAIMER)}</p></footer>')
+        return Html(f'<footer class="footer"><p>{esc(page_words.DISCLAIMER)}</p></footer>')
 
     # -- charts -----------------------------------------------------------------------------
     def chart_performance(self) -> FigureOutput | Html:
