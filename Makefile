@@ -39,7 +39,7 @@ BROWSER_STAMP := $(VENV)/.browser-checked
 BYTECODE_STAMP := $(VENV)/.bytecode-written
 
 TICKER ?= IWM
-BENCHMARK ?= SPY
+BENCHMARK ?=
 AS_OF ?=
 SOURCE ?= auto
 LEVEL ?=

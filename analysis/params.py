@@ -29,6 +29,12 @@ TICKER_PATTERN = re.compile(rf"^\^?[A-Z0-9][A-Z0-9.\-=]{{0,{TICKER_MAX - 1}}}$")
 SOURCES = ("auto", "snapshot", "yahoo", "cache", "local")
 #: The benchmark of a piece unless the user names another.
 DEFAULT_BENCHMARK = "SPY"
+#: The benchmark of a piece about :data:`DEFAULT_BENCHMARK` itself unless the user names another:
+#: the equal-weight S&P 500. Against the same 500 companies held equally, the cap-weighted
+#: index's Leadership reads breadth (its largest members carrying it, or the average stock
+#: keeping up), a question about the S&P 500 itself; small caps (IWM) would mirror the IWM
+#: piece, and the Nasdaq-100 (QQQ) shares its largest holdings.
+SELF_BENCHMARK = "RSP"
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -74,14 +80,39 @@ def tickers(values: str | list[str] | None, *, what: str = "TICKERS") -> list[st
     return out
 
 
+def default_benchmark(ticker_symbol: str) -> str:
+    """The benchmark of a piece about ``ticker_symbol`` when the user names none: SPY, and for
+    SPY itself the equal-weight S&P 500 (:data:`SELF_BENCHMARK`), so no default is refused."""
+    return SELF_BENCHMARK if ticker_symbol == DEFAULT_BENCHMARK else DEFAULT_BENCHMARK
+
+
+def benchmark_note(ticker_symbol: str, benchmark_symbol: str) -> str:
+    """Why a piece about the usual benchmark is measured against :data:`SELF_BENCHMARK` ("" for
+    any other pair). A function of the pair alone, so every layer (and a notebook that gets the
+    benchmark from the runner) says the same."""
+    if (ticker_symbol, benchmark_symbol) != (DEFAULT_BENCHMARK, SELF_BENCHMARK):
+        return ""
+    return (
+        f"Benchmark: {SELF_BENCHMARK}, the equal-weight S&P 500, because this piece is about {DEFAULT_BENCHMARK},"
+        " the usual benchmark. Both hold the same 500 companies, so Leadership here reads breadth: above zero,"
+        " the largest companies are carrying the index; below zero, the average stock is keeping up or leading."
+        f" Give BENCHMARK= to measure {DEFAULT_BENCHMARK} against another series."
+    )
+
+
 def benchmark(value: str | None, ticker_symbol: str) -> str:
-    """A validated benchmark that differs from the ticker."""
-    symbol = ticker(value, what="BENCHMARK")
+    """A validated benchmark that differs from the ticker; empty or ``None`` is the default
+    for the ticker (:func:`default_benchmark`). A benchmark the user names equal to the ticker
+    is refused."""
+    raw = "" if value is None else str(value).strip()
+    if not raw:
+        return default_benchmark(ticker_symbol)
+    symbol = ticker(raw, what="BENCHMARK")
     if symbol == ticker_symbol:
-        other = "QQQ" if symbol == "SPY" else "SPY"
+        other = default_benchmark(symbol)
         raise InputError(
             f"BENCHMARK {symbol} is the same as TICKER: leadership against itself is always zero.",
-            f"Pick another benchmark, e.g. BENCHMARK={other}.",
+            f"Pick another benchmark, e.g. BENCHMARK={other}, or leave BENCHMARK out for {other}.",
         )
     return symbol
 
@@ -169,11 +200,13 @@ def file_stem(ticker: str) -> str:
     return ticker.replace("^", "_")
 
 
-def stem(ticker: str, benchmark: str = DEFAULT_BENCHMARK) -> str:
-    """A piece's file stem for validated symbols: ``IWM`` against the default benchmark, else
-    ``IWM_vs_QQQ``. The one place the rule is written: the piece, its research appendices and
-    the runner all name their files with it."""
-    return file_stem(ticker) if benchmark == DEFAULT_BENCHMARK else f"{file_stem(ticker)}_vs_{file_stem(benchmark)}"
+def stem(ticker: str, benchmark: str | None = None) -> str:
+    """A piece's file stem for validated symbols: ``IWM`` against its default benchmark
+    (:func:`default_benchmark`: ``SPY`` for SPY vs RSP), else ``IWM_vs_QQQ``. The one place the
+    rule is written: the piece, its research appendices and the runner all name their files with it."""
+    if benchmark is None or benchmark == default_benchmark(ticker):
+        return file_stem(ticker)
+    return f"{file_stem(ticker)}_vs_{file_stem(benchmark)}"
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -227,10 +260,12 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "benchmark",
         str,
-        DEFAULT_BENCHMARK,
-        "leadership and relative returns are measured against it",
+        "",
+        f"leadership and relative returns are measured against it; empty for {DEFAULT_BENCHMARK}"
+        f" ({SELF_BENCHMARK}, the equal-weight S&P 500, in a piece about {DEFAULT_BENCHMARK})",
         None,
         env="BENCHMARK",
+        notebook_default=DEFAULT_BENCHMARK,
     ),
     Parameter(
         "as_of",
@@ -438,7 +473,7 @@ class Request:
         symbol = check["ticker"](ticker)
         return cls(
             ticker=symbol,
-            benchmark=_benchmark(benchmark or DEFAULT_BENCHMARK, symbol),
+            benchmark=_benchmark(benchmark, symbol),
             as_of=check["as_of"](as_of),
             source=check["source"](source),
             level=check["level"](level or None),
@@ -453,6 +488,11 @@ class Request:
     def stem(self) -> str:
         """File name without extension: ``IWM`` (against SPY) or ``IWM_vs_QQQ``."""
         return stem(self.ticker, self.benchmark)
+
+    @property
+    def benchmark_note(self) -> str:
+        """Why the benchmark is not the usual one, when the default chose it ("" otherwise)."""
+        return benchmark_note(self.ticker, self.benchmark)
 
     def notebook_parameters(self, source: str | None = None, source_note: str = "", appendices: bool = False) -> dict:
         """Exactly what papermill injects into a piece's notebook."""

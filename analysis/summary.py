@@ -87,7 +87,7 @@ def build(
     data = facts(study, kind)
     if kind.leadership == "hidden":  # no Leadership to flip where it means nothing
         data["what_would_change"] = [e for e in data["what_would_change"] if e["event"] != "leadership_vs_zero"]
-    data["data"]["run_notes"] = [source_note] if source_note else []
+    data["data"]["run_notes"] = [note for note in (request.benchmark_note, source_note) if note]
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
         knobs = {"confirm_n": settings.confirm_n, "level_window": settings.level_window}

@@ -1,5 +1,6 @@
-"""The Economic Modern Family dashboard: known phases at 2024-07-08, stale members at the data's
-end, configuration as data, the chart series and the small-multiples chart."""
+"""The Economic Modern Family dashboard: known phases at 2024-07-08, every member current at the
+data's end and a stale member when its file ends earlier, configuration as data, the chart series
+and the small-multiples chart."""
 
 from __future__ import annotations
 
@@ -91,23 +92,52 @@ def test_fully_adjusted_files_are_flagged(july):
     assert july[1]["XRT"]["fully_adjusted"] and not july[1]["IWM"]["fully_adjusted"]
 
 
-def test_stale_members_at_the_last_session(latest):
+def test_every_member_is_current_at_the_last_session(latest, market):
+    """The bundled files all end on 2026-08-21 (SOURCES.md, 'Extension to a common last date')."""
     fam, by = latest
-    ends = {"XRT": "2026-03-31", "IYT": "2026-02-18", "IBB": "2026-03-31", "KRE": "2026-07-02", "SMH": "2026-07-02"}
-    for ticker, day in ends.items():
-        m = by[ticker]
-        assert (m["stale"], m["status"], m["last_date"], m["as_of"]) == (True, "stale", day, day)
-        assert m["reason"] == f"{ticker} data ends {day}"
+    for ticker, m in by.items():
+        assert (m["stale"], m["status"], m["last_date"], m["reason"]) == (False, "current", "2026-08-21", None)
+        assert m["phase"] == phase_by_hand(market.prices(ticker)["close"])
+    assert fam["counts"] == {"bullish": 3, "warning": 3}
+    assert family_summary(fam).startswith(
+        "Of 6 members with current data: 3 bullish (IWM, IYT, IBB); 3 warning (XRT, KRE, SMH)."
+    )
+
+
+@pytest.fixture(scope="module")
+def xrt_ends_early(market):
+    """The snapshot with XRT cut at 2026-03-31 (where its file ended before the 2026 extension):
+    a member whose data ends before the piece's date."""
+
+    class Cut(type(market)):
+        def prices(self, ticker):
+            frame = super().prices(ticker)
+            return until(frame, pd.Timestamp("2026-03-31")) if ticker == "XRT" else frame
+
+    return Cut("snapshot")
+
+
+@pytest.fixture(scope="module")
+def stale(xrt_ends_early):
+    fam = scenarios.family(xrt_ends_early, LAST)
+    return fam, {m["ticker"]: m for m in fam["members"]}
+
+
+def test_a_member_whose_data_ends_earlier_is_stale(stale):
+    fam, by = stale
+    xrt = by["XRT"]
+    assert (xrt["stale"], xrt["status"], xrt["last_date"], xrt["as_of"]) == (True, "stale", "2026-03-31", "2026-03-31")
+    assert xrt["reason"] == "XRT data ends 2026-03-31"
     assert not by["IWM"]["stale"] and by["IWM"]["last_date"] == "2026-08-21" and by["IWM"]["reason"] is None
-    assert fam["counts"] == {"bullish": 1}
+    assert fam["counts"] == {"bullish": 3, "warning": 2}
     text = family_summary(fam)
-    assert "Of 1 member with current data: 1 bullish (IWM)" in text
-    assert "XRT (data ends 2026-03-31)" in text
+    assert "Of 5 members with current data: 3 bullish (IWM, IYT, IBB)" in text
+    assert "Not counted: XRT (data ends 2026-03-31)" in text
 
 
-def test_stale_member_is_read_at_its_own_last_session(latest, market):
-    xrt = latest[1]["XRT"]
-    close = market.prices("XRT")["close"]
+def test_stale_member_is_read_at_its_own_last_session(stale, xrt_ends_early):
+    xrt = stale[1]["XRT"]
+    close = xrt_ends_early.prices("XRT")["close"]
     assert xrt["phase"] == phase_by_hand(close) == "distribution"
     assert_allclose(xrt["close"], close.iloc[-1], rtol=0)
 
@@ -147,7 +177,7 @@ def test_series_for_the_chart(market):
     series = scenarios.family_series(market, LAST)
     assert list(series) == ["IWM", "XRT", "IYT", "KRE", "SMH", "IBB"]
     assert all(len(d) == 250 and list(d.columns) == ["close", "sma_fast", "sma_slow", "phase"] for d in series.values())
-    assert series["IWM"].index[-1] == LAST and series["IYT"].index[-1] == pd.Timestamp("2026-02-18")
+    assert all(d.index[-1] == LAST for d in series.values())
     assert_allclose(series["SMH"]["sma_fast"].iloc[-1], market.prices("SMH")["close"].iloc[-50:].mean(), rtol=1e-12)
 
 
@@ -159,10 +189,10 @@ def test_family_has_no_look_ahead(market, july):
     assert json.dumps(scenarios.family(Cut("snapshot"), AS_OF)) == json.dumps(july[0])
 
 
-def test_family_chart_marks_stale_members(latest, market):
+def test_family_chart_marks_stale_members(stale, xrt_ends_early):
     from analysis.view.charts.scenarios import family_chart
 
-    fig = family_chart(latest[0], scenarios.family_series(market, LAST))
+    fig = family_chart(stale[0], scenarios.family_series(xrt_ends_early, LAST))
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title(loc="left") for ax in visible][:2] == ["IWM · Granddad", "XRT · Granny"]
     texts = {ax.get_title(loc="left").split(" ·")[0]: [t.get_text() for t in ax.texts] for ax in visible}

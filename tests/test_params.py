@@ -50,6 +50,24 @@ def test_benchmark_equal_to_ticker_is_refused():
         params.benchmark("iwm", "IWM")
 
 
+def test_a_benchmark_named_equal_to_the_ticker_is_refused_with_the_default_as_fix():
+    with pytest.raises(InputError, match=r"BENCHMARK SPY is the same as TICKER.*BENCHMARK=RSP, or leave BENCHMARK out"):
+        params.Request.parse("SPY", "spy")
+
+
+@pytest.mark.parametrize("given", [None, "", "  "])
+def test_the_default_benchmark_itself_is_measured_against_the_equal_weight_index(given):
+    """SPY without a benchmark is SPY vs RSP (not refused), named like any default piece, and
+    says why; every other ticker keeps SPY and says nothing."""
+    spy = params.Request.parse("spy", given)
+    assert (spy.ticker, spy.benchmark, spy.stem) == ("SPY", "RSP", "SPY")
+    assert spy.benchmark_note.startswith("Benchmark: RSP, the equal-weight S&P 500, because this piece is about SPY")
+    iwm = params.Request.parse("IWM", given)
+    assert (iwm.benchmark, iwm.stem, iwm.benchmark_note) == ("SPY", "IWM", "")
+    assert params.Request.parse("SPY", "QQQ").stem == "SPY_vs_QQQ"
+    assert params.Request.parse("IWM", "RSP").stem == "IWM_vs_RSP"
+
+
 @pytest.mark.parametrize("raw", ["2024-13-01", "July 8", "2024/07/08", "20240708", "2024-02-30"])
 def test_unparseable_dates(raw):
     with pytest.raises(InputError, match="is not a date.*YYYY-MM-DD"):
@@ -136,7 +154,7 @@ def test_the_command_line_options_come_from_the_table(monkeypatch):
     args = cli.parser().parse_args(["summary"])
     assert {p.name: getattr(args, p.name) for p in params.PIECE_PARAMETERS} == {
         "ticker": "IWM",
-        "benchmark": "SPY",
+        "benchmark": "",  # empty: the ticker's default (SPY; RSP for SPY itself), see params.default_benchmark
         "as_of": "",
         "source": "auto",
         "level": "",

@@ -388,12 +388,19 @@ def test_12_a_level_far_from_the_price_history_is_refused_with_the_range(capsys,
     assert cli.main([*SUMMARY, "--source", "snapshot", "--level", "210"]) == 0
 
 
-def test_13_ticker_spy_is_not_advised_benchmark_spy(capsys, no_reports):
-    code, line = cli_line(capsys, *SUMMARY, "--source", "snapshot", "--ticker", "SPY")
+def test_13_ticker_spy_without_a_benchmark_is_measured_against_rsp(capsys, no_reports, monkeypatch):
+    """The default benchmark's own piece is written (against the equal-weight S&P 500, and says
+    why); only a benchmark the user names equal to the ticker is refused, with the default as the fix."""
+    monkeypatch.delenv("BENCHMARK", raising=False)
+    assert cli.main([*SUMMARY, "--source", "snapshot", "--ticker", "SPY"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["ticker"], printed["benchmark"]) == ("SPY", "RSP")
+    assert printed["data"]["run_notes"][0].startswith("Benchmark: RSP, the equal-weight S&P 500, because")
+    code, line = cli_line(capsys, *SUMMARY, "--source", "snapshot", "--ticker", "SPY", "--benchmark", "spy")
     assert code == 2
     assert line == (
         "error: BENCHMARK SPY is the same as TICKER: leadership against itself is always zero."
-        " Pick another benchmark, e.g. BENCHMARK=QQQ."
+        " Pick another benchmark, e.g. BENCHMARK=RSP, or leave BENCHMARK out for RSP."
     )
 
 

@@ -215,13 +215,38 @@ def test_the_curve_in_2019(market):
     assert rec["missing_weight"] == 0.0 and rec["available_weight"] == rec["total_weight"]
 
 
-def test_at_the_last_session_stale_series_leave_too_little_evidence(market):
+def test_at_the_last_session_every_price_series_is_current(market):
+    """Every bundled price file ends on 2026-08-21 (SOURCES.md, the 2026 extension): what the
+    scorecard leaves out there is FRED data that is itself stale, never a price series."""
     card = scored(market, "IWM", "2026-08-21")
+    reasons = [e["reason"] for rec in card.values() for e in rec["evidence"] if e["reading"] == "unavailable"]
+    assert not [r for r in reasons if "data ends" in r]
+    rec = card["recession"]
+    assert item(rec, "Modern Family")["reading"] != "unavailable"
+    assert item(rec, "Credit: high yield vs")["reading"] != "unavailable"
+    assert item(card["tech_bifurcation"], "Growth vs value")["reading"] != "unavailable"
+    assert card["tech_bifurcation"]["available_weight"] == card["tech_bifurcation"]["total_weight"]
+    left = {e["reason"].split(" is stale")[0] for e in rec["evidence"] if e["reading"] == "unavailable"}
+    assert left == {"T10Y3M", "SAHMREALTIME"} and rec["available_weight"] == 9.0
+
+
+def test_series_that_end_early_leave_too_little_evidence(market):
+    """Files cut where they ended before the 2026 extension: the stale series are named and their
+    weight is missing."""
+
+    ends = {"XRT": "2026-03-31", "IYT": "2026-02-18", "LQD": "2026-03-31", "IWF": "2026-04-01", "IWD": "2026-04-01"}
+
+    class Cut(type(market)):
+        def prices(self, ticker):
+            frame = super().prices(ticker)
+            return until(frame, pd.Timestamp(ends[ticker])) if ticker in ends else frame
+
+    card = scored(Cut("snapshot"), "IWM", "2026-08-21")
     rec = card["recession"]
     reasons = item(rec, "Modern Family")["reason"]
     assert "XRT data ends 2026-03-31" in reasons and "IYT data ends 2026-02-18" in reasons
     assert item(rec, "Credit: high yield vs")["reason"] == "LQD data ends 2026-03-31"
-    assert rec["available_weight"] == 6.0 and rec["verdict"] == "not enough evidence"
+    assert rec["verdict"] == "not enough evidence"
     assert (
         item(card["tech_bifurcation"], "Growth vs value")["reason"]
         == "IWF data ends 2026-04-01; IWD data ends 2026-04-01"

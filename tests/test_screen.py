@@ -57,7 +57,7 @@ def test_the_bundled_irx_keeps_its_fixed_row_and_repairs_its_one_spurious_high()
     frame = snapshot.read("^IRX")
     assert frame.at[pd.Timestamp("2021-03-19"), "high"] == 0.01
     assert frame.at[pd.Timestamp("2020-03-25"), "high"] == -0.033  # max(open -0.033, close -0.070)
-    assert len(frame) == 9064 and frame.attrs["first_date"] == "1990-01-18" and frame.attrs["last_date"] == "2026-02-27"
+    assert len(frame) == 9185 and frame.attrs["first_date"] == "1990-01-18" and frame.attrs["last_date"] == "2026-08-21"
 
 
 def test_genuine_extremes_are_left_alone():

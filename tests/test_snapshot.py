@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import re
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -57,7 +61,10 @@ def test_each_file_loads_to_the_contract_with_the_documented_span(ticker):
 def test_manifest_marks_exactly_the_fully_adjusted_files(ticker):
     documented = TABLE[ticker]["adjusted"].startswith("ALL of Open/High/Low/Close")
     assert (ticker in snapshot.manifest()["fully_adjusted"]) == documented
-    assert snapshot.read(ticker).attrs["fully_adjusted"] == documented
+    frame = snapshot.read(ticker)
+    assert frame.attrs["fully_adjusted"] == documented
+    if documented:  # Adj Close = Close on every row, the appended 2026 rows included
+        assert (frame["adj_close"] == frame["close"]).all()
 
 
 def test_reference_facts_of_sources_md():
@@ -91,3 +98,38 @@ def test_unknown_ticker_lists_what_the_snapshot_holds():
 def test_caret_tickers_map_to_underscore_files():
     assert "^VIX" in snapshot.tickers() and snapshot.has("^VIX")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", snapshot.read("^VIX").attrs["last_date"])
+
+
+@pytest.mark.parametrize("ticker", sorted(TABLE))
+def test_each_file_is_its_checksummed_csv_gzipped_reproducibly(ticker):
+    """manifest.toml's sha256 is that of the uncompressed CSV, and the .gz header is that of
+    `gzip -n -9` (no file name, modification time 0, maximum compression), so a rebuild from
+    the shared copy writes the same bytes."""
+    data = (SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz").read_bytes()
+    assert data[:10] == bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 2, 3])  # no FNAME flag, mtime 0, -9, Unix
+    assert hashlib.sha256(gzip.decompress(data)).hexdigest() == snapshot.manifest()["sha256"][ticker]
+
+
+def test_every_series_ends_on_the_same_session():
+    """The 2026 extension (SOURCES.md, last section): a piece at the latest date finds every series."""
+    assert {facts["last"] for facts in TABLE.values()} == {"2026-08-21"}
+    assert sorted(snapshot.manifest()["sha256"]) == sorted(TABLE)
+
+
+@pytest.mark.parametrize("ticker", ["XRT", "IWF", "HYG", "^RUT", "KRE"])
+def test_appended_rows_match_sources_md(ticker):
+    """Known values of the appended rows, read from the shared CSVs (2026-08-21 close; IWF on
+    its post-split basis: its 2000-05-26 close 59.703388 / 4.007122 = 14.899319)."""
+    frame = snapshot.read(ticker)
+    last = {"XRT": 87.899231, "IWF": 122.28, "HYG": 79.610017, "^RUT": 3017.87, "KRE": 74.86}
+    assert_allclose(frame["close"].iloc[-1], last[ticker], rtol=1e-6)
+    if ticker == "IWF":
+        assert_allclose(frame["close"].iloc[0], 59.703388 / 4.007122, rtol=1e-6)
+
+
+@pytest.mark.skipif(shutil.which("gzip") is None, reason="no gzip on PATH")
+def test_a_rebuild_with_gzip_writes_the_same_bytes():
+    for path in sorted(SNAPSHOT_DIR.glob("*.csv.gz")):
+        data = path.read_bytes()
+        rebuilt = subprocess.run(["gzip", "-n", "-9"], input=gzip.decompress(data), capture_output=True, check=True)
+        assert rebuilt.stdout == data, path.name

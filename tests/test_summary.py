@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from analysis.data import until
 from analysis.errors import DataError, InputError
 from analysis.model.facts import facts as summarize
 from analysis.model.study import build
@@ -77,7 +80,14 @@ def test_non_trading_day_resolves_to_the_session_before(market):
 
 
 def test_default_as_of_is_the_last_common_session(market):
-    assert build(market, "SMH", "SPY").as_of.iso == "2026-07-02"  # SMH's file ends earlier than SPY's
+    assert build(market, "SMH", "SPY").as_of.iso == "2026-08-21"  # every bundled file ends there
+
+    class Cut(type(market)):  # SMH as its file was before the 2026 extension
+        def prices(self, ticker):
+            frame = super().prices(ticker)
+            return until(frame, pd.Timestamp("2026-07-02")) if ticker == "SMH" else frame
+
+    assert build(Cut("snapshot"), "SMH", "SPY").as_of.iso == "2026-07-02"  # SMH's data ends earlier than SPY's
 
 
 @pytest.mark.parametrize(
@@ -136,6 +146,21 @@ def test_cli_prints_the_same_json(summary):
     for key in ("close", "sma50", "phase", "real_motion", "leadership", "level_to_clear", "relative_performance"):
         assert printed[key] == json.loads(to_json(summary))[key]
     assert out.stderr == ""
+
+
+@pytest.mark.process
+def test_make_summary_for_the_default_benchmark_itself_uses_rsp_and_a_named_spy_is_refused():
+    """`make ... TICKER=SPY` (the Makefile leaves BENCHMARK empty) writes SPY vs RSP; BENCHMARK=SPY exits 2."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BENCHMARK", "MAKEFLAGS", "MFLAGS")}
+    make = ["make", "-s", "--no-print-directory", "summary", "TICKER=SPY", "AS_OF=2024-07-08", "SOURCE=snapshot"]
+    out = subprocess.run(make, capture_output=True, text=True, cwd=PROJECT_DIR, env=env)
+    assert out.returncode == 0, out.stderr
+    printed = json.loads(out.stdout)
+    assert (printed["ticker"], printed["benchmark"], printed["as_of"]) == ("SPY", "RSP", "2024-07-08")
+    assert printed["data"]["run_notes"][0].startswith("Benchmark: RSP, the equal-weight S&P 500")
+    refused = subprocess.run([*make, "BENCHMARK=SPY"], capture_output=True, text=True, cwd=PROJECT_DIR, env=env)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: BENCHMARK SPY is the same as TICKER")
 
 
 @pytest.mark.process
