@@ -156,10 +156,11 @@ strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench
 
-lint: $(STAMP) ## The quality gate: ruff (lint and format) and the stage import contracts (pyproject.toml)
+lint: $(STAMP) ## The quality gate: ruff (lint, format, at most 12 branches a function), the stage import contracts and mypy --strict on the reading's modules (pyproject.toml)
 	@$(VENV)/bin/ruff check --quiet
 	@$(VENV)/bin/ruff format --check --quiet || { echo "ruff format would change the files above: run $(VENV)/bin/ruff format"; exit 1; }
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
+	@$(VENV)/bin/mypy --cache-dir .cache/mypy --no-error-summary
 
 # Two tiers (README, "Testing"). `make test`, while working: lint and every test that runs
 # in-process (no kernel, no Chromium, no `python -m analysis` or `make` in a subprocess), in

@@ -139,3 +139,12 @@ def test_the_quick_tier_refuses_to_start_the_program_or_a_browser():
     assert tier_of("make report") == "process"
     assert tier_of(["pdftotext", "x.pdf", "-"]) is None
     assert subprocess.run(["true"], check=False).returncode == 0  # a cheap tool is fine
+
+
+def test_the_type_checker_is_strict_on_files_that_exist():
+    """make lint runs mypy --strict on [tool.mypy] files: each exists, and the reading's typed modules are in."""
+    mypy = PYPROJECT["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert all((PROJECT_DIR / f).is_file() for f in mypy["files"])
+    assert {"analysis/model/call.py", "analysis/model/units.py"} <= set(mypy["files"])
+    assert "mypy" in (PROJECT_DIR / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]

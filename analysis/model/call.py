@@ -14,7 +14,9 @@ English: :mod:`analysis.text.brief` words these decisions.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
+
+from analysis.model.types import SummaryDict
 
 #: The three calls, from worst to best for a holder of the asset.
 CALLS = ("defensive", "cautious", "constructive")
@@ -53,9 +55,9 @@ class Trigger:
     price: float
     distance_pct: float  # from the close, as a fraction
     call: str  # the call after such a close
-    events: tuple[dict, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
+    events: tuple[SummaryDict, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
 
-    def to_json(self) -> dict:
+    def to_json(self) -> SummaryDict:
         return {"direction": self.direction, "price": self.price, "distance_pct": self.distance_pct, "call": self.call}
 
 
@@ -64,10 +66,10 @@ class Step:
     """One solved close on the way in a direction, with the events that flip there (equal prices merged)."""
 
     price: float
-    events: tuple[dict, ...]
+    events: tuple[SummaryDict, ...]
 
 
-def state(s: dict) -> CallState:
+def state(s: SummaryDict) -> CallState:
     """The :class:`CallState` of a summary's as-of session."""
     lead = s["leadership"]["value"]
     shown = s["profile"]["leadership"] == "shown" and lead is not None
@@ -99,12 +101,12 @@ def grade(st: CallState) -> str:
     return "cautious"
 
 
-def inverted(s: dict) -> bool:
+def inverted(s: SummaryDict) -> bool:
     """Whether the piece's close is a gauge whose rise is bad news for the reader."""
     return s["profile"]["kind"] in INVERTED_KINDS
 
 
-def call_of(s: dict, st: CallState | None = None) -> str:
+def call_of(s: SummaryDict, st: CallState | None = None) -> str:
     """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
     g = grade(st or state(s))
     if inverted(s):
@@ -112,7 +114,7 @@ def call_of(s: dict, st: CallState | None = None) -> str:
     return g
 
 
-def _after(s: dict, price: float, side: str) -> CallState:
+def _after(s: SummaryDict, price: float, side: str) -> CallState:
     """The state after a next-session close just above (``side="up"``) or below ``price``."""
     st = state(s)
     for e in s["what_would_change"]:
@@ -121,12 +123,23 @@ def _after(s: dict, price: float, side: str) -> CallState:
             continue
         if e["event"] == "phase":
             st = replace(st, phase=e["to"])
-        elif e["event"] in FLIPS and asdict(st)[FLIPS[e["event"]]] is not None:
-            st = replace(st, **{FLIPS[e["event"]]: side == "up"})
+        elif e["event"] in FLIPS and getattr(st, FLIPS[e["event"]]) is not None:
+            st = _flip(st, FLIPS[e["event"]], side == "up")
     return st
 
 
-def _ahead(s: dict, side: str) -> list[dict]:
+def _flip(st: CallState, name: str, up: bool) -> CallState:
+    """``st`` with one of its booleans (``above_fast``, ``above_slow``, ``momentum``, ``leading``) set to ``up``."""
+    if name == "above_fast":
+        return replace(st, above_fast=up)
+    if name == "above_slow":
+        return replace(st, above_slow=up)
+    if name == "momentum":
+        return replace(st, momentum=up)
+    return replace(st, leading=up)
+
+
+def _ahead(s: SummaryDict, side: str) -> list[SummaryDict]:
     """The solved events in ``side``'s direction at or beyond the close, nearest first."""
     sign, close = (1 if side == "up" else -1), s["close"]
     return sorted(
@@ -135,7 +148,7 @@ def _ahead(s: dict, side: str) -> list[dict]:
     )
 
 
-def triggers(s: dict) -> dict[str, Trigger | None]:
+def triggers(s: SummaryDict) -> dict[str, Trigger | None]:
     """For each direction, the nearest solved close that changes the call (:class:`Trigger`); ``None``
     when no solved close in that direction does (the call is then the best or worst it can be, or
     held by a signal no single close can flip)."""
@@ -154,16 +167,16 @@ def triggers(s: dict) -> dict[str, Trigger | None]:
     return out
 
 
-def within_reach(s: dict, price: float) -> bool:
+def within_reach(s: SummaryDict, price: float) -> bool:
     """Whether a next-session close at ``price`` is near enough to the close to quote (:data:`REACH`)."""
-    return abs(price / s["close"] - 1) <= REACH
+    return bool(abs(price / s["close"] - 1) <= REACH)
 
 
-def steps(s: dict, side: str, until: float | None) -> list[Step]:
+def steps(s: SummaryDict, side: str, until: float | None) -> list[Step]:
     """The solved closes within reach in ``side``'s direction, nearest first, up to ``until`` (the
     trigger's price) or the nearest two when no close changes the call."""
     sign = 1 if side == "up" else -1
-    by_price: dict[float, list[dict]] = {}
+    by_price: dict[float, list[SummaryDict]] = {}
     for e in _ahead(s, side):
         if until is not None and sign * (e["price"] - until) > 0:
             break
@@ -187,13 +200,13 @@ class Call:
     def trigger(self, side: str) -> Trigger | None:
         return self.up if side == "up" else self.down
 
-    def quoted(self, s: dict, side: str) -> Trigger | None:
+    def quoted(self, s: SummaryDict, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when a reader can act on it next session, else ``None``."""
         tr = self.trigger(side)
         return tr if tr is not None and within_reach(s, tr.price) else None
 
 
-def read(s: dict) -> Call:
+def read(s: SummaryDict) -> Call:
     """The :class:`Call` of a summary: its state, grade, call and triggers, decided once."""
     st = state(s)
     found = triggers(s)

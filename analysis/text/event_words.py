@@ -7,6 +7,8 @@ study's dicts their ``trigger`` / ``label`` for the JSON, the tables and the cha
 
 from __future__ import annotations
 
+from analysis.model.types import SummaryDict
+
 #: Each trigger's name; ``{n}`` is confirm_n, ``{w}`` the level window, ``{f}`` the fast average's sessions.
 TRIGGER_LABELS = {
     "closes_above_sma50": "{n} closes above the {f}-DMA",
@@ -33,7 +35,7 @@ def state_words(phase: str, rm_above: bool, fast: int) -> str:
     return f"{phase} phase, Real Motion {'above' if rm_above else 'below'} its {fast}-DMA"
 
 
-def labelled(items: list[dict], *, confirm_n: int, level_window: int, fast: int) -> list[dict]:
+def labelled(items: list[SummaryDict], *, confirm_n: int, level_window: int, fast: int) -> list[SummaryDict]:
     """The event study's items, each with its ``trigger`` name after its ``id`` (new dicts)."""
     return [
         {"id": i["id"], "trigger": trigger_label(i["id"], confirm_n=confirm_n, level_window=level_window, fast=fast)}
@@ -42,7 +44,7 @@ def labelled(items: list[dict], *, confirm_n: int, level_window: int, fast: int)
     ]
 
 
-def labelled_state(state: dict | None, *, fast: int) -> dict | None:
+def labelled_state(state: SummaryDict | None, *, fast: int) -> SummaryDict | None:
     """The state study's dict with its ``label`` (``Now: …``) after its ``id`` (a new dict)."""
     if state is None:
         return None

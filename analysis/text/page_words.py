@@ -7,6 +7,7 @@ none of its own. Each function takes the summary and returns whole sentences.
 from __future__ import annotations
 
 from analysis import fmt
+from analysis.model.types import SummaryDict
 from analysis.text import profile_words as pw
 from analysis.text.measure_words import MEASURES
 
@@ -21,7 +22,7 @@ DISCLAIMER = (
 READINGS = {"positive edge": "edge", "negative edge": "negative edge", "no edge": "no edge", "too few": "too few"}
 
 
-def performance_caption(s: dict) -> str:
+def performance_caption(s: SummaryDict) -> str:
     """The long view's caption: what the returns are (or that a level has changes, not returns)."""
     if pw.is_level(s):
         return f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"
@@ -33,7 +34,7 @@ def performance_caption(s: dict) -> str:
     )
 
 
-def history_caption(s: dict) -> str:
+def history_caption(s: SummaryDict) -> str:
     """The history table's caption: n, median, edge and its interval, in the piece's units."""
     u = pw.units_of(s)
     return (
@@ -43,7 +44,7 @@ def history_caption(s: dict) -> str:
     )
 
 
-def scenario_caption(number: int, sc: dict) -> str:
+def scenario_caption(number: int, sc: SummaryDict) -> str:
     """A talking point's table caption: its score, verdict, the weight measured and what was left out."""
     head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
     left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
@@ -65,7 +66,7 @@ def family_note(adjusted: list[str]) -> str:
     )
 
 
-def method_lines(s: dict, caveats: list[str]) -> list[str]:
+def method_lines(s: SummaryDict, caveats: list[str]) -> list[str]:
     """The method note: the as-of note, the profile, the data's provenance and notes, how the indicators are defined."""
     d = s["data"]
     t, b, p = d["ticker"], d["benchmark"], s["profile"]
