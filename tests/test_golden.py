@@ -60,3 +60,16 @@ def test_the_golden_file_is_the_model_commentary(market):
     assert round(g["level_to_clear"]["price"], 2) == 205.06
     assert g["confirmation"]["n"] == 2 and not g["confirmation"]["confirmed"]
     assert g["headline"] == "Can momentum build in IWM?"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.stem)
+def test_the_markdown_brief_is_page_one_complete(case):
+    """Every sentence page one prints (the call, its triggers, the lead, the paragraphs, the talking
+    points, what changed) is in the Markdown brief, so its 'That is …' always follows the lead."""
+    s = json.loads((GOLDEN_DIR / f"{case.stem}.json").read_text())
+    md = (GOLDEN_DIR / f"{case.stem}.md").read_text(encoding="utf-8")
+    b = s["brief"]
+    parts = [b["call_sentence"], *b["change_sentences"], b["lead"], *b["paragraphs"], b["scenario_line"]]
+    assert all(p in md for p in parts if p)
+    if b["lead"]:
+        assert md.index(b["lead"]) < md.index(b["paragraphs"][0])

@@ -342,7 +342,7 @@ def markdown(s: dict, chart: str | None = None) -> str:
     lines += [f"- {c}" for c in b["change_sentences"]] + [""]
     if chart:
         lines += [f"![{s['ticker']}: price, Real Motion and Leadership]({chart})", ""]
-    for p in b["paragraphs"]:
+    for p in ([b["lead"]] if b["lead"] else []) + b["paragraphs"]:  # as page one: the lead, then the paragraphs
         lines += [p, ""]
     rows = []
     for side, label in (("resistance", "Resistance"), ("support", "Support")):
