@@ -49,6 +49,28 @@ def test_every_measure_has_units_and_an_unknown_one_is_refused():
 
 
 def test_the_profiles_and_the_event_study_know_the_same_measures():
-    from analysis.model import events, profile
+    from analysis.model import forward, profile
 
-    assert profile.RETURNS == events.RETURNS == RETURNS
+    assert profile.RETURNS == forward.RETURNS == RETURNS
+
+
+@pytest.mark.parametrize(("ticker", "as_of"), [("^VIX", "2020-03-16"), ("NVDA", "2024-06-18"), ("^TNX", "2020-08-04")])
+def test_every_distance_is_from_the_close_toward_the_level_in_the_tickers_units(market, tmp_path, ticker, as_of):
+    """Recomputed from the CSV: the support is (support / close - 1) below the close (^VIX at 82.69 has
+    its support 70.3% below, not the 236.3% the close is above it); a yield's levels are in bp."""
+    import re
+
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse(ticker, "SPY", as_of, "snapshot"), market, reports_dir=tmp_path).data
+    close = _close(ticker, as_of)
+    assert s["close"] == pytest.approx(close)
+    words = " ".join(line for section in s["narrative"].values() for line in section)
+    if s["support"]["price"] is not None and ticker != "^TNX":
+        said = re.search(r"nearest support is [\d,.]+ \([^)]*\), ([\d.]+)% below", words)
+        assert said and float(said.group(1)) == pytest.approx(100 * abs(s["support"]["price"] / close - 1), abs=0.05)
+    if ticker == "^TNX":
+        lv = s["level_to_clear"]["price"]
+        assert f"it is {abs(100 * (lv - close)):,.0f} bp above the last close" in words
+        assert not re.search(r"\d% (above|below) the last close", words)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analysis.fmt import count, date, day, join, plain_pct
+from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
 from analysis.text import profile_words as pw
@@ -184,7 +184,7 @@ def _no_change(s: dict, side: str) -> str:
             return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead."
         return (
             f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
-            f" {plain_pct(lv['distance'])} away; no close within {REACH:.0%} changes the call on the way up."
+            f" {pw.units_of(s).gap(lv['price'], s['close'])} away; no close within {REACH:.0%} changes the call on the way up."
         )
     sp = s.get("support") or {}
     if sp.get("price") is None:

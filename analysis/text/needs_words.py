@@ -7,7 +7,7 @@ The section "What <ticker> needs" of the evidence: the levels and runs of
 
 from __future__ import annotations
 
-from analysis.fmt import date, plain_pct
+from analysis.fmt import date
 from analysis.text import profile_words as pw
 
 
@@ -88,7 +88,7 @@ def _record_beyond(s: dict) -> str:
     top = tops[0]
     return (
         f"Beyond it, the highest close in the data is {pw.quote(s, top['price'])}, set on {date(top['date'])},"
-        f" {plain_pct(top['price'] / close - 1)} above the last close."
+        f" {pw.units_of(s).gap(top['price'], close)} above the last close."
     )
 
 
@@ -97,7 +97,6 @@ def needs(s: dict) -> list[str]:
     t, lv = s["ticker"], s["level_to_clear"]
     out = [needs_sentence(s), _run_sentence(s)]
     if lv["price"] is not None:
-        where = "above" if lv["price"] > s["close"] else "below"
         what = (
             f"{t}'s highest close of the last {lv['window']} sessions, set on {date(lv['date'])}"
             if lv["kind"] == "recent_high"
@@ -105,7 +104,8 @@ def needs(s: dict) -> list[str]:
         )
         if lv["origin"] == "parameter":
             what = "the level given for this piece"
-        out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {plain_pct(lv['distance'])} {where} the last close.")
+        away = pw.units_of(s).distance(lv["price"], s["close"])
+        out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {away} the last close.")
         out.append(_record_beyond(s))
     if pw.support_clause(s):
         clause = pw.support_clause(s)

@@ -311,7 +311,7 @@ def support_clause(s: dict) -> str:
         return f"{low}, with no swing low of the last year below it"
     return (
         f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}),"
-        f" {distance(s, s['close'], sp['price']).replace('above', 'below')}"
+        f" {distance(s, sp['price'], s['close'])}"
     )
 
 
