@@ -64,6 +64,27 @@ class SettingsBlock(TypedDict):
     level: float | None  # a level given by the user instead of the computed one
 
 
+class SessionMove(TypedDict):
+    move: float  # a fraction for a price; points or bp for a level (Units)
+    percentile: float  # share of the ticker's earlier moves (of this span) smaller in size
+    n: int  # earlier moves compared
+    last_as_large: Date | None  # the last earlier session with a move as large the same way (None: the largest)
+    first_date: Date  # the first session compared
+
+
+class Session(TypedDict):
+    date: Date
+    previous_date: Date | None
+    close: float
+    previous_close: float | None
+    day: SessionMove | None  # the close against the previous close
+    week: SessionMove | None  # against the close five sessions back
+    range: float | None  # (high - low) / previous close
+    gap: float | None  # open / previous close - 1
+    notable_day: bool  # larger than on 95% of earlier sessions
+    notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
+
+
 class Profile(TypedDict):
     kind: str  # equity | equity_index | bond_fund | yield | volatility | crypto
     title: str
@@ -437,6 +458,7 @@ class Summary(TypedDict):
     source: str
     profile: Profile
     settings: SettingsBlock
+    session: Session
     data: Data
     close: float
     sma50: float | None

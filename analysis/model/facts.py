@@ -19,6 +19,7 @@ from analysis.errors import DataError
 from analysis.indicators import levels as lv
 from analysis.indicators import solve
 from analysis.model.profile import Profile, assign
+from analysis.model.session import session
 from analysis.model.study import Study, leadership_basis
 from analysis.model.units import units
 from analysis.model.unusual import catalogue
@@ -237,6 +238,7 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "source": study.prices.attrs.get("source"),
         "profile": profile.to_json(),
         "settings": asdict(cfg),
+        "session": session(study.prices, units(profile.returns)),
         "data": {
             "ticker": _provenance(study.prices),
             "benchmark": _provenance(study.bench),

@@ -1,0 +1,83 @@
+"""The day itself: what the as-of session did, measured against the ticker's own history.
+
+A strategist's piece opens with the session it is dated: how far the close moved (in the
+ticker's units: a percentage for a price, points for a volatility index, bp for a yield), how
+unusual that move is for this ticker, and when it last moved as much the same way; the same for
+the last five sessions. :func:`session` decides all of it from the prices up to the as-of
+session (no look-ahead); the words are :mod:`analysis.text.day_words`'.
+
+A move is *notable* when it is larger than on :data:`NOTABLE_DAY` of the ticker's earlier
+sessions (one session in twenty), a five-session move when larger than on :data:`NOTABLE_WEEK`
+of its earlier five-session spans: rare enough that a reader expects the piece to say so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.model.types import SummaryDict
+from analysis.model.units import Units
+
+#: A day's move is notable beyond this share of the ticker's earlier daily moves (in size).
+NOTABLE_DAY = 0.95
+#: A five-session move is notable beyond this share of the earlier five-session moves.
+NOTABLE_WEEK = 0.98
+#: Sessions in "a week".
+WEEK = 5
+
+
+def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
+    """Each session's move over ``span`` sessions as the ticker measures it: a fraction of the
+    earlier close for a price, the change in points or bp (:attr:`Units.level_scale`) for a level."""
+    if units.is_return:
+        return close / close.shift(span) - 1.0
+    return units.level_scale * (close - close.shift(span))
+
+
+def _read(series: pd.Series) -> SummaryDict | None:
+    """The last move of ``series``, its percentile in size among the earlier ones, and the last
+    earlier session with a move as large the same way (``None`` when it is the largest)."""
+    valid = series.dropna()
+    if len(valid) < 2:
+        return None
+    now, earlier = float(valid.iloc[-1]), valid.iloc[:-1]
+    size = np.abs(earlier.to_numpy(float))
+    same_way = earlier[(earlier <= now) if now < 0 else (earlier >= now)] if now != 0 else earlier.iloc[0:0]
+    return {
+        "move": now,
+        "percentile": float((size < abs(now)).mean()),
+        "n": len(earlier),
+        "last_as_large": same_way.index[-1].date().isoformat() if len(same_way) else None,
+        "first_date": valid.index[0].date().isoformat(),
+    }
+
+
+def _finite(x: object) -> float | None:
+    value = float(x)  # type: ignore[arg-type]
+    return value if np.isfinite(value) else None
+
+
+def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
+    """The as-of session of ``prices`` (the ticker's own rows up to as-of): its ``day`` and ``week``
+    moves read against history, the day's range and gap as fractions of the previous close, and
+    whether either move is ``notable``. Moves are ``None`` with too little history."""
+    close = prices["close"].astype(float)
+    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK))
+    previous = float(close.iloc[-2]) if len(close) > 1 else None
+    last = prices.iloc[-1]
+    out: SummaryDict = {
+        "date": prices.index[-1].date().isoformat(),
+        "previous_date": prices.index[-2].date().isoformat() if len(prices) > 1 else None,
+        "close": float(close.iloc[-1]),
+        "previous_close": previous,
+        "day": day,
+        "week": week,
+        "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
+        "gap": _finite(last["open"] / previous - 1.0) if previous else None,
+        "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
+        "notable_week": bool(
+            week and week["percentile"] >= NOTABLE_WEEK and abs(week["move"]) > abs(day["move"] if day else 0)
+        ),
+    }
+    return out
