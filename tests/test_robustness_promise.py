@@ -8,6 +8,7 @@ line runs in this process unless the process itself is what is tested.
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -103,3 +104,62 @@ def test_4_a_symlink_loop_is_exit_5_in_one_line(capsys, tmp_path, monkeypatch, w
     code, line = hostile.cli_line(capsys, "report", "--no-pdf", *SUMMARY[1:])
     assert code == 5
     assert line.startswith(f"error: {loop} is a loop of symbolic links") and "nothing is written through it" in line
+
+
+# -- defect 8: nothing but the one line (no library's log line beside it) -------------------------
+
+#: Yahoo unreachable, for certain and on any machine: libcurl (C, which conftest's socket guard
+#: cannot see) is sent through a proxy on a closed loopback port, so every request is refused.
+NO_YAHOO = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+
+
+def printed_logs(caplog) -> list[str]:
+    """Log records that reached the root logger at WARNING or above: the program configures no
+    logging, so Python prints each of them on stderr (pytest's handler catches them here instead)."""
+    return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.fixture
+def yahoo_unreachable(monkeypatch):
+    monkeypatch.delenv("MOMENTUM_OFFLINE")  # SOURCE=auto and yahoo really ask (and fail)
+    for name, value in NO_YAHOO.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_8_yahoo_unreachable_is_one_line_without_yfinance_log(capsys, caplog, no_reports, yahoo_unreachable):
+    """yfinance logged "Cookie/crumb fetch failed (ConnectionError), continuing without crumb"
+    (DNSError offline) on stderr, from the quote-type lookup, before the program's line."""
+    code, line = hostile.cli_line(capsys, "summary", "--as-of", AS_OF, "--source", "yahoo")
+    assert code == 3
+    assert line.startswith("error: Yahoo Finance could not be reached (") and "SOURCE=snapshot" in line
+    assert printed_logs(caplog) == []
+
+
+def test_8_a_successful_auto_run_with_yahoo_unreachable_prints_nothing_on_stderr(capsys, caplog, yahoo_unreachable):
+    from analysis import cli
+
+    assert cli.main(["summary", "--as-of", AS_OF, "--source", "auto"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and json.loads(out)["as_of"] == AS_OF
+    assert printed_logs(caplog) == []
+
+
+@pytest.mark.slow
+def test_8_a_dying_kernel_is_one_line_without_nbclient_log(capsys, caplog, tmp_path, monkeypatch):
+    """nbclient logged "Kernel died while waiting for execute reply." before the exit-4 line."""
+    import functools
+
+    import nbformat
+
+    from analysis.paths import COMMENTARY_NOTEBOOK
+    from analysis.pipeline import report
+
+    nb = nbformat.read(COMMENTARY_NOTEBOOK, as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    dying = tmp_path / "dying.ipynb"
+    nbformat.write(nb, dying)
+    monkeypatch.setattr(report, "run", functools.partial(report.run, notebook=dying))
+    code, line = hostile.cli_line(capsys, "report", "--no-pdf", *SUMMARY[1:])
+    assert code == 4
+    assert line.startswith("error: notebook dying.ipynb: the kernel died while running")
+    assert printed_logs(caplog) == []
