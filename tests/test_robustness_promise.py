@@ -163,3 +163,25 @@ def test_8_a_dying_kernel_is_one_line_without_nbclient_log(capsys, caplog, tmp_p
     assert code == 4
     assert line.startswith("error: notebook dying.ipynb: the kernel died while running")
     assert printed_logs(caplog) == []
+
+
+# -- defect 7: HOME not writable, the same bytes twice ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_7_home_not_writable_two_runs_are_byte_identical_and_quiet(tmp_path):
+    """`HOME=/proc/nonexistent` twice: each notebook held matplotlib's warning naming a random
+    /tmp/matplotlib-XXXX folder (the HTML an output area for it) and IPython warned on stderr."""
+    env = {"HOME": "/proc/nonexistent"}
+    pieces = []
+    for run in ("first", "second"):
+        root = tmp_path / run
+        done = hostile.run_cli(root, "report", "--no-pdf", *SUMMARY[1:], env=env)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        pieces.append({p.name: p.read_bytes() for p in (root / AS_OF).iterdir()})
+    assert pieces[0].keys() == pieces[1].keys() and "IWM.ipynb" in pieces[0]
+    for name in pieces[0]:
+        assert pieces[0][name] == pieces[1][name], name
+    notebook = json.loads(pieces[0]["IWM.ipynb"])
+    streams = [o for c in notebook["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
+    assert streams == [] and b"/tmp/matplotlib-" not in pieces[0]["IWM.html"]
