@@ -45,8 +45,7 @@ def _report(args: argparse.Namespace) -> int:
         from analysis.pipeline.research import run as run_research
 
         print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
-        jobs = os.environ.get("JOBS")
-        _say(run_research(wanted, market=market, jobs=params.positive_int(jobs, what="JOBS") if jobs else None))
+        _say(run_research(wanted, market=market, jobs=params.jobs(None)))
     from analysis.pipeline.index import index_after, write_index
 
     print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
@@ -77,7 +76,7 @@ def _research(args: argparse.Namespace) -> int:
     from analysis.pipeline.research import run, select
 
     wanted = request(args)
-    jobs = params.positive_int(args.jobs, what="--jobs")
+    jobs = params.jobs(args.jobs)  # a bad $JOBS is named JOBS, a bad --jobs is named --jobs
     select(args.notebooks)  # a bad --notebooks is refused before anything is printed
     print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
     result = run(wanted, names=args.notebooks, jobs=jobs, force=args.force)
@@ -161,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs",
-        default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
+        default=None,
         help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)",
     )
     p.add_argument(

@@ -7,9 +7,14 @@ line runs in this process unless the process itself is what is tested.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
 import json
 import logging
+import shutil
 
+import pandas as pd
 import pytest
 
 from analysis.paths import CONFIG_DIR
@@ -185,3 +190,108 @@ def test_7_home_not_writable_two_runs_are_byte_identical_and_quiet(tmp_path):
     notebook = json.loads(pieces[0]["IWM.ipynb"])
     streams = [o for c in notebook["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
     assert streams == [] and b"/tmp/matplotlib-" not in pieces[0]["IWM.html"]
+
+
+# -- defect 9: the smaller ones --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["flag", "make-variable"])
+def test_9_a_huge_confirm_n_is_refused_naming_confirm_n(capsys, no_reports, monkeypatch, how):
+    """CONFIRM_N=99999999999999999999999 was accepted and printed ("99999999999999999999999 closes
+    above the 50-DMA"); it is bounded by the fast average's window, as LEVEL is by the prices."""
+    huge = "99999999999999999999999"
+    if how == "make-variable":
+        monkeypatch.setenv("CONFIRM_N", huge)
+    code, line = hostile.cli_line(capsys, *SUMMARY, *(["--confirm-n", huge] if how == "flag" else []))
+    assert code == 2
+    assert line == (
+        "error: CONFIRM_N 999999999999... (23 digits) is above 50: a run of closes longer than the 50-DMA's own"
+        " window confirms no turn. Give a whole number from 1 to 50."
+    )
+
+
+def test_9_the_longest_confirm_n_allowed_is_a_piece(capsys):
+    got = json.loads(_summary_out(capsys, "--confirm-n", "50"))
+    assert "50 closes above the 50-DMA" in json.dumps(got)
+
+
+def _summary_out(capsys, *args: str) -> str:
+    from analysis import cli
+
+    assert cli.main([*SUMMARY, *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_9_a_price_file_without_volume_says_so(capsys, prices):
+    """A Volume column missing became 0 everywhere, with no note."""
+    path = prices / "IWM.csv.gz"
+    frame = pd.read_csv(io.BytesIO(gzip.decompress(path.read_bytes())), dtype=str).drop(columns="Volume")
+    path.write_bytes(gzip.compress(frame.to_csv(index=False).encode()))
+    notes = json.loads(_summary_out(capsys))["data"]["ticker"]["notes"]
+    assert "no Volume in the source: volume is not read (no volume ratio, no volume bars)" in notes
+
+
+HOSTILE_TEXT = '<script>alert("x")</script> [x](javascript:alert(1)) '
+
+
+def test_9_configuration_text_is_escaped_in_the_markdown_brief_as_in_the_html(tmp_path, monkeypatch):
+    """A scenario title from scenarios.toml reached the Markdown brief raw: a renderer made a
+    <script> element and a link of it (the HTML escaped it)."""
+    import mistune
+
+    from analysis import summary
+    from analysis.params import Request
+    from analysis.text import brief
+
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (folder / "scenarios.toml").read_text(encoding="utf-8")
+    (folder / "scenarios.toml").write_text(text.replace('title = "', 'title = "' + HOSTILE_TEXT.replace('"', '\\"')))
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(folder))
+    data = summary.build(Request.parse("IWM", "SPY", AS_OF, "snapshot")).data
+    markdown = brief.markdown(data, "IWM.png")
+    assert '<script>alert("x")</script>' in json.dumps(data, ensure_ascii=False).replace('\\"', '"')
+    rendered = mistune.html(markdown)
+    assert "<script" not in rendered and "<a " not in rendered and 'href="#harmful-link"' not in rendered
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; [x](javascript:alert(1))" in rendered
+    assert rendered.count("<img ") == 1 and rendered.count("<table>") == 1  # the brief's own markup stands
+
+
+@pytest.mark.parametrize("symbol", ["ıwm", "ß", "IWMé"])
+def test_9_a_non_ascii_symbol_is_refused_with_the_rule(capsys, no_reports, symbol):
+    """`TICKER=ıwm` became IWM ("ı".upper() is "I") and `TICKER=ß` became SS ("snapshot has no SS")."""
+    code, line = hostile.cli_line(capsys, *SUMMARY, "--ticker", symbol)
+    assert code == 2
+    assert line == (
+        f"error: TICKER {symbol!r} is not a ticker symbol: only the letters A-Z, digits and . - = (and a leading ^"
+        " for an index) are allowed. Give a symbol, e.g. TICKER=IWM or TICKER=^VIX."
+    )
+
+
+@pytest.mark.parametrize("command", ["reports", "research"])
+def test_9_a_bad_jobs_from_make_is_named_jobs(capsys, no_reports, monkeypatch, command):
+    """`make reports JOBS=-1` said "--jobs -1 is below 1": make's users typed JOBS."""
+    monkeypatch.setenv("JOBS", "-1")
+    code, line = hostile.cli_line(capsys, command, "--as-of", AS_OF, "--source", "snapshot")
+    assert (code, line) == (2, "error: JOBS -1 is below 1. Give a whole number >= 1.")
+    code, line = hostile.cli_line(capsys, command, "--as-of", AS_OF, "--source", "snapshot", "--jobs", "0")
+    assert (code, line) == (2, "error: --jobs 0 is below 1. Give a whole number >= 1.")
+
+
+def test_9_a_file_system_out_of_inodes_is_told_so_not_to_free_disk_space(capsys, tmp_path, monkeypatch):
+    """A tmpfs with megabytes free but no inode left: ENOSPC, which said "Free some disk space"."""
+    with hostile.tmpfs(tmp_path / "disk", "64m", inodes=16) as disk:
+        root = disk / "reports"
+        root.mkdir()
+        filler = 0
+        with contextlib.suppress(OSError):
+            while True:
+                (disk / f"f{filler}").touch()
+                filler += 1
+        (disk / "f0").unlink()  # room for the lock folder, not for its lock
+        monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+        code, line = hostile.cli_line(capsys, "report", "--no-pdf", *SUMMARY[1:])
+        assert code == 5
+        assert line.startswith(f"error: no free inodes (file entries) left on the device holding {root}")
+        assert "nr_inodes" in line and "Free some disk space" not in line
+        assert sorted(p.name for p in root.iterdir()) == [".locks"] and not any((root / ".locks").iterdir())
