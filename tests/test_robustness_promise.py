@@ -12,14 +12,18 @@ import gzip
 import io
 import json
 import logging
+import os
 import shutil
+import signal
+import subprocess
+import time
 
 import pandas as pd
 import pytest
 
 from analysis.paths import CONFIG_DIR
 from tests import hostile
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, PROJECT_DIR
 
 SUMMARY = ["summary", "--as-of", AS_OF, "--source", "snapshot"]
 
@@ -295,3 +299,56 @@ def test_9_a_file_system_out_of_inodes_is_told_so_not_to_free_disk_space(capsys,
         assert line.startswith(f"error: no free inodes (file entries) left on the device holding {root}")
         assert "nr_inodes" in line and "Free some disk space" not in line
         assert sorted(p.name for p in root.iterdir()) == [".locks"] and not any((root / ".locks").iterdir())
+
+
+# -- defect 3: a signal to make alone stops the run -------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT, signal.SIGKILL], ids=["HUP", "INT", "KILL"])
+def test_3_a_signal_to_make_alone_stops_the_run_and_publishes_nothing(tmp_path, signum):
+    """`kill -HUP <make>` or `kill -INT <make>` once the kernel was up: make's handler waited for
+    its recipe, which carried on and published the piece and the index ten seconds later (make
+    then died of the signal). kill -9 left the run orphaned, publishing too. The run now stops."""
+    root = tmp_path / "reports"
+    make = subprocess.Popen(
+        ["make", "-s", "--no-print-directory", "report", f"AS_OF={AS_OF}", "SOURCE=snapshot", "RESEARCH=0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": str(root)},
+        cwd=PROJECT_DIR,
+        preexec_fn=hostile.default_signals,
+        start_new_session=True,  # the signal goes to make alone, as `kill` from another terminal
+    )
+    try:
+        kernel_up = hostile.wait_for(lambda: any("ipykernel" in p for p in hostile.leftovers(root)), timeout=180)
+        assert kernel_up, hostile.leftovers(root)
+        make.send_signal(signum)
+        _, err = make.communicate(timeout=120)  # the run holds make's stderr: this waits for it too
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+    assert make.returncode == -signum
+    assert "interrupted (SIGTERM): nothing was published; earlier pieces are untouched." in err.splitlines(), err
+    assert "Traceback" not in err
+    assert hostile.no_leftovers(root) == [] and hostile.hidden(root) == []
+    time.sleep(2)  # a run still going would publish now
+    assert hostile.tree(root) == {}
+
+
+@pytest.mark.process
+def test_3_a_run_under_make_that_nobody_stops_finishes(tmp_path):
+    """The run watches its parent make (analysis.interrupts.follow_make): no signal, no stop."""
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "summary", f"AS_OF={AS_OF}", "SOURCE=snapshot"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "reports")},
+        cwd=PROJECT_DIR,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["as_of"] == AS_OF
