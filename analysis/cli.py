@@ -133,7 +133,9 @@ PLUGINS = {
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(
+        prog="python -m analysis", description=(__doc__ or "").split("\n\n")[0]
+    )  # None under python -OO
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     add_arguments(p)

@@ -352,3 +352,18 @@ def test_3_a_run_under_make_that_nobody_stops_finishes(tmp_path):
     )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert json.loads(done.stdout)["as_of"] == AS_OF
+
+
+# -- a fresh pass: the interpreter's own settings ----------------------------------------------------
+
+
+@pytest.mark.process
+def test_an_interpreter_without_docstrings_runs_the_program(tmp_path):
+    """`PYTHONOPTIMIZE=2` (as `python -OO`) strips docstrings: the command line built its help
+    from the module's docstring and ended in AttributeError: 'NoneType' object has no attribute 'split'."""
+    env = {"PYTHONOPTIMIZE": "2"}
+    done = hostile.run_cli(tmp_path / "reports", *SUMMARY, env=env, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["as_of"] == AS_OF
+    done = hostile.run_cli(tmp_path / "reports", *SUMMARY, "--ticker", "ıwm", env=env, timeout=120)
+    assert done.returncode == 2 and hostile.one_line(done.stderr).startswith("error: TICKER 'ıwm' is not a ticker")
