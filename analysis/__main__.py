@@ -5,6 +5,8 @@ prints is UTF-8, whatever the locale: under a locale that is not UTF-8 (``LC_ALL
 ``LC_ALL=en_US.ISO-8859-1``, even with ``PYTHONUTF8=0``) the program starts itself again in
 Python's UTF-8 mode (``-X utf8``, the same process id, so signals and ``make`` see no
 difference), and its kernels, workers and browser inherit ``PYTHONUTF8=1``.
+
+Started by ``make``, the program stops when make dies (:func:`analysis.interrupts.follow_make`).
 """
 
 import locale
@@ -26,7 +28,9 @@ _utf8_or_restart()
 
 try:
     from analysis.cli import main
+    from analysis.interrupts import follow_make
 except KeyboardInterrupt:  # Ctrl-C in the first instant, before the command line handles it
     raise SystemExit("interrupted (Ctrl-C): nothing was started.") from None
 
+follow_make()  # under make: if make is killed alone (kill -HUP <make>), stop as on SIGTERM
 raise SystemExit(main())

@@ -45,8 +45,7 @@ def _report(args: argparse.Namespace) -> int:
         from analysis.pipeline.research import run as run_research
 
         print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
-        jobs = os.environ.get("JOBS")
-        _say(run_research(wanted, market=market, jobs=params.positive_int(jobs, what="JOBS") if jobs else None))
+        _say(run_research(wanted, market=market, jobs=params.jobs(None)))
     from analysis.pipeline.index import index_after, write_index
 
     print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
@@ -77,7 +76,7 @@ def _research(args: argparse.Namespace) -> int:
     from analysis.pipeline.research import run, select
 
     wanted = request(args)
-    jobs = params.positive_int(args.jobs, what="--jobs")
+    jobs = params.jobs(args.jobs)  # a bad $JOBS is named JOBS, a bad --jobs is named --jobs
     select(args.notebooks)  # a bad --notebooks is refused before anything is printed
     print(f"Executing the {wanted.ticker} research notebooks...", flush=True)
     result = run(wanted, names=args.notebooks, jobs=jobs, force=args.force)
@@ -134,7 +133,9 @@ PLUGINS = {
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(
+        prog="python -m analysis", description=(__doc__ or "").split("\n\n")[0]
+    )  # None under python -OO
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     add_arguments(p)
@@ -161,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs",
-        default=os.environ.get("JOBS") or str(os.cpu_count() or 1),
+        default=None,
         help="notebooks executed at once, each in its own process (default $JOBS or the number of cores)",
     )
     p.add_argument(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 
@@ -113,3 +114,25 @@ def value(x: float | None, unit: str) -> str:
     if x is None or unit == "none":
         return MISSING
     return UNITS[unit](x)
+
+
+#: What a Markdown renderer reads as markup inside running text: raw HTML (``<script>``), links
+#: and images (``[x](javascript:...)``), a table cell's end (``|``) and the escape itself.
+_MARKDOWN_MARKUP = re.compile(r"([\\<>\[\]|])")
+
+
+def markdown_text(value: object) -> object:
+    """``value`` safe as Markdown text: every string in it (through dicts and lists) with a
+    backslash before ``\\ < > [ ] |``, so a renderer shows those characters and makes no tag,
+    link or table cell of them (CommonMark's escapes); anything else is returned as it is.
+
+    Configuration files reach the Markdown brief (a scenario's title, a profile's name): as
+    the HTML escapes them, so does this, and a brief without such characters is unchanged.
+    """
+    if isinstance(value, str):
+        return _MARKDOWN_MARKUP.sub(r"\\\1", value)
+    if isinstance(value, dict):
+        return {k: markdown_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [markdown_text(v) for v in value]
+    return value

@@ -184,6 +184,67 @@ def check() -> None:
         _raise(signum)
 
 
+# -- following make --------------------------------------------------------------------------------
+
+#: Seconds between two looks at the parent ``make``.
+WATCH_EVERY = 0.25
+
+
+def follow_make() -> None:
+    """Under ``make``, stop as on SIGTERM when make is stopped by a signal sent to it alone.
+
+    Ctrl-C at a terminal or a terminal closing signals the whole foreground process group
+    (make and this run); SIGTERM sent to make alone is forwarded to its recipe. But SIGINT or
+    SIGHUP sent to the ``make`` process alone (``kill -HUP <make>``, a job-control tool) reach
+    make only, which takes them to mean its children got them too: its handler resets the
+    signal to its default action and waits for the recipe before dying of it, while the run
+    carried on and published its piece. No recipe can change that, so the program watches its
+    parent (a daemon thread, when ``MAKELEVEL`` is set and the parent is ``make``): once make no
+    longer catches a stopping signal it caught when the run began (its handler is running), or
+    once make is gone (``kill -9``), the run sends itself SIGTERM, the clean stop: kernels and
+    browsers killed, nothing more published, one line. Linux shows another process's signal
+    handling in ``/proc``; elsewhere only make's death is seen. Called by ``python -m analysis``
+    only (never by a test running the command line in-process).
+    """
+    if "MAKELEVEL" not in os.environ or os.name != "posix":
+        return
+    parent = os.getppid()
+    name = _read(f"/proc/{parent}/comm").strip()
+    if name and name not in ("make", "gmake"):
+        return  # a recipe's shell, a test runner...: not a make whose handler can be read
+    caught = _caught(parent)
+    threading.Thread(target=_watch_make, args=(parent, caught), name="follow-make", daemon=True).start()
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _caught(pid: int) -> int | None:
+    """The stopping signals (:data:`SIGNALS`) process ``pid`` has a handler for, as a bit mask;
+    ``None`` where that cannot be read (no /proc, the process is gone)."""
+    line = next((x for x in _read(f"/proc/{pid}/status").splitlines() if x.startswith("SigCgt:")), "")
+    if not line:
+        return None
+    mask = sum(1 << (int(s) - 1) for s in SIGNALS)
+    return int(line.split()[1], 16) & mask
+
+
+def _watch_make(parent: int, caught: int | None) -> None:
+    while True:
+        time.sleep(WATCH_EVERY)
+        if os.getppid() != parent:
+            break  # make is gone
+        now = _caught(parent)
+        if caught is not None and (now is None or caught & ~now):
+            break  # make's handler for a stopping signal has run: make is stopping
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 # -- stopping a pool of workers -----------------------------------------------------------------
 
 

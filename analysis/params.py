@@ -57,10 +57,10 @@ def ticker(value: str | None, *, what: str = "TICKER", example: str | None = Non
         raise InputError(
             f"{what} {raw[:20]!r}... is {len(raw)} characters long; a ticker has at most {TICKER_MAX}.", fix
         )
-    symbol = raw.upper()
-    if not TICKER_PATTERN.match(symbol):
+    symbol = raw.upper()  # ASCII first: "ıwm".upper() is "IWM" and "ß".upper() is "SS"
+    if not raw.isascii() or not TICKER_PATTERN.match(symbol):
         raise InputError(
-            f"{what} {shown(raw)} is not a ticker symbol: only letters, digits and . - = "
+            f"{what} {shown(raw)} is not a ticker symbol: only the letters A-Z, digits and . - = "
             "(and a leading ^ for an index) are allowed.",
             fix if example else f"Give a symbol, e.g. {what}=IWM or {what}=^VIX.",
         )
@@ -171,17 +171,30 @@ def source(value: str | None) -> str:
     return name
 
 
-def positive_int(value: str | int, *, what: str, minimum: int = 1) -> int:
-    """A whole number of at least ``minimum`` (windows, confirmation counts...)."""
+def positive_int(value: str | int, *, what: str, minimum: int = 1, maximum: int | None = None, why: str = "") -> int:
+    """A whole number of at least ``minimum`` and at most ``maximum`` (windows, confirmation counts...).
+
+    ``why`` says in the error why the maximum is what it is."""
+    wanted = f"a whole number from {minimum} to {maximum}" if maximum is not None else f"a whole number >= {minimum}"
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise InputError(
-            f"{what} {shown(value)} is not a whole number.", f"Give a whole number >= {minimum}."
-        ) from None
+        raise InputError(f"{what} {shown(value)} is not a whole number.", f"Give {wanted}.") from None
     if number < minimum:
-        raise InputError(f"{what} {number} is below {minimum}.", f"Give a whole number >= {minimum}.")
+        raise InputError(f"{what} {number} is below {minimum}.", f"Give {wanted}.")
+    if maximum is not None and number > maximum:
+        digits = str(number) if number < 10**12 else f"{str(number)[:12]}... ({len(str(number))} digits)"
+        raise InputError(f"{what} {digits} is above {maximum}{why}.", f"Give {wanted}.")
     return number
+
+
+def jobs(option: str | None, *, flag: str = "--jobs") -> int:
+    """Worker processes: ``option`` (the command line's ``--jobs``) if given, else ``$JOBS``, else
+    the number of cores. A bad value is named where it was typed: ``--jobs`` or ``JOBS``."""
+    if option is not None:
+        return positive_int(option, what=flag)
+    from_make = os.environ.get("JOBS", "")
+    return positive_int(from_make, what="JOBS") if from_make.strip() else os.cpu_count() or 1
 
 
 def positive_float(value: float | str, *, what: str) -> float:
@@ -244,6 +257,12 @@ class Parameter:
         return self.default if self.notebook_default is None else self.notebook_default
 
 
+#: The most closes CONFIRM_N may ask for: the fast average's own window (as LEVEL must lie near
+#: the prices traded, a run longer than the average it is measured against confirms nothing).
+CONFIRM_MAX = 50
+CONFIRM_WHY = f": a run of closes longer than the {CONFIRM_MAX}-DMA's own window confirms no turn"
+
+
 def _what(name: str):
     return lambda v: positive_int(v, what=name)
 
@@ -298,7 +317,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         int,
         2,
         "consecutive closes above the 50-DMA that confirm a turn",
-        _what("CONFIRM_N"),
+        lambda v: positive_int(v, what="CONFIRM_N", maximum=CONFIRM_MAX, why=CONFIRM_WHY),
         env="CONFIRM_N",
     ),
     Parameter(

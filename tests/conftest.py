@@ -140,6 +140,16 @@ def no_reports(tmp_path, monkeypatch):
     assert not root.exists()
 
 
+@pytest.fixture
+def prices(tmp_path, monkeypatch):
+    """A copy of the bundled snapshot the test may damage; the loader reads it instead."""
+    from analysis.data import snapshot
+    from tests.hostile import bundled_copy
+
+    with bundled_copy(snapshot, "SNAPSHOT_DIR", tmp_path / "prices", monkeypatch) as copy:
+        yield copy
+
+
 def shared(tmp_path_factory, name: str, make: Callable[[Path], object]) -> tuple[Path, object]:
     """``make(root)`` run once per test run, across xdist workers: ``(root, what it returned)``.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -132,10 +133,11 @@ def cli_line(capsys, *args: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
-    """A tmpfs of ``size`` (e.g. ``"8m"``) mounted at ``path``; skips the test where mounting is refused."""
+def tmpfs(path: Path, size: str, *, read_only: bool = False, inodes: int | None = None) -> Iterator[Path]:
+    """A tmpfs of ``size`` (e.g. ``"8m"``, and at most ``inodes`` files and folders) mounted at
+    ``path``; skips the test where mounting is refused."""
     path.mkdir(parents=True, exist_ok=True)
-    options = f"size={size}" + (",ro" if read_only else "")
+    options = f"size={size}" + (",ro" if read_only else "") + (f",nr_inodes={inodes}" if inodes else "")
     try:
         done = subprocess.run(
             ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
@@ -158,6 +160,20 @@ def tmpfs(path: Path, size: str, *, read_only: bool = False) -> Iterator[Path]:
             if subprocess.run(["umount", str(path)], capture_output=True, check=False).returncode == 0:
                 break
             time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def bundled_copy(module, attr: str, copy: Path, monkeypatch) -> Iterator[Path]:
+    """A copy of a bundled data folder (``module.<attr>``, e.g. the price snapshot) at ``copy``,
+    which ``module``'s cached reader (``_read``) reads instead while the block runs: a test may
+    damage it, the bundled files are never touched."""
+    shutil.copytree(getattr(module, attr), copy)
+    module._read.cache_clear()
+    monkeypatch.setattr(module, attr, copy)
+    try:
+        yield copy
+    finally:
+        module._read.cache_clear()
 
 
 def remount(path: Path, options: str) -> None:

@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -24,21 +23,9 @@ from analysis import cli
 from analysis import summary as summary_module
 from analysis.data import fred_cache, macro_snapshot, monthly, series, snapshot
 from analysis.errors import DataError
-from analysis.paths import SNAPSHOT_DIR
 from tests import hostile
 
 FIELDS = ("Date", "Open", "High", "Low", "Close", "Adj Close", "Volume")
-
-
-@pytest.fixture
-def prices(tmp_path, monkeypatch):
-    """A copy of the bundled snapshot the test may damage; the loader reads it instead."""
-    copy = tmp_path / "prices"
-    shutil.copytree(SNAPSHOT_DIR, copy)
-    snapshot._read.cache_clear()
-    monkeypatch.setattr(snapshot, "SNAPSHOT_DIR", copy)
-    yield copy
-    snapshot._read.cache_clear()
 
 
 def damage(folder: Path, stem: str, row: int, columns: tuple[str, ...], factor: float) -> tuple[str, dict]:
@@ -121,13 +108,9 @@ def test_1_every_bundled_file_passes_the_screen_untouched_but_irx_s_one_known_hi
 
 @pytest.fixture
 def macro(tmp_path, monkeypatch):
-    copy = tmp_path / "macro"
-    shutil.copytree(macro_snapshot.MACRO_DIR, copy)
-    macro_snapshot._read.cache_clear()
-    monkeypatch.setattr(macro_snapshot, "MACRO_DIR", copy)
     monkeypatch.setattr(summary_module, "_MACRO_STORES", {})  # the process's FRED loaders, read before
-    yield copy
-    macro_snapshot._read.cache_clear()
+    with hostile.bundled_copy(macro_snapshot, "MACRO_DIR", tmp_path / "macro", monkeypatch) as copy:
+        yield copy
 
 
 def _macro_text(series_id: str, value: str, row: int = -1) -> tuple[str, str]:

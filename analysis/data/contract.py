@@ -103,7 +103,7 @@ def normalize(
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
     close are dropped; duplicated dates keep their last row; a missing ``Adj Close`` is
     replaced by ``Close`` (returns become price-only); missing open/high/low take the close;
-    missing volume is 0; impossible prints (a high 10x the closes around it, a low above the
+    missing volume is 0 (a missing Volume column is noted); impossible prints (a high 10x the closes around it, a low above the
     high, a volume 1000x the usual...) are repaired or left out, naming the ticker and date
     (:func:`analysis.data.screen.impossible_prints`). Refuses (:class:`DataError`) a frame
     without a date index or a close column, with no rows, with a row whose date cannot be read,
@@ -133,8 +133,9 @@ def normalize(
     for column in ("open", "high", "low"):
         if column not in frame.columns:
             frame[column] = frame["close"]
-    if "volume" not in frame.columns:
+    if "volume" not in frame.columns:  # 0 is "no volume" to every reader: no ratio, no bars, said here
         frame["volume"] = 0.0
+        notes.append("no Volume in the source: volume is not read (no volume ratio, no volume bars)")
     frame = frame[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
 
     if not frame.index.is_monotonic_increasing:

@@ -67,4 +67,7 @@ def yahoo_info(symbol: str) -> object:
     """yfinance's ``info`` dict of ``symbol`` (network)."""
     import yfinance as yf
 
-    return yf.Ticker(symbol).get_info()
+    from analysis.data.yahoo import quiet
+
+    with quiet():  # offline, yfinance logs "Cookie/crumb fetch failed (DNSError)..." and raises
+        return yf.Ticker(symbol).get_info()

@@ -11,10 +11,12 @@ and folded into the error message instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 import warnings
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -99,9 +101,15 @@ class _Collect(logging.Handler):
         self.lines.append(record.getMessage().strip())
 
 
-def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[str]]:
-    import yfinance as yf  # imported here: it is slow to import and only this path needs it
+@contextlib.contextmanager
+def quiet() -> Iterator[list[str]]:
+    """yfinance's log lines (and warnings) kept off the user's screen, collected in the list yielded.
 
+    yfinance logs through the ``yfinance`` logger ("Cookie/crumb fetch failed (DNSError),
+    continuing without crumb", "1 Failed download: ..."); with no handler configured, Python
+    prints those on stderr, beside the program's one-line error, or under a successful run.
+    Every call into yfinance goes through here; what it logged can explain a failure.
+    """
     logger = logging.getLogger("yfinance")
     handler = _Collect()
     old_level, old_propagate = logger.level, logger.propagate
@@ -111,22 +119,29 @@ def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[st
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            df = yf.download(
-                ticker,
-                period="max",
-                interval="1d",
-                auto_adjust=False,
-                actions=False,
-                progress=False,
-                threads=False,
-                timeout=timeout,
-                multi_level_index=True,
-            )
+            yield handler.lines
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
-    return df, handler.lines
+
+
+def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[str]]:
+    import yfinance as yf  # imported here: it is slow to import and only this path needs it
+
+    with quiet() as lines:
+        df = yf.download(
+            ticker,
+            period="max",
+            interval="1d",
+            auto_adjust=False,
+            actions=False,
+            progress=False,
+            threads=False,
+            timeout=timeout,
+            multi_level_index=True,
+        )
+    return df, lines
 
 
 def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:

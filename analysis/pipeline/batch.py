@@ -391,7 +391,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     params.add_arguments(p, skip=("ticker", "level"))
     p.add_argument(
         "--jobs",
-        default=env("JOBS") or str(os.cpu_count() or 1),
+        default=None,
         help="worker processes (default $JOBS or the number of cores)",
     )
     p.add_argument(
@@ -417,7 +417,7 @@ def run_command(args: argparse.Namespace) -> Batch:
     from analysis.paths import reports_dir
     from analysis.pipeline.index import write_index
 
-    jobs = params.positive_int(args.jobs, what="--jobs")
+    jobs = params.jobs(args.jobs)  # a bad $JOBS is named JOBS, a bad --jobs is named --jobs
     benchmark = args.benchmark
     if args.family:
         tickers, family_benchmark = family_tickers()

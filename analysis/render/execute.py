@@ -121,22 +121,25 @@ def execute(
     return nb
 
 
-class _TimeoutNoise:
-    """A logging filter: nbclient logs "Timeout waiting for execute reply" through papermill's
-    logger (on stderr, beside our own one-line error that says the same)."""
+class _SaidAgain:
+    """A logging filter: nbclient logs "Timeout waiting for execute reply" and "Kernel died
+    while waiting for execute reply." through papermill's logger (on stderr, beside our own
+    one-line error, which says the same and what to do)."""
+
+    SAID = ("Timeout waiting for execute reply", "Kernel died while waiting for execute reply")
 
     @staticmethod
     def filter(record) -> bool:
-        return not str(record.getMessage()).startswith("Timeout waiting for execute reply")
+        return not str(record.getMessage()).startswith(_SaidAgain.SAID)
 
 
 @functools.cache
 def _engine() -> str:
     """The name of :class:`~analysis.render.engine.MomentumEngine` in papermill's registry
     (registered here if the entry point was not installed, e.g. a source tree on
-    ``PYTHONPATH``); nbclient's time-out log line is filtered out (:class:`_TimeoutNoise`)."""
+    ``PYTHONPATH``); nbclient's time-out and dead-kernel log lines are filtered out (:class:`_SaidAgain`)."""
     papermill_engines.register(ENGINE, MomentumEngine)  # a dict entry: the same class again is harmless
-    logging.getLogger("papermill").addFilter(_TimeoutNoise())
+    logging.getLogger("papermill").addFilter(_SaidAgain())
     return ENGINE
 
 

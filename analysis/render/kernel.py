@@ -36,12 +36,42 @@ def _spec(name: str) -> dict:
     }
 
 
+#: Folders of the kernel's own, in the project's ``.cache``: matplotlib's configuration and
+#: font cache (``MPLCONFIGDIR``) and IPython's profile (``IPYTHONDIR``).
+PRIVATE_DIRS = {"MPLCONFIGDIR": "matplotlib", "IPYTHONDIR": "ipython"}
+
+
+def private_dirs(base: Path = PROJECT_DIR / ".cache" / "kernel") -> dict[str, str]:
+    """``MPLCONFIGDIR`` and ``IPYTHONDIR`` for this process and the kernels it starts: fixed
+    folders under ``base``, made if need be; ``{}`` if they cannot be made or written.
+
+    By default both live under ``$HOME``. Where it cannot be written (``HOME=/proc/nonexistent``,
+    a service account), matplotlib made a random ``/tmp/matplotlib-XXXX`` folder in every kernel
+    and wrote a warning naming it into the notebook (and the HTML), IPython warned on stderr,
+    and no two pieces were the same bytes. With folders of its own the kernel also reads no
+    user's ``matplotlibrc`` or IPython start-up files: a piece looks the same for everyone.
+    """
+    found = {}
+    for variable, name in PRIVATE_DIRS.items():
+        folder = base / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return {}
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return {}
+        found[variable] = str(folder)
+    return found
+
+
 def ensure_kernel(name: str = KERNEL_NAME) -> str:
     """Make sure kernelspec ``name`` runs *this* interpreter; returns ``name``.
 
     Writes the spec if it is missing or points elsewhere (first writable data dir of
-    :func:`_data_dirs`), and prepends that data dir to ``JUPYTER_PATH``.
+    :func:`_data_dirs`), and prepends that data dir to ``JUPYTER_PATH``. Sets the kernel's
+    private folders (:func:`private_dirs`) in this process's environment, which kernels inherit.
     """
+    os.environ.update(private_dirs())
     wanted = _spec(name)
     for base in _data_dirs():
         spec_file = base / "kernels" / name / "kernel.json"

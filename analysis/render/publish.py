@@ -37,6 +37,18 @@ LEGACY_STALE_AFTER = 3600.0
 _FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."
 
 
+def _out_of_inodes(path: Path) -> bool:
+    """Whether the file system holding ``path`` (its nearest existing folder) has blocks free but no
+    inode left: a write then fails with ENOSPC, "no space left on device", with space to spare."""
+    for folder in (path, *path.parents):
+        try:
+            found = os.statvfs(folder)
+        except OSError:
+            continue
+        return found.f_files > 0 and found.f_favail == 0 and found.f_bavail > 0
+    return False
+
+
 def explain(exc: OSError, path: Path) -> PublishError:
     """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
     code = exc.errno
@@ -47,6 +59,13 @@ def explain(exc: OSError, path: Path) -> PublishError:
         return PublishError(
             f"cannot write to {where}: {exc.strerror}.",
             "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).",
+        )
+    if code == errno.ENOSPC and _out_of_inodes(where):
+        return PublishError(
+            f"no free inodes (file entries) left on the device holding {path} (writing {where.name}),"
+            " though it has space.",
+            "Delete files you do not need there (many small ones: a cache, old pieces) or give the file system"
+            " more inodes (a tmpfs: mount -o remount,nr_inodes=...), and run again.",
         )
     if code in (errno.ENOSPC, errno.EDQUOT):
         return PublishError(

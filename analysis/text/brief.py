@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from analysis.fmt import count, date, day, join, signed
+from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.call import REACH
 from analysis.text import profile_words as pw
@@ -336,6 +336,7 @@ def _capital(text: str) -> str:
 
 def markdown(s: dict, chart: str | None = None) -> str:
     """The brief as Markdown for a blog or newsletter, with its chart file (beside it) when given."""
+    s = markdown_text(s)  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
     b = s["brief"]
     lines = [f"# {s['headline']}", "", f"*{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data*", ""]
     lines += [f"**{b['call_sentence']}**", ""]
