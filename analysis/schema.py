@@ -441,7 +441,8 @@ class Brief(TypedDict):
     call_sentence: str  # the two in one sentence: "<call_label>: <reason>."
     would_change: list[CallChange]
     change_sentences: list[str]  # up, then down
-    lead: str  # the most unusual fact in one sentence ("" when nothing is unusual)
+    lead: str  # the day when it is notable, then the most unusual fact, in a sentence each ("" when neither)
+    session_line: str  # the day in one sentence, beside the levels, when it is not in the lead ("" then)
     paragraphs: list[str]  # price, momentum, leadership
     scenario_line: str
     since_last: list[str]  # the top two changes since the last piece

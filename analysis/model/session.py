@@ -35,13 +35,14 @@ def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
     return units.level_scale * (close - close.shift(span))
 
 
-def _read(series: pd.Series) -> SummaryDict | None:
+def _read(series: pd.Series, overlap: int = 0) -> SummaryDict | None:
     """The last move of ``series``, its percentile in size among the earlier ones, and the last
-    earlier session with a move as large the same way (``None`` when it is the largest)."""
+    earlier session with a move as large the same way (``None`` when it is the largest). The
+    ``overlap`` moves just before the last share part of its span and are not compared."""
     valid = series.dropna()
-    if len(valid) < 2:
+    if len(valid) < 2 + overlap:
         return None
-    now, earlier = float(valid.iloc[-1]), valid.iloc[:-1]
+    now, earlier = float(valid.iloc[-1]), valid.iloc[: len(valid) - 1 - overlap]
     size = np.abs(earlier.to_numpy(float))
     same_way = earlier[(earlier <= now) if now < 0 else (earlier >= now)] if now != 0 else earlier.iloc[0:0]
     return {
@@ -63,7 +64,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     moves read against history, the day's range and gap as fractions of the previous close, and
     whether either move is ``notable``. Moves are ``None`` with too little history."""
     close = prices["close"].astype(float)
-    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK))
+    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK), overlap=WEEK - 1)
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
     out: SummaryDict = {

@@ -76,6 +76,16 @@ class Units:
         """A next session's move from ``close`` to ``price``: ``0.3% up``, ``43 bp down``."""
         return f"{self.gap(price, close)} {'up' if price >= close else 'down'}"
 
+    def size(self, move: float, close: float | None = None) -> str:
+        """The size of a session's move, unsigned: ``5.9%``; ``24.86 points (43.0%)`` for a gauge
+        (with its share of the earlier ``close``); ``5 bp`` for a yield."""
+        if self.is_return:
+            return fmt.plain_pct(move)
+        if self.is_yield:
+            return f"{abs(move):,.0f} bp"
+        share = f" ({fmt.plain_pct(move / close)})" if close else ""
+        return f"{abs(move):,.2f} points{share}"
+
     # -- forward moves and edges (the event study) --------------------------------------------
 
     def adaptive_digits(self, *xs: float) -> int:

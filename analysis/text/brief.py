@@ -20,8 +20,8 @@ import re
 from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.call import REACH
+from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
-from analysis.text import since_words, unusual_words
 from analysis.text.call_words import call_label, call_sentence, change_sentences, reason, since_when
 
 
@@ -306,7 +306,8 @@ def brief(s: dict) -> dict:
     volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
     momentum = momentum_paragraph(s, lead=lead if lead_id == "real_motion_z" else "")
     lead = "" if lead_id == "real_motion_z" else lead
-    lead = " ".join(x for x in (lead, volume) if x)
+    day = day_words.day_sentence(s)
+    lead = " ".join(x for x in (day if day_words.notable(s) else "", lead, volume) if x)
     price = price_sentences(s, close_said=lead_id in _STATES_CLOSE)
     leadership = leadership_paragraph(s) or context_paragraph(s)
     changes = change_sentences(s, call)
@@ -323,6 +324,7 @@ def brief(s: dict) -> dict:
         "would_change": [tr.to_json() for tr in (call.up, call.down) if tr],
         "change_sentences": changes,
         "lead": lead,
+        "session_line": "" if day_words.notable(s) else day,
         "paragraphs": [p for p in (" ".join(price), momentum, leadership) if p],
         "scenario_line": line,
         "since_last": since if len(" ".join(since)) <= SINCE_CHARS else since[:1],
@@ -345,6 +347,8 @@ def markdown(s: dict, chart: str | None = None) -> str:
         lines += [f"![{s['ticker']}: price, Real Motion and Leadership]({chart})", ""]
     for p in ([b["lead"]] if b["lead"] else []) + b["paragraphs"]:  # as page one: the lead, then the paragraphs
         lines += [p, ""]
+    if b["session_line"]:  # beside the levels on page one when the day is not the news
+        lines += [f"*{b['session_line']}*", ""]
     rows = []
     for side, label in (("resistance", "Resistance"), ("support", "Support")):
         for r in b["levels"][side]:

@@ -172,6 +172,8 @@ class Piece:
                 rows.append(("\u2014", f"no {side} within {REACH:.0%}"))
                 classes.append(side)
         box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box")
+        if b.get("session_line"):  # the day, when it is not the news the text leads with
+            box = paragraphs([b["session_line"]], cls="session-line") + box
         return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}{since}</aside></div>')
 
     def evidence_heading(self) -> Html:

@@ -1,0 +1,55 @@
+"""The day in words: what the as-of session did, and how unusual that is for this ticker.
+
+Decisions are :func:`analysis.model.session.session`'s (the moves, their percentiles, the last
+session with a move as large, whether the day or the week is notable); sizes are written by
+the piece's :class:`~analysis.model.units.Units`.
+"""
+
+from __future__ import annotations
+
+from analysis.fmt import date
+from analysis.model.types import SummaryDict
+from analysis.text import profile_words as pw
+
+
+def _rank(move: SummaryDict, what: str) -> str:
+    """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``."""
+    way = "rise" if move["move"] > 0 else "fall"
+    if move["last_as_large"] is None:
+        return f"its largest {what} {way} in the data, which begin in {move['first_date'][:4]}"
+    return f"its largest {what} {way} since {date(move['last_as_large'])}"
+
+
+def _ordinary(percentile: float) -> str:
+    if percentile < 0.25:
+        return "a quiet session for it"
+    if percentile < 0.8:
+        return "an ordinary move for it"
+    return f"a larger move than on {percentile:.0%} of its sessions"
+
+
+def day_sentence(s: SummaryDict) -> str:
+    """``KRE fell 12.3% on March 13, 2023, its largest one-day fall since March 16, 2020.`` plus the
+    five sessions when they are the news; '' with too little history."""
+    ses = s.get("session") or {}
+    day = ses.get("day")
+    if not day:
+        return ""
+    u, t = pw.units_of(s), s["ticker"]
+    verb = "rose" if day["move"] > 0 else "fell" if day["move"] < 0 else "was unchanged"
+    size = "" if day["move"] == 0 else f" {u.size(day['move'], ses['previous_close'])}"
+    when = f"on {date(ses['date'])}"
+    tail = _rank(day, "one-day") if ses["notable_day"] else _ordinary(day["percentile"])
+    text = f"{t} {verb}{size} {when}, {tail}."
+    week = ses.get("week")
+    if ses.get("notable_week") and week:
+        direction = "up" if week["move"] > 0 else "down"
+        before = ses["close"] - week["move"] / u.level_scale  # the close five sessions back
+        text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {_rank(week, 'five-session')}."
+    return text
+
+
+def notable(s: SummaryDict) -> bool:
+    """Whether the day (or the week) is the news page one leads with."""
+    ses = s.get("session") or {}
+    return bool(ses.get("notable_day") or ses.get("notable_week"))

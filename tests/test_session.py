@@ -1,0 +1,64 @@
+"""The day first: the as-of session's move, measured against the ticker's own history (known values
+recomputed from the bundled CSVs with a plain loop)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import summary
+from analysis.model.session import NOTABLE_DAY, session
+from analysis.model.units import units
+from analysis.params import Request
+from analysis.paths import SNAPSHOT_DIR
+
+
+def _closes(ticker: str, as_of: str) -> pd.Series:
+    frame = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
+    return frame.loc[:as_of, "Close"].dropna()
+
+
+@pytest.mark.parametrize(
+    ("ticker", "as_of", "returns"),
+    [
+        ("KRE", "2023-03-13", "total"),
+        ("NVDA", "2020-03-16", "total"),
+        ("^VIX", "2020-03-16", "points"),
+        ("^TNX", "2020-08-04", "basis_points"),
+    ],
+)
+def test_the_days_move_and_its_rank_are_the_csvs(market, ticker, as_of, returns):
+    close = _closes(ticker, as_of)
+    u = units(returns)
+    moves = (close / close.shift(1) - 1) if u.is_return else u.level_scale * (close - close.shift(1))
+    moves = moves.dropna()
+    now, earlier = moves.iloc[-1], moves.iloc[:-1]
+    got = session(market.prices(ticker).loc[:as_of], u)
+    assert got["day"]["move"] == pytest.approx(now)
+    assert got["day"]["percentile"] == pytest.approx(sum(abs(m) < abs(now) for m in earlier) / len(earlier))
+    same_way = [d for d, m in earlier.items() if (m <= now if now < 0 else m >= now)]
+    assert got["day"]["last_as_large"] == (same_way[-1].date().isoformat() if same_way else None)
+    assert got["notable_day"] == (got["day"]["percentile"] >= NOTABLE_DAY)
+
+
+def test_a_crash_day_leads_page_one(market, tmp_path):
+    """KRE 2023-03-13 (regional banks after SVB): the lead opens with the day, its rank and the week."""
+    s = summary.build(Request.parse("KRE", "SPY", "2023-03-13", "snapshot"), market, reports_dir=tmp_path).data
+    lead = s["brief"]["lead"]
+    assert lead.startswith("KRE fell 12.3% on March 13, 2023, its largest one-day fall since March 16, 2020.")
+    assert "Over five sessions it is down 25.8%" in lead and s["brief"]["session_line"] == ""
+
+
+def test_a_calm_day_is_said_beside_the_levels(market, tmp_path):
+    s = summary.build(Request.parse("IWM", "SPY", "2024-07-08", "snapshot"), market, reports_dir=tmp_path).data
+    assert s["brief"]["session_line"] == "IWM rose 0.7% on July 8, 2024, an ordinary move for it."
+    assert "IWM rose" not in s["brief"]["lead"]
+
+
+def test_a_gauge_moves_in_points_and_a_yield_in_bp(market, tmp_path):
+    vix = summary.build(Request.parse("^VIX", "SPY", "2020-03-16", "snapshot"), market, reports_dir=tmp_path).data
+    assert vix["brief"]["lead"].startswith(
+        "^VIX rose 24.86 points (43.0%) on March 16, 2020, its largest one-day rise in the data, which begin in 1990."
+    )
+    tnx = summary.build(Request.parse("^TNX", "SPY", "2020-08-04", "snapshot"), market, reports_dir=tmp_path).data
+    assert tnx["brief"]["session_line"].startswith("^TNX fell 5 bp on August 4, 2020")
