@@ -174,7 +174,7 @@ def piece(runs: int) -> dict:
             fresh.append(result)
             fresh_cells.append(cells)
     warm, warm_cells, warm_cpu = [], [], []
-    # as in a batch worker (analysis.pipeline.batch.worker_tools): no chart child on a kept kernel
+    # as in a batch worker (analysis.pipeline.work.worker_tools): no chart child on a kept kernel
     with (
         mock.patch.dict(os.environ, {ahead.ENV: "0"}),
         Kernel() as kernel,

@@ -1,6 +1,6 @@
 """Run a batch on Dask workers: ``python -m analysis reports --engine dask [--scheduler ADDRESS]``.
 
-The same work as the local engine: every task is :func:`analysis.pipeline.batch.write_piece`, i.e.
+The same work as the local engine: every task is :func:`analysis.pipeline.work.write_piece`, i.e.
 the same :func:`analysis.pipeline.report.run` call (papermill's Python API, in the worker process),
 and each worker process keeps one market, so a series is loaded once per worker. Without
 ``--scheduler`` a :class:`~dask.distributed.LocalCluster` is started on this machine
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.errors import InputError, SourceUnavailable
-from analysis.pipeline.batch import Outcome, Work, write_piece
+from analysis.pipeline.work import Outcome, Work, write_piece
 
 #: How long to wait for a ``--scheduler`` to answer; ``None``: ``$MOMENTUM_DASK_TIMEOUT`` (default 15 s).
 CONNECT_TIMEOUT: str | None = None
