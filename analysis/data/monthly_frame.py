@@ -62,6 +62,21 @@ def entry(name: str) -> dict:
     return files[name]
 
 
+def _months(column: pd.Series, where: str, hint: str) -> pd.PeriodIndex:
+    """The ``Date`` column as months: each ``YYYY-MM``, ascending, with no gap or repeat."""
+    dates = column.astype(str).str.strip()
+    for i, text in enumerate(dates):
+        if not _MONTH.match(text):
+            raise DataError(f"{where} line {i + 2}: date {text!r} is not a month (YYYY-MM).", hint)
+    index = pd.PeriodIndex(dates, freq="M", name="month")
+    steps = np.diff(index.asi8)
+    if len(steps) and (steps != 1).any():
+        i = int(np.flatnonzero(steps != 1)[0]) + 1
+        what = "repeats or goes back" if steps[i - 1] < 1 else f"skips {steps[i - 1] - 1} month(s)"
+        raise DataError(f"{where} line {i + 2} ({index[i]}): the month {what} after {index[i - 1]}.", hint)
+    return index
+
+
 def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.DataFrame:
     """Validate a table of strings (``Date`` column ``YYYY-MM``, then the data columns) into a monthly frame.
 
@@ -82,16 +97,7 @@ def from_table(table: pd.DataFrame, *, name: str, where: str, hint: str) -> pd.D
             f" (found {found}).",
             hint,
         )
-    dates = table["Date"].astype(str).str.strip()
-    for i, text in enumerate(dates):
-        if not _MONTH.match(text):
-            raise DataError(f"{where} line {i + 2}: date {text!r} is not a month (YYYY-MM).", hint)
-    index = pd.PeriodIndex(dates, freq="M", name="month")
-    steps = np.diff(index.asi8)
-    if len(steps) and (steps != 1).any():
-        i = int(np.flatnonzero(steps != 1)[0]) + 1
-        what = "repeats or goes back" if steps[i - 1] < 1 else f"skips {steps[i - 1] - 1} month(s)"
-        raise DataError(f"{where} line {i + 2} ({index[i]}): the month {what} after {index[i - 1]}.", hint)
+    index = _months(table["Date"], where, hint)
     columns = {}
     for column in table.columns.drop("Date"):
         text = table[column].astype("string").str.strip().replace(list(MISSING), "").fillna("")
