@@ -41,6 +41,13 @@ PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "vola
 _SCENARIO_KEYS = {"id", "title", "note", "evidence"}
 
 
+def _known_keys(raw: dict, keys: set[str], where: str, what: str) -> None:
+    """:class:`InputError` naming the keys of ``raw`` that are not ``keys`` (``what``: whose keys they are)."""
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise InputError(f"{where}: unknown key {', '.join(unknown)}.", f"{what} keys are: {', '.join(sorted(keys))}.")
+
+
 def _placeholders(text: str, where: str) -> str:
     braces = "Write braces only around {ticker} or {benchmark}; double them ({{ }}) for a literal brace."
     try:
@@ -159,11 +166,7 @@ def _item(raw: dict, where: str) -> Item:
         raise InputError(
             f"{where} is not a table.", "Write each item as [[scenario.evidence]] with name, function, ...."
         )
-    unknown = sorted(set(raw) - _ITEM_KEYS)
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key {', '.join(unknown)}.", f"Item keys are: {', '.join(sorted(_ITEM_KEYS))}."
-        )
+    _known_keys(raw, _ITEM_KEYS, where, "Item")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{where} has no name.", 'Give each item a name = "...".')
@@ -292,11 +295,7 @@ def _scenario(raw: object, here: str, seen: set[str]) -> Scenario:
     if not isinstance(sid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sid) or sid in seen:
         raise InputError(f"{here}: id must be a unique lower-case word, got {sid!r}.", 'E.g. id = "recession".')
     seen.add(sid)
-    unknown = sorted(set(raw) - _SCENARIO_KEYS)
-    if unknown:
-        raise InputError(
-            f"{here}: unknown key {', '.join(unknown)}.", f"Scenario keys are: {', '.join(sorted(_SCENARIO_KEYS))}."
-        )
+    _known_keys(raw, _SCENARIO_KEYS, here, "Scenario")
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         raise InputError(f"{here} has no title.", 'Give it a title = "..." ({ticker} may appear in it).')

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from analysis import params
 from analysis.errors import InputError, ReportError
-from analysis.pipeline.work import Outcome, Work, init_worker, write_piece
+from analysis.pipeline.work import Outcome, Work, failed, init_worker, write_piece
 
 DEFAULT_TICKERS = "IWM QQQ SMH XRT IYT KRE IBB"
 ENGINES = ("local", "dask")
@@ -141,8 +141,7 @@ def collect(future: Future, ticker: str) -> Outcome:
             f"unexpected {type(exc).__name__} while writing it: {exc} (a bug: the traceback is"
             " above; please report it)."
         )
-    now = time.time()
-    return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
+    return failed(ticker, error)
 
 
 def run_local(

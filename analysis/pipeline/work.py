@@ -140,4 +140,10 @@ def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
     return outcome
 
 
+def failed(ticker: str, error: str) -> Outcome:
+    """A piece that failed outside :func:`write_piece` (a worker that died, a bug): exit code 1."""
+    now = time.time()
+    return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
+
+
 Work = Callable[..., Outcome]
