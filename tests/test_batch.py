@@ -200,6 +200,7 @@ def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_pat
     import threading
 
     import analysis.pipeline.report
+    from analysis.pipeline import work
 
     calls = []
 
@@ -207,13 +208,13 @@ def test_a_worker_interrupted_by_ctrl_c_writes_none_of_its_queued_pieces(tmp_pat
         calls.append(request.ticker)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "_INTERRUPTED", threading.Event())
-    monkeypatch.setattr(batch, "worker_tools", lambda: (None, None))
+    monkeypatch.setattr(work, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(work, "worker_tools", lambda: (None, None))
     monkeypatch.setattr(analysis.pipeline.report, "run", interrupted)
     iwm, qqq = batch.plan(["IWM", "QQQ"], "SPY", AS_OF, "snapshot")[0]
     with pytest.raises(KeyboardInterrupt):
-        batch.write_piece(iwm, tmp_path)
-    refused = batch.write_piece(qqq, tmp_path)
+        work.write_piece(iwm, tmp_path)
+    refused = work.write_piece(qqq, tmp_path)
     assert calls == ["IWM"] and refused.exit_code == 130 and "interrupted" in refused.error
     assert not list(tmp_path.iterdir())
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from analysis import bench
+from analysis.bench import common, measure, readout
 
 
 def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: float = 3.0) -> dict:
@@ -71,26 +71,26 @@ def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: flo
         },
         "loadavg": {"before": [0.5, 0, 0], "after": [1.5, 0, 0]},
     }
-    r["verdicts"] = bench.verdicts(r)
+    r["verdicts"] = readout.verdicts(r)
     return r
 
 
 def test_verdicts_compare_with_the_issue_targets():
     ratios = {"piece_over_floor": 0, "warm_piece_over_floor": 0}
-    assert bench.verdicts(_results(3.9, 40.0, 0.49)) | ratios == {
+    assert readout.verdicts(_results(3.9, 40.0, 0.49)) | ratios == {
         **ratios,
         "piece_within_2x_floor": True,
         "warm_piece_within_2x_floor": True,
         "batch_at_40_per_min": True,
         "summary_under_0_5_s": True,
     }
-    missed = bench.verdicts(_results(8.0, 14.0, 0.5, warm_piece_s=5.0))
+    missed = readout.verdicts(_results(8.0, 14.0, 0.5, warm_piece_s=5.0))
     assert missed["piece_over_floor"] == 4.0 and missed["warm_piece_over_floor"] == 2.5
     assert not any(v for k, v in missed.items() if k not in ratios)
 
 
 def test_table_shows_every_measure_with_its_verdict():
-    text = bench.table(_results(8.0, 14.0, 0.08))
+    text = readout.table(_results(8.0, 14.0, 0.08))
     for needle in (
         "(a) floor_s (fresh)",
         "2.00 s",
@@ -134,7 +134,7 @@ def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
     }
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(nb))
-    assert bench._cells(path) == {
+    assert measure._cells(path) == {
         "import_build_s": 1.0,
         "charts_s": 0.75,
         "family_chart_s": 0.0625,
@@ -146,5 +146,5 @@ def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
 def test_the_rfc3987_start_up_trap_is_absent_from_this_environment():
     """rfc3987-syntax (pulled by JupyterLab) adds seconds to every papermill/nbconvert start."""
     assert importlib.util.find_spec("rfc3987_syntax") is None
-    env = bench.environment()
-    assert env["rfc3987_syntax_installed"] is False and set(env["import_s"]) == set(bench.IMPORTS)
+    env = measure.environment()
+    assert env["rfc3987_syntax_installed"] is False and set(env["import_s"]) == set(common.IMPORTS)

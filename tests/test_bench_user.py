@@ -1,11 +1,11 @@
-"""The bookkeeping of `make bench`'s user-facing rows (analysis.bench_user): which pieces make the
+"""The bookkeeping of `make bench`'s user-facing rows (analysis.bench.user): which pieces make the
 watchlist batch, how its steady state is counted, what the table says. Nothing is timed here."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis import bench_user
+from analysis.bench import user as bench_user
 from analysis.pipeline.batch import DEFAULT_TICKERS, Outcome, family_tickers
 
 

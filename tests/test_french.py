@@ -16,7 +16,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis.data import french, monthly, shiller
+from analysis.data import french, french_files, monthly, shiller
 from analysis.data.monthly import Lag, ResearchData, published_by
 from analysis.errors import DataError, InputError, SourceUnavailable
 from tests.conftest import PROJECT_DIR
@@ -255,11 +255,11 @@ def factors_zip(n: int | None = None) -> bytes:
 
 
 def test_the_factor_zip_parses_to_the_bundled_frame():
-    frame = french.from_zip(factors_zip(), "ff_factors_monthly", url="https://example.invalid/F-F.zip")
+    frame = french_files.from_zip(factors_zip(), "ff_factors_monthly", url="https://example.invalid/F-F.zip")
     pd.testing.assert_frame_equal(frame, french.factors(), check_exact=True)
     assert frame.attrs["source"] == "live" and frame.attrs["vintage"] == "CRSP 202506"
     assert "downloaded from https://example.invalid/F-F.zip" in frame.attrs["source_detail"]
-    sections = french.parse(french.read_zip(factors_zip(), where="x"))
+    sections = french_files.parse(french_files.read_zip(factors_zip(), where="x"))
     assert [(s.title, s.monthly, len(s.rows)) for s in sections] == [
         ("", True, 1188),
         ("Annual Factors: January-December", False, 2),
@@ -280,7 +280,7 @@ def test_the_size_zip_drops_the_all_missing_column_and_picks_the_value_weighted_
     ]
     lines += _block(["Value Weight Returns -- Monthly"], ["<= 0"] + header[1:], with_zero) + ["", ""]
     lines += _block(["Equal Weight Returns -- Monthly"], ["<= 0"] + header[1:], with_zero[:12])
-    frame = french.from_zip(_zip("Portfolios_Formed_on_ME.csv", lines), "me_portfolios_monthly")
+    frame = french_files.from_zip(_zip("Portfolios_Formed_on_ME.csv", lines), "me_portfolios_monthly")
     assert "<= 0" not in frame.columns
     pd.testing.assert_frame_equal(frame, french.size_portfolios(), check_exact=True)
     assert frame.attrs["vintage"] == "CRSP 202412"
@@ -325,26 +325,26 @@ def six_zip() -> bytes:
 def test_the_six_portfolio_zip_gives_each_section_its_file():
     data = six_zip()
     pd.testing.assert_frame_equal(
-        french.from_zip(data, "six_portfolios_bm"), french.six_book_to_market(), check_exact=True
+        french_files.from_zip(data, "six_portfolios_bm"), french.six_book_to_market(), check_exact=True
     )
     pd.testing.assert_frame_equal(
-        french.from_zip(data, "six_portfolios_monthly"), french.six_portfolios(), check_exact=True
+        french_files.from_zip(data, "six_portfolios_monthly"), french.six_portfolios(), check_exact=True
     )
 
 
 def test_a_missing_value_or_a_changed_format_is_a_one_line_error():
-    text = french.read_zip(factors_zip(24), where="x").replace("192611,    2.54", "192611,  -99.99")
-    table = french.section(text, "", where="F-F.zip")
+    text = french_files.read_zip(factors_zip(24), where="x").replace("192611,    2.54", "192611,  -99.99")
+    table = french_files.section(text, "", where="F-F.zip")
     with pytest.raises(DataError, match=r"^F-F\.zip line 6 \(1926-11\): Mkt-RF is missing\."):
         monthly.from_table(table, name="ff_factors_monthly", where="F-F.zip", hint="h")
     with pytest.raises(DataError, match="no monthly section titled 'Value Weight Returns"):
-        french.section(text, "Value Weight Returns -- Monthly", where="F-F.zip")
+        french_files.section(text, "Value Weight Returns -- Monthly", where="F-F.zip")
     with pytest.raises(DataError, match="not a zip file"):
-        french.read_zip(b"<html>moved</html>", where="F-F.zip")
+        french_files.read_zip(b"<html>moved</html>", where="F-F.zip")
     short = text.replace("192612,    2.62,", "192612,")
     assert short != text
     with pytest.raises(DataError, match="row 192612 has 3 values for 4 columns"):
-        french.section(short, "", where="F-F.zip")
+        french_files.section(short, "", where="F-F.zip")
 
 
 # -- the live route, the cache and the fallbacks ------------------------------------------------
@@ -364,7 +364,7 @@ def test_live_downloads_with_a_timeout_and_keeps_the_download_in_the_cache(monke
         asked.update(url=request.full_url, timeout=timeout)
         return Response(factors_zip())
 
-    monkeypatch.setattr(french.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(french_files.urllib.request, "urlopen", urlopen)
     store = ResearchData("live", timeout=3.0)
     frame = store.frame("ff_factors_monthly")
     assert asked == {"url": MANIFEST["ff_factors_monthly"]["live"], "timeout": 3.0}
@@ -398,7 +398,7 @@ def test_auto_falls_back_once_when_the_download_fails(monkeypatch):
         calls.append(request.full_url)
         raise urllib.error.URLError("Name or service not known")
 
-    monkeypatch.setattr(french.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(french_files.urllib.request, "urlopen", urlopen)
     store = ResearchData("auto")
     assert store.frame("ff_factors_monthly").attrs["source"] == "bundled"
     assert store.frame("six_portfolios_bm").attrs["source"] == "bundled"
@@ -439,7 +439,7 @@ def test_auto_falls_back_for_one_file_whose_format_changed_and_still_downloads_t
         MANIFEST["ff_factors_monthly"]["live"]: b"<html>the library has moved</html>",
         MANIFEST["six_portfolios_bm"]["live"]: six_zip(),
     }
-    monkeypatch.setattr(french, "download", lambda url, timeout: answers[url])
+    monkeypatch.setattr(french_files, "download", lambda url, timeout: answers[url])
     store = ResearchData("auto")
     assert store.frame("ff_factors_monthly").attrs["source"] == "bundled"
     assert store.frame("six_portfolios_bm").attrs["source"] == "live"

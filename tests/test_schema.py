@@ -1,4 +1,4 @@
-"""Code, types and documentation of the summary JSON agree (analysis/schema.py, docs/*.md).
+"""Code, types and documentation of the summary JSON agree (analysis/schema/, docs/*.md).
 
 A real piece's JSON must have exactly the keys the TypedDicts declare, at every depth, and
 every declared key must be explained in the docs; a new key written by the code but not
@@ -15,6 +15,7 @@ import pytest
 
 from analysis import schema, summary
 from analysis.params import Request
+from analysis.schema import evidence
 from tests.conftest import AS_OF, PROJECT_DIR
 
 #: Where each part of the schema is documented.
@@ -40,8 +41,8 @@ DOCS = {
         schema.SinceChange,
         schema.SinceAverage,
     ),
-    "scenarios.md": (schema.Scenario, schema.Evidence, schema.Family, schema.Member, schema.LeftOut),
-    "history.md": (schema.Trigger, schema.Horizon, schema.HistoryState),
+    "scenarios.md": (evidence.Scenario, evidence.Evidence, evidence.Family, evidence.Member, evidence.LeftOut),
+    "history.md": (evidence.Trigger, evidence.Horizon, evidence.HistoryState),
 }
 
 

@@ -127,7 +127,30 @@ def normalize(
     frame.index = index
     frame.index.name = "date"
     price_only = "adj_close" not in frame.columns
-    if price_only:
+    frame = _columns(frame, notes)
+    frame = _repair(frame, notes, where)
+    _refuse_corrupt(frame, where, positive)
+    _refuse_impossible(frame, where, positive)
+    frame, screened = impossible_prints(frame, positive=positive)
+    notes += [f"{ticker}: {note}" for note in screened]
+    notes += _gaps(frame.index)
+    frame.attrs = {
+        "ticker": ticker,
+        "source": source,
+        "source_detail": source_detail,
+        "first_date": frame.index[0].date().isoformat(),
+        "last_date": frame.index[-1].date().isoformat(),
+        "fully_adjusted": bool(fully_adjusted),
+        "price_only": bool(price_only),
+        "notes": notes,
+    }
+    return frame
+
+
+def _columns(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The contract's columns, as floats: a missing Adj Close is the close (noted), missing
+    open/high/low the close, missing volume 0; what cannot be read as a number is NaN."""
+    if "adj_close" not in frame.columns:
         frame["adj_close"] = frame["close"]
         notes.append("no Adj Close in the source: returns are price-only (dividends not included)")
     for column in ("open", "high", "low"):
@@ -136,8 +159,12 @@ def normalize(
     if "volume" not in frame.columns:  # 0 is "no volume" to every reader: no ratio, no bars, said here
         frame["volume"] = 0.0
         notes.append("no Volume in the source: volume is not read (no volume ratio, no volume bars)")
-    frame = frame[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return frame[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
 
+
+def _repair(frame: pd.DataFrame, notes: list[str], where: str) -> pd.DataFrame:
+    """Rows sorted by date, the last of duplicated dates kept, rows without a close dropped and
+    gaps in the other columns filled, each repair noted; :class:`DataError` when no row is left."""
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
         notes.append("rows were not in date order: sorted")
@@ -158,27 +185,17 @@ def normalize(
     for column in ("open", "high", "low"):
         frame[column] = frame[column].fillna(frame["close"])
     frame["volume"] = frame["volume"].fillna(0.0)
-
-    _refuse_corrupt(frame, where, positive)
-    _refuse_impossible(frame, where, positive)
-    frame, screened = impossible_prints(frame, positive=positive)
-    notes += [f"{ticker}: {note}" for note in screened]
-    gaps = frame.index.to_series().diff().dt.days
-    long_gaps = gaps[gaps > GAP_DAYS]
-    for day, days in long_gaps.items():
-        notes.append(f"a gap of {int(days)} calendar days in the data before {day.date().isoformat()}")
-
-    frame.attrs = {
-        "ticker": ticker,
-        "source": source,
-        "source_detail": source_detail,
-        "first_date": frame.index[0].date().isoformat(),
-        "last_date": frame.index[-1].date().isoformat(),
-        "fully_adjusted": bool(fully_adjusted),
-        "price_only": bool(price_only),
-        "notes": notes,
-    }
     return frame
+
+
+def _gaps(index: pd.DatetimeIndex) -> list[str]:
+    """A note for each gap between sessions longer than :data:`GAP_DAYS` calendar days."""
+    gaps = index.to_series().diff().dt.days
+    long_gaps = gaps[gaps > GAP_DAYS]
+    return [
+        f"a gap of {int(days)} calendar days in the data before {day.date().isoformat()}"
+        for day, days in long_gaps.items()
+    ]
 
 
 def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:

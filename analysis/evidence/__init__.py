@@ -20,6 +20,7 @@ from analysis import config as config_files
 from analysis.data import Market
 from analysis.errors import InputError
 from analysis.evidence import rules, scorecard
+from analysis.evidence.card import Scorecard
 from analysis.evidence.family import Family, family, family_series, members
 from analysis.evidence.family import evaluate as evaluate_family
 from analysis.evidence.measures import KINDS
@@ -42,14 +43,14 @@ SET_FILES = (
 )
 
 
-def load(config: dict | None = None, name: str = "scenarios") -> rules.Scorecard:
+def load(config: dict | None = None, name: str = "scenarios") -> Scorecard:
     """The validated scorecard of ``config`` (a parsed scenarios TOML), or of the file ``name`` when ``None``."""
     if config is None:
         return rules.parse(config_files.load(name), str(config_files.path(name)))
     return rules.parse(config)
 
 
-def choose(ticker: str, profile: str) -> rules.Scorecard:
+def choose(ticker: str, profile: str) -> Scorecard:
     """The scenario set for a piece about ``ticker`` of asset profile ``profile`` (see :data:`SET_FILES`)."""
     cards = [load(name=name) for name in SET_FILES]
     for card in cards:
@@ -67,7 +68,7 @@ def choose(ticker: str, profile: str) -> rules.Scorecard:
     return defaults[0]
 
 
-def set_json(card: rules.Scorecard, ticker: str, benchmark: str) -> dict:
+def set_json(card: Scorecard, ticker: str, benchmark: str) -> dict:
     """The JSON ``scenario_set``: ``{id, title, why}`` with the piece's symbols."""
     s = card.set
     return {
@@ -82,7 +83,7 @@ def score(
     market: Market,
     config: dict | None = None,
     *,
-    card: rules.Scorecard | None = None,
+    card: Scorecard | None = None,
     profile: str = "equity",
     macro: dict | None = None,
 ) -> list[dict]:
@@ -103,7 +104,7 @@ def required_tickers(
     ticker: str | None = None,
     benchmark: str | None = None,
     family_config: dict | None = None,
-    card: rules.Scorecard | None = None,
+    card: Scorecard | None = None,
 ) -> list[str]:
     """Every series the scorecard (``config``) and the family (``family_config``) read, in order, once.
 

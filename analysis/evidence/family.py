@@ -22,7 +22,7 @@ from analysis import indicators as ind
 from analysis import params
 from analysis.data import Market, until
 from analysis.errors import InputError
-from analysis.evidence.rules import STALE_AFTER_DAYS
+from analysis.evidence.card import STALE_AFTER_DAYS
 from analysis.model.facts import iso, num
 from analysis.model.study import compute
 

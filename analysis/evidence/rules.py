@@ -1,4 +1,4 @@
-"""The scorecard's rules: the TOML configuration validated into typed items, and thresholds read.
+"""The scorecard's rules: the TOML configuration validated into typed items (:mod:`analysis.evidence.card`).
 
 A configuration (``analysis/config/scenarios.toml``; schema in ``docs/scenarios.md``) lists
 scenarios, each with evidence items. An item names an evidence ``function`` (one of
@@ -13,31 +13,15 @@ from __future__ import annotations
 
 import inspect
 import math
-import operator
 import re
 import string
-from dataclasses import dataclass
 
 from analysis import params
 from analysis.errors import InputError
+from analysis.evidence.card import STALE_AFTER_DAYS, VERDICT_DEFAULTS, Item, Scenario, ScenarioSet, Scorecard, Threshold
 from analysis.evidence.measures import KINDS, Kind
 
-#: A series whose last session is more than this many calendar days before the as-of
-#: session reads ``unavailable`` ("XRT data ends 2026-03-31"). A week absorbs holidays.
-STALE_AFTER_DAYS = 7
-
 PLACEHOLDERS = ("ticker", "benchmark")
-READINGS = ("supports", "contradicts", "neutral", "unavailable")
-#: Verdict cut-offs on the score, highest first; overridable in ``[verdict]``.
-VERDICT_DEFAULTS = {
-    "min_available_share": 0.5,
-    "supported": 0.6,
-    "leaning_supported": 0.2,
-    "leaning_contradicted": -0.2,
-    "contradicted": -0.6,
-}
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _COMPARISON = re.compile(r"^\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 _ITEM_KEYS = {
     "name",
@@ -57,96 +41,11 @@ PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "vola
 _SCENARIO_KEYS = {"id", "title", "note", "evidence"}
 
 
-@dataclass(frozen=True)
-class Threshold:
-    """One comparison, e.g. ``<= -0.05``."""
-
-    op: str
-    limit: float
-
-    def met(self, value: float) -> bool:
-        return _OPS[self.op](value, self.limit)
-
-    def text(self, unit: str) -> str:
-        """E.g. ``≤ -5%``, ``> 0 pts``: the limit in the unit's words, without trailing zeros."""
-        limit = self.limit * 100 if unit in ("percent", "share") else self.limit
-        suffix = {"percent": "%", "share": "%", "points": " pts", "sigma": "σ", "pp": " pp"}.get(unit, "")
-        return f"{_SYMBOLS[self.op]} {limit:g}{suffix}"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One evidence item of a scenario, validated; ``name`` and ``series`` may hold placeholders."""
-
-    name: str
-    function: str
-    series: tuple[str, ...]
-    params: dict
-    supports: Threshold | None
-    contradicts: Threshold | None
-    weight: float
-    min_series: int | None
-    direction: str = ""  # in words: "supports when the ticker lags its benchmark"
-    applies: tuple[str, ...] = ()  # the profiles it applies to; empty: every profile of its set
-
-    @property
-    def own(self) -> bool:
-        """Whether the item measures the piece's own ticker (a reading of it, not independent evidence)."""
-        return "{ticker}" in self.series
-
-    @property
-    def spec(self) -> Kind:
-        return KINDS[self.function]
-
-    def rule(self) -> str:
-        """The thresholds as the table shows them."""
-        unit = self.spec.unit
-        if unit == "none":
-            return "not measurable from prices"
-        parts = [
-            f"{label} if {t.text(unit)}"
-            for label, t in (("supports", self.supports), ("contradicts", self.contradicts))
-            if t
-        ]
-        return "; ".join(parts) + ("; else neutral" if parts else "")
-
-    def read(self, value: float | None) -> str:
-        """``supports``, ``contradicts`` or ``neutral`` for a measured ``value`` (``unavailable`` for None)."""
-        if value is None:
-            return "unavailable"
-        if self.supports and self.supports.met(value):
-            return "supports"
-        if self.contradicts and self.contradicts.met(value):
-            return "contradicts"
-        return "neutral"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    id: str
-    title: str
-    note: str
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class ScenarioSet:
-    """Which pieces a scorecard is for: ``tickers`` first, then ``profiles``, else the ``default`` set."""
-
-    id: str = "custom"
-    title: str = "Scenarios"
-    why: str = ""
-    tickers: tuple[str, ...] = ()
-    profiles: tuple[str, ...] = ()
-    default: bool = False
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    scenarios: tuple[Scenario, ...]
-    verdict: dict[str, float]
-    stale_after_days: int
-    set: ScenarioSet = ScenarioSet()
+def _known_keys(raw: dict, keys: set[str], where: str, what: str) -> None:
+    """:class:`InputError` naming the keys of ``raw`` that are not ``keys`` (``what``: whose keys they are)."""
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise InputError(f"{where}: unknown key {', '.join(unknown)}.", f"{what} keys are: {', '.join(sorted(keys))}.")
 
 
 def _placeholders(text: str, where: str) -> str:
@@ -249,16 +148,25 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
     return dict(raw)
 
 
+_MACRO_MEASURES = {
+    "curve",
+    "credit",
+    "claims",
+    "sahm",
+    "nfci",
+    "size_premium_10y",
+    "valuation_small_vs_big",
+    "cape",
+    "after_similar",
+}
+
+
 def _item(raw: dict, where: str) -> Item:
     if not isinstance(raw, dict):
         raise InputError(
             f"{where} is not a table.", "Write each item as [[scenario.evidence]] with name, function, ...."
         )
-    unknown = sorted(set(raw) - _ITEM_KEYS)
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key {', '.join(unknown)}.", f"Item keys are: {', '.join(sorted(_ITEM_KEYS))}."
-        )
+    _known_keys(raw, _ITEM_KEYS, where, "Item")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{where} has no name.", 'Give each item a name = "...".')
@@ -273,40 +181,9 @@ def _item(raw: dict, where: str) -> Item:
     weight = raw.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
         raise InputError(f"{where}: weight = {weight!r} is not a number >= 0.", "E.g. weight = 1.")
-    supports = _threshold(raw.get("supports"), where, "supports")
-    contradicts = _threshold(raw.get("contradicts"), where, "contradicts")
-    if kind.series == "macro":
-        known = {
-            "curve",
-            "credit",
-            "claims",
-            "sahm",
-            "nfci",
-            "size_premium_10y",
-            "valuation_small_vs_big",
-            "cape",
-            "after_similar",
-        }
-        measure = (raw.get("params") or {}).get("measure")
-        if measure not in known:
-            raise InputError(
-                f"{where}: params.measure = {measure!r} is not a macro measure.",
-                f"Use one of: {', '.join(sorted(known))}.",
-            )
-    if kind.series != "none" and supports is None and contradicts is None:
-        raise InputError(
-            f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
-            'Add e.g. supports = "< 0" and contradicts = "> 0".',
-        )
+    supports, contradicts = _thresholds(raw, kind, where)
     series = _series(raw.get("series"), kind, where)
-    min_series = raw.get("min_series")
-    if min_series is not None and (
-        kind.series != "many" or not isinstance(min_series, int) or not 1 <= min_series <= len(series)
-    ):
-        raise InputError(
-            f"{where}: min_series = {min_series!r} is not allowed here.",
-            f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).",
-        )
+    min_series = _min_series(raw.get("min_series"), kind, series, where)
     direction = raw.get("direction", "")
     if not isinstance(direction, str):
         raise InputError(
@@ -325,6 +202,36 @@ def _item(raw: dict, where: str) -> Item:
         direction=direction,
         applies=applies,
     )
+
+
+def _thresholds(raw: dict, kind: Kind, where: str) -> tuple[Threshold | None, Threshold | None]:
+    """An item's ``supports`` and ``contradicts``; an economy item's measure is checked first."""
+    supports = _threshold(raw.get("supports"), where, "supports")
+    contradicts = _threshold(raw.get("contradicts"), where, "contradicts")
+    if kind.series == "macro":
+        measure = (raw.get("params") or {}).get("measure")
+        if measure not in _MACRO_MEASURES:
+            raise InputError(
+                f"{where}: params.measure = {measure!r} is not a macro measure.",
+                f"Use one of: {', '.join(sorted(_MACRO_MEASURES))}.",
+            )
+    if kind.series != "none" and supports is None and contradicts is None:
+        raise InputError(
+            f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
+            'Add e.g. supports = "< 0" and contradicts = "> 0".',
+        )
+    return supports, contradicts
+
+
+def _min_series(min_series: object, kind: Kind, series: tuple[str, ...], where: str) -> int | None:
+    if min_series is not None and (
+        kind.series != "many" or not isinstance(min_series, int) or not 1 <= min_series <= len(series)
+    ):
+        raise InputError(
+            f"{where}: min_series = {min_series!r} is not allowed here.",
+            f"Only a function of a list of series takes it, as a whole number from 1 to the number of series ({len(series)}).",
+        )
+    return min_series
 
 
 def _profiles(raw: object, where: str, key: str) -> tuple[str, ...]:
@@ -369,32 +276,43 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
         raise InputError(f"{where} lists no scenarios.", "Add [[scenario]] tables (see docs/scenarios.md).")
     scenarios, seen = [], set()
     for i, raw in enumerate(raw_scenarios, 1):
-        sid = raw.get("id") if isinstance(raw, dict) else None
-        here = f"{where}, scenario {i}" + (f" ({sid!r})" if sid else "")
-        if not isinstance(sid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sid) or sid in seen:
-            raise InputError(f"{here}: id must be a unique lower-case word, got {sid!r}.", 'E.g. id = "recession".')
-        seen.add(sid)
-        unknown = sorted(set(raw) - _SCENARIO_KEYS)
-        if unknown:
-            raise InputError(
-                f"{here}: unknown key {', '.join(unknown)}.", f"Scenario keys are: {', '.join(sorted(_SCENARIO_KEYS))}."
-            )
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise InputError(f"{here} has no title.", 'Give it a title = "..." ({ticker} may appear in it).')
-        items = raw.get("evidence")
-        if not isinstance(items, list) or not items:
-            raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
-        scenarios.append(
-            Scenario(
-                id=sid,
-                title=_placeholders(title, here),
-                note=_placeholders(str(raw.get("note", "")), here),
-                items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1)),
-            )
+        scenarios.append(_scenario(raw, f"{where}, scenario {i}", seen))
+    verdict = _verdict(config.get("verdict", {}), where)
+    stale = config.get("stale_after_days", STALE_AFTER_DAYS)
+    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
+        raise InputError(
+            f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7."
         )
+    return Scorecard(
+        scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale, set=_set(config.get("set"), where)
+    )
+
+
+def _scenario(raw: object, here: str, seen: set[str]) -> Scenario:
+    """One ``[[scenario]]`` (``here`` names it), its id not among ``seen`` (added to it)."""
+    sid = raw.get("id") if isinstance(raw, dict) else None
+    here += f" ({sid!r})" if sid else ""
+    if not isinstance(sid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sid) or sid in seen:
+        raise InputError(f"{here}: id must be a unique lower-case word, got {sid!r}.", 'E.g. id = "recession".')
+    seen.add(sid)
+    _known_keys(raw, _SCENARIO_KEYS, here, "Scenario")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise InputError(f"{here} has no title.", 'Give it a title = "..." ({ticker} may appear in it).')
+    items = raw.get("evidence")
+    if not isinstance(items, list) or not items:
+        raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
+    return Scenario(
+        id=sid,
+        title=_placeholders(title, here),
+        note=_placeholders(str(raw.get("note", "")), here),
+        items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1)),
+    )
+
+
+def _verdict(given: object, where: str) -> dict[str, float]:
+    """The verdict cut-offs: the defaults with the ``[verdict]`` table's numbers over them, in order."""
     verdict = dict(VERDICT_DEFAULTS)
-    given = config.get("verdict", {})
     if not isinstance(given, dict):
         raise InputError(
             f"{where}: verdict = {given!r} is not a table.",
@@ -417,26 +335,4 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
             "Need supported >= leaning_supported >= leaning_contradicted >= contradicted, and"
             " min_available_share between 0 and 1.",
         )
-    stale = config.get("stale_after_days", STALE_AFTER_DAYS)
-    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
-        raise InputError(
-            f"{where}: stale_after_days = {stale!r} is not a whole number of days.", "E.g. stale_after_days = 7."
-        )
-    return Scorecard(
-        scenarios=tuple(scenarios), verdict=verdict, stale_after_days=stale, set=_set(config.get("set"), where)
-    )
-
-
-def verdict(score: float | None, available_share: float, cuts: dict[str, float]) -> str:
-    """A short phrase for ``score``: "not enough evidence" below the minimum available share."""
-    if score is None or available_share < cuts["min_available_share"]:
-        return "not enough evidence"
-    if score >= cuts["supported"]:
-        return "supported"
-    if score >= cuts["leaning_supported"]:
-        return "leaning supported"
-    if score > cuts["leaning_contradicted"]:
-        return "mixed"
-    if score > cuts["contradicted"]:
-        return "leaning contradicted"
-    return "contradicted"
+    return verdict

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.data import Market, until
-from analysis.evidence import rules
+from analysis.evidence.card import READINGS, Item, Scorecard, verdict
 from analysis.evidence.measures import Measure
 from analysis.model.study import Study
 
@@ -82,7 +82,7 @@ def _basis_note(basis: str, column: str, symbols: list[str], frames: list[pd.Dat
 
 
 def _entry(
-    item: rules.Item,
+    item: Item,
     name: str,
     symbols: list[str],
     *,
@@ -110,7 +110,7 @@ def _entry(
     }
 
 
-def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> dict:
+def measure(item: Item, frames: _Frames, ticker: str, benchmark: str) -> dict:
     """One evidence dict: ``{name, function, series, value, value_text, rule, reading, weight, as_of, detail, reason}``."""
     name = item.name.format(ticker=ticker, benchmark=benchmark)
     symbols = [s.format(ticker=ticker, benchmark=benchmark) for s in item.series]
@@ -168,13 +168,13 @@ def measure(item: rules.Item, frames: _Frames, ticker: str, benchmark: str) -> d
 
 def tally(evidence: list[dict], cuts: dict[str, float]) -> dict:
     """Weights by reading, the score and the verdict of one scenario's evidence dicts."""
-    weight = {r: sum(e["weight"] for e in evidence if e["reading"] == r) for r in rules.READINGS}
+    weight = {r: sum(e["weight"] for e in evidence if e["reading"] == r) for r in READINGS}
     total = sum(weight.values())
     available = total - weight["unavailable"]
     score = (weight["supports"] - weight["contradicts"]) / available if available > 0 else None
     return {
         "score": score,
-        "verdict": rules.verdict(score, available / total if total else 0.0, cuts),
+        "verdict": verdict(score, available / total if total else 0.0, cuts),
         "available_weight": available,
         "missing_weight": weight["unavailable"],
         "total_weight": total,
@@ -184,7 +184,7 @@ def tally(evidence: list[dict], cuts: dict[str, float]) -> dict:
     }
 
 
-def left_out(item: rules.Item, ticker: str, benchmark: str, profile: str) -> str | None:
+def left_out(item: Item, ticker: str, benchmark: str, profile: str) -> str | None:
     """Why ``item`` is not weighed in this piece (``None``: it is).
 
     An item applies only to the profiles it names; and an item never measures the piece's
@@ -203,7 +203,7 @@ def left_out(item: rules.Item, ticker: str, benchmark: str, profile: str) -> str
 
 
 def evaluate(
-    card: rules.Scorecard, study: Study, market: Market, profile: str = "equity", macro: dict | None = None
+    card: Scorecard, study: Study, market: Market, profile: str = "equity", macro: dict | None = None
 ) -> list[dict]:
     """The ``scenarios`` list of the JSON summary for a validated scorecard, for a piece of ``profile``;
     ``macro`` holds the economy's measures public at the as-of date (for the ``economy_*`` items)."""

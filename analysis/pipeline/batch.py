@@ -7,7 +7,7 @@ holds one :class:`~analysis.data.Market`, so each price series is read once per 
 not once per piece; one kept-alive kernel (:class:`~analysis.render.kernel.Kernel`, reset
 to a fresh session before each piece, replaced after any failure); and one headless
 Chromium (:class:`~analysis.render.browser.Printer`), so a piece pays neither a kernel
-start nor a browser start after the worker's first.
+start nor a browser start after the worker's first (:mod:`analysis.pipeline.work`).
 
 A piece that fails (a bad ticker, missing data, a notebook error) is reported on its own
 line and the others still finish; the exit code is 1 if any piece failed. Afterwards the
@@ -20,50 +20,21 @@ and ``docs/scaling.md``).
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import params
 from analysis.errors import InputError, ReportError
+from analysis.pipeline.work import Outcome, Work, failed, init_worker, write_piece
 
 DEFAULT_TICKERS = "IWM QQQ SMH XRT IYT KRE IBB"
 ENGINES = ("local", "dask")
-
-
-@dataclass
-class Outcome:
-    """What became of one piece of a batch (picklable: it travels back from a worker)."""
-
-    ticker: str  # as the user typed it
-    as_of: str = ""  # the resolved session (empty if the piece failed early)
-    phase: str = ""
-    files: list[Path] = field(default_factory=list)
-    error: str = ""  # one line; empty when the piece was written
-    exit_code: int = 0
-    pdf_error: str = ""
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    pid: int = 0  # the worker process that wrote it
-    kernel_pid: int = 0  # the kernel it ran on (kept alive across the worker's pieces)
-    browser_pid: int = 0  # the Chromium that printed its PDF (likewise)
-    started: float = 0.0  # time.time() in the worker
-    finished: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-    @property
-    def seconds(self) -> float:
-        return max(self.finished - self.started, 0.0)
 
 
 @dataclass
@@ -143,98 +114,7 @@ def plan(
     return requests, refused
 
 
-# -- the work (worker processes) ------------------------------------------------------------
-
-_MARKETS: dict = {}
-
-
-def worker_market(source: str):
-    """This process's :class:`~analysis.data.Market` for ``source``, created once."""
-    from analysis.data import Market
-
-    if source not in _MARKETS:
-        _MARKETS[source] = Market(source)
-    return _MARKETS[source]
-
-
-def init_worker(*sources: str) -> None:
-    """Worker initializer: stop on SIGINT, SIGTERM or SIGHUP (:func:`analysis.interrupts.install_worker`),
-    and create the worker's market(s) before the first piece arrives."""
-    from analysis import interrupts
-
-    interrupts.install_worker()
-    for source in sources:
-        worker_market(source)
-
-
-_TOOLS = threading.local()  # this thread's kernel and browser (a Dask worker may run threads)
-_ALL_TOOLS: list = []
-#: Set when Ctrl-C reached this worker: the pieces already queued to it are then not written
-#: (the parent reports "nothing was published" and exits; a worker must not go on publishing).
-_INTERRUPTED = threading.Event()
-
-
-def worker_tools():
-    """This thread's kept-alive :class:`~analysis.render.kernel.Kernel` and
-    :class:`~analysis.render.browser.Printer`, created on first use, closed at exit."""
-    if not hasattr(_TOOLS, "kernel"):
-        from analysis.render.browser import Printer
-        from analysis.render.kernel import Kernel
-        from analysis.view import ahead
-
-        # the batch's pieces keep every core busy: a forked chart child would only add its fork
-        os.environ[ahead.ENV] = "0"
-        _TOOLS.kernel, _TOOLS.printer = Kernel(), Printer()
-        if not _ALL_TOOLS:
-            atexit.register(close_worker_tools)
-        _ALL_TOOLS.append((_TOOLS.kernel, _TOOLS.printer))
-    return _TOOLS.kernel, _TOOLS.printer
-
-
-def close_worker_tools() -> None:
-    """Stop every kernel and browser this process kept (at exit: a worker leaves no process behind)."""
-    while _ALL_TOOLS:
-        kernel, printer = _ALL_TOOLS.pop()
-        printer.close()
-        kernel.close(now=True)
-
-
-def write_piece(request, root: Path, pdf: bool = True) -> Outcome:
-    """Write one piece with the worker's market, kernel and browser; the user's errors become a failed outcome."""
-    from analysis import interrupts
-    from analysis.pipeline.report import load_summary, run
-
-    started = time.time()
-    outcome = Outcome(request.ticker, pid=os.getpid(), started=started)
-    if _INTERRUPTED.is_set() or interrupts.stopping():
-        outcome.error, outcome.exit_code, outcome.finished = "not written: the batch was interrupted.", 130, started
-        return outcome
-    kernel, printer = worker_tools()
-    try:
-        with interrupts.busy():
-            result = run(
-                request,
-                root=root,
-                log=outcome.warnings.append,
-                pdf=pdf,
-                market=worker_market(request.source),
-                kernel=kernel,
-                printer=printer,
-            )
-    except ReportError as exc:
-        outcome.error, outcome.exit_code = str(exc), exc.exit_code
-    except KeyboardInterrupt:
-        _INTERRUPTED.set()
-        raise
-    else:
-        outcome.kernel_pid, outcome.browser_pid = kernel.pid or 0, printer.pid or 0
-        outcome.as_of, outcome.files, outcome.timings = result.as_of, result.files, result.timings
-        outcome.pdf_error = result.pdf_error
-        outcome.warnings += result.warnings
-        summary = next((load_summary(p) for p in result.files if p.suffix == ".json"), {})
-        outcome.phase = str(summary.get("phase") or "n/a")
-    outcome.finished = time.time()
-    return outcome
+# -- the pool (parent process; each piece's work: analysis.pipeline.work) -------------------
 
 
 def collect(future: Future, ticker: str) -> Outcome:
@@ -261,11 +141,7 @@ def collect(future: Future, ticker: str) -> Outcome:
             f"unexpected {type(exc).__name__} while writing it: {exc} (a bug: the traceback is"
             " above; please report it)."
         )
-    now = time.time()
-    return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
-
-
-Work = Callable[..., Outcome]
+    return failed(ticker, error)
 
 
 def run_local(

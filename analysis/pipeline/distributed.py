@@ -1,6 +1,6 @@
 """Run a batch on Dask workers: ``python -m analysis reports --engine dask [--scheduler ADDRESS]``.
 
-The same work as the local engine: every task is :func:`analysis.pipeline.batch.write_piece`, i.e.
+The same work as the local engine: every task is :func:`analysis.pipeline.work.write_piece`, i.e.
 the same :func:`analysis.pipeline.report.run` call (papermill's Python API, in the worker process),
 and each worker process keeps one market, so a series is loaded once per worker. Without
 ``--scheduler`` a :class:`~dask.distributed.LocalCluster` is started on this machine
@@ -14,13 +14,12 @@ Dask is an optional extra (``pip install 'momentum-report[scale]'``), imported o
 from __future__ import annotations
 
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from analysis.errors import InputError, SourceUnavailable
-from analysis.pipeline.batch import Outcome, Work, write_piece
+from analysis.pipeline.work import Outcome, Work, failed, write_piece
 
 #: How long to wait for a ``--scheduler`` to answer; ``None``: ``$MOMENTUM_DASK_TIMEOUT`` (default 15 s).
 CONNECT_TIMEOUT: str | None = None
@@ -77,8 +76,7 @@ def _failed(future, ticker: str) -> Outcome:
             f"unexpected {type(exc).__name__} on a Dask worker: {exc} (a bug: the traceback is above;"
             " please report it)."
         )
-    now = time.time()
-    return Outcome(ticker, error=error, exit_code=1, started=now, finished=now)
+    return failed(ticker, error)
 
 
 def run_dask(
@@ -115,14 +113,7 @@ def run_dask(
             elif future.status == "error":
                 outcomes[i] = _failed(future, requests[i].ticker)
             else:
-                now = time.time()
-                outcomes[i] = Outcome(
-                    requests[i].ticker,
-                    error=f"the Dask task was {future.status}; run it again.",
-                    exit_code=1,
-                    started=now,
-                    finished=now,
-                )
+                outcomes[i] = failed(requests[i].ticker, f"the Dask task was {future.status}; run it again.")
             done(outcomes[i])
     finally:
         client.close()

@@ -91,7 +91,7 @@ def context_inputs(source: str, as_of: str) -> str:
     the monthly research files (French, Shiller: whole) as the notebooks load them with price
     ``source`` (the notebooks' parameter: ``local`` after ``prepare`` fetched, so no network);
     a file that cannot be loaded counts as its reason."""
-    from analysis.data import monthly
+    from analysis.data import monthly, monthly_frame
     from analysis.data.fred import Macro
     from analysis.errors import ReportError
     from analysis.model.macro import EVIDENCE_IDS
@@ -105,7 +105,7 @@ def context_inputs(source: str, as_of: str) -> str:
             why = pd.util.hash_pandas_object(cut, index=True).to_numpy().tobytes().hex()
         h.update(f"\0{series_id}\0{why}".encode())
     research = monthly.ResearchData(monthly.research_source(source))
-    for name in monthly.names():
+    for name in monthly_frame.names():
         try:
             why = pd.util.hash_pandas_object(research.frame(name), index=True).to_numpy().tobytes().hex()
         except (ReportError, OSError) as exc:

@@ -18,7 +18,7 @@ with its parent (``PR_SET_PDEATHSIG``), so a kernel that is killed leaves nothin
 
 When it is used (:func:`enabled`): on Linux (fork is safe there; macOS frameworks are not
 fork-safe and Windows has none), with two cores or more, unless ``MOMENTUM_DRAW_AHEAD=0``.
-A batch worker sets that (:func:`analysis.pipeline.batch.worker_tools`): its pieces already
+A batch worker sets that (:func:`analysis.pipeline.work.worker_tools`): its pieces already
 keep every core busy, so a child would only add its fork to each piece's CPU.
 """
 

@@ -55,7 +55,6 @@ def brief_chart(
     rows = ["price"] + (["volume"] if volume else []) + (["rm"] if momentum else []) + (["lead"] if leadership else [])
     ratios = {"price": 2.2, "volume": 0.42, "rm": 1.0, "lead": 1.0}
     height = 0.75 + sum(ratios[r] for r in rows) * 0.92
-    f = settings.fast
     with style.styled():
         fig, axes = style.new_figure(height, rows=len(rows), ratios=[ratios[r] for r in rows])
         ax = dict(zip(rows, axes, strict=True))
@@ -73,50 +72,9 @@ def brief_chart(
         ax["price"].set_ylabel(ylabel)
         if volume:
             ax["volume"].yaxis.set_major_locator(MaxNLocator(2))
-        if momentum:
-            oscillator(
-                ax["rm"],
-                _positions(data["rm"]),
-                _positions(data["rm_fast"]),
-                _positions(data["rm_upper"]),
-                _positions(data["rm_lower"]),
-                value_label="Real Motion",
-                fast_label=f"its {f}-DMA",
-                band=band_label(settings),
-                lw=1.0,
-            )
-            ax["rm"].set_ylabel("Real Motion, %")
-        if leadership:
-            oscillator(
-                ax["lead"],
-                _positions(data["lead"]),
-                _positions(data["lead_fast"]),
-                _positions(data["lead_upper"]),
-                _positions(data["lead_lower"]),
-                value_label=f"Leadership vs {benchmark}",
-                fast_label=f"its {f}-DMA",
-                band=band_label(settings),
-                zero_label="zero line",
-                lw=1.0,
-            )
-            ax["lead"].set_ylabel("Leadership, %")
-        if momentum or leadership:
-            names = [n for n, shown in (("Real Motion", momentum), ("Leadership", leadership)) if shown]
-            handles += [
-                Line2D([], [], color=style.TICKER, lw=1.0, label=", ".join(names)),
-                Line2D(
-                    [], [], color=style.FAST, lw=1.0, ls="--", label="their 50-DMA" if len(names) > 1 else "its 50-DMA"
-                ),
-                Patch(color=style.BAND, alpha=0.28, label=band_label(settings)),
-            ]
+        handles += _oscillators(ax, data, settings, benchmark)
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), fontsize=7)
-        for a in axes[:-1]:
-            a.tick_params(labelbottom=False)
-        for a in axes:
-            a.yaxis.label.set_fontsize(7)
-        month_ticks(axes[-1], window)
-        for a in axes:
-            a.set_xlim(-1, len(window) + 12)
+        _time_axis(axes, window)
         style.title(
             ax["price"],
             f"{ticker} daily: price"
@@ -125,3 +83,55 @@ def brief_chart(
             f"Last {len(window)} sessions to {window[-1]:%d %b %Y}; background: phase",
         )
     return fig
+
+
+def _oscillators(ax: dict, data: pd.DataFrame, settings: Settings, benchmark: str) -> list:
+    """Real Motion and Leadership in their panels (those of ``ax`` that exist); their legend handles."""
+    momentum, leadership = "rm" in ax, "lead" in ax
+    f = settings.fast
+    if momentum:
+        oscillator(
+            ax["rm"],
+            _positions(data["rm"]),
+            _positions(data["rm_fast"]),
+            _positions(data["rm_upper"]),
+            _positions(data["rm_lower"]),
+            value_label="Real Motion",
+            fast_label=f"its {f}-DMA",
+            band=band_label(settings),
+            lw=1.0,
+        )
+        ax["rm"].set_ylabel("Real Motion, %")
+    if leadership:
+        oscillator(
+            ax["lead"],
+            _positions(data["lead"]),
+            _positions(data["lead_fast"]),
+            _positions(data["lead_upper"]),
+            _positions(data["lead_lower"]),
+            value_label=f"Leadership vs {benchmark}",
+            fast_label=f"its {f}-DMA",
+            band=band_label(settings),
+            zero_label="zero line",
+            lw=1.0,
+        )
+        ax["lead"].set_ylabel("Leadership, %")
+    if not (momentum or leadership):
+        return []
+    names = [n for n, shown in (("Real Motion", momentum), ("Leadership", leadership)) if shown]
+    return [
+        Line2D([], [], color=style.TICKER, lw=1.0, label=", ".join(names)),
+        Line2D([], [], color=style.FAST, lw=1.0, ls="--", label="their 50-DMA" if len(names) > 1 else "its 50-DMA"),
+        Patch(color=style.BAND, alpha=0.28, label=band_label(settings)),
+    ]
+
+
+def _time_axis(axes, window: pd.DatetimeIndex) -> None:
+    """One time axis: month ticks under the bottom panel only, every panel over the same sessions."""
+    for a in axes[:-1]:
+        a.tick_params(labelbottom=False)
+    for a in axes:
+        a.yaxis.label.set_fontsize(7)
+    month_ticks(axes[-1], window)
+    for a in axes:
+        a.set_xlim(-1, len(window) + 12)

@@ -82,54 +82,68 @@ def real_motion_chart(
     ``series`` has the study's columns (:func:`analysis.model.study.compute`); the last
     ``sessions`` rows are drawn; ``settings`` name the windows in the legend.
     """
-    data = series.iloc[-sessions:]
     f, s = settings.fast, settings.slow
-    with style.styled():
-        fig, (ax,) = style.new_figure(2.9)
-        oscillator(
-            ax,
-            data["rm"],
-            data["rm_fast"],
-            data["rm_upper"],
-            data["rm_lower"],
-            value_label="Real Motion",
-            fast_label=f"its {f}-DMA",
-            band=band_label(settings),
-            slow=data["rm_slow"],
-            slow_label=f"its {s}-DMA",
-        )
-        _finish(fig, ax, data, f"% from {s}-DMA")
-        style.title(
-            ax,
+    return _oscillator_chart(
+        series.iloc[-sessions:],
+        "rm",
+        settings,
+        value_label="Real Motion",
+        ylabel=f"% from {s}-DMA",
+        title=(
             f"{ticker} momentum: Real Motion",
             f"Close vs its {s}-DMA in %; crossing its own {f}-DMA marks momentum turning",
-        )
-    return fig
+        ),
+        slow_label=f"its {s}-DMA",
+    )
 
 
 def leadership_chart(
     series: pd.DataFrame, *, ticker: str, benchmark: str, settings: Settings = Settings(), sessions: int = 250
 ) -> Figure:
     """Leadership (``lead``) with its fast average (``lead_fast``), band and the zero line."""
-    data = series.iloc[-sessions:]
-    f, s = settings.fast, settings.slow
+    s = settings.slow
+    return _oscillator_chart(
+        series.iloc[-sessions:],
+        "lead",
+        settings,
+        value_label=f"Leadership vs {benchmark}",
+        ylabel=f"% vs {s}-day norm",
+        title=(
+            f"{ticker} leadership vs {benchmark}",
+            f"{ticker}/{benchmark} ratio vs its {s}-session average in %; above zero = leading",
+        ),
+        zero_label="zero: in line with its norm",
+    )
+
+
+def _oscillator_chart(
+    data: pd.DataFrame,
+    column: str,
+    settings: Settings,
+    *,
+    value_label: str,
+    ylabel: str,
+    title: tuple[str, str],
+    slow_label: str = "",
+    zero_label: str = "",
+) -> Figure:
+    """One oscillator of ``data`` (``column`` and its ``_fast``, ``_upper``, ``_lower`` and, with
+    ``slow_label``, ``_slow`` columns) in a figure of its own, with its legend and title."""
     with style.styled():
         fig, (ax,) = style.new_figure(2.9)
         oscillator(
             ax,
-            data["lead"],
-            data["lead_fast"],
-            data["lead_upper"],
-            data["lead_lower"],
-            value_label=f"Leadership vs {benchmark}",
-            fast_label=f"its {f}-DMA",
+            data[column],
+            data[f"{column}_fast"],
+            data[f"{column}_upper"],
+            data[f"{column}_lower"],
+            value_label=value_label,
+            fast_label=f"its {settings.fast}-DMA",
             band=band_label(settings),
-            zero_label="zero: in line with its norm",
+            slow=data[f"{column}_slow"] if slow_label else None,
+            slow_label=slow_label,
+            zero_label=zero_label,
         )
-        _finish(fig, ax, data, f"% vs {s}-day norm")
-        style.title(
-            ax,
-            f"{ticker} leadership vs {benchmark}",
-            f"{ticker}/{benchmark} ratio vs its {s}-session average in %; above zero = leading",
-        )
+        _finish(fig, ax, data, ylabel)
+        style.title(ax, *title)
     return fig

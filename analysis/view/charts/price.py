@@ -111,18 +111,7 @@ def candles(
         handles.append(
             ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level)}")[0]
         )
-    last = prices["close"].loc[window[-1]]
-    ax.axvline(x[-1], color=style.MUTED, lw=0.7, ls=":")
-    ax.annotate(
-        f"{window[-1]:%d %b %Y}\n{fmt.price(last)}",
-        xy=(x[-1], last),
-        xytext=(6, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=7.5,
-        color=style.INK,
-        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID},
-    )
+    _mark_as_of(ax, x[-1], window[-1], prices["close"].loc[window[-1]])
     ax.set_xlim(-1, len(window) + 12)
     present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
     handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
@@ -130,6 +119,21 @@ def candles(
         axv.set_ylabel("Volume" if axv.get_position().height > 0.12 else "Vol.")
         axv.yaxis.set_major_formatter(lambda v, _: f"{v / 1e6:,.0f}M" if v >= 1e6 else f"{v:,.0f}")
     return handles
+
+
+def _mark_as_of(ax, x: int, day: pd.Timestamp, last: float) -> None:
+    """The as-of session: a dotted line at ``x`` and its date and close beside the last candle."""
+    ax.axvline(x, color=style.MUTED, lw=0.7, ls=":")
+    ax.annotate(
+        f"{day:%d %b %Y}\n{fmt.price(last)}",
+        xy=(x, last),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7.5,
+        color=style.INK,
+        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": style.GRID},
+    )
 
 
 def month_ticks(ax, window: pd.DatetimeIndex) -> None:

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.bench.common import AS_OF, _cpu, ok
+
 #: The issue's targets for these rows.
 TARGETS = {
     "setup_s": 10.0,
@@ -61,17 +63,11 @@ def setup(project: Path) -> dict:
 
 def _report(root: Path, research: bool) -> float:
     """One ``python -m analysis report`` (``make report``'s command) into ``root``; its seconds."""
-    cmd = [sys.executable, "-m", "analysis", "report", "--ticker", "IWM", "--as-of", _as_of(), "--source", "snapshot"]
+    cmd = [sys.executable, "-m", "analysis", "report", "--ticker", "IWM", "--as-of", AS_OF, "--source", "snapshot"]
     env = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root), "MOMENTUM_OFFLINE": "1"}
     clock = time.perf_counter()
     subprocess.run(cmd + (["--research"] if research else []), env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - clock
-
-
-def _as_of() -> str:
-    from analysis.bench import AS_OF
-
-    return AS_OF
 
 
 def report(runs: int) -> dict:
@@ -106,7 +102,7 @@ def watchlist(benchmark: str = "SPY") -> tuple[list[str], dict[str, str]]:
         if ticker == benchmark:
             continue
         try:
-            prepare(Request.parse(ticker, benchmark, _as_of(), "snapshot"), market)
+            prepare(Request.parse(ticker, benchmark, AS_OF, "snapshot"), market)
             ok.append(ticker)
         except ReportError as exc:
             refused[ticker] = str(exc)
@@ -130,11 +126,10 @@ def steady_per_min(outcomes: list) -> float:
 
 def batch(jobs: int) -> dict:
     """(h) The watchlist through ``analysis.pipeline.batch.run_batch`` with ``jobs`` workers, into a temporary root."""
-    from analysis.bench import _cpu
     from analysis.pipeline import batch as engine
 
     tickers, refused = watchlist()
-    requests, _ = engine.plan(tickers, "SPY", _as_of(), "snapshot")
+    requests, _ = engine.plan(tickers, "SPY", AS_OF, "snapshot")
     with tempfile.TemporaryDirectory(prefix="bench-watchlist-") as root:
         cpu = _cpu()
         result = engine.run_batch(requests, Path(root), jobs=jobs)
@@ -161,7 +156,7 @@ def budgets() -> dict:
     from analysis.summary import required_tickers
 
     market = Market("snapshot")
-    study = build(market, "IWM", "SPY", _as_of())
+    study = build(market, "IWM", "SPY", AS_OF)
     for ticker in required_tickers("IWM", "SPY"):
         market.prices_or_reason(ticker)
 
@@ -213,8 +208,7 @@ def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
 
 def rows(r: dict) -> list[tuple[str, str, str, str]]:
     """The table rows of :func:`measure`'s results, ``r["user"]`` (the same four columns as
-    :func:`analysis.bench.table`), and the single piece against issue 17's 3x the floor."""
-    ok = lambda flag: "met" if flag else "MISSED"  # noqa: E731
+    :func:`analysis.bench.readout.table`), and the single piece against issue 17's 3x the floor."""
     u, cores = r["user"], r["environment"]["cpu_count"]
     v, st, rp, bt = u["verdicts"], u["setup"], u["report"], u["watchlist"]
     ratio = r["piece_s"] / r["floor_s"]

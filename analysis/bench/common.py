@@ -1,0 +1,57 @@
+"""What the benchmark's parts share: its fixed inputs, its targets and its CPU clocks."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+
+AS_OF = "2024-07-08"
+TICKER = "IWM"
+#: The issue's targets: a piece within 2x the floor, 40 pieces/min on 2 cores, summary < 0.5 s.
+TARGETS = {"piece_over_floor": 2.0, "batch_pieces_per_min": 40.0, "summary_s": 0.5}
+#: The other ticker a warm piece follows (so its kernel and browser have served a piece before).
+WARM_UP = "QQQ"
+IMPORTS = ("nbformat", "jsonschema", "papermill", "nbconvert")
+
+
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (kernels, Chromium, workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def ok(flag: bool) -> str:
+    """A verdict in the table's words."""
+    return "met" if flag else "MISSED"
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _tree_cpu(pid: int | None) -> float:
+    """CPU seconds of a running process and its descendants, including their reaped children
+    (a kept kernel or browser is never reaped during the measurement, so rusage misses it)."""
+    import psutil  # an ipykernel dependency
+
+    if not pid:
+        return 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def _warm_cpu(kernel, printer) -> float:
+    """CPU seconds so far of this process, a kept kernel and a kept browser."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime + _tree_cpu(kernel.pid) + _tree_cpu(printer.pid)

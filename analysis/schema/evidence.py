@@ -1,0 +1,113 @@
+"""The summary's evidence: the scorecard and the family (``docs/scenarios.md``), the event study
+(``docs/history.md``). :mod:`analysis.schema` assembles them into the :class:`~analysis.schema.Summary`."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+Date = str  # ISO "YYYY-MM-DD"
+
+
+class Evidence(TypedDict):
+    name: str
+    function: str
+    series: list[str]
+    value: float | None
+    value_text: str
+    rule: str
+    reading: str  # supports | contradicts | neutral | unavailable
+    weight: float
+    as_of: Date | None
+    detail: str
+    reason: str | None
+    direction: str
+    own: bool
+
+
+class LeftOut(TypedDict):
+    name: str
+    reason: str
+
+
+class Scenario(TypedDict):
+    id: str
+    title: str
+    score: float | None
+    verdict: str
+    available_weight: float
+    missing_weight: float
+    total_weight: float
+    supporting_weight: float
+    contradicting_weight: float
+    neutral_weight: float
+    note: str
+    evidence: list[Evidence]
+    left_out: list[LeftOut]
+
+
+class Horizon(TypedDict):
+    n: int
+    median: float | None
+    hit_rate: float | None
+    baseline_median: float | None
+    baseline_hit_rate: float | None
+    baseline_n: int
+    too_few: bool
+    overlapping: int
+    open: int
+    edge: float | None  # median - baseline_median, in the profile's units (fraction, points, bp)
+    edge_low: float | None  # bootstrap 90% interval of the edge
+    edge_high: float | None
+    verdict: str  # positive edge | negative edge | no edge | too few
+
+
+class Trigger(TypedDict):
+    id: str
+    trigger: str
+    direction: str  # bullish | bearish
+    occurrences: int
+    last_occurrence: Date | None
+    horizons: dict[str, Horizon]
+
+
+class HistoryState(TypedDict):
+    id: str  # current_state
+    label: str  # Now: warning phase, Real Motion below its 50-DMA
+    phase: str
+    real_motion: str  # above | below (its fast line)
+    sessions: int
+    first_session: Date
+    last_session: Date
+    horizons: dict[str, Horizon]
+
+
+class Member(TypedDict):
+    ticker: str
+    nickname: str
+    role: str
+    status: str  # current | stale | missing
+    stale: bool
+    fully_adjusted: bool | None
+    phase: str | None
+    phase_since: Date | None
+    close: float | None
+    sma50: float | None
+    sma200: float | None
+    rm: float | None
+    rm_fast: float | None
+    rm_above_fast: bool | None
+    lead: float | None
+    lead_above_zero: bool | None
+    return_1m: float | None
+    return_3m: float | None
+    as_of: Date | None
+    last_date: Date | None
+    reason: str | None
+
+
+class Family(TypedDict):
+    benchmark: str
+    as_of: Date
+    members: list[Member]
+    counts: dict[str, int]
+    summary: str
