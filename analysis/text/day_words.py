@@ -45,7 +45,9 @@ def day_sentence(s: SummaryDict) -> str:
     if ses.get("notable_week") and week:
         direction = "up" if week["move"] > 0 else "down"
         before = ses["close"] - week["move"] / u.level_scale  # the close five sessions back
-        text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {_rank(week, 'five-session')}."
+        both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
+        rank = "also the largest in the data" if both_records else _rank(week, "five-session")
+        text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
     return text
 
 
