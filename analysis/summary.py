@@ -117,7 +117,7 @@ def build(
         out.family_series = family.series
     if "since" in parts:
         data["since_last"] = _since_last(out, kind, parts, reports_dir)
-        since_words.annotate(data)
+        data["since_last"] = since_words.worded(data)
     if "words" in parts:
         data["headline"] = narrative.headline(data)
         data["narrative"] = narrative.sections(data)

@@ -1,7 +1,7 @@
 """Sentences for "since the last piece", written from the ``since_last`` JSON block only.
 
 :func:`sentence` writes one change (:func:`analysis.model.since.since_last` found it);
-:func:`annotate` puts each change's sentence in its ``text``; :func:`lines` gives the
+:func:`worded` gives each change its sentence as ``text``; :func:`lines` gives the
 section's sentences, most important first, or the one plain sentence that nothing changed.
 """
 
@@ -166,10 +166,10 @@ _WRITERS: dict[str, Callable[[dict, dict], str]] = {
 }
 
 
-def annotate(s: dict) -> None:
-    """Write each change's ``text`` into ``s["since_last"]`` (in place; ``s`` is the summary being built)."""
-    for change in s["since_last"]["changes"]:
-        change["text"] = sentence(change, s)
+def worded(s: dict) -> dict:
+    """``s["since_last"]`` with each change's sentence as its ``text`` (a new block; ``s`` is left as it is)."""
+    since = s["since_last"]
+    return {**since, "changes": [{**change, "text": sentence(change, s)} for change in since["changes"]]}
 
 
 def nothing(s: dict) -> str:
