@@ -143,3 +143,39 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
     assert s["brief"]["lead"].startswith("^VIX rose 24.86 points (43.0%) on March 16, 2020")
     assert "up 28.23 points (51.8%), also the largest in the data." in s["brief"]["lead"]
     assert s["brief"]["lead"].endswith("^VIX closed at 82.69, its highest close in the data since 1990.")
+
+
+@pytest.mark.parametrize(
+    ("ticker", "as_of"),
+    [*[(t, d) for t, _, d in CASES], ("TLT", "2022-10-21"), ("KRE", "2023-03-13"), ("^GSPC", "2022-10-12")],
+)
+def test_every_quoted_next_session_close_is_one_a_session_has_reached(market, tmp_path, ticker, as_of):
+    """Recomputed from the CSV: each close quoted as a next-session trigger needs a move no larger than
+    99% of the ticker's own one-session moves; anything further is said to be several sessions away."""
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis import summary
+    from analysis.model.session import REACHABLE
+    from analysis.params import Request
+    from analysis.paths import SNAPSHOT_DIR
+
+    s = summary.build(Request.parse(ticker, "SPY", as_of, "snapshot"), market, reports_dir=tmp_path).data
+    close = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
+    close = close.loc[:as_of, "Close"].dropna()
+    level = s["profile"]["returns"] in ("points", "basis_points")
+    scale = 100.0 if s["profile"]["returns"] == "basis_points" else 1.0
+    sizes = np.sort(np.abs((scale * close.diff() if level else close.pct_change()).dropna().to_numpy()))
+    last = float(close.iloc[-1])
+    for sentence in s["brief"]["change_sentences"]:
+        for price in re.findall(r"[Aa] close (?:above|below) ([\d,.]+)%? (?:next session )?\(", sentence):
+            p = float(price.replace(",", ""))
+            size = abs(scale * (p - last)) if level else abs(p / last - 1)
+            assert np.searchsorted(sizes, size * 0.999) / len(sizes) <= REACHABLE, (price, sentence)
+    if (ticker, as_of) == ("TLT", "2022-10-21"):  # 8.8% up for a Treasury fund: refused by a cold read
+        assert "The call turns cautious only above 101.35 (8.8% up)" in s["brief"]["change_sentences"][0]
+        assert "not tomorrow's trigger" in s["brief"]["change_sentences"][0]
+    for tr in s["brief"]["would_change"]:
+        assert 0 <= tr["move_percentile"] <= 1

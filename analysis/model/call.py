@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from analysis.model.session import KNIFE_EDGE, REACHABLE
 from analysis.model.types import SummaryDict
 
 #: The three calls, from worst to best for a holder of the asset.
@@ -32,7 +33,8 @@ FLIPS = {
     "leadership_vs_zero": "leading",
 }
 
-#: A next-session close further than this from the last one is not a trigger a reader can use.
+#: Without the ticker's own distribution of moves (a piece written before it was kept), a
+#: next-session close further than this from the last one is not a trigger a reader can use.
 REACH = 0.25
 
 
@@ -56,9 +58,21 @@ class Trigger:
     distance_pct: float  # from the close, as a fraction
     call: str  # the call after such a close
     events: tuple[SummaryDict, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
+    move_percentile: float | None = None  # share of the ticker's one-session moves smaller than the move to it
+
+    @property
+    def knife_edge(self) -> bool:
+        """Inside an ordinary session's move: half of all sessions move further (:data:`KNIFE_EDGE`)."""
+        return self.move_percentile is not None and self.move_percentile <= KNIFE_EDGE
 
     def to_json(self) -> SummaryDict:
-        return {"direction": self.direction, "price": self.price, "distance_pct": self.distance_pct, "call": self.call}
+        return {
+            "direction": self.direction,
+            "price": self.price,
+            "distance_pct": self.distance_pct,
+            "call": self.call,
+            "move_percentile": self.move_percentile,
+        }
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,12 @@ class Step:
 
     price: float
     events: tuple[SummaryDict, ...]
+
+
+def _percentile(events: list[SummaryDict] | tuple[SummaryDict, ...], price: float) -> float | None:
+    """The ``move_percentile`` the model gave the solved close at ``price`` (``None`` when unknown)."""
+    found = [e.get("move_percentile") for e in events if e["price"] == price]
+    return found[0] if found and found[0] is not None else None
 
 
 def state(s: SummaryDict) -> CallState:
@@ -162,13 +182,17 @@ def triggers(s: SummaryDict) -> dict[str, Trigger | None]:
             after = call_of(s, _after(s, probe, side))
             if after != now:
                 flipped = tuple(e for e in ahead if sign * (probe - e["price"]) > 0)
-                out[side] = Trigger(side, p, p / close - 1, after, flipped)
+                out[side] = Trigger(side, p, p / close - 1, after, flipped, _percentile(ahead, p))
                 break
     return out
 
 
-def within_reach(s: SummaryDict, price: float) -> bool:
-    """Whether a next-session close at ``price`` is near enough to the close to quote (:data:`REACH`)."""
+def within_reach(s: SummaryDict, price: float, move_percentile: float | None = None) -> bool:
+    """Whether a next-session close at ``price`` is one a session can reach: its move no larger than
+    all but the largest :data:`REACHABLE` share of the ticker's own one-session moves (a Treasury
+    fund's 8% is out of reach, crypto's 12% is not); :data:`REACH` of the close without that history."""
+    if move_percentile is not None:
+        return move_percentile <= REACHABLE
     return bool(abs(price / s["close"] - 1) <= REACH)
 
 
@@ -183,7 +207,7 @@ def steps(s: SummaryDict, side: str, until: float | None) -> list[Step]:
         by_price.setdefault(round(e["price"], 6), []).append(e)
     found = [Step(p, tuple(events)) for p, events in by_price.items()]
     found = found if until is not None else found[:2]
-    return [st for st in found if within_reach(s, st.price)]
+    return [st for st in found if within_reach(s, st.price, st.events[0].get("move_percentile"))]
 
 
 @dataclass(frozen=True)
@@ -203,7 +227,12 @@ class Call:
     def quoted(self, s: SummaryDict, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when a reader can act on it next session, else ``None``."""
         tr = self.trigger(side)
-        return tr if tr is not None and within_reach(s, tr.price) else None
+        return tr if tr is not None and within_reach(s, tr.price, tr.move_percentile) else None
+
+    def beyond_reach(self, s: SummaryDict, side: str) -> Trigger | None:
+        """The trigger in ``side``'s direction when it exists but no session could reach it: a level to regain."""
+        tr = self.trigger(side)
+        return tr if tr is not None and self.quoted(s, side) is None else None
 
 
 def read(s: SummaryDict) -> Call:

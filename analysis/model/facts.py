@@ -19,9 +19,9 @@ from analysis.errors import DataError
 from analysis.indicators import levels as lv
 from analysis.indicators import solve
 from analysis.model.profile import Profile, assign
-from analysis.model.session import session
+from analysis.model.session import day_sizes, move_size, percentile, session
 from analysis.model.study import Study, leadership_basis
-from analysis.model.units import units
+from analysis.model.units import Units, units
 from analysis.model.unusual import catalogue
 
 SCHEMA_VERSION = 1
@@ -202,6 +202,14 @@ def _what_would_change(study: Study) -> list[dict]:
     return events
 
 
+def _reachable(events: list[dict], prices: pd.DataFrame, u: Units) -> list[dict]:
+    """Each solved close with ``move_percentile``: the share of the ticker's one-session moves smaller
+    than the move to it (:mod:`analysis.model.session`), so the call can tell a next-session trigger
+    from a level several sessions away, and a knife-edge from a real move."""
+    sizes, close = day_sizes(prices, u), float(prices["close"].iloc[-1])
+    return [{**e, "move_percentile": percentile(sizes, move_size(close, e["price"], u))} for e in events]
+
+
 def _unavailable(s: pd.DataFrame) -> list[str]:
     last = s.iloc[-1]
     checks = {
@@ -273,7 +281,7 @@ def facts(study: Study, profile: Profile | None = None) -> dict:
         "support": support,
         "levels": ladders,
         "last_run_above_sma50": run,
-        "what_would_change": _what_would_change(study),
+        "what_would_change": _reachable(_what_would_change(study), study.prices, units(profile.returns)),
         "relative_performance": _returns(study, profile),
         "unavailable": _unavailable(s),
         "unusual": catalogue(study, profile, real_motion["z"]),

@@ -25,6 +25,15 @@ NOTABLE_DAY = 0.95
 NOTABLE_WEEK = 0.98
 #: Sessions in "a week".
 WEEK = 5
+#: A next-session trigger is quoted as tomorrow's event only when the move to it is no larger than
+#: this share of the ticker's own one-session moves. Beyond it (one session in a hundred, two or three
+#: a year) the close is a level several sessions away: the cold read refused an 8.3% next-session
+#: move for a Treasury fund (its 99th percentile is 2.1%) and 17-20% for a stock or crypto, while
+#: IWM's 4.5% fall to a defensive call (98.5th percentile) is a trigger a trader watches.
+REACHABLE = 0.99
+#: A next-session trigger no further than the median session's move is on a knife-edge: half of all
+#: sessions move more, so noise alone can flip the call.
+KNIFE_EDGE = 0.5
 
 
 def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
@@ -59,11 +68,28 @@ def _finite(x: object) -> float | None:
     return value if np.isfinite(value) else None
 
 
+def day_sizes(prices: pd.DataFrame, units: Units) -> np.ndarray:
+    """The size of every one-session move of ``prices`` (up to as-of), sorted: the ticker's own
+    scale for how far one session can carry it."""
+    return np.sort(np.abs(moves(prices["close"].astype(float), units).dropna().to_numpy(float)))
+
+
+def move_size(close: float, price: float, units: Units) -> float:
+    """The size of a next-session move from ``close`` to ``price``, as :func:`moves` measures it."""
+    return abs(price / close - 1.0) if units.is_return else abs(units.level_scale * (price - close))
+
+
+def percentile(sizes: np.ndarray, size: float) -> float | None:
+    """The share of ``sizes`` (sorted) smaller than ``size``; ``None`` without history."""
+    return float(np.searchsorted(sizes, size, side="left") / len(sizes)) if len(sizes) else None
+
+
 def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     """The as-of session of ``prices`` (the ticker's own rows up to as-of): its ``day`` and ``week``
     moves read against history, the day's range and gap as fractions of the previous close, and
     whether either move is ``notable``. Moves are ``None`` with too little history."""
     close = prices["close"].astype(float)
+    sizes = day_sizes(prices, units)
     day, week = _read(moves(close, units)), _read(moves(close, units, WEEK), overlap=WEEK - 1)
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
@@ -77,6 +103,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
         "gap": _finite(last["open"] / previous - 1.0) if previous else None,
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
+        "reach": float(np.quantile(sizes, REACHABLE)) if len(sizes) else None,
+        "typical": float(np.quantile(sizes, KNIFE_EDGE)) if len(sizes) else None,
         "notable_week": bool(
             week and week["percentile"] >= NOTABLE_WEEK and abs(week["move"]) > abs(day["move"] if day else 0)
         ),

@@ -83,6 +83,8 @@ class Session(TypedDict):
     gap: float | None  # open / previous close - 1
     notable_day: bool  # larger than on 95% of earlier sessions
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
+    reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
+    typical: float | None  # the median one-session move (in the ticker's units)
 
 
 class Profile(TypedDict):
@@ -135,7 +137,16 @@ class Run(TypedDict):
 #: One close that would flip a signal next session (``from``/``to`` name the phases of a phase event).
 Change = TypedDict(
     "Change",
-    {"event": str, "direction": str, "price": float, "distance_pct": float, "window": int, "from": str, "to": str},
+    {
+        "event": str,
+        "direction": str,
+        "price": float,
+        "distance_pct": float,
+        "window": int,
+        "from": str,
+        "to": str,
+        "move_percentile": float | None,  # share of the ticker's one-session moves smaller than the move to it
+    },
     total=False,
 )
 
@@ -327,6 +338,7 @@ class CallChange(TypedDict):
     price: float  # next session's close that changes the call (solved exactly)
     distance_pct: float  # fraction from the last close
     call: str  # the call it changes to
+    move_percentile: float | None  # share of the ticker's one-session moves smaller than the move to it
 
 
 class Brief(TypedDict):

@@ -11,6 +11,7 @@ import datetime as dt
 from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
+from analysis.model.session import REACHABLE
 from analysis.text import profile_words as pw
 
 #: Whom a gauge's call is for (:data:`analysis.model.call.INVERTED_KINDS`).
@@ -137,16 +138,17 @@ def _direction_sentence(s: dict, side: str, call: Call) -> str:
     tr = call.quoted(s, side)  # out of one session's reach: not a trigger to quote
     steps = _steps(s, side, tr)
     if not steps:
-        return _no_change(s, side)
+        return _no_change(s, side, call)
     now = call.call
     parts = []
     for i, (price, what, confirmable) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
         subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
+        move = pw.units_of(s).move_to(s["close"], price) + (_KNIFE_EDGE if last and tr and tr.knife_edge else "")
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({pw.units_of(s).move_to(s['close'], price)}) puts {subject}{join(what)}"
+            text = f"A close {word} {q(price)} next session ({move}) puts {subject}{join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({pw.units_of(s).move_to(s['close'], price)}) also puts {subject}{join(what)}"
+            text = f"a close {word} {q(price)} ({move}) also puts {subject}{join(what)}"
         if confirmable and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
@@ -174,22 +176,47 @@ def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
     )
 
 
-def _no_change(s: dict, side: str) -> str:
-    """When no single close changes the call in this direction: the level that matters next."""
-    q = lambda x: pw.quote(s, x)  # noqa: E731
+#: After the move to a trigger no larger than an ordinary session's (:data:`analysis.model.session.KNIFE_EDGE`).
+_KNIFE_EDGE = ", a knife-edge: most sessions move more"
+
+
+def _reach(s: dict) -> str:
+    """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within."""
+    reach = (s.get("session") or {}).get("reach")
+    if reach is None:
+        return f"{REACH:.0%}"
+    return f"a session's reach ({pw.units_of(s).size(reach)})"
+
+
+def _beyond(s: dict, side: str, call: Call) -> str:
+    """The close that would change the call but that no session of the ticker's history could reach."""
+    tr = call.beyond_reach(s, side)
+    if tr is None:
+        return ""
+    word = "above" if side == "up" else "below"
+    return (
+        f" The call turns {tr.call} only {word} {pw.quote(s, tr.price)} ({pw.units_of(s).move_to(s['close'], tr.price)}),"
+        f" a move larger than on {REACHABLE:.0%} of its sessions: a level several sessions away, not tomorrow's trigger."
+    )
+
+
+def _no_change(s: dict, side: str, call: Call) -> str:
+    """When no close within reach changes the call in this direction: the level that matters next."""
+    q, beyond, reach = (lambda x: pw.quote(s, x)), _beyond(s, side, call), _reach(s)
     if side == "up":
         lv = s["level_to_clear"]
         if lv["price"] is None:
             at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv.get("at"), "a one-month high")
-            return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead."
+            return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead.{beyond}"
         return (
             f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
-            f" {pw.units_of(s).gap(lv['price'], s['close'])} away; no close within {REACH:.0%} changes the call on the way up."
+            f" {pw.units_of(s).gap(lv['price'], s['close'])} away; no close within {reach} changes the call"
+            f" on the way up.{beyond}"
         )
     sp = s.get("support") or {}
     if sp.get("price") is None:
-        return f"Below, no close within {REACH:.0%} changes the call, and no swing low of the last year lies under the close."
+        return f"Below, no close within {reach} changes the call, and no swing low of the last year lies under the close.{beyond}"
     return (
         f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
-        f" no close within {REACH:.0%} changes the call on the way down."
+        f" no close within {reach} changes the call on the way down.{beyond}"
     )
