@@ -172,6 +172,9 @@ def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
     level["distance"] = None if level["price"] is None else level["price"] / close - 1.0
     support = lv.nearest_support(*args, **kw)
     support["distance"] = None if support["price"] is None else support["price"] / close - 1.0
+    # at a high or a low: how far back the close is the highest (lowest), and that earlier close
+    level["since"] = lv.last_close_beyond(s["close"], "high") if level["price"] is None else None
+    support["since"] = lv.last_close_beyond(s["close"], "low") if support["price"] is None else None
     return (
         {"resistance": ladders["resistance"], "support": ladders["support"]},
         level,

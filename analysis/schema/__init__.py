@@ -114,6 +114,12 @@ class Ladders(TypedDict):
     support: list[Rung]
 
 
+class Beyond(TypedDict):
+    price: float  # the last earlier close beyond the close (above at a high, below at a low)
+    date: Date  # the close is the highest (lowest) since that session
+    sessions: int  # sessions back
+
+
 class Support(TypedDict):
     price: float | None
     date: Date | None
@@ -124,6 +130,7 @@ class Support(TypedDict):
     next: Rung | None
     note: str
     distance: float | None
+    since: Beyond | None  # at a low: the last earlier close below it (None: lowest in the data, or not at a low)
 
 
 class Run(TypedDict):
@@ -247,6 +254,7 @@ class Level(TypedDict):
     note: str
     origin: str  # computed | parameter
     distance: float | None
+    since: Beyond | None  # at a high: the last earlier close above it (None: a record, or not at a high)
 
 
 class SpanReturn(TypedDict):

@@ -14,12 +14,11 @@ below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
-from analysis.model.call import REACH
+from analysis.model.levels_box import box
 from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, call_sentence, change_sentences, reason, since_when
@@ -234,46 +233,19 @@ def since_heading(s: dict) -> str:
     return f"In the {count(sl.get('sessions', 5))} sessions since {date(sl['previous_as_of'])}"
 
 
-_BOX_WORDS = {
-    "recent_high": "{w}-session high",
-    "recent_low": "{w}-session low",
-    "swing_high": "swing high",
-    "swing_low": "swing low",
-    "high_52w": "52-week high",
-    "low_52w": "52-week low",
-    "all_time_high": "highest close",
-    "all_time_low": "lowest close",
-    "sma_fast": "{w}-DMA",
-    "sma_slow": "{w}-DMA",
-    "parameter": "level given",
-}
-
-
-def _box_words(rung: dict, side: str, as_of: str) -> str:
-    """``22-session high, Jun 5`` / ``former swing high, Mar 2023``: a level's kind and date, compact."""
-    what = _BOX_WORDS.get(rung["kind"], rung["kind"].replace("_", " ")).format(w=rung.get("window"))
-    if (rung["kind"] == "swing_high" and side == "support") or (rung["kind"] == "swing_low" and side == "resistance"):
-        what = "former " + what
-    if rung["kind"] in ("sma_fast", "sma_slow") or not rung.get("date"):
-        return what
-    d, a = dt.date.fromisoformat(rung["date"]), dt.date.fromisoformat(as_of)
-    return f"{what}, {d:%b} {d.day}" if d.year == a.year else f"{what}, {d:%b %Y}"
-
-
-def levels_box(s: dict, each: int = 2) -> dict[str, list[dict]]:
-    """The nearest resistances and supports (from the ladders) within :data:`REACH` of the close,
-    each with its kind and date in a few words (a 1993 low is no level for a reader today)."""
+def levels_box(s: dict) -> dict[str, list[dict]]:
+    """The levels page one lists (:func:`analysis.model.levels_box.box`: real closes, nearest first),
+    each with its kind and date in a few words."""
     out: dict[str, list[dict]] = {}
-    for side in ("resistance", "support"):
-        rungs = [r for r in (s.get("levels") or {}).get(side) or [] if abs(r["price"] / s["close"] - 1) <= REACH]
+    for side, rungs in box(s).items():
         out[side] = [
             {
                 "price": r["price"],
                 "text": pw.quote(s, r["price"]),
-                "what": _box_words(r, side, s["as_of"]),
+                "what": pw.box_words(r, side, s["as_of"]),
                 "date": None if r["kind"] in ("sma_fast", "sma_slow") else r["date"],
             }
-            for r in rungs[:each]
+            for r in rungs
         ]
     return out
 

@@ -11,6 +11,7 @@ import datetime as dt
 from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
+from analysis.model.levels_box import box
 from analysis.model.session import REACHABLE
 from analysis.text import profile_words as pw
 
@@ -200,22 +201,43 @@ def _beyond(s: dict, side: str, call: Call) -> str:
     )
 
 
+def _extreme(s: dict, side: str) -> str:
+    """``at its highest close since May 2, 2024, when it closed at 112.40 (2.1% above)`` / ``at a record
+    close, with nothing higher in the data``: where a close at a high (low) stands in its history."""
+    level = s["level_to_clear"] if side == "up" else s.get("support") or {}
+    since, word = level.get("since"), "highest" if side == "up" else "lowest"
+    if since is None:
+        return (
+            "at a record close, with nothing higher in the data" if side == "up" else f"at its {word} close in the data"
+        )
+    return (
+        f"at its {word} close since {date(since['date'])}, when it closed at {pw.quote(s, since['price'])}"
+        f" ({pw.units_of(s).distance(since['price'], s['close'])})"
+    )
+
+
 def _no_change(s: dict, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the level that matters next."""
-    q, beyond, reach = (lambda x: pw.quote(s, x)), _beyond(s, side, call), _reach(s)
+    q, beyond, reach, t = (lambda x: pw.quote(s, x)), _beyond(s, side, call), _reach(s), s["ticker"]
     if side == "up":
         lv = s["level_to_clear"]
         if lv["price"] is None:
-            at = {"all_time": "a record close", "52w": "a 52-week high"}.get(lv.get("at"), "a one-month high")
-            return f"Above, {s['ticker']} is at {at}, with no level of the last year overhead.{beyond}"
+            return f"Above, {t} is {_extreme(s, 'up')}.{beyond}"
+        first = (box(s)["resistance"] or [None])[0]
+        nearer = ""
+        if first is not None and first["price"] < lv["price"]:  # the box names a nearer resistance: say it first
+            nearer = (
+                f"the nearest resistance is {q(first['price'])} ({pw.box_words(first, 'resistance', s['as_of'])}),"
+                f" {pw.units_of(s).gap(first['price'], s['close'])} away, and "
+            )
         return (
-            f"Above, the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
+            f"Above, {nearer}the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
             f" {pw.units_of(s).gap(lv['price'], s['close'])} away; no close within {reach} changes the call"
             f" on the way up.{beyond}"
         )
     sp = s.get("support") or {}
     if sp.get("price") is None:
-        return f"Below, no close within {reach} changes the call, and no swing low of the last year lies under the close.{beyond}"
+        return f"Below, {t} is {_extreme(s, 'down')}; no close within {reach} changes the call.{beyond}"
     return (
         f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
         f" no close within {reach} changes the call on the way down.{beyond}"

@@ -18,6 +18,9 @@ DISCLAIMER = (
     " future results."
 )
 
+#: The levels box's row when a side has no level: no close in the data lies that way.
+EMPTY_BOX = {"resistance": "no higher close in the data", "support": "no lower close in the data"}
+
 #: How the history table reads each verdict.
 READINGS = {"positive edge": "edge", "negative edge": "negative edge", "no edge": "no edge", "too few": "too few"}
 

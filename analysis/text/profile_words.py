@@ -7,6 +7,8 @@ no dividends. Every function takes the summary and returns text; numbers come fr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from analysis.fmt import date, signed
 from analysis.model.units import Units, units
 from analysis.params import Settings
@@ -300,15 +302,17 @@ FAR = 0.25
 
 
 def support_clause(s: dict) -> str:
-    """The nearest support below the close, with its date and kind ('' when there is none)."""
+    """The nearest support below the close, with its date and kind; at a low, how far back the close
+    is the lowest and where the last lower close was ('' without history)."""
     sp = s.get("support") or {}
     if sp.get("price") is None:
-        if not sp.get("at"):
-            return ""
-        nxt, low = sp.get("next"), f"at a {_extreme_words(sp['at'])} low"
-        if nxt and nxt["price"] >= s["close"] * (1 - FAR):
-            return f"{low}; the next support is {quote(s, nxt['price'])} ({level_words(nxt, 'support')})"
-        return f"{low}, with no swing low of the last year below it"
+        since = sp.get("since")
+        if since:
+            return (
+                f"it is at its lowest close since {date(since['date'])}, when it closed at"
+                f" {quote(s, since['price'])}, {distance(s, since['price'], s['close'])}"
+            )
+        return "it is at its lowest close in the data" if sp.get("at") else ""
     return (
         f"the nearest support is {quote(s, sp['price'])} ({level_words(sp, 'support')}),"
         f" {distance(s, sp['price'], s['close'])}"
@@ -340,3 +344,35 @@ def level_words(lv: dict, side: str = "resistance") -> str:
     what = _kind_words(lv["kind"], lv.get("window"), side)
     dated = lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
     return what + (f", set on {date(lv['date'])}" if dated else "")
+
+
+_BOX_WORDS = {
+    "recent_high": "{w}-session high",
+    "recent_low": "{w}-session low",
+    "swing_high": "swing high",
+    "swing_low": "swing low",
+    "high_52w": "52-week high",
+    "low_52w": "52-week low",
+    "all_time_high": "highest close",
+    "all_time_low": "lowest close",
+    "sma_fast": "{w}-DMA",
+    "sma_slow": "{w}-DMA",
+    "parameter": "level given",
+    "last_close_above": "last higher close",
+    "last_close_below": "last lower close",
+    "former_record": "former record close",
+}
+#: The close before a notable session, by the side it now stands on.
+_BEFORE = {"resistance": "close before the fall", "support": "close before the jump"}
+
+
+def box_words(rung: dict, side: str, as_of: str) -> str:
+    """``22-session high, Jun 5`` / ``former swing high, Mar 2023``: a level's kind and date, compact."""
+    words = _BEFORE[side] if rung["kind"] == "previous_close" else _BOX_WORDS.get(rung["kind"])
+    what = (words or rung["kind"].replace("_", " ")).format(w=rung.get("window"))
+    if (rung["kind"] == "swing_high" and side == "support") or (rung["kind"] == "swing_low" and side == "resistance"):
+        what = "former " + what
+    if rung["kind"] in ("sma_fast", "sma_slow") or not rung.get("date"):
+        return what
+    d, a = dt.date.fromisoformat(rung["date"]), dt.date.fromisoformat(as_of)
+    return f"{what}, {d:%b} {d.day}" if d.year == a.year else f"{what}, {d:%b %Y}"

@@ -156,7 +156,6 @@ class Piece:
         if b["scenario_line"]:
             text += paragraphs([b["scenario_line"]], cls="scenario-line")
         since = Html("")
-        from analysis.model.call import REACH
         from analysis.text.brief import since_heading
 
         if b["since_last"]:
@@ -169,7 +168,7 @@ class Piece:
                 rows.append((r["text"], r["what"]))
                 classes.append(side)
             if not b["levels"][side]:
-                rows.append(("\u2014", f"no {side} within {REACH:.0%}"))
+                rows.append(("\u2014", page_words.EMPTY_BOX[side]))
                 classes.append(side)
         box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box")
         if b.get("session_line"):  # the day, when it is not the news the text leads with

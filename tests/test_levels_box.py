@@ -1,0 +1,68 @@
+"""Levels that exist: page one's box lists real closes, never nothing while the history has a level on
+that side, and the sentences beside it agree with it (known values recomputed from the CSVs)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis import summary
+from analysis.params import Request
+from analysis.paths import SNAPSHOT_DIR
+from tests.golden_cases import CASES, GOLDEN_DIR
+
+
+def _closes(ticker: str, as_of: str) -> pd.Series:
+    frame = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
+    return frame.loc[:as_of, "Close"].dropna()
+
+
+def _last_beyond(close: pd.Series, below: bool) -> tuple[str, float] | None:
+    """The last earlier close below (above) the last one, by a plain loop."""
+    now = close.iloc[-1]
+    for day, value in reversed(list(close.iloc[:-1].items())):
+        if (value < now) if below else (value > now):
+            return day.date().isoformat(), float(value)
+    return None
+
+
+@pytest.fixture(scope="module")
+def kre(market, tmp_path_factory):
+    return summary.build(
+        Request.parse("KRE", "SPY", "2023-03-13", "snapshot"), market, reports_dir=tmp_path_factory.mktemp("r")
+    ).data
+
+
+def test_a_crash_day_names_the_close_before_the_fall_and_the_last_lower_close(kre):
+    """KRE fell 12.3% on 2023-03-13: the close of March 10 is resistance; the last lower close is support."""
+    close = _closes("KRE", "2023-03-13")
+    box = kre["brief"]["levels"]
+    assert box["resistance"][0]["price"] == pytest.approx(close.iloc[-2])
+    assert box["resistance"][0]["what"] == "close before the fall, Mar 10"
+    day, value = _last_beyond(close, below=True)
+    assert (day, box["support"][0]["price"]) == ("2020-11-06", pytest.approx(value))
+    down = kre["brief"]["change_sentences"][1]
+    assert down.startswith("Below, KRE is at its lowest close since November 6, 2020, when it closed at 41.36")
+
+
+def test_at_a_low_the_sentence_and_the_box_agree(market, tmp_path):
+    """XLY 2025-04-08: a cold read refused 'no swing low of the last year lies under the close' beside a
+    box of lower closes, and 'a one-month low' for the lowest close in eight months."""
+    s = summary.build(Request.parse("XLY", "SPY", "2025-04-08", "snapshot"), market, reports_dir=tmp_path).data
+    day, value = _last_beyond(_closes("XLY", "2025-04-08"), below=True)
+    words = json.dumps([s["brief"], s["narrative"]])
+    assert "no swing low" not in words and "one-month low" not in words
+    assert f"lowest close since {pd.Timestamp(day):%B} {pd.Timestamp(day).day}, {day[:4]}" in words
+    assert s["brief"]["levels"]["support"] and s["brief"]["levels"]["support"][0]["price"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.stem)
+def test_the_box_is_real_closes_on_the_right_side_and_empty_only_when_history_has_none(case):
+    s = json.loads((GOLDEN_DIR / f"{case.stem}.json").read_text())
+    close, box = s["close"], s["brief"]["levels"]
+    history = _closes(case.ticker, case.as_of)
+    assert all(r["price"] > close for r in box["resistance"]) and all(r["price"] < close for r in box["support"])
+    assert bool(box["resistance"]) == bool((history.iloc[:-1] > history.iloc[-1]).any())
+    assert bool(box["support"]) == bool((history.iloc[:-1] < history.iloc[-1]).any())
