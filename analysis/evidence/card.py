@@ -93,12 +93,20 @@ class Item:
         return "neutral"
 
 
+#: When a talking point applies (``requires`` in a scenario set): a condition on the piece's own close.
+#: "above_slow": in a rally (the close above its slow average), so "the rally is narrow" or "stretched
+#: and due a pullback" mean something; "below_slow": in a decline.
+REQUIRES = ("above_slow", "below_slow")
+
+
 @dataclass(frozen=True)
 class Scenario:
     id: str
     title: str
     note: str
     items: tuple[Item, ...]
+    opposes: tuple[str, ...] = ()  # ids of talking points that cannot hold at the same time as this one
+    requires: str | None = None  # one of REQUIRES: the talking point does not apply otherwise
 
 
 @dataclass(frozen=True)

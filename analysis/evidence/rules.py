@@ -18,7 +18,16 @@ import string
 
 from analysis import params
 from analysis.errors import InputError
-from analysis.evidence.card import STALE_AFTER_DAYS, VERDICT_DEFAULTS, Item, Scenario, ScenarioSet, Scorecard, Threshold
+from analysis.evidence.card import (
+    REQUIRES,
+    STALE_AFTER_DAYS,
+    VERDICT_DEFAULTS,
+    Item,
+    Scenario,
+    ScenarioSet,
+    Scorecard,
+    Threshold,
+)
 from analysis.evidence.measures import KINDS, Kind
 
 PLACEHOLDERS = ("ticker", "benchmark")
@@ -38,7 +47,7 @@ _ITEM_KEYS = {
 _SET_KEYS = {"id", "title", "why", "tickers", "profiles", "default"}
 #: The asset profiles an item may apply to (analysis/config/profiles.toml).
 PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
-_SCENARIO_KEYS = {"id", "title", "note", "evidence"}
+_SCENARIO_KEYS = {"id", "title", "note", "evidence", "opposes", "requires"}
 
 
 def _known_keys(raw: dict, keys: set[str], where: str, what: str) -> None:
@@ -277,6 +286,11 @@ def parse(config: dict, where: str = "the scenarios configuration") -> Scorecard
     scenarios, seen = [], set()
     for i, raw in enumerate(raw_scenarios, 1):
         scenarios.append(_scenario(raw, f"{where}, scenario {i}", seen))
+    unknown = sorted({o for sc in scenarios for o in sc.opposes} - seen)
+    if unknown:
+        raise InputError(
+            f"{where}: opposes names no scenario {', '.join(unknown)}.", f"Ids: {', '.join(sorted(seen))}."
+        )
     verdict = _verdict(config.get("verdict", {}), where)
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
@@ -302,11 +316,18 @@ def _scenario(raw: object, here: str, seen: set[str]) -> Scenario:
     items = raw.get("evidence")
     if not isinstance(items, list) or not items:
         raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
+    opposes, requires = raw.get("opposes", []), raw.get("requires")
+    if not isinstance(opposes, list) or not all(isinstance(o, str) and o != sid for o in opposes):
+        raise InputError(f"{here}: opposes = {opposes!r} is not a list of other ids.", 'E.g. opposes = ["slowdown"].')
+    if requires is not None and requires not in REQUIRES:
+        raise InputError(f"{here}: requires = {requires!r} is not a condition.", f"Use one of {', '.join(REQUIRES)}.")
     return Scenario(
         id=sid,
         title=_placeholders(title, here),
         note=_placeholders(str(raw.get("note", "")), here),
         items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1)),
+        opposes=tuple(opposes),
+        requires=requires,
     )
 
 

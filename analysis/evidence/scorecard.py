@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.data import Market, until
-from analysis.evidence.card import READINGS, Item, Scorecard, verdict
+from analysis.evidence.card import READINGS, VERDICT_DEFAULTS, Item, Scorecard, verdict
 from analysis.evidence.measures import Measure
 from analysis.model.study import Study
 
@@ -213,11 +213,16 @@ def evaluate(
     for scenario in card.scenarios:
         weighed = [item for item in scenario.items if left_out(item, t, b, profile) is None]
         evidence = [measure(item, frames, t, b) for item in weighed]
+        applies = _applies(scenario.requires, study)
         out.append(
             {
                 "id": scenario.id,
                 "title": scenario.title.format(ticker=t, benchmark=b),
-                **tally(evidence, card.verdict),
+                **(tally(evidence, card.verdict) if applies else _not_applying(evidence)),
+                "applies": applies,
+                "requires": scenario.requires,
+                "opposes": list(scenario.opposes),
+                "weighed_against": None,
                 "note": scenario.note.format(ticker=t, benchmark=b),
                 "evidence": evidence,
                 "left_out": [
@@ -227,4 +232,43 @@ def evaluate(
                 ],
             }
         )
-    return out
+    return cohere(out)
+
+
+def _applies(requires: str | None, study: Study) -> bool:
+    """Whether the piece's own close meets a talking point's ``requires`` (:data:`card.REQUIRES`)."""
+    if requires is None:
+        return True
+    last = study.series.iloc[-1]
+    if pd.isna(last["sma_slow"]):
+        return False
+    above = bool(last["close"] > last["sma_slow"])
+    return above if requires == "above_slow" else not above
+
+
+def _not_applying(evidence: list[dict]) -> dict:
+    """The tally of a talking point that does not apply now: shown, not scored."""
+    return {**tally(evidence, {**VERDICT_DEFAULTS}), "score": None, "verdict": "does not apply"}
+
+
+#: Verdicts that count as support when two opposite talking points are weighed against each other.
+SUPPORTING = ("supported", "leaning supported")
+
+
+def cohere(scenarios: list[dict]) -> list[dict]:
+    """Opposite talking points (``opposes``) cannot both be supported: where both are, the higher score
+    keeps its verdict and the other is ``outweighed`` by it; at equal scores both are ``split``. Each
+    loser (or both) names the other in ``weighed_against``. New dicts; the input is left as it is."""
+    by_id = {sc["id"]: dict(sc) for sc in scenarios}
+    for sc in scenarios:
+        for other_id in sc["opposes"]:
+            a, b = by_id[sc["id"]], by_id.get(other_id)
+            if b is None or a["verdict"] not in SUPPORTING or b["verdict"] not in SUPPORTING:
+                continue
+            if a["score"] == b["score"]:
+                a.update(verdict="split", weighed_against=b["id"])
+                b.update(verdict="split", weighed_against=a["id"])
+            else:
+                loser, winner = (a, b) if a["score"] < b["score"] else (b, a)
+                loser.update(verdict="outweighed", weighed_against=winner["id"])
+    return [by_id[sc["id"]] for sc in scenarios]

@@ -40,6 +40,10 @@ class Scenario(TypedDict):
     supporting_weight: float
     contradicting_weight: float
     neutral_weight: float
+    applies: bool  # False when the piece's close does not meet ``requires`` (then verdict "does not apply", no score)
+    requires: str | None  # above_slow | below_slow | None
+    opposes: list[str]  # ids of talking points that cannot hold together with this one
+    weighed_against: str | None  # the opposite it was weighed against (verdict "outweighed" or "split")
     note: str
     evidence: list[Evidence]
     left_out: list[LeftOut]

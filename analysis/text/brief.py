@@ -163,34 +163,46 @@ def context_paragraph(s: dict) -> str:
     return f"Behind the talking points, {picked[0]}." if picked else ""
 
 
+#: Which group of the talking-points line a verdict falls in.
+_GROUPS = {
+    "supported": "pro",
+    "leaning supported": "pro",
+    "contradicted": "con",
+    "leaning contradicted": "con",
+    "mixed": "mid",
+    "not enough evidence": "none",
+    "split": "split",
+    "outweighed": "outweighed",
+    "does not apply": "na",
+}
+#: Why a talking point with ``requires`` does not apply, by the condition it needs.
+_NOT_NOW = {
+    "above_slow": "{t} is below its {slow}, not in a rally",
+    "below_slow": "{t} is above its {slow}, not in a decline",
+}
+
+
 def scenario_line(s: dict) -> str:
     """One line on the talking points, by their verdicts (numbered as in the evidence pages): which the
-    evidence leans to, which against, which it splits on, and which have too little current data."""
+    evidence leans to, which against, which it splits on; then opposites it cannot tell apart or that
+    one outweighs, talking points that do not apply now, and those with too little current data."""
     scs = s.get("scenarios") or []
     if not scs:
         return ""
     numbered = {sc["id"]: i + 1 for i, sc in enumerate(scs)}
-    groups: dict[str, list[dict]] = {"pro": [], "con": [], "mid": [], "none": []}
+    groups: dict[str, list[dict]] = {g: [] for g in _GROUPS.values()}
     for sc in scs:
-        v = sc["verdict"]
-        key = (
-            "none"
-            if sc["score"] is None or v == "not enough evidence"
-            else "pro"
-            if "supported" in v
-            else "con"
-            if "contradicted" in v
-            else "mid"
-        )
-        groups[key].append(sc)
+        groups[
+            _GROUPS.get(sc["verdict"], "none")
+            if sc["score"] is not None or sc["verdict"] == "does not apply"
+            else "none"
+        ].append(sc)
+
+    def name(sc: dict, score: bool = True) -> str:
+        return f"{numbered[sc['id']]} ({_short(sc['title'])}" + (f", {signed(sc['score'])})" if score else ")")
 
     def names(group: list[dict], score: bool = True) -> str:
-        return join(
-            [
-                f"{numbered[sc['id']]} ({_short(sc['title'])}" + (f", {signed(sc['score'])})" if score else ")")
-                for sc in group
-            ]
-        )
+        return join([name(sc, score) for sc in group])
 
     def points(group: list[dict]) -> str:
         return f"talking point{'s' if len(group) > 1 else ''}"
@@ -203,6 +215,16 @@ def scenario_line(s: dict) -> str:
     if groups["mid"]:
         parts.append(("is split on " if parts else f"is split on {points(groups['mid'])} ") + names(groups["mid"]))
     line = f"Of the {count(len(scs))} talking points, the evidence " + "; ".join(parts) + "." if parts else ""
+    if groups["split"]:
+        line += f" It supports {names(groups['split'])} equally, and they cannot both hold: the evidence does not decide between them."
+    by_id = {sc["id"]: sc for sc in scs}
+    for sc in groups["outweighed"]:
+        line += f" Talking point {name(sc)} is outweighed by its opposite, {name(by_id[sc['weighed_against']])}."
+    for requires in dict.fromkeys(sc["requires"] for sc in groups["na"]):
+        same = [sc for sc in groups["na"] if sc["requires"] == requires]
+        why = _NOT_NOW[requires].format(t=s["ticker"], slow=pw.slow_name(s))
+        verb = "does" if len(same) == 1 else "do"
+        line += f" {points(same).capitalize()} {names(same, score=False)} {verb} not apply now: {why}."
     if groups["none"]:
         line += f" Too little current data to weigh {names(groups['none'], score=False)}."
     return line.strip()

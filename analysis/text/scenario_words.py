@@ -17,6 +17,15 @@ PHRASES = {
     "leaning contradicted": "the evidence leans against it",
     "contradicted": "the evidence contradicts it",
     "not enough evidence": "there is not enough current evidence to weigh it",
+    "split": "the evidence supports it exactly as much as its opposite, so it decides neither",
+    "outweighed": "the evidence supports it, but supports its opposite more",
+    "does not apply": "it does not apply now",
+}
+
+#: What a talking point with ``requires`` is said of.
+_NEEDS = {
+    "above_slow": "since it is said of a rally and the close is below its slow average",
+    "below_slow": "since it is said of a decline and the close is above its slow average",
 }
 
 DISCLAIMER = (
@@ -40,7 +49,11 @@ def sentence(scenario: dict) -> str:
     score, verdict = scenario["score"], scenario["verdict"]
     measured = f"{scenario['available_weight']:g} of {scenario['total_weight']:g} weight measured"
     head = f"“{scenario['title']}”: {PHRASES[verdict]}"
+    if verdict == "does not apply":
+        head += f", {_NEEDS.get(scenario.get('requires'), 'its condition is not met')}"
     head += f" (score {signed(score)}, {measured})." if score is not None else f" ({measured})."
+    if verdict == "does not apply":  # shown, not weighed: no evidence is cited for or against it
+        return head
     parts = [head]
     ev = scenario["evidence"]
     lead = _strongest(ev, "supports" if (score or 0) >= 0 else "contradicts")
