@@ -81,7 +81,9 @@ def test_a_gauge_reads_inverted(cases):
     """A record VIX is bad news for stocks: the trend is 'constructive' for the gauge, defensive for the reader."""
     _, s = cases["^VIX"]
     assert calls.grade(calls.state(s)) == "constructive" and calls.call_of(s) == "defensive"
-    assert brief.call_sentence(s).startswith("Defensive for stocks: ^VIX is 242.1% above its 50-DMA")
+    assert brief.call_sentence(s).startswith(
+        "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 242.1% above its 50-DMA"
+    )
     assert "bullish" not in brief.call_sentence(s)
 
 
@@ -93,7 +95,9 @@ def iwm_piece_model(market):
 def test_iwm_brief_reads_like_the_model_commentary(iwm_piece_model):
     b = iwm_piece_model.summary["brief"]
     text = " ".join([b["call_sentence"], *b["change_sentences"], *b["paragraphs"], b["scenario_line"]])
-    assert b["call_sentence"].startswith("Cautious: IWM has been in a warning phase since July 1")
+    assert b["call_sentence"].startswith(
+        "Cautious: IWM (the Russell 2000 ETF) has been in a warning phase since July 1"
+    )
     assert "(two such closes in a row confirm the turn)" in text
     assert "The price then needs to clear 205.06" in text
     assert "Real Motion (+4.78 against +6.06) has not been above its own 50-DMA since June 5" in text

@@ -248,14 +248,28 @@ def _rows(closes, rm_above=True, lead=1.0, phase="bullish") -> pd.DataFrame:
     )
 
 
-def test_a_scenario_counts_from_a_move_of_a_quarter():
-    """Synthetic scores: 0.25 is a change, 0.24 is not; a scenario only one side has is left out."""
+def test_a_scenario_counts_from_a_move_of_a_quarter_that_changes_its_verdict():
+    """Synthetic scores: 0.25 that changes the verdict is a change; 0.24, or 0.5 that leaves the verdict
+    where it was (a tally moving inside 'supported'), is not; a scenario only one side has is left out."""
     then = _state(
-        "2024-01-31", scenarios=[{"id": "a", "score": 0.0}, {"id": "b", "score": 0.5}, {"id": "c", "score": 0.1}]
+        "2024-01-31",
+        scenarios=[
+            {"id": "a", "score": 0.0, "verdict": "mixed"},
+            {"id": "b", "score": 0.5, "verdict": "leaning supported"},
+            {"id": "c", "score": 0.1, "verdict": "mixed"},
+            {"id": "d", "score": 0.5, "verdict": "supported"},
+        ],
     )
-    now = _state("2024-02-02", scenarios=[{"id": "a", "score": 0.25, "title": "A"}, {"id": "b", "score": 0.26}])
+    now = _state(
+        "2024-02-02",
+        scenarios=[
+            {"id": "a", "score": 0.25, "title": "A", "verdict": "leaning supported"},
+            {"id": "b", "score": 0.26, "verdict": "leaning supported"},
+            {"id": "d", "score": 1.0, "verdict": "supported"},
+        ],
+    )
     result = since_last(now, then, _rows([100.0, 100.0]))
-    assert [(c["id"], c["move"]) for c in result["changes"]] == [("a", 0.25)]
+    assert [(c["id"], c["move"], c["from_verdict"]) for c in result["changes"]] == [("a", 0.25, "mixed")]
 
 
 def test_hidden_leadership_and_crossings_back_and_forth():

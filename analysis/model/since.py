@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-#: A scenario's score must move at least this much (scores run from -1 to 1) to be a change.
+#: A scenario's score must move at least this much (scores run from -1 to 1), and its verdict
+#: change, to be a change.
 SCENARIO_MOVE = 0.25
 
 #: Importance of each kind of change (bigger first). A "there and back" (crossed and crossed
@@ -210,7 +211,9 @@ def _scenarios(current: dict, previous: dict) -> list[dict]:
         if new is None or old.get("score") is None:
             continue
         move = float(new["score"]) - float(old["score"])
-        if abs(move) >= SCENARIO_MOVE - 1e-9:
+        # a score that moves but leaves the verdict where it was is no news (issue 28: a talking
+        # point's tally moving from +0.00 to -1.00 was reported as if it were what happened)
+        if abs(move) >= SCENARIO_MOVE - 1e-9 and old.get("verdict") != new.get("verdict"):
             out.append(
                 {
                     "kind": "scenario",
@@ -221,6 +224,7 @@ def _scenarios(current: dict, previous: dict) -> list[dict]:
                     "to": float(new["score"]),
                     "move": move,
                     "verdict": new.get("verdict"),
+                    "from_verdict": old.get("verdict"),
                 }
             )
     return out

@@ -304,6 +304,7 @@ SinceChange = TypedDict(
         "title": str,
         "move": float,
         "verdict": str | None,
+        "from_verdict": str | None,  # a scenario change: the verdict it had before
         "tickers": list[str],  # family
         "nicknames": list[str],
     },

@@ -60,7 +60,7 @@ def _signals(s: dict, st: calls.CallState) -> str:
 
 def reason(s: dict) -> str:
     """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
-    t, st = s["ticker"], calls.state(s)
+    t, st = pw.named(s), calls.state(s)
     if s["phase"] is None or s["sma50"] is None:
         return f"{t} has too little history for its averages, so the trend is not yet readable"
     where = f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from analysis import config as config_files
+from analysis.errors import InputError
 from analysis.fmt import date, signed
 from analysis.model.units import Units, units
 from analysis.params import Settings
@@ -42,6 +44,23 @@ def fast_name(s: dict) -> str:
 def slow_name(s: dict) -> str:
     """The slow average's name from the piece's settings: ``200-DMA``."""
     return f"{(s.get('settings') or {}).get('slow', Settings.slow)}-DMA"
+
+
+def plain_name(ticker: str) -> str | None:
+    """The plain name of ``ticker`` from ``names.toml`` (``regional banks`` for KRE), if it has one."""
+    names = config_files.load("names").get("names", {})
+    if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+        raise InputError(
+            f"{config_files.path('names')}: [names] must map tickers to plain names (text).",
+            'E.g. "KRE" = "regional banks".',
+        )
+    return names.get(ticker)
+
+
+def named(s: dict) -> str:
+    """``KRE (regional banks)``: the ticker with its plain name, for its first mention on page one."""
+    name = plain_name(s["ticker"])
+    return f"{s['ticker']} ({name})" if name else s["ticker"]
 
 
 def units_of(s: dict) -> Units:

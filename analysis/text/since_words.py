@@ -144,7 +144,8 @@ def _closes_above(change: dict, s: dict) -> str:
 
 def _scenario(change: dict, s: dict) -> str:
     verb = "rose" if change["move"] > 0 else "fell"
-    return f"The score of \u201c{change['title']}\u201d {verb} from {signed(change['from'])} to {signed(change['to'])}."
+    now = f", now {change['verdict']}" if change.get("verdict") else ""
+    return f"The score of \u201c{change['title']}\u201d {verb} from {signed(change['from'])} to {signed(change['to'])}{now}."
 
 
 def _family(change: dict, s: dict) -> str:
