@@ -100,8 +100,9 @@ def test_iwm_brief_reads_like_the_model_commentary(iwm_piece_model):
     )
     assert "(two such closes in a row confirm the turn)" in text
     assert "The price then needs to clear 205.06" in text
-    assert "Real Motion (+4.78 against +6.06) has not been above its own 50-DMA since June 5" in text
-    assert "Leadership (−8.04) has not been above zero since the turn of the year" in text
+    # page one says momentum and leadership in words; their values (+4.78, -8.04) stay in the evidence
+    assert "Real Motion has not been above its own 50-DMA since June 5" in text and "+4.78" not in text
+    assert "Leadership has not been above zero since the turn of the year" in text and "8.04" not in text
     assert b["scenario_line"].startswith("Of the four talking points, the evidence leans to talking points 1 (IWM")
     assert "against 4 (IWM reflects poor economic growth, −0.31)" in b["scenario_line"]
     assert [r["text"] for r in b["levels"]["resistance"]] == ["202.76", "205.06"]

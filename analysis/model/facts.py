@@ -66,6 +66,18 @@ def band_z(value: float | None, fast: float | None, upper: float | None, width: 
     return (value - fast) / ((upper - fast) / width)
 
 
+def _z_since(s: pd.DataFrame, width: float) -> str | None:
+    """The last earlier session whose band z was at least as far out the same way as the last one's
+    (``None`` when it is the furthest in the data, or the last z is unknown): "the most oversold since"."""
+    sigma = (s["rm_upper"] - s["rm_fast"]) / width
+    z = ((s["rm"] - s["rm_fast"]) / sigma.where(sigma != 0)).dropna()
+    if z.empty or z.index[-1] != s.index[-1]:
+        return None
+    now, earlier = z.iloc[-1], z.iloc[:-1]
+    beyond = earlier[earlier >= now] if now > 0 else earlier[earlier <= now]
+    return iso(beyond.index[-1]) if len(beyond) else None
+
+
 def _real_motion(s: pd.DataFrame, width: float) -> dict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
@@ -82,6 +94,7 @@ def _real_motion(s: pd.DataFrame, width: float) -> dict:
         "upper": num(last["rm_upper"]),
         "lower": num(last["rm_lower"]),
         "z": band_z(value, fast, num(last["rm_upper"]), width),
+        "z_since": _z_since(s, width),
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),
         "last_above_fast": iso(ind.last_true(above)),

@@ -210,6 +210,7 @@ class RealMotion(TypedDict):
     upper: float | None
     lower: float | None
     z: float | None
+    z_since: Date | None  # the last earlier session with a z as far out the same way
     above_fast: bool | None
     above_slow: bool | None
     last_above_fast: Date | None

@@ -14,6 +14,7 @@ below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from analysis.fmt import count, date, day, join, markdown_text, signed
@@ -67,10 +68,10 @@ def price_paragraph(s: dict) -> str:
     return " ".join(price_sentences(s))
 
 
-#: How Real Motion's band reads after its line: (clause, whether it is an extreme).
+#: How Real Motion's band reads after its line, in words (z stays in the evidence pages).
 _BAND = {
-    "above": "; it is above its band (z {z}σ): momentum is stretched",
-    "below": "; it is below its band (z {z}σ): an oversold extreme",
+    "above": "; it is above its band: momentum is stretched, {since}",
+    "below": "; it is below its band: an oversold extreme, {since}",
     "inside_up": "; it is inside its band: momentum is with the trend without being stretched",
     "inside_down": "; it is inside its band: momentum has not turned, but it is not at an extreme either",
 }
@@ -89,32 +90,38 @@ def _band(s: dict) -> str | None:
     return "inside_up" if rm["above_fast"] else "inside_down"
 
 
+def _extreme_since(s: dict) -> str:
+    """``the most since March 2020`` / ``the most in the data``: how rare Real Motion's extreme is."""
+    when = s["real_motion"].get("z_since")
+    if not when:
+        return "the most in the data"
+    if (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(when)).days <= 31:  # part of the same episode
+        return f"though less than on {day(when, s['as_of'])}"
+    return f"the most since {date(when)}"
+
+
 def _momentum_line(s: dict) -> str:
-    """``Real Motion (+4.78 against +6.06) has not been above its own 50-DMA since June 5``."""
+    """``Real Motion has not been above its own 50-DMA since June 5`` (its values stay in the evidence)."""
     rm, as_of = s["real_motion"], s["as_of"]
-    pair = f"({signed(rm['value'])} against {signed(rm['fast'])})"
     # the dates are the last session on the other side of the line: "not ... since" says exactly that
     side, other, last = (
         ("above", "below", rm["last_below_fast"]) if rm["above_fast"] else ("below", "above", rm["last_above_fast"])
     )
     since = since_when(last, as_of)
     return (
-        f"Real Motion {pair} has not been {other} its own {pw.fast_name(s)} {since}"
+        f"Real Motion has not been {other} its own {pw.fast_name(s)} {since}"
         if since
-        else f"Real Motion is {side} its own {pw.fast_name(s)} {pair}"
+        else f"Real Motion is {side} its own {pw.fast_name(s)}"
     )
 
 
-def momentum_paragraph(s: dict, *, lead: str = "") -> str:
-    """Real Motion against its own 50-DMA and its band. ``lead``: the lead sentence when it is Real
-    Motion's band itself, said first, so the band is not said twice."""
+def momentum_paragraph(s: dict) -> str:
+    """Real Motion against its own 50-DMA and its band, in words: how rare an extreme is, not its z."""
     rm = s["real_motion"]
     if rm["value"] is None or rm["fast"] is None:
         return f"Real Motion needs more history before its own {pw.fast_name(s)} can be read."
     band = _band(s)
-    clause = "" if band is None else _BAND[band].format(z=signed(rm["z"]) if rm["z"] is not None else "")
-    if lead:
-        return f"{lead} {_momentum_line(s)}" + ("" if band in ("above", "below") else clause) + "."
+    clause = "" if band is None else _BAND[band].format(since=_extreme_since(s))
     return f"{_momentum_line(s)}{clause}."
 
 
@@ -127,7 +134,7 @@ def leadership_paragraph(s: dict) -> str:
     other = "below" if above else "above"
     trend = "rising" if ld["above_fast"] else "falling"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
-    text = f"Against {b}, Leadership ({signed(ld['value'])}) {held} and is {trend} against its own {pw.fast_name(s)}"
+    text = f"Against {b}, Leadership {held} and is {trend} against its own {pw.fast_name(s)}"
     if mode == "risk_off":
         return text + (": money is seeking safety." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
@@ -298,8 +305,8 @@ def brief(s: dict) -> dict:
     lead = unusual_words.lead_sentence(s) or ""
     lead_id = ((s.get("unusual") or [{}])[0] or {}).get("id") if lead else None
     volume = unusual_words.volume_sentence(s)  # volume gets a sentence when it is unusual
-    momentum = momentum_paragraph(s, lead=lead if lead_id == "real_motion_z" else "")
-    lead = "" if lead_id == "real_motion_z" else lead
+    momentum = momentum_paragraph(s)
+    lead = "" if lead_id == "real_motion_z" else lead  # the momentum paragraph says it, in words
     day = day_words.day_sentence(s)
     lead = " ".join(x for x in (day if day_words.notable(s) else "", lead, volume) if x)
     price = price_sentences(s, close_said=lead_id in _STATES_CLOSE)
