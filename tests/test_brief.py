@@ -143,7 +143,7 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
         " −22.62 pts (regional banks)."
     )
     # the lead states the close, so the price paragraph does not state it again
-    assert s["brief"]["paragraphs"][0].startswith("That is 242.1% above its 50-DMA (24.17)")
+    assert s["brief"]["paragraphs"][0].startswith("^VIX is 242.1% above its 50-DMA (24.17)")
     # the day leads (a record one-day rise), then the record close
     assert s["brief"]["lead"].startswith("^VIX rose 24.86 points (43.0%) on March 16, 2020")
     assert "up 28.23 points (51.8%), also the largest in the data." in s["brief"]["lead"]

@@ -6,12 +6,14 @@ The ladders (:func:`analysis.indicators.levels.ladders`) hold swing highs and lo
 what a reader watches. Far from anything (a crash, a new low, a record) the box adds the
 closes a strategist names instead:
 
-* after a notable fall (rise), the close before it: the level to regain (to hold);
+* after a notable fall (rise), the close before it and the five sessions' extreme close: the
+  levels to regain (to hold);
 * at a low (high), the last earlier close below (above) the close: "the lowest close since
   November 2020" is a level with a date;
 * at a record, the former record close: a broken record is support;
 
-and when still fewer than :data:`PER_SIDE` are found, the nearest rungs however far. Each
+and when nothing is near on a side, the nearest level however far (one: a 1932 low is no
+second level for a reader today). Each
 level keeps the ladder's keys (``price``, ``kind``, ``date``, ``window``).
 """
 
@@ -37,6 +39,14 @@ def _extras(s: SummaryDict, side: str) -> list[SummaryDict]:
     if ses.get("notable_day") and day and ses.get("previous_close") is not None:
         if (day["move"] < 0) == (side == "resistance"):
             out.append(_rung(ses["previous_close"], "previous_close", ses["previous_date"]))
+    recent = ses.get("recent_high" if side == "resistance" else "recent_low")
+    if recent and (ses.get("notable_day") or ses.get("notable_week")):  # after a fall: where the selling started
+        out.append(
+            {
+                **_rung(recent["price"], "recent_high" if side == "resistance" else "recent_low", recent["date"]),
+                "window": 5,
+            }
+        )
     since = (s.get("support") if side == "support" else s.get("level_to_clear")) or {}
     if since.get("since"):
         kind = "last_close_below" if side == "support" else "last_close_above"
@@ -56,10 +66,10 @@ def box(s: SummaryDict) -> dict[str, list[SummaryDict]]:
         fits = [r for r in rungs + _extras(s, side) if (r["price"] > close) == above and r["price"] != close]
         near = [r for r in fits if abs(r["price"] - close) <= NEAR * abs(close)]
         chosen: list[SummaryDict] = []
-        for r in sorted(near, key=lambda r: abs(r["price"] - close)) + sorted(
-            fits, key=lambda r: abs(r["price"] - close)
-        ):
+        for r in sorted(near, key=lambda r: abs(r["price"] - close)):
             if len(chosen) < PER_SIDE and all(abs(r["price"] - c["price"]) > 0.001 * abs(c["price"]) for c in chosen):
                 chosen.append(r)
+        if not chosen and fits:  # nothing near: the nearest level however far, so the box is never empty
+            chosen.append(min(fits, key=lambda r: abs(r["price"] - close)))
         out[side] = sorted(chosen, key=lambda r: abs(r["price"] - close))
     return out

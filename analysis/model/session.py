@@ -63,6 +63,10 @@ def _read(series: pd.Series, overlap: int = 0) -> SummaryDict | None:
     }
 
 
+def _dated(closes: pd.Series, when: pd.Timestamp) -> SummaryDict:
+    return {"price": float(closes.loc[when]), "date": when.date().isoformat()}
+
+
 def _finite(x: object) -> float | None:
     value = float(x)  # type: ignore[arg-type]
     return value if np.isfinite(value) else None
@@ -90,7 +94,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     whether either move is ``notable``. Moves are ``None`` with too little history."""
     close = prices["close"].astype(float)
     sizes = day_sizes(prices, units)
-    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK), overlap=WEEK - 1)
+    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK))
+    recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
     out: SummaryDict = {
@@ -100,6 +105,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "previous_close": previous,
         "day": day,
         "week": week,
+        "recent_high": _dated(recent, recent.idxmax()) if len(recent) else None,
+        "recent_low": _dated(recent, recent.idxmin()) if len(recent) else None,
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
         "gap": _finite(last["open"] / previous - 1.0) if previous else None,
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),

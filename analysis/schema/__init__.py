@@ -79,6 +79,8 @@ class Session(TypedDict):
     previous_close: float | None
     day: SessionMove | None  # the close against the previous close
     week: SessionMove | None  # against the close five sessions back
+    recent_high: dict | None  # {price, date}: the highest close of the five sessions before
+    recent_low: dict | None  # {price, date}: the lowest close of the five sessions before
     range: float | None  # (high - low) / previous close
     gap: float | None  # open / previous close - 1
     notable_day: bool  # larger than on 95% of earlier sessions

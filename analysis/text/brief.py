@@ -28,8 +28,8 @@ from analysis.text.call_words import call_label, call_sentence, change_sentences
 def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
     """The close against both averages, then how long it has held its side of the 50-DMA.
 
-    ``close_said``: the lead sentence just stated the close, so the first sentence starts
-    ``That is …`` instead of repeating it."""
+    ``close_said``: the lead sentence just stated the close, so the first sentence says where it
+    stands (``KRE is 26.3% below its 50-DMA …``) instead of repeating it."""
     t, q = s["ticker"], lambda x: pw.quote(s, x)
     if s["sma50"] is None or s["sma200"] is None:
         return [f"{t}{pw.close_words(s)} {q(s['close'])}; its {pw.slow_name(s)} needs more history."]
@@ -37,7 +37,7 @@ def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
         f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)} ({q(s['sma50'])})"
         f" and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)} ({q(s['sma200'])})."
     )
-    first = f"That is {where}" if close_said else f"{t}{pw.close_words(s)} {q(s['close'])}, {where}"
+    first = f"{t} is {where}" if close_said else f"{t}{pw.close_words(s)} {q(s['close'])}, {where}"
     run = _run_sentence(s)
     return [first, run] if run else [first]
 

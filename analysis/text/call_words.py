@@ -159,11 +159,12 @@ def _direction_sentence(s: dict, side: str, call: Call) -> str:
     out = "; ".join(parts)
     if tr is None:
         out += f"; the call stays {now}"
-    lv, sp = s["level_to_clear"], s.get("support") or {}
+    lv = s["level_to_clear"]
     if side == "up" and lv["price"] is not None and lv["price"] > steps[-1][0]:
         out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
-    if side == "down" and sp.get("price") is not None and sp["price"] > steps[0][0]:
-        out += f". First support is {q(sp['price'])} ({_level_short(s, sp, 'support')})"
+    first = (box(s)["support"] or [None])[0]  # the box's nearest, so the sentence and the box agree
+    if side == "down" and first is not None and first["price"] > steps[0][0]:
+        out += f". First support is {q(first['price'])} ({pw.box_words(first, 'support', s['as_of'])})"
     return out[0].upper() + out[1:] + "."
 
 
@@ -216,29 +217,26 @@ def _extreme(s: dict, side: str) -> str:
     )
 
 
+def _box_levels(s: dict, side: str) -> str:
+    """``50.69 (close before the fall, Mar 10) and 56.83 (former swing low, Dec 2022), 14.0% and 27.8% away``:
+    the levels page one's box lists on ``side``, so the sentence and the box name the same closes."""
+    rungs = box(s)[side]
+    named = join([f"{pw.quote(s, r['price'])} ({pw.box_words(r, side, s['as_of'])})" for r in rungs])
+    gaps = join([pw.units_of(s).gap(r["price"], s["close"]) for r in rungs])
+    return f"{named}, {gaps} away"
+
+
 def _no_change(s: dict, side: str, call: Call) -> str:
-    """When no close within reach changes the call in this direction: the level that matters next."""
-    q, beyond, reach, t = (lambda x: pw.quote(s, x)), _beyond(s, side, call), _reach(s), s["ticker"]
-    if side == "up":
-        lv = s["level_to_clear"]
-        if lv["price"] is None:
-            return f"Above, {t} is {_extreme(s, 'up')}.{beyond}"
-        first = (box(s)["resistance"] or [None])[0]
-        nearer = ""
-        if first is not None and first["price"] < lv["price"]:  # the box names a nearer resistance: say it first
-            nearer = (
-                f"the nearest resistance is {q(first['price'])} ({pw.box_words(first, 'resistance', s['as_of'])}),"
-                f" {pw.units_of(s).gap(first['price'], s['close'])} away, and "
-            )
-        return (
-            f"Above, {nearer}the next test is {q(lv['price'])} ({pw.level_words(lv)}),"
-            f" {pw.units_of(s).gap(lv['price'], s['close'])} away; no close within {reach} changes the call"
-            f" on the way up.{beyond}"
-        )
-    sp = s.get("support") or {}
-    if sp.get("price") is None:
-        return f"Below, {t} is {_extreme(s, 'down')}; no close within {reach} changes the call.{beyond}"
+    """When no close within reach changes the call in this direction: the levels of the box on that side."""
+    beyond, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
+    levels = box(s)["resistance" if side == "up" else "support"]
+    word, way = ("resistance", "up") if side == "up" else ("support", "down")
+    if not levels:  # nothing that way in the data: a record, or the lowest close there is
+        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}.{beyond}"
+    plural = "s are" if len(levels) > 1 else " is"
+    if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
+        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call.{beyond}"
     return (
-        f"Below, the nearest support is {q(sp['price'])} ({pw.level_words(sp, 'support')});"
-        f" no close within {reach} changes the call on the way down.{beyond}"
+        f"{'Above' if side == 'up' else 'Below'}, the nearest {word}{plural} {_box_levels(s, word)};"
+        f" no close within {reach} changes the call on the way {way}.{beyond}"
     )

@@ -7,17 +7,24 @@ the piece's :class:`~analysis.model.units.Units`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from analysis.fmt import date
 from analysis.model.types import SummaryDict
 from analysis.text import profile_words as pw
 
 
-def _rank(move: SummaryDict, what: str) -> str:
-    """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``."""
+def _rank(move: SummaryDict, what: str, as_of: str) -> str:
+    """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``; when a
+    larger one came within the last month (the same episode), how rare it is instead."""
     way = "rise" if move["move"] > 0 else "fall"
-    if move["last_as_large"] is None:
+    when = move["last_as_large"]
+    if when is None:
         return f"its largest {what} {way} in the data, which begin in {move['first_date'][:4]}"
-    return f"its largest {what} {way} since {date(move['last_as_large'])}"
+    if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
+        spans = "sessions" if what == "one-day" else "five-session spans"
+        return f"a {way} larger than on {move['percentile']:.0%} of its {spans}, after a larger one on {date(when)}"
+    return f"its largest {what} {way} since {date(when)}"
 
 
 def _ordinary(percentile: float) -> str:
@@ -39,14 +46,14 @@ def day_sentence(s: SummaryDict) -> str:
     verb = "rose" if day["move"] > 0 else "fell" if day["move"] < 0 else "was unchanged"
     size = "" if day["move"] == 0 else f" {u.size(day['move'], ses['previous_close'])}"
     when = f"on {date(ses['date'])}"
-    tail = _rank(day, "one-day") if ses["notable_day"] else _ordinary(day["percentile"])
+    tail = _rank(day, "one-day", s["as_of"]) if ses["notable_day"] else _ordinary(day["percentile"])
     text = f"{t} {verb}{size} {when}, {tail}."
     week = ses.get("week")
     if ses.get("notable_week") and week:
         direction = "up" if week["move"] > 0 else "down"
         before = ses["close"] - week["move"] / u.level_scale  # the close five sessions back
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
-        rank = "also the largest in the data" if both_records else _rank(week, "five-session")
+        rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"])
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
     return text
 
