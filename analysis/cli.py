@@ -12,6 +12,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -132,10 +133,38 @@ PLUGINS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's refusals as :class:`~analysis.errors.InputError` (one line, exit 2), not its
+    usage block, its own ``prog: error:`` line and a ``SystemExit``."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from analysis.errors import InputError
+
+        choice = re.match(r"argument command: invalid choice: ('.*?') \(choose from", message)
+        if choice or message.startswith("the following arguments are required: command"):
+            commands = ", ".join(self._commands())
+            what = f"unknown command {choice.group(1)}." if choice else "no command given."
+            raise InputError(what, f"Use one of: {commands} (e.g. python -m analysis report --ticker IWM).")
+        raise InputError(f"{message}.", f"Run `{self.prog} --help` for the options.")
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        from analysis.errors import InputError
+
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # argparse's own error names the top parser; the help that lists them is the command's
+            command = getattr(parsed, "command", None)
+            prog = f"{self.prog} {command}" if command else self.prog
+            raise InputError(f"unrecognized arguments: {' '.join(extras)}.", f"Run `{prog} --help` for the options.")
+        return parsed
+
+    def _commands(self) -> list[str]:
+        return (
+            [name for action in self._subparsers._group_actions for name in action.choices] if self._subparsers else []
+        )
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="python -m analysis", description=(__doc__ or "").split("\n\n")[0]
-    )  # None under python -OO
+    top = _Parser(prog="python -m analysis", description=(__doc__ or "").split("\n\n")[0])  # None under python -OO
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("report", help="write reports/<as-of>/<TICKER>.{ipynb,html,pdf,json}")
     add_arguments(p)

@@ -145,11 +145,19 @@ def as_of(value: str | dt.date | None, *, today: dt.date | None = None) -> dt.da
     return day
 
 
+#: A number as a user writes one: ASCII digits, an optional sign, point and exponent (and the
+#: words float() reads, nan and inf, which the range check refuses); not ``2_05`` or ``２０５``.
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+
+
 def level(value: str | float | None) -> float | None:
     """A positive price level that overrides the computed level to clear, or ``None``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
+        if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
+            raise ValueError(value)  # float() also reads 2_05 as 205 and full-width digits
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(
@@ -177,7 +185,10 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1, maximum: int 
     ``why`` says in the error why the maximum is what it is."""
     wanted = f"a whole number from {minimum} to {maximum}" if maximum is not None else f"a whole number >= {minimum}"
     try:
-        number = int(str(value).strip())
+        text = str(value).strip()
+        if not _WHOLE.fullmatch(text):
+            raise ValueError(text)  # int() also reads 1_0 as 10 and non-ASCII digits
+        number = int(text)
     except ValueError:
         raise InputError(f"{what} {shown(value)} is not a whole number.", f"Give {wanted}.") from None
     if number < minimum:
@@ -200,6 +211,8 @@ def jobs(option: str | None, *, flag: str = "--jobs") -> int:
 def positive_float(value: float | str, *, what: str) -> float:
     """A finite number above zero (band widths...)."""
     try:
+        if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
+            raise ValueError(value)  # float() also reads 2_05 as 205 and full-width digits
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(f"{what} {value!r} is not a number.", f"Give a number above zero, e.g. {what}=2.") from None

@@ -47,8 +47,11 @@ def _loops(link: Path) -> bool:
 
 
 def reports_dir() -> Path:
-    """The reports root: ``$MOMENTUM_REPORTS_DIR`` if set (tests use a temporary one), else ``reports/``."""
-    return resolved(Path(os.environ.get("MOMENTUM_REPORTS_DIR") or PROJECT_DIR / "reports"))
+    """The reports root: ``$MOMENTUM_REPORTS_DIR`` if set (tests use a temporary one), else ``reports/``.
+
+    A leading ``~`` is the home folder, as the shell would have made it had it not been quoted
+    (``MOMENTUM_REPORTS_DIR='~/reports'`` made a folder named ``~`` in the working folder)."""
+    return resolved(Path(os.environ.get("MOMENTUM_REPORTS_DIR") or PROJECT_DIR / "reports").expanduser())
 
 
 def cache_dir() -> Path:
@@ -56,7 +59,7 @@ def cache_dir() -> Path:
 
     Kept apart from the bundled snapshot, which is never written to.
     """
-    return Path(os.environ.get("MOMENTUM_CACHE_DIR") or PROJECT_DIR / ".cache" / "prices").resolve()
+    return Path(os.environ.get("MOMENTUM_CACHE_DIR") or PROJECT_DIR / ".cache" / "prices").expanduser().resolve()
 
 
 def inside(root: Path, *parts: str) -> Path:

@@ -37,7 +37,7 @@ from analysis.model import century, macro, profile
 from analysis.model import study as studies
 from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
-from analysis.model.since import since_last
+from analysis.model.since import disagreement, since_last
 from analysis.params import Request, Settings
 from analysis.text import brief, event_words, narrative, since_words
 from analysis.text.scenario_words import family_summary
@@ -158,6 +158,7 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
         reports_dir,
         schema_version=data["schema_version"],
         skipped=skipped,
+        check=lambda earlier: disagreement(earlier, study.full_prices["close"], study.ticker),
     )
     data["data"]["run_notes"] += skipped
     against = "piece"

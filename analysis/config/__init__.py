@@ -22,7 +22,7 @@ def path(name: str) -> Path:
     ``MOMENTUM_CONFIG_DIR`` that is not a folder is an error (a typo would otherwise silently
     fall back to the bundled configuration).
     """
-    override = os.environ.get("MOMENTUM_CONFIG_DIR")
+    override = os.path.expanduser(os.environ.get("MOMENTUM_CONFIG_DIR") or "")  # '~/cfg' quoted: the home folder
     if override and not Path(override).is_dir():
         raise InputError(
             f"MOMENTUM_CONFIG_DIR {override!r} is not a folder.",

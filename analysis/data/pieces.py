@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.params import stem
@@ -26,15 +27,18 @@ _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _folders(root: Path) -> list[tuple[dt.date, Path]]:
     """The dated folders of ``root`` (``YYYY-MM-DD`` names that are real dates), newest first."""
-    if not root.is_dir():
-        return []
     out = []
-    for folder in root.iterdir():
-        if folder.is_dir() and _DATE_DIR.match(folder.name):
-            try:
-                out.append((dt.date.fromisoformat(folder.name), folder))
-            except ValueError:
-                continue
+    try:  # a root that cannot be read (a name too long, no permission) has no earlier piece
+        if not root.is_dir():
+            return []
+        for folder in root.iterdir():
+            if folder.is_dir() and _DATE_DIR.match(folder.name):
+                try:
+                    out.append((dt.date.fromisoformat(folder.name), folder))
+                except ValueError:
+                    continue
+    except OSError:
+        return []
     return sorted(out, reverse=True)
 
 
@@ -120,6 +124,7 @@ def previous_piece(
     *,
     schema_version: int | None = None,
     skipped: list[str] | None = None,
+    check: Callable[[dict], str | None] | None = None,
 ) -> dict | None:
     """The summary of the newest piece for ``ticker`` against ``benchmark`` dated strictly before ``as_of``.
 
@@ -129,7 +134,8 @@ def previous_piece(
     same ticker, benchmark and as-of date as its name (a piece against another benchmark has
     another stem and is never used). ``None`` when there is none. Symbols are compared as
     given (validated, upper-case). With ``schema_version``, a file that fails :func:`problem`
-    is passed over too, and why is appended to ``skipped`` (for the piece's data notes).
+    is passed over too, and why is appended to ``skipped`` (for the piece's data notes); so is
+    one whose numbers ``check`` (a summary passing :func:`problem`) says are not the data's.
     """
     root = Path(reports_dir) if reports_dir is not None else default_reports_dir()
     before = dt.date.fromisoformat(str(as_of)[:10])  # a date, a Timestamp or an ISO string
@@ -145,6 +151,8 @@ def previous_piece(
             and summary.get("as_of") == folder.name
         ):
             why = problem(summary, schema_version) if schema_version is not None else None
+            if why is None and check is not None:
+                why = check(summary)
             if why is None:
                 return summary
             if skipped is not None:

@@ -17,6 +17,7 @@ earlier summary lacks (an older schema) leaves its kind out rather than failing.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,51 @@ RANKS = {
     "closes_above": 20.0,
 }
 BACK_AGAIN = 5.0  # taken off the rank of a change that was undone before the current session
+
+#: An earlier piece's close may differ this much (relative) from the data's close that day (a
+#: re-fetched series rounds differently); more is other data (a split since) or an edit.
+CLOSE_TOLERANCE = 0.01
+
+
+def disagreement(previous: dict, closes: pd.Series, ticker: str) -> str | None:
+    """Why an earlier piece's numbers are not this data's (so comparing with it would make news of
+    an edit or of another series), or ``None``.
+
+    ``closes`` are the ticker's closes up to now. The piece's close must be the data's close on
+    its as-of session, and every level it names (the level to clear, the support, the ladders)
+    must lie where a level can: the piece's levels are closes or averages of closes, and a
+    LEVEL given is refused outside ``LEVEL_FACTOR`` times the range of closes up to then
+    (:func:`analysis.model.study._check_usable`); "closed above the level to clear at -1.00"
+    was a since-last headline from a hand-edited file.
+    """
+    from analysis.model.study import LEVEL_FACTOR
+
+    day = pd.Timestamp(previous["as_of"])
+    closes = closes.dropna()
+    if day not in closes.index:
+        return f"the data has no {ticker} close on {previous['as_of']}"
+    actual, said = float(closes.loc[day]), float(previous["close"])
+    if not math.isclose(said, actual, rel_tol=CLOSE_TOLERANCE):
+        return f"its close {said:,.2f} is not the data's close on that day, {actual:,.2f}: other data, or an edit"
+    upto = closes.loc[:day]
+    low, high = float(upto.min()), float(upto.max())
+    lo = low / LEVEL_FACTOR if low > 0 else low * LEVEL_FACTOR
+    hi = high * LEVEL_FACTOR if high > 0 else high / LEVEL_FACTOR
+    ladders = previous.get("levels") or {}
+    named = [
+        previous.get("level_to_clear"),
+        previous.get("support"),
+        *ladders.get("resistance", []),
+        *ladders.get("support", []),
+    ]
+    for level in named:
+        price = (level or {}).get("price")
+        if price is not None and not lo <= float(price) <= hi:
+            return (
+                f"its level {float(price):,.2f} is far outside the prices {ticker} traded at up to then"
+                f" ({low:,.2f} to {high:,.2f})"
+            )
+    return None
 
 
 def _iso(ts: Any) -> str:
