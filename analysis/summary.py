@@ -18,9 +18,11 @@ that the view draws from the same computation instead of repeating it.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import config as config_files
 from analysis import evidence
 from analysis.data import Market, quote_types
 from analysis.data.fred import Macro
@@ -112,7 +115,7 @@ def build(
             else {"available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
         )
     if "family" in parts:
-        family = evidence.evaluate_family(market, study.as_of.session)
+        family = _family(market, study.as_of.session)
         data["family"] = {**family.data, "summary": family_summary(family.data)}
         out.family_series = family.series
     if "since" in parts:
@@ -127,7 +130,7 @@ def build(
 
 def _scores(study: studies.Study, market: Market, kind: profile.Profile, store: Macro):
     """The scenario card, the economy's measures, the long run and the scores of ``study`` at its as-of session."""
-    measures = macro.measures(store, study.as_of.session)
+    measures = _measures(store, study.as_of.session)
     card = evidence.choose(study.ticker, kind.kind)
     long_run = _century(card.set.id, study.as_of.session)
     context = {**measures, **{k: v for k, v in long_run.items() if isinstance(v, dict)}}
@@ -139,14 +142,12 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
 
     The earlier state is what a piece written then would have said: the facts of the study
     built at that session (no look-ahead: its series equals the current study's cut there),
-    with its scenario scores and the family when this build has those parts. Measured on the
-    2-core development machine (IWM 2024-07-08, warm): the study 15 ms, its facts 70-95 ms,
-    the scores with the economy and the long run they read 210-230 ms, the family 80-105 ms,
-    0.3-0.4 s in all against 0.45 s for the rest of the summary. The scores are kept although
-    they are the dearest part: over 100 five-session windows of IWM (2023-2024), 34 had a
-    score that moved by 0.25 or more, too often to leave out. The cost falls only where no
-    earlier piece is published (a first piece, ``python -m analysis summary``); against a
-    piece it is one JSON file read.
+    with the family when this build has it. Talking points' scores are compared only against a
+    published piece: a score the reader never saw changing is the tool's news, not the market's
+    (a cold read refused "the score of … rose from −0.33 to +1.00" in first pieces), and they were
+    the dearest part of the comparison (210-230 ms of 0.3-0.4 s, 2-core development machine).
+    Against a piece it is one JSON file read; the family is computed once per session
+    (:func:`_family`).
     """
     study, market, data = out.study, out.market, out.data
     series = study.series
@@ -174,15 +175,37 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
         except InputError:  # e.g. LEVEL outside the prices of then: nothing to compare with
             return nothing
         previous = facts(then, kind)
-        if "scenarios" in parts:
-            previous["scenarios"] = _scores(then, market, kind, _macro_store(market.source))[3]
         if "family" in parts:
-            previous["family"] = evidence.evaluate_family(market, then.as_of.session).data
+            previous["family"] = _family(market, then.as_of.session).data
     rows = series[series.index > pd.Timestamp(previous["as_of"])]
     return since_last(data, previous, rows, against=against)
 
 
 _MACRO_STORES: dict[str, Macro] = {}
+
+
+#: What is the same for every ticker at one session, computed once per market (or FRED store) and
+#: session in a process: the Modern Family (keyed also on its configuration file) and the economy's
+#: measures. A batch, the since-last comparison and the tests build many pieces at the same dates;
+#: each gets its own copy, so no piece can change another's.
+_FAMILIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MEASURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _family(market: Market, session: pd.Timestamp) -> evidence.Family:
+    where = config_files.path("family")
+    stamp = (str(where), where.stat().st_mtime_ns, where.stat().st_size) if where.is_file() else (str(where),)
+    memo = _FAMILIES.setdefault(market, {})
+    if (session, stamp) not in memo:
+        memo[(session, stamp)] = evidence.evaluate_family(market, session)
+    return copy.deepcopy(memo[(session, stamp)])
+
+
+def _measures(store: Macro, session: pd.Timestamp) -> dict:
+    memo = _MEASURES.setdefault(store, {})
+    if session not in memo:
+        memo[session] = macro.measures(store, session)
+    return copy.deepcopy(memo[session])
 
 
 def _macro_store(price_source: str) -> Macro:
