@@ -50,6 +50,9 @@ PARTS = ("facts", "history", "scenarios", "family", "since", "words")
 
 #: Without an earlier piece, ``since_last`` compares with the state this many sessions back.
 SINCE_SESSIONS = 5
+#: An earlier piece older than this (calendar days) is not "the last piece" a reader remembers:
+#: a cold read refused a 2023 piece reporting what changed since a 2020 one.
+STALE_PIECE_DAYS = 92
 
 
 @dataclass
@@ -161,6 +164,12 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
         skipped=skipped,
         check=lambda earlier: disagreement(earlier, study.full_prices["close"], study.ticker),
     )
+    if previous is not None and (study.as_of.session - pd.Timestamp(previous["as_of"])).days > STALE_PIECE_DAYS:
+        skipped.append(
+            f"The last piece on {study.ticker} is of {previous['as_of']}, more than three months earlier:"
+            f" what changed is measured against {SINCE_SESSIONS} sessions back instead."
+        )
+        previous = None
     data["data"]["run_notes"] += skipped
     against = "piece"
     if previous is None:

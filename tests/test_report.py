@@ -139,7 +139,7 @@ def test_the_brief_as_markdown_with_its_chart(piece):
     root, _ = piece
     md = (root / AS_OF / "IWM.md").read_text()
     assert md.startswith("# Can momentum build in IWM?\n")
-    assert "**Cautious: IWM has been in a warning phase since July 1" in md
+    assert "**Cautious: IWM (the Russell 2000 ETF) has been in a warning phase since July 1" in md
     assert "![IWM: price, Real Motion and Leadership](IWM.png)" in md
     assert "| Resistance | 205.06 | 22-session high, Jun 5 |" in md
     assert (root / AS_OF / "IWM.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -368,3 +368,22 @@ def test_an_unparseable_number_is_an_unreadable_file(tmp_path):
         '{"ticker": "IWM", "benchmark": "SPY", "as_of": "2024-06-28", "close": ' + "9" * 5000 + "}"
     )
     assert previous_piece("IWM", "SPY", AS_OF, tmp_path) is None
+
+
+def test_a_last_piece_older_than_three_months_is_not_the_last_piece(market, tmp_path):
+    """The real IWM piece of 2024-03-28, published, is more than three months before 2024-07-08: what
+    changed is measured against five sessions back, and the note says why (a cold read refused a 2023
+    piece reporting a 2020 level break 'since the last piece')."""
+    old = _build(market, "2024-03-28", tmp_path / "empty")
+    root = tmp_path / "reports"
+    _publish(root, old)
+    now = _build(market, AS_OF, root)
+    assert now["since_last"]["against"] == "sessions" and now["since_last"]["previous_as_of"] == EARLIER
+    assert any("2024-03-28, more than three months earlier" in n for n in now["data"]["run_notes"])
+
+
+def test_a_december_date_is_not_the_turn_of_the_year():
+    from analysis.text.call_words import since_when
+
+    assert since_when("2021-12-21", "2022-01-03") == "since December 21, 2021"
+    assert since_when("2022-01-03", "2022-02-10") == "since the turn of the year"

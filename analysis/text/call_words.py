@@ -27,7 +27,7 @@ def since_when(iso: str | None, as_of: str) -> str:
     if not iso:
         return ""
     d, a = dt.date.fromisoformat(iso), dt.date.fromisoformat(as_of)
-    if (d.month == 1 and d.day <= 10 and d.year == a.year) or (d.month == 12 and d.day >= 20 and d.year == a.year - 1):
+    if d.month == 1 and d.day <= 10 and d.year == a.year:  # a December date is said as it is (QQQ: December 21)
         return "since the turn of the year"
     return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
 
