@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from analysis.errors import ReportError
+from analysis.errors import PublishError, ReportError
 from analysis.notebooks import NOTEBOOKS
 from analysis.params import Request, add_arguments
 
@@ -58,6 +58,11 @@ def _report(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from analysis import summary
 
+    if sys.stdout is None:  # `>&-`: nowhere to write, said before any work is done (exit 5: nothing published)
+        raise PublishError(
+            "there is no standard output to write the summary to (it is closed).",
+            "Send it somewhere, e.g. make summary > summary.json.",
+        )
     text = summary.to_json(summary.build(request(args)).data)
     try:
         sys.stdout.write(text)

@@ -43,7 +43,9 @@ def load(name: str, file: str | Path | None = None) -> dict:
         )
     try:
         with open(target, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read()
+        # a byte-order mark (Notepad's "UTF-8 with BOM") is no part of the TOML: read past it
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise InputError(
             f"configuration file {target} does not exist.",

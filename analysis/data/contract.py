@@ -183,6 +183,11 @@ def _repair(frame: pd.DataFrame, notes: list[str], where: str) -> pd.DataFrame:
         frame.loc[adj_missing, "adj_close"] = frame.loc[adj_missing, "close"]
         notes.append(f"{int(adj_missing.sum())} row(s) without Adj Close took Close")
     for column in ("open", "high", "low"):
+        gaps = frame[column].isna()
+        if gaps.any():
+            notes.append(
+                f"{int(gaps.sum())} row(s) without {column} ({_dates(frame.index[gaps])}): the close stands in"
+            )
         frame[column] = frame[column].fillna(frame["close"])
     frame["volume"] = frame["volume"].fillna(0.0)
     return frame

@@ -50,6 +50,11 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
                 f"{where}, member {i}: unknown key {', '.join(bad)}.",
                 f"Member keys are: {', '.join(sorted(_MEMBER_KEYS))}.",
             )
+        if "ticker" in member and not isinstance(member["ticker"], str):
+            raise InputError(
+                f"{where}, member {i}: ticker = {member['ticker']!r} is not a symbol.",
+                'Write it as text: ticker = "IWM".',
+            )
         if not str(member.get("ticker") or "").strip():
             raise InputError(
                 f"{where}, member {i} has no ticker.",
@@ -60,6 +65,10 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
             raise InputError(f"{where}: {symbol} is listed twice.", "Keep one [[member]] per ticker.")
         seen.add(symbol)
         out.append({"ticker": symbol, "nickname": str(member.get("nickname", "")), "role": str(member.get("role", ""))})
+    if not isinstance(config.get("benchmark", "SPY"), str):
+        raise InputError(
+            f"{where}: benchmark = {config['benchmark']!r} is not a symbol.", 'Write it as text: benchmark = "SPY".'
+        )
     benchmark = params.ticker(config.get("benchmark", "SPY"), what=f"{where}: benchmark", example='benchmark = "SPY"')
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
