@@ -170,7 +170,8 @@ lint: $(STAMP) ## The quality gate: ruff (lint, format, at most 12 branches a fu
 # One pytest-xdist worker per core (each also drives its own kernels and Chromium);
 # TEST_JOBS=0 runs the suite in one process.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
-PYTEST := $(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+# worksteal: an idle worker takes tests queued on a busy one (tests differ 100-fold in length).
+PYTEST := $(PY) -m pytest -q $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist worksteal)
 test: $(STAMP) $(BYTECODE_STAMP) lint ## The quick tier, while working: lint and every in-process test (no kernel, browser or subprocess), about a minute
 	@$(PYTEST) -m "not slow and not process"
 

@@ -32,16 +32,18 @@ import pandas as pd
 
 from analysis import config as config_files
 from analysis import evidence
-from analysis.data import Market, quote_types
+from analysis.data import Market, quote_types, snapshot
 from analysis.data.fred import Macro
 from analysis.data.pieces import previous_piece
 from analysis.errors import DataError, InputError
+from analysis.evidence.family import members as family_members
 from analysis.model import century, macro, profile
 from analysis.model import study as studies
 from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
 from analysis.model.since import disagreement, since_last
 from analysis.params import Request, Settings
+from analysis.paths import file_stem
 from analysis.text import brief, event_words, narrative, since_words
 from analysis.text.scenario_words import family_summary
 
@@ -201,9 +203,25 @@ _FAMILIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _MEASURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+#: The family from the bundled snapshot, shared by every Market reading it (a command line run
+#: makes its own): keyed on the member files' paths, sizes and modification times too.
+_SNAPSHOT_FAMILIES: dict[tuple, evidence.Family] = {}
+
+
+def _stamp(path: Path) -> tuple:
+    return (str(path), path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else (str(path),)
+
+
 def _family(market: Market, session: pd.Timestamp) -> evidence.Family:
-    where = config_files.path("family")
-    stamp = (str(where), where.stat().st_mtime_ns, where.stat().st_size) if where.is_file() else (str(where),)
+    stamp = _stamp(config_files.path("family"))
+    if market.source == "snapshot":
+        members, benchmark, _ = family_members()
+        tickers = [m["ticker"] for m in members] + [benchmark]
+        files = tuple(_stamp(snapshot.SNAPSHOT_DIR / f"{file_stem(t)}.csv.gz") for t in tickers)
+        key = (session, stamp, files)
+        if key not in _SNAPSHOT_FAMILIES:
+            _SNAPSHOT_FAMILIES[key] = evidence.evaluate_family(market, session)
+        return copy.deepcopy(_SNAPSHOT_FAMILIES[key])
     memo = _FAMILIES.setdefault(market, {})
     if (session, stamp) not in memo:
         memo[(session, stamp)] = evidence.evaluate_family(market, session)
