@@ -88,6 +88,7 @@ def build(
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown summary parts: {sorted(unknown)}")
+    _check_configuration(request, parts)
     market = market or Market(request.source)
     settings = settings or request.settings
     kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
@@ -140,6 +141,18 @@ def _scores(study: studies.Study, market: Market, kind: profile.Profile, store: 
     long_run = _century(card.set.id, study.as_of.session)
     context = {**measures, **{k: v for k, v in long_run.items() if isinstance(v, dict)}}
     return card, measures, long_run, evidence.score(study, market, card=card, profile=kind.kind, macro=context)
+
+
+def _check_configuration(request: Request, parts: Collection[str]) -> None:
+    """Read the configuration files the build will use before any data is (a few milliseconds): a
+    broken scenario set, family or names file is refused at once, not after the study."""
+    required_tickers(request.ticker, request.benchmark)  # the profiles and the ticker's scenario set
+    if "family" in parts:
+        family_members()
+    if "words" in parts:
+        from analysis.text.profile_words import plain_name
+
+        plain_name(request.ticker)
 
 
 def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], reports_dir) -> dict:
