@@ -78,3 +78,17 @@ def write(cases=CASES) -> None:
 if __name__ == "__main__":
     wanted = set(sys.argv[1:])
     write([c for c in CASES if not wanted or c.ticker in wanted])
+
+
+def piece(market, ticker: str, as_of: str, reports_dir) -> dict:
+    """The summary of ``ticker`` at ``as_of`` against SPY (first piece: an empty reports folder): read from
+    its golden file when it has one (``tests/test_golden.py`` proves each equals a fresh build), else built."""
+    path = GOLDEN_DIR / f"{ticker}_{as_of}.json"
+    if path.is_file():
+        import json
+
+        return json.loads(path.read_text(encoding="utf-8"))
+    from analysis import summary
+    from analysis.params import Request
+
+    return summary.build(Request.parse(ticker, "SPY", as_of, "snapshot"), market, reports_dir=reports_dir).data

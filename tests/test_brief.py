@@ -18,6 +18,7 @@ from analysis.model.study import build
 from analysis.text import brief
 from analysis.view.piece import Piece
 from tests.conftest import AS_OF
+from tests.golden_cases import piece as golden_piece
 from tests.test_solve import CENT, next_session
 
 CASES = [
@@ -134,10 +135,8 @@ def test_appendices_are_linked_only_when_written(iwm_piece_model):
 
 def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
     """^VIX has no Leadership paragraph: page one cites the weightiest readings behind its talking points."""
-    from analysis import summary
-    from analysis.params import Request
 
-    s = summary.build(Request.parse("^VIX", "SPY", "2020-03-16", "snapshot"), market).data
+    s = golden_piece(market, "^VIX", "2020-03-16", None)
     assert s["brief"]["paragraphs"][-1] == (
         "Behind the talking points, HYG Leadership vs LQD reads −8.21 pts (credit) and KRE Leadership vs SPY reads"
         " −22.62 pts (regional banks)."
@@ -164,12 +163,10 @@ def test_every_quoted_next_session_close_is_one_a_session_has_reached(market, tm
     import numpy as np
     import pandas as pd
 
-    from analysis import summary
     from analysis.model.session import REACHABLE
-    from analysis.params import Request
     from analysis.paths import SNAPSHOT_DIR
 
-    s = summary.build(Request.parse(ticker, "SPY", as_of, "snapshot"), market, reports_dir=tmp_path).data
+    s = golden_piece(market, ticker, as_of, tmp_path)
     close = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
     close = close.loc[:as_of, "Close"].dropna()
     level = s["profile"]["returns"] in ("points", "basis_points")

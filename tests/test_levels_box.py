@@ -12,6 +12,7 @@ from analysis import summary
 from analysis.params import Request
 from analysis.paths import SNAPSHOT_DIR
 from tests.golden_cases import CASES, GOLDEN_DIR
+from tests.golden_cases import piece as golden_piece
 
 
 def _closes(ticker: str, as_of: str) -> pd.Series:
@@ -50,7 +51,7 @@ def test_a_crash_day_names_the_close_before_the_fall_and_the_last_lower_close(kr
 def test_at_a_low_the_sentence_and_the_box_agree(market, tmp_path):
     """XLY 2025-04-08: a cold read refused 'no swing low of the last year lies under the close' beside a
     box of lower closes, and 'a one-month low' for the lowest close in eight months."""
-    s = summary.build(Request.parse("XLY", "SPY", "2025-04-08", "snapshot"), market, reports_dir=tmp_path).data
+    s = golden_piece(market, "XLY", "2025-04-08", tmp_path)
     day, value = _last_beyond(_closes("XLY", "2025-04-08"), below=True)
     words = json.dumps([s["brief"], s["narrative"]])
     assert "no swing low" not in words and "one-month low" not in words

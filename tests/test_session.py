@@ -6,11 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import summary
 from analysis.model.session import NOTABLE_DAY, session
 from analysis.model.units import units
-from analysis.params import Request
 from analysis.paths import SNAPSHOT_DIR
+from tests.golden_cases import piece as golden_piece
 
 
 def _closes(ticker: str, as_of: str) -> pd.Series:
@@ -43,22 +42,22 @@ def test_the_days_move_and_its_rank_are_the_csvs(market, ticker, as_of, returns)
 
 def test_a_crash_day_leads_page_one(market, tmp_path):
     """KRE 2023-03-13 (regional banks after SVB): the lead opens with the day, its rank and the week."""
-    s = summary.build(Request.parse("KRE", "SPY", "2023-03-13", "snapshot"), market, reports_dir=tmp_path).data
+    s = golden_piece(market, "KRE", "2023-03-13", tmp_path)
     lead = s["brief"]["lead"]
     assert lead.startswith("KRE fell 12.3% on March 13, 2023, its largest one-day fall since March 16, 2020.")
     assert "Over five sessions it is down 25.8%" in lead and s["brief"]["session_line"] == ""
 
 
 def test_a_calm_day_is_said_beside_the_levels(market, tmp_path):
-    s = summary.build(Request.parse("IWM", "SPY", "2024-07-08", "snapshot"), market, reports_dir=tmp_path).data
+    s = golden_piece(market, "IWM", "2024-07-08", tmp_path)
     assert s["brief"]["session_line"] == "IWM rose 0.7% on July 8, 2024, an ordinary move for it."
     assert "IWM rose" not in s["brief"]["lead"]
 
 
 def test_a_gauge_moves_in_points_and_a_yield_in_bp(market, tmp_path):
-    vix = summary.build(Request.parse("^VIX", "SPY", "2020-03-16", "snapshot"), market, reports_dir=tmp_path).data
+    vix = golden_piece(market, "^VIX", "2020-03-16", tmp_path)
     assert vix["brief"]["lead"].startswith(
         "^VIX rose 24.86 points (43.0%) on March 16, 2020, its largest one-day rise in the data, which begin in 1990."
     )
-    tnx = summary.build(Request.parse("^TNX", "SPY", "2020-08-04", "snapshot"), market, reports_dir=tmp_path).data
+    tnx = golden_piece(market, "^TNX", "2020-08-04", tmp_path)
     assert tnx["brief"]["session_line"].startswith("^TNX fell 5 bp on August 4, 2020")

@@ -9,6 +9,7 @@ from analysis.errors import InputError
 from analysis.fmt import MINUS
 from analysis.model.units import RETURNS, units
 from analysis.paths import SNAPSHOT_DIR
+from tests.golden_cases import piece as golden_piece
 
 
 def _close(ticker: str, day: str) -> float:
@@ -60,10 +61,7 @@ def test_every_distance_is_from_the_close_toward_the_level_in_the_tickers_units(
     its support 70.3% below, not the 236.3% the close is above it); a yield's levels are in bp."""
     import re
 
-    from analysis import summary
-    from analysis.params import Request
-
-    s = summary.build(Request.parse(ticker, "SPY", as_of, "snapshot"), market, reports_dir=tmp_path).data
+    s = golden_piece(market, ticker, as_of, tmp_path)
     close = _close(ticker, as_of)
     assert s["close"] == pytest.approx(close)
     words = " ".join(line for section in s["narrative"].values() for line in section)
