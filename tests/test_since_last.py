@@ -387,3 +387,27 @@ def test_a_december_date_is_not_the_turn_of_the_year():
 
     assert since_when("2021-12-21", "2022-01-03") == "since December 21, 2021"
     assert since_when("2022-01-03", "2022-02-10") == "since the turn of the year"
+
+
+def test_a_gauge_that_passed_through_one_state_says_which():
+    """Synthetic change of a yield: below both averages -> above both, through one state; the sentence
+    names it (it read as if the whole move happened on the day of the last step)."""
+    s = {
+        "ticker": "^TNX",
+        "as_of": "2023-10-19",
+        "profile": {"returns": "basis_points"},
+        "settings": {"fast": 50, "slow": 200},
+        "since_last": {"against": "sessions", "previous_as_of": "2023-06-01", "sessions": 5},
+    }
+    change = {
+        "kind": "phase",
+        "back": False,
+        "from": "bearish",
+        "to": "bullish",
+        "via": ["accumulation"],
+        "date": "2023-07-13",
+    }
+    assert since_words.sentence(change, s) == (
+        "^TNX moved from below both averages to above both averages on July 13, by way of above both averages"
+        " (the 50-DMA still under the 200-DMA)."
+    )

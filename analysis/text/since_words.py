@@ -73,7 +73,15 @@ def _level_phase(change: dict, s: dict) -> str:
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
         return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
-    via = f", after {_others(change['via'], name)}" if len(change["via"]) > 1 else ""
+    # the state passed through is said (a cold read refused "from below both averages to above both
+    # averages on July 13" where July 13 was only the last step, the 50-DMA crossing the 200-DMA)
+    via = (
+        f", by way of {name[change['via'][0]]}"
+        if len(change["via"]) == 1
+        else f", after {_others(change['via'], name)}"
+        if change["via"]
+        else ""
+    )
     return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
 
 
