@@ -137,9 +137,9 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
     """^VIX has no Leadership paragraph: page one cites the weightiest readings behind its talking points."""
 
     s = golden_piece(market, "^VIX", "2020-03-16", None)
+    # relative trends said in words on page one; their values (-8.21, -22.62) stay in the evidence
     assert s["brief"]["paragraphs"][-1] == (
-        "Behind the talking points, HYG Leadership vs LQD reads −8.21 pts (credit) and KRE Leadership vs SPY reads"
-        " −22.62 pts (regional banks)."
+        "Behind the talking points, HYG is lagging LQD (credit) and KRE is lagging SPY (regional banks)."
     )
     # the lead states the close, so the price paragraph does not state it again
     assert s["brief"]["paragraphs"][0].startswith("^VIX is 242.1% above its 50-DMA (24.17)")

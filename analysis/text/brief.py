@@ -145,6 +145,18 @@ def leadership_paragraph(s: dict) -> str:
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
 
 
+def _reading_words(e: dict) -> str:
+    """One evidence reading for page one: a relative trend in words (``HYG is lagging LQD (credit)``;
+    its value, a Leadership-style oscillator, stays in the evidence), anything else with its value."""
+    name = re.sub(r" [(][^)]*[)]", "", e["name"])
+    topic, _, what = name.rpartition(": ")
+    where = f" ({topic.lower()})" if topic else ""
+    if e["function"] == "relative_trend" and len(e["series"]) == 2 and e["value"] is not None:
+        return f"{e['series'][0]} is {'leading' if e['value'] > 0 else 'lagging'} {e['series'][1]}{where}"
+    what = f"the {what}" if what[:1].islower() else what
+    return f"{what} reads {e['value_text']}{where}"
+
+
 def context_paragraph(s: dict) -> str:
     """For a gauge (a fear index, a yield, where Leadership means nothing): the two weightiest measured
     readings behind the talking points, so page one says what the level means for other markets."""
@@ -161,10 +173,7 @@ def context_paragraph(s: dict) -> str:
             if e["function"] == "phase_balance":  # a tally, not a reading a reader can place
                 continue
             seen.add(e["name"])
-            name = re.sub(r" [(][^)]*[)]", "", e["name"])
-            topic, _, what = name.rpartition(": ")
-            what = f"the {what}" if what[:1].islower() else what
-            picked.append(f"{what} reads {e['value_text']}" + (f" ({topic.lower()})" if topic else ""))
+            picked.append(_reading_words(e))
             if len(picked) == 2:
                 return f"Behind the talking points, {picked[0]} and {picked[1]}."
     return f"Behind the talking points, {picked[0]}." if picked else ""
