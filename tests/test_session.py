@@ -61,3 +61,12 @@ def test_a_gauge_moves_in_points_and_a_yield_in_bp(market, tmp_path):
     )
     tnx = golden_piece(market, "^TNX", "2020-08-04", tmp_path)
     assert tnx["brief"]["session_line"].startswith("^TNX fell 5 bp on August 4, 2020")
+
+
+def test_a_rare_move_is_never_said_to_beat_all_sessions_when_one_was_larger(market, tmp_path):
+    """LQD 2020-03-19 fell 4.9%, less than on March 18: its percentile rounds to 100%, but the piece
+    says 99.9% (never a rounded 'all'), and names the larger day."""
+    s = golden_piece(market, "LQD", "2020-03-19", tmp_path)
+    lead = s["brief"]["lead"]
+    assert "larger than on 99.9% of its sessions, after a larger one on March 18, 2020" in lead
+    assert "100%" not in lead

@@ -12,6 +12,7 @@ import datetime as dt
 from analysis.fmt import date
 from analysis.model.types import SummaryDict
 from analysis.text import profile_words as pw
+from analysis.text.unusual_words import share
 
 
 def _rank(move: SummaryDict, what: str, as_of: str) -> str:
@@ -23,7 +24,7 @@ def _rank(move: SummaryDict, what: str, as_of: str) -> str:
         return f"its largest {what} {way} in the data, which begin in {move['first_date'][:4]}"
     if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
         spans = "sessions" if what == "one-day" else "five-session spans"
-        return f"a {way} larger than on {move['percentile']:.0%} of its {spans}, after a larger one on {date(when)}"
+        return f"a {way} larger than on {share(move['percentile'], f'its {spans}')}, after a larger one on {date(when)}"
     return f"its largest {what} {way} since {date(when)}"
 
 
@@ -32,7 +33,7 @@ def _ordinary(percentile: float) -> str:
         return "a quiet session for it"
     if percentile < 0.8:
         return "an ordinary move for it"
-    return f"a larger move than on {percentile:.0%} of its sessions"
+    return f"a larger move than on {share(percentile, 'its sessions')}"
 
 
 def day_sentence(s: SummaryDict) -> str:

@@ -11,7 +11,7 @@ from analysis.fmt import date, plain_pct, signed
 from analysis.text import profile_words as pw
 
 
-def _share(p: float, what: str) -> str:
+def share(p: float, what: str) -> str:
     """A share of sessions: ``97% of its earlier sessions``, ``all its earlier sessions`` (never a rounded 100%)."""
     if p >= 1:
         return f"all {what}"
@@ -51,7 +51,7 @@ def fact_sentence(s: dict, f: dict) -> str:
         depth = (
             f"the deepest in the data, which begin in {f['first_date'][:4]}"
             if f["percentile"] >= 1
-            else f"deeper than on {_share(f['percentile'], 'its earlier sessions')}"
+            else f"deeper than on {share(f['percentile'], 'its earlier sessions')}"
         )
         return f"{t} is {plain_pct(f['drawdown'])} below its record close of {q(f['high'])} ({date(f['high_date'])}), {depth}."
     if fid == "phase_change":
@@ -78,9 +78,11 @@ def fact_sentence(s: dict, f: dict) -> str:
         if f["record"]:
             return f"{t} closed at {q(f['close'])}, its highest close in the data since {since}."
         if f["side"] == "high":
-            return f"{t} closed at {q(f['close'])}, higher than on {_share(f['percentile'], 'its sessions')} since {since}."
+            return (
+                f"{t} closed at {q(f['close'])}, higher than on {share(f['percentile'], 'its sessions')} since {since}."
+            )
         return (
-            f"{t} closed at {q(f['close'])}, lower than on {_share(1 - f['percentile'], 'its sessions')} since {since}."
+            f"{t} closed at {q(f['close'])}, lower than on {share(1 - f['percentile'], 'its sessions')} since {since}."
         )
     return ""
 
@@ -90,7 +92,7 @@ def volume_words(f: dict) -> str:
     day = "a down day" if f["change"] < 0 else "an up day" if f["change"] > 0 else "an unchanged day"
     return (
         f"Volume was {f['ratio']:.1f} times its 50-session average on {day},"
-        f" a ratio higher than on {_share(f['percentile'], 'its earlier sessions')}."
+        f" a ratio higher than on {share(f['percentile'], 'its earlier sessions')}."
     )
 
 
