@@ -15,7 +15,7 @@ from analysis.model import call as calls
 from analysis.model.facts import facts
 from analysis.model.profile import assign
 from analysis.model.study import build
-from analysis.text import brief
+from analysis.text import brief, call_words
 from analysis.view.piece import Piece
 from tests.conftest import AS_OF
 from tests.golden_cases import piece as golden_piece
@@ -82,10 +82,10 @@ def test_a_gauge_reads_inverted(cases):
     """A record VIX is bad news for stocks: the trend is 'constructive' for the gauge, defensive for the reader."""
     _, s = cases["^VIX"]
     assert calls.grade(calls.state(s)) == "constructive" and calls.call_of(s) == "defensive"
-    assert brief.call_sentence(s).startswith(
+    assert call_words.call_sentence(s).startswith(
         "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 242.1% above its 50-DMA"
     )
-    assert "bullish" not in brief.call_sentence(s)
+    assert "bullish" not in call_words.call_sentence(s)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from analysis.model import call as calls
 from analysis.model.levels_box import box
 from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
-from analysis.text.call_words import call_label, call_sentence, change_sentences, reason, since_when
+from analysis.text.call_words import call_label, change_sentences, reason, since_when
 
 
 def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
@@ -322,15 +322,17 @@ def brief(s: dict) -> dict:
     leadership = leadership_paragraph(s) or context_paragraph(s)
     changes = change_sentences(s, call)
     line = scenario_line(s)
-    fixed = [call_sentence(s), *changes, lead, momentum, leadership, line]
+    label, why = call_label(s), reason(s)
+    sentence = f"{label}: {why}."  # call_words.call_sentence, from the parts already written
+    fixed = [sentence, *changes, lead, momentum, leadership, line]
     if _words([*fixed, *price]) > BUDGET:
         price = price[:1]
     since = since_lines(s)
     return {
         "call": call.call,
-        "call_label": call_label(s),
-        "call_reason": _capital(reason(s)) + ".",
-        "call_sentence": call_sentence(s),
+        "call_label": label,
+        "call_reason": _capital(why) + ".",
+        "call_sentence": sentence,
         "would_change": [tr.to_json() for tr in (call.up, call.down) if tr],
         "change_sentences": changes,
         "lead": lead,

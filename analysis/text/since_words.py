@@ -67,6 +67,13 @@ def sentence(change: dict, s: dict) -> str:
     return writer(change, s)
 
 
+def _via(via: list[str], words: dict[str, str] | None = None) -> str:
+    """``, by way of a recovery phase`` (one state passed through), ``, after …`` (more), or ''."""
+    if len(via) == 1:
+        return f", by way of {words[via[0]] if words else _phase(via[0])}"
+    return f", after {_others(via, words)}" if via else ""
+
+
 def _level_phase(change: dict, s: dict) -> str:
     t, as_of = s["ticker"], s["as_of"]
     name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
@@ -75,13 +82,7 @@ def _level_phase(change: dict, s: dict) -> str:
         return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
     # the state passed through is said (a cold read refused "from below both averages to above both
     # averages on July 13" where July 13 was only the last step, the 50-DMA crossing the 200-DMA)
-    via = (
-        f", by way of {name[change['via'][0]]}"
-        if len(change["via"]) == 1
-        else f", after {_others(change['via'], name)}"
-        if change["via"]
-        else ""
-    )
+    via = _via(change["via"], name)
     return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
 
 
@@ -90,13 +91,7 @@ def _phase_change(change: dict, s: dict) -> str:
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
         return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {day(change['left'], as_of)}."
-    via = (
-        f", by way of {_phase(change['via'][0])}"
-        if len(change["via"]) == 1
-        else f", after {_others(change['via'])}"
-        if change["via"]
-        else ""
-    )
+    via = _via(change["via"])
     return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
 
 
