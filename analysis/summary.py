@@ -18,7 +18,6 @@ that the view draws from the same computation instead of repeating it.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import os
@@ -41,11 +40,11 @@ from analysis.model import century, macro, profile
 from analysis.model import study as studies
 from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
+from analysis.model.reading import freeze
 from analysis.model.since import disagreement, since_last
 from analysis.params import Request, Settings
 from analysis.paths import file_stem
-from analysis.text import brief, event_words, narrative, since_words
-from analysis.text.scenario_words import family_summary
+from analysis.text import words
 
 #: The parts :func:`build` can compute; ``facts`` always is.
 PARTS = ("facts", "history", "scenarios", "family", "since", "words")
@@ -64,7 +63,8 @@ class Summary:
     request: Request
     study: studies.Study
     market: Market
-    data: dict
+    data: Any  # the JSON summary: the frozen reading with its words (analysis.text.words)
+    reading: Any = field(default=None, repr=False)  # the frozen reading, before any words
     family_series: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     macro: Macro | None = field(default=None, repr=False)  # the FRED loader the economy was read from
 
@@ -102,11 +102,8 @@ def build(
         knobs = {"confirm_n": settings.confirm_n, "level_window": settings.level_window}
         history = event_study(study.series, **knobs, returns=kind.returns)
         # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
-        shown = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
-        data["history"] = event_words.labelled(shown, **knobs, fast=settings.fast)
-        data["history_state"] = event_words.labelled_state(
-            state_study(study.series, returns=kind.returns), fast=settings.fast
-        )
+        data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
+        data["history_state"] = state_study(study.series, returns=kind.returns)
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
         card, measures, long_run, scores = _scores(study, market, kind, store)
@@ -122,15 +119,15 @@ def build(
         )
     if "family" in parts:
         family = _family(market, study.as_of.session)
-        data["family"] = {**family.data, "summary": family_summary(family.data)}
+        data["family"] = family.data
         out.family_series = family.series
     if "since" in parts:
         data["since_last"] = _since_last(out, kind, parts, reports_dir)
-        data["since_last"] = since_words.worded(data)
-    if "words" in parts:
-        data["headline"] = narrative.headline(data)
-        data["narrative"] = narrative.sections(data)
-        data["brief"] = brief.brief(data)
+    # the reading is finished: frozen, then worded (new objects; nothing edits it from here)
+    out.reading = freeze(data)
+    out.data = words.word(
+        out.reading, parts, confirm_n=settings.confirm_n, level_window=settings.level_window, fast=settings.fast
+    )
     return out
 
 
@@ -211,7 +208,7 @@ _MACRO_STORES: dict[str, Macro] = {}
 #: What is the same for every ticker at one session, computed once per market (or FRED store) and
 #: session in a process: the Modern Family (keyed also on its configuration file) and the economy's
 #: measures. A batch, the since-last comparison and the tests build many pieces at the same dates;
-#: each gets its own copy, so no piece can change another's.
+#: they share one frozen copy (:func:`analysis.model.reading.freeze`), so no piece can change another's.
 _FAMILIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _MEASURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -233,19 +230,24 @@ def _family(market: Market, session: pd.Timestamp) -> evidence.Family:
         files = tuple(_stamp(snapshot.SNAPSHOT_DIR / f"{file_stem(t)}.csv.gz") for t in tickers)
         key = (session, stamp, files)
         if key not in _SNAPSHOT_FAMILIES:
-            _SNAPSHOT_FAMILIES[key] = evidence.evaluate_family(market, session)
-        return copy.deepcopy(_SNAPSHOT_FAMILIES[key])
+            _SNAPSHOT_FAMILIES[key] = _frozen(evidence.evaluate_family(market, session))
+        return _SNAPSHOT_FAMILIES[key]
     memo = _FAMILIES.setdefault(market, {})
     if (session, stamp) not in memo:
-        memo[(session, stamp)] = evidence.evaluate_family(market, session)
-    return copy.deepcopy(memo[(session, stamp)])
+        memo[(session, stamp)] = _frozen(evidence.evaluate_family(market, session))
+    return memo[(session, stamp)]
+
+
+def _frozen(family: evidence.Family) -> evidence.Family:
+    """``family`` with its JSON frozen, so every piece can share it (its series are only read)."""
+    return evidence.Family(data=freeze(family.data), series=family.series)
 
 
 def _measures(store: Macro, session: pd.Timestamp) -> dict:
     memo = _MEASURES.setdefault(store, {})
     if session not in memo:
-        memo[session] = macro.measures(store, session)
-    return copy.deepcopy(memo[session])
+        memo[session] = freeze(macro.measures(store, session))
+    return memo[session]
 
 
 def _macro_store(price_source: str) -> Macro:

@@ -141,10 +141,15 @@ def test_the_quick_tier_refuses_to_start_the_program_or_a_browser():
     assert subprocess.run(["true"], check=False).returncode == 0  # a cheap tool is fine
 
 
-def test_the_type_checker_is_strict_on_files_that_exist():
-    """make lint runs mypy --strict on [tool.mypy] files: each exists, and the reading's typed modules are in."""
+def test_the_type_checker_is_strict_on_the_model_and_the_words():
+    """make lint runs mypy --strict on [tool.mypy] files: each exists, and every module of the
+    model and of the words (analysis/model, analysis/text) is among them."""
     mypy = PYPROJECT["tool"]["mypy"]
     assert mypy["strict"] is True
-    assert all((PROJECT_DIR / f).is_file() for f in mypy["files"])
-    assert {"analysis/model/call.py", "analysis/model/units.py"} <= set(mypy["files"])
+    paths = [PROJECT_DIR / f for f in mypy["files"]]
+    assert all(p.exists() for p in paths)
+    checked = {m for p in paths for m in ([p] if p.is_file() else p.rglob("*.py"))}
+    for package in ("model", "text"):
+        modules = set((PROJECT_DIR / "analysis" / package).glob("*.py"))
+        assert modules and modules <= checked, sorted(str(m) for m in modules - checked)
     assert "mypy" in (PROJECT_DIR / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ class AsOf:
 
 def common_sessions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DatetimeIndex:
     """Sessions present in both frames (ticker and benchmark are aligned on these)."""
-    return a.index.intersection(b.index)
+    return cast(pd.DatetimeIndex, a.index.intersection(b.index))
 
 
 def resolve(
@@ -56,8 +57,8 @@ def resolve(
     sessions = ticker.index[
         (ticker.index >= common[0]) & (ticker.index <= common[-1] + pd.Timedelta(days=MAX_STALE_DAYS))
     ]
-    own = ticker.index
-    earliest = own[max(min_sessions - 1, own.searchsorted(common[0]))]
+    own = cast(pd.DatetimeIndex, ticker.index)
+    earliest = own[max(min_sessions - 1, int(own.searchsorted(common[0])))]
     if requested is None:
         return AsOf(None, sessions[-1])
     target = pd.Timestamp(requested)
@@ -67,14 +68,14 @@ def resolve(
             f" ({common[0].date().isoformat()}).",
             f"Use AS_OF={earliest.date().isoformat()} or later.",
         )
-    session = own[own.searchsorted(target, side="right") - 1]
+    session = own[int(own.searchsorted(target, side="right")) - 1]
     if own.searchsorted(session) + 1 < min_sessions:
         raise InputError(
             f"AS_OF {requested.isoformat()} leaves only {own.searchsorted(session) + 1} sessions of"
             f" history for {t}; the piece needs at least {min_sessions}.",
             f"Use AS_OF={earliest.date().isoformat()} or later.",
         )
-    last_common = common[common.searchsorted(session, side="right") - 1]
+    last_common = common[int(common.searchsorted(session, side="right")) - 1]
     if (target - session).days > MAX_STALE_DAYS or (session - last_common).days > MAX_STALE_DAYS:
         end = min(session, last_common)
         raise InputError(

@@ -14,10 +14,11 @@ English: :mod:`analysis.text.brief` words these decisions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from analysis.model.session import KNIFE_EDGE, REACHABLE
-from analysis.model.types import SummaryDict
+from analysis.model.types import Reading, SummaryDict
 
 #: The three calls, from worst to best for a holder of the asset.
 CALLS = ("defensive", "cautious", "constructive")
@@ -57,7 +58,7 @@ class Trigger:
     price: float
     distance_pct: float  # from the close, as a fraction
     call: str  # the call after such a close
-    events: tuple[SummaryDict, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
+    events: tuple[Reading, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
     move_percentile: float | None = None  # share of the ticker's one-session moves smaller than the move to it
 
     @property
@@ -80,16 +81,16 @@ class Step:
     """One solved close on the way in a direction, with the events that flip there (equal prices merged)."""
 
     price: float
-    events: tuple[SummaryDict, ...]
+    events: tuple[Reading, ...]
 
 
-def _percentile(events: list[SummaryDict] | tuple[SummaryDict, ...], price: float) -> float | None:
+def _percentile(events: Sequence[Reading], price: float) -> float | None:
     """The ``move_percentile`` the model gave the solved close at ``price`` (``None`` when unknown)."""
     found = [e.get("move_percentile") for e in events if e["price"] == price]
     return found[0] if found and found[0] is not None else None
 
 
-def state(s: SummaryDict) -> CallState:
+def state(s: Reading) -> CallState:
     """The :class:`CallState` of a summary's as-of session."""
     lead = s["leadership"]["value"]
     shown = s["profile"]["leadership"] == "shown" and lead is not None
@@ -121,12 +122,12 @@ def grade(st: CallState) -> str:
     return "cautious"
 
 
-def inverted(s: SummaryDict) -> bool:
+def inverted(s: Reading) -> bool:
     """Whether the piece's close is a gauge whose rise is bad news for the reader."""
     return s["profile"]["kind"] in INVERTED_KINDS
 
 
-def call_of(s: SummaryDict, st: CallState | None = None) -> str:
+def call_of(s: Reading, st: CallState | None = None) -> str:
     """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
     g = grade(st or state(s))
     if inverted(s):
@@ -134,7 +135,7 @@ def call_of(s: SummaryDict, st: CallState | None = None) -> str:
     return g
 
 
-def _after(s: SummaryDict, price: float, side: str) -> CallState:
+def _after(s: Reading, price: float, side: str) -> CallState:
     """The state after a next-session close just above (``side="up"``) or below ``price``."""
     st = state(s)
     for e in s["what_would_change"]:
@@ -159,7 +160,7 @@ def _flip(st: CallState, name: str, up: bool) -> CallState:
     return replace(st, leading=up)
 
 
-def _ahead(s: SummaryDict, side: str) -> list[SummaryDict]:
+def _ahead(s: Reading, side: str) -> list[SummaryDict]:
     """The solved events in ``side``'s direction at or beyond the close, nearest first."""
     sign, close = (1 if side == "up" else -1), s["close"]
     return sorted(
@@ -168,7 +169,7 @@ def _ahead(s: SummaryDict, side: str) -> list[SummaryDict]:
     )
 
 
-def triggers(s: SummaryDict) -> dict[str, Trigger | None]:
+def triggers(s: Reading) -> dict[str, Trigger | None]:
     """For each direction, the nearest solved close that changes the call (:class:`Trigger`); ``None``
     when no solved close in that direction does (the call is then the best or worst it can be, or
     held by a signal no single close can flip)."""
@@ -187,7 +188,7 @@ def triggers(s: SummaryDict) -> dict[str, Trigger | None]:
     return out
 
 
-def within_reach(s: SummaryDict, price: float, move_percentile: float | None = None) -> bool:
+def within_reach(s: Reading, price: float, move_percentile: float | None = None) -> bool:
     """Whether a next-session close at ``price`` is one a session can reach: its move no larger than
     all but the largest :data:`REACHABLE` share of the ticker's own one-session moves (a Treasury
     fund's 8% is out of reach, crypto's 12% is not); :data:`REACH` of the close without that history."""
@@ -196,7 +197,7 @@ def within_reach(s: SummaryDict, price: float, move_percentile: float | None = N
     return bool(abs(price / s["close"] - 1) <= REACH)
 
 
-def steps(s: SummaryDict, side: str, until: float | None) -> list[Step]:
+def steps(s: Reading, side: str, until: float | None) -> list[Step]:
     """The solved closes within reach in ``side``'s direction, nearest first, up to ``until`` (the
     trigger's price) or the nearest two when no close changes the call."""
     sign = 1 if side == "up" else -1
@@ -224,18 +225,18 @@ class Call:
     def trigger(self, side: str) -> Trigger | None:
         return self.up if side == "up" else self.down
 
-    def quoted(self, s: SummaryDict, side: str) -> Trigger | None:
+    def quoted(self, s: Reading, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when a reader can act on it next session, else ``None``."""
         tr = self.trigger(side)
         return tr if tr is not None and within_reach(s, tr.price, tr.move_percentile) else None
 
-    def beyond_reach(self, s: SummaryDict, side: str) -> Trigger | None:
+    def beyond_reach(self, s: Reading, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when it exists but no session could reach it: a level to regain."""
         tr = self.trigger(side)
         return tr if tr is not None and self.quoted(s, side) is None else None
 
 
-def read(s: SummaryDict) -> Call:
+def read(s: Reading) -> Call:
     """The :class:`Call` of a summary: its state, grade, call and triggers, decided once."""
     st = state(s)
     found = triggers(s)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from analysis.data.monthly import Lag, ResearchData, published_by
 from analysis.errors import DataError
+from analysis.model.types import SummaryDict
 
 #: Months in a "decade" (the window of the size premium) and in the "following five years".
 WINDOW = 120
@@ -73,7 +75,7 @@ def valuation_ratio(bm: pd.DataFrame) -> pd.Series:
 
 def similar_episodes(
     rolling: pd.Series, returns_pct: pd.Series, *, months: int = WINDOW, ahead: int = AHEAD
-) -> list[dict]:
+) -> list[SummaryDict]:
     """Earlier decades in the same decile as the last one, and the ``ahead`` months after each.
 
     ``rolling`` holds every ``months``-month window ending at or before *through* (its last
@@ -88,9 +90,10 @@ def similar_episodes(
     target = decile(share_at_or_below(rolling, float(rolling.iloc[-1])))
     through = rolling.index[-1]
     ranks = pd.Series(rolling.to_numpy(), index=rolling.index).rank(method="max") / len(rolling)
-    chosen: list[dict] = []
-    for end, value in rolling.items():
-        if end + ahead > through or decile(float(ranks[end])) != target:
+    chosen: list[SummaryDict] = []
+    for (month, value), rank in zip(rolling.items(), ranks.to_numpy()):
+        end = cast(pd.Period, month)
+        if end + ahead > through or decile(float(rank)) != target:
             continue
         if chosen and end < pd.Period(chosen[-1]["end"], freq="M") + months:
             continue
@@ -99,7 +102,7 @@ def similar_episodes(
     return chosen
 
 
-def episodes_summary(episodes: list[dict], decile_today: int) -> dict:
+def episodes_summary(episodes: list[SummaryDict], decile_today: int) -> SummaryDict:
     """``after_similar``: the episodes, their count, and the median, min and max of ``next_5y``,
     or ``note: "too few episodes"`` (and null statistics) when fewer than :data:`MIN_EPISODES`."""
     after = [e["next_5y"] for e in episodes]
@@ -120,15 +123,18 @@ def worst_decades(rolling: pd.Series, n: int = 3, apart: int = WINDOW) -> list[t
     least ``apart`` months (default: a whole window) from every one taken, and so on; in date
     order, ``(end month, value)``."""
     taken: list[tuple[pd.Period, float]] = []
-    for end, value in rolling.dropna().sort_values().items():
+    for month, value in rolling.dropna().sort_values().items():
         if len(taken) == n:
             break
+        end = cast(pd.Period, month)
         if all(abs((end - t).n) >= apart for t, _ in taken):
             taken.append((end, float(value)))
     return sorted(taken)
 
 
-def decade_marks(rolling: pd.Series, n: int = 3, months: int = WINDOW) -> tuple[tuple[pd.Period, float], list]:
+def decade_marks(
+    rolling: pd.Series, n: int = 3, months: int = WINDOW
+) -> tuple[tuple[pd.Period, float], list[tuple[pd.Period, float]]]:
     """What the chart marks: today's window ``(through, value)``, and those of the ``n``
     :func:`worst_decades` that are in the bottom decile of all windows and do not overlap
     today's (today's is marked already, not labelled twice)."""
@@ -144,7 +150,7 @@ def decade_marks(rolling: pd.Series, n: int = 3, months: int = WINDOW) -> tuple[
 # -- the JSON block ---------------------------------------------------------------------------
 
 
-def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> dict:
+def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> SummaryDict:
     """``size_premium_10y``: the last window's compounded SMB, its share of all windows at or
     below it, the month it ends (*through*) and the number of windows."""
     rolling = rolling_compounded(smb_pct, months)
@@ -157,14 +163,14 @@ def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> dict:
     }
 
 
-def valuation(bm: pd.DataFrame) -> dict:
+def valuation(bm: pd.DataFrame) -> SummaryDict:
     """``valuation_small_vs_big``: :func:`valuation_ratio` at *through* and its share of all months since 1926-07 at or below it."""
     ratio = valuation_ratio(bm)
     value = float(ratio.iloc[-1])
     return {"value": value, "percentile": share_at_or_below(ratio, value), "through": str(ratio.index[-1])}
 
 
-def cape_reading(shiller: pd.DataFrame) -> dict:
+def cape_reading(shiller: pd.DataFrame) -> SummaryDict:
     """``cape``: Shiller's CAPE at *through* and its share of all months since 1881-01 at or below it."""
     cape = shiller["CAPE"].dropna()
     value = float(cape.iloc[-1])
@@ -192,7 +198,7 @@ def premium_history(
 
 def century(
     as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, *, months: int = WINDOW, ahead: int = AHEAD
-) -> dict:
+) -> SummaryDict:
     """The ``century`` block: size premium, valuation spread, CAPE and what followed similar decades.
 
     ``{"size_premium_10y": {value, percentile, through, windows},

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,7 @@ from analysis.model.forward import (  # noqa: F401 (re-exported: the event study
     non_overlapping,
     verdict,
 )
+from analysis.model.types import SummaryDict
 
 #: Columns of ``study.series`` the triggers and returns read.
 REQUIRED = ("close", "adj_close", "sma_fast", "phase", "rm", "rm_fast", "lead", "lead_upper")
@@ -66,8 +68,8 @@ def cross_above(value: pd.Series, line: pd.Series | float) -> pd.Series:
     any of the four numbers is NaN (so never on the first row, nor on the first session a
     line exists). ``line`` may be a Series on the same index or a constant.
     """
-    line = pd.Series(line, index=value.index, dtype=float) if np.isscalar(line) else line
-    v, ln = value.to_numpy(float), line.to_numpy(float)
+    v = value.to_numpy(float)
+    ln = line.to_numpy(float) if isinstance(line, pd.Series) else np.full(v.shape, float(line))
     now = v > ln
     before = np.concatenate([[False], v[:-1] <= ln[:-1]])
     known = ~np.isnan(v) & ~np.isnan(ln)
@@ -233,7 +235,10 @@ def occurrences(series: pd.DataFrame, *, confirm_n: int = 2, level_window: int =
     depends on data up to that session only.
     """
     _check(series, confirm_n, level_window)
-    return {t.id: series.index[t.fires(series, confirm_n, level_window).to_numpy(bool)] for t in TRIGGERS}
+    return {
+        t.id: cast(pd.DatetimeIndex, series.index[t.fires(series, confirm_n, level_window).to_numpy(bool)])
+        for t in TRIGGERS
+    }
 
 
 def event_study(
@@ -247,7 +252,7 @@ def event_study(
     level: float = LEVEL,
     resamples: int = RESAMPLES,
     seed: int = SEED,
-) -> list[dict]:
+) -> list[SummaryDict]:
     """The JSON-ready event study of :data:`TRIGGERS` over ``series`` (``study.series``).
 
     ``returns`` is the profile's measure of a move
@@ -274,7 +279,7 @@ def event_study(
     check_bootstrap(level, resamples, seed)
     fired = occurrences(series, confirm_n=confirm_n, level_window=level_window)
     forward, baseline = forward_and_baseline(series, hs, returns)
-    boot = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
+    boot: dict[str, Any] = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
     out = []
     for trigger in TRIGGERS:
         dates = fired[trigger.id]
@@ -308,7 +313,7 @@ def state_study(
     level: float = LEVEL,
     resamples: int = RESAMPLES,
     seed: int = SEED,
-) -> dict | None:
+) -> SummaryDict | None:
     """The current state studied like a trigger: every session in the as-of session's state.
 
     The state is the as-of (last) session's phase and side of Real Motion's fast line
@@ -334,7 +339,7 @@ def state_study(
     mask = in_state(series, phase, above).to_numpy(bool)
     positions = np.flatnonzero(mask)
     forward, baseline = forward_and_baseline(series, hs, returns)
-    boot = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
+    boot: dict[str, Any] = {"min_n": min_n, "level": level, "resamples": resamples, "seed": seed}
     return {
         "id": "current_state",
         "phase": phase,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from analysis.indicators import solve
 from analysis.model.profile import Profile, assign
 from analysis.model.session import day_sizes, move_size, percentile, session
 from analysis.model.study import Study, leadership_basis
+from analysis.model.types import SummaryDict
 from analysis.model.units import Units, units
 from analysis.model.unusual import catalogue
 
@@ -46,7 +47,7 @@ def _above(a: float | None, b: float | None) -> bool | None:
     return None if a is None or b is None else a > b
 
 
-def _provenance(frame: pd.DataFrame) -> dict:
+def _provenance(frame: pd.DataFrame) -> SummaryDict:
     keys = ("source", "source_detail", "first_date", "last_date", "fully_adjusted", "price_only", "notes")
     return {k: frame.attrs.get(k) for k in keys}
 
@@ -78,7 +79,7 @@ def _z_since(s: pd.DataFrame, width: float) -> str | None:
     return iso(beyond.index[-1]) if len(beyond) else None
 
 
-def _real_motion(s: pd.DataFrame, width: float) -> dict:
+def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
     above = (s["rm"] > s["rm_fast"]) & s["rm_fast"].notna()
@@ -111,7 +112,7 @@ def _real_motion(s: pd.DataFrame, width: float) -> dict:
     }
 
 
-def _leadership(s: pd.DataFrame) -> dict:
+def _leadership(s: pd.DataFrame) -> SummaryDict:
     s = s[s["common"]] if "common" in s else s  # counted on the sessions both series traded
     last = s.iloc[-1]
     value = num(last["lead"])
@@ -139,7 +140,7 @@ def change(values: pd.Series, span: pd.DateOffset, returns: str) -> float | None
     ``points``: the level's difference; ``basis_points``: 100 x the difference of a yield
     quoted in percent (``^TNX`` 4.25 -> 4.35 is +10 bp). ``None`` when history is shorter.
     """
-    start = ind.span_start(values.index, span)
+    start = ind.span_start(cast(pd.DatetimeIndex, values.index), span)
     if start is None:
         return None
     if returns in ("total", "price"):
@@ -147,27 +148,28 @@ def change(values: pd.Series, span: pd.DateOffset, returns: str) -> float | None
     return float(units(returns).level_scale * (values.iloc[-1] - values.loc[start]))
 
 
-def _returns(study: Study, profile: Profile) -> dict:
+def _returns(study: Study, profile: Profile) -> SummaryDict:
     """Each span's change of the ticker (its own sessions, by its profile) and the benchmark's total return."""
     own = study.series["adj_close" if profile.total_return else "close"]
     bench = study.full_bench["adj_close"]
-    out = {}
+    out: SummaryDict = {}
     for label, span in ind.SPANS.items():
         out[label] = {
             "ticker": change(own, span, profile.returns),
             "benchmark": ind.total_return(bench, span),
-            "start": iso(ind.span_start(own.index, span)),
+            "start": iso(ind.span_start(cast(pd.DatetimeIndex, own.index), span)),
         }
     return out
 
 
-def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
+def _levels(study: Study, profile: Profile) -> tuple[SummaryDict, SummaryDict, SummaryDict, SummaryDict]:
     """The ladders, the level to clear, the nearest support and the last run above the 50-DMA."""
     s, cfg = study.series, study.settings
     args = (study.prices["high"], study.prices["low"], s["close"], s["sma_fast"], s["sma_slow"])
-    kw = {"lookback": profile.year, "recent": cfg.level_window, "fast": cfg.fast, "slow": cfg.slow}
+    kw: dict[str, Any] = {"lookback": profile.year, "recent": cfg.level_window, "fast": cfg.fast, "slow": cfg.slow}
     ladders = lv.ladders(*args, **kw)
-    close = num(s["close"].iloc[-1])
+    close = float(s["close"].iloc[-1])
+    level: SummaryDict
     if cfg.level is not None:
         level = {
             "price": cfg.level,
@@ -196,7 +198,7 @@ def _levels(study: Study, profile: Profile) -> tuple[dict, dict, dict, dict]:
     )
 
 
-def _what_would_change(study: Study) -> list[dict]:
+def _what_would_change(study: Study) -> list[SummaryDict]:
     """The next session's closes that flip each signal (:func:`analysis.indicators.solve.what_would_change`)."""
     s, cfg = study.series, study.settings
     try:
@@ -218,7 +220,7 @@ def _what_would_change(study: Study) -> list[dict]:
     return events
 
 
-def _reachable(events: list[dict], prices: pd.DataFrame, u: Units) -> list[dict]:
+def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> list[SummaryDict]:
     """Each solved close with ``move_percentile``: the share of the ticker's one-session moves smaller
     than the move to it (:mod:`analysis.model.session`), so the call can tell a next-session trigger
     from a level several sessions away, and a knife-edge from a real move."""
@@ -240,13 +242,13 @@ def _unavailable(s: pd.DataFrame) -> list[str]:
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
 
 
-def facts(study: Study, profile: Profile | None = None) -> dict:
+def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     """The values of a :class:`~analysis.model.study.Study` at its as-of session: the first part
     of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``)."""
     profile = profile or assign(study.ticker)
     s, cfg = study.series, study.settings
     last = s.iloc[-1]
-    close, sma50, sma200 = num(last["close"]), num(last["sma_fast"]), num(last["sma_slow"])
+    close, sma50, sma200 = float(last["close"]), num(last["sma_fast"]), num(last["sma_slow"])
     phases = s["phase"]
     runs = ind.phase_runs(phases)
     ladders, level, support, run = _levels(study, profile)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
+from analysis.model.types import SummaryDict
 from analysis.model.units import RETURNS, units
 
 #: Bootstrap resamples per interval, the interval's coverage, and the fixed seed (a piece is reproducible).
@@ -92,7 +93,7 @@ def bootstrap_medians(values: np.ndarray, *, resamples: int = RESAMPLES, seed: i
         return x[row_low]
     upper = lower + (1.0 - lower) * rng.beta(1, n - k, size=resamples)
     row_high = np.minimum((n * upper).astype(np.int64), n - 1)
-    return 0.5 * (x[row_low] + x[row_high])
+    return np.asarray(0.5 * (x[row_low] + x[row_high]))
 
 
 def edge_interval(
@@ -167,13 +168,13 @@ def horizon_stats(
     positions: np.ndarray,
     fwd: np.ndarray,
     h: int,
-    baseline: tuple,
+    baseline: tuple[float | None, float | None, int],
     *,
     min_n: int,
     level: float,
     resamples: int,
     seed: int,
-) -> dict:
+) -> SummaryDict:
     """One horizon's numbers for the sessions at row ``positions``: counts, median, hit rate, edge."""
     complete = positions[~np.isnan(fwd[positions])]
     counted = non_overlapping(complete, h)
@@ -200,9 +201,11 @@ def horizon_stats(
     }
 
 
-def forward_and_baseline(series: pd.DataFrame, hs: list[int], returns: str) -> tuple[dict, dict]:
+def forward_and_baseline(
+    series: pd.DataFrame, hs: list[int], returns: str
+) -> tuple[dict[int, np.ndarray], dict[int, tuple[float | None, float | None, int]]]:
     forward = {h: forward_change(series, h, returns).to_numpy() for h in hs}
-    baseline = {}
+    baseline: dict[int, tuple[float | None, float | None, int]] = {}
     for h in hs:
         complete = forward[h][~np.isnan(forward[h])]
         baseline[h] = (*_stats(complete), int(complete.size))

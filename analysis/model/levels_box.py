@@ -19,7 +19,7 @@ level keeps the ladder's keys (``price``, ``kind``, ``date``, ``window``).
 
 from __future__ import annotations
 
-from analysis.model.types import SummaryDict
+from analysis.model.types import Reading, SummaryDict
 
 #: Levels within this fraction of the close are listed first.
 NEAR = 0.25
@@ -31,7 +31,7 @@ def _rung(price: float, kind: str, date: str | None) -> SummaryDict:
     return {"price": price, "kind": kind, "date": date, "window": None}
 
 
-def _extras(s: SummaryDict, side: str) -> list[SummaryDict]:
+def _extras(s: Reading, side: str) -> list[SummaryDict]:
     """The closes a strategist names when the ladder has nothing near: see the module docstring."""
     out = []
     ses = s.get("session") or {}
@@ -57,7 +57,7 @@ def _extras(s: SummaryDict, side: str) -> list[SummaryDict]:
     return out
 
 
-def box(s: SummaryDict) -> dict[str, list[SummaryDict]]:
+def box(s: Reading) -> dict[str, list[SummaryDict]]:
     """The resistances and supports page one lists, :data:`PER_SIDE` a side, nearest first."""
     close, out = s["close"], {}
     for side in ("resistance", "support"):

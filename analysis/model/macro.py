@@ -17,13 +17,20 @@ plain dicts (ISO dates, floats, ``None`` where there is nothing to measure), rea
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Callable
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from analysis.data.fred import Macro
 from analysis.data.series import known_by, staleness
+from analysis.model.types import SummaryDict
+
+#: A session as the callers pass it: a Timestamp, a date or an ISO string.
+AsOfDate: TypeAlias = pd.Timestamp | dt.date | str
 
 #: The series a piece reads as evidence (USREC is hindsight only, so it is not here).
 EVIDENCE_IDS = ("T10Y3M", "T10Y2Y", "DGS10", "BAMLH0A0HYM2", "ICSA", "UNRATE", "SAHMREALTIME", "NFCI")
@@ -33,15 +40,15 @@ SAHM_TRIGGER = 0.5
 RECESSION_LABEL = "NBER recessions, dated in hindsight"
 
 
-def _iso(day) -> str | None:
+def _iso(day: Any) -> str | None:
     return None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
 
 
-def _num(x) -> float | None:
+def _num(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def public(store: Macro, series_id: str, as_of) -> pd.Series:
+def public(store: Macro, series_id: str, as_of: AsOfDate) -> pd.Series:
     """The observations of ``series_id`` public by ``as_of``, as a float Series (attrs kept)."""
     known = known_by(store.series(series_id), as_of)
     out = known["value"].rename(series_id)
@@ -49,7 +56,7 @@ def public(store: Macro, series_id: str, as_of) -> pd.Series:
     return out
 
 
-def readings(store: Macro, as_of, ids: tuple[str, ...] = EVIDENCE_IDS) -> dict[str, dict]:
+def readings(store: Macro, as_of: AsOfDate, ids: tuple[str, ...] = EVIDENCE_IDS) -> dict[str, SummaryDict]:
     """Per FRED id, what a reader at ``as_of`` had: ``{id: {value, date, known_since, title,
     units, stale, stale_reason, source, revised}}``.
 
@@ -58,7 +65,7 @@ def readings(store: Macro, as_of, ids: tuple[str, ...] = EVIDENCE_IDS) -> dict[s
     or with nothing public yet, has ``value``/``date``/``known_since`` ``None`` and
     ``stale`` True with the reason.
     """
-    out = {}
+    out: dict[str, SummaryDict] = {}
     for series_id in ids:
         series, why = store.maybe(series_id)
         if series is None:
@@ -112,7 +119,10 @@ def inverted_run_before(values: pd.Series) -> pd.Series:
     for i in range(1, len(below)):
         run[i] = run[i - 1] + 1 if below[i - 1] else 0
     by_month = pd.Series(run, index=means.index)
-    return pd.Series(by_month.reindex(values.index.to_period("M").to_timestamp()).to_numpy(), index=values.index)
+    return pd.Series(
+        by_month.reindex(cast(pd.DatetimeIndex, values.index).to_period("M").to_timestamp()).to_numpy(),
+        index=values.index,
+    )
 
 
 def uninversions(values: pd.Series, min_months: int = 3) -> pd.DataFrame:
@@ -128,7 +138,7 @@ def uninversions(values: pd.Series, min_months: int = 3) -> pd.DataFrame:
     runs = inverted_run_before(values).to_numpy()
     # only the observations that could fire are visited (a few per un-inversion, not every day)
     candidates = np.flatnonzero((values.to_numpy() > 0) & (runs >= min_months))
-    days = values.index[candidates]
+    days = cast(pd.DatetimeIndex, values.index[candidates])
     months = days.to_period("M").to_timestamp()
     rows, fired = [], set()
     for day, month, run in zip(days, months, runs[candidates]):
@@ -141,7 +151,7 @@ def uninversions(values: pd.Series, min_months: int = 3) -> pd.DataFrame:
     return frame
 
 
-def curve(values: pd.Series, *, window_months: int = 24, min_months: int = 3) -> dict:
+def curve(values: pd.Series, *, window_months: int = 24, min_months: int = 3) -> SummaryDict:
     """The 10-year minus 3-month curve (T10Y3M, percentage points) at its newest observation.
 
     * ``value``, ``date``: the newest observation; ``inverted``: ``value < 0``;
@@ -154,7 +164,7 @@ def curve(values: pd.Series, *, window_months: int = 24, min_months: int = 3) ->
       (calendar months from it to the newest observation).
     ``None`` everywhere when ``values`` is empty.
     """
-    out = {
+    out: SummaryDict = {
         "value": None,
         "date": None,
         "inverted": None,
@@ -206,7 +216,7 @@ def change_over(values: pd.Series, months: int) -> tuple[float | None, str | Non
     return round(float(values.iloc[-1] - earlier.iloc[-1]), 10), _iso(earlier.index[-1])
 
 
-def credit(values: pd.Series, *, months: int = 3) -> dict:
+def credit(values: pd.Series, *, months: int = 3) -> SummaryDict:
     """High-yield option-adjusted spread (BAMLH0A0HYM2, percentage points).
 
     ``value``/``date``: the newest observation; ``change``: ``value - value[then]`` with
@@ -223,7 +233,7 @@ def credit(values: pd.Series, *, months: int = 3) -> dict:
     }
 
 
-def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dict:
+def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> SummaryDict:
     """Initial claims (ICSA, weekly): the ``avg_weeks``-week average against its ``low_weeks``-week low.
 
     ``avg = mean(ICSA over the last avg_weeks observations)``; ``low`` = the minimum of that
@@ -231,7 +241,7 @@ def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dic
     week it was set); ``pct_above_low = avg / low - 1``. ``None`` until ``avg_weeks``
     observations exist; the low uses the weeks there are (at least one average).
     """
-    out = {
+    out: SummaryDict = {
         "value": None,
         "date": None,
         "avg": None,
@@ -258,7 +268,7 @@ def claims(values: pd.Series, *, avg_weeks: int = 4, low_weeks: int = 52) -> dic
     return out
 
 
-def sahm(values: pd.Series, *, months: int = 3) -> dict:
+def sahm(values: pd.Series, *, months: int = 3) -> SummaryDict:
     """Real-time Sahm rule indicator (SAHMREALTIME, percentage points; 0.5 is the trigger).
 
     ``value``/``date``: the newest observation; ``change``: ``value - value[then]`` with
@@ -278,7 +288,7 @@ def sahm(values: pd.Series, *, months: int = 3) -> dict:
     }
 
 
-def nfci(values: pd.Series) -> dict:
+def nfci(values: pd.Series) -> SummaryDict:
     """Chicago Fed NFCI (weekly, average 0): ``value``/``date`` and ``tighter`` = ``value > 0``
     (financial conditions tighter than their average since 1971)."""
     value = _num(values.iloc[-1]) if len(values) else None
@@ -290,7 +300,7 @@ def nfci(values: pd.Series) -> dict:
 
 
 #: Each measure, the series it reads and the function.
-MEASURES = {
+MEASURES: dict[str, tuple[str, Callable[[pd.Series], SummaryDict]]] = {
     "curve": ("T10Y3M", curve),
     "credit": ("BAMLH0A0HYM2", credit),
     "claims": ("ICSA", claims),
@@ -299,14 +309,14 @@ MEASURES = {
 }
 
 
-def measures(store: Macro, as_of) -> dict[str, dict]:
+def measures(store: Macro, as_of: AsOfDate) -> dict[str, SummaryDict]:
     """Every measure of :data:`MEASURES` over what was public at ``as_of``.
 
     ``{name: {...the measure's fields..., id, known_since, stale, stale_reason}}``, where
     ``known_since`` is the publication day of the newest observation used. A series that
     cannot be loaded gives ``{id, value: None, stale: True, stale_reason}``.
     """
-    out = {}
+    out: dict[str, SummaryDict] = {}
     for name, (series_id, function) in MEASURES.items():
         series, why = store.maybe(series_id)
         if series is None:
@@ -357,7 +367,7 @@ def recessions(store: Macro) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 def uninversion_study(
     values: pd.Series, adj_close: pd.Series, *, horizons: tuple[int, ...] = (20, 60, 120), min_months: int = 3
-) -> tuple[pd.DataFrame, dict[int, dict]]:
+) -> tuple[pd.DataFrame, dict[int, SummaryDict]]:
     """Every :func:`uninversions` event of the public curve ``values``, and the ticker's return after it.
 
     An event dated ``d`` became public on ``known_since = next business day after d``; the
@@ -371,12 +381,12 @@ def uninversion_study(
     session with a complete ``h``-session window (the unconditional distribution).
     """
     from analysis.data.release import next_business_day
-    from analysis.model.events import forward_return
+    from analysis.model.forward import forward_return
 
     events = uninversions(values, min_months)
     since = next_business_day(events.index) if len(events) else pd.DatetimeIndex([])
     sessions = adj_close.index
-    at = sessions.searchsorted(since) if len(events) else []
+    at: Any = sessions.searchsorted(since) if len(events) else []
     keep = [i for i, pos in enumerate(at) if pos < len(sessions) and since[i] >= sessions[0]]
     events = events.iloc[keep].copy()
     events["known_since"] = since[keep]

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 
 from analysis import config as config_files
 from analysis.errors import InputError
+from analysis.model.types import Reading, SummaryDict
 from analysis.model.units import RETURNS
 
 KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
@@ -46,7 +47,7 @@ class Profile:
         """A level (a yield, a volatility index), not a price: changes in points, no growth of $1."""
         return self.returns in ("points", "basis_points")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> SummaryDict:
         out = asdict(self)
         out["total_return"] = self.total_return
         return out
@@ -56,7 +57,7 @@ def _where() -> str:
     return str(config_files.path("profiles"))
 
 
-def _profiles(config: dict) -> dict[str, dict]:
+def _profiles(config: Reading) -> dict[str, SummaryDict]:
     raw = config.get("profile")
     if not isinstance(raw, dict) or set(raw) != set(KINDS):
         raise InputError(
@@ -90,7 +91,7 @@ def _profiles(config: dict) -> dict[str, dict]:
     return raw
 
 
-def _make(config: dict, kind: str, reason: str) -> Profile:
+def _make(config: Reading, kind: str, reason: str) -> Profile:
     p = _profiles(config)[kind]
     return Profile(
         kind=kind,
@@ -105,7 +106,7 @@ def _make(config: dict, kind: str, reason: str) -> Profile:
     )
 
 
-def equivalent(ticker: str, benchmark: str | None, config: dict) -> bool:
+def equivalent(ticker: str, benchmark: str | None, config: Reading) -> bool:
     """Whether ``ticker`` and ``benchmark`` track the same market (``[equivalent]`` of the configuration)."""
     pairs = config.get("equivalent") or {}
     return bool(benchmark) and (benchmark in pairs.get(ticker, []) or ticker in pairs.get(benchmark, []))
@@ -115,7 +116,7 @@ def assign(
     ticker: str,
     benchmark: str | None = None,
     *,
-    config: dict | None = None,
+    config: Reading | None = None,
     quote_type: Callable[[str], str | None] | None = None,
 ) -> Profile:
     """The profile of ``ticker`` (against ``benchmark``) and why: explicit list, symbol rule, quote type, or the default.
@@ -131,7 +132,7 @@ def assign(
     return found
 
 
-def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | None) -> Profile:
+def _find(ticker: str, config: Reading, quote_type: Callable[[str], str | None] | None) -> Profile:
     for kind, listed in (config.get("assign") or {}).items():
         if kind not in KINDS:
             raise InputError(
@@ -165,7 +166,7 @@ def _find(ticker: str, config: dict, quote_type: Callable[[str], str | None] | N
     default = config.get("default", "equity")
     if default not in KINDS:
         raise InputError(f"{_where()}: default = {default!r} is not a profile.", f"Use one of {', '.join(KINDS)}.")
-    title = _profiles(config)[default].get("title", default)
+    title = str(_profiles(config)[default].get("title", default))
     return _make(
         config,
         default,

@@ -13,6 +13,8 @@ of its earlier five-session spans: rare enough that a reader expects the piece t
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -105,8 +107,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "previous_close": previous,
         "day": day,
         "week": week,
-        "recent_high": _dated(recent, recent.idxmax()) if len(recent) else None,
-        "recent_low": _dated(recent, recent.idxmin()) if len(recent) else None,
+        "recent_high": _dated(recent, cast(pd.Timestamp, recent.idxmax())) if len(recent) else None,
+        "recent_low": _dated(recent, cast(pd.Timestamp, recent.idxmin())) if len(recent) else None,
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
         "gap": _finite(last["open"] / previous - 1.0) if previous else None,
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),

@@ -10,12 +10,14 @@ the windows actually used (``20-DMA`` when ``fast = 20``). Nothing reads past th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from analysis import indicators as ind
 from analysis.model import events as history
+from analysis.model.forward import forward_return
 
 
 def fired(masks: Mapping[str, pd.Series]) -> pd.DataFrame:
@@ -34,7 +36,7 @@ def fired(masks: Mapping[str, pd.Series]) -> pd.DataFrame:
 
 def dates(mask: pd.Series) -> pd.DatetimeIndex:
     """The sessions where ``mask`` is True."""
-    return mask.index[mask.fillna(False).astype(bool).to_numpy()]
+    return cast(pd.DatetimeIndex, mask.index[mask.fillna(False).astype(bool).to_numpy()])
 
 
 def real_motion_signals(series: pd.DataFrame, fast: int = 50) -> dict[str, pd.Series]:
@@ -113,7 +115,7 @@ def phase_stats(series: pd.DataFrame, horizon: int = 20) -> pd.DataFrame:
     test.
     """
     phase = series["phase"]
-    fwd = history.forward_return(series["adj_close"], horizon)
+    fwd = forward_return(series["adj_close"], horizon)
     known = phase.notna()
     rows = {}
     for name in ind.PHASES:
@@ -139,10 +141,10 @@ def span_returns(adj_close: pd.Series, bench_adj_close: pd.Series) -> pd.DataFra
     """
     rows = {}
     for label, span in ind.SPANS.items():
-        start = ind.span_start(adj_close.index, span)
-        if start is None:
-            continue
+        start = ind.span_start(cast(pd.DatetimeIndex, adj_close.index), span)
         t, b = ind.total_return(adj_close, span), ind.total_return(bench_adj_close, span)
+        if start is None or t is None or b is None:
+            continue
         rows[label] = {"ticker": t, "benchmark": b, "difference": t - b, "start": start}
     return pd.DataFrame.from_dict(rows, orient="index", columns=["ticker", "benchmark", "difference", "start"])
 

@@ -18,9 +18,11 @@ earlier summary lacks (an older schema) leaves its kind out rather than failing.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
+
+from analysis.model.types import Reading, SummaryDict
 
 #: A scenario's score must move at least this much (scores run from -1 to 1), and its verdict
 #: change, to be a change.
@@ -46,7 +48,7 @@ BACK_AGAIN = 5.0  # taken off the rank of a change that was undone before the cu
 CLOSE_TOLERANCE = 0.01
 
 
-def disagreement(previous: dict, closes: pd.Series, ticker: str) -> str | None:
+def disagreement(previous: Reading, closes: pd.Series, ticker: str) -> str | None:
     """Why an earlier piece's numbers are not this data's (so comparing with it would make news of
     an edit or of another series), or ``None``.
 
@@ -96,13 +98,14 @@ def _flips(then: bool | None, states: pd.Series) -> list[pd.Timestamp]:
 
     ``states`` holds True/False, or NaN where the state is unknown (skipped).
     """
-    out, last = [], then
+    out: list[pd.Timestamp] = []
+    last = then
     for when, state in states.items():
         if pd.isna(state):
             continue
         state = bool(state)
         if last is not None and state != last:
-            out.append(when)
+            out.append(cast(pd.Timestamp, when))
         last = state
     return out
 
@@ -111,7 +114,7 @@ def _side(above: bool) -> str:
     return "above" if above else "below"
 
 
-def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series) -> dict | None:
+def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series) -> SummaryDict | None:
     """A crossing of a line (Real Motion's 50-DMA, Leadership's zero) between the two summaries, if any."""
     if then is None or now is None:
         return None
@@ -131,7 +134,7 @@ def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series)
     }
 
 
-def _phase(current: dict, previous: dict, rows: pd.DataFrame, after: str) -> dict | None:
+def _phase(current: Reading, previous: Reading, rows: pd.DataFrame, after: str) -> SummaryDict | None:
     then, now = previous.get("phase"), current.get("phase")
     if then is None or now is None:
         return None
@@ -167,7 +170,7 @@ def _phase(current: dict, previous: dict, rows: pd.DataFrame, after: str) -> dic
 AVERAGES = ("sma_fast", "sma_slow")
 
 
-def fixed_level(level: dict | None, ladder: list[dict], side: str) -> tuple[dict | None, dict | None]:
+def fixed_level(level: Reading | None, ladder: list[SummaryDict], side: str) -> tuple[Reading | None, Reading | None]:
     """The price level a piece named on ``side`` (``resistance`` or ``support``) that a later close can clear or lose.
 
     ``level`` is the piece's level to clear or nearest support. An average (the 50- or
@@ -189,7 +192,7 @@ def fixed_level(level: dict | None, ladder: list[dict], side: str) -> tuple[dict
     return (beyond[0] if beyond else None), level
 
 
-def _level(kind: str, previous: dict, closes: pd.Series, now: float | None) -> dict | None:
+def _level(kind: str, previous: Reading, closes: pd.Series, now: float | None) -> SummaryDict | None:
     """The earlier piece's level to clear exceeded by a close since (``level_cleared``), or its support lost."""
     side, key = ("resistance", "level_to_clear") if kind == "level_cleared" else ("support", "support")
     ladder = (previous.get("levels") or {}).get(side) or []
@@ -217,7 +220,7 @@ def _level(kind: str, previous: dict, closes: pd.Series, now: float | None) -> d
     }
 
 
-def _closes(current: dict, previous: dict, after: str) -> dict | None:
+def _closes(current: Reading, previous: Reading, after: str) -> SummaryDict | None:
     """The run of closes above the 50-DMA: a confirmation reached or lost, or a count that matters."""
     then_c, now_c = previous.get("confirmation"), current.get("confirmation")
     if not then_c or not now_c:
@@ -249,7 +252,7 @@ def _closes(current: dict, previous: dict, after: str) -> dict | None:
     }
 
 
-def _scenarios(current: dict, previous: dict) -> list[dict]:
+def _scenarios(current: Reading, previous: Reading) -> list[SummaryDict]:
     now = {s["id"]: s for s in current.get("scenarios") or [] if s.get("score") is not None}
     out = []
     for old in previous.get("scenarios") or []:
@@ -276,13 +279,13 @@ def _scenarios(current: dict, previous: dict) -> list[dict]:
     return out
 
 
-def _family(current: dict, previous: dict) -> list[dict]:
+def _family(current: Reading, previous: Reading) -> list[SummaryDict]:
     """Members of the Modern Family whose phase changed (both sides current), grouped by from -> to.
 
     The piece's own ticker is left out: its phase change is the ``phase`` change.
     """
     old = {m["ticker"]: m for m in (previous.get("family") or {}).get("members", [])}
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[SummaryDict]] = {}
     for m in (current.get("family") or {}).get("members", []):
         before = old.get(m["ticker"])
         if m["ticker"] == current.get("ticker") or before is None:
@@ -304,7 +307,7 @@ def _family(current: dict, previous: dict) -> list[dict]:
     ]
 
 
-def since_last(current: dict, previous: dict, rows: pd.DataFrame, *, against: str = "piece") -> dict:
+def since_last(current: Reading, previous: Reading, rows: pd.DataFrame, *, against: str = "piece") -> SummaryDict:
     """The ``since_last`` block: what changed from ``previous`` to ``current`` (changes most important first).
 
     ``rows`` are the study's series rows strictly after ``previous["as_of"]`` up to and
@@ -314,7 +317,7 @@ def since_last(current: dict, previous: dict, rows: pd.DataFrame, *, against: st
     have them. ``changes[].text`` is not written here.
     """
     after = previous["as_of"]
-    changes: list[dict] = []
+    changes: list[SummaryDict] = []
     phase = _phase(current, previous, rows, after)
     changes += [phase] if phase else []
     for kind in ("level_cleared", "support_lost"):

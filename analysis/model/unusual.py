@@ -27,6 +27,7 @@ events only when they happened. Keys of each fact are in ``docs/summary.md``.
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ import pandas as pd
 from analysis import indicators as ind
 from analysis.model.profile import Profile
 from analysis.model.study import Study
+from analysis.model.types import Reading, SummaryDict
 
 #: The score above which a fact is unusual: 2 Phi(2) - 1, so that Real Motion's is |z| > 2.
 UNUSUAL = math.erf(2.0 / math.sqrt(2.0))
@@ -45,17 +47,17 @@ VOLUME_WINDOW = 50
 VOLUME_RATIO = 2.0
 
 
-def _iso(ts) -> str | None:
-    return None if ts is None else pd.Timestamp(ts).date().isoformat()
+def _iso(ts: object) -> str | None:
+    return None if ts is None else pd.Timestamp(cast(str, ts)).date().isoformat()
 
 
-def _f(x) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+def _f(x: object) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(cast(float, x))
 
 
-def is_unusual(fact: dict | None) -> bool:
+def is_unusual(fact: Reading | None) -> bool:
     """Whether a fact's score exceeds :data:`UNUSUAL` (``False`` for ``None``)."""
-    return bool(fact) and fact["score"] is not None and fact["score"] > UNUSUAL
+    return fact is not None and fact.get("score") is not None and fact["score"] > UNUSUAL
 
 
 def z_score(z: float) -> float:
@@ -75,11 +77,11 @@ def rarity(mask: pd.Series, known: pd.Series) -> float:
     return 1.0 - float((mask & known).sum()) / n if n else 0.0
 
 
-def _fact(fact_id: str, score: float, **fields) -> dict:
+def _fact(fact_id: str, score: float, **fields: Any) -> SummaryDict:
     return {"id": fact_id, "score": float(score), "unusual": score > UNUSUAL, **fields}
 
 
-def real_motion_fact(z: float | None) -> dict | None:
+def real_motion_fact(z: float | None) -> SummaryDict | None:
     """Real Motion's z-score against its band (``|z| > 2``: outside the band)."""
     if z is None:
         return None
@@ -87,7 +89,7 @@ def real_motion_fact(z: float | None) -> dict | None:
     return _fact("real_motion_z", z_score(z), z=float(z), band=band, extreme=abs(z) > 2)
 
 
-def extremes(close: pd.Series, year: int) -> list[dict]:
+def extremes(close: pd.Series, year: int) -> list[SummaryDict]:
     """A record close (``all_time_high``/``all_time_low``) or a 52-week one (``new_52w_high``/``low``).
 
     Closes up to as-of; a fact needs at least ``year`` sessions of history, and the frequency of
@@ -118,7 +120,7 @@ def extremes(close: pd.Series, year: int) -> list[dict]:
                 fid,
                 rarity(mask, known),
                 close=float(close.iloc[-1]),
-                previous=float(close.loc[prev_date]),
+                previous=float(close.loc[cast(pd.Timestamp, prev_date)]),
                 previous_date=_iso(prev_date),
                 first_date=_iso(close.index[0]),
             )
@@ -126,7 +128,7 @@ def extremes(close: pd.Series, year: int) -> list[dict]:
     return out
 
 
-def drawdown(close: pd.Series) -> dict | None:
+def drawdown(close: pd.Series) -> SummaryDict | None:
     """How far the close is below its highest close so far, and how deep that is in the ticker's history.
 
     ``drawdown = close / max(close so far) - 1`` (a negative fraction); the score is the share
@@ -148,7 +150,7 @@ def drawdown(close: pd.Series) -> dict | None:
     )
 
 
-def phase_change(phases: pd.Series) -> dict | None:
+def phase_change(phases: pd.Series) -> SummaryDict | None:
     """A phase that began within the last :data:`WEEK` sessions (``from`` -> ``to``, ``date``, ``sessions``).
 
     The score is one minus the share of sessions that lay within :data:`WEEK` sessions of any
@@ -176,7 +178,7 @@ def phase_change(phases: pd.Series) -> dict | None:
     )
 
 
-def volume(prices: pd.DataFrame, window: int = VOLUME_WINDOW) -> dict | None:
+def volume(prices: pd.DataFrame, window: int = VOLUME_WINDOW) -> SummaryDict | None:
     """Today's volume against the mean of the ``window`` sessions before it.
 
     ``ratio = volume / mean(previous window volumes)``; the score is the share of earlier
@@ -205,7 +207,7 @@ def volume(prices: pd.DataFrame, window: int = VOLUME_WINDOW) -> dict | None:
     )
 
 
-def fear_level(close: pd.Series) -> dict | None:
+def fear_level(close: pd.Series) -> SummaryDict | None:
     """A volatility index's level against all its earlier closes (two-sided: extreme fear or calm).
 
     ``percentile``: the share of earlier closes below today's; ``score = |2 percentile - 1|``;
@@ -225,7 +227,7 @@ def fear_level(close: pd.Series) -> dict | None:
     )
 
 
-def divergences(s: pd.DataFrame, year: int) -> list[dict]:
+def divergences(s: pd.DataFrame, year: int) -> list[SummaryDict]:
     """Price and momentum disagreeing, each scored by how often the same kind held before.
 
     ``bearish``: the close is a 52-week high while Real Motion is below its own 50-DMA;
@@ -255,7 +257,7 @@ def divergences(s: pd.DataFrame, year: int) -> list[dict]:
     return out
 
 
-def catalogue(study: Study, profile: Profile, z: float | None) -> list[dict]:
+def catalogue(study: Study, profile: Profile, z: float | None) -> list[SummaryDict]:
     """Every fact of the catalogue that holds at the as-of session, the most unusual first.
 
     ``z`` is the summary's ``real_motion.z`` (one value per quantity). A volatility index gets

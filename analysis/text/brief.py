@@ -16,21 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.levels_box import box
+from analysis.model.types import Reading, SummaryDict
 from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
 
 
-def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
+def price_sentences(s: Reading, *, close_said: bool = False) -> list[str]:
     """The close against both averages, then how long it has held its side of the 50-DMA.
 
     ``close_said``: the lead sentence just stated the close, so the first sentence says where it
     stands (``KRE is 26.3% below its 50-DMA …``) instead of repeating it."""
-    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    t, q = s["ticker"], pw.quoter(s)
     if s["sma50"] is None or s["sma200"] is None:
         return [f"{t}{pw.close_words(s)} {q(s['close'])}; its {pw.slow_name(s)} needs more history."]
     where = (
@@ -42,7 +44,7 @@ def price_sentences(s: dict, *, close_said: bool = False) -> list[str]:
     return [first, run] if run else [first]
 
 
-def _run_sentence(s: dict) -> str:
+def _run_sentence(s: Reading) -> str:
     """``It has closed above its 50-DMA for 12 sessions in a row.`` / how its last push above it went."""
     run = s.get("last_run_above_sma50") or {}
     if run.get("current_run"):
@@ -64,7 +66,7 @@ def _run_sentence(s: dict) -> str:
     return f"Its last push above the {pw.fast_name(s)}, {span}, lasted {count(n)} session{'s' if n > 1 else ''}{held}"
 
 
-def price_paragraph(s: dict) -> str:
+def price_paragraph(s: Reading) -> str:
     return " ".join(price_sentences(s))
 
 
@@ -77,7 +79,7 @@ _BAND = {
 }
 
 
-def _band(s: dict) -> str | None:
+def _band(s: Reading) -> str | None:
     """Where Real Motion sits against its band: ``above``, ``below``, ``inside_up``/``inside_down``, or ``None``."""
     rm = s["real_motion"]
     z = rm["z"]
@@ -90,7 +92,7 @@ def _band(s: dict) -> str | None:
     return "inside_up" if rm["above_fast"] else "inside_down"
 
 
-def _extreme_since(s: dict) -> str:
+def _extreme_since(s: Reading) -> str:
     """``the most since March 2020`` / ``the most in the data``: how rare Real Motion's extreme is."""
     when = s["real_motion"].get("z_since")
     if not when:
@@ -100,7 +102,7 @@ def _extreme_since(s: dict) -> str:
     return f"the most since {date(when)}"
 
 
-def _momentum_line(s: dict) -> str:
+def _momentum_line(s: Reading) -> str:
     """``Real Motion has not been above its own 50-DMA since June 5`` (its values stay in the evidence)."""
     rm, as_of = s["real_motion"], s["as_of"]
     # the dates are the last session on the other side of the line: "not ... since" says exactly that
@@ -115,7 +117,7 @@ def _momentum_line(s: dict) -> str:
     )
 
 
-def momentum_paragraph(s: dict) -> str:
+def momentum_paragraph(s: Reading) -> str:
     """Real Motion against its own 50-DMA and its band, in words: how rare an extreme is, not its z."""
     rm = s["real_motion"]
     if rm["value"] is None or rm["fast"] is None:
@@ -125,7 +127,7 @@ def momentum_paragraph(s: dict) -> str:
     return f"{_momentum_line(s)}{clause}."
 
 
-def leadership_paragraph(s: dict) -> str:
+def leadership_paragraph(s: Reading) -> str:
     ld, t, b, mode = s["leadership"], s["ticker"], s["benchmark"], s["profile"]["leadership"]
     if mode == "hidden" or ld["value"] is None:
         return ""
@@ -145,7 +147,7 @@ def leadership_paragraph(s: dict) -> str:
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
 
 
-def _reading_words(e: dict) -> str:
+def _reading_words(e: Reading) -> str:
     """One evidence reading for page one: a relative trend in words (``HYG is lagging LQD (credit)``;
     its value, a Leadership-style oscillator, stays in the evidence), anything else with its value."""
     name = re.sub(r" [(][^)]*[)]", "", e["name"])
@@ -157,7 +159,7 @@ def _reading_words(e: dict) -> str:
     return f"{what} reads {e['value_text']}{where}"
 
 
-def context_paragraph(s: dict) -> str:
+def context_paragraph(s: Reading) -> str:
     """For a gauge (a fear index, a yield, where Leadership means nothing): the two weightiest measured
     readings behind the talking points, so page one says what the level means for other markets."""
     if s["profile"]["leadership"] != "hidden":
@@ -198,7 +200,7 @@ _NOT_NOW = {
 }
 
 
-def scenario_line(s: dict) -> str:
+def scenario_line(s: Reading) -> str:
     """One line on the talking points, by their verdicts (numbered as in the evidence pages): which the
     evidence leans to, which against, which it splits on; then opposites it cannot tell apart or that
     one outweighs, talking points that do not apply now, and those with too little current data."""
@@ -206,7 +208,7 @@ def scenario_line(s: dict) -> str:
     if not scs:
         return ""
     numbered = {sc["id"]: i + 1 for i, sc in enumerate(scs)}
-    groups: dict[str, list[dict]] = {g: [] for g in _GROUPS.values()}
+    groups: dict[str, list[SummaryDict]] = {g: [] for g in _GROUPS.values()}
     for sc in scs:
         groups[
             _GROUPS.get(sc["verdict"], "none")
@@ -214,13 +216,13 @@ def scenario_line(s: dict) -> str:
             else "none"
         ].append(sc)
 
-    def name(sc: dict, score: bool = True) -> str:
+    def name(sc: Reading, score: bool = True) -> str:
         return f"{numbered[sc['id']]} ({_short(sc['title'])}" + (f", {signed(sc['score'])})" if score else ")")
 
-    def names(group: list[dict], score: bool = True) -> str:
+    def names(group: list[SummaryDict], score: bool = True) -> str:
         return join([name(sc, score) for sc in group])
 
-    def points(group: list[dict]) -> str:
+    def points(group: list[SummaryDict]) -> str:
         return f"talking point{'s' if len(group) > 1 else ''}"
 
     parts = []
@@ -253,7 +255,7 @@ def _short(title: str) -> str:
     return title.strip()
 
 
-def since_lines(s: dict, top: int | None = 2) -> list[str]:
+def since_lines(s: Reading, top: int | None = 2) -> list[str]:
     """The changes since the last piece, most important first (the brief shows the top two)."""
     if not s.get("since_last"):
         return []
@@ -261,7 +263,7 @@ def since_lines(s: dict, top: int | None = 2) -> list[str]:
     return found[:top] if top else found
 
 
-def since_heading(s: dict) -> str:
+def since_heading(s: Reading) -> str:
     """``Since the last piece (June 28, 2024)`` or ``In the five sessions since June 28, 2024``."""
     sl = s.get("since_last") or {}
     if not sl.get("previous_as_of"):
@@ -271,10 +273,10 @@ def since_heading(s: dict) -> str:
     return f"In the {count(sl.get('sessions', 5))} sessions since {date(sl['previous_as_of'])}"
 
 
-def levels_box(s: dict) -> dict[str, list[dict]]:
+def levels_box(s: Reading) -> dict[str, list[SummaryDict]]:
     """The levels page one lists (:func:`analysis.model.levels_box.box`: real closes, nearest first),
     each with its kind and date in a few words."""
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[SummaryDict]] = {}
     for side, rungs in box(s).items():
         out[side] = [
             {
@@ -303,7 +305,7 @@ def _words(parts: list[str]) -> int:
 _STATES_CLOSE = ("all_time_high", "all_time_low", "new_52w_high", "new_52w_low", "vix_level")
 
 
-def brief(s: dict) -> dict:
+def brief(s: Reading) -> SummaryDict:
     """The brief's parts, as the JSON ``brief`` block: call, reason sentence, changes, paragraphs, lines.
 
     Page one must hold it: when the text is over :data:`BUDGET` words, the price paragraph keeps
@@ -348,9 +350,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def markdown(s: dict, chart: str | None = None) -> str:
+def markdown(s: Reading, chart: str | None = None) -> str:
     """The brief as Markdown for a blog or newsletter, with its chart file (beside it) when given."""
-    s = markdown_text(s)  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
+    s = cast(
+        Reading, markdown_text(s)
+    )  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
     b = s["brief"]
     lines = [f"# {s['headline']}", "", f"*{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data*", ""]
     lines += [f"**{b['call_sentence']}**", ""]

@@ -13,6 +13,7 @@ from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
 from analysis.model.levels_box import box
 from analysis.model.session import REACHABLE
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 
 #: Whom a gauge's call is for (:data:`analysis.model.call.INVERTED_KINDS`).
@@ -43,11 +44,11 @@ _SIGNALS = {
     (False, True): "with leadership up but momentum down",
 }
 #: The same with Real Motion beyond its band (z beyond ±2), where a shorter form reads better.
-_STRETCHED = {(True, None): "with momentum up and stretched above its band"}
-_OVERSOLD = {(False, None): "and momentum is at an oversold extreme"}
+_STRETCHED: dict[tuple[bool, bool | None], str] = {(True, None): "with momentum up and stretched above its band"}
+_OVERSOLD: dict[tuple[bool, bool | None], str] = {(False, None): "and momentum is at an oversold extreme"}
 
 
-def _signals(s: dict, st: calls.CallState) -> str:
+def _signals(s: Reading, st: calls.CallState) -> str:
     """``with momentum up but leadership down, momentum stretched above its band``: what agrees with the call."""
     key = (st.momentum, st.leading)
     z = s["real_motion"]["z"]
@@ -58,7 +59,7 @@ def _signals(s: dict, st: calls.CallState) -> str:
     return _SIGNALS[key]
 
 
-def reason(s: dict) -> str:
+def reason(s: Reading) -> str:
     """Why the call: the phase, where the close sits, and whether momentum and leadership agree."""
     t, st = pw.named(s), calls.state(s)
     if s["phase"] is None or s["sma50"] is None:
@@ -73,14 +74,14 @@ def reason(s: dict) -> str:
     return f"{head}, {_signals(s, st)}{mood}"
 
 
-def call_label(s: dict) -> str:
+def call_label(s: Reading) -> str:
     """``Cautious`` / ``Defensive for stocks``: the call, and for whom when the close is a gauge."""
     for_whom = FOR_WHOM.get(pw.kind(s)) if calls.inverted(s) else None
     call = calls.call_of(s).capitalize()
     return f"{call} {for_whom}" if for_whom else call
 
 
-def call_sentence(s: dict) -> str:
+def call_sentence(s: Reading) -> str:
     """The call in one sentence, with its reason."""
     return f"{call_label(s)}: {reason(s)}."
 
@@ -97,14 +98,14 @@ _EVENT_WORDS = {
 }
 
 
-def _event_words(s: dict, e: dict) -> str:
+def _event_words(s: Reading, e: Reading) -> str:
     if e["event"] == "phase":
         return f"in {pw.PHASE_WORDS[e['to']]}"
     words = _EVENT_WORDS.get((e["event"], e["direction"]))
     return words.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) if words else e["event"].replace("_", " ")
 
 
-def change_sentences(s: dict, call: Call | None = None) -> list[str]:
+def change_sentences(s: Reading, call: Call | None = None) -> list[str]:
     """What would change the call, in prices, in both directions (next session's close).
 
     Each direction lists the solved closes in order of distance, up to the one that changes
@@ -119,7 +120,7 @@ def change_sentences(s: dict, call: Call | None = None) -> list[str]:
 _CONFIRMED_BY_CLOSES = ("phase", "price_vs_sma_fast")
 
 
-def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool]]:
+def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool]]:
     """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged) and
     whether a run of closes confirms it (a phase or the fast average)."""
     out = []
@@ -133,8 +134,8 @@ def _steps(s: dict, side: str, tr: Trigger | None) -> list[tuple[float, list[str
     return out
 
 
-def _direction_sentence(s: dict, side: str, call: Call) -> str:
-    t, q = s["ticker"], lambda x: pw.quote(s, x)
+def _direction_sentence(s: Reading, side: str, call: Call) -> str:
+    t, q = s["ticker"], pw.quoter(s)
     word = "above" if side == "up" else "below"
     tr = call.quoted(s, side)  # out of one session's reach: not a trigger to quote
     steps = _steps(s, side, tr)
@@ -162,13 +163,13 @@ def _direction_sentence(s: dict, side: str, call: Call) -> str:
     lv = s["level_to_clear"]
     if side == "up" and lv["price"] is not None and lv["price"] > steps[-1][0]:
         out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
-    first = (box(s)["support"] or [None])[0]  # the box's nearest, so the sentence and the box agree
+    first = next(iter(box(s)["support"]), None)  # the box's nearest, so the sentence and the box agree
     if side == "down" and first is not None and first["price"] > steps[0][0]:
         out += f". First support is {q(first['price'])} ({pw.box_words(first, 'support', s['as_of'])})"
     return out[0].upper() + out[1:] + "."
 
 
-def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
+def _level_short(s: Reading, lv: Reading, side: str = "resistance") -> str:
     """``the June 5 high`` style: the level's kind and its date, the year only when it is not the piece's."""
     what = pw.level_words(lv, side).split(", set on")[0]
     return (
@@ -182,7 +183,7 @@ def _level_short(s: dict, lv: dict, side: str = "resistance") -> str:
 _KNIFE_EDGE = ", a knife-edge: most sessions move more"
 
 
-def _reach(s: dict) -> str:
+def _reach(s: Reading) -> str:
     """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within."""
     reach = (s.get("session") or {}).get("reach")
     if reach is None:
@@ -190,7 +191,7 @@ def _reach(s: dict) -> str:
     return f"a session's reach ({pw.units_of(s).size(reach)})"
 
 
-def _beyond(s: dict, side: str, call: Call) -> str:
+def _beyond(s: Reading, side: str, call: Call) -> str:
     """The close that would change the call but that no session of the ticker's history could reach."""
     tr = call.beyond_reach(s, side)
     if tr is None:
@@ -202,7 +203,7 @@ def _beyond(s: dict, side: str, call: Call) -> str:
     )
 
 
-def _extreme(s: dict, side: str) -> str:
+def _extreme(s: Reading, side: str) -> str:
     """``at its highest close since May 2, 2024, when it closed at 112.40 (2.1% above)`` / ``at a record
     close, with nothing higher in the data``: where a close at a high (low) stands in its history."""
     level = s["level_to_clear"] if side == "up" else s.get("support") or {}
@@ -217,7 +218,7 @@ def _extreme(s: dict, side: str) -> str:
     )
 
 
-def _box_levels(s: dict, side: str) -> str:
+def _box_levels(s: Reading, side: str) -> str:
     """``50.69 (close before the fall, Mar 10) and 56.83 (former swing low, Dec 2022), 14.0% and 27.8% away``:
     the levels page one's box lists on ``side``, so the sentence and the box name the same closes."""
     rungs = box(s)[side]
@@ -226,7 +227,7 @@ def _box_levels(s: dict, side: str) -> str:
     return f"{named}, {gaps} away"
 
 
-def _no_change(s: dict, side: str, call: Call) -> str:
+def _no_change(s: Reading, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the levels of the box on that side."""
     beyond, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
     levels = box(s)["resistance" if side == "up" else "support"]

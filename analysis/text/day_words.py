@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.fmt import date
-from analysis.model.types import SummaryDict
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
 
 
-def _rank(move: SummaryDict, what: str, as_of: str) -> str:
+def _rank(move: Reading, what: str, as_of: str) -> str:
     """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``; when a
     larger one came within the last month (the same episode), how rare it is instead."""
     way = "rise" if move["move"] > 0 else "fall"
@@ -36,7 +36,7 @@ def _ordinary(percentile: float) -> str:
     return f"a larger move than on {share(percentile, 'its sessions')}"
 
 
-def day_sentence(s: SummaryDict) -> str:
+def day_sentence(s: Reading) -> str:
     """``KRE fell 12.3% on March 13, 2023, its largest one-day fall since March 16, 2020.`` plus the
     five sessions when they are the news; '' with too little history."""
     ses = s.get("session") or {}
@@ -59,7 +59,7 @@ def day_sentence(s: SummaryDict) -> str:
     return text
 
 
-def notable(s: SummaryDict) -> bool:
+def notable(s: Reading) -> bool:
     """Whether the day (or the week) is the news page one leads with."""
     ses = s.get("session") or {}
     return bool(ses.get("notable_day") or ses.get("notable_week"))

@@ -6,9 +6,10 @@ and ``century`` blocks only. Every reading names its observation date.
 from __future__ import annotations
 
 from analysis.fmt import date, pct, plain_pct, signed
+from analysis.model.types import Reading
 
 
-def economy(s: dict) -> list[str]:
+def economy(s: Reading) -> list[str]:
     """The curve, credit and labour, each with the date of its observation and when it became public."""
     e = s.get("economy") or {}
     out = []
@@ -60,7 +61,7 @@ def _month(iso: str) -> str:
     return f"{month} {year.split(', ')[-1]}"
 
 
-def century(s: dict) -> list[str]:
+def century(s: Reading) -> list[str]:
     """The size premium over the last decade against all decades since 1926, valuations, what followed."""
     c = s.get("century") or {}
     if not c.get("available"):
@@ -94,9 +95,10 @@ def century(s: dict) -> list[str]:
 FRED_IDS = ("T10Y3M", "T10Y2Y", "DGS10", "BAMLH0A0HYM2", "ICSA", "UNRATE", "SAHMREALTIME", "NFCI")
 
 
-def lean(s: dict) -> str:
+def lean(s: Reading) -> str:
     """One line when the economy's readings lean one way on the talking point that weighs most of them."""
-    best, items = None, []
+    best: Reading | None = None
+    items: list[Reading] = []
     for sc in s.get("scenarios") or []:
         found = [e for e in sc["evidence"] if e["function"].startswith("economy_") and e["series"][0] in FRED_IDS]
         if len(found) > len(items):

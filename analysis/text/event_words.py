@@ -7,7 +7,9 @@ study's dicts their ``trigger`` / ``label`` for the JSON, the tables and the cha
 
 from __future__ import annotations
 
-from analysis.model.types import SummaryDict
+from collections.abc import Sequence
+
+from analysis.model.types import Reading, SummaryDict
 
 #: Each trigger's name; ``{n}`` is confirm_n, ``{w}`` the level window, ``{f}`` the fast average's sessions.
 TRIGGER_LABELS = {
@@ -35,7 +37,7 @@ def state_words(phase: str, rm_above: bool, fast: int) -> str:
     return f"{phase} phase, Real Motion {'above' if rm_above else 'below'} its {fast}-DMA"
 
 
-def labelled(items: list[SummaryDict], *, confirm_n: int, level_window: int, fast: int) -> list[SummaryDict]:
+def labelled(items: Sequence[Reading], *, confirm_n: int, level_window: int, fast: int) -> list[SummaryDict]:
     """The event study's items, each with its ``trigger`` name after its ``id`` (new dicts)."""
     return [
         {"id": i["id"], "trigger": trigger_label(i["id"], confirm_n=confirm_n, level_window=level_window, fast=fast)}
@@ -44,7 +46,7 @@ def labelled(items: list[SummaryDict], *, confirm_n: int, level_window: int, fas
     ]
 
 
-def labelled_state(state: SummaryDict | None, *, fast: int) -> SummaryDict | None:
+def labelled_state(state: Reading | None, *, fast: int) -> SummaryDict | None:
     """The state study's dict with its ``label`` (``Now: …``) after its ``id`` (a new dict)."""
     if state is None:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text.profile_words import PHASE_WORDS
 
@@ -17,7 +18,7 @@ from analysis.text.profile_words import PHASE_WORDS
 RANGE = 0.02
 
 
-def _tail(s: dict, leading: str, lagging: str) -> str:
+def _tail(s: Reading, leading: str, lagging: str) -> str:
     """``leading`` or ``lagging`` (with ``{b}`` the benchmark) by Leadership's sign; '' where it is hidden."""
     value = s["leadership"]["value"]
     if s["profile"]["leadership"] == "hidden" or value is None:
@@ -25,7 +26,7 @@ def _tail(s: dict, leading: str, lagging: str) -> str:
     return (leading if value > 0 else lagging).format(b=s["benchmark"])
 
 
-def in_range(s: dict) -> bool:
+def in_range(s: Reading) -> bool:
     """Nothing trending: the 50- and 200-DMA within :data:`RANGE` of each other and the close within it of both."""
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if f is None or slow is None:
@@ -33,7 +34,7 @@ def in_range(s: dict) -> bool:
     return all(abs(a / b - 1) < RANGE for a, b in ((f, slow), (close, f), (close, slow)))
 
 
-def _fact_headline(s: dict, top: dict) -> str | None:
+def _fact_headline(s: Reading, top: Reading) -> str | None:
     """The headline led by an unusual fact (``None``: the phase decides)."""
     z = s["real_motion"]["z"]
     if z is not None and z < -2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
@@ -44,7 +45,7 @@ def _fact_headline(s: dict, top: dict) -> str | None:
     return writer(s, top) if writer else None
 
 
-def _oversold_headline(s: dict, top: dict) -> str:
+def _oversold_headline(s: Reading, top: Reading) -> str:
     t, opening = s["ticker"], _opening(s["ticker"], top)
     low = pw.fact(s, "all_time_low", "new_52w_low")
     first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
@@ -55,7 +56,7 @@ def _oversold_headline(s: dict, top: dict) -> str:
     return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
 
 
-def _stretched_headline(s: dict, top: dict) -> str:
+def _stretched_headline(s: Reading, top: Reading) -> str:
     t, opening = s["ticker"], _opening(s["ticker"], top)
     high = pw.fact(s, "all_time_high", "new_52w_high")
     first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
@@ -66,37 +67,37 @@ def _stretched_headline(s: dict, top: dict) -> str:
     return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
 
 
-def _breakdown_headline(s: dict, top: dict) -> str:
+def _breakdown_headline(s: Reading, top: Reading) -> str:
     t = s["ticker"]
     return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
 
 
-def _drawdown_headline(s: dict, top: dict) -> str:
+def _drawdown_headline(s: Reading, top: Reading) -> str:
     t, deepest = s["ticker"], _deepest(top)
     if s["phase"] in ("recovery", "accumulation", "bullish"):
         return f"{t} climbs out of {deepest}{_tail(s, ', leading {b}', ', lagging {b}')}: can the recovery last?"
     return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
 
 
-def _volume_headline(s: dict, top: dict) -> str:
+def _volume_headline(s: Reading, top: Reading) -> str:
     t, tail = s["ticker"], _tail(s, ", leading {b}", ", lagging {b}")
     if top["change"] < 0:
         return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
     return f"Heavy buying in {t}{tail}: is momentum building?"
 
 
-def _phase_change_headline(s: dict, top: dict) -> str:
+def _phase_change_headline(s: Reading, top: Reading) -> str:
     return (
         f"{s['ticker']} enters {PHASE_WORDS[top['to']]}{_tail(s, ', leading {b}', ', lagging {b}')}: what comes next?"
     )
 
 
-def _record_headline(s: dict, top: dict) -> str:
+def _record_headline(s: Reading, top: Reading) -> str:
     return _high_headline(s, top, bool(s["real_motion"]["above_fast"]))
 
 
 #: The headline writer of each unusual fact that can lead a piece.
-_FACT_HEADLINES: dict[str, Callable[[dict, dict], str]] = {
+_FACT_HEADLINES: dict[str, Callable[[Reading, Reading], str]] = {
     "all_time_low": _breakdown_headline,
     "new_52w_low": _breakdown_headline,
     "all_time_high": _record_headline,
@@ -108,7 +109,7 @@ _FACT_HEADLINES: dict[str, Callable[[dict, dict], str]] = {
 }
 
 
-def _opening(t: str, top: dict) -> str | None:
+def _opening(t: str, top: Reading) -> str | None:
     """How a headline opens on the leading fact when Real Motion is beyond its band (``None``: on the extreme)."""
     fid = top["id"]
     if fid in ("all_time_low", "new_52w_low"):
@@ -124,11 +125,11 @@ def _opening(t: str, top: dict) -> str | None:
     return None
 
 
-def _deepest(drawdown: dict) -> str:
+def _deepest(drawdown: Reading) -> str:
     return "the deepest drawdown in its history" if drawdown["percentile"] >= 1 else "one of its deepest drawdowns"
 
 
-def _high_headline(s: dict, high: dict, rm_up: bool) -> str:
+def _high_headline(s: Reading, high: Reading, rm_up: bool) -> str:
     t, at = s["ticker"], pw.extreme_words(high)
     if rm_up:
         return (
@@ -137,7 +138,7 @@ def _high_headline(s: dict, high: dict, rm_up: bool) -> str:
     return f"{t} at {at}{_tail(s, ', leading {b}', ', trailing {b}')}, but momentum lags: time to be selective?"
 
 
-def _divergence_headline(s: dict, div: dict) -> str:
+def _divergence_headline(s: Reading, div: Reading) -> str:
     t = s["ticker"]
     if div["kind"] == "bearish":
         return f"{t} makes a 52-week high without momentum{_tail(s, ', leading {b}', ', lagging {b}')}: a warning sign?"
@@ -147,7 +148,7 @@ def _divergence_headline(s: dict, div: dict) -> str:
     )
 
 
-def headline(s: dict) -> str:
+def headline(s: Reading) -> str:
     """A title led by what is unusual, else by the state; the model's question when momentum is unproven.
 
     In order: the catalogue's most unusual fact when it is unusual (capitulation when Real Motion
@@ -177,7 +178,7 @@ def headline(s: dict) -> str:
     return writer(s) if writer else f"Can momentum build in {t}?"
 
 
-def _bullish_headline(s: dict) -> str:
+def _bullish_headline(s: Reading) -> str:
     t, rm_up = s["ticker"], bool(s["real_motion"]["above_fast"])
     if s["profile"]["leadership"] == "hidden":
         return (
@@ -198,11 +199,11 @@ def _bullish_headline(s: dict) -> str:
     )
 
 
-def _fading(s: dict) -> str:
+def _fading(s: Reading) -> str:
     return "" if s["real_motion"]["above_fast"] else ", but momentum is fading"
 
 
-def _warning_headline(s: dict) -> str:
+def _warning_headline(s: Reading) -> str:
     t = s["ticker"]
     if (s["leadership"]["value"] or 0) > 0 and s["profile"]["leadership"] != "hidden":
         return f"{t} still leads {s['benchmark']}: can momentum build?"
@@ -210,7 +211,7 @@ def _warning_headline(s: dict) -> str:
 
 
 #: The headline of each phase when nothing unusual leads.
-_PHASE_HEADLINES: dict[str, Callable[[dict], str]] = {
+_PHASE_HEADLINES: dict[str, Callable[[Reading], str]] = {
     "bullish": _bullish_headline,
     "recovery": lambda s: (
         f"{s['ticker']} attempts a recovery{_fading(s)}{_tail(s, ', leading {b}', '')}: can it clear its {pw.slow_name(s)}?"

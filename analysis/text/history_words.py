@@ -8,20 +8,21 @@ piece's units (:class:`analysis.model.units.Units`) and named by its measure
 from __future__ import annotations
 
 from analysis.fmt import date
+from analysis.model.types import Reading, SummaryDict
 from analysis.text import event_words
 from analysis.text import profile_words as pw
 from analysis.text.measure_words import MEASURES
 
 
-def _move(s: dict, x: float) -> str:
+def _move(s: Reading, x: float) -> str:
     return pw.units_of(s).move(x)
 
 
-def _interval(s: dict, h: dict) -> str:
+def _interval(s: Reading, h: Reading) -> str:
     return pw.units_of(s).interval(h["edge_low"], h["edge_high"])
 
 
-def _edge_clause(s: dict, h: dict) -> str:
+def _edge_clause(s: Reading, h: Reading) -> str:
     """``a median 20-session total return of +1.7%, 0.5 percentage points above any session's (90% interval
     +0.1 to +1.0 percentage points, n 110)``: an edge clear of zero, in words."""
     side = "above" if h["edge"] > 0 else "below"
@@ -31,11 +32,11 @@ def _edge_clause(s: dict, h: dict) -> str:
     )
 
 
-def _an_edge(h: dict) -> str:
+def _an_edge(h: Reading) -> str:
     return "an edge" if h["verdict"] == "positive edge" else "a negative edge"
 
 
-def history(s: dict) -> list[str]:
+def history(s: Reading) -> list[str]:
     """What followed each trigger before, as an edge over any session with its 90% interval, always with n.
 
     A trigger whose interval spans zero is said plainly to have shown no edge; one whose
@@ -70,7 +71,7 @@ def history(s: dict) -> list[str]:
     return out
 
 
-def _confirmation(s: dict, confirm: dict) -> list[str]:
+def _confirmation(s: Reading, confirm: Reading) -> list[str]:
     """What followed the confirmation (N closes above the fast average), at 20 sessions."""
     t, h, move = s["ticker"], confirm["horizons"]["20"], MEASURES[s["profile"]["returns"]].clause
     if h["verdict"] == "no edge":
@@ -92,7 +93,7 @@ def _confirmation(s: dict, confirm: dict) -> list[str]:
     return []
 
 
-def _other_triggers(s: dict, others: list[dict]) -> list[str]:
+def _other_triggers(s: Reading, others: list[SummaryDict]) -> list[str]:
     """The other triggers with enough occurrences: each edge in words, the rest counted as no edge."""
     edged = [i for i in others if i["horizons"]["20"]["verdict"] in ("positive edge", "negative edge")]
     out = [
@@ -118,7 +119,7 @@ def _other_triggers(s: dict, others: list[dict]) -> list[str]:
     return out
 
 
-def _other_horizons(items: list[dict]) -> list[str]:
+def _other_horizons(items: list[SummaryDict]) -> list[str]:
     """Edges clear of zero at the horizons other than 20 sessions (the first three, then a count)."""
     elsewhere: dict[tuple[str, str], list[str]] = {}
     for i in items:
@@ -139,7 +140,7 @@ def _other_horizons(items: list[dict]) -> list[str]:
     ]
 
 
-def _state_history(s: dict, state: dict | None) -> list[str]:
+def _state_history(s: Reading, state: Reading | None) -> list[str]:
     """What followed sessions in today's state (phase and Real Motion's side), at 20 sessions."""
     if not state:
         return []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
+from analysis.model.types import Reading
 from analysis.text import economy_words as ew
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words as uw
@@ -33,7 +34,7 @@ def _since(iso: str | None, as_of: str) -> str:
 # -- headline and bottom line ------------------------------------------------------------------
 
 
-def bottom_line(s: dict) -> list[str]:
+def bottom_line(s: Reading) -> list[str]:
     """Three to four sentences a reader can stop after, led by the most unusual fact when there is one.
 
     :func:`lead_sentence` comes first when the catalogue's first fact is unusual, then a sentence on
@@ -77,7 +78,7 @@ def relation(x: float, line: float) -> str:
     return f"just {side}" if price(x) == price(line) else side
 
 
-def _phase_sentence(s: dict) -> str:
+def _phase_sentence(s: Reading) -> str:
     if pw.is_level(s):
         return pw.level_phase_sentence(s)
     t, phase = s["ticker"], s["phase"]
@@ -111,7 +112,7 @@ def _phase_sentence(s: dict) -> str:
     )
 
 
-def price_and_phase(s: dict) -> list[str]:
+def price_and_phase(s: Reading) -> list[str]:
     """Where the close stands against its averages, and since when."""
     out = [f"{s['ticker']}{pw.close_words(s)} {pw.quote(s, s['close'])} on {date(s['as_of'])}.", _phase_sentence(s)]
     if s["phase"] and s["phase_since"] and pw.is_level(s):
@@ -133,7 +134,7 @@ def price_and_phase(s: dict) -> list[str]:
     return out
 
 
-def _fast_line(s: dict, rm: dict) -> str:
+def _fast_line(s: Reading, rm: Reading) -> str:
     """Real Motion against its own 50-DMA: just crossed, held for how long, or not cleared since when."""
     if rm["above_fast"]:
         if rm["streak"] <= 3 and rm["last_below_fast"]:
@@ -158,7 +159,7 @@ _BAND_LINES = {
 }
 
 
-def _mean_reversion(rm: dict, as_of: str) -> list[str]:
+def _mean_reversion(rm: Reading, as_of: str) -> list[str]:
     """A move back inside the band within the last month, as a sentence (or none)."""
     mr = rm["mean_reversion"]
     if not (mr and mr["date"] and (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(mr["date"])).days <= 31):
@@ -170,7 +171,7 @@ def _mean_reversion(rm: dict, as_of: str) -> list[str]:
     ]
 
 
-def momentum(s: dict) -> list[str]:
+def momentum(s: Reading) -> list[str]:
     """Real Motion against its 50-DMA and bands."""
     t, rm, as_of = s["ticker"], s["real_motion"], s["as_of"]
     if rm["value"] is None:
@@ -200,7 +201,7 @@ def momentum(s: dict) -> list[str]:
     return out
 
 
-def leadership(s: dict) -> list[str]:
+def leadership(s: Reading) -> list[str]:
     """Leadership versus the benchmark: zero line and band."""
     t, b, ld = s["ticker"], s["benchmark"], s["leadership"]
     if s["profile"]["leadership"] == "hidden":
@@ -237,7 +238,7 @@ def leadership(s: dict) -> list[str]:
     return out
 
 
-def performance(s: dict) -> list[str]:
+def performance(s: Reading) -> list[str]:
     """Total returns against the benchmark over the spans that exist."""
     if pw.is_level(s):
         return pw.level_performance(s)
@@ -277,20 +278,20 @@ def performance(s: dict) -> list[str]:
     return out
 
 
-def scenarios(s: dict) -> list[str]:
+def scenarios(s: Reading) -> list[str]:
     """One sentence per talking point from its score and strongest evidence (see :mod:`analysis.text.scenario_words`)."""
     from analysis.text import scenario_words as words
 
     return words.sentences(s["scenarios"]) if s.get("scenarios") else []
 
 
-def family(s: dict) -> list[str]:
+def family(s: Reading) -> list[str]:
     """The Modern Family's one-line count, as the family dashboard wrote it."""
     f = s.get("family")
     return [f["summary"]] if f and f.get("summary") else []
 
 
-def data_caveats(s: dict) -> list[str]:
+def data_caveats(s: Reading) -> list[str]:
     """Provenance a careful reader needs: adjustments, price-only returns, fallbacks."""
     out = []
     for role in ("ticker", "benchmark"):
@@ -306,7 +307,7 @@ def data_caveats(s: dict) -> list[str]:
     return out
 
 
-def sections(s: dict) -> dict[str, list[str]]:
+def sections(s: Reading) -> dict[str, list[str]]:
     """Every text section of the piece, keyed as in the JSON ``narrative`` block."""
     return {
         "bottom_line": bottom_line(s),

@@ -8,12 +8,13 @@ The section "What <ticker> needs" of the evidence: the levels and runs of
 from __future__ import annotations
 
 from analysis.fmt import date
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 
 
-def needs_sentence(s: dict) -> str:
+def needs_sentence(s: Reading) -> str:
     t, c, lv = s["ticker"], s["confirmation"], s["level_to_clear"]
-    n, q = c["n"], lambda x: pw.quote(s, x)
+    n, q = c["n"], pw.quoter(s)
     if s["sma50"] is None:
         return ""
     if c["confirmed"]:
@@ -46,7 +47,7 @@ def needs_sentence(s: dict) -> str:
     return f"{first}; it already trades above {q(lv['price'])}, the level given."
 
 
-def _run_sentence(s: dict) -> str:
+def _run_sentence(s: Reading) -> str:
     """The current run of closes above the 50-DMA, or the last one and how long it lasted."""
     run, c = s.get("last_run_above_sma50") or {}, s["confirmation"]
     if c["confirmed"] and c["last_completed"]:
@@ -67,7 +68,7 @@ def _run_sentence(s: dict) -> str:
 RECORD_NEAR = 0.10
 
 
-def _record_beyond(s: dict) -> str:
+def _record_beyond(s: Reading) -> str:
     """The highest close in the data, when it sits just beyond a nearer level to clear.
 
     A reader told "the price needs to clear 65,993" should also hear that the record close,
@@ -92,7 +93,7 @@ def _record_beyond(s: dict) -> str:
     )
 
 
-def needs(s: dict) -> list[str]:
+def needs(s: Reading) -> list[str]:
     """The triggers: N closes above the 50-DMA, the level to clear, the nearest support."""
     t, lv = s["ticker"], s["level_to_clear"]
     out = [needs_sentence(s), _run_sentence(s)]

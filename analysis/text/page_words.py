@@ -7,7 +7,7 @@ none of its own. Each function takes the summary and returns whole sentences.
 from __future__ import annotations
 
 from analysis import fmt
-from analysis.model.types import SummaryDict
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text.measure_words import MEASURES
 
@@ -25,7 +25,7 @@ EMPTY_BOX = {"resistance": "no higher close in the data", "support": "no lower c
 READINGS = {"positive edge": "edge", "negative edge": "negative edge", "no edge": "no edge", "too few": "too few"}
 
 
-def performance_caption(s: SummaryDict) -> str:
+def performance_caption(s: Reading) -> str:
     """The long view's caption: what the returns are (or that a level has changes, not returns)."""
     if pw.is_level(s):
         return f"Change of the level to {fmt.date(s['as_of'])} (no returns: nobody holds it)"
@@ -37,7 +37,7 @@ def performance_caption(s: SummaryDict) -> str:
     )
 
 
-def history_caption(s: SummaryDict) -> str:
+def history_caption(s: Reading) -> str:
     """The history table's caption: n, median, edge and its interval, in the piece's units."""
     u = pw.units_of(s)
     return (
@@ -47,7 +47,7 @@ def history_caption(s: SummaryDict) -> str:
     )
 
 
-def scenario_caption(number: int, sc: SummaryDict) -> str:
+def scenario_caption(number: int, sc: Reading) -> str:
     """A talking point's table caption: its score, verdict, the weight measured and what was left out."""
     head = "n/a" if sc["score"] is None else fmt.signed(sc["score"])
     left = "; ".join(f"{x['name']} ({x['reason']})" for x in sc["left_out"])
@@ -69,7 +69,7 @@ def family_note(adjusted: list[str]) -> str:
     )
 
 
-def method_lines(s: SummaryDict, caveats: list[str]) -> list[str]:
+def method_lines(s: Reading, caveats: list[str]) -> list[str]:
     """The method note: the as-of note, the profile, the data's provenance and notes, how the indicators are defined."""
     d = s["data"]
     t, b, p = d["ticker"], d["benchmark"], s["profile"]

@@ -8,10 +8,12 @@ no dividends. Every function takes the summary and returns text; numbers come fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from analysis import config as config_files
 from analysis.errors import InputError
 from analysis.fmt import date, signed
+from analysis.model.types import Reading, SummaryDict
 from analysis.model.units import Units, units
 from analysis.params import Settings
 
@@ -32,16 +34,16 @@ MOOD = {
 }
 
 
-def kind(s: dict) -> str:
-    return s["profile"]["kind"]
+def kind(s: Reading) -> str:
+    return str(s["profile"]["kind"])
 
 
-def fast_name(s: dict) -> str:
+def fast_name(s: Reading) -> str:
     """The fast average's name from the piece's settings: ``50-DMA`` (``20-DMA`` with ``fast = 20``)."""
     return f"{(s.get('settings') or {}).get('fast', Settings.fast)}-DMA"
 
 
-def slow_name(s: dict) -> str:
+def slow_name(s: Reading) -> str:
     """The slow average's name from the piece's settings: ``200-DMA``."""
     return f"{(s.get('settings') or {}).get('slow', Settings.slow)}-DMA"
 
@@ -57,44 +59,49 @@ def plain_name(ticker: str) -> str | None:
     return names.get(ticker)
 
 
-def named(s: dict) -> str:
+def named(s: Reading) -> str:
     """``KRE (regional banks)``: the ticker with its plain name, for its first mention on page one."""
     name = plain_name(s["ticker"])
     return f"{s['ticker']} ({name})" if name else s["ticker"]
 
 
-def units_of(s: dict) -> Units:
+def units_of(s: Reading) -> Units:
     """The piece's :class:`~analysis.model.units.Units`: how its closes, moves and distances are written."""
     return units(s["profile"]["returns"])
 
 
-def is_level(s: dict) -> bool:
+def is_level(s: Reading) -> bool:
     """A level (a yield, a volatility index), not a price anybody holds."""
     return units_of(s).is_level
 
 
-def quote(s: dict, x: float) -> str:
+def quote(s: Reading, x: float) -> str:
     """A close or an average as the profile quotes it (:meth:`Units.quote`)."""
     return units_of(s).quote(x)
 
 
-def level_change(s: dict, x: float) -> str:
+def quoter(s: Reading) -> Callable[[float], str]:
+    """:func:`quote` bound to the piece ``s`` (``q = quoter(s); q(205.06)``)."""
+    return units_of(s).quote
+
+
+def level_change(s: Reading, x: float) -> str:
     """A change of a level in its unit (:meth:`Units.level_change`)."""
     return units_of(s).level_change(x)
 
 
-def lead_fact(s: dict) -> dict | None:
+def lead_fact(s: Reading) -> SummaryDict | None:
     """The most unusual fact of the summary's ``unusual`` catalogue when it is unusual, else ``None``."""
     facts = s.get("unusual") or []
     return facts[0] if facts and facts[0]["unusual"] else None
 
 
-def fact(s: dict, *ids: str) -> dict | None:
+def fact(s: Reading, *ids: str) -> SummaryDict | None:
     """The first fact of the catalogue with one of ``ids``, unusual or not (``None`` when none holds)."""
     return next((f for f in s.get("unusual") or [] if f["id"] in ids), None)
 
 
-def extreme_words(f: dict) -> str:
+def extreme_words(f: Reading) -> str:
     """``a record high`` / ``a 52-week low`` for an extreme-close fact."""
     kind, side = f["id"].rsplit("_", 1)
     return f"a {'record' if kind == 'all_time' else '52-week'} {side}"
@@ -104,7 +111,7 @@ def _year(iso: str) -> str:
     return iso[:4]
 
 
-def _volatility_headline(s: dict, top: dict | None) -> str:
+def _volatility_headline(s: Reading, top: Reading | None) -> str:
     t, close, f = s["ticker"], s["close"], s["sma50"]
     at = f"{t} at {quote(s, close)}"
     if top and top["id"] == "vix_level":
@@ -139,7 +146,7 @@ YIELD_PHASES = {
 }
 
 
-def _yield_headline(s: dict, top: dict | None) -> str:
+def _yield_headline(s: Reading, top: Reading | None) -> str:
     t, f = s["ticker"], s["sma50"]
     at = f"{t} at {quote(s, s['close'])}"
     extreme = fact(s, "all_time_high", "new_52w_high", "all_time_low", "new_52w_low")
@@ -154,7 +161,7 @@ def _yield_headline(s: dict, top: dict | None) -> str:
     return YIELD_PHASES[s["phase"]].format(at=at, fast=fast_name(s), slow=slow_name(s))
 
 
-def _bond_headline(s: dict, top: dict | None) -> str:
+def _bond_headline(s: Reading, top: Reading | None) -> str:
     """A bond fund (Leadership a risk-off reading) or a high-yield fund (a risk asset)."""
     t, b, phase = s["ticker"], s["benchmark"], s["phase"]
     credit = kind(s) == "credit"
@@ -191,7 +198,7 @@ def _bond_headline(s: dict, top: dict | None) -> str:
     return f"Can {t} find a floor as spreads move?" if credit else f"Can {t} find a floor?"
 
 
-def headline(s: dict) -> str | None:
+def headline(s: Reading) -> str | None:
     """The headline of a level, a bond fund or a credit fund (``None``: the equity headlines apply).
 
     Led by the catalogue's most unusual fact when it is unusual (:func:`lead_fact`), else by the
@@ -207,7 +214,7 @@ def headline(s: dict) -> str | None:
     return None
 
 
-def level_phase_sentence(s: dict) -> str:
+def level_phase_sentence(s: Reading) -> str:
     """For a level: where it stands against its averages, in the profile's words."""
     t, close, f, slow = s["ticker"], s["close"], s["sma50"], s["sma200"]
     up, down = MOOD[kind(s)]
@@ -225,7 +232,7 @@ def level_phase_sentence(s: dict) -> str:
     return f"{t} is {side50} its {fast_name(s)} ({quote(s, f)}) and {side200} its {slow_name(s)} ({quote(s, slow)}): {mood}."
 
 
-def leadership_line(s: dict) -> str:
+def leadership_line(s: Reading) -> str:
     """The bottom line's word on Leadership, as the profile reads it ('' when it means nothing)."""
     t, b, value = s["ticker"], s["benchmark"], s["leadership"]["value"]
     mode = s["profile"]["leadership"]
@@ -248,17 +255,17 @@ def leadership_line(s: dict) -> str:
     )
 
 
-def close_words(s: dict) -> str:
+def close_words(s: Reading) -> str:
     """``closed at`` for a traded close; ``'s dividend-adjusted close was`` where the file holds no traded close."""
     return "'s dividend-adjusted close was" if s["data"]["ticker"].get("fully_adjusted") else " closed at"
 
 
-def distance(s: dict, x: float, line: float) -> str:
+def distance(s: Reading, x: float, line: float) -> str:
     """How far ``x`` is from ``line`` in the piece's units (:meth:`Units.distance`)."""
     return units_of(s).distance(x, line)
 
 
-def hidden_leadership(s: dict) -> list[str]:
+def hidden_leadership(s: Reading) -> list[str]:
     """What the Leadership section says when Leadership means nothing for this profile."""
     t, b = s["ticker"], s["benchmark"]
     if s["profile"].get("equivalent_to"):
@@ -271,7 +278,7 @@ def hidden_leadership(s: dict) -> list[str]:
     return [f"A yield has no leadership against an equity fund such as {b}, so this piece does not show it."]
 
 
-def level_performance(s: dict) -> list[str]:
+def level_performance(s: Reading) -> list[str]:
     """How far the level moved over the spans that exist (no returns: nobody holds it)."""
     t, rp = s["ticker"], s["relative_performance"]
     known = [k for k in ("1m", "3m", "1y", "3y", "5y", "10y") if rp[k]["ticker"] is not None]
@@ -300,12 +307,12 @@ LEVEL_STATES = {
 }
 
 
-def level_state(s: dict, phase: str) -> str:
+def level_state(s: Reading, phase: str) -> str:
     """Where a level sits in ``phase`` (:data:`LEVEL_STATES`), with the piece's averages named."""
     return LEVEL_STATES[phase].format(fast=fast_name(s), slow=slow_name(s))
 
 
-def return_words(s: dict) -> str:
+def return_words(s: Reading) -> str:
     """What the ticker's returns are, in a parenthesis."""
     if s["profile"]["returns"] == "total" and s["data"]["ticker"].get("fully_adjusted"):
         return "total return, dividends reinvested"
@@ -320,7 +327,7 @@ def return_words(s: dict) -> str:
 FAR = 0.25
 
 
-def support_clause(s: dict) -> str:
+def support_clause(s: Reading) -> str:
     """The nearest support below the close, with its date and kind; at a low, how far back the close
     is the lowest and where the last lower close was ('' without history)."""
     sp = s.get("support") or {}
@@ -358,7 +365,7 @@ def _kind_words(kind_: str, window: int | None, side: str) -> str:
     }.get(kind_, kind_.replace("_", " "))
 
 
-def level_words(lv: dict, side: str = "resistance") -> str:
+def level_words(lv: Reading, side: str = "resistance") -> str:
     """How a level was found: ``a swing high, set on June 5, 2024`` (no date for an average)."""
     what = _kind_words(lv["kind"], lv.get("window"), side)
     dated = lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
@@ -385,7 +392,7 @@ _BOX_WORDS = {
 _BEFORE = {"resistance": "close before the fall", "support": "close before the jump"}
 
 
-def box_words(rung: dict, side: str, as_of: str) -> str:
+def box_words(rung: Reading, side: str, as_of: str) -> str:
     """``22-session high, Jun 5`` / ``former swing high, Mar 2023``: a level's kind and date, compact."""
     words = _BEFORE[side] if rung["kind"] == "previous_close" else _BOX_WORDS.get(rung["kind"])
     what = (words or rung["kind"].replace("_", " ")).format(w=rung.get("window"))

@@ -8,6 +8,7 @@ reported them.
 from __future__ import annotations
 
 from analysis.fmt import signed
+from analysis.model.types import Reading, SummaryDict
 
 #: How a verdict reads in a sentence.
 PHRASES = {
@@ -34,23 +35,23 @@ DISCLAIMER = (
 )
 
 
-def _strongest(evidence: list[dict], reading: str) -> dict | None:
+def _strongest(evidence: list[SummaryDict], reading: str) -> SummaryDict | None:
     found = [e for e in evidence if e["reading"] == reading and e["weight"] > 0]
     return max(found, key=lambda e: e["weight"]) if found else None
 
 
-def _cite(item: dict) -> str:
+def _cite(item: Reading) -> str:
     first = item["detail"].split("; ")[0] if item["detail"] else ""
     return f"{item['name']}, {item['value_text']}" + (f" ({first})" if first else "")
 
 
-def sentence(scenario: dict) -> str:
+def sentence(scenario: Reading) -> str:
     """One sentence (or two) for one scenario: verdict, score, weight measured, strongest evidence, gaps."""
     score, verdict = scenario["score"], scenario["verdict"]
     measured = f"{scenario['available_weight']:g} of {scenario['total_weight']:g} weight measured"
     head = f"“{scenario['title']}”: {PHRASES[verdict]}"
     if verdict == "does not apply":
-        head += f", {_NEEDS.get(scenario.get('requires'), 'its condition is not met')}"
+        head += f", {_NEEDS.get(str(scenario.get('requires')), 'its condition is not met')}"
     head += f" (score {signed(score)}, {measured})." if score is not None else f" ({measured})."
     if verdict == "does not apply":  # shown, not weighed: no evidence is cited for or against it
         return head
@@ -68,12 +69,12 @@ def sentence(scenario: dict) -> str:
     return " ".join(parts)
 
 
-def sentences(scenarios: list[dict]) -> list[str]:
+def sentences(scenarios: list[SummaryDict]) -> list[str]:
     """One entry per scenario, then the reminder that scores are tallies, not forecasts."""
     return [sentence(s) for s in scenarios] + [DISCLAIMER]
 
 
-def family_summary(family: dict) -> str:
+def family_summary(family: Reading) -> str:
     """The family in one or two sentences: phases of the current members, who leads, who is not counted."""
     members, benchmark = family["members"], family["benchmark"]
     current = [m for m in members if m["status"] == "current" and m["phase"]]

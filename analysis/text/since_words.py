@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analysis.fmt import count, day, join, signed
+from analysis.model.types import Reading, SummaryDict
 from analysis.text import profile_words as pw
 
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
@@ -47,7 +48,7 @@ def _on(iso: str | None, as_of: str) -> str:
     return f" on {day(iso, as_of)}" if iso else ""
 
 
-def _then(since: dict, as_of: str) -> str:
+def _then(since: Reading, as_of: str) -> str:
     """How the earlier state is named: ``in the June 28 piece`` or ``on June 28, five sessions ago``."""
     when = day(since["previous_as_of"], as_of)
     if since["against"] == "piece":
@@ -55,7 +56,7 @@ def _then(since: dict, as_of: str) -> str:
     return f"on {when}, {count(since['sessions'])} sessions ago"
 
 
-def sentence(change: dict, s: dict) -> str:
+def sentence(change: Reading, s: Reading) -> str:
     """One plain sentence for one change of ``s["since_last"]["changes"]`` (``s`` the summary)."""
     kind = change["kind"]
     level = (s.get("profile") or {}).get("returns") in ("points", "basis_points")
@@ -74,7 +75,7 @@ def _via(via: list[str], words: dict[str, str] | None = None) -> str:
     return f", after {_others(via, words)}" if via else ""
 
 
-def _level_phase(change: dict, s: dict) -> str:
+def _level_phase(change: Reading, s: Reading) -> str:
     t, as_of = s["ticker"], s["as_of"]
     name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
     if change["back"]:
@@ -86,7 +87,7 @@ def _level_phase(change: dict, s: dict) -> str:
     return f"{t} moved from {name[change['from']]} to {name[change['to']]}{_on(change['date'], as_of)}{via}."
 
 
-def _phase_change(change: dict, s: dict) -> str:
+def _phase_change(change: Reading, s: Reading) -> str:
     t, as_of = s["ticker"], s["as_of"]
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
@@ -95,7 +96,7 @@ def _phase_change(change: dict, s: dict) -> str:
     return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
 
 
-def _level(change: dict, s: dict) -> str:
+def _level(change: Reading, s: Reading) -> str:
     """A level to clear cleared, or a support lost (and whether the close is back on its side)."""
     t, as_of, kind = s["ticker"], s["as_of"], change["kind"]
     side = "resistance" if kind == "level_cleared" else "support"
@@ -112,7 +113,7 @@ def _level(change: dict, s: dict) -> str:
     return f"{text}{back}."
 
 
-def _line_cross(change: dict, s: dict) -> str:
+def _line_cross(change: Reading, s: Reading) -> str:
     """Real Motion crossing its fast average, or Leadership crossing zero."""
     as_of, kind = s["as_of"], change["kind"]
     line = f"its {pw.fast_name(s)}" if kind == "real_motion" else "zero"
@@ -125,7 +126,7 @@ def _line_cross(change: dict, s: dict) -> str:
     return f"{who} crossed {change['to']} {line}{_on(change['date'], as_of)}."
 
 
-def _closes_above(change: dict, s: dict) -> str:
+def _closes_above(change: Reading, s: Reading) -> str:
     """The run of closes above the fast average: the confirmation reached, lost, or the count now."""
     t, as_of, since, fast = s["ticker"], s["as_of"], s["since_last"], pw.fast_name(s)
     n, then, now, event = change["n"], change["from"], change["to"], change["event"]
@@ -145,19 +146,19 @@ def _closes_above(change: dict, s: dict) -> str:
     return f"{t} has {_closes(now)} in a row above its {fast}, against {count(then)} {_then(since, as_of)}."
 
 
-def _scenario(change: dict, s: dict) -> str:
+def _scenario(change: Reading, s: Reading) -> str:
     verb = "rose" if change["move"] > 0 else "fell"
     now = f", now {change['verdict']}" if change.get("verdict") else ""
     return f"The score of \u201c{change['title']}\u201d {verb} from {signed(change['from'])} to {signed(change['to'])}{now}."
 
 
-def _family(change: dict, s: dict) -> str:
+def _family(change: Reading, s: Reading) -> str:
     names = [f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)]
     return f"In the Economic Modern Family, {join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
 
 
 #: The sentence writer of each kind of change.
-_WRITERS: dict[str, Callable[[dict, dict], str]] = {
+_WRITERS: dict[str, Callable[[Reading, Reading], str]] = {
     "phase": _phase_change,
     "level_cleared": _level,
     "support_lost": _level,
@@ -170,13 +171,13 @@ _WRITERS: dict[str, Callable[[dict, dict], str]] = {
 }
 
 
-def worded(s: dict) -> dict:
+def worded(s: Reading) -> SummaryDict:
     """``s["since_last"]`` with each change's sentence as its ``text`` (a new block; ``s`` is left as it is)."""
     since = s["since_last"]
     return {**since, "changes": [{**change, "text": sentence(change, s)} for change in since["changes"]]}
 
 
-def nothing(s: dict) -> str:
+def nothing(s: Reading) -> str:
     """The one sentence when nothing changed."""
     since = s["since_last"]
     if since["previous_as_of"] is None:
@@ -196,7 +197,7 @@ def nothing(s: dict) -> str:
     )
 
 
-def lines(s: dict) -> list[str]:
+def lines(s: Reading) -> list[str]:
     """The sentences of "since the last piece", most important first (one sentence when nothing changed)."""
     since = s.get("since_last")
     if not since:

@@ -8,6 +8,7 @@ is unusual. Numbers come from the summary; nothing is computed here beyond forma
 from __future__ import annotations
 
 from analysis.fmt import date, plain_pct, signed
+from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 
 
@@ -19,8 +20,8 @@ def share(p: float, what: str) -> str:
     return f"{text if text != '100%' else f'{min(p, 0.999):.1%}'} of {what}"
 
 
-def _extreme(s: dict, f: dict) -> str:
-    t, q = s["ticker"], lambda x: pw.quote(s, x)
+def _extreme(s: Reading, f: Reading) -> str:
+    t, q = s["ticker"], pw.quoter(s)
     side = f["id"].rsplit("_", 1)[1]
     word, past = ("highest", "above") if side == "high" else ("lowest", "below")
     if f["id"].startswith("all_time"):
@@ -34,9 +35,9 @@ def _extreme(s: dict, f: dict) -> str:
     )
 
 
-def fact_sentence(s: dict, f: dict) -> str:
+def fact_sentence(s: Reading, f: Reading) -> str:
     """The sentence of one fact of the catalogue (any score)."""
-    t, q = s["ticker"], lambda x: pw.quote(s, x)
+    t, q = s["ticker"], pw.quoter(s)
     fid = f["id"]
     if fid == "real_motion_z":
         where = {"above": "above its upper band", "below": "below its lower band", "inside": "inside its band"}
@@ -87,7 +88,7 @@ def fact_sentence(s: dict, f: dict) -> str:
     return ""
 
 
-def volume_words(f: dict) -> str:
+def volume_words(f: Reading) -> str:
     """``Volume was 2.1 times its 50-session average on a down day, a ratio higher than on 97% of earlier sessions.``"""
     day = "a down day" if f["change"] < 0 else "an up day" if f["change"] > 0 else "an unchanged day"
     return (
@@ -96,13 +97,13 @@ def volume_words(f: dict) -> str:
     )
 
 
-def lead_sentence(s: dict) -> str | None:
+def lead_sentence(s: Reading) -> str | None:
     """The most unusual fact in one sentence, when the catalogue's first fact is unusual; else ``None``."""
     top = pw.lead_fact(s)
     return fact_sentence(s, top) or None if top else None
 
 
-def volume_sentence(s: dict) -> str | None:
+def volume_sentence(s: Reading) -> str | None:
     """A sentence on volume when it is unusual (at least twice its 50-session average, or an unusual
     ratio) and not already the lead; else ``None``."""
     f = pw.fact(s, "volume")
