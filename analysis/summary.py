@@ -77,17 +77,20 @@ def build(
     source_note: str = "",
     parts: Collection[str] = PARTS,
     reports_dir: Path | str | None = None,
+    language: str = "en",
 ) -> Summary:
     """The summary of ``request``: one study, each part of :data:`PARTS` computed once.
 
     ``settings`` overrides the request's knobs (the research notebooks change windows);
     ``source_note`` is the runner's word on a data fallback; ``parts`` leaves out what a
     caller does not show (a research notebook needs the facts only). ``reports_dir`` is
-    where ``since`` looks for the last piece (default :func:`analysis.paths.reports_dir`).
+    where ``since`` looks for the last piece (default :func:`analysis.paths.reports_dir`);
+    ``language`` picks the phrasebook that words the reading (:mod:`analysis.text.words`).
     """
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown summary parts: {sorted(unknown)}")
+    words.phrasebook(language)  # an unknown language is refused before any work
     _check_configuration(request, parts)
     market = market or Market(request.source)
     settings = settings or request.settings
@@ -126,7 +129,12 @@ def build(
     # the reading is finished: frozen, then worded (new objects; nothing edits it from here)
     out.reading = freeze(data)
     out.data = words.word(
-        out.reading, parts, confirm_n=settings.confirm_n, level_window=settings.level_window, fast=settings.fast
+        out.reading,
+        parts,
+        confirm_n=settings.confirm_n,
+        level_window=settings.level_window,
+        fast=settings.fast,
+        language=language,
     )
     return out
 

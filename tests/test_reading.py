@@ -9,8 +9,10 @@ import pickle
 import pytest
 
 from analysis import summary
+from analysis.errors import InputError
 from analysis.model.reading import FrozenDict, FrozenList, freeze, is_frozen, thaw
 from analysis.params import Request
+from analysis.text import brief, words
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,63 @@ def test_freeze_turns_tuples_into_arrays_and_leaves_scalars():
     frozen = freeze({"a": (1, [2, {"b": None}]), "c": "x"})
     assert frozen == {"a": [1, [2, {"b": None}]], "c": "x"} and is_frozen(frozen)
     assert freeze(frozen) is frozen
+
+
+# -- the language seam: a toy phrasebook, registered by this test only ---------------------------
+
+
+def _toy() -> words.Phrasebook:
+    """A toy "language" (upper-case English with a marker): each entry is the English one, re-worded
+    after the fact, which only a test may do; it proves the seam carries every word of the summary."""
+
+    def loud(text: str) -> str:
+        return f"toy: {text.upper()}"
+
+    def loud_all(value):
+        if isinstance(value, str):
+            return loud(value)
+        if isinstance(value, dict):
+            return {k: loud_all(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [loud_all(v) for v in value]
+        return value
+
+    en = words.ENGLISH
+    return words.Phrasebook(
+        triggers=lambda items, n, w, f: [{**i, "trigger": loud(i["trigger"])} for i in en.triggers(items, n, w, f)],
+        state=lambda state, f: None if state is None else {**en.state(state, f), "label": "toy: NOW"},
+        family=lambda family: loud(en.family(family)),
+        changes=lambda s: {
+            **s["since_last"],
+            "changes": [{**c, "text": "toy: CHANGE"} for c in s["since_last"]["changes"]],
+        },
+        headline=lambda s: loud(en.headline(s)),
+        narrative=lambda s: loud_all(en.narrative(s)),
+        brief=lambda s: loud_all(en.brief(s)),
+    )
+
+
+def test_a_new_language_is_one_registered_phrasebook(built, market, tmp_path, monkeypatch):
+    monkeypatch.setitem(words.PHRASEBOOKS, "toy", _toy())
+    toy = summary.build(
+        Request.parse("IWM", "SPY", "2024-07-08", "snapshot"), market, reports_dir=tmp_path, language="toy"
+    )
+    # the same reading, decided once in the model: not one number or decision differs
+    assert summary.to_json(toy.reading) == summary.to_json(built.reading)
+    # and every word of the summary is the toy's
+    data = toy.data
+    assert data["headline"].startswith("toy: ") and data["headline"] == f"toy: {built.data['headline'].upper()}"
+    assert data["brief"]["call_sentence"] == f"toy: {built.data['brief']['call_sentence'].upper()}"
+    assert all(h["trigger"].startswith("toy: ") for h in data["history"])
+    assert data["family"]["summary"].startswith("toy: ")
+    assert all(c["text"] == "toy: CHANGE" for c in data["since_last"]["changes"])
+    assert all(line.startswith("toy: ") for lines in data["narrative"].values() for line in lines)
+    # page one's Markdown is written from the toy's words
+    assert f"**{data['brief']['call_sentence']}**" in brief.markdown(data)
+
+
+def test_an_unknown_language_is_refused_before_any_work(market, tmp_path):
+    with pytest.raises(InputError, match="no phrasebook for the language 'xx'.*use one of en"):
+        summary.build(
+            Request.parse("IWM", "SPY", "2024-07-08", "snapshot"), market, reports_dir=tmp_path, language="xx"
+        )
