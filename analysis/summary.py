@@ -102,24 +102,11 @@ def build(
     data["data"]["run_notes"] = [note for note in (request.benchmark_note, source_note) if note]
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
-        knobs = {"confirm_n": settings.confirm_n, "level_window": settings.level_window}
-        history = event_study(study.series, **knobs, returns=kind.returns)
-        # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
-        data["history"] = [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")]
-        data["history_state"] = state_study(study.series, returns=kind.returns)
+        data.update(_history(study, kind, settings))
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
-        card, measures, long_run, scores = _scores(study, market, kind, store)
-        data["macro"] = macro.readings(store, study.as_of.session)
+        data.update(_evidence(study, market, kind, store))
         data["data"]["run_notes"] += store.notes()
-        data["scenario_set"] = evidence.set_json(card, study.ticker, study.benchmark)
-        data["scenarios"] = scores
-        data["economy"] = measures
-        data["century"] = (
-            long_run
-            if card.set.id == "small_caps"
-            else {"available": False, "reason": "the size premium and valuations are read for small-cap pieces only"}
-        )
     if "family" in parts:
         family = _family(market, study.as_of.session)
         data["family"] = family.data
@@ -137,6 +124,32 @@ def build(
         language=language,
     )
     return out
+
+
+def _history(study: studies.Study, kind: profile.Profile, settings: Settings) -> dict:
+    """``history`` (the event study of the triggers) and ``history_state`` (of today's state)."""
+    knobs = {"confirm_n": settings.confirm_n, "level_window": settings.level_window}
+    history = event_study(study.series, **knobs, returns=kind.returns)
+    # a profile whose Leadership means nothing (a fear gauge, a yield) has no Leadership triggers either
+    return {
+        "history": [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")],
+        "history_state": state_study(study.series, returns=kind.returns),
+    }
+
+
+def _evidence(study: studies.Study, market: Market, kind: profile.Profile, store: Macro) -> dict:
+    """The evidence of the talking points: the economy as public then, the scenario set and its
+    scores, the economy's measures and the century of small versus big (small-cap pieces)."""
+    card, measures, long_run, scores = _scores(study, market, kind, store)
+    return {
+        "macro": macro.readings(store, study.as_of.session),
+        "scenario_set": evidence.set_json(card, study.ticker, study.benchmark),
+        "scenarios": scores,
+        "economy": measures,
+        "century": long_run
+        if card.set.id == "small_caps"
+        else {"available": False, "reason": "the size premium and valuations are read for small-cap pieces only"},
+    }
 
 
 def _scores(study: studies.Study, market: Market, kind: profile.Profile, store: Macro):

@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from analysis.data import macro_snapshot
 from analysis.data.fred import Macro
 from analysis.data.series import known_by
-from analysis.model import macro
+from analysis.model import macro, macro_events
 
 AS_OF = "2024-07-08"
 
@@ -205,7 +205,7 @@ def test_iwm_after_the_curve_uninverted_known_values(store):
     from analysis.data import Market
 
     iwm = Market("snapshot").prices("IWM")["adj_close"].loc[:AS_OF]
-    events, baseline = macro.uninversion_study(macro.public(store, "T10Y3M", AS_OF), iwm)
+    events, baseline = macro_events.uninversion_study(macro.public(store, "T10Y3M", AS_OF), iwm)
     assert [d.date().isoformat() for d in events.index] == ["2001-01-22", "2007-05-30", "2019-10-11"]
     assert [d.date().isoformat() for d in events["entry"]] == [
         "2001-01-23",
@@ -226,7 +226,7 @@ def test_an_event_whose_window_is_open_has_no_return(store):
     from analysis.data import Market
 
     iwm = Market("snapshot").prices("IWM")["adj_close"].loc[:"2025-01-31"]
-    events, _ = macro.uninversion_study(macro.public(store, "T10Y3M", "2025-01-31"), iwm)
+    events, _ = macro_events.uninversion_study(macro.public(store, "T10Y3M", "2025-01-31"), iwm)
     last = events.iloc[-1]
     assert events.index[-1] == pd.Timestamp("2024-12-13") and last["entry"] == pd.Timestamp("2024-12-16")
     assert pd.notna(last["fwd20"]) and pd.isna(last["fwd60"]) and pd.isna(last["fwd120"])

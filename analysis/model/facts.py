@@ -242,6 +242,18 @@ def _unavailable(s: pd.DataFrame) -> list[str]:
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
 
 
+def _data(study: Study) -> SummaryDict:
+    """``data``: where the ticker's and the benchmark's prices came from, and how much history there is."""
+    return {
+        "ticker": _provenance(study.prices),
+        "benchmark": _provenance(study.bench),
+        "sessions": len(study.series),
+        "first_session": iso(study.series.index[0]),
+        "common_sessions": study.common_sessions,
+        "leadership_basis": leadership_basis(study.prices, study.full_bench),
+    }
+
+
 def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     """The values of a :class:`~analysis.model.study.Study` at its as-of session: the first part
     of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``)."""
@@ -265,14 +277,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "profile": profile.to_json(),
         "settings": asdict(cfg),
         "session": session(study.prices, units(profile.returns)),
-        "data": {
-            "ticker": _provenance(study.prices),
-            "benchmark": _provenance(study.bench),
-            "sessions": len(s),
-            "first_session": iso(s.index[0]),
-            "common_sessions": study.common_sessions,
-            "leadership_basis": leadership_basis(study.prices, study.full_bench),
-        },
+        "data": _data(study),
         "close": close,
         "sma50": sma50,
         "sma200": sma200,

@@ -11,7 +11,8 @@ plain dicts (ISO dates, floats, ``None`` where there is nothing to measure), rea
 * :func:`curve` (T10Y3M), :func:`credit` (BAMLH0A0HYM2), :func:`claims` (ICSA),
   :func:`sahm` (SAHMREALTIME), :func:`nfci` (NFCI): the measures the evidence reads, each
   with its formula in its docstring; :func:`measures` computes all of them at a date;
-* :func:`uninversions` - every "the curve un-inverts" event, and :func:`recessions` - NBER
+* :func:`uninversions` - every "the curve un-inverts" event (what followed each:
+  :func:`analysis.model.macro_events.uninversion_study`), and :func:`recessions` - NBER
   recession spans for shading (dated in hindsight: never evidence).
 """
 
@@ -44,7 +45,7 @@ def _iso(day: Any) -> str | None:
     return None if day is None or pd.isna(day) else pd.Timestamp(day).date().isoformat()
 
 
-def _num(x: Any) -> float | None:
+def num(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
@@ -225,7 +226,7 @@ def credit(values: pd.Series, *, months: int = 3) -> SummaryDict:
     """
     change, since = change_over(values, months)
     return {
-        "value": _num(values.iloc[-1]) if len(values) else None,
+        "value": num(values.iloc[-1]) if len(values) else None,
         "date": _iso(values.index[-1]) if len(values) else None,
         "change": change,
         "change_from": since,
@@ -276,7 +277,7 @@ def sahm(values: pd.Series, *, months: int = 3) -> SummaryDict:
     ``triggered``: ``value >= 0.5`` (:data:`SAHM_TRIGGER`).
     """
     change, since = change_over(values, months)
-    value = _num(values.iloc[-1]) if len(values) else None
+    value = num(values.iloc[-1]) if len(values) else None
     return {
         "value": value,
         "date": _iso(values.index[-1]) if len(values) else None,
@@ -291,7 +292,7 @@ def sahm(values: pd.Series, *, months: int = 3) -> SummaryDict:
 def nfci(values: pd.Series) -> SummaryDict:
     """Chicago Fed NFCI (weekly, average 0): ``value``/``date`` and ``tighter`` = ``value > 0``
     (financial conditions tighter than their average since 1971)."""
-    value = _num(values.iloc[-1]) if len(values) else None
+    value = num(values.iloc[-1]) if len(values) else None
     return {
         "value": value,
         "date": _iso(values.index[-1]) if len(values) else None,
@@ -360,45 +361,3 @@ def recessions(store: Macro) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     if start is not None:
         spans.append((start, usrec.index[-1] + pd.offsets.MonthEnd(0)))
     return spans
-
-
-# --- what followed: the curve's un-inversions against a ticker's forward returns -------------------
-
-
-def uninversion_study(
-    values: pd.Series, adj_close: pd.Series, *, horizons: tuple[int, ...] = (20, 60, 120), min_months: int = 3
-) -> tuple[pd.DataFrame, dict[int, SummaryDict]]:
-    """Every :func:`uninversions` event of the public curve ``values``, and the ticker's return after it.
-
-    An event dated ``d`` became public on ``known_since = next business day after d``; the
-    ticker is entered at the close of its first session on or after that day (``entry``), and
-    ``fwd<h> = adj_close[entry + h sessions] / adj_close[entry] - 1`` (NaN while the window
-    is open at the last row of ``adj_close``: no look-ahead). Events before the ticker's
-    first session are dropped. ``adj_close`` must end at the as-of session.
-
-    Returns ``(events, baseline)``: events indexed by date with ``run_start, run_months,
-    known_since, entry, fwd<h>...``; ``baseline[h] = {median, hit_rate, n}`` over every
-    session with a complete ``h``-session window (the unconditional distribution).
-    """
-    from analysis.data.release import next_business_day
-    from analysis.model.forward import forward_return
-
-    events = uninversions(values, min_months)
-    since = next_business_day(events.index) if len(events) else pd.DatetimeIndex([])
-    sessions = adj_close.index
-    at: Any = sessions.searchsorted(since) if len(events) else []
-    keep = [i for i, pos in enumerate(at) if pos < len(sessions) and since[i] >= sessions[0]]
-    events = events.iloc[keep].copy()
-    events["known_since"] = since[keep]
-    events["entry"] = sessions[[at[i] for i in keep]]
-    baseline = {}
-    for h in horizons:
-        fwd = forward_return(adj_close, h)
-        events[f"fwd{h}"] = fwd.reindex(events["entry"]).to_numpy()
-        complete = fwd.dropna()
-        baseline[h] = {
-            "median": _num(complete.median()) if len(complete) else None,
-            "hit_rate": _num((complete > 0).mean()) if len(complete) else None,
-            "n": int(len(complete)),
-        }
-    return events, baseline

@@ -1,7 +1,7 @@
 """The headline: led by what is unusual, else by the phase; a question when momentum is unproven.
 
 :func:`headline` is the piece's title. A profile with words of its own (a fear gauge, a yield,
-a bond or credit fund) is written by :func:`analysis.text.profile_words.headline`; every
+a bond or credit fund) is written by :func:`analysis.text.kind_headlines.headline`; every
 other piece by the tables here: one writer per unusual fact that can lead
 (:data:`_FACT_HEADLINES`) and one per phase (:data:`_PHASE_HEADLINES`).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analysis.model.types import Reading
+from analysis.text import kind_headlines
 from analysis.text import profile_words as pw
 from analysis.text.profile_words import PHASE_WORDS
 
@@ -156,9 +157,9 @@ def headline(s: Reading) -> str:
     change); a range (the averages and the close within 2% of each other); a new high or a
     divergence that is not unusual; then the phase, Real Motion's side and Leadership's sign.
     A profile with its own words (a fear gauge, a yield, a bond or credit fund) is written by
-    :func:`analysis.text.profile_words.headline`.
+    :func:`analysis.text.kind_headlines.headline`.
     """
-    special = pw.headline(s)
+    special = kind_headlines.headline(s)
     if special:
         return special
     t, phase = s["ticker"], s["phase"]

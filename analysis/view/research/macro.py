@@ -3,7 +3,7 @@
 Every FRED series the piece reads, public by the as-of date (:func:`analysis.model.macro.public`),
 with NBER recessions shaded (dated in hindsight); the small-cap/large-cap ratio (IWM/SPY)
 against the 10-year minus 3-month curve; and the event study of "the curve un-inverts"
-against the ticker's forward returns (:func:`analysis.model.macro.uninversion_study`).
+against the ticker's forward returns (:func:`analysis.model.macro_events.uninversion_study`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import fmt, params
 from analysis.data.fred import Macro
-from analysis.model import macro
+from analysis.model import macro, macro_events
 from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import Research
 from analysis.view.research.history import parse_horizons
@@ -180,7 +180,7 @@ class MacroResearch(Research):
 
     def events(self) -> Html:
         """Each un-inversion up to as-of, and the ticker's total return 20/60/120 sessions after it became public."""
-        study, baseline = macro.uninversion_study(
+        study, baseline = macro_events.uninversion_study(
             self.public("T10Y3M"), self.series["adj_close"], horizons=self.horizons, min_months=self.min_months
         )
         body = [
