@@ -83,7 +83,7 @@ def test_a_gauge_reads_inverted(cases):
     _, s = cases["^VIX"]
     assert calls.grade(calls.state(s)) == "constructive" and calls.call_of(s) == "defensive"
     assert call_words.call_sentence(s).startswith(
-        "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 242.1% above its 50-DMA"
+        "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 58.52 points or 242.1% above its 50-DMA"
     )
     assert "bullish" not in call_words.call_sentence(s)
 

@@ -90,13 +90,24 @@ def percentile(sizes: np.ndarray, size: float) -> float | None:
     return float(np.searchsorted(sizes, size, side="left") / len(sizes)) if len(sizes) else None
 
 
+def _largest(daily: pd.Series, *, up: bool) -> SummaryDict | None:
+    """The largest one-session rise (``up``) or fall of ``daily`` (:func:`moves`) up to the as-of
+    session, with its date: the farthest one session has ever carried the ticker that way."""
+    side = daily[daily > 0] if up else daily[daily < 0]
+    if side.empty:
+        return None
+    when = cast(pd.Timestamp, side.idxmax() if up else side.idxmin())
+    return {"move": float(side.loc[when]), "date": when.date().isoformat()}
+
+
 def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     """The as-of session of ``prices`` (the ticker's own rows up to as-of): its ``day`` and ``week``
     moves read against history, the day's range and gap as fractions of the previous close, and
     whether either move is ``notable``. Moves are ``None`` with too little history."""
     close = prices["close"].astype(float)
     sizes = day_sizes(prices, units)
-    day, week = _read(moves(close, units)), _read(moves(close, units, WEEK))
+    daily = moves(close, units)
+    day, week = _read(daily), _read(moves(close, units, WEEK))
     recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
@@ -114,6 +125,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
         "reach": float(np.quantile(sizes, REACHABLE)) if len(sizes) else None,
         "typical": float(np.quantile(sizes, KNIFE_EDGE)) if len(sizes) else None,
+        "largest_rise": _largest(daily, up=True),
+        "largest_fall": _largest(daily, up=False),
         "notable_week": bool(
             week and week["percentile"] >= NOTABLE_WEEK and abs(week["move"]) > abs(day["move"] if day else 0)
         ),

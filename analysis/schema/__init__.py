@@ -87,6 +87,8 @@ class Session(TypedDict):
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
     typical: float | None  # the median one-session move (in the ticker's units)
+    largest_rise: dict | None  # {move, date}: the largest one-session rise up to as-of (in the ticker's units)
+    largest_fall: dict | None  # {move, date}: the largest one-session fall up to as-of
 
 
 class Profile(TypedDict):

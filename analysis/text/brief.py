@@ -134,17 +134,29 @@ def leadership_paragraph(s: Reading) -> str:
     above = ld["value"] > 0
     since = since_when(ld["last_below_zero"] if above else ld["last_above_zero"], s["as_of"])
     other = "below" if above else "above"
-    trend = "rising" if ld["above_fast"] else "falling"
+    trend = "above" if ld["above_fast"] else "below"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
-    text = f"Against {b}, Leadership {held} and is {trend} against its own {pw.fast_name(s)}"
+    text = f"Against {b}, Leadership {held} and is {trend} its own {pw.fast_name(s)}"
     if mode == "risk_off":
-        return text + (": money is seeking safety." if above else f": {t} is not acting as a safe haven.")
+        return text + f": {_haven(s)}."
     small = s.get("scenario_set", {}).get("id") == "small_caps"
     if above:
         who = "small caps are leading large caps" if small else f"{t} is leading"
         return text + f": {who}" + (" and gaining." if ld["above_fast"] else ", though the lead is narrowing.")
     who = "small caps keep lagging large caps" if small else f"{t} keeps lagging"
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
+
+
+def _haven(s: Reading) -> str:
+    """What a safe haven's lead over stocks means this week: money seeking safety while it holds up or
+    rises; only falling less than stocks when it falls too (LQD down 4.9% in a week was no haven)."""
+    t, b, above = s["ticker"], s["benchmark"], s["leadership"]["value"] > 0
+    if not above:
+        return f"{t} is not acting as a safe haven"
+    week = (s.get("session") or {}).get("week") or {}
+    if (week.get("move") or 0) < 0:
+        return f"{t} is falling less than {b}, not rising as a haven would"
+    return "money is seeking safety"
 
 
 def _reading_words(e: Reading) -> str:

@@ -7,12 +7,13 @@ within reach); this phrasebook only words them, one whole sentence each.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
 from analysis.model.levels_box import box
-from analysis.model.session import REACHABLE
+from analysis.model.session import KNIFE_EDGE, REACHABLE, move_size
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 
@@ -38,7 +39,7 @@ def since_when(iso: str | None, as_of: str) -> str:
 _SIGNALS = {
     (False, None): "and momentum is down",
     (True, None): "with momentum up",
-    (False, False): "and neither momentum nor leadership has turned up",
+    (False, False): "with momentum and leadership both still below their lines",
     (True, True): "with momentum and leadership both up",
     (True, False): "with momentum up but leadership down",
     (False, True): "with leadership up but momentum down",
@@ -93,8 +94,8 @@ _EVENT_WORDS = {
     ("price_vs_sma_slow", "down"): "below its {slow}",
     ("real_motion_vs_fast", "up"): "Real Motion over its own {fast}",
     ("real_motion_vs_fast", "down"): "Real Motion under its own {fast}",
-    ("leadership_vs_zero", "up"): "Leadership above zero",
-    ("leadership_vs_zero", "down"): "Leadership below zero",
+    ("leadership_vs_zero", "up"): "Leadership above zero (if {benchmark} is unchanged)",
+    ("leadership_vs_zero", "down"): "Leadership below zero (if {benchmark} is unchanged)",
 }
 
 
@@ -102,7 +103,9 @@ def _event_words(s: Reading, e: Reading) -> str:
     if e["event"] == "phase":
         return f"in {pw.PHASE_WORDS[e['to']]}"
     words = _EVENT_WORDS.get((e["event"], e["direction"]))
-    return words.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) if words else e["event"].replace("_", " ")
+    if not words:
+        return str(e["event"]).replace("_", " ")
+    return words.format(fast=pw.fast_name(s), slow=pw.slow_name(s), benchmark=s["benchmark"])
 
 
 def change_sentences(s: Reading, call: Call | None = None) -> list[str]:
@@ -120,22 +123,32 @@ def change_sentences(s: Reading, call: Call | None = None) -> list[str]:
 _CONFIRMED_BY_CLOSES = ("phase", "price_vs_sma_fast")
 
 
-def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool]]:
-    """The model's steps in ``side``'s direction, each with what it flips in words (repeats merged) and
-    whether a run of closes confirms it (a phase or the fast average)."""
+def _what(s: Reading, events: Sequence[Reading]) -> list[str]:
+    """What ``events`` flip, in words, repeats merged."""
+    words: list[str] = []
+    for e in events:
+        w = _event_words(s, e)
+        if w not in words:
+            words.append(w)
+    return words
+
+
+def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool, bool]]:
+    """The model's steps in ``side``'s direction, each with what it flips in words, whether a run
+    of closes confirms it (a phase or the fast average) and whether it is on a knife-edge (the
+    move to it no larger than the median session's: :data:`analysis.model.session.KNIFE_EDGE`)."""
     out = []
     for step in calls.steps(s, side, tr.price if tr else None):
-        words: list[str] = []
-        for e in step.events:
-            w = _event_words(s, e)
-            if w not in words:
-                words.append(w)
-        out.append((step.price, words, any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)))
+        pct = step.events[0].get("move_percentile")
+        knife = pct is not None and pct <= KNIFE_EDGE
+        out.append(
+            (step.price, _what(s, step.events), any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events), knife)
+        )
     return out
 
 
 def _direction_sentence(s: Reading, side: str, call: Call) -> str:
-    t, q = s["ticker"], pw.quoter(s)
+    q = pw.quoter(s)
     word = "above" if side == "up" else "below"
     tr = call.quoted(s, side)  # out of one session's reach: not a trigger to quote
     steps = _steps(s, side, tr)
@@ -143,10 +156,10 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         return _no_change(s, side, call)
     now = call.call
     parts = []
-    for i, (price, what, confirmable) in enumerate(steps):
+    for i, (price, what, confirmable, knife) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
-        subject = f"{t} " if not what[0].startswith(("Real Motion", "Leadership")) else ""
-        move = pw.units_of(s).move_to(s["close"], price) + (_KNIFE_EDGE if last and tr and tr.knife_edge else "")
+        subject = _subject(s, what)
+        move = pw.units_of(s).move_to(s["close"], price) + (_KNIFE_EDGE if knife else "")
         if i == 0:
             text = f"A close {word} {q(price)} next session ({move}) puts {subject}{join(what)}"
         else:
@@ -191,16 +204,30 @@ def _reach(s: Reading) -> str:
     return f"a session's reach ({pw.units_of(s).size(reach)})"
 
 
+def _subject(s: Reading, what: Sequence[str]) -> str:
+    """``IWM `` before what a close puts it in (``back above its 50-DMA``); none before Real Motion or Leadership."""
+    return "" if what[0].startswith(("Real Motion", "Leadership")) else f"{s['ticker']} "
+
+
 def _beyond(s: Reading, side: str, call: Call) -> str:
-    """The close that would change the call but that no session of the ticker's history could reach."""
+    """The close that would change the call but that no session could reach: what it takes, said as the
+    condition it is (``with IWM back above its 200-DMA``) and where, against the largest move the ticker
+    ever made that way when it is beyond even that, else against :data:`REACHABLE` of its sessions."""
     tr = call.beyond_reach(s, side)
     if tr is None:
         return ""
-    word = "above" if side == "up" else "below"
-    return (
-        f" The call turns {tr.call} only {word} {pw.quote(s, tr.price)} ({pw.units_of(s).move_to(s['close'], tr.price)}),"
-        f" a move larger than on {REACHABLE:.0%} of its sessions: a level several sessions away, not tomorrow's trigger."
-    )
+    u, what = pw.units_of(s), _what(s, tr.events)
+    where = f"{pw.quote(s, tr.price)}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
+    head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
+    record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
+    size = abs(move_size(s["close"], tr.price, u))
+    if record is not None and size > abs(record["move"]):
+        ever = "risen" if side == "up" else "fallen"
+        return (
+            f"{head}: further than {s['ticker']} has ever {ever} in one session"
+            f" ({u.size(record['move'])}, {date(record['date'])}), so it is several sessions away."
+        )
+    return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
 
 def _extreme(s: Reading, side: str) -> str:
