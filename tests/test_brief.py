@@ -142,7 +142,7 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
         "Behind the talking points, HYG is lagging LQD (credit) and KRE is lagging SPY (regional banks)."
     )
     # the lead states the close, so the price paragraph does not state it again
-    assert s["brief"]["paragraphs"][0].startswith("^VIX is 242.1% above its 50-DMA (24.17)")
+    assert s["brief"]["paragraphs"][0].startswith("^VIX is 58.52 points or 242.1% above its 50-DMA (24.17)")
     # the day leads (a record one-day rise), then the record close
     assert s["brief"]["lead"].startswith("^VIX rose 24.86 points (43.0%) on March 16, 2020")
     # the five sessions to March 12 rose more (35.85 points): not "the largest in the data"
@@ -179,7 +179,11 @@ def test_every_quoted_next_session_close_is_one_a_session_has_reached(market, tm
             size = abs(scale * (p - last)) if level else abs(p / last - 1)
             assert np.searchsorted(sizes, size * 0.999) / len(sizes) <= REACHABLE, (price, sentence)
     if (ticker, as_of) == ("TLT", "2022-10-21"):  # 8.8% up for a Treasury fund: refused by a cold read
-        assert "The call turns cautious only above 101.35 (8.8% up)" in s["brief"]["change_sentences"][0]
-        assert "not tomorrow's trigger" in s["brief"]["change_sentences"][0]
+        up = s["brief"]["change_sentences"][0]
+        assert "The call turns cautious only with Real Motion over its own 50-DMA (101.35, 8.8% above the close)" in up
+        # beyond the largest one-session rise TLT had made by then (+7.5%, 2020-03-20): said so, from the CSV
+        daily = close.pct_change()
+        assert daily.idxmax().date().isoformat() == "2020-03-20" and daily.max() < 0.088
+        assert "further than TLT has ever risen in one session (7.5%, March 20, 2020)" in up
     for tr in s["brief"]["would_change"]:
         assert 0 <= tr["move_percentile"] <= 1

@@ -29,6 +29,15 @@ def _last_beyond(close: pd.Series, below: bool) -> tuple[str, float] | None:
     return None
 
 
+def _episode(close: pd.Series, day: str, *, below: bool) -> tuple[str, float]:
+    """The lowest (highest) close within 22 sessions either side of ``day``, before the last session."""
+    earlier = close.iloc[:-1]
+    at = earlier.index.get_loc(pd.Timestamp(day))
+    window = earlier.iloc[max(0, at - 22) : at + 23]
+    when = window.idxmin() if below else window.idxmax()
+    return when.date().isoformat(), float(window.loc[when])
+
+
 @pytest.fixture(scope="module")
 def kre(market, tmp_path_factory):
     return summary.build(
@@ -37,13 +46,18 @@ def kre(market, tmp_path_factory):
 
 
 def test_a_crash_day_names_the_close_before_the_fall_and_the_last_lower_close(kre):
-    """KRE fell 12.3% on 2023-03-13: the close of March 10 is resistance; the last lower close is support."""
+    """KRE fell 12.3% on 2023-03-13: the close of March 10 is resistance; below, the close is the lowest
+    since November 6, 2020, and the box's support is the low of that episode (38.38, October 2020),
+    not the 41.36 just undercut."""
     close = _closes("KRE", "2023-03-13")
     box = kre["brief"]["levels"]
     assert box["resistance"][0]["price"] == pytest.approx(close.iloc[-2])
     assert box["resistance"][0]["what"] == "close before the fall, Mar 10"
     day, value = _last_beyond(close, below=True)
-    assert (day, box["support"][0]["price"]) == ("2020-11-06", pytest.approx(value))
+    assert (day, value) == ("2020-11-06", pytest.approx(41.36, abs=0.005))
+    low_day, low = _episode(close, day, below=True)
+    assert low < value and box["support"][0]["price"] == pytest.approx(low)
+    assert box["support"][0]["what"] == f"low close, {pd.Timestamp(low_day):%b %Y}"
     down = kre["brief"]["change_sentences"][1]
     assert down.startswith("Below, KRE is at its lowest close since November 6, 2020, when it closed at 41.36")
 
@@ -56,7 +70,8 @@ def test_at_a_low_the_sentence_and_the_box_agree(market, tmp_path):
     words = json.dumps([s["brief"], s["narrative"]])
     assert "no swing low" not in words and "one-month low" not in words
     assert f"lowest close since {pd.Timestamp(day):%B} {pd.Timestamp(day).day}, {day[:4]}" in words
-    assert s["brief"]["levels"]["support"] and s["brief"]["levels"]["support"][0]["price"] == pytest.approx(value)
+    _, low = _episode(_closes("XLY", "2025-04-08"), day, below=True)
+    assert low <= value and low in [pytest.approx(r["price"]) for r in s["brief"]["levels"]["support"]]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.stem)

@@ -188,8 +188,12 @@ def _levels(study: Study, profile: Profile) -> tuple[SummaryDict, SummaryDict, S
     support = lv.nearest_support(*args, **kw)
     support["distance"] = None if support["price"] is None else support["price"] / close - 1.0
     # at a high or a low: how far back the close is the highest (lowest), and that earlier close
-    level["since"] = lv.last_close_beyond(s["close"], "high") if level["price"] is None else None
-    support["since"] = lv.last_close_beyond(s["close"], "low") if support["price"] is None else None
+    level["since"] = _with_extreme(
+        s["close"], lv.last_close_beyond(s["close"], "high") if level["price"] is None else None
+    )
+    support["since"] = _with_extreme(
+        s["close"], lv.last_close_beyond(s["close"], "low") if support["price"] is None else None
+    )
     return (
         {"resistance": ladders["resistance"], "support": ladders["support"]},
         level,
@@ -240,6 +244,25 @@ def _unavailable(s: pd.DataFrame) -> list[str]:
         "leadership_fast": "lead_fast",
     }
     return [name for name, column in checks.items() if last[column] is None or pd.isna(last[column])]
+
+
+#: Sessions either side of "the last lower (higher) close" searched for the extreme of that episode.
+EPISODE = 22
+
+
+def _with_extreme(close: pd.Series, since: SummaryDict | None) -> SummaryDict | None:
+    """``since`` (:func:`analysis.indicators.levels.last_close_beyond`) with ``extreme``: the lowest
+    (highest) close within :data:`EPISODE` sessions of it, the level of that episode a reader
+    remembers (IWM's 94.79 of February 11, 2016, not the 99.95 a week later that the close just
+    undercut), no later than the session before the as-of one."""
+    if since is None:
+        return None
+    earlier = close.iloc[:-1].dropna()
+    at = int(earlier.index.searchsorted(pd.Timestamp(since["date"])))
+    window = earlier.iloc[max(0, at - EPISODE) : at + EPISODE + 1]
+    low = since["price"] < close.iloc[-1]
+    when = cast(pd.Timestamp, window.idxmin() if low else window.idxmax())
+    return {**since, "extreme": {"price": float(window.loc[when]), "date": when.date().isoformat()}}
 
 
 def _data(study: Study) -> SummaryDict:

@@ -8,9 +8,11 @@ closes a strategist names instead:
 
 * after a notable fall (rise), the close before it and the five sessions' extreme close: the
   levels to regain (to hold);
-* at a low (high), the last earlier close below (above) the close: "the lowest close since
-  November 2020" is a level with a date;
-* at a record, the former record close: a broken record is support;
+* at a low (high), the last earlier close below (above) the close, or the extreme of that
+  episode around it: "the lowest close since February 2016" points at the 2016 low;
+* at a new high (low), the extreme close it broke: a broken record is support;
+* the levels "what changed" says were cleared or lost since the last piece;
+* after a notable move, the nearest of the last ten closes on each side;
 
 and when nothing is near on a side, the nearest level however far (one: a 1932 low is no
 second level for a reader today). Each
@@ -48,13 +50,60 @@ def _extras(s: Reading, side: str) -> list[SummaryDict]:
             }
         )
     since = (s.get("support") if side == "support" else s.get("level_to_clear")) or {}
-    if since.get("since"):
-        kind = "last_close_below" if side == "support" else "last_close_above"
-        out.append(_rung(since["since"]["price"], kind, since["since"]["date"]))
-    record = next((f for f in s.get("unusual") or [] if f["id"] == "all_time_high"), None)
-    if side == "support" and record and record.get("previous") is not None and record["previous"] < s["close"]:
-        out.append(_rung(record["previous"], "former_record", record.get("previous_date")))
+    if since.get("since"):  # the extreme of that episode (the close itself when it is the extreme)
+        then = since["since"].get("extreme") or since["since"]
+        same = then["date"] == since["since"]["date"]
+        kind = ("last_close_below" if side == "support" else "last_close_above") if same else f"episode_{side}"
+        out.append(_rung(then["price"], kind, then["date"]))
+    return out + _broken(s, side) + _crossed(s, side) + _recent_closes(s, side)
+
+
+#: The extreme-close facts whose earlier extreme, now broken, is a level on the other side.
+_FORMER = {
+    "support": {"all_time_high": "former_record", "new_52w_high": "former_high_52w"},
+    "resistance": {"all_time_low": "former_record_low", "new_52w_low": "former_low_52w"},
+}
+
+
+def _broken(s: Reading, side: str) -> list[SummaryDict]:
+    """At a new high (low): the extreme close it just broke, the support (resistance) a strategist names first."""
+    out = []
+    for f in s.get("unusual") or []:
+        kind = _FORMER[side].get(f["id"])
+        if kind and f.get("previous") is not None and (f["previous"] > s["close"]) == (side == "resistance"):
+            out.append(_rung(f["previous"], kind, f.get("previous_date")))
     return out
+
+
+def _crossed(s: Reading, side: str) -> list[SummaryDict]:
+    """The levels "what changed" says were cleared or lost since the last piece: the page never names a
+    level there and leaves it out of the box (a cleared resistance is support now, a lost support resistance)."""
+    kinds = {"level_cleared": "cleared_level", "support_lost": "lost_support"}
+    out = []
+    for c in (s.get("since_last") or {}).get("changes") or []:
+        if (
+            c.get("kind") in kinds
+            and c.get("price") is not None
+            and (c["price"] > s["close"]) == (side == "resistance")
+        ):
+            out.append(_rung(c["price"], kinds[c["kind"]], c.get("date")))
+    return out
+
+
+def _recent_closes(s: Reading, side: str) -> list[SummaryDict]:
+    """After a notable move: the nearest on ``side`` of the last closes (:data:`analysis.model.session.RECENT`) (a crash's
+    last stand, e.g. IWM's 103.62 two sessions before its 99.97), kept by the model as ``session.recent_closes``."""
+    ses = s.get("session") or {}
+    if not (ses.get("notable_day") or ses.get("notable_week")):
+        return []
+    above = side == "resistance"
+    fits = [
+        c for c in ses.get("recent_closes") or [] if (c["price"] > s["close"]) == above and c["price"] != s["close"]
+    ]
+    if not fits:
+        return []
+    nearest = min(fits, key=lambda c: abs(c["price"] - s["close"]))
+    return [_rung(nearest["price"], "recent_close", nearest["date"])]
 
 
 def box(s: Reading) -> dict[str, list[SummaryDict]]:

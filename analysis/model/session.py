@@ -27,6 +27,8 @@ NOTABLE_DAY = 0.95
 NOTABLE_WEEK = 0.98
 #: Sessions in "a week".
 WEEK = 5
+#: The closes before the as-of session kept for page one's levels after a notable move.
+RECENT = 10
 #: A next-session trigger is quoted as tomorrow's event only when the move to it is no larger than
 #: this share of the ticker's own one-session moves. Beyond it (one session in a hundred, two or three
 #: a year) the close is a level several sessions away: the cold read refused an 8.3% next-session
@@ -120,6 +122,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "week": week,
         "recent_high": _dated(recent, cast(pd.Timestamp, recent.idxmax())) if len(recent) else None,
         "recent_low": _dated(recent, cast(pd.Timestamp, recent.idxmin())) if len(recent) else None,
+        "recent_closes": [_dated(close, cast(pd.Timestamp, d)) for d in close.index[-1 - RECENT : -1]],
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
         "gap": _finite(last["open"] / previous - 1.0) if previous else None,
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),

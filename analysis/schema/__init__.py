@@ -81,6 +81,7 @@ class Session(TypedDict):
     week: SessionMove | None  # against the close five sessions back
     recent_high: dict | None  # {price, date}: the highest close of the five sessions before
     recent_low: dict | None  # {price, date}: the lowest close of the five sessions before
+    recent_closes: list[dict]  # [{price, date}]: the ten closes before, oldest first (page one's levels after a notable move)
     range: float | None  # (high - low) / previous close
     gap: float | None  # open / previous close - 1
     notable_day: bool  # larger than on 95% of earlier sessions
@@ -122,6 +123,7 @@ class Beyond(TypedDict):
     price: float  # the last earlier close beyond the close (above at a high, below at a low)
     date: Date  # the close is the highest (lowest) since that session
     sessions: int  # sessions back
+    extreme: dict  # {price, date}: the lowest (highest) close within 22 sessions of it, that episode's level
 
 
 class Support(TypedDict):

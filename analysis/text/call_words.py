@@ -261,10 +261,10 @@ def _no_change(s: Reading, side: str, call: Call) -> str:
     word, way = ("resistance", "up") if side == "up" else ("support", "down")
     if not levels:  # nothing that way in the data: a record, or the lowest close there is
         return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}.{beyond}"
-    plural = "s are" if len(levels) > 1 else " is"
+    plural = "s to watch are" if len(levels) > 1 else " to watch is"
     if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
         return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call.{beyond}"
     return (
-        f"{'Above' if side == 'up' else 'Below'}, the nearest {word}{plural} {_box_levels(s, word)};"
+        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {_box_levels(s, word)};"
         f" no close within {reach} changes the call on the way {way}.{beyond}"
     )

@@ -192,9 +192,23 @@ def nothing(s: Reading) -> str:
         if (s.get("profile") or {}).get("leadership") != "hidden"
         else f"Real Motion on the same side of its {pw.fast_name(s)}"
     )
-    return (
-        f"Nothing the piece tracks has changed {period}: the same phase, {sides}, and no level cleared or support lost."
-    )
+    return f"Nothing the piece tracks has changed {period}: the same phase, {sides}{_levels_held(s)}."
+
+
+def _levels_held(s: Reading) -> str:
+    """``, and no level cleared or support lost`` when that is the news; after a notable five sessions
+    compared with five sessions back, the move itself (the cold read refused "no support lost" for an
+    index down 8.1% to a two-year low: at a low there was no support to lose)."""
+    since, ses = s["since_last"], s.get("session") or {}
+    week = ses.get("week")
+    if since["against"] != "sessions" or not ses.get("notable_week") or not week:
+        return ", and no level cleared or support lost"
+    way = "fell" if week["move"] < 0 else "rose"
+    move = pw.units_of(s).size(week["move"], None)
+    extreme = (s.get("support") if week["move"] < 0 else s.get("level_to_clear")) or {}
+    low = "lowest" if week["move"] < 0 else "highest"
+    at = f", to its {low} close since {day(extreme['since']['date'], s['as_of'])}" if extreme.get("since") else ""
+    return f"; but {s['ticker']} {way} {move} over them{at}"
 
 
 def lines(s: Reading) -> list[str]:
