@@ -82,3 +82,21 @@ def test_the_box_is_real_closes_on_the_right_side_and_empty_only_when_history_ha
     assert all(r["price"] > close for r in box["resistance"]) and all(r["price"] < close for r in box["support"])
     assert bool(box["resistance"]) == bool((history.iloc[:-1] > history.iloc[-1]).any())
     assert bool(box["support"]) == bool((history.iloc[:-1] < history.iloc[-1]).any())
+
+
+def test_a_broken_extreme_and_a_cleared_level_are_in_the_box(market, tmp_path):
+    """Refused by a cold read as false 'nearest' levels: IWM 2020-03-18 at 99.97 left out the close of
+    March 16 (103.62, the 52-week low it had just broken); TLT 2020-03-09 left out 155.31, the record of
+    February 28 that the page itself said was cleared on March 3. Both are in the box now, from the CSV."""
+    iwm = golden_piece(market, "IWM", "2020-03-18", tmp_path)
+    close = _closes("IWM", "2020-03-18")
+    before = close.iloc[:-1]
+    low_then = before.iloc[-252:].min()  # the 52-week low close before the session
+    assert low_then == pytest.approx(close.loc["2020-03-16"]) and low_then > close.iloc[-1]
+    resist = iwm["brief"]["levels"]["resistance"]
+    assert resist[0]["price"] == pytest.approx(low_then) and resist[0]["what"] == "former 52-week low close, Mar 16"
+    assert "resistances to watch are 103.62 (former 52-week low close, Mar 16)" in iwm["brief"]["change_sentences"][0]
+    tlt = golden_piece(market, "TLT", "2020-03-09", tmp_path / "tlt")
+    cleared = [c for c in tlt["since_last"]["changes"] if c["kind"] == "level_cleared"]
+    assert cleared and cleared[0]["price"] == pytest.approx(_closes("TLT", "2020-02-28").iloc[-1])
+    assert cleared[0]["price"] in [pytest.approx(r["price"]) for r in tlt["brief"]["levels"]["support"]]

@@ -70,3 +70,43 @@ def test_a_rare_move_is_never_said_to_beat_all_sessions_when_one_was_larger(mark
     lead = s["brief"]["lead"]
     assert "larger than on 99.9% of its sessions, after a larger one on March 18, 2020" in lead
     assert "100%" not in lead
+
+
+def _frame(ticker: str, as_of: str) -> pd.DataFrame:
+    frame = pd.read_csv(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", index_col=0, parse_dates=True)
+    return frame.loc[:as_of].dropna(subset=["Close"])
+
+
+@pytest.mark.parametrize(
+    ("ticker", "as_of", "way"),
+    [("SMH", "2022-10-13", "up"), ("QQQ", "2025-04-08", "down"), ("IWM", "2024-07-08", None)],
+)
+def test_a_session_that_turned_round_is_a_reversal(market, tmp_path, ticker, as_of, way):
+    """SMH 2022-10-13 fell 4.9% to a new low and closed 3.1% higher; QQQ 2025-04-08 rose 4.6% and closed
+    1.8% lower (a cold read missed both); IWM 2024-07-08 was an ordinary day. From the CSV: the swing from
+    the day's extreme to the close, across the previous close, against the 95th percentile of daily moves."""
+    f = _frame(ticker, as_of)
+    prev, last = f["Close"].iloc[-2], f.iloc[-1]
+    sizes = (f["Close"].pct_change().abs()).dropna()
+    got = session(market.prices(ticker).loc[:as_of], units("total"))["reversal"]
+    if way is None:
+        assert got is None
+        return
+    extreme = last["Low"] if way == "up" else last["High"]
+    assert got["way"] == way and got["extreme"] == pytest.approx(extreme)
+    assert got["extreme_move"] == pytest.approx(extreme / prev - 1)
+    assert got["close_move"] == pytest.approx(last["Close"] / prev - 1)
+    assert got["swing"] >= sizes.quantile(NOTABLE_DAY, interpolation="linear") * 0.999
+    s = golden_piece(market, ticker, as_of, tmp_path)
+    went = "fell" if way == "up" else "rose"
+    assert f"Intraday it {went} as much as {abs(extreme / prev - 1):.1%}" in s["brief"]["lead"]
+
+
+@pytest.mark.parametrize(("ticker", "as_of"), [("IWM", "2020-03-18"), ("TLT", "2022-10-21"), ("^VIX", "2024-08-05")])
+def test_the_largest_moves_are_the_csvs_up_to_as_of(market, ticker, as_of):
+    close = _closes(ticker, as_of)
+    u = units("points" if ticker.startswith("^") else "total")
+    moves = (close.pct_change() if u.is_return else close.diff()).dropna()
+    got = session(market.prices(ticker).loc[:as_of], u)
+    assert got["largest_rise"] == {"move": pytest.approx(moves.max()), "date": moves.idxmax().date().isoformat()}
+    assert got["largest_fall"] == {"move": pytest.approx(moves.min()), "date": moves.idxmin().date().isoformat()}

@@ -92,6 +92,42 @@ def percentile(sizes: np.ndarray, size: float) -> float | None:
     return float(np.searchsorted(sizes, size, side="left") / len(sizes)) if len(sizes) else None
 
 
+def _reversal(last: pd.Series, previous: float | None, units: Units, notable: float | None) -> SummaryDict | None:
+    """The session turned round: it traded on one side of the previous close and closed on the other,
+    the swing from its extreme to the close as large as a notable day's move (:data:`NOTABLE_DAY`).
+    ``{way, extreme, extreme_move, close_move, swing}`` in the ticker's units; ``None`` otherwise (or
+    without an open/high/low). SMH 2022-10-13 fell 3.8% to a new low and closed 3.1% higher."""
+    if previous is None or notable is None:
+        return None
+
+    def move(price: object) -> float | None:
+        x = _finite(price)
+        if x is None:
+            return None
+        return x / previous - 1.0 if units.is_return else units.level_scale * (x - previous)
+
+    high, low, close = move(last["high"]), move(last["low"]), move(last["close"])
+    if high is None or low is None or close is None:
+        return None
+    if close >= 0 > low and close - low >= notable:
+        return {
+            "way": "up",
+            "extreme": float(last["low"]),
+            "extreme_move": low,
+            "close_move": close,
+            "swing": close - low,
+        }
+    if close <= 0 < high and high - close >= notable:
+        return {
+            "way": "down",
+            "extreme": float(last["high"]),
+            "extreme_move": high,
+            "close_move": close,
+            "swing": high - close,
+        }
+    return None
+
+
 def _largest(daily: pd.Series, *, up: bool) -> SummaryDict | None:
     """The largest one-session rise (``up``) or fall of ``daily`` (:func:`moves`) up to the as-of
     session, with its date: the farthest one session has ever carried the ticker that way."""
@@ -128,6 +164,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
         "reach": float(np.quantile(sizes, REACHABLE)) if len(sizes) else None,
         "typical": float(np.quantile(sizes, KNIFE_EDGE)) if len(sizes) else None,
+        "reversal": _reversal(last, previous, units, float(np.quantile(sizes, NOTABLE_DAY)) if len(sizes) else None),
         "largest_rise": _largest(daily, up=True),
         "largest_fall": _largest(daily, up=False),
         "notable_week": bool(

@@ -81,13 +81,16 @@ class Session(TypedDict):
     week: SessionMove | None  # against the close five sessions back
     recent_high: dict | None  # {price, date}: the highest close of the five sessions before
     recent_low: dict | None  # {price, date}: the lowest close of the five sessions before
-    recent_closes: list[dict]  # [{price, date}]: the ten closes before, oldest first (page one's levels after a notable move)
+    recent_closes: list[
+        dict
+    ]  # [{price, date}]: the ten closes before, oldest first (page one's levels after a notable move)
     range: float | None  # (high - low) / previous close
     gap: float | None  # open / previous close - 1
     notable_day: bool  # larger than on 95% of earlier sessions
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
     typical: float | None  # the median one-session move (in the ticker's units)
+    reversal: dict | None  # {way, extreme, extreme_move, close_move, swing}: the session turned round (a notable swing across the previous close)
     largest_rise: dict | None  # {move, date}: the largest one-session rise up to as-of (in the ticker's units)
     largest_fall: dict | None  # {move, date}: the largest one-session fall up to as-of
 

@@ -56,10 +56,25 @@ def day_sentence(s: Reading) -> str:
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
         rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"])
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
-    return text
+    return text + reversal_sentence(s)
+
+
+def reversal_sentence(s: Reading) -> str:
+    """`` Intraday it fell as much as 3.8%, to 85.21, before closing 3.1% higher: a 7.1% swing.``
+    when the session turned round (:func:`analysis.model.session._reversal`); '' otherwise."""
+    r = (s.get("session") or {}).get("reversal")
+    if not r:
+        return ""
+    u, previous = pw.units_of(s), s["session"]["previous_close"]
+    went = "fell" if r["way"] == "up" else "rose"
+    closed = "higher" if r["way"] == "up" else "lower"
+    return (
+        f" Intraday it {went} as much as {u.size(r['extreme_move'], previous)}, to {pw.quote(s, r['extreme'])},"
+        f" before closing {u.size(r['close_move'], previous)} {closed}: a reversal."
+    )
 
 
 def notable(s: Reading) -> bool:
     """Whether the day (or the week) is the news page one leads with."""
     ses = s.get("session") or {}
-    return bool(ses.get("notable_day") or ses.get("notable_week"))
+    return bool(ses.get("notable_day") or ses.get("notable_week") or ses.get("reversal"))
