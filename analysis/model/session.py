@@ -93,10 +93,11 @@ def percentile(sizes: np.ndarray, size: float) -> float | None:
 
 
 def _reversal(last: pd.Series, previous: float | None, units: Units, notable: float | None) -> SummaryDict | None:
-    """The session turned round: it traded on one side of the previous close and closed on the other,
-    the swing from its extreme to the close as large as a notable day's move (:data:`NOTABLE_DAY`).
-    ``{way, extreme, extreme_move, close_move, swing}`` in the ticker's units; ``None`` otherwise (or
-    without an open/high/low). SMH 2022-10-13 fell 3.8% to a new low and closed 3.1% higher."""
+    """The session turned round: it traded at least half a notable day's move (:data:`NOTABLE_DAY`) on
+    one side of the previous close, closed on the other, and swung from that extreme to the close by
+    a notable day's move. ``{way, extreme, extreme_move, close_move, swing}`` in the ticker's units;
+    ``None`` otherwise (or without a high and low). SMH 2022-10-13 fell 4.9% to a new low and closed
+    3.1% higher; HYG 2020-03-23, up 0.5% before closing 1.6% lower, is no reversal."""
     if previous is None or notable is None:
         return None
 
@@ -106,25 +107,19 @@ def _reversal(last: pd.Series, previous: float | None, units: Units, notable: fl
             return None
         return x / previous - 1.0 if units.is_return else units.level_scale * (x - previous)
 
-    high, low, close = move(last["high"]), move(last["low"]), move(last["close"])
-    if high is None or low is None or close is None:
-        return None
-    if close >= 0 > low and close - low >= notable:
-        return {
-            "way": "up",
-            "extreme": float(last["low"]),
-            "extreme_move": low,
-            "close_move": close,
-            "swing": close - low,
-        }
-    if close <= 0 < high and high - close >= notable:
-        return {
-            "way": "down",
-            "extreme": float(last["high"]),
-            "extreme_move": high,
-            "close_move": close,
-            "swing": high - close,
-        }
+    close = move(last["close"])
+    for way, column, sign in (("up", "low", -1.0), ("down", "high", 1.0)):
+        extreme = move(last[column])
+        if close is None or extreme is None:
+            return None
+        if sign * close <= 0 and sign * extreme >= notable / 2 and sign * (extreme - close) >= notable:
+            return {
+                "way": way,
+                "extreme": float(last[column]),
+                "extreme_move": extreme,
+                "close_move": close,
+                "swing": abs(close - extreme),
+            }
     return None
 
 

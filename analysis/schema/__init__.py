@@ -90,7 +90,9 @@ class Session(TypedDict):
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
     typical: float | None  # the median one-session move (in the ticker's units)
-    reversal: dict | None  # {way, extreme, extreme_move, close_move, swing}: the session turned round (a notable swing across the previous close)
+    reversal: (
+        dict | None
+    )  # {way, extreme, extreme_move, close_move, swing}: the session turned round (a notable swing across the previous close)
     largest_rise: dict | None  # {move, date}: the largest one-session rise up to as-of (in the ticker's units)
     largest_fall: dict | None  # {move, date}: the largest one-session fall up to as-of
 
