@@ -24,6 +24,7 @@ from analysis.model.since import SCENARIO_MOVE, since_last
 from analysis.params import Request
 from analysis.text import brief, since_words
 from tests.conftest import AS_OF
+from tests.golden_cases import piece as golden_piece
 
 EARLIER = "2024-06-28"  # five sessions before AS_OF (July 4 was a holiday)
 
@@ -411,3 +412,18 @@ def test_a_gauge_that_passed_through_one_state_says_which():
         "^TNX moved from below both averages to above both averages on July 13, by way of above both averages"
         " (the 50-DMA still under the 200-DMA)."
     )
+
+
+def test_a_gauge_whose_averages_crossed_says_so(market, tmp_path):
+    """^VIX 2024-08-05 went from accumulation to bullish: its close stayed above both averages and the
+    50-DMA crossed the 200-DMA. A cold read refused 'moved from above both averages … to above both
+    averages'; the sentence says what happened, checked against the CSV's 50- and 200-session means."""
+    from analysis.paths import SNAPSHOT_DIR
+
+    s = golden_piece(market, "^VIX", "2024-08-05", tmp_path)
+    close = pd.read_csv(SNAPSHOT_DIR / "_VIX.csv.gz", index_col=0, parse_dates=True).loc[:"2024-08-05", "Close"]
+    fast, slow = close.rolling(50).mean(), close.rolling(200).mean()
+    assert fast.iloc[-2] < slow.iloc[-2] and fast.iloc[-1] > slow.iloc[-1] and close.iloc[-1] > fast.iloc[-1]
+    texts = [c["text"] for c in s["since_last"]["changes"]]
+    assert "^VIX's 50-DMA crossed above its 200-DMA on August 5, with the level above both." in texts
+    assert not any("to above both averages" in t for t in texts)

@@ -24,6 +24,15 @@ LEVEL_WORDS = {
 }
 
 
+#: A level's phase changes in which only the averages crossed: (where the level stays, which way the fast crossed).
+_AVERAGES_CROSS = {
+    ("accumulation", "bullish"): ("above", "above"),
+    ("bullish", "accumulation"): ("above", "below"),
+    ("distribution", "bearish"): ("below", "below"),
+    ("bearish", "distribution"): ("below", "above"),
+}
+
+
 def _others(via: list[str], words: dict[str, str] | None = None) -> str:
     """The phases passed through: named when one or two, counted beyond (``four other phases``)."""
     if len(via) > 2:
@@ -81,6 +90,13 @@ def _level_phase(change: Reading, s: Reading) -> str:
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
         return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
+    crossed = _AVERAGES_CROSS.get((change["from"], change["to"]))
+    if crossed and not change["via"]:  # the close stayed on its side: the averages crossed (^VIX 2024-08-05)
+        where, way = crossed
+        return (
+            f"{t}'s {pw.fast_name(s)} crossed {way} its {pw.slow_name(s)}{_on(change['date'], as_of)},"
+            f" with the level {where} both."
+        )
     # the state passed through is said (a cold read refused "from below both averages to above both
     # averages on July 13" where July 13 was only the last step, the 50-DMA crossing the 200-DMA)
     via = _via(change["via"], name)
@@ -136,11 +152,8 @@ def _closes_above(change: Reading, s: Reading) -> str:
             f" it lacked {_then(since, as_of)}."
         )
     if event == "lost":
-        now_words = f"it now closes below the {fast}" if now == 0 else f"it has {_closes(now)} in a row above it now"
-        return (
-            f"{t} no longer has the confirmation it had {_then(since, as_of)}, {_closes(then)} in a row"
-            f" above its {fast}: {now_words}."
-        )
+        now_words = f"it now closes below the {fast}" if now == 0 else f"a new run has {_closes(now)} so far"
+        return f"{t}'s run of {_closes(then)} in a row above its {fast} ({_then(since, as_of)}) ended; {now_words}."
     if event == "reached_and_lost":
         return f"{t} completed {_closes(n)} in a row above its {fast}{_on(change['date'], as_of)}, but the run has since ended."
     return f"{t} has {_closes(now)} in a row above its {fast}, against {count(then)} {_then(since, as_of)}."
