@@ -10,6 +10,7 @@ leading unusual fact. And the bundled real data, with values checked against the
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import math
 
@@ -127,7 +128,7 @@ SYNTHETIC = {
             None,
         ),
         "new_52w_low",
-        "SYN breaks down to a 52-week low, lagging BEN: where is support?",
+        "SYN breaks down to a 2-year low, lagging BEN: where is support?",
     ),
     "deep drawdown": (
         lambda: (
@@ -295,11 +296,15 @@ def test_nvda_at_a_2024_record_high(market):
 def test_spy_capitulation_in_march_2020(market):
     s = real(market, "SPY", "2020-03-23", "QQQ")
     assert _leading(s) == "real_motion_z" and s["real_motion"]["z"] < -2
-    assert narrative.headline(s) == "SPY is deeply oversold at a 52-week low and lagging QQQ: capitulation?"
+    raw = [r for r in rows("SPY") if r["Date"][:10] <= "2020-03-23"]
+    last = float(raw[-1]["Close"])
+    lower = next(r["Date"][:10] for r in reversed(raw[:-1]) if float(r["Close"]) < last)  # the last lower close
+    years = (dt.date(2020, 3, 23) - dt.date.fromisoformat(lower)).days // 365
+    assert years == 3  # SPY's lowest close since late 2016: "a 3-year low", not just "a 52-week low"
+    assert narrative.headline(s) == "SPY is deeply oversold at a 3-year low and lagging QQQ: capitulation?"
     assert narrative.lead_sentence(s) == (
         "Real Motion is 2.5 band deviations below its own 50-DMA (z −2.53), below its lower band: a momentum extreme."
     )
-    raw = [r for r in rows("SPY") if r["Date"][:10] <= "2020-03-23"]
     volumes = [float(r["Volume"]) for r in raw]
     ratio = volumes[-1] / (sum(volumes[-51:-1]) / 50)
     vol = pw.fact(s, "volume")

@@ -47,30 +47,30 @@ def _fact_headline(s: Reading, top: Reading) -> str | None:
 
 
 def _oversold_headline(s: Reading, top: Reading) -> str:
-    t, opening = s["ticker"], _opening(s["ticker"], top)
+    t, opening = s["ticker"], _opening(s, top)
     low = pw.fact(s, "all_time_low", "new_52w_low")
     first = f"{opening} is deeply oversold" if opening else f"{t} is deeply oversold"
     if top["id"] in ("all_time_low", "new_52w_low"):
         first = f"{opening}, deeply oversold"
     elif low and not opening:
-        first += f" at {pw.extreme_words(low)}"
+        first += f" at {pw.extreme_words(s, low)}"
     return f"{first}{_tail(s, ', but still leading {b}', ' and lagging {b}')}: capitulation?"
 
 
 def _stretched_headline(s: Reading, top: Reading) -> str:
-    t, opening = s["ticker"], _opening(s["ticker"], top)
+    t, opening = s["ticker"], _opening(s, top)
     high = pw.fact(s, "all_time_high", "new_52w_high")
     first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
     if top["id"] in ("all_time_high", "new_52w_high"):
         first = f"{opening}, stretched above its band"
     elif high and not opening:
-        first = f"{t} is stretched above its band at {pw.extreme_words(high)}"
+        first = f"{t} is stretched above its band at {pw.extreme_words(s, high)}"
     return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
 
 
 def _breakdown_headline(s: Reading, top: Reading) -> str:
     t = s["ticker"]
-    return f"{t} breaks down to {pw.extreme_words(top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
+    return f"{t} breaks down to {pw.extreme_words(s, top)}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is support?"
 
 
 def _drawdown_headline(s: Reading, top: Reading) -> str:
@@ -110,13 +110,13 @@ _FACT_HEADLINES: dict[str, Callable[[Reading, Reading], str]] = {
 }
 
 
-def _opening(t: str, top: Reading) -> str | None:
+def _opening(s: Reading, top: Reading) -> str | None:
     """How a headline opens on the leading fact when Real Motion is beyond its band (``None``: on the extreme)."""
-    fid = top["id"]
+    t, fid = s["ticker"], top["id"]
     if fid in ("all_time_low", "new_52w_low"):
-        return f"{t} sinks to {pw.extreme_words(top)}"
+        return f"{t} sinks to {pw.extreme_words(s, top)}"
     if fid in ("all_time_high", "new_52w_high"):
-        return f"{t} climbs to {pw.extreme_words(top)}"
+        return f"{t} climbs to {pw.extreme_words(s, top)}"
     if fid == "drawdown":
         return f"{t}, in {_deepest(top)},"
     if fid == "volume":
@@ -131,7 +131,7 @@ def _deepest(drawdown: Reading) -> str:
 
 
 def _high_headline(s: Reading, high: Reading, rm_up: bool) -> str:
-    t, at = s["ticker"], pw.extreme_words(high)
+    t, at = s["ticker"], pw.extreme_words(s, high)
     if rm_up:
         return (
             f"{s['ticker']} at {at}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"

@@ -31,7 +31,7 @@ def _volatility_headline(s: Reading, top: Reading | None) -> str:
             else f"Fear drains away: {at}, far below its trend"
         )
     if top and top["id"].startswith("new_52w"):
-        return f"Fear is {'rising' if top['id'].endswith('high') else 'receding'}: {at}, {extreme_words(top)}"
+        return f"Fear is {'rising' if top['id'].endswith('high') else 'receding'}: {at}, {extreme_words(s, top)}"
     if f is None:
         return f"{at}: how much fear is priced?"
     if close > f:
@@ -56,10 +56,10 @@ def _yield_headline(s: Reading, top: Reading | None) -> str:
     extreme = fact(s, "all_time_high", "new_52w_high", "all_time_low", "new_52w_low")
     if top and top["id"] == "real_motion_z":
         fast = "rising fast" if top["z"] > 0 else "falling fast"
-        return f"Yields are {fast}: {at}" + (f", {extreme_words(extreme)}" if extreme else "")
+        return f"Yields are {fast}: {at}" + (f", {extreme_words(s, extreme)}" if extreme else "")
     if top and top["id"] in ("all_time_high", "new_52w_high", "all_time_low", "new_52w_low"):
         move = "rising" if top["id"].endswith("high") else "falling"
-        return f"Yields are {move} to {extreme_words(top)}: {at}"
+        return f"Yields are {move} to {extreme_words(s, top)}: {at}"
     if f is None or s["phase"] is None:
         return f"{at}: where next for yields?"
     return YIELD_PHASES[s["phase"]].format(at=at, fast=fast_name(s), slow=slow_name(s))
@@ -81,14 +81,14 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
             return f"A flight to safety stretches {t} above its band: how much further can bonds run?"
         return f"{t} is stretched above its band: how much further can {'credit' if credit else 'bonds'} run?"
     if top and top["id"] in ("all_time_low", "new_52w_low"):
-        return f"{t} breaks down to {extreme_words(top)}: {worry}"
+        return f"{t} breaks down to {extreme_words(s, top)}: {worry}"
     if top and top["id"] == "drawdown":
         if phase in ("recovery", "accumulation", "bullish"):
             return f"{t} climbs off a deep drawdown: can {'credit' if credit else 'bonds'} keep recovering?"
         deepest = "the deepest drawdown in its history" if top["percentile"] == 1 else "one of its deepest drawdowns"
         return f"{t} is in {deepest}: {worry}"
     if high and (top is None or top is high):
-        return f"{t} at {extreme_words(high)}: " + (
+        return f"{t} at {extreme_words(s, high)}: " + (
             "how tight can credit spreads get?" if credit else "are yields easing?"
         )
     fading = not s["real_motion"]["above_fast"]

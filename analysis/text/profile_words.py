@@ -101,10 +101,20 @@ def fact(s: Reading, *ids: str) -> SummaryDict | None:
     return next((f for f in s.get("unusual") or [] if f["id"] in ids), None)
 
 
-def extreme_words(f: Reading) -> str:
-    """``a record high`` / ``a 52-week low`` for an extreme-close fact."""
+def extreme_words(s: Reading, f: Reading) -> str:
+    """``a record high`` / ``a 16-year high`` / ``a 52-week low`` for an extreme-close fact: the years
+    back to the last close beyond it when that is two or more (a cold read found "a 52-week high"
+    undersold the 10-year yield's highest close since 2007)."""
     kind, side = f["id"].rsplit("_", 1)
-    return f"a {'record' if kind == 'all_time' else '52-week'} {side}"
+    if kind == "all_time":
+        return f"a record {side}"
+    since = ((s.get("level_to_clear") if side == "high" else s.get("support")) or {}).get("since")
+    if since:
+        years = (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(since["date"])).days // 365
+        if years >= 2:
+            article = "an" if str(years).startswith("8") or years in (11, 18) else "a"
+            return f"{article} {years}-year {side}"
+    return f"a 52-week {side}"
 
 
 def level_phase_sentence(s: Reading) -> str:
