@@ -127,6 +127,8 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     """Each test gets its own empty cache and reports directories."""
     base = tmp_path_factory.mktemp("dirs")
     monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(base / "cache"))
+    # the shared charts are keyed on what they draw, so every test of a worker may reuse them
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "charts"))
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(base / "reports"))
     return base
 

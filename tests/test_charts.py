@@ -146,3 +146,45 @@ def test_the_brief_chart_has_one_time_axis_and_no_empty_panel(iwm_study, market)
     vix = build(market, "^VIX", "SPY", "2020-03-16")
     fig = brief_chart(vix.prices, vix.series, ticker="^VIX", benchmark="SPY", leadership=False, ylabel="Level")
     assert [a.get_ylabel() for a in fig.axes] == ["Level", "Real Motion, %"]
+
+
+def test_a_shared_chart_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
+    """memo.cached(..., disk=True): drawn once, written as PNG + JSON, read back (not drawn) by a process
+    with an empty memory; another input or another version of the drawing code draws anew; a damaged
+    file is drawn again, never an error. (A tiny synthetic figure: the cache, not a chart, is tested.)"""
+    import matplotlib.figure
+
+    from analysis.view.charts import memo
+    from analysis.view.display import FigureOutput
+
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path / "charts"))
+    drawn: list[int] = []
+
+    def draw(n: int):
+        def make():
+            drawn.append(n)
+            fig = matplotlib.figure.Figure(figsize=(1, 1))
+            fig.add_subplot().plot([0, n])
+            return FigureOutput(fig, alt=f"line {n}", caption="synthetic")
+
+        return make
+
+    memo.clear()
+    first = memo.cached("test_chart", ({"n": 1},), draw(1), disk=True)
+    assert drawn == [1] and len(list((tmp_path / "charts").glob("test_chart-*.png"))) == 1
+    memo.clear()  # a new process: nothing in memory
+    again = memo.cached("test_chart", ({"n": 1},), draw(1), disk=True)
+    assert drawn == [1] and memo.stats["disk"] == 1
+    assert (again.data, again.alt, again.caption) == (first.data, "line 1", "synthetic")
+    memo.cached("test_chart", ({"n": 2},), draw(2), disk=True)
+    assert drawn == [1, 2]
+    memo.clear()
+    monkeypatch.setattr(memo, "code_version", lambda: "another version of the drawing code")
+    memo.cached("test_chart", ({"n": 1},), draw(1), disk=True)
+    assert drawn == [1, 2, 1]
+    for png in (tmp_path / "charts").glob("*.json"):
+        png.write_text("{not json", encoding="utf-8")
+    memo.clear()
+    memo.cached("test_chart", ({"n": 1},), draw(1), disk=True)
+    assert drawn == [1, 2, 1, 1]
+    memo.clear()

@@ -12,7 +12,9 @@ from tests.conftest import AS_OF
 
 
 @pytest.fixture(autouse=True)
-def empty_memo():
+def empty_memo(tmp_path, monkeypatch):
+    """An empty memory and an empty chart folder: these tests count what is drawn."""
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path / "charts"))
     memo.clear()
     yield
     memo.clear()
@@ -22,7 +24,7 @@ def test_the_family_chart_is_reused_at_the_same_as_of_and_equals_a_fresh_drawing
     iwm = Piece.build("IWM", "SPY", AS_OF, "snapshot")
     qqq = Piece.build("QQQ", "SPY", AS_OF, "snapshot")
     first = iwm.chart_family()
-    assert qqq.chart_family() is first and memo.stats == {"hits": 1, "misses": 1}
+    assert qqq.chart_family() is first and memo.stats == {"hits": 1, "misses": 1, "disk": 0}
     memo.clear()
     redrawn = qqq.chart_family()
     assert redrawn is not first and redrawn.data == first.data and redrawn.alt == first.alt
@@ -33,7 +35,7 @@ def test_another_as_of_date_draws_its_own_family_chart():
     today = Piece.build("IWM", "SPY", AS_OF, "snapshot").chart_family()
     earlier = Piece.build("IWM", "SPY", "2024-06-28", "snapshot").chart_family()
     assert earlier is not today and earlier.data != today.data
-    assert memo.stats == {"hits": 0, "misses": 2}
+    assert memo.stats == {"hits": 0, "misses": 2, "disk": 0}
 
 
 def test_another_family_configuration_draws_anew(tmp_path, monkeypatch):
@@ -65,4 +67,4 @@ def test_only_a_few_charts_are_kept():
     for i in range(memo.SIZE + 2):
         memo.cached("n", (i,), lambda: object())
     memo.cached("n", (0,), lambda: object())
-    assert memo.stats == {"hits": 0, "misses": memo.SIZE + 3}
+    assert memo.stats == {"hits": 0, "misses": memo.SIZE + 3, "disk": 0}

@@ -89,6 +89,13 @@ class FigureOutput:
         self.alt = alt
         self.caption = caption
 
+    @classmethod
+    def from_png(cls, data: bytes, *, alt: str, caption: str = "") -> FigureOutput:
+        """A chart already drawn: its PNG bytes (a chart kept on disk, :mod:`analysis.view.charts.memo`)."""
+        out = cls.__new__(cls)
+        out.data, out.alt, out.caption = data, alt, caption
+        return out
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         b64 = base64.b64encode(self.data).decode("ascii")
         cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""

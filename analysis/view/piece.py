@@ -215,18 +215,25 @@ class Piece:
 
     def chart_century(self) -> FigureOutput | Html:
         from analysis.model import century
+        from analysis.view.charts import memo
         from analysis.view.charts.century import rolling_premium_chart
 
         c = self.summary.get("century") or {}
         if not c.get("available"):
             return Html("")
         rolling = century.premium_history(self.summary["as_of"])
-        today, worst = century.decade_marks(rolling)
-        return FigureOutput(
-            rolling_premium_chart(rolling, today=today, worst=worst, percentile=c["size_premium_10y"]["percentile"]),
-            alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
-            caption="Kenneth French's SMB factor; only months public at the piece's date.",
-        )
+        percentile = c["size_premium_10y"]["percentile"]
+
+        def draw() -> FigureOutput:
+            today, worst = century.decade_marks(rolling)
+            return FigureOutput(
+                rolling_premium_chart(rolling, today=today, worst=worst, percentile=percentile),
+                alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
+                caption="Kenneth French's SMB factor; only months public at the piece's date.",
+            )
+
+        # the same for every small-cap piece at one date: drawn once, kept on disk
+        return memo.cached("century_chart", (rolling, percentile), draw, disk=True)
 
     def economy_section(self) -> Html:
         return keep(section("The economy", self.words.get("economy") or []), self.chart_economy())
@@ -240,6 +247,7 @@ class Piece:
         import pandas as pd
 
         from analysis.model import macro
+        from analysis.view.charts import memo
         from analysis.view.charts.macro import macro_chart
 
         store, as_of = self.model.macro, self.summary["as_of"]
@@ -258,15 +266,19 @@ class Piece:
         series = {k: v.loc[v.index > start] for k, v in series.items()}
         if any(v.empty for v in series.values()):
             return Html("")
-        fig = macro_chart(
-            series, macro.recessions(store), unemployment=public["UNRATE"].loc[lambda v: v.index > start], as_of=as_of
-        )
-        return FigureOutput(
-            fig,
-            alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
-            caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
-            " dated in hindsight (not known at the time).",
-        )
+        recessions, unemployment = macro.recessions(store), public["UNRATE"].loc[lambda v: v.index > start]
+
+        def draw() -> FigureOutput:
+            return FigureOutput(
+                macro_chart(series, recessions, unemployment=unemployment, as_of=as_of),
+                alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
+                caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
+                " dated in hindsight (not known at the time).",
+            )
+
+        # the same for every piece at one date: drawn once, kept on disk (keyed on what it draws)
+        spans = [[str(a), str(b)] for a, b in recessions]
+        return memo.cached("economy_chart", (series, unemployment, spans, as_of), draw, disk=True)
 
     def scenarios_section(self) -> Html:
         """The set's heading: why these talking points, and that scores are tallies (the chart and tables follow)."""
@@ -306,7 +318,10 @@ class Piece:
         family, series = self.summary["family"], self.model.family_series
         alt = "The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA"
         return memo.cached(
-            "family_chart", (family, series, alt), lambda: FigureOutput(family_chart(family, series), alt=alt)
+            "family_chart",
+            (family, series, alt),
+            lambda: FigureOutput(family_chart(family, series), alt=alt),
+            disk=True,
         )
 
     def history_section(self) -> Html:

@@ -11,15 +11,26 @@ The key is a digest of everything the drawing reads: the chart's name, its input
 and dtypes) and matplotlib's rc settings. Any difference (another date, another
 configuration, other data, a changed style) draws anew, so a remembered chart is never the
 wrong one. At most :data:`SIZE` charts are kept, least recently used first out.
+
+Charts that are the same for every ticker at one date (the family, the economy, the century of
+small versus big) are also kept on disk (``disk=True``): a finished PNG with its alt text and
+caption under :func:`directory`, named by the digest, which then also covers the code that draws
+(:data:`CODE`: the chart modules' source and matplotlib's version). A second ``make report`` at
+the same date, every batch worker and every test read the PNG instead of drawing it again; a
+file that cannot be read or written is drawn and, if possible, written anew (never an error).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -29,8 +40,8 @@ T = TypeVar("T")
 SIZE = 4
 
 _KEPT: OrderedDict[str, object] = OrderedDict()
-#: Lookups answered from memory and lookups that drew, since :func:`clear`.
-stats = {"hits": 0, "misses": 0}
+#: Lookups answered from memory, lookups that drew, and lookups read from disk, since :func:`clear`.
+stats = {"hits": 0, "misses": 0, "disk": 0}
 
 
 def digest(name: str, *inputs: object) -> str:
@@ -60,19 +71,79 @@ def _feed(h, value: object) -> None:
         h.update(b"\x00json" + json.dumps(value, sort_keys=True, allow_nan=True).encode())
 
 
-def cached(name: str, inputs: tuple, draw: Callable[[], T]) -> T:
-    """``draw()``'s result for ``(name, inputs)``, drawn on the first call and remembered.
+@cache
+def code_version() -> str:
+    """A digest of the code that draws a chart: the chart and display modules' source, matplotlib's version."""
+    import matplotlib
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(matplotlib.__version__.encode())
+    for path in sorted([*here.glob("*.py"), here.parent / "display.py"]):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def directory() -> Path:
+    """Where the shared charts are kept: ``$MOMENTUM_CHART_CACHE_DIR``, else ``.cache/charts`` in the project."""
+    from analysis.paths import PROJECT_DIR
+
+    return Path(os.environ.get("MOMENTUM_CHART_CACHE_DIR") or PROJECT_DIR / ".cache" / "charts").expanduser()
+
+
+def _read(key: str) -> Any:
+    """The chart kept on disk under ``key``, or ``None`` when there is none (or it cannot be read)."""
+    from analysis.view.display import FigureOutput
+
+    base = directory() / key
+    try:
+        meta = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+        return FigureOutput.from_png(base.with_suffix(".png").read_bytes(), alt=meta["alt"], caption=meta["caption"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(key: str, made: object) -> None:
+    """Keep ``made`` on disk when it is a chart; the PNG first, the JSON that makes it readable last."""
+    from analysis.view.display import FigureOutput
+
+    if not isinstance(made, FigureOutput):
+        return
+    base = directory() / key
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for suffix, data in (
+            (".png", made.data),
+            (".json", json.dumps({"alt": made.alt, "caption": made.caption}).encode()),
+        ):
+            fd, tmp = tempfile.mkstemp(dir=base.parent, prefix=f".{key[:12]}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, base.with_suffix(suffix))
+    except OSError:  # a read-only or full disk: the chart was drawn, it is just not kept
+        return
+
+
+def cached(name: str, inputs: tuple, draw: Callable[[], T], *, disk: bool = False) -> T:
+    """``draw()``'s result for ``(name, inputs)``, drawn on the first call and remembered (on
+    disk too with ``disk``, keyed also on :func:`code_version`).
 
     ``draw`` must depend on nothing but ``inputs`` (and matplotlib's rc settings), and its
     result must not be modified by callers (display objects are only read).
     """
-    key = digest(name, *inputs)
+    key = digest(name, *inputs, *((code_version(),) if disk else ()))
     if key in _KEPT:
         stats["hits"] += 1
         _KEPT.move_to_end(key)
         return _KEPT[key]  # type: ignore[return-value]
-    stats["misses"] += 1
-    made = draw()
+    found = _read(f"{name}-{key}") if disk else None
+    if found is not None:
+        stats["disk"] += 1
+        made = found
+    else:
+        stats["misses"] += 1
+        made = draw()
+        if disk:
+            _write(f"{name}-{key}", made)
     _KEPT[key] = made
     while len(_KEPT) > SIZE:
         _KEPT.popitem(last=False)
@@ -82,4 +153,4 @@ def cached(name: str, inputs: tuple, draw: Callable[[], T]) -> T:
 def clear() -> None:
     """Forget every remembered chart and reset :data:`stats`."""
     _KEPT.clear()
-    stats.update(hits=0, misses=0)
+    stats.update(hits=0, misses=0, disk=0)
