@@ -48,7 +48,7 @@ def test_a_rally_talking_point_does_not_apply_at_a_bear_market_low():
     assert set(idle) == {"narrow_rally", "stretched"}
     assert all(sc["score"] is None and sc["verdict"] == "does not apply" for sc in idle.values())
     assert s["close"] < s["sma200"]
-    assert "do not apply now: ^GSPC is below its 200-DMA, not in a rally" in s["brief"]["scenario_line"]
+    assert "do not apply now: ^GSPC is below its 200-DMA, not in an uptrend" in s["brief"]["scenario_line"]
 
 
 def test_stretched_is_the_band_in_every_scenario_set():
@@ -58,7 +58,8 @@ def test_stretched_is_the_band_in_every_scenario_set():
         card = rules.parse(__import__("tomllib").loads(path(name).read_text()), name)
         stretched = next(sc for sc in card.scenarios if sc.id == "stretched")
         z = next(item for item in stretched.items if item.function == "real_motion_z")
-        assert (z.supports.op, z.supports.limit) == (">=", 2.0) and stretched.requires == "above_slow"
+        assert (z.supports.op, z.supports.limit) == (">=", 2.0)
+        assert stretched.requires == (rules.Premise("above_slow"), rules.Premise("stretched"))
 
 
 @pytest.mark.parametrize(
@@ -66,6 +67,9 @@ def test_stretched_is_the_band_in_every_scenario_set():
     [
         ({"opposes": ["nowhere"]}, "opposes names no scenario nowhere"),
         ({"requires": "sideways"}, "requires = 'sideways'"),
+        ({"requires": ["above_slow", "sideways"]}, "is not a condition"),
+        ({"requires": {"condition": "above_slow", "series": "QQQ"}}, "requires names its series as a list"),
+        ({"requires": {"condition": "above_slow", "of": ["QQQ"]}}, "is not a condition"),
     ],
 )
 def test_a_bad_opposes_or_requires_is_refused(change, message):

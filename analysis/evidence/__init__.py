@@ -113,16 +113,15 @@ def required_tickers(
     """
     names: list[str] = []
     for scenario in (card or load(config)).scenarios:
-        for item in scenario.items:
-            if item.spec.series == "macro":
-                continue  # a FRED series, not a price
-            for symbol in item.series:
-                if symbol == "{ticker}":
-                    symbol = ticker
-                elif symbol == "{benchmark}":
-                    symbol = benchmark
-                if symbol:
-                    names.append(symbol)
+        read = [item.series for item in scenario.items if item.spec.series != "macro"]  # not a FRED series
+        read += [premise.series for premise in scenario.requires]  # and the closes its premises read
+        for symbol in (s for series in read for s in series):
+            if symbol == "{ticker}":
+                symbol = ticker
+            elif symbol == "{benchmark}":
+                symbol = benchmark
+            if symbol:
+                names.append(symbol)
     listed, family_benchmark, _ = members(family_config)
     names += [m["ticker"] for m in listed] + [family_benchmark]
     return list(dict.fromkeys(names))

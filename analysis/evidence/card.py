@@ -93,10 +93,25 @@ class Item:
         return "neutral"
 
 
-#: When a talking point applies (``requires`` in a scenario set): a condition on the piece's own close.
-#: "above_slow": in a rally (the close above its slow average), so "the rally is narrow" or "stretched
-#: and due a pullback" mean something; "below_slow": in a decline.
-REQUIRES = ("above_slow", "below_slow")
+#: When a talking point applies (``requires`` in a scenario set): conditions on the closes of the
+#: piece's ticker or of named series, each a fact the talking point takes for granted. "The rally is
+#: narrow" needs a rally; "tech keeps rising", tech above its slow average; "stretched and due to
+#: cool", the band's stretch (the momentum paragraph's one definition); "bonds gain as stocks fall",
+#: the fund in an uptrend and not in a sharp fall. A premise that is false: "does not apply", not scored.
+REQUIRES = {
+    "above_slow": "the close above its slow average (the 200-DMA): an uptrend",
+    "below_slow": "the close at or below its slow average: a downtrend",
+    "stretched": "Real Motion above its band (z above the band width): what the momentum paragraph calls stretched",
+    "no_sharp_fall": "the last five sessions not a fall larger than on 98% of the earlier five-session spans",
+}
+
+
+@dataclass(frozen=True)
+class Premise:
+    """One condition of :data:`REQUIRES` that every one of ``series`` must meet (``{ticker}``: the piece's own)."""
+
+    condition: str
+    series: tuple[str, ...] = ("{ticker}",)
 
 
 @dataclass(frozen=True)
@@ -106,7 +121,7 @@ class Scenario:
     note: str
     items: tuple[Item, ...]
     opposes: tuple[str, ...] = ()  # ids of talking points that cannot hold at the same time as this one
-    requires: str | None = None  # one of REQUIRES: the talking point does not apply otherwise
+    requires: tuple[Premise, ...] = ()  # the talking point does not apply unless all hold
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from analysis.evidence.card import (
     STALE_AFTER_DAYS,
     VERDICT_DEFAULTS,
     Item,
+    Premise,
     Scenario,
     ScenarioSet,
     Scorecard,
@@ -112,6 +113,11 @@ def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
             f"{where}: this function needs {need or 'at least one'} series, got {len(raw)}.",
             'E.g. series = ["QQQ", "{ticker}"].',
         )
+    return _symbols(raw, where)
+
+
+def _symbols(raw: list[str], where: str) -> tuple[str, ...]:
+    """Each of ``raw`` a placeholder (``{ticker}``, ``{benchmark}``) or a valid ticker."""
     out = []
     for symbol in raw:
         _placeholders(symbol, where)
@@ -316,19 +322,48 @@ def _scenario(raw: object, here: str, seen: set[str]) -> Scenario:
     items = raw.get("evidence")
     if not isinstance(items, list) or not items:
         raise InputError(f"{here} has no evidence.", "Add [[scenario.evidence]] items under it.")
-    opposes, requires = raw.get("opposes", []), raw.get("requires")
+    opposes = raw.get("opposes", [])
     if not isinstance(opposes, list) or not all(isinstance(o, str) and o != sid for o in opposes):
         raise InputError(f"{here}: opposes = {opposes!r} is not a list of other ids.", 'E.g. opposes = ["slowdown"].')
-    if requires is not None and requires not in REQUIRES:
-        raise InputError(f"{here}: requires = {requires!r} is not a condition.", f"Use one of {', '.join(REQUIRES)}.")
     return Scenario(
         id=sid,
         title=_placeholders(title, here),
         note=_placeholders(str(raw.get("note", "")), here),
         items=tuple(_item(item, f"{here}, evidence {j}") for j, item in enumerate(items, 1)),
         opposes=tuple(opposes),
-        requires=requires,
+        requires=_requires(raw.get("requires"), here),
     )
+
+
+def _requires(raw: object, here: str) -> tuple[Premise, ...]:
+    """A scenario's ``requires``: a condition of :data:`REQUIRES` on the piece's own close, a table
+    ``{ condition = "above_slow", series = ["QQQ", "SMH"] }`` naming whose closes, or a list of them."""
+    if raw is None:
+        return ()
+    out = []
+    for one in raw if isinstance(raw, list) else [raw]:
+        condition = one.get("condition") if isinstance(one, dict) else one
+        if (
+            not isinstance(condition, str)
+            or condition not in REQUIRES
+            or (isinstance(one, dict) and set(one) - {"condition", "series"})
+        ):
+            raise InputError(
+                f"{here}: requires = {raw!r} is not a condition.",
+                f"Use one of {', '.join(REQUIRES)}, a table such as"
+                ' { condition = "above_slow", series = ["QQQ"] }, or a list of them.',
+            )
+        if not isinstance(one, dict) or "series" not in one:
+            out.append(Premise(condition))
+            continue
+        series = one["series"]
+        if not isinstance(series, list) or not series or not all(isinstance(s, str) for s in series):
+            raise InputError(
+                f"{here}: requires names its series as a list of tickers, got {series!r}.",
+                'E.g. series = ["QQQ", "SMH"].',
+            )
+        out.append(Premise(condition, _symbols(series, f"{here}: requires")))
+    return tuple(out)
 
 
 def _verdict(given: object, where: str) -> dict[str, float]:

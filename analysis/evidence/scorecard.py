@@ -21,9 +21,11 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.data import Market, until
-from analysis.evidence.card import READINGS, VERDICT_DEFAULTS, Item, Scorecard, verdict
-from analysis.evidence.measures import Measure
+from analysis.evidence.card import READINGS, VERDICT_DEFAULTS, Item, Premise, Scorecard, verdict
+from analysis.evidence.measures import Measure, distance_from_sma, real_motion_z
+from analysis.model.haven import sharp_fall, week_move
 from analysis.model.study import Study
+from analysis.params import Settings
 
 
 def _day(ts: pd.Timestamp) -> str:
@@ -213,14 +215,18 @@ def evaluate(
     for scenario in card.scenarios:
         weighed = [item for item in scenario.items if left_out(item, t, b, profile) is None]
         evidence = [measure(item, frames, t, b) for item in weighed]
-        applies = _applies(scenario.requires, study)
+        applies, unmet = premises(scenario.requires, frames)
         out.append(
             {
                 "id": scenario.id,
                 "title": scenario.title.format(ticker=t, benchmark=b),
-                **(tally(evidence, card.verdict) if applies else _not_applying(evidence)),
+                **(tally(evidence, card.verdict) if applies else _not_applying(evidence, applies)),
                 "applies": applies,
-                "requires": scenario.requires,
+                "requires": [
+                    {"condition": p.condition, "series": [s.format(ticker=t, benchmark=b) for s in p.series]}
+                    for p in scenario.requires
+                ],
+                "unmet": unmet,
                 "opposes": list(scenario.opposes),
                 "weighed_against": None,
                 "note": scenario.note.format(ticker=t, benchmark=b),
@@ -235,20 +241,44 @@ def evaluate(
     return cohere(out)
 
 
-def _applies(requires: str | None, study: Study) -> bool:
-    """Whether the piece's own close meets a talking point's ``requires`` (:data:`card.REQUIRES`)."""
-    if requires is None:
-        return True
-    last = study.series.iloc[-1]
-    if pd.isna(last["sma_slow"]):
-        return False
-    above = bool(last["close"] > last["sma_slow"])
-    return above if requires == "above_slow" else not above
+def premises(requires: tuple[Premise, ...], frames: _Frames) -> tuple[bool | None, list[dict]]:
+    """Whether a talking point applies (``None``: a series its premises read cannot be read) and the
+    premises that do not hold: ``{condition, series, values}``, the series that fail and their values
+    (the distance from the slow average, the band z or the five-session move, by condition)."""
+    t, b, unknown, unmet = frames.study.ticker, frames.study.benchmark, False, []
+    for premise in requires:
+        failing: dict[str, float | None] = {}
+        for symbol in (s.format(ticker=t, benchmark=b) for s in premise.series):
+            frame, _ = frames.get(symbol)
+            holds, value = (None, None) if frame is None else _holds(premise.condition, frame, frames.study.settings)
+            unknown |= holds is None
+            if holds is False:
+                failing[symbol] = value
+        if failing:
+            unmet.append({"condition": premise.condition, "series": list(failing), "values": list(failing.values())})
+    return (False if unmet else None if unknown else True), unmet
 
 
-def _not_applying(evidence: list[dict]) -> dict:
-    """The tally of a talking point that does not apply now: shown, not scored."""
-    return {**tally(evidence, {**VERDICT_DEFAULTS}), "score": None, "verdict": "does not apply"}
+def _holds(condition: str, frame: pd.DataFrame, settings: Settings) -> tuple[bool | None, float | None]:
+    """Whether the closes of ``frame`` meet ``condition`` (:data:`card.REQUIRES`), and the value read;
+    with the piece's own windows, so the piece's ticker reads exactly as its reading does."""
+    close = frame["close"].astype(float)
+    if condition == "no_sharp_fall":
+        sharp = sharp_fall(close)
+        return (None if sharp is None else not sharp), week_move(close)
+    if condition == "stretched":
+        z = real_motion_z(close, fast=settings.fast, slow=settings.slow, width=settings.band_width).value
+        return (None if z is None else z > settings.band_width), z
+    distance = distance_from_sma(close, settings.slow).value
+    if distance is None:
+        return None, None
+    return (distance > 0) == (condition == "above_slow"), distance
+
+
+def _not_applying(evidence: list[dict], applies: bool | None) -> dict:
+    """The tally of a talking point that does not apply now (or whose premises cannot be read): shown, not scored."""
+    verdict = "does not apply" if applies is False else "not enough evidence"
+    return {**tally(evidence, {**VERDICT_DEFAULTS}), "score": None, "verdict": verdict}
 
 
 #: Verdicts that count as support when two opposite talking points are weighed against each other.

@@ -18,6 +18,7 @@ from analysis import indicators as ind
 from analysis.errors import DataError
 from analysis.indicators import levels as lv
 from analysis.indicators import solve
+from analysis.model.haven import haven
 from analysis.model.profile import Profile, assign
 from analysis.model.session import day_sizes, move_size, percentile, session
 from analysis.model.study import Study, leadership_basis
@@ -131,6 +132,14 @@ def _leadership(s: pd.DataFrame) -> SummaryDict:
         "last_above_upper": iso(ind.last_true(s["lead"] > s["lead_upper"])),
         "ratio": num(last["rs"]),
     }
+
+
+def _haven(study: Study, profile: Profile, lead: float | None) -> str | None:
+    """For a bond fund (Leadership a risk-off reading): what its lead over the benchmark says this
+    session (:func:`analysis.model.haven.haven`); ``None`` for other profiles."""
+    if profile.leadership != "risk_off":
+        return None
+    return haven(lead, study.prices["close"], study.bench["close"], units(profile.returns))
 
 
 def change(values: pd.Series, span: pd.DateOffset, returns: str) -> float | None:
@@ -289,6 +298,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     ladders, level, support, run = _levels(study, profile)
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     real_motion = _real_motion(s, cfg.band_width)
+    leadership = _leadership(s)
     return {
         "schema_version": SCHEMA_VERSION,
         "ticker": study.ticker,
@@ -314,7 +324,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and last["phase"] is not None else None,
         "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
         "real_motion": real_motion,
-        "leadership": _leadership(s),
+        "leadership": {**leadership, "haven": _haven(study, profile, leadership["value"])},
         "closes_above_sma50": int(last["closes_above"]),
         "last_two_closes_above_sma50": iso(ind.last_run_completed(s["close"], s["sma_fast"], 2)),
         "confirmation": {

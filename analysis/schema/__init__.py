@@ -246,6 +246,7 @@ class Leadership(TypedDict):
     last_below_zero: Date | None
     last_above_upper: Date | None
     ratio: float | None
+    haven: str | None  # a bond fund's lead: sought | falling_less | falling (None: no lead, or not a bond fund)
 
 
 class Confirmation(TypedDict):

@@ -29,6 +29,17 @@ class LeftOut(TypedDict):
     reason: str
 
 
+class Premise(TypedDict):
+    condition: str  # above_slow | below_slow | stretched | no_sharp_fall
+    series: list[str]  # whose closes must meet it
+
+
+class Unmet(TypedDict):
+    condition: str
+    series: list[str]  # the series that do not meet it
+    values: list[float | None]  # each one's distance from its slow average, band z or five-session move
+
+
 class Scenario(TypedDict):
     id: str
     title: str
@@ -40,8 +51,11 @@ class Scenario(TypedDict):
     supporting_weight: float
     contradicting_weight: float
     neutral_weight: float
-    applies: bool  # False when the piece's close does not meet ``requires`` (then verdict "does not apply", no score)
-    requires: str | None  # above_slow | below_slow | None
+    applies: (
+        bool | None
+    )  # False: a premise in ``requires`` is false (verdict "does not apply", no score); None: unreadable
+    requires: list[Premise]  # the premises the talking point takes for granted (all must hold)
+    unmet: list[Unmet]  # the premises that do not hold now
     opposes: list[str]  # ids of talking points that cannot hold together with this one
     weighed_against: str | None  # the opposite it was weighed against (verdict "outweighed" or "split")
     note: str

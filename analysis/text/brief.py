@@ -25,6 +25,7 @@ from analysis.model.types import Reading, SummaryDict
 from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
+from analysis.text.scenario_words import unmet_words
 
 
 def price_sentences(s: Reading, *, close_said: bool = False) -> list[str]:
@@ -138,25 +139,13 @@ def leadership_paragraph(s: Reading) -> str:
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
     text = f"Against {b}, Leadership {held} and is {trend} its own {pw.fast_name(s)}"
     if mode == "risk_off":
-        return text + f": {_haven(s)}."
+        return text + (f": {pw.haven(s)}." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
     if above:
         who = "small caps are leading large caps" if small else f"{t} is leading"
         return text + f": {who}" + (" and gaining." if ld["above_fast"] else ", though the lead is narrowing.")
     who = "small caps keep lagging large caps" if small else f"{t} keeps lagging"
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
-
-
-def _haven(s: Reading) -> str:
-    """What a safe haven's lead over stocks means this week: money seeking safety while it holds up or
-    rises; only falling less than stocks when it falls too (LQD down 4.9% in a week was no haven)."""
-    t, b, above = s["ticker"], s["benchmark"], s["leadership"]["value"] > 0
-    if not above:
-        return f"{t} is not acting as a safe haven"
-    week = (s.get("session") or {}).get("week") or {}
-    if (week.get("move") or 0) < 0:
-        return f"{t} is falling less than {b}, not rising as a haven would"
-    return "money is seeking safety"
 
 
 def _reading_words(e: Reading) -> str:
@@ -205,11 +194,6 @@ _GROUPS = {
     "outweighed": "outweighed",
     "does not apply": "na",
 }
-#: Why a talking point with ``requires`` does not apply, by the condition it needs.
-_NOT_NOW = {
-    "above_slow": "{t} is below its {slow}, not in a rally",
-    "below_slow": "{t} is above its {slow}, not in a decline",
-}
 
 
 def scenario_line(s: Reading) -> str:
@@ -250,9 +234,9 @@ def scenario_line(s: Reading) -> str:
     by_id = {sc["id"]: sc for sc in scs}
     for sc in groups["outweighed"]:
         line += f" Talking point {name(sc)} is outweighed by its opposite, {name(by_id[sc['weighed_against']])}."
-    for requires in dict.fromkeys(sc["requires"] for sc in groups["na"]):
-        same = [sc for sc in groups["na"] if sc["requires"] == requires]
-        why = _NOT_NOW[requires].format(t=s["ticker"], slow=pw.slow_name(s))
+    whys = {sc["id"]: unmet_words(sc, pw.slow_name(s), first=True) for sc in groups["na"]}
+    for why in dict.fromkeys(whys.values()):
+        same = [sc for sc in groups["na"] if whys[sc["id"]] == why]
         verb = "does" if len(same) == 1 else "do"
         line += f" {points(same).capitalize()} {names(same, score=False)} {verb} not apply now: {why}."
     if groups["none"]:

@@ -77,7 +77,7 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
             "are credit spreads near a peak?" if credit else "are yields near a peak?"
         )
     if top and top["id"] == "real_motion_z":
-        if lead and not credit:
+        if s["leadership"].get("haven") == "sought":  # a bond fund leading stocks while it holds up
             return f"A flight to safety stretches {t} above its band: how much further can bonds run?"
         return f"{t} is stretched above its band: how much further can {'credit' if credit else 'bonds'} run?"
     if top and top["id"] in ("all_time_low", "new_52w_low"):

@@ -282,7 +282,7 @@ def scenarios(s: Reading) -> list[str]:
     """One sentence per talking point from its score and strongest evidence (see :mod:`analysis.text.scenario_words`)."""
     from analysis.text import scenario_words as words
 
-    return words.sentences(s["scenarios"]) if s.get("scenarios") else []
+    return words.sentences(s["scenarios"], pw.slow_name(s)) if s.get("scenarios") else []
 
 
 def family(s: Reading) -> list[str]:

@@ -135,6 +135,19 @@ def level_phase_sentence(s: Reading) -> str:
     return f"{t} is {side50} its {fast_name(s)} ({quote(s, f)}) and {side200} its {slow_name(s)} ({quote(s, slow)}): {mood}."
 
 
+#: A bond fund's lead over the benchmark, by ``leadership.haven`` (:mod:`analysis.model.haven`).
+_HAVEN = {
+    "sought": "money is seeking safety",
+    "falling_less": "{t} is falling less than {b}, not rising as a safe haven",
+    "falling": "{t} fell more than {b} over five sessions, not acting as a safe haven",
+}
+
+
+def haven(s: Reading) -> str:
+    """What a bond fund's lead over the benchmark says: ``money is seeking safety`` only while it holds up."""
+    return _HAVEN[s["leadership"].get("haven") or "sought"].format(t=s["ticker"], b=s["benchmark"])
+
+
 def leadership_line(s: Reading) -> str:
     """The bottom line's word on Leadership, as the profile reads it ('' when it means nothing)."""
     t, b, value = s["ticker"], s["benchmark"], s["leadership"]["value"]
@@ -143,10 +156,8 @@ def leadership_line(s: Reading) -> str:
         return ""
     if mode == "risk_off":
         if value > 0:
-            return (
-                f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): money is"
-                " seeking safety, a risk-off signal."
-            )
+            signal = ", a risk-off signal." if s["leadership"].get("haven", "sought") == "sought" else "."
+            return f"{t} is outperforming {b} (Leadership {signed(value)}, above the zero line): {haven(s)}{signal}"
         return (
             f"{t} is lagging {b} (Leadership {signed(value)}, below the zero line): bonds are not acting as a"
             " safe haven."

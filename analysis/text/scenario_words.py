@@ -7,7 +7,9 @@ reported them.
 
 from __future__ import annotations
 
-from analysis.fmt import signed
+from collections.abc import Callable
+
+from analysis.fmt import join, plain_pct, signed
 from analysis.model.types import Reading, SummaryDict
 
 #: How a verdict reads in a sentence.
@@ -23,11 +25,40 @@ PHRASES = {
     "does not apply": "it does not apply now",
 }
 
-#: What a talking point with ``requires`` is said of.
-_NEEDS = {
-    "above_slow": "since it is said of a rally and the close is below its slow average",
-    "below_slow": "since it is said of a decline and the close is above its slow average",
+
+def _fell(u: Reading, slow: str, many: bool) -> str:
+    return f"fell {join([plain_pct(-(v or 0)) for v in u['values']])} in five sessions"
+
+
+#: What a false premise (``unmet``) says about its series: the predicate after their names.
+_UNMET: dict[str, Callable[[Reading, str, bool], str]] = {
+    "above_slow": lambda u, slow, many: (
+        f"are below their {slow}s, not in an uptrend" if many else f"is below its {slow}, not in an uptrend"
+    ),
+    "below_slow": lambda u, slow, many: (
+        f"are above their {slow}s, not in a decline" if many else f"is above its {slow}, not in a decline"
+    ),
+    "stretched": lambda u, slow, many: (
+        "are not stretched, their Real Motion not above their bands"
+        if many
+        else f"is not stretched, its Real Motion {'below' if (u['values'][0] or 0) < -2 else 'inside'} its band"
+    ),
+    "no_sharp_fall": _fell,
 }
+
+
+def unmet_words(scenario: Reading, slow: str, first: bool = False) -> str:
+    """Why a talking point does not apply now, from its false premises (``slow``: the slow average's name;
+    ``first``: the first false premise only, as page one says it): ``QQQ and SMH are below their 200-DMAs,
+    not in an uptrend``; ``LQD is below its 200-DMA, not in an uptrend, and fell 13.3% in five sessions``."""
+    parts, last = [], None
+    for u in scenario["unmet"][:1] if first else scenario["unmet"]:
+        who = join(list(u["series"]))
+        said = _UNMET[u["condition"]](u, slow, len(u["series"]) > 1)
+        parts.append(said if who == last else f"{who} {said}")
+        last = who
+    return ", and ".join(parts)
+
 
 DISCLAIMER = (
     "Scores are tallies of the evidence listed, each read against a stated threshold;"
@@ -45,13 +76,13 @@ def _cite(item: Reading) -> str:
     return f"{item['name']}, {item['value_text']}" + (f" ({first})" if first else "")
 
 
-def sentence(scenario: Reading) -> str:
+def sentence(scenario: Reading, slow: str = "200-DMA") -> str:
     """One sentence (or two) for one scenario: verdict, score, weight measured, strongest evidence, gaps."""
     score, verdict = scenario["score"], scenario["verdict"]
     measured = f"{scenario['available_weight']:g} of {scenario['total_weight']:g} weight measured"
     head = f"“{scenario['title']}”: {PHRASES[verdict]}"
     if verdict == "does not apply":
-        head += f", {_NEEDS.get(str(scenario.get('requires')), 'its condition is not met')}"
+        head += f", since {unmet_words(scenario, slow)}"
     head += f" (score {signed(score)}, {measured})." if score is not None else f" ({measured})."
     if verdict == "does not apply":  # shown, not weighed: no evidence is cited for or against it
         return head
@@ -69,9 +100,9 @@ def sentence(scenario: Reading) -> str:
     return " ".join(parts)
 
 
-def sentences(scenarios: list[SummaryDict]) -> list[str]:
+def sentences(scenarios: list[SummaryDict], slow: str = "200-DMA") -> list[str]:
     """One entry per scenario, then the reminder that scores are tallies, not forecasts."""
-    return [sentence(s) for s in scenarios] + [DISCLAIMER]
+    return [sentence(s, slow) for s in scenarios] + [DISCLAIMER]
 
 
 def family_summary(family: Reading) -> str:
