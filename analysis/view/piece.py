@@ -18,7 +18,7 @@ from analysis.summary import build as build_summary
 from analysis.text import page_words, plain
 from analysis.text import profile_words as pw
 from analysis.text.measure_words import MEASURES
-from analysis.view import ahead, tables
+from analysis.view import ahead, shared, tables
 from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets, esc, keep, paragraphs, section, table
 
 #: The charts a forked child draws while the kernel draws the others (:mod:`analysis.view.ahead`),
@@ -214,26 +214,8 @@ class Piece:
         return keep(section("A century of small versus big", words), self.chart_century()) if words else Html("")
 
     def chart_century(self) -> FigureOutput | Html:
-        from analysis.model import century
-        from analysis.view.charts import memo
-        from analysis.view.charts.century import rolling_premium_chart
-
-        c = self.summary.get("century") or {}
-        if not c.get("available"):
-            return Html("")
-        rolling = century.premium_history(self.summary["as_of"])
-        percentile = c["size_premium_10y"]["percentile"]
-
-        def draw() -> FigureOutput:
-            today, worst = century.decade_marks(rolling)
-            return FigureOutput(
-                rolling_premium_chart(rolling, today=today, worst=worst, percentile=percentile),
-                alt="Small minus big, compounded over every ten-year window since 1936, today's marked",
-                caption="Kenneth French's SMB factor; only months public at the piece's date.",
-            )
-
-        # the same for every small-cap piece at one date: drawn once, kept on disk
-        return memo.cached("century_chart", (rolling, percentile), draw, disk=True)
+        """The size premium over every ten-year window since 1936 (small-cap pieces; shared: :mod:`analysis.view.shared`)."""
+        return shared.century_chart(self.summary)
 
     def economy_section(self) -> Html:
         return keep(section("The economy", self.words.get("economy") or []), self.chart_economy())
@@ -243,42 +225,8 @@ class Piece:
         return self._ahead_or("chart_economy", self._chart_economy)
 
     def _chart_economy(self) -> FigureOutput | Html:
-        """Curve, credit, claims and the Sahm rule over five years, as public at the as-of date, recessions shaded."""
-        import pandas as pd
-
-        from analysis.model import macro
-        from analysis.view.charts import memo
-        from analysis.view.charts.macro import macro_chart
-
-        store, as_of = self.model.macro, self.summary["as_of"]
-        if store is None:
-            return Html("")
-        start = pd.Timestamp(as_of) - pd.DateOffset(years=5)
-        public = {
-            sid: macro.public(store, sid, as_of) for sid in ("T10Y3M", "BAMLH0A0HYM2", "ICSA", "SAHMREALTIME", "UNRATE")
-        }
-        series = {
-            "curve": public["T10Y3M"],
-            "credit": public["BAMLH0A0HYM2"],
-            "claims": public["ICSA"].rolling(4).mean().dropna(),
-            "sahm": public["SAHMREALTIME"],
-        }
-        series = {k: v.loc[v.index > start] for k, v in series.items()}
-        if any(v.empty for v in series.values()):
-            return Html("")
-        recessions, unemployment = macro.recessions(store), public["UNRATE"].loc[lambda v: v.index > start]
-
-        def draw() -> FigureOutput:
-            return FigureOutput(
-                macro_chart(series, recessions, unemployment=unemployment, as_of=as_of),
-                alt="The yield curve, the high-yield spread, initial claims and the Sahm rule",
-                caption="FRED series as published by the piece's date; grey bands: NBER recessions,"
-                " dated in hindsight (not known at the time).",
-            )
-
-        # the same for every piece at one date: drawn once, kept on disk (keyed on what it draws)
-        spans = [[str(a), str(b)] for a, b in recessions]
-        return memo.cached("economy_chart", (series, unemployment, spans, as_of), draw, disk=True)
+        """Curve, credit, claims and the Sahm rule, as public at the as-of date (shared: :mod:`analysis.view.shared`)."""
+        return shared.economy_chart(self.model.macro, self.summary["as_of"])
 
     def scenarios_section(self) -> Html:
         """The set's heading: why these talking points, and that scores are tallies (the chart and tables follow)."""
@@ -310,19 +258,8 @@ class Piece:
         return self._ahead_or("chart_family", self._chart_family)
 
     def _chart_family(self) -> FigureOutput:
-        """The family's small multiples: the same for every ticker at one as-of date, so drawn
-        once per kernel and reused (:mod:`analysis.view.charts.memo`, keyed on every input)."""
-        from analysis.view.charts import memo
-        from analysis.view.charts.scenarios import family_chart
-
-        family, series = self.summary["family"], self.model.family_series
-        alt = "The Economic Modern Family: each member's last year of closes with its 50- and 200-DMA"
-        return memo.cached(
-            "family_chart",
-            (family, series, alt),
-            lambda: FigureOutput(family_chart(family, series), alt=alt),
-            disk=True,
-        )
+        """The family's small multiples (shared: :mod:`analysis.view.shared`)."""
+        return shared.family_chart(self.summary["family"], self.model.family_series)
 
     def history_section(self) -> Html:
         """The event study at 20 sessions, its trigger rows, the current state and the baseline."""
