@@ -148,3 +148,32 @@ def test_the_rfc3987_start_up_trap_is_absent_from_this_environment():
     assert importlib.util.find_spec("rfc3987_syntax") is None
     env = measure.environment()
     assert env["rfc3987_syntax_installed"] is False and set(env["import_s"]) == set(common.IMPORTS)
+
+
+def test_quantstats_is_given_the_snapshots_total_returns_on_common_sessions():
+    """(j) The tear sheet's input: daily Adj Close returns of IWM and SPY up to the bench's date, from the CSVs."""
+    import pandas as pd
+
+    from analysis.bench import quantstats
+    from analysis.bench.common import AS_OF
+    from analysis.paths import SNAPSHOT_DIR
+
+    got = quantstats.returns()
+    adj = {
+        name: pd.read_csv(SNAPSHOT_DIR / f"{t}.csv.gz", index_col=0, parse_dates=True).loc[:AS_OF, "Adj Close"]
+        for name, t in (("ticker", "IWM"), ("benchmark", "SPY"))
+    }
+    want = pd.DataFrame(adj).dropna().pct_change().dropna()
+    assert list(got.columns) == ["ticker", "benchmark"] and got.index[-1] == pd.Timestamp(AS_OF)
+    assert list(got.index) == list(want.index)
+    assert abs(got.to_numpy() - want.to_numpy()).max() < 1e-12
+
+
+def test_the_quantstats_row_compares_make_report_with_the_tear_sheet():
+    from analysis.bench import quantstats
+
+    measured = {"available": True, "version": "0.0.86", "import_s": 1.9, "report_s": 4.3, "total_s": 6.2}
+    assert quantstats.row(3.1, measured)[3] == "ok: make report 3.10 s = 0.50x"
+    assert quantstats.row(9.3, measured)[3] == "MISSED (1.50x): make report 9.30 s = 1.50x"
+    missing = quantstats.row(3.1, {"available": False, "reason": "could not install quantstats==0.0.86"})
+    assert missing[1] == "n/a" and "could not install" in missing[3]

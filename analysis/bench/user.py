@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.bench import quantstats
 from analysis.bench.common import AS_OF, _cpu, ok
 
 #: The issue's targets for these rows.
@@ -184,6 +185,8 @@ def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
     bt = batch(jobs)
     say("bench: (i) speed budgets...")
     bd = budgets()
+    say(f"bench: (j) quantstats {quantstats.VERSION} HTML tear sheet, same data (its own throwaway venv)...")
+    qs = quantstats.measure()
     out = {
         "setup_s": st["setup_s"],
         "report_total_s": rp["report_total_s"],
@@ -194,6 +197,7 @@ def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
         "setup": st,
         "report": rp,
         "watchlist": bt,
+        "quantstats": qs,
     }
     out["verdicts"] = {
         "setup_within_10_s": st["ok"] and st["setup_s"] <= TARGETS["setup_s"],
@@ -211,6 +215,7 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
     :func:`analysis.bench.readout.table`), and the single piece against issue 17's 3x the floor."""
     u, cores = r["user"], r["environment"]["cpu_count"]
     v, st, rp, bt = u["verdicts"], u["setup"], u["report"], u["watchlist"]
+    qs = quantstats.row(u["report_total_s"], u.get("quantstats") or {"reason": "not measured in this run"})
     ratio = r["piece_s"] / r["floor_s"]
     return [
         ("(b) piece_s against the fresh floor", f"{ratio:.1f}x", "<= 3x (issue 17)", ok(ratio <= 3.0)),
@@ -253,4 +258,5 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
             "<= 500 ms",
             ok(v["score_family_within_budget"]),
         ),
+        qs,
     ]
