@@ -187,3 +187,42 @@ def test_every_quoted_next_session_close_is_one_a_session_has_reached(market, tm
         assert "further than TLT has ever risen in one session (7.5%, March 20, 2020)" in up
     for tr in s["brief"]["would_change"]:
         assert 0 <= tr["move_percentile"] <= 1
+
+
+def test_a_leadership_trigger_is_solved_on_the_basis_leadership_is_read_on(market, tmp_path):
+    """SPY against RSP (a fully adjusted file): Leadership is read on both Adj Close series, so its trigger
+    must be too. A cold read found 780.83 quoted where 777.93 flips it (the solver mixed SPY's traded close
+    with RSP's adjusted one). From the CSVs: a next SPY close a cent above the quoted trigger (its Adj Close
+    at today's adjusted/traded ratio, RSP unchanged) puts Leadership above zero; a cent below does not."""
+    import re
+
+    import pandas as pd
+
+    from analysis.paths import SNAPSHOT_DIR
+
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse("SPY", "", "2026-08-21", "snapshot"), market, reports_dir=tmp_path).data
+    assert s["benchmark"] == "RSP" and s["data"]["leadership_basis"] == "adj_close"
+    trigger = next(e["price"] for e in s["what_would_change"] if e["event"] == "leadership_vs_zero")
+    said = re.search(
+        r"A close above ([\d,.]+) next session \([\d.]+% up\) puts Leadership above zero",
+        s["brief"]["change_sentences"][0],
+    )
+    assert said and float(said.group(1).replace(",", "")) == pytest.approx(trigger, abs=0.005)
+    spy, rsp = (
+        pd.read_csv(SNAPSHOT_DIR / f"{t}.csv.gz", index_col=0, parse_dates=True).loc[:"2026-08-21"]
+        for t in ("SPY", "RSP")
+    )
+    ratio = spy["Adj Close"].iloc[-1] / spy["Close"].iloc[-1]
+    nxt = spy.index[-1] + pd.Timedelta(days=3)
+
+    def lead_after(close: float) -> float:
+        a = pd.concat([spy["Adj Close"], pd.Series([close * ratio], index=[nxt])])
+        b = pd.concat([rsp["Adj Close"], pd.Series([rsp["Adj Close"].iloc[-1]], index=[nxt])])
+        a, b = a.align(b, join="inner")
+        rs = a / b
+        return float(100 * (rs.iloc[-1] / rs.iloc[-200:].mean() - 1))
+
+    assert lead_after(trigger + 0.01) > 0 > lead_after(trigger - 0.01)

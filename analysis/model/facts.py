@@ -220,16 +220,21 @@ def _what_would_change(study: Study) -> list[SummaryDict]:
         return []  # a level at or below zero (a yield near zero) has no price solution
     # Leadership moves only on sessions both trade (a crypto weekend has no benchmark close):
     # solved on the common sessions, and only when the as-of session is one of them
+    # on the basis Leadership itself is read on (both adjusted when either file is: SPY against RSP),
+    # then said as the traded close it takes (tomorrow's close keeps today's adjusted/traded ratio)
     basis = leadership_basis(study.prices, study.full_bench)
     bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
-    common = s["close"].loc[s.index.isin(bench.index)]
+    own = study.prices[basis].reindex(s.index)
+    common = own.loc[s.index.isin(bench.index)]
     if len(common) and common.index[-1] == s.index[-1]:
         try:
             lead = solve.leadership_zero(common, bench, slow=cfg.slow)
         except DataError:
             lead = None
         if lead is not None:
-            events.insert(2, lead)
+            traded = float(s["close"].iloc[-1]) / float(own.iloc[-1])
+            price = lead["price"] * traded
+            events.insert(2, {**lead, "price": price, "distance_pct": price / float(s["close"].iloc[-1]) - 1.0})
     return events
 
 

@@ -352,7 +352,7 @@ def markdown(s: Reading, chart: str | None = None) -> str:
         Reading, markdown_text(s)
     )  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
     b = s["brief"]
-    lines = [f"# {s['headline']}", "", f"*{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data*", ""]
+    lines = [f"# {s['headline']}", "", f"*{pw.dateline(s)}*", ""]
     lines += [f"**{b['call_sentence']}**", ""]
     lines += [f"- {c}" for c in b["change_sentences"]] + [""]
     if chart:
@@ -366,7 +366,7 @@ def markdown(s: Reading, chart: str | None = None) -> str:
         for r in b["levels"][side]:
             rows.append(f"| {label} | {r['text']} | {r['what']} |")
     if rows:
-        lines += ["| | Level | What it is |", "|---|---:|---|", *rows, ""]
+        lines += [f"| | {pw.level_heading(s)} | What it is |", "|---|---:|---|", *rows, ""]
     if b["scenario_line"]:
         lines += [b["scenario_line"], ""]
     if b["since_last"]:

@@ -171,7 +171,24 @@ def leadership_line(s: Reading) -> str:
 
 def close_words(s: Reading) -> str:
     """``closed at`` for a traded close; ``'s dividend-adjusted close was`` where the file holds no traded close."""
-    return "'s dividend-adjusted close was" if s["data"]["ticker"].get("fully_adjusted") else " closed at"
+    return "'s dividend-adjusted close was" if adjusted(s) else " closed at"
+
+
+def adjusted(s: Reading) -> bool:
+    """Whether the ticker's file holds dividend-adjusted closes only (no traded close to quote)."""
+    return bool(s["data"]["ticker"].get("fully_adjusted"))
+
+
+def dateline(s: Reading) -> str:
+    """``July 8, 2024 · IWM vs SPY · daily data``; ``…, dividend-adjusted prices`` where every price on
+    the page is one (a cold read refused IYT's adjusted levels quoted as traded closes)."""
+    tail = ", dividend-adjusted prices" if adjusted(s) else ""
+    return f"{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data{tail}"
+
+
+def level_heading(s: Reading) -> str:
+    """The levels box's column: ``Level``, or ``Level (dividend-adjusted)``."""
+    return "Level (dividend-adjusted)" if adjusted(s) else "Level"
 
 
 def distance(s: Reading, x: float, line: float) -> str:

@@ -26,11 +26,11 @@ def _extreme(s: Reading, f: Reading) -> str:
     word, past = ("highest", "above") if side == "high" else ("lowest", "below")
     if f["id"].startswith("all_time"):
         return (
-            f"{t} closed at {q(f['close'])}, its {word} close in the data since {f['first_date'][:4]},"
+            f"{t}{pw.close_words(s)} {q(f['close'])}, its {word} close in the data since {f['first_date'][:4]},"
             f" {past} the {q(f['previous'])} of {date(f['previous_date'])}."
         )
     return (
-        f"{t} closed at {q(f['close'])}, its {word} close in 52 weeks,"
+        f"{t}{pw.close_words(s)} {q(f['close'])}, its {word} close in 52 weeks,"
         f" {past} the {q(f['previous'])} of {date(f['previous_date'])}."
     )
 
@@ -77,14 +77,10 @@ def fact_sentence(s: Reading, f: Reading) -> str:
     if fid == "vix_level":
         since = f["first_date"][:4]
         if f["record"]:
-            return f"{t} closed at {q(f['close'])}, its highest close in the data since {since}."
+            return f"{t}{pw.close_words(s)} {q(f['close'])}, its highest close in the data since {since}."
         if f["side"] == "high":
-            return (
-                f"{t} closed at {q(f['close'])}, higher than on {share(f['percentile'], 'its sessions')} since {since}."
-            )
-        return (
-            f"{t} closed at {q(f['close'])}, lower than on {share(1 - f['percentile'], 'its sessions')} since {since}."
-        )
+            return f"{t}{pw.close_words(s)} {q(f['close'])}, higher than on {share(f['percentile'], 'its sessions')} since {since}."
+        return f"{t}{pw.close_words(s)} {q(f['close'])}, lower than on {share(1 - f['percentile'], 'its sessions')} since {since}."
     return ""
 
 

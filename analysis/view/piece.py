@@ -97,7 +97,7 @@ class Piece:
     def masthead(self) -> Html:
         """Kicker, headline and dateline."""
         s = self.summary
-        dateline = f"{fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data"
+        dateline = pw.dateline(s)
         return Html(
             f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
             f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>'
@@ -170,7 +170,7 @@ class Piece:
             if not b["levels"][side]:
                 rows.append(("\u2014", page_words.EMPTY_BOX[side]))
                 classes.append(side)
-        box = table(["Level", "What it is"], rows, row_classes=classes, cls="data levels-box")
+        box = table([pw.level_heading(self.summary), "What it is"], rows, row_classes=classes, cls="data levels-box")
         if b.get("session_line"):  # the day, when it is not the news the text leads with
             box = paragraphs([b["session_line"]], cls="session-line") + box
         return Html(f'<div class="brief-body"><div class="brief-text">{text}</div><aside>{box}{since}</aside></div>')
