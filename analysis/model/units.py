@@ -74,6 +74,8 @@ class Units:
         side = "above" if x >= line else "below"
         if not self.is_yield and abs(x / line - 1) < 0.0005:
             return f"less than 0.1% {side}"
+        if self.is_yield and abs(self.level_scale * (x - line)) < 0.5:  # not "0 bp above"
+            return f"less than 1 bp {side}"
         return f"{self.gap(x, line)} {side}"
 
     def move_to(self, close: float, price: float) -> str:

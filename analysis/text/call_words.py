@@ -216,7 +216,11 @@ def _beyond(s: Reading, side: str, call: Call) -> str:
     tr = call.beyond_reach(s, side)
     if tr is None:
         return ""
-    u, what = pw.units_of(s), _what(s, tr.events)
+    # the conditions against the averages and lines; a phase only when nothing else flips (the solver
+    # gives the next phase from today's, which a close that far may have passed: BTC "below its
+    # 50-DMA … and in a recovery phase" was refused)
+    lines = [e for e in tr.events if e["event"] != "phase"]
+    u, what = pw.units_of(s), _what(s, lines or tr.events)
     where = f"{pw.quote(s, tr.price)}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
     record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
