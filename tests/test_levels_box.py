@@ -100,3 +100,16 @@ def test_a_broken_extreme_and_a_cleared_level_are_in_the_box(market, tmp_path):
     cleared = [c for c in tlt["since_last"]["changes"] if c["kind"] == "level_cleared"]
     assert cleared and cleared[0]["price"] == pytest.approx(_closes("TLT", "2020-02-28").iloc[-1])
     assert cleared[0]["price"] in [pytest.approx(r["price"]) for r in tlt["brief"]["levels"]["support"]]
+
+
+def test_at_a_record_the_record_the_run_broke_is_support(market, tmp_path):
+    """IWM 2021-11-08 closed at a record in a run of records that began on November 2, when it cleared
+    its March 2021 record; a cold read refused a box without that breakout level. From the CSV."""
+    close = _closes("IWM", "2021-11-08")
+    run_start = close.loc[:"2021-11-02"]
+    assert run_start.iloc[-1] > run_start.iloc[:-1].max()  # November 2 was a record close
+    old = run_start.iloc[:-1]
+    s = golden_piece(market, "IWM", "2021-11-08", tmp_path)
+    support = s["brief"]["levels"]["support"]
+    assert old.idxmax().date().isoformat() == "2021-03-15"
+    assert any(r["price"] == pytest.approx(old.max()) and r["what"] == "former record close, Mar 15" for r in support)

@@ -72,6 +72,8 @@ def _broken(s: Reading, side: str) -> list[SummaryDict]:
         kind = _FORMER[side].get(f["id"])
         if kind and f.get("previous") is not None and (f["previous"] > s["close"]) == (side == "resistance"):
             out.append(_rung(f["previous"], kind, f.get("previous_date")))
+        if kind and f.get("broken") is not None and (f["broken"] > s["close"]) == (side == "resistance"):
+            out.append(_rung(f["broken"], kind, f.get("broken_date")))  # the record this run of records broke
     return out
 
 

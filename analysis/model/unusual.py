@@ -123,9 +123,30 @@ def extremes(close: pd.Series, year: int) -> list[SummaryDict]:
                 previous=float(close.loc[cast(pd.Timestamp, prev_date)]),
                 previous_date=_iso(prev_date),
                 first_date=_iso(close.index[0]),
+                **(_broken_record(close, record, side) if fid.startswith("all_time") else {}),
             )
         )
     return out
+
+
+#: Records less than this many sessions apart are one run of records (one breakout).
+RUN_GAP = 22
+
+
+def _broken_record(close: pd.Series, record: pd.Series, side: str) -> SummaryDict:
+    """At a record close: the record that stood before this run of records began, and when the run
+    broke it (``broken``, ``broken_date``, ``broken_on``): IWM on 2021-11-08 was at a record, but the
+    level a strategist names is the March 2021 record it cleared on November 2."""
+    at = np.flatnonzero(record.to_numpy())
+    start = len(at) - 1
+    while start > 0 and at[start] - at[start - 1] < RUN_GAP:
+        start -= 1
+    first = int(at[start])
+    before = close.iloc[:first]
+    if before.empty:
+        return {}
+    when = cast(pd.Timestamp, before.idxmax() if side == "high" else before.idxmin())
+    return {"broken": float(before.loc[when]), "broken_date": _iso(when), "broken_on": _iso(close.index[first])}
 
 
 def drawdown(close: pd.Series) -> SummaryDict | None:
