@@ -24,14 +24,18 @@ nineteen defects (each case's docstring says what it was); each is fixed and its
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from analysis import summary
+from analysis.data import snapshot
 from analysis.data.pieces import previous_piece
 from analysis.text import brief
+from tests import hostile
 from tests.conftest import AS_OF
 from tests.test_robustness_fresh import run_json  # summary --source snapshot: exit 0, quiet, strict JSON
 
@@ -183,3 +187,162 @@ def test_without_an_earlier_state_the_piece_does_not_say_the_ticker_had_no_sessi
     assert data["since_last"]["previous_as_of"] is None
     assert data["brief"]["since_last"] == [NOTHING.format(t="IWM")]
     assert "no earlier piece or session" not in words(data)
+
+
+# -- odd but valid parameters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ticker, benchmark, named",
+    [("^VIX", "^vix", "^VIX"), ("BTC-USD", "btc-usd", "BTC-USD"), ("^TNX", "^TNX", "^TNX"), ("HYG", " hyg ", "HYG")],
+    ids=["gauge", "coin", "yield", "credit-in-spaces"],
+)
+def test_a_benchmark_equal_to_the_ticker_is_refused_for_every_kind(capsys, no_reports, ticker, benchmark, named):
+    code, line = hostile.cli_line(capsys, *SUMMARY, "--ticker", ticker, "--benchmark", benchmark)
+    assert code == 2 and line.startswith(f"error: BENCHMARK {named} is the same as TICKER"), line
+
+
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        ("2000-05-26", "AS_OF 2000-05-26 leaves only 1 sessions of history for IWM"),
+        ("2000-05-25", "AS_OF 2000-05-25 is before the first session IWM and SPY share (2000-05-26)"),
+    ],
+    ids=["first-session", "day-before"],
+)
+def test_the_first_session_of_a_history_and_the_day_before_offer_the_first_possible_date(
+    capsys, no_reports, as_of, expected
+):
+    code, line = hostile.cli_line(capsys, *SUMMARY[:-1], as_of)
+    assert code == 2 and expected in line and line.endswith("Use AS_OF=2001-03-13 or later."), line
+
+
+@pytest.mark.parametrize(
+    "ticker, benchmark, session, note",
+    [
+        (
+            "SPY",
+            "BTC-USD",
+            "2024-07-05",
+            "2024-07-06 was not a trading session for SPY; this piece uses the last session before it, 2024-07-05.",
+        ),
+        ("BTC-USD", "^TNX", "2024-07-06", ""),
+    ],
+    ids=["fund-against-a-coin", "coin-against-a-yield"],
+)
+def test_a_saturday_follows_the_ticker_s_calendar_not_the_benchmark_s(capsys, ticker, benchmark, session, note):
+    """SPY against BTC-USD on a Saturday said "The SPY data has no row for 2024-07-06, a session BTC-USD
+    traded": the coin trades every day, so its sessions say nothing of a fund's missing rows."""
+    data = run_json(capsys, "--ticker", ticker, "--benchmark", benchmark, "--as-of", "2024-07-06")
+    assert data["as_of"] == session and (data.get("as_of_note") or "") == note
+
+
+def test_a_benchmark_sharing_too_few_sessions_leaves_leadership_out_and_says_why(capsys):
+    """NVDA against BTC-USD ten weeks after BTC-USD's data begins: 53 common sessions."""
+    data = run_json(capsys, "--ticker", "NVDA", "--benchmark", "BTC-USD", "--as-of", "2014-12-01")
+    assert data["data"]["common_sessions"] == 53 and data["leadership"]["value"] is None
+    assert data["narrative"]["leadership"] == [
+        "Leadership against BTC-USD needs 200 sessions of common history; NVDA does not have them yet."
+    ]
+
+
+def test_an_index_against_its_fund_at_the_date_the_error_offers_is_a_piece(capsys, no_reports):
+    _, line = hostile.cli_line(capsys, *SUMMARY[:-1], "1930-01-02", "--ticker", "^GSPC")
+    offered = re.search(r"Use AS_OF=(\d{4}-\d\d-\d\d) or later", line).group(1)
+    assert run_json(capsys, "--ticker", "^GSPC", "--as-of", offered)["as_of"] == offered
+
+
+# -- bundled data of other shapes -----------------------------------------------------------------
+
+
+def _text(prices: Path, name: str = "IWM") -> str:
+    return gzip.decompress((prices / f"{name}.csv.gz").read_bytes()).decode()
+
+
+def _put(prices: Path, data: str | bytes, name: str = "IWM") -> None:
+    """``data`` as the file: text is gzipped as the snapshot's files are, bytes are written as they are."""
+    (prices / f"{name}.csv.gz").write_bytes(gzip.compress(data.encode()) if isinstance(data, str) else data)
+    snapshot._read.cache_clear()
+
+
+def _rows(text: str, edit, last: int | None = None) -> str:
+    """``text`` with ``edit(fields)`` applied to each data row's fields (only the ``last`` rows when given)."""
+    header, *rows = text.splitlines()
+    start = len(rows) - last if last else 0
+    return "\n".join([header, *rows[:start], *(",".join(edit(r.split(","))) for r in rows[start:])]) + "\n"
+
+
+def _halved(fields: list[str]) -> list[str]:
+    """A 2:1 split left unadjusted: open, high, low, close and adj_close halved, volume as it was."""
+    return [fields[0], *(f"{float(v) / 2:.6f}" for v in fields[1:6]), *fields[6:]]
+
+
+def test_weeks_without_volume_make_no_volume_news(capsys, prices):
+    _put(prices, _rows(_text(prices), lambda f: [*f[:6], "0"], last=60))
+    data = run_json(capsys)
+    assert "volume" not in json.dumps(data["unusual"]) and not re.search(r"\bvolume\b", brief.markdown(data))
+
+
+def test_an_adj_close_column_left_empty_is_price_only(prices):
+    """Was price_only false with a note "6598 row(s) without Adj Close took Close": the piece then called
+    its price returns total returns ("Over 10 years IWM returned +73.9% ... (total return, dividends
+    reinvested)", against +98.6% with dividends)."""
+    _put(prices, _rows(_text(prices), lambda f: [*f[:5], "", *f[6:]]))
+    frame = snapshot.read("IWM")
+    assert frame.attrs["price_only"] is True
+    assert "no Adj Close in the source: returns are price-only (dividends not included)" in frame.attrs["notes"]
+
+
+def test_a_file_of_dates_and_closes_only_says_what_it_lacks_and_claims_no_total_return(capsys, prices):
+    """Open, High and Low took the close without a note, and the long view said "(total return,
+    dividends reinvested)" beside the data note that the returns are price-only."""
+    _put(prices, "\n".join(",".join(line.split(",")[0:5:4]) for line in _text(prices).splitlines()) + "\n")
+    data = run_json(capsys, "--as-of", AS_OF)
+    notes = data["data"]["ticker"]["notes"]
+    assert any(n.startswith("no Open, High or Low in the source") for n in notes), notes
+    performance = " ".join(data["narrative"]["performance"])
+    assert "price return" in performance and "dividends reinvested" not in performance, performance
+
+
+def test_unreadable_volume_cells_are_noted_with_their_rows(prices):
+    """'1.2M' in Volume became 0 (no volume that day) without a word."""
+    _put(prices, _rows(_text(prices), lambda f: [*f[:6], "1.2M"] if f[0] == "2024-07-08" else f))
+    notes = snapshot.read("IWM").attrs["notes"]
+    assert any("without volume" in n and "2024-07-08" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("where", ["last-row", "forty-sessions-back"])
+def test_a_split_left_unadjusted_is_a_data_error_not_a_crash(capsys, no_reports, prices, where):
+    """Halving the last row was published as "IWM fell 49.6% on August 21, 2026, its largest one-day
+    fall in the data", defensive (the last-row rule's floor is a halving, and the move was a hair under
+    it); halving the last forty rows as "IWM is in one of its deepest drawdowns ... 49.8% below its
+    record close" (a level shift passes the neighbours' rule)."""
+    text = _text(prices)
+    _put(prices, _rows(text, _halved, last=1 if where == "last-row" else 40))
+    day = text.splitlines()[-1 if where == "last-row" else -40].split(",")[0]
+    code, line = hostile.cli_line(capsys, "summary", *SNAP)
+    assert code == 3 and line.startswith(f"error: IWM (snapshot, {prices / 'IWM.csv.gz'}): ")
+    assert f"{day} close" in line and "split" in line, line
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda text: text.encode(), "BadGzipFile: Not a gzipped file"),
+        (lambda text: gzip.compress(gzip.compress(text.encode())), "UnicodeDecodeError"),
+        (lambda text: gzip.compress(text.encode())[:50_000], "EOFError: Compressed file ended"),
+    ],
+    ids=["not-gzip", "gzip-twice", "gzip-cut-short"],
+)
+def test_a_price_file_that_is_no_gzip_or_gzip_twice_or_cut_is_exit_3_with_the_restore(
+    capsys, no_reports, prices, damage, reason
+):
+    _put(prices, damage(_text(prices)))
+    code, line = hostile.cli_line(capsys, *SUMMARY)
+    assert code == 3 and line.startswith(f"error: the bundled file {prices / 'IWM.csv.gz'} could not be read")
+    assert reason in line and line.endswith("Restore it with `git checkout -- analysis/data/prices`.")
+
+
+def test_a_row_with_only_a_date_is_dropped_with_a_note(prices):
+    _put(prices, _text(prices) + "2026-08-24,,,,,,\n")
+    assert "1 row(s) without a close (2026-08-24): dropped" in snapshot.read("IWM").attrs["notes"]
