@@ -34,6 +34,7 @@ import pytest
 from analysis import summary
 from analysis.data import snapshot
 from analysis.data.pieces import previous_piece
+from analysis.paths import CONFIG_DIR
 from analysis.text import brief
 from tests import hostile
 from tests.conftest import AS_OF
@@ -346,3 +347,78 @@ def test_a_price_file_that_is_no_gzip_or_gzip_twice_or_cut_is_exit_3_with_the_re
 def test_a_row_with_only_a_date_is_dropped_with_a_note(prices):
     _put(prices, _text(prices) + "2026-08-24,,,,,,\n")
     assert "1 row(s) without a close (2026-08-24): dropped" in snapshot.read("IWM").attrs["notes"]
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+PROFILES = (CONFIG_DIR / "profiles.toml").read_text()
+FAMILY = (CONFIG_DIR / "family.toml").read_text()
+NAMES = (CONFIG_DIR / "names.toml").read_text()
+SCENARIOS = (CONFIG_DIR / "scenarios.toml").read_text()
+GSPC = '"^GSPC" = ["SPY", "VOO", "IVV", "^SPX"]'
+assert GSPC in PROFILES and 'nickname = "Prodigal Son"' in FAMILY and '"IWM" = "the Russell 2000 ETF"' in NAMES
+
+
+def _config(tmp_path, monkeypatch, name: str, text: str) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(folder))
+    return folder / f"{name}.toml"
+
+
+@pytest.mark.parametrize(
+    "old, new, ticker, expected",
+    [
+        ("pattern = '^\\^'\n", "pattern = '^\\^['\n", "IWM", "a [[rule]] has a bad pattern (unterminated"),
+        ("year = 365", "year = 0", "BTC-USD", "[profile.crypto] year = 0 is not a whole number"),
+        ('returns = "price"\nvolume = true', 'returns = "bananas"\nvolume = true', "BTC-USD", "returns='bananas'"),
+        (GSPC, '"^GSPC" = 5', "^GSPC", "[equivalent] ^GSPC = 5 is not a list of symbols"),  # TypeError traceback
+        (GSPC, '"^GSPC" = "XSPYZ"', "^GSPC", "[equivalent] ^GSPC = 'XSPYZ' is not a list of symbols"),
+    ],
+    ids=["rule-bad-regex", "year-zero", "returns-unknown", "equivalent-a-number", "equivalent-a-string"],
+)
+def test_a_bad_value_in_profiles_toml_is_exit_2_naming_the_file(
+    capsys, no_reports, tmp_path, monkeypatch, old, new, ticker, expected
+):
+    """The two [equivalent] cases broke: a number was a TypeError traceback, and a string was matched
+    as text ("XSPYZ" contains "SPY"), so ^GSPC's Leadership against SPY was hidden by a typo."""
+    assert old in PROFILES
+    path = _config(tmp_path, monkeypatch, "profiles", PROFILES.replace(old, new, 1))
+    code, line = hostile.cli_line(capsys, *SUMMARY, "--ticker", ticker)
+    assert code == 2 and line.startswith(f"error: {path}: ") and expected in line, line
+
+
+@pytest.mark.parametrize(
+    "name, old, new",
+    [
+        ("names", '"IWM" = "the Russell 2000 ETF"', '"IWM" = "the Russell 2000 ETF\\n\\n# Buy now"'),
+        ("scenarios", 'title = "Tech and growth keep rising', 'title = "Tech\\n# Buy now\\nand growth keep rising'),
+    ],
+    ids=["name", "talking-point"],
+)
+def test_a_line_break_in_a_configured_name_makes_no_markdown_heading(capsys, tmp_path, monkeypatch, name, old, new):
+    """A name or a talking point's title with a line break started a '# Buy now' heading in the
+    Markdown brief (escaping covered tags and links, not line breaks)."""
+    _config(tmp_path, monkeypatch, name, {"names": NAMES, "scenarios": SCENARIOS}[name].replace(old, new))
+    text = brief.markdown(run_json(capsys, "--as-of", AS_OF))
+    assert "Buy now" in text and not re.search(r"^#+ Buy now", text, re.MULTILINE), text
+
+
+def test_an_empty_name_writes_the_symbol_alone(capsys, tmp_path, monkeypatch):
+    _config(tmp_path, monkeypatch, "names", NAMES.replace('"IWM" = "the Russell 2000 ETF"', '"IWM" = ""'))
+    assert "IWM ()" not in words(run_json(capsys, "--as-of", AS_OF))
+
+
+def test_the_family_s_benchmark_as_a_member_is_refused(capsys, no_reports, tmp_path, monkeypatch):
+    """SPY listed as a member of a family measured against SPY was counted among the members that
+    could lead SPY ("1 of 7 lead SPY"): its Leadership against itself is always zero."""
+    path = _config(tmp_path, monkeypatch, "family", FAMILY + '\n[[member]]\nticker = "SPY"\nnickname = "Itself"\n')
+    code, line = hostile.cli_line(capsys, *SUMMARY)
+    assert code == 2 and line.startswith(f"error: {path}: SPY is the family's benchmark"), line
+
+
+def test_a_lower_case_member_is_the_member(capsys, tmp_path, monkeypatch):
+    _config(tmp_path, monkeypatch, "family", FAMILY.replace('ticker = "XRT"', 'ticker = "xrt"'))
+    tickers = [m["ticker"] for m in run_json(capsys, "--as-of", AS_OF)["family"]["members"]]
+    assert "XRT" in tickers and "xrt" not in tickers
