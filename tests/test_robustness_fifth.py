@@ -24,9 +24,17 @@ nineteen defects (each case's docstring says what it was); each is fixed and its
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
 import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,9 +43,10 @@ from analysis import summary
 from analysis.data import snapshot
 from analysis.data.pieces import previous_piece
 from analysis.paths import CONFIG_DIR
+from analysis.pipeline.index import scan, write_index
 from analysis.text import brief
 from tests import hostile
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, PROJECT_DIR
 from tests.test_robustness_fresh import run_json  # summary --source snapshot: exit 0, quiet, strict JSON
 
 SNAP = ["--source", "snapshot"]
@@ -422,3 +431,285 @@ def test_a_lower_case_member_is_the_member(capsys, tmp_path, monkeypatch):
     _config(tmp_path, monkeypatch, "family", FAMILY.replace('ticker = "XRT"', 'ticker = "xrt"'))
     tickers = [m["ticker"] for m in run_json(capsys, "--as-of", AS_OF)["family"]["members"]]
     assert "XRT" in tickers and "xrt" not in tickers
+
+
+# -- the index --------------------------------------------------------------------------------------
+
+
+def test_summaries_with_values_of_the_wrong_type_are_not_listed_as_reprs(capsys, tmp_path):
+    """A NaN headline was listed as "nan", a ticker that is an object as "{'a': '<b>'}", a phase that
+    is a list as "['x']"."""
+    root, good = tmp_path / "reports", _earlier_data(capsys)
+    folder = root / EARLIER
+    folder.mkdir(parents=True)
+    (folder / "IWM.json").write_text(summary.to_json(good), encoding="utf-8")
+    (folder / "NAN.json").write_text(json.dumps({**good, "ticker": "NAN", "headline": float("nan")}))
+    (folder / "OBJ.json").write_text(json.dumps({**good, "ticker": {"a": "<b>"}}))
+    (folder / "LIST.json").write_text(json.dumps({**good, "ticker": "LIST", "phase": ["x"]}))
+    entries, problems = scan(root)
+    shown = {(e.ticker, e.phase, e.headline) for e in entries}
+    assert not any(re.search(r"^nan$|[{\[]", text) for row in shown for text in row), shown
+    assert len(entries) + len(problems) == 4 and "IWM" in {e.ticker for e in entries}
+
+
+def test_special_files_named_like_summaries_are_skipped_or_named(capsys, tmp_path):
+    root = tmp_path / "reports"
+    folder = root / EARLIER
+    folder.mkdir(parents=True)
+    (folder / "IWM.json").write_text(summary.to_json(_earlier_data(capsys)), encoding="utf-8")
+    (folder / "ZERO.json").symlink_to("/dev/zero")
+    (folder / "LOOP.json").symlink_to("LOOP.json")
+    (folder / "PROC.json").symlink_to("/proc/self/status")
+    with open(folder / "SPARSE.json", "wb") as fh:
+        fh.truncate(30_000_000)
+    (folder / "BOM.json").write_bytes(b"\xef\xbb\xbf{}")
+    (folder / "U16.json").write_bytes('{"ticker": "U16"}'.encode("utf-16"))
+    (root / "2024-02-30").mkdir()
+    (root / "2024-02-30" / "IWM.json").write_text(summary.to_json(_earlier_data(capsys)), encoding="utf-8")
+    page = write_index(root)
+    entries, problems = scan(root)
+    assert [e.stem for e in entries] == ["IWM"]
+    assert sorted(p.split(":")[0] for p in problems) == [
+        f"{EARLIER}/{n}.json" for n in ("BOM", "PROC", "SPARSE", "U16")
+    ]
+    assert "30,000,000 bytes" in page.read_text()
+
+
+@contextlib.contextmanager
+def _index_lock_held(root: Path):
+    import fcntl
+
+    (root / ".locks").mkdir(parents=True)
+    with open(root / ".locks" / "_index.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def test_an_index_lock_held_too_long_names_the_index_page(capsys, tmp_path, monkeypatch):
+    """Said "another run is still writing _index after 0.2 s": the lock's own name, not the page's."""
+    root = tmp_path / "reports"
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    monkeypatch.setenv("MOMENTUM_LOCK_WAIT", "0.2")
+    with _index_lock_held(root):
+        code, line = hostile.cli_line(capsys, "index")
+    assert code == 5 and line.startswith(f"error: another run is still writing {root / 'index.html'} after 0.2 s.")
+
+
+@pytest.mark.process
+def test_sigterm_while_waiting_for_the_index_lock_is_one_line(tmp_path):
+    root = tmp_path / "reports"
+    with _index_lock_held(root):
+        proc = hostile.start(root, "index")
+        assert hostile.wait_for(lambda: _opened(proc.pid, root / ".locks" / "_index.lock"), timeout=120)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert hostile.one_line(err) == "interrupted (SIGTERM): nothing was published; earlier pieces are untouched."
+    assert not (root / "index.html").exists() and hostile.hidden(root) == []
+
+
+def _opened(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has ``path`` open (it is waiting for that lock)."""
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+# -- a batch: what every piece shares is checked once -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "option, value, expected",
+    [("--source", "bogus", "SOURCE 'bogus' is not known"), ("--as-of", "20240708", "AS_OF '20240708' is not a date")],
+    ids=["source", "as-of"],
+)
+def test_a_batch_with_a_bad_shared_parameter_is_one_line_and_writes_nothing(
+    capsys, no_reports, option, value, expected
+):
+    """Printed one FAILED line per ticker, exit 1, and wrote index.html (and .locks) into the reports folder."""
+    code, line = hostile.cli_line(
+        capsys, "reports", "--tickers", "IWM", "QQQ", "--no-pdf", "--no-progress", option, value
+    )
+    assert code == 2 and line.startswith(f"error: {expected}"), line
+
+
+# -- the environment, for real ----------------------------------------------------------------------
+
+
+def _gone(folder: Path):
+    """``preexec_fn``: the child starts in ``folder``, which is then removed under it."""
+
+    def enter() -> None:
+        hostile.default_signals()
+        os.chdir(folder)
+        os.rmdir(folder)
+
+    return enter
+
+
+def _run(args: list[str], env: dict, preexec=hostile.default_signals, stdout=subprocess.PIPE, unset=(), **kw):
+    """``python -m analysis <args>`` run to the end with ``env`` added (and ``unset`` taken out)."""
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**{k: v for k, v in os.environ.items() if k not in unset}, **env},
+        cwd=PROJECT_DIR,
+        preexec_fn=preexec,
+        timeout=300,
+        check=False,
+        **kw,
+    )
+
+
+@pytest.mark.process
+def test_the_index_from_a_deleted_working_folder_is_written_and_said(tmp_path):
+    """Wrote the page, then a FileNotFoundError traceback (os.path.relpath asks for the working folder), exit 1."""
+    (tmp_path / "cwd").mkdir()
+    done = _run(["index"], {"MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}, preexec=_gone(tmp_path / "cwd"))
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout == f"wrote {tmp_path / 'r' / 'index.html'} (0 pieces)\n"
+
+
+@pytest.mark.process
+def test_a_relative_reports_folder_in_a_deleted_working_folder_is_not_called_a_symlink_loop(tmp_path):
+    """Said "rel is a loop of symbolic links (it leads back to itself)"."""
+    (tmp_path / "cwd").mkdir()
+    done = _run(["index"], {"MOMENTUM_REPORTS_DIR": "rel"}, preexec=_gone(tmp_path / "cwd"))
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 5 and "symbolic links" not in line and "working folder" in line, line
+
+
+def _file_size_limit(limit: int):
+    def limited() -> None:
+        hostile.default_signals()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+@pytest.mark.process
+def test_an_index_larger_than_the_file_size_limit_says_the_limit(tmp_path):
+    """Said "File too large. Set MOMENTUM_REPORTS_DIR to a writable folder": the folder was writable."""
+    root = tmp_path / "r"
+    done = _run(["index"], {"MOMENTUM_REPORTS_DIR": str(root)}, preexec=_file_size_limit(1000))
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 5 and "ulimit -f" in line and "writable folder" not in line, line
+    assert not (root / "index.html").exists() and hostile.hidden(root) == []
+
+
+@pytest.mark.process
+def test_a_summary_larger_than_the_file_size_limit_is_an_error_not_a_cut_json(tmp_path):
+    """`ulimit -f 1; make summary > s.json` wrote the first 1000 bytes and exited 0 (Python's buffered
+    writer took the short write as the whole)."""
+    with open(tmp_path / "s.json", "w") as out:
+        done = _run([*SUMMARY], {"MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}, _file_size_limit(1000), stdout=out)
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 1 and line.startswith(
+        "error: could not write the summary to standard output: File too large"
+    )
+
+
+@pytest.mark.process
+def test_argv_that_is_not_utf8_is_one_line_exit_2(tmp_path):
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"analysis", *(a.encode() for a in SUMMARY), b"--ticker", b"I\xffWM"],
+        capture_output=True,
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")},
+        cwd=PROJECT_DIR,
+        timeout=300,
+        check=False,
+    )
+    line = hostile.one_line(done.stderr.decode("utf-8", "replace"))
+    assert done.returncode == 2 and line.startswith("error: TICKER 'I\\udcffWM' is not a ticker symbol"), line
+
+
+@pytest.mark.process
+def test_standard_input_and_error_closed_change_nothing(tmp_path):
+    env = {"MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
+    plain = _run(SUMMARY, env)
+    closed = _run(SUMMARY, env, stdin=subprocess.DEVNULL, preexec=lambda: (hostile.default_signals(), os.close(0)))
+    assert closed.returncode == 0 and closed.stdout == plain.stdout and closed.stderr == ""
+    refused = _run([*SUMMARY, "--ticker", "../x"], env, preexec=lambda: (hostile.default_signals(), os.close(2)))
+    assert refused.returncode == 2 and "Traceback" not in refused.stdout
+
+
+@pytest.mark.process
+def test_no_home_and_a_tight_open_file_limit_change_nothing(tmp_path):
+    env = {"MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
+    plain = _run(SUMMARY, env)
+
+    def tight() -> None:
+        hostile.default_signals()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+
+    done = _run(SUMMARY, env, unset=("HOME",))
+    assert done.returncode == 0 and done.stdout == plain.stdout and done.stderr == ""
+    limited = _run(SUMMARY, env, preexec=tight)
+    assert limited.returncode == 0 and limited.stdout == plain.stdout and limited.stderr == ""
+
+
+# -- slow: a kernel for real --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_kernel_that_cannot_start_for_the_open_file_limit_is_one_line_exit_4(tmp_path):
+    """`ulimit -n 40; make report`: "Error occurred while starting new kernel client ..." and a
+    RuntimeError traceback ("Kernel died before replying to kernel_info"), exit 1."""
+    root = tmp_path / "r"
+
+    def limited() -> None:
+        hostile.default_signals()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+
+    done = _run(["report", "--no-pdf", *SUMMARY[1:]], {"MOMENTUM_REPORTS_DIR": str(root)}, preexec=limited)
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 4 and line.startswith("error: notebook commentary.ipynb: the kernel died as it started")
+    assert "ulimit -n" in line and not (root / AS_OF).exists() and hostile.no_leftovers(root) == []
+
+
+@pytest.mark.slow
+def test_a_read_only_project_folder_still_writes_the_piece_elsewhere(tmp_path):
+    """The project bind-mounted read-only onto itself, in a mount namespace of its own."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare here: a private read-only mount needs util-linux and root")
+    root = tmp_path / "r"
+    script = (
+        f"mount --bind -o ro '{PROJECT_DIR}' '{PROJECT_DIR}' || exit 99;"
+        f" exec '{sys.executable}' -m analysis report --no-pdf {' '.join(SUMMARY[1:])}"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": str(root)},
+        cwd=PROJECT_DIR,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode == 99:
+        pytest.skip(f"cannot mount here ({done.stderr.strip()[:120]}): a private read-only mount needs root")
+    assert done.returncode == 0, done.stderr
+    assert {"IWM.json", "IWM.html", "IWM.ipynb", "IWM.md", "IWM.png"} <= {p.name for p in (root / AS_OF).iterdir()}
+
+
+@pytest.mark.slow
+def test_two_batches_of_the_same_piece_and_index_rebuilds_at_once_all_finish_whole(tmp_path):
+    root = tmp_path / "r"
+    argv = ["reports", "--tickers", "IWM", "--no-pdf", "--no-progress", "--jobs", "1", *SUMMARY[1:]]
+    batches = [hostile.start(root, *argv)]
+    time.sleep(2)
+    batches.append(hostile.start(root, *argv))
+    indexes = []
+    while any(b.poll() is None for b in batches):
+        indexes.append(hostile.run_cli(root, "index", timeout=120))
+        time.sleep(0.5)
+    outs = [b.communicate(timeout=600) for b in batches]
+    assert [b.returncode for b in batches] == [0, 0], outs
+    assert all(i.returncode == 0 and i.stderr == "" for i in indexes), [i.stderr for i in indexes]
+    assert sorted(hostile.tree(root)) == [f"{AS_OF}/IWM.{x}" for x in ("html", "ipynb", "json", "md", "png")] + [
+        "index.html"
+    ]
+    assert scan(root)[0][0].stem == "IWM" and hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
