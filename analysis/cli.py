@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from analysis.errors import PublishError, ReportError
 from analysis.notebooks import NOTEBOOKS
 from analysis.params import Request, add_arguments
+from analysis.paths import relative
 
 
 def request(args: argparse.Namespace) -> Request:
@@ -40,7 +41,7 @@ def _report(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}")
     for path in result.files:
-        print(f"  wrote {os.path.relpath(path)}")
+        print(f"  wrote {relative(path)}")
     if args.research:  # in this process: its imports and data are loaded already
         from analysis import params
         from analysis.pipeline.research import run as run_research
@@ -49,7 +50,7 @@ def _report(args: argparse.Namespace) -> int:
         _say(run_research(wanted, market=market, jobs=params.jobs(None)))
     from analysis.pipeline.index import index_after, write_index
 
-    print(f"  index {os.path.relpath(index_after(write_index, 'the piece is'))}")
+    print(f"  index {relative(index_after(write_index, 'the piece is'))}")
     if result.pdf_error:
         print(f"warning: PDF not written: {result.pdf_error}", file=sys.stderr)
     return 0
@@ -65,8 +66,7 @@ def _summary(args: argparse.Namespace) -> int:
         )
     text = summary.to_json(summary.build(request(args)).data)
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_all(text)
     except BrokenPipeError:
         raise  # the reader went away (`make summary | head`): main() ends quietly
     except OSError as exc:  # > /dev/full, a full disk
@@ -75,6 +75,22 @@ def _summary(args: argparse.Namespace) -> int:
             "Send it somewhere with room, e.g. make summary > summary.json.",
         ) from None
     return 0
+
+
+def _write_all(text: str) -> None:
+    """``text`` on standard output, every byte or an :class:`OSError`: Python's buffered writer takes a
+    short write (a file-size limit, ``ulimit -f``) as the whole and drops the rest without a word."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (a test's capture): it takes the text whole
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    data = memoryview(text.encode("utf-8"))
+    while data:
+        written = out.write(data)
+        data = data[written if written is not None else len(data) :]
+    out.flush()
 
 
 def _research(args: argparse.Namespace) -> int:
@@ -95,7 +111,7 @@ def _say(result) -> None:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in result.files:
-        print(f"  wrote {os.path.relpath(path)}")
+        print(f"  wrote {relative(path)}")
     if result.reused:
         n = len(result.reused)
         print(
@@ -234,7 +250,7 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
     done = interrupts.PUBLISHED
     if done:
-        shown = ", ".join(os.path.relpath(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")
+        shown = ", ".join(relative(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")
         what = (
             f"{len(done)} file{'s' * (len(done) != 1)} published before it are whole ({shown});"
             " nothing else was published. Run `make index` to list them."

@@ -119,18 +119,21 @@ def value(x: float | None, unit: str) -> str:
 #: What a Markdown renderer reads as markup inside running text: raw HTML (``<script>``), links
 #: and images (``[x](javascript:...)``), a table cell's end (``|``) and the escape itself.
 _MARKDOWN_MARKUP = re.compile(r"([\\<>\[\]|])")
+#: A line break inside running text (with the spaces around it): in Markdown it ends the paragraph
+#: or starts a heading or a list ("\n# Buy now"); one space instead.
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 
 
 def markdown_text(value: object) -> object:
-    """``value`` safe as Markdown text: every string in it (through dicts and lists) with a
-    backslash before ``\\ < > [ ] |``, so a renderer shows those characters and makes no tag,
-    link or table cell of them (CommonMark's escapes); anything else is returned as it is.
+    """``value`` safe as Markdown text: every string in it (through dicts and lists) on one line, with
+    a backslash before ``\\ < > [ ] |``, so a renderer shows those characters and makes no tag,
+    link, table cell or heading of them (CommonMark's escapes); anything else is returned as it is.
 
     Configuration files reach the Markdown brief (a scenario's title, a profile's name): as
     the HTML escapes them, so does this, and a brief without such characters is unchanged.
     """
     if isinstance(value, str):
-        return _MARKDOWN_MARKUP.sub(r"\\\1", value)
+        return _MARKDOWN_MARKUP.sub(r"\\\1", _LINE_BREAK.sub(" ", value))
     if isinstance(value, dict):
         return {k: markdown_text(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -31,11 +31,33 @@ def resolved(path: Path) -> Path:
     except (RuntimeError, OSError):
         from analysis.errors import PublishError
 
+        if not path.is_absolute() and _no_working_folder():
+            raise PublishError(
+                f"{path} is relative to the working folder, which no longer exists (it was deleted).",
+                "Run from an existing folder (cd), or set MOMENTUM_REPORTS_DIR to an absolute path.",
+            ) from None
         link = next((p for p in [path, *path.parents] if p.is_symlink() and _loops(p)), path)
         raise PublishError(
             f"{link} is a loop of symbolic links (it leads back to itself): nothing is written through it.",
             f"Replace it with a real folder (e.g. rm '{link}'), or set MOMENTUM_REPORTS_DIR to another folder.",
         ) from None
+
+
+def _no_working_folder() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    return False
+
+
+def relative(path: Path | str) -> str:
+    """``path`` as the messages show it: relative to the working folder (``os.path.relpath``), or as
+    it is when there is no working folder any more (a folder deleted under a running shell)."""
+    try:
+        return os.path.relpath(path)
+    except FileNotFoundError:
+        return str(path)
 
 
 def _loops(link: Path) -> bool:

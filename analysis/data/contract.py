@@ -102,9 +102,10 @@ def normalize(
 
     Repairs, each recorded in ``attrs["notes"]``: unsorted rows are sorted; rows with no
     close are dropped; duplicated dates keep their last row; a missing ``Adj Close`` is
-    replaced by ``Close`` (returns become price-only); missing open/high/low take the close;
-    missing volume is 0 (a missing Volume column is noted); impossible prints (a high 10x the closes around it, a low above the
-    high, a volume 1000x the usual...) are repaired or left out, naming the ticker and date
+    replaced by ``Close`` (returns become price-only; so is an Adj Close column without a number);
+    missing open/high/low take the close; missing or unreadable volume is 0; impossible prints (a
+    high 10x the closes around it, a low above the high, a volume 1000x the usual...) are repaired
+    or left out, naming the ticker and date
     (:func:`analysis.data.screen.impossible_prints`). Refuses (:class:`DataError`) a frame
     without a date index or a close column, with no rows, with a row whose date cannot be read,
     or with values no real series has (:func:`_refuse_corrupt`: infinite, above
@@ -126,8 +127,7 @@ def normalize(
     frame = frame.copy()
     frame.index = index
     frame.index.name = "date"
-    price_only = "adj_close" not in frame.columns
-    frame = _columns(frame, notes)
+    frame, price_only = _columns(frame, notes)
     frame = _repair(frame, notes, where)
     _refuse_corrupt(frame, where, positive)
     _refuse_impossible(frame, where, positive)
@@ -147,19 +147,27 @@ def normalize(
     return frame
 
 
-def _columns(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """The contract's columns, as floats: a missing Adj Close is the close (noted), missing
-    open/high/low the close, missing volume 0; what cannot be read as a number is NaN."""
-    if "adj_close" not in frame.columns:
+def _columns(frame: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, bool]:
+    """The contract's columns, as floats, and whether returns are price-only: a missing Adj Close
+    (or one without a single number in it) is the close, missing open/high/low the close, missing
+    volume 0, each noted; what cannot be read as a number is NaN."""
+    if "adj_close" in frame.columns and pd.to_numeric(frame["adj_close"], errors="coerce").isna().all():
+        frame = frame.drop(columns="adj_close")  # a column left empty: no dividend-adjusted close at all
+    price_only = "adj_close" not in frame.columns
+    if price_only:
         frame["adj_close"] = frame["close"]
         notes.append("no Adj Close in the source: returns are price-only (dividends not included)")
-    for column in ("open", "high", "low"):
-        if column not in frame.columns:
-            frame[column] = frame["close"]
+    missing = [column for column in ("open", "high", "low") if column not in frame.columns]
+    for column in missing:
+        frame[column] = frame["close"]
+    if missing:
+        names = [c.title() for c in missing]
+        listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        notes.append(f"no {listed} in the source: the close stands in (the candles show closes only)")
     if "volume" not in frame.columns:  # 0 is "no volume" to every reader: no ratio, no bars, said here
         frame["volume"] = 0.0
         notes.append("no Volume in the source: volume is not read (no volume ratio, no volume bars)")
-    return frame[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return frame[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64"), price_only
 
 
 def _repair(frame: pd.DataFrame, notes: list[str], where: str) -> pd.DataFrame:
@@ -189,6 +197,9 @@ def _repair(frame: pd.DataFrame, notes: list[str], where: str) -> pd.DataFrame:
                 f"{int(gaps.sum())} row(s) without {column} ({_dates(frame.index[gaps])}): the close stands in"
             )
         frame[column] = frame[column].fillna(frame["close"])
+    unread = frame["volume"].isna()
+    if unread.any():  # an empty or unreadable cell ('1.2M'): no volume that day, said
+        notes.append(f"{int(unread.sum())} row(s) without volume ({_dates(frame.index[unread])}): no volume that day")
     frame["volume"] = frame["volume"].fillna(0.0)
     return frame
 
@@ -231,7 +242,8 @@ def _refuse_impossible(frame: pd.DataFrame, where: str, positive: bool) -> None:
             f"more than {FACTOR:g}x away from the rows next to it" if positive else f"more than {YIELD_POINTS:g} points"
         )
         raise DataError(
-            f"{where}: {len(found)} impossible value(s) ({rule}, or far beyond the series' own daily moves):"
+            f"{where}: {len(found)} impossible value(s) ({rule}, or far beyond the series' own daily moves,"
+            f" like a split the data does not adjust for):"
             f" {'; '.join(found[:3])}{' ...' if len(found) > 3 else ''}.",
             "The data is corrupt: fix or delete those rows (or the file), or use another SOURCE.",
         )

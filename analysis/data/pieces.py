@@ -55,8 +55,22 @@ def _read(path: Path) -> dict | None:
 
 #: The phases a piece can be in (``analysis.indicators.PHASES``; repeated here, the data layer reads no indicator).
 _PHASES = ("bullish", "warning", "distribution", "bearish", "recovery", "accumulation")
+#: The kinds of level a piece names (``analysis.indicators.levels`` and ``analysis.model.facts``; repeated here too).
+_LEVEL_KINDS = (
+    *(f"{tier}_{side}" for tier in ("swing", "recent", "all_time") for side in ("high", "low")),
+    "high_52w",
+    "low_52w",
+    "sma_fast",
+    "sma_slow",
+    "parameter",
+    "at_high",
+    "at_low",
+    "none",
+)
 #: No price, score or count a piece states is this large; a bigger one is a corrupt or forged file.
 _HUGE = 1e12
+#: No window a piece names (sessions behind a level: 10, 22, 252, 200...) is longer than this.
+_LONGEST_WINDOW = 10_000
 
 
 def _num(x, *, none: bool = True) -> bool:
@@ -66,54 +80,98 @@ def _num(x, *, none: bool = True) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and abs(x) < _HUGE and math.isfinite(x)
 
 
-def _level_ok(level) -> bool:
+def _whole(x, low: int, high: float = _HUGE) -> bool:
+    """A whole number from ``low`` to ``high`` (``2`` or ``2.0``, not ``2.7``, ``True`` or ``None``)."""
+    return _num(x, none=False) and float(x).is_integer() and low <= x <= high
+
+
+def _date_before(x, before: dt.date) -> bool:
+    """An ISO date before ``before`` (the new piece's date: an earlier piece's levels were set before it)."""
+    try:
+        return isinstance(x, str) and dt.date.fromisoformat(x) < before
+    except ValueError:
+        return False
+
+
+def _level_ok(level, before: dt.date) -> bool:
+    """``None``, or a level an earlier piece could have named: a price, a known kind, a window and a date."""
     return level is None or (
         isinstance(level, dict)
         and _num(level.get("price"))
-        and (level.get("kind") is None or isinstance(level.get("kind"), str))
-        and (level.get("window") is None or _num(level.get("window"), none=False))
+        and level.get("kind") in (*_LEVEL_KINDS, None)
+        and (level.get("window") is None or _whole(level.get("window"), 1, _LONGEST_WINDOW))
+        and (level.get("date") is None or _date_before(level.get("date"), before))
     )
 
 
-def problem(summary: dict, schema_version: int) -> str | None:
-    """Why ``summary`` cannot be compared with (a field of the wrong type, another schema), else ``None``.
+def _levels_ok(summary: dict, before: dt.date) -> bool:
+    levels = summary.get("levels")
+    return isinstance(levels, dict) and all(
+        isinstance(levels.get(side, []), list)
+        and all(r is not None and _level_ok(r, before) for r in levels.get(side, []))
+        for side in ("resistance", "support")
+    )
 
-    Checks every field "since the last piece" reads, so a hand-edited or forged file is passed
-    over instead of crashing a new piece or putting "a 5 phase" into its sentences.
+
+def _block_ok(summary: dict, key: str, flag: str) -> bool:
+    block = summary.get(key)
+    return isinstance(block, dict) and block.get(flag) in (True, False, None)
+
+
+def _count_ok(summary: dict) -> bool:
+    c = summary.get("confirmation")
+    return isinstance(c, dict) and _whole(c.get("n"), 1) and _whole(c.get("closes_above_sma50"), 0)
+
+
+def _scores_ok(summary: dict) -> bool:
+    scenarios = summary.get("scenarios", [])
+    return isinstance(scenarios, list) and all(
+        isinstance(sc, dict)
+        and isinstance(sc.get("id"), str)
+        and (sc.get("score") is None or (_num(sc.get("score")) and -1.0 <= sc["score"] <= 1.0))
+        and (sc.get("verdict") is None or isinstance(sc.get("verdict"), str))
+        for sc in scenarios
+    )
+
+
+def _family_ok(summary: dict) -> bool:
+    family = summary.get("family", {})
+    members = family.get("members", []) if isinstance(family, dict) else None
+    return isinstance(members, list) and all(
+        isinstance(m, dict) and isinstance(m.get("ticker"), str) and m.get("phase") in (*_PHASES, None) for m in members
+    )
+
+
+#: Each field "since the last piece" reads, checked in this order (``check(summary, before)``), and
+#: what is said when it fails.
+_CHECKS = (
+    (lambda s, _: s.get("phase") in (*_PHASES, None), lambda s: f"phase {s.get('phase')!r}"),
+    (lambda s, _: _num(s.get("close"), none=False), lambda s: "close is not a price"),
+    (lambda s, _: _block_ok(s, "real_motion", "above_fast"), lambda s: "real_motion is not an indicator block"),
+    (lambda s, _: _block_ok(s, "leadership", "above_zero"), lambda s: "leadership is not an indicator block"),
+    (lambda s, _: _count_ok(s), lambda s: "confirmation is not a count"),
+    (
+        lambda s, before: _level_ok(s.get("level_to_clear"), before) and _level_ok(s.get("support"), before),
+        lambda s: "a level is not one an earlier piece could name (a price, a kind, a window, a date before now)",
+    ),
+    (_levels_ok, lambda s: "the level ladders are not such levels"),
+    (lambda s, _: _scores_ok(s), lambda s: "the talking points are not scores from -1 to 1"),
+    (lambda s, _: _family_ok(s), lambda s: "the family is not a list of members with phases"),
+)
+
+
+def problem(summary: dict, schema_version: int, before: dt.date = dt.date.max) -> str | None:
+    """Why ``summary`` cannot be compared with by a piece of ``before`` (a field of the wrong type or
+    out of its range, another schema), else ``None``.
+
+    Checks every field "since the last piece" reads and words (a level's kind, window and date, a
+    talking point's score, the count of closes), so a hand-edited or forged file is passed over
+    instead of crashing a new piece or putting "a 5 phase", "the highest close of -5 sessions" or
+    "fell from +999.00" into its sentences.
     """
     if summary.get("schema_version") != schema_version:
         return f"schema version {summary.get('schema_version')!r}, not {schema_version}"
-    if summary.get("phase") not in (*_PHASES, None):
-        return f"phase {summary.get('phase')!r}"
-    if not _num(summary.get("close"), none=False):
-        return "close is not a price"
-    for key, flags in (("real_motion", ("above_fast",)), ("leadership", ("above_zero",))):
-        block = summary.get(key)
-        if not isinstance(block, dict) or any(block.get(f) not in (True, False, None) for f in flags):
-            return f"{key} is not an indicator block"
-    c = summary.get("confirmation")
-    if not isinstance(c, dict) or not _num(c.get("n"), none=False) or not _num(c.get("closes_above_sma50"), none=False):
-        return "confirmation is not a count"
-    if not (_level_ok(summary.get("level_to_clear")) and _level_ok(summary.get("support"))):
-        return "a level is not a price"
-    levels = summary.get("levels")
-    if not isinstance(levels, dict) or not all(
-        isinstance(levels.get(side, []), list) and all(_level_ok(r) and r is not None for r in levels.get(side, []))
-        for side in ("resistance", "support")
-    ):
-        return "the level ladders are not prices"
-    scenarios = summary.get("scenarios", [])
-    if not isinstance(scenarios, list) or not all(
-        isinstance(sc, dict) and isinstance(sc.get("id"), str) and _num(sc.get("score")) for sc in scenarios
-    ):
-        return "the talking points are not scores"
-    family = summary.get("family", {})
-    members = family.get("members", []) if isinstance(family, dict) else None
-    if not isinstance(members, list) or not all(
-        isinstance(m, dict) and isinstance(m.get("ticker"), str) and m.get("phase") in (*_PHASES, None) for m in members
-    ):
-        return "the family is not a list of members with phases"
-    return None
+    return next((why(summary) for ok, why in _CHECKS if not ok(summary, before)), None)
 
 
 def previous_piece(
@@ -150,7 +208,7 @@ def previous_piece(
             and summary.get("benchmark") == benchmark
             and summary.get("as_of") == folder.name
         ):
-            why = problem(summary, schema_version) if schema_version is not None else None
+            why = problem(summary, schema_version, before) if schema_version is not None else None
             if why is None and check is not None:
                 why = check(summary)
             if why is None:

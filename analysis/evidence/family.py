@@ -70,6 +70,12 @@ def members(config: dict | None = None) -> tuple[list[dict], str, int]:
             f"{where}: benchmark = {config['benchmark']!r} is not a symbol.", 'Write it as text: benchmark = "SPY".'
         )
     benchmark = params.ticker(config.get("benchmark", "SPY"), what=f"{where}: benchmark", example='benchmark = "SPY"')
+    if benchmark in seen:
+        raise InputError(
+            f"{where}: {benchmark} is the family's benchmark and one of its members: Leadership against"
+            " itself is always zero.",
+            "Remove that [[member]], or measure the family against another benchmark.",
+        )
     stale = config.get("stale_after_days", STALE_AFTER_DAYS)
     if isinstance(stale, bool) or not isinstance(stale, int) or stale < 0:
         raise InputError(

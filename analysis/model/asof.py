@@ -89,14 +89,17 @@ def resolve(
 def _note(ticker: pd.DataFrame, benchmark: pd.DataFrame, target: pd.Timestamp, session: pd.Timestamp) -> str:
     """What is true about a requested day that is not the session used: the data ends before
     it, or the ticker has no row on a day the benchmark traded (missing, or dropped for having
-    no close), or it was not a trading session at all; ``""`` when it is the session."""
+    no close), or it was not a trading session at all (a weekend, for a ticker that never trades on one,
+    whatever its benchmark does); ``""`` when it is the session."""
     if session == target:
         return ""
     t, b = ticker.attrs.get("ticker", "ticker"), benchmark.attrs.get("ticker", "benchmark")
     day, used = target.date().isoformat(), session.date().isoformat()
     if target > ticker.index[-1]:
         return f"The {t} data ends on {used}, before {day}; this piece uses its last session, {used}."
-    if target in benchmark.index:
+    # a weekend is no session of a fund however every day a coin benchmark trades
+    weekend_off = target.day_of_week >= 5 and not (ticker.index.day_of_week >= 5).any()
+    if target in benchmark.index and not weekend_off:
         return (
             f"The {t} data has no row for {day}, a session {b} traded; this piece uses the last session before it,"
             f" {used}."

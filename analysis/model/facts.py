@@ -312,7 +312,11 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "as_of_requested": None if study.as_of.requested is None else study.as_of.requested.isoformat(),
         "as_of_note": study.as_of.note,
         "source": study.prices.attrs.get("source"),
-        "profile": profile.to_json(),
+        # total returns only where the data has a dividend-adjusted close (a price-only file's are price returns)
+        "profile": {
+            **profile.to_json(),
+            "total_return": profile.total_return and not study.prices.attrs.get("price_only"),
+        },
         "settings": asdict(cfg),
         "session": session(study.prices, units(profile.returns)),
         "data": _data(study),

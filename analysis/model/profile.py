@@ -109,6 +109,12 @@ def _make(config: Reading, kind: str, reason: str) -> Profile:
 def equivalent(ticker: str, benchmark: str | None, config: Reading) -> bool:
     """Whether ``ticker`` and ``benchmark`` track the same market (``[equivalent]`` of the configuration)."""
     pairs = config.get("equivalent") or {}
+    for symbol, same in pairs.items():  # a string would match as text ("XSPYZ" holds "SPY"), a number fail
+        if not (isinstance(same, list) and all(isinstance(x, str) for x in same)):
+            raise InputError(
+                f"{_where()}: [equivalent] {symbol} = {same!r} is not a list of symbols.",
+                f'E.g. "{symbol}" = ["SPY", "VOO"].',
+            )
     return bool(benchmark) and (benchmark in pairs.get(ticker, []) or ticker in pairs.get(benchmark, []))
 
 

@@ -90,11 +90,16 @@ def plan(
     """Validate each ticker into a :class:`~analysis.pipeline.report.Request`; returns ``(requests, refused)``.
 
     A bad ticker does not stop the batch: it becomes a failed :class:`Outcome`. Duplicates
-    (after upper-casing) are dropped, the order is kept.
+    (after upper-casing) are dropped, the order is kept. What every piece shares (AS_OF, SOURCE,
+    CONFIRM_N) is checked first: a bad one is the batch's :class:`~analysis.errors.InputError`
+    (one line, exit 2, nothing written), not one failed piece per ticker.
     """
     from analysis import params
-    from analysis.params import Request
+    from analysis.params import PIECE_PARAMETERS, Request
 
+    check = {p.name: p.validate for p in PIECE_PARAMETERS}
+    for name, value in (("as_of", as_of), ("source", source), ("confirm_n", confirm_n)):
+        check[name](value)
     requests, refused, seen = [], [], set()
     for raw in tickers:
         now = time.time()
@@ -219,7 +224,9 @@ def run_batch(
 
 
 def _where(path: Path) -> str:
-    rel = os.path.relpath(path)
+    from analysis.paths import relative
+
+    rel = relative(path)
     return str(path) if rel.startswith("..") else rel
 
 

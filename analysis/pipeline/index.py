@@ -88,37 +88,47 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
         except ValueError:
             continue
         for path in folder.glob("*.json"):
-            if not path.is_file():  # a folder, or a named pipe that would block the read forever
-                continue
-            if path.stat().st_size > MAX_SUMMARY_BYTES:
-                problems.append(f"{folder.name}/{path.name}: {path.stat().st_size:,} bytes, too large for a summary")
-                continue
-            try:
-                summary = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
-                problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
-                continue
-            if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
-                continue
-            ticker = str(summary["ticker"])
-            stem = path.stem
-            entries.append(
-                Entry(
-                    date=folder.name,
-                    stem=stem,
-                    ticker=ticker,
-                    benchmark=str(summary.get("benchmark") or ""),
-                    phase=str(summary.get("phase") or "n/a"),
-                    headline=_clip(str(summary.get("headline") or f"{ticker} momentum commentary")),
-                    html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
-                    pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
-                    md=_href(folder.name, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
-                    **_brief(summary),
-                )
-            )
+            entry = _entry(folder, path, problems)
+            if entry is not None:
+                entries.append(entry)
     entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries, sorted(problems)
+
+
+def _entry(folder: Path, path: Path, problems: list[str]) -> Entry | None:
+    """The piece whose summary is ``path`` (in the dated ``folder``), or ``None``: a file that is not
+    a summary is passed over, one that cannot be read (or holds values of the wrong type) is added to
+    ``problems``."""
+    if not path.is_file():  # a folder, or a named pipe that would block the read forever
+        return None
+    if path.stat().st_size > MAX_SUMMARY_BYTES:
+        problems.append(f"{folder.name}/{path.name}: {path.stat().st_size:,} bytes, too large for a summary")
+        return None
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
+        problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
+        return None
+    if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
+        return None
+    ticker, phase, headline = summary["ticker"], summary.get("phase"), summary.get("headline")
+    if not isinstance(ticker, str) or not isinstance(phase, str | None):  # never a repr on the page
+        problems.append(f"{folder.name}/{path.name}: its ticker or phase is not text")
+        return None
+    stem = path.stem
+    return Entry(
+        date=folder.name,
+        stem=stem,
+        ticker=ticker,
+        benchmark=str(summary.get("benchmark") or ""),
+        phase=phase or "n/a",
+        headline=_clip(headline if isinstance(headline, str) and headline else f"{ticker} momentum commentary"),
+        html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
+        pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
+        md=_href(folder.name, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
+        **_brief(summary),
+    )
 
 
 _CSS = """
@@ -216,7 +226,7 @@ def write_index(root: Path | None = None) -> Path:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise publish.explain(exc, root) from None
-    with publish.piece_lock(root, "_index"):
+    with publish.piece_lock(root, "_index", what=str(target)):
         entries, problems = scan(root)
         page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
         tmp = None
@@ -258,6 +268,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     path = write_index(Path(args.root) if args.root else None)
     entries, _ = scan(path.parent)
-    rel = os.path.relpath(path)
+    from analysis.paths import relative
+
+    rel = relative(path)
     print(f"wrote {path if rel.startswith('..') else rel} ({len(entries)} piece{'s' * (len(entries) != 1)})")
     return 0

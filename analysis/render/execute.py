@@ -113,6 +113,10 @@ def execute(
             f"notebook {notebook.name}: the kernel died while running ({exc}).",
             "It may have run out of memory; try again.",
         ) from None
+    except RuntimeError as exc:  # jupyter_client: "Kernel died before replying to kernel_info"
+        if "kernel" not in str(exc).lower():
+            raise
+        raise RenderError(f"notebook {notebook.name}: the kernel died as it started ({exc}).", _start_hint()) from None
     except CellTimeoutError:
         raise RenderError(
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
@@ -121,12 +125,27 @@ def execute(
     return nb
 
 
-class _SaidAgain:
-    """A logging filter: nbclient logs "Timeout waiting for execute reply" and "Kernel died
-    while waiting for execute reply." through papermill's logger (on stderr, beside our own
-    one-line error, which says the same and what to do)."""
+def _start_hint() -> str:
+    """What to do about a kernel that dies as it starts: the open-file limit when it is tight, else its own log."""
+    import resource
 
-    SAID = ("Timeout waiting for execute reply", "Kernel died while waiting for execute reply")
+    files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if 0 <= files < 256:  # a kernel, its sockets and matplotlib's fonts need more than that
+        return f"The limit on open files is {files} (ulimit -n): raise it, e.g. ulimit -n 1024, and run again."
+    return "Run again with MOMENTUM_DEBUG_KERNEL=1 to see the kernel's own error."
+
+
+class _SaidAgain:
+    """A logging filter: nbclient logs "Timeout waiting for execute reply", "Kernel died
+    while waiting for execute reply." and "Error occurred while starting new kernel client ..."
+    through papermill's logger (on stderr, beside our own one-line error, which says the same
+    and what to do)."""
+
+    SAID = (
+        "Timeout waiting for execute reply",
+        "Kernel died while waiting for execute reply",
+        "Error occurred while starting new kernel client",
+    )
 
     @staticmethod
     def filter(record) -> bool:

@@ -72,6 +72,11 @@ def explain(exc: OSError, path: Path) -> PublishError:
             f"no space left on the device holding {path} (writing {where.name}).",
             "Free some disk space (a piece needs about 10 MB while it is written) and run again.",
         )
+    if code == errno.EFBIG:  # the folder is fine: a limit on the size of any file (ulimit -f) stopped it
+        return PublishError(
+            f"cannot write {where}: it is larger than this process may write ({exc.strerror}: a file-size limit).",
+            "Raise the limit (ulimit -f unlimited, or the service's LimitFSIZE) and run again.",
+        )
     if code in (errno.ENOTDIR, errno.EEXIST):
         blocker = next((p for p in reversed([where, *where.parents]) if p.exists() and not p.is_dir()), where)
         special = not blocker.is_file() or str(blocker).startswith(("/dev/", "/proc/", "/sys/"))
@@ -104,9 +109,11 @@ _explain = explain  # the name it had
 
 
 @contextlib.contextmanager
-def piece_lock(root: Path, name: str, *, wait: float | None = None, log=None) -> Iterator[None]:
+def piece_lock(
+    root: Path, name: str, *, wait: float | None = None, log=None, what: str | None = None
+) -> Iterator[None]:
     """Hold the lock of piece ``name`` (e.g. ``2024-07-08_IWM``), waiting up to ``wait`` s
-    (default ``$MOMENTUM_LOCK_WAIT``, 900)."""
+    (default ``$MOMENTUM_LOCK_WAIT``, 900); ``what`` names the locked thing to a user (default ``name``)."""
     if wait is None:
         from analysis import params
 
@@ -127,11 +134,11 @@ def piece_lock(root: Path, name: str, *, wait: float | None = None, log=None) ->
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise PublishError(
-                        f"another run is still writing {name} after {wait:g} s.",
+                        f"another run is still writing {what or name} after {wait:g} s.",
                         "Wait for it to finish, or stop it, and run again.",
                     ) from None
                 if log and not told:
-                    log(f"another run is writing {name}; waiting for it to finish...")
+                    log(f"another run is writing {what or name}; waiting for it to finish...")
                     told = True
                 time.sleep(0.2)
         try:

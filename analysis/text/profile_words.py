@@ -245,8 +245,8 @@ def level_state(s: Reading, phase: str) -> str:
 
 def return_words(s: Reading) -> str:
     """What the ticker's returns are, in a parenthesis."""
-    if s["profile"]["returns"] == "total" and s["data"]["ticker"].get("fully_adjusted"):
-        return "total return, dividends reinvested"
+    if s["profile"]["returns"] == "total" and not s["profile"]["total_return"]:  # the model: no Adj Close in the data
+        return f"price return: the {s['ticker']} data has no dividend-adjusted close"
     if s["profile"]["returns"] == "total":
         return "total return, dividends reinvested"
     if kind(s) == "equity_index":

@@ -193,8 +193,11 @@ def worded(s: Reading) -> SummaryDict:
 def nothing(s: Reading) -> str:
     """The one sentence when nothing changed."""
     since = s["since_last"]
-    if since["previous_as_of"] is None:
-        return f"There is no earlier piece or session of {s['ticker']} to compare with."
+    if since["previous_as_of"] is None:  # five sessions back (summary.SINCE_SESSIONS) is too early for a piece
+        # (the ticker has sessions then: too few, or before its benchmark's data begins; "no earlier session" was false)
+        return (
+            f"There is no earlier piece of {s['ticker']} to compare with, and none could be written five sessions back."
+        )
     when = day(since["previous_as_of"], s["as_of"])
     if since["against"] == "piece":
         period = f"since the last piece ({when})"
