@@ -37,14 +37,14 @@ from analysis.data.fred import Macro
 from analysis.data.pieces import previous_piece
 from analysis.errors import DataError, InputError
 from analysis.evidence.family import members as family_members
-from analysis.model import century, macro, profile
+from analysis.model import century, macro, profile, track_record
 from analysis.model import study as studies
 from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
 from analysis.model.since import disagreement, since_last
 from analysis.params import Request, Settings
 from analysis.paths import file_stem
-from analysis.text import brief, event_words, narrative, since_words
+from analysis.text import brief, event_words, narrative, since_words, track_words
 from analysis.text.scenario_words import family_summary
 
 #: The parts :func:`build` can compute; ``facts`` always is.
@@ -107,6 +107,7 @@ def build(
         data["history_state"] = event_words.labelled_state(
             state_study(study.series, returns=kind.returns), fast=settings.fast
         )
+        data["track_record"] = track_record.for_study(study, kind)
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
         card, measures, long_run, scores = _scores(study, market, kind, store)
@@ -130,6 +131,7 @@ def build(
     if "words" in parts:
         data["headline"] = narrative.headline(data)
         data["narrative"] = narrative.sections(data)
+        data["narrative"]["track_record"] = track_words.section(data)
         data["brief"] = brief.brief(data)
     return out
 
