@@ -6,6 +6,8 @@ the chart's series are replayed from the study (the same rule, the same counted 
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import fmt
 from analysis.model import track_record
 from analysis.model.call import CALLS
@@ -69,8 +71,9 @@ def tables(s: SummaryDict) -> Html:
     return out
 
 
-def chart(s: SummaryDict, study: Study) -> FigureOutput | Html:
-    """The graded close shaded by the call over the record, and the distributions after each call."""
+def chart(s: SummaryDict, study: Study, years: int = 0) -> FigureOutput | Html:
+    """The graded close shaded by the call over the record (its last ``years`` years; 0: all of it),
+    and the distributions after each call."""
     from analysis.view.charts.track import track_chart
 
     tr = s.get("track_record") or {}
@@ -80,7 +83,9 @@ def chart(s: SummaryDict, study: Study) -> FigureOutput | Html:
     knobs = {"kind": p["kind"], "returns": p["returns"], "leadership": p["leadership"]}
     g = track_record.grading(p["kind"], p["returns"])
     calls = track_record.replay(study.series, p["kind"], p["leadership"])
-    start = tr["first_session"]
+    start = pd.Timestamp(tr["first_session"])
+    if years:
+        start = max(start, study.series.index[-1] - pd.DateOffset(years=years))
     close = track_record.graded(study.series, g)["close"].loc[start:]
     samples = {h: track_record.samples(study.series, **knobs, h=h) for h in tr["horizons"]}
     fig = track_chart(
@@ -96,7 +101,7 @@ def chart(s: SummaryDict, study: Study) -> FigureOutput | Html:
     )
     return FigureOutput(
         fig,
-        alt=f"{tr['graded_symbol']} since {fmt.date(tr['first_session'])} shaded by {s['ticker']}'s call, and the"
+        alt=f"{tr['graded_symbol']} since {fmt.date(close.index[0].date().isoformat())} shaded by {s['ticker']}'s call, and the"
         " moves that followed each call",
         caption=track_words.chart_caption(s),
     )
