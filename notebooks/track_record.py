@@ -60,7 +60,9 @@ research.header()
 # * **The reader's alternative.** Faber's rule in daily form: hold while the graded close is
 #   above its 200-session average (a yield: below it), graded the same way.
 #
-# This is what happened before, not a forecast.
+# The indicators the call reads are public, transparent stand-ins for MarketGauge's
+# proprietary phases, Real Motion and Triple Play Leadership (`docs/indicators.md`). This is
+# what happened before, not a forecast.
 
 # %%
 research.verdict()

@@ -212,7 +212,7 @@ def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no research notebook is called 'phse'. Use one or more of: phase, real_motion, leadership,"
-        " triggers, scorecard, history, size, macro."
+        " triggers, scorecard, history, track_record, size, macro."
     ]
     assert not any(tmp_path.iterdir())
 

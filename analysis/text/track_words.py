@@ -36,10 +36,10 @@ READING = {
 SHORT = {
     ("no edge", None): "no edge",
     ("too few", None): "too few",
-    ("positive edge", True): "edge, as called",
-    ("negative edge", True): "edge, as called",
-    ("positive edge", False): "edge, against the call",
-    ("negative edge", False): "edge, against the call",
+    ("positive edge", True): "as called",
+    ("negative edge", True): "as called",
+    ("positive edge", False): "against the call",
+    ("negative edge", False): "against the call",
     ("positive edge", None): "better than any",
     ("negative edge", None): "worse than any",
 }
@@ -262,8 +262,8 @@ METHOD = (
     "Each past call is the piece's own rule applied to the data up to that session. Windows are counted"
     " without overlap (a session counts only {h} sessions after the last one counted, as in \u201cWhat history"
     " says\u201d): a call holds for days or weeks, and neighbouring sessions share most of their window, so"
-    " counting them all would count the same weeks many times and make the intervals look surer than they are;"
-    " a block bootstrap would keep every session but needs a block length chosen by hand. The 90% intervals"
+    " counting them all would count the same weeks many times, and the intervals would look surer than they"
+    " are; a block bootstrap would keep every session but needs a block length chosen by hand. The 90% intervals"
     " resample the counted windows {resamples:,} times. This is what happened before, not a forecast."
 )
 
@@ -274,7 +274,8 @@ def method(tr: SummaryDict, h: str = PAGE_ONE) -> str:
 
 def section(s: SummaryDict) -> list[str]:
     """The paragraphs of "How this call has done", in order: what was replayed, each horizon, the
-    benchmark and the reader's rule, the verdict, the method (``[]`` without a record)."""
+    benchmark and the reader's rule, the verdict (``[]`` without a record). The method is one line
+    of "Data and method" (:func:`method_line`); the research notebook states it whole (:func:`method`)."""
     tr = s.get("track_record")
     if not tr:
         return []
@@ -285,7 +286,7 @@ def section(s: SummaryDict) -> list[str]:
         found = edges(s, tr, h) if tr["baseline"][h]["median"] is not None else []
         out.append(" ".join([medians(s, tr, h), *found]))
     out.append(" ".join(x for x in (relative(s, tr), simple_rule(s, tr)) if x))
-    out += [verdict(s, tr), method(tr)]
+    out.append(verdict(s, tr))
     return [x for x in out if x]
 
 
@@ -312,26 +313,27 @@ def method_line(s: SummaryDict) -> str:
 def caption(s: SummaryDict, h: str) -> str:
     """The caption of the table at ``h`` sessions."""
     tr = s["track_record"]
+    worst = header(s)[6].lower()
     return (
-        f"{measured(s, tr, h).capitalize()} after each call and after any session since"
-        f" {date(tr['first_session'])}: counted windows do not overlap; the edge is the median's difference"
-        " from any session's, with its 90% interval"
+        f"{measured(s, tr, h).capitalize()} after each call since {date(tr['first_session'])}, windows"
+        f" without overlap. Gained: share of windows the holder gained in; {worst}: median of each window's"
+        " worst move against the holder; edge: the median's difference from any session's"
     )
 
 
 def rule_label(s: SummaryDict, state: str) -> str:
-    """``IWM above its 200-day average`` (the simple rule's ``in``) / ``… below …`` (``out``)."""
+    """``IWM above its 200-day`` (the simple rule's ``in``: above its 200-day average) / ``… below …`` (``out``)."""
     tr = s["track_record"]
     rule = tr["simple_rule"]
     side = rule["side"] if state == "in" else ("below" if rule["side"] == "above" else "above")
     symbol = s["ticker"] if tr["graded_on"] == "yield" else tr["graded_symbol"]
-    return f"{symbol} {side} its {rule['window']}-day average"
+    return f"{symbol} {side} its {rule['window']}-day"
 
 
 def header(s: SummaryDict) -> tuple[str, ...]:
     """The table's header; the worst move against a bond holder is a rise of the yield, a price's a dip."""
-    worst = "Median worst rise" if s["track_record"]["graded_on"] == "yield" else "Median worst dip"
-    return ("Call", "Sessions", "n", "Median", "Middle half", "Holder gained", worst, "Edge", "90% interval", "Reading")
+    worst = "Worst rise" if s["track_record"]["graded_on"] == "yield" else "Worst dip"
+    return ("Call", "Sessions", "n", "Median", "Middle half", "Gained", worst, "Edge", "90% interval", "Reading")
 
 
 def chart_caption(s: SummaryDict) -> str:

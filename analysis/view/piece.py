@@ -340,7 +340,7 @@ class Piece:
         paras = self.words.get("track_record") or []
         if not paras:
             return Html("")
-        body = paragraphs(paras[:-1]) + paragraphs(paras[-1:], cls="data-note")  # the method last, as a note
+        body = paragraphs(paras)
         return keep(Html(f"<section><h2>How this call has done</h2>{body}</section>"), whole=False) + track.tables(
             self.summary
         )

@@ -120,7 +120,7 @@ def track_chart(
         )
     horizons = sorted(samples)
     with style.styled():
-        fig = Figure(figsize=(style.WIDTH, 5.2), dpi=style.DPI, layout="constrained")
+        fig = Figure(figsize=(style.WIDTH, 4.3), dpi=style.DPI, layout="constrained")
         grid = fig.add_gridspec(2, len(horizons), height_ratios=[1.25, 1])
         top = fig.add_subplot(grid[0, :])
         _price(top, close, calls, log=log, label=ylabel)

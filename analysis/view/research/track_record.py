@@ -58,7 +58,10 @@ class TrackRecordResearch(Research):
 
     def verdict(self) -> Html:
         """The piece's words on the record: what was replayed, each horizon, the reader's rule, the verdict."""
-        return paragraphs(track_words.section(self._s))
+        paras = track_words.section(self._s)
+        return paragraphs(paras) + (
+            paragraphs([track_words.method(self.record)]) if self.record.get("available") else Html("")
+        )
 
     def tables(self) -> Html:
         """Per horizon: each call's counted windows, any session's, and the simple rule's two states."""
