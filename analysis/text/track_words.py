@@ -192,15 +192,15 @@ def relative(s: SummaryDict, tr: SummaryDict) -> str:
         return ""
     u, b = units_of(tr), s["benchmark"]
     clear = [
-        f"{c} calls at {h} sessions ({'better' if blk['edge'] > 0 else 'worse'} by {u.edge(blk['edge'])},"
-        f" {_interval(u, blk)})"
+        f"{c} calls at {h} sessions ({u.edge(blk['edge'])} {'better' if blk['edge'] > 0 else 'worse'} than any"
+        f" session; {_interval(u, blk)})"
         for h in map(str, tr["horizons"])
         for c in reversed(CALLS)
         if (blk := tr["states"][c]["horizons"][h]["relative"])["verdict"] in ("positive edge", "negative edge")
     ]
     if not clear:
         return f"Against {b}, no call has shown an edge at either horizon: every interval spans zero."
-    return f"Against {b}, the return relative to it set apart {join(clear)}; every other interval spans zero."
+    return f"Against {b}, the relative return had an edge clear of zero only for {join(clear)}; every other interval spans zero."
 
 
 def verdict(s: SummaryDict, tr: SummaryDict) -> str:
@@ -232,13 +232,20 @@ def _rule_words(s: SummaryDict, tr: SummaryDict) -> str:
     return f"holding {tr['graded_symbol']} while it closes above its {w}-day average"
 
 
-def _gap(u: Units, sp: SummaryDict) -> str:
+#: How a spread's verdict reads after its interval.
+SPREAD_READING = {"no edge": "no edge", "too few": "too few to read"}
+
+
+def _compare(u: Units, sp: SummaryDict, these: str, those: str) -> str:
+    """``the windows it held were 1.2 percentage points worse for the holder than those it sat out (90%
+    interval −2.5 to +0.1 percentage points: no edge)``."""
     if sp["spread"] is None:
-        return "too few windows to compare"
+        return f"{these} and {those} are too few to compare"
     side = "better" if sp["spread"] >= 0 else "worse"
+    reading = SPREAD_READING.get(sp["verdict"], "clear of zero")
     return (
-        f"{u.edge(sp['spread'])} {side} for the holder (90% interval {u.interval(sp['low'], sp['high'])}:"
-        f" {'no edge' if sp['verdict'] == 'no edge' else 'too few' if sp['verdict'] == 'too few' else 'clear of zero'})"
+        f"{these} were {u.edge(sp['spread'])} {side} for the holder than {those}"
+        f" (90% interval {u.interval(sp['low'], sp['high'])}: {reading})"
     )
 
 
@@ -249,11 +256,12 @@ def simple_rule(s: SummaryDict, tr: SummaryDict, h: str = PAGE_ONE) -> str:
     if held is None:
         return ""
     sp = tr["spread"][h]
+    what = "bonds" if tr["graded_on"] == "yield" else tr["graded_symbol"]
     return (
-        f"The rule a reader would use instead, {_rule_words(s, tr)} (Faber's), held on {held:.0%} of these"
-        f" sessions and changed {rule['changes']['per_year']:.1f} times a year. At {h} sessions, windows it held"
-        f" were {_gap(u, sp['rule'])} than windows it did not; windows after constructive calls were"
-        f" {_gap(u, sp['call'])} than after defensive ones."
+        f"The rule a reader would use instead, {_rule_words(s, tr)} (Faber's), held {what} on {held:.0%} of"
+        f" these sessions and changed {rule['changes']['per_year']:.1f} times a year. At {h} sessions,"
+        f" {_compare(u, sp['rule'], 'the windows it held', 'those it sat out')};"
+        f" {_compare(u, sp['call'], 'the windows after constructive calls', 'those after defensive ones')}."
     )
 
 
