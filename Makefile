@@ -48,7 +48,7 @@ RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
 export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
 
-.PHONY: help setup lock report summary reports family index bench research lab strip lint test check browser clean
+.PHONY: help setup lock report summary reports family index grade bench research lab strip lint test check browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -126,6 +126,9 @@ family: setup ## Write the Economic Modern Family's pieces in parallel (members:
 
 index: $(STAMP) ## Rebuild reports/index.html: every dated piece, newest first
 	@$(PY) -m analysis index
+
+grade: $(STAMP) ## Grade every published call on what followed (20 and 60 sessions, or open): a table, reports/grades.{json,md}, marks on the index
+	@$(PY) -m analysis grade
 
 research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
 	@$(PY) -m analysis research

@@ -2,7 +2,7 @@
 
 Commands: ``report`` (one piece), ``summary`` (its JSON, no notebook), ``setup`` (kernel and
 browser), ``browser`` (find or install Chromium), and those of :data:`PLUGINS` (batch,
-index page, benchmark, research notebooks), each in its own module. Every user error ends with one line,
+index page, grading the published calls, benchmark), each in its own module. Every user error ends with one line,
 ``error: <what was wrong>. <how to fix it>``, and a non-zero exit code.
 """
 
@@ -150,6 +150,7 @@ def _browser(args: argparse.Namespace) -> int:
 PLUGINS = {
     "reports": "analysis.pipeline.batch",
     "index": "analysis.pipeline.index",
+    "grade": "analysis.pipeline.grade",
     "bench": "analysis.bench",
 }
 

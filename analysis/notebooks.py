@@ -47,6 +47,11 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "the 'What history says' chart (what followed each trigger before)",
     ),
     Notebook(
+        "track_record",
+        "How this call has done: the call replayed on every past session",
+        "the 'How this call has done' section (the call's record, per call and year by year)",
+    ),
+    Notebook(
         "size",
         "A century of small versus big: the size premium, valuations and what followed",
         "the long view's rolling 10-year size premium (Kenneth French's and Robert Shiller's data)",

@@ -371,7 +371,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "sessions ahead at which returns are measured, separated by spaces",
         None,
         scope="research",
-        notebook_defaults={"macro": "20 60 120"},
+        notebook_defaults={"macro": "20 60 120", "track_record": "20 60"},
     ),
     Parameter(
         "min_months",
@@ -412,7 +412,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "years of history the charts draw; 0 for all of it",
         lambda v: positive_int(v, what="years", minimum=0),
         scope="research",
-        notebook_defaults={"scorecard": 3, "real_motion": 5, "triggers": 2},
+        notebook_defaults={"scorecard": 3, "real_motion": 5, "triggers": 2, "track_record": 0},
     ),
     Parameter(
         "growth_years",

@@ -36,7 +36,7 @@ from analysis.data.fred import Macro
 from analysis.data.pieces import previous_piece
 from analysis.errors import DataError, InputError
 from analysis.evidence.family import members as family_members
-from analysis.model import century, macro, profile
+from analysis.model import century, macro, profile, track_record
 from analysis.model import study as studies
 from analysis.model.events import event_study, state_study
 from analysis.model.facts import facts
@@ -134,6 +134,7 @@ def _history(study: studies.Study, kind: profile.Profile, settings: Settings) ->
     return {
         "history": [h for h in history if kind.leadership != "hidden" or not h["id"].startswith("leadership")],
         "history_state": state_study(study.series, returns=kind.returns),
+        "track_record": track_record.for_study(study, kind),
     }
 
 

@@ -87,6 +87,12 @@ piece.history_section()
 piece.chart_history()
 
 # %%
+piece.track_section()
+
+# %%
+piece.chart_track()
+
+# %%
 piece.appendices()
 
 # %%

@@ -44,6 +44,8 @@ def _results(**user) -> dict:
         "batch_pieces": 21,
         "event_study_s": 0.012,
         "score_family_s": 0.19,
+        "track_record_s": 0.031,
+        "track_record": {"IWM": {"sessions": 6598, "record_s": 0.021, "with_study_s": 0.09}},
         "setup": {"installer": "uv"},
         "report": {"total_over_piece": 1.2, "cold_total_s": 30.0},
         "watchlist": {
@@ -63,6 +65,7 @@ def _results(**user) -> dict:
         "batch_of_21_or_more": True,
         "event_study_within_budget": True,
         "score_family_within_budget": True,
+        "track_record_within_budget": True,
     }
     return {"user": u, "piece_s": 6.0, "floor_s": 1.5, "environment": {"cpu_count": 2}}
 
@@ -86,5 +89,10 @@ def test_the_rows_show_each_number_with_its_target_and_verdict():
         "190 ms",
         "4.0x",
         "<= 3x (issue 17)",
+        "track record of IWM's whole history (6,598 sessions)",
+        "21 ms",
+        "90 ms with its study",
+        "track_record_s, the slowest",
+        "31 ms",
     ):
         assert needle in text, needle

@@ -67,6 +67,12 @@ KNOWN = {
         re.compile(r"<td>2 closes above the 50-DMA</td><td>\d+</td><td>2024-06-28</td>"),
         re.compile(r"<td>Leadership crosses below zero</td><td>\d+</td><td>2024-01-03</td>"),
     ],
+    # the call's record as the piece states it (tests/test_track_record.py recomputes the defensive
+    # median by hand): 1,250 defensive sessions, 95 counted windows, a median of +1.5%
+    "track_record": [
+        "<td>Defensive</td><td>1,250</td><td>95</td><td>+1.5%</td>",
+        "<td>2024-06-06</td><td>constructive \u2192 cautious</td>",
+    ],
     # French's data through 2024-04 (May is public from 2024-07-15), recomputed in tests/test_century.py:
     # SMB over 2014-05..2024-04 -20.8%, 90 of 1,055 windows at or below it; two similar decades.
     "size": [
@@ -206,7 +212,7 @@ def test_unknown_notebook_name_is_a_one_line_error(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "error: no research notebook is called 'phse'. Use one or more of: phase, real_motion, leadership,"
-        " triggers, scorecard, history, size, macro."
+        " triggers, scorecard, history, track_record, size, macro."
     ]
     assert not any(tmp_path.iterdir())
 

@@ -59,9 +59,9 @@ def test_the_command_says_so_in_one_line(copy, monkeypatch):
         assert cli.main(["research", "--ticker", "IWM", "--as-of", AS_OF, "--source", "snapshot"]) == 0
     lines = out.getvalue().splitlines()
     assert lines[0] == "Executing the IWM research notebooks..." and len(lines) == 2
-    assert len(NOTEBOOKS) == 8  # main's registry: the six indicator appendices, size and macro (#19, #20)
+    assert len(NOTEBOOKS) == 9  # the six indicator appendices, track_record (#30), size and macro (#19, #20)
     assert lines[1] == (
-        "  8 research appendices unchanged (same notebook, parameters, package and data up to"
+        "  9 research appendices unchanged (same notebook, parameters, package and data up to"
         f" {AS_OF}), not re-executed: {', '.join(nb.name for nb in NOTEBOOKS)} (--force runs them again)"
     )
 

@@ -226,7 +226,7 @@ def test_an_empty_notebook_list_is_refused_not_run_as_nothing(capsys, tmp_path, 
     code = cli.main(["research", "--as-of", AS_OF, "--source", "snapshot", "--notebooks", ""])
     out = capsys.readouterr()
     assert code == 2 and out.out == ""
-    # main's registry gained size and macro (issues 19, 20): the names are its, in its order
+    # main's registry gained size and macro (issues 19, 20), then track_record (30): the names are its, in its order
     assert [nb.name for nb in NOTEBOOKS] == [
         "phase",
         "real_motion",
@@ -234,12 +234,13 @@ def test_an_empty_notebook_list_is_refused_not_run_as_nothing(capsys, tmp_path, 
         "triggers",
         "scorecard",
         "history",
+        "track_record",
         "size",
         "macro",
     ]
     assert hostile.one_line(out.err) == (
         "error: --notebooks names no notebook. Name one or more of: phase,"
-        " real_motion, leadership, triggers, scorecard, history, size, macro,"
+        " real_motion, leadership, triggers, scorecard, history, track_record, size, macro,"
         " or leave it out for all."
     )
 

@@ -15,7 +15,7 @@ import pytest
 
 from analysis import schema, summary
 from analysis.params import Request
-from analysis.schema import evidence
+from analysis.schema import evidence, track
 from tests.conftest import AS_OF, PROJECT_DIR
 
 #: Where each part of the schema is documented.
@@ -40,6 +40,16 @@ DOCS = {
         schema.SinceLast,
         schema.SinceChange,
         schema.SinceAverage,
+        track.TrackRecord,
+        track.TrackState,
+        track.TrackHorizon,
+        track.TrackRelative,
+        track.TrackSample,
+        track.TrackBaseline,
+        track.TrackChanges,
+        track.SimpleRule,
+        track.Spread,
+        track.Spreads,
     ),
     "scenarios.md": (evidence.Scenario, evidence.Evidence, evidence.Family, evidence.Member, evidence.LeftOut),
     "history.md": (evidence.Trigger, evidence.Horizon, evidence.HistoryState),

@@ -68,6 +68,7 @@ USER_KEYS = (
     "batch_pieces",
     "event_study_s",
     "score_family_s",
+    "track_record_s",
 )
 
 

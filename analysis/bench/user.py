@@ -10,7 +10,10 @@
     worker per core -> ``batch_pieces`` and the steady-state ``batch_per_min`` (each worker's
     pieces after its first, over the time from its first piece's end to its last's);
 (i) the speed budgets that used to be asserted in the unit suite: the event study (100 ms)
-    and the scorecard with the family (500 ms) once the data are loaded, best of three.
+    and the scorecard with the family (500 ms) once the data are loaded, best of three; and the
+    call's track record (issue 30: the call replayed on a whole history and graded, under a
+    second) for IWM, SPY, TLT, ^VIX and BTC-USD, each from its study over the whole bundled
+    history (and with the study's own build, from the loaded data).
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ TARGETS = {
     "batch_pieces": 21,
     "event_study_s": 0.1,
     "score_family_s": 0.5,
+    "track_record_s": 1.0,
 }
+#: The tickers whose track record is timed (issue 30), each against its default benchmark.
+TRACK_TICKERS = ("IWM", "SPY", "TLT", "^VIX", "BTC-USD")
 
 
 def setup(project: Path) -> dict:
@@ -172,7 +178,29 @@ def budgets() -> dict:
     return {
         "event_study_s": best(lambda: history.event_study(study.series)),
         "score_family_s": best(lambda: (scenarios.score(study, market), scenarios.family(market, study.as_of.session))),
+        **track_records(market, best),
     }
+
+
+def track_records(market, best) -> dict:
+    """Best of three per ticker of :data:`TRACK_TICKERS`: the track record of its whole bundled history
+    from its study (``record_s``: what a piece pays on top of its study) and with the study's build
+    (``with_study_s``: from the loaded data); ``track_record_s`` is the slowest ``record_s``."""
+    from analysis import params
+    from analysis.model import profile, track_record
+    from analysis.model.study import build
+
+    per = {}
+    for ticker in TRACK_TICKERS:
+        benchmark = params.default_benchmark(ticker)
+        kind = profile.assign(ticker, benchmark, quote_type=lambda _symbol: None)
+        study = build(market, ticker, benchmark)
+        per[ticker] = {
+            "sessions": len(study.series),
+            "record_s": best(lambda: track_record.for_study(study, kind)),  # noqa: B023 (called at once)
+            "with_study_s": best(lambda: track_record.for_study(build(market, ticker, benchmark), kind)),  # noqa: B023
+        }
+    return {"track_record_s": max(t["record_s"] for t in per.values()), "track_record": per}
 
 
 def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
@@ -206,6 +234,7 @@ def measure(runs: int, jobs: int, project: Path, say=lambda text: None) -> dict:
         "batch_of_21_or_more": bt["batch_pieces"] >= TARGETS["batch_pieces"],
         "event_study_within_budget": bd["event_study_s"] <= TARGETS["event_study_s"],
         "score_family_within_budget": bd["score_family_s"] <= TARGETS["score_family_s"],
+        "track_record_within_budget": bd["track_record_s"] <= TARGETS["track_record_s"],
     }
     return out
 
@@ -259,4 +288,28 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
             ok(v["score_family_within_budget"]),
         ),
         qs,
+        *_track_rows(u),
+    ]
+
+
+def _track_rows(u: dict) -> list[tuple[str, str, str, str]]:
+    """(i) The track record of each ticker's whole history, and the slowest against the budget."""
+    if "track_record" not in u:  # results written before issue 30
+        return []
+    rows = [
+        (
+            f"(i) track record of {ticker}'s whole history ({t['sessions']:,} sessions)",
+            f"{t['record_s'] * 1000:.0f} ms",
+            "",
+            f"{t['with_study_s'] * 1000:.0f} ms with its study",
+        )
+        for ticker, t in u["track_record"].items()
+    ]
+    return rows + [
+        (
+            "(i) track record: track_record_s, the slowest, best of 3",
+            f"{u['track_record_s'] * 1000:.0f} ms",
+            "< 1 s",
+            ok(u["verdicts"]["track_record_within_budget"]),
+        )
     ]

@@ -98,7 +98,7 @@ def _note(ticker: pd.DataFrame, benchmark: pd.DataFrame, target: pd.Timestamp, s
     if target > ticker.index[-1]:
         return f"The {t} data ends on {used}, before {day}; this piece uses its last session, {used}."
     # a weekend is no session of a fund however every day a coin benchmark trades
-    weekend_off = target.day_of_week >= 5 and not (ticker.index.day_of_week >= 5).any()
+    weekend_off = target.day_of_week >= 5 and not (cast(pd.DatetimeIndex, ticker.index).day_of_week >= 5).any()
     if target in benchmark.index and not weekend_off:
         return (
             f"The {t} data has no row for {day}, a session {b} traded; this piece uses the last session before it,"

@@ -42,6 +42,7 @@ class Entry:
     call: str = ""  # constructive / cautious / defensive ("" for a piece written before the brief)
     since: tuple[str, ...] = ()  # the brief's changes since the last piece
     md: str | None = None
+    grade: tuple[str, str] = ("", "")  # the call's mark and its class (make grade), ("", "") when not graded
 
     @property
     def vs(self) -> str:
@@ -68,18 +69,18 @@ def _brief(summary: dict) -> dict:
     return {"call": call, "since": tuple(lines)}
 
 
-def scan(root: Path) -> tuple[list[Entry], list[str]]:
-    """Every piece under ``root``, newest date first then by ticker; and the summaries that could not be read.
+def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
+    """Every piece's summary under ``root``: ``(date folder, path, summary)``; and those that could not be read.
 
     Only ``<root>/<YYYY-MM-DD>/*.json`` summaries (objects with ``ticker``, ``as_of`` and
     ``phase``) are pieces: staging, lock and failed-run folders, research outputs and other
-    JSON files are ignored.
+    JSON files are ignored. The index and ``make grade`` (:mod:`analysis.pipeline.grade`) read them.
     """
-    entries: list[Entry] = []
+    found: list[tuple[str, Path, dict]] = []
     problems: list[str] = []
     root = Path(root)
     if not root.is_dir():
-        return entries, problems
+        return found, problems
     for folder in root.iterdir():
         if not (folder.is_dir() and _DATE_DIR.match(folder.name)):
             continue
@@ -88,18 +89,15 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
         except ValueError:
             continue
         for path in folder.glob("*.json"):
-            entry = _entry(folder, path, problems)
-            if entry is not None:
-                entries.append(entry)
-    entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
-    entries.sort(key=lambda e: e.date, reverse=True)
-    return entries, sorted(problems)
+            summary = _read(folder, path, problems)
+            if summary is not None:
+                found.append((folder.name, path, summary))
+    return found, problems
 
 
-def _entry(folder: Path, path: Path, problems: list[str]) -> Entry | None:
-    """The piece whose summary is ``path`` (in the dated ``folder``), or ``None``: a file that is not
-    a summary is passed over, one that cannot be read (or holds values of the wrong type) is added to
-    ``problems``."""
+def _read(folder: Path, path: Path, problems: list[str]) -> dict | None:
+    """The summary at ``path`` (in the dated ``folder``), or ``None``: a file that is not a summary is
+    passed over, one that cannot be read (or holds values of the wrong type) is added to ``problems``."""
     if not path.is_file():  # a folder, or a named pipe that would block the read forever
         return None
     if path.stat().st_size > MAX_SUMMARY_BYTES:
@@ -112,23 +110,49 @@ def _entry(folder: Path, path: Path, problems: list[str]) -> Entry | None:
         return None
     if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
         return None
-    ticker, phase, headline = summary["ticker"], summary.get("phase"), summary.get("headline")
-    if not isinstance(ticker, str) or not isinstance(phase, str | None):  # never a repr on the page
+    if not isinstance(summary["ticker"], str) or not isinstance(summary.get("phase"), str | None):  # never a repr
         problems.append(f"{folder.name}/{path.name}: its ticker or phase is not text")
         return None
-    stem = path.stem
+    return summary
+
+
+def scan(root: Path) -> tuple[list[Entry], list[str]]:
+    """Every piece under ``root`` (:func:`summaries`), newest date first then by ticker; and the
+    summaries that could not be read. Each row carries its grade from ``<root>/grades.json``
+    (``make grade``) when it has one."""
+    root = Path(root)
+    found, problems = summaries(root)
+    marks = _marks(root)
+    entries = [_entry(date, path, summary, marks) for date, path, summary in found]
+    entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
+    entries.sort(key=lambda e: e.date, reverse=True)
+    return entries, sorted(problems)
+
+
+def _entry(date: str, path: Path, summary: dict, marks: dict[tuple[str, str], tuple[str, str]]) -> Entry:
+    """The index row of the piece whose summary (read by :func:`_read`) is ``path``."""
+    folder, stem = path.parent, path.stem
+    ticker, headline = summary["ticker"], summary.get("headline")
     return Entry(
-        date=folder.name,
+        date=date,
         stem=stem,
         ticker=ticker,
         benchmark=str(summary.get("benchmark") or ""),
-        phase=phase or "n/a",
+        phase=summary.get("phase") or "n/a",
         headline=_clip(headline if isinstance(headline, str) and headline else f"{ticker} momentum commentary"),
-        html=_href(folder.name, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
-        pdf=_href(folder.name, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
-        md=_href(folder.name, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
+        html=_href(date, f"{stem}.html") if (folder / f"{stem}.html").is_file() else None,
+        pdf=_href(date, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
+        md=_href(date, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
+        grade=marks.get((date, stem), ("", "")),
         **_brief(summary),
     )
+
+
+def _marks(root: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """``(date, stem) -> (mark, class)`` from ``<root>/grades.json`` (empty when absent or unreadable)."""
+    from analysis.pipeline.grade import read_marks
+
+    return read_marks(root)
 
 
 _CSS = """
@@ -151,6 +175,8 @@ p.problems { color: #92400e; font-size: .85rem; }
 .call { display: inline-block; padding: 0 .45rem; border-radius: .25rem; font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; color: #fff; background: #6b7280; }
 .call-constructive { background: #15803d; } .call-cautious { background: #b45309; } .call-defensive { background: #b91c1c; }
 td.headline .since { display: block; color: #4b5563; font-size: .85rem; margin-top: .15rem; }
+.grade { display: block; white-space: nowrap; font-size: .8rem; margin-top: .2rem; color: #4b5563; }
+.grade-right { color: #15803d; } .grade-wrong { color: #b91c1c; } .grade-open, .grade-unavailable { color: #9ca3af; }
 """
 
 
@@ -197,6 +223,8 @@ def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "
                 headline = f'<a href="{e(x.html)}">{e(x.headline)}</a>' if x.html else e(x.headline)
                 headline += "".join(f'<span class="since">{e(line)}</span>' for line in x.since)
                 call = f'<span class="call call-{e(x.call)}">{e(x.call)}</span>' if x.call else ""
+                if x.grade[0]:
+                    call += f'<span class="grade grade-{e(x.grade[1])}">{e(x.grade[0])}</span>'
                 parts.append(
                     f'<tr data-stem="{e(x.stem)}"><td class="date">{e(x.date)}</td>'
                     f'<td class="ticker">{e(x.ticker)}{vs}</td><td>{call}</td>'
@@ -229,22 +257,30 @@ def write_index(root: Path | None = None) -> Path:
     with publish.piece_lock(root, "_index", what=str(target)):
         entries, problems = scan(root)
         page = render(entries, problems, generated=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"))
-        tmp = None
-        try:
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=root, prefix=".index-", suffix=".tmp", delete=False
-            ) as fh:
-                tmp = fh.name
-                fh.write(page)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-            tmp = None
-        except OSError as exc:
-            raise publish.explain(exc, target) from None  # a full disk, a folder named index.html...
-        finally:
-            if tmp:  # failed or interrupted: no half page left behind
-                Path(tmp).unlink(missing_ok=True)
+        write_whole(target, page)
     return target
+
+
+def write_whole(target: Path, text: str) -> None:
+    """``text`` into ``target`` atomically: a temporary file beside it (``.<stem>-*.tmp``), then one rename,
+    so a reader never sees half a file; a failure is a :class:`~analysis.errors.PublishError` naming it."""
+    from analysis.render import publish
+
+    tmp = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp", delete=False
+        ) as fh:
+            tmp = fh.name
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise publish.explain(exc, target) from None  # a full disk, a folder named index.html...
+    finally:
+        if tmp:  # failed or interrupted: no half file left behind
+            Path(tmp).unlink(missing_ok=True)
 
 
 def index_after(write, published: str, *args):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Required, TypedDict
 
 from analysis.schema.evidence import Date, Family, HistoryState, Scenario, Trigger
+from analysis.schema.track import TrackRecord
 
 
 class Provenance(TypedDict):
@@ -349,6 +350,7 @@ class Narrative(TypedDict):
     family: list[str]
     history: list[str]
     caveats: list[str]
+    track_record: list[str]  # "How this call has done" (analysis/text/track_words.py)
 
 
 class BriefLevel(TypedDict):
@@ -373,6 +375,7 @@ class Brief(TypedDict):
     call_sentence: str  # the two in one sentence: "<call_label>: <reason>."
     would_change: list[CallChange]
     change_sentences: list[str]  # up, then down
+    track_line: str  # how calls like today's have done, in one line ("" without a record)
     lead: str  # the day when it is notable, then the most unusual fact, in a sentence each ("" when neither)
     session_line: str  # the day in one sentence, beside the levels, when it is not in the lead ("" then)
     paragraphs: list[str]  # price, momentum, leadership
@@ -420,6 +423,7 @@ class Summary(TypedDict):
     unusual: list[Unusual]
     history: list[Trigger]
     history_state: HistoryState | None
+    track_record: TrackRecord
     macro: dict[str, MacroReading]
     economy: dict[str, dict]
     century: Century

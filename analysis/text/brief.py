@@ -22,7 +22,7 @@ from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.levels_box import box
 from analysis.model.types import Reading, SummaryDict
-from analysis.text import day_words, since_words, unusual_words
+from analysis.text import day_words, since_words, track_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
 from analysis.text.scenario_words import unmet_words
@@ -322,7 +322,8 @@ def brief(s: Reading) -> SummaryDict:
     line = scenario_line(s)
     label, why = call_label(s), reason(s)
     sentence = f"{label}: {why}."  # call_words.call_sentence, from the parts already written
-    fixed = [sentence, *changes, lead, momentum, leadership, line]
+    track = track_words.brief_line(s)
+    fixed = [sentence, *changes, track, lead, momentum, leadership, line]
     if _words([*fixed, *price]) > BUDGET:
         price = price[:1]
     since = since_lines(s)
@@ -333,6 +334,7 @@ def brief(s: Reading) -> SummaryDict:
         "call_sentence": sentence,
         "would_change": [tr.to_json() for tr in (call.up, call.down) if tr],
         "change_sentences": changes,
+        "track_line": track,
         "lead": lead,
         "session_line": "" if day_words.notable(s) else day,
         "paragraphs": [p for p in (" ".join(price), momentum, leadership) if p],
@@ -355,6 +357,7 @@ def markdown(s: Reading, chart: str | None = None) -> str:
     lines = [f"# {s['headline']}", "", f"*{pw.dateline(s)}*", ""]
     lines += [f"**{b['call_sentence']}**", ""]
     lines += [f"- {c}" for c in b["change_sentences"]] + [""]
+    lines += [f"*{b['track_line']}*", ""] if b.get("track_line") else []
     if chart:
         lines += [f"![{s['ticker']}: price, Real Motion and Leadership]({chart})", ""]
     for p in ([b["lead"]] if b["lead"] else []) + b["paragraphs"]:  # as page one: the lead, then the paragraphs

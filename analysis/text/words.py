@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from analysis.errors import InputError
 from analysis.model.reading import freeze
 from analysis.model.types import Reading, SummaryDict
-from analysis.text import brief, event_words, narrative, since_words
+from analysis.text import brief, event_words, narrative, since_words, track_words
 from analysis.text.headline import headline
 from analysis.text.scenario_words import family_summary
 
@@ -53,7 +53,10 @@ ENGLISH = Phrasebook(
     family=family_summary,
     changes=since_words.worded,
     headline=headline,
-    narrative=narrative.sections,
+    narrative=lambda s: {
+        **narrative.sections(s),
+        **({"track_record": track_words.section(s)} if "track_record" in s else {}),
+    },
     brief=brief.brief,
 )
 

@@ -121,6 +121,7 @@ class Piece:
                 f" {esc(b['call_reason'])}</p>"
             )
             + bullets(b["change_sentences"], cls="changes")
+            + paragraphs([b.get("track_line", "")], cls="track-line")
             + Html("</section>")
         )
 
@@ -284,6 +285,24 @@ class Piece:
             alt=f"{self.study.ticker}: each trigger's edge over any session at 20 sessions, with its 90% interval",
         )
 
+    def track_section(self) -> Html:
+        """How this call has done: the call replayed on every past session, what followed each call, the verdict."""
+        from analysis.view import track
+
+        paras = self.words.get("track_record") or []
+        if not paras:
+            return Html("")
+        body = paragraphs(paras)
+        return keep(Html(f"<section><h2>How this call has done</h2>{body}</section>"), whole=False) + track.tables(
+            self.summary
+        )
+
+    def chart_track(self) -> FigureOutput | Html:
+        """The graded price shaded by the call over the years, and the moves after each call."""
+        from analysis.view import track
+
+        return track.chart(self.summary, self.study)
+
     def appendices(self) -> Html:
         """Links to the research notebooks behind the charts, only when they are written beside the piece."""
         from analysis.notebooks import appendix_links, stem
@@ -303,7 +322,9 @@ class Piece:
 
     def method_note(self) -> Html:
         """Data provenance, fallbacks and how the indicators are defined."""
-        lines = page_words.method_lines(self.summary, self.words["caveats"])
+        from analysis.text.track_words import method_line
+
+        lines = [*page_words.method_lines(self.summary, self.words["caveats"]), method_line(self.summary)]
         return (
             Html('<section class="method"><h2>Data and method</h2>')
             + paragraphs([plain.reader(x) for x in lines], cls="data-note")

@@ -1,0 +1,154 @@
+"""grade every published call on what followed it: reports/grades.{json,md}, a table, the index's marks
+
+``make grade`` (``python -m analysis grade``) reads every published piece's summary
+(``<root>/<YYYY-MM-DD>/<STEM>.json``, as the index does), grades its call at 20 and 60 sessions
+on the data as it now reaches (:mod:`analysis.model.published`: the ticker's own return, the
+benchmark's for a volatility index, the yield's change in bp for a yield; ``open`` where the
+data does not reach the horizon yet), prints a table and the running record per call, writes
+``<root>/grades.json`` and ``<root>/grades.md`` atomically, and rebuilds the index, whose rows
+then carry each call's mark. A piece written before the brief (no ``brief.call``) is not
+graded; a series that cannot be loaded is named in ``problems`` and its pieces are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+GRADES_JSON = "grades.json"
+GRADES_MD = "grades.md"
+#: A grades file far larger than any real one is not read by the index.
+MAX_GRADES_BYTES = 50_000_000
+CALL_NAMES = ("constructive", "cautious", "defensive")
+
+
+def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
+    """One summary graded (:func:`analysis.model.published.outcome`), or ``(None, why not)``."""
+    from analysis.model import published, track_record
+    from analysis.text import grade_words
+
+    call = (s.get("brief") or {}).get("call") if isinstance(s.get("brief"), dict) else None
+    profile = s.get("profile") if isinstance(s.get("profile"), dict) else {}
+    if call not in CALL_NAMES or not profile.get("kind") or not profile.get("returns"):
+        return None, ""  # written before the brief: no call to grade
+    ticker, benchmark = str(s["ticker"]), str(s.get("benchmark") or "")
+    g = track_record.grading(str(profile["kind"]), str(profile["returns"]))
+    symbol = benchmark if g.on == "benchmark" else ticker
+    frame, reason = market.prices_or_reason(symbol)
+    if frame is None:
+        return None, f"{date}/{path.name}: {reason}"
+    bench = market.prices_or_reason(benchmark)[0] if g.relative and benchmark else None
+    piece = {
+        "date": date,
+        "stem": path.stem,
+        "ticker": ticker,
+        "benchmark": benchmark,
+        "as_of": str(s["as_of"]),
+        "call": call,
+        "graded_symbol": symbol,
+        "measure": g.measure,
+        "holder_gains": "rises" if g.sign > 0 else "falls",
+        "data_to": frame.index[-1].date().isoformat(),
+        "horizons": published.outcome(frame, bench, as_of=str(s["as_of"]), call=call, g=g),
+    }
+    piece["mark"], piece["mark_class"] = grade_words.mark(piece)
+    return piece, ""
+
+
+def grade(root: Path, market) -> dict:
+    """Every published call under ``root`` graded on ``market``'s data: the content of ``grades.json``.
+
+    ``{"data_to", "horizons", "pieces" (newest first), "record" (per horizon and call:
+    :func:`analysis.model.published.running`), "problems"}``.
+    """
+    from analysis.model import published
+    from analysis.model.track_record import HORIZONS
+    from analysis.pipeline.index import summaries
+
+    found, problems = summaries(root)
+    pieces = []
+    for date, path, s in found:
+        piece, problem = _piece(market, date, path, s)
+        if piece is not None:
+            pieces.append(piece)
+        if problem:
+            problems.append(problem)
+    pieces.sort(key=lambda p: (p["ticker"], p["stem"]))
+    pieces.sort(key=lambda p: p["date"], reverse=True)
+    return {
+        "data_to": max((p["data_to"] for p in pieces), default=None),
+        "horizons": list(HORIZONS),
+        "pieces": pieces,
+        "record": published.running(pieces),
+        "problems": sorted(problems),
+    }
+
+
+def write(root: Path, grades: dict) -> list[Path]:
+    """``grades.json`` and ``grades.md`` in ``root``, each written whole, under the grades' lock."""
+    from analysis.pipeline.index import write_whole
+    from analysis.render import publish
+    from analysis.text import grade_words
+
+    paths = [root / GRADES_JSON, root / GRADES_MD]
+    with publish.piece_lock(root, "_grades"):
+        write_whole(paths[0], json.dumps(grades, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        write_whole(paths[1], grade_words.markdown(grades))
+    return paths
+
+
+def read_marks(root: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """``(date, stem) -> (mark, class)`` of every piece in ``<root>/grades.json``; empty when the file
+    is absent, too large or not a grades file (the index then shows no marks). Light: no pandas."""
+    path = Path(root) / GRADES_JSON
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_GRADES_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    pieces = data.get("pieces") if isinstance(data, dict) else None
+    out = {}
+    for p in pieces if isinstance(pieces, list) else []:
+        if isinstance(p, dict) and all(isinstance(p.get(k), str) for k in ("date", "stem", "mark", "mark_class")):
+            out[(p["date"], p["stem"])] = (p["mark"][:200], p["mark_class"][:40])
+    return out
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from analysis import params
+
+    p.add_argument("--root", default=None, help="reports folder to grade (default: $MOMENTUM_REPORTS_DIR or reports/)")
+    params.add_arguments(p, skip=tuple(x.name for x in params.PIECE_PARAMETERS if x.name != "source"))
+
+
+def main(args: argparse.Namespace) -> int:
+    from analysis import params
+    from analysis.data import Market
+    from analysis.paths import reports_dir
+    from analysis.pipeline.index import write_index
+    from analysis.render import publish
+    from analysis.text import grade_words
+
+    root = Path(args.root) if args.root else reports_dir()
+    market = Market(params.source(args.source))
+    grades = grade(root, market)
+    if not grades["pieces"]:
+        print(f"no published call to grade in {root} (write one with make report)")
+        return 0
+    print(grade_words.text_table(grades))
+    print()
+    for h, record in grades["record"].items():
+        print(grade_words.record_line(h, record))
+    for problem in grades["problems"]:
+        print(f"note: not graded: {problem}")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise publish.explain(exc, root) from None
+    for path in [*write(root, grades), write_index(root)]:
+        rel = os.path.relpath(path)
+        print(f"  wrote {path if rel.startswith('..') else rel}")
+    return 0
