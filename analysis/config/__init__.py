@@ -7,6 +7,7 @@ falls back to the bundled one).
 
 from __future__ import annotations
 
+import copy
 import os
 import tomllib
 from pathlib import Path
@@ -33,6 +34,18 @@ def path(name: str) -> Path:
     return CONFIG_DIR / f"{name}.toml"
 
 
+#: Parsed files by their bytes: a build reads the same few files a score of times (the file is
+#: still read each time, so an edit shows at once; only the parsing is not repeated).
+_PARSED: dict[bytes, dict] = {}
+
+
+def _parsed(raw: bytes) -> dict:
+    if raw not in _PARSED:
+        # a byte-order mark (Notepad's "UTF-8 with BOM") is no part of the TOML: read past it
+        _PARSED[raw] = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    return _PARSED[raw]
+
+
 def load(name: str, file: str | Path | None = None) -> dict:
     """The parsed TOML of config ``name`` (or of ``file``); a clear error if it is broken."""
     target = Path(file) if file else path(name)
@@ -44,8 +57,7 @@ def load(name: str, file: str | Path | None = None) -> dict:
     try:
         with open(target, "rb") as fh:
             raw = fh.read()
-        # a byte-order mark (Notepad's "UTF-8 with BOM") is no part of the TOML: read past it
-        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+        return copy.deepcopy(_parsed(raw))  # a copy: a caller may edit what it reads
     except FileNotFoundError:
         raise InputError(
             f"configuration file {target} does not exist.",
