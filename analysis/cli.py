@@ -19,12 +19,8 @@ from collections.abc import Sequence
 
 from analysis.errors import PublishError, ReportError
 from analysis.notebooks import NOTEBOOKS
-from analysis.params import Request, add_arguments
-
-
-def request(args: argparse.Namespace) -> Request:
-    """The validated :class:`~analysis.params.Request` of parsed piece options."""
-    return Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
+from analysis.params import add_arguments
+from analysis.params import request as request  # the validated Request of parsed piece options (every knob)
 
 
 def _report(args: argparse.Namespace) -> int:

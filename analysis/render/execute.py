@@ -124,9 +124,16 @@ def execute(
 class _SaidAgain:
     """A logging filter: nbclient logs "Timeout waiting for execute reply" and "Kernel died
     while waiting for execute reply." through papermill's logger (on stderr, beside our own
-    one-line error, which says the same and what to do)."""
+    one-line error, which says the same and what to do); papermill warns of each knob a notebook
+    does not declare, which the runner passes on purpose."""
 
-    SAID = ("Timeout waiting for execute reply", "Kernel died while waiting for execute reply")
+    SAID = (
+        "Timeout waiting for execute reply",
+        "Kernel died while waiting for execute reply",
+        # the runner injects every knob of the table; a notebook declares those it uses and hands the
+        # others on (analysis.params.parameters): they are expected, not a mistake to warn about
+        "Passed unknown parameter",
+    )
 
     @staticmethod
     def filter(record) -> bool:

@@ -20,6 +20,7 @@ import re
 from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.levels_box import box
+from analysis.params import Knobs, Request
 from analysis.text import day_words, since_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
@@ -348,11 +349,18 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def knob_note(s: dict) -> str:
+    """What page one says of the summary's ``knobs`` (those that differ from their defaults; "" for none)."""
+    knobs = Knobs.parse(**s.get("knobs", {}))
+    return Request(s["ticker"], s["benchmark"], knobs=knobs).knob_note("piece")
+
+
 def markdown(s: dict, chart: str | None = None) -> str:
     """The brief as Markdown for a blog or newsletter, with its chart file (beside it) when given."""
     s = markdown_text(s)  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
     b = s["brief"]
     lines = [f"# {s['headline']}", "", f"*{date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · daily data*", ""]
+    lines += [f"> {knob_note(s)}", ""] if s.get("knobs") else []
     lines += [f"**{b['call_sentence']}**", ""]
     lines += [f"- {c}" for c in b["change_sentences"]] + [""]
     if chart:
