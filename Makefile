@@ -51,7 +51,7 @@ KNOBS := LEVEL CONFIRM_N FAST SLOW BAND_WIDTH LEVEL_WINDOW HORIZON HORIZONS MACR
 $(foreach k,$(KNOBS),$(eval $(k) ?=))
 export TICKER BENCHMARK AS_OF SOURCE TICKERS RESEARCH $(KNOBS)
 
-.PHONY: help setup lock report summary reports family index bench research lab docs strip lint test check browser clean
+.PHONY: help setup lock report summary reports family index csv bench research lab docs strip lint test check browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
@@ -130,6 +130,9 @@ family: setup ## Write the Economic Modern Family's pieces in parallel (members:
 
 index: $(STAMP) ## Rebuild reports/index.html: every dated piece, newest first
 	@$(PY) -m analysis index
+
+csv: $(STAMP) ## Write the study's series and daily returns as CSV: reports/<as-of>/data/<TICKER>_{series,returns}.csv (any knob)
+	@$(PY) -m analysis export
 
 research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
 	@$(PY) -m analysis research

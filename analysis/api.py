@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 from analysis import API
 from analysis.data import Market
 from analysis.errors import InputError
+from analysis.indicators import daily_returns
 from analysis.model import forward, signals
 from analysis.model import study as studies
 from analysis.params import Request
@@ -318,8 +319,7 @@ def returns(frame: pd.DataFrame, *, total: bool = True) -> pd.DataFrame:
     ``total``: from adjusted closes (dividends reinvested), else from traded closes."""
     ticker, benchmark = frame.attrs.get("ticker", "ticker"), frame.attrs.get("benchmark", "benchmark")
     which = ("adj_close", "bench_adj_close") if total else ("close", "bench_close")
-    prices = frame[list(which)].set_axis([ticker, benchmark], axis=1)
-    return prices.pct_change(fill_method=None).iloc[1:]
+    return daily_returns(*(frame[c] for c in which)).set_axis([ticker, benchmark], axis=1)
 
 
 def export(frame: pd.DataFrame, path: str | Path) -> Path:

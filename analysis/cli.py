@@ -130,6 +130,7 @@ def _browser(args: argparse.Namespace) -> int:
 PLUGINS = {
     "reports": "analysis.pipeline.batch",
     "index": "analysis.pipeline.index",
+    "export": "analysis.pipeline.export",
     "bench": "analysis.bench",
 }
 

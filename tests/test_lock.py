@@ -98,7 +98,9 @@ def test_the_lock_was_made_by_the_command_make_lock_runs():
     header = LOCK.read_text().splitlines()[1].strip("# ").strip()
     recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
     command = (
-        re.search(r'"\$\$uv" (pip compile [^\n]*?) -q\s*$', recipe, flags=re.M).group(1).replace("$(LOCK)", LOCK.name)
+        re.search(r'"\$\$uv" (pip compile pyproject\.toml [^\n]*?) -q[; \\]*$', recipe, flags=re.M)
+        .group(1)
+        .replace("$(LOCK)", LOCK.name)
     )
     assert header == f"uv {command}"
     assert "--universal" in command and "--generate-hashes" in command and "--python-version 3.11" in command
@@ -173,3 +175,10 @@ def test_the_lab_environment_is_built_from_a_hashed_lock_of_the_lab_extra():
     assert "LAB_LOCK := requirements-lab.lock" in makefile
     assert "pip install --require-hashes --no-deps -r $(LAB_LOCK)" in makefile
     assert "-o $(LAB_LOCK)" in makefile  # make lock writes it from LAB_REQS (= the lab extra, test_project)
+
+
+def test_the_lab_lock_was_made_by_the_command_make_lock_runs():
+    header = (PROJECT_DIR / "requirements-lab.lock").read_text().splitlines()[1].strip("# ").strip()
+    recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
+    command = re.search(r'"\$\$uv" (pip compile - [^\n]*?) -q\s*$', recipe, flags=re.M).group(1)
+    assert header == f"uv {command.replace('$(LAB_LOCK)', 'requirements-lab.lock')}"
