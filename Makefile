@@ -58,7 +58,7 @@ help: ## List the targets and their parameters
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Parameters of a piece (analysis/params.py; also TICKERS and JOBS for make reports):"
+	@echo "Parameters and knobs of a piece (analysis/params/table.py; empty: the default; also TICKERS and JOBS for make reports):"
 	@$(PYTHON) -m analysis.params
 
 $(STAMP): pyproject.toml $(LOCK)

@@ -21,7 +21,7 @@ Functions:
 
 * :func:`study`, :func:`reading`: the indicator frame and the piece's whole summary;
 * :func:`onsets`, :func:`event_study`, :func:`event_window`: any condition a researcher writes;
-* :func:`history`, :func:`scorecard`, :func:`phase_runs`, :func:`signals`: the piece's own tables;
+* :func:`history`, :func:`scorecard`, :func:`phase_runs`, :func:`signals_of`: the piece's own tables;
 * :func:`research`: a research notebook's object (its charts' ``.figure`` are Figures);
   :func:`window_chart`: a Figure of an event window;
 * :func:`returns`, :func:`export`: daily returns and CSV files for other tools.
