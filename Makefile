@@ -42,20 +42,23 @@ TICKER ?= IWM
 BENCHMARK ?=
 AS_OF ?=
 SOURCE ?= auto
-LEVEL ?=
-CONFIRM_N ?= 2
 RESEARCH ?= 1
 TICKERS ?= IWM QQQ SMH XRT IYT KRE IBB
-export TICKER BENCHMARK AS_OF SOURCE LEVEL CONFIRM_N TICKERS RESEARCH
+# The knobs (analysis/params/table.py; `make help` lists them with their defaults): empty means
+# the default. One that differs from its default is in the files' names (IWM_fast20.*).
+KNOBS := LEVEL CONFIRM_N FAST SLOW BAND_WIDTH LEVEL_WINDOW HORIZON HORIZONS MACRO_HORIZONS TRACK_HORIZONS MIN_MONTHS \
+  MONTHS AHEAD MIN_N YEARS RM_YEARS TRIGGER_YEARS SCORE_YEARS TRACK_YEARS GROWTH_YEARS ROWS STEP SCENARIOS_FILE
+$(foreach k,$(KNOBS),$(eval $(k) ?=))
+export TICKER BENCHMARK AS_OF SOURCE TICKERS RESEARCH $(KNOBS)
 
-.PHONY: help setup lock report summary reports family index grade bench research lab strip lint test check browser clean
+.PHONY: help setup lock report summary reports family index grade csv bench research lab docs strip lint test check browser clean
 
 help: ## List the targets and their parameters
 	@echo "Market-momentum commentary. Usage: make <target> [TICKER=IWM] [BENCHMARK=SPY] [AS_OF=YYYY-MM-DD] [SOURCE=auto|snapshot|yahoo]"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Parameters of a piece (analysis/params.py; also TICKERS and JOBS for make reports):"
+	@echo "Parameters and knobs of a piece (analysis/params/table.py; empty: the default; also TICKERS and JOBS for make reports):"
 	@$(PYTHON) -m analysis.params
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -88,8 +91,9 @@ $(STAMP): pyproject.toml $(LOCK)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency; needs uv or network for it)
 	@uv="$(UV)"; [ -n "$$uv" ] || { uv="$(UV_HOME)/bin/uv"; [ -x "$$uv" ] || $(PYTHON) -m pip install -q --target "$(UV_HOME)" "uv==$(UV_VERSION)"; }; \
-	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q
-	@echo "wrote $(LOCK): commit it with pyproject.toml"
+	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q; \
+	printf '%s\n' $(foreach r,$(LAB_REQS),'$(r)') | "$$uv" pip compile - --universal --python-version 3.11 --generate-hashes -o $(LAB_LOCK) -q
+	@echo "wrote $(LOCK) and $(LAB_LOCK): commit them with pyproject.toml"
 
 # Its own stamp, so a venv made before this step gets it at the next `make` too. The type
 # checker's cache is filled here as well (its first run reads pandas-stubs: ~15 s), so the first
@@ -130,30 +134,42 @@ index: $(STAMP) ## Rebuild reports/index.html: every dated piece, newest first
 grade: $(STAMP) ## Grade every published call on what followed (20 and 60 sessions, or open): a table, reports/grades.{json,md}, marks on the index
 	@$(PY) -m analysis grade
 
+csv: $(STAMP) ## Write the study's series and daily returns as CSV: reports/<as-of>/data/<TICKER>_{series,returns}.csv (any knob)
+	@$(PY) -m analysis export
+
 research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
 	@$(PY) -m analysis research
 
 # JupyterLab lives in its own environment: in .venv it would pull rfc3987-syntax, which adds
 # ~2 s to every papermill start. It runs the project's kernel (.venv, registered by setup),
 # found through JUPYTER_PATH, and opens the notebooks with it already selected.
+# Like .venv, it is built from a lock with hashes (requirements-lab.lock, from pyproject's `lab`
+# extra; `make lock` writes both), and rebuilt when the lock changes.
 LAB_VENV ?= .venv-lab
 LAB_REQS := jupyterlab>=4.2 jupytext>=1.16
-LAB_STAMP := $(LAB_VENV)/.installed-$(shell echo '$(LAB_REQS)' | cksum | cut -d' ' -f1)
+LAB_LOCK := requirements-lab.lock
+LAB_STAMP := $(LAB_VENV)/.installed-$(shell cat $(LAB_LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 LAB_ARGS ?=
 
-$(LAB_STAMP):
-	@echo "Setting up $(LAB_VENV) for JupyterLab (first run only)..."
+$(LAB_STAMP): $(LAB_LOCK)
+	@echo "Setting up $(LAB_VENV) from $(LAB_LOCK) for JupyterLab (first run only)..."
 	@rm -rf $(LAB_VENV)
 	@$(PYTHON) -m venv $(LAB_VENV)
-	@$(LAB_VENV)/bin/python -m pip install --upgrade pip > $(LAB_VENV)/install.log 2>&1 || { cat $(LAB_VENV)/install.log; exit 1; }
-	@$(LAB_VENV)/bin/python -m pip install $(foreach r,$(LAB_REQS),'$(r)') >> $(LAB_VENV)/install.log 2>&1 || { tail -40 $(LAB_VENV)/install.log; echo "pip install failed (full log: $(LAB_VENV)/install.log)"; exit 1; }
+	@$(LAB_VENV)/bin/python -m pip install --require-hashes --no-deps -r $(LAB_LOCK) > $(LAB_VENV)/install.log 2>&1 || { tail -40 $(LAB_VENV)/install.log; echo "pip install failed (full log: $(LAB_VENV)/install.log)"; exit 1; }
 	@touch $@
 
-lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel selected (own env .venv-lab; LAB_ARGS=--no-browser ...)
+lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on working copies of the notebooks (notebooks/scratch/, ignored by git) with the project's kernel (own env .venv-lab; LAB_ARGS=--no-browser ...)
 	@$(LAB_VENV)/bin/python -c '' 2>/dev/null || { rm -f $(LAB_STAMP); $(MAKE) --no-print-directory $(LAB_STAMP); }
 	@$(PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel()'
-	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks \
+	@$(PY) -c 'from analysis.notebooks import scratch_copies; [print("  copied", p) for p in scratch_copies()]'
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks/scratch \
 		--MappingKernelManager.default_kernel_name=momentum-report $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The API reference: the research API and the knobs, from their docstrings (a test builds the same).
+DOC_MODULES := analysis.api analysis.params
+docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params) from the docstrings into docs/api/ (pdoc)
+	@$(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)
+	@echo "wrote docs/api/index.html (open it in a browser)"
 
 strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the jupytext .py pairs, before committing
 	@$(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb --log-level=WARN

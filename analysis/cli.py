@@ -19,13 +19,9 @@ from collections.abc import Sequence
 
 from analysis.errors import PublishError, ReportError
 from analysis.notebooks import NOTEBOOKS
-from analysis.params import Request, add_arguments
+from analysis.params import add_arguments
+from analysis.params import request as request  # the validated Request of parsed piece options (every knob)
 from analysis.paths import relative
-
-
-def request(args: argparse.Namespace) -> Request:
-    """The validated :class:`~analysis.params.Request` of parsed piece options."""
-    return Request.parse(args.ticker, args.benchmark, args.as_of, args.source, args.level, args.confirm_n)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -151,6 +147,7 @@ PLUGINS = {
     "reports": "analysis.pipeline.batch",
     "index": "analysis.pipeline.index",
     "grade": "analysis.pipeline.grade",
+    "export": "analysis.pipeline.export",
     "bench": "analysis.bench",
 }
 

@@ -8,9 +8,12 @@ Light on purpose: the command line and the piece both import it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from analysis.params import stem  # noqa: F401 (the piece's stem, re-exported beside its appendices' names)
+from analysis.paths import NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,31 @@ def appendix_links(piece_stem: str) -> list[tuple[str, str, str]]:
     ``research/`` folder next to it, so ``href`` is ``research/<STEM>_<name>.html``.
     """
     return [(nb.title, f"{RESEARCH_DIR}/{file_name(piece_stem, nb.name)}", nb.behind) for nb in NOTEBOOKS]
+
+
+#: Where ``make lab`` puts the working copies of the notebooks (ignored by git).
+SCRATCH_DIR = "scratch"
+
+
+def scratch_copies(notebook_dir: Path | None = None) -> list[Path]:
+    """Working copies of ``notebooks/*.ipynb`` in ``notebooks/scratch/`` for ``make lab``; returns the new ones.
+
+    An experiment (a window changed and saved; JupyterLab autosaves) then happens in a copy git
+    ignores, never in the committed notebook the runner executes. A copy already there is kept
+    as it is (it holds your work): delete it to start again from the committed notebook. The
+    copies are not paired with jupytext scripts (their pairing metadata is dropped), so saving
+    one writes no ``.py`` beside it.
+    """
+    source = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
+    target = source / SCRATCH_DIR
+    target.mkdir(exist_ok=True)
+    made = []
+    for path in sorted(source.glob("*.ipynb")):
+        copy = target / path.name
+        if copy.exists():
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb.get("metadata", {}).pop("jupytext", None)
+        copy.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        made.append(copy)
+    return made

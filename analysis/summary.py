@@ -100,12 +100,14 @@ def build(
     if kind.leadership == "hidden":  # no Leadership to flip where it means nothing
         data["what_would_change"] = [e for e in data["what_would_change"] if e["event"] != "leadership_vs_zero"]
     data["data"]["run_notes"] = [note for note in (request.benchmark_note, source_note) if note]
+    if request.knobs.changed():  # a piece with knobs at their defaults keeps its JSON as it was
+        data["knobs"] = request.knobs.changed()
     out = Summary(request=request, study=study, market=market, data=data)
     if "history" in parts:
         data.update(_history(study, kind, settings))
     if "scenarios" in parts:
         store = out.macro = _macro_store(market.source)
-        data.update(_evidence(study, market, kind, store))
+        data.update(_evidence(study, market, kind, store, request.knobs.scenarios_file))
         data["data"]["run_notes"] += store.notes()
     if "family" in parts:
         family = _family(market, study.as_of.session)
@@ -138,10 +140,11 @@ def _history(study: studies.Study, kind: profile.Profile, settings: Settings) ->
     }
 
 
-def _evidence(study: studies.Study, market: Market, kind: profile.Profile, store: Macro) -> dict:
-    """The evidence of the talking points: the economy as public then, the scenario set and its
-    scores, the economy's measures and the century of small versus big (small-cap pieces)."""
-    card, measures, long_run, scores = _scores(study, market, kind, store)
+def _evidence(study: studies.Study, market: Market, kind: profile.Profile, store: Macro, file: str = "") -> dict:
+    """The evidence of the talking points: the economy as public then, the scenario set (``file``'s,
+    else the profile's) and its scores, the economy's measures and the century of small versus big
+    (small-cap pieces)."""
+    card, measures, long_run, scores = _scores(study, market, kind, store, file)
     return {
         "macro": macro.readings(store, study.as_of.session),
         "scenario_set": evidence.set_json(card, study.ticker, study.benchmark),
@@ -153,19 +156,35 @@ def _evidence(study: studies.Study, market: Market, kind: profile.Profile, store
     }
 
 
-def _scores(study: studies.Study, market: Market, kind: profile.Profile, store: Macro):
-    """The scenario card, the economy's measures, the long run and the scores of ``study`` at its as-of session."""
+def _scores(
+    study: studies.Study,
+    market: Market,
+    kind: profile.Profile,
+    store: Macro,
+    file: str = "",
+    card: evidence.Scorecard | None = None,
+):
+    """The scenario card (``card``, else ``file``'s, else the profile's), the economy's measures, the
+    long run and the scores of ``study`` at its as-of session."""
     measures = _measures(store, study.as_of.session)
-    card = evidence.choose(study.ticker, kind.kind)
+    card = card or evidence.choose(study.ticker, kind.kind, file)
     long_run = _century(card.set.id, study.as_of.session)
     context = {**measures, **{k: v for k, v in long_run.items() if isinstance(v, dict)}}
     return card, measures, long_run, evidence.score(study, market, card=card, profile=kind.kind, macro=context)
 
 
+def scenario_scores(study: studies.Study, market: Market, card: evidence.Scorecard) -> list[dict]:
+    """The ``scenarios`` :func:`build` states for ``study`` on the scenario set ``card`` (the piece's:
+    ``evidence.choose``), with the same economy and long run; the research scorecard re-runs it
+    as of earlier sessions without the rest of the summary."""
+    kind = profile.assign(study.ticker, study.benchmark, quote_type=_quote_type(market))
+    return _scores(study, market, kind, _macro_store(market.source), card=card)[3]
+
+
 def _check_configuration(request: Request, parts: Collection[str]) -> None:
     """Read the configuration files the build will use before any data is (a few milliseconds): a
     broken scenario set, family or names file is refused at once, not after the study."""
-    required_tickers(request.ticker, request.benchmark)  # the profiles and the ticker's scenario set
+    required_tickers(request.ticker, request.benchmark, request.knobs.scenarios_file)  # profiles, scenario set
     if "family" in parts:
         family_members()
     if "words" in parts:
@@ -196,6 +215,7 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
         reports_dir,
         schema_version=data["schema_version"],
         skipped=skipped,
+        knobs=out.request.knobs,
         check=lambda earlier: disagreement(earlier, study.full_prices["close"], study.ticker),
     )
     if previous is not None and (study.as_of.session - pd.Timestamp(previous["as_of"])).days > STALE_PIECE_DAYS:
@@ -295,9 +315,10 @@ def _quote_type(market: Market):
     return lambda symbol: quote_types.lookup(symbol, quote_types.yahoo_info if online else None)
 
 
-def required_tickers(ticker: str, benchmark: str) -> list[str]:
+def required_tickers(ticker: str, benchmark: str, scenarios_file: str = "") -> list[str]:
     """Every series a piece for ``ticker`` vs ``benchmark`` reads (prefetched under SOURCE=auto)."""
-    card = evidence.choose(ticker, profile.assign(ticker, benchmark, quote_type=quote_types.cached).kind)
+    kind = profile.assign(ticker, benchmark, quote_type=quote_types.cached).kind
+    card = evidence.choose(ticker, kind, scenarios_file)
     return list(
         dict.fromkeys([ticker, benchmark, *evidence.required_tickers(ticker=ticker, benchmark=benchmark, card=card)])
     )

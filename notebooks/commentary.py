@@ -27,13 +27,19 @@ as_of: str = ""  # ISO date (YYYY-MM-DD) the piece is written as of; empty for t
 source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto
 level: float = 0.0  # price the ticker needs to clear; 0 for its highest close of the last 22 sessions
 confirm_n: int = 2  # consecutive closes above the 50-DMA that confirm a turn
+fast: int = 50  # sessions in the fast moving average (the 50-DMA)
+slow: int = 200  # sessions in the slow moving average (the 200-DMA)
+band_width: float = 2.0  # band half-width in standard deviations (Real Motion and Leadership)
+level_window: int = 22  # sessions looked back for the level a close must clear
+scenarios_file: str = ""  # a scenarios TOML file of your own, relative to the project folder; empty for the piece's own set
 source_note: str = ""  # set by the runner: why the auto source fell back to local data
 appendices: bool = False  # set by the runner: the research appendices are written beside this piece
 
 # %%
+from analysis.params import parameters
 from analysis.view.piece import Piece
 
-piece = Piece.build(ticker, benchmark, as_of, source, level, confirm_n, source_note, appendices=appendices, draw_ahead=True)
+piece = Piece.build(**parameters(globals()), draw_ahead=True)
 
 # %% tags=["brief-chart"]
 piece.front_page()

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -23,22 +25,22 @@ ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
 benchmark: str = "SPY"  # Leadership triggers are measured against this symbol
 as_of: str = ""  # ISO date (YYYY-MM-DD) to study as of; empty for the latest session
 source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto
+confirm_n: int = 2  # consecutive closes above the fast average that make the confirmation trigger
 fast: int = 50  # sessions in the fast averages (the 50-DMA, and those of Real Motion and Leadership)
 slow: int = 200  # sessions in the slow averages (the 200-DMA and the norms)
-confirm_n: int = 2  # consecutive closes above the fast average that make the confirmation trigger
+band_width: float = 2.0  # band half-width in standard deviations (Real Motion and Leadership)
 level_window: int = 22  # sessions looked back for the level a close must clear
-horizons: str = "5 20 60"  # sessions ahead at which returns are measured, separated by spaces
 horizon: int = 20  # the horizon the bar chart shows
+horizons: str = "5 20 60"  # sessions ahead at which returns are measured, separated by spaces
 min_n: int = 10  # fewer counted occurrences than this are marked too few to read
 years: int = 10  # years of history the occurrences chart draws; 0 for all of it
 rows: int = 10  # rows in the recent table
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.history import HistoryResearch
 
-research = HistoryResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow, confirm_n=confirm_n,
-                                 level_window=level_window, horizons=horizons, horizon=horizon,
-                                 min_n=min_n, years=years, rows=rows)
+research = HistoryResearch.build(**parameters(globals()))
 
 # %%
 research.header()

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -23,17 +25,17 @@ ticker: str = "IWM"  # symbol whose forward returns the event study measures (Ya
 benchmark: str = "SPY"  # the piece's benchmark (kept for the links and the header)
 as_of: str = ""  # ISO date (YYYY-MM-DD) to study as of; empty for the latest session
 source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto; FRED follows it
+macro_horizons: str = "20 60 120"  # sessions ahead at which the ticker's returns are measured, separated by spaces
 min_months: int = 3  # inverted months (monthly average below 0) before an un-inversion counts
-horizons: str = "20 60 120"  # sessions ahead at which the ticker's returns are measured, separated by spaces
 min_n: int = 10  # fewer un-inversions than this are marked too few to read
 years: int = 10  # years the small multiples and the ratio chart draw; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.macro import MacroResearch
 
-research = MacroResearch.build(ticker, benchmark, as_of, source, min_months=min_months, horizons=horizons,
-                               min_n=min_n, years=years, rows=rows)
+research = MacroResearch.build(**parameters(globals()))
 
 # %%
 research.header()

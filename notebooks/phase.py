@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -31,10 +33,10 @@ years: int = 10  # years of history the chart draws; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.phase import PhaseResearch
 
-research = PhaseResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
-                               horizon=horizon, years=years, rows=rows)
+research = PhaseResearch.build(**parameters(globals()))
 
 # %%
 research.header()

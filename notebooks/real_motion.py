@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -26,14 +28,14 @@ source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo 
 fast: int = 50  # sessions in Real Motion's own fast average and in its band
 slow: int = 200  # sessions in the price average Real Motion is measured from, and in its slow average
 band_width: float = 2.0  # band half-width in standard deviations of Real Motion
-years: int = 5  # years of history the chart draws; 0 for all of it
+rm_years: int = 5  # years of history the chart draws; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.real_motion import RealMotionResearch
 
-research = RealMotionResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
-                                    band_width=band_width, years=years, rows=rows)
+research = RealMotionResearch.build(**parameters(globals()))
 
 # %%
 research.header()

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (momentum-report)
 #     language: python
@@ -18,23 +20,24 @@
 # below (the date, how often the history is sampled, a scenarios file of your own) and run
 # all cells; every number comes from `analysis.view.research.scorecard`, which calls the piece's
 # own `analysis.evidence`. Thresholds and weights are data: edit
-# `analysis/config/scenarios.toml` (or a copy given as `config`) and run again.
+# `analysis/config/scenarios.toml` (or a copy given as `scenarios_file`) and run again.
 
 # %% tags=["parameters"]
 ticker: str = "IWM"  # symbol the scenarios are about (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
 benchmark: str = "SPY"  # the benchmark the scenarios compare it with
 as_of: str = ""  # ISO date (YYYY-MM-DD) to score as of; empty for the latest session
 source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto
-config: str = ""  # a scenarios TOML file of your own, relative to the project folder; empty for the project's
-years: int = 3  # years of scorecard history the chart draws; 0 for all of it
+slow: int = 200  # sessions in the slow moving average (the 200-DMA)
+score_years: int = 3  # years of scorecard history the chart draws; 0 for all of it
+rows: int = 10  # rows in the history table
 step: int = 21  # sessions between two scorecards of that history (21 is about a month)
-rows: int = 12  # rows in the history table
+scenarios_file: str = ""  # a scenarios TOML file of your own, relative to the project folder; empty for the piece's own set
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.scorecard import ScorecardResearch
 
-research = ScorecardResearch.build(ticker, benchmark, as_of, source, config=config, years=years,
-                                   step=step, rows=rows)
+research = ScorecardResearch.build(**parameters(globals()))
 
 # %%
 research.header()

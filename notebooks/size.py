@@ -30,9 +30,10 @@ months: int = 120  # months in a window of the size premium (120 months: ten yea
 ahead: int = 60  # months after a similar window whose SMB is compounded (60 months: five years)
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.size import SizeResearch
 
-research = SizeResearch.build(ticker, benchmark, as_of, source, months=months, ahead=ahead)
+research = SizeResearch.build(**parameters(globals()))
 
 # %%
 research.header()

@@ -28,16 +28,16 @@ source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo 
 fast: int = 50  # sessions in the fast averages (the 50-DMA, and those of Real Motion and Leadership)
 slow: int = 200  # sessions in the slow averages (the 200-DMA and the norms)
 band_width: float = 2.0  # band half-width in standard deviations (Real Motion's and Leadership's bands)
-horizons: str = "20 60"  # sessions ahead at which what followed a call is measured, separated by spaces
+track_horizons: str = "20 60"  # sessions ahead at which what followed a call is measured, separated by spaces
+track_years: int = 0  # years of history the chart draws; 0 for the whole record
 min_n: int = 10  # fewer counted windows than this are marked too few to read
-years: int = 0  # years of history the chart draws; 0 for the whole record
 rows: int = 10  # rows in the table of the call's latest changes
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.track_record import TrackRecordResearch
 
-research = TrackRecordResearch.build(ticker, benchmark, as_of, source, fast=fast, slow=slow,
-                                     band_width=band_width, horizons=horizons, min_n=min_n, years=years, rows=rows)
+research = TrackRecordResearch.build(**parameters(globals()))
 
 # %%
 research.header()

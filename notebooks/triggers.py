@@ -25,20 +25,19 @@ ticker: str = "IWM"  # symbol to study (Yahoo spelling: IWM, QQQ, ^RUT, BTC-USD)
 benchmark: str = "SPY"  # relative performance is measured against this symbol
 as_of: str = ""  # ISO date (YYYY-MM-DD) to study as of; empty for the latest session
 source: str = "snapshot"  # price data: snapshot (bundled), local, cache, yahoo or auto
-fast: int = 50  # sessions in the moving average the closes must stay above (the 50-DMA)
-confirm_n: int = 2  # consecutive closes above that average that confirm a turn
-level_window: int = 22  # sessions looked back for the level to clear (about a month)
 level: float = 0.0  # a price level of your own to clear; 0 for the highest close of the window
-years: int = 2  # years of history the trigger chart draws; 0 for all of it
+confirm_n: int = 2  # consecutive closes above that average that confirm a turn
+fast: int = 50  # sessions in the moving average the closes must stay above (the 50-DMA)
+level_window: int = 22  # sessions looked back for the level to clear (about a month)
+trigger_years: int = 2  # years of history the trigger chart draws; 0 for all of it
 growth_years: int = 10  # years of the growth-of-one-dollar chart; 0 for all of it
 rows: int = 10  # rows in the recent tables
 
 # %%
+from analysis.params import parameters
 from analysis.view.research.triggers import TriggersResearch
 
-research = TriggersResearch.build(ticker, benchmark, as_of, source, fast=fast, confirm_n=confirm_n,
-                                  level_window=level_window, level=level, years=years,
-                                  growth_years=growth_years, rows=rows)
+research = TriggersResearch.build(**parameters(globals()))
 
 # %%
 research.header()

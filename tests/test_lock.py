@@ -24,9 +24,9 @@ PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())
 ENVIRONMENTS = [(python, machine) for python in ("3.11.7", "3.12.4", "3.13.1") for machine in ("x86_64", "aarch64")]
 
 
-def _entries() -> list[tuple[str, Version, Marker | None, list[str]]]:
+def _entries(lock=LOCK) -> list[tuple[str, Version, Marker | None, list[str]]]:
     """``(name, version, marker, hashes)`` for each pin of the lock (continuation lines joined)."""
-    text = re.sub(r"\\\n\s*", " ", LOCK.read_text())
+    text = re.sub(r"\\\n\s*", " ", lock.read_text())
     entries = []
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
@@ -98,7 +98,9 @@ def test_the_lock_was_made_by_the_command_make_lock_runs():
     header = LOCK.read_text().splitlines()[1].strip("# ").strip()
     recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
     command = (
-        re.search(r'"\$\$uv" (pip compile [^\n]*?) -q\s*$', recipe, flags=re.M).group(1).replace("$(LOCK)", LOCK.name)
+        re.search(r'"\$\$uv" (pip compile pyproject\.toml [^\n]*?) -q[; \\]*$', recipe, flags=re.M)
+        .group(1)
+        .replace("$(LOCK)", LOCK.name)
     )
     assert header == f"uv {command}"
     assert "--universal" in command and "--generate-hashes" in command and "--python-version 3.11" in command
@@ -157,3 +159,26 @@ def test_set_up_writes_the_bytecode_of_every_module_it_names():
     assert "$(WARM) $(WARM_PLOTS)" in recipe and "$(WARM) $(WARM_JUPYTER)" in recipe  # both groups, at once
     assert names == (_make_value("WARM_PLOTS") + " " + _make_value("WARM_JUPYTER")).split()
     assert _make_value("WARM").startswith("env -u PYTHONDONTWRITEBYTECODE ")
+
+
+def test_the_lab_environment_is_built_from_a_hashed_lock_of_the_lab_extra():
+    """`make lab` installs .venv-lab from requirements-lab.lock with --require-hashes (it used to be
+    pip's newest of the day): each lab requirement pinned inside its range, every pin hashed."""
+    lock = PROJECT_DIR / "requirements-lab.lock"
+    entries = _entries(lock)
+    assert entries and all(hashes for *_, hashes in entries)
+    pinned = {name: version for name, version, _, _ in entries}
+    for raw in PYPROJECT["project"]["optional-dependencies"]["lab"]:
+        req = Requirement(raw)
+        assert pinned[canonicalize_name(req.name)] in req.specifier, raw
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    assert "LAB_LOCK := requirements-lab.lock" in makefile
+    assert "pip install --require-hashes --no-deps -r $(LAB_LOCK)" in makefile
+    assert "-o $(LAB_LOCK)" in makefile  # make lock writes it from LAB_REQS (= the lab extra, test_project)
+
+
+def test_the_lab_lock_was_made_by_the_command_make_lock_runs():
+    header = (PROJECT_DIR / "requirements-lab.lock").read_text().splitlines()[1].strip("# ").strip()
+    recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
+    command = re.search(r'"\$\$uv" (pip compile - [^\n]*?) -q\s*$', recipe, flags=re.M).group(1)
+    assert header == f"uv {command.replace('$(LAB_LOCK)', 'requirements-lab.lock')}"

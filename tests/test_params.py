@@ -127,41 +127,47 @@ NOTEBOOK_FILES = sorted((PROJECT_DIR / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.stem)
-def test_every_notebook_parameter_is_the_table_s(path):
-    """Each line of a parameters cell names a parameter of the table, with its type and its default."""
-    found = _parameters_cell(path)
-    assert found, f"{path.name} has no typed parameters"
-    for name, annotation, value in found:
-        assert name in params.BY_NAME, f"{path.name}: {name} is not in analysis.params.PARAMETERS"
-        p = params.BY_NAME[name]
-        assert annotation == p.type.__name__, f"{path.name}: {name} is {annotation}, the table says {p.type.__name__}"
-        assert value == p.default_in(path.stem), (
-            f"{path.name}: {name} = {value!r}, the table says {p.default_in(path.stem)!r}"
-        )
+def test_every_notebook_declares_the_knobs_it_uses_as_the_table_does(path):
+    """Each parameters cell declares the identity parameters and every knob that changes the
+    notebook's output (the table's ``used_by``), with the table's types and defaults, and nothing
+    else; the build cell hands on every parameter it is given (declared or injected)."""
+    found = {name: (annotation, value) for name, annotation, value in _parameters_cell(path)}
+    wanted = {name: (kind.__name__, default) for name, kind, default, _ in params.notebook_cell(path.stem)}
+    assert found == wanted
+    output = "piece" if path.stem == "commentary" else path.stem
+    assert {p.name for p in params.KNOBS if output in p.used_by} <= set(found)
+    if path.stem != "cookbook":  # the cookbook calls the research API, not a view
+        assert ".build(**parameters(globals())" in path.with_suffix(".py").read_text()
 
 
-def test_the_piece_notebook_takes_exactly_what_the_runner_injects():
-    names = [name for name, _, _ in _parameters_cell(PROJECT_DIR / "notebooks" / "commentary.ipynb")]
-    injected = params.Request.parse("IWM").notebook_parameters()
-    assert names == list(injected)
+def test_the_runner_injects_every_parameter_into_every_notebook():
+    request = params.Request.parse("IWM")
+    assert list(request.notebook_parameters()) == [p.name for p in params.PARAMETERS]
+    research = request.research_parameters("2024-07-08", "snapshot")
+    assert list(research) == [p.name for p in params.COMMAND_LINE]
+    assert params.parameters({**research, "unrelated": 1, "piece": None}) == research
 
 
 def test_the_command_line_options_come_from_the_table(monkeypatch):
     from analysis import cli
 
-    for var in ("TICKER", "BENCHMARK", "AS_OF", "SOURCE", "LEVEL", "CONFIRM_N"):
-        monkeypatch.delenv(var, raising=False)
+    for p in params.COMMAND_LINE:
+        monkeypatch.delenv(p.env, raising=False)
     args = cli.parser().parse_args(["summary"])
-    assert {p.name: getattr(args, p.name) for p in params.PIECE_PARAMETERS} == {
+    given = {p.name: getattr(args, p.name) for p in params.COMMAND_LINE}
+    assert {k: given[k] for k in ("ticker", "benchmark", "as_of", "source")} == {
         "ticker": "IWM",
         "benchmark": "",  # empty: the ticker's default (SPY; RSP for SPY itself), see params.default_benchmark
         "as_of": "",
         "source": "auto",
-        "level": "",
-        "confirm_n": "2",
     }
+    assert all(given[p.name] == "" for p in params.KNOBS)  # not given: each knob's default
     monkeypatch.setenv("CONFIRM_N", "3")
-    assert cli.parser().parse_args(["report"]).confirm_n == "3"
+    monkeypatch.setenv("FAST", "20")
+    for command in ("report", "research", "summary"):
+        args = cli.parser().parse_args([command, "--slow", "100"])
+        assert (args.confirm_n, args.fast, args.slow) == ("3", "20", "100")
+        assert params.request(args).stem == "IWM_confirm3_fast20_slow100"
 
 
 @pytest.mark.process

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from analysis import evidence as scenarios
+from analysis import summary
 from analysis.errors import InputError, RenderError
 from analysis.model import events as history
 from analysis.model import signals as sig
@@ -120,9 +120,10 @@ def published(iwm_research):
 
 
 def test_every_notebook_is_executed_by_the_piece_or_the_research_run():
-    """commentary.ipynb is executed and checked by tests/test_report.py; every other one is here."""
+    """commentary.ipynb is executed and checked by tests/test_report.py, cookbook.ipynb by
+    tests/test_api.py; every other one is here."""
     on_disk = {p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")}
-    assert on_disk == {"commentary"} | {nb.name for nb in NOTEBOOKS}
+    assert on_disk == {"commentary", "cookbook"} | {nb.name for nb in NOTEBOOKS}
     assert set(KNOWN) == {nb.name for nb in NOTEBOOKS}
 
 
@@ -231,13 +232,15 @@ def test_file_stem_agrees_with_the_piece(ticker, benchmark):
 
 
 def test_research_notebooks_only_call_analysis_research():
-    """Thin notebooks: one import, from the facade of the same name; no def, class or lambda anywhere."""
+    """Thin notebooks: the facade of the same name, and the table's ``parameters`` (which hands every
+    parameter it was given to the facade's build); no def, class or lambda anywhere."""
     for nb_meta in NOTEBOOKS:
         nb = nbformat.read(NOTEBOOK_DIR / f"{nb_meta.name}.ipynb", as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         tree = ast.parse(code)
         imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-        assert [(i.module) for i in imports] == [f"analysis.view.research.{nb_meta.name}"]
+        assert [(i.module) for i in imports] == ["analysis.params", f"analysis.view.research.{nb_meta.name}"]
+        assert [a.name for a in imports[0].names] == ["parameters"]
         assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert nb.metadata["kernelspec"]["name"] == "momentum-report"
 
@@ -247,7 +250,7 @@ def test_make_lab_runs_jupyterlab_from_its_own_env_with_the_project_kernel():
     out = subprocess.run(["make", "-n", "lab"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True).stdout
     command = next(line for line in out.replace("\\\n", " ").splitlines() if "jupyter lab" in line)
     assert f"JUPYTER_PATH={PROJECT_DIR}/.venv/share/jupyter" in command
-    assert ".venv-lab/bin/jupyter lab" in command and "--notebook-dir=notebooks" in command
+    assert ".venv-lab/bin/jupyter lab" in command and "--notebook-dir=notebooks/scratch" in command
     assert "--MappingKernelManager.default_kernel_name=momentum-report" in command
 
 
@@ -394,10 +397,14 @@ def test_sessions_every_counts_back_from_as_of(s):
 
 
 def test_score_history_is_the_scorecard_as_of_each_session(market, iwm_study, s):
+    """Each session's row is what the piece of that day scores (its set, its economy): the old
+    appendix scored without the piece's economy and said 'underpriced' +0.60 where the piece said +0.43."""
     days = sessions_every(s.index, 63, 1)
     h = score_history(market, "IWM", "SPY", days)
     assert list(dict.fromkeys(h["session"])) == list(days) and len(h) == 4 * len(days)
-    now = {sc["id"]: sc for sc in scenarios.score(iwm_study, market)}
+    piece = summary.build(Request.parse("IWM", "SPY", AS_OF, "snapshot"), market, parts=("facts", "scenarios"))
+    now = {sc["id"]: sc for sc in piece.data["scenarios"]}
+    assert now["underpriced"]["score"] == pytest.approx(3 / 7)
     for row in h[h["session"] == pd.Timestamp(AS_OF)].itertuples():
         assert (row.score, row.verdict) == (now[row.id]["score"], now[row.id]["verdict"])
     assert h.loc[(h["session"] == pd.Timestamp(AS_OF)) & (h["id"] == "underperformance"), "score"].item() == 1.0
@@ -416,3 +423,49 @@ def test_verdict_changes_mark_only_the_session_of_a_change():
         }
     )
     assert list(verdict_changes(h)["x"]) == [days[2], days[3]]
+
+
+#: One ticker of every profile kind, and of every scenario set: (ticker, profile kind, scenario set).
+EVERY_KIND = [
+    ("IWM", "equity", "small_caps"),
+    ("QQQ", "equity", "large_caps"),
+    ("XRT", "equity", "sectors"),
+    ("^GSPC", "equity_index", "large_caps"),
+    ("TLT", "bond_fund", "bonds"),
+    ("HYG", "credit", "bonds"),
+    ("^TNX", "yield", "yields"),
+    ("^VIX", "volatility", "volatility"),
+    ("BTC-USD", "crypto", "crypto"),
+]
+
+
+def _weighed(scores: list[dict]) -> list[tuple]:
+    """What a scorecard weighs: each talking point's score and verdict, each item's reading and weight."""
+    return [
+        (
+            sc["id"],
+            sc["score"],
+            sc["verdict"],
+            [(e["name"], e["value"], e["reading"], e["weight"]) for e in sc["evidence"]],
+        )
+        for sc in scores
+    ]
+
+
+@pytest.mark.parametrize("ticker, kind, set_id", EVERY_KIND, ids=[t for t, _, _ in EVERY_KIND])
+def test_the_scorecard_appendix_weighs_the_piece_s_talking_points(market, ticker, kind, set_id):
+    """The appendix scored the small-cap set for QQQ (and without the piece's economy): now, for every
+    profile kind, it weighs the piece's own talking points with the piece's scores, at as-of and in
+    its history's as-of row."""
+    from analysis.view.research.scorecard import ScorecardResearch
+
+    piece = summary.build(Request.parse(ticker, None, AS_OF, "snapshot"), market, parts=("facts", "scenarios")).data
+    research = ScorecardResearch.build(ticker, None, AS_OF, "snapshot", market=market, score_years=1, step=400)
+    assert (piece["profile"]["kind"], piece["scenario_set"]["id"], research.card.set.id) == (kind, set_id, set_id)
+    assert _weighed(research.scenarios) == _weighed(piece["scenarios"]) != []
+    h = research.history
+    assert list(h["session"].unique()) == [pd.Timestamp(piece["as_of"])]
+    assert [(r.id, None if pd.isna(r.score) else r.score, r.verdict) for r in h.itertuples()] == [
+        (sc["id"], sc["score"], sc["verdict"]) for sc in piece["scenarios"]
+    ]
+    assert piece["scenario_set"]["title"] in str(research.setup())

@@ -10,7 +10,6 @@ IWM piece of 2024-07-08, built once per test run (conftest).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -67,23 +66,24 @@ def _contents(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_1_a_folder_where_the_pdf_belongs_publishes_nothing_of_the_new_piece(reports):
-    """The issue's steps: IWM.pdf moved aside and a folder made in its place, then a piece with
-    LEVEL=210. Before: exit 5 'Is a directory' with IWM.json/.ipynb/.html already replaced."""
+    """The issue's steps: a folder where the piece's PDF belongs, then a piece with LEVEL=210.
+    Before: exit 5 'Is a directory' with IWM.json/.ipynb/.html already replaced."""
     chromium_or_skip()  # without a browser the new piece has no PDF to collide with
     root, before = reports
     day = root / AS_OF
-    (day / "IWM.pdf").rename(day / "IWM.pdf.bak")
-    (day / "IWM.pdf").mkdir()
+    # LEVEL=210 is a piece of its own now (issue 31: IWM_level210.*, never written over IWM.*):
+    # the folder is made where its PDF belongs, beside the earlier IWM piece, which stays as it was
+    (day / "IWM_level210.pdf").mkdir()
     before = hostile.tree(root)
     done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--level", "210")
     line = hostile.one_line(done.stderr)
     assert done.returncode == 5
     assert line == (
-        f"error: cannot publish into {day}: {day / 'IWM.pdf'} is a folder, where the piece's .pdf file"
-        f" belongs. Nothing was changed. Remove or rename that folder (e.g. rm -r '{day / 'IWM.pdf'}')"
+        f"error: cannot publish into {day}: {day / 'IWM_level210.pdf'} is a folder, where the piece's .pdf"
+        f" file belongs. Nothing was changed. Remove or rename that folder (e.g. rm -r '{day / 'IWM_level210.pdf'}')"
         " and run again."
     )
-    assert hostile.tree(root) == before  # IWM.json, .ipynb, .html: still the LEVEL-free piece
+    assert hostile.tree(root) == before  # nothing of IWM_level210, and IWM as it was
     assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
 
 
@@ -365,18 +365,21 @@ def test_13_index_html_being_a_folder_says_the_piece_is_published(reports):
 @pytest.mark.slow
 def test_13_no_pdf_removes_the_older_pdf_so_the_piece_is_whole(reports):
     """Issue 29: the older PDF (LEVEL 205.06) was left beside a piece saying "clear 210.00", and
-    the index linked both; now it is removed in the same step as the piece is published."""
+    the index linked both; now it is removed in the same step as the piece is published (a piece
+    is whole, from one run; since issue 31 a LEVEL writes a piece of its own, so the new run here
+    is the same piece without its PDF)."""
     root, before = reports
     if f"{AS_OF}/IWM.pdf" not in before:
         chromium_or_skip()  # the previous piece has a PDF only where a browser printed it
-    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf", "--level", "210")
+    # the same piece again, without its PDF (a LEVEL is a piece of its own now, IWM_level210: issue 31)
+    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--no-pdf")
     assert done.returncode == 0, done.stderr
     assert hostile.one_line(done.stderr) == (
         f"warning: PDF not written: --no-pdf was given. The PDF of an earlier run, {root / AS_OF / 'IWM.pdf'},"
         " was removed: it did not match this piece."
     )
     after = hostile.tree(root)
-    assert f"{AS_OF}/IWM.pdf" not in after and after[f"{AS_OF}/IWM.json"] != before[f"{AS_OF}/IWM.json"]
+    assert f"{AS_OF}/IWM.pdf" not in after and after[f"{AS_OF}/IWM.json"] == before[f"{AS_OF}/IWM.json"]
     assert "IWM.pdf" not in (root / "index.html").read_text()
 
 
@@ -388,7 +391,8 @@ def test_29_a_pdf_chromium_cannot_print_for_a_missing_tmpdir_leaves_no_stale_pdf
     root, before = reports
     chromium_or_skip()
     env = {"TMPDIR": "/nonexistent/tmp"}
-    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", "--level", "210", env=env)
+    # the same piece again, its PDF failing (a LEVEL is a piece of its own now, IWM_level210: issue 31)
+    done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", env=env)
     assert done.returncode == 0, done.stderr
     line = hostile.one_line(done.stderr)
     assert line.startswith("warning: PDF not written: Chromium (") and "Failed to create socket directory" in line
@@ -396,7 +400,7 @@ def test_29_a_pdf_chromium_cannot_print_for_a_missing_tmpdir_leaves_no_stale_pdf
     assert "install Chromium" not in line and "was removed: it did not match this piece" in line
     after = hostile.tree(root)
     assert f"{AS_OF}/IWM.pdf" not in after
-    assert json.loads((root / AS_OF / "IWM.json").read_text())["level_to_clear"]["price"] == 210
+    assert after[f"{AS_OF}/IWM.json"] == before[f"{AS_OF}/IWM.json"]  # the rest of the piece is published
     assert "IWM.pdf" not in (root / "index.html").read_text()
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.params import stem
+from analysis.params import Knobs, stem
 from analysis.paths import reports_dir as default_reports_dir
 
 #: A summary larger than this is not read (a real one is about 100 kB).
@@ -183,21 +183,25 @@ def previous_piece(
     schema_version: int | None = None,
     skipped: list[str] | None = None,
     check: Callable[[dict], str | None] | None = None,
+    knobs: Knobs | None = None,
 ) -> dict | None:
-    """The summary of the newest piece for ``ticker`` against ``benchmark`` dated strictly before ``as_of``.
+    """The summary of the newest piece for ``ticker`` against ``benchmark`` (and ``knobs``) dated strictly before ``as_of``.
 
     Looks in ``reports_dir`` (default: :func:`analysis.paths.reports_dir`, i.e.
     ``$MOMENTUM_REPORTS_DIR`` or ``reports/``) for ``<YYYY-MM-DD>/<STEM>.json`` with the
     folder's date before ``as_of``, newest first, and returns the first whose JSON says the
-    same ticker, benchmark and as-of date as its name (a piece against another benchmark has
-    another stem and is never used). ``None`` when there is none. Symbols are compared as
+    same ticker, benchmark, as-of date and knobs as its name (a piece against another benchmark,
+    or with other knobs, has another stem and is never used: ``IWM_fast20`` is not the earlier
+    piece of ``IWM``, nor ``IWM`` of ``IWM_fast20``; the summary's ``knobs``, absent at the
+    defaults, must say the same). ``None`` when there is none. Symbols are compared as
     given (validated, upper-case). With ``schema_version``, a file that fails :func:`problem`
     is passed over too, and why is appended to ``skipped`` (for the piece's data notes); so is
     one whose numbers ``check`` (a summary passing :func:`problem`) says are not the data's.
     """
     root = Path(reports_dir) if reports_dir is not None else default_reports_dir()
     before = dt.date.fromisoformat(str(as_of)[:10])  # a date, a Timestamp or an ISO string
-    name = f"{stem(ticker, benchmark)}.json"
+    knobs = knobs or Knobs()
+    name = f"{stem(ticker, benchmark, knobs.tag)}.json"
     for day, folder in _folders(root):
         if day >= before:
             continue
@@ -207,6 +211,7 @@ def previous_piece(
             and summary.get("ticker") == ticker
             and summary.get("benchmark") == benchmark
             and summary.get("as_of") == folder.name
+            and summary.get("knobs", {}) == knobs.changed()
         ):
             why = problem(summary, schema_version, before) if schema_version is not None else None
             if why is None and check is not None:

@@ -50,8 +50,14 @@ def load(config: dict | None = None, name: str = "scenarios") -> Scorecard:
     return rules.parse(config)
 
 
-def choose(ticker: str, profile: str) -> Scorecard:
-    """The scenario set for a piece about ``ticker`` of asset profile ``profile`` (see :data:`SET_FILES`)."""
+def choose(ticker: str, profile: str, file: str = "") -> Scorecard:
+    """The scenario set for a piece about ``ticker`` of asset profile ``profile`` (see :data:`SET_FILES`);
+    with ``file`` (the ``scenarios_file`` knob: a TOML file, relative to the project folder), that file's."""
+    if file:
+        from analysis.paths import PROJECT_DIR
+
+        target = PROJECT_DIR / file
+        return rules.parse(config_files.load("scenarios", target), str(target))
     cards = [load(name=name) for name in SET_FILES]
     for card in cards:
         if ticker in card.set.tickers:

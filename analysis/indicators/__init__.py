@@ -11,7 +11,7 @@ from analysis.indicators.leadership import leadership
 from analysis.indicators.moving import bands, rolling_std, sma
 from analysis.indicators.phase import PHASES, classify, phase_runs, phase_since
 from analysis.indicators.real_motion import divergence, mean_reversion, real_motion
-from analysis.indicators.returns import SPANS, span_start, total_return
+from analysis.indicators.returns import SPANS, daily_returns, span_start, total_return
 from analysis.indicators.triggers import consecutive_above, last_run_completed, last_true, level_to_clear
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "bands",
     "classify",
     "consecutive_above",
+    "daily_returns",
     "divergence",
     "last_run_completed",
     "last_true",

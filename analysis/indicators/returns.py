@@ -35,3 +35,11 @@ def total_return(adj_close: pd.Series, span: pd.DateOffset) -> float | None:
     if start is None:
         return None
     return float(adj_close.iloc[-1] / adj_close.loc[start] - 1.0)
+
+
+def daily_returns(*adj_closes: pd.Series) -> pd.DataFrame:
+    """Each series' daily return, ``x[t] / x[t - 1] - 1``, a column each on their common index;
+    the first row (no session before it) is dropped, a gap stays NaN (no fill). With adjusted
+    closes, total returns: the shape quantstats (a column) and vectorbt take."""
+    frame = pd.concat(adj_closes, axis=1)
+    return frame.pct_change(fill_method=None).iloc[1:]

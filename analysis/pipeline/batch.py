@@ -85,9 +85,11 @@ def plan(
     benchmark: str | None = None,
     as_of: str | None = None,
     source: str | None = None,
-    confirm_n: str | int = 2,
+    **knobs: object,
 ) -> tuple[list, list[Outcome]]:
     """Validate each ticker into a :class:`~analysis.pipeline.report.Request`; returns ``(requests, refused)``.
+
+    ``knobs`` are the knobs of every piece (``fast=20``: each piece is then ``<TICKER>_fast20``).
 
     A bad ticker does not stop the batch: it becomes a failed :class:`Outcome`. Duplicates
     (after upper-casing) are dropped, the order is kept. What every piece shares (AS_OF, SOURCE,
@@ -98,14 +100,15 @@ def plan(
     from analysis.params import PIECE_PARAMETERS, Request
 
     check = {p.name: p.validate for p in PIECE_PARAMETERS}
-    for name, value in (("as_of", as_of), ("source", source), ("confirm_n", confirm_n)):
+    for name, value in (("as_of", as_of), ("source", source)):
         check[name](value)
+    params.Knobs.parse(**knobs)  # a bad knob is the whole batch's error (exit 2), not one line per ticker
     requests, refused, seen = [], [], set()
     for raw in tickers:
         now = time.time()
         try:
             params.ticker(raw, what="TICKERS")  # so a bad one is named as the TICKERS entry it is
-            request = Request.parse(raw, benchmark, as_of, source, None, confirm_n)
+            request = Request.parse(raw, benchmark, as_of, source, **knobs)
         except ReportError as exc:
             refused.append(
                 Outcome(
@@ -113,8 +116,8 @@ def plan(
                 )
             )
             continue
-        if (request.ticker, request.benchmark) not in seen:
-            seen.add((request.ticker, request.benchmark))
+        if request.stem not in seen:
+            seen.add(request.stem)
             requests.append(request)
     return requests, refused
 
@@ -315,7 +318,7 @@ def run_command(args: argparse.Namespace) -> Batch:
                 f'Give symbols, e.g. make reports TICKERS="IWM QQQ", or leave TICKERS out for the'
                 f" default ({DEFAULT_TICKERS}).",
             )
-    requests, refused = plan(tickers, benchmark, args.as_of, args.source, args.confirm_n)
+    requests, refused = plan(tickers, benchmark, args.as_of, args.source, **params.knob_values(args))
     root = reports_dir()
     bar = tqdm(
         total=len(requests) + len(refused),

@@ -43,6 +43,7 @@ class Entry:
     since: tuple[str, ...] = ()  # the brief's changes since the last piece
     md: str | None = None
     grade: tuple[str, str] = ("", "")  # the call's mark and its class (make grade), ("", "") when not graded
+    knobs: str = ""  # the knobs that differ from their defaults, e.g. "fast 20 · slow 100" ("" for a default piece)
 
     @property
     def vs(self) -> str:
@@ -67,6 +68,15 @@ def _brief(summary: dict) -> dict:
     since = b.get("since_last") if isinstance(b.get("since_last"), list) else []
     lines = [x if len(x) <= 400 else x[:399] + "…" for x in since[:2] if isinstance(x, str)]  # never a repr
     return {"call": call, "since": tuple(lines)}
+
+
+def _knobs(summary: dict) -> str:
+    """A summary's ``knobs`` (absent for a default piece) as the index shows them: ``fast 20 · band_width 2.5``."""
+    knobs = summary.get("knobs")
+    if not isinstance(knobs, dict):
+        return ""
+    shown = [f"{k} {v}" for k, v in list(knobs.items())[:8] if isinstance(k, str) and isinstance(v, str | int | float)]
+    return _clip(" · ".join(shown), 120)
 
 
 def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
@@ -124,7 +134,8 @@ def scan(root: Path) -> tuple[list[Entry], list[str]]:
     found, problems = summaries(root)
     marks = _marks(root)
     entries = [_entry(date, path, summary, marks) for date, path, summary in found]
-    entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, e.stem))  # IWM before IWM_vs_QQQ
+    # IWM before IWM_fast20 before IWM_vs_QQQ: the default piece first, then its variants by knobs
+    entries.sort(key=lambda e: (e.ticker, bool(e.vs), e.benchmark, bool(e.knobs), e.stem))
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries, sorted(problems)
 
@@ -144,6 +155,7 @@ def _entry(date: str, path: Path, summary: dict, marks: dict[tuple[str, str], tu
         pdf=_href(date, f"{stem}.pdf") if (folder / f"{stem}.pdf").is_file() else None,
         md=_href(date, f"{stem}.md") if (folder / f"{stem}.md").is_file() else None,
         grade=marks.get((date, stem), ("", "")),
+        knobs=_knobs(summary),
         **_brief(summary),
     )
 
@@ -166,6 +178,7 @@ tbody { border-top: 1px solid #d1d5db; }
 td.date { white-space: nowrap; color: #374151; font-variant-numeric: tabular-nums; }
 td.ticker { font-weight: 600; white-space: nowrap; }
 td.ticker .vs { font-weight: normal; color: #6b7280; }
+td.ticker .knobs { display: block; font-weight: normal; font-size: .8rem; color: #92400e; }
 td.links a { margin-right: .6rem; }
 td.links .missing { color: #9ca3af; margin-right: .6rem; }
 .phase { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .85rem; background: #e5e7eb; }
@@ -215,6 +228,7 @@ def render(entries: list[Entry], problems: list[str] = (), *, generated: str = "
             parts.append(f'<tbody data-date="{e(date)}">')
             for x in (x for x in entries if x.date == date):
                 vs = f' <span class="vs">{e(x.vs)}</span>' if x.vs else ""
+                vs += f' <span class="knobs">{e(x.knobs)}</span>' if x.knobs else ""
                 links = "".join(
                     f'<a href="{e(href)}">{label}</a>' if href else f'<span class="missing">{label}</span>'
                     for label, href in (("HTML", x.html), ("PDF", x.pdf), ("Markdown", x.md))

@@ -22,8 +22,9 @@ from analysis.errors import BrowserUnavailable, RenderError
 from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
-from analysis.params import Request, Settings
+from analysis.params import Request
 from analysis.paths import COMMENTARY_NOTEBOOK, inside, reports_dir
+from analysis.pipeline import cells
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
@@ -61,18 +62,13 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
     and the notebook then reads ``local`` data, so it runs on exactly what was fetched.
     """
     market = market or Market(request.source)
-    session = resolve_session(
-        market,
-        request.ticker,
-        request.benchmark,
-        request.as_of,
-        Settings(confirm_n=request.confirm_n, level=request.level),
-    )
+    session = resolve_session(market, request.ticker, request.benchmark, request.as_of, request.settings)
     assign_profile(request.ticker, request.benchmark)  # profiles.toml is checked here (exit 2), not in a cell
+    wanted = required_tickers(request.ticker, request.benchmark, request.knobs.scenarios_file)  # the files too
     notes: list[str] = []
     source = request.source
     if source in ("auto", "yahoo"):
-        for symbol in required_tickers(request.ticker, request.benchmark):
+        for symbol in wanted:
             market.prices_or_reason(symbol)
         source = "local"
         if market.yahoo_down:
@@ -124,6 +120,7 @@ def run(
     dest = inside(root, as_of)
     inside(dest, stem)  # the stem cannot escape either
     execute.check_notebook(notebook)
+    prepared.notes += cells.check(notebook, "commentary")  # every knob is injected; a cell lacking one is refused
     if appendices is None:
         appendices = all((dest / href).exists() for _, href, _ in appendix_links(stem))
     prepared.parameters["appendices"] = bool(appendices)

@@ -3,7 +3,9 @@ several at once in worker processes, then one atomic publish into ``reports/<as-
 
 1. validate and load the data once (:func:`analysis.pipeline.report.prepare`: every user error
    surfaces before a kernel starts, and ``SOURCE=auto`` fetches once, then runs on ``local``);
-2. execute each notebook in a staging directory, passing only the parameters it declares;
+2. execute each notebook in a staging directory, injecting every parameter of the table (the
+   knobs asked for, else their defaults: a value saved in the notebook is never published,
+   :mod:`analysis.pipeline.cells`);
 3. export each to HTML with the piece's template (the formula cells stay, code is hidden);
    (a notebook whose published copy was made from the same inputs, :mod:`analysis.pipeline.research_cache`,
    is not executed again: its copy stands);
@@ -34,6 +36,7 @@ from analysis.errors import InputError, RenderError, ReportError
 from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
 from analysis.params import Request
 from analysis.paths import NOTEBOOK_DIR, inside, reports_dir
+from analysis.pipeline import cells
 from analysis.pipeline import research_cache as cache
 from analysis.pipeline.report import prepare
 from analysis.render import execute, publish
@@ -99,13 +102,6 @@ def select(names: Sequence[str] | None = None) -> list[Notebook]:
     return [nb for nb in NOTEBOOKS if nb.name in wanted]
 
 
-def declared(path: Path) -> set[str]:
-    """The parameter names the notebook's ``parameters`` cell declares (papermill's own parser)."""
-    import papermill as pm
-
-    return set(pm.inspect_notebook(str(path)))
-
-
 def plan(
     request: Request,
     names: Sequence[str] | None = None,
@@ -115,22 +111,17 @@ def plan(
 ) -> tuple[str, list[Job], list[str]]:
     """Load the data, resolve the as-of session and build one :class:`Job` per notebook.
 
-    Returns ``(as_of, jobs, notes)``. Each notebook gets the shared parameters it declares:
+    Returns ``(as_of, jobs, notes)``. Each notebook gets every parameter of the table:
     ``ticker, benchmark, as_of`` (the resolved session, so every notebook shows the same day),
-    ``source``, and ``confirm_n`` / ``level`` from the request (as the piece used them);
+    ``source``, and every knob of the request (as the piece used them); a parameters cell that
+    does not declare exactly the table's is refused (:func:`analysis.pipeline.cells.check`);
     and the digest of its inputs, from the data ``market`` holds (the run's).
     """
     notebooks = select(names)
     market = market or Market(request.source)
     prepared = prepare(request, market)
-    shared = {
-        "ticker": request.ticker,
-        "benchmark": request.benchmark,
-        "as_of": prepared.as_of,
-        "source": prepared.parameters["source"],
-        "confirm_n": request.confirm_n,
-        "level": request.level or 0.0,
-    }
+    shared = request.research_parameters(prepared.as_of, prepared.parameters["source"])
+    notes = list(prepared.notes)
     data = cache.data_inputs(market, required_tickers(request.ticker, request.benchmark), prepared.as_of)
     data += cache.context_inputs(shared["source"], prepared.as_of)
     jobs = []
@@ -139,11 +130,10 @@ def plan(
         if not path.is_file():
             raise RenderError(f"the research notebook {path} is missing.", "Restore it from git.")
         execute.check_notebook(path)  # a corrupt one is a clear error, before any kernel starts
-        wanted = declared(path)
-        parameters = {k: v for k, v in shared.items() if k in wanted}
-        inputs = cache.digest(path, parameters, data)
-        jobs.append(Job(nb, path, parameters, request.stem, request.ticker, prepared.as_of, inputs))
-    return prepared.as_of, jobs, prepared.notes
+        notes += cells.check(path, nb.name)
+        inputs = cache.digest(path, shared, data)
+        jobs.append(Job(nb, path, dict(shared), request.stem, request.ticker, prepared.as_of, inputs))
+    return prepared.as_of, jobs, notes
 
 
 def execute_job(job: Job, stage: Path) -> Done:

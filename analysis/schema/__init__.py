@@ -384,7 +384,14 @@ class Brief(TypedDict):
     levels: dict[str, list[BriefLevel]]  # resistance, support
 
 
-class Summary(TypedDict):
+class KnobsBlock(TypedDict, total=False):
+    """The one key a piece has only when asked for with knobs off their defaults (a TypedDict of its
+    own: ``NotRequired`` is not read from postponed annotations on Python 3.11)."""
+
+    knobs: dict[str, Any]  # {name: value} of each knob that differs from its default
+
+
+class Summary(KnobsBlock):
     schema_version: int
     ticker: str
     benchmark: str

@@ -22,6 +22,7 @@ from analysis.fmt import count, date, day, join, markdown_text, signed
 from analysis.model import call as calls
 from analysis.model.levels_box import box
 from analysis.model.types import Reading, SummaryDict
+from analysis.params import Knobs, Request
 from analysis.text import day_words, since_words, track_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
@@ -348,6 +349,12 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def knob_note(s: Reading) -> str:
+    """What page one says of the summary's ``knobs`` (those that differ from their defaults; "" for none)."""
+    knobs = Knobs.parse(**s.get("knobs", {}))
+    return Request(s["ticker"], s["benchmark"], knobs=knobs).knob_note("piece")
+
+
 def markdown(s: Reading, chart: str | None = None) -> str:
     """The brief as Markdown for a blog or newsletter, with its chart file (beside it) when given."""
     s = cast(
@@ -355,6 +362,7 @@ def markdown(s: Reading, chart: str | None = None) -> str:
     )  # text from configuration files (<script>, [x](javascript:...)) is shown, not rendered
     b = s["brief"]
     lines = [f"# {s['headline']}", "", f"*{pw.dateline(s)}*", ""]
+    lines += [f"> {knob_note(s)}", ""] if s.get("knobs") else []
     lines += [f"**{b['call_sentence']}**", ""]
     lines += [f"- {c}" for c in b["change_sentences"]] + [""]
     lines += [f"*{b['track_line']}*", ""] if b.get("track_line") else []

@@ -85,6 +85,7 @@ class FigureOutput:
     def __init__(self, fig: Figure, *, alt: str, caption: str = "") -> None:
         from analysis.view.charts.style import png
 
+        self.figure = fig  # the matplotlib Figure, for a researcher (analysis.api.research); the page shows the PNG
         self.data = png(fig)
         self.alt = alt
         self.caption = caption

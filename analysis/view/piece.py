@@ -55,8 +55,13 @@ class Piece:
         market: Market | None = None,
         appendices: bool = False,
         draw_ahead: bool = False,
+        **knobs: object,
     ) -> Piece:
         """Validate the notebook's parameters and build the piece's summary (:func:`analysis.summary.build`).
+
+        ``knobs`` are the other knobs of :data:`analysis.params.KNOBS` by name (``fast=20``); the
+        notebook passes every one, so the piece is computed with what the runner injected, and
+        says on its first page which differ from their defaults.
 
         ``appendices`` (set by the runner) says the research appendices are written beside
         the piece, so the piece links them; otherwise it names ``make research`` instead.
@@ -64,7 +69,7 @@ class Piece:
         :data:`AHEAD` while the cells before them run (:mod:`analysis.view.ahead`); the
         output is the same either way.
         """
-        request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n)
+        request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n, **knobs)
         piece = cls(build_summary(request, market, source_note=source_note), with_appendices=appendices)
         if draw_ahead:
             piece.drawn_ahead = ahead.start({name: getattr(piece, "_" + name) for name in AHEAD})
@@ -98,9 +103,12 @@ class Piece:
         """Kicker, headline and dateline."""
         s = self.summary
         dateline = pw.dateline(s)
+        knobs = self.model.request.knob_note("piece")  # "" at the defaults: the default piece is unchanged
         return Html(
             f'<header class="masthead"><p class="kicker">Market momentum · {esc(s["ticker"])}</p>'
-            f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p></header>'
+            f'<h1>{esc(s["headline"])}</h1><p class="dateline">{esc(dateline)}</p>'
+            + (f'<p class="knobs">{esc(knobs)}</p>' if knobs else "")
+            + "</header>"
         )
 
     # -- page one: the brief -------------------------------------------------------------------

@@ -311,3 +311,20 @@ def score_history_chart(
             f"Each scenario's score, re-computed every {step} sessions from the data of that day; dots: verdict changed",
         )
     return fig
+
+
+def window_chart(window: pd.DataFrame, *, title: str, ylabel: str = "") -> Figure:
+    """An event window (:func:`analysis.api.event_window`: one row per event, one column per offset
+    in sessions): each event's path as a thin line, their median in bold, the event's session at 0."""
+    offsets = np.asarray(window.columns, dtype=float)
+    with style.styled():
+        fig, (ax,) = style.new_figure(3.4)
+        for _, path in window.iterrows():
+            ax.plot(offsets, path.to_numpy(float), color=style.BENCH, lw=0.7, alpha=0.8)
+        ax.plot(offsets, window.median(axis=0).to_numpy(float), color=style.TICKER, lw=2.0, label="median")
+        ax.axvline(0, color=style.MUTED, lw=0.8, ls="--")
+        ax.set_xlabel("sessions from the event")
+        ax.set_ylabel(ylabel)
+        ax.legend(loc="upper left", frameon=False)
+        style.title(ax, title, f"{len(window)} events; thin lines: each event, bold: their median")
+    return fig

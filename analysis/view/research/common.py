@@ -2,25 +2,36 @@
 
 A research notebook builds one :class:`Research` subclass (``PhaseResearch.build(...)``)
 from its parameters and then calls one method per cell; each method returns a display
-object (:mod:`analysis.view.display`). The knobs (windows, band width, confirmation count, level)
+object (:mod:`analysis.view.display`). Every notebook takes every knob of the table
+(:class:`~analysis.params.Knobs`): the study's (windows, band width, confirmation count, level)
 are the :class:`~analysis.model.study.Settings` of the study, so a changed window changes every
-number and chart of the notebook, exactly as it would change the piece.
+number and chart of the notebook, exactly as it would change the piece; a notebook's own knobs
+(horizons, spans, rows...) fill the subclass's fields of the same name (:attr:`Research.KNOB_OF`);
+the others are only recorded (the header names every knob that differs from its default, and
+the file stem carries them, as the piece's does).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from analysis import fmt, params
+from analysis import fmt
 from analysis.data import Market
 from analysis.model.study import Study
 from analysis.notebooks import NOTEBOOKS, file_name, stem
-from analysis.params import Request, Settings
+from analysis.params import KNOBS, Knobs, Request, Settings
 from analysis.summary import build as build_summary
 from analysis.view.display import Html, esc, table
+
+#: How an appendix says where its knobs are changed.
+CHANGE_A_KNOB = (
+    "To change a knob: make research FAST=20 (or any knob of make help) publishes files named after it"
+    " (IWM_fast20_...) beside the default ones; to experiment, make lab opens working copies in"
+    " notebooks/scratch/: edit the parameters cell, run all cells."
+)
 
 #: How each knob of :class:`~analysis.model.study.Settings` reads in a header.
 KNOB_WORDS = {
@@ -40,12 +51,18 @@ class Research:
     #: The notebook (``notebooks/<NAME>.ipynb``) this class serves, and the knobs its header lists.
     NAME: ClassVar[str] = ""
     KNOBS: ClassVar[tuple[str, ...]] = ()
+    #: The knob each field of a subclass takes when it is not named like the knob (``years`` of
+    #: the Real Motion notebook is ``rm_years``).
+    KNOB_OF: ClassVar[dict[str, str]] = {}
+    #: The parts of :func:`analysis.summary.build` the notebook reads.
+    PARTS: ClassVar[tuple[str, ...]] = ("facts",)
 
     study: Study
     summary: dict
     years: int = 10  # years of history drawn (0: all of it)
     rows: int = 10  # rows in the recent-values tables
     market: Market | None = field(default=None, repr=False)  # where the data came from (other tickers load from it)
+    request: Request | None = field(default=None, repr=False)  # what was asked for, every knob included
 
     @classmethod
     def build(
@@ -55,31 +72,28 @@ class Research:
         as_of: str = "",
         source: str = "snapshot",
         *,
-        fast: int = 50,
-        slow: int = 200,
-        band_width: float = 2.0,
-        confirm_n: int = 2,
-        level_window: int = 22,
-        level: float = 0.0,
-        years: int = 10,
-        rows: int = 10,
         market: Market | None = None,
-        **options,
+        **knobs: Any,
     ) -> Research:
-        """Validate the knobs, load ``source`` and compute the study; ``options`` are the subclass's own fields."""
-        settings = Settings.parse(
-            fast=fast, slow=slow, band_width=band_width, confirm_n=confirm_n, level_window=level_window, level=level
-        )
-        request = Request.parse(ticker, benchmark, as_of, source, None, confirm_n)
-        model = build_summary(request, market, settings=settings, parts=("facts",))
+        """Validate ``knobs`` (any knob of :data:`analysis.params.KNOBS` by name; one left out is
+        at its default), load ``source`` and compute the study; the subclass's fields named like
+        a knob (or mapped in :attr:`KNOB_OF`) take its value."""
+        request = Request.parse(ticker, benchmark, as_of, source, **knobs)
+        model = build_summary(request, market, parts=cls.PARTS)
         return cls(
-            study=model.study,
-            summary=model.data,
-            years=params.BY_NAME["years"].validate(years),
-            rows=params.BY_NAME["rows"].validate(rows),
-            market=model.market,
-            **options,
+            study=model.study, summary=model.data, market=model.market, request=request, **cls.own(request.knobs)
         )
+
+    @classmethod
+    def own(cls, knobs: Knobs) -> dict[str, Any]:
+        """The fields of this class that knobs fill: ``{field: value}``."""
+        names = {p.name for p in KNOBS}
+        out = {}
+        for f in fields(cls):
+            knob = cls.KNOB_OF.get(f.name, f.name)
+            if f.init and knob in names:
+                out[f.name] = getattr(knobs, knob)
+        return out
 
     # -- what the subclasses read -------------------------------------------------------------
     @property
@@ -100,8 +114,14 @@ class Research:
         return s.loc[s.index > s.index[-1] - pd.DateOffset(years=self.years)]
 
     @property
+    def knobs(self) -> Knobs:
+        """Every knob this notebook was run with."""
+        return self.request.knobs if self.request is not None else Knobs()
+
+    @property
     def stem(self) -> str:
-        return stem(self.study.ticker, self.study.benchmark)
+        """The piece's file stem (``IWM``, ``IWM_fast20``): this appendix is ``<stem>_<NAME>``."""
+        return stem(self.study.ticker, self.study.benchmark, self.knobs.tag)
 
     def recent_table(self, columns: list[tuple[str, str, str]], caption: str) -> Html:
         """The last :attr:`rows` sessions, newest first: ``columns`` are ``(header, column, format)``."""
@@ -133,8 +153,11 @@ class Research:
             if knobs
             else f"Charts draw {drawn}; tables list the last {self.rows} rows.",
             f"Data: {data['ticker']['source_detail']}." + (f" {s['as_of_note']}" if s["as_of_note"] else ""),
-            "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells.",
+            CHANGE_A_KNOB,
         ]
+        changed = self.knobs.note(
+            self.NAME, file_name(self.stem, self.NAME, ""), file_name(self.default_stem, self.NAME, "")
+        )
         others = " · ".join(
             f'<a href="{esc(file_name(self.stem, o.name))}">{esc(o.title.split(":")[0])}</a>'
             for o in NOTEBOOKS
@@ -147,6 +170,11 @@ class Research:
         return Html(
             f'<header class="masthead"><p class="kicker">Research · {esc(s["ticker"])}</p>'
             f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
+            + (f'<p class="knobs">{esc(changed)}</p>' if changed else "")
             + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
             + nav
         )
+
+    @property
+    def default_stem(self) -> str:
+        return stem(self.study.ticker, self.study.benchmark)

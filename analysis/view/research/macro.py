@@ -41,6 +41,7 @@ class MacroResearch(Research):
 
     NAME = "macro"
     KNOBS = ()
+    KNOB_OF = {"horizons": "macro_horizons"}
     min_months: int = 3
     horizons: str | tuple[int, ...] = (20, 60, 120)
     min_n: int = 10

@@ -20,6 +20,7 @@ class RealMotionResearch(Research):
 
     NAME = "real_motion"
     KNOBS = ("fast", "slow", "band_width")
+    KNOB_OF = {"years": "rm_years"}
 
     def _signals(self) -> dict:
         return sig.real_motion_signals(self.series, self.settings.fast)

@@ -1,9 +1,10 @@
 """``notebooks/scorecard.ipynb``: the scenario scorecard at as-of, how its scores moved, and the Modern Family.
 
-The scores are :func:`analysis.evidence.score`'s, exactly as the piece computes them; the
-history re-runs that same scorecard as of earlier sessions (every ``step`` sessions over the
-last ``years`` years), each time on data up to that session only, so a change of verdict
-in the chart is what the piece would have said then.
+The scores are the piece's own: :func:`analysis.summary.build`'s ``scenarios``, on the piece's
+scenario set (the one its profile chooses, or the ``scenarios_file`` knob's), with the economy's
+measures the piece reads. The history re-runs that same scorecard as of earlier sessions (every
+``step`` sessions over the last ``score_years`` years), each time on data up to that session
+only, so a change of verdict in the chart is what the piece would have said then.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from analysis import config as config_files
 from analysis import evidence as scenarios
 from analysis import fmt, params
 from analysis.data import Market
+from analysis.model import profile
 from analysis.model.study import Settings, build
 from analysis.paths import PROJECT_DIR
+from analysis.summary import scenario_scores
 from analysis.text.scenario_words import family_summary
 from analysis.view.display import FigureOutput, Html, esc, table
 from analysis.view.research.common import Research
@@ -37,19 +40,23 @@ def score_history(
     ticker: str,
     benchmark: str,
     sessions: pd.DatetimeIndex,
-    config: dict | None = None,
+    card: scenarios.Scorecard | None = None,
     settings: Settings = Settings(),
 ) -> pd.DataFrame:
-    """The scorecard as of each of ``sessions``: one row per (session, scenario).
+    """The piece's scorecard as of each of ``sessions``: one row per (session, scenario).
 
-    Columns ``session, id, title, score, verdict, available_weight``. Each row is
-    :func:`analysis.evidence.score` of the study built as of that session, so it reads data
-    up to that session only.
+    Columns ``session, id, title, score, verdict, available_weight``. Each session's rows are
+    :func:`analysis.summary.scenario_scores` of the study built as of that session, on the
+    scenario set ``card`` (default: the piece's, :func:`analysis.evidence.choose`) with the
+    economy the piece reads, so they read data up to that session only and are what a piece
+    written then would have scored.
     """
     rows = []
     for day in sessions:
         study = build(market, ticker, benchmark, day.date(), settings)
-        for sc in scenarios.score(study, market, config):
+        if card is None:
+            card = scenarios.choose(study.ticker, profile.assign(study.ticker, study.benchmark).kind)
+        for sc in scenario_scores(study, market, card):
             rows.append(
                 {
                     "session": day,
@@ -83,37 +90,44 @@ class ScorecardResearch(Research):
 
     NAME = "scorecard"
     KNOBS = ()
+    KNOB_OF = {"years": "score_years", "config": "scenarios_file"}
+    PARTS = ("facts", "scenarios")
     config: str = ""
     step: int = 21
-    card: dict | None = field(default=None, init=False, repr=False)  # the parsed TOML (None: the project's file)
+    card: scenarios.Scorecard | None = field(default=None, init=False, repr=False)  # the piece's scenario set
     scenarios: list[dict] = field(default_factory=list, init=False, repr=False)
     history: pd.DataFrame = field(default_factory=pd.DataFrame, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.step = params.positive_int(self.step, what="step")
         self.market = self.market or Market("snapshot")
-        self.card = config_files.load("scenarios", PROJECT_DIR / self.config) if self.config.strip() else None
-        self.scenarios = scenarios.score(self.study, self.market, self.card)
+        self.card = scenarios.choose(self.study.ticker, self.summary["profile"]["kind"], self.config.strip())
+        self.scenarios = self.summary["scenarios"]  # the piece's own scores, as its JSON states them
         st = self.study
-        self.history = score_history(
-            self.market,
-            st.ticker,
-            st.benchmark,
-            sessions_every(self.series.index, self.step, self.years),
-            self.card,
-            st.settings,
-        )
+        days = sessions_every(self.series.index, self.step, self.years)
+        self.history = score_history(self.market, st.ticker, st.benchmark, days, self.card, st.settings)
 
     @property
     def _cuts(self) -> dict[str, float]:
-        return scenarios.load(self.card).verdict
+        assert self.card is not None
+        return self.card.verdict
+
+    def _set_file(self) -> str:
+        """The configuration file (``analysis/config/<name>.toml``) of the piece's scenario set."""
+        assert self.card is not None
+        return next(n for n in scenarios.SET_FILES if scenarios.load(name=n).set.id == self.card.set.id)
 
     def setup(self) -> Html:
-        """Which configuration is read and how a score becomes a verdict."""
-        where = PROJECT_DIR / self.config if self.config.strip() else config_files.path("scenarios")
+        """Which scenario set is read (the piece's) and how a score becomes a verdict."""
+        assert self.card is not None
+        where = PROJECT_DIR / self.config if self.config.strip() else config_files.path(self._set_file())
         cuts = self._cuts
         shown = where.relative_to(PROJECT_DIR) if where.resolve().is_relative_to(PROJECT_DIR) else where
         rows = [
+            (
+                "Scenario set",
+                f"{self.summary['scenario_set']['title']} (the piece's: {self.summary['scenario_set']['why']})",
+            ),
             ("Configuration", str(shown)),
             ("Scenarios", len(self.scenarios)),
             (

@@ -16,7 +16,9 @@ from analysis.data.monthly import Lag, ResearchData, published_by, research_sour
 from analysis.fmt import cell
 from analysis.model import century as cy
 from analysis.notebooks import NOTEBOOKS, file_name, stem
+from analysis.params import Knobs
 from analysis.view.display import FigureOutput, Html, esc, table
+from analysis.view.research.common import CHANGE_A_KNOB
 
 
 @dataclass
@@ -30,6 +32,7 @@ class SizeResearch:
     store: ResearchData = field(repr=False)
     months: int = cy.WINDOW
     ahead: int = cy.AHEAD
+    knobs: Knobs = field(default_factory=Knobs, repr=False)  # every knob asked for (months and ahead among them)
     block: dict = field(init=False, repr=False)  # the century block (analysis.model.century.century)
     smb: pd.Series = field(init=False, repr=False)  # SMB, percent a month, public at as_of
     rolling: pd.Series = field(init=False, repr=False)
@@ -41,12 +44,12 @@ class SizeResearch:
         benchmark: str = "SPY",
         as_of: str = "",
         source: str = "snapshot",
-        *,
-        months: int = cy.WINDOW,
-        ahead: int = cy.AHEAD,
+        **knobs: object,
     ) -> SizeResearch:
-        """Validate the knobs and read the files; ``source`` is the piece's price source (snapshot
-        reads the bundled copies); ``as_of`` empty: the day the newest month of SMB became public."""
+        """Validate the knobs (any of :data:`analysis.params.KNOBS`; this notebook reads ``months`` and
+        ``ahead``) and read the files; ``source`` is the piece's price source (snapshot reads the
+        bundled copies); ``as_of`` empty: the day the newest month of SMB became public."""
+        clean = Knobs.parse(**knobs)
         store = ResearchData(research_source(params.source(source)))
         day = params.as_of(as_of) if as_of else None
         if day is None:
@@ -57,8 +60,9 @@ class SizeResearch:
             params.benchmark(benchmark, ticker),
             day.isoformat(),
             store,
-            params.positive_int(months, what="months", minimum=12),
-            params.positive_int(ahead, what="ahead"),
+            clean.months,
+            clean.ahead,
+            clean,
         )
 
     def __post_init__(self) -> None:
@@ -97,9 +101,12 @@ class SizeResearch:
             "Lags: French's month M is used from the 15th of month M+2 (he posts about six weeks after a month"
             " ends), Shiller's once M has ended, so nothing here was unknown on the as-of date.",
             *self.store.notes,
-            "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells.",
+            CHANGE_A_KNOB,
         ]
-        piece = stem(self.ticker, self.benchmark)
+        piece = stem(self.ticker, self.benchmark, self.knobs.tag)
+        changed = self.knobs.note(
+            self.NAME, file_name(piece, self.NAME, ""), file_name(stem(self.ticker, self.benchmark), self.NAME, "")
+        )
         others = " · ".join(
             f'<a href="{esc(file_name(piece, o.name))}">{esc(o.title.split(":")[0])}</a>'
             for o in NOTEBOOKS
@@ -112,6 +119,7 @@ class SizeResearch:
         return Html(
             f'<header class="masthead"><p class="kicker">Research · {esc(self.ticker)}</p>'
             f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
+            + (f'<p class="knobs">{esc(changed)}</p>' if changed else "")
             + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
             + nav
         )

@@ -26,8 +26,10 @@ class TrackRecordResearch(Research):
 
     NAME = "track_record"
     KNOBS = ("fast", "slow", "band_width")
+    KNOB_OF = {"horizons": "track_horizons", "years": "track_years"}
     horizons: str | tuple[int, ...] = (20, 60)
     min_n: int = 10
+    years: int = 0  # years of history the chart draws (0: the whole record)
     record: dict = field(init=False, repr=False)  # analysis.model.track_record.record's dict
 
     def __post_init__(self) -> None:

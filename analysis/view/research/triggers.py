@@ -20,6 +20,7 @@ class TriggersResearch(Research):
 
     NAME = "triggers"
     KNOBS = ("fast", "confirm_n", "level_window", "level")
+    KNOB_OF = {"years": "trigger_years"}
     growth_years: int = 10
 
     def __post_init__(self) -> None:
