@@ -235,15 +235,6 @@ _RESEARCH_KNOBS = (
         validate=lambda v: checks.horizons(v, what="TRACK_HORIZONS"),
     ),
     _knob(
-        "track_years",
-        int,
-        0,
-        "years of history the track-record chart draws; 0 for the whole record",
-        "the track-record chart draws {} years",
-        ("track_record",),
-        validate=_whole("TRACK_YEARS", 0),
-    ),
-    _knob(
         "min_months",
         int,
         3,
@@ -311,6 +302,15 @@ _RESEARCH_KNOBS = (
         "scorecard history over {} years",
         ("scorecard",),
         validate=_whole("SCORE_YEARS", 0),
+    ),
+    _knob(
+        "track_years",
+        int,
+        0,
+        "years of history the track-record chart draws; 0 for the whole record",
+        "the track-record chart draws {} years",
+        ("track_record",),
+        validate=_whole("TRACK_YEARS", 0),
     ),
     _knob(
         "growth_years",
