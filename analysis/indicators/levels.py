@@ -247,6 +247,46 @@ def _nearest(
     return found[0] if found else None
 
 
+#: How :func:`level_to_clear` (``True``: up) and :func:`nearest_support` word their answer.
+_WORDED = {
+    True: {
+        "at": "at_high",
+        "all_time": "a record close",
+        "52w": "a 52-week high",
+        "recent": "a {recent}-session high",
+        "nothing": "nothing overhead",
+        "next": "next overhead",
+        "none": "no level above the close and the fast average",
+        "found": "nearest resistance above the close and the {fast}-session average",
+    },
+    False: {
+        "at": "at_low",
+        "all_time": "a record low close",
+        "52w": "a 52-week low",
+        "recent": "a {recent}-session low",
+        "nothing": "nothing below",
+        "next": "next below",
+        "none": "no level below the close",
+        "found": "nearest support below the close",
+    },
+}
+
+
+def _answer(found: dict | None, at: str | None, *, up: bool, recent: int, fast: int) -> dict:
+    """:func:`level_to_clear`'s answer (``up``) or :func:`nearest_support`'s: ``found``, the nearest
+    level beyond, as the level, or, with the close at an extreme ``at``, as ``next``."""
+    words = _WORDED[up]
+    none = {"price": None, "date": None, "kind": "none", "window": None, "also": [], "at": None, "next": None}
+    if at is not None:
+        where = words[at].format(recent=recent)
+        then = words["nothing"] if found is None else f"{words['next']}: {describe(found)}, {found['price']:.2f}"
+        window = recent if at == "recent" else None
+        return {**none, "kind": words["at"], "window": window, "at": at, "next": found, "note": f"at {where}: {then}"}
+    if found is None:  # only with degenerate input (e.g. a flat series)
+        return {**none, "note": words["none"]}
+    return {**found, "at": None, "next": None, "note": f"{words['found'].format(fast=fast)}: {describe(found)}"}
+
+
 def level_to_clear(
     high: pd.Series,
     low: pd.Series,
@@ -273,50 +313,13 @@ def level_to_clear(
     is that nearest resistance (``None`` at a record: nothing overhead). A NaN fast average
     leaves the close as the floor.
     """
-    opts = {
-        "lookback": lookback,
-        "pivot": pivot,
-        "recent": recent,
-        "basis": basis,
-        "merge": merge,
-        "fast": fast,
-        "slow": slow,
-    }
     _check(close, sma_fast, sma_slow)
     last, line = float(close.iloc[-1]), float(sma_fast.iloc[-1])
     floor = last if math.isnan(line) else max(last, line)
+    opts = dict(lookback=lookback, pivot=pivot, recent=recent, basis=basis, merge=merge, fast=fast, slow=slow)
     found = _nearest(high, low, close, sma_fast, sma_slow, bound=floor, up=True, averages=("sma_slow",), **opts)
     at = at_extreme(close, high=True, lookback=lookback, recent=recent)
-    if at is not None:
-        where = {"all_time": "a record close", "52w": "a 52-week high", "recent": f"a {recent}-session high"}[at]
-        then = "nothing overhead" if found is None else f"next overhead: {describe(found)}, {found['price']:.2f}"
-        return {
-            "price": None,
-            "date": None,
-            "kind": "at_high",
-            "window": recent if at == "recent" else None,
-            "also": [],
-            "at": at,
-            "next": found,
-            "note": f"at {where}: {then}",
-        }
-    if found is None:  # only with degenerate input (e.g. a flat series)
-        return {
-            "price": None,
-            "date": None,
-            "kind": "none",
-            "window": None,
-            "also": [],
-            "at": None,
-            "next": None,
-            "note": "no level above the close and the fast average",
-        }
-    return {
-        **found,
-        "at": None,
-        "next": None,
-        "note": f"nearest resistance above the close and the {fast}-session average: {describe(found)}",
-    }
+    return _answer(found, at, up=True, recent=recent, fast=fast)
 
 
 def nearest_support(
@@ -341,46 +344,14 @@ def nearest_support(
     ``at: "all_time"|"52w"|"recent"``, ``next`` the nearest support below (``None`` at a
     record low).
     """
-    opts = {
-        "lookback": lookback,
-        "pivot": pivot,
-        "recent": recent,
-        "basis": basis,
-        "merge": merge,
-        "fast": fast,
-        "slow": slow,
-    }
     _check(close, sma_fast, sma_slow)
     last = float(close.iloc[-1])
+    opts = dict(lookback=lookback, pivot=pivot, recent=recent, basis=basis, merge=merge, fast=fast, slow=slow)
     found = _nearest(
         high, low, close, sma_fast, sma_slow, bound=last, up=False, averages=("sma_fast", "sma_slow"), **opts
     )
     at = at_extreme(close, high=False, lookback=lookback, recent=recent)
-    if at is not None:
-        where = {"all_time": "a record low close", "52w": "a 52-week low", "recent": f"a {recent}-session low"}[at]
-        then = "nothing below" if found is None else f"next below: {describe(found)}, {found['price']:.2f}"
-        return {
-            "price": None,
-            "date": None,
-            "kind": "at_low",
-            "window": recent if at == "recent" else None,
-            "also": [],
-            "at": at,
-            "next": found,
-            "note": f"at {where}: {then}",
-        }
-    if found is None:
-        return {
-            "price": None,
-            "date": None,
-            "kind": "none",
-            "window": None,
-            "also": [],
-            "at": None,
-            "next": None,
-            "note": "no level below the close",
-        }
-    return {**found, "at": None, "next": None, "note": f"nearest support below the close: {describe(found)}"}
+    return _answer(found, at, up=False, recent=recent, fast=fast)
 
 
 def last_run_above(close: pd.Series, sma: pd.Series) -> dict:
