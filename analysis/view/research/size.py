@@ -15,8 +15,9 @@ from analysis import fmt, params
 from analysis.data.monthly import Lag, ResearchData, published_by, research_source
 from analysis.fmt import cell
 from analysis.model import century as cy
-from analysis.notebooks import NOTEBOOKS, file_name, stem
-from analysis.view.display import FigureOutput, Html, esc, table
+from analysis.notebooks import stem
+from analysis.view.display import FigureOutput, Html, table
+from analysis.view.research.masthead import masthead
 
 
 @dataclass
@@ -82,7 +83,6 @@ class SizeResearch:
     # -- the cells --------------------------------------------------------------------------------
     def header(self) -> Html:
         """Title, as-of date, the files and their months, the lags, and links to the piece and the other appendices."""
-        nb = next(n for n in NOTEBOOKS if n.name == self.NAME)
         b = self.block
         dateline = (
             f"As of {fmt.date(self.as_of)} · French's data through {_month(b['size_premium_10y']['through'])}"
@@ -99,22 +99,7 @@ class SizeResearch:
             *self.store.notes,
             "To change a knob: make lab, open this notebook, edit its parameters cell, run all cells.",
         ]
-        piece = stem(self.ticker, self.benchmark)
-        others = " · ".join(
-            f'<a href="{esc(file_name(piece, o.name))}">{esc(o.title.split(":")[0])}</a>'
-            for o in NOTEBOOKS
-            if o.name != self.NAME
-        )
-        nav = (
-            f'<nav class="data-note">The piece: <a href="../{esc(piece)}.html">{esc(self.ticker)},'
-            f" {esc(fmt.date(self.as_of))}</a>. Other research: {others}.</nav>"
-        )
-        return Html(
-            f'<header class="masthead"><p class="kicker">Research · {esc(self.ticker)}</p>'
-            f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
-            + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
-            + nav
-        )
+        return masthead(self.NAME, self.ticker, self.as_of, stem(self.ticker, self.benchmark), dateline, notes)
 
     def glance(self) -> Html:
         """The century block as the piece reads it."""
