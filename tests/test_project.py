@@ -153,3 +153,22 @@ def test_the_type_checker_is_strict_on_the_model_and_the_words():
         modules = set((PROJECT_DIR / "analysis" / package).glob("*.py"))
         assert modules and modules <= checked, sorted(str(m) for m in modules - checked)
     assert "mypy" in (PROJECT_DIR / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
+
+
+#: Over the size limits while their split is someone else's change: remove an entry when it lands.
+SIZE_LIMITS_ALLOWED = {
+    "analysis/params.py",  # being split in a parallel change (params, knobs and the API)
+    # new with the track record (issue 30), merged while these limits were set: its module is
+    # being worked on in a parallel change (summary.build and facts.facts, listed at first, are split)
+    "analysis/model/track_record.py",
+    "analysis/model/track_record.py:record",
+}
+
+
+def test_no_module_over_400_lines_and_no_function_over_60():
+    """Issue "One reading, many voices": a module does one job, a function one step (tests/sizes.py)."""
+    from tests.sizes import FUNCTION_LINES, MODULE_LINES, oversized
+
+    over = oversized(PROJECT_DIR / "analysis")
+    new = {place: lines for place, lines in over.items() if place not in SIZE_LIMITS_ALLOWED}
+    assert not new, f"over {MODULE_LINES} lines a module or {FUNCTION_LINES} a function (split it by job): {new}"
