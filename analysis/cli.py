@@ -130,13 +130,13 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _browser(args: argparse.Namespace) -> int:
-    from analysis.render import browser
+    from analysis.render.chromium_install import HOW_TO_GET_ONE, find, install
 
-    found = browser.find() if not args.install else browser.install()
+    found = find() if not args.install else install()
     if found:
         print(f"Chromium for PDFs: {found}")
     else:
-        print(f"warning: no headless Chromium: pieces get HTML only. {browser.HOW_TO_GET_ONE}", file=sys.stderr)
+        print(f"warning: no headless Chromium: pieces get HTML only. {HOW_TO_GET_ONE}", file=sys.stderr)
     return 0
 
 

@@ -223,9 +223,9 @@ def iwm_study(market):
 
 def chromium_or_skip() -> str:
     """The Chromium path; on CI (CI=true) a missing browser fails the test instead of skipping it."""
-    from analysis.render import browser
+    from analysis.render import chromium_install
 
-    found = browser.find()
+    found = chromium_install.find()
     if not found:
         if os.environ.get("CI"):
             pytest.fail("no Chromium on a CI machine: .ci/run should have installed it")
@@ -261,7 +261,7 @@ def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
     import re
     import subprocess
 
-    from analysis.render.browser import FLAGS
+    from analysis.render.devtools import FLAGS
 
     browser = chromium_or_skip()
     probed = profile.with_name(f"probe-{page.name}")

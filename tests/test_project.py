@@ -153,3 +153,11 @@ def test_the_type_checker_is_strict_on_the_model_and_the_words():
         modules = set((PROJECT_DIR / "analysis" / package).glob("*.py"))
         assert modules and modules <= checked, sorted(str(m) for m in modules - checked)
     assert "mypy" in (PROJECT_DIR / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
+
+
+def test_no_module_over_400_lines_and_no_function_over_60():
+    """Issue "One reading, many voices": a module does one job, a function one step (tests/sizes.py)."""
+    from tests.sizes import FUNCTION_LINES, MODULE_LINES, oversized
+
+    over = oversized(PROJECT_DIR / "analysis")
+    assert not over, f"over {MODULE_LINES} lines a module or {FUNCTION_LINES} a function (split it by job): {over}"

@@ -15,31 +15,31 @@ import pytest
 
 from analysis import schema, summary
 from analysis.params import Request
-from analysis.schema import evidence, track
+from analysis.schema import evidence, levels, market, signals, since, track, words
 from tests.conftest import AS_OF, PROJECT_DIR
 
 #: Where each part of the schema is documented.
 DOCS = {
     "summary.md": (
         schema.Summary,
-        schema.Data,
-        schema.Provenance,
-        schema.RealMotion,
-        schema.Leadership,
-        schema.Confirmation,
-        schema.Level,
-        schema.SpanReturn,
-        schema.Narrative,
-        schema.MeanReversion,
-        schema.Profile,
-        schema.Support,
-        schema.Ladders,
-        schema.Run,
+        market.Data,
+        market.Provenance,
+        signals.RealMotion,
+        signals.Leadership,
+        signals.Confirmation,
+        levels.Level,
+        signals.SpanReturn,
+        words.Narrative,
+        signals.MeanReversion,
+        market.Profile,
+        levels.Support,
+        levels.Ladders,
+        levels.Run,
         schema.ScenarioSet,
-        schema.Unusual,
-        schema.SinceLast,
-        schema.SinceChange,
-        schema.SinceAverage,
+        signals.Unusual,
+        since.SinceLast,
+        since.SinceChange,
+        since.SinceAverage,
         track.TrackRecord,
         track.TrackState,
         track.TrackHorizon,

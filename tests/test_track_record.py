@@ -26,7 +26,7 @@ from analysis import summary
 from analysis.data.snapshot import SNAPSHOT_DIR
 from analysis.indicators.phase import PHASES
 from analysis.model import call as calls
-from analysis.model import profile, track_record
+from analysis.model import profile, track_record, track_replay
 from analysis.model import study as studies
 from analysis.params import Request
 from analysis.paths import file_stem
@@ -48,7 +48,7 @@ def _record(study: studies.Study) -> dict:
 
 def _replay(study: studies.Study) -> pd.Series:
     p = _profile(study.ticker, study.benchmark)
-    return track_record.replay(study.series, p.kind, p.leadership)
+    return track_replay.replay(study.series, p.kind, p.leadership)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def _csv(ticker: str) -> pd.DataFrame:
 def test_the_vectorised_grade_is_call_grade_on_every_combination_of_facts():
     combos = list(itertools.product([*PHASES, None], [False, True], [False, True], [False, True], [1.0, 0.0, np.nan]))
     f = pd.DataFrame(combos, columns=["phase", "above_fast", "above_slow", "momentum", "leading"])
-    got = [calls.CALLS[g] for g in track_record.grades(f)]
+    got = [calls.CALLS[g] for g in track_replay.grades(f)]
     want = [
         calls.grade(calls.CallState(p, af, as_, m, None if np.isnan(ld) else bool(ld))) for p, af, as_, m, ld in combos
     ]
@@ -167,7 +167,7 @@ def test_a_call_states_forward_return_median_recomputed_by_hand_from_the_csv(mar
     # the two price facts of the call, by hand
     sma50 = pd.Series(close).rolling(50).mean().to_numpy()
     sma200 = pd.Series(close).rolling(200).mean().to_numpy()
-    facts = track_record.facts(st.series, leadership_shown=True)
+    facts = track_replay.facts(st.series, leadership_shown=True)
     assert np.array_equal(facts["above_fast"].to_numpy(bool), close > sma50)
     assert np.array_equal(facts["above_slow"].to_numpy(bool), close > sma200)
     kept = _thinned_by_hand(_replay(st).to_numpy(object), "defensive", 20)
@@ -221,10 +221,10 @@ def test_a_yield_is_graded_on_its_change_in_basis_points(records, full):
 def test_the_worst_move_within_a_window_equals_a_brute_force_search(ticker, full):
     st = full[ticker]
     p = _profile(ticker, st.benchmark)
-    g = track_record.grading(p.kind, p.returns)
-    frame = track_record.graded(st.series, g)
+    g = track_replay.grading(p.kind, p.returns)
+    frame = track_replay.graded(st.series, g)
     a = frame["adj_close" if g.measure == "total" else "close"].to_numpy(float)
-    got = track_record.worst_within(frame, 20, g)
+    got = track_replay.worst_within(frame, 20, g)
     for t in range(0, len(a) - 20, 97):
         path = a[t + 1 : t + 21]
         moves = path / a[t] - 1 if g.measure == "total" else 100 * (path - a[t])

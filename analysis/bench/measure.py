@@ -58,7 +58,7 @@ def floor(work: Path, runs: int) -> dict:
     import nbformat
 
     from analysis.paths import KERNEL_NAME
-    from analysis.render import browser, execute
+    from analysis.render import browser, chromium_install, execute
     from analysis.render.kernel import Kernel
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
@@ -66,7 +66,7 @@ def floor(work: Path, runs: int) -> dict:
     source, blank = work / "one-cell.ipynb", work / "blank.html"
     nbformat.write(nb, source)
     blank.write_text("<!DOCTYPE html><html><head><title>blank</title></head><body></body></html>")
-    chromium = browser.find()
+    chromium = chromium_install.find()
     notebook_s, pdf_s, notebook_cpu, pdf_cpu = [], [], [], []
     for i in range(runs):
         # As a single piece does it (analysis.pipeline.report.run): the browser is started, not waited

@@ -1,7 +1,7 @@
 """Published calls graded on what followed them (``make grade``).
 
 A published piece states a call at its as-of session. :func:`outcome` grades it, per horizon
-``h``, on the series the call is for (:func:`analysis.model.track_record.grading`: the ticker's
+``h``, on the series the call is for (:func:`analysis.model.track_replay.grading`: the ticker's
 own return; the benchmark's total return for a volatility index; the yield's change in bp for a
 yield), from the piece's as-of close to the close ``h`` of that series' own sessions later:
 
@@ -23,7 +23,8 @@ import pandas as pd
 
 from analysis.model.call import CALLS
 from analysis.model.forward import forward_change
-from analysis.model.track_record import HORIZONS, Grading
+from analysis.model.track_record import HORIZONS
+from analysis.model.track_replay import Grading
 from analysis.model.types import SummaryDict
 from analysis.model.units import units
 

@@ -26,7 +26,7 @@ CALL_NAMES = ("constructive", "cautious", "defensive")
 
 def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
     """One summary graded (:func:`analysis.model.published.outcome`), or ``(None, why not)``."""
-    from analysis.model import published, track_record
+    from analysis.model import published, track_replay
     from analysis.text import grade_words
 
     call = (s.get("brief") or {}).get("call") if isinstance(s.get("brief"), dict) else None
@@ -34,7 +34,7 @@ def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
     if call not in CALL_NAMES or not profile.get("kind") or not profile.get("returns"):
         return None, ""  # written before the brief: no call to grade
     ticker, benchmark = str(s["ticker"]), str(s.get("benchmark") or "")
-    g = track_record.grading(str(profile["kind"]), str(profile["returns"]))
+    g = track_replay.grading(str(profile["kind"]), str(profile["returns"]))
     symbol = benchmark if g.on == "benchmark" else ticker
     frame, reason = market.prices_or_reason(symbol)
     if frame is None:

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def run(
     the same step (a piece never mixes two runs), and ``pdf_error`` says why.
     """
     root = root or reports_dir()
-    clock = time.perf_counter()
+    lap = _Laps()
     prepared = prepare(request, market)
     as_of, stem = prepared.as_of, request.stem
     dest = inside(root, as_of)
@@ -124,14 +125,7 @@ def run(
     if appendices is None:
         appendices = all((dest / href).exists() for _, href, _ in appendix_links(stem))
     prepared.parameters["appendices"] = bool(appendices)
-    result = Published(request, as_of, [], notes=prepared.notes)
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        result.timings[stage] = now - clock
-        clock = now
-
+    result = Published(request, as_of, [], notes=prepared.notes, timings=lap.timings)
     lap("data")
     with contextlib.ExitStack() as stack:
         if pdf and printer is None:  # a piece of its own: its browser is closed when it is done
@@ -141,27 +135,42 @@ def run(
         if pdf:
             printer.start()  # Chromium starts up on another core while the notebook runs
         nb_path = stage / f"{stem}.ipynb"
-        try:
+        with _failures_explained(nb_path, root, f"{as_of}_{stem}"):
             nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
             lap("execute")
             files = _stage_files(nb, stage, dest, request, as_of, printer if pdf else None, result, lap)
-        except RenderError as exc:
-            kept = publish.keep_failed(nb_path, root, f"{as_of}_{stem}")
-            if kept:
-                exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
-            raise
-        except OSError as exc:  # the disk filled up (or the folder vanished) while staging
-            raise publish.explain(exc, root) from None
-        old_pdf = dest / f"{stem}.pdf"
-        stale = () if any(f.suffix == ".pdf" for f in files) or not os.path.lexists(old_pdf) else (old_pdf.name,)
-        result.files = publish.publish(files, dest, remove=stale)
+        _publish(files, dest, stem, result)
     lap("publish")
-    if stale:  # a piece is whole: the earlier run's PDF went with the rest of it
-        why = result.pdf_error or "--no-pdf was given"
-        result.pdf_error = (
-            f"{why.rstrip('.')}. The PDF of an earlier run, {old_pdf}, was removed: it did not match this piece."
-        )
     return result
+
+
+class _Laps:
+    """Seconds per stage of a run: each call records, under its stage, the time since the last call
+    (the first: since the object was made)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = now - self._clock
+        self._clock = now
+
+
+@contextlib.contextmanager
+def _failures_explained(nb_path: Path, root: Path, key: str) -> Iterator[None]:
+    """Executing and staging a piece: a notebook that failed is kept (the error's hint says where),
+    and a disk that fills up (or a folder that vanishes) is a :class:`~analysis.errors.PublishError`."""
+    try:
+        yield
+    except RenderError as exc:
+        kept = publish.keep_failed(nb_path, root, key)
+        if kept:
+            exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
+        raise
+    except OSError as exc:  # the disk filled up (or the folder vanished) while staging
+        raise publish.explain(exc, root) from None
 
 
 def _stage_files(
@@ -199,6 +208,19 @@ def _stage_files(
             result.pdf_error = str(exc)
         lap("pdf")
     return files
+
+
+def _publish(files: list[Path], dest: Path, stem: str, result: Published) -> None:
+    """Publish the staged ``files`` into ``dest`` (``result.files``). When they hold no PDF, the PDF of
+    an earlier run there goes with the rest of it (a piece never mixes two runs); ``pdf_error`` says so."""
+    old_pdf = dest / f"{stem}.pdf"
+    stale = () if any(f.suffix == ".pdf" for f in files) or not os.path.lexists(old_pdf) else (old_pdf.name,)
+    result.files = publish.publish(files, dest, remove=stale)
+    if stale:  # a piece is whole: the earlier run's PDF went with the rest of it
+        why = result.pdf_error or "--no-pdf was given"
+        result.pdf_error = (
+            f"{why.rstrip('.')}. The PDF of an earlier run, {old_pdf}, was removed: it did not match this piece."
+        )
 
 
 def _brief_files(nb, summary: dict, stage: Path, stem: str) -> list[Path]:

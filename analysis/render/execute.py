@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -67,40 +68,55 @@ def execute(
     holds the partly executed notebook for debugging.
     """
     import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
 
     timeout = cell_timeout()
     check_notebook(notebook)
+    name = _kernel_name()
+    cwd = cwd or notebook.parent
+    session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
+    with _failures_explained(notebook, timeout), session as km, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
+        try:
+            nb = pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=name,
+                engine_name=_engine(),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+                cwd=str(cwd),
+                **how,
+            )
+        finally:
+            taken = TAKEN.pop(str(output), [])
+        put_back(taken)  # the file is written without them; the notebook in memory keeps them
+    return nb
+
+
+def _kernel_name() -> str:
+    """The project's kernel, registered if need be (:func:`~analysis.render.kernel.ensure_kernel`);
+    :class:`RenderError` when it cannot be."""
     try:
-        name = ensure_kernel()
+        return ensure_kernel()
     except OSError as exc:
         raise RenderError(
             f"cannot register the Jupyter kernel: {exc}.",
             "Make the environment's share/jupyter folder (or .cache/ in the project) writable.",
         ) from None
-    cwd = cwd or notebook.parent
-    session = kernel.session(cwd) if kernel is not None else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
+    """A failed execution of ``notebook`` as a :class:`RenderError`: the cell that raised (its
+    number, first line and error), a kernel that died, a cell that ran longer than ``timeout`` s."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
     try:
-        with session as km, warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            how = {"km": km} if km is not None else {"kernel_manager_class": kernel_manager_class()}
-            try:
-                nb = pm.execute_notebook(
-                    str(notebook),
-                    str(output),
-                    parameters=parameters,
-                    kernel_name=name,
-                    engine_name=_engine(),
-                    progress_bar=False,
-                    log_output=False,
-                    execution_timeout=timeout,
-                    cwd=str(cwd),
-                    **how,
-                )
-            finally:
-                taken = TAKEN.pop(str(output), [])
-            put_back(taken)  # the file is written without them; the notebook in memory keeps them
+        yield
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
         evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
@@ -122,7 +138,6 @@ def execute(
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
             "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
         ) from None
-    return nb
 
 
 def _start_hint() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import fmt
-from analysis.model import track_record
+from analysis.model import track_history, track_replay
 from analysis.model.call import CALLS
 from analysis.model.study import Study
 from analysis.model.types import SummaryDict
@@ -81,13 +81,13 @@ def chart(s: SummaryDict, study: Study, years: int = 0) -> FigureOutput | Html:
         return Html("")
     p = s["profile"]
     knobs = {"kind": p["kind"], "returns": p["returns"], "leadership": p["leadership"]}
-    g = track_record.grading(p["kind"], p["returns"])
-    calls = track_record.replay(study.series, p["kind"], p["leadership"])
+    g = track_replay.grading(p["kind"], p["returns"])
+    calls = track_replay.replay(study.series, p["kind"], p["leadership"])
     start = pd.Timestamp(tr["first_session"])
     if years:
         start = max(start, study.series.index[-1] - pd.DateOffset(years=years))
-    close = track_record.graded(study.series, g)["close"].loc[start:]
-    samples = {h: track_record.samples(study.series, **knobs, h=h) for h in tr["horizons"]}
+    close = track_replay.graded(study.series, g)["close"].loc[start:]
+    samples = {h: track_history.samples(study.series, **knobs, h=h) for h in tr["horizons"]}
     fig = track_chart(
         close,
         calls.loc[start:],

@@ -110,7 +110,7 @@ def track_chart(
 
     ``close`` is the series the call is graded on (the ticker's, the benchmark's for a gauge of
     stocks, the yield); ``calls`` the replayed call on the same index (``None`` outside the
-    record); ``samples`` maps a horizon to :func:`analysis.model.track_record.samples` (moves in
+    record); ``samples`` maps a horizon to :func:`analysis.model.track_history.samples` (moves in
     ``units``: fractions, points or bp), ``xlabels`` to its axis label. A box spans the middle half, its whiskers the 5th to
     95th percentiles, its line the median; the dashed line is any session's median.
     """

@@ -21,10 +21,11 @@ import pandas as pd
 from analysis import fmt
 from analysis.data import Market
 from analysis.model.study import Study
-from analysis.notebooks import NOTEBOOKS, file_name, stem
+from analysis.notebooks import file_name, stem
 from analysis.params import KNOBS, Knobs, Request, Settings
 from analysis.summary import build as build_summary
-from analysis.view.display import Html, esc, table
+from analysis.view.display import Html, table
+from analysis.view.research.masthead import masthead
 
 #: How an appendix says where its knobs are changed.
 CHANGE_A_KNOB = (
@@ -134,7 +135,7 @@ class Research:
     # -- the header every research notebook opens with -----------------------------------------
     def header(self) -> Html:
         """Title, as-of date, data, the knobs used, and links to the piece and the other research notebooks."""
-        s, nb = self.summary, next(n for n in NOTEBOOKS if n.name == self.NAME)
+        s = self.summary
         data = s["data"]
         dateline = (
             f"As of {fmt.date(s['as_of'])} · {s['ticker']} vs {s['benchmark']} · {data['sessions']:,}"
@@ -158,22 +159,7 @@ class Research:
         changed = self.knobs.note(
             self.NAME, file_name(self.stem, self.NAME, ""), file_name(self.default_stem, self.NAME, "")
         )
-        others = " · ".join(
-            f'<a href="{esc(file_name(self.stem, o.name))}">{esc(o.title.split(":")[0])}</a>'
-            for o in NOTEBOOKS
-            if o.name != self.NAME
-        )
-        nav = (
-            f'<nav class="data-note">The piece: <a href="../{esc(self.stem)}.html">{esc(s["ticker"])},'
-            f" {esc(fmt.date(s['as_of']))}</a>. Other research: {others}.</nav>"
-        )
-        return Html(
-            f'<header class="masthead"><p class="kicker">Research · {esc(s["ticker"])}</p>'
-            f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
-            + (f'<p class="knobs">{esc(changed)}</p>' if changed else "")
-            + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
-            + nav
-        )
+        return masthead(self.NAME, s["ticker"], s["as_of"], self.stem, dateline, notes, changed)
 
     @property
     def default_stem(self) -> str:

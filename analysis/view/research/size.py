@@ -15,10 +15,11 @@ from analysis import fmt, params
 from analysis.data.monthly import Lag, ResearchData, published_by, research_source
 from analysis.fmt import cell
 from analysis.model import century as cy
-from analysis.notebooks import NOTEBOOKS, file_name, stem
+from analysis.notebooks import file_name, stem
 from analysis.params import Knobs
-from analysis.view.display import FigureOutput, Html, esc, table
+from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import CHANGE_A_KNOB
+from analysis.view.research.masthead import masthead
 
 
 @dataclass
@@ -86,7 +87,6 @@ class SizeResearch:
     # -- the cells --------------------------------------------------------------------------------
     def header(self) -> Html:
         """Title, as-of date, the files and their months, the lags, and links to the piece and the other appendices."""
-        nb = next(n for n in NOTEBOOKS if n.name == self.NAME)
         b = self.block
         dateline = (
             f"As of {fmt.date(self.as_of)} · French's data through {_month(b['size_premium_10y']['through'])}"
@@ -107,22 +107,7 @@ class SizeResearch:
         changed = self.knobs.note(
             self.NAME, file_name(piece, self.NAME, ""), file_name(stem(self.ticker, self.benchmark), self.NAME, "")
         )
-        others = " · ".join(
-            f'<a href="{esc(file_name(piece, o.name))}">{esc(o.title.split(":")[0])}</a>'
-            for o in NOTEBOOKS
-            if o.name != self.NAME
-        )
-        nav = (
-            f'<nav class="data-note">The piece: <a href="../{esc(piece)}.html">{esc(self.ticker)},'
-            f" {esc(fmt.date(self.as_of))}</a>. Other research: {others}.</nav>"
-        )
-        return Html(
-            f'<header class="masthead"><p class="kicker">Research · {esc(self.ticker)}</p>'
-            f'<h1>{esc(nb.title)}</h1><p class="dateline">{esc(dateline)}</p></header>'
-            + (f'<p class="knobs">{esc(changed)}</p>' if changed else "")
-            + "".join(f'<p class="data-note">{esc(n)}</p>' for n in notes)
-            + nav
-        )
+        return masthead(self.NAME, self.ticker, self.as_of, piece, dateline, notes, changed)
 
     def glance(self) -> Html:
         """The century block as the piece reads it."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analysis import fmt, params
-from analysis.model import track_record
+from analysis.model import track_history, track_record
 from analysis.model.call import CALLS
 from analysis.text import track_words
 from analysis.view import track
@@ -78,7 +78,7 @@ class TrackRecordResearch(Research):
         tr, u = self.record, track_words.units_of(self.record)
         if not tr.get("available"):
             return Html("")
-        years = track_record.yearly(self.series, **self._knobs)
+        years = track_history.yearly(self.series, **self._knobs)
         body = [
             (
                 str(year),
@@ -101,7 +101,7 @@ class TrackRecordResearch(Research):
         if not tr.get("available"):
             return Html("")
         h = self.horizons[0]
-        log = track_record.changes(self.series, **self._knobs, h=h).iloc[::-1].iloc[: self.rows]
+        log = track_history.changes(self.series, **self._knobs, h=h).iloc[::-1].iloc[: self.rows]
         body = [
             (
                 fmt.cell(day),

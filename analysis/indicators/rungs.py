@@ -1,0 +1,172 @@
+"""The rungs of a price ladder: every level a strategist could name, and how they merge into zones.
+
+:mod:`analysis.indicators.levels` builds the ladders, the level to clear and the nearest support
+from them. ``basis="close"`` (the default: why, in that module) takes closes for every kind,
+``basis="range"`` highs for the high kinds and lows for the low kinds.
+
+The rungs (``P`` = the basis values, the last row is the as-of session):
+
+``swing_high`` / ``swing_low``  over the last ``lookback`` sessions, a session whose value is
+    the highest (lowest) of the ``pivot`` sessions either side of it: strictly above (below)
+    the ``pivot`` before, at or above (below) the ``pivot`` after, so a flat top counts once,
+    on its first session. ``pivot = 10`` (two weeks either side) keeps the turns the market
+    respected for a fortnight; ``5`` marks 15-20 a year per side, many a few tenths of a
+    percent apart (IWM 2024: a 202.89 "high" 0.3% above the close). A pivot needs ``pivot``
+    later sessions, so the last ``pivot`` sessions can hold none: the recent high fills that gap.
+``recent_high`` / ``recent_low``  the extreme of the last ``recent`` sessions (22, about a
+    month: the commentary's level to clear), its first session on ties.
+``high_52w`` / ``low_52w``  the extreme of the last ``lookback`` sessions (252 = a year of
+    exchange sessions; pass 365 for a seven-day calendar such as crypto).
+``all_time_high`` / ``all_time_low``  the extreme of the whole series given (give the
+    ticker's own history for a true all-time figure).
+``sma_fast`` / ``sma_slow``  the moving averages' last values, dated at the as-of session;
+    ``window`` names their length (a setting, 50 and 200 by default).
+
+Each rung is ``{price, date, kind, window, also}``: ``date`` an ISO string, ``window`` the
+sessions behind the kind (``None`` for all-time), ``also`` the rungs merged into it. Rungs on
+the same session collapse to the most significant kind (all-time > 52-week > recent > swing).
+Fixed rungs (all but the averages) within ``merge * close`` of the nearest rung of their zone
+(anchored at the rung nearest the close, so zones do not chain) are one zone, named by its most
+significant rung, then its most recent; the averages move daily and are never merged. A rung
+equal to the close is on neither side. Missing values (NaN) are ignored; an average still NaN
+(too little history) gives no rung.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.errors import DataError
+
+#: Significance of the fixed kinds, for naming a zone and collapsing rungs on one session.
+_RANK = {"swing": 1, "recent": 2, "52w": 3, "all_time": 4}
+_KIND = {  # (side, tier) -> kind
+    ("high", "swing"): "swing_high",
+    ("low", "swing"): "swing_low",
+    ("high", "recent"): "recent_high",
+    ("low", "recent"): "recent_low",
+    ("high", "52w"): "high_52w",
+    ("low", "52w"): "low_52w",
+    ("high", "all_time"): "all_time_high",
+    ("low", "all_time"): "all_time_low",
+}
+_TIER = {kind: tier for (_, tier), kind in _KIND.items()}
+_WORDS = {
+    "swing_high": "a swing high (the highest close of the {w} sessions either side)",
+    "swing_low": "a swing low (the lowest close of the {w} sessions either side)",
+    "recent_high": "the highest close of the last {w} sessions",
+    "recent_low": "the lowest close of the last {w} sessions",
+    "high_52w": "the 52-week high",
+    "low_52w": "the 52-week low",
+    "all_time_high": "the all-time high",
+    "all_time_low": "the all-time low",
+    "sma_fast": "the {w}-session average",
+    "sma_slow": "the {w}-session average",
+}
+
+
+def iso(ts: pd.Timestamp) -> str:
+    """A session as an ISO date string, as every rung and level dates itself."""
+    return pd.Timestamp(ts).date().isoformat()
+
+
+def _rung(price: float, date: pd.Timestamp, kind: str, window: int | None) -> dict:
+    return {"price": float(price), "date": iso(date), "kind": kind, "window": window, "also": []}
+
+
+def describe(rung: dict) -> str:
+    """Plain words for a rung's kind, e.g. ``"the highest close of the last 22 sessions"``."""
+    return _WORDS[rung["kind"]].format(w=rung["window"])
+
+
+def check_series(close: pd.Series, *others: pd.Series) -> None:
+    """Raise :class:`DataError` unless ``close`` has a value and ``others`` share its index."""
+    if close.dropna().empty:
+        raise DataError("no closes to compute price levels from: give a non-empty close series.")
+    for other in others:
+        if not other.index.equals(close.index):
+            raise DataError(
+                "price levels need series on one index: align high, low, close and "
+                "the averages first (e.g. the columns of one price frame)."
+            )
+
+
+def swing_points(values: pd.Series, pivot: int, *, high: bool) -> pd.Series:
+    """The swing highs (``high=True``) or lows of ``values``: a Series of the pivot values.
+
+    A session ``i`` is a swing high when ``v[i] > max(v[i-pivot:i])`` and
+    ``v[i] >= max(v[i+1:i+pivot+1])`` (lows mirrored); the first and last ``pivot`` sessions
+    never qualify (one side is short). Pure; NaN values never qualify.
+    """
+    v = values if high else -values
+    before = v.shift(1).rolling(pivot, min_periods=pivot).max()
+    after = v[::-1].shift(1).rolling(pivot, min_periods=pivot).max()[::-1]
+    hits = (v > before) & (v >= after)
+    return values[hits.fillna(False).astype(bool)]
+
+
+def price_rungs(
+    high: pd.Series,
+    low: pd.Series,
+    close: pd.Series,
+    *,
+    lookback: int = 252,
+    pivot: int = 10,
+    recent: int = 22,
+    basis: str = "close",
+) -> list[dict]:
+    """Every fixed rung (swings, recent, 52-week and all-time extremes), unmerged, one per session.
+
+    See the module docstring for the definitions; ``basis`` is ``"close"`` or ``"range"``.
+    """
+    if basis not in ("close", "range"):
+        raise DataError(f"unknown level basis {basis!r}: use 'close' or 'range'.")
+    check_series(close, high, low)
+    rungs: dict[tuple[str, pd.Timestamp], dict] = {}
+    for side, values in (("high", high if basis == "range" else close), ("low", low if basis == "range" else close)):
+        values = values.dropna()
+        pick = values.idxmax if side == "high" else values.idxmin
+        start = values.index[-min(lookback, len(values))]
+        swings = swing_points(values, pivot, high=side == "high")
+        found = [(d, price, "swing", pivot) for d, price in swings.loc[start:].items()]
+        for tier, window in (("recent", recent), ("52w", lookback)):
+            tail = values.iloc[-window:]
+            date = tail.idxmax() if side == "high" else tail.idxmin()
+            found.append((date, tail.loc[date], tier, window))
+        found.append((pick(), values.loc[pick()], "all_time", None))
+        for date, price, tier, window in found:
+            key = (side, date)
+            if key not in rungs or _RANK[tier] > _RANK[_TIER[rungs[key]["kind"]]]:
+                rungs[key] = _rung(price, date, _KIND[(side, tier)], window)
+    return list(rungs.values())
+
+
+def merge_zones(rungs: list[dict], close: float, tolerance: float) -> list[dict]:
+    """Merge fixed rungs into zones, nearest the close first (see the module docstring).
+
+    ``tolerance`` is in price units (never negative: a yield can close below zero). Each zone is its naming rung with the others in ``also``
+    (nearest first). Returns zones sorted by distance from ``close``.
+    """
+    tolerance = abs(tolerance)
+    todo = sorted(rungs, key=lambda r: abs(r["price"] - close))
+    zones = []
+    while todo:
+        anchor = todo[0]["price"]
+        group = [r for r in todo if abs(r["price"] - anchor) <= tolerance]
+        todo = [r for r in todo if abs(r["price"] - anchor) > tolerance]
+        head = max(group, key=lambda r: (_RANK[_TIER[r["kind"]]], r["date"]))
+        also = [{k: r[k] for k in ("price", "date", "kind", "window")} for r in group if r is not head]
+        zones.append({**head, "also": also})
+    return sorted(zones, key=lambda r: abs(r["price"] - close))
+
+
+def average_rungs(sma_fast: pd.Series, sma_slow: pd.Series, fast: int, slow: int) -> list[dict]:
+    """The averages' rungs (``sma_fast``, ``sma_slow``) at the last session; none for a NaN average."""
+    out = []
+    for series, kind, window in ((sma_fast, "sma_fast", fast), (sma_slow, "sma_slow", slow)):
+        value = float(series.iloc[-1])
+        if not math.isnan(value):
+            out.append(_rung(value, series.index[-1], kind, window))
+    return out

@@ -1,0 +1,92 @@
+"""Finding a headless Chromium, and installing one if we may.
+
+Lookup order (:func:`find`): ``$CHROMIUM``, the usual names on PATH, then Playwright's browser.
+:func:`install` (``make browser``) tries Playwright's download, then ``apt-get`` as root on
+Debian. :data:`HOW_TO_GET_ONE` tells a user what to do when neither finds one. Printing is
+:class:`analysis.render.browser.Printer`'s job.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HOW_TO_GET_ONE = (
+    "To get the PDF, install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`;"
+    " macOS: `brew install --cask chromium`) or point CHROMIUM=/path/to/chrome at one,"
+    " then run `make browser` and the report again."
+)
+
+
+def find() -> str | None:
+    """Path of a usable Chromium: ``$CHROMIUM``, then the usual names on PATH, then Playwright's."""
+    explicit = os.environ.get("CHROMIUM")
+    if explicit:
+        return shutil.which(explicit) or (explicit if os.access(explicit, os.X_OK) else None)
+    for name in CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    cache = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
+    for pattern in (
+        "chromium-*/chrome-linux*/chrome",
+        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+        "chromium_headless_shell-*/chrome-*/headless_shell",
+    ):
+        hits = sorted(glob.glob(os.path.join(cache, pattern)))
+        if hits:
+            return hits[-1]
+    return None
+
+
+def _run(cmd: list[str], timeout: int) -> bool:
+    try:
+        return (
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout).returncode == 0
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def install(*, log=print) -> str | None:
+    """Try to obtain a Chromium: Playwright's browser (needs network), then ``apt-get`` as root on Debian.
+
+    Returns the path found afterwards, or ``None``. Each attempt is bounded in time.
+    """
+    import sys
+
+    found = find()
+    if found:
+        return found
+    log("No Chromium found; trying Playwright's browser (needs network access)...")
+    if _run([sys.executable, "-m", "pip", "install", "-q", "playwright"], 300) and _run(
+        [sys.executable, "-m", "playwright", "install", "chromium"], 300
+    ):
+        found = find()
+        if found:
+            return found
+    if os.name == "posix" and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        log("Trying `apt-get install chromium` (running as root on Debian/Ubuntu)...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(
+            ["apt-get", "update", "-qq"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            timeout=600,
+            check=False,
+        )
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            timeout=1200,
+            check=False,
+        )
+        found = find()
+    return found

@@ -1,0 +1,227 @@
+"""A headless Chromium process and its DevTools pipe (``--remote-debugging-pipe``: no port, no
+extra dependency).
+
+:class:`Chromium` starts the browser with :data:`FLAGS`, sends commands and reads answers and
+events; :class:`Gone` says the browser closed its end of the pipe; :func:`hint_for` turns
+what it wrote on stderr into what to do (:data:`CAUSES`). What to print and how is
+:class:`analysis.render.browser.Printer`'s job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import tempfile
+import time
+
+from analysis.render.chromium_install import HOW_TO_GET_ONE
+
+#: Flags for a quiet, offline, throw-away browser (no sync, no updates, no first-run UI).
+#: Never a headless *command* switch (``--print-to-pdf``, ``--no-pdf-header-footer``,
+#: ``--dump-dom``...): with one, Chromium runs that command and exits, which would end a kept
+#: browser after its first page. The printer passes the print options per page instead.
+FLAGS = (
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--run-all-compositor-stages-before-draw",
+)
+
+
+class Gone(Exception):
+    """The browser closed its end of the pipe (it exited or crashed)."""
+
+
+#: What Chromium's own last words on stderr mean, and what to do: (a phrase it writes, the hint).
+#: Checked before :data:`HOW_TO_GET_ONE`, which is right only when the browser is missing or broken.
+CAUSES = (
+    (
+        "Failed to create socket directory",
+        "Chromium could not create its socket folder under TMPDIR ({tmpdir}): set TMPDIR to a folder"
+        " that exists and is writable (or unset it), then run the report again.",
+    ),
+    (
+        "error while loading shared libraries",
+        "Chromium's libraries are missing or broken: reinstall it (Debian/Ubuntu:"
+        " `sudo apt-get install --reinstall chromium`), then run `make browser` and the report again.",
+    ),
+    (
+        "No space left on device",
+        "The disk holding TMPDIR ({tmpdir}) or /dev/shm is full: free some space, then run the report again.",
+    ),
+)
+
+
+def hint_for(said: str) -> str:
+    """The hint that fits what Chromium wrote on stderr (:data:`CAUSES`), else :data:`HOW_TO_GET_ONE`."""
+    for phrase, hint in CAUSES:
+        if phrase in said:
+            return hint.format(tmpdir=os.environ.get("TMPDIR") or "/tmp")
+    return HOW_TO_GET_ONE
+
+
+class Chromium:
+    """A headless Chromium process and its DevTools pipe: JSON messages ended by NUL bytes,
+    commands written to the browser's fd 3, answers and events read from its fd 4."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._dir = tempfile.mkdtemp(prefix="momentum-chromium-")
+        self._log = os.path.join(self._dir, "stderr.log")
+        flags = [*FLAGS, f"--user-data-dir={os.path.join(self._dir, 'profile')}", "--remote-debugging-pipe"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        # Pipe ends are moved above fd 10 first, so placing them on 3 and 4 in the child
+        # cannot overwrite one with the other; dup2 clears close-on-exec on the copies.
+        to_browser, commands = _high(os.pipe())
+        answers, from_browser = _high(os.pipe())
+        null = os.open(os.devnull, os.O_RDWR)
+        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            # Its own process group: Ctrl-C in the terminal reaches us, not the browser, and
+            # a kill takes its helper processes along.
+            self.pid = os.posix_spawn(
+                path,
+                [path, *flags],
+                os.environ,
+                setpgroup=0,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, null, 0),
+                    (os.POSIX_SPAWN_DUP2, null, 1),
+                    (os.POSIX_SPAWN_DUP2, log, 2),
+                    (os.POSIX_SPAWN_DUP2, to_browser, 3),
+                    (os.POSIX_SPAWN_DUP2, from_browser, 4),
+                ],
+            )
+        except OSError:
+            for fd in (commands, answers):
+                os.close(fd)
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
+        finally:
+            for fd in (to_browser, from_browser, null, log):
+                os.close(fd)
+        self._out, self._in = commands, answers
+        self.answered = False  # it has answered at least once: it started (and is installed)
+        self._buffer = bytearray()
+        self._next_id = 0
+        self.returncode: int | None = None
+        self.events: list[dict] = []
+
+    # -- the process ---------------------------------------------------------------------
+    def alive(self) -> bool:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode is None
+
+    def reap(self, wait: float) -> None:
+        """Wait up to ``wait`` s for the browser to exit, then kill its process group."""
+        deadline = time.monotonic() + wait
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if self.alive():
+            with contextlib.suppress(OSError):  # already gone
+                os.killpg(self.pid, signal.SIGKILL)
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+    def close(self, *, now: bool = False) -> None:
+        """Ask the browser to quit (``now``: kill it), reap it, remove its profile."""
+        if not now and self.alive():
+            try:
+                self.send("Browser.close")
+            except Gone:
+                pass
+        self.reap(0 if now else 5)
+        for fd in (self._out, self._in):
+            with contextlib.suppress(OSError):  # already gone
+                os.close(fd)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def stderr_text(self) -> str:
+        """What the browser wrote on stderr, without Chromium's own line prefix
+        ("[15347:15347:1206/224412.174512:ERROR:chrome/.../x.cc:1046] "), which says nothing to a reader."""
+        try:
+            with open(self._log, "rb") as fh:
+                lines = fh.read().decode(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return "\n".join(re.sub(r"^\[\d+:\d+:[\d/.]+:\w+:[^\]]*\]\s*", "", line) for line in lines)
+
+    def stderr_tail(self) -> str:
+        return " ".join(self.stderr_text().splitlines()[-2:])[:300]
+
+    # -- the protocol --------------------------------------------------------------------
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._out, data) :]
+        except (BrokenPipeError, OSError) as exc:
+            raise Gone from exc
+        return self._next_id
+
+    def receive(self, deadline: float) -> dict:
+        """The next message; :class:`TimeoutError` at ``deadline``, :class:`Gone` at end of pipe."""
+        while (end := self._buffer.find(b"\0")) < 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._in], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self._in, 1 << 20)
+            if not chunk:
+                raise Gone
+            self.answered = True
+            self._buffer += chunk
+        message = json.loads(self._buffer[:end])
+        del self._buffer[: end + 1]
+        return message
+
+    def call(self, method: str, params: dict | None, session: str | None, deadline: float) -> dict:
+        """Send a command and return its ``result``; events that arrive meanwhile are kept."""
+        number = self.send(method, params, session)
+        while True:
+            message = self.receive(deadline)
+            if message.get("id") == number:
+                if "error" in message:
+                    raise RuntimeError(f"{method} answered {message['error'].get('message', message['error'])}")
+                return message.get("result", {})
+            if "method" in message:
+                self.events.append(message)
+
+    def wait_for(self, wanted, deadline: float) -> dict:
+        """The first event (kept or new) for which ``wanted(event)`` is true."""
+        while True:
+            while self.events:
+                event = self.events.pop(0)
+                if wanted(event):
+                    return event
+            message = self.receive(deadline)
+            if "method" in message:
+                self.events.append(message)
+
+
+def _high(fds: tuple[int, int]) -> tuple[int, int]:
+    moved = tuple(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+    for fd in fds:
+        os.close(fd)
+    return moved

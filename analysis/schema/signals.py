@@ -1,0 +1,121 @@
+"""The summary's readings of the indicators: Real Motion, Leadership, the confirmation count,
+relative performance, the closes that would change a signal (:class:`Change`) and the unusual
+facts. :mod:`analysis.schema` assembles the parts into the :class:`~analysis.schema.Summary`."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from analysis.schema.evidence import Date
+
+#: One close that would flip a signal next session (``from``/``to`` name the phases of a phase event).
+Change = TypedDict(
+    "Change",
+    {
+        "event": str,
+        "direction": str,
+        "price": float,
+        "distance_pct": float,
+        "window": int,
+        "from": str,
+        "to": str,
+        "move_percentile": float | None,  # share of the ticker's one-session moves smaller than the move to it
+    },
+    total=False,
+)
+
+
+#: One fact of the ``unusual`` catalogue (analysis/model/unusual.py): ``id``, ``score``, ``unusual`` always,
+#: the other keys by ``id`` (docs/summary.md).
+Unusual = TypedDict(
+    "Unusual",
+    {
+        "id": str,
+        "score": float,
+        "unusual": bool,
+        "z": float,
+        "band": str,
+        "extreme": bool,
+        "close": float,
+        "previous": float,
+        "previous_date": Date,
+        "broken": float,
+        "broken_date": Date,
+        "broken_on": Date,
+        "first_date": Date,
+        "drawdown": float,
+        "high": float,
+        "high_date": Date,
+        "percentile": float,
+        "from": str,
+        "to": str,
+        "date": Date,
+        "sessions": int,
+        "averages": bool,
+        "volume": float,
+        "average": float,
+        "ratio": float,
+        "change": float,
+        "spike": bool,
+        "side": str,
+        "record": bool,
+        "kind": str,
+        "rm": float,
+        "rm_fast": float,
+        "sma50": float | None,
+    },
+    total=False,
+)
+
+
+class MeanReversion(TypedDict):
+    date: Date
+    direction: str  # up | down
+
+
+class RealMotion(TypedDict):
+    value: float | None
+    fast: float | None
+    slow: float | None
+    upper: float | None
+    lower: float | None
+    z: float | None
+    z_since: Date | None  # the last earlier session with a z as far out the same way
+    above_fast: bool | None
+    above_slow: bool | None
+    last_above_fast: Date | None
+    last_below_fast: Date | None
+    streak: int
+    band_position: str | None  # above | inside | below
+    last_outside_band: Date | None
+    divergence: bool | None
+    mean_reversion: MeanReversion | None
+
+
+class Leadership(TypedDict):
+    value: float | None
+    fast: float | None
+    upper: float | None
+    lower: float | None
+    above_zero: bool | None
+    above_upper: bool | None
+    above_fast: bool | None
+    streak_vs_zero: int | None
+    last_above_zero: Date | None
+    last_below_zero: Date | None
+    last_above_upper: Date | None
+    ratio: float | None
+    haven: str | None  # a bond fund's lead: sought | falling_less | falling (None: no lead, or not a bond fund)
+
+
+class Confirmation(TypedDict):
+    n: int
+    closes_above_sma50: int
+    confirmed: bool
+    last_completed: Date | None
+
+
+class SpanReturn(TypedDict):
+    ticker: float | None
+    benchmark: float | None
+    start: Date | None
