@@ -198,10 +198,9 @@ def test_a_leadership_trigger_is_solved_on_the_basis_leadership_is_read_on(marke
 
     import pandas as pd
 
-    from analysis.paths import SNAPSHOT_DIR
-
     from analysis import summary
     from analysis.params import Request
+    from analysis.paths import SNAPSHOT_DIR
 
     s = summary.build(Request.parse("SPY", "", "2026-08-21", "snapshot"), market, reports_dir=tmp_path).data
     assert s["benchmark"] == "RSP" and s["data"]["leadership_basis"] == "adj_close"
