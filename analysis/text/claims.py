@@ -74,11 +74,14 @@ NAMES = {"T10Y3M": "10-year minus 3-month Treasury"}
 _CONSTANT_PHRASES = [(re.compile(phrase), name) for name, (_, phrase) in CONSTANTS.items()]
 #: The settings' phrases: a moving average's name (``50-DMA``, ``50- and 200-session moving
 #: averages``; the sentence then speaks of that average, ``sma50``) and the confirmation's closes
-#: (``2 closes above the 50-DMA``), Real Motion's band (``±2σ bands``, ``|z| > 2``). A figure in
+#: (``2 closes above the 50-DMA``, ``two such closes in a row``), Real Motion's band (``±2σ bands``, ``|z| > 2``). A figure in
 #: one is that setting's, and only if it prints it.
 _SETTINGS = (
     (re.compile(r"\b(\d+)-(?:DMA\b|session moving|(?= and \d+-session moving))"), ("fast", "slow")),
-    (re.compile(r"\b(\d+) closes (?:above|below) (?:the|its) \d+-DMA\b"), ("confirm_n",)),
+    (
+        re.compile(r"\b(\d+) closes (?:above|below) (?:the|its) \d+-DMA\b|\b(\w+) such closes in a row\b"),
+        ("confirm_n",),
+    ),
     (re.compile(r"(±\d+(?:\.\d+)?)σ bands|\|z\| > (\d+(?:\.\d+)?)"), ("band_width",)),
 )
 _AVERAGES = {"fast": "sma50", "slow": "sma200"}
