@@ -67,11 +67,19 @@ def expected(as_of: str) -> dict:
     cape = [(r["Date"], float(r["CAPE"])) for r in read("shiller_cape") if r["CAPE"] and r["Date"] <= shiller]
     enough = len(after) >= 3
     return {
-        "size_premium_10y": {"value": windows[-1], "percentile": below[-1] / n, "through": ends[-1], "windows": n},
+        "size_premium_10y": {
+            "value": windows[-1],
+            "percentile": below[-1] / n,
+            "through": ends[-1],
+            "windows": n,
+            "windows_from": ends[0],
+            "data_from": months[0],
+        },
         "valuation_small_vs_big": {
             "value": ratio[-1],
             "percentile": sum(x <= ratio[-1] for x in ratio) / len(ratio),
             "through": bm[-1]["Date"],
+            "data_from": bm[0]["Date"],
         },
         "cape": {
             "value": cape[-1][1],
@@ -185,6 +193,8 @@ def test_before_the_first_public_decade_is_a_data_error():
         "percentile": 1.0,
         "through": "1936-06",
         "windows": 1,
+        "windows_from": "1936-06",
+        "data_from": "1926-07",
     }
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from analysis import schema, summary
 from analysis.params import Request
-from analysis.schema import evidence, levels, market, signals, since, track, words
+from analysis.schema import claims, evidence, levels, market, signals, since, track, words
 from tests.conftest import AS_OF, PROJECT_DIR
 
 #: Where each part of the schema is documented.
@@ -50,6 +50,10 @@ DOCS = {
         track.SimpleRule,
         track.Spread,
         track.Spreads,
+        claims.Claims,
+        claims.ClaimSentence,
+        claims.ClaimFigure,
+        claims.Untraced,
     ),
     "scenarios.md": (evidence.Scenario, evidence.Evidence, evidence.Family, evidence.Member, evidence.LeftOut),
     "history.md": (evidence.Trigger, evidence.Horizon, evidence.HistoryState),

@@ -152,7 +152,8 @@ def decade_marks(
 
 def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> SummaryDict:
     """``size_premium_10y``: the last window's compounded SMB, its share of all windows at or
-    below it, the month it ends (*through*) and the number of windows."""
+    below it, the month it ends (*through*), the number of windows, the month the first one ends
+    (*windows_from*) and SMB's first month (*data_from*)."""
     rolling = rolling_compounded(smb_pct, months)
     value = float(rolling.iloc[-1])
     return {
@@ -160,14 +161,22 @@ def size_premium(smb_pct: pd.Series, months: int = WINDOW) -> SummaryDict:
         "percentile": share_at_or_below(rolling, value),
         "through": str(rolling.index[-1]),
         "windows": len(rolling),
+        "windows_from": str(rolling.index[0]),
+        "data_from": str(smb_pct.index[0]),
     }
 
 
 def valuation(bm: pd.DataFrame) -> SummaryDict:
-    """``valuation_small_vs_big``: :func:`valuation_ratio` at *through* and its share of all months since 1926-07 at or below it."""
+    """``valuation_small_vs_big``: :func:`valuation_ratio` at *through* and its share of all months since
+    the first (*data_from*, 1926-07) at or below it."""
     ratio = valuation_ratio(bm)
     value = float(ratio.iloc[-1])
-    return {"value": value, "percentile": share_at_or_below(ratio, value), "through": str(ratio.index[-1])}
+    return {
+        "value": value,
+        "percentile": share_at_or_below(ratio, value),
+        "through": str(ratio.index[-1]),
+        "data_from": str(ratio.index[0]),
+    }
 
 
 def cape_reading(shiller: pd.DataFrame) -> SummaryDict:

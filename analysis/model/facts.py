@@ -262,6 +262,8 @@ def _unavailable(s: pd.DataFrame) -> list[str]:
 
 #: Sessions either side of "the last lower (higher) close" searched for the extreme of that episode.
 EPISODE = 22
+#: An average is rising when above its value this many sessions earlier ("rising over the last 20 sessions").
+RISING = 20
 
 
 def _with_extreme(close: pd.Series, since: SummaryDict | None) -> SummaryDict | None:
@@ -325,8 +327,8 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "sma200": sma200,
         "pct_from_sma50": None if sma50 is None else close / sma50 - 1.0,
         "pct_from_sma200": None if sma200 is None else close / sma200 - 1.0,
-        "sma50_rising": _above(sma50, num(s["sma_fast"].iloc[-21]) if len(s) > 21 else None),
-        "sma200_rising": _above(sma200, num(s["sma_slow"].iloc[-21]) if len(s) > 21 else None),
+        "sma50_rising": _above(sma50, num(s["sma_fast"].iloc[-RISING - 1]) if len(s) > RISING + 1 else None),
+        "sma200_rising": _above(sma200, num(s["sma_slow"].iloc[-RISING - 1]) if len(s) > RISING + 1 else None),
         "sma50_above_sma200": _above(sma50, sma200),
         "phase": last["phase"],
         "phase_since": iso(ind.phase_since(phases)),

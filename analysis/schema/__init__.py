@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from analysis.schema.claims import Claims
 from analysis.schema.evidence import Date, Family, HistoryState, Scenario, Trigger
 from analysis.schema.levels import Ladders, Level, Run, Support
 from analysis.schema.market import Century, Data, MacroReading, Profile, Session, SettingsBlock
@@ -90,6 +91,8 @@ class Summary(KnobsBlock):
     headline: str
     narrative: Narrative
     brief: Brief
+    claims: Claims
+    claims: Claims
 
 
 def fields(kind: type) -> dict[str, Any]:

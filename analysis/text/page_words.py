@@ -70,7 +70,8 @@ def family_note(adjusted: list[str]) -> str:
 
 
 def method_lines(s: Reading, caveats: list[str]) -> list[str]:
-    """The method note: the as-of note, the profile, the data's provenance and notes, how the indicators are defined."""
+    """The method note: the as-of note, the profile, the data's provenance and notes, how the indicators are
+    defined and, once the piece's figures are traced, how many are (:func:`traced_line`)."""
     d = s["data"]
     t, b, p = d["ticker"], d["benchmark"], s["profile"]
     lines = [s["as_of_note"]] if s["as_of_note"] else []
@@ -94,4 +95,20 @@ def method_lines(s: Reading, caveats: list[str]) -> list[str]:
         " average. These are public, transparent stand-ins for MarketGauge's proprietary phases, Real"
         " Motion and Triple Play Leadership indicators."
     )
-    return lines
+    return lines + ([traced_line(s["claims"])] if s.get("claims") else [])
+
+
+def traced_line(c: Reading) -> str:
+    """How many figures of the piece's text are traced to the data (the ``claims`` block, :mod:`analysis.text.claims`)."""
+    how = (
+        "each to the value it states and to where that value is in the summary (the claims of its JSON),"
+        " within the precision it is printed with"
+    )
+    if not c["untraced"]:
+        head = f"Figures: all {c['figures']:,} figures in this piece's sentences (here and in its JSON) are traced to the data, {how}."
+    else:
+        head = (
+            f"Figures: {c['traced']:,} of the {c['figures']:,} figures in this piece's sentences (here and in its"
+            f" JSON) are traced to the data, {how}; the other {len(c['untraced']):,} are listed as untraced in its JSON."
+        )
+    return head + " The tables print the summary's values as they are."

@@ -4,8 +4,9 @@
 model's parts, frozen by :func:`analysis.model.reading.freeze`) and returns the JSON summary,
 that reading with its words: the event study's trigger names, the family's summary line, each
 since-last change's sentence, then the headline, the narrative and page one's brief, each
-written from the reading as worded so far. Nothing here edits the reading: each step makes a
-new, frozen object, and a phrasebook reads only what it is given.
+written from the reading as worded so far; last, the claims: every figure of that text traced to
+the value it states (:mod:`analysis.text.claims`). Nothing here edits the reading: each step
+makes a new, frozen object, and a phrasebook reads only what it is given.
 
 The words come from a :class:`Phrasebook`, looked up by language in :data:`PHRASEBOOKS`. The
 model's decisions hold no English, so a new language is one more phrasebook registered with
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from analysis.errors import InputError
 from analysis.model.reading import freeze
 from analysis.model.types import Reading, SummaryDict
-from analysis.text import brief, event_words, narrative, since_words, track_words
+from analysis.text import brief, claims, event_words, narrative, since_words, track_words
 from analysis.text.headline import headline
 from analysis.text.scenario_words import family_summary
 
@@ -101,5 +102,6 @@ def word(
     if "words" not in parts:
         return out
     out = freeze({**out, "headline": book.headline(out), "narrative": book.narrative(out)})
-    worded: Reading = freeze({**out, "brief": book.brief(out)})
+    out = freeze({**out, "brief": book.brief(out)})
+    worded: Reading = freeze({**out, "claims": claims.claims(out)})  # every figure of the text, traced
     return worded
