@@ -277,16 +277,30 @@ def test_a_cell_that_times_out_is_one_line_and_its_kernel_is_gone(tmp_path, monk
 
 @pytest.mark.process
 def test_sigterm_in_the_first_instant_is_one_line(tmp_path):
-    """SIGTERM right after start, before any work: the process died without a word (exit -15)."""
-    root = tmp_path / "r"
-    proc = hostile.start(root, *SUMMARY)
-    assert hostile.wait_for(
-        lambda: any("-m analysis" in p for p in hostile.leftovers(root)) and _imported(proc.pid), timeout=60, every=0.01
-    )
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
-    assert hostile.one_line(err) == "interrupted (SIGTERM): nothing was published; earlier pieces are untouched."
+    """SIGTERM right after start, before any work: the process died without a word (exit -15).
+
+    The summary can finish in the moment between pandas' import and the signal (a fast summary on a
+    quiet machine), so up to five runs are tried: every run ends either interrupted, in one line with
+    exit 143, or finished before the signal (exit 0); at least one must have been interrupted."""
+    interrupted = 0
+    for attempt in range(5):
+        root = tmp_path / f"r{attempt}"
+        proc = hostile.start(root, *SUMMARY)
+        assert hostile.wait_for(
+            lambda: any("-m analysis" in p for p in hostile.leftovers(root)) and _imported(proc.pid),  # noqa: B023
+            timeout=60,
+            every=0.01,
+        )
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode in (0, 143), (proc.returncode, err)
+        if proc.returncode == 143:
+            assert (
+                hostile.one_line(err) == "interrupted (SIGTERM): nothing was published; earlier pieces are untouched."
+            )
+            interrupted += 1
+            break
+    assert interrupted
 
 
 def _imported(pid: int) -> bool:

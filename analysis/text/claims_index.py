@@ -15,6 +15,7 @@ from analysis.model.events import event_study
 from analysis.model.forward import LEVEL
 from analysis.model.types import Reading
 from analysis.text.figures import figures
+from analysis.text.track_words import WHISKERS
 
 _EVENT_STUDY: dict[str, Any] = event_study.__kwdefaults__ or {}
 
@@ -31,6 +32,9 @@ CONSTANTS: dict[str, tuple[float, str]] = {
     "rising_sessions": (float(facts.RISING), r"\bover the last (\d+) sessions\b"),  # an average's slope
     # a year's lookback (the profile's ``year`` of sessions), as the words name it: "a 52-week high"
     "year_weeks": (52.0, r"\b(52)(?:-week\b| weeks\b)"),
+    # the track record's box plots: whiskers from the 5th to the 95th percentile
+    "whisker_low": (float(WHISKERS[0]), r"\bfrom percentile (\d+)\b"),
+    "whisker_high": (float(WHISKERS[1]), r"\bto percentile (\d+)\b"),
 }
 #: Names the words use that hold a digit and are no figure, by what they name (carried in the
 #: JSON with the tickers' plain names: ``claims.names``).

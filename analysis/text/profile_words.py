@@ -340,4 +340,6 @@ def box_words(rung: Reading, side: str, as_of: str) -> str:
     if rung["kind"] in ("sma_fast", "sma_slow") or not rung.get("date"):
         return what
     d, a = dt.date.fromisoformat(rung["date"]), dt.date.fromisoformat(as_of)
+    if rung["kind"].startswith("episode_"):  # the low of a span around a date, not that month's low: the day
+        return f"{what}, {d:%b} {d.day}, {d.year}"
     return f"{what}, {d:%b} {d.day}" if d.year == a.year else f"{what}, {d:%b %Y}"

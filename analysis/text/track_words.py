@@ -44,6 +44,9 @@ SHORT = {
     ("negative edge", None): "worse than any",
 }
 
+#: The percentiles the track record's box plots whisker to (the chart draws them, the caption says them).
+WHISKERS = (5, 95)
+
 
 def reading(block: Reading, short: bool = False) -> str:
     """The words of one state's verdict at one horizon (:data:`READING`, or :data:`SHORT` for a table)."""
@@ -350,5 +353,5 @@ def chart_caption(s: Reading) -> str:
     return (
         f"Green constructive, amber cautious, red defensive{whom(s)}. Boxes: the middle half of the counted"
         f" windows' {MEASURES[tr['measure']].axis if tr['graded_on'] != 'yield' else 'change in the yield'},"
-        " whiskers the 5th to 95th percentiles; dashed line: any session's median."
+        f" whiskers from percentile {WHISKERS[0]} to percentile {WHISKERS[1]}; dashed line: any session's median."
     )

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 from analysis.errors import InputError
 from analysis.model.call import CALLS
 from analysis.model.units import Units
+from analysis.text.track_words import WHISKERS
 from analysis.view.charts import style
 
 #: The colour of each call, worst first (as :data:`analysis.model.call.CALLS`), and of any session.
@@ -66,7 +67,7 @@ def _distributions(ax: Axes, samples: dict[str, np.ndarray], u: Units, label: st
             positions=[y[i] for i, _ in shown],
             vert=False,
             widths=0.55,
-            whis=(5, 95),
+            whis=WHISKERS,
             showfliers=False,
             patch_artist=True,
             medianprops={"color": style.INK, "lw": 1.4},
