@@ -57,7 +57,9 @@ def test_a_crash_day_names_the_close_before_the_fall_and_the_last_lower_close(kr
     assert (day, value) == ("2020-11-06", pytest.approx(41.36, abs=0.005))
     low_day, low = _episode(close, day, below=True)
     assert low < value and box["support"][0]["price"] == pytest.approx(low)
-    assert box["support"][0]["what"] == f"low close, {pd.Timestamp(low_day):%b} {pd.Timestamp(low_day).day}, {low_day[:4]}"
+    assert (
+        box["support"][0]["what"] == f"low close, {pd.Timestamp(low_day):%b} {pd.Timestamp(low_day).day}, {low_day[:4]}"
+    )
     down = kre["brief"]["change_sentences"][1]
     assert down.startswith("Below, KRE is at its lowest close since November 6, 2020, when it closed at 41.36")
 
