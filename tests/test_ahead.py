@@ -31,6 +31,7 @@ def _bundles(piece: Piece) -> list[dict]:
     return [getattr(piece, name)()._repr_mimebundle_() for name in AHEAD]
 
 
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_the_childs_charts_are_the_bytes_drawn_here(monkeypatch):
     monkeypatch.setenv(ahead.ENV, "1")
     forked = Piece.build("IWM", "SPY", AS_OF, "snapshot", draw_ahead=True)

@@ -43,6 +43,7 @@ def _bug(request, root, pdf):
 
 
 @needs_dask
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_a_bug_on_a_dask_worker_is_reported_not_hidden(tmp_path, capsys):
     requests, _ = batch.plan(["IWM"], "SPY", AS_OF, "snapshot")
     result = batch.run_batch(requests, tmp_path, jobs=1, engine="dask", work=_bug)

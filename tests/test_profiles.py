@@ -185,6 +185,7 @@ def test_one_value_per_quantity_and_levels_that_mean_something(market, ticker, d
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(sorted(set(snapshot.tickers()) - {"SPY"})), st.floats(min_value=0.2, max_value=1.0))
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_random_tickers_and_dates(market, ticker, where):
     """Property: for any bundled ticker and date, no self-comparison, one value per label, a level above both."""
     frame = market.prices(ticker)

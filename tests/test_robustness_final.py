@@ -361,6 +361,7 @@ def test_source_yahoo_offline_fails_each_batch_piece_alone_exit_1(capsys, tmp_pa
 # -- the index, standard output ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_the_index_over_a_thousand_summaries_lists_them_all(capsys, tmp_path, monkeypatch):
     root = tmp_path / "reports"
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))

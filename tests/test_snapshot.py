@@ -128,6 +128,7 @@ def test_appended_rows_match_sources_md(ticker):
 
 
 @pytest.mark.skipif(shutil.which("gzip") is None, reason="no gzip on PATH")
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_a_rebuild_with_gzip_writes_the_same_bytes():
     for path in sorted(SNAPSHOT_DIR.glob("*.csv.gz")):
         data = path.read_bytes()

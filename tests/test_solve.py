@@ -159,6 +159,7 @@ PAIRS = [t for t in snapshot.tickers() if t not in ("SPY", "^IRX")]  # ^IRX has 
 
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from(PAIRS), st.floats(min_value=0.0, max_value=1.0))
+@pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
 def test_solved_closes_flip_on_random_tickers_and_dates(ticker, where):
     t, b = snapshot.read(ticker), snapshot.read("SPY")
     common = t.index.intersection(b.index)
