@@ -6,16 +6,11 @@ call (:func:`samples`), the record year by year (:func:`yearly`) and the call's 
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from analysis.model.call import CALLS
-from analysis.model.track_replay import counted, graded, grading, horizon, in_record
+from analysis.model.track_replay import Floats, counted, graded, grading, horizon, in_record
 from analysis.model.units import units
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 
 def samples(series: pd.DataFrame, *, kind: str, returns: str, leadership: str, h: int) -> dict[str, Floats]:

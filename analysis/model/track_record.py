@@ -50,7 +50,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from analysis.model.call import CALLS
@@ -66,8 +65,11 @@ from analysis.model.profile import Profile
 from analysis.model.study import Study
 from analysis.model.track_replay import (
     SIMPLE_WINDOW,
+    Bools,
+    Floats,
     Grading,
     Horizon,
+    Ints,
     counted,
     grading,
     horizon,
@@ -75,10 +77,6 @@ from analysis.model.track_replay import (
     simple_rule,
 )
 from analysis.model.types import SummaryDict
-
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 #: Sessions ahead at which what followed a call is measured (the first is page one's).
 HORIZONS = (20, 60)
@@ -365,6 +363,3 @@ def for_study(study: Study, profile: Profile) -> SummaryDict:
         benchmark=study.benchmark,
         year=profile.year,
     )
-
-
-# -- the research notebook's views of the record -----------------------------------------------------

@@ -17,19 +17,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis.model.call import CALLS, INVERTED_KINDS
-from analysis.model.forward import (
-    forward_change,
-    forward_return,
-    non_overlapping,
-)
+from analysis.model.forward import forward_change, forward_return, non_overlapping
 from analysis.model.units import units
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-
-#: The phases the call reads as bearish.
-
 
 #: The reader's rule: the graded series against its average of this many sessions (Faber's 10 months).
 SIMPLE_WINDOW = 200
