@@ -83,7 +83,7 @@ def test_a_gauge_reads_inverted(cases):
     _, s = cases["^VIX"]
     assert calls.grade(calls.state(s)) == "constructive" and calls.call_of(s) == "defensive"
     assert call_words.call_sentence(s).startswith(
-        "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 58.52 points or 242.1% above its 50-DMA"
+        "Defensive for stocks: ^VIX (the S&P 500's volatility index) is 58.52 points above its 50-DMA"
     )
     assert "bullish" not in call_words.call_sentence(s)
 
@@ -142,7 +142,7 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
         "Behind the talking points, HYG is lagging LQD (credit) and KRE is lagging SPY (regional banks)."
     )
     # the lead states the close, so the price paragraph does not state it again
-    assert s["brief"]["paragraphs"][0].startswith("^VIX is 58.52 points or 242.1% above its 50-DMA (24.17)")
+    assert s["brief"]["paragraphs"][0].startswith("^VIX is 58.52 points above its 50-DMA (24.17)")
     # the day leads (a record one-day rise), then the record close
     assert s["brief"]["lead"].startswith("^VIX rose 24.86 points (43.0%) on March 16, 2020")
     # the five sessions to March 12 rose more (35.85 points): not "the largest in the data"

@@ -103,7 +103,8 @@ SYNTHETIC = {
     "new highs": (
         lambda: (_rally(), None),
         "all_time_high",
-        "SYN at a record high, leading BEN: how far can momentum carry it?",
+        # a steady rally's distance from its 200-DMA is in the top 2% of its history: stretched by it
+        "SYN climbs to a record high, stretched far above its 200-DMA, leading BEN: how far can momentum carry it?",
     ),
     "capitulation": (
         lambda: (_path((700, 0.6, 0.004), (80, -0.7, 0.004), (500, 0.9, 0.004), (12, -0.22, 0.002)), None),

@@ -92,28 +92,28 @@ def test_a_recession_is_not_outweighed_by_tech_rising():
     }
 
 
-@pytest.mark.parametrize(
-    ("ticker", "as_of", "why"),
-    [
-        ("LQD", "2020-03-20", "LQD is below its 200-DMA, not in an uptrend"),
-        ("TLT", "2020-03-18", "TLT fell 7.8% in five sessions"),
-        ("TLT", "2022-10-21", "TLT is below its 200-DMA, not in an uptrend"),
-    ],
-)
-def test_bonds_do_not_gain_while_the_fund_falls(ticker, as_of, why):
-    """LQD 2020-03-20 (down 20.5% from its high, its worst five sessions on record), TLT a week after its
-    record and TLT at its 2022 low: 'the recession bid: bonds gain as stocks fall' was supported while
-    the fund itself fell. It needs the fund in an uptrend and not in a sharp five-session fall."""
-    close = _close(ticker, as_of)
-    week = close.iloc[-1] / close.iloc[-6] - 1
+@pytest.mark.parametrize(("ticker", "as_of"), [("LQD", "2020-03-20"), ("TLT", "2022-10-21"), ("HYG", "2008-12-12")])
+def test_bonds_falling_with_stocks_contradict_the_recession_bid(ticker, as_of):
+    """LQD 2020-03-20 (its worst five sessions on record), TLT at its 2022 low and HYG in December 2008,
+    each below its 200-DMA while SPY is below its own: 'the recession bid: bonds gain as stocks fall' was
+    first supported, then said not to apply; stocks falling is its premise, and a fund falling with
+    them is evidence against it (the third cold read): weighed, and leaning or plainly contradicted."""
+    assert _below_200("SPY", as_of) and _below_200(ticker, as_of)
     s = _piece(ticker, as_of)
     bid = _talking_point(s, "recession_bid")
+    assert bid["verdict"] in ("contradicted", "leaning contradicted") and bid["score"] < 0
+    trend = next(e for e in bid["evidence"] if e["name"] == f"{ticker} distance from its 200-DMA")
+    assert trend["reading"] == "contradicts"
+
+
+def test_the_recession_bid_needs_stocks_falling():
+    """TLT 2021-06-01, SPY far above its 200-DMA: there is no stock fall for bonds to gain in, so the
+    talking point does not apply, and page one says why."""
+    assert not _below_200("SPY", "2021-06-01")
+    s = _piece("TLT", "2021-06-01")
+    bid = _talking_point(s, "recession_bid")
     assert bid["verdict"] == "does not apply" and bid["score"] is None
-    assert f"2 (The recession bid: bonds gain as stocks fall) does not apply now: {why}." in s["brief"]["scenario_line"]
-    # the evidence pages say every premise that fails, page one the first
-    said = next(x for x in s["narrative"]["scenarios"] if x.startswith("“The recession bid"))
-    assert ("is below its 200-DMA, not in an uptrend" in said) is _below_200(ticker, as_of)
-    assert (f"fell {-week:.1%} in five sessions" in said) is _sharp_fall(ticker, as_of)
+    assert "SPY is above its 200-DMA, not in a decline" in " ".join(s["narrative"]["scenarios"])
 
 
 def test_the_recession_bid_holds_when_the_fund_rises():

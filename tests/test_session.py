@@ -27,13 +27,16 @@ def _closes(ticker: str, as_of: str) -> pd.Series:
     ],
 )
 def test_the_days_move_and_its_rank_are_the_csvs(market, ticker, as_of, returns):
+    """The move in the ticker's units; its rank among the earlier moves in size, a gauge's as a fraction of
+    its level (its points scale with it: ^VIX's 24.86 points on 2020-03-16 was 43%, its largest ever)."""
     close = _closes(ticker, as_of)
     u = units(returns)
-    moves = (close / close.shift(1) - 1) if u.is_return else u.level_scale * (close - close.shift(1))
-    moves = moves.dropna()
+    said = (close / close.shift(1) - 1) if u.is_return else u.level_scale * (close - close.shift(1))
+    ranked = (close / close.shift(1) - 1) if returns in ("total", "points") else said
+    moves = ranked.dropna()
     now, earlier = moves.iloc[-1], moves.iloc[:-1]
     got = session(market.prices(ticker).loc[:as_of], u)
-    assert got["day"]["move"] == pytest.approx(now)
+    assert got["day"]["move"] == pytest.approx(said.iloc[-1])
     assert got["day"]["percentile"] == pytest.approx(sum(abs(m) < abs(now) for m in earlier) / len(earlier))
     same_way = [d for d, m in earlier.items() if (m <= now if now < 0 else m >= now)]
     assert got["day"]["last_as_large"] == (same_way[-1].date().isoformat() if same_way else None)
@@ -57,7 +60,9 @@ def test_a_calm_day_is_said_beside_the_levels(market, tmp_path):
 def test_a_gauge_moves_in_points_and_a_yield_in_bp(market, tmp_path):
     vix = golden_piece(market, "^VIX", "2020-03-16", tmp_path)
     assert vix["brief"]["lead"].startswith(
-        "^VIX rose 24.86 points (43.0%) on March 16, 2020, its largest one-day rise in the data, which begin in 1990."
+        # ranked as a fraction of its level: February 24, 2020's +46.6% was larger (third cold read)
+        "^VIX rose 24.86 points (43.0%) on March 16, 2020, a rise larger than on 99.8% of its sessions,"
+        " after a larger one on February 24, 2020."
     )
     tnx = golden_piece(market, "^TNX", "2020-08-04", tmp_path)
     assert tnx["brief"]["session_line"].startswith("^TNX fell 5 bp on August 4, 2020")
@@ -104,9 +109,16 @@ def test_a_session_that_turned_round_is_a_reversal(market, tmp_path, ticker, as_
 
 @pytest.mark.parametrize(("ticker", "as_of"), [("IWM", "2020-03-18"), ("TLT", "2022-10-21"), ("^VIX", "2024-08-05")])
 def test_the_largest_moves_are_the_csvs_up_to_as_of(market, ticker, as_of):
+    """Largest by size as ranked (a gauge's as a fraction: ^VIX's largest rise to 2024-08-05 is
+    2018-02-05's +116%, 20.01 points, not 2020-03-16's 24.86 points), the move in the ticker's units."""
     close = _closes(ticker, as_of)
     u = units("points" if ticker.startswith("^") else "total")
-    moves = (close.pct_change() if u.is_return else close.diff()).dropna()
+    ranked, said = close.pct_change().dropna(), (close.pct_change() if u.is_return else close.diff()).dropna()
     got = session(market.prices(ticker).loc[:as_of], u)
-    assert got["largest_rise"] == {"move": pytest.approx(moves.max()), "date": moves.idxmax().date().isoformat()}
-    assert got["largest_fall"] == {"move": pytest.approx(moves.min()), "date": moves.idxmin().date().isoformat()}
+    for key, when in (("largest_rise", ranked.idxmax()), ("largest_fall", ranked.idxmin())):
+        expected = {"move": pytest.approx(said.loc[when]), "size": pytest.approx(abs(ranked.loc[when]))}
+        assert got[key] == {**expected, "date": when.date().isoformat()}
+    if ticker == "^VIX":
+        assert got["largest_rise"]["date"] == "2018-02-05" and got["largest_rise"]["move"] == pytest.approx(
+            20.01, abs=0.01
+        )

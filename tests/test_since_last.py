@@ -275,18 +275,22 @@ def test_a_scenario_counts_from_a_move_of_a_quarter_that_changes_its_verdict():
 
 def test_hidden_leadership_and_crossings_back_and_forth():
     """Synthetic: Leadership crossing zero is left out when the profile hides it; Real Motion that
-    crossed below and back above is one change, marked back, ranked below a change that stands."""
+    crossed below and back above is one change, marked back, ranked below a change that stands; a
+    crossing undone within fewer than ``FLICKER`` sessions is no change at all (a flicker)."""
     then = _state("2024-01-31")
-    rows = _rows([100.0, 100.0, 100.0], lead=-1.0)
-    rows["rm"] = [2.0, 0.5, 2.0]
-    now = _state("2024-02-05", leadership={"above_zero": False})
+    rows = _rows([100.0] * 5, lead=-1.0)
+    rows["rm"] = [2.0, 0.5, 0.5, 0.5, 2.0]
+    now = _state(rows.index[-1].date().isoformat(), leadership={"above_zero": False})
     shown = since_last(now, then, rows)
     assert [c["kind"] for c in shown["changes"]] == ["real_motion", "leadership"]
     rm = shown["changes"][0]
-    assert (rm["back"], rm["crossings"], rm["first_date"], rm["date"]) == (True, 2, "2024-02-02", "2024-02-05")
+    back = (True, 2, rows.index[1].date().isoformat(), rows.index[-1].date().isoformat())
+    assert (rm["back"], rm["crossings"], rm["first_date"], rm["date"]) == back
     assert rm["rank"] == 65.0
     hidden = since_last({**now, "profile": {"leadership": "hidden"}}, then, rows)
     assert [c["kind"] for c in hidden["changes"]] == ["real_motion"]
+    rows["rm"] = [2.0, 2.0, 0.5, 2.0, 2.0]  # below for one session: ^VIX's Real Motion on 2017-10-30
+    assert [c["kind"] for c in since_last(now, then, rows)["changes"]] == ["leadership"]
 
 
 def test_a_phase_left_and_returned_to():

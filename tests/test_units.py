@@ -7,6 +7,7 @@ import pytest
 
 from analysis.errors import InputError
 from analysis.fmt import MINUS
+from analysis.model.levels_box import box
 from analysis.model.units import RETURNS, units
 from analysis.paths import SNAPSHOT_DIR
 from tests.golden_cases import piece as golden_piece
@@ -65,11 +66,16 @@ def test_every_distance_is_from_the_close_toward_the_level_in_the_tickers_units(
     close = _close(ticker, as_of)
     assert s["close"] == pytest.approx(close)
     words = " ".join(line for section in s["narrative"].values() for line in section)
-    if s["support"]["price"] is not None and ticker != "^TNX":
-        said = re.search(r"nearest support is [\d,.]+ \([^)]*\), (?:([\d.]+) points or )?([\d.]+)% below", words)
-        assert said and float(said.group(2)) == pytest.approx(100 * abs(s["support"]["price"] / close - 1), abs=0.05)
+    if s["support"]["price"] is not None and ticker != "^TNX":  # the levels box's supports, the nearest first
+        first = box(s)["support"][0]["price"]
+        said = re.search(
+            r"supports? to watch (?:is|are) [\d,.]+ \([^)]*\)(?: and [\d,.]+ \([^)]*\))?,"
+            r" (?:([\d.]+) points or )?([\d.]+)%",
+            words,
+        )
+        assert said and float(said.group(2)) == pytest.approx(100 * abs(first / close - 1), abs=0.05)
         if s["profile"]["returns"] == "points":  # a gauge: points first (58.10 points or 70.3% below)
-            assert float(said.group(1)) == pytest.approx(close - s["support"]["price"], abs=0.005)
+            assert float(said.group(1)) == pytest.approx(close - first, abs=0.005)
     if ticker == "^TNX":
         lv = s["level_to_clear"]["price"]
         assert f"it is {abs(100 * (lv - close)):,.0f} bp above the last close" in words

@@ -101,7 +101,7 @@ class Item:
 REQUIRES = {
     "above_slow": "the close above its slow average (the 200-DMA): an uptrend",
     "below_slow": "the close at or below its slow average: a downtrend",
-    "stretched": "Real Motion above its band (z above the band width): what the momentum paragraph calls stretched",
+    "stretched": "Real Motion above its band, or inside it in the top 2% of its own readings (indicators.stretch): what the momentum paragraph calls stretched",
     "no_sharp_fall": "the last five sessions not a fall larger than on 98% of the earlier five-session spans",
 }
 

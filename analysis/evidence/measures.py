@@ -249,6 +249,17 @@ def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
     return Measure(value, f"{close.name} {fmt.price(close.iloc[-1])} vs its {window}-DMA {fmt.price(average)}")
 
 
+def week_move(close: pd.Series, sessions: int = 5) -> Measure:
+    """``close[last] / close[last - sessions] - 1``: the move of the last ``sessions`` sessions (a fraction)."""
+    if len(close) <= sessions:
+        return _too_short(f"{close.name}'s {sessions}-session move", f"{sessions + 1} sessions", None)
+    start = close.iloc[-1 - sessions]
+    return Measure(
+        float(close.iloc[-1] / start - 1.0),
+        f"{close.name} {fmt.price(close.iloc[-1])} vs {fmt.price(start)} on {_day(close.index[-1 - sessions])}",
+    )
+
+
 def phase_balance(
     closes: Sequence[pd.Series], plus: Sequence[str], minus: Sequence[str] = (), fast: int = 50, slow: int = 200
 ) -> Measure:
@@ -346,6 +357,7 @@ KINDS: dict[str, Kind] = {
     "forward_after_level": Kind(forward_after_level, "pair", "adj_close", "percent"),
     "correlation": Kind(correlation, "pair", "adj_close", "corr"),
     "distance_from_sma": Kind(distance_from_sma, "one", "close", "percent"),
+    "week_move": Kind(week_move, "one", "close", "percent"),
     "phase_balance": Kind(phase_balance, "many", "close", "balance", choices={"plus": ind.PHASES, "minus": ind.PHASES}),
     "spread": Kind(spread, "pair", "close", "pp"),
     "level": Kind(level, "one", "close", "level"),

@@ -20,6 +20,7 @@ import math
 import pandas as pd
 
 from analysis import fmt
+from analysis import indicators as ind
 from analysis.data import Market, until
 from analysis.evidence.card import READINGS, VERDICT_DEFAULTS, Item, Premise, Scorecard, verdict
 from analysis.evidence.measures import Measure, distance_from_sma, real_motion_z
@@ -266,9 +267,14 @@ def _holds(condition: str, frame: pd.DataFrame, settings: Settings) -> tuple[boo
     if condition == "no_sharp_fall":
         sharp = sharp_fall(close)
         return (None if sharp is None else not sharp), week_move(close)
-    if condition == "stretched":
+    if condition == "stretched":  # the piece's one definition (indicators.stretch), as its momentum sentence reads it
         z = real_motion_z(close, fast=settings.fast, slow=settings.slow, width=settings.band_width).value
-        return (None if z is None else z > settings.band_width), z
+        if z is None:
+            return None, None
+        rm = ind.real_motion(
+            close, trend=settings.slow, fast=settings.fast, slow=settings.slow, band_window=settings.fast
+        )
+        return ind.stretch(rm["rm"], z, settings.band_width)["side"] == "up", z
     distance = distance_from_sma(close, settings.slow).value
     if distance is None:
         return None, None

@@ -10,7 +10,7 @@ date is computed from data up to that session only.
 from analysis.indicators.leadership import leadership
 from analysis.indicators.moving import bands, rolling_std, sma
 from analysis.indicators.phase import PHASES, classify, phase_runs, phase_since
-from analysis.indicators.real_motion import divergence, mean_reversion, real_motion
+from analysis.indicators.real_motion import divergence, mean_reversion, real_motion, stretch
 from analysis.indicators.returns import SPANS, daily_returns, span_start, total_return
 from analysis.indicators.triggers import consecutive_above, last_run_completed, last_true, level_to_clear
 
@@ -30,6 +30,7 @@ __all__ = [
     "phase_runs",
     "phase_since",
     "real_motion",
+    "stretch",
     "rolling_std",
     "sma",
     "span_start",

@@ -53,3 +53,45 @@ def mean_reversion(rm: pd.Series, upper: pd.Series, lower: pd.Series) -> pd.Seri
     prev_above = np.concatenate([[False], above[:-1]])
     signal = np.where(inside & prev_below, 1, np.where(inside & prev_above, -1, 0))
     return pd.Series(signal, index=rm.index, name="mean_reversion")
+
+
+#: Real Motion inside its band is still "stretched" when its distance from the trend is this rare in
+#: its own history (percentile of every earlier reading, either tail): the band's centre moves with
+#: the price, so after a parabolic run or a crash the band alone calls a record distance ordinary
+#: (the third cold read refused "not stretched" for BTC-USD 255% above its 200-DMA, Dec 2017).
+STRETCH_PERCENTILE = 98.0
+#: Readings the percentile needs before it is trusted (about two years after the trend's warm-up).
+STRETCH_MIN_SESSIONS = 500
+
+
+def stretch(rm: pd.Series, z: float | None, width: float) -> dict:
+    """The piece's one definition of "stretched": Real Motion beyond its band (``|z| > width``), or
+    inside it at a distance from the trend in the outer :data:`STRETCH_PERCENTILE` of its own history.
+
+    ``rm`` is Real Motion up to the as-of session (its last value is now), ``z`` the band z of that
+    value. Returns ``side`` (``up``/``down``/``None``), ``by`` (``band``/``history``/``None``),
+    ``percentile`` (share of readings at or below now, 0-100; ``None`` with fewer than
+    :data:`STRETCH_MIN_SESSIONS`), ``rarer_than`` (with a side: the share of readings less far out
+    that way, a fraction) and ``since`` (the last earlier reading at least as far out the
+    same way: "the furthest since"; ``None`` when it is the furthest in the data or no side).
+    """
+    values = rm.dropna()
+    now = float(values.iloc[-1]) if len(values) and values.index[-1] == rm.index[-1] else None
+    pct = None
+    if now is not None and len(values) >= STRETCH_MIN_SESSIONS:
+        pct = 100.0 * float((values.to_numpy() <= now).mean())
+    side, by = None, None
+    if z is not None and abs(z) > width:
+        side, by = ("up" if z > 0 else "down"), "band"
+    elif pct is not None and now is not None:
+        if pct >= STRETCH_PERCENTILE and now > 0:
+            side, by = "up", "history"
+        elif pct <= 100.0 - STRETCH_PERCENTILE and now < 0:
+            side, by = "down", "history"
+    rarer = None if pct is None or side is None else (pct if side == "up" else 100.0 - pct) / 100.0
+    since = None
+    if side is not None and now is not None:
+        earlier = values.iloc[:-1]
+        beyond = earlier[earlier >= now] if side == "up" else earlier[earlier <= now]
+        since = beyond.index[-1] if len(beyond) else None
+    return {"side": side, "by": by, "percentile": pct, "rarer_than": rarer, "since": since}

@@ -89,14 +89,17 @@ def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
     div = ind.divergence(s["rm"], s["rm_fast"], s["close"], s["sma_fast"])
     rev = ind.mean_reversion(s["rm"], s["rm_upper"], s["rm_lower"])
     last_rev = ind.last_true(rev != 0)
+    z = band_z(value, fast, num(last["rm_upper"]), width)
+    stretch = ind.stretch(s["rm"], z, width)
     return {
         "value": value,
         "fast": fast,
         "slow": num(last["rm_slow"]),
         "upper": num(last["rm_upper"]),
         "lower": num(last["rm_lower"]),
-        "z": band_z(value, fast, num(last["rm_upper"]), width),
+        "z": z,
         "z_since": _z_since(s, width),
+        "stretch": {**stretch, "since": iso(stretch["since"])},
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),
         "last_above_fast": iso(ind.last_true(above)),

@@ -88,8 +88,19 @@ def _crossed(s: Reading, side: str) -> list[SummaryDict]:
             and c.get("price") is not None
             and (c["price"] > s["close"]) == (side == "resistance")
         ):
-            out.append(_rung(c["price"], kinds[c["kind"]], c.get("date")))
+            kind = _WAS.get(c.get("level_kind"), kinds[c["kind"]])
+            out.append(_rung(c["price"], kind, c.get("level_date") or c.get("date")))
     return out
+
+
+#: A level cleared or lost is named by what it was, dated to its own close (the third cold read read
+#: "level cleared, Dec 16" as the date of the level, where 17,900 was BTC-USD's Dec 7 record close).
+_WAS = {
+    "all_time_high": "former_record",
+    "high_52w": "former_high_52w",
+    "all_time_low": "former_record_low",
+    "low_52w": "former_low_52w",
+}
 
 
 def _recent_closes(s: Reading, side: str) -> list[SummaryDict]:

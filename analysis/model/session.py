@@ -48,18 +48,26 @@ def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
     return units.level_scale * (close - close.shift(span))
 
 
-def _read(series: pd.Series, overlap: int = 0) -> SummaryDict | None:
+def ranked_moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
+    """The moves a session is ranked by: :func:`moves`, but a gauge's as a fraction of its earlier
+    level. A volatility index's points scale with its level: 6.6 points at 80 was an ordinary day in
+    November 2008 (8.9%), larger than 99% of its point moves since 1990 (the third cold read)."""
+    return close / close.shift(span) - 1.0 if units.returns == "points" else moves(close, units, span)
+
+
+def _read(series: pd.Series, ranked: pd.Series, overlap: int = 0) -> SummaryDict | None:
     """The last move of ``series``, its percentile in size among the earlier ones, and the last
-    earlier session with a move as large the same way (``None`` when it is the largest). The
-    ``overlap`` moves just before the last share part of its span and are not compared."""
-    valid = series.dropna()
+    earlier session with a move as large the same way (``None`` when it is the largest), both read on
+    ``ranked`` (:func:`ranked_moves`). The ``overlap`` moves just before the last share part of its
+    span and are not compared."""
+    valid = ranked[series.notna()].dropna()
     if len(valid) < 2 + overlap:
         return None
     now, earlier = float(valid.iloc[-1]), valid.iloc[: len(valid) - 1 - overlap]
     size = np.abs(earlier.to_numpy(float))
     same_way = earlier[(earlier <= now) if now < 0 else (earlier >= now)] if now != 0 else earlier.iloc[0:0]
     return {
-        "move": now,
+        "move": float(series.loc[valid.index[-1]]),
         "percentile": float((size < abs(now)).mean()),
         "n": len(earlier),
         "last_as_large": same_way.index[-1].date().isoformat() if len(same_way) else None,
@@ -79,12 +87,18 @@ def _finite(x: object) -> float | None:
 def day_sizes(prices: pd.DataFrame, units: Units) -> np.ndarray:
     """The size of every one-session move of ``prices`` (up to as-of), sorted: the ticker's own
     scale for how far one session can carry it."""
-    return np.sort(np.abs(moves(prices["close"].astype(float), units).dropna().to_numpy(float)))
+    return np.sort(np.abs(ranked_moves(prices["close"].astype(float), units).dropna().to_numpy(float)))
 
 
 def move_size(close: float, price: float, units: Units) -> float:
-    """The size of a next-session move from ``close`` to ``price``, as :func:`moves` measures it."""
-    return abs(price / close - 1.0) if units.is_return else abs(units.level_scale * (price - close))
+    """The size of a next-session move from ``close`` to ``price``, as :func:`ranked_moves` ranks it."""
+    relative = units.is_return or units.returns == "points"
+    return abs(price / close - 1.0) if relative else abs(units.level_scale * (price - close))
+
+
+def in_units(size: float, close: float, units: Units) -> float:
+    """A size on the :func:`ranked_moves` scale in the ticker's units at ``close`` (a gauge's fraction in points)."""
+    return size * close if units.returns == "points" else size
 
 
 def percentile(sizes: np.ndarray, size: float) -> float | None:
@@ -92,10 +106,19 @@ def percentile(sizes: np.ndarray, size: float) -> float | None:
     return float(np.searchsorted(sizes, size, side="left") / len(sizes)) if len(sizes) else None
 
 
+def _notable(sizes: np.ndarray, previous: float | None, units: Units) -> float | None:
+    """A notable day's move (:data:`NOTABLE_DAY`) in the ticker's units from the previous close."""
+    if not len(sizes) or previous is None:
+        return None
+    return in_units(float(np.quantile(sizes, NOTABLE_DAY)), previous, units)
+
+
 def _reversal(last: pd.Series, previous: float | None, units: Units, notable: float | None) -> SummaryDict | None:
     """The session turned round: it traded at least half a notable day's move (:data:`NOTABLE_DAY`) on
     one side of the previous close, closed on the other, and swung from that extreme to the close by
-    a notable day's move. ``{way, extreme, extreme_move, close_move, swing}`` in the ticker's units;
+    a notable day's move; or (``kind: recovery``) it closed the same way but gave back at least half of
+    an intraday move of twice a notable day's. ``{way, kind, extreme, extreme_move, close_move, swing}``
+    in the ticker's units;
     ``None`` otherwise (or without a high and low). SMH 2022-10-13 fell 4.9% to a new low and closed
     3.1% higher; HYG 2020-03-23, up 0.5% before closing 1.6% lower, is no reversal."""
     if previous is None or notable is None:
@@ -112,9 +135,16 @@ def _reversal(last: pd.Series, previous: float | None, units: Units, notable: fl
         extreme = move(last[column])
         if close is None or extreme is None:
             return None
-        if sign * close <= 0 and sign * extreme >= notable / 2 and sign * (extreme - close) >= notable:
+        crossed = sign * close <= 0 and sign * extreme >= notable / 2
+        # a washout (a blow-off) closing the same way: twice a notable day intraday, then half of it given
+        # back by the close (IBB 2015-08-24: down 16.4% intraday, closed down 4.4%: third cold read)
+        recovered = (
+            sign * close > 0 and sign * extreme >= 2 * notable and sign * (extreme - close) >= sign * extreme / 2
+        )
+        if (crossed or recovered) and sign * (extreme - close) >= notable:
             return {
                 "way": way,
+                "kind": "reversal" if crossed else "recovery",
                 "extreme": float(last[column]),
                 "extreme_move": extreme,
                 "close_move": close,
@@ -123,14 +153,15 @@ def _reversal(last: pd.Series, previous: float | None, units: Units, notable: fl
     return None
 
 
-def _largest(daily: pd.Series, *, up: bool) -> SummaryDict | None:
-    """The largest one-session rise (``up``) or fall of ``daily`` (:func:`moves`) up to the as-of
-    session, with its date: the farthest one session has ever carried the ticker that way."""
-    side = daily[daily > 0] if up else daily[daily < 0]
+def _largest(daily: pd.Series, ranked: pd.Series, *, up: bool) -> SummaryDict | None:
+    """The largest one-session rise (``up``) or fall up to the as-of session by ``ranked``
+    (:func:`ranked_moves`), with its move in the ticker's units (:func:`moves`), its ``size`` on the
+    ranked scale and its date: the farthest one session has ever carried the ticker that way."""
+    side = ranked[ranked > 0] if up else ranked[ranked < 0]
     if side.empty:
         return None
     when = cast(pd.Timestamp, side.idxmax() if up else side.idxmin())
-    return {"move": float(side.loc[when]), "date": when.date().isoformat()}
+    return {"move": float(daily.loc[when]), "size": abs(float(side.loc[when])), "date": when.date().isoformat()}
 
 
 def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
@@ -139,8 +170,9 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     whether either move is ``notable``. Moves are ``None`` with too little history."""
     close = prices["close"].astype(float)
     sizes = day_sizes(prices, units)
-    daily = moves(close, units)
-    day, week = _read(daily), _read(moves(close, units, WEEK))
+    daily, ranked = moves(close, units), ranked_moves(close, units)
+    day, week = _read(daily, ranked), _read(moves(close, units, WEEK), ranked_moves(close, units, WEEK))
+    now = float(close.iloc[-1])
     recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
@@ -157,11 +189,11 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
         "gap": _finite(last["open"] / previous - 1.0) if previous else None,
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
-        "reach": float(np.quantile(sizes, REACHABLE)) if len(sizes) else None,
-        "typical": float(np.quantile(sizes, KNIFE_EDGE)) if len(sizes) else None,
-        "reversal": _reversal(last, previous, units, float(np.quantile(sizes, NOTABLE_DAY)) if len(sizes) else None),
-        "largest_rise": _largest(daily, up=True),
-        "largest_fall": _largest(daily, up=False),
+        "reach": in_units(float(np.quantile(sizes, REACHABLE)), now, units) if len(sizes) else None,
+        "typical": in_units(float(np.quantile(sizes, KNIFE_EDGE)), now, units) if len(sizes) else None,
+        "reversal": _reversal(last, previous, units, _notable(sizes, previous, units)),
+        "largest_rise": _largest(daily, ranked, up=True),
+        "largest_fall": _largest(daily, ranked, up=False),
         "notable_week": bool(
             week and week["percentile"] >= NOTABLE_WEEK and abs(week["move"]) > abs(day["move"] if day else 0)
         ),

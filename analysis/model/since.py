@@ -114,6 +114,16 @@ def _side(above: bool) -> str:
     return "above" if above else "below"
 
 
+#: A line crossed and crossed back within fewer sessions than this is a flicker of the indicator, not a
+#: change a reader can act on (^VIX 2017: Real Motion above its 50-DMA on Oct 30, below it on Oct 31).
+FLICKER = 3
+
+
+def _sessions_between(states: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> int:
+    """Sessions of ``states`` from ``first`` to ``last`` (0 when the same session)."""
+    return int(states.index.searchsorted(last)) - int(states.index.searchsorted(first))
+
+
 def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series) -> SummaryDict | None:
     """A crossing of a line (Real Motion's 50-DMA, Leadership's zero) between the two summaries, if any."""
     if then is None or now is None:
@@ -122,6 +132,8 @@ def _crossing(kind: str, then: bool | None, now: bool | None, states: pd.Series)
     if now == then and not flips:
         return None
     back = now == then
+    if back and _sessions_between(states, flips[0], flips[-1]) < FLICKER:
+        return None
     return {
         "kind": kind,
         "rank": RANKS[kind] - (BACK_AGAIN if back else 0.0),
@@ -192,11 +204,34 @@ def fixed_level(level: Reading | None, ladder: list[SummaryDict], side: str) -> 
     return (beyond[0] if beyond else None), level
 
 
+#: The earlier piece closed at a high or a low (its level is ``at_high``/``at_low``): its own close is
+#: the level a later close passes, as the rung kind that names it (NVDA 2018-12-17 closed at a 52-week
+#: low and made four lower lows in the next five sessions, which "no support lost" hid: third cold read).
+#: A one-month high or low is left out: a hair beyond it is noise ("below 0.58% … at 0.58%" for ^TNX).
+_AT_EXTREME = {
+    ("at_low", "all_time"): "all_time_low",
+    ("at_low", "52w"): "low_52w",
+    ("at_high", "all_time"): "all_time_high",
+    ("at_high", "52w"): "high_52w",
+}
+
+
+def _at_extreme(previous: Reading, key: str) -> Reading | None:
+    """The earlier piece's close as a level, when it closed at a high or low (else ``None``)."""
+    lv = previous.get(key) or {}
+    kind = _AT_EXTREME.get((str(lv.get("kind")), str(lv.get("at"))))
+    if kind is None or previous.get("close") is None:
+        return None
+    return {"price": float(previous["close"]), "date": previous["as_of"], "kind": kind, "window": lv.get("window")}
+
+
 def _level(kind: str, previous: Reading, closes: pd.Series, now: float | None) -> SummaryDict | None:
-    """The earlier piece's level to clear exceeded by a close since (``level_cleared``), or its support lost."""
+    """The earlier piece's level to clear exceeded by a close since (``level_cleared``), or its support
+    lost; the earlier close itself when the piece was at a high or a low (:func:`_at_extreme`)."""
     side, key = ("resistance", "level_to_clear") if kind == "level_cleared" else ("support", "support")
     ladder = (previous.get("levels") or {}).get(side) or []
     level, beyond = fixed_level(previous.get(key), ladder, side)
+    level = level or _at_extreme(previous, key)
     if level is None or closes.empty:
         return None
     price = float(level["price"])

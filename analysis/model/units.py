@@ -59,6 +59,14 @@ class Units:
 
     # -- from a close to another price --------------------------------------------------------
 
+    def from_average(self, close: float, average: float) -> str:
+        """Where the close sits against an average: :meth:`distance`, but a gauge in points alone
+        (``50.20 points above``): a percent of the average ("163.7% above its 200-DMA") was refused
+        by the third cold read, as no gauge can fall by it; the average's own level is beside it."""
+        if self.returns == "points":
+            return f"{abs(close - average):,.2f} points {'above' if close >= average else 'below'}"
+        return self.distance(close, average)
+
     def gap(self, x: float, line: float) -> str:
         """How far ``x`` is from ``line``, unsigned: ``43 bp`` for a yield, ``24.17 points or 62.6%``
         for a gauge (points first: the cold read refused a volatility index "168.2% above its

@@ -88,7 +88,9 @@ class Session(TypedDict):
     reversal: (
         dict | None
     )  # {way, extreme, extreme_move, close_move, swing}: the session turned round (a notable swing across the previous close)
-    largest_rise: dict | None  # {move, date}: the largest one-session rise up to as-of (in the ticker's units)
+    largest_rise: (
+        dict | None
+    )  # {move, size, date}: the largest one-session rise up to as-of (move in the ticker's units, size as ranked: a gauge's as a fraction)
     largest_fall: dict | None  # {move, date}: the largest one-session fall up to as-of
 
 

@@ -73,6 +73,14 @@ class MeanReversion(TypedDict):
     direction: str  # up | down
 
 
+class Stretch(TypedDict):
+    side: str | None  # up | down: the piece's one "stretched" (beyond the band, or a distance rare in its history)
+    by: str | None  # band | history
+    percentile: float | None  # share of Real Motion's readings at or below now, 0-100
+    rarer_than: float | None  # with a side: the share of readings less far out that way (a fraction)
+    since: Date | None  # the last earlier reading at least as far out the same way
+
+
 class RealMotion(TypedDict):
     value: float | None
     fast: float | None
@@ -81,6 +89,7 @@ class RealMotion(TypedDict):
     lower: float | None
     z: float | None
     z_since: Date | None  # the last earlier session with a z as far out the same way
+    stretch: Stretch
     above_fast: bool | None
     above_slow: bool | None
     last_above_fast: Date | None

@@ -14,7 +14,6 @@ below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import cast
 
@@ -26,6 +25,7 @@ from analysis.params import Knobs, Request
 from analysis.text import day_words, since_words, track_words, unusual_words
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, reason, since_when
+from analysis.text.momentum_words import momentum_paragraph
 from analysis.text.scenario_words import unmet_words
 
 
@@ -70,63 +70,6 @@ def _run_sentence(s: Reading) -> str:
 
 def price_paragraph(s: Reading) -> str:
     return " ".join(price_sentences(s))
-
-
-#: How Real Motion's band reads after its line, in words (z stays in the evidence pages).
-_BAND = {
-    "above": "; it is above its band: momentum is stretched, {since}",
-    "below": "; it is below its band: an oversold extreme, {since}",
-    "inside_up": "; it is inside its band: momentum is with the trend without being stretched",
-    "inside_down": "; it is inside its band: momentum has not turned, but it is not at an extreme either",
-}
-
-
-def _band(s: Reading) -> str | None:
-    """Where Real Motion sits against its band: ``above``, ``below``, ``inside_up``/``inside_down``, or ``None``."""
-    rm = s["real_motion"]
-    z = rm["z"]
-    if z is None:
-        return None
-    if z > 2:
-        return "above"
-    if z < -2:
-        return "below"
-    return "inside_up" if rm["above_fast"] else "inside_down"
-
-
-def _extreme_since(s: Reading) -> str:
-    """``the most since March 2020`` / ``the most in the data``: how rare Real Motion's extreme is."""
-    when = s["real_motion"].get("z_since")
-    if not when:
-        return "the most in the data"
-    if (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(when)).days <= 31:  # part of the same episode
-        return f"though less than on {day(when, s['as_of'])}"
-    return f"the most since {date(when)}"
-
-
-def _momentum_line(s: Reading) -> str:
-    """``Real Motion has not been above its own 50-DMA since June 5`` (its values stay in the evidence)."""
-    rm, as_of = s["real_motion"], s["as_of"]
-    # the dates are the last session on the other side of the line: "not ... since" says exactly that
-    side, other, last = (
-        ("above", "below", rm["last_below_fast"]) if rm["above_fast"] else ("below", "above", rm["last_above_fast"])
-    )
-    since = since_when(last, as_of)
-    return (
-        f"Real Motion has not been {other} its own {pw.fast_name(s)} {since}"
-        if since
-        else f"Real Motion is {side} its own {pw.fast_name(s)}"
-    )
-
-
-def momentum_paragraph(s: Reading) -> str:
-    """Real Motion against its own 50-DMA and its band, in words: how rare an extreme is, not its z."""
-    rm = s["real_motion"]
-    if rm["value"] is None or rm["fast"] is None:
-        return f"Real Motion needs more history before its own {pw.fast_name(s)} can be read."
-    band = _band(s)
-    clause = "" if band is None else _BAND[band].format(since=_extreme_since(s))
-    return f"{_momentum_line(s)}{clause}."
 
 
 def leadership_paragraph(s: Reading) -> str:

@@ -44,18 +44,22 @@ _SIGNALS = {
     (True, False): "with momentum up but leadership down",
     (False, True): "with leadership up but momentum down",
 }
-#: The same with Real Motion beyond its band (z beyond ±2), where a shorter form reads better.
-_STRETCHED: dict[tuple[bool, bool | None], str] = {(True, None): "with momentum up and stretched above its band"}
+#: The same with momentum at an oversold extreme (``real_motion.stretch``), where a shorter form reads better.
 _OVERSOLD: dict[tuple[bool, bool | None], str] = {(False, None): "and momentum is at an oversold extreme"}
 
 
 def _signals(s: Reading, st: calls.CallState) -> str:
     """``with momentum up but leadership down, momentum stretched above its band``: what agrees with the call."""
     key = (st.momentum, st.leading)
-    z = s["real_motion"]["z"]
-    if z is not None and z > 2:
-        return _STRETCHED.get(key, _SIGNALS[key] + ", momentum stretched above its band")
-    if z is not None and z < -2:
+    side = s["real_motion"]["stretch"]["side"]
+    if side == "up":
+        where = pw.stretched_where(s)
+        return (
+            f"with momentum up and stretched {where}"
+            if key == (True, None)
+            else f"{_SIGNALS[key]}, momentum stretched {where}"
+        )
+    if side == "down":
         return _OVERSOLD.get(key, _SIGNALS[key] + ", momentum at an oversold extreme")
     return _SIGNALS[key]
 
@@ -225,7 +229,7 @@ def _beyond(s: Reading, side: str, call: Call) -> str:
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
     record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
     size = abs(move_size(s["close"], tr.price, u))
-    if record is not None and size > abs(record["move"]):
+    if record is not None and size > record["size"]:
         ever = "risen" if side == "up" else "fallen"
         return (
             f"{head}: further than {s['ticker']} has ever {ever} in one session"
@@ -249,15 +253,6 @@ def _extreme(s: Reading, side: str) -> str:
     )
 
 
-def _box_levels(s: Reading, side: str) -> str:
-    """``50.69 (close before the fall, Mar 10) and 56.83 (former swing low, Dec 2022), 14.0% and 27.8% away``:
-    the levels page one's box lists on ``side``, so the sentence and the box name the same closes."""
-    rungs = box(s)[side]
-    named = join([f"{pw.quote(s, r['price'])} ({pw.box_words(r, side, s['as_of'])})" for r in rungs])
-    gaps = join([pw.units_of(s).gap(r["price"], s["close"]) for r in rungs])
-    return f"{named}, {gaps} away"
-
-
 def _no_change(s: Reading, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the levels of the box on that side."""
     beyond, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
@@ -269,6 +264,6 @@ def _no_change(s: Reading, side: str, call: Call) -> str:
     if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
         return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call.{beyond}"
     return (
-        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {_box_levels(s, word)};"
+        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {pw.box_levels(s, word)};"
         f" no close within {reach} changes the call on the way {way}.{beyond}"
     )

@@ -13,6 +13,7 @@ from typing import Any
 from analysis.model import century, facts
 from analysis.model.events import event_study
 from analysis.model.forward import LEVEL
+from analysis.model.session import REACHABLE
 from analysis.model.types import Reading
 from analysis.text.figures import figures
 from analysis.text.track_words import WHISKERS
@@ -32,6 +33,8 @@ CONSTANTS: dict[str, tuple[float, str]] = {
     "rising_sessions": (float(facts.RISING), r"\bover the last (\d+) sessions\b"),  # an average's slope
     # a year's lookback (the profile's ``year`` of sessions), as the words name it: "a 52-week high"
     "year_weeks": (52.0, r"\b(52)(?:-week\b| weeks\b)"),
+    # a next-session trigger's reach: beyond the move 99% of sessions stayed within (model.session)
+    "reachable": (REACHABLE, r"\ba move larger than on (\d+)% of its sessions, so several sessions away\b"),
     # the track record's box plots: whiskers from the 5th to the 95th percentile
     "whisker_low": (float(WHISKERS[0]), r"\bfrom percentile (\d+)\b"),
     "whisker_high": (float(WHISKERS[1]), r"\bto percentile (\d+)\b"),

@@ -67,10 +67,12 @@ def reversal_sentence(s: Reading) -> str:
         return ""
     u, previous = pw.units_of(s), s["session"]["previous_close"]
     went = "fell" if r["way"] == "up" else "rose"
-    closed = "higher" if r["way"] == "up" else "lower"
+    crossed = r.get("kind", "reversal") == "reversal"
+    closed = ("higher" if r["way"] == "up" else "lower") if crossed else ("lower" if r["way"] == "up" else "higher")
+    what = "a reversal" if crossed else f"it won back {r['swing'] / abs(r['extreme_move']):.0%} of the intraday move"
     return (
         f" Intraday it {went} as much as {u.size(r['extreme_move'], previous)}, to {pw.quote(s, r['extreme'])},"
-        f" before closing {u.size(r['close_move'], previous)} {closed}: a reversal."
+        f" before closing {u.size(r['close_move'], previous)} {closed}: {what}."
     )
 
 

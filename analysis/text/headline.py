@@ -37,10 +37,10 @@ def in_range(s: Reading) -> bool:
 
 def _fact_headline(s: Reading, top: Reading) -> str | None:
     """The headline led by an unusual fact (``None``: the phase decides)."""
-    z = s["real_motion"]["z"]
-    if z is not None and z < -2:  # Real Motion outside its band (the piece's one extreme), led by the top fact
+    side = s["real_motion"]["stretch"]["side"]  # the piece's one extreme (model.facts), led by the top fact
+    if side == "down":
         return _oversold_headline(s, top)
-    if z is not None and z > 2:
+    if side == "up":
         return _stretched_headline(s, top)
     writer = _FACT_HEADLINES.get(top["id"])
     return writer(s, top) if writer else None
@@ -60,11 +60,12 @@ def _oversold_headline(s: Reading, top: Reading) -> str:
 def _stretched_headline(s: Reading, top: Reading) -> str:
     t, opening = s["ticker"], _opening(s, top)
     high = pw.fact(s, "all_time_high", "new_52w_high")
-    first = f"{opening} is stretched above its band" if opening else f"{t} is stretched above its band"
+    where = pw.stretched_where(s)
+    first = f"{opening} is stretched {where}" if opening else f"{t} is stretched {where}"
     if top["id"] in ("all_time_high", "new_52w_high"):
-        first = f"{opening}, stretched above its band"
+        first = f"{opening}, stretched {where}"
     elif high and not opening:
-        first = f"{t} is stretched above its band at {pw.extreme_words(s, high)}"
+        first = f"{t} is stretched {where} at {pw.extreme_words(s, high)}"
     return f"{first}{_tail(s, ', leading {b}', ', though lagging {b}')}: how far can momentum carry it?"
 
 

@@ -159,6 +159,18 @@ _BAND_LINES = {
 }
 
 
+def _rare_distance(rm: Reading) -> list[str]:
+    """Inside the band but stretched by the ticker's own history (``stretch.by == "history"``): the rank."""
+    st = rm["stretch"]
+    if st["by"] != "history":
+        return []
+    high = st["side"] == "up"
+    return [
+        f"But the reading is {'higher' if high else 'lower'} than on {st['rarer_than']:.1%} of its sessions: the band's centre"
+        f" has moved with the price, and by its own history momentum is {'stretched' if high else 'at an oversold extreme'}."
+    ]
+
+
 def _mean_reversion(rm: Reading, as_of: str) -> list[str]:
     """A move back inside the band within the last month, as a sentence (or none)."""
     mr = rm["mean_reversion"]
@@ -187,6 +199,7 @@ def momentum(s: Reading) -> list[str]:
     band = _BAND_LINES.get(rm["band_position"])
     if band:
         out.append(band.format(lower=signed(rm["lower"]), upper=signed(rm["upper"])))
+    out += _rare_distance(rm)
     if rm["divergence"]:
         price_side = "above" if s["close"] > s["sma50"] else "below"
         rm_side = "above" if rm["above_fast"] else "below"

@@ -8,6 +8,7 @@ The section "What <ticker> needs" of the evidence: the levels and runs of
 from __future__ import annotations
 
 from analysis.fmt import date
+from analysis.model.levels_box import box
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 
@@ -94,7 +95,7 @@ def _record_beyond(s: Reading) -> str:
 
 
 def needs(s: Reading) -> list[str]:
-    """The triggers: N closes above the 50-DMA, the level to clear, the nearest support."""
+    """The triggers: N closes above the 50-DMA, the level to clear, the supports of page one's levels box."""
     t, lv = s["ticker"], s["level_to_clear"]
     out = [needs_sentence(s), _run_sentence(s)]
     if lv["price"] is not None:
@@ -108,7 +109,11 @@ def needs(s: Reading) -> list[str]:
         away = pw.units_of(s).distance(lv["price"], s["close"])
         out.append(f"{pw.quote(s, lv['price'])} is {what}; it is {away} the last close.")
         out.append(_record_beyond(s))
-    if pw.support_clause(s):
+    supports = box(s)["support"]
+    if supports and (s.get("support") or {}).get("price") is not None:  # the box's supports, as page one names them
+        plural = "s to watch are" if len(supports) > 1 else " to watch is"
+        out.append(f"Below, the support{plural} {pw.box_levels(s, 'support')}.")
+    elif pw.support_clause(s):
         clause = pw.support_clause(s)
         out.append(clause[0].upper() + clause[1:] + ".")
     return [x for x in out if x]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from analysis import config as config_files
 from analysis.errors import InputError
-from analysis.fmt import date, signed
+from analysis.fmt import date, join, signed
+from analysis.model.levels_box import box
 from analysis.model.types import Reading, SummaryDict
 from analysis.model.units import Units, units
 from analysis.params import Settings
@@ -191,9 +192,16 @@ def level_heading(s: Reading) -> str:
     return "Level (dividend-adjusted)" if adjusted(s) else "Level"
 
 
-def distance(s: Reading, x: float, line: float) -> str:
-    """How far ``x`` is from ``line`` in the piece's units (:meth:`Units.distance`)."""
-    return units_of(s).distance(x, line)
+def stretched_where(s: Reading) -> str:
+    """Where stretched momentum is: ``above its band``, or ``far above its 200-DMA`` when the band
+    calls it ordinary but the distance is rare in the ticker's history (``real_motion.stretch.by``)."""
+    by = s["real_motion"]["stretch"]["by"]
+    return "above its band" if by == "band" else f"far above its {slow_name(s)}"
+
+
+def distance(s: Reading, close: float, average: float) -> str:
+    """How far the close is from an average in the piece's units (:meth:`Units.from_average`)."""
+    return units_of(s).from_average(close, average)
 
 
 def hidden_leadership(s: Reading) -> list[str]:
@@ -321,8 +329,8 @@ _BOX_WORDS = {
     "former_high_52w": "former 52-week high close",
     "former_record_low": "former record low close",
     "former_low_52w": "former 52-week low close",
-    "cleared_level": "level cleared",
-    "lost_support": "support lost",
+    "cleared_level": "former resistance",
+    "lost_support": "former support",
     "recent_close": "close",
     "episode_support": "low close",
     "episode_resistance": "high close",
@@ -343,3 +351,12 @@ def box_words(rung: Reading, side: str, as_of: str) -> str:
     if rung["kind"].startswith("episode_"):  # the low of a span around a date, not that month's low: the day
         return f"{what}, {d:%b} {d.day}, {d.year}"
     return f"{what}, {d:%b} {d.day}" if d.year == a.year else f"{what}, {d:%b %Y}"
+
+
+def box_levels(s: Reading, side: str) -> str:
+    """``50.69 (close before the fall, Mar 10) and 56.83 (former swing low, Dec 2022), 14.0% and 27.8% away``:
+    the levels page one's box lists on ``side``, so every sentence and the box name the same closes."""
+    rungs = box(s)[side]
+    named = join([f"{quote(s, r['price'])} ({box_words(r, side, s['as_of'])})" for r in rungs])
+    gaps = join([units_of(s).gap(r["price"], s["close"]) for r in rungs])
+    return f"{named}, {gaps} away"

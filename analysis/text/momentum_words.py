@@ -1,0 +1,83 @@
+"""Page one's momentum paragraph: Real Motion against its own 50-DMA and, in words, against its band
+and its history (:func:`analysis.indicators.stretch`, decided in the reading; z stays in the evidence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.fmt import date, day
+from analysis.model.types import Reading
+from analysis.text import profile_words as pw
+from analysis.text import unusual_words
+from analysis.text.call_words import since_when
+
+#: How Real Motion's band reads after its line, in words (z stays in the evidence pages), by the
+#: reading's ``stretch`` (side, by): beyond the band, or inside it at a distance rare in its history.
+_BAND = {
+    ("up", "band"): "; it is above its band: momentum is stretched, {since}",
+    ("down", "band"): "; it is below its band: an oversold extreme, {since}",
+    ("up", "history"): "; it is inside its band, but {ticker} {rare}: momentum is stretched",
+    ("down", "history"): "; it is inside its band, but {ticker} {rare}: an oversold extreme",
+    (None, "up"): "; it is inside its band: momentum is with the trend without being stretched",
+    (None, "down"): "; it is inside its band: momentum has not turned, but it is not at an extreme either",
+}
+
+
+def _band(s: Reading) -> tuple[str | None, str] | None:
+    """The key of :data:`_BAND`: the reading's stretch, or ``(None, up|down)`` inside the band; ``None`` unknown."""
+    rm = s["real_motion"]
+    if rm["z"] is None:
+        return None
+    st = rm["stretch"]
+    if st["side"]:
+        return st["side"], str(st["by"])
+    return None, "up" if rm["above_fast"] else "down"
+
+
+def _extreme_since(s: Reading) -> str:
+    """``the most since March 2020`` / ``the most in the data``: how rare Real Motion's extreme is."""
+    rm = s["real_motion"]
+    when = rm["z_since"] if rm["stretch"]["by"] == "band" else rm["stretch"]["since"]
+    if not when:
+        return "the most in the data"
+    if (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(when)).days <= 31:  # part of the same episode
+        return f"though less than on {day(when, s['as_of'])}"
+    return f"the most since {date(when)}"
+
+
+def _rare(s: Reading) -> str:
+    """``is further above its 200-DMA than on 99% of its sessions (the most since May 2021)``, or
+    ``is the furthest below its 200-DMA in the data``: a distance the band calls ordinary, ranked."""
+    st = s["real_motion"]["stretch"]
+    side = "above" if st["side"] == "up" else "below"
+    if st["since"] is None:
+        return f"is the furthest {side} its {pw.slow_name(s)} in the data"
+    return (
+        f"is further {side} its {pw.slow_name(s)} than on {unusual_words.share(st['rarer_than'], 'its sessions')}"
+        f" ({_extreme_since(s)})"
+    )
+
+
+def _momentum_line(s: Reading) -> str:
+    """``Real Motion has not been above its own 50-DMA since June 5`` (its values stay in the evidence)."""
+    rm, as_of = s["real_motion"], s["as_of"]
+    # the dates are the last session on the other side of the line: "not ... since" says exactly that
+    side, other, last = (
+        ("above", "below", rm["last_below_fast"]) if rm["above_fast"] else ("below", "above", rm["last_above_fast"])
+    )
+    since = since_when(last, as_of)
+    return (
+        f"Real Motion has not been {other} its own {pw.fast_name(s)} {since}"
+        if since
+        else f"Real Motion is {side} its own {pw.fast_name(s)}"
+    )
+
+
+def momentum_paragraph(s: Reading) -> str:
+    """Real Motion against its own 50-DMA and its band, in words: how rare an extreme is, not its z."""
+    rm = s["real_motion"]
+    if rm["value"] is None or rm["fast"] is None:
+        return f"Real Motion needs more history before its own {pw.fast_name(s)} can be read."
+    band = _band(s)
+    clause = "" if band is None else _BAND[band].format(since=_extreme_since(s), ticker=s["ticker"], rare=_rare(s))
+    return f"{_momentum_line(s)}{clause}."
