@@ -152,6 +152,22 @@ PLUGINS = {
 }
 
 
+#: A value that starts with '-' but is no option: a number argparse does not take for one (``-inf``, ``-1e3``).
+_NEGATIVE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def _negatives_joined(args: Sequence[str]) -> list[str]:
+    """``--level -inf`` as ``--level=-inf``: argparse reads a value that starts with '-' as an option unless it
+    is a plain negative number, and said "--level: expected one argument" where one was given."""
+    out: list[str] = []
+    for arg in args:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE.match(arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's refusals as :class:`~analysis.errors.InputError` (one line, exit 2), not its
     usage block, its own ``prog: error:`` line and a ``SystemExit``."""
@@ -169,7 +185,7 @@ class _Parser(argparse.ArgumentParser):
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
         from analysis.errors import InputError
 
-        parsed, extras = self.parse_known_args(args, namespace)
+        parsed, extras = self.parse_known_args(_negatives_joined(sys.argv[1:] if args is None else args), namespace)
         if extras:  # argparse's own error names the top parser; the help that lists them is the command's
             command = getattr(parsed, "command", None)
             prog = f"{self.prog} {command}" if command else self.prog

@@ -44,8 +44,9 @@ from analysis.data.series import parse, with_provenance
 from analysis.errors import DataError, InputError, SourceUnavailable
 
 URL = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={id}"
-#: Seconds FRED may take per network operation (connect, each read).
-TIMEOUT = float(os.environ.get("MOMENTUM_FRED_TIMEOUT", "8"))
+#: Seconds FRED may take per network operation (connect, each read); ``None``: ``$MOMENTUM_FRED_TIMEOUT``
+#: (default 8 s), read when a request is made, as a duration the command line has checked.
+TIMEOUT: float | None = None
 SOURCES = ("snapshot", "fred", "cache", "local", "auto")
 #: The price SOURCE a piece runs with -> the macro source that fits it.
 FOR_PRICE_SOURCE = {"snapshot": "snapshot", "yahoo": "fred", "cache": "cache", "local": "local", "auto": "auto"}
@@ -73,7 +74,10 @@ def download(series_id: str, *, timeout: float | None = None, opener: Callable =
     """
     fred_cache.valid_id(series_id)
     url = URL.format(id=series_id)
-    timeout = TIMEOUT if timeout is None else timeout
+    if timeout is None:
+        from analysis import params
+
+        timeout = TIMEOUT if TIMEOUT is not None else params.seconds("MOMENTUM_FRED_TIMEOUT")
     try:
         with opener(urllib.request.Request(url, headers={"User-Agent": "momentum-report"}), timeout=timeout) as resp:
             body = resp.read()

@@ -18,7 +18,8 @@ MAX_STALE_DAYS = 7
 
 @dataclass(frozen=True)
 class AsOf:
-    """The requested date (``None`` = latest), the session used, and a note when they differ."""
+    """The requested date (``None`` = latest), the session used, and a note when they differ or the
+    benchmark's data ends before that session."""
 
     requested: dt.date | None
     session: pd.Timestamp
@@ -60,7 +61,7 @@ def resolve(
     own = cast(pd.DatetimeIndex, ticker.index)
     earliest = own[max(min_sessions - 1, int(own.searchsorted(common[0])))]
     if requested is None:
-        return AsOf(None, sessions[-1])
+        return AsOf(None, sessions[-1], _ends_before(benchmark, sessions[-1]))
     target = pd.Timestamp(requested)
     if target < common[0]:
         raise InputError(
@@ -83,7 +84,18 @@ def resolve(
             f" {t} and {b} share is {end.date().isoformat()}.",
             f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.",
         )
-    return AsOf(requested, session, _note(ticker, benchmark, target, session))
+    notes = (_note(ticker, benchmark, target, session), _ends_before(benchmark, session))
+    return AsOf(requested, session, " ".join(n for n in notes if n))
+
+
+def _ends_before(benchmark: pd.DataFrame, session: pd.Timestamp) -> str:
+    """That the benchmark's data ends before ``session`` (within :data:`MAX_STALE_DAYS`), so Leadership and
+    every comparison with it stop at its last row; ``""`` when it reaches the session."""
+    end = benchmark.index[-1]
+    if end >= session:
+        return ""
+    b, day = benchmark.attrs.get("ticker", "benchmark"), end.date().isoformat()
+    return f"The {b} data ends on {day}, before this session: Leadership and every comparison with {b} are as of {day}."
 
 
 def _note(ticker: pd.DataFrame, benchmark: pd.DataFrame, target: pd.Timestamp, session: pd.Timestamp) -> str:

@@ -16,6 +16,7 @@ DURATIONS = {
     "MOMENTUM_PDF_TIMEOUT": (120.0, 1.0),
     "MOMENTUM_LOCK_WAIT": (900.0, 0.0),
     "MOMENTUM_YAHOO_TIMEOUT": (8.0, 0.1),
+    "MOMENTUM_FRED_TIMEOUT": (8.0, 0.1),
     "MOMENTUM_DASK_TIMEOUT": (15.0, 0.1),
 }
 #: A week: longer waits are typing mistakes (and overflow some timers).

@@ -125,6 +125,10 @@ def plan(
 # -- the pool (parent process; each piece's work: analysis.pipeline.work) -------------------
 
 
+#: How a piece whose worker process died begins its error.
+WORKER_DIED = "its worker process died before the piece was finished"
+
+
 def collect(future: Future, ticker: str) -> Outcome:
     """The outcome of a finished future; a crashed worker or a bug becomes a failed outcome.
 
@@ -139,9 +143,8 @@ def collect(future: Future, ticker: str) -> Outcome:
         error = f"not written: its worker process was stopped ({exc or 'interrupted'}). Run it again."
     elif isinstance(exc, BrokenProcessPool):
         error = (
-            "its worker process died before the piece was finished (killed, or out of memory?);"
-            " the pieces still running with it are lost too. Run them again, with fewer --jobs"
-            " if memory is short."
+            f"{WORKER_DIED} (killed, or out of memory?); the pieces still running with it are lost too."
+            " Run them again, with fewer --jobs if memory is short."
         )
     else:
         traceback.print_exception(exc, file=sys.stderr)
@@ -195,6 +198,8 @@ def run_local(
         publish.sweep_staging(root)  # what a worker killed in its clean-up left
         raise
     pool.shutdown()
+    if any(o.error.startswith(WORKER_DIED) for o in outcomes.values()):
+        publish.sweep_staging(root)  # a worker killed in its piece (kill -9, out of memory) left its staging
     return [outcomes[i] for i in range(len(requests))]
 
 

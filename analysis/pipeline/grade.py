@@ -13,15 +13,31 @@ graded; a series that cannot be loaded is named in ``problems`` and its pieces a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 from pathlib import Path
+
+from analysis.params import shown
 
 GRADES_JSON = "grades.json"
 GRADES_MD = "grades.md"
 #: A grades file far larger than any real one is not read by the index.
 MAX_GRADES_BYTES = 50_000_000
 CALL_NAMES = ("constructive", "cautious", "defensive")
+
+
+def _forged(s: dict, profile: dict) -> str:
+    """Why a published summary with a call cannot be graded (a file edited by hand), or ``""``."""
+    from analysis.model.units import RETURNS
+
+    try:
+        dt.date.fromisoformat(s["as_of"])
+    except (TypeError, ValueError):
+        return f"its as_of {shown(s['as_of'])} is not a date"
+    if profile["returns"] not in RETURNS:
+        return f"its profile's returns {shown(profile['returns'])} are not known"
+    return ""
 
 
 def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
@@ -33,6 +49,9 @@ def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
     profile = s.get("profile") if isinstance(s.get("profile"), dict) else {}
     if call not in CALL_NAMES or not profile.get("kind") or not profile.get("returns"):
         return None, ""  # written before the brief: no call to grade
+    forged = _forged(s, profile)
+    if forged:
+        return None, f"{date}/{path.name}: {forged}"
     ticker, benchmark = str(s["ticker"]), str(s.get("benchmark") or "")
     g = track_replay.grading(str(profile["kind"]), str(profile["returns"]))
     symbol = benchmark if g.on == "benchmark" else ticker

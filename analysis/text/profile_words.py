@@ -8,6 +8,7 @@ no dividends. Every function takes the summary and returns text; numbers come fr
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 
 from analysis import config as config_files
@@ -18,6 +19,8 @@ from analysis.model.types import Reading, SummaryDict
 from analysis.model.units import Units, units
 from analysis.params import Settings
 
+#: The longest plain name (names.toml): it is read in brackets after the symbol.
+NAME_MAX = 80
 #: How the six phases read in a sentence: ``a bearish phase``.
 PHASE_WORDS = {
     "bullish": "a bullish phase",
@@ -57,7 +60,23 @@ def plain_name(ticker: str) -> str | None:
             f"{config_files.path('names')}: [names] must map tickers to plain names (text).",
             'E.g. "KRE" = "regional banks".',
         )
-    return names.get(ticker)
+    return _checked_name(ticker, names[ticker]) if ticker in names else None
+
+
+def _checked_name(ticker: str, name: str) -> str | None:
+    """``name`` on one line, ``None`` when blank; :class:`InputError` naming the file and the entry when it
+    is too long to read in brackets or holds a control character (a NUL, a right-to-left override that
+    shows the rest of the line reversed, a zero-width space)."""
+    where = f"{config_files.path('names')}: [names] {ticker}"
+    if len(name) > NAME_MAX:
+        raise InputError(
+            f"{where} is {len(name):,} characters long.",
+            f'A plain name is read in brackets after the symbol: keep it under {NAME_MAX}, e.g. "KRE" = "regional banks".',
+        )
+    hidden = next((c for c in name if not c.isspace() and unicodedata.category(c) in ("Cc", "Cf")), None)
+    if hidden is not None:
+        raise InputError(f"{where} holds the control character U+{ord(hidden):04X}.", "Write the name as plain text.")
+    return " ".join(name.split()) or None
 
 
 def named(s: Reading) -> str:
