@@ -243,7 +243,7 @@ def fear_level(close: pd.Series) -> SummaryDict | None:
         close=float(close.iloc[-1]),
         percentile=p,
         side="high" if p >= 0.5 else "low",
-        record=bool(close.iloc[-1] > close.iloc[:-1].max()),
+        record=bool(close.iloc[-1] > close.iloc[:-1].max() if p >= 0.5 else close.iloc[-1] < close.iloc[:-1].min()),
         first_date=_iso(close.index[0]),
     )
 

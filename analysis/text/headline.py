@@ -127,6 +127,21 @@ def _opening(s: Reading, top: Reading) -> str | None:
     return None
 
 
+#: Sessions of history before "its largest one-day fall in the data" is headline news.
+RECORD_DAY_HISTORY = 500
+
+
+def _record_day(s: Reading, led: str) -> str:
+    """``After its largest one-day fall in the data, QQQ is …``: a headline led by a fact, opened by the
+    day when the day is the ticker's largest move that way in its data (the third cold read missed
+    QQQ's -12.0% of 2020-03-16 in the headline); ``led`` as it is otherwise."""
+    day = (s.get("session") or {}).get("day")
+    if not (day and day["last_as_large"] is None and day["n"] >= RECORD_DAY_HISTORY and led.startswith(s["ticker"])):
+        return led
+    way = "fall" if day["move"] < 0 else "rise"
+    return f"After its largest one-day {way} in the data, {led}"
+
+
 def _deepest(drawdown: Reading) -> str:
     return "the deepest drawdown in its history" if drawdown["percentile"] >= 1 else "one of its deepest drawdowns"
 
@@ -168,7 +183,7 @@ def headline(s: Reading) -> str:
     top = pw.lead_fact(s)
     led = _fact_headline(s, top) if top else None
     if led:
-        return led
+        return _record_day(s, led)
     if in_range(s):
         return f"{t} is range-bound{_tail(s, ', leading {b}', ', lagging {b}')}: which way will it break?"
     high, div = pw.fact(s, "all_time_high", "new_52w_high"), pw.fact(s, "divergence")

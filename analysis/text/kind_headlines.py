@@ -19,8 +19,10 @@ def _volatility_headline(s: Reading, top: Reading | None) -> str:
     t, close, f = s["ticker"], s["close"], s["sma50"]
     at = f"{t} at {quote(s, close)}"
     if top and top["id"] == "vix_level":
-        if top["record"]:
+        if top["record"] and top["side"] == "high":
             return f"Fear is rising: {at}, a record close"
+        if top["record"]:  # the third cold read: "among its lowest" undersold ^VIX's lowest close (2017-11-03)
+            return f"Fear has never been lower: {at}, its lowest close since {_year(top['first_date'])}"
         if top["side"] == "high":
             return f"Fear is extreme: {at}, among its highest closes since {_year(top['first_date'])}"
         return f"Fear is at a low ebb: {at}, among its lowest closes since {_year(top['first_date'])}"

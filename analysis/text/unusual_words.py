@@ -77,7 +77,8 @@ def fact_sentence(s: Reading, f: Reading) -> str:
     if fid == "vix_level":
         since = f["first_date"][:4]
         if f["record"]:
-            return f"{t}{pw.close_words(s)} {q(f['close'])}, its highest close in the data since {since}."
+            word = "highest" if f["side"] == "high" else "lowest"
+            return f"{t}{pw.close_words(s)} {q(f['close'])}, its {word} close in the data since {since}."
         if f["side"] == "high":
             return f"{t}{pw.close_words(s)} {q(f['close'])}, higher than on {share(f['percentile'], 'its sessions')} since {since}."
         return f"{t}{pw.close_words(s)} {q(f['close'])}, lower than on {share(1 - f['percentile'], 'its sessions')} since {since}."
