@@ -118,7 +118,7 @@ def value(x: float | None, unit: str) -> str:
 
 #: What a Markdown renderer reads as markup inside running text: raw HTML (``<script>``), links
 #: and images (``[x](javascript:...)``), a table cell's end (``|``) and the escape itself.
-_MARKDOWN_MARKUP = re.compile(r"([\\<>\[\]|])")
+_MARKDOWN_MARKUP = re.compile(r"([\\<>\[\]|*_`])")
 #: A line break inside running text (with the spaces around it): in Markdown it ends the paragraph
 #: or starts a heading or a list ("\n# Buy now"); one space instead.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -126,8 +126,9 @@ _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 
 def markdown_text(value: object) -> object:
     """``value`` safe as Markdown text: every string in it (through dicts and lists) on one line, with
-    a backslash before ``\\ < > [ ] |``, so a renderer shows those characters and makes no tag,
-    link, table cell or heading of them (CommonMark's escapes); anything else is returned as it is.
+    a backslash before ``\\ < > [ ] | * _`` and the backtick, so a renderer shows those characters and
+    makes no tag, emphasis, code span, link, table cell or heading of them (CommonMark's escapes);
+    anything else is returned as it is.
 
     Configuration files reach the Markdown brief (a scenario's title, a profile's name): as
     the HTML escapes them, so does this, and a brief without such characters is unchanged.

@@ -264,6 +264,26 @@ def test_9_configuration_text_is_escaped_in_the_markdown_brief_as_in_the_html(tm
     assert rendered.count("<img ") == 1 and rendered.count("<table>") == 1  # the brief's own markup stands
 
 
+def test_9_emphasis_and_code_in_configured_text_are_shown_not_rendered(tmp_path, monkeypatch):
+    """Sixth hostile pass, left alone then: ``*``, ``_`` and backticks in a configured name or title made
+    emphasis and code spans in the Markdown brief; they are escaped like ``< > [ ] |``."""
+    import mistune
+
+    from analysis import summary
+    from analysis.params import Request
+    from analysis.text import brief
+
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (folder / "scenarios.toml").read_text(encoding="utf-8")
+    (folder / "scenarios.toml").write_text(text.replace('title = "', 'title = "*loud* _quiet_ `code` '))
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(folder))
+    plain = brief.markdown(summary.build(Request.parse("IWM", "SPY", AS_OF, "snapshot")).data)
+    rendered = mistune.html(plain)
+    assert "*loud* _quiet_ `code`" in rendered and "<code>" not in rendered
+    assert "<em>loud</em>" not in rendered and "<em>quiet</em>" not in rendered
+
+
 @pytest.mark.parametrize("symbol", ["ıwm", "ß", "IWMé"])
 def test_9_a_non_ascii_symbol_is_refused_with_the_rule(capsys, no_reports, symbol):
     """`TICKER=ıwm` became IWM ("ı".upper() is "I") and `TICKER=ß` became SS ("snapshot has no SS")."""
