@@ -139,6 +139,13 @@ def test_a_benchmark_whose_file_ends_a_week_early_is_said(prices):
     assert asked.note.startswith("The IWM data ends on 2026-08-21, before 2026-08-23;") and asked.note.endswith(
         when.note
     )
+    # page one's Leadership sentence says it too, not only "Data and method" (left alone by the sixth pass)
+    from analysis import summary
+    from analysis.params import Request
+
+    s = summary.build(Request.parse("IWM", "SPY", None, "snapshot")).data
+    assert s["leadership"]["date"] == "2026-08-14"
+    assert any(p.startswith("Against SPY (its data end on August 14), Leadership") for p in s["brief"]["paragraphs"])
 
 
 def test_a_benchmark_whose_file_ends_two_months_early_is_refused(capsys, no_reports, prices):

@@ -122,6 +122,9 @@ def _leadership(s: pd.DataFrame) -> SummaryDict:
     value = num(last["lead"])
     known = s["lead"].notna()
     return {
+        "date": iso(s.index[-1])
+        if len(s)
+        else None,  # the last session both traded: before as-of when the benchmark ends early
         "value": value,
         "fast": num(last["lead_fast"]),
         "upper": num(last["lead_upper"]),

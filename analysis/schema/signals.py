@@ -102,6 +102,7 @@ class RealMotion(TypedDict):
 
 
 class Leadership(TypedDict):
+    date: Date | None  # the last session both series traded (before as-of when the benchmark's data end early)
     value: float | None
     fast: float | None
     upper: float | None
