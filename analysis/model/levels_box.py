@@ -119,6 +119,22 @@ def _recent_closes(s: Reading, side: str) -> list[SummaryDict]:
     return [_rung(nearest["price"], "recent_close", nearest["date"])]
 
 
+#: The record close a strategist names whenever it is this near, even beyond two nearer levels.
+_RECORDS = ("all_time_high", "all_time_low")
+RECORD_NEAR = 0.10
+
+
+def _with_record(chosen: list[SummaryDict], near: list[SummaryDict], close: float) -> list[SummaryDict]:
+    """``chosen`` with the record close in place of its farthest level when the record is within
+    :data:`RECORD_NEAR` of the close but not
+    listed (SMH 2024-07-17, 9.6% under its July 10 record, listed a recent close and a swing high instead:
+    the fourth cold read)."""
+    record = next((r for r in near if r["kind"] in _RECORDS and abs(r["price"] / close - 1) <= RECORD_NEAR), None)
+    if record is None or any(abs(c["price"] - record["price"]) <= 0.001 * abs(record["price"]) for c in chosen):
+        return chosen
+    return [*chosen[: PER_SIDE - 1], record]
+
+
 def box(s: Reading) -> dict[str, list[SummaryDict]]:
     """The resistances and supports page one lists, :data:`PER_SIDE` a side, nearest first."""
     close, out = s["close"], {}
@@ -133,5 +149,6 @@ def box(s: Reading) -> dict[str, list[SummaryDict]]:
                 chosen.append(r)
         if not chosen and fits:  # nothing near: the nearest level however far, so the box is never empty
             chosen.append(min(fits, key=lambda r: abs(r["price"] - close)))
+        chosen = _with_record(chosen, near, close)
         out[side] = sorted(chosen, key=lambda r: abs(r["price"] - close))
     return out

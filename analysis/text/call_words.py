@@ -233,9 +233,18 @@ def _beyond(s: Reading, side: str, call: Call) -> str:
         ever = "risen" if side == "up" else "fallen"
         return (
             f"{head}: further than {s['ticker']} has ever {ever} in one session"
-            f" ({u.size(record['move'])}, {date(record['date'])}), so it is several sessions away."
+            f" ({_record_size(s, record)}, {date(record['date'])}), so it is several sessions away."
         )
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
+
+
+def _record_size(s: Reading, record: Reading) -> str:
+    """A largest one-session move as ranked: ``21.1%``; a gauge's in percent of its level, then its points
+    (``29.6%, 12.11 points``: its largest fall in points is another day, 17.36 on October 20, 2008)."""
+    u = pw.units_of(s)
+    if u.returns == "points":
+        return f"{record['size']:.1%}, {u.size(record['move'])}"
+    return u.size(record["move"])
 
 
 def _extreme(s: Reading, side: str) -> str:

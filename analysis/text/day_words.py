@@ -69,7 +69,14 @@ def reversal_sentence(s: Reading) -> str:
     went = "fell" if r["way"] == "up" else "rose"
     crossed = r.get("kind", "reversal") == "reversal"
     closed = ("higher" if r["way"] == "up" else "lower") if crossed else ("lower" if r["way"] == "up" else "higher")
-    what = "a reversal" if crossed else f"it won back {r['swing'] / abs(r['extreme_move']):.0%} of the intraday move"
+    share = f"{r['swing'] / abs(r['extreme_move']):.0%}"
+    what = (
+        "a reversal"
+        if crossed
+        else f"it won back {share} of the intraday fall"
+        if r["way"] == "up"
+        else f"it gave back {share} of the intraday rise"
+    )
     return (
         f" Intraday it {went} as much as {u.size(r['extreme_move'], previous)}, to {pw.quote(s, r['extreme'])},"
         f" before closing {u.size(r['close_move'], previous)} {closed}: {what}."

@@ -19,7 +19,7 @@ _BAND = {
     ("up", "history"): "; it is inside its band, but {ticker} {rare}: momentum is stretched",
     ("down", "history"): "; it is inside its band, but {ticker} {rare}: an oversold extreme",
     (None, "up"): "; it is inside its band: momentum is with the trend without being stretched",
-    (None, "down"): "; it is inside its band: momentum has not turned, but it is not at an extreme either",
+    (None, "down"): "; it is inside its band: momentum is down, but it is not at an extreme either",
 }
 
 

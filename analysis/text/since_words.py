@@ -121,9 +121,10 @@ def _level(change: Reading, s: Reading) -> str:
     named = "the level to clear" if kind == "level_cleared" else "the support"
     if change.get("beyond"):
         named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
+    level_q, close_q = pw.quote_apart(s, change["price"], change["close"])
     text = (
-        f"{t} closed {verb} {named} at {pw.quote(s, change['price'])} ({pw.level_words(level, side)})"
-        f" on {day(change['date'], as_of)}, at {pw.quote(s, change['close'])}"
+        f"{t} closed {verb} {named} at {level_q} ({pw.level_words(level, side)})"
+        f" on {day(change['date'], as_of)}, at {close_q}"
     )
     back = f"; it is back {other} it at {pw.quote(s, s['close'])}" if change["back"] else ""
     return f"{text}{back}."
