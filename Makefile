@@ -198,8 +198,8 @@ lab: $(STAMP) $(LAB_STAMP) $(LAB_KERNEL_STAMP) ## Open JupyterLab on working cop
 		--MappingKernelManager.default_kernel_name=momentum-lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The API reference: the research API and the knobs, from their docstrings (a test builds the same).
-DOC_MODULES := analysis.api analysis.params
-docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params) from the docstrings into docs/api/ (pdoc)
+DOC_MODULES := analysis.api analysis.params analysis.interactive
+docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params, analysis.interactive) from the docstrings into docs/api/ (pdoc)
 	@$(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)
 	@echo "wrote docs/api/index.html (open it in a browser)"
 
