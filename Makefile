@@ -89,11 +89,12 @@ $(STAMP): pyproject.toml $(LOCK)
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency; needs uv or network for it)
+lock: ## Re-resolve requirements.lock (and the lab's two locks) from pyproject.toml (after changing a dependency; needs uv or network for it)
 	@uv="$(UV)"; [ -n "$$uv" ] || { uv="$(UV_HOME)/bin/uv"; [ -x "$$uv" ] || $(PYTHON) -m pip install -q --target "$(UV_HOME)" "uv==$(UV_VERSION)"; }; \
 	"$$uv" pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o $(LOCK) -q; \
-	printf '%s\n' $(foreach r,$(LAB_REQS),'$(r)') | "$$uv" pip compile - --universal --python-version 3.11 --generate-hashes -o $(LAB_LOCK) -q
-	@echo "wrote $(LOCK) and $(LAB_LOCK): commit them with pyproject.toml"
+	printf '%s\n' $(foreach r,$(LAB_REQS),'$(r)') | "$$uv" pip compile - --universal --python-version 3.11 --generate-hashes -o $(LAB_LOCK) -q; \
+	printf '%s\n' $(foreach r,$(LAB_KERNEL_REQS),'$(r)') | "$$uv" pip compile - -c $(LOCK) --universal --python-version 3.11 --generate-hashes -o $(LAB_KERNEL_LOCK) -q
+	@echo "wrote $(LOCK), $(LAB_LOCK) and $(LAB_KERNEL_LOCK): commit them with pyproject.toml"
 
 # Its own stamp, so a venv made before this step gets it at the next `make` too. The type
 # checker's cache is filled here as well (its first run reads pandas-stubs: ~15 s), so the first
@@ -141,14 +142,25 @@ research: setup ## Execute the research notebooks into reports/<as-of>/research/
 	@$(PY) -m analysis research
 
 # JupyterLab lives in its own environment: in .venv it would pull rfc3987-syntax, which adds
-# ~2 s to every papermill start. It runs the project's kernel (.venv, registered by setup),
-# found through JUPYTER_PATH, and opens the notebooks with it already selected.
-# Like .venv, it is built from a lock with hashes (requirements-lab.lock, from pyproject's `lab`
-# extra; `make lock` writes both), and rebuilt when the lock changes.
+# ~2 s to every papermill start. Like .venv, it is built from a lock with hashes
+# (requirements-lab.lock, from pyproject's `lab` extra; `make lock` writes it), and rebuilt when
+# the lock changes. The server is not the kernel: the notebooks run on the lab's kernel,
+# "momentum-lab", in .venv-lab-kernel: the report's lock (requirements.lock, the same versions as
+# .venv) plus the `interactive` extra (plotly and ipywidgets: requirements-interactive.lock,
+# hashed, resolved against requirements.lock so every package the two share is pinned alike),
+# and the project itself. Only `make lab` builds and registers it, so the report's kernel
+# ("momentum-report", .venv) and its PDFs never see those libraries. Both kernels are found
+# through JUPYTER_PATH, and so are plotly's and the widgets' JupyterLab extensions, which their
+# wheels install into .venv-lab-kernel/share/jupyter.
 LAB_VENV ?= .venv-lab
 LAB_REQS := jupyterlab>=4.2 jupytext>=1.16
 LAB_LOCK := requirements-lab.lock
 LAB_STAMP := $(LAB_VENV)/.installed-$(shell cat $(LAB_LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+LAB_KERNEL_VENV ?= .venv-lab-kernel
+LAB_KERNEL_REQS := plotly>=6 ipywidgets>=8.1
+LAB_KERNEL_LOCK := requirements-interactive.lock
+LAB_KERNEL_PY := $(LAB_KERNEL_VENV)/bin/python
+LAB_KERNEL_STAMP := $(LAB_KERNEL_VENV)/.installed-$(shell cat pyproject.toml $(LOCK) $(LAB_KERNEL_LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 LAB_ARGS ?=
 
 $(LAB_STAMP): $(LAB_LOCK)
@@ -158,16 +170,36 @@ $(LAB_STAMP): $(LAB_LOCK)
 	@$(LAB_VENV)/bin/python -m pip install --require-hashes --no-deps -r $(LAB_LOCK) > $(LAB_VENV)/install.log 2>&1 || { tail -40 $(LAB_VENV)/install.log; echo "pip install failed (full log: $(LAB_VENV)/install.log)"; exit 1; }
 	@touch $@
 
-lab: $(STAMP) $(LAB_STAMP) ## Open JupyterLab on working copies of the notebooks (notebooks/scratch/, ignored by git) with the project's kernel (own env .venv-lab; LAB_ARGS=--no-browser ...)
+# uv when set-up had one (seconds: it links .venv's cached wheels), else pip.
+$(LAB_KERNEL_STAMP): pyproject.toml $(LOCK) $(LAB_KERNEL_LOCK) | $(STAMP)
+	@echo "Setting up $(LAB_KERNEL_VENV), the lab's kernel, from $(LOCK) + $(LAB_KERNEL_LOCK) (first run only)..."
+	@rm -rf $(LAB_KERNEL_VENV)
+	@uv="$(UV)"; [ -n "$$uv" ] || uv="$(UV_HOME)/bin/uv"; { [ "$(USE_UV)" != 0 ] && [ -x "$$uv" ]; } || uv=""; \
+	log=.cache/lab-kernel.$$$$.log; mkdir -p .cache; \
+	if [ -n "$$uv" ]; then \
+	  "$$uv" venv -q --seed --python $(PY) $(LAB_KERNEL_VENV) > $$log 2>&1 \
+	  && "$$uv" pip install -q --python $(LAB_KERNEL_PY) --require-hashes -r $(LOCK) -r $(LAB_KERNEL_LOCK) >> $$log 2>&1 \
+	  && "$$uv" pip install -q --python $(LAB_KERNEL_PY) --no-deps --no-build-isolation -e . >> $$log 2>&1; \
+	else \
+	  $(PY) -m venv $(LAB_KERNEL_VENV) > $$log 2>&1 \
+	  && $(LAB_KERNEL_PY) -m pip install --require-hashes -r $(LOCK) -r $(LAB_KERNEL_LOCK) >> $$log 2>&1 \
+	  && $(LAB_KERNEL_PY) -m pip install --no-deps -e . >> $$log 2>&1; \
+	fi || { tail -40 $$log; echo "install failed (full log: $$log)"; exit 1; }; \
+	mv $$log $(LAB_KERNEL_VENV)/install.log
+	@touch $@
+
+lab: $(STAMP) $(LAB_STAMP) $(LAB_KERNEL_STAMP) ## Open JupyterLab on working copies of the notebooks (notebooks/scratch/, ignored by git) with the lab's kernel, momentum-lab (the report's packages + plotly, ipywidgets; LAB_ARGS=--no-browser ...)
 	@$(LAB_VENV)/bin/python -c '' 2>/dev/null || { rm -f $(LAB_STAMP); $(MAKE) --no-print-directory $(LAB_STAMP); }
+	@$(LAB_KERNEL_PY) -c '' 2>/dev/null || { rm -f $(LAB_KERNEL_STAMP); $(MAKE) --no-print-directory $(LAB_KERNEL_STAMP); }
 	@$(PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel()'
+	@$(LAB_KERNEL_PY) -c 'from analysis.render.kernel import ensure_kernel; ensure_kernel("momentum-lab")'
 	@$(PY) -c 'from analysis.notebooks import scratch_copies; [print("  copied", p) for p in scratch_copies()]'
-	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks/scratch \
-		--MappingKernelManager.default_kernel_name=momentum-report $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	JUPYTER_PATH=$(CURDIR)/$(LAB_KERNEL_VENV)/share/jupyter:$(CURDIR)/$(VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks/scratch \
+		--MappingKernelManager.default_kernel_name=momentum-lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The API reference: the research API and the knobs, from their docstrings (a test builds the same).
-DOC_MODULES := analysis.api analysis.params
-docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params) from the docstrings into docs/api/ (pdoc)
+DOC_MODULES := analysis.api analysis.params analysis.interactive
+docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params, analysis.interactive) from the docstrings into docs/api/ (pdoc)
 	@$(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)
 	@echo "wrote docs/api/index.html (open it in a browser)"
 
@@ -201,4 +233,4 @@ check: setup lint ## The whole suite, before a commit and in CI: lint and every 
 	@$(PYTEST) --durations=25
 
 clean: ## Remove the virtualenv, caches and generated reports
-	rm -rf $(VENV) .venv-lab .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html
+	rm -rf $(VENV) .venv-lab .venv-lab-kernel .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html

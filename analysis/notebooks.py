@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.params import stem  # noqa: F401 (the piece's stem, re-exported beside its appendices' names)
-from analysis.paths import NOTEBOOK_DIR
+from analysis.paths import LAB_KERNEL_DISPLAY, LAB_KERNEL_NAME, NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def appendix_links(piece_stem: str) -> list[tuple[str, str, str]]:
 
 #: Where ``make lab`` puts the working copies of the notebooks (ignored by git).
 SCRATCH_DIR = "scratch"
+#: The kernel a working copy names: the lab's (``make lab`` registers it).
+LAB_KERNELSPEC = {"display_name": LAB_KERNEL_DISPLAY, "language": "python", "name": LAB_KERNEL_NAME}
 
 
 def scratch_copies(notebook_dir: Path | None = None) -> list[Path]:
@@ -94,7 +96,9 @@ def scratch_copies(notebook_dir: Path | None = None) -> list[Path]:
     ignores, never in the committed notebook the runner executes. A copy already there is kept
     as it is (it holds your work): delete it to start again from the committed notebook. The
     copies are not paired with jupytext scripts (their pairing metadata is dropped), so saving
-    one writes no ``.py`` beside it.
+    one writes no ``.py`` beside it. A new copy opens on the lab's kernel (``momentum-lab``: the
+    report's packages plus the interactive charts' libraries), the committed notebook on the
+    report's.
     """
     source = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
     target = source / SCRATCH_DIR
@@ -105,7 +109,8 @@ def scratch_copies(notebook_dir: Path | None = None) -> list[Path]:
         if copy.exists():
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
-        nb.get("metadata", {}).pop("jupytext", None)
+        nb.setdefault("metadata", {}).pop("jupytext", None)
+        nb["metadata"]["kernelspec"] = LAB_KERNELSPEC
         copy.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         made.append(copy)
     return made

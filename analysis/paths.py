@@ -21,6 +21,10 @@ TEMPLATE_DIR = PACKAGE_DIR / "render" / "templates"
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 COMMENTARY_NOTEBOOK = NOTEBOOK_DIR / "commentary.ipynb"
 KERNEL_NAME = "momentum-report"
+#: The lab's kernel (``make lab`` only): the report's packages plus plotly and ipywidgets
+#: (``requirements-interactive.lock``), in ``.venv-lab-kernel``; :mod:`analysis.interactive` needs it.
+LAB_KERNEL_NAME = "momentum-lab"
+LAB_KERNEL_DISPLAY = "Python (momentum-lab: plotly, ipywidgets)"
 
 
 def resolved(path: Path) -> Path:

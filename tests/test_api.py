@@ -125,7 +125,7 @@ def test_make_docs_builds_a_reference_of_every_api_function_from_its_docstring(t
 
     makefile = (PROJECT_DIR / "Makefile").read_text()
     modules = re.search(r"^DOC_MODULES := (.*)$", makefile, flags=re.M).group(1).split()
-    assert modules == ["analysis.api", "analysis.params"]
+    assert modules == ["analysis.api", "analysis.params", "analysis.interactive"]
     assert "-m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)" in makefile
     pdoc.render.configure(docformat="google", show_source=False)
     with warnings.catch_warnings():
@@ -139,6 +139,8 @@ def test_make_docs_builds_a_reference_of_every_api_function_from_its_docstring(t
         words = re.sub(r"(:\w+:)?`+([^`]*)`+", r"\2", first).split()[:6]  # ``code`` and :func:`links` as shown
         assert re.search(r"\s+".join(map(re.escape, words)), shown), name
     assert "Knobs" in (tmp_path / "analysis" / "params.html").read_text()
+    lab = (tmp_path / "analysis" / "interactive.html").read_text()  # documented without plotly installed
+    assert all(f'id="{name}"' in lab for name in ("charts", "chart_spec", "explorer", "rerun", "LabOnly"))
 
 
 @pytest.mark.slow

@@ -180,5 +180,5 @@ def test_the_lab_environment_is_built_from_a_hashed_lock_of_the_lab_extra():
 def test_the_lab_lock_was_made_by_the_command_make_lock_runs():
     header = (PROJECT_DIR / "requirements-lab.lock").read_text().splitlines()[1].strip("# ").strip()
     recipe = re.search(r"^lock:.*?\n((?:\t.*\n)+)", (PROJECT_DIR / "Makefile").read_text(), flags=re.M).group(1)
-    command = re.search(r'"\$\$uv" (pip compile - [^\n]*?) -q\s*$', recipe, flags=re.M).group(1)
+    command = re.search(r'"\$\$uv" (pip compile - --universal [^\n]*?) -q[; \\]*$', recipe, flags=re.M).group(1)
     assert header == f"uv {command.replace('$(LAB_LOCK)', 'requirements-lab.lock')}"

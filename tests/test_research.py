@@ -121,9 +121,10 @@ def published(iwm_research):
 
 def test_every_notebook_is_executed_by_the_piece_or_the_research_run():
     """commentary.ipynb is executed and checked by tests/test_report.py, cookbook.ipynb by
-    tests/test_api.py; every other one is here."""
+    tests/test_api.py; every other one is here, but explore.ipynb, which needs the lab's kernel
+    (plotly, ipywidgets): tests/test_interactive.py checks what it calls."""
     on_disk = {p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")}
-    assert on_disk == {"commentary", "cookbook"} | {nb.name for nb in NOTEBOOKS}
+    assert on_disk == {"commentary", "cookbook", "explore"} | {nb.name for nb in NOTEBOOKS}
     assert set(KNOWN) == {nb.name for nb in NOTEBOOKS}
 
 
@@ -246,12 +247,15 @@ def test_research_notebooks_only_call_analysis_research():
 
 
 @pytest.mark.process
-def test_make_lab_runs_jupyterlab_from_its_own_env_with_the_project_kernel():
+def test_make_lab_runs_jupyterlab_from_its_own_env_with_the_lab_kernel():
+    """The server (.venv-lab) finds the lab's kernel and its plotly and widget extensions
+    (.venv-lab-kernel), and the report's kernel (.venv), and opens notebooks on the lab's."""
     out = subprocess.run(["make", "-n", "lab"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True).stdout
     command = next(line for line in out.replace("\\\n", " ").splitlines() if "jupyter lab" in line)
-    assert f"JUPYTER_PATH={PROJECT_DIR}/.venv/share/jupyter" in command
+    assert f"JUPYTER_PATH={PROJECT_DIR}/.venv-lab-kernel/share/jupyter:{PROJECT_DIR}/.venv/share/jupyter" in command
     assert ".venv-lab/bin/jupyter lab" in command and "--notebook-dir=notebooks/scratch" in command
-    assert "--MappingKernelManager.default_kernel_name=momentum-report" in command
+    assert "--MappingKernelManager.default_kernel_name=momentum-lab" in command
+    assert """ensure_kernel("momentum-lab")""" in out and "ensure_kernel()" in out
 
 
 # -- signals: known values at 2024-07-08 ----------------------------------------------------------

@@ -19,17 +19,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from analysis.errors import RenderError
-from analysis.paths import KERNEL_NAME, PROJECT_DIR
+from analysis.paths import KERNEL_NAME, LAB_KERNEL_DISPLAY, LAB_KERNEL_NAME, PROJECT_DIR
 
 
 def _data_dirs() -> list[Path]:
     return [Path(sys.prefix) / "share" / "jupyter", PROJECT_DIR / ".cache" / "jupyter"]
 
 
+#: What JupyterLab's launcher and kernel menu call each kernel.
+DISPLAY_NAMES = {
+    KERNEL_NAME: "Python (momentum-report)",
+    LAB_KERNEL_NAME: LAB_KERNEL_DISPLAY,
+}
+
+
 def _spec(name: str) -> dict:
     return {
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python (momentum-report)",
+        "display_name": DISPLAY_NAMES.get(name, f"Python ({name})"),
         "language": "python",
         "metadata": {"debugger": True},
         "env": {"PYTHONWARNINGS": "ignore::DeprecationWarning"},
