@@ -183,7 +183,10 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
     first = next(iter(box(s)["support"]), None)  # the box's nearest, so the sentence and the box agree
     if side == "down" and first is not None and first["price"] > steps[0][0]:
         out += f". First support is {q(first['price'])} ({pw.box_words(first, 'support', s['as_of'])})"
-    return out[0].upper() + out[1:] + "."
+    # the closes within reach leave the call as it is: say what does change it (the fourth cold read
+    # refused SPY 2018-02-05's up-bullet, which never gave the +4.9% close that turns it constructive)
+    said = frozenset(e["event"] for step in calls.steps(s, side, None) for e in step.events)
+    return out[0].upper() + out[1:] + "." + (_beyond(s, side, call, said) if tr is None else "")
 
 
 def _level_short(s: Reading, lv: Reading, side: str = "resistance") -> str:
@@ -213,7 +216,7 @@ def _subject(s: Reading, what: Sequence[str]) -> str:
     return "" if what[0].startswith(("Real Motion", "Leadership")) else f"{s['ticker']} "
 
 
-def _beyond(s: Reading, side: str, call: Call) -> str:
+def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset()) -> str:
     """The close that would change the call but that no session could reach: what it takes, said as the
     condition it is (``with IWM back above its 200-DMA``) and where, against the largest move the ticker
     ever made that way when it is beyond even that, else against :data:`REACHABLE` of its sessions."""
@@ -224,6 +227,7 @@ def _beyond(s: Reading, side: str, call: Call) -> str:
     # gives the next phase from today's, which a close that far may have passed: BTC "below its
     # 50-DMA … and in a recovery phase" was refused)
     lines = [e for e in tr.events if e["event"] != "phase"]
+    lines = [e for e in lines if e["event"] not in said] or lines  # what the closes within reach do not already do
     u, what = pw.units_of(s), _what(s, lines or tr.events)
     where = f"{pw.quote(s, tr.price)}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
