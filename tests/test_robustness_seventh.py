@@ -13,11 +13,11 @@
   another schema version, one whose HTML is missing, one that is a symbolic link to a file outside,
   date folders that are no date (``2024-02-30``, ``2024-07-08 copy``), a summary cut short;
 * the environment and signals: a working folder deeper than PATH_MAX with a relative reports folder,
-  a TMPDIR with spaces in its name, SIGTERM to ``make grade`` at every step of its publishing,
+  a TMPDIR with spaces in its name, short or too long for Chromium's or the kernel's sockets, SIGTERM to ``make grade`` at every step of its publishing,
   including the instant after its last file is written.
 
 Each ends as the promise says: one line and the documented exit code with nothing written, or the
-quiet success that is the right answer, with nothing false in the piece. The pass found nine defects
+quiet success that is the right answer, with nothing false in the piece. The pass found eleven defects
 (each case's docstring says what it was); each is fixed and its test passes.
 """
 
@@ -378,18 +378,57 @@ def test_a_working_folder_deeper_than_path_max_is_one_line_exit_5(tmp_path):
     assert done.returncode == 5 and "File name too long" in line and "Set MOMENTUM_REPORTS_DIR" in line, line
 
 
+def test_chromium_s_socket_path_too_long_is_told_as_tmpdir():
+    from analysis.render.devtools import hint_for
+
+    said = (
+        "FATAL:process_singleton_posix.cc:315] Socket path too long: /tmp/long/org.chromium.Chromium.x/SingletonSocket"
+    )
+    assert hint_for(said).startswith("TMPDIR (") and "too long a path for Chromium's socket" in hint_for(said)
+
+
+def _tmpdir(length: int) -> Path:
+    """A new folder under /tmp with spaces in its name and a path of ``length`` characters."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="h 7 ", dir="/tmp"))
+    spaced = folder / ("x y " * 40)[: length - len(str(folder)) - 1].rstrip()
+    spaced.mkdir()
+    return spaced
+
+
 @pytest.mark.slow
-def test_a_tmpdir_with_spaces_in_its_name_prints_the_pdf(tmp_path):
+@pytest.mark.parametrize("length", [20, 66, 100], ids=["short", "too-long-for-chromium", "too-long-for-the-kernel"])
+def test_a_tmpdir_with_spaces_prints_the_pdf_or_says_it_is_too_long(tmp_path, length):
+    """A TMPDIR of 66 characters leaves Chromium's socket (``<TMPDIR>/org.chromium.Chromium.XXXXXX/
+    SingletonSocket``) over 107 bytes: the warning said "To get the PDF, install Chromium", where Chromium's
+    own last words were "Socket path too long". One of 100 did the same to the kernel's sockets: a
+    ZMQError "File name too long" traceback, exit 1."""
+    import shutil
+
     from tests.conftest import chromium_or_skip
 
     chromium_or_skip()
-    spaced = tmp_path / "my temp dir"
-    spaced.mkdir()
-    root = tmp_path / "r"
-    done = hostile.run_cli(root, "report", *SUMMARY[1:], env={"TMPDIR": str(spaced)}, timeout=600)
-    assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert (root / AS_OF / "IWM.pdf").read_bytes().startswith(b"%PDF")
-    assert list(spaced.iterdir()) == [] and hostile.no_leftovers(root) == []
+    spaced, root = _tmpdir(length), tmp_path / "r"
+    try:
+        done = hostile.run_cli(root, "report", *SUMMARY[1:], env={"TMPDIR": str(spaced)}, timeout=600)
+        if length == 100:
+            line = hostile.one_line(done.stderr)
+            assert done.returncode == 4 and line.startswith(f"error: TMPDIR ({spaced}) is too long a path"), line
+            assert hostile.tree(root) == {
+                f"_failed/{AS_OF}_IWM.ipynb": hostile.tree(root)[f"_failed/{AS_OF}_IWM.ipynb"]
+            }
+        elif length == 66:
+            line = hostile.one_line(done.stderr)
+            assert done.returncode == 0 and line.startswith("warning: PDF not written: "), line
+            assert f"TMPDIR ({spaced}) is too long a path for Chromium's socket" in line, line
+            assert not (root / AS_OF / "IWM.pdf").exists() and (root / AS_OF / "IWM.html").is_file()
+        else:
+            assert (done.returncode, done.stderr) == (0, "")
+            assert (root / AS_OF / "IWM.pdf").read_bytes().startswith(b"%PDF")
+        assert hostile.no_leftovers(root) == []
+    finally:
+        shutil.rmtree(spaced.parent, ignore_errors=True)
 
 
 def _graded_root(capsys, tmp_path) -> Path:
