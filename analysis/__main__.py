@@ -33,4 +33,4 @@ except KeyboardInterrupt:  # Ctrl-C in the first instant, before the command lin
     raise SystemExit("interrupted (Ctrl-C): nothing was started.") from None
 
 follow_make()  # under make: if make is killed alone (kill -HUP <make>), stop as on SIGTERM
-raise SystemExit(main())
+raise SystemExit(main(final=True))  # final: a signal during the shutdown cannot turn a finished run into a kill

@@ -274,12 +274,13 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     return f"interrupted ({name}): {what}", 128 + signum
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
+    """The command line; ``final`` when the process ends with it (see :func:`analysis.interrupts.handled`)."""
     from analysis import interrupts
 
     interrupts.PUBLISHED.clear()
     try:
-        with interrupts.handled():
+        with interrupts.handled(final):
             args = parser().parse_args(argv)
             from analysis import params
 

@@ -131,8 +131,13 @@ def _install() -> dict[int, object]:
 
 
 @contextlib.contextmanager
-def handled() -> Iterator[None]:
-    """For the command line: SIGTERM and SIGHUP raise :class:`Interrupted` like Ctrl-C, once."""
+def handled(final: bool = False) -> Iterator[None]:
+    """For the command line: SIGTERM and SIGHUP raise :class:`Interrupted` like Ctrl-C, once.
+
+    ``final``: the process exits when the block ends (``python -m analysis``), so these signals are then
+    ignored, not given back their default action: one arriving while the interpreter shuts down, a
+    moment after the last file was published, no longer kills the finished run without a word (a signal
+    ignored by Python stays ignored through its shutdown, in every thread; SIGKILL still ends a hang)."""
     previous = _install()
     _STATE.received = _STATE.pending = None
     try:
@@ -142,7 +147,7 @@ def handled() -> Iterator[None]:
         for signum, handler in previous.items():
             # Stopped by a signal, the process is about to exit: one more (a second Ctrl-C while
             # the interpreter joins its threads) must not print a traceback on the way out.
-            signal.signal(signum, signal.SIG_IGN if stopped else handler)
+            signal.signal(signum, signal.SIG_IGN if stopped or final else handler)
         _STATE.received = _STATE.pending = None
 
 

@@ -34,7 +34,7 @@ def test_study_is_the_piece_s_frame_and_takes_the_knobs(iwm, iwm_study):
     assert_allclose(fast["sma_fast"].iloc[-1], iwm["close"].iloc[-20:].mean(), rtol=1e-12)
     assert_allclose(fast["sma_slow"].iloc[-1], iwm["close"].iloc[-100:].mean(), rtol=1e-12)
     assert fast.attrs["settings"]["fast"] == 20
-    with pytest.raises(InputError, match="FAST 0 is below 1"):
+    with pytest.raises(InputError, match="FAST 0 is below 2"):
         analysis.study("IWM", AS_OF, fast=0)
 
 

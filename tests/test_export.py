@@ -32,5 +32,5 @@ def test_export_refuses_a_bad_knob_in_one_line(capsys):
 
     assert cli_line(capsys, "export", "--source", "snapshot", "--rows", "x") == (
         2,
-        "error: ROWS 'x' is not a whole number. Give a whole number >= 1.",
+        "error: ROWS 'x' is not a whole number. Give a whole number from 1 to 100000.",
     )

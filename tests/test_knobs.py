@@ -73,8 +73,8 @@ def test_every_notebook_uses_the_knobs_the_table_says_it_does():
 @pytest.mark.parametrize(
     "knobs, message",
     [
-        ({"fast": "abc"}, "FAST 'abc' is not a whole number. Give a whole number >= 1."),
-        ({"fast": "0"}, "FAST 0 is below 1."),
+        ({"fast": "abc"}, "FAST 'abc' is not a whole number. Give a whole number from 2 to 100000."),
+        ({"fast": "0"}, "FAST 0 is below 2."),
         ({"fast": "250"}, "FAST 250 is not below SLOW 200"),
         ({"fast": "20", "confirm_n": "30"}, "CONFIRM_N 30 is above FAST 20"),
         ({"band_width": "-1"}, "BAND_WIDTH '-1' is not above zero"),

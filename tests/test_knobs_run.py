@@ -98,7 +98,10 @@ def test_the_command_line_and_make_take_every_knob_and_refuse_bad_ones_in_one_li
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["knobs"] == {"fast": 20}
     for args, line in (
-        (["research", "--fast", "20x"], "error: FAST '20x' is not a whole number. Give a whole number >= 1."),
+        (
+            ["research", "--fast", "20x"],
+            "error: FAST '20x' is not a whole number. Give a whole number from 2 to 100000.",
+        ),
         (["report", "--band-width", "0"], "error: BAND_WIDTH '0' is not above zero. Give a number above zero"),
     ):
         failed = hostile.run_cli(tmp_path, *args, "--source", "snapshot", timeout=300)

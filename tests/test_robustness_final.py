@@ -128,7 +128,7 @@ REFUSED = {
     ),
     "misspelt-scenario-key": ("scenarios", _scenario_key('oposes = ["slowdown"]'), "oposes"),
     "no-scenarios": ("scenarios", "", "lists no scenarios"),
-    "negative-weight": _edit(r"\nweight = 2\n", "\nweight = -2\n", "weight = -2 is not a number >= 0"),
+    "negative-weight": _edit(r"\nweight = 2\n", "\nweight = -2\n", "weight = -2 is not a number from 0 to 1,000"),
     "text-weight": _edit(r"\nweight = 2\n", '\nweight = "heavy"\n', "weight = 'heavy'"),
     "nan-weight": _edit(r"\nweight = 2\n", "\nweight = nan\n", "weight = nan"),
     "unknown-function": _edit(r'function = "\w+"', 'function = "astrology"', "'astrology'"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 import math
 import re
-import string
 
 from analysis import params
 from analysis.errors import InputError
@@ -30,8 +29,8 @@ from analysis.evidence.card import (
     Threshold,
 )
 from analysis.evidence.measures import KINDS, Kind
+from analysis.evidence.templates import placeholders as _placeholders
 
-PLACEHOLDERS = ("ticker", "benchmark")
 _COMPARISON = re.compile(r"^\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 _ITEM_KEYS = {
     "name",
@@ -49,6 +48,9 @@ _SET_KEYS = {"id", "title", "why", "tickers", "profiles", "default"}
 #: The asset profiles an item may apply to (analysis/config/profiles.toml).
 PROFILE_KINDS = ("equity", "equity_index", "bond_fund", "credit", "yield", "volatility", "crypto")
 _SCENARIO_KEYS = {"id", "title", "note", "evidence", "opposes", "requires"}
+#: The largest weight an item may carry: the tally adds weights, and a sum past the largest float
+#: is no score (1e308 twice is inf, and inf/inf is NaN).
+WEIGHT_MAX = 1000
 
 
 def _known_keys(raw: dict, keys: set[str], where: str, what: str) -> None:
@@ -56,25 +58,6 @@ def _known_keys(raw: dict, keys: set[str], where: str, what: str) -> None:
     unknown = sorted(set(raw) - keys)
     if unknown:
         raise InputError(f"{where}: unknown key {', '.join(unknown)}.", f"{what} keys are: {', '.join(sorted(keys))}.")
-
-
-def _placeholders(text: str, where: str) -> str:
-    braces = "Write braces only around {ticker} or {benchmark}; double them ({{ }}) for a literal brace."
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).", braces) from None
-    unknown = fields - set(PLACEHOLDERS)
-    if unknown:
-        raise InputError(
-            f"{where}: {text!r} uses {', '.join('{' + f + '}' for f in sorted(unknown))}.",
-            "The only placeholders are {ticker} and {benchmark}.",
-        )
-    try:  # a conversion or format spec ({ticker!x}, {ticker:%}) fails only when it is filled in
-        text.format(ticker="IWM", benchmark="SPY")
-    except (ValueError, TypeError, IndexError, KeyError) as exc:
-        raise InputError(f"{where}: {text!r} is not a valid template ({exc}).", braces) from None
-    return text
 
 
 def _threshold(raw: object, where: str, key: str) -> Threshold | None:
@@ -86,7 +69,12 @@ def _threshold(raw: object, where: str, key: str) -> Threshold | None:
             f"{where}: {key} = {raw!r} is not a comparison.",
             f'Write it as an operator and a number, e.g. {key} = "<= -0.05" (operators: < <= > >=).',
         )
-    return Threshold(match.group(1), float(match.group(2)))
+    number = float(match.group(2))
+    if not math.isfinite(number):  # 1e999 reads as inf: "supports if <= -inf%"
+        raise InputError(
+            f"{where}: {key} = {raw!r} is not a finite number.", f'Write a number, e.g. {key} = "<= -0.05".'
+        )
+    return Threshold(match.group(1), number)
 
 
 def _series(raw: object, kind: Kind, where: str) -> tuple[str, ...]:
@@ -194,8 +182,8 @@ def _item(raw: dict, where: str) -> Item:
         )
     kind = KINDS[fname]
     weight = raw.get("weight", 1)
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
-        raise InputError(f"{where}: weight = {weight!r} is not a number >= 0.", "E.g. weight = 1.")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= WEIGHT_MAX:
+        raise InputError(f"{where}: weight = {weight!r} is not a number from 0 to {WEIGHT_MAX:,}.", "E.g. weight = 1.")
     supports, contradicts = _thresholds(raw, kind, where)
     series = _series(raw.get("series"), kind, where)
     min_series = _min_series(raw.get("min_series"), kind, series, where)
@@ -204,6 +192,7 @@ def _item(raw: dict, where: str) -> Item:
         raise InputError(
             f"{where}: direction = {direction!r} is not text.", 'E.g. direction = "supports when X lags Y".'
         )
+    _placeholders(direction, f"{where}: direction")
     applies = _profiles(raw.get("applies", []), where, "applies")
     return Item(
         name=name,

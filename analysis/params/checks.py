@@ -188,8 +188,8 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1, maximum: int 
     return number
 
 
-def positive_float(value: float | str, *, what: str) -> float:
-    """A finite number above zero (band widths...)."""
+def positive_float(value: float | str, *, what: str, least: float = 0.0, most: float = math.inf) -> float:
+    """A finite number above zero (band widths...), from ``least`` to ``most`` when they are given."""
     try:
         if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
             raise ValueError(value)  # float() also reads 2_05 as 205 and full-width digits
@@ -198,6 +198,10 @@ def positive_float(value: float | str, *, what: str) -> float:
         raise InputError(f"{what} {value!r} is not a number.", f"Give a number above zero, e.g. {what}=2.") from None
     if not math.isfinite(number) or number <= 0:
         raise InputError(f"{what} {value!r} is not above zero.", f"Give a number above zero, e.g. {what}=2.")
+    if not least <= number <= most:  # 1e-300 is written "0" in a file name and a note; 1e300 in 301 digits
+        raise InputError(
+            f"{what} {shown(value)} is outside {least:g} .. {most:g}.", f"Give a number in that range, e.g. {what}=2."
+        )
     return number
 
 
@@ -219,13 +223,19 @@ def stem(ticker: str, benchmark: str | None = None, knobs: str = "") -> str:
     return f"{base}_{knobs}" if knobs else base
 
 
+#: The most sessions (or months, years, occurrences) a whole-number knob may be: about four centuries
+#: of sessions, longer than any history (a larger window only overflows; it reads nothing more).
+WHOLE_MAX = 100_000
+WHOLE_WHY = ": no history is that long"
+
+
 def horizons(value: str | tuple[int, ...] | list[int], *, what: str = "HORIZONS") -> str:
     """Sessions ahead, ``"5 20 60"`` (spaces or commas): whole numbers >= 1, duplicates dropped,
     written back as ``"5 20 60"``."""
     items = value.replace(",", " ").split() if isinstance(value, str) else [str(v) for v in value]
     if not items:
         raise InputError(f"{what} is empty.", f'Give sessions ahead, e.g. {what}="5 20 60".')
-    clean = dict.fromkeys(positive_int(h, what=f"{what} entry") for h in items)
+    clean = dict.fromkeys(positive_int(h, what=f"{what} entry", maximum=WHOLE_MAX, why=WHOLE_WHY) for h in items)
     return " ".join(str(h) for h in clean)
 
 

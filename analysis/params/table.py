@@ -101,7 +101,7 @@ CONFIRM_WHY = f": a run of closes longer than the {CONFIRM_MAX}-DMA's own window
 
 
 def _whole(env: str, minimum: int = 1) -> Callable[[Any], int]:
-    return lambda v: checks.positive_int(v, what=env, minimum=minimum)
+    return lambda v: checks.positive_int(v, what=env, minimum=minimum, maximum=checks.WHOLE_MAX, why=checks.WHOLE_WHY)
 
 
 def _knob(name: str, kind: type, default: Any, help: str, phrase: str, used_by: tuple[str, ...], **more: Any):
@@ -175,7 +175,15 @@ _STUDY_KNOBS = (
         validate=lambda v: checks.positive_int(v, what="CONFIRM_N", maximum=CONFIRM_MAX, why=CONFIRM_WHY),
         tag="confirm",
     ),
-    _knob("fast", int, 50, "sessions in the fast moving average (the 50-DMA)", "fast average {} sessions", FAST),
+    _knob(
+        "fast",
+        int,
+        50,
+        "sessions in the fast moving average (the 50-DMA)",
+        "fast average {} sessions",
+        FAST,
+        validate=_whole("FAST", 2),  # a one-session average is the close itself: no band, no turn to solve for
+    ),
     _knob("slow", int, 200, "sessions in the slow moving average (the 200-DMA)", "slow average {} sessions", SLOW),
     _knob(
         "band_width",
@@ -184,7 +192,7 @@ _STUDY_KNOBS = (
         "band half-width in standard deviations (Real Motion and Leadership)",
         "bands ±{}σ",
         BAND,
-        validate=lambda v: checks.positive_float(v, what="BAND_WIDTH"),
+        validate=lambda v: checks.positive_float(v, what="BAND_WIDTH", least=0.01, most=100),
         tag="band",
     ),
     _knob(

@@ -99,10 +99,24 @@ def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
         except ValueError:
             continue
         for path in folder.glob("*.json"):
+            if not _utf8(path.name):  # undecodable bytes: no link, no page can hold the name
+                problems.append(
+                    f"{folder.name}/{os.fsencode(path.name).decode('utf-8', 'replace')}: its name is not UTF-8"
+                )
+                continue
             summary = _read(folder, path, problems)
             if summary is not None:
                 found.append((folder.name, path, summary))
     return found, problems
+
+
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the disk is text (bytes that are not UTF-8 come as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read(folder: Path, path: Path, problems: list[str]) -> dict | None:
@@ -278,6 +292,7 @@ def write_index(root: Path | None = None) -> Path:
 def write_whole(target: Path, text: str) -> None:
     """``text`` into ``target`` atomically: a temporary file beside it (``.<stem>-*.tmp``), then one rename,
     so a reader never sees half a file; a failure is a :class:`~analysis.errors.PublishError` naming it."""
+    from analysis import interrupts
     from analysis.render import publish
 
     tmp = None
@@ -290,6 +305,7 @@ def write_whole(target: Path, text: str) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         tmp = None
+        interrupts.PUBLISHED.append(target)  # an interrupt from now on says it is published
     except OSError as exc:
         raise publish.explain(exc, target) from None  # a full disk, a folder named index.html...
     finally:

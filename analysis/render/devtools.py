@@ -56,6 +56,11 @@ CAUSES = (
         " that exists and is writable (or unset it), then run the report again.",
     ),
     (
+        "Socket path too long",
+        "TMPDIR ({tmpdir}) is too long a path for Chromium's socket (a Unix socket's path holds at most"
+        " 107 bytes): set TMPDIR to a shorter folder, e.g. TMPDIR=/tmp, then run the report again.",
+    ),
+    (
         "error while loading shared libraries",
         "Chromium's libraries are missing or broken: reinstall it (Debian/Ubuntu:"
         " `sudo apt-get install --reinstall chromium`), then run `make browser` and the report again.",

@@ -116,6 +116,7 @@ def kernel_manager_class():
         def __init__(self, **kwargs) -> None:
             super().__init__(**kwargs)
             self._ipc_dir = tempfile.mkdtemp(prefix="momentum-kernel-")
+            too_long(self._ipc_dir)
             self.transport = "ipc"
             self.ip = os.path.join(self._ipc_dir, "k")
 
@@ -132,6 +133,23 @@ def kernel_manager_class():
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
     return IPCKernelManager
+
+
+#: The longest path a Unix socket may have (108 bytes with its NUL on Linux, 104 on macOS), less the
+#: kernel's own ``/k-<port>`` after its folder.
+SOCKET_PATH_MAX = 103 - len("/k-65535")
+
+
+def too_long(folder: str) -> None:
+    """:class:`RenderError` (and ``folder`` removed) when the kernel's sockets in ``folder`` would have
+    too long a path: a deep TMPDIR made zmq's "File name too long" traceback."""
+    if len(os.fsencode(folder)) > SOCKET_PATH_MAX:
+        os.rmdir(folder)
+        raise RenderError(
+            f"TMPDIR ({os.path.dirname(folder)}) is too long a path for the kernel's sockets (a Unix socket's"
+            " path holds at most 107 bytes).",
+            "Set TMPDIR to a shorter folder, e.g. TMPDIR=/tmp, then run the report again.",
+        )
 
 
 #: Every kernel keeps its IPython history in memory, as nbclient starts them: no SQLite file
