@@ -20,6 +20,7 @@ Change = TypedDict(
         "from": str,
         "to": str,
         "move_percentile": float | None,  # share of the ticker's one-session moves smaller than the move to it
+        "relative_percentile": float | None,  # Leadership's: share of sessions beating/trailing the benchmark by less
     },
     total=False,
 )
