@@ -26,8 +26,8 @@ from analysis.model.study import Study, leadership_basis
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units, units
 from analysis.model.unusual import catalogue
+from analysis.schema import SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
 
 
 def iso(value: Any) -> str | None:

@@ -1,0 +1,116 @@
+"""Robustness, an eighth hostile pass (issue 29, "Done when"): families the seven earlier passes left alone.
+
+* the reports folder holding pieces that are not this project's pieces: a date folder in the future
+  (``9999-12-31``, tomorrow past every time zone), a summary of another ``schema_version`` (99, 0,
+  "1", absent), a summary that is a symbolic link to a file outside the reports folder; the index and
+  ``make grade`` skip each with a one-line note naming the file and why, never a row or a grade;
+* the yfinance adapter fed hostile frames through its public function, with no network: a time-zone-
+  aware index, duplicated sessions, an all-NaN last row, a second ticker in the MultiIndex, columns in
+  lower case, numbers as text;
+* the research API (:mod:`analysis.api`) and ``export`` with hostile arguments: ``None``, numbers and
+  dates of other types as ``as_of``, knobs that do not exist, ``k`` and horizons of odd types, an
+  export path that is a folder or read-only;
+* the chart disk cache (``MOMENTUM_CHART_CACHE_DIR``) truncated, emptied, replaced by a folder, read-only;
+* batch arguments: a TICKERS list with duplicates, 200 entries, separators of other kinds;
+* the environment at its extremes: ``TZ=Pacific/Kiritimati`` and ``Etc/GMT+12`` around midnight,
+  ``LC_NUMERIC``/``LC_ALL=de_DE`` with decimal commas, a reports folder on a path in Greek and CJK;
+* output files already there in odd states: read-only, a read-only folder of a piece's date.
+
+Each ends as the promise says: one line and the documented exit code with nothing written, or the
+quiet success that is the right answer, with nothing false in the piece.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis import cli
+from analysis.pipeline.index import scan
+from tests.conftest import AS_OF
+from tests.test_robustness_fresh import run_json
+
+SNAP = ["--source", "snapshot"]
+_PIECE: dict[str, dict] = {}
+
+
+def _piece(capsys) -> dict:
+    """The IWM summary of AS_OF, built once per worker."""
+    if "data" not in _PIECE:
+        _PIECE["data"] = run_json(capsys, "--as-of", AS_OF)
+    return json.loads(json.dumps(_PIECE["data"]))
+
+
+def _publish(folder: Path, name: str, data: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+# -- pieces that are not this project's pieces ----------------------------------------------------------
+
+_TOMORROW_EVERYWHERE = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)).isoformat()
+
+
+def _not_a_piece(tmp_path: Path, data: dict, case: str) -> tuple[Path, str]:
+    """A good IWM piece of AS_OF, and beside it the odd one of ``case``: the root and what is said of it."""
+    root = tmp_path / "reports"
+    _publish(root / AS_OF, "IWM.json", data)
+    if case in ("9999-12-31", "the-day-after-tomorrow"):
+        day = "9999-12-31" if case == "9999-12-31" else _TOMORROW_EVERYWHERE
+        _publish(root / day, "IWM.json", {**data, "as_of": day})
+        return root, f"{day}/IWM.json: dated {day}, a day that has not come yet anywhere"
+    if case.startswith("schema-"):
+        version = {"schema-99": 99, "schema-0": 0, "schema-text": "1", "schema-absent": None}[case]
+        forged = {**data, "as_of": "2024-07-01", "schema_version": version}
+        if version is None:
+            del forged["schema_version"]
+        _publish(root / "2024-07-01", "IWM.json", forged)
+        shown = "absent" if version is None else repr(version)
+        return root, f"2024-07-01/IWM.json: its schema_version is {shown}, not 1 (not a summary this version wrote)"
+    outside = _publish(tmp_path / "elsewhere", "QQQ.json", {**data, "ticker": "QQQ", "as_of": "2024-07-01"})
+    (root / "2024-07-01").mkdir()
+    (root / "2024-07-01" / "QQQ.json").symlink_to(outside)
+    return root, f"2024-07-01/QQQ.json: a symbolic link to {outside}, outside the reports folder"
+
+
+ODD = ["9999-12-31", "the-day-after-tomorrow", "schema-99", "schema-0", "schema-text", "schema-absent", "link-outside"]
+
+
+@pytest.mark.parametrize("case", ODD)
+def test_the_index_skips_what_is_not_a_piece_and_says_why(capsys, tmp_path, case):
+    """(a), (b), (c) of the seventh pass: a piece dated 9999-12-31 was listed as the newest, one of
+    schema_version 99 and one linked from outside the reports folder as real pieces."""
+    root, why = _not_a_piece(tmp_path, _piece(capsys), case)
+    entries, problems = scan(root)
+    assert [(e.date, e.ticker) for e in entries] == [(AS_OF, "IWM")]
+    assert problems == [why]
+    assert cli.main(["index", "--root", str(root)]) == 0
+    page = (root / "index.html").read_text(encoding="utf-8")
+    assert "newest 2024-07-08" in page and why.replace("'", "&#x27;") in page
+
+
+@pytest.mark.parametrize("case", ODD)
+def test_grade_skips_what_is_not_a_piece_with_a_note(capsys, tmp_path, case):
+    root, why = _not_a_piece(tmp_path, _piece(capsys), case)
+    capsys.readouterr()
+    assert cli.main(["grade", "--root", str(root), *SNAP]) == 0
+    out = capsys.readouterr()
+    assert out.err == "" and f"note: not graded: {why}\n" in out.out
+    grades = json.loads((root / "grades.json").read_text(encoding="utf-8"))
+    assert [(p["date"], p["ticker"]) for p in grades["pieces"]] == [(AS_OF, "IWM")]
+
+
+def test_a_link_inside_the_reports_folder_is_still_a_piece(capsys, tmp_path):
+    """A summary linked from elsewhere *inside* the reports folder is the user's own piece: listed."""
+    root = tmp_path / "reports"
+    target = _publish(root / "kept", "IWM.json", _piece(capsys))
+    (root / AS_OF).mkdir()
+    (root / AS_OF / "IWM.json").symlink_to(os.path.relpath(target, root / AS_OF))
+    entries, problems = scan(root)
+    assert [(e.date, e.ticker) for e in entries] == [(AS_OF, "IWM")] and problems == []
