@@ -114,3 +114,128 @@ def test_a_link_inside_the_reports_folder_is_still_a_piece(capsys, tmp_path):
     (root / AS_OF / "IWM.json").symlink_to(os.path.relpath(target, root / AS_OF))
     entries, problems = scan(root)
     assert [(e.date, e.ticker) for e in entries] == [(AS_OF, "IWM")] and problems == []
+
+
+# -- the chart disk cache in odd states ------------------------------------------------------------------
+
+_DRAWN: dict[str, object] = {}
+
+
+def _chart():
+    """A small real chart (drawn once per worker) as the cache keeps it."""
+    if "chart" not in _DRAWN:
+        import matplotlib.pyplot as plt
+
+        from analysis.view.display import FigureOutput
+
+        fig, ax = plt.subplots(figsize=(2, 1))
+        ax.plot([1, 2, 3])
+        _DRAWN["chart"] = FigureOutput(fig, alt="a line", caption="three points")
+        plt.close(fig)
+    return _DRAWN["chart"]
+
+
+def _spoil(base: Path, how: str) -> None:
+    """The kept chart at ``base`` (.png and .json) put in the state ``how``."""
+    png, meta = base.with_suffix(".png"), base.with_suffix(".json")
+    if how == "png-cut-short":
+        png.write_bytes(png.read_bytes()[:200])
+    elif how == "png-empty":
+        png.write_bytes(b"")
+    elif how == "png-not-a-png":
+        png.write_bytes(b"GIF89a" + b"\0" * 100)
+    elif how == "png-a-folder":
+        png.unlink()
+        png.mkdir()
+    elif how == "png-a-named-pipe":
+        png.unlink()
+        os.mkfifo(png)
+    elif how == "meta-alt-not-text":
+        meta.write_text(json.dumps({"alt": {"x": 1}, "caption": "c"}))
+    elif how == "meta-caption-a-list":
+        meta.write_text(json.dumps({"alt": "a", "caption": ["<b>", 1]}))
+    elif how == "meta-not-an-object":
+        meta.write_text("[1, 2]")
+    elif how == "meta-not-utf8":
+        meta.write_bytes(b'{"alt": "\xff", "caption": ""}')
+    elif how == "meta-missing":
+        meta.unlink()
+
+
+SPOILED = [
+    "png-cut-short",
+    "png-empty",
+    "png-not-a-png",
+    "png-a-folder",
+    "png-a-named-pipe",
+    "meta-alt-not-text",
+    "meta-caption-a-list",
+    "meta-not-an-object",
+    "meta-not-utf8",
+    "meta-missing",
+]
+
+
+@pytest.mark.parametrize("how", SPOILED)
+def test_a_spoiled_kept_chart_is_drawn_anew_never_shown(tmp_path, monkeypatch, how):
+    """A kept chart cut short, empty, not a PNG, a folder, a named pipe (the read blocked forever), or
+    with an alt text or caption that is not text: the chart is drawn again, never embedded broken."""
+    import signal
+
+    from analysis.view.charts import memo
+
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path / "charts"))
+    memo.clear()
+    drawn = _chart()
+    assert memo.cached("probe", ("x",), lambda: drawn, disk=True) is drawn
+    key = next((tmp_path / "charts").glob("probe-*.json")).with_suffix("")
+    _spoil(key, how)
+    memo.clear()
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the read of the kept chart blocked"))
+    signal.alarm(5)
+    try:
+        got = memo.cached("probe", ("x",), lambda: drawn, disk=True)
+    finally:
+        signal.alarm(0)
+    assert got is drawn and memo.stats["misses"] == 1, memo.stats
+
+
+def test_a_read_only_chart_cache_draws_and_keeps_nothing(tmp_path, monkeypatch):
+    from analysis.view.charts import memo
+
+    cache = tmp_path / "charts"
+    cache.mkdir()
+    cache.chmod(0o555)
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(cache))
+    memo.clear()
+    try:
+        drawn = _chart()
+        assert memo.cached("probe", ("y",), lambda: drawn, disk=True) is drawn
+        assert os.geteuid() == 0 or list(cache.iterdir()) == []
+    finally:
+        cache.chmod(0o755)
+
+
+def test_a_chart_cache_that_is_a_file_draws_and_says_nothing(tmp_path, monkeypatch, capsys):
+    from analysis.view.charts import memo
+
+    (tmp_path / "charts").write_text("not a folder")
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path / "charts"))
+    memo.clear()
+    drawn = _chart()
+    assert memo.cached("probe", ("z",), lambda: drawn, disk=True) is drawn
+    assert capsys.readouterr().err == ""
+
+
+def test_two_runs_sharing_the_chart_cache_keep_one_whole_chart(tmp_path, monkeypatch):
+    """Eight threads writing the same kept chart at once (two runs at one date): one whole PNG remains."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.view.charts import memo
+
+    monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path / "charts"))
+    drawn = _chart()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: memo._write("probe-shared", drawn), range(32)))
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["probe-shared.json", "probe-shared.png"]
+    assert memo._read("probe-shared").data == drawn.data

@@ -29,7 +29,6 @@ from analysis.model.unusual import catalogue
 from analysis.schema import SCHEMA_VERSION
 
 
-
 def iso(value: Any) -> str | None:
     """ISO date string of a timestamp/date, ``None`` for missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
