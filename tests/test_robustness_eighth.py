@@ -27,6 +27,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import cli
@@ -239,3 +240,85 @@ def test_two_runs_sharing_the_chart_cache_keep_one_whole_chart(tmp_path, monkeyp
         list(pool.map(lambda _: memo._write("probe-shared", drawn), range(32)))
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["probe-shared.json", "probe-shared.png"]
     assert memo._read("probe-shared").data == drawn.data
+
+
+# -- the research API with hostile arguments ---------------------------------------------------------------
+
+_STUDY: dict[str, object] = {}
+
+
+def _study():
+    from analysis import api
+
+    if "frame" not in _STUDY:
+        _STUDY["frame"] = api.study("IWM", AS_OF)
+    return _STUDY["frame"]
+
+
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        (pd.NaT, "AS_OF 'NaT' is not a date."),
+        (20240708, "AS_OF '20240708' is not a date."),
+        (float("nan"), "AS_OF 'nan' is not a date."),
+        ("2024-07-08T15:00", "AS_OF '2024-07-08T15:00' is not a date."),
+    ],
+    ids=["NaT", "a-number", "nan", "a-time-of-day"],
+)
+def test_an_as_of_of_another_type_is_an_input_error(as_of, expected):
+    """``pd.NaT`` (a missing date from a frame) was a TypeError from a comparison deep in the checks."""
+    from analysis import api
+    from analysis.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        api.study("IWM", as_of)
+    assert str(caught.value).startswith(expected), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [dt.date(2024, 7, 8), dt.datetime(2024, 7, 8, 15, 0), pd.Timestamp("2024-07-08 23:30", tz="Pacific/Kiritimati")],
+    ids=["a-date", "a-datetime", "a-timestamp-in-kiritimati"],
+)
+def test_an_as_of_that_is_a_date_object_is_its_own_date(as_of):
+    from analysis import api
+
+    assert api.study("IWM", as_of).attrs["as_of"] == AS_OF
+
+
+def _api_call(case: str):
+    from analysis import api
+
+    frame = _study()
+    events = api.onsets(frame["close"] > frame["sma_slow"])
+    return {
+        "horizons-empty": lambda: api.event_study(events, [], frame=frame),
+        "events-not-dates": lambda: api.event_study(["banana", "2024-07-08"], [5], frame=frame),
+        "k-past-the-series": lambda: api.event_window(frame["close"], events[:2], k=10**9),
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("horizons-empty", "horizons must name at least one horizon, got [];"),
+        ("events-not-dates", "'banana' is not a date;"),
+        ("k-past-the-series", "k = 1000000000 is longer than the series (6065 sessions);"),
+    ],
+)
+def test_an_api_argument_that_cannot_be_used_is_an_input_error(case, expected):
+    """No horizon at all was a KeyError, an event that is no date a DateParseError, and k = 10^9 sessions
+    a MemoryError (an array of 2 x 2,000,000,001 floats, all but 21 of them NaN)."""
+    from analysis.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        _api_call(case)()
+    assert str(caught.value).startswith(expected), str(caught.value)
+
+
+def test_k_as_long_as_the_series_still_works():
+    from analysis import api
+
+    frame = _study()
+    window = api.event_window(frame["close"], [frame.index[100]], k=len(frame))
+    assert window.shape == (1, 2 * len(frame) + 1) and window.iloc[0, len(frame)] == frame["close"].iloc[100]
