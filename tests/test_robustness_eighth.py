@@ -1,23 +1,28 @@
 """Robustness, an eighth hostile pass (issue 29, "Done when"): families the seven earlier passes left alone.
 
-* the reports folder holding pieces that are not this project's pieces: a date folder in the future
-  (``9999-12-31``, tomorrow past every time zone), a summary of another ``schema_version`` (99, 0,
-  "1", absent), a summary that is a symbolic link to a file outside the reports folder; the index and
-  ``make grade`` skip each with a one-line note naming the file and why, never a row or a grade;
-* the yfinance adapter fed hostile frames through its public function, with no network: a time-zone-
-  aware index, duplicated sessions, an all-NaN last row, a second ticker in the MultiIndex, columns in
-  lower case, numbers as text;
-* the research API (:mod:`analysis.api`) and ``export`` with hostile arguments: ``None``, numbers and
-  dates of other types as ``as_of``, knobs that do not exist, ``k`` and horizons of odd types, an
-  export path that is a folder or read-only;
-* the chart disk cache (``MOMENTUM_CHART_CACHE_DIR``) truncated, emptied, replaced by a folder, read-only;
-* batch arguments: a TICKERS list with duplicates, 200 entries, separators of other kinds;
-* the environment at its extremes: ``TZ=Pacific/Kiritimati`` and ``Etc/GMT+12`` around midnight,
-  ``LC_NUMERIC``/``LC_ALL=de_DE`` with decimal commas, a reports folder on a path in Greek and CJK;
-* output files already there in odd states: read-only, a read-only folder of a piece's date.
+First, three things the seventh pass noticed and left: the index and ``make grade`` listed (and graded)
+a piece in a ``9999-12-31`` date folder as the newest, a summary of ``schema_version`` 99, and a summary
+that is a symbolic link to a file outside the reports folder. Now each (and a date folder after today in
+every time zone, a ``schema_version`` of 0, ``"1"`` or none) is skipped with a one-line note naming the
+file and why. Then the new families:
 
-Each ends as the promise says: one line and the documented exit code with nothing written, or the
-quiet success that is the right answer, with nothing false in the piece.
+* the chart disk cache (``MOMENTUM_CHART_CACHE_DIR``): a kept PNG cut short, empty, of another format, a
+  folder or a named pipe, its alt text or caption not text, its JSON not an object, not UTF-8 or
+  missing; the cache read-only, a file, or written by eight threads at once;
+* the research API (:mod:`analysis.api`): ``as_of`` as ``pd.NaT``, a number, NaN, a time of day, a
+  date, a datetime, a Timestamp in Kiritimati; no horizon, events that are no dates, ``k`` past the series;
+* the yfinance adapter fed hostile frames through ``yf.download`` itself (no network): an index in
+  Tokyo or UTC, stamped at the close, reversed, numbers as text, an all-NaN last row, duplicated
+  sessions, lower-case columns, a close of zero;
+* ``make csv`` (``python -m analysis export``): a folder where a CSV belongs, a file where ``data/``
+  belongs, a future AS_OF, FAST above SLOW, read-only earlier CSVs;
+* a batch's TICKERS list: duplicates in four spellings, tabs and empty commas, a semicolon, 200 entries;
+* the environment: TZ at UTC+14 and UTC-12, a German (decimal-comma) locale that is not installed.
+
+The pass found nine defects, each fixed (the case's docstring says what it was): the three above; a
+kept chart cut short, not a PNG, empty or with words that are not text was embedded broken, and a named
+pipe in its place blocked the run forever; ``pd.NaT`` as ``as_of``, no horizon, an event that is no date
+and ``k = 10^9`` were a TypeError, a KeyError, a DateParseError and a MemoryError.
 """
 
 from __future__ import annotations
@@ -322,3 +327,166 @@ def test_k_as_long_as_the_series_still_works():
     frame = _study()
     window = api.event_window(frame["close"], [frame.index[100]], k=len(frame))
     assert window.shape == (1, 2 * len(frame) + 1) and window.iloc[0, len(frame)] == frame["close"].iloc[100]
+
+
+# -- the yfinance adapter fed hostile frames (yf.download runs for real on a stand-in Ticker) -------------
+
+
+def _shaped(how: str):
+    """A change to the daily frame yfinance's Ticker.history returns (tz-aware, exchange time)."""
+    import numpy as np
+
+    def tz(zone):
+        return lambda f: f.set_axis(f.index.tz_convert(zone))
+
+    def last_row_nan(f):
+        f = f.copy()
+        f.iloc[-1] = np.nan
+        return f
+
+    return {
+        "index-in-tokyo": tz("Asia/Tokyo"),
+        "index-in-utc": tz("UTC"),
+        "stamped-at-the-close": lambda f: f.set_axis(f.index + pd.Timedelta(hours=15, minutes=59)),
+        "rows-reversed": lambda f: f.iloc[::-1],
+        "numbers-as-text": lambda f: f.astype(str),
+        "all-nan-last-row": last_row_nan,
+        "duplicated-sessions": lambda f: pd.concat([f, f.iloc[-3:]]),
+        "lower-case-columns": lambda f: f.rename(columns=str.lower),
+        "a-close-of-zero": lambda f: f.assign(Close=f["Close"].where(f.index != f.index[-1], 0.0)),
+    }[how]
+
+
+@pytest.mark.parametrize(
+    "how, expected",
+    [
+        ("index-in-tokyo", "2024-07-08"),
+        ("index-in-utc", "2024-07-08"),
+        ("stamped-at-the-close", "2024-07-08"),
+        ("rows-reversed", "2024-07-08"),
+        ("numbers-as-text", "2024-07-08"),
+        ("all-nan-last-row", "2024-07-05"),
+        ("duplicated-sessions", "yfinance failed for IWM: InvalidIndexError"),
+        ("lower-case-columns", "Yahoo returned no closing prices for IWM."),
+        ("a-close-of-zero", "IWM (yahoo): 1 row(s) with zero or negative prices (2024-07-08)."),
+    ],
+)
+def test_the_yfinance_adapter_reads_or_names_a_hostile_frame(monkeypatch, how, expected):
+    """Each shape is read to the right sessions (the last one dropped with a note when it holds no
+    close) or refused in one line naming what is wrong; never a session on the wrong day or a zero close."""
+    import yfinance.multi
+
+    from analysis.data import yahoo
+    from analysis.errors import ReportError
+    from tests.test_yahoo import FakeTicker, history_frame
+
+    change = _shaped(how)
+
+    class Hostile(FakeTicker):
+        def history(self, **kwargs):
+            return change(history_frame(kwargs.get("auto_adjust", True)))
+
+    monkeypatch.setattr(yfinance.multi, "Ticker", Hostile)
+    try:
+        frame = yahoo.fetch("IWM", timeout=10)
+    except ReportError as exc:
+        assert str(exc).startswith(expected), str(exc)
+        return
+    assert frame.index[-1].date().isoformat() == expected and frame.index.tz is None
+    assert frame["close"].notna().all() and (frame["close"] > 0).all()
+    assert frame.index.is_monotonic_increasing and frame.index.is_unique
+    assert (frame.index.day_of_week < 5).all() and (frame.index == frame.index.normalize()).all()
+    if how == "all-nan-last-row":
+        assert frame.attrs["notes"] == ["1 row(s) without a close (2024-07-08): dropped"]
+
+
+# -- make csv (python -m analysis export) with hostile arguments and files in the way --------------------
+
+
+@pytest.mark.parametrize(
+    "case, code, expected",
+    [
+        ("a-folder-where-the-csv-belongs", 5, "is a folder, where the piece's .csv file belongs. Nothing was changed."),
+        ("a-file-where-data-belongs", 5, "data is a file, not a folder."),
+        ("a-future-as-of", 2, "error: AS_OF 2099-01-02 is in the future"),
+        ("fast-above-slow", 2, "error: FAST 300 is not below SLOW 200"),
+    ],
+)
+def test_make_csv_with_something_in_the_way_is_one_line(capsys, tmp_path, monkeypatch, case, code, expected):
+    root = tmp_path / "reports"
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    data = root / AS_OF / "data"
+    argv: list[str] = []
+    if case == "a-folder-where-the-csv-belongs":
+        (data / "IWM_series.csv").mkdir(parents=True)
+    elif case == "a-file-where-data-belongs":
+        data.parent.mkdir(parents=True)
+        data.write_text("x")
+    elif case == "a-future-as-of":
+        argv = ["--as-of", "2099-01-02"]
+    else:
+        argv = ["--fast", "300"]
+    assert cli.main(["export", *SNAP, "--ticker", "IWM", "--as-of", AS_OF, *argv]) == code
+    out = capsys.readouterr()
+    assert out.err.count("\n") == 1 and expected in out.err, out.err
+    assert not list(root.glob("*/data/*.csv")) if case != "a-folder-where-the-csv-belongs" else True
+    assert "IWM_returns.csv" not in {p.name for p in root.rglob("*")}
+
+
+def test_make_csv_over_read_only_earlier_files_replaces_them_whole(capsys, tmp_path, monkeypatch):
+    root = tmp_path / "reports"
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    data = root / AS_OF / "data"
+    data.mkdir(parents=True)
+    for name in ("IWM_series.csv", "IWM_returns.csv"):
+        (data / name).write_text("old")
+        (data / name).chmod(0o444)
+    assert cli.main(["export", *SNAP, "--ticker", "IWM", "--as-of", AS_OF]) == 0
+    assert capsys.readouterr().err == ""
+    assert all((data / n).read_text().startswith("date,") for n in ("IWM_series.csv", "IWM_returns.csv"))
+
+
+# -- a batch's TICKERS list ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tickers, stems, refused",
+    [
+        ("IWM iwm IWM, iwm", ["IWM"], []),
+        ("IWM\tQQQ\nSMH ,, ", ["IWM", "QQQ", "SMH"], []),
+        ("IWM;QQQ SMH", ["SMH"], ["IWM;QQQ"]),
+        (" ".join(f"Z{i}" for i in range(200)), [f"Z{i}" for i in range(200)], []),
+    ],
+    ids=["duplicates-in-four-spellings", "tabs-newlines-and-empty-commas", "a-semicolon", "200-entries"],
+)
+def test_a_tickers_list_is_planned_once_per_piece(tickers, stems, refused):
+    """Duplicates in any case make one piece; 200 symbols are 200 pieces planned at once (each is then
+    refused or written on its own); a symbol glued with ``;`` is one refused entry, named as typed."""
+    from analysis.pipeline.batch import plan, split_tickers
+
+    requests, out = plan(split_tickers(tickers), None, AS_OF, "snapshot")
+    assert [r.stem for r in requests] == stems
+    assert [o.ticker for o in out] == refused and all("TICKERS" in o.error for o in out)
+
+
+# -- the environment at its extremes ---------------------------------------------------------------------------
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TZ": "Pacific/Kiritimati"},
+        {"TZ": "Etc/GMT+12"},
+        {"LC_ALL": "de_DE.UTF-8", "LC_NUMERIC": "de_DE.UTF-8", "LANG": "de_DE.UTF-8"},
+    ],
+    ids=["utc+14", "utc-12", "a-german-locale-not-installed"],
+)
+def test_the_summary_is_the_same_at_the_ends_of_the_clock_and_in_german(capsys, tmp_path, env):
+    """The JSON of a process at UTC+14, at UTC-12 and under a decimal-comma locale (not installed here:
+    Python's C fallback) is byte for byte the JSON of this process: no date shifted, no comma."""
+    from tests import hostile
+
+    done = hostile.run_cli(tmp_path / "reports", "summary", *SNAP, "--as-of", AS_OF, env=env, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout) == _piece(capsys)
