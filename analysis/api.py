@@ -136,7 +136,7 @@ def _positions(events: pd.Series | Iterable[Any], index: pd.DatetimeIndex) -> np
     if isinstance(events, pd.Series) and events.dtype == bool:
         mask = events.reindex(index, fill_value=False).to_numpy(bool)
         return np.flatnonzero(mask)
-    dates = pd.DatetimeIndex(list(events))
+    dates = pd.DatetimeIndex([_date(x) for x in events])
     found = index.get_indexer(dates)
     if (found < 0).any():
         missing = dates[found < 0][:3]
@@ -146,6 +146,16 @@ def _positions(events: pd.Series | Iterable[Any], index: pd.DatetimeIndex) -> np
             "Give events on the frame's own sessions (onsets(condition) finds them).",
         )
     return np.unique(found)
+
+
+def _date(value: Any) -> pd.Timestamp:
+    """An event's date, or :class:`InputError` naming what is not one."""
+    try:
+        return pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{value!r} is not a date;", "give events as dates (YYYY-MM-DD) or a boolean Series."
+        ) from None
 
 
 def event_study(
@@ -194,6 +204,8 @@ def event_window(values: pd.Series, events: pd.Series | Iterable[Any], k: int = 
     """
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
         raise InputError(f"k must be a whole number of sessions >= 0, got {k!r};", "pass e.g. k=10.")
+    if k > len(values):  # every column past the series would be NaN, and 10^9 of them a MemoryError
+        raise InputError(f"k = {k} is longer than the series ({len(values)} sessions);", f"pass k <= {len(values)}.")
     positions = _positions(events, pd.DatetimeIndex(values.index))
     offsets = np.arange(-k, k + 1)
     at = positions[:, None] + offsets[None, :]

@@ -54,7 +54,14 @@ def folder(tmp_path_factory):
         data = summary.build(Request.parse(ticker, "SPY", day, "snapshot"), market, reports_dir=root / "none").data
         (root / day).mkdir(exist_ok=True)
         (root / day / f"{stem(ticker, 'SPY')}.json").write_text(summary.to_json(data), encoding="utf-8")
-    old = {"ticker": "QQQ", "benchmark": "SPY", "as_of": "2019-06-14", "phase": "bullish", "headline": "old"}
+    old = {
+        "ticker": "QQQ",
+        "benchmark": "SPY",
+        "as_of": "2019-06-14",
+        "phase": "bullish",
+        "headline": "old",
+        "schema_version": 1,
+    }
     (root / "2019-06-14").mkdir()
     (root / "2019-06-14" / "QQQ.json").write_text(json.dumps(old))
     (root / "2019-06-14" / "XLP.json").write_text("{not json")

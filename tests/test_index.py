@@ -29,7 +29,7 @@ def _piece(
 ) -> None:
     folder = root / date
     folder.mkdir(parents=True, exist_ok=True)
-    summary = {"ticker": ticker, "benchmark": benchmark, "as_of": date, "phase": phase}
+    summary = {"ticker": ticker, "benchmark": benchmark, "as_of": date, "phase": phase, "schema_version": 1}
     if headline is not None:
         summary["headline"] = headline
     (folder / f"{stem}.json").write_text(json.dumps(summary))
@@ -152,6 +152,7 @@ def test_a_hostile_summary_neither_stops_the_index_nor_shows_a_repr(tmp_path):
         '{"ticker": "BAD", "as_of": "2024-07-08", "phase": "bullish", "x": ' + "9" * 5000 + "}"
     )
     good = {
+        "schema_version": 1,
         "ticker": "IWM",
         "benchmark": "SPY",
         "as_of": "2024-07-08",

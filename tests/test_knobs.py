@@ -236,7 +236,14 @@ def test_a_knobbed_piece_is_never_the_earlier_piece_of_a_default_one_nor_the_rev
 def test_the_index_lists_a_knobbed_piece_after_its_default_one_and_says_its_knobs(tmp_path):
     folder = tmp_path / AS_OF
     folder.mkdir()
-    base = {"ticker": "IWM", "benchmark": "SPY", "as_of": AS_OF, "phase": "warning", "headline": "h"}
+    base = {
+        "ticker": "IWM",
+        "benchmark": "SPY",
+        "as_of": AS_OF,
+        "phase": "warning",
+        "headline": "h",
+        "schema_version": 1,
+    }
     for stem, extra in (("IWM_fast20", {"knobs": {"fast": 20}}), ("IWM", {}), ("IWM_vs_QQQ", {"benchmark": "QQQ"})):
         (folder / f"{stem}.json").write_text(json.dumps({**base, **extra}))
     entries, _ = scan(tmp_path)

@@ -26,8 +26,7 @@ from analysis.model.study import Study, leadership_basis
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units, units
 from analysis.model.unusual import catalogue
-
-SCHEMA_VERSION = 1
+from analysis.schema import SCHEMA_VERSION
 
 
 def iso(value: Any) -> str | None:

@@ -152,6 +152,10 @@ def _stats(values: np.ndarray) -> tuple[float | None, float | None]:
 
 
 def check_horizons(horizons: Sequence[int], min_n: int) -> list[int]:
+    if not len(horizons):
+        raise InputError(
+            f"horizons must name at least one horizon, got {list(horizons)!r};", "pass e.g. horizons=(5, 20, 60)."
+        )
     out = []
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:

@@ -110,14 +110,14 @@ def as_of(value: str | dt.date | None, *, today: dt.date | None = None) -> dt.da
     """An ISO date (``YYYY-MM-DD``) not in the future, or ``None`` for "the latest session"."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime) and value == value:  # pd.NaT is a datetime, and not a date
         day = value.date()
-    elif isinstance(value, dt.date):
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         day = value
     else:
         text = str(value).strip()
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            if isinstance(value, dt.datetime) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise ValueError(text)
             day = dt.date.fromisoformat(text)
         except ValueError:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from analysis.schema import SCHEMA_VERSION
+
 INDEX_NAME = "index.html"
 #: A piece's summary is about 40 kB; a JSON file far larger is not one (and is not read).
 MAX_SUMMARY_BYTES = 20_000_000
@@ -91,6 +93,7 @@ def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
     root = Path(root)
     if not root.is_dir():
         return found, problems
+    real = root.resolve()
     for folder in root.iterdir():
         if not (folder.is_dir() and _DATE_DIR.match(folder.name)):
             continue
@@ -105,9 +108,27 @@ def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
                 )
                 continue
             summary = _read(folder, path, problems)
-            if summary is not None:
+            why = _foreign(real, folder, path, summary) if summary is not None else ""
+            if why:
+                problems.append(f"{folder.name}/{path.name}: {why}")
+            elif summary is not None:
                 found.append((folder.name, path, summary))
     return found, problems
+
+
+def _foreign(real_root: Path, folder: Path, path: Path, summary: dict) -> str:
+    """Why a readable summary is not a piece of this project in this folder (``""`` when it is): dated
+    after today in every time zone, of another ``schema_version``, or a link to a file outside the folder."""
+    if folder.name > (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat():
+        return f"dated {folder.name}, a day that has not come yet anywhere"
+    version = summary.get("schema_version")
+    if type(version) is not int or version != SCHEMA_VERSION:
+        shown = "absent" if "schema_version" not in summary else repr(version)[:40]
+        return f"its schema_version is {shown}, not {SCHEMA_VERSION} (not a summary this version wrote)"
+    target = path.resolve()
+    if not target.is_relative_to(real_root):
+        return f"a symbolic link to {target}, outside the reports folder"
+    return ""
 
 
 def _utf8(name: str) -> bool:

@@ -27,6 +27,9 @@ from analysis.schema.since import SinceLast
 from analysis.schema.track import TrackRecord
 from analysis.schema.words import Brief, Narrative
 
+#: The summaries' ``schema_version``: a summary of another one was not written by this version.
+SCHEMA_VERSION = 1
+
 
 class ScenarioSet(TypedDict):
     id: str

@@ -96,10 +96,37 @@ def _read(key: str) -> Any:
 
     base = directory() / key
     try:
-        meta = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
-        return FigureOutput.from_png(base.with_suffix(".png").read_bytes(), alt=meta["alt"], caption=meta["caption"])
-    except (OSError, ValueError, KeyError, TypeError):
+        meta = json.loads(_regular(base.with_suffix(".json")).decode("utf-8"))
+        data = _regular(base.with_suffix(".png"))
+    except (OSError, ValueError, RecursionError):
         return None
+    if not (
+        _whole_png(data) and isinstance(meta, dict) and all(isinstance(meta.get(k), str) for k in ("alt", "caption"))
+    ):
+        return None  # cut short, not a PNG, or words that are not text: drawn anew, never embedded
+    return FigureOutput.from_png(data, alt=meta["alt"], caption=meta["caption"])
+
+
+#: A kept chart is a few hundred kB; a file far larger is not one (and is not read).
+MAX_BYTES = 20_000_000
+
+
+def _regular(path: Path) -> bytes:
+    """The bytes of ``path`` when it is a regular file of a sane size (a named pipe would block the
+    read forever, a folder cannot be read); :class:`OSError` otherwise."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            raise OSError(f"{path} is not a kept chart")
+        return fh.read()
+
+
+def _whole_png(data: bytes) -> bool:
+    """Whether ``data`` is a PNG from its signature to its last chunk (IEND): not cut short, not another format."""
+    return data.startswith(b"\x89PNG\r\n\x1a\n") and data[-12:-4] == b"\x00\x00\x00\x00IEND"
 
 
 def _write(key: str, made: object) -> None:
