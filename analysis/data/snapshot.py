@@ -68,15 +68,15 @@ def _read(ticker: str) -> pd.DataFrame:
     if adjusted:
         detail += "; open/high/low/close are dividend-adjusted in this file"
     positive = manifest()["kind"].get(ticker) != "yield"
-    args = (ticker, detail, adjusted, positive, str(path))
-    return kept("snapshot", data, args, lambda: _parse(data, *args), modules=PARSERS)
+    args = (ticker, detail, adjusted, positive)  # not the path: named only in errors, which are never kept
+    return kept("snapshot", data, args, lambda: _parse(data, *args, origin=str(path)), modules=PARSERS)
 
 
 #: The modules whose code makes a snapshot frame (a change to one parses the files anew: :mod:`.kept`).
 PARSERS = ("snapshot.py", "contract.py", "screen.py")
 
 
-def _parse(data: bytes, ticker: str, detail: str, adjusted: bool, positive: bool, origin: str) -> pd.DataFrame:
+def _parse(data: bytes, ticker: str, detail: str, adjusted: bool, positive: bool, *, origin: str) -> pd.DataFrame:
     """The price frame of one bundled file's bytes: read, normalized and screened (:func:`normalize`)."""
     try:
         raw = pd.read_csv(io.BytesIO(data), index_col="Date", parse_dates=["Date"], compression="gzip")
