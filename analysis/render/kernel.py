@@ -140,15 +140,20 @@ RESET_TIMEOUT = 30
 #: resetting the warning filters to themselves forgets which warnings were already shown
 #: (each module's registry is versioned by the filters), so a warning appears in every piece
 #: that triggers it, as with a fresh kernel. Imported modules stay: that is the saving.
+#: What survives the reset (whose display hook runs a full collection) is the kernel's own:
+#: modules, their caches. ``gc.freeze()`` moves it out of the collector's sight, so the next
+#: piece's collections, and the next reset's, walk that piece's objects only (a full
+#: collection of the warm kernel's heap took 0.1 CPU-s; about 0.1 CPU-s a piece saved).
 _FRESH_SESSION = """\
 def __momentum_fresh_session(cwd):
-    import os, warnings
+    import gc, os, warnings
     get_ipython().reset(new_session=True, aggressive=False)
     os.chdir(cwd)
     filters = warnings.filters[:]
     warnings.resetwarnings()
     warnings.filters[:] = filters
     warnings.onceregistry.clear()
+    gc.freeze()
 __momentum_fresh_session({cwd!r})
 """
 
