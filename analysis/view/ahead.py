@@ -25,6 +25,7 @@ keep every core busy, so a child would only add its fork to each piece's CPU.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import pickle
@@ -59,6 +60,10 @@ class Ahead:
         self._done = threading.Event()
         self.pid = 0
         read, write = os.pipe()
+        # What exists now (modules, the summary) lives as long as the piece: out of the collector's
+        # sight, neither process walks it again at each full collection, and the child's collections
+        # do not touch (and so copy) the pages it shares with its parent (0.05 CPU-s a process).
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
