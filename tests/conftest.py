@@ -129,6 +129,8 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(base / "cache"))
     # the shared charts are keyed on what they draw, so every test of a worker may reuse them
     monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "charts"))
+    # parsed price files, keyed on their bytes and the parsing code (analysis/data/kept.py): likewise
+    monkeypatch.setenv("MOMENTUM_FRAME_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "frames"))
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(base / "reports"))
     return base
 

@@ -58,7 +58,7 @@ def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: flo
             "speedup": 1.67,
             "parallel_cpu_s_per_piece": 6.0,
             "cpu_bound_ceiling_per_min": 20.0,
-            "cpu_s_per_piece_for_target": 3.0,
+            "cpu_s_per_piece_for_target": 2.7,
             "parallel_kernels_started": 2,
         },
         "summary": {"first_call_s": 0.8, "cold_cli_s": 0.9},
@@ -77,15 +77,15 @@ def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: flo
 
 def test_verdicts_compare_with_the_issue_targets():
     ratios = {"piece_over_floor": 0, "warm_piece_over_floor": 0}
-    assert readout.verdicts(_results(3.9, 40.0, 0.49)) | ratios == {
+    assert readout.verdicts(_results(6.0, 45.0, 0.3)) | ratios == {
         **ratios,
-        "piece_within_2x_floor": True,
-        "warm_piece_within_2x_floor": True,
-        "batch_at_40_per_min": True,
-        "summary_under_0_5_s": True,
+        "piece_within_3x_floor": True,
+        "warm_piece_within_3x_floor": True,
+        "batch_at_45_per_min": True,
+        "summary_within_0_3_s": True,
     }
-    missed = readout.verdicts(_results(8.0, 14.0, 0.5, warm_piece_s=5.0))
-    assert missed["piece_over_floor"] == 4.0 and missed["warm_piece_over_floor"] == 2.5
+    missed = readout.verdicts(_results(8.0, 44.9, 0.31, warm_piece_s=6.2))
+    assert missed["piece_over_floor"] == 4.0 and missed["warm_piece_over_floor"] == 3.1
     assert not any(v for k, v in missed.items() if k not in ratios)
 
 
@@ -107,11 +107,14 @@ def test_table_shows_every_measure_with_its_verdict():
         "(c) 2 pieces, 2 workers: batch_parallel_s",
         "30.0 s",
         "MISSED (14.0/min, 1.67x, 2 kernels)",
-        "ceiling 20/min on 2 cores; 40/min needs <= 3.0 s",
+        ">= 45/min on 2 cores",
+        "ceiling 20/min on 2 cores; 45/min needs <= 2.7 s",
         "(c) long batch: CPU per warm piece",
         "ceiling 30/min",
         "(d) summary once imported: summary_s",
         "80 ms",
+        "<= 0.3 s (issue 32)",
+        "<= 3x fresh floor (issue 32)",
         "chart cells",
         "(e) rfc3987-syntax installed",
         "0.50/1.50 on 2 cores",
@@ -129,6 +132,9 @@ def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
             cell(["piece.chart_", "momentum()"], 0.25),
             cell("piece.chart_family()", 0.0625),
             cell("piece.masthead()", 0.125),
+            # page one draws its chart inside its own block: a chart cell, though not named chart_
+            {**cell("piece.front_page()", 2.0), "outputs": [{"data": {"text/html": ['<img src="data:image/png;b']}}]},
+            {**cell("piece.needs_section()", 0.5), "outputs": [{"data": {"text/html": "<p>words</p>"}}]},
             {"cell_type": "markdown", "source": "x", "metadata": {}},
         ]
     }
@@ -136,9 +142,9 @@ def test_cells_split_papermill_durations_by_what_the_cell_does(tmp_path):
     path.write_text(json.dumps(nb))
     assert measure._cells(path) == {
         "import_build_s": 1.0,
-        "charts_s": 0.75,
+        "charts_s": 2.75,
         "family_chart_s": 0.0625,
-        "other_cells_s": 0.125,
+        "other_cells_s": 0.625,
     }
 
 

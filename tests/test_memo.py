@@ -31,6 +31,37 @@ def test_the_family_chart_is_reused_at_the_same_as_of_and_equals_a_fresh_drawing
     assert first.data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def _family_keys(monkeypatch, *pieces) -> list[str]:
+    """The memo key each piece's family chart is looked up under, recorded instead of drawn."""
+    keys: list[str] = []
+
+    def record(name, inputs, draw, *, disk=False):
+        keys.append(memo.digest(name, *inputs, *((memo.code_version(),) if disk else ())))
+        return None
+
+    monkeypatch.setattr(memo, "cached", record)
+    for piece in pieces:
+        piece._chart_family()
+    return keys
+
+
+def test_another_as_of_date_or_family_configuration_is_another_key(tmp_path, monkeypatch):
+    """The quick tier's check of the two tests below (make check draws the charts): the family
+    chart's key, as the piece asks the memo, changes with the as-of date and the configuration,
+    and not with the ticker."""
+    today = [Piece.build(t, "SPY", AS_OF, "snapshot") for t in ("IWM", "QQQ")]
+    earlier = Piece.build("IWM", "SPY", "2024-06-28", "snapshot")
+    (tmp_path / "family.toml").write_text(
+        'benchmark = "SPY"\n[[member]]\nticker = "IWM"\nnickname = "Granddad"\n'
+        '[[member]]\nticker = "XRT"\nnickname = "Granny"\n'
+    )
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(tmp_path))
+    configured = Piece.build("IWM", "SPY", AS_OF, "snapshot")
+    iwm, qqq, then, other = _family_keys(monkeypatch, *today, earlier, configured)
+    assert iwm == qqq and len({iwm, then, other}) == 3
+
+
+@pytest.mark.slow  # draws two family charts (3 CPU-s); the key test above runs in make test
 def test_another_as_of_date_draws_its_own_family_chart():
     today = Piece.build("IWM", "SPY", AS_OF, "snapshot").chart_family()
     earlier = Piece.build("IWM", "SPY", "2024-06-28", "snapshot").chart_family()
@@ -38,6 +69,7 @@ def test_another_as_of_date_draws_its_own_family_chart():
     assert memo.stats == {"hits": 0, "misses": 2, "disk": 0}
 
 
+@pytest.mark.slow  # draws two family charts (3 CPU-s); the key test above runs in make test
 def test_another_family_configuration_draws_anew(tmp_path, monkeypatch):
     before = Piece.build("IWM", "SPY", AS_OF, "snapshot").chart_family()
     (tmp_path / "family.toml").write_text(

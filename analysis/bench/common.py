@@ -7,8 +7,12 @@ import statistics
 
 AS_OF = "2024-07-08"
 TICKER = "IWM"
-#: The issue's targets: a piece within 2x the floor, 40 pieces/min on 2 cores, summary < 0.5 s.
-TARGETS = {"piece_over_floor": 2.0, "batch_pieces_per_min": 40.0, "summary_s": 0.5}
+#: Issue 32's targets (the ones that count; with set-up in 10 s and a warm ``make report`` no slower
+#: than quantstats' tear sheet, :mod:`analysis.bench.user`): a single piece within 3x the fresh floor,
+#: 45 pieces/min on 2 cores, the summary in 0.3 s once imported.
+TARGETS = {"piece_over_floor": 3.0, "batch_pieces_per_min": 45.0, "summary_s": 0.3}
+#: How the table names the issue whose targets count.
+ISSUE = "issue 32"
 #: The other ticker a warm piece follows (so its kernel and browser have served a piece before).
 WARM_UP = "QQQ"
 IMPORTS = ("nbformat", "jsonschema", "papermill", "nbconvert")

@@ -114,7 +114,10 @@ def floor(work: Path, runs: int) -> dict:
 
 def _cells(nb_path: Path | dict) -> dict:
     """Split the executed notebook's papermill cell times (a notebook, or its file) into
-    import+build, charts (the family chart apart: a warm kernel reuses it), and the rest."""
+    import+build, charts (the family chart apart: a warm kernel reuses it), and the rest.
+
+    A chart cell is a ``.chart_`` call or any cell whose output embeds a PNG: page one and the
+    sections that show their chart under their heading (century, economy, scorecard) draw too."""
     nb = nb_path if isinstance(nb_path, dict) else json.loads(nb_path.read_text())
     split = {"import_build_s": 0.0, "charts_s": 0.0, "family_chart_s": 0.0, "other_cells_s": 0.0}
     for cell in nb["cells"]:
@@ -126,11 +129,21 @@ def _cells(nb_path: Path | dict) -> dict:
             else "family_chart_s"
             if ".chart_family" in text
             else "charts_s"
-            if ".chart_" in text
+            if ".chart_" in text or _draws(cell)
             else "other_cells_s"
         )
         split[key] += seconds
     return split
+
+
+def _draws(cell: dict) -> bool:
+    """Whether a cell's output shows a chart (a PNG of its own, or one embedded in its HTML)."""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        html = data.get("text/html", "")
+        if "image/png" in data or "data:image/png" in ("".join(html) if isinstance(html, list) else html):
+            return True
+    return False
 
 
 def _stages(results: list, cells: list[dict], cpu: list[float]) -> dict:

@@ -115,6 +115,6 @@ def row(report_s: float, qs: dict) -> tuple[str, str, str, str]:
     return (
         f"(j) quantstats {qs['version']} tear sheet (import {qs['import_s']:.1f} s + report {qs['report_s']:.1f} s)",
         f"{qs['total_s']:.2f} s",
-        "make report (appendices standing) <= 1x",
+        "make report (appendices standing) <= 1x (issue 32)",
         f"{verdict}: make report {report_s:.2f} s = {ratio:.2f}x",
     )

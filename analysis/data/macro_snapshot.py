@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.kept import kept
 from analysis.data.series import parse, with_provenance
 from analysis.errors import DataError
 from analysis.paths import PACKAGE_DIR
@@ -50,10 +51,28 @@ def path(series_id: str) -> Path:
 def _read(series_id: str) -> pd.Series:
     if not has(series_id):
         raise DataError(f"the bundled FRED data has no {series_id}.", f"It holds: {' '.join(ids())}.")
-    file = f"analysis/data/macro/{series_id}.csv.gz"
     try:
-        data = gzip.decompress(path(series_id).read_bytes())
-        if hashlib.sha256(data).hexdigest() != manifest()[series_id].get("sha256"):
+        packed = path(series_id).read_bytes()
+    except OSError as exc:
+        raise DataError(f"the bundled file {_file(series_id)} could not be read ({exc}).", RESTORE) from None
+    meta = manifest()[series_id]
+    return kept("fred", packed, (series_id, meta), lambda: _parse(series_id, packed, meta), modules=PARSERS)
+
+
+#: The modules whose code makes a bundled series (a change to one parses the files anew: :mod:`.kept`).
+PARSERS = ("macro_snapshot.py", "series.py", "release.py")
+
+
+def _file(series_id: str) -> str:
+    return f"analysis/data/macro/{series_id}.csv.gz"
+
+
+def _parse(series_id: str, packed: bytes, meta: dict) -> pd.Series:
+    """The series of one bundled file's gzipped bytes, checked against its manifest entry ``meta``."""
+    file = _file(series_id)
+    try:
+        data = gzip.decompress(packed)
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
             raise DataError(f"{file} does not match its checksum in manifest.toml (edited or truncated).", RESTORE)
         raw = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False)
     except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
@@ -61,7 +80,7 @@ def _read(series_id: str) -> pd.Series:
     values = parse(raw, series_id=series_id, file=file, fix=RESTORE)
     return with_provenance(
         values,
-        meta=manifest()[series_id],
+        meta=meta,
         source="snapshot",
         source_detail="FRED, bundled copy (see analysis/data/macro/SOURCES.md)",
     )

@@ -40,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.cache import _atomic_write  # the price cache's write-then-rename
+from analysis.data.kept import kept
 from analysis.data.monthly_frame import RESEARCH_DIR, entry, from_table
 from analysis.errors import DataError, InputError, SourceUnavailable
 from analysis.paths import cache_dir
@@ -128,7 +129,16 @@ def _bundled(name: str) -> pd.DataFrame:
         raise DataError(f"{where} could not be read ({exc}).", RESTORE) from None
     if hashlib.sha256(data).hexdigest() != e["sha256"]:
         raise DataError(f"{where} does not match its checksum in manifest.toml (edited or truncated).", RESTORE)
-    frame = from_table(_table(data), name=name, where=where, hint=RESTORE)
+    return kept("monthly", data, (name, e), lambda: _parse(data, name, e), modules=PARSERS)
+
+
+#: The modules whose code makes a bundled monthly frame (a change to one parses the files anew: :mod:`.kept`).
+PARSERS = ("monthly.py", "monthly_frame.py")
+
+
+def _parse(data: bytes, name: str, e: dict) -> pd.DataFrame:
+    """The monthly frame of a bundled file's (checked) CSV text, with its provenance."""
+    frame = from_table(_table(data), name=name, where=f"analysis/data/research/{name}.csv.gz", hint=RESTORE)
     frame.attrs.update(
         source="bundled",
         source_detail=f"{e['publisher']}, {e['vintage']}; bundled copy (see analysis/data/research/SOURCES.md)",

@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.holiday import USFederalHolidayCalendar
 
+from analysis.data.kept import kept
+
 RULES = ("next_business_day", "claims_thursday", "bls_employment", "nfci_wednesday", "hindsight")
 
 #: Employment Situation releases that the BLS rule below does not give, by reference month:
@@ -60,8 +62,12 @@ _CALENDAR_SPAN = ("1840-01-01", "2100-12-31")
 @functools.cache
 def _holidays() -> np.ndarray:
     """US federal holidays as observed, 1840-2100, as sorted ``datetime64[D]``."""
-    days = USFederalHolidayCalendar().holidays(*_CALENDAR_SPAN)
-    return np.asarray(days.values.astype("datetime64[D]"))
+
+    def compute() -> np.ndarray:
+        days = USFederalHolidayCalendar().holidays(*_CALENDAR_SPAN)
+        return np.asarray(days.values.astype("datetime64[D]"))
+
+    return kept("holidays", b"", _CALENDAR_SPAN, compute, modules=("release.py",))  # 0.2 s in a fresh process
 
 
 def _days(dates) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import release
+from analysis.data.kept import kept
 from analysis.errors import DataError
 
 #: The earliest plausible observation date (USREC starts 1854-12-01).
@@ -172,7 +173,13 @@ def known_since(series: pd.Series) -> pd.DatetimeIndex:
             f"{series.name}: no release rule ({rule!r}), so what was public when cannot be told.",
             f"Add it to analysis/data/macro/manifest.toml: one of {', '.join(release.RULES)}.",
         )
-    return release.released(rule, series.index)
+    index = pd.DatetimeIndex(series.index).as_unit("ns")
+    # the calendar work (holidays, BLS Fridays) takes 0.4 s in a fresh process: kept on disk by the dates it dates
+    return kept("released", index.asi8.tobytes(), (rule,), lambda: release.released(rule, index), modules=RELEASE)
+
+
+#: The module whose code dates a release (:func:`known_since`'s results are kept by it: :mod:`.kept`).
+RELEASE = ("release.py",)
 
 
 def known_by(series: pd.Series, as_of) -> pd.DataFrame:

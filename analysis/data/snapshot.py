@@ -7,12 +7,16 @@ files are fully adjusted. The files are read, never written.
 from __future__ import annotations
 
 import functools
+import io
 import tomllib
 import zlib
+from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
 from analysis.data.contract import normalize
+from analysis.data.kept import kept
 from analysis.errors import DataError
 from analysis.paths import SNAPSHOT_DIR, file_stem
 
@@ -56,17 +60,28 @@ def _read(ticker: str) -> pd.DataFrame:
             f"It holds: {' '.join(tickers())}. Use one of these, or SOURCE=yahoo with network access.",
         )
     try:
-        raw = pd.read_csv(path, index_col="Date", parse_dates=["Date"], compression="gzip")
-    except (OSError, ValueError, EOFError, zlib.error) as exc:  # a bad gzip stream is a zlib.error
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise DataError(
-            f"the bundled file {path} could not be read ({type(exc).__name__}: {reason}).", RESTORE
-        ) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        _unreadable(path, exc)
     adjusted = ticker in manifest()["fully_adjusted"]
     detail = "bundled snapshot (see analysis/data/prices/SOURCES.md)"
     if adjusted:
         detail += "; open/high/low/close are dividend-adjusted in this file"
     positive = manifest()["kind"].get(ticker) != "yield"
+    args = (ticker, detail, adjusted, positive)  # not the path: named only in errors, which are never kept
+    return kept("snapshot", data, args, lambda: _parse(data, *args, origin=str(path)), modules=PARSERS)
+
+
+#: The modules whose code makes a snapshot frame (a change to one parses the files anew: :mod:`.kept`).
+PARSERS = ("snapshot.py", "contract.py", "screen.py")
+
+
+def _parse(data: bytes, ticker: str, detail: str, adjusted: bool, positive: bool, *, origin: str) -> pd.DataFrame:
+    """The price frame of one bundled file's bytes: read, normalized and screened (:func:`normalize`)."""
+    try:
+        raw = pd.read_csv(io.BytesIO(data), index_col="Date", parse_dates=["Date"], compression="gzip")
+    except (OSError, ValueError, EOFError, zlib.error) as exc:  # a bad gzip stream is a zlib.error
+        _unreadable(Path(origin), exc)
     return normalize(
         raw,
         ticker=ticker,
@@ -74,8 +89,13 @@ def _read(ticker: str) -> pd.DataFrame:
         source_detail=detail,
         fully_adjusted=adjusted,
         positive=positive,
-        origin=str(path),
+        origin=origin,
     )
+
+
+def _unreadable(path: Path, exc: BaseException) -> NoReturn:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    raise DataError(f"the bundled file {path} could not be read ({type(exc).__name__}: {reason}).", RESTORE) from None
 
 
 def read(ticker: str) -> pd.DataFrame:

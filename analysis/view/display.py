@@ -82,7 +82,7 @@ def table(
 class FigureOutput:
     """A chart as a captioned ``<figure>`` with an embedded PNG (self-contained HTML)."""
 
-    def __init__(self, fig: Figure, *, alt: str, caption: str = "") -> None:
+    def __init__(self, fig: Figure | None, *, alt: str, caption: str = "") -> None:
         from analysis.view.charts.style import png
 
         self.figure = fig  # the matplotlib Figure, for a researcher (analysis.api.research); the page shows the PNG
@@ -94,8 +94,12 @@ class FigureOutput:
     def from_png(cls, data: bytes, *, alt: str, caption: str = "") -> FigureOutput:
         """A chart already drawn: its PNG bytes (a chart kept on disk, :mod:`analysis.view.charts.memo`)."""
         out = cls.__new__(cls)
-        out.data, out.alt, out.caption = data, alt, caption
+        out.figure, out.data, out.alt, out.caption = None, data, alt, caption
         return out
+
+    def shown(self) -> FigureOutput:
+        """The chart as the page shows it: its PNG, alt text and caption, without the figure."""
+        return FigureOutput.from_png(self.data, alt=self.alt, caption=self.caption)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         b64 = base64.b64encode(self.data).decode("ascii")

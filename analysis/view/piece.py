@@ -23,10 +23,12 @@ from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets,
 
 #: The charts a forked child draws while the kernel draws the others (:mod:`analysis.view.ahead`),
 #: in the child's order. Measured on the 2-core development machine (IWM 2024-07-08, one
-#: process): the brief's chart 2.3 CPU-s, performance 0.85, century 0.5, scorecard 0.5 in the
-#: kernel's cells before these are needed; economy 1.3, family 1.6, history 0.7 here, so each
-#: is ready by the time its cell runs.
-AHEAD = ("chart_economy", "chart_family", "chart_history")
+#: process, CPU-s): the kernel draws page one's chart (0.57) and the growth of $1 (0.24), the
+#: cells it needs first; the child meanwhile the scorecard (0.17), history (0.26) and the track
+#: record (0.36), and reads the economy and family charts from the disk cache
+#: (:mod:`analysis.view.shared`; 1.3 and 1.6 when a date's first piece draws them), so each is
+#: ready by the time its cell runs.
+AHEAD = ("chart_scenarios", "chart_history", "chart_track", "chart_economy", "chart_family")
 
 
 def _signed(x: float | None) -> str:
@@ -72,8 +74,18 @@ class Piece:
         request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n, **knobs)
         piece = cls(build_summary(request, market, source_note=source_note), with_appendices=appendices)
         if draw_ahead:
-            piece.drawn_ahead = ahead.start({name: getattr(piece, "_" + name) for name in AHEAD})
+            piece.drawn_ahead = ahead.start({name: piece._shown(name) for name in AHEAD})
         return piece
+
+    def _shown(self, name: str):
+        """A job for the child: the chart ``name`` as the page shows it (its PNG, without the
+        matplotlib figure, which a researcher's own call keeps but a pipe need not carry)."""
+
+        def job() -> FigureOutput | Html:
+            made = getattr(self, "_" + name)()
+            return made.shown() if isinstance(made, FigureOutput) else made
+
+        return job
 
     def _ahead_or(self, name: str, draw):
         """The chart ``name`` as the forked child drew it, else ``draw()`` here (:mod:`analysis.view.ahead`)."""
@@ -251,6 +263,10 @@ class Piece:
         return tables.scenarios(self.summary)
 
     def chart_scenarios(self) -> FigureOutput:
+        """The scorecard: each talking point's supporting, contradicting and missing weight (drawn ahead when it can be)."""
+        return self._ahead_or("chart_scenarios", self._chart_scenarios)
+
+    def _chart_scenarios(self) -> FigureOutput:
         from analysis.view.charts.scenarios import scorecard_chart
 
         return FigureOutput(
@@ -306,7 +322,10 @@ class Piece:
         )
 
     def chart_track(self) -> FigureOutput | Html:
-        """The graded price shaded by the call over the years, and the moves after each call."""
+        """The graded price shaded by the call over the years, and the moves after each call (drawn ahead when it can be)."""
+        return self._ahead_or("chart_track", self._chart_track)
+
+    def _chart_track(self) -> FigureOutput | Html:
         from analysis.view import track
 
         return track.chart(self.summary, self.study)

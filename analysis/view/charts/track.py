@@ -65,7 +65,7 @@ def _distributions(ax: Axes, samples: dict[str, np.ndarray], u: Units, label: st
         boxes = ax.boxplot(
             [d for _, d in shown],
             positions=[y[i] for i, _ in shown],
-            vert=False,
+            orientation="horizontal",
             widths=0.55,
             whis=WHISKERS,
             showfliers=False,

@@ -1,0 +1,79 @@
+"""Parsed data files kept on disk between processes, so a fresh process does not parse them again.
+
+Reading a bundled price file is cheap; checking it is not: :func:`analysis.data.contract.normalize`
+screens every session for impossible prints (22-35 ms a file). A fresh kernel reads 17 of them
+for one piece (0.35-0.5 s before its first cell can chart anything), and every test process,
+``make summary`` and research notebook does the same again. :func:`kept` keeps the finished
+frame as a pickle under :func:`directory`, named by a digest of everything that made it: the
+file's bytes, the arguments it was parsed with, the source of the modules that parse it, and
+the pandas and numpy versions. Any change to one of those parses anew, so a kept frame is
+never a stale one; a file that cannot be read or written is parsed (never an error), and a
+file that fails to parse is never kept (its error is raised every time, as before).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def directory() -> Path:
+    """Where parsed frames are kept: ``$MOMENTUM_FRAME_CACHE_DIR``, else ``.cache/frames`` in the project."""
+    from analysis.paths import PROJECT_DIR
+
+    return Path(os.environ.get("MOMENTUM_FRAME_CACHE_DIR") or PROJECT_DIR / ".cache" / "frames").expanduser()
+
+
+@cache
+def _code(modules: tuple[str, ...]) -> bytes:
+    """The source of the parsing modules (their file names in ``analysis/data``) and the library versions."""
+    import numpy
+    import pandas
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{pandas.__version__} {numpy.__version__}".encode())
+    for name in sorted(modules):
+        h.update(name.encode() + (here / name).read_bytes())
+    return h.digest()
+
+
+def kept(kind: str, data: bytes, args: tuple, parse: Callable[[], T], *, modules: tuple[str, ...]) -> T:
+    """``parse()``'s result for the file content ``data`` parsed with ``args`` by ``modules``,
+    from disk when an earlier process kept it, else parsed now and kept.
+
+    ``parse`` must depend on nothing but ``data``, ``args`` and the code of ``modules``; callers
+    must copy the result before changing it (as they do with their in-memory caches).
+    """
+    h = hashlib.sha256(_code(modules) + repr((kind, args)).encode())
+    h.update(data)
+    path = directory() / f"{kind}-{h.hexdigest()}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)  # type: ignore[no-any-return]
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        pass
+    made = parse()
+    _keep(path, made)
+    return made
+
+
+def _keep(path: Path, made: object) -> None:
+    """Write ``made`` to ``path`` atomically (a reader sees the whole pickle or none)."""
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:24]}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(made, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):  # a read-only or full disk: parsed, just not kept
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
