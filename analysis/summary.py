@@ -231,10 +231,8 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
         nothing = {"against": against, "previous_as_of": None, "sessions": 0, "changes": [], "none": True}
         if len(series) <= SINCE_SESSIONS:
             return nothing
-        try:
-            then = studies.build(
-                market, study.ticker, study.benchmark, series.index[-1 - SINCE_SESSIONS].date(), study.settings
-            )
+        try:  # the study as a build then would return it, cut from this one (indicators are causal)
+            then = studies.cut(study, series.index[-1 - SINCE_SESSIONS])
         except InputError:  # e.g. LEVEL outside the prices of then: nothing to compare with
             return nothing
         previous = facts(then, kind)

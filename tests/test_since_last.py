@@ -431,3 +431,24 @@ def test_a_gauge_whose_averages_crossed_says_so(market, tmp_path):
     texts = [c["text"] for c in s["since_last"]["changes"]]
     assert "^VIX's 50-DMA crossed above its 200-DMA on August 5, with the level above both." in texts
     assert not any("to above both averages" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("ticker", "as_of"), [("IWM", "2024-07-08"), ("BTC-USD", "2021-11-10"), ("^VIX", "2020-03-16")]
+)
+def test_a_cut_study_is_the_study_a_build_then_returns(market, ticker, as_of):
+    """Issue 32: the since-last comparison cuts the piece's own study five sessions back instead of building
+    a second one; every indicator is causal, so the cut's series and facts equal a fresh build's there."""
+    from analysis.model import profile, study
+    from analysis.model.facts import facts
+
+    now = study.build(market, ticker, "SPY", as_of)
+    then = now.series.index[-6]
+    cut, built = study.cut(now, then), study.build(market, ticker, "SPY", then.date())
+    pd.testing.assert_frame_equal(cut.series, built.series)
+    pd.testing.assert_frame_equal(cut.prices, built.prices)
+    assert cut.as_of == built.as_of
+    kind = profile.assign(ticker, "SPY")
+    assert json.dumps(facts(cut, kind), sort_keys=True, default=str) == json.dumps(
+        facts(built, kind), sort_keys=True, default=str
+    )

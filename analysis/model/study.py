@@ -169,6 +169,34 @@ def build(
     )
 
 
+def cut(study: Study, session: pd.Timestamp) -> Study:
+    """``study`` as :func:`build` would return it at an earlier ``session`` of its series, without
+    loading or computing anything again: every indicator is causal, so the series up to ``session``
+    is the series a build then computes (``tests/test_since_last.py`` checks it equals a fresh build).
+    Raises :class:`InputError` where a build then would (e.g. a LEVEL outside the prices of then)."""
+    when = resolve(study.full_prices, study.full_bench, session.date())
+    prices, full_bench = until(study.full_prices, when.session), until(study.full_bench, when.session)
+    _check_usable(
+        prices,
+        full_bench.loc[full_bench.index.intersection(prices.index)],
+        study.ticker,
+        study.benchmark,
+        study.settings,
+        when.iso,
+    )
+    return Study(
+        ticker=study.ticker,
+        benchmark=study.benchmark,
+        as_of=when,
+        settings=study.settings,
+        prices=prices,
+        bench=study.bench.loc[: when.session],
+        series=study.series.loc[: when.session],
+        full_prices=prices,
+        full_bench=full_bench,
+    )
+
+
 #: A given LEVEL must lie within this factor of the prices the ticker traded at up to as-of.
 LEVEL_FACTOR = 10.0
 
