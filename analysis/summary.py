@@ -233,8 +233,8 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
             return nothing
         try:  # the study as a build then would return it, cut from this one (indicators are causal)
             then = studies.cut(study, series.index[-1 - SINCE_SESSIONS])
-        except InputError:  # e.g. LEVEL outside the prices of then: nothing to compare with
-            return nothing
+        except (InputError, DataError):  # LEVEL outside the prices of then, too little common history then:
+            return nothing  # nothing to compare with (the piece itself was built from the same data)
         previous = facts(then, kind)
         if "family" in parts:
             previous["family"] = _family(market, then.as_of.session).data

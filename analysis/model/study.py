@@ -173,7 +173,8 @@ def cut(study: Study, session: pd.Timestamp) -> Study:
     """``study`` as :func:`build` would return it at an earlier ``session`` of its series, without
     loading or computing anything again: every indicator is causal, so the series up to ``session``
     is the series a build then computes (``tests/test_since_last.py`` checks it equals a fresh build).
-    Raises :class:`InputError` where a build then would (e.g. a LEVEL outside the prices of then)."""
+    Raises :class:`InputError` or :class:`DataError` where a build then would (a LEVEL outside the prices
+    of then, too few sessions shared with the benchmark then)."""
     when = resolve(study.full_prices, study.full_bench, session.date())
     prices, full_bench = until(study.full_prices, when.session), until(study.full_bench, when.session)
     _check_usable(
