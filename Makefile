@@ -12,6 +12,8 @@ PY := $(VENV)/bin/python
 # bounds; the stamp is named after both files, so editing either rebuilds it.
 LOCK := requirements.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+# A venv whose interpreter is gone or cannot run (deleted, a link to a removed Python) is rebuilt.
+$(if $(wildcard $(STAMP)),$(if $(shell $(PY) -c '' 2>/dev/null && echo ok),,$(shell rm -f $(STAMP))))
 # uv builds the venv in seconds; without one on PATH, this pinned release is installed from
 # PyPI into .cache/ (once). USE_UV=0, or no uv to be had, falls back to plain pip. uv's venv
 # is seeded with pip and setuptools, which builds the project in place (no build env: 1 s less).
@@ -50,6 +52,10 @@ KNOBS := LEVEL CONFIRM_N FAST SLOW BAND_WIDTH LEVEL_WINDOW HORIZON HORIZONS MACR
   MONTHS AHEAD MIN_N YEARS RM_YEARS TRIGGER_YEARS SCORE_YEARS TRACK_YEARS GROWTH_YEARS ROWS STEP SCENARIOS_FILE
 $(foreach k,$(KNOBS),$(eval $(k) ?=))
 export TICKER BENCHMARK AS_OF SOURCE TICKERS RESEARCH $(KNOBS)
+# A value given on make's command line is taken literally, as one from the environment is: make
+# would otherwise expand a `$(shell ...)` in it (TICKER='$(shell rm x)') when exporting it to the
+# recipe, running a command the user only meant as a value.
+$(foreach v,$(filter-out MAKEFLAGS MFLAGS .%,$(.VARIABLES)),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 
 .PHONY: help setup lock report summary reports family index grade csv bench research lab docs strip lint test check browser clean
 
@@ -233,4 +239,6 @@ check: setup lint ## The whole suite, before a commit and in CI: lint and every 
 	@$(PYTEST) --durations=25
 
 clean: ## Remove the virtualenv, caches and generated reports
-	rm -rf $(VENV) .venv-lab .venv-lab-kernel .cache .pytest_cache reports/*/ reports/.staging reports/.locks reports/_failed reports/index.html
+	rm -rf $(VENV) .venv-lab .venv-lab-kernel .cache .pytest_cache reports/.staging reports/.locks reports/_failed reports/index.html
+	@# Each date folder by its own name: `rm -rf reports/*/` follows a date folder that is a link and empties the folder outside.
+	@for d in reports/*/; do [ ! -e "$${d%/}" ] || rm -rf -- "$${d%/}"; done

@@ -24,6 +24,16 @@ def _utf8_or_restart() -> None:
         pass
 
 
+def _cannot_import(exc: ImportError) -> None:
+    """One line and exit 2 when a library cannot be imported: shadowed by a folder on PYTHONPATH, or missing."""
+    print(
+        f"error: the program's libraries cannot be imported ({type(exc).__name__}: {' '.join(str(exc).split())}). "
+        f"Unset PYTHONPATH (now {os.environ.get('PYTHONPATH') or 'unset'!r}) or run `make setup` again.",
+        file=sys.stderr,
+    )
+    raise SystemExit(2) from None
+
+
 _utf8_or_restart()
 
 try:
@@ -31,6 +41,12 @@ try:
     from analysis.interrupts import follow_make
 except KeyboardInterrupt:  # Ctrl-C in the first instant, before the command line handles it
     raise SystemExit("interrupted (Ctrl-C): nothing was started.") from None
+except ImportError as exc:  # a library shadowed (a PYTHONPATH folder holding a `pandas`) or missing
+    _cannot_import(exc)
 
 follow_make()  # under make: if make is killed alone (kill -HUP <make>), stop as on SIGTERM
-raise SystemExit(main(final=True))  # final: a signal during the shutdown cannot turn a finished run into a kill
+try:
+    code = main(final=True)  # final: a signal during the shutdown cannot turn a finished run into a kill
+except ImportError as exc:  # the commands import their libraries when first used
+    _cannot_import(exc)
+raise SystemExit(code)

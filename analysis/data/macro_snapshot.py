@@ -11,11 +11,11 @@ import functools
 import gzip
 import hashlib
 import io
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.data import manifests
 from analysis.data.kept import kept
 from analysis.data.series import parse, with_provenance
 from analysis.errors import DataError
@@ -28,8 +28,9 @@ RESTORE = "Restore it with `git checkout -- analysis/data/macro`."
 @functools.cache
 def manifest() -> dict:
     """The parsed ``manifest.toml``: ``{id: {title, units, frequency, release, revised, sha256, first, last, rows}}``."""
-    with open(MACRO_DIR / "manifest.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return manifests.load(
+        MACRO_DIR / "manifest.toml", RESTORE, lambda found: manifests.tables_with(found, "sha256", "series")
+    )
 
 
 def ids() -> list[str]:

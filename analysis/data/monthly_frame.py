@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 
 import numpy as np
 import pandas as pd
 
+from analysis.data import manifests
 from analysis.errors import DataError, InputError
 from analysis.paths import PACKAGE_DIR
 
@@ -45,8 +45,12 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 @functools.cache
 def manifest() -> dict:
     """The parsed ``manifest.toml``: ``{"files": {name: {title, units, lag_months, ...}}}``."""
-    with open(RESEARCH_DIR / "manifest.toml", "rb") as fh:
-        return tomllib.load(fh)
+    restore = "Restore it with `git checkout -- analysis/data/research`."
+    return manifests.load(
+        RESEARCH_DIR / "manifest.toml",
+        restore,
+        lambda found: manifests.tables_with(found.get("files"), "sha256", "files"),
+    )
 
 
 def names() -> list[str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import io
-import tomllib
 import zlib
 from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
 
+from analysis.data import manifests
 from analysis.data.contract import normalize
 from analysis.data.kept import kept
 from analysis.errors import DataError
@@ -26,15 +26,13 @@ RESTORE = "Restore it with `git checkout -- analysis/data/prices`."
 @functools.cache
 def manifest() -> dict:
     """The parsed ``manifest.toml``; :class:`DataError` if it is missing or broken."""
-    path = SNAPSHOT_DIR / "manifest.toml"
-    try:
-        with open(path, "rb") as fh:
-            found = tomllib.load(fh)
-        if not (isinstance(found.get("fully_adjusted"), list) and isinstance(found.get("kind"), dict)):
-            raise TypeError("it lacks fully_adjusted = [...] or [kind]")
-    except (OSError, ValueError, TypeError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
-        raise DataError(f"the bundled {path} cannot be read ({' '.join(str(exc).split())}).", RESTORE) from None
-    return found
+    return manifests.load(SNAPSHOT_DIR / "manifest.toml", RESTORE, _wrong)
+
+
+def _wrong(found: dict) -> str:
+    if isinstance(found.get("fully_adjusted"), list) and isinstance(found.get("kind"), dict):
+        return ""
+    return "it lacks fully_adjusted = [...] or [kind]"
 
 
 def tickers() -> list[str]:

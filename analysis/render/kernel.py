@@ -71,6 +71,16 @@ def private_dirs(base: Path = PROJECT_DIR / ".cache" / "kernel") -> dict[str, st
     return found
 
 
+def _project_first() -> None:
+    """With a ``PYTHONPATH`` set, put the project's folder first on it, for the kernels this process
+    starts: a folder on it holding another ``analysis`` package reached the kernel (started in
+    ``notebooks/``) before the project's own (the ninth hostile pass). Without one, nothing changes."""
+    found = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    root = str(PROJECT_DIR)
+    if found and found[0] != root:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *(p for p in found if p != root)])
+
+
 def ensure_kernel(name: str = KERNEL_NAME) -> str:
     """Make sure kernelspec ``name`` runs *this* interpreter; returns ``name``.
 
@@ -79,6 +89,7 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
     private folders (:func:`private_dirs`) in this process's environment, which kernels inherit.
     """
     os.environ.update(private_dirs())
+    _project_first()
     wanted = _spec(name)
     for base in _data_dirs():
         spec_file = base / "kernels" / name / "kernel.json"
