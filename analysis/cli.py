@@ -24,11 +24,24 @@ from analysis.params import request as request  # the validated Request of parse
 from analysis.paths import relative
 
 
+def _research_switch(value: str | None) -> None:
+    """``make report``'s RESEARCH (exported to this process): 0 or 1. ``RESEARCH=no`` ran the appendices
+    silently, as only 0 turns them off (the ninth hostile pass)."""
+    from analysis.errors import InputError
+
+    if value is not None and value.strip() not in ("", "0", "1"):
+        raise InputError(
+            f"RESEARCH={value!r} is neither 0 nor 1.",
+            "Use RESEARCH=0 to skip the research appendices, or RESEARCH=1 (the default) to write them.",
+        )
+
+
 def _report(args: argparse.Namespace) -> int:
     from analysis.data import Market
     from analysis.pipeline.report import run
 
     wanted = request(args)
+    _research_switch(os.environ.get("RESEARCH"))
     print(f"Writing the {wanted.ticker} piece...", flush=True)
     market = Market(wanted.source)
     result = run(wanted, pdf=not args.no_pdf, market=market, appendices=True if args.research else None)

@@ -334,3 +334,16 @@ def test_a_pythonpath_shadowing_analysis_does_not_reach_the_kernel(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads((root / AS_OF / "IWM.json").read_text())["ticker"] == "IWM"
+
+
+@pytest.mark.parametrize("value", ["no", "false", "2"])
+def test_research_other_than_0_or_1_is_refused(capsys, monkeypatch, tmp_path, value):
+    """Left alone by the pass, then fixed: `make report RESEARCH=no` (make exports it) ran the appendices,
+    as only 0 turned them off. Now exit 2, one line, nothing written."""
+    from tests import hostile
+
+    monkeypatch.setenv("RESEARCH", value)
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(tmp_path))
+    code, line = hostile.cli_line(capsys, "report", "--ticker", "IWM", "--as-of", "2024-07-08", "--source", "snapshot")
+    assert code == 2 and f"RESEARCH={value!r} is neither 0 nor 1" in line
+    assert not any(tmp_path.iterdir())
