@@ -43,3 +43,11 @@ def test_a_gauges_largest_move_is_stated_as_ranked(market, tmp_path):
     text = " ".join(s["brief"]["change_sentences"])
     assert f"({abs(rel.min()):.1%}, 12.11 points, May 10, 2010)" in text
     assert s["session"]["largest_fall"]["size"] == pytest.approx(abs(rel.min()))
+
+
+def test_a_weekend_is_not_a_benchmark_whose_data_end(market, tmp_path):
+    """BTC-USD on Saturday 2022-06-18: Leadership is as of Friday, SPY's last session, but SPY's data do not
+    end there; page one says nothing of it (only a benchmark file that ends early is said)."""
+    s = piece(market, "BTC-USD", "2022-06-18", tmp_path)
+    assert s["leadership"]["date"] == "2022-06-17" and s["leadership"]["benchmark_end"] is None
+    assert any(p.startswith("Against SPY, Leadership") for p in s["brief"]["paragraphs"])

@@ -144,7 +144,7 @@ def test_a_benchmark_whose_file_ends_a_week_early_is_said(prices):
     from analysis.params import Request
 
     s = summary.build(Request.parse("IWM", "SPY", None, "snapshot")).data
-    assert s["leadership"]["date"] == "2026-08-14"
+    assert s["leadership"]["date"] == s["leadership"]["benchmark_end"] == "2026-08-14"
     assert any(p.startswith("Against SPY (its data end on August 14), Leadership") for p in s["brief"]["paragraphs"])
 
 

@@ -24,6 +24,7 @@ class AsOf:
     requested: dt.date | None
     session: pd.Timestamp
     note: str = ""
+    bench_end: str | None = None  #: the benchmark file's last date when it ends before ``session`` (ISO)
 
     @property
     def iso(self) -> str:
@@ -61,7 +62,7 @@ def resolve(
     own = cast(pd.DatetimeIndex, ticker.index)
     earliest = own[max(min_sessions - 1, int(own.searchsorted(common[0])))]
     if requested is None:
-        return AsOf(None, sessions[-1], _ends_before(benchmark, sessions[-1]))
+        return AsOf(None, sessions[-1], _ends_before(benchmark, sessions[-1]), _bench_end(benchmark, sessions[-1]))
     target = pd.Timestamp(requested)
     if target < common[0]:
         raise InputError(
@@ -85,7 +86,13 @@ def resolve(
             f"Use AS_OF={end.date().isoformat()} or earlier, or SOURCE=yahoo for newer data.",
         )
     notes = (_note(ticker, benchmark, target, session), _ends_before(benchmark, session))
-    return AsOf(requested, session, " ".join(n for n in notes if n))
+    return AsOf(requested, session, " ".join(n for n in notes if n), _bench_end(benchmark, session))
+
+
+def _bench_end(benchmark: pd.DataFrame, session: pd.Timestamp) -> str | None:
+    """The benchmark file's last date when it ends before ``session`` (not a day it did not trade)."""
+    end = benchmark.index[-1]
+    return None if end >= session else end.date().isoformat()
 
 
 def _ends_before(benchmark: pd.DataFrame, session: pd.Timestamp) -> str:

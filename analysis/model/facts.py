@@ -122,9 +122,7 @@ def _leadership(s: pd.DataFrame) -> SummaryDict:
     value = num(last["lead"])
     known = s["lead"].notna()
     return {
-        "date": iso(s.index[-1])
-        if len(s)
-        else None,  # the last session both traded: before as-of when the benchmark ends early
+        "date": iso(s.index[-1]) if len(s) else None,  # the last session both traded (Friday, for crypto on a Sunday)
         "value": value,
         "fast": num(last["lead_fast"]),
         "upper": num(last["lead_upper"]),
@@ -333,7 +331,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     ladders, level, support, run = _levels(study, profile)
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     real_motion = _real_motion(s, cfg.band_width)
-    leadership = _leadership(s)
+    leadership = {**_leadership(s), "benchmark_end": study.as_of.bench_end}
     return {
         "schema_version": SCHEMA_VERSION,
         "ticker": study.ticker,

@@ -103,7 +103,8 @@ class RealMotion(TypedDict):
 
 
 class Leadership(TypedDict):
-    date: Date | None  # the last session both series traded (before as-of when the benchmark's data end early)
+    date: Date | None  # the last session both series traded (a Friday for crypto on a weekend)
+    benchmark_end: Date | None  # the benchmark file's last date when it ends before the as-of session
     value: float | None
     fast: float | None
     upper: float | None

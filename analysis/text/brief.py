@@ -81,7 +81,8 @@ def leadership_paragraph(s: Reading) -> str:
     other = "below" if above else "above"
     trend = "above" if ld["above_fast"] else "below"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
-    ends = f" (its data end on {day(ld['date'], s['as_of'])})" if ld.get("date") and ld["date"] < s["as_of"] else ""
+    end = ld.get("benchmark_end")  # the file ends early: not a day the benchmark did not trade (a weekend)
+    ends = f" (its data end on {day(end, s['as_of'])})" if end else ""
     text = f"Against {b}{ends}, Leadership {held} and is {trend} its own {pw.fast_name(s)}"
     if mode == "risk_off":
         return text + (f": {pw.haven(s)}." if above else f": {t} is not acting as a safe haven.")
