@@ -120,8 +120,9 @@ def _reversal(last: pd.Series, previous: float | None, units: Units, notable: fl
     an intraday move of twice a notable day's. ``{way, kind, extreme, extreme_move, close_move, swing}``
     in the ticker's units;
     ``None`` otherwise (or without a high and low). SMH 2022-10-13 fell 4.9% to a new low and closed
-    3.1% higher; HYG 2020-03-23, up 0.5% before closing 1.6% lower, is no reversal."""
-    if previous is None or notable is None:
+    3.1% higher; HYG 2020-03-23, up 0.5% before closing 1.6% lower, is no reversal. A series whose
+    notable move is 0 (a flat close: nothing ever moved) has no reversal."""
+    if previous is None or not notable:
         return None
 
     def move(price: object) -> float | None:
