@@ -2,8 +2,8 @@
 
 * history at its edges: a price file of 1, 2, 199, 200 and 201 rows read as of its last row; AS_OF on
   the ticker's very first session; CONFIRM_N at its bound over the shortest history a piece allows;
-* degenerate series: an Adj Close of all NaN, a Volume of all zeros, a close that never changes, one
-  that wiggles by 1e-9, one that doubles every day, one that rises 2% every day;
+* degenerate series: an Adj Close of all NaN, a Volume of all zeros, a close that never changes or steps once
+  in forty sessions, one that wiggles by 1e-9, one that doubles every day, one that rises 2% every day;
 * family.toml edge values: no members, a member twice, an empty ``[[member]]``, a fullwidth twin
   (``ＩＷＭ``) as member or benchmark, an empty benchmark, ``stale_after_days`` of -1, ``true``, 0 and
   10^11, a member with a trailing space or that the snapshot lacks;
@@ -14,9 +14,11 @@
 * knobs combined: FAST one below SLOW and equal to it, LEVEL_WINDOW=1, a family member or a fullwidth
   twin as BENCHMARK, a fullwidth TICKER.
 
-45 cases: 44 held, 1 broke. The one defect is fixed: a close that never changes (a frozen feed)
-was a ZeroDivisionError traceback from the reversal sentence (every move 0, so a "notable" move of
-0 made every session a reversal); a series whose notable move is 0 now has no reversal.
+46 cases: 44 held, 2 broke, from two defects, both fixed: a close that never changes (a frozen
+feed), or changes on one day in forty, was a ZeroDivisionError traceback from the reversal sentence
+(a "notable" move of 0 made every session a reversal): a series whose notable move is 0 now has no
+reversal; and a frozen feed, once past that, was headlined as a range-bound market at a record close:
+50 sessions in a row with one close are now a data error (exit 3) naming the file and the rows.
 """
 
 from __future__ import annotations
@@ -107,12 +109,22 @@ def test_a_volume_of_all_zeros_makes_no_volume_news(capsys, prices):
     assert "volume" not in json.dumps(data["unusual"]) and not re.search(r"\bvolume\b", brief.markdown(data))
 
 
-def test_a_close_that_never_changes_is_no_traceback_and_no_reversal(capsys, prices):
-    """Broke: ZeroDivisionError in day_words.reversal_sentence (every move 0, so a notable move of 0 and
-    every session a "reversal" of 0%). Now a series whose notable move is 0 has no reversal."""
+def test_a_close_that_never_changes_is_exit_3_a_frozen_feed(capsys, no_reports, prices):
+    """Broke: a ZeroDivisionError traceback in day_words.reversal_sentence (every move 0, so a notable
+    move of 0 and every session a "reversal" of 0%); with that fixed, the piece headlined the frozen
+    feed "IWM is range-bound ... at a record close". Now 50 sessions in a row with one close are a data
+    error naming the file and the rows."""
     _each_row(prices, lambda i, f: [f[0], "100", "100", "100", "100", "100", f[6]])
+    code, line = hostile.cli_line(capsys, "summary", *SNAP, "--as-of", AS_OF)
+    assert code == 3 and "IWM.csv.gz" in line and "frozen feed" in line and "2000-08-" in line, line
+
+
+def test_a_close_that_steps_once_every_forty_sessions_has_no_reversal(capsys, prices):
+    """Broke (the same ZeroDivisionError): most days unchanged, so a notable move of 0. Now a series
+    whose notable move is 0 has no reversal, and the piece is strict."""
+    _each_row(prices, lambda i, f: [f[0], *[f"{100 + i // 40:.6f}"] * 5, f[6]])
     data = run_json(capsys, "--as-of", AS_OF)
-    assert data["session"]["reversal"] is None and "swing" not in brief.markdown(data)
+    assert data["session"]["reversal"] is None and "Intraday" not in brief.markdown(data)
     _strict(data)
 
 

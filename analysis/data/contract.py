@@ -32,6 +32,9 @@ GAP_DAYS = 14
 #: No traded price reaches a trillion: a larger value is a corrupt file (and would overflow
 #: the squares and products the indicators take).
 MAX_PRICE = 1e12
+#: A close repeated this many sessions in a row is a frozen feed, not a market (the bundled series'
+#: longest run is 18, ^IRX near zero in 2011-2015; a listed fund's is 3).
+FROZEN_RUN = 50
 
 _ALIASES = {
     "date": "date",
@@ -214,6 +217,12 @@ def _gaps(index: pd.DatetimeIndex) -> list[str]:
     ]
 
 
+def _frozen(close: pd.Series) -> pd.Series:
+    """The rows whose close repeats that of each of the :data:`FROZEN_RUN` sessions before them."""
+    same = close.diff().eq(0)
+    return same.groupby((~same).cumsum()).cumsum() >= FROZEN_RUN
+
+
 def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
     """:class:`DataError` naming the first rows that no real price series has: infinite or absurd
     values, zero or negative prices (``positive``: all but yields), negative volume, future dates."""
@@ -224,6 +233,7 @@ def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
         ((frame[list(PRICE_COLUMNS)].abs() > MAX_PRICE).any(axis=1), f"with a price above {MAX_PRICE:.0e}"),
         ((frame[list(PRICE_COLUMNS)] <= 0).any(axis=1) if positive else None, "with zero or negative prices"),
         (frame["volume"] < 0, "with a negative volume"),
+        (_frozen(frame["close"]), f"repeating the close of the {FROZEN_RUN} sessions before them (a frozen feed)"),
         # a day of slack: a UTC-dated series (BTC-USD) can show tomorrow's session in the evening
         (frame.index > pd.Timestamp(dt.date.today() + dt.timedelta(days=1)), "dated in the future"),
     ]
