@@ -10,7 +10,7 @@ date is computed from data up to that session only.
 from analysis.indicators.leadership import leadership
 from analysis.indicators.moving import bands, rolling_std, sma
 from analysis.indicators.phase import PHASES, classify, phase_runs, phase_since
-from analysis.indicators.real_motion import divergence, mean_reversion, real_motion, stretch
+from analysis.indicators.real_motion import divergence, last_as_far, mean_reversion, real_motion, stretch
 from analysis.indicators.returns import SPANS, daily_returns, span_start, total_return
 from analysis.indicators.triggers import consecutive_above, last_run_completed, last_true, level_to_clear
 
@@ -29,6 +29,7 @@ __all__ = [
     "mean_reversion",
     "phase_runs",
     "phase_since",
+    "last_as_far",
     "real_motion",
     "stretch",
     "rolling_std",

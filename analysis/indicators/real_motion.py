@@ -64,6 +64,14 @@ STRETCH_PERCENTILE = 98.0
 STRETCH_MIN_SESSIONS = 500
 
 
+def last_as_far(values: pd.Series, *, up: bool) -> pd.Timestamp | None:
+    """The index of the last value before the final one of ``values`` at least as far out as it, above
+    (``up``) or below: "the most since"; ``None`` when the final value is the furthest (or alone)."""
+    now, earlier = values.iloc[-1], values.iloc[:-1]
+    beyond = earlier[earlier >= now] if up else earlier[earlier <= now]
+    return beyond.index[-1] if len(beyond) else None
+
+
 def stretch(rm: pd.Series, z: float | None, width: float) -> dict:
     """The piece's one definition of "stretched": Real Motion beyond its band (``|z| > width``), or
     inside it at a distance from the trend in the outer :data:`STRETCH_PERCENTILE` of its own history.
@@ -89,9 +97,5 @@ def stretch(rm: pd.Series, z: float | None, width: float) -> dict:
         elif pct <= 100.0 - STRETCH_PERCENTILE and now < 0:
             side, by = "down", "history"
     rarer = None if pct is None or side is None else (pct if side == "up" else 100.0 - pct) / 100.0
-    since = None
-    if side is not None and now is not None:
-        earlier = values.iloc[:-1]
-        beyond = earlier[earlier >= now] if side == "up" else earlier[earlier <= now]
-        since = beyond.index[-1] if len(beyond) else None
+    since = last_as_far(values, up=side == "up") if side is not None and now is not None else None
     return {"side": side, "by": by, "percentile": pct, "rarer_than": rarer, "since": since}

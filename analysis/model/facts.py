@@ -75,9 +75,7 @@ def _z_since(s: pd.DataFrame, width: float) -> str | None:
     z = ((s["rm"] - s["rm_fast"]) / sigma.where(sigma != 0)).dropna()
     if z.empty or z.index[-1] != s.index[-1]:
         return None
-    now, earlier = z.iloc[-1], z.iloc[:-1]
-    beyond = earlier[earlier >= now] if now > 0 else earlier[earlier <= now]
-    return iso(beyond.index[-1]) if len(beyond) else None
+    return iso(ind.last_as_far(z, up=z.iloc[-1] > 0))
 
 
 def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
