@@ -228,7 +228,10 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     # 50-DMA … and in a recovery phase" was refused)
     lines = [e for e in tr.events if e["event"] != "phase"]
     lines = [e for e in lines if e["event"] not in said] or lines  # what the closes within reach do not already do
-    u, what = pw.units_of(s), _what(s, lines or tr.events)
+    # the ticker's own conditions first, so "with IWM below its 200-DMA and Leadership below zero" never
+    # reads as Leadership below its 200-DMA (the words after Leadership had no subject of their own)
+    u = pw.units_of(s)
+    what = sorted(_what(s, lines or tr.events), key=lambda w: w.startswith(("Real Motion", "Leadership")))
     where = f"{pw.quote(s, tr.price)}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
     record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
