@@ -413,7 +413,11 @@ def test_a_batch_worker_killed_in_its_piece_fails_it_and_leaves_nothing(tmp_path
     proc = hostile.start(
         root, "reports", "--tickers", "IWM", "QQQ", "--no-pdf", "--no-progress", "--jobs", "1", *SUMMARY[1:]
     )
-    assert hostile.wait_for(lambda: any("ipykernel" in p for p in hostile.leftovers(root)), timeout=300)
+    # Both must be seen in one look at /proc: the kernel can be listed a moment before its worker is
+    # (CI once saw the kernel, then no worker, and the test died on an empty list).
+    assert hostile.wait_for(
+        lambda: _workers(root) and any("ipykernel" in p for p in hostile.leftovers(root)), timeout=300
+    ), hostile.leftovers(root)
     os.kill(_workers(root)[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and err == "", err
