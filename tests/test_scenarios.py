@@ -434,6 +434,6 @@ def test_scorecard_chart(card):
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
     assert "+1.00  supported" in texts and "\u22120.31  leaning contradicted" in texts
-    assert texts.count("6 of 6 weight measured") == 1 and "13 of 13 weight measured" in texts
+    assert texts.count("8 of 8 weight measured") == 1 and "13 of 13 weight measured" in texts
     weighted = sum(1 for s in card.values() for e in s["evidence"] if e["weight"])
     assert len(ax.patches) == weighted

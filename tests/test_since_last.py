@@ -126,6 +126,7 @@ def test_the_rally_after_the_model_commentary(market, tmp_path):
         "leadership",
         "scenario",
         "scenario",
+        "scenario",
         "family",
     ]
     by = {c["kind"]: c for c in since["changes"]}
@@ -141,6 +142,8 @@ def test_the_rally_after_the_model_commentary(market, tmp_path):
     )
     moves = {c["id"]: round(c["move"], 2) for c in since["changes"] if c["kind"] == "scenario"}
     assert all(abs(m) >= SCENARIO_MOVE for m in moves.values()) and moves["underperformance"] == -0.5
+    # QQQ lagged IWM by 8.2% over the month to July 16: "the bifurcation continues" is no longer supported
+    assert moves["tech_bifurcation"] == -0.5
     assert since_words.lines(data)[:2] == [
         "IWM moved from a warning to a bullish phase on July 10.",
         "IWM closed above the level to clear at 205.06 (the highest close of 22 sessions, set on June 5, 2024)"
