@@ -134,7 +134,7 @@ def _scenarios(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     return path
 
 
-WEIGHTS = [("weight = 2", "weight = {w}"), ("weight = 1\n", "weight = {w}\n")]
+WEIGHTS = [("weight = 3", "weight = {w}"), ("weight = 2", "weight = {w}"), ("weight = 1\n", "weight = {w}\n")]
 
 
 def _weights(value: str) -> list[tuple[str, str]]:

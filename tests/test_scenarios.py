@@ -64,7 +64,7 @@ def test_ten_year_relative_return_matches_the_reference_returns(card, market):
     start = pd.Timestamp("2014-07-08")
     independent = (iwm.iloc[-1] / iwm[start]) / (spy.iloc[-1] / spy[start]) - 1
     assert_allclose(e["value"], independent, rtol=1e-12)
-    assert (e["reading"], e["as_of"], e["weight"]) == ("supports", "2024-07-08", 2.0)
+    assert (e["reading"], e["as_of"], e["weight"]) == ("supports", "2024-07-08", 3.0)
     assert e["value_text"] == "\u221241.3%" and e["rule"] == "supports if ≤ -5%; contradicts if ≥ 5%; else neutral"
 
 
@@ -148,11 +148,11 @@ def test_family_phase_balance_and_vix(card, market):
 
 def test_tallies_and_verdicts(card):
     under = card["underperformance"]
-    # 7 of 8 weight measured: French's after-similar-decades median needs 3 episodes and has 2
+    # 8 of 9 weight measured: French's after-similar-decades median needs 3 episodes and has 2
     assert (under["score"], under["verdict"], under["available_weight"], under["missing_weight"]) == (
         1.0,
         "supported",
-        7.0,
+        8.0,
         1.0,
     )
     assert item(under, "After similar decades")["reason"] == "too few episodes"
@@ -418,7 +418,7 @@ def test_sentences_quote_the_scorecard(card):
     text = words.sentence(card["underperformance"])
     assert text.startswith(
         "“IWM has underperformed for 10 years, so who cares”: the evidence supports it"
-        " (score +1.00, 7 of 8 weight measured)."
+        " (score +1.00, 8 of 9 weight measured)."
     )
     assert "\u221241.3% (IWM +98.6% vs SPY +238.1% since 2014-07-08)" in text
     assert "For: Yield curve: 10-year minus 3-month Treasury (T10Y3M), \u22121.18 pp" in words.sentence(

@@ -274,7 +274,8 @@ def _holds(condition: str, frame: pd.DataFrame, settings: Settings) -> tuple[boo
         rm = ind.real_motion(
             close, trend=settings.slow, fast=settings.fast, slow=settings.slow, band_window=settings.fast
         )
-        return ind.stretch(rm["rm"], z, settings.band_width)["side"] == "up", z
+        st = ind.stretch(rm["rm"], z, settings.band_width)
+        return (st["side"] == "up" if st["known"] else None), z
     distance = distance_from_sma(close, settings.slow).value
     if distance is None:
         return None, None

@@ -81,7 +81,10 @@ def stretch(rm: pd.Series, z: float | None, width: float) -> dict:
     ``percentile`` (share of readings at or below now, 0-100; ``None`` with fewer than
     :data:`STRETCH_MIN_SESSIONS`), ``rarer_than`` (with a side: the share of readings less far out
     that way, a fraction) and ``since`` (the last earlier reading at least as far out the
-    same way: "the furthest since"; ``None`` when it is the furthest in the data or no side).
+    same way: "the furthest since"; ``None`` when it is the furthest in the data or no side),
+    ``readings`` (how many there are) and ``known``: ``False`` when the band does not call it stretched
+    and the history is too short to rank it, so neither "stretched" nor "not stretched" can be said
+    (QQQ on 2000-03-10, 58.6% above its 200-DMA with 56 readings inside a band built from them).
     """
     values = rm.dropna()
     now = float(values.iloc[-1]) if len(values) and values.index[-1] == rm.index[-1] else None
@@ -98,4 +101,13 @@ def stretch(rm: pd.Series, z: float | None, width: float) -> dict:
             side, by = "down", "history"
     rarer = None if pct is None or side is None else (pct if side == "up" else 100.0 - pct) / 100.0
     since = last_as_far(values, up=side == "up") if side is not None and now is not None else None
-    return {"side": side, "by": by, "percentile": pct, "rarer_than": rarer, "since": since}
+    known = side is not None or pct is not None
+    return {
+        "side": side,
+        "by": by,
+        "percentile": pct,
+        "rarer_than": rarer,
+        "since": since,
+        "readings": len(values),
+        "known": known,
+    }

@@ -44,6 +44,26 @@ def num(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _phase(phases: pd.Series) -> SummaryDict:
+    """The current phase, since when (and whether that is the data's start), for how long, and the one before."""
+    runs, now = ind.phase_runs(phases), phases.iloc[-1]
+    return {
+        "phase": now,
+        "phase_since": iso(ind.phase_since(phases)),
+        "phase_from_start": _from_start(phases),
+        "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and now is not None else None,
+        "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
+    }
+
+
+def _from_start(phases: pd.Series) -> bool:
+    """Whether the current phase has held since the first session with a phase (the slow average's
+    first): its start is then where the data allow one, not a turn (QQQ 2000-03-10, "bullish since
+    December 21, 1999", its 200th session)."""
+    since, known = ind.phase_since(phases), phases.dropna()
+    return since is not None and len(known) > 0 and since == known.index[0]
+
+
 def _above(a: float | None, b: float | None) -> bool | None:
     return None if a is None or b is None else a > b
 
@@ -324,8 +344,6 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     s, cfg = study.series, study.settings
     last = s.iloc[-1]
     close, sma50, sma200 = float(last["close"]), num(last["sma_fast"]), num(last["sma_slow"])
-    phases = s["phase"]
-    runs = ind.phase_runs(phases)
     ladders, level, support, run = _levels(study, profile)
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     real_motion = _real_motion(s, cfg.band_width)
@@ -354,10 +372,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "sma50_rising": _above(sma50, num(s["sma_fast"].iloc[-RISING - 1]) if len(s) > RISING + 1 else None),
         "sma200_rising": _above(sma200, num(s["sma_slow"].iloc[-RISING - 1]) if len(s) > RISING + 1 else None),
         "sma50_above_sma200": _above(sma50, sma200),
-        "phase": last["phase"],
-        "phase_since": iso(ind.phase_since(phases)),
-        "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and last["phase"] is not None else None,
-        "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
+        **_phase(s["phase"]),
         "real_motion": real_motion,
         "leadership": {**leadership, "haven": _haven(study, profile, leadership["value"])},
         "closes_above_sma50": int(last["closes_above"]),

@@ -21,7 +21,9 @@ level keeps the ladder's keys (``price``, ``kind``, ``date``, ``window``).
 
 from __future__ import annotations
 
+from analysis.model.session import move_size
 from analysis.model.types import Reading, SummaryDict
+from analysis.model.units import units
 
 #: Levels within this fraction of the close are listed first.
 NEAR = 0.25
@@ -116,7 +118,19 @@ def _recent_closes(s: Reading, side: str) -> list[SummaryDict]:
     if not fits:
         return []
     nearest = min(fits, key=lambda c: abs(c["price"] - s["close"]))
+    if _within_a_session(s, nearest["price"]):
+        return []
     return [_rung(nearest["price"], "recent_close", nearest["date"])]
+
+
+def _within_a_session(s: Reading, price: float) -> bool:
+    """Whether ``price`` is nearer the close than the median session moves (noise, not a level: LQD
+    2008-11-20 listed a close 0.1% above as resistance, its median day 0.3%; the fifth cold read)."""
+    typical = (s.get("session") or {}).get("typical")
+    if typical is None:
+        return False
+    u = units(s["profile"]["returns"])
+    return move_size(s["close"], price, u) < (typical / s["close"] if u.returns == "points" else typical)
 
 
 #: The record close a strategist names whenever it is this near, even beyond two nearer levels.

@@ -72,19 +72,15 @@ class Units:
         for a gauge (points first: the cold read refused a volatility index "168.2% above its
         50-DMA" beside a reach in points), else ``2.1%`` of ``line``."""
         if self.is_yield:
-            return f"{abs(self.level_scale * (x - line)):,.0f} bp"
+            bp = abs(self.level_scale * (x - line))
+            return "less than 1 bp" if bp < 0.5 else f"{bp:,.0f} bp"  # never "0 bp away"
         if self.is_level:
             return f"{abs(x - line):,.2f} points or {fmt.plain_pct(x / line - 1)}"
-        return fmt.plain_pct(x / line - 1)
+        return "less than 0.1%" if abs(x / line - 1) < 0.0005 else fmt.plain_pct(x / line - 1)
 
     def distance(self, x: float, line: float) -> str:
         """``2.1% above`` / ``43 bp below``: where ``x`` sits against ``line`` (``less than 0.1%`` when close)."""
-        side = "above" if x >= line else "below"
-        if not self.is_yield and abs(x / line - 1) < 0.0005:
-            return f"less than 0.1% {side}"
-        if self.is_yield and abs(self.level_scale * (x - line)) < 0.5:  # not "0 bp above"
-            return f"less than 1 bp {side}"
-        return f"{self.gap(x, line)} {side}"
+        return f"{self.gap(x, line)} {'above' if x >= line else 'below'}"
 
     def move_to(self, close: float, price: float) -> str:
         """A next session's move from ``close`` to ``price``: ``0.3% up``, ``43 bp down``."""

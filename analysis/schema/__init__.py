@@ -66,6 +66,7 @@ class Summary(KnobsBlock):
     sma50_above_sma200: bool | None
     phase: str | None
     phase_since: Date | None
+    phase_from_start: bool  # the phase has held since the first session with one: its start is the data's
     phase_sessions: int | None
     phase_previous: str | None
     real_motion: RealMotion

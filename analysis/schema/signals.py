@@ -80,6 +80,8 @@ class Stretch(TypedDict):
     percentile: float | None  # share of Real Motion's readings at or below now, 0-100
     rarer_than: float | None  # with a side: the share of readings less far out that way (a fraction)
     since: Date | None  # the last earlier reading at least as far out the same way
+    readings: int  # Real Motion's readings up to now
+    known: bool  # False: inside the band with too few readings to rank, so neither "stretched" nor "not"
 
 
 class RealMotion(TypedDict):

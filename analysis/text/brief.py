@@ -185,8 +185,12 @@ def scenario_line(s: Reading) -> str:
         same = [sc for sc in groups["na"] if whys[sc["id"]] == why]
         verb = "does" if len(same) == 1 else "do"
         line += f" {points(same).capitalize()} {names(same, score=False)} {verb} not apply now: {why}."
-    if groups["none"]:
-        line += f" Too little current data to weigh {names(groups['none'], score=False)}."
+    unread = [sc for sc in groups["none"] if sc.get("applies", True) is None]  # a premise with too little history
+    if unread:
+        verb = "applies" if len(unread) == 1 else "apply"
+        line += f" Too little history to tell whether {points(unread)} {names(unread, score=False)} {verb} now."
+    if weigh := [sc for sc in groups["none"] if sc not in unread]:
+        line += f" Too little current data to weigh {names(weigh, score=False)}."
     return line.strip()
 
 
@@ -223,7 +227,7 @@ def levels_box(s: Reading) -> dict[str, list[SummaryDict]]:
         out[side] = [
             {
                 "price": r["price"],
-                "text": pw.quote(s, r["price"]),
+                "text": pw.quote_near(s, r["price"]),
                 "what": pw.box_words(r, side, s["as_of"]),
                 "date": None if r["kind"] in ("sma_fast", "sma_slow") else r["date"],
             }

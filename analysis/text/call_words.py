@@ -29,7 +29,9 @@ def since_when(iso: str | None, as_of: str) -> str:
     if not iso:
         return ""
     d, a = dt.date.fromisoformat(iso), dt.date.fromisoformat(as_of)
-    if d.month == 1 and d.day <= 10 and d.year == a.year:  # a December date is said as it is (QQQ: December 21)
+    # the year's first sessions only (January 9 read as "the turn of the year" to the fifth cold read);
+    # a December date is said as it is (QQQ: December 21)
+    if d.month == 1 and d.day <= 5 and d.year == a.year:
         return "since the turn of the year"
     return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
 
@@ -73,10 +75,21 @@ def reason(s: Reading) -> str:
     if pw.is_level(s) and s["sma200"] is not None:  # a gauge has no bullish phase: say where it sits
         head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)}"
     else:
-        since = since_when(s["phase_since"], s["as_of"])
-        head = " ".join(w for w in (f"{t} has been in {pw.PHASE_WORDS[s['phase']]}", since) if w) + f", {where}"
+        head = f"{_phase_head(s, t)}, {where}"
     mood = f": {pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]}" if calls.inverted(s) else ""
     return f"{head}, {_signals(s, st)}{mood}"
+
+
+def _phase_head(s: Reading, t: str) -> str:
+    """``IWM has been in a warning phase since July 1`` / ``HYG entered a bearish phase today`` / ``QQQ has
+    been in a bullish phase since at least December 21, 1999, its first session with a 200-DMA``."""
+    words = pw.PHASE_WORDS[s["phase"]]
+    if s["phase_since"] == s["as_of"] and not s["phase_from_start"]:
+        return f"{t} entered {words} today"
+    since = since_when(s["phase_since"], s["as_of"])
+    if s["phase_from_start"] and since:
+        since = f"since at least {since.removeprefix('since ')}, its first session with a {pw.slow_name(s)}"
+    return " ".join(w for w in (f"{t} has been in {words}", since) if w)
 
 
 def call_label(s: Reading) -> str:
@@ -264,7 +277,7 @@ def _extreme(s: Reading, side: str) -> str:
             "at a record close, with nothing higher in the data" if side == "up" else f"at its {word} close in the data"
         )
     return (
-        f"at its {word} close since {date(since['date'])}, when it closed at {pw.quote(s, since['price'])}"
+        f"at its {word} close since {date(since['date'])}, when it closed at {pw.quote_near(s, since['price'])}"
         f" ({pw.units_of(s).distance(since['price'], s['close'])})"
     )
 

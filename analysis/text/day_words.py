@@ -15,17 +15,21 @@ from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
 
 
-def _rank(move: Reading, what: str, as_of: str) -> str:
+def _rank(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
     """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``; when a
-    larger one came within the last month (the same episode), how rare it is instead."""
+    larger one came within the last month (the same episode), how rare it is instead. A gauge's moves are
+    ranked as a fraction of its level, and say so (``its largest one-day rise in percent since …``): ^VIX's
+    +16.00 points of 2011-08-08 was its largest rise in percent since February 2007, in points since
+    October 2008 (the fifth cold read)."""
     way = "rise" if move["move"] > 0 else "fall"
+    ranked = f"{way} in percent" if gauge else way
     when = move["last_as_large"]
     if when is None:
-        return f"its largest {what} {way} in the data, which begin in {move['first_date'][:4]}"
+        return f"its largest {what} {ranked} in the data, which begin in {move['first_date'][:4]}"
     if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
         spans = "sessions" if what == "one-day" else "five-session spans"
         return f"a {way} larger than on {share(move['percentile'], f'its {spans}')}, after a larger one on {date(when)}"
-    return f"its largest {what} {way} since {date(when)}"
+    return f"its largest {what} {ranked} since {date(when)}"
 
 
 def _ordinary(percentile: float) -> str:
@@ -47,14 +51,15 @@ def day_sentence(s: Reading) -> str:
     verb = "rose" if day["move"] > 0 else "fell" if day["move"] < 0 else "was unchanged"
     size = "" if day["move"] == 0 else f" {u.size(day['move'], ses['previous_close'])}"
     when = f"on {date(ses['date'])}"
-    tail = _rank(day, "one-day", s["as_of"]) if ses["notable_day"] else _ordinary(day["percentile"])
+    gauge = u.returns == "points"
+    tail = _rank(day, "one-day", s["as_of"], gauge) if ses["notable_day"] else _ordinary(day["percentile"])
     text = f"{t} {verb}{size} {when}, {tail}."
     week = ses.get("week")
     if ses.get("notable_week") and week:
         direction = "up" if week["move"] > 0 else "down"
         before = ses["close"] - week["move"] / u.level_scale  # the close five sessions back
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
-        rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"])
+        rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
     return text + reversal_sentence(s)
 

@@ -138,7 +138,7 @@ def _record_day(s: Reading, led: str) -> str:
     day = (s.get("session") or {}).get("day")
     if not (day and day["last_as_large"] is None and day["n"] >= RECORD_DAY_HISTORY and led.startswith(s["ticker"])):
         return led
-    way = "fall" if day["move"] < 0 else "rise"
+    way = ("fall" if day["move"] < 0 else "rise") + (" in percent" if pw.units_of(s).returns == "points" else "")
     return f"After its largest one-day {way} in the data, {led}"
 
 

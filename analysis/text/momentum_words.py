@@ -20,6 +20,8 @@ _BAND = {
     ("down", "history"): "; it is inside its band, but {ticker} {rare}: an oversold extreme",
     (None, "up"): "; it is inside its band: momentum is with the trend without being stretched",
     (None, "down"): "; it is inside its band: momentum is down, but it is not at an extreme either",
+    (None, "short"): "; it is inside its band, but {readings} sessions of Real Motion are too few to rank:"
+    " whether it is stretched cannot be said yet",
 }
 
 
@@ -31,6 +33,8 @@ def _band(s: Reading) -> tuple[str | None, str] | None:
     st = rm["stretch"]
     if st["side"]:
         return st["side"], str(st["by"])
+    if not st["known"]:
+        return None, "short"
     return None, "up" if rm["above_fast"] else "down"
 
 
@@ -84,5 +88,11 @@ def momentum_paragraph(s: Reading) -> str:
     if rm["value"] is None or rm["fast"] is None:
         return f"Real Motion needs more history before its own {pw.fast_name(s)} can be read."
     band = _band(s)
-    clause = "" if band is None else _BAND[band].format(since=_extreme_since(s), ticker=s["ticker"], rare=_rare(s))
+    clause = (
+        ""
+        if band is None
+        else _BAND[band].format(
+            since=_extreme_since(s), ticker=s["ticker"], rare=_rare(s), readings=rm["stretch"]["readings"]
+        )
+    )
     return f"{_momentum_line(s)}{clause}."

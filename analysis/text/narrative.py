@@ -121,7 +121,11 @@ def price_and_phase(s: Reading) -> list[str]:
             f" ({sessions(s['phase_sessions'])})."
         )
     elif s["phase"] and s["phase_since"]:
-        text = f"It has been in this phase since {date(s['phase_since'])} ({sessions(s['phase_sessions'])})"
+        at_least = f"at least {date(s['phase_since'])}, its first session with a {pw.slow_name(s)}"
+        text = (
+            f"It has been in this phase since {at_least if s['phase_from_start'] else date(s['phase_since'])}"
+            f" ({sessions(s['phase_sessions'])})"
+        )
         if s["phase_previous"]:
             text += f", after {PHASE_WORDS[s['phase_previous']]}"
         out.append(text + ".")

@@ -111,6 +111,12 @@ def quote_apart(s: Reading, a: float, b: float) -> tuple[str, str]:
     return f"{a:,.4f}", f"{b:,.4f}"
 
 
+def quote_near(s: Reading, price: float) -> str:
+    """A level quoted beside the close: one more decimal when the usual quote makes it the close's
+    (^TNX 2007-06-12: a support at 5.245% under a 5.248% close read "5.25%, 0 bp away")."""
+    return quote_apart(s, price, s["close"])[0]
+
+
 def quoter(s: Reading) -> Callable[[float], str]:
     """:func:`quote` bound to the piece ``s`` (``q = quoter(s); q(205.06)``)."""
     return units_of(s).quote
@@ -387,6 +393,6 @@ def box_levels(s: Reading, side: str) -> str:
     """``50.69 (close before the fall, Mar 10) and 56.83 (former swing low, Dec 2022), 14.0% and 27.8% away``:
     the levels page one's box lists on ``side``, so every sentence and the box name the same closes."""
     rungs = box(s)[side]
-    named = join([f"{quote(s, r['price'])} ({box_words(r, side, s['as_of'])})" for r in rungs])
+    named = join([f"{quote_near(s, r['price'])} ({box_words(r, side, s['as_of'])})" for r in rungs])
     gaps = join([units_of(s).gap(r["price"], s["close"]) for r in rungs])
     return f"{named}, {gaps} away"
