@@ -129,8 +129,8 @@ def _within_a_session(s: Reading, price: float) -> bool:
     typical = (s.get("session") or {}).get("typical")
     if typical is None:
         return False
-    u = units(s["profile"]["returns"])
-    return move_size(s["close"], price, u) < (typical / s["close"] if u.returns == "points" else typical)
+    u, close = units(s["profile"]["returns"]), float(s["close"])
+    return move_size(close, price, u) < float(typical) / (close if u.returns == "points" else 1.0)
 
 
 #: The record close a strategist names whenever it is this near, even beyond two nearer levels.
