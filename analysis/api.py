@@ -126,7 +126,18 @@ def onsets(condition: pd.Series) -> pd.DatetimeIndex:
     its fast line). Missing values count as false; the first session is never an onset (the
     session before it is unknown). An event, not a state: the event studies count onsets.
     """
-    holds = condition.astype("boolean").fillna(False).to_numpy(bool)
+    if not isinstance(condition, pd.Series):
+        raise InputError(
+            f"onsets needs a Series of true and false on a study's sessions, got a {type(condition).__name__};",
+            'pass e.g. onsets(frame["phase"] == "bullish").',
+        )
+    try:
+        holds = condition.astype("boolean").fillna(False).to_numpy(bool)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"onsets needs a condition of true and false, got values of type {condition.dtype};",
+            'compare a column to make one, e.g. onsets(frame["rm"] > 0).',
+        ) from None
     before = np.concatenate([[True], holds[:-1]])
     return pd.DatetimeIndex(condition.index[holds & ~before], name="event")
 
@@ -338,7 +349,25 @@ def export(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` (a study, an event window, :func:`returns`...) as CSV at ``path``; returns the path.
 
     Dates as ``YYYY-MM-DD``, numbers with full precision, the index as the first column."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target, date_format="%Y-%m-%d")
+    import os
+    import tempfile
+
+    from analysis.errors import PublishError
+
+    target, tmp = Path(path), ""
+    try:  # written beside the target and moved over it: a full disk or a stop leaves no cut CSV
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:40]}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            frame.to_csv(out, date_format="%Y-%m-%d")
+        os.chmod(tmp, 0o644)  # as a plain open() would have made it (mkstemp makes 0600)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise PublishError(
+            f"cannot write {target}: {exc.strerror or exc}; nothing was written there.",
+            "Give the path of a file in a writable folder with room for it.",
+        ) from None
+    finally:
+        if tmp and os.path.lexists(tmp):
+            os.unlink(tmp)
     return target

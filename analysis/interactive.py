@@ -34,6 +34,7 @@ import pandas as pd
 
 from analysis import api
 from analysis.errors import InputError, ReportError
+from analysis.indicators.returns import years_before
 from analysis.params import BY_NAME
 from analysis.paths import LAB_KERNEL_DISPLAY
 from analysis.view.charts import style
@@ -76,11 +77,18 @@ def lab_library(name: str) -> ModuleType:
 # -- the figure as data ----------------------------------------------------------------------------
 
 
-def _window(frame: pd.DataFrame, years: int) -> pd.DataFrame:
-    """The last ``years`` years of ``frame`` (all of it for 0), as the research notebooks draw."""
+def _window(frame: pd.DataFrame, years: Any) -> pd.DataFrame:
+    """The last ``years`` years of ``frame`` (all of it for 0), as the research notebooks draw; a
+    frame that is no study, or ``years`` that the YEARS knob refuses, is an :class:`InputError`."""
+    years = BY_NAME["years"].validate(years)  # type: ignore[misc]  # a whole number from 0 to 100,000
+    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
+        raise InputError(
+            "the chart draws a study: a DataFrame with a row per session,",
+            'e.g. analysis.study("IWM"), with at least one session.',
+        )
     if not years:
         return frame
-    return frame.loc[frame.index > frame.index[-1] - pd.DateOffset(years=years)]
+    return frame.loc[frame.index > years_before(frame.index[-1], years)]
 
 
 def _line(w: pd.DataFrame, column: str, name: str, panel: str, color: str, **look: Any) -> dict[str, Any]:

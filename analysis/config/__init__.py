@@ -77,3 +77,8 @@ def load(name: str, file: str | Path | None = None) -> dict:
         raise InputError(
             f"configuration file {target} is not valid TOML: {exc}.", "Fix the line it names (see https://toml.io)."
         ) from None
+    except RecursionError:  # tables or arrays nested thousands deep: no configuration is
+        raise InputError(
+            f"configuration file {target} nests its tables or arrays too deeply to read.",
+            f"Restore it with `git checkout -- analysis/config/{name}.toml` (or a copy of it) and edit from there.",
+        ) from None

@@ -65,6 +65,14 @@ def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
     rows whose date cannot be read (not ISO, or outside pandas' range, 1677-2262)."""
     if isinstance(raw, pd.DatetimeIndex):
         index = raw
+        bad = np.flatnonzero(index.isna())
+        if bad.size:  # a frame handed over with missing dates (NaT): the rows cannot be placed
+            raise DataError(
+                f"{where}: {bad.size} row(s) without a date: row(s) {', '.join(str(i + 1) for i in bad[:3])}"
+                + (" ..." if bad.size > 3 else "")
+                + ".",
+                "Every row needs its session's date: fix or delete those rows (or use another SOURCE).",
+            )
     else:
         index = pd.DatetimeIndex(
             pd.to_datetime(pd.Series(raw, dtype=object), format="ISO8601", errors="coerce", utc=False)

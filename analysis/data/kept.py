@@ -9,6 +9,11 @@ file's bytes, the arguments it was parsed with, the source of the modules that p
 the pandas and numpy versions. Any change to one of those parses anew, so a kept frame is
 never a stale one; a file that cannot be read or written is parsed (never an error), and a
 file that fails to parse is never kept (its error is raised every time, as before).
+
+A kept file is :data:`MAGIC`, the SHA-256 of the pickle and the pickle. One that is not a regular
+file (a named pipe would block the read forever), lacks the mark, or whose pickle does not match its
+digest (cut short, a flipped bit, edited by hand) is not read: the file is parsed and checked anew,
+so a damaged cache never hands a frame the screen did not pass.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -23,6 +29,9 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+
+#: The first bytes of every kept file (then the pickle's SHA-256, then the pickle).
+MAGIC = b"momentum-kept 1\n"
 
 
 def directory() -> Path:
@@ -55,14 +64,31 @@ def kept(kind: str, data: bytes, args: tuple, parse: Callable[[], T], *, modules
     h = hashlib.sha256(_code(modules) + repr((kind, args)).encode())
     h.update(data)
     path = directory() / f"{kind}-{h.hexdigest()}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)  # type: ignore[no-any-return]
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        pass
+    found = _load(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     made = parse()
     _keep(path, made)
     return made
+
+
+def _load(path: Path) -> object:
+    """What the kept file at ``path`` holds, or None when it is missing, not a regular file, or damaged."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = fh.read()
+    except OSError:
+        return None
+    head, digest, body = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+    if head != MAGIC or hashlib.sha256(body).digest() != digest:
+        return None
+    try:
+        return pickle.loads(body)
+    except Exception:  # noqa: BLE001 - a pickle this code did not write: parsed anew
+        return None
 
 
 def _keep(path: Path, made: object) -> None:
@@ -71,8 +97,9 @@ def _keep(path: Path, made: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:24]}.", suffix=".tmp")
+        body = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(fd, "wb") as out:
-            pickle.dump(made, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(MAGIC + hashlib.sha256(body).digest() + body)
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError):  # a read-only or full disk: parsed, just not kept
         if tmp:

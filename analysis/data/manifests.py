@@ -22,7 +22,7 @@ def load(path: Path, restore: str, wrong: Callable[[dict], str]) -> dict:
         problem = wrong(found)
         if problem:
             raise TypeError(problem)
-    except (OSError, ValueError, TypeError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
+    except (OSError, ValueError, TypeError, RecursionError) as exc:  # TOMLDecodeError, UnicodeDecodeError: ValueErrors
         raise DataError(f"the bundled {path} cannot be read ({' '.join(str(exc).split())}).", restore) from None
     return found
 

@@ -43,6 +43,11 @@ refuses the file (a data error naming the row, the value and the fix). A ``close
   No bundled row is more than 3.02x its largest earlier move, and none of those is split-sized; the
   split-sized ones are at most 1.14x theirs (NVDA's 35% fall of 2004-08-06, about 3:2), while a 3:2 split
   is 2.9x IWM's largest move and 3.7x SPY's.
+* anywhere (the ratio ``adj_close / close``): a move above :data:`RATIO_FLOOR` (a dividend of a
+  sixth of the price in one day) that is also more than :data:`MOVE_MULTIPLE` times the largest of the
+  ratio's moves before it (with at least :data:`MOVE_HISTORY` of them): an adj_close 30% off its close
+  on one day would otherwise make a month's total return +31% while the price rose 1%. The ratio's
+  largest genuine move in the bundled files is 2.6% (KRE, 2007-12-21).
 
 Zero or negative prices are not screened here: the contract refuses them outright.
 """
@@ -64,6 +69,8 @@ MOVE_MULTIPLE = 3.0
 MOVE_HISTORY = 250
 #: ... and a move above this (log of the ratio for prices, points for yields).
 MOVE_FLOOR = {True: float(np.log(2.0)), False: 0.5}
+#: A move of ``adj_close / close`` above this (log) is impossible when far beyond the ratio's own moves.
+RATIO_FLOOR = float(np.log(1.2))
 #: Split ratios (n to 1, and 1 to n: the move is the log of the ratio either way; 1.5 is a 3:2 split) ...
 SPLIT_RATIOS = (1.5, 2, 3, 4, 5, 10)
 #: ... a split-sized move this many times the largest move before it is a split the data does not adjust for ...
@@ -216,6 +223,16 @@ def _split_like(moves: np.ndarray) -> np.ndarray:
         return sized & (moves > SPLIT_MULTIPLE * largest)
 
 
+def _ratio_jumps(ratio: pd.Series) -> pd.Series:
+    """Where ``adj_close / close`` moves more than :data:`RATIO_FLOOR` and :data:`MOVE_MULTIPLE` times
+    every move of it before (with :data:`MOVE_HISTORY` of them): no dividend does that."""
+    moves = _moves(ratio, positive=True).to_numpy()
+    before = np.concatenate([[np.nan], np.fmax.accumulate(np.nan_to_num(moves, nan=0.0))[:-1]])
+    before[: MOVE_HISTORY + 1] = np.nan
+    with np.errstate(invalid="ignore"):
+        return pd.Series((moves > RATIO_FLOOR) & (moves > MOVE_MULTIPLE * before), index=ratio.index)
+
+
 def impossible_closes(frame: pd.DataFrame, *, positive: bool = True) -> list[str]:
     """The rows whose ``close``, ``adj_close`` or ratio of the two is impossible, each described
     with its date, its value and the values next to it (an empty list when none is)."""
@@ -226,6 +243,8 @@ def impossible_closes(frame: pd.DataFrame, *, positive: bool = True) -> list[str
         checks.append(("adj_close/close", ratio))
     for name, values in checks:
         bad = bad_values(values, positive=positive)
+        if name == "adj_close/close":
+            bad |= _ratio_jumps(values)
         for d in values.index[bad.to_numpy()]:
             i = values.index.get_loc(d)
             near = [_num(values.iloc[j]) for j in (i - 1, i + 1) if 0 <= j < len(values)]

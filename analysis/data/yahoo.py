@@ -175,6 +175,11 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
     df, log_lines = box["result"]
     try:
         raw = from_download(df, ticker)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # a shape yfinance never made
+        raise SourceUnavailable(
+            f"Yahoo's answer for {ticker} is not a price table ({type(exc).__name__}: {' '.join(str(exc).split())[:160]}).",
+            "Try again later, or use SOURCE=snapshot.",
+        ) from None
     except SourceUnavailable as exc:
         network = network_failure(log_lines)
         if network:

@@ -15,6 +15,15 @@ SPANS: dict[str, pd.DateOffset] = {
 }
 
 
+def years_before(last: pd.Timestamp, years: int) -> pd.Timestamp:
+    """``last`` minus ``years`` calendar years, or the earliest date pandas holds when that is
+    further back than it reaches: a window of 100,000 years (the knobs' bound) is the whole history."""
+    last = pd.Timestamp(last)
+    if years >= last.year - pd.Timestamp.min.year:
+        return pd.Timestamp.min
+    return last - pd.DateOffset(years=years)
+
+
 def span_start(index: pd.DatetimeIndex, span: pd.DateOffset) -> pd.Timestamp | None:
     """The last session on or before ``index[-1] - span``; ``None`` if history is shorter."""
     if len(index) == 0:

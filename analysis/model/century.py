@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -205,6 +205,16 @@ def premium_history(
     return rolling_compounded(public(store, "ff_factors_monthly", as_of)["SMB"], months)
 
 
+def _first_day_hint(first_month: Any, months: int) -> str:
+    """When a ``months``-month window starting at ``first_month`` is public; a window no date can
+    hold (MONTHS=100000 ends after the year 9999) is told to be shorter instead."""
+    try:
+        first_day = Lag.of("ff_factors_monthly").public_from(first_month + months - 1).date()
+    except (ValueError, OverflowError, NotImplementedError):
+        return "Choose a shorter MONTHS: no date has that many months of SMB before it."
+    return f"Choose an as-of date from {first_day} on."
+
+
 def century(
     as_of: str | dt.date | pd.Timestamp, store: ResearchData | None = None, *, months: int = WINDOW, ahead: int = AHEAD
 ) -> SummaryDict:
@@ -223,11 +233,10 @@ def century(
     store = store or ResearchData("bundled")
     smb = public(store, "ff_factors_monthly", as_of)["SMB"]
     if len(smb) < months:
-        first_day = Lag.of("ff_factors_monthly").public_from(smb.index[0] + months - 1).date()
         raise DataError(
             f"only {len(smb)} months of SMB were public on {pd.Timestamp(as_of).date()}; a {months}-month"
             f" window needs {months}.",
-            f"Choose an as-of date from {first_day} on.",
+            _first_day_hint(smb.index[0], months),
         )
     premium = size_premium(smb, months)
     rolling = rolling_compounded(smb, months)

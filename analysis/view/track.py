@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import fmt
+from analysis.indicators.returns import years_before
 from analysis.model import track_history, track_replay
 from analysis.model.call import CALLS
 from analysis.model.study import Study
@@ -85,7 +86,7 @@ def chart(s: SummaryDict, study: Study, years: int = 0) -> FigureOutput | Html:
     calls = track_replay.replay(study.series, p["kind"], p["leadership"])
     start = pd.Timestamp(tr["first_session"])
     if years:
-        start = max(start, study.series.index[-1] - pd.DateOffset(years=years))
+        start = max(start, years_before(study.series.index[-1], years))
     close = track_replay.graded(study.series, g)["close"].loc[start:]
     samples = {h: track_history.samples(study.series, **knobs, h=h) for h in tr["horizons"]}
     fig = track_chart(

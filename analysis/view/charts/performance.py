@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from analysis.indicators.returns import years_before
 from analysis.view.charts import style
 
 
@@ -24,7 +25,7 @@ def relative_performance_chart(
     Both inputs are adjusted closes on one index; the chart starts at the last session on or
     before ``last date - years`` (or the first session, when history is shorter).
     """
-    start_target = adj_close.index[-1] - pd.DateOffset(years=years)
+    start_target = years_before(adj_close.index[-1], years)
     start = adj_close.index[max(adj_close.index.searchsorted(start_target, side="right") - 1, 0)]
     a = adj_close.loc[start:] / adj_close.loc[start]
     b = (bench_adj_close.loc[start:] / bench_adj_close.loc[start]).ffill()

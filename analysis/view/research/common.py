@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.data import Market
+from analysis.indicators.returns import years_before
 from analysis.model.study import Study
 from analysis.notebooks import file_name, stem
 from analysis.params import KNOBS, Knobs, Request, Settings
@@ -112,7 +113,7 @@ class Research:
         s = self.series
         if not self.years:
             return s
-        return s.loc[s.index > s.index[-1] - pd.DateOffset(years=self.years)]
+        return s.loc[s.index > years_before(s.index[-1], self.years)]
 
     @property
     def knobs(self) -> Knobs:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import fmt, params
 from analysis.data.fred import Macro
+from analysis.indicators.returns import years_before
 from analysis.model import macro, macro_events
 from analysis.view.display import FigureOutput, Html, table
 from analysis.view.research.common import Research
@@ -62,7 +63,7 @@ class MacroResearch(Research):
     def _drawn(self, values: pd.Series) -> pd.Series:
         if not self.years:
             return values
-        return values.loc[values.index > pd.Timestamp(self.as_of) - pd.DateOffset(years=self.years)]
+        return values.loc[values.index > years_before(pd.Timestamp(self.as_of), self.years)]
 
     # -- the cells ------------------------------------------------------------------------------
     def readings(self) -> Html:

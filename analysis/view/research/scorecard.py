@@ -18,7 +18,9 @@ from analysis import config as config_files
 from analysis import evidence as scenarios
 from analysis import fmt, params
 from analysis.data import Market
+from analysis.indicators.returns import years_before
 from analysis.model import profile
+from analysis.model.asof import MIN_SESSIONS
 from analysis.model.study import Settings, build
 from analysis.paths import PROJECT_DIR
 from analysis.summary import scenario_scores
@@ -28,10 +30,13 @@ from analysis.view.research.common import Research
 
 
 def sessions_every(index: pd.DatetimeIndex, step: int, years: int) -> pd.DatetimeIndex:
-    """Every ``step``-th session counting back from the last one, within the last ``years`` years (0: all)."""
+    """Every ``step``-th session counting back from the last one, within the last ``years`` years (0: all),
+    from the first session with the history a piece needs (:data:`MIN_SESSIONS`): SCORE_YEARS=0 reaches
+    back to the ticker's first sessions, where no piece could be written."""
     picked = index[::-1][::step][::-1]
+    picked = picked[picked >= index[min(MIN_SESSIONS, len(index)) - 1]] if len(index) else picked
     if years:
-        picked = picked[picked > index[-1] - pd.DateOffset(years=years)]
+        picked = picked[picked > years_before(index[-1], years)]
     return picked
 
 
