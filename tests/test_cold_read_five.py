@@ -139,3 +139,40 @@ def test_beyond_the_band_the_band_is_what_is_ranked(market, tmp_path):
     assert rm.max() > 2 * rm.iloc[-1]
     s = piece(market, "IWM", "2024-07-16", tmp_path)
     assert "momentum is stretched, the furthest above its band in the data" in " ".join(s["brief"]["paragraphs"])
+
+
+def test_a_line_crossed_today_is_said_to_be_crossed_today(market, tmp_path):
+    """IWM 2024-07-16: the IWM/SPY ratio crossed above its 200-day average that day (Leadership above zero),
+    having been below it on July 15: "crossed above zero today", not "has not been below zero since July 15"."""
+    iwm, spy = _frame("IWM", "2024-07-16")["Close"], _frame("SPY", "2024-07-16")["Close"]
+    ratio = (iwm / spy).dropna()
+    lead = ratio / ratio.rolling(200).mean() - 1
+    assert lead.iloc[-1] > 0 > lead.iloc[-2]
+    s = piece(market, "IWM", "2024-07-16", tmp_path)
+    assert "Against SPY, Leadership crossed above zero today" in " ".join(s["brief"]["paragraphs"])
+
+
+def test_the_benchmark_premise_goes_with_the_price_not_a_condition(market, tmp_path):
+    """SMH 2026-08-21: "Leadership below zero (if SPY is unchanged) (467.72, …)" read as two asides; the
+    premise goes with the price the solver found on it."""
+    s = piece(market, "SMH", "2026-08-21", tmp_path)
+    down = s["brief"]["change_sentences"][1]
+    assert "SMH below its 200-DMA and Leadership below zero (467.72 if SPY is unchanged, 16.5% below the close)" in down
+
+
+def test_an_uncommon_move_within_reach_says_how_uncommon(market, tmp_path):
+    """XLP 2024-10-18: the +1.8% close that turns the call constructive is larger than 94% of its one-day
+    moves; the sentence says so, as it says a knife-edge."""
+    close = _frame("XLP", "2024-10-18")["Close"]
+    s = piece(market, "XLP", "2024-10-18", tmp_path)
+    up = s["brief"]["change_sentences"][0]
+    assert up.startswith("A close above 79.86 next session (1.8% up, larger than on 94% of its sessions)")
+    assert 0.9 < (close.pct_change().abs() < 79.86 / close.iloc[-1] - 1).mean() < 0.95
+
+
+def test_a_bond_fund_that_fell_today_does_not_climb(market, tmp_path):
+    """LQD 2008-11-20 fell 1.1% in a recovery phase: the headline does not say it "climbs"."""
+    adj = _frame("LQD", "2008-11-20")["Adj Close"]
+    assert adj.iloc[-1] < adj.iloc[-2]
+    s = piece(market, "LQD", "2008-11-20", tmp_path)
+    assert "climbs" not in s["headline"] and s["headline"].startswith("LQD slips back in its recovery")

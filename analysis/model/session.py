@@ -38,6 +38,10 @@ REACHABLE = 0.99
 #: A next-session trigger no further than the median session's move is on a knife-edge: half of all
 #: sessions move more, so noise alone can flip the call.
 KNIFE_EDGE = 0.5
+#: A next-session trigger further than this share of the ticker's sessions moved is within reach but
+#: uncommon, and says so (XLP 2024-10-18: +1.8%, larger than on 94% of its sessions, read as an everyday
+#: trigger to the fifth cold read).
+RARE_MOVE = 0.9
 
 
 def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:

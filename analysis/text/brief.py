@@ -24,7 +24,7 @@ from analysis.model.types import Reading, SummaryDict
 from analysis.params import Knobs, Request
 from analysis.text import day_words, since_words, track_words, unusual_words
 from analysis.text import profile_words as pw
-from analysis.text.call_words import call_label, change_sentences, reason, since_when
+from analysis.text.call_words import call_label, change_sentences, crossed_today, reason, since_when
 from analysis.text.momentum_words import momentum_paragraph
 from analysis.text.scenario_words import unmet_words
 
@@ -77,10 +77,13 @@ def leadership_paragraph(s: Reading) -> str:
     if mode == "hidden" or ld["value"] is None:
         return ""
     above = ld["value"] > 0
-    since = since_when(ld["last_below_zero"] if above else ld["last_above_zero"], s["as_of"])
+    last_other = ld["last_below_zero"] if above else ld["last_above_zero"]
+    since = since_when(last_other, s["as_of"])
     other = "below" if above else "above"
     trend = "above" if ld["above_fast"] else "below"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
+    if ld.get("date", s["as_of"]) == s["as_of"] and crossed_today(s, last_other):
+        held = f"crossed {'above' if above else 'below'} zero today"
     end = ld.get("benchmark_end")  # the file ends early: not a day the benchmark did not trade (a weekend)
     ends = f" (its data end on {day(end, s['as_of'])})" if end else ""
     text = f"Against {b}{ends}, Leadership {held} and is {trend} its own {pw.fast_name(s)}"

@@ -13,9 +13,10 @@ from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
 from analysis.model.call import REACH, Call, Trigger
 from analysis.model.levels_box import box
-from analysis.model.session import KNIFE_EDGE, REACHABLE, move_size
+from analysis.model.session import KNIFE_EDGE, RARE_MOVE, REACHABLE, move_size
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
+from analysis.text.unusual_words import share
 
 #: Whom a gauge's call is for (:data:`analysis.model.call.INVERTED_KINDS`).
 FOR_WHOM = {"volatility": "for stocks", "yield": "for bond holders"}
@@ -34,6 +35,13 @@ def since_when(iso: str | None, as_of: str) -> str:
     if d.month == 1 and d.day <= 5 and d.year == a.year:
         return "since the turn of the year"
     return f"since {d:%B} {d.day}" if d.year == a.year else f"since {date(iso)}"
+
+
+def crossed_today(s: Reading, last_other: str | None) -> bool:
+    """Whether a line was crossed in the as-of session itself: the last session on the other side of it
+    is the session before (IWM 2024-07-16: "Leadership has not been below zero since July 15" hid a
+    cross above zero that day; the fifth cold read)."""
+    return last_other is not None and last_other == (s.get("session") or {}).get("previous_date")
 
 
 #: How momentum and leadership read after the call's head, by (momentum up, leadership up or
@@ -150,18 +158,23 @@ def _what(s: Reading, events: Sequence[Reading]) -> list[str]:
     return words
 
 
-def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool, bool]]:
+def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool, str]]:
     """The model's steps in ``side``'s direction, each with what it flips in words, whether a run
-    of closes confirms it (a phase or the fast average) and whether it is on a knife-edge (the
-    move to it no larger than the median session's: :data:`analysis.model.session.KNIFE_EDGE`)."""
+    of closes confirms it (a phase or the fast average) and how the move to it reads against the
+    ticker's sessions (:func:`_flag`)."""
     out = []
     for step in calls.steps(s, side, tr.price if tr else None):
-        pct = step.events[0].get("move_percentile")
-        knife = pct is not None and pct <= KNIFE_EDGE
-        out.append(
-            (step.price, _what(s, step.events), any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events), knife)
-        )
+        confirmable = any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)
+        out.append((step.price, _what(s, step.events), confirmable, _flag(step.events[0].get("move_percentile"))))
     return out
+
+
+def _flag(pct: float | None) -> str:
+    """After a next-session move: a knife-edge (no larger than the median session's,
+    :data:`~analysis.model.session.KNIFE_EDGE`), a rare move within reach (:data:`RARE_MOVE`), or nothing."""
+    if pct is None or KNIFE_EDGE < pct < RARE_MOVE:
+        return ""
+    return _KNIFE_EDGE if pct <= KNIFE_EDGE else f", larger than on {share(pct, 'its sessions')}"
 
 
 def _direction_sentence(s: Reading, side: str, call: Call) -> str:
@@ -173,10 +186,10 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         return _no_change(s, side, call)
     now = call.call
     parts = []
-    for i, (price, what, confirmable, knife) in enumerate(steps):
+    for i, (price, what, confirmable, flag) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
         subject = _subject(s, what)
-        move = pw.units_of(s).move_to(s["close"], price) + (_KNIFE_EDGE if knife else "")
+        move = pw.units_of(s).move_to(s["close"], price) + flag
         if i == 0:
             text = f"A close {word} {q(price)} next session ({move}) puts {subject}{join(what)}"
         else:
@@ -245,7 +258,12 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     # reads as Leadership below its 200-DMA (the words after Leadership had no subject of their own)
     u = pw.units_of(s)
     what = sorted(_what(s, lines or tr.events), key=lambda w: w.startswith(("Real Motion", "Leadership")))
-    where = f"{pw.quote(s, tr.price)}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
+    # the benchmark's premise belongs to the price, not to one condition: "Leadership below zero (if SPY is
+    # unchanged) (467.72, …)" read as two asides (the fifth cold read)
+    premise = f" (if {s['benchmark']} is unchanged)"
+    what, held = [w.replace(premise, "") for w in what], any(premise in w for w in what)
+    at = pw.quote(s, tr.price) + (f" if {s['benchmark']} is unchanged" if held else "")
+    where = f"{at}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
     record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
     size = abs(move_size(s["close"], tr.price, u))

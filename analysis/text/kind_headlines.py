@@ -86,7 +86,10 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
         return f"{t} breaks down to {extreme_words(s, top)}: {worry}"
     if top and top["id"] == "drawdown":
         if phase in ("recovery", "accumulation", "bullish"):
-            return f"{t} climbs off a deep drawdown: can {'credit' if credit else 'bonds'} keep recovering?"
+            # "climbs" on a day it fell 1.1% (LQD 2008-11-20) was noted by the fifth cold read
+            fell = ((s.get("session") or {}).get("day") or {}).get("move", 0) < 0
+            verb = "slips back in its recovery from" if fell else "climbs off"
+            return f"{t} {verb} a deep drawdown: can {'credit' if credit else 'bonds'} keep recovering?"
         deepest = "the deepest drawdown in its history" if top["percentile"] == 1 else "one of its deepest drawdowns"
         return f"{t} is in {deepest}: {worry}"
     if high and (top is None or top is high):

@@ -9,7 +9,7 @@ from analysis.fmt import date, day
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words
-from analysis.text.call_words import since_when
+from analysis.text.call_words import crossed_today, since_when
 
 #: How Real Motion's band reads after its line, in words (z stays in the evidence pages), by the
 #: reading's ``stretch`` (side, by): beyond the band, or inside it at a distance rare in its history.
@@ -74,6 +74,8 @@ def _momentum_line(s: Reading) -> str:
     side, other, last = (
         ("above", "below", rm["last_below_fast"]) if rm["above_fast"] else ("below", "above", rm["last_above_fast"])
     )
+    if crossed_today(s, last):
+        return f"Real Motion crossed {side} its own {pw.fast_name(s)} today"
     since = since_when(last, as_of)
     return (
         f"Real Motion has not been {other} its own {pw.fast_name(s)} {since}"
