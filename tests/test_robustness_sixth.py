@@ -400,8 +400,20 @@ def test_grade_on_a_read_only_or_full_reports_folder_is_one_line_exit_5(capsys, 
         assert hostile.tree(root) == before and hostile.hidden(root) == []
 
 
-def _workers(root: Path) -> list[int]:
-    return [int(p.split(":")[0]) for p in hostile.leftovers(root) if "spawn_main" in p]
+def _kernel_workers(root: Path) -> list[int]:
+    """The processes that started a live kernel of this run: the batch's workers, found as the kernels'
+    parents (a worker's command line is not a safe mark: the interpreter flags CI passes on, -B, -X and
+    -W options, can push ``spawn_main`` past what /proc shows in a glance)."""
+    parents = []
+    for line in hostile.leftovers(root):
+        if "ipykernel" not in line:
+            continue
+        try:
+            status = Path(f"/proc/{line.split(':')[0]}/status").read_text()
+        except OSError:
+            continue
+        parents += [int(f.split()[1]) for f in status.splitlines() if f.startswith("PPid:")]
+    return [pid for pid in parents if pid > 1]
 
 
 @pytest.mark.slow
@@ -413,12 +425,12 @@ def test_a_batch_worker_killed_in_its_piece_fails_it_and_leaves_nothing(tmp_path
     proc = hostile.start(
         root, "reports", "--tickers", "IWM", "QQQ", "--no-pdf", "--no-progress", "--jobs", "1", *SUMMARY[1:]
     )
-    # Both must be seen in one look at /proc: the kernel can be listed a moment before its worker is
-    # (CI once saw the kernel, then no worker, and the test died on an empty list).
-    assert hostile.wait_for(
-        lambda: _workers(root) and any("ipykernel" in p for p in hostile.leftovers(root)), timeout=300
-    ), hostile.leftovers(root)
-    os.kill(_workers(root)[0], signal.SIGKILL)
+    workers: list[int] = []
+    assert hostile.wait_for(lambda: bool(workers.extend(_kernel_workers(root)) or workers), timeout=300), (
+        hostile.leftovers(root)
+    )
+    assert workers[0] != proc.pid, "the kernel was started by the batch itself, not by a worker"
+    os.kill(workers[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and err == "", err
     failed = [line for line in out.splitlines() if line.startswith("FAILED")]
