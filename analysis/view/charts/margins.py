@@ -19,6 +19,7 @@ each get the room they need.
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
@@ -29,6 +30,9 @@ PAD = 3 / 72
 TOP = 0.41
 #: Where margins start before they are measured (only so that the axes have a position).
 _GUESS = {"left": 0.6, "right": 0.4, "bottom": 0.7}
+#: The most of the figure's width or height two opposite margins may take together: past it (a
+#: label longer than the chart) they shrink in proportion, so the panels keep the rest.
+MOST = 0.7
 
 
 def fit(fig: Figure, *, hgap: float = 0.0, wgap: float = 0.0, top: float = TOP) -> None:
@@ -78,12 +82,14 @@ def _extent(ax, renderer) -> Bbox:
     for text in ax.texts:
         if text.get_visible() and text.get_text():
             boxes.append(text.get_window_extent(renderer))
-    return Bbox.union(boxes)
+    return Bbox.union([b for b in boxes if np.isfinite(b.extents).all()])  # a text at NaN has no place
 
 
 def _place(fig: Figure, *, left: float, right: float, bottom: float, top: float, hgap: float, wgap: float) -> None:
     """``subplots_adjust`` in inches: outer margins, and gaps between rows and columns."""
     width, height = fig.get_size_inches()
+    left, right = _within(left, right, width)
+    bottom, top = _within(bottom, top, height)
     rows, cols = 1, 1
     for ax in fig.axes:
         if ax.get_subplotspec() is not None:
@@ -98,3 +104,9 @@ def _place(fig: Figure, *, left: float, right: float, bottom: float, top: float,
         hspace=hgap * rows / max(inner_h - (rows - 1) * hgap, 1e-6),
         wspace=wgap * cols / max(inner_w - (cols - 1) * wgap, 1e-6),
     )
+
+
+def _within(low: float, high: float, size: float) -> tuple[float, float]:
+    """Two opposite margins, shrunk in proportion when together they pass :data:`MOST` of ``size``."""
+    scale = min(1.0, MOST * size / max(low + high, 1e-9))
+    return low * scale, high * scale
