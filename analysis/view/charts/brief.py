@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from analysis.params import Settings
-from analysis.view.charts import style
+from analysis.view.charts import margins, style
 from analysis.view.charts.panels import band_label, oscillator
 from analysis.view.charts.price import candles, has_volume, month_ticks
 
@@ -56,7 +56,7 @@ def brief_chart(
     ratios = {"price": 2.2, "volume": 0.42, "rm": 1.0, "lead": 1.0}
     height = 0.75 + sum(ratios[r] for r in rows) * 0.92
     with style.styled():
-        fig, axes = style.new_figure(height, rows=len(rows), ratios=[ratios[r] for r in rows])
+        fig, axes = style.new_figure(height, rows=len(rows), ratios=[ratios[r] for r in rows], layout=None)
         ax = dict(zip(rows, axes, strict=True))
         handles = candles(
             ax["price"],
@@ -82,6 +82,7 @@ def brief_chart(
             + (f" and Leadership vs {benchmark}" if leadership else ""),
             f"Last {len(window)} sessions to {window[-1]:%d %b %Y}; background: phase",
         )
+        margins.fit(fig, hgap=0.13)
     return fig
 
 

@@ -11,7 +11,7 @@ from analysis import fmt
 from analysis.errors import InputError
 from analysis.model.units import units
 from analysis.text.measure_words import MEASURES
-from analysis.view.charts import style
+from analysis.view.charts import margins, style
 
 #: Bar colour of a trigger whose ``n`` is below the study's ``min_n`` (verdict ``too few``).
 TOO_FEW = "#e5e7eb"
@@ -64,7 +64,7 @@ def history_chart(
     y = list(range(len(rows)))[::-1]  # first trigger at the top, the current state at the bottom
     drawn = [(yi, h) for yi, (_, h) in zip(y, rows) if h.get("edge") is not None]
     with style.styled():
-        fig, (ax,) = style.new_figure(1.6 + 0.27 * len(rows))
+        fig, (ax,) = style.new_figure(1.6 + 0.27 * len(rows), layout=None)
         _bars(ax, drawn, u.scale)
         _annotations(ax, y, rows, u)
         _frame(ax, y, rows, drawn, u.scale, has_state=state is not None)
@@ -79,6 +79,7 @@ def history_chart(
             f"What history says: {ticker}, {horizon} sessions on",
             "Edge over any session, with its 90% interval; overlaps counted once",
         )
+        margins.fit(fig)
     return fig
 
 

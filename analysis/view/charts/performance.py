@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from analysis.indicators.returns import years_before
-from analysis.view.charts import style
+from analysis.view.charts import margins, style
 
 
 def relative_performance_chart(
@@ -32,7 +32,7 @@ def relative_performance_chart(
     ratio = a / b
     span_years = (a.index[-1] - a.index[0]).days / 365.25
     with style.styled():
-        fig, (top, bottom) = style.new_figure(3.9, rows=2, ratios=[2.2, 1])
+        fig, (top, bottom) = style.new_figure(3.9, rows=2, ratios=[2.2, 1], layout=None)
         top.plot(a.index, a, color=style.TICKER, lw=1.3, label=f"{ticker}  {a.iloc[-1] - 1:+,.1%}")
         top.plot(b.index, b, color=style.BENCH, lw=1.3, label=f"{benchmark}  {b.iloc[-1] - 1:+,.1%}")
         top.set_yscale("log")
@@ -56,4 +56,5 @@ def relative_performance_chart(
             + (", dividends reinvested" if total_return else "")
             + "; below: the ratio (1 = in line)",
         )
+        margins.fit(fig, hgap=0.14)
     return fig

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import fmt
-from analysis.view.charts import style
+from analysis.view.charts import margins, style
 
 #: How each reading is drawn in the scorecard's bars.
 READING_STYLE = {
@@ -38,10 +38,11 @@ def scorecard_chart(scenarios: list[dict]) -> Figure:
     """
     n = len(scenarios)
     with style.styled():
-        fig, (ax,) = style.new_figure(0.95 * n + 1.0)
+        fig, (ax,) = style.new_figure(0.95 * n + 1.0, layout=None)
         for row, scenario in enumerate(scenarios):
             _scorecard_bar(ax, n - 1 - row, row, scenario)
         _scorecard_frame(fig, ax, n)
+        margins.fit(fig)
     return fig
 
 

@@ -78,10 +78,18 @@ def styled() -> Iterator[None]:
 
 
 def new_figure(
-    height: float, *, rows: int = 1, ratios: list[float] | None = None, sharex: bool = True
+    height: float,
+    *,
+    rows: int = 1,
+    ratios: list[float] | None = None,
+    sharex: bool = True,
+    layout: str | None = "constrained",
 ) -> tuple[Figure, list[Axes]]:
-    """A figure of the house width with ``rows`` stacked axes (``ratios`` = height ratios)."""
-    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    """A figure of the house width with ``rows`` stacked axes (``ratios`` = height ratios).
+
+    ``layout=None`` for a chart that places its axes itself (:func:`.margins.fit`, the piece's own charts).
+    """
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout=layout)
     axes = fig.subplots(
         rows, 1, sharex=sharex, squeeze=False, gridspec_kw={"height_ratios": ratios} if ratios else None
     )[:, 0]

@@ -14,7 +14,7 @@ from analysis.errors import InputError
 from analysis.model.call import CALLS
 from analysis.model.units import Units
 from analysis.text.track_words import WHISKERS
-from analysis.view.charts import style
+from analysis.view.charts import margins, style
 
 #: The colour of each call, worst first (as :data:`analysis.model.call.CALLS`), and of any session.
 CALL_COLORS = {"defensive": style.DOWN, "cautious": "#d97706", "constructive": style.UP}
@@ -121,7 +121,7 @@ def track_chart(
         )
     horizons = sorted(samples)
     with style.styled():
-        fig = Figure(figsize=(style.WIDTH, 4.3), dpi=style.DPI, layout="constrained")
+        fig = Figure(figsize=(style.WIDTH, 4.3), dpi=style.DPI)
         grid = fig.add_gridspec(2, len(horizons), height_ratios=[1.25, 1])
         top = fig.add_subplot(grid[0, :])
         _price(top, close, calls, log=log, label=ylabel)
@@ -140,4 +140,5 @@ def track_chart(
             loc="outside lower center",
             ncols=4,
         )
+        margins.fit(fig, hgap=0.30, wgap=0.13)
     return fig
