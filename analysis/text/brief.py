@@ -97,16 +97,19 @@ def leadership_paragraph(s: Reading) -> str:
     return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
 
 
-def _reading_words(e: Reading) -> str:
+def _reading_words(e: Reading, as_of: str) -> str:
     """One evidence reading for page one: a relative trend in words (``HYG is lagging LQD (credit)``;
-    its value, a Leadership-style oscillator, stays in the evidence), anything else with its value."""
+    its value, a Leadership-style oscillator, stays in the evidence), anything else with its value,
+    dated when it is an earlier observation than the piece's session (a FRED series published late)."""
     name = re.sub(r" [(][^)]*[)]", "", e["name"])
     topic, _, what = name.rpartition(": ")
     where = f" ({topic.lower()})" if topic else ""
     if e["function"] == "relative_trend" and len(e["series"]) == 2 and e["value"] is not None:
         return f"{e['series'][0]} is {'leading' if e['value'] > 0 else 'lagging'} {e['series'][1]}{where}"
     what = f"the {what}" if what[:1].islower() else what
-    return f"{what} reads {e['value_text']}{where}"
+    seen = e.get("as_of")
+    when = f" on {day(seen, as_of)}" if seen and seen < as_of else ""
+    return f"{what} read {e['value_text']}{when}{where}" if when else f"{what} reads {e['value_text']}{where}"
 
 
 def context_paragraph(s: Reading) -> str:
@@ -125,7 +128,7 @@ def context_paragraph(s: Reading) -> str:
             if e["function"] == "phase_balance":  # a tally, not a reading a reader can place
                 continue
             seen.add(e["name"])
-            picked.append(_reading_words(e))
+            picked.append(_reading_words(e, s["as_of"]))
             if len(picked) == 2:
                 return f"Behind the talking points, {picked[0]} and {picked[1]}."
     return f"Behind the talking points, {picked[0]}." if picked else ""
