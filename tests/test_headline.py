@@ -154,7 +154,7 @@ SYNTHETIC = {
     "range": (
         lambda: (100 * np.exp(_noise(1500, 8, 0.008)), None),
         None,
-        "SYN is range-bound, leading BEN: which way will it break?",
+        "SYN is range-bound, just back ahead of BEN: which way will it break?",
     ),
     "divergence": (
         lambda: (_divergence(), None),

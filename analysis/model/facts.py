@@ -98,6 +98,17 @@ def _z_since(s: pd.DataFrame, width: float) -> str | None:
     return iso(ind.last_as_far(z, up=z.iloc[-1] > 0))
 
 
+#: Sessions in a week: Real Motion's change over them says whether momentum is building or cooling.
+WEEK = 5
+
+
+def _change(series: pd.Series, sessions: int) -> float | None:
+    """The last value less the one ``sessions`` earlier (``None`` when either is missing)."""
+    if len(series) <= sessions:
+        return None
+    return num(series.iloc[-1] - series.iloc[-1 - sessions])
+
+
 def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
@@ -117,6 +128,7 @@ def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
         "lower": num(last["rm_lower"]),
         "z": z,
         "z_since": _z_since(s, width),
+        "change_week": _change(s["rm"], WEEK),
         "stretch": {**stretch, "since": iso(stretch["since"])},
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),

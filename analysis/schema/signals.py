@@ -92,6 +92,7 @@ class RealMotion(TypedDict):
     lower: float | None
     z: float | None
     z_since: Date | None  # the last earlier session with a z as far out the same way
+    change_week: float | None  # the value less the one five sessions earlier: momentum building or cooling
     stretch: Stretch
     above_fast: bool | None
     above_slow: bool | None

@@ -102,13 +102,21 @@ def _reading_words(e: Reading, as_of: str) -> str:
     its value, a Leadership-style oscillator, stays in the evidence), anything else with its value,
     dated when it is an earlier observation than the piece's session (a FRED series published late)."""
     name = re.sub(r" [(][^)]*[)]", "", e["name"])
+    name = re.sub(r"^[^:?]*[?] ", "", name)  # a premise's question ("Is there a rally? SPY distance ...")
     topic, _, what = name.rpartition(": ")
     where = f" ({topic.lower()})" if topic else ""
     if e["function"] == "relative_trend" and len(e["series"]) == 2 and e["value"] is not None:
         return f"{e['series'][0]} is {'leading' if e['value'] > 0 else 'lagging'} {e['series'][1]}{where}"
-    what = f"the {what}" if what[:1].islower() else what
     seen = e.get("as_of")
     when = f" on {day(seen, as_of)}" if seen and seen < as_of else ""
+    subject = f"the {topic}" if topic[:1].islower() or topic[:1].isdigit() else topic
+    value = e["value_text"]
+    if topic and what.startswith("change over ") and value[:1] in "+−-":  # "10-year yield: change over one month"
+        moved = "rose" if value[0] == "+" else "fell"
+        return f"{subject} {moved} {value[1:]} over {what.removeprefix('change over ')}{when}"
+    if topic and what.startswith("percentile of "):  # "10-year yield: percentile of its last 10 years"
+        return f"{subject} is higher than on {value} of the days in {what.removeprefix('percentile of ')}{when}"
+    what = f"the {what}" if what[:1].islower() else what
     return f"{what} read {e['value_text']}{when}{where}" if when else f"{what} reads {e['value_text']}{where}"
 
 
@@ -127,7 +135,10 @@ def context_paragraph(s: Reading) -> str:
                 continue
             if e["function"] == "phase_balance":  # a tally, not a reading a reader can place
                 continue
-            seen.add(e["name"])
+            topic = re.sub(r" [(][^)]*[)]", "", e["name"]).rpartition(": ")[0]
+            if topic and topic in seen:  # one reading a topic: not the 10-year yield over three months and one
+                continue
+            seen.update({e["name"], topic} - {""})
             picked.append(_reading_words(e, s["as_of"]))
             if len(picked) == 2:
                 return f"Behind the talking points, {picked[0]} and {picked[1]}."

@@ -19,12 +19,29 @@ from analysis.text.profile_words import PHASE_WORDS
 RANGE = 0.02
 
 
+#: Leadership on the same side of zero for at most this many sessions has just crossed: not "still leading".
+FRESH = 3
+
+
 def _tail(s: Reading, leading: str, lagging: str) -> str:
-    """``leading`` or ``lagging`` (with ``{b}`` the benchmark) by Leadership's sign; '' where it is hidden."""
-    value = s["leadership"]["value"]
+    """``leading`` or ``lagging`` (with ``{b}`` the benchmark) by Leadership's sign; '' where it is hidden.
+
+    A crossing of zero in the last :data:`FRESH` sessions is said as one ("just back ahead of SPY",
+    "just slipped behind SPY"), whatever the phrase the headline had for a lasting lead or lag."""
+    ld = s["leadership"]
+    value = ld["value"]
     if s["profile"]["leadership"] == "hidden" or value is None:
         return ""
-    return (leading if value > 0 else lagging).format(b=s["benchmark"])
+    phrase = leading if value > 0 else lagging
+    if phrase and 0 < (ld.get("streak_vs_zero") or FRESH + 1) <= FRESH:
+        phrase = ", just back ahead of {b}" if value > 0 else ", just slipped behind {b}"
+    return phrase.format(b=s["benchmark"])
+
+
+def building(s: Reading) -> bool:
+    """Momentum is building: Real Motion above its own 50-DMA and not lower than a week ago."""
+    rm = s["real_motion"]
+    return bool(rm["above_fast"]) and (rm.get("change_week") or 0.0) >= 0
 
 
 def in_range(s: Reading) -> bool:
@@ -197,18 +214,23 @@ def headline(s: Reading) -> str:
 
 def _bullish_headline(s: Reading) -> str:
     t, rm_up = s["ticker"], bool(s["real_motion"]["above_fast"])
+    cools = f"Momentum cools in {t} but holds above its average"  # above its 50-DMA, lower than a week ago
     if s["profile"]["leadership"] == "hidden":
-        return (
-            f"Momentum is building in {t}: how far can it carry?"
-            if rm_up
-            else f"{t} is in a bullish phase, but momentum is fading"
-        )
+        if rm_up:
+            return (
+                f"Momentum is building in {t}: how far can it carry?"
+                if building(s)
+                else f"{cools}: can the trend hold?"
+            )
+        return f"{t} is in a bullish phase, but momentum is fading"
     if (s["leadership"]["value"] or 0) > 0:
-        return (
-            f"Momentum is building in {t}: can it lead from here?"
-            if rm_up
-            else f"{t} leads, but momentum is fading: time to be selective?"
-        )
+        if rm_up:
+            return (
+                f"Momentum is building in {t}: can it lead from here?"
+                if building(s)
+                else f"{cools}: can it keep the lead?"
+            )
+        return f"{t} leads, but momentum is fading: time to be selective?"
     return (
         f"{t} is in a bullish phase: can it start to lead?"
         if rm_up
