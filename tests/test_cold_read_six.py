@@ -68,3 +68,28 @@ def test_tech_keeps_leading_is_not_supported_when_tech_and_growth_lagged_for_thr
     assert tech["verdict"] not in ("supported", "leaning supported") and tech["score"] <= 0
     context = next(p for p in s["brief"]["paragraphs"] if p.startswith("Behind the talking points"))
     assert context.count("10-year yield") == 1 and "the 10-year yield rose 15 bp over three months" in context
+
+
+def test_a_yield_at_a_52_week_high_names_the_older_high_above_before_its_record(market, tmp_path):
+    """^TNX 2026-08-21 closed 1 bp under its 52-week high; above that, 4.80% (January 13, 2025) is the highest
+    close since October 2023, long before its 5.51% record of 2001. The box named the record next; it names
+    the January 2025 high, with its span."""
+    close = _frame("^TNX", "2026-08-21")["Close"]
+    jan = close.loc["2025-01-01":"2025-01-31"]
+    assert jan.idxmax().date().isoformat() == "2025-01-13" and round(jan.max(), 2) == 4.80
+    assert close.loc["2025-01-14":].max() < jan.max()  # no later close reached it
+    assert close.loc[:"2025-01-12"][close.loc[:"2025-01-12"] > jan.max()].index[-1].strftime("%Y-%m") == "2023-10"
+    s = piece(market, "^TNX", "2026-08-21", tmp_path)
+    rows = [(r["text"], r["what"]) for r in s["brief"]["levels"]["resistance"]]
+    assert rows[:2] == [("4.75%", "52-week high, Jul 31"), ("4.80%", "Jan 2025 high, the highest since Oct 2023")]
+
+
+def test_a_52_week_low_merged_into_the_record_lows_zone_is_still_in_the_box(market, tmp_path):
+    """TLT 2026-08-21: its 52-week low, 81.35 on August 17 (0.9% below the close), lay within 1% of its record
+    low (80.65, May 2004) and the box named only the record; it lists both, the record as a third row."""
+    close = _frame("TLT", "2026-08-21")["Close"]
+    assert close.iloc[-252:].idxmin().date().isoformat() == "2026-08-17" and round(close.iloc[-252:].min(), 2) == 81.35
+    assert round(close.min(), 2) == 80.65
+    s = piece(market, "TLT", "2026-08-21", tmp_path)
+    support = [r["text"] for r in s["brief"]["levels"]["support"]]
+    assert support == ["82.04", "81.35", "80.65"]

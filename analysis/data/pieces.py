@@ -57,7 +57,7 @@ def _read(path: Path) -> dict | None:
 _PHASES = ("bullish", "warning", "distribution", "bearish", "recovery", "accumulation")
 #: The kinds of level a piece names (``analysis.indicators.levels`` and ``analysis.model.facts``; repeated here too).
 _LEVEL_KINDS = (
-    *(f"{tier}_{side}" for tier in ("swing", "recent", "all_time") for side in ("high", "low")),
+    *(f"{tier}_{side}" for tier in ("swing", "recent", "all_time", "prior") for side in ("high", "low")),
     "high_52w",
     "low_52w",
     "sma_fast",

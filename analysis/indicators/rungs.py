@@ -19,10 +19,15 @@ The rungs (``P`` = the basis values, the last row is the as-of session):
     exchange sessions; pass 365 for a seven-day calendar such as crypto).
 ``all_time_high`` / ``all_time_low``  the extreme of the whole series given (give the
     ticker's own history for a true all-time figure).
+``prior_high`` / ``prior_low``  before the ``lookback``, the swing highs (lows) no later value
+    has reached: the steps between the 52-week extreme and the record, each "the highest close
+    since" its ``since`` (the last earlier value beyond it). A 10-year yield at a 52-week high of
+    4.75% has 4.80% (January 2025) and 4.99% (October 2023, the highest since 2007) overhead
+    before its 5.51% record of 2001 (the sixth cold read: the box jumped to the record).
 ``sma_fast`` / ``sma_slow``  the moving averages' last values, dated at the as-of session;
     ``window`` names their length (a setting, 50 and 200 by default).
 
-Each rung is ``{price, date, kind, window, also}``: ``date`` an ISO string, ``window`` the
+Each rung is ``{price, date, kind, window, also}`` (a prior rung also ``since``): ``date`` an ISO string, ``window`` the
 sessions behind the kind (``None`` for all-time), ``also`` the rungs merged into it. Rungs on
 the same session collapse to the most significant kind (all-time > 52-week > recent > swing).
 Fixed rungs (all but the averages) within ``merge * close`` of the nearest rung of their zone
@@ -41,7 +46,7 @@ import pandas as pd
 from analysis.errors import DataError
 
 #: Significance of the fixed kinds, for naming a zone and collapsing rungs on one session.
-_RANK = {"swing": 1, "recent": 2, "52w": 3, "all_time": 4}
+_RANK = {"swing": 1, "prior": 1.5, "recent": 2, "52w": 3, "all_time": 4}
 _KIND = {  # (side, tier) -> kind
     ("high", "swing"): "swing_high",
     ("low", "swing"): "swing_low",
@@ -51,6 +56,8 @@ _KIND = {  # (side, tier) -> kind
     ("low", "52w"): "low_52w",
     ("high", "all_time"): "all_time_high",
     ("low", "all_time"): "all_time_low",
+    ("high", "prior"): "prior_high",
+    ("low", "prior"): "prior_low",
 }
 _TIER = {kind: tier for (_, tier), kind in _KIND.items()}
 _WORDS = {
@@ -62,6 +69,8 @@ _WORDS = {
     "low_52w": "the 52-week low",
     "all_time_high": "the all-time high",
     "all_time_low": "the all-time low",
+    "prior_high": "the highest close since {since}",
+    "prior_low": "the lowest close since {since}",
     "sma_fast": "the {w}-session average",
     "sma_slow": "the {w}-session average",
 }
@@ -78,7 +87,7 @@ def _rung(price: float, date: pd.Timestamp, kind: str, window: int | None) -> di
 
 def describe(rung: dict) -> str:
     """Plain words for a rung's kind, e.g. ``"the highest close of the last 22 sessions"``."""
-    return _WORDS[rung["kind"]].format(w=rung["window"])
+    return _WORDS[rung["kind"]].format(w=rung["window"], since=rung.get("since"))
 
 
 def check_series(close: pd.Series, *others: pd.Series) -> None:
@@ -131,6 +140,8 @@ def price_rungs(
         start = values.index[-min(lookback, len(values))]
         swings = swing_points(values, pivot, high=side == "high")
         found = [(d, price, "swing", pivot) for d, price in swings.loc[start:].items()]
+        since = _prior(values, swings[swings.index < start], high=side == "high")
+        found += [(d, values.loc[d], "prior", None) for d in since]
         for tier, window in (("recent", recent), ("52w", lookback)):
             tail = values.iloc[-window:]
             date = tail.idxmax() if side == "high" else tail.idxmin()
@@ -140,7 +151,36 @@ def price_rungs(
             key = (side, date)
             if key not in rungs or _RANK[tier] > _RANK[_TIER[rungs[key]["kind"]]]:
                 rungs[key] = _rung(price, date, _KIND[(side, tier)], window)
+                if tier == "prior":
+                    rungs[key]["since"] = since[date]
     return list(rungs.values())
+
+
+#: A prior step is "the highest (lowest) close since" a date at least this many sessions earlier
+#: (half a year: a lower high of the same decline is no level a reader names by its span) ...
+PRIOR_SPAN = 126
+#: ... and the ladder keeps the most recent few, the nearest the price (the steps rise going back).
+PRIOR_STEPS = 3
+
+
+def _prior(values: pd.Series, swings: pd.Series, *, high: bool) -> dict[pd.Timestamp, str]:
+    """The ``swings`` (before the lookback) beyond every later value, each with the date of the last
+    earlier value beyond it, at least :data:`PRIOR_SPAN` sessions before (the record, with nothing
+    earlier beyond it, is named as such); the :data:`PRIOR_STEPS` most recent."""
+    v = values if high else -values
+    later = v[::-1].cummax()[::-1].shift(-1)  # the most any later session reached
+    position = pd.Series(range(len(v)), index=v.index)
+    out: dict[pd.Timestamp, str] = {}
+    for date in reversed(
+        swings.index[(swings.index.isin(later.index)) & (v.loc[swings.index] > later.loc[swings.index]).to_numpy()]
+    ):
+        earlier = v.iloc[: position[date]]
+        beyond = earlier[earlier > v.loc[date]]
+        if len(beyond) and position[date] - position[beyond.index[-1]] >= PRIOR_SPAN:
+            out[date] = iso(beyond.index[-1])
+            if len(out) == PRIOR_STEPS:
+                break
+    return out
 
 
 def merge_zones(rungs: list[dict], close: float, tolerance: float) -> list[dict]:

@@ -102,13 +102,6 @@ def _z_since(s: pd.DataFrame, width: float) -> str | None:
 WEEK = 5
 
 
-def _change(series: pd.Series, sessions: int) -> float | None:
-    """The last value less the one ``sessions`` earlier (``None`` when either is missing)."""
-    if len(series) <= sessions:
-        return None
-    return num(series.iloc[-1] - series.iloc[-1 - sessions])
-
-
 def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
     last = s.iloc[-1]
     value, fast = num(last["rm"]), num(last["rm_fast"])
@@ -128,7 +121,7 @@ def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
         "lower": num(last["rm_lower"]),
         "z": z,
         "z_since": _z_since(s, width),
-        "change_week": _change(s["rm"], WEEK),
+        "change_week": num(s["rm"].iloc[-1] - s["rm"].iloc[-1 - WEEK]) if len(s) > WEEK else None,
         "stretch": {**stretch, "since": iso(stretch["since"])},
         "above_fast": _above(value, fast),
         "above_slow": _above(value, num(last["rm_slow"])),

@@ -139,21 +139,36 @@ RECORD_NEAR = 0.10
 
 
 def _with_record(chosen: list[SummaryDict], near: list[SummaryDict], close: float) -> list[SummaryDict]:
-    """``chosen`` with the record close in place of its farthest level when the record is within
-    :data:`RECORD_NEAR` of the close but not
+    """``chosen`` and the record close when the record is within :data:`RECORD_NEAR` of the close but not
     listed (SMH 2024-07-17, 9.6% under its July 10 record, listed a recent close and a swing high instead:
-    the fourth cold read)."""
+    the fourth cold read): one more row, not in place of a nearer level (TLT 2026-08-21 lost its
+    52-week low, 0.9% below, to the record low 1.7% below: the sixth cold read)."""
     record = next((r for r in near if r["kind"] in _RECORDS and abs(r["price"] / close - 1) <= RECORD_NEAR), None)
     if record is None or any(abs(c["price"] - record["price"]) <= 0.001 * abs(record["price"]) for c in chosen):
         return chosen
-    return [*chosen[: PER_SIDE - 1], record]
+    return [*chosen, record]
+
+
+#: Kinds a reader always wants by name, even merged into a zone named by another (:func:`_unmerged`).
+_NAMED = ("high_52w", "low_52w", "all_time_high", "all_time_low")
+
+
+def _unmerged(rungs: list[SummaryDict]) -> list[SummaryDict]:
+    """The ladder's zones and, beside them, the 52-week and record closes merged into a zone: TLT
+    2026-08-21's 52-week low (81.35, 0.9% below) sat in the zone of its record low (80.65, within the 1%
+    the ladder merges), and the box named only the record (the sixth cold read)."""
+    out = list(rungs)
+    for zone in rungs:
+        out += [{**r, "also": []} for r in zone.get("also") or [] if r.get("kind") in _NAMED]
+    return out
 
 
 def box(s: Reading) -> dict[str, list[SummaryDict]]:
-    """The resistances and supports page one lists, :data:`PER_SIDE` a side, nearest first."""
+    """The resistances and supports page one lists, :data:`PER_SIDE` a side (and the record when it
+    is near), nearest first."""
     close, out = s["close"], {}
     for side in ("resistance", "support"):
-        rungs = list((s.get("levels") or {}).get(side) or [])
+        rungs = _unmerged(list((s.get("levels") or {}).get(side) or []))
         above = side == "resistance"
         fits = [r for r in rungs + _extras(s, side) if (r["price"] > close) == above and r["price"] != close]
         near = [r for r in fits if abs(r["price"] - close) <= NEAR * abs(close)]

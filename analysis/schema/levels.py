@@ -15,6 +15,7 @@ class Rung(TypedDict, total=False):
     kind: str
     window: int | None
     also: list[dict]
+    since: Date  # a prior_high/prior_low only: the highest (lowest) close since this session
 
 
 class Ladders(TypedDict):

@@ -23,6 +23,7 @@ from analysis.model.levels_box import box
 from analysis.model.types import Reading, SummaryDict
 from analysis.params import Knobs, Request
 from analysis.text import day_words, since_words, track_words, unusual_words
+from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, crossed_today, reason, since_when
 from analysis.text.momentum_words import momentum_paragraph
@@ -245,7 +246,7 @@ def levels_box(s: Reading) -> dict[str, list[SummaryDict]]:
             {
                 "price": r["price"],
                 "text": pw.quote_near(s, r["price"]),
-                "what": pw.box_words(r, side, s["as_of"]),
+                "what": lw.box_words(r, side, s["as_of"]),
                 "date": None if r["kind"] in ("sma_fast", "sma_slow") else r["date"],
             }
             for r in rungs

@@ -15,6 +15,7 @@ from analysis.model.call import REACH, Call, Trigger
 from analysis.model.levels_box import box
 from analysis.model.session import KNIFE_EDGE, RARE_MOVE, REACHABLE, move_size
 from analysis.model.types import Reading
+from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
 
@@ -208,7 +209,7 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
     first = next(iter(box(s)["support"]), None)  # the box's nearest, so the sentence and the box agree
     if side == "down" and first is not None and first["price"] > steps[0][0]:
-        out += f". First support is {q(first['price'])} ({pw.box_words(first, 'support', s['as_of'])})"
+        out += f". First support is {q(first['price'])} ({lw.box_words(first, 'support', s['as_of'])})"
     # the closes within reach leave the call as it is: say what does change it (the fourth cold read
     # refused SPY 2018-02-05's up-bullet, which never gave the +4.9% close that turns it constructive)
     said = frozenset(e["event"] for step in calls.steps(s, side, None) for e in step.events)
@@ -217,7 +218,7 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
 
 def _level_short(s: Reading, lv: Reading, side: str = "resistance") -> str:
     """``the June 5 high`` style: the level's kind and its date, the year only when it is not the piece's."""
-    what = pw.level_words(lv, side).split(", set on")[0]
+    what = lw.level_words(lv, side).split(", set on")[0]
     return (
         f"{what}, {day(lv['date'], s['as_of'])}"
         if lv.get("date") and lv["kind"] not in ("sma_fast", "sma_slow")
@@ -311,6 +312,6 @@ def _no_change(s: Reading, side: str, call: Call) -> str:
     if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
         return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call.{beyond}"
     return (
-        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {pw.box_levels(s, word)};"
+        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {lw.box_levels(s, word)};"
         f" no close within {reach} changes the call on the way {way}.{beyond}"
     )

@@ -15,6 +15,7 @@ import datetime as dt
 from analysis.fmt import MINUS, date, pct, plain_pct, price, sessions, signed  # noqa: F401 (re-exported)
 from analysis.model.types import Reading
 from analysis.text import economy_words as ew
+from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 from analysis.text import unusual_words as uw
 from analysis.text.headline import _tail, headline, in_range  # noqa: F401 (re-exported)
@@ -60,8 +61,8 @@ def bottom_line(s: Reading) -> list[str]:
                 f" while the {noun} is still below its {pw.fast_name(s)}."
             )
     out.append(pw.leadership_line(s))
-    if s["sma50"] is not None and s["close"] < s["sma50"] and pw.support_clause(s):
-        out.append(f"Below its {pw.fast_name(s)}, {pw.support_clause(s)}.")
+    if s["sma50"] is not None and s["close"] < s["sma50"] and lw.support_clause(s):
+        out.append(f"Below its {pw.fast_name(s)}, {lw.support_clause(s)}.")
     out.append(needs_sentence(s))
     out.append(ew.lean(s))
     return [x for x in out if x]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from analysis.fmt import date
 from analysis.model.levels_box import box
 from analysis.model.types import Reading
+from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 
 
@@ -39,7 +40,7 @@ def needs_sentence(s: Reading) -> str:
                 f" set on {date(nxt['date'])}"
             )
         else:
-            overhead = f"nothing overhead until {q(nxt['price'])}, {pw.level_words(nxt)}" if nxt else "nothing overhead"
+            overhead = f"nothing overhead until {q(nxt['price'])}, {lw.level_words(nxt)}" if nxt else "nothing overhead"
         return f"{first}; at {at}, there is {overhead}."
     if lv["price"] > s["close"] and pw.is_level(s):
         return f"{first}; the nearest level above is {q(lv['price'])}."
@@ -102,7 +103,7 @@ def needs(s: Reading) -> list[str]:
         what = (
             f"{t}'s highest close of the last {lv['window']} sessions, set on {date(lv['date'])}"
             if lv["kind"] == "recent_high"
-            else pw.level_words(lv, "resistance")
+            else lw.level_words(lv, "resistance")
         )
         if lv["origin"] == "parameter":
             what = "the level given for this piece"
@@ -112,8 +113,8 @@ def needs(s: Reading) -> list[str]:
     supports = box(s)["support"]
     if supports and (s.get("support") or {}).get("price") is not None:  # the box's supports, as page one names them
         plural = "s to watch are" if len(supports) > 1 else " to watch is"
-        out.append(f"Below, the support{plural} {pw.box_levels(s, 'support')}.")
-    elif pw.support_clause(s):
-        clause = pw.support_clause(s)
+        out.append(f"Below, the support{plural} {lw.box_levels(s, 'support')}.")
+    elif lw.support_clause(s):
+        clause = lw.support_clause(s)
         out.append(clause[0].upper() + clause[1:] + ".")
     return [x for x in out if x]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from analysis.fmt import count, day, join, signed
 from analysis.model.types import Reading, SummaryDict
+from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
@@ -123,7 +124,7 @@ def _level(change: Reading, s: Reading) -> str:
         named = f"the nearest {side} {'over' if verb == 'above' else 'under'} its {change['beyond']['window']}-DMA"
     level_q, close_q = pw.quote_apart(s, change["price"], change["close"])
     text = (
-        f"{t} closed {verb} {named} at {level_q} ({pw.level_words(level, side)})"
+        f"{t} closed {verb} {named} at {level_q} ({lw.level_words(level, side)})"
         f" on {day(change['date'], as_of)}, at {close_q}"
     )
     back = f"; it is back {other} it at {pw.quote(s, s['close'])}" if change["back"] else ""
