@@ -22,7 +22,7 @@ import json
 import math
 import os
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,7 @@ def build(
     parts: Collection[str] = PARTS,
     reports_dir: Path | str | None = None,
     language: str = "en",
+    early: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """The summary of ``request``: one study, each part of :data:`PARTS` computed once.
 
@@ -86,6 +87,9 @@ def build(
     caller does not show (a research notebook needs the facts only). ``reports_dir`` is
     where ``since`` looks for the last piece (default :func:`analysis.paths.reports_dir`);
     ``language`` picks the phrasebook that words the reading (:mod:`analysis.text.words`).
+    ``early`` is called once with the :class:`Summary` as it stands when the study and its facts
+    exist (``data`` holds the facts, unworded; nothing after them yet): the piece forks the drawing
+    of its page-one charts there (:data:`analysis.view.piece.EARLY`).
     """
     unknown = set(parts) - set(PARTS)
     if unknown:
@@ -103,6 +107,8 @@ def build(
     if request.knobs.changed():  # a piece with knobs at their defaults keeps its JSON as it was
         data["knobs"] = request.knobs.changed()
     out = Summary(request=request, study=study, market=market, data=data)
+    if early is not None:
+        early(out)
     if "history" in parts:
         data.update(_history(study, kind, settings))
     if "scenarios" in parts:

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from analysis.view import ahead
-from analysis.view.piece import AHEAD, Piece
+from analysis.view.piece import AHEAD, EARLY, Piece
 from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="draws ahead on Linux only")
@@ -28,7 +28,7 @@ def _gone(pid: int) -> bool:
 
 
 def _bundles(piece: Piece) -> list[dict]:
-    return [getattr(piece, name)()._repr_mimebundle_() for name in AHEAD]
+    return [getattr(piece, name)()._repr_mimebundle_() for name in (*EARLY, *AHEAD)]
 
 
 @pytest.mark.slow  # several seconds in one process: the whole suite (make check) runs it
@@ -36,16 +36,18 @@ def test_the_childs_charts_are_the_bytes_drawn_here(monkeypatch):
     monkeypatch.setenv(ahead.ENV, "1")
     forked = Piece.build("IWM", "SPY", AS_OF, "snapshot", draw_ahead=True)
     assert forked.drawn_ahead is not None and forked.drawn_ahead.pid > 0
-    pid = forked.drawn_ahead.pid
+    assert forked.drawn_early is not None and forked.drawn_early.pid not in (0, forked.drawn_ahead.pid)
+    pid, early = forked.drawn_ahead.pid, forked.drawn_early.pid
     here = Piece.build("IWM", "SPY", AS_OF, "snapshot")
-    assert here.drawn_ahead is None
+    assert here.drawn_ahead is None and here.drawn_early is None
     from_child = _bundles(forked)
     drawn_here = _bundles(here)
     assert [b["image/png"] for b in from_child] == [b["image/png"] for b in drawn_here]
     assert [b["text/html"] for b in from_child] == [b["text/html"] for b in drawn_here]
     assert all(len(b["image/png"]) > 10_000 for b in from_child)  # real charts, not empty images
     assert forked.drawn_ahead._results == {}  # each was handed out, not drawn again
-    assert _gone(pid)
+    assert forked.drawn_early._results == {}
+    assert _gone(pid) and _gone(early)
 
 
 def test_off_when_the_environment_says_so(monkeypatch):
@@ -134,3 +136,15 @@ def _state(pid: int) -> str:
             return f.read().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return ""
+
+
+@pytest.mark.slow  # a piece's summary and two charts in a child
+def test_page_ones_charts_come_from_the_child_forked_mid_build(monkeypatch):
+    """The early child (forked once the study and its facts exist) answers for page one's chart and the
+    growth of $1: the piece takes them from it and never draws them itself."""
+    monkeypatch.setenv(ahead.ENV, "1")
+    forked = Piece.build("IWM", "SPY", AS_OF, "snapshot", draw_ahead=True)
+    monkeypatch.setattr(Piece, "_brief_chart", lambda self: pytest.fail("drawn again in the kernel"))
+    monkeypatch.setattr(Piece, "_chart_performance", lambda self: pytest.fail("drawn again in the kernel"))
+    shown = [getattr(forked, name)()._repr_mimebundle_() for name in EARLY]
+    assert all(len(b["image/png"]) > 10_000 for b in shown)
