@@ -87,13 +87,11 @@ def build(
     caller does not show (a research notebook needs the facts only). ``reports_dir`` is
     where ``since`` looks for the last piece (default :func:`analysis.paths.reports_dir`);
     ``language`` picks the phrasebook that words the reading (:mod:`analysis.text.words`).
-    ``early`` is called once with the :class:`Summary` as it stands when the study and its facts
-    exist (``data`` holds the facts, unworded; nothing after them yet): the piece forks the drawing
-    of its page-one charts there (:data:`analysis.view.piece.EARLY`).
+    ``early`` is called with the :class:`Summary` once the study and its unworded facts exist: the
+    piece forks the drawing of its page-one charts there (:data:`analysis.view.piece.EARLY`).
     """
-    unknown = set(parts) - set(PARTS)
-    if unknown:
-        raise ValueError(f"unknown summary parts: {sorted(unknown)}")
+    if set(parts) - set(PARTS):
+        raise ValueError(f"unknown summary parts: {sorted(set(parts) - set(PARTS))}")
     words.phrasebook(language)  # an unknown language is refused before any work
     _check_configuration(request, parts)
     market = market or Market(request.source)
@@ -107,8 +105,7 @@ def build(
     if request.knobs.changed():  # a piece with knobs at their defaults keeps its JSON as it was
         data["knobs"] = request.knobs.changed()
     out = Summary(request=request, study=study, market=market, data=data)
-    if early is not None:
-        early(out)
+    _ = early and early(out)  # the page-one charts can start: nothing below changes what they draw
     if "history" in parts:
         data.update(_history(study, kind, settings))
     if "scenarios" in parts:

@@ -17,8 +17,7 @@ from analysis.summary import Summary
 from analysis.summary import build as build_summary
 from analysis.text import page_words, plain
 from analysis.text import profile_words as pw
-from analysis.text.measure_words import MEASURES
-from analysis.view import ahead, shared, tables
+from analysis.view import ahead, front_charts, shared, tables
 from analysis.view.display import FigureOutput, Html, JsonOutput, Page, bullets, esc, keep, paragraphs, section, table
 
 #: The charts a forked child draws while the kernel draws the others (:mod:`analysis.view.ahead`),
@@ -165,27 +164,7 @@ class Piece:
         return self._ahead_or("brief_chart", self._brief_chart)
 
     def _brief_chart(self) -> FigureOutput:
-        from analysis.view.charts.brief import brief_chart
-
-        st, s = self.study, self.summary
-        lv = s["level_to_clear"]
-        fig = brief_chart(
-            st.prices,
-            st.series,
-            ticker=st.ticker,
-            benchmark=st.benchmark,
-            settings=st.settings,
-            level=lv["price"],
-            level_label="level to clear" if lv["origin"] == "computed" else "given level",
-            volume=s["profile"]["volume"],
-            leadership=self.leadership_shown,
-            ylabel=MEASURES[s["profile"]["returns"]].close,
-        )
-        return FigureOutput(
-            fig,
-            alt=f"{st.ticker} daily candlesticks with its {st.settings.fast}- and {st.settings.slow}-DMA, Real Motion"
-            + (f" and Leadership versus {st.benchmark}" if self.leadership_shown else ""),
-        )
+        return front_charts.brief(self.study, self.summary)
 
     def brief_body(self) -> Html:
         """Price, momentum and leadership in a few lines, the levels box, the talking points and what changed."""
@@ -385,30 +364,7 @@ class Piece:
         return self._ahead_or("chart_performance", self._chart_performance)
 
     def _chart_performance(self) -> FigureOutput | Html:
-        from analysis.view import charts
-
-        st, s = self.study, self.summary
-        if not s["profile"]["holdable"] and pw.is_level(s):
-            return Html("")  # a level nobody holds has no growth of $1
-        rp = s["relative_performance"]
-        years = next(
-            (
-                int(k[:-1])
-                for k in ("10y", "5y", "3y", "1y")
-                if rp[k]["ticker"] is not None and rp[k]["benchmark"] is not None
-            ),
-            1,
-        )
-        column = "adj_close" if s["profile"]["total_return"] else "close"
-        fig = charts.relative_performance_chart(
-            st.series[column],
-            st.series["bench_adj_close"],
-            years=years,
-            ticker=st.ticker,
-            benchmark=st.benchmark,
-            total_return=s["profile"]["total_return"],
-        )
-        return FigureOutput(fig, alt=f"Growth of $1 in {st.ticker} and {st.benchmark}, and their ratio")
+        return front_charts.growth(self.study, self.summary)
 
     # -- machine-readable -------------------------------------------------------------------
     def summary_output(self) -> JsonOutput:
