@@ -93,3 +93,16 @@ def test_a_52_week_low_merged_into_the_record_lows_zone_is_still_in_the_box(mark
     s = piece(market, "TLT", "2026-08-21", tmp_path)
     support = [r["text"] for r in s["brief"]["levels"]["support"]]
     assert support == ["82.04", "81.35", "80.65"]
+
+
+def test_a_bond_funds_drawdown_also_says_how_deep_it_is_with_its_income(market, tmp_path):
+    """TLT 2026-08-21 is 52.2% below its record close in price, but its interest makes up much of a
+    bond fund's return: with it reinvested (Adj Close) it is 42.3% below its peak, and page one says both."""
+    frame = _frame("TLT", "2026-08-21")
+    price = frame["Close"].iloc[-1] / frame["Close"].max() - 1
+    income = frame["Adj Close"].iloc[-1] / frame["Adj Close"].max() - 1
+    assert (round(price, 3), round(income, 3)) == (-0.522, -0.423)
+    s = piece(market, "TLT", "2026-08-21", tmp_path)
+    said = " ".join([s["brief"]["lead"] or "", *s["brief"]["paragraphs"]])
+    assert "TLT is 52.2% below its record close of 171.57 (August 4, 2020)" in said
+    assert "with its income reinvested it is 42.3% below its peak" in said

@@ -45,6 +45,7 @@ Unusual = TypedDict(
         "broken_on": Date,
         "first_date": Date,
         "drawdown": float,
+        "with_income": float | None,  # the drawdown of the dividend-adjusted closes, when 2 points shallower
         "high": float,
         "high_date": Date,
         "percentile": float,

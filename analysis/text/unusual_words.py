@@ -54,7 +54,9 @@ def fact_sentence(s: Reading, f: Reading) -> str:
             if f["percentile"] >= 1
             else f"deeper than on {share(f['percentile'], 'its earlier sessions')}"
         )
-        return f"{t} is {plain_pct(f['drawdown'])} below its record close of {q(f['high'])} ({date(f['high_date'])}), {depth}."
+        income = f.get("with_income")
+        tail = f"; with its income reinvested it is {plain_pct(income)} below its peak" if income is not None else ""
+        return f"{t} is {plain_pct(f['drawdown'])} below its record close of {q(f['high'])} ({date(f['high_date'])}), {depth}{tail}."
     if fid == "phase_change":
         if pw.is_level(s):
             return f"Since {date(f['date'])} {t} has been {pw.level_state(s, f['to'])}."
