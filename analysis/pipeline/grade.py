@@ -147,7 +147,7 @@ def main(args: argparse.Namespace) -> int:
     from analysis import params
     from analysis.data import Market
     from analysis.paths import reports_dir
-    from analysis.pipeline.index import write_index
+    from analysis.pipeline.index import index_after, write_index
     from analysis.render import publish
     from analysis.text import grade_words
 
@@ -167,7 +167,8 @@ def main(args: argparse.Namespace) -> int:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise publish.explain(exc, root) from None
-    for path in [*write(root, grades), write_index(root)]:
+    written = write(root, grades)
+    for path in [*written, index_after(write_index, f"{GRADES_JSON} and {GRADES_MD} are", root)]:
         rel = os.path.relpath(path)
         print(f"  wrote {path if rel.startswith('..') else rel}")
     return 0
