@@ -163,7 +163,7 @@ def level(value: str | float | None) -> float | None:
 
 def source(value: str | None) -> str:
     """One of ``auto`` (default), ``snapshot``, ``yahoo``, ``cache`` or ``local`` (see :mod:`analysis.data`)."""
-    name = (value or "auto").strip().lower()
+    name = (value or "auto").strip().lower() if isinstance(value, str | None) else repr(value)
     if name not in SOURCES:
         raise InputError(f"SOURCE {shown(value)} is not known.", f"Use one of: {', '.join(SOURCES)}.")
     return name
