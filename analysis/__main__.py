@@ -26,11 +26,23 @@ def _utf8_or_restart() -> None:
         pass
 
 
+def _for_want_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` or what caused it (pandas wraps numpy's error, numpy the loader's) is memory running out."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in seen and len(seen) < 10:
+        said = str(cause).lower()
+        if isinstance(cause, MemoryError) or "failed to map segment" in said or "cannot allocate memory" in said:
+            return True
+        seen.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _cannot_import(exc: ImportError) -> None:
     """One line and exit 2 when a library cannot be imported: shadowed by a folder on PYTHONPATH, or missing
     (exit 1 when it could not be loaded for want of memory: a ``ulimit -v``)."""
-    said = str(exc).lower()
-    if "failed to map segment" in said or "cannot allocate memory" in said:
+    if _for_want_of_memory(exc):
         print(f"error: {out_of_memory()}", file=sys.stderr)
         raise SystemExit(1) from None
     print(

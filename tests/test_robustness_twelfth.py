@@ -18,10 +18,10 @@ Begun with five defects a first go at this pass found (each fixed, a test below)
    <hidden temporary file>: Operation not permitted. Make the reports directory writable" (the folder
    was writable): now it names the file the user knows and says it is protected, and how to lift it.
 
-Then the fresh pass (below "the fresh pass"): 121 cases here and 9 more tried by hand (ulimit -t 1: exit
+Then the fresh pass (below "the fresh pass"): 123 cases here and 9 more tried by hand (ulimit -t 1: exit
 137, 128 + SIGKILL; ulimit -v of 400 MB; ``--root ''`` for index and grade; RESEARCH=2 for ``make index``;
 every other close missing, noted and dropped; a second Close column; a negative and an infinite volume:
-held; and ulimit -v of 100 MB: see 15). 40 broke (39 here, and grades.md in the test of 5), 90 held, from
+held; and ulimit -v of 80 MB: see 15). 42 broke (41 here, and grades.md in the test of 5), 90 held, from
 ten defects, nine fixed:
 
 6. MOMENTUM_OFFLINE=0 (and ``yes``, ``2``) meant offline: now 1 is offline, 0 or unset online, else exit 2;
@@ -31,7 +31,8 @@ ten defects, nine fixed:
 9. grades.md refused after grades.json was replaced said only "cannot replace grades.md": now
    "grades.json is published, but grades.md is not";
 10. an address-space limit (ulimit -v) was "the program's libraries cannot be imported ... Unset PYTHONPATH or
-    run `make setup`" or a MemoryError traceback: now one line naming the limit, exit 1;
+    run `make setup`" (the loader's "failed to map segment", also when pandas wraps numpy's error) or a
+    MemoryError traceback: now one line naming the limit, exit 1;
 11. Chromium killed under that limit was told "install Chromium": now the hint names the limit;
 12. price-file dates went to pandas' guess: 05/26/2000 month first and 26/05/2000 day first (exit 0, a
     UserWarning on stderr), 01/06/2000 refused, two-digit years warned above the error: now ISO 8601 or refused;
@@ -40,7 +41,7 @@ ten defects, nine fixed:
 14. ``export`` wrote beside its target and renamed over it whatever it was: as root, ``export(frame,
     "/dev/full")`` replaced the device with a CSV file (this pass did it, and made the node again): now a
     device, pipe or socket (or a link to one) is refused and left as it was;
-15. not fixed: under about 100 MB of address space OpenBLAS prints "Memory allocation still failed after 10
+15. not fixed: with about 80 MB of address space OpenBLAS prints "Memory allocation still failed after 10
     retries, giving up." and exits 1 while numpy loads, before this program runs a line of its own.
 """
 
@@ -571,12 +572,13 @@ def _run_limited(root: Path, preexec, *args: str, env: dict | None = None) -> su
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("megabytes", [150, 200, 230])
+@pytest.mark.parametrize("megabytes", [40, 60, 150, 200, 230])
 def test_an_address_space_limit_is_one_line_naming_it(tmp_path, megabytes):
-    """Broke: at 150 MB "the program's libraries cannot be imported (ImportError: ... failed to map segment
-    from shared object). Unset PYTHONPATH (now 'unset') or run `make setup` again" (neither helps); at 200 MB
+    """Broke: at 40, 60 and 150 MB "the program's libraries cannot be imported (ImportError: ... failed to map
+    segment from shared object, or numpy's, wrapped by pandas). Unset PYTHONPATH (now 'unset') or run `make
+    setup` again" (neither helps); at 200 MB
     a MemoryError traceback. Now one line naming the limit, exit 1 (or, where the libraries fit, the summary).
-    Under about 100 MB OpenBLAS itself prints "Memory allocation still failed" and exits (OPENBLAS_NUM_THREADS=1
+    At about 80 MB OpenBLAS itself prints "Memory allocation still failed" and exits (OPENBLAS_NUM_THREADS=1
     here keeps it out of the way: that line is OpenBLAS's own, not this program's)."""
     import resource
 
@@ -585,6 +587,8 @@ def test_an_address_space_limit_is_one_line_naming_it(tmp_path, megabytes):
         assert done.stderr == "" and json.loads(done.stdout)["ticker"] == "IWM"
         return
     line = hostile.one_line(done.stderr)
+    if line.startswith("OpenBLAS error: Memory allocation still failed"):  # 15: OpenBLAS's own, not fixed
+        pytest.xfail("OpenBLAS ran out of memory while numpy loaded, before the program could say so")
     assert done.returncode == 1 and line == (
         f"error: out of memory: this process may use at most {megabytes} MB of address space (ulimit -v)."
         " Raise the limit (ulimit -v unlimited, or the service's LimitAS) and run again."
