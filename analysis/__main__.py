@@ -13,6 +13,8 @@ import locale
 import os
 import sys
 
+from analysis.errors import out_of_memory  # now: under a tight ulimit -v, later may be too late
+
 
 def _utf8_or_restart() -> None:
     if sys.flags.utf8_mode or locale.getpreferredencoding(False).lower().replace("-", "") == "utf8":
@@ -24,8 +26,25 @@ def _utf8_or_restart() -> None:
         pass
 
 
+def _for_want_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` or what caused it (pandas wraps numpy's error, numpy the loader's) is memory running out."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in seen and len(seen) < 10:
+        said = str(cause).lower()
+        if isinstance(cause, MemoryError) or "failed to map segment" in said or "cannot allocate memory" in said:
+            return True
+        seen.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _cannot_import(exc: ImportError) -> None:
-    """One line and exit 2 when a library cannot be imported: shadowed by a folder on PYTHONPATH, or missing."""
+    """One line and exit 2 when a library cannot be imported: shadowed by a folder on PYTHONPATH, or missing
+    (exit 1 when it could not be loaded for want of memory: a ``ulimit -v``)."""
+    if _for_want_of_memory(exc):
+        print(f"error: {out_of_memory()}", file=sys.stderr)
+        raise SystemExit(1) from None
     print(
         f"error: the program's libraries cannot be imported ({type(exc).__name__}: {' '.join(str(exc).split())}). "
         f"Unset PYTHONPATH (now {os.environ.get('PYTHONPATH') or 'unset'!r}) or run `make setup` again.",
@@ -43,6 +62,8 @@ except KeyboardInterrupt:  # Ctrl-C in the first instant, before the command lin
     raise SystemExit("interrupted (Ctrl-C): nothing was started.") from None
 except ImportError as exc:  # a library shadowed (a PYTHONPATH folder holding a `pandas`) or missing
     _cannot_import(exc)
+except MemoryError:  # a ulimit -v too low to load the libraries
+    raise SystemExit(f"error: {out_of_memory()}") from None
 
 follow_make()  # under make: if make is killed alone (kill -HUP <make>), stop as on SIGTERM
 try:

@@ -62,6 +62,20 @@ def _request(ticker: str, as_of: Any, benchmark: str | None, source: str, knobs:
     return Request.parse(ticker, benchmark, as_of, source, **knobs)
 
 
+def _frame(frame: Any, needs: tuple[str, ...], what: str) -> pd.DataFrame:
+    """``frame`` when it is a DataFrame on dates holding the columns ``needs`` (a :func:`study`'s);
+    else an :class:`InputError` saying what ``what`` takes."""
+    kind = type(frame).__name__
+    if isinstance(frame, pd.DataFrame) and isinstance(frame.index, pd.DatetimeIndex):
+        missing = [c for c in needs if c not in frame.columns]
+        if not missing:
+            return frame
+        kind = f"a DataFrame without {', '.join(missing)}"
+    elif isinstance(frame, pd.DataFrame):
+        kind = "a DataFrame not indexed by date"
+    raise InputError(f"{what} takes a frame of analysis.study(), got {kind};", 'pass e.g. analysis.study("IWM").')
+
+
 def study(
     ticker: str, as_of: str | None = None, *, benchmark: str | None = None, source: str = "snapshot", **knobs: Any
 ) -> pd.DataFrame:
@@ -115,6 +129,8 @@ def reading(
     from analysis import summary
 
     request = _request(ticker, as_of, benchmark, source, knobs)
+    if reports_dir is not None and not isinstance(reports_dir, str | Path):
+        raise InputError(f"reports_dir {reports_dir!r} is not a folder's path;", 'pass e.g. "reports", or None.')
     return summary.build(request, _market(request.source), reports_dir=reports_dir).data
 
 
@@ -138,6 +154,11 @@ def onsets(condition: pd.Series) -> pd.DatetimeIndex:
             f"onsets needs a condition of true and false, got values of type {condition.dtype};",
             'compare a column to make one, e.g. onsets(frame["rm"] > 0).',
         ) from None
+    if not isinstance(condition.index, pd.DatetimeIndex):  # its onsets would be row numbers read as 1970 dates
+        raise InputError(
+            "onsets needs a Series on a study's sessions, got one not indexed by date;",
+            'pass e.g. onsets(frame["phase"] == "bullish").',
+        )
     before = np.concatenate([[True], holds[:-1]])
     return pd.DatetimeIndex(condition.index[holds & ~before], name="event")
 
@@ -195,6 +216,7 @@ def event_study(
         (median minus baseline median) with its bootstrap 90% interval ``edge_low``/``edge_high``
         and ``verdict``; ``overlapping`` and ``open`` (window past the last session) events left out.
     """
+    frame = _frame(frame, ("close",), "event_study")
     positions = _positions(events, frame.index)
     hs = forward.check_horizons(list(horizons), min_n)
     moves, baseline = forward.forward_and_baseline(frame, hs, returns)
@@ -231,7 +253,12 @@ def window_chart(window: pd.DataFrame, *, title: str, ylabel: str = "") -> Figur
     """A Figure of an :func:`event_window`: each event's path (thin) and their median (bold), the event at 0."""
     from analysis.view.charts.research import window_chart as draw
 
-    return draw(window, title=title, ylabel=ylabel)
+    if not isinstance(window, pd.DataFrame) or window.empty or not pd.api.types.is_numeric_dtype(window.columns):
+        raise InputError(
+            f"window_chart draws an event window, got {type(window).__name__ if window is not None else None};",
+            'pass analysis.event_window(frame["rm"], events) (with at least one event).',
+        )
+    return draw(window, title=str(title), ylabel=str(ylabel))
 
 
 def history(
@@ -281,7 +308,7 @@ def scorecard(
 def phase_runs(frame: pd.DataFrame) -> pd.DataFrame:
     """Each run of one phase in a :func:`study` frame: ``phase, start, end, sessions, change`` (the
     close's change over the run, from the close before it began)."""
-    return signals.phase_runs(frame)
+    return signals.phase_runs(_frame(frame, ("phase", "close"), "phase_runs"))
 
 
 def signals_of(frame: pd.DataFrame, kind: str = "real_motion") -> pd.DataFrame:
@@ -290,6 +317,7 @@ def signals_of(frame: pd.DataFrame, kind: str = "real_motion") -> pd.DataFrame:
     ``kind``: ``real_motion`` (crossing its fast line, back inside its band), ``leadership``
     (crossing zero, leaving its band) or ``triggers`` (n closes above or below the fast average,
     the level cleared), with the frame's own knobs (``frame.attrs["settings"]``)."""
+    frame = _frame(frame, ("close",), "signals_of")
     settings = frame.attrs.get("settings", {})
     fast = settings.get("fast", 50)
     masks = {
@@ -340,8 +368,9 @@ def returns(frame: pd.DataFrame, *, total: bool = True) -> pd.DataFrame:
     """Daily returns of a :func:`study` frame's ticker and benchmark, a column each (named by their
     symbols), the first session dropped: the shape quantstats (a column) and vectorbt take.
     ``total``: from adjusted closes (dividends reinvested), else from traded closes."""
-    ticker, benchmark = frame.attrs.get("ticker", "ticker"), frame.attrs.get("benchmark", "benchmark")
     which = ("adj_close", "bench_adj_close") if total else ("close", "bench_close")
+    frame = _frame(frame, which, "returns")
+    ticker, benchmark = frame.attrs.get("ticker", "ticker"), frame.attrs.get("benchmark", "benchmark")
     return daily_returns(*(frame[c] for c in which)).set_axis([ticker, benchmark], axis=1)
 
 
@@ -354,8 +383,19 @@ def export(frame: pd.DataFrame, path: str | Path) -> Path:
 
     from analysis.errors import PublishError
 
+    if not isinstance(path, str | os.PathLike) or not str(path).strip() or "\0" in str(path):
+        raise InputError(f"export writes a CSV file, and {path!r} is no path;", 'pass one, e.g. "iwm.csv".')
+    if not isinstance(frame, pd.DataFrame | pd.Series):
+        raise InputError(
+            f"export writes a DataFrame or Series, got {type(frame).__name__};", "pass analysis.study(...)."
+        )
     target, tmp = Path(path), ""
     try:  # written beside the target and moved over it: a full disk or a stop leaves no cut CSV
+        if target.exists() and not (target.is_file() or target.is_dir()):  # through a link too (/dev/stdout)
+            raise PublishError(  # a device, pipe or socket: the CSV moved over it would replace it (root: /dev/null)
+                f"cannot write {target}: it is a device, pipe or socket, not a file; nothing was written there.",
+                "Give the path of a CSV file.",
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:40]}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:

@@ -307,6 +307,11 @@ def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
     except ReportError as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
+    except MemoryError:  # a ulimit -v: one line naming it, not a traceback
+        from analysis.errors import out_of_memory
+
+        print(f"error: {out_of_memory()}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt as exc:
         line, code = _interrupted(exc)
         print(line, file=sys.stderr)

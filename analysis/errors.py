@@ -6,6 +6,11 @@ Every message says what was wrong and what to do about it; the command line prin
 
 from __future__ import annotations
 
+try:  # loaded now: under a tight ulimit -v, loading it when memory has run out fails too
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
 
 class ReportError(Exception):
     """Base class: something the user can fix. ``exit_code`` is what the CLI returns."""
@@ -51,3 +56,14 @@ class PublishError(ReportError):
     """The finished piece could not be written to the reports directory."""
 
     exit_code = 5
+
+
+def out_of_memory() -> str:
+    """The one line for a run that ran out of memory (exit 1): under a ``ulimit -v``, naming it."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0] if resource is not None else -1
+    if limit < 0 or resource is None or limit == resource.RLIM_INFINITY:
+        return "out of memory. Close other programs (or run fewer JOBS) and run again."
+    return (
+        f"out of memory: this process may use at most {limit // 2**20} MB of address space (ulimit -v)."
+        " Raise the limit (ulimit -v unlimited, or the service's LimitAS) and run again."
+    )

@@ -24,7 +24,9 @@ first as plain data (:func:`chart_spec`, plotly's figure format: ``data`` traces
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import re
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -322,12 +324,46 @@ def explorer(
     return widgets.VBox([widgets.HBox(list(controls.values())), out])
 
 
-def last_values(spec: dict[str, Any], when: str) -> dict[str, float]:
+def last_values(spec: dict[str, Any], when: Any) -> dict[str, float]:
     """Each line's value on session ``when`` in a :func:`chart_spec`, by the frame's column it draws
-    (``{"close": ..., "sma_fast": ..., "rm": ...}``): what the hover shows for that session."""
-    day = pd.Timestamp(when)
-    values = {}
-    for trace in spec["data"]:
-        if "meta" in trace and day in trace["x"]:
-            values[trace["meta"]] = float(np.asarray(trace["y"])[trace["x"].get_loc(day)])
-    return values
+    (``{"close": ..., "sma_fast": ..., "rm": ...}``): what the hover shows for that session.
+
+    ``when`` is a date (``"2024-07-08"``, a ``date``, a ``Timestamp`` or a ``numpy.datetime64``); one that
+    is no date, or no session the chart draws (a weekend, a day outside its years), is an :class:`InputError`."""
+    traces = spec.get("data") if isinstance(spec, dict) else None
+    lines = [
+        t
+        for t in (traces if isinstance(traces, list) else [])
+        if isinstance(t, dict)
+        and isinstance(t.get("x"), pd.DatetimeIndex)
+        and len(t["x"])
+        and {"meta", "y"} <= t.keys()
+    ]
+    if not lines:
+        raise InputError(
+            "last_values reads a chart, and the spec given draws no line;", "pass interactive.chart_spec(frame)."
+        )
+    day = _day(when)
+    sessions = lines[0]["x"]
+    if day not in sessions:
+        raise InputError(
+            f"{day:%Y-%m-%d} is not a session the chart draws (it draws {sessions[0]:%Y-%m-%d}"
+            f" to {sessions[-1]:%Y-%m-%d}, trading days only);",
+            f"give one of its sessions, e.g. the last, {sessions[-1]:%Y-%m-%d}.",
+        )
+    return {t["meta"]: float(np.asarray(t["y"])[t["x"].get_loc(day)]) for t in lines if day in t["x"]}
+
+
+def _day(when: Any) -> pd.Timestamp:
+    """``when`` as a day: an ISO date string, a ``date``, a ``Timestamp`` or a ``datetime64`` (not NaT,
+    not a number)."""
+    if isinstance(when, np.datetime64) and not np.isnat(when):
+        when = np.datetime_as_string(when, unit="D")  # a day in any year numpy writes, or refused below
+    if isinstance(when, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", when.strip(), re.ASCII):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(when.strip()))
+        except ValueError:
+            pass
+    elif isinstance(when, dt.date) and when == when:  # pd.NaT is a date, and not equal to itself
+        return pd.Timestamp(when).normalize().tz_localize(None)
+    raise InputError(f"when {str(when)[:40]!r} is not a date;", 'write it as YYYY-MM-DD, e.g. "2024-07-08".')

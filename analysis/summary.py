@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config as config_files
-from analysis import evidence
+from analysis import evidence, params
 from analysis.data import Market, quote_types, snapshot
 from analysis.data.fred import Macro
 from analysis.data.pieces import previous_piece
@@ -312,7 +311,7 @@ def _century(set_id: str, as_of) -> dict:
 
 def _quote_type(market: Market):
     """Yahoo's quote type of a symbol when this run may ask Yahoo (cached either way), else the cache only."""
-    online = market.source in ("auto", "yahoo") and not os.environ.get("MOMENTUM_OFFLINE") and not market.yahoo_down
+    online = market.source in ("auto", "yahoo") and not params.offline() and not market.yahoo_down
     return lambda symbol: quote_types.lookup(symbol, quote_types.yahoo_info if online else None)
 
 

@@ -8,11 +8,13 @@ falls back to the bundled one).
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import tomllib
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.params.checks import shown
 from analysis.paths import CONFIG_DIR
 
 
@@ -24,14 +26,29 @@ def path(name: str) -> Path:
     fall back to the bundled configuration).
     """
     override = os.path.expanduser(os.environ.get("MOMENTUM_CONFIG_DIR") or "")  # '~/cfg' quoted: the home folder
-    if override and not Path(override).is_dir():
-        raise InputError(
-            f"MOMENTUM_CONFIG_DIR {override!r} is not a folder.",
-            "Point it at a folder holding your scenarios.toml and/or family.toml, or unset it.",
-        )
-    if override and (Path(override) / f"{name}.toml").exists():
+    if not override:
+        return CONFIG_DIR / f"{name}.toml"
+    what = f"MOMENTUM_CONFIG_DIR {shown(override, 160)}"
+    fix = "Point it at a folder holding your scenarios.toml and/or family.toml, or unset it."
+    if not (_exists(Path(override), what, fix) and Path(override).is_dir()):
+        raise InputError(f"{what} is not a folder.", fix)
+    if _exists(Path(override) / f"{name}.toml", what, fix):
         return Path(override) / f"{name}.toml"  # a folder or a pipe of that name is refused by load()
     return CONFIG_DIR / f"{name}.toml"
+
+
+def _exists(target: Path, what: str, fix: str) -> bool:
+    """Whether ``target`` exists; a path the system cannot look up (a name over 255 bytes, a path
+    over 4096: pathlib raises ENAMETOOLONG) is an :class:`InputError` naming ``what``."""
+    try:
+        os.stat(target)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError(f"{what} is too long to look up ({len(os.fsencode(target))} bytes).", fix) from None
+        return False
+    except ValueError:  # a NUL in the path: no file has that name
+        return False
+    return True
 
 
 #: Parsed files by their bytes: a build reads the same few files a score of times (the file is
@@ -49,7 +66,8 @@ def _parsed(raw: bytes) -> dict:
 def load(name: str, file: str | Path | None = None) -> dict:
     """The parsed TOML of config ``name`` (or of ``file``); a clear error if it is broken."""
     target = Path(file) if file else path(name)
-    if target.exists() and not target.is_file():  # a named pipe would block the read forever
+    mine = f"Give the path of a TOML file of your own (a copy of analysis/config/{name}*.toml), or leave it out."
+    if _exists(target, f"configuration file {shown(str(target), 160)}", mine) and not target.is_file():
         raise InputError(
             f"configuration file {target} is not a regular file.",
             f"Replace it with a TOML file (or remove it to use the bundled {name}.toml).",
@@ -59,9 +77,9 @@ def load(name: str, file: str | Path | None = None) -> dict:
             raw = fh.read()
         return copy.deepcopy(_parsed(raw))  # a copy: a caller may edit what it reads
     except FileNotFoundError:
-        raise InputError(
+        raise InputError(  # a file the user named is theirs to give; a bundled one is git's to restore
             f"configuration file {target} does not exist.",
-            f"Restore it with `git checkout -- analysis/config/{name}.toml`.",
+            mine if file else f"Restore it with `git checkout -- analysis/config/{name}.toml`.",
         ) from None
     except OSError as exc:
         raise InputError(

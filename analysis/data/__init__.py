@@ -13,10 +13,9 @@ Sources (``SOURCE=``):
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
+from analysis import params
 from analysis.data import cache, snapshot, yahoo
 from analysis.data.contract import COLUMNS, check, normalize, until
 from analysis.errors import DataError, SourceUnavailable
@@ -67,7 +66,7 @@ class Market:
         return self._auto(ticker)
 
     def _auto(self, ticker: str) -> pd.DataFrame:
-        if os.environ.get("MOMENTUM_OFFLINE") and self.yahoo_down is None:
+        if params.offline() and self.yahoo_down is None:
             self.yahoo_down = "Yahoo Finance was skipped (offline mode: MOMENTUM_OFFLINE is set)"
         reason = self.yahoo_down
         if reason is None:

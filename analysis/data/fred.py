@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import socket
 import urllib.error
 import urllib.request
@@ -39,6 +38,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from analysis import params
 from analysis.data import fred_cache, macro_snapshot
 from analysis.data.series import parse, with_provenance
 from analysis.errors import DataError, InputError, SourceUnavailable
@@ -209,7 +209,7 @@ class Macro:
         return self._auto(series_id, meta)
 
     def _auto(self, series_id: str, meta: dict) -> pd.Series:
-        if os.environ.get("MOMENTUM_OFFLINE") and self.fred_down is None:
+        if params.offline() and self.fred_down is None:
             self.fred_down = "FRED was skipped (offline mode: MOMENTUM_OFFLINE is set)"
         why = self.fred_down
         if why is None:

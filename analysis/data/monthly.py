@@ -33,12 +33,12 @@ import gzip
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import params
 from analysis.data.cache import _atomic_write  # the price cache's write-then-rename
 from analysis.data.kept import kept
 from analysis.data.monthly_frame import RESEARCH_DIR, entry, from_table
@@ -270,7 +270,7 @@ class ResearchData:
         return frame
 
     def _auto(self, name: str) -> pd.DataFrame:
-        if os.environ.get("MOMENTUM_OFFLINE") and self.down is None:
+        if params.offline() and self.down is None:
             self.down = "the network was skipped (offline mode: MOMENTUM_OFFLINE is set)"
         if self.down is None:
             try:

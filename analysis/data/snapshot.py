@@ -77,7 +77,12 @@ PARSERS = ("snapshot.py", "contract.py", "screen.py")
 def _parse(data: bytes, ticker: str, detail: str, adjusted: bool, positive: bool, *, origin: str) -> pd.DataFrame:
     """The price frame of one bundled file's bytes: read, normalized and screened (:func:`normalize`)."""
     try:
-        raw = pd.read_csv(io.BytesIO(data), index_col="Date", parse_dates=["Date"], compression="gzip")
+        # dates as text, read as ISO 8601 by the contract: pandas' own guess takes 05/06/2000 as May
+        # or June by the file's first row, and warns on stderr when it cannot tell
+        raw = pd.read_csv(io.BytesIO(data), dtype={"Date": str}, compression="gzip")
+        if "Date" not in raw.columns:
+            raise ValueError(f"Missing column 'Date': the header reads {','.join(map(str, raw.columns))[:60]!r}")
+        raw = raw.set_index("Date")
     except (OSError, ValueError, EOFError, zlib.error) as exc:  # a bad gzip stream is a zlib.error
         _unreadable(Path(origin), exc)
     return normalize(

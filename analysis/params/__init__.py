@@ -40,7 +40,7 @@ from analysis.params.checks import (
     ticker,
     tickers,
 )
-from analysis.params.durations import DURATIONS, MAX_SECONDS, check_environment, seconds
+from analysis.params.durations import DURATIONS, MAX_SECONDS, check_environment, offline, seconds
 from analysis.params.options import add_arguments, help_table, jobs, knob_values, request
 from analysis.params.request import Knobs, Request, Settings
 from analysis.params.table import (
@@ -80,6 +80,7 @@ __all__ = [
     "benchmark",
     "benchmark_note",
     "check_environment",
+    "offline",
     "default_benchmark",
     "file_stem",
     "help_table",

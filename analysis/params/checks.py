@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 
 from analysis.errors import InputError
@@ -137,7 +138,7 @@ def as_of(value: str | dt.date | None, *, today: dt.date | None = None) -> dt.da
 #: A number as a user writes one: ASCII digits, an optional sign, point and exponent (and the
 #: words float() reads, nan and inf, which the range check refuses); not ``2_05`` or ``２０５``.
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", re.ASCII | re.IGNORECASE)
-_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+_WHOLE = re.compile(r"([+-]?\d+)(?:\.0*)?", re.ASCII)  # 20 or 20.0: the same whole number
 
 
 def level(value: str | float | None) -> float | None:
@@ -162,7 +163,7 @@ def level(value: str | float | None) -> float | None:
 
 def source(value: str | None) -> str:
     """One of ``auto`` (default), ``snapshot``, ``yahoo``, ``cache`` or ``local`` (see :mod:`analysis.data`)."""
-    name = (value or "auto").strip().lower()
+    name = (value or "auto").strip().lower() if isinstance(value, str | None) else repr(value)
     if name not in SOURCES:
         raise InputError(f"SOURCE {shown(value)} is not known.", f"Use one of: {', '.join(SOURCES)}.")
     return name
@@ -175,9 +176,12 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1, maximum: int 
     wanted = f"a whole number from {minimum} to {maximum}" if maximum is not None else f"a whole number >= {minimum}"
     try:
         text = str(value).strip()
-        if not _WHOLE.fullmatch(text):
+        if isinstance(value, numbers.Real) and not isinstance(value, int) and float(value).is_integer():
+            text = str(int(value))  # 20.0 (papermill's -p, a notebook, np.linspace) is 20; 20.5 is not
+        whole = _WHOLE.fullmatch(text)
+        if not whole:
             raise ValueError(text)  # int() also reads 1_0 as 10 and non-ASCII digits
-        number = int(text)
+        number = int(whole[1])
     except ValueError:
         raise InputError(f"{what} {shown(value)} is not a whole number.", f"Give {wanted}.") from None
     if number < minimum:

@@ -1,4 +1,5 @@
-"""Durations in the environment (``MOMENTUM_CELL_TIMEOUT=10m``...): parsed and checked once, by name."""
+"""Durations in the environment (``MOMENTUM_CELL_TIMEOUT=10m``...), parsed and checked once, by name; and the
+offline switch (``MOMENTUM_OFFLINE``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from analysis.errors import InputError
 from analysis.params.checks import shown
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h)?\s*$", re.IGNORECASE | re.ASCII)  # not ١٠ (as the knobs)
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
 #: The numeric environment variables: name -> (default seconds, minimum seconds).
 DURATIONS = {
@@ -44,7 +45,21 @@ def seconds(name: str) -> float:
     return value
 
 
+def offline() -> bool:
+    """Whether ``MOMENTUM_OFFLINE`` says to skip the network: ``1``; unset, empty or ``0`` is online
+    (``0`` is off, as for RESEARCH and MOMENTUM_DRAW_AHEAD); anything else is an :class:`InputError`."""
+    raw = os.environ.get("MOMENTUM_OFFLINE", "").strip()
+    if raw not in ("", "0", "1"):
+        raise InputError(
+            f"MOMENTUM_OFFLINE={shown(raw)} is neither 0 nor 1.",
+            "Set MOMENTUM_OFFLINE=1 to skip the network, or unset it (or 0) to use it.",
+        )
+    return raw == "1"
+
+
 def check_environment() -> None:
-    """Validate every numeric environment variable now (the command line does, before any work)."""
+    """Validate every numeric environment variable, and MOMENTUM_OFFLINE, now (the command line does,
+    before any work)."""
     for name in DURATIONS:
         seconds(name)
+    offline()

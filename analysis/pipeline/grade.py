@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 from pathlib import Path
@@ -107,6 +108,7 @@ def grade(root: Path, market) -> dict:
 
 def write(root: Path, grades: dict) -> list[Path]:
     """``grades.json`` and ``grades.md`` in ``root``, each written whole, under the grades' lock."""
+    from analysis.errors import PublishError
     from analysis.pipeline.index import write_whole
     from analysis.render import publish
     from analysis.text import grade_words
@@ -114,7 +116,10 @@ def write(root: Path, grades: dict) -> list[Path]:
     paths = [root / GRADES_JSON, root / GRADES_MD]
     with publish.piece_lock(root, "_grades"):
         write_whole(paths[0], json.dumps(grades, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-        write_whole(paths[1], grade_words.markdown(grades))
+        try:
+            write_whole(paths[1], grade_words.markdown(grades))
+        except PublishError as exc:  # grades.json is the new one already: say so, not "nothing"
+            raise PublishError(f"{GRADES_JSON} is published, but {GRADES_MD} is not: {exc.message}", exc.hint) from None
     return paths
 
 
@@ -147,11 +152,14 @@ def main(args: argparse.Namespace) -> int:
     from analysis import params
     from analysis.data import Market
     from analysis.paths import reports_dir
-    from analysis.pipeline.index import write_index
+    from analysis.pipeline.index import index_after, write_index
     from analysis.render import publish
     from analysis.text import grade_words
 
     root = Path(args.root) if args.root else reports_dir()
+    if not root.is_dir() and any(p.exists() and not p.is_dir() for p in (root, *root.parents)):
+        # a file, /dev/null or a socket as the reports folder: "no published call" would hide it
+        raise publish.explain(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root)), root)
     market = Market(params.source(args.source))
     grades = grade(root, market)
     if not grades["pieces"]:
@@ -167,7 +175,8 @@ def main(args: argparse.Namespace) -> int:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise publish.explain(exc, root) from None
-    for path in [*write(root, grades), write_index(root)]:
+    written = write(root, grades)
+    for path in [*written, index_after(write_index, f"{GRADES_JSON} and {GRADES_MD} are", root)]:
         rel = os.path.relpath(path)
         print(f"  wrote {path if rel.startswith('..') else rel}")
     return 0

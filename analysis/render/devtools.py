@@ -77,6 +77,14 @@ def hint_for(said: str) -> str:
     for phrase, hint in CAUSES:
         if phrase in said:
             return hint.format(tmpdir=os.environ.get("TMPDIR") or "/tmp")
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit != resource.RLIM_INFINITY:  # Chromium reserves tens of GB of address space at start
+        return (
+            f"This process may use at most {limit // 2**20} MB of address space (ulimit -v), far less than"
+            " Chromium reserves: raise the limit (ulimit -v unlimited), then run the report again."
+        )
     return HOW_TO_GET_ONE
 
 

@@ -34,6 +34,7 @@ OWNER = ".owner"
 STALE_AFTER = 10.0
 #: A staging folder from before owner files existed (``tmpXXXX``) is removed this many seconds old.
 LEGACY_STALE_AFTER = 3600.0
+_RENAMED = (errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS)
 _FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."
 
 
@@ -52,10 +53,15 @@ def _out_of_inodes(path: Path) -> bool:
 def explain(exc: OSError, path: Path) -> PublishError:
     """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
     code = exc.errno
-    # A rename names its source and its target: the folder in the way is the target.
-    named = exc.filename2 if code == errno.EISDIR and getattr(exc, "filename2", None) else exc.filename
+    # A rename names its source (a hidden temporary file) and its target, the file the user knows.
+    named = exc.filename2 if code in _RENAMED and getattr(exc, "filename2", None) else exc.filename
     where = Path(named) if named else Path(path)
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if code == errno.EPERM and where.exists() and os.access(where.parent, os.W_OK):
+            return PublishError(  # the folder is writable: the file itself is protected (chattr +i, +a)
+                f"cannot replace {where}: {exc.strerror} (the file is protected, e.g. immutable or append-only).",
+                f"Remove the protection (lsattr shows it; chattr -i -a '{where}') or move the file away, and run again.",
+            )
         return PublishError(
             f"cannot write to {where}: {exc.strerror}.",
             "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).",
@@ -103,9 +109,6 @@ def explain(exc: OSError, path: Path) -> PublishError:
             "Keep the reports folder on one file system (no mount point inside it).",
         )
     return PublishError(f"cannot write to {where}: {exc.strerror or exc}.", _FIX_DIR)
-
-
-_explain = explain  # the name it had
 
 
 @contextlib.contextmanager
