@@ -378,36 +378,6 @@ def export(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` (a study, an event window, :func:`returns`...) as CSV at ``path``; returns the path.
 
     Dates as ``YYYY-MM-DD``, numbers with full precision, the index as the first column."""
-    import os
-    import tempfile
+    from analysis.render.export import write_csv
 
-    from analysis.errors import PublishError
-
-    if not isinstance(path, str | os.PathLike) or not str(path).strip() or "\0" in str(path):
-        raise InputError(f"export writes a CSV file, and {path!r} is no path;", 'pass one, e.g. "iwm.csv".')
-    if not isinstance(frame, pd.DataFrame | pd.Series):
-        raise InputError(
-            f"export writes a DataFrame or Series, got {type(frame).__name__};", "pass analysis.study(...)."
-        )
-    target, tmp = Path(path), ""
-    try:  # written beside the target and moved over it: a full disk or a stop leaves no cut CSV
-        if target.exists() and not (target.is_file() or target.is_dir()):  # through a link too (/dev/stdout)
-            raise PublishError(  # a device, pipe or socket: the CSV moved over it would replace it (root: /dev/null)
-                f"cannot write {target}: it is a device, pipe or socket, not a file; nothing was written there.",
-                "Give the path of a CSV file.",
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:40]}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, date_format="%Y-%m-%d")
-        os.chmod(tmp, 0o644)  # as a plain open() would have made it (mkstemp makes 0600)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise PublishError(
-            f"cannot write {target}: {exc.strerror or exc}; nothing was written there.",
-            "Give the path of a file in a writable folder with room for it.",
-        ) from None
-    finally:
-        if tmp and os.path.lexists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_csv(frame, path)
