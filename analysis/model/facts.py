@@ -158,6 +158,7 @@ def _leadership(s: pd.DataFrame) -> SummaryDict:
         "last_below_zero": iso(ind.last_true((s["lead"] < 0) & known)),
         "last_above_upper": iso(ind.last_true(s["lead"] > s["lead_upper"])),
         "ratio": num(last["rs"]),
+        "week": num(s["rs"].iloc[-1] / s["rs"].iloc[-1 - WEEK] - 1) if len(s) > WEEK else None,
     }
 
 

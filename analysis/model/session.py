@@ -181,6 +181,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
+    notable = _notable(sizes, previous, units)
+    gap = _finite(last["open"] / previous - 1.0) if previous else None
     out: SummaryDict = {
         "date": prices.index[-1].date().isoformat(),
         "previous_date": prices.index[-2].date().isoformat() if len(prices) > 1 else None,
@@ -192,11 +194,16 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "recent_low": _dated(recent, cast(pd.Timestamp, recent.idxmin())) if len(recent) else None,
         "recent_closes": [_dated(close, cast(pd.Timestamp, d)) for d in close.index[-1 - RECENT : -1]],
         "range": _finite((last["high"] - last["low"]) / previous) if previous else None,
-        "gap": _finite(last["open"] / previous - 1.0) if previous else None,
+        "gap": gap,
+        "open": _finite(last["open"]),
+        "from_open": _finite(last["close"] / last["open"] - 1.0) if _finite(last["open"]) else None,
+        # an opening gap as large as a notable day's move (a price: a level's open is no quote a reader uses);
+        # XRT 2020-11-09 opened 5.0% higher above its record and closed 3.6% below its open (seventh cold read)
+        "gap_notable": bool(units.is_return and gap is not None and notable and abs(gap) >= notable),
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
         "reach": in_units(float(np.quantile(sizes, REACHABLE)), now, units) if len(sizes) else None,
         "typical": in_units(float(np.quantile(sizes, KNIFE_EDGE)), now, units) if len(sizes) else None,
-        "reversal": _reversal(last, previous, units, _notable(sizes, previous, units)),
+        "reversal": _reversal(last, previous, units, notable),
         "largest_rise": _largest(daily, ranked, up=True),
         "largest_fall": _largest(daily, ranked, up=False),
         "notable_week": bool(

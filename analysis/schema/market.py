@@ -81,6 +81,9 @@ class Session(TypedDict):
     ]  # [{price, date}]: the ten closes before, oldest first (page one's levels after a notable move)
     range: float | None  # (high - low) / previous close
     gap: float | None  # open / previous close - 1
+    open: float | None  # the session's open
+    from_open: float | None  # close / open - 1
+    gap_notable: bool  # a price's gap at least a notable day's move (page one says how it opened and closed)
     notable_day: bool  # larger than on 95% of earlier sessions
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)

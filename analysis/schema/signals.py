@@ -121,6 +121,9 @@ class Leadership(TypedDict):
     last_below_zero: Date | None
     last_above_upper: Date | None
     ratio: float | None
+    week: (
+        float | None
+    )  # the relative return over the last five common sessions (the ratio's change): the lead gained or narrowed
     haven: str | None  # a bond fund's lead: sought | falling_less | falling (None: no lead, or not a bond fund)
 
 

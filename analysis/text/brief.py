@@ -91,11 +91,27 @@ def leadership_paragraph(s: Reading) -> str:
     if mode == "risk_off":
         return text + (f": {pw.haven(s)}." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
+    week = _week_words(ld.get("week"), above)
     if above:
         who = "small caps are leading large caps" if small else f"{t} is leading"
-        return text + f": {who}" + (" and gaining." if ld["above_fast"] else ", though the lead is narrowing.")
+        return text + f": {who}{week}."
     who = "small caps keep lagging large caps" if small else f"{t} keeps lagging"
-    return text + (f": {who}." if not ld["above_fast"] else f": {who}, though the gap is narrowing.")
+    return text + f": {who}{week}."
+
+
+#: A week's relative return smaller than this says nothing about the lead: no clause.
+FLAT_WEEK = 0.002
+
+
+def _week_words(week: float | None, leading: bool) -> str:
+    """How the lead (or the gap) moved over the last five sessions, from the relative return, not from
+    where Leadership stands against its 50-DMA: IWM 2022-06-16 lagged SPY by 2 points more in the week
+    while above its 50-DMA, and "the gap is narrowing" was refused (the seventh cold read)."""
+    if week is None or abs(week) < FLAT_WEEK:
+        return ""
+    if leading:
+        return " and gained ground this week" if week > 0 else ", though the lead narrowed this week"
+    return ", though the gap narrowed this week" if week > 0 else ", and the gap widened this week"
 
 
 def _reading_words(e: Reading, as_of: str) -> str:

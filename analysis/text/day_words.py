@@ -61,7 +61,21 @@ def day_sentence(s: Reading) -> str:
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
         rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
-    return text + reversal_sentence(s)
+    return text + gap_sentence(s) + reversal_sentence(s)
+
+
+def gap_sentence(s: Reading) -> str:
+    """`` It opened 5.0% higher, at 51.90, and closed 3.6% below its open.`` when the opening gap was as
+    large as a notable day's move (:func:`analysis.model.session.session`'s ``gap_notable``); '' otherwise."""
+    ses = s.get("session") or {}
+    if not ses.get("gap_notable") or ses.get("reversal"):  # a reversal's sentence says how the session turned
+        return ""
+    opened, after = ses["open"], ses["from_open"]
+    if opened is None or after is None:
+        return ""
+    side = "below" if after < 0 else "above"
+    closed = f"closed {abs(after):.1%} {side} its open" if round(abs(after), 3) else "closed at its open"
+    return f" It opened {abs(ses['gap']):.1%} {'higher' if ses['gap'] > 0 else 'lower'}, at {pw.quote(s, opened)}, and {closed}."
 
 
 def reversal_sentence(s: Reading) -> str:
@@ -91,4 +105,4 @@ def reversal_sentence(s: Reading) -> str:
 def notable(s: Reading) -> bool:
     """Whether the day (or the week) is the news page one leads with."""
     ses = s.get("session") or {}
-    return bool(ses.get("notable_day") or ses.get("notable_week") or ses.get("reversal"))
+    return bool(ses.get("notable_day") or ses.get("notable_week") or ses.get("reversal") or ses.get("gap_notable"))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analysis.fmt import count, day, join, signed
+from analysis.model.session import RARE_MOVE, WEEK
 from analysis.model.types import Reading, SummaryDict
 from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
+from analysis.text.unusual_words import share
 
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
 LEVEL_WORDS = {
@@ -210,7 +212,28 @@ def nothing(s: Reading) -> str:
         if (s.get("profile") or {}).get("leadership") != "hidden"
         else f"Real Motion on the same side of its {pw.fast_name(s)}"
     )
+    moved = _week_move(s) if since["against"] == "sessions" and since["sessions"] == WEEK else ""
+    if moved:  # the week's move was the news, even with nothing the piece tracks changed
+        return f"{moved}, but nothing the piece tracks has changed: the same phase, {sides}{_levels_held(s)}."
     return f"Nothing the piece tracks has changed {period}: the same phase, {sides}{_levels_held(s)}."
+
+
+def _week_move(s: Reading) -> str:
+    """``IYT rose 6.5%, more than in 95% of its earlier five-session spans`` (in the five sessions the
+    heading names) when the week's move was larger than :data:`~analysis.model.session.RARE_MOVE` of its weeks
+    ('' otherwise): IYT 2019-01-02 rebounded 6.5% from a 52-week low, and "nothing has changed" alone was
+    refused (the seventh cold read)."""
+    ses = s.get("session") or {}
+    week = ses.get("week")
+    if not week or week["percentile"] is None or week["percentile"] < RARE_MOVE or not week["move"]:
+        return ""
+    u = pw.units_of(s)
+    before = ses["close"] - week["move"] / u.level_scale if not u.is_return else ses["close"] / (1 + week["move"])
+    verb = "rose" if week["move"] > 0 else "fell"  # the section's heading names the five sessions
+    return (
+        f"{s['ticker']} {verb} {u.size(week['move'], before)},"
+        f" more than in {share(week['percentile'], 'its earlier five-session spans')}"
+    )
 
 
 def _levels_held(s: Reading) -> str:
