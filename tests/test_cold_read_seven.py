@@ -51,3 +51,15 @@ def test_a_large_week_is_named_even_when_nothing_the_piece_tracks_changed(market
         " changed: the same phase, Real Motion and Leadership on the same side of their lines, and no level"
         " cleared or support lost."
     ]
+
+
+def test_the_call_names_the_benchmark_a_ticker_leads_or_lags_and_who_is_stretched(market, tmp_path):
+    """IWM 2022-06-16: Leadership below zero but above its own 50-DMA; "momentum and leadership both still
+    below their lines" read as the 50-DMA. ^RUT 2021-03-15: its price, not momentum, was far above its
+    200-DMA (inside its band)."""
+    s = piece(market, "IWM", "2022-06-16", tmp_path / "iwm")
+    assert s["leadership"]["value"] < 0 < s["leadership"]["value"] - s["leadership"]["fast"]
+    assert "with momentum down and lagging SPY, momentum at an oversold extreme" in s["brief"]["call_reason"]
+    rut = piece(market, "^RUT", "2021-03-15", tmp_path / "rut")
+    assert rut["real_motion"]["stretch"]["by"] != "band"
+    assert rut["brief"]["call_reason"].endswith("with momentum up and leading SPY, stretched far above its 200-DMA.")

@@ -50,29 +50,31 @@ def crossed_today(s: Reading, last_other: str | None) -> bool:
 _SIGNALS = {
     (False, None): "and momentum is down",
     (True, None): "with momentum up",
-    (False, False): "with momentum and leadership both still below their lines",
-    (True, True): "with momentum and leadership both up",
-    (True, False): "with momentum up but leadership down",
-    (False, True): "with leadership up but momentum down",
+    # Leadership's line is zero (ahead of or behind the benchmark), momentum's its own 50-DMA: "both below
+    # their lines" read as Leadership below its 50-DMA beside a paragraph saying it is above (seventh cold read)
+    (False, False): "with momentum down and lagging {b}",
+    (True, True): "with momentum up and leading {b}",
+    (True, False): "with momentum up but lagging {b}",
+    (False, True): "leading {b} but with momentum down",
 }
 #: The same with momentum at an oversold extreme (``real_motion.stretch``), where a shorter form reads better.
 _OVERSOLD: dict[tuple[bool, bool | None], str] = {(False, None): "and momentum is at an oversold extreme"}
 
 
 def _signals(s: Reading, st: calls.CallState) -> str:
-    """``with momentum up but leadership down, momentum stretched above its band``: what agrees with the call."""
+    """``with momentum up but lagging SPY, momentum stretched above its band``: what agrees with the call."""
     key = (st.momentum, st.leading)
     side = s["real_motion"]["stretch"]["side"]
+    signals = _SIGNALS[key].format(b=s["benchmark"])
     if side == "up":
         where = pw.stretched_where(s)
-        return (
-            f"with momentum up and stretched {where}"
-            if key == (True, None)
-            else f"{_SIGNALS[key]}, momentum stretched {where}"
-        )
+        band = s["real_motion"]["stretch"]["by"] == "band"  # else the price is far from its 200-DMA, not momentum
+        if key == (True, None):
+            return f"with momentum up and stretched {where}" if band else f"with momentum up, stretched {where}"
+        return f"{signals}, {'momentum ' if band else ''}stretched {where}"
     if side == "down":
-        return _OVERSOLD.get(key, _SIGNALS[key] + ", momentum at an oversold extreme")
-    return _SIGNALS[key]
+        return _OVERSOLD.get(key, signals + ", momentum at an oversold extreme")
+    return signals
 
 
 def reason(s: Reading) -> str:
