@@ -63,3 +63,14 @@ def test_the_call_names_the_benchmark_a_ticker_leads_or_lags_and_who_is_stretche
     rut = piece(market, "^RUT", "2021-03-15", tmp_path / "rut")
     assert rut["real_motion"]["stretch"]["by"] != "band"
     assert rut["brief"]["call_reason"].endswith("with momentum up and leading SPY, stretched far above its 200-DMA.")
+
+
+def test_a_52_week_extreme_in_the_box_says_how_far_back_it_is_the_extreme(market, tmp_path):
+    """^IRX 2023-03-10: its 52-week high, 4.88% on March 8, was the highest close since April 2007; the box
+    said only "52-week high"."""
+    close = _frame("^IRX", "2023-03-10")["Close"]
+    year = close.iloc[-252:]
+    assert year.idxmax().date().isoformat() == "2023-03-08" and round(year.max(), 2) == 4.88
+    assert close[close > year.max()].index[-1].strftime("%Y-%m") == "2007-04"
+    s = piece(market, "^IRX", "2023-03-10", tmp_path)
+    assert s["brief"]["levels"]["resistance"][0]["what"] == "highest close since Apr 2007, Mar 8"

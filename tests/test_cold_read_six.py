@@ -81,7 +81,10 @@ def test_a_yield_at_a_52_week_high_names_the_older_high_above_before_its_record(
     assert close.loc[:"2025-01-12"][close.loc[:"2025-01-12"] > jan.max()].index[-1].strftime("%Y-%m") == "2023-10"
     s = piece(market, "^TNX", "2026-08-21", tmp_path)
     rows = [(r["text"], r["what"]) for r in s["brief"]["levels"]["resistance"]]
-    assert rows[:2] == [("4.75%", "52-week high, Jul 31"), ("4.80%", "Jan 2025 high, the highest since Oct 2023")]
+    assert rows[:2] == [
+        ("4.75%", "highest close since Jan 2025, Jul 31"),
+        ("4.80%", "Jan 2025 high, the highest since Oct 2023"),
+    ]
 
 
 def test_a_52_week_low_merged_into_the_record_lows_zone_is_still_in_the_box(market, tmp_path):

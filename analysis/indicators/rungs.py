@@ -146,12 +146,17 @@ def price_rungs(
             tail = values.iloc[-window:]
             date = tail.idxmax() if side == "high" else tail.idxmin()
             found.append((date, tail.loc[date], tier, window))
+            if tier == "52w":  # how far back it is the extreme: ^IRX's 52-week high of 4.88% was the highest since 2007
+                earlier = values.loc[:date].iloc[:-1]
+                beyond = earlier[earlier > tail.loc[date]] if side == "high" else earlier[earlier < tail.loc[date]]
+                if len(beyond):  # (before the window, by definition of its extreme)
+                    since[date] = iso(beyond.index[-1])
         found.append((pick(), values.loc[pick()], "all_time", None))
         for date, price, tier, window in found:
             key = (side, date)
             if key not in rungs or _RANK[tier] > _RANK[_TIER[rungs[key]["kind"]]]:
                 rungs[key] = _rung(price, date, _KIND[(side, tier)], window)
-                if tier == "prior":
+                if tier in ("prior", "52w") and date in since:
                     rungs[key]["since"] = since[date]
     return list(rungs.values())
 
@@ -197,7 +202,9 @@ def merge_zones(rungs: list[dict], close: float, tolerance: float) -> list[dict]
         group = [r for r in todo if abs(r["price"] - anchor) <= tolerance]
         todo = [r for r in todo if abs(r["price"] - anchor) > tolerance]
         head = max(group, key=lambda r: (_RANK[_TIER[r["kind"]]], r["date"]))
-        also = [{k: r[k] for k in ("price", "date", "kind", "window")} for r in group if r is not head]
+        also = [
+            {k: r[k] for k in ("price", "date", "kind", "window", "since") if k in r} for r in group if r is not head
+        ]
         zones.append({**head, "also": also})
     return sorted(zones, key=lambda r: abs(r["price"] - close))
 

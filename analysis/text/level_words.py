@@ -104,6 +104,10 @@ def box_words(rung: Reading, side: str, as_of: str) -> str:
             "high" if rung["kind"] == "prior_high" else "low"
         )  # above (below) every later close: never the other side
         return f"{d:%b %Y} {noun}, the {_PRIOR[rung['kind']]} since {since:%b %Y}"
+    if rung["kind"] in ("high_52w", "low_52w") and rung.get("since") and rung.get("date"):  # beyond the year
+        d, since = dt.date.fromisoformat(rung["date"]), dt.date.fromisoformat(rung["since"])
+        most = "highest" if rung["kind"] == "high_52w" else "lowest"
+        return f"{most} close since {since:%b %Y}, {d:%b} {d.day}" + (f", {d.year}" if d.year != int(as_of[:4]) else "")
     words = _BEFORE[side] if rung["kind"] == "previous_close" else _BOX_WORDS.get(rung["kind"])
     what = (words or rung["kind"].replace("_", " ")).format(w=rung.get("window"))
     if (rung["kind"] == "swing_high" and side == "support") or (rung["kind"] == "swing_low" and side == "resistance"):
