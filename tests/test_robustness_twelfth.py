@@ -555,14 +555,18 @@ def test_a_reports_folder_on_tmpfs_with_a_snowman_and_cjk_while_tmpdir_is_elsewh
     import shutil
 
     root = Path(__import__("tempfile").mkdtemp(dir=shm)) / "rép ☃ 報告"
+    # a short TMPDIR beside tmp_path: pytest's own (/tmp/pytest-of-root/pytest-759/popen-gw0/...) can be too
+    # long for the kernel's sockets (107 bytes), which the program rightly refuses (CI saw it)
+    short = Path(__import__("tempfile").mkdtemp(dir=tmp_path.anchor + "tmp", prefix="t"))
     try:
-        done = hostile.run_cli(root, "report", *SNAP, "--as-of", AS_OF, "--no-pdf", env={"TMPDIR": str(tmp_path)})
+        done = hostile.run_cli(root, "report", *SNAP, "--as-of", AS_OF, "--no-pdf", env={"TMPDIR": str(short)})
         assert done.returncode == 0 and done.stderr == "", done.stderr
         names = sorted(p.name for p in (root / AS_OF).iterdir())
         assert names == ["IWM.html", "IWM.ipynb", "IWM.json", "IWM.md", "IWM.png"]
         assert hostile.hidden(root) == [] and (root / "index.html").is_file()
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
+        shutil.rmtree(short, ignore_errors=True)
 
 
 # -- resource limits ------------------------------------------------------------------------------------
