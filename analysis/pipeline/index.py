@@ -128,7 +128,19 @@ def _foreign(real_root: Path, folder: Path, path: Path, summary: dict) -> str:
     target = path.resolve()
     if not target.is_relative_to(real_root):
         return f"a symbolic link to {target}, outside the reports folder"
-    return ""
+    return _misnamed(path, summary)
+
+
+def _misnamed(path: Path, summary: dict) -> str:
+    """Why a summary's file name is not the one its piece was published under (``""`` when it is): a copy
+    (``IWM (1).json``) or another piece's name would be listed and graded again as a piece of its own."""
+    from analysis.params import stem
+
+    benchmark = summary.get("benchmark")
+    named = stem(summary["ticker"], benchmark if isinstance(benchmark, str) and benchmark else None)
+    if path.stem == named or (summary.get("knobs") and path.stem.startswith(f"{named}_")):
+        return ""
+    return f"a summary of {named} under another name (its piece is {named}{'_<knobs>' * bool(summary.get('knobs'))}.json)"
 
 
 def _utf8(name: str) -> bool:
