@@ -140,7 +140,9 @@ def _misnamed(path: Path, summary: dict) -> str:
     named = stem(summary["ticker"], benchmark if isinstance(benchmark, str) and benchmark else None)
     if path.stem == named or (summary.get("knobs") and path.stem.startswith(f"{named}_")):
         return ""
-    return f"a summary of {named} under another name (its piece is {named}{'_<knobs>' * bool(summary.get('knobs'))}.json)"
+    return (
+        f"a summary of {named} under another name (its piece is {named}{'_<knobs>' * bool(summary.get('knobs'))}.json)"
+    )
 
 
 def _utf8(name: str) -> bool:
