@@ -17,11 +17,14 @@ from four defects, each fixed with a test below; the rest held.
    set back since, a folder copied from a machine ahead), named after a live pid or in the old style
    (2 cases). **Broke**: never swept, since "made a moment ago" was read as ``now - mtime <= 10 s``, and
    a negative age always is. Fixed: the distance from now counts either way.
-4. A piece's summary copied under another name in its date folder (3 cases): ``IWM (1).json`` (a file
-   manager's or a browser's copy), ``QQQ.json`` holding IWM's summary, and a name with a carriage return.
-   **Broke**: each was listed in the index as another IWM piece and graded again (the track record
-   counted one call three times). Fixed: a summary whose file name is not its piece's is named among
-   those the index could not list ("a summary of IWM under another name") and not graded.
+4. A piece's summary copied (5 cases): under another name in its date folder (``IWM (1).json``, a file
+   manager's or a browser's copy; ``QQQ.json`` holding IWM's summary; a name with a carriage return), and
+   into another day's folder (``cp -r reports/2024-07-08 reports/2024-07-01``, a 2023 folder; a folder
+   renamed). **Broke**, two defects: each copy was listed in the index as another IWM piece (one of 2023
+   with 2024's headline) and graded again, so the track record counted one call three times. Fixed: a
+   summary whose file name is not its piece's, or whose as_of is not its folder's date, is named among
+   those the index could not list ("a summary of IWM under another name", "a piece of 2024-07-08 in the
+   folder of 2024-07-01") and ``make grade`` says it is not graded. (Since-last already passed them over.)
 5. Odd file names in the reports folder (5 cases): bytes that are not UTF-8 in a summary's name and a
    date folder's, a newline and an escape sequence in a JSON's name, ``<script>`` in an HTML name, 500
    summaries that are not JSON objects: index and grade exit 0 and list the one real piece. Held.
@@ -170,6 +173,22 @@ def test_a_summary_under_another_name_is_neither_listed_nor_graded(capsys, tmp_p
     assert f"note: not graded: {why}\n" in out and "cautious 1 graded" in out
     graded = json.loads((root / "grades.json").read_text(encoding="utf-8"))["pieces"]
     assert [p["stem"] for p in graded] == ["IWM"]
+
+
+@pytest.mark.parametrize("day", ["2024-07-01", "2023-01-03"])
+def test_a_piece_copied_into_another_day_s_folder_is_neither_listed_nor_graded(capsys, tmp_path, day):
+    """Broke: ``cp -r reports/2024-07-08 reports/2024-07-01`` (or a folder renamed) listed the copy as a
+    piece of 2024-07-01 with 2024-07-08's headline, and graded the one call again."""
+    root = tmp_path / "reports"
+    data = _piece(capsys)
+    _publish(root / AS_OF, "IWM.json", data)
+    _publish(root / day, "IWM.json", data)
+    entries, problems = scan(root)
+    why = f"{day}/IWM.json: a piece of {AS_OF} in the folder of {day} (a copy, or a folder renamed)"
+    assert [(e.date, e.stem) for e in entries] == [(AS_OF, "IWM")] and problems == [why]
+    assert cli.main(["grade", "--root", str(root), *SNAP]) == 0
+    out = capsys.readouterr().out
+    assert f"note: not graded: {why}\n" in out and "cautious 1 graded" in out
 
 
 def test_a_piece_with_knobs_and_one_against_another_benchmark_keep_their_names(capsys, tmp_path):
@@ -393,3 +412,46 @@ def test_kill_9_at_a_stage_then_the_same_run_publishes_whole(tmp_path, stage):
         "index.html"
     ]
     assert hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
+
+
+# -- 10. found on the way: a stop while index.html or grades.json is written, and grade with nothing to grade ------
+
+
+def test_a_stop_the_instant_index_html_s_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """Broke (the seventh pass's SIGTERM test caught it once under load): a signal between the temporary
+    file's making and its name being known left ``.index-*.tmp`` in the reports folder for ever."""
+    import tempfile
+
+    from analysis import interrupts
+    from analysis.pipeline import index
+
+    made = tempfile.NamedTemporaryFile
+
+    def then_stopped(*args, **kwargs):
+        fh = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # Python runs the handler here, before the name is returned
+        return fh
+
+    monkeypatch.setattr(index.tempfile, "NamedTemporaryFile", then_stopped)
+    root = tmp_path / "reports"
+    root.mkdir()
+    with pytest.raises(interrupts.Interrupted), interrupts.handled():
+        index.write_index(root)
+    assert sorted(p.name for p in root.iterdir()) == [".locks"]
+
+
+@pytest.mark.parametrize("case", ["a-copy", "schema-99"])
+def test_grade_with_nothing_to_grade_still_says_why_each_summary_was_passed_over(capsys, tmp_path, case):
+    """Broke: only "no published call to grade in ... (write one with make report)", the notes unsaid."""
+    root = tmp_path / "reports"
+    data = _piece(capsys)
+    if case == "a-copy":
+        _publish(root / "2024-07-01", "IWM.json", data)
+        why = f"2024-07-01/IWM.json: a piece of {AS_OF} in the folder of 2024-07-01"
+    else:
+        _publish(root / AS_OF, "IWM.json", {**data, "schema_version": 99})
+        why = f"{AS_OF}/IWM.json: its schema_version is 99, not 1"
+    assert cli.main(["grade", "--root", str(root), *SNAP]) == 0
+    out = capsys.readouterr().out
+    assert f"note: not graded: {why}" in out and "no published call to grade in" in out
+    assert not (root / "grades.json").exists()
