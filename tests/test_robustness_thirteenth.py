@@ -455,3 +455,32 @@ def test_grade_with_nothing_to_grade_still_says_why_each_summary_was_passed_over
     out = capsys.readouterr().out
     assert f"note: not graded: {why}" in out and "no published call to grade in" in out
     assert not (root / "grades.json").exists()
+
+
+# -- 11. the price cache (SOURCE=local or cache) holding a link that loops or leads out --------------------------
+
+
+def _odd_cache(folder: Path, case: str) -> None:
+    folder.mkdir()
+    if case == "a-loop":
+        (folder / "IWM.csv").symlink_to(folder / "IWM.json")
+        (folder / "IWM.json").symlink_to(folder / "IWM.csv")
+    else:
+        (folder / "IWM.csv").symlink_to("/dev/zero")
+        (folder / "IWM.json").write_text('{"sha256": "x", "rows": 1, "fetched_at": "x"}')
+
+
+@pytest.mark.parametrize("case", ["a-loop", "a-link-to-dev-zero"])
+def test_a_cache_entry_that_loops_or_leads_out_is_named_as_the_cache_s(capsys, no_reports, tmp_path, monkeypatch, case):
+    """Broke: exit 5 and "Replace it with a real folder ..., or set MOMENTUM_REPORTS_DIR to another folder"
+    (the reports folder's words, for a file of the cache), and SOURCE=local failed with it instead of
+    passing the entry over with a note and reading the snapshot, as it does a corrupt one."""
+    _odd_cache(tmp_path / "cache", case)
+    monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(tmp_path / "cache"))
+    code, line = hostile.cli_line(capsys, "summary", "--source", "cache", "--as-of", AS_OF)
+    assert code == 3 and line.startswith(f"error: the cache for IWM in {tmp_path / 'cache'} cannot be used: "), line
+    assert "MOMENTUM_REPORTS_DIR" not in line and "set MOMENTUM_CACHE_DIR to another folder" in line
+    code = cli.main(["summary", "--source", "local", "--as-of", AS_OF])  # the snapshot, with a note
+    out = capsys.readouterr()
+    assert code == 0 and out.err == "", out.err
+    assert f"the cache for IWM in {tmp_path / 'cache'} cannot be used: " in out.out
