@@ -484,3 +484,20 @@ def test_a_cache_entry_that_loops_or_leads_out_is_named_as_the_cache_s(capsys, n
     out = capsys.readouterr()
     assert code == 0 and out.err == "", out.err
     assert f"the cache for IWM in {tmp_path / 'cache'} cannot be used: " in out.out
+
+
+def test_a_fred_cache_entry_that_loops_is_passed_over_with_a_note(capsys, no_reports, tmp_path, monkeypatch):
+    """Broke alike: SOURCE=local ended in exit 5, "... or set MOMENTUM_REPORTS_DIR to another folder"."""
+    folder = tmp_path / "fred"
+    folder.mkdir()
+    (folder / "T10Y3M.csv").symlink_to(folder / "T10Y3M.json")
+    (folder / "T10Y3M.json").symlink_to(folder / "T10Y3M.csv")
+    monkeypatch.setenv("MOMENTUM_FRED_CACHE_DIR", str(folder))
+    from analysis import summary
+
+    monkeypatch.setattr(summary, "_MACRO_STORES", {})  # the process's FRED loaders, one per source
+    code = cli.main(["summary", "--source", "local", "--as-of", AS_OF])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == "", out.err
+    assert f"the FRED cache for T10Y3M in {folder} cannot be used: " in out.out
+    assert "set MOMENTUM_FRED_CACHE_DIR to another folder" in out.out

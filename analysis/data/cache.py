@@ -24,16 +24,21 @@ from analysis.errors import DataError, PublishError
 from analysis.paths import cache_dir, file_stem, inside
 
 
-def _paths(ticker: str) -> tuple[Path, Path]:
-    root, stem = cache_dir(), file_stem(ticker)
+def entry(root: Path, stem: str, what: str, variable: str) -> tuple[Path, Path]:
+    """``root/<stem>.csv`` and ``.json``: a cache entry. A link leading out of ``root``, or a loop, is a
+    :class:`DataError` in the cache's words (``what``: "the cache for IWM"; ``variable`` names the folder)."""
     try:
         return inside(root, f"{stem}.csv"), inside(root, f"{stem}.json")
-    except PublishError as exc:  # a link out of the folder, or a loop: its words name the reports folder
+    except PublishError as exc:  # its words name the reports folder, where such links are refused
         raise DataError(
-            f"the cache for {ticker} in {root} cannot be used: {exc.message.partition(': nothing')[0]}.",
-            f"Delete {stem}.csv and {stem}.json there (SOURCE=yahoo fetches them again), set MOMENTUM_CACHE_DIR"
-            " to another folder, or use SOURCE=snapshot.",
+            f"{what} in {root} cannot be used: {exc.message.partition(': nothing')[0]}.",
+            f"Delete {stem}.csv and {stem}.json there (they are fetched again), set {variable} to another folder,"
+            " or use SOURCE=snapshot.",
         ) from None
+
+
+def _paths(ticker: str) -> tuple[Path, Path]:
+    return entry(cache_dir(), file_stem(ticker), f"the cache for {ticker}", "MOMENTUM_CACHE_DIR")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
