@@ -191,14 +191,19 @@ def test_a_piece_copied_into_another_day_s_folder_is_neither_listed_nor_graded(c
     assert f"note: not graded: {why}\n" in out and "cautious 1 graded" in out
 
 
-def test_a_piece_with_knobs_and_one_against_another_benchmark_keep_their_names(capsys, tmp_path):
+def test_pieces_with_knobs_or_another_benchmark_keep_their_names_and_their_copies_do_not(capsys, tmp_path):
     root = tmp_path / "reports"
     data = _piece(capsys)
     _publish(root / AS_OF, "IWM_fast20.json", {**data, "knobs": {"fast": 20}})
     _publish(root / AS_OF, "IWM_vs_QQQ.json", {**data, "benchmark": "QQQ"})
     _publish(root / AS_OF, "_VIX.json", {**data, "ticker": "^VIX"})
+    _publish(root / AS_OF, "IWM_fast20_band2.5.json", {**data, "knobs": {"fast": 20, "band_width": 2.5}})
+    _publish(root / AS_OF, "IWM_fast20 (1).json", {**data, "knobs": {"fast": 20}})  # a copy of one with knobs
     entries, problems = scan(root)
-    assert sorted(e.stem for e in entries) == ["IWM_fast20", "IWM_vs_QQQ", "_VIX"] and problems == []
+    assert sorted(e.stem for e in entries) == ["IWM_fast20", "IWM_fast20_band2.5", "IWM_vs_QQQ", "_VIX"]
+    assert problems == [
+        f"{AS_OF}/IWM_fast20 (1).json: a summary of IWM_fast20 under another name (its piece is IWM_fast20.json)"
+    ]
 
 
 # -- 5. odd file names in the reports folder -------------------------------------------------------------

@@ -138,15 +138,16 @@ def _foreign(real_root: Path, folder: Path, path: Path, summary: dict) -> str:
 def _misnamed(path: Path, summary: dict) -> str:
     """Why a summary's file name is not the one its piece was published under (``""`` when it is): a copy
     (``IWM (1).json``) or another piece's name would be listed and graded again as a piece of its own."""
-    from analysis.params import stem
+    from analysis.errors import InputError
+    from analysis.params import Knobs, stem
 
-    benchmark = summary.get("benchmark")
-    named = stem(summary["ticker"], benchmark if isinstance(benchmark, str) and benchmark else None)
-    if path.stem == named or (summary.get("knobs") and path.stem.startswith(f"{named}_")):
-        return ""
-    return (
-        f"a summary of {named} under another name (its piece is {named}{'_<knobs>' * bool(summary.get('knobs'))}.json)"
-    )
+    benchmark, knobs = summary.get("benchmark"), summary.get("knobs") or {}
+    try:
+        named = stem(summary["ticker"], benchmark if isinstance(benchmark, str) and benchmark else None)
+        named = stem(summary["ticker"], benchmark or None, Knobs.parse(**knobs).tag) if knobs else named
+    except (InputError, TypeError):  # knobs this version cannot read (a scenarios file since removed...)
+        return "" if path.stem.startswith(f"{named}_") else f"a summary of {named} under another name"
+    return "" if path.stem == named else f"a summary of {named} under another name (its piece is {named}.json)"
 
 
 def _utf8(name: str) -> bool:
