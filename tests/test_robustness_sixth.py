@@ -327,12 +327,20 @@ def test_grade_names_a_forged_piece_and_grades_the_others(capsys, tmp_path, forg
     "forged", [{"as_of": "2099-01-01"}, {"as_of": "1990-01-01"}], ids=["as-of-after-the-data", "as-of-before-it"]
 )
 def test_grade_of_a_piece_dated_where_the_data_has_no_session_grades_nothing(capsys, tmp_path, forged):
+    """Filed under its own date (a piece is; one whose as_of is not its folder's is a copy, passed over with
+    a note since the thirteenth pass), or under 2024-06-28 as before."""
     root = tmp_path / "reports"
-    _graded_piece(capsys, root, **forged)
+    path = _graded_piece(capsys, root, **forged)
     from analysis import cli
 
     assert cli.main(["grade", *SNAP, "--root", str(root)]) == 0
-    grades = json.loads((root / "grades.json").read_text())
+    out = capsys.readouterr().out
+    assert f"not graded: {GRADED}/IWM.json: a piece of {forged['as_of']} in the folder of {GRADED}" in out
+    own = root / forged["as_of"]
+    own.mkdir()
+    path.rename(own / "IWM.json")
+    assert cli.main(["grade", *SNAP, "--root", str(root)]) == 0
+    grades = json.loads((root / "grades.json").read_text()) if (root / "grades.json").exists() else {"pieces": []}
     assert all(h["status"] != "graded" for p in grades["pieces"] for h in p["horizons"].values())
 
 

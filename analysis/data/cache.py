@@ -9,6 +9,7 @@ does not match its checksum is reported as corrupt and ignored.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
@@ -19,13 +20,25 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.contract import normalize
-from analysis.errors import DataError
+from analysis.errors import DataError, PublishError
 from analysis.paths import cache_dir, file_stem, inside
 
 
+def entry(root: Path, stem: str, what: str, variable: str) -> tuple[Path, Path]:
+    """``root/<stem>.csv`` and ``.json``: a cache entry. A link leading out of ``root``, or a loop, is a
+    :class:`DataError` in the cache's words (``what``: "the cache for IWM"; ``variable`` names the folder)."""
+    try:
+        return inside(root, f"{stem}.csv"), inside(root, f"{stem}.json")
+    except PublishError as exc:  # its words name the reports folder, where such links are refused
+        raise DataError(
+            f"{what} in {root} cannot be used: {exc.message.partition(': nothing')[0]}.",
+            f"Delete {stem}.csv and {stem}.json there (they are fetched again), set {variable} to another folder,"
+            " or use SOURCE=snapshot.",
+        ) from None
+
+
 def _paths(ticker: str) -> tuple[Path, Path]:
-    root = cache_dir()
-    return inside(root, f"{file_stem(ticker)}.csv"), inside(root, f"{file_stem(ticker)}.json")
+    return entry(cache_dir(), file_stem(ticker), f"the cache for {ticker}", "MOMENTUM_CACHE_DIR")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -43,9 +56,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save(frame: pd.DataFrame) -> Path:
-    """Store a price frame fetched from Yahoo; returns the CSV's path."""
+    """Store a price frame fetched from Yahoo; returns the CSV's path (an OSError when it cannot)."""
     ticker = frame.attrs["ticker"]
-    csv_path, meta_path = _paths(ticker)
+    try:
+        csv_path, meta_path = _paths(ticker)
+    except DataError as exc:  # the fresh data is used all the same, and the piece says so
+        raise OSError(errno.ELOOP, exc.message, str(cache_dir())) from None
     out = frame.rename(columns={"adj_close": "Adj Close"}).rename(columns=str.title)
     out.index.name = "Date"
     data = out.to_csv(float_format="%.6f", date_format="%Y-%m-%d").encode()
@@ -63,8 +79,11 @@ def save(frame: pd.DataFrame) -> Path:
 
 
 def has(ticker: str) -> bool:
-    """Whether a cache entry exists (it may still turn out corrupt)."""
-    return all(p.is_file() for p in _paths(ticker))
+    """Whether a cache entry exists (it may still turn out corrupt: a link leading out is, for :func:`load`)."""
+    try:
+        return all(p.is_file() for p in _paths(ticker))
+    except DataError:
+        return True
 
 
 def load(ticker: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ sees half a file; a file that does not match its checksum is reported as corrupt
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.cache import _atomic_write
+from analysis.data.cache import _atomic_write, entry
 from analysis.data.series import parse, with_provenance
 from analysis.errors import DataError, InputError
-from analysis.paths import cache_dir, inside
+from analysis.paths import cache_dir
 
 _ID = re.compile(r"[A-Z0-9_]{1,40}")
 
@@ -39,13 +40,15 @@ def valid_id(series_id: str) -> str:
 
 
 def _paths(series_id: str) -> tuple[Path, Path]:
-    root = fred_cache_dir()
-    return inside(root, f"{valid_id(series_id)}.csv"), inside(root, f"{series_id}.json")
+    return entry(fred_cache_dir(), valid_id(series_id), f"the FRED cache for {series_id}", "MOMENTUM_FRED_CACHE_DIR")
 
 
 def save(series: pd.Series, text: str) -> Path:
     """Store a FRED download: ``text`` as received, with the checksum of its bytes; returns the CSV's path."""
-    csv_path, meta_path = _paths(str(series.name))
+    try:
+        csv_path, meta_path = _paths(str(series.name))
+    except DataError as exc:  # the fresh series is used all the same, with a note
+        raise OSError(errno.ELOOP, exc.message, str(fred_cache_dir())) from None
     data = text.encode("utf-8")
     meta = {
         "id": series.name,
@@ -60,8 +63,11 @@ def save(series: pd.Series, text: str) -> Path:
 
 
 def has(series_id: str) -> bool:
-    """Whether a cache entry exists (it may still turn out corrupt)."""
-    return all(p.is_file() for p in _paths(series_id))
+    """Whether a cache entry exists (it may still turn out corrupt: a link leading out is, for :func:`load`)."""
+    try:
+        return all(p.is_file() for p in _paths(series_id))
+    except DataError:
+        return True
 
 
 def load(series_id: str, meta: dict) -> pd.Series:

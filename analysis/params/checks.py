@@ -146,8 +146,8 @@ def level(value: str | float | None) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
-            raise ValueError(value)  # float() also reads 2_05 as 205 and full-width digits
+        if isinstance(value, bool) or (isinstance(value, str) and not _DECIMAL.fullmatch(value.strip())):
+            raise ValueError(value)  # float() also reads 2_05 as 205, full-width digits, and True as 1
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(
@@ -195,8 +195,8 @@ def positive_int(value: str | int, *, what: str, minimum: int = 1, maximum: int 
 def positive_float(value: float | str, *, what: str, least: float = 0.0, most: float = math.inf) -> float:
     """A finite number above zero (band widths...), from ``least`` to ``most`` when they are given."""
     try:
-        if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
-            raise ValueError(value)  # float() also reads 2_05 as 205 and full-width digits
+        if isinstance(value, bool) or (isinstance(value, str) and not _DECIMAL.fullmatch(value.strip())):
+            raise ValueError(value)  # float() also reads 2_05 as 205, full-width digits, and True as 1
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(f"{what} {value!r} is not a number.", f"Give a number above zero, e.g. {what}=2.") from None
@@ -207,6 +207,18 @@ def positive_float(value: float | str, *, what: str, least: float = 0.0, most: f
             f"{what} {shown(value)} is outside {least:g} .. {most:g}.", f"Give a number in that range, e.g. {what}=2."
         )
     return number
+
+
+def runner_values(source_note: object, appendices: object) -> tuple[str, bool]:
+    """The two parameters only the runner sets, checked when a user sets them (``papermill -p
+    source_note 5`` passes an int, ``-p appendices no`` the text "no", which is true)."""
+    if not isinstance(source_note, str | None):
+        raise InputError(f"source_note {shown(source_note)} is not text.", "Leave it out: the runner sets it.")
+    if not isinstance(appendices, bool):
+        raise InputError(
+            f"appendices {shown(appendices)} is not True or False.", "Leave it out: the runner sets it (True or False)."
+        )
+    return source_note or "", appendices
 
 
 def file_stem(ticker: str) -> str:

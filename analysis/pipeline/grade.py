@@ -162,15 +162,16 @@ def main(args: argparse.Namespace) -> int:
         raise publish.explain(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root)), root)
     market = Market(params.source(args.source))
     grades = grade(root, market)
-    if not grades["pieces"]:
-        print(f"no published call to grade in {root} (write one with make report)")
+    notes = [f"note: not graded: {problem}" for problem in grades["problems"]]
+    if not grades["pieces"]:  # the notes say why what is there was passed over
+        print(*notes, f"no published call to grade in {root} (write one with make report)", sep="\n")
         return 0
     print(grade_words.text_table(grades))
     print()
     for h, record in grades["record"].items():
         print(grade_words.record_line(h, record))
-    for problem in grades["problems"]:
-        print(f"note: not graded: {problem}")
+    for note in notes:
+        print(note)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

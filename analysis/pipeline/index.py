@@ -118,7 +118,8 @@ def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
 
 def _foreign(real_root: Path, folder: Path, path: Path, summary: dict) -> str:
     """Why a readable summary is not a piece of this project in this folder (``""`` when it is): dated
-    after today in every time zone, of another ``schema_version``, or a link to a file outside the folder."""
+    after today in every time zone, of another ``schema_version``, a link to a file outside the folder,
+    or a copy of a piece under another day's folder or another name (listed and graded twice otherwise)."""
     if folder.name > (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat():
         return f"dated {folder.name}, a day that has not come yet anywhere"
     version = summary.get("schema_version")
@@ -128,7 +129,25 @@ def _foreign(real_root: Path, folder: Path, path: Path, summary: dict) -> str:
     target = path.resolve()
     if not target.is_relative_to(real_root):
         return f"a symbolic link to {target}, outside the reports folder"
-    return ""
+    as_of = summary["as_of"]  # a piece is filed under its session (one that is no date: make grade says so)
+    if isinstance(as_of, str) and _DATE_DIR.fullmatch(as_of) and as_of != folder.name:
+        return f"a piece of {as_of} in the folder of {folder.name} (a copy, or a folder renamed)"
+    return _misnamed(path, summary)
+
+
+def _misnamed(path: Path, summary: dict) -> str:
+    """Why a summary's file name is not the one its piece was published under (``""`` when it is): a copy
+    (``IWM (1).json``) or another piece's name would be listed and graded again as a piece of its own."""
+    from analysis.errors import InputError
+    from analysis.params import Knobs, stem
+
+    benchmark, knobs = summary.get("benchmark"), summary.get("knobs") or {}
+    try:
+        named = stem(summary["ticker"], benchmark if isinstance(benchmark, str) and benchmark else None)
+        named = stem(summary["ticker"], benchmark or None, Knobs.parse(**knobs).tag) if knobs else named
+    except (InputError, TypeError):  # knobs this version cannot read (a scenarios file since removed...)
+        return "" if path.stem.startswith(f"{named}_") else f"a summary of {named} under another name"
+    return "" if path.stem == named else f"a summary of {named} under another name (its piece is {named}.json)"
 
 
 def _utf8(name: str) -> bool:
@@ -318,9 +337,13 @@ def write_whole(target: Path, text: str) -> None:
 
     tmp = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp", delete=False
-        ) as fh:
+        # a stop between making the file and knowing its name left it behind: it waits until the file is written
+        with (
+            interrupts.deferred(),
+            tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp", delete=False
+            ) as fh,
+        ):
             tmp = fh.name
             fh.write(text)
         os.chmod(tmp, 0o644)

@@ -168,11 +168,11 @@ def _owner_is_gone(folder: Path, now: float) -> bool:
 
     The owner holds a lock on ``folder/.owner`` for as long as it runs (the kernel releases it
     when the process dies, however it dies). A free lock means no owner, unless the folder was
-    made a moment ago and its owner is about to take the lock: then the pid in its name must
-    be gone too, or the folder older than :data:`STALE_AFTER`.
+    made a moment ago and its owner is about to take the lock: then the pid in its name must be gone
+    too, or the folder's time more than :data:`STALE_AFTER` from now (ahead too: a clock that moved).
     """
-    try:
-        age = now - folder.stat().st_mtime
+    try:  # a folder dated ahead of the clock (set back since, or copied from a machine ahead) is no newer
+        age = abs(now - folder.stat().st_mtime)
     except OSError:
         return False
     pid = folder.name.partition("-")[0]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from analysis import fmt
 from analysis.data import Market
 from analysis.model.study import Study
-from analysis.params import Request
+from analysis.params import Request, checks
 from analysis.summary import Summary
 from analysis.summary import build as build_summary
 from analysis.text import page_words, plain
@@ -78,6 +78,7 @@ class Piece:
         output is the same either way.
         """
         request = Request.parse(ticker, benchmark, as_of, source, level or None, confirm_n, **knobs)
+        source_note, appendices = checks.runner_values(source_note, appendices)
         early: list[ahead.Ahead | None] = []
 
         def draw_early(partial: Summary) -> None:  # the study and its facts exist: page one's charts can start
