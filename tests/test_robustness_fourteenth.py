@@ -5,15 +5,22 @@ Cases tried (command; what the README promises; what happened), by family. CASES
 
 from __future__ import annotations
 
+import gzip
+import json
+import math
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis.data import cache, kept
+from analysis.paths import SNAPSHOT_DIR
 from analysis.render import export
 from analysis.view.charts import memo
+from tests import hostile
+from tests.test_robustness_fresh import SNAP, run_json
 
 # -- 1. a stop the instant a temporary file is made, in the export and cache writers -------------------------
 
@@ -99,3 +106,63 @@ def test_a_chart_kept_on_a_full_disk_leaves_no_temporary_file(tmp_path, monkeypa
     monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(tmp_path))
     memo._write("k" * 20, FigureOutput.from_png(b"\x89PNG", alt="a", caption="c"))
     assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+# -- 2. each bundled ticker at its first possible as-of and at its last; IWM against each other one ----------
+
+BUNDLED = sorted(p.name.removesuffix(".csv.gz").replace("_", "^") for p in SNAPSHOT_DIR.glob("*.csv.gz"))
+
+
+def _rows(ticker: str) -> list[str]:
+    with gzip.open(SNAPSHOT_DIR / f"{ticker.replace('^', '_')}.csv.gz", "rt") as fh:
+        return [line[:10] for line in fh.read().splitlines()[1:]]
+
+
+def _finite(value: object, where: str = "") -> None:
+    """Every number finite, as jq and other languages read JSON (no NaN or Infinity written)."""
+    if isinstance(value, float):
+        assert math.isfinite(value), where
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value if isinstance(value, list) else []):
+        _finite(item, f"{where}.{key}")
+
+
+def test_the_bundled_snapshot_holds_twenty_three_tickers():
+    assert len(BUNDLED) == 23, BUNDLED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ticker", BUNDLED)
+def test_each_bundled_ticker_at_its_first_row_then_its_first_possible_as_of_then_its_last(capsys, no_reports, ticker):
+    """Held (but "leaves only 1 sessions of history", now "1 session"): the first row's date is one line,
+    exit 2, naming the first possible as-of; that date and the last row's are pieces in strict, finite JSON."""
+    rows = _rows(ticker)
+    code, line = hostile.cli_line(capsys, "summary", *SNAP, "--ticker", ticker, "--as-of", rows[0])
+    assert code == 2 and "1 sessions" not in line, line
+    first = re.search(r"AS_OF=(\d{4}-\d\d-\d\d) or later", line)
+    assert first, line
+    for as_of in (first.group(1), rows[-1]):
+        data = run_json(capsys, "--ticker", ticker, "--as-of", as_of)
+        assert data["as_of"] == as_of and re.fullmatch(r"\d{4}-\d\d-\d\d", data["as_of"])
+        _finite(data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("benchmark", [b for b in BUNDLED if b not in ("IWM", "^IRX")])
+def test_iwm_against_each_other_bundled_ticker_is_a_piece(capsys, no_reports, benchmark):
+    """Broke for ^RUT: IWM's own index hides leadership, page one then read the French factors' monthly
+    date ``2025-06`` as a day (a ValueError traceback, exit 1), and said "the the last 10 years"."""
+    data = run_json(capsys, "--ticker", "IWM", "--benchmark", benchmark)
+    assert data["benchmark"] == benchmark
+    _finite(data)
+    text = json.dumps(data["brief"])
+    assert "the the " not in text
+
+
+def test_iwm_against_its_own_index_dates_a_monthly_reading_by_its_month(capsys, no_reports):
+    text = json.dumps(run_json(capsys, "--ticker", "IWM", "--benchmark", "^RUT")["brief"])
+    assert re.search(r"read [^\"]*? in [A-Z][a-z]+ \d{4}", text), text
+
+
+def test_iwm_against_a_yield_that_touched_zero_is_one_line(capsys, no_reports):
+    code, line = hostile.cli_line(capsys, "summary", *SNAP, "--ticker", "IWM", "--benchmark", "^IRX")
+    assert code == 2 and "^IRX has zero or negative values" in line, line
