@@ -10,6 +10,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +22,7 @@ from analysis.paths import SNAPSHOT_DIR
 from analysis.render import export
 from analysis.view.charts import memo
 from tests import hostile
+from tests.conftest import PROJECT_DIR
 from tests.test_robustness_fresh import SNAP, run_json
 
 # -- 1. a stop the instant a temporary file is made, in the export and cache writers -------------------------
@@ -166,3 +169,36 @@ def test_iwm_against_its_own_index_dates_a_monthly_reading_by_its_month(capsys, 
 def test_iwm_against_a_yield_that_touched_zero_is_one_line(capsys, no_reports):
     code, line = hostile.cli_line(capsys, "summary", *SNAP, "--ticker", "IWM", "--benchmark", "^IRX")
     assert code == 2 and "^IRX has zero or negative values" in line, line
+
+
+# -- 3. standard output a file on a full disk ----------------------------------------------------------------
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["index"], "could not write to standard output: No space left on device"),
+        (["grade"], "could not write to standard output: No space left on device"),
+        (["summary", "--ticker", "QQQ"], "could not write the summary to standard output: No space left"),
+    ],
+)
+def test_stdout_a_file_on_a_full_disk_is_one_line(tmp_path, args, says):
+    """Broke for index and grade: ``make index > out.txt`` on a full disk was an OSError traceback, exit 1
+    (index.html itself written whole). Now one line, exit 1 as the summary's."""
+    root = tmp_path / "reports"
+    with hostile.tmpfs(tmp_path / "full", "4k") as full:
+        (full / "fill").write_bytes(b"\0" * 4096)
+        with open(full / "out.txt", "w") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "analysis", *args],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "MOMENTUM_REPORTS_DIR": str(root)},
+                cwd=PROJECT_DIR,
+                timeout=120,
+                check=False,
+            )
+    assert done.returncode == 1 and says in hostile.one_line(done.stderr), done.stderr
+    assert "Traceback" not in done.stderr
