@@ -202,3 +202,55 @@ def test_stdout_a_file_on_a_full_disk_is_one_line(tmp_path, args, says):
             )
     assert done.returncode == 1 and says in hostile.one_line(done.stderr), done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- 4. the interpreter's own switches: PYTHONOPTIMIZE, hash seeds, I/O encodings ----------------------------
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("flag", ["-O", "-OO"])
+def test_the_bench_s_summary_stage_measures_the_call_under_python_o(flag):
+    """Broke: its script ran ``assert cli.main(argv) == 0``, which -O strips: nothing was measured and
+    ``make bench`` with PYTHONOPTIMIZE=1 ended in a JSONDecodeError traceback."""
+    from analysis.bench import measure
+
+    done = subprocess.run(
+        [sys.executable, flag, "-c", measure._SUMMARY_SCRIPT, "IWM", "2024-07-08", "0"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["first_call_s"] > 0.01
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "PYTHONOPTIMIZE=2",
+        "PYTHONOPTIMIZE=1",
+        "PYTHONHASHSEED=4294967295",
+        "PYTHONSAFEPATH=1",
+        "PYTHONINTMAXSTRDIGITS=640",
+        "PYTHONMALLOC=malloc",
+        "PYTHONIOENCODING=ascii",
+        "PYTHONIOENCODING=latin-1",
+        "PYTHONIOENCODING=utf-16",
+    ],
+)
+def test_the_summary_under_odd_interpreter_settings_is_the_same_utf8_json(tmp_path, variable):
+    """Held: the summary of ^VIX is the same UTF-8 JSON (its "−" and "—" intact) whatever the switch."""
+    name, _, value = variable.partition("=")
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "summary", "--ticker", "^VIX", "--as-of", "2024-07-08"],
+        capture_output=True,
+        env={**os.environ, name: value, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")},
+        cwd=PROJECT_DIR,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    _finite(json.loads(done.stdout.decode("utf-8"), parse_constant=float))
