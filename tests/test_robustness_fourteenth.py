@@ -254,3 +254,22 @@ def test_the_summary_under_odd_interpreter_settings_is_the_same_utf8_json(tmp_pa
     )
     assert done.returncode == 0 and done.stderr == b"", done.stderr
     _finite(json.loads(done.stdout.decode("utf-8"), parse_constant=float))
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_make_docs_under_pythonoptimize_2_keeps_the_docstrings():
+    """Broke: ``PYTHONOPTIMIZE=2 make docs`` (exported for another tool) wrote an API reference without
+    analysis.api's module docstring, its usage (pdoc reads docstrings from the imported modules), exit 0."""
+    done = subprocess.run(
+        ["make", "-s", "docs"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONOPTIMIZE": "2"},
+        cwd=PROJECT_DIR,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (PROJECT_DIR / "docs" / "api" / "analysis" / "api.html").read_text(encoding="utf-8")
+    assert "The research API: the project" in page
