@@ -10,8 +10,10 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -273,3 +275,139 @@ def test_make_docs_under_pythonoptimize_2_keeps_the_docstrings():
     assert done.returncode == 0, done.stderr
     page = (PROJECT_DIR / "docs" / "api" / "analysis" / "api.html").read_text(encoding="utf-8")
     assert "The research API: the project" in page
+
+
+# -- 5. the pieces as other tools read them: an HTML parser, a Markdown table's columns, JSON, nbformat, PDF --
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Balance(HTMLParser):
+    """Tags opened and closed in order (``p``, ``li`` and table cells may close implicitly), ids, alts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.wrong: list[tuple] = []
+        self.ids: list[str] = []
+        self.seen: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.append((tag, dict(attrs)))
+        self.ids += [v for k, v in attrs if k == "id"]
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.open and self.open[-1] != tag and self.open[-1] in ("p", "li", "td", "th", "tr"):
+            self.open.pop()
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        elif tag not in VOID:
+            self.wrong.append((tag, self.getpos()))
+
+
+def _pieces(iwm_piece) -> list[Path]:
+    root, _ = iwm_piece
+    return sorted(p for p in root.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.parts))
+
+
+@pytest.mark.slow
+def test_the_piece_s_html_is_balanced_with_one_title_a_language_unique_ids_and_alt_texts(iwm_piece):
+    """Held (by hand also for ^VIX's _VIX.html, BTC-USD.html and index.html): every tag closed in order."""
+    pages = [p for p in _pieces(iwm_piece) if p.suffix == ".html"]
+    assert len(pages) >= 2  # the piece and index.html
+    for page in pages:
+        parsed = _Balance()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        parsed.close()
+        assert parsed.wrong == [] and parsed.open == [], (page.name, parsed.wrong, parsed.open)
+        assert [t for t, _ in parsed.seen].count("title") == 1
+        assert next(a for t, a in parsed.seen if t == "html").get("lang") == "en"
+        assert len(parsed.ids) == len(set(parsed.ids)), page.name
+        assert all(a.get("alt") for t, a in parsed.seen if t == "img"), page.name
+
+
+@pytest.mark.slow
+def test_the_piece_s_markdown_tables_have_as_many_cells_as_their_header(iwm_piece):
+    """Held: a Markdown linter's view (a '|' inside a cell escaped, or the row would gain a column)."""
+    for brief in [p for p in _pieces(iwm_piece) if p.suffix == ".md"]:
+        lines, start = brief.read_text(encoding="utf-8").splitlines(), None
+        for i, line in enumerate([*lines, ""]):
+            if line.startswith("|") and start is None:
+                start = i
+            elif not line.startswith("|") and start is not None:
+                cells = {len(re.split(r"(?<!\\)\|", row.strip().strip("|"))) for row in lines[start:i]}
+                assert len(cells) == 1, (brief.name, start + 1, cells)
+                start = None
+        assert not re.search(r"\b(nan|NaN|inf)\b", brief.read_text(encoding="utf-8")), brief.name
+
+
+@pytest.mark.slow
+def test_the_piece_s_json_is_strict_finite_with_iso_dates(iwm_piece):
+    """Held: no NaN or Infinity (jq refuses them), every as_of or date ``YYYY-MM-DD`` (or ``YYYY-MM``, a
+    month of monthly data, ISO 8601 too)."""
+    for summary in [p for p in _pieces(iwm_piece) if p.suffix == ".json"]:
+        data = json.loads(summary.read_text(encoding="utf-8"), parse_constant=float)
+        _finite(data)
+        dates = re.findall(r'"(?:as_of|date|\w+_date)": "([^"]*)"', json.dumps(data))
+        assert dates and all(re.fullmatch(r"\d{4}-\d\d(-\d\d)?", d) for d in dates), summary.name
+
+
+@pytest.mark.slow
+def test_the_piece_s_notebook_is_valid_nbformat_and_its_pdf_whole(iwm_piece):
+    import nbformat
+
+    for notebook in [p for p in _pieces(iwm_piece) if p.suffix == ".ipynb"]:
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+    for pdf in [p for p in _pieces(iwm_piece) if p.suffix == ".pdf"]:
+        body = pdf.read_bytes()
+        assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF"), pdf.name
+
+
+# -- 6. where and how it is started: a symlinked project, another folder, no terminal, two at once ----------
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("how", ["symlinked-project", "another-folder", "setsid-stdin-closed", "make-C-symlink"])
+def test_started_from_elsewhere_it_writes_where_it_is_told(tmp_path, how):
+    """Held: through a symlink to the project, from another working folder with a relative reports folder,
+    without a controlling terminal and with stdin closed (``setsid ... <&-``), ``make -C <symlink>``."""
+    link = tmp_path / "proj"
+    link.symlink_to(PROJECT_DIR)
+    python = str(link / ".venv" / "bin" / "python") if (PROJECT_DIR / ".venv").exists() else sys.executable
+    argv = {
+        "symlinked-project": ([python, "-m", "analysis", "export", "--ticker", "^VIX"], link),
+        "another-folder": ([python, "-m", "analysis", "export", "--ticker", "^VIX"], tmp_path),
+        "setsid-stdin-closed": (["setsid", "-w", python, "-m", "analysis", "export", "--ticker", "^VIX"], tmp_path),
+        "make-C-symlink": (["make", "-s", "-C", str(link), "csv", "TICKER=^VIX"], tmp_path),
+    }[how]
+    done = subprocess.run(
+        argv[0],
+        capture_output=True,
+        text=True,
+        cwd=argv[1],
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": "rel" if how == "another-folder" else str(tmp_path / "rel")},
+        stdin=subprocess.DEVNULL if how != "setsid-stdin-closed" else None,
+        preexec_fn=(lambda: os.close(0)) if how == "setsid-stdin-closed" else None,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    written = sorted(p.name for p in (tmp_path / "rel").rglob("*.csv"))
+    assert written == ["_VIX_returns.csv", "_VIX_series.csv"], written
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_index_and_grade_four_times_each_at_once_on_one_reports_folder(iwm_piece, tmp_path):
+    """Held: eight runs at once (two make targets in one folder), each exit 0, the files whole."""
+    root = tmp_path / "reports"
+    shutil.copytree(iwm_piece[0], root)
+    runs = [hostile.start(root, command) for command in ("index", "grade") * 4]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0 and err == "", err
+    assert json.loads((root / "grades.json").read_text(encoding="utf-8"))
+    assert (root / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert hostile.no_leftovers(root) == []
