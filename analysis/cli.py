@@ -197,6 +197,14 @@ class _Parser(argparse.ArgumentParser):
             raise InputError(what, f"Use one of: {commands} (e.g. python -m analysis report --ticker IWM).")
         raise InputError(f"{message}.", f"Run `{self.prog} --help` for the options.")
 
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[no-untyped-def]
+        """As argparse's, but ``--help > out.txt`` on a full disk is said (argparse swallowed the OSError:
+        exit 0, nothing written); a reader gone (``--help | head -1``) stays quiet."""
+        out = file or sys.stderr
+        if message and out is not None:
+            with contextlib.suppress(BrokenPipeError):
+                out.write(message)
+
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
         from analysis.errors import InputError
 

@@ -183,11 +183,14 @@ def test_iwm_against_a_yield_that_touched_zero_is_one_line(capsys, no_reports):
         (["index"], "could not write to standard output: No space left on device"),
         (["grade"], "could not write to standard output: No space left on device"),
         (["summary", "--ticker", "QQQ"], "could not write the summary to standard output: No space left"),
+        (["--help"], "could not write to standard output: No space left on device"),
+        (["grade", "--help"], "could not write to standard output: No space left on device"),
     ],
 )
 def test_stdout_a_file_on_a_full_disk_is_one_line(tmp_path, args, says):
     """Broke for index and grade: ``make index > out.txt`` on a full disk was an OSError traceback, exit 1
-    (index.html itself written whole). Now one line, exit 1 as the summary's."""
+    (index.html itself written whole); ``--help`` exited 0 having written nothing (argparse swallows the
+    OSError). Now one line, exit 1 as the summary's."""
     root = tmp_path / "reports"
     with hostile.tmpfs(tmp_path / "full", "4k") as full:
         (full / "fill").write_bytes(b"\0" * 4096)
