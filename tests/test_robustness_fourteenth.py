@@ -414,3 +414,22 @@ def test_index_and_grade_four_times_each_at_once_on_one_reports_folder(iwm_piece
     assert json.loads((root / "grades.json").read_text(encoding="utf-8"))
     assert (root / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert hostile.no_leftovers(root) == []
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("command", [["index"], ["grade"], ["export", "--ticker", "^VIX"], ["summary"]])
+def test_warnings_of_a_default_encoding_made_errors_are_not_a_traceback(tmp_path, command):
+    """Broke: ``python -X warn_default_encoding -W error -m analysis ...`` (PEP 597's check) was an
+    EncodingWarning traceback from the first line (``locale.getpreferredencoding`` in the UTF-8 check,
+    then papermill's entry points, the lock file's ``open``). The program runs in UTF-8 mode, so they
+    say nothing: now ignored, and its own files name their encoding."""
+    done = subprocess.run(
+        [sys.executable, "-X", "warn_default_encoding", "-W", "error", "-m", "analysis", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")},
+        cwd=PROJECT_DIR,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
