@@ -206,7 +206,7 @@ lab: $(STAMP) $(LAB_STAMP) $(LAB_KERNEL_STAMP) ## Open JupyterLab on working cop
 # The API reference: the research API and the knobs, from their docstrings (a test builds the same).
 DOC_MODULES := analysis.api analysis.params analysis.interactive
 docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params, analysis.interactive) from the docstrings into docs/api/ (pdoc)
-	@$(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)
+	@PYTHONOPTIMIZE= $(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)  # -OO strips docstrings
 	@echo "wrote docs/api/index.html (open it in a browser)"
 
 strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the jupytext .py pairs, before committing

@@ -12,12 +12,13 @@ Started by ``make``, the program stops when make dies (:func:`analysis.interrupt
 import locale
 import os
 import sys
+import warnings
 
 from analysis.errors import out_of_memory  # now: under a tight ulimit -v, later may be too late
 
 
 def _utf8_or_restart() -> None:
-    if sys.flags.utf8_mode or locale.getpreferredencoding(False).lower().replace("-", "") == "utf8":
+    if sys.flags.utf8_mode or locale.getencoding().lower().replace("-", "") == "utf8":
         return
     os.environ["PYTHONUTF8"] = "1"
     try:
@@ -54,6 +55,9 @@ def _cannot_import(exc: ImportError) -> None:
 
 
 _utf8_or_restart()
+# UTF-8 mode from here on: an open() without an encoding reads UTF-8, so PYTHONWARNDEFAULTENCODING's
+# warning says nothing, and with -W error a library's (papermill's entry points) was a traceback
+warnings.simplefilter("ignore", EncodingWarning)
 
 try:
     from analysis.cli import main

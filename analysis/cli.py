@@ -9,6 +9,8 @@ index page, grading the published calls, benchmark), each in its own module. Eve
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import importlib.util
 import os
@@ -195,6 +197,14 @@ class _Parser(argparse.ArgumentParser):
             raise InputError(what, f"Use one of: {commands} (e.g. python -m analysis report --ticker IWM).")
         raise InputError(f"{message}.", f"Run `{self.prog} --help` for the options.")
 
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[no-untyped-def]
+        """As argparse's, but ``--help > out.txt`` on a full disk is said (argparse swallowed the OSError:
+        exit 0, nothing written); a reader gone (``--help | head -1``) stays quiet."""
+        out = file or sys.stderr
+        if message and out is not None:
+            with contextlib.suppress(BrokenPipeError):
+                out.write(message)
+
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
         from analysis.errors import InputError
 
@@ -287,6 +297,17 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
     return f"interrupted ({name}): {what}", 128 + signum
 
 
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether ``exc`` is a write to standard output failing (a full disk names no file: this program's
+    own files' errors do, or are said as a :class:`~analysis.errors.PublishError`); if so, what is left in
+    its buffer is dropped, so Python does not fail again when it flushes at exit."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO) or exc.filename or sys.stdout is None:
+        return False
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
+
+
 def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
     """The command line; ``final`` when the process ends with it (see :func:`analysis.interrupts.handled`)."""
     from analysis import interrupts
@@ -298,7 +319,9 @@ def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
             from analysis import params
 
             params.check_environment()  # MOMENTUM_CELL_TIMEOUT=5x is refused now, not after the work
-            return args.func(args)
+            code = args.func(args)
+            sys.stdout.flush()  # `> out.txt` on a full disk is said here, not lost at exit
+            return code
     except BrokenPipeError:
         # Whoever read our output stopped (`| head`): say nothing, as cat and grep do, and keep
         # Python from failing again when it flushes stdout at exit.
@@ -307,6 +330,14 @@ def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
     except ReportError as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            raise
+        print(  # grade or index > a file on a full disk: was a traceback (the files it wrote are whole)
+            f"error: could not write to standard output: {exc.strerror or exc}. Send it somewhere with room.",
+            file=sys.stderr,
+        )
+        return 1
     except MemoryError:  # a ulimit -v: one line naming it, not a traceback
         from analysis.errors import out_of_memory
 

@@ -24,9 +24,12 @@ def date(iso: str | None) -> str:
 
 
 def day(iso: str | None, as_of: str) -> str:
-    """``July 1`` when in the as-of year, else ``July 1, 2023`` ('' for no date)."""
+    """``July 1`` when in the as-of year, else ``July 1, 2023`` ('' for no date); a month of monthly
+    data (``2025-06``) is ``June 2025``."""
     if not iso:
         return ""
+    if len(iso) == 7:  # the French factors' and other monthly readings: IWM against ^RUT crashed on it
+        return f"{dt.date.fromisoformat(iso + '-01'):%B %Y}"
     d = dt.date.fromisoformat(iso)
     return f"{d:%B} {d.day}" if iso[:4] == as_of[:4] else date(iso)
 

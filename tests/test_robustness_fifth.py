@@ -215,7 +215,7 @@ def test_a_benchmark_equal_to_the_ticker_is_refused_for_every_kind(capsys, no_re
 @pytest.mark.parametrize(
     "as_of, expected",
     [
-        ("2000-05-26", "AS_OF 2000-05-26 leaves only 1 sessions of history for IWM"),
+        ("2000-05-26", "AS_OF 2000-05-26 leaves only 1 session of history for IWM"),
         ("2000-05-25", "AS_OF 2000-05-25 is before the first session IWM and SPY share (2000-05-26)"),
     ],
     ids=["first-session", "day-before"],

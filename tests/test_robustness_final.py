@@ -304,7 +304,7 @@ EDGES = {
     "btc-first-row": (
         ["--ticker", "BTC-USD", "--as-of", "2014-09-17"],
         2,
-        "AS_OF 2014-09-17 leaves only 1 sessions of history for BTC-USD; the piece needs at least 200",
+        "AS_OF 2014-09-17 leaves only 1 session of history for BTC-USD; the piece needs at least 200",
     ),
     "btc-before-its-data": (["--ticker", "BTC-USD", "--as-of", "2014-09-16"], 2, "before the first session"),
     "level-tiny": (["--level", "1e-300"], 2, "LEVEL 1e-300 is far outside the prices IWM traded at"),

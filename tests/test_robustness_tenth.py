@@ -87,7 +87,7 @@ def test_confirm_n_at_its_bound_over_the_shortest_history_is_a_piece(capsys, pri
 
 def test_as_of_on_the_first_session_offers_the_first_possible_date(capsys, no_reports):
     code, line = hostile.cli_line(capsys, "summary", *SNAP, "--as-of", "2000-05-26")
-    assert code == 2 and "only 1 sessions" in line and "AS_OF=2001-03-13 or later" in line, line
+    assert code == 2 and "only 1 session of history" in line and "AS_OF=2001-03-13 or later" in line, line
 
 
 def test_confirm_n_past_its_bound_with_an_early_as_of_names_confirm_n(capsys, no_reports):

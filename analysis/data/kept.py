@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -96,11 +96,14 @@ def _keep(path: Path, made: object) -> None:
     tmp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:24]}.", suffix=".tmp")
         body = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(fd, "wb") as out:
+        tmp = str(path.parent / f".{path.stem[:24]}.{secrets.token_hex(6)}.tmp")  # named before it exists
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(MAGIC + hashlib.sha256(body).digest() + body)
         os.replace(tmp, path)
+        tmp = ""
     except (OSError, pickle.PicklingError):  # a read-only or full disk: parsed, just not kept
+        pass
+    finally:  # failed or stopped: no temporary file left behind
         if tmp:
             Path(tmp).unlink(missing_ok=True)

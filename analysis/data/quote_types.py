@@ -31,7 +31,7 @@ def from_info(info: object) -> str | None:
 
 def _read() -> dict[str, str]:
     try:
-        data = json.loads(cache_file().read_text())
+        data = json.loads(cache_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return {k: v for k, v in data.items() if isinstance(k, str) and v in KNOWN} if isinstance(data, dict) else {}

@@ -71,9 +71,9 @@ def resolve(
             f"Use AS_OF={earliest.date().isoformat()} or later.",
         )
     session = own[int(own.searchsorted(target, side="right")) - 1]
-    if own.searchsorted(session) + 1 < min_sessions:
+    if (have := int(own.searchsorted(session)) + 1) < min_sessions:
         raise InputError(
-            f"AS_OF {requested.isoformat()} leaves only {own.searchsorted(session) + 1} sessions of"
+            f"AS_OF {requested.isoformat()} leaves only {have} session{'' if have == 1 else 's'} of"
             f" history for {t}; the piece needs at least {min_sessions}.",
             f"Use AS_OF={earliest.date().isoformat()} or later.",
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,8 @@ def write_csv(frame: pd.DataFrame | pd.Series, path: str | Path) -> Path:
                 "Give the path of a CSV file.",
             )
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:40]}.", suffix=".tmp")
+        tmp = str(target.parent / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp")  # named before it exists:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # a stop at any instant leaves none
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             frame.to_csv(out, date_format="%Y-%m-%d")
         os.chmod(tmp, 0o644)  # as a plain open() would have made it (mkstemp makes 0600)

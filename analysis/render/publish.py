@@ -124,7 +124,7 @@ def piece_lock(
     try:
         lock_dir = inside(root, ".locks")
         lock_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(lock_dir / f"{name}.lock", "a+")
+        fh = open(lock_dir / f"{name}.lock", "a+", encoding="utf-8")
     except OSError as exc:
         raise explain(exc, root) from None
     with fh:

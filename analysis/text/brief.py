@@ -125,7 +125,7 @@ def _reading_words(e: Reading, as_of: str) -> str:
     if e["function"] == "relative_trend" and len(e["series"]) == 2 and e["value"] is not None:
         return f"{e['series'][0]} is {'leading' if e['value'] > 0 else 'lagging'} {e['series'][1]}{where}"
     seen = e.get("as_of")
-    when = f" on {day(seen, as_of)}" if seen and seen < as_of else ""
+    when = f" {'in' if len(seen or '') == 7 else 'on'} {day(seen, as_of)}" if seen and seen < as_of else ""
     subject = f"the {topic}" if topic[:1].islower() or topic[:1].isdigit() else topic
     value = e["value_text"]
     if topic and what.startswith("change over ") and value[:1] in "+−-":  # "10-year yield: change over one month"
@@ -133,7 +133,7 @@ def _reading_words(e: Reading, as_of: str) -> str:
         return f"{subject} {moved} {value[1:]} over {what.removeprefix('change over ')}{when}"
     if topic and what.startswith("percentile of "):  # "10-year yield: percentile of its last 10 years"
         return f"{subject} is higher than on {value} of the days in {what.removeprefix('percentile of ')}{when}"
-    what = f"the {what}" if what[:1].islower() else what
+    what = f"the {what}" if what[:1].islower() and not what.startswith("the ") else what  # not "the the last 10"
     return f"{what} read {e['value_text']}{when}{where}" if when else f"{what} reads {e['value_text']}{where}"
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
@@ -135,19 +135,23 @@ def _write(key: str, made: object) -> None:
 
     if not isinstance(made, FigureOutput):
         return
-    base = directory() / key
+    base, tmp = directory() / key, None
     try:
         base.parent.mkdir(parents=True, exist_ok=True)
         for suffix, data in (
             (".png", made.data),
             (".json", json.dumps({"alt": made.alt, "caption": made.caption}).encode()),
         ):
-            fd, tmp = tempfile.mkstemp(dir=base.parent, prefix=f".{key[:12]}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
+            tmp = base.parent / f".{key[:12]}.{secrets.token_hex(6)}.tmp"  # named before it exists
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                 out.write(data)
             os.replace(tmp, base.with_suffix(suffix))
+            tmp = None
     except OSError:  # a read-only or full disk: the chart was drawn, it is just not kept
         return
+    finally:  # failed or stopped: no temporary file left behind
+        if tmp:
+            tmp.unlink(missing_ok=True)
 
 
 def cached(name: str, inputs: tuple, draw: Callable[[], T], *, disk: bool = False) -> T:
