@@ -320,7 +320,8 @@ def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
 
             params.check_environment()  # MOMENTUM_CELL_TIMEOUT=5x is refused now, not after the work
             code = args.func(args)
-            sys.stdout.flush()  # `> out.txt` on a full disk is said here, not lost at exit
+            if sys.stdout is not None:  # None: no standard output at all (pythonw, a closed descriptor)
+                sys.stdout.flush()  # `> out.txt` on a full disk is said here, not lost at exit
             return code
     except BrokenPipeError:
         # Whoever read our output stopped (`| head`): say nothing, as cat and grep do, and keep
