@@ -30,6 +30,21 @@ AS_OF = "2024-07-08"
 
 
 @pytest.fixture(autouse=True)
+def signal_handlers_restored():
+    """Each test ends with the stopping signals' handlers it began with: a run stopped by a signal leaves
+    them ignored (``interrupts.handled``, as a process about to exit should), and a later test in the same
+    worker process then found SIGTERM ignored, so its own signal never arrived (the whole suite, once)."""
+    import signal
+
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {signum: signal.getsignal(signum) for signum in stopping}
+    yield
+    for signum, handler in before.items():
+        if handler is not None:
+            signal.signal(signum, handler)
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Fail any test that tries to open an Internet connection (Unix sockets and loopback are fine)."""
     real_connect = socket.socket.connect
