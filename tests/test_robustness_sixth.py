@@ -424,19 +424,29 @@ def _kernel_workers(root: Path) -> list[int]:
     return [pid for pid in parents if pid > 1]
 
 
+def _batch_and_its_worker(root: Path):
+    """A two-piece batch started in ``root``, and the worker that started its kernel (``[]`` when the batch
+    ended before a kernel was seen)."""
+    proc = hostile.start(
+        root, "reports", "--tickers", "IWM", "QQQ", "--no-pdf", "--no-progress", "--jobs", "1", *SUMMARY[1:]
+    )
+    workers: list[int] = []
+    hostile.wait_for(lambda: bool(workers.extend(_kernel_workers(root)) or workers) or proc.poll() is not None, 300)
+    return proc, workers
+
+
 @pytest.mark.slow
 def test_a_batch_worker_killed_in_its_piece_fails_it_and_leaves_nothing(tmp_path):
     """`kill -9` of the worker once its kernel ran: both pieces FAILED, exit 1, no kernel left, but the
     worker's staging folder stayed under reports/.staging until the next run swept it, though the
     batch had seen the worker die."""
-    root = tmp_path / "r"
-    proc = hostile.start(
-        root, "reports", "--tickers", "IWM", "QQQ", "--no-pdf", "--no-progress", "--jobs", "1", *SUMMARY[1:]
-    )
-    workers: list[int] = []
-    assert hostile.wait_for(lambda: bool(workers.extend(_kernel_workers(root)) or workers), timeout=300), (
-        hostile.leftovers(root)
-    )
+    for attempt in range(3):  # a batch that ended before its kernel was seen (a loaded machine) is run again
+        root = tmp_path / f"r{attempt}"
+        proc, workers = _batch_and_its_worker(root)
+        if workers:
+            break
+        proc.communicate(timeout=300)
+    assert workers, "no kernel of the batch was seen in three runs"
     assert workers[0] != proc.pid, "the kernel was started by the batch itself, not by a worker"
     os.kill(workers[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
