@@ -228,24 +228,3 @@ def last_run_above(close: pd.Series, sma: pd.Series) -> dict:
         "run_sessions": sessions,
         "current_run": current,
     }
-
-
-def last_close_beyond(close: pd.Series, side: str) -> dict | None:
-    """The most recent earlier close above (``side="high"``) or below (``"low"``) the last one:
-    ``{"price", "date", "sessions"}`` (sessions back), or ``None`` when the last close is the
-    highest (lowest) in ``close``. The last close is then the highest (lowest) *since* that
-    session: "the lowest close since November 2020", and that close is a real level to meet.
-    """
-    values = close.dropna()
-    if len(values) < 2:
-        return None
-    now, earlier = values.iloc[-1], values.iloc[:-1]
-    beyond = earlier[earlier > now] if side == "high" else earlier[earlier < now]
-    if beyond.empty:
-        return None
-    when = beyond.index[-1]
-    return {
-        "price": float(beyond.iloc[-1]),
-        "date": when.date().isoformat(),
-        "sessions": int(len(values) - 1 - values.index.get_loc(when)),
-    }

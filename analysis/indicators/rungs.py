@@ -146,11 +146,9 @@ def price_rungs(
             tail = values.iloc[-window:]
             date = tail.idxmax() if side == "high" else tail.idxmin()
             found.append((date, tail.loc[date], tier, window))
-            if tier == "52w":  # how far back it is the extreme: ^IRX's 52-week high of 4.88% was the highest since 2007
-                earlier = values.loc[:date].iloc[:-1]
-                beyond = earlier[earlier > tail.loc[date]] if side == "high" else earlier[earlier < tail.loc[date]]
-                if len(beyond):  # (before the window, by definition of its extreme)
-                    since[date] = iso(beyond.index[-1])
+            beyond = last_close_beyond(values.loc[:date], side) if tier == "52w" else None
+            if beyond:  # how far back it is the extreme: ^IRX's 52-week high of 4.88% was the highest since 2007
+                since[date] = beyond["date"]
         found.append((pick(), values.loc[pick()], "all_time", None))
         for date, price, tier, window in found:
             key = (side, date)
@@ -174,15 +172,13 @@ def _prior(values: pd.Series, swings: pd.Series, *, high: bool) -> dict[pd.Times
     earlier beyond it, is named as such); the :data:`PRIOR_STEPS` most recent."""
     v = values if high else -values
     later = v[::-1].cummax()[::-1].shift(-1)  # the most any later session reached
-    position = pd.Series(range(len(v)), index=v.index)
     out: dict[pd.Timestamp, str] = {}
     for date in reversed(
         swings.index[(swings.index.isin(later.index)) & (v.loc[swings.index] > later.loc[swings.index]).to_numpy()]
     ):
-        earlier = v.iloc[: position[date]]
-        beyond = earlier[earlier > v.loc[date]]
-        if len(beyond) and position[date] - position[beyond.index[-1]] >= PRIOR_SPAN:
-            out[date] = iso(beyond.index[-1])
+        beyond = last_close_beyond(values.loc[:date], "high" if high else "low")
+        if beyond and beyond["sessions"] >= PRIOR_SPAN:
+            out[date] = beyond["date"]
             if len(out) == PRIOR_STEPS:
                 break
     return out
@@ -217,3 +213,24 @@ def average_rungs(sma_fast: pd.Series, sma_slow: pd.Series, fast: int, slow: int
         if not math.isnan(value):
             out.append(_rung(value, series.index[-1], kind, window))
     return out
+
+
+def last_close_beyond(close: pd.Series, side: str) -> dict | None:
+    """The most recent earlier close above (``side="high"``) or below (``"low"``) the last one:
+    ``{"price", "date", "sessions"}`` (sessions back), or ``None`` when the last close is the
+    highest (lowest) in ``close``. The last close is then the highest (lowest) *since* that
+    session: "the lowest close since November 2020", and that close is a real level to meet.
+    """
+    values = close.dropna()
+    if len(values) < 2:
+        return None
+    now, earlier = values.iloc[-1], values.iloc[:-1]
+    beyond = earlier[earlier > now] if side == "high" else earlier[earlier < now]
+    if beyond.empty:
+        return None
+    when = beyond.index[-1]
+    return {
+        "price": float(beyond.iloc[-1]),
+        "date": when.date().isoformat(),
+        "sessions": int(len(values) - 1 - values.index.get_loc(when)),
+    }

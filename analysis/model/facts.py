@@ -19,9 +19,10 @@ from analysis import indicators as ind
 from analysis.errors import DataError
 from analysis.indicators import levels as lv
 from analysis.indicators import solve
+from analysis.indicators.rungs import last_close_beyond
 from analysis.model.haven import haven
 from analysis.model.profile import Profile, assign
-from analysis.model.session import day_sizes, move_size, percentile, session
+from analysis.model.session import WEEK, day_sizes, move_size, percentile, session
 from analysis.model.study import Study, leadership_basis
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units, units
@@ -96,10 +97,6 @@ def _z_since(s: pd.DataFrame, width: float) -> str | None:
     if z.empty or z.index[-1] != s.index[-1]:
         return None
     return iso(ind.last_as_far(z, up=z.iloc[-1] > 0))
-
-
-#: Sessions in a week: Real Motion's change over them says whether momentum is building or cooling.
-WEEK = 5
 
 
 def _real_motion(s: pd.DataFrame, width: float) -> SummaryDict:
@@ -226,10 +223,10 @@ def _levels(study: Study, profile: Profile) -> tuple[SummaryDict, SummaryDict, S
     support["distance"] = None if support["price"] is None else support["price"] / close - 1.0
     # at a high or a low: how far back the close is the highest (lowest), and that earlier close
     level["since"] = _with_extreme(
-        s["close"], lv.last_close_beyond(s["close"], "high") if level["price"] is None else None
+        s["close"], last_close_beyond(s["close"], "high") if level["price"] is None else None
     )
     support["since"] = _with_extreme(
-        s["close"], lv.last_close_beyond(s["close"], "low") if support["price"] is None else None
+        s["close"], last_close_beyond(s["close"], "low") if support["price"] is None else None
     )
     return (
         {"resistance": ladders["resistance"], "support": ladders["support"]},
@@ -317,7 +314,7 @@ RISING = 20
 
 
 def _with_extreme(close: pd.Series, since: SummaryDict | None) -> SummaryDict | None:
-    """``since`` (:func:`analysis.indicators.levels.last_close_beyond`) with ``extreme``: the lowest
+    """``since`` (:func:`analysis.indicators.rungs.last_close_beyond`) with ``extreme``: the lowest
     (highest) close within :data:`EPISODE` sessions of it, the level of that episode a reader
     remembers (IWM's 94.79 of February 11, 2016, not the 99.95 a week later that the close just
     undercut), no later than the session before the as-of one."""

@@ -57,11 +57,19 @@ def day_sentence(s: Reading) -> str:
     week = ses.get("week")
     if ses.get("notable_week") and week:
         direction = "up" if week["move"] > 0 else "down"
-        before = ses["close"] - week["move"] / u.level_scale  # the close five sessions back
+        before = week_start(s)
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
         rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
     return text + gap_sentence(s) + reversal_sentence(s)
+
+
+def week_start(s: Reading) -> float:
+    """The close five sessions back, from the week's move in the ticker's units (a fraction for a price,
+    points or bp for a level): what a gauge's week is a share of."""
+    ses, u = s["session"], pw.units_of(s)
+    move = ses["week"]["move"]
+    return float(ses["close"] / (1 + move) if u.is_return else ses["close"] - move / u.level_scale)
 
 
 def gap_sentence(s: Reading) -> str:

@@ -14,6 +14,7 @@ from analysis.model.session import RARE_MOVE, WEEK
 from analysis.model.types import Reading, SummaryDict
 from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
+from analysis.text.day_words import week_start
 from analysis.text.unusual_words import share
 
 #: Where a level (a fear gauge, a yield) sits, for each phase: it has no bullish or bearish phase.
@@ -227,11 +228,9 @@ def _week_move(s: Reading) -> str:
     week = ses.get("week")
     if not week or week["percentile"] is None or week["percentile"] < RARE_MOVE or not week["move"]:
         return ""
-    u = pw.units_of(s)
-    before = ses["close"] - week["move"] / u.level_scale if not u.is_return else ses["close"] / (1 + week["move"])
     verb = "rose" if week["move"] > 0 else "fell"  # the section's heading names the five sessions
     return (
-        f"{s['ticker']} {verb} {u.size(week['move'], before)},"
+        f"{s['ticker']} {verb} {pw.units_of(s).size(week['move'], week_start(s))},"
         f" more than in {share(week['percentile'], 'its earlier five-session spans')}"
     )
 
