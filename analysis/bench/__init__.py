@@ -36,6 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from analysis.bench import cgroup, common
 from analysis.bench.common import AS_OF, TARGETS, TICKER
 from analysis.bench.measure import batch, environment, floor, piece, summary
 from analysis.bench.readout import table, verdicts
@@ -130,7 +131,12 @@ def main(args: argparse.Namespace) -> int:
     started = dt.datetime.now().astimezone()
     loadavg = {"before": list(os.getloadavg())}
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    measured = measure_all(args, say)
+    common.GROUP = cgroup.enter()  # CPU of everything the bench starts, where the machine allows
+    try:
+        measured = measure_all(args, say)
+    finally:
+        cgroup.leave(common.GROUP)
+        common.GROUP = None
     loadavg["after"] = list(os.getloadavg())
     out = collect(measured, loadavg, started)
     output = Path(args.output)

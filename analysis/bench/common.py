@@ -18,8 +18,21 @@ WARM_UP = "QQQ"
 IMPORTS = ("nbformat", "jsonschema", "papermill", "nbconvert")
 
 
+#: The benchmark's own control group while it measures (:mod:`analysis.bench.cgroup`), else ``None``.
+GROUP = None
+
+
+def cpu_meter() -> str:
+    """How CPU seconds are counted: ``cgroup`` (everything started, exactly) or ``getrusage`` (an undercount)."""
+    return "cgroup" if GROUP is not None else "getrusage"
+
+
 def _cpu() -> float:
-    """CPU seconds used so far by this process and its finished children (kernels, Chromium, workers)."""
+    """CPU seconds used so far by this process and everything it started: its control group's total
+    (:data:`GROUP`), else ``getrusage`` of this process and its finished children (kernels, Chromium,
+    workers), which misses descendants nobody waited for (Chromium's renderers)."""
+    if GROUP is not None:
+        return GROUP.seconds()
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
@@ -56,6 +69,9 @@ def _tree_cpu(pid: int | None) -> float:
 
 
 def _warm_cpu(kernel, printer) -> float:
-    """CPU seconds so far of this process, a kept kernel and a kept browser."""
+    """CPU seconds so far of this process, a kept kernel and a kept browser (with :data:`GROUP`: of
+    everything the benchmark started, which at that moment is those three)."""
+    if GROUP is not None:
+        return GROUP.seconds()
     own = resource.getrusage(resource.RUSAGE_SELF)
     return own.ru_utime + own.ru_stime + _tree_cpu(kernel.pid) + _tree_cpu(printer.pid)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from analysis.bench import common
 from analysis.bench.common import AS_OF, IMPORTS, TARGETS, TICKER, WARM_UP, _cpu, _median, _warm_cpu
 from analysis.errors import ReportError
 from analysis.view import ahead
@@ -49,6 +50,7 @@ def environment() -> dict:
         "rfc3987_syntax_installed": importlib.util.find_spec("rfc3987_syntax") is not None,
         "import_s": imports,
         "commit": commit,
+        "cpu_meter": common.cpu_meter(),
     }
 
 

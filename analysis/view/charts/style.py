@@ -185,8 +185,30 @@ class RoundLogLocator(Locator):
         return log_ticks(max(vmin, 1e-12), vmax, self.max_ticks)
 
 
+#: zlib's level for the charts' PNGs: 3 compresses the opaque RGB charts to within 2% of
+#: level 6 (matplotlib's, through Pillow) at 40% less CPU (bench/README.md, issue 32).
+PNG_LEVEL = 3
+
+
 def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes at the house DPI."""
+    """The figure as PNG bytes at the house DPI, on white.
+
+    The same pixels ``savefig(format="png")`` draws, written as RGB (a chart drawn on white is
+    opaque: its alpha channel is 255 everywhere, and a fourth channel costs a quarter more to
+    compress) at :data:`PNG_LEVEL`, with matplotlib's ``Software`` note and the DPI. A figure
+    with any transparent pixel keeps its alpha.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    canvas, raw = FigureCanvasAgg(fig), io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI, facecolor="white")
+    size = (canvas.renderer.width, canvas.renderer.height)  # the canvas it was drawn on, in pixels
+    image = Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1)
+    if image.getchannel("A").getextrema() == (255, 255):
+        image = image.convert("RGB")
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    image.save(buffer, format="png", pnginfo=info, dpi=(DPI, DPI), compress_level=PNG_LEVEL)
     return buffer.getvalue()
