@@ -188,3 +188,24 @@ def test_a_shared_chart_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
     memo.cached("test_chart", ({"n": 1},), draw(1), disk=True)
     assert drawn == [1, 2, 1, 1]
     memo.clear()
+
+
+def test_png_is_savefigs_pixels_as_opaque_rgb_and_keeps_alpha_where_there_is_some():
+    from analysis.data import Market
+
+    frame = Market("snapshot").prices("IWM").loc["2023-07-01":"2024-07-08"]
+    fig = Figure(figsize=(style.WIDTH, 3.85), dpi=style.DPI)  # 769.99 px tall: the canvas decides the size
+    ax = fig.add_subplot()
+    ax.plot(frame.index, frame["close"], color="black")
+    ax.set_title("IWM close")
+    ours = Image.open(io.BytesIO(style.png(fig)))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=style.DPI, facecolor="white")
+    theirs = Image.open(io.BytesIO(buffer.getvalue()))
+    assert ours.mode == "RGB" and theirs.mode == "RGBA"
+    assert ours.size == theirs.size == (1400, 770)
+    assert (np.asarray(ours.convert("RGBA")) == np.asarray(theirs)).all()
+    assert ours.info["Software"].startswith("Matplotlib version")
+    assert round(ours.info["dpi"][0]) == style.DPI
+    fig.patch.set_visible(False)  # a see-through figure keeps its alpha channel
+    assert Image.open(io.BytesIO(style.png(fig))).mode == "RGBA"
