@@ -194,7 +194,7 @@ def test_png_is_savefigs_pixels_as_opaque_rgb_and_keeps_alpha_where_there_is_som
     from analysis.data import Market
 
     frame = Market("snapshot").prices("IWM").loc["2023-07-01":"2024-07-08"]
-    fig = Figure(figsize=(style.WIDTH, 3.85), dpi=style.DPI)  # 769.99 px tall: the canvas decides the size
+    fig = Figure(figsize=(style.WIDTH, 3.85), dpi=style.DPI)
     ax = fig.add_subplot()
     ax.plot(frame.index, frame["close"], color="black")
     ax.set_title("IWM close")
@@ -203,7 +203,7 @@ def test_png_is_savefigs_pixels_as_opaque_rgb_and_keeps_alpha_where_there_is_som
     fig.savefig(buffer, format="png", dpi=style.DPI, facecolor="white")
     theirs = Image.open(io.BytesIO(buffer.getvalue()))
     assert ours.mode == "RGB" and theirs.mode == "RGBA"
-    assert ours.size == theirs.size == (1400, 770)
+    assert ours.size == theirs.size == (1400, 770)  # the canvas it was drawn on decides, as savefig
     assert (np.asarray(ours.convert("RGBA")) == np.asarray(theirs)).all()
     assert ours.info["Software"].startswith("Matplotlib version")
     assert round(ours.info["dpi"][0]) == style.DPI
