@@ -285,3 +285,58 @@ def test_a_crash_of_the_kept_browser_keeps_the_html_and_says_why(tmp_path):
         "IWM.md",
         "IWM.png",
     ]
+
+
+def _renderers(printer: Printer) -> set[int]:
+    import psutil
+
+    found = set()
+    for process in psutil.Process(printer.pid).children(recursive=True):
+        try:
+            if "--type=renderer" in " ".join(process.cmdline()):
+                found.add(process.pid)
+        except (psutil.Error, OSError):  # one exiting as it is looked at
+            continue
+    return found
+
+
+def _pages_as_pixels(pdf: Path, folder: Path) -> list[bytes]:
+    poppler_or_skip()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder / pdf.stem)], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob(f"{pdf.stem}-*.png"))]
+
+
+@pytest.mark.slow
+def test_pages_printed_in_the_kept_tab_are_each_their_own_and_as_a_new_browser_prints_them(tmp_path):
+    """One tab serves every page of a kept browser (no renderer started per page): each PDF holds its
+    own page only, pixel for pixel what a browser printing that page first makes, and a tab closed
+    or a renderer killed between two pages is replaced by the next print."""
+    chromium_or_skip()
+    first, second = tmp_path / "first.html", tmp_path / "second.html"
+    first.write_text(PAGE)
+    second.write_text(PAGE.replace("Section", "Part"))
+    with Printer() as alone:
+        alone.print_pdf(second, tmp_path / "alone.pdf")
+    with Printer() as printer:
+        printer.print_pdf(first, tmp_path / "1.pdf")
+        renderers = _renderers(printer)
+        printer.print_pdf(second, tmp_path / "2.pdf")
+        assert _renderers(printer) == renderers  # the same tab, the same renderer
+        text = _pdf_text(tmp_path / "2.pdf")
+        assert "Part 11" in text and "Section" not in text
+        assert _pages_as_pixels(tmp_path / "2.pdf", tmp_path) == _pages_as_pixels(tmp_path / "alone.pdf", tmp_path)
+        targets = printer._chromium.call("Target.getTargets", None, None, time.monotonic() + 30)["targetInfos"]
+        for target in targets:  # someone closes the tab between two pages
+            if target["type"] == "page":
+                printer._chromium.call(
+                    "Target.closeTarget", {"targetId": target["targetId"]}, None, time.monotonic() + 30
+                )
+        time.sleep(0.5)  # (once Chromium has said so)
+        printer.print_pdf(first, tmp_path / "3.pdf")
+        assert "Section 11" in _pdf_text(tmp_path / "3.pdf")
+        for pid in _renderers(printer):  # the tab's renderer dies between two pages (out of memory, say)
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        printer.print_pdf(second, tmp_path / "4.pdf")
+        assert "Part 11" in _pdf_text(tmp_path / "4.pdf")
+        assert printer.started == 1  # neither needed a new browser

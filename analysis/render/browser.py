@@ -18,6 +18,7 @@ it when done. Same code, same PDF.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import signal
 import time
@@ -47,12 +48,21 @@ def _whole_pdf(path: Path) -> bool:
         return head == b"%PDF-" and b"%%EOF" in fh.read()
 
 
+def _lost(event: dict, session: str) -> bool:
+    """Whether a DevTools ``event`` says the tab of ``session`` is gone (its renderer crashed, or it was closed)."""
+    method = event.get("method")
+    if method in ("Inspector.targetCrashed", "Inspector.detached"):
+        return event.get("sessionId") == session
+    return method == "Target.detachedFromTarget" and event.get("params", {}).get("sessionId") == session
+
+
 class Printer:
     """One headless Chromium kept running, printing pages to PDF through the DevTools protocol.
 
     The browser is started on the first print (``--remote-debugging-pipe``: no port, no
-    extra dependency). Each print opens the page in a new tab, waits for its ``load`` event,
-    prints it with :data:`PRINT_OPTIONS` and closes the tab, as ``--print-to-pdf`` does.
+    extra dependency). Each print opens the page in the browser's tab (one, kept from page to
+    page: :meth:`_tab`), waits for its ``load`` event and prints it with :data:`PRINT_OPTIONS`,
+    as ``--print-to-pdf`` does.
     A browser that crashes, hangs or answers with an error is killed, and the error says
     what happened (the caller keeps the HTML); the next print starts a new browser. One
     per thread; :meth:`close` (or ``with Printer() as printer:``) quits it.
@@ -66,6 +76,8 @@ class Printer:
         self.timeout = params.seconds("MOMENTUM_PDF_TIMEOUT") if timeout is None else timeout
         self.started = 0  # browsers started so far
         self._chromium: Chromium | None = None
+        self._session: str | None = None  # the DevTools session of the tab it prints in (:meth:`_tab`)
+        self._target = ""  # and the tab's target id
 
     @property
     def pid(self) -> int | None:
@@ -117,7 +129,7 @@ class Printer:
                 self._launch(path).call("Browser.getVersion", None, None, deadline)
             return self._print(self._chromium, Path(html).resolve().as_uri(), deadline)
         except Gone:
-            chromium, self._chromium = self._chromium, None
+            chromium, self._chromium, self._session = self._chromium, None, None
             chromium.reap(5)
             tail, said = chromium.stderr_tail(), chromium.stderr_text()
             chromium.close(now=True)
@@ -148,27 +160,36 @@ class Printer:
             self.close(now=True)  # interrupted mid-conversation: the pipe's state is unknown
             raise
 
-    @staticmethod
-    def _print(chromium: Chromium, url: str, deadline: float) -> bytes:
+    def _tab(self, chromium: Chromium, deadline: float) -> str:
+        """The session of the tab this browser prints in, opened on first use and kept for the next pages.
+
+        A new tab per page would start a new renderer process per page (about 0.2 CPU-s, a fifth of
+        a piece's print); pages are static, self-contained files, so one page leaves nothing the next
+        one reads. A new browser gets a new tab (:meth:`_launch` forgets the old one)."""
+        if self._session is not None and any(_lost(event, self._session) for event in chromium.arrived()):
+            with contextlib.suppress(RuntimeError):  # its renderer died between two pages: a new tab
+                chromium.call("Target.closeTarget", {"targetId": self._target}, None, deadline)
+            self._session = None
+        if self._session is None:
+            self._target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
+            session = chromium.call(
+                "Target.attachToTarget", {"targetId": self._target, "flatten": True}, None, deadline
+            )
+            self._session = session["sessionId"]
+            chromium.call("Page.enable", None, self._session, deadline)
+            chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, self._session, deadline)
+        return self._session
+
+    def _print(self, chromium: Chromium, url: str, deadline: float) -> bytes:
+        session = self._tab(chromium, deadline)
         chromium.events.clear()
-        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
-        session = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)[
-            "sessionId"
-        ]
-        chromium.call("Page.enable", None, session, deadline)
-        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
         navigation = chromium.call("Page.navigate", {"url": url}, session, deadline)
         if navigation.get("errorText"):
             raise RuntimeError(f"opening {url} failed ({navigation['errorText']})")
 
         def loaded_or_lost(event: dict) -> bool:
             method, params = event.get("method"), event.get("params", {})
-            if (
-                method in ("Inspector.targetCrashed", "Inspector.detached")
-                and event.get("sessionId") == session
-                or method == "Target.detachedFromTarget"
-                and params.get("sessionId") == session
-            ):
+            if _lost(event, session):
                 raise RuntimeError(f"the page's renderer stopped while loading {url} ({method})")
             # Lifecycle events of the blank tab are replayed when enabled: only this navigation's count.
             return (
@@ -178,9 +199,7 @@ class Printer:
             )
 
         chromium.wait_for(loaded_or_lost, deadline)
-        data = chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)["data"]
-        chromium.call("Target.closeTarget", {"targetId": target}, None, deadline)
-        return base64.b64decode(data)
+        return base64.b64decode(chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)["data"])
 
     def _path(self) -> str:
         path = self.browser or find()
@@ -190,7 +209,7 @@ class Printer:
 
     def close(self, *, now: bool = False) -> None:
         """Quit the browser (``now``: kill it); a no-op when none is running."""
-        chromium, self._chromium = self._chromium, None
+        chromium, self._chromium, self._session = self._chromium, None, None
         if chromium is not None:
             chromium.close(now=now)
 

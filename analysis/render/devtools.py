@@ -197,8 +197,8 @@ class Chromium:
     def receive(self, deadline: float) -> dict:
         """The next message; :class:`TimeoutError` at ``deadline``, :class:`Gone` at end of pipe."""
         while (end := self._buffer.find(b"\0")) < 0:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._in], [], [], left)[0]:
+            left = deadline - time.monotonic()  # past the deadline: one look at what is there
+            if not select.select([self._in], [], [], max(left, 0))[0]:
                 raise TimeoutError
             chunk = os.read(self._in, 1 << 20)
             if not chunk:
@@ -220,6 +220,15 @@ class Chromium:
                 return message.get("result", {})
             if "method" in message:
                 self.events.append(message)
+
+    def arrived(self) -> list[dict]:
+        """The events that have arrived so far (kept and in the pipe), without waiting; they stay kept."""
+        with contextlib.suppress(TimeoutError):
+            while True:
+                message = self.receive(time.monotonic())
+                if "method" in message:
+                    self.events.append(message)
+        return list(self.events)
 
     def wait_for(self, wanted, deadline: float) -> dict:
         """The first event (kept or new) for which ``wanted(event)`` is true."""
