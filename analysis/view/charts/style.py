@@ -201,7 +201,8 @@ def png(fig: Figure) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
-    canvas, raw = FigureCanvasAgg(fig), io.BytesIO()
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=DPI, facecolor="white")
     size = (canvas.renderer.width, canvas.renderer.height)  # the canvas it was drawn on, in pixels
     image = Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1)
