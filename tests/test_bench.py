@@ -68,6 +68,7 @@ def _results(piece_s: float, per_min: float, summary_s: float, warm_piece_s: flo
             "import_s": {"nbformat": 0.2},
             "python": "3.11.7",
             "commit": "abc1234",
+            "cpu_meter": "getrusage",
         },
         "loadavg": {"before": [0.5, 0, 0], "after": [1.5, 0, 0]},
     }
@@ -118,6 +119,7 @@ def test_table_shows_every_measure_with_its_verdict():
         "chart cells",
         "(e) rfc3987-syntax installed",
         "0.50/1.50 on 2 cores",
+        "CPU counted by getrusage",  # the results say no control group counted
     ):
         assert needle in text, needle
     assert "met" in text.splitlines()[[i for i, line in enumerate(text.splitlines()) if "summary_s" in line][0]]
@@ -154,6 +156,7 @@ def test_the_rfc3987_start_up_trap_is_absent_from_this_environment():
     assert importlib.util.find_spec("rfc3987_syntax") is None
     env = measure.environment()
     assert env["rfc3987_syntax_installed"] is False and set(env["import_s"]) == set(common.IMPORTS)
+    assert env["cpu_meter"] == "getrusage"  # outside the bench's own run, no group is entered
 
 
 def test_quantstats_is_given_the_snapshots_total_returns_on_common_sessions():
@@ -183,3 +186,10 @@ def test_the_quantstats_row_compares_make_report_with_the_tear_sheet():
     assert quantstats.row(9.3, measured)[3] == "MISSED (1.50x): make report 9.30 s = 1.50x"
     missing = quantstats.row(3.1, {"available": False, "reason": "could not install quantstats==0.0.86"})
     assert missing[1] == "n/a" and "could not install" in missing[3]
+
+
+def test_the_table_says_when_a_control_group_counted_the_cpu():
+    r = _results(8.0, 14.0, 0.08)
+    r["environment"]["cpu_meter"] = "cgroup"
+    text = readout.table(r)
+    assert "CPU counted by a control group of the bench's own" in text and "undercount" not in text

@@ -161,4 +161,11 @@ def table(r: dict) -> str:
         f"load average (1 min) before/after: {load['before'][0]:.2f}/{load['after'][0]:.2f} on {env['cpu_count']} cores;"
         f" Python {env['python']}; commit {env['commit'] or '?'}"
     )
+    meter = env.get("cpu_meter", "getrusage")
+    lines.append(
+        "CPU counted by a control group of the bench's own (every process it started)"
+        if meter == "cgroup"
+        else "CPU counted by getrusage (no writable control group here): processes nobody waited for"
+        " (Chromium's renderers) are missed, so CPU rows are an undercount"
+    )
     return "\n".join(lines)
