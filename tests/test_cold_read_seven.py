@@ -74,3 +74,22 @@ def test_a_52_week_extreme_in_the_box_says_how_far_back_it_is_the_extreme(market
     assert close[close > year.max()].index[-1].strftime("%Y-%m") == "2007-04"
     s = piece(market, "^IRX", "2023-03-10", tmp_path)
     assert s["brief"]["levels"]["resistance"][0]["what"] == "highest close since Apr 2007, Mar 8"
+
+
+def test_what_vix_needs_names_the_level_overhead_page_one_names(market, tmp_path):
+    """^VIX 2024-08-05 closed at a 52-week high, 38.57: page one's box names 40.28, the last higher close
+    (October 28, 2020); page two said "no level of the last year overhead; the highest close in the data
+    is 82.69" and never named it. Both now name the same close."""
+    from analysis.text.needs_words import needs_sentence
+
+    frame = _frame("^VIX", "2024-08-05")["Close"]
+    higher = frame.iloc[:-1][frame.iloc[:-1] > frame.iloc[-1]]
+    assert (round(frame.iloc[-1], 2), round(higher.iloc[-1], 2), str(higher.index[-1].date())) == (
+        38.57,
+        40.28,
+        "2020-10-28",
+    )
+    s = piece(market, "^VIX", "2024-08-05", tmp_path)
+    said = needs_sentence(s)
+    assert "above it: 40.28 (last higher close, Oct 2020), 1.71 points or 4.4% away" in said
+    assert said.endswith(f"the highest close in the data is {frame.max():.2f}, set on March 16, 2020.")

@@ -30,23 +30,32 @@ def needs_sentence(s: Reading) -> str:
     else:
         first = f"{t} needs {n} closes above its {pw.fast_name(s)} ({q(s['sma50'])})"
     if lv["price"] is None:
-        at = {"all_time": "a record close", "52w": "a 52-week high"}.get(
-            lv["at"], f"a {lv.get('window') or 22}-session high"
-        )
-        nxt = lv.get("next")
-        if nxt and nxt["kind"] == "all_time_high":  # older highs than a year are not in the ladder: say what is known
-            overhead = (
-                f"no level of the last year overhead; the highest close in the data is {q(nxt['price'])},"
-                f" set on {date(nxt['date'])}"
-            )
-        else:
-            overhead = f"nothing overhead until {q(nxt['price'])}, {lw.level_words(nxt)}" if nxt else "nothing overhead"
-        return f"{first}; at {at}, there is {overhead}."
+        return f"{first}; {_at_a_high(s)}."
     if lv["price"] > s["close"] and pw.is_level(s):
         return f"{first}; the nearest level above is {q(lv['price'])}."
     if lv["price"] > s["close"]:
         return f"{first}, and the price needs to clear {q(lv['price'])}."
     return f"{first}; it already trades above {q(lv['price'])}, the level given."
+
+
+def _at_a_high(s: Reading) -> str:
+    """At a high with no level to clear: what is overhead, named as page one's box names it."""
+    lv, q = s["level_to_clear"], pw.quoter(s)
+    at = {"all_time": "a record close", "52w": "a 52-week high"}.get(
+        lv["at"], f"a {lv.get('window') or 22}-session high"
+    )
+    nxt = lv.get("next")
+    if not (nxt and nxt["kind"] == "all_time_high"):
+        return f"at {at}, there is " + (
+            f"nothing overhead until {q(nxt['price'])}, {lw.level_words(nxt)}" if nxt else "nothing overhead"
+        )
+    # older highs than a year are not in the ladder: say what is known, the box's closes above first
+    record = f"the highest close in the data is {q(nxt['price'])}, set on {date(nxt['date'])}"
+    rows = box(s)["resistance"]
+    if not rows:
+        return f"at {at}, there is no level of the last year overhead; {record}"
+    above = f"at {at}, there is no level of the last year overhead; above it: {lw.box_levels(s, 'resistance')}"
+    return above if any(r["price"] == nxt["price"] for r in rows) else f"{above}; {record}"
 
 
 def _run_sentence(s: Reading) -> str:
