@@ -29,6 +29,8 @@ COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 #: A gap between two sessions longer than this many calendar days is noted in the provenance.
 GAP_DAYS = 14
+#: Rows a median of more than this many calendar days apart are not daily prices (a long weekend is 4).
+SPARSE_DAYS = 4
 #: No traded price reaches a trillion: a larger value is a corrupt file (and would overflow
 #: the squares and products the indicators take).
 MAX_PRICE = 1e12
@@ -141,6 +143,7 @@ def normalize(
     frame, price_only = _columns(frame, notes)
     frame = _repair(frame, notes, where)
     _refuse_corrupt(frame, where, positive)
+    _refuse_sparse(frame.index, where)
     _refuse_impossible(frame, where, positive)
     frame, screened = impossible_prints(frame, positive=positive)
     notes += [f"{ticker}: {note}" for note in screened]
@@ -247,7 +250,30 @@ def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
     ]
     for bad, what in checks:
         if bad is not None and bad.any():
-            raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", fix)
+            hint = NOT_POSITIVE if what == "with zero or negative prices" else fix
+            raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", hint)
+
+
+#: The hint for a price at or below zero, which may be real (WTI's May 2020 future settled at -37.63)
+#: but cannot be read: every move, band and ratio here is a fraction of a price above zero.
+NOT_POSITIVE = (
+    "A price series here must stay above zero (moves are read as fractions of the close; a future that"
+    " settled below zero, as WTI's did in April 2020, cannot be): fix or delete those rows, or use another SOURCE."
+)
+
+
+def _refuse_sparse(index: pd.DatetimeIndex, where: str) -> None:
+    """:class:`DataError` for rows a median of more than :data:`SPARSE_DAYS` calendar days apart: weekly or
+    monthly prices, whose every move a piece would call a day's and whose 50 rows it would call a 50-DMA."""
+    if len(index) < 3:
+        return
+    step = float(index.to_series().diff().dt.days.median())
+    if step > SPARSE_DAYS:
+        raise DataError(
+            f"{where}: its rows are a median {step:g} calendar days apart (weekly or monthly prices?), from"
+            f" {index[0].date().isoformat()} to {index[-1].date().isoformat()}; a piece reads one row per session.",
+            "Give daily prices (one row per trading session), or use another SOURCE.",
+        )
 
 
 def _refuse_impossible(frame: pd.DataFrame, where: str, positive: bool) -> None:
