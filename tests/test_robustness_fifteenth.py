@@ -15,6 +15,16 @@ section, the defects (A-F) with the test that failed before the fix.
    that cannot be used, for a ticker the snapshot lacks, ended "... another SOURCE.. Offline, only the
    bundled snapshot is available; it holds: ..." (the snapshot's list, not the file's fix), and a negative
    price was called corrupt data.
+2. Benchmarks (9): one whose data starts after the window (IWM against BTC-USD in 2005, RSP in early 2003:
+   one line, exit 2, naming the first shared session), one that started days before the as-of, ^VIX as
+   benchmark, ``iwm`` and ``^VIX`` equal to the ticker (held). **Broke (F)**: with too few shared sessions
+   for Leadership (None), a bullish phase with momentum fading was headlined "NVDA lags BTC-USD as
+   momentum fades" (2014-09-17): an unknown Leadership read as a lag.
+3. Per-process limits not tried (4): a soft CPU-time limit (``ulimit -S -t``, SIGXCPU) on ``summary`` and
+   on ``report`` at 2 and 3 CPU-seconds (3 held: the piece). **Broke (G)**: the summary died silently with
+   exit 152 (SIGXCPU's default), and the kernel killed by its inherited limit was "It may have run out of
+   memory; try again". Now SIGXCPU stops a run as SIGTERM does, in one line naming ``ulimit -t``, and a dead
+   kernel's hint names the CPU-time limit when there is one.
 """
 
 from __future__ import annotations
@@ -22,6 +32,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +44,7 @@ import pytest
 from analysis import cli, fmt
 from analysis.text import brief
 from tests import hostile
+from tests.conftest import PROJECT_DIR
 from tests.test_robustness_fresh import run_json
 
 HEADER = "Date,Open,High,Low,Close,Adj Close,Volume"
@@ -166,3 +181,120 @@ def test_a_negative_settlement_is_refused_for_what_it_is(capsys, no_reports, cac
     code, line = _local(capsys, "CL=F")
     assert code == 3 and "1 row(s) with zero or negative prices (2026-05-28)" in line, line
     assert "must stay above zero" in line and "corrupt" not in line
+
+
+def test_intraday_bars_are_refused_not_read_as_their_last_bar(capsys, no_reports, cache):
+    """Broke (B): 390 minute bars a day were "duplicated dates: kept the last row", so the day's open, high
+    and low were its last minute's and its volume a 390th. Now one line, exit 3, naming a day."""
+    rows = []
+    for row in _iwm_rows()[-300:]:
+        day, price = row.split(",")[0], row.split(",")[4]
+        rows += [f"{day} {h}:00:00,{price},{price},{price},{price},{price},100" for h in (10, 11, 12, 13, 14, 15)]
+    _bring(cache, "MINS", rows)
+    code, line = _local(capsys, "MINS")
+    assert code == 3 and "1800 rows at different times of the same days (e.g. 2025-06-12: intraday bars?)" in line
+    assert line.endswith("Give daily prices (one row per trading session), or use another SOURCE."), line
+
+
+def test_a_file_given_twice_is_still_duplicated_days_not_intraday(capsys, no_reports, cache):
+    """Held: the same rows twice (a concatenated download) keep their last rows, with a note."""
+    rows = _iwm_rows()
+    _bring(cache, "TWICE", [*rows, *rows])
+    data = run_json(capsys, "--source", "local", "--ticker", "TWICE", "--as-of", "2024-07-08")
+    assert any("duplicated date(s)" in n for n in data["data"]["ticker"]["notes"])
+
+
+# -- 2. benchmarks whose data starts late, gauges, the ticker itself -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "as_of, benchmark, first",
+    [("2005-01-03", "BTC-USD", "2014-09-17"), ("2003-01-02", "RSP", "2003-05-01")],
+)
+def test_a_benchmark_that_starts_after_the_window_names_the_first_shared_session(
+    capsys, no_reports, as_of, benchmark, first
+):
+    """Held: one line, exit 2, the first session both series share."""
+    code, line = hostile.cli_line(capsys, "summary", "--source", "snapshot", "--as-of", as_of, "--benchmark", benchmark)
+    assert code == 2 and f"before the first session IWM and {benchmark} share ({first})" in line, line
+
+
+@pytest.mark.parametrize(
+    "ticker, benchmark, as_of, headline",
+    [
+        ("NVDA", "BTC-USD", "2014-09-17", "NVDA is in a bullish phase, but momentum is fading"),
+        ("IWM", "RSP", "2003-05-15", "Momentum is building in IWM: how far can it carry?"),
+    ],
+)
+def test_leadership_not_yet_readable_is_neither_a_lead_nor_a_lag(
+    capsys, no_reports, ticker, benchmark, as_of, headline
+):
+    """Broke (F): a Leadership of None was taken as 0, "lags" (NVDA 2014-09-17 against a coin three days old)."""
+    data = run_json(capsys, "--ticker", ticker, "--benchmark", benchmark, "--as-of", as_of)
+    assert data["leadership"]["value"] is None and data["headline"] == headline, data["headline"]
+
+
+@pytest.mark.parametrize("ticker, benchmark", [("IWM", "iwm"), ("^VIX", "^vix")], ids=["lower-case-twin", "gauge-twin"])
+def test_a_benchmark_spelled_as_the_ticker_in_another_case_is_refused(capsys, no_reports, ticker, benchmark):
+    """Held: one line, exit 2."""
+    code, line = hostile.cli_line(
+        capsys, "summary", "--ticker", ticker, "--benchmark", benchmark, "--as-of", "2024-07-08"
+    )
+    assert code == 2 and "is the same as TICKER" in line, line
+
+
+def test_a_gauge_as_benchmark_is_a_piece(capsys, no_reports):
+    """Held: IWM against ^VIX is a strict piece."""
+    data = run_json(capsys, "--benchmark", "^VIX", "--as-of", "2024-07-08")
+    assert data["benchmark"] == "^VIX" and data["headline"]
+
+
+# -- 3. per-process limits: a soft CPU-time limit (SIGXCPU) -----------------------------------------------
+
+
+def _soft_cpu(seconds: int):
+    """``preexec_fn``: a soft CPU-time limit of ``seconds`` (SIGXCPU), the hard one a minute later (SIGKILL)."""
+    import resource
+
+    def limit() -> None:
+        hostile.default_signals()
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 60))
+
+    return limit
+
+
+@pytest.mark.process
+def test_a_soft_cpu_limit_stops_the_run_in_one_line(tmp_path):
+    """Broke (G): exit 152 and nothing said. Now one line naming ulimit -t, nothing written. The limit (1 CPU-s)
+    is past the imports (0.8 CPU-s) and before BTC-USD's reading is done with no kept frames (1.9 CPU-s)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "summary", "--source", "snapshot", "--ticker", "BTC-USD"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **os.environ,
+            "MOMENTUM_REPORTS_DIR": str(tmp_path / "reports"),
+            "MOMENTUM_FRAME_CACHE_DIR": str(tmp_path / "k"),
+        },
+        cwd=PROJECT_DIR,
+        preexec_fn=_soft_cpu(1),
+    )
+    _, err = proc.communicate(timeout=120)
+    line = hostile.one_line(err)
+    assert proc.returncode == 128 + signal.SIGXCPU, (proc.returncode, err)
+    assert line.startswith("interrupted (SIGXCPU: the CPU-time limit, ulimit -t, ran out): nothing was published")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_kernel_that_died_under_a_cpu_limit_is_said_to_have(monkeypatch):
+    """Broke (G): "It may have run out of memory; try again" for a kernel its inherited ulimit -t killed."""
+    import resource
+
+    from analysis.render import execute
+
+    limits = {resource.RLIMIT_CPU: (2, 62), resource.RLIMIT_AS: (resource.RLIM_INFINITY,) * 2}
+    monkeypatch.setattr(resource, "getrlimit", lambda which: limits.get(which, (resource.RLIM_INFINITY,) * 2))
+    assert "at most 2 s (ulimit -t), and the kernel inherits it" in execute._died_hint()
+    limits[resource.RLIMIT_CPU] = (resource.RLIM_INFINITY,) * 2
+    assert execute._died_hint().startswith("It may have run out of memory. Close other programs")

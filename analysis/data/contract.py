@@ -89,6 +89,7 @@ def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
             )
     if index.tz is not None:
         index = index.tz_localize(None)
+    _refuse_intraday(index, where)
     try:
         return index.normalize().as_unit("ns")
     except (ValueError, OverflowError):  # outside pandas' nanosecond range
@@ -254,12 +255,27 @@ def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
             raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", hint)
 
 
+#: The hint for rows that are not one a session (weekly, monthly, intraday).
+DAILY = "Give daily prices (one row per trading session), or use another SOURCE."
 #: The hint for a price at or below zero, which may be real (WTI's May 2020 future settled at -37.63)
 #: but cannot be read: every move, band and ratio here is a fraction of a price above zero.
 NOT_POSITIVE = (
     "A price series here must stay above zero (moves are read as fractions of the close; a future that"
     " settled below zero, as WTI's did in April 2020, cannot be): fix or delete those rows, or use another SOURCE."
 )
+
+
+def _refuse_intraday(index: pd.DatetimeIndex, where: str) -> None:
+    """:class:`DataError` for rows that share a date at different times of day: intraday bars, whose last
+    bar of a day would stand for the day (its open, high, low and a 390th of its volume)."""
+    stamps = index.unique()  # a file given twice repeats its rows, not its days' times
+    if stamps.normalize().has_duplicates:
+        day = stamps[stamps.normalize().duplicated()][0]
+        raise DataError(
+            f"{where}: {len(index)} rows at different times of the same days (e.g. {day.date().isoformat()}:"
+            f" intraday bars?); a piece reads one row per session.",
+            DAILY,
+        )
 
 
 def _refuse_sparse(index: pd.DatetimeIndex, where: str) -> None:
@@ -272,7 +288,7 @@ def _refuse_sparse(index: pd.DatetimeIndex, where: str) -> None:
         raise DataError(
             f"{where}: its rows are a median {step:g} calendar days apart (weekly or monthly prices?), from"
             f" {index[0].date().isoformat()} to {index[-1].date().isoformat()}; a piece reads one row per session.",
-            "Give daily prices (one row per trading session), or use another SOURCE.",
+            DAILY,
         )
 
 
