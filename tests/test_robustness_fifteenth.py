@@ -25,10 +25,18 @@ section, the defects (A-F) with the test that failed before the fix.
    exit 152 (SIGXCPU's default), and the kernel killed by its inherited limit was "It may have run out of
    memory; try again". Now SIGXCPU stops a run as SIGTERM does, in one line naming ``ulimit -t``, and a dead
    kernel's hint names the CPU-time limit when there is one.
+4. File systems of other kinds (7): the reports folder on an ext2 image (a piece and the index held), on a
+   read-only bind mount (one line, exit 5: held), TMPDIR on a noexec, nosuid tmpfs (the piece and its PDF:
+   held); the kept frames, the chart memo and the price cache on a read-only bind mount (as root, chmod
+   cannot make a folder read-only; a mount can). **Broke (H)**: ``summary`` and ``report`` were an OSError
+   traceback (EROFS): the temporary file, named before it is made, was "removed" in ``finally`` with
+   ``unlink(missing_ok=True)``, which forgives ENOENT only; the kept frames, the chart memo and the cache's
+   writer now remove it only if it exists (``paths.discard``), as the export did.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -36,6 +44,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -298,3 +307,85 @@ def test_a_kernel_that_died_under_a_cpu_limit_is_said_to_have(monkeypatch):
     assert "at most 2 s (ulimit -t), and the kernel inherits it" in execute._died_hint()
     limits[resource.RLIMIT_CPU] = (resource.RLIM_INFINITY,) * 2
     assert execute._died_hint().startswith("It may have run out of memory. Close other programs")
+
+
+# -- 4. file systems of other kinds: read-only bind mounts, ext2, noexec ------------------------------------
+
+
+@contextlib.contextmanager
+def _read_only(path: Path):
+    """``path`` (a new empty folder) bind-mounted read-only on itself; skips where mounting is refused."""
+    path.mkdir(parents=True, exist_ok=True)
+    for args in (["--bind", str(path), str(path)], ["-o", "remount,bind,ro", str(path)]):
+        done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            subprocess.run(["umount", str(path)], capture_output=True, check=False)
+            pytest.skip(f"cannot bind-mount read-only here ({done.stderr.strip()}): needs root and mount")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], capture_output=True, check=False)
+
+
+def test_a_read_only_frame_cache_is_read_around(capsys, no_reports, tmp_path, monkeypatch):
+    """Broke (H): an OSError traceback (EROFS from the unlink of a temporary file never made)."""
+    with _read_only(tmp_path / "frames") as frames:
+        monkeypatch.setenv("MOMENTUM_FRAME_CACHE_DIR", str(frames))
+        data = run_json(capsys, "--ticker", "KRE", "--as-of", "2023-03-13")
+    assert data["session"]["day"]["move"] == pytest.approx(-0.1229, abs=5e-4)
+
+
+def test_a_read_only_chart_memo_and_price_cache_keep_nothing_and_fail_nothing(tmp_path, monkeypatch):
+    """Broke (H): the chart memo's and the cache's writers raised EROFS from their clean-up."""
+    from matplotlib.figure import Figure
+
+    from analysis.data import cache as price_cache
+    from analysis.data import snapshot
+    from analysis.view.charts import memo
+    from analysis.view.display import FigureOutput
+
+    with _read_only(tmp_path / "ro") as folder:
+        monkeypatch.setenv("MOMENTUM_CHART_CACHE_DIR", str(folder))
+        monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(folder))
+        memo._write("key", FigureOutput(Figure(figsize=(1, 1)), alt="a chart"))  # nothing kept, nothing raised
+        with pytest.raises(OSError) as raised:
+            price_cache.save(snapshot.read("IWM"))
+        assert raised.value.errno == 30 and not any(folder.iterdir())  # EROFS, said in the piece's notes
+
+
+@contextlib.contextmanager
+def _ext2(path: Path):
+    """A 64 MB ext2 image loop-mounted at ``path``; skips where mkfs.ext2 or a loop mount is refused."""
+    image = path.with_suffix(".img")
+    with open(image, "wb") as fh:
+        fh.truncate(64 * 2**20)
+    path.mkdir(parents=True, exist_ok=True)
+    for command in (["mkfs.ext2", "-q", str(image)], ["mount", "-o", "loop", str(image), str(path)]):
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+        except OSError as exc:
+            pytest.skip(f"cannot make an ext2 image here ({exc})")
+        if done.returncode != 0:
+            pytest.skip(f"cannot make an ext2 image here ({done.stderr.strip()}): needs root, mkfs.ext2 and loop")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], capture_output=True, check=False)
+
+
+@pytest.mark.slow
+def test_a_piece_on_ext2_with_tmpdir_a_noexec_tmpfs_is_whole(tmp_path):
+    """Held: the reports folder on an ext2 image, TMPDIR on a noexec, nosuid tmpfs (the kernel's and
+    Chromium's sockets and profile): the piece, its PDF and the index, nothing left in TMPDIR or staging."""
+    short = Path(tempfile.mkdtemp(prefix="t15-", dir="/tmp"))  # a socket's path holds 107 bytes: not pytest's
+    with _ext2(tmp_path / "ext2") as disk, hostile.tmpfs(short, "64m") as tmp:
+        hostile.remount(tmp, "noexec,nosuid,nodev")
+        root = disk / "reports"
+        done = hostile.run_cli(
+            root, "report", "--source", "snapshot", "--as-of", "2024-07-08", env={"TMPDIR": str(tmp)}
+        )
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        assert {"IWM.html", "IWM.pdf", "IWM.json", "IWM.md"} <= {p.name for p in (root / "2024-07-08").iterdir()}
+        assert (root / "index.html").is_file() and not hostile.hidden(root) and not hostile.no_leftovers(root)
+        assert not any(tmp.iterdir())
+    short.rmdir()
