@@ -86,13 +86,6 @@ def _bring(folder: Path, ticker: str, rows: list[str]) -> Path:
     return folder / f"{stem}.csv"
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    """An empty price cache (``MOMENTUM_CACHE_DIR``) a test brings files into."""
-    monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
 def _local(capsys, ticker: str, *args: str) -> tuple[int, str]:
     code = cli.main(["summary", "--source", "local", "--ticker", ticker, *args])
     return code, hostile.one_line(capsys.readouterr().err)
@@ -114,20 +107,20 @@ def test_a_young_history_beyond_its_band_is_a_piece(capsys, no_reports, ticker, 
 
 
 @pytest.mark.parametrize("every, days", [(5, 7), (21, 30)], ids=["weekly", "monthly"])
-def test_weekly_or_monthly_rows_are_refused_naming_their_spacing(capsys, no_reports, cache, every, days):
+def test_weekly_or_monthly_rows_are_refused_naming_their_spacing(capsys, no_reports, price_cache, every, days):
     """Broke (B): weekly rows were a piece of "daily data" whose every week was "a day"; monthly ones a
     TypeError. Now one line, exit 3, naming the median spacing and asking for daily prices."""
-    _bring(cache, "WKLY", _iwm_rows()[::every])
+    _bring(price_cache, "WKLY", _iwm_rows()[::every])
     code, line = _local(capsys, "WKLY")
     assert code == 3 and f"its rows are a median {days} calendar days apart (weekly or monthly prices?)" in line, line
     assert "Give daily prices" in line and "Offline, only the bundled snapshot" not in line
 
 
-def test_a_last_row_after_a_six_month_halt_is_no_days_move(capsys, no_reports, cache):
+def test_a_last_row_after_a_six_month_halt_is_no_days_move(capsys, no_reports, price_cache):
     """Broke (C): the close after a 130-session gap was "its largest one-day rise in the data" and led the
     headline; a move across a gap of more than two weeks is now no session's move (day and gap unread)."""
     rows = _iwm_rows()
-    _bring(cache, "HALT", [*rows[:-130], rows[-1]])
+    _bring(price_cache, "HALT", [*rows[:-130], rows[-1]])
     code = cli.main(["summary", "--source", "local", "--ticker", "HALT"])
     out = capsys.readouterr()
     data = json.loads(out.out)
@@ -137,10 +130,10 @@ def test_a_last_row_after_a_six_month_halt_is_no_days_move(capsys, no_reports, c
     assert any("a gap of 189 calendar days in the data before 2026-08-21" in n for n in data["data"]["ticker"]["notes"])
 
 
-def test_a_six_month_halt_inside_the_file_is_a_piece_with_a_note(capsys, no_reports, cache):
+def test_a_six_month_halt_inside_the_file_is_a_piece_with_a_note(capsys, no_reports, price_cache):
     """Held: the largest moves of the history are not the halt's; the gap is in the notes."""
     rows = _iwm_rows()
-    _bring(cache, "HALT", [*rows[:-400], *rows[-274:]])
+    _bring(price_cache, "HALT", [*rows[:-400], *rows[-274:]])
     data = run_json(capsys, "--source", "local", "--ticker", "HALT")
     assert data["session"]["largest_rise"]["date"] == "2020-03-24"
     assert any("a gap of" in n for n in data["data"]["ticker"]["notes"])
@@ -151,9 +144,9 @@ def test_a_six_month_halt_inside_the_file_is_a_piece_with_a_note(capsys, no_repo
     [(1e-6, "0.0002023", "0.0002051"), (1e-4, "0.02023", "0.02051"), (3000, "606,840", "615,180")],
     ids=["0.0002", "0.02", "brk-a"],
 )
-def test_sub_penny_and_near_a_million_are_quoted_apart(capsys, no_reports, cache, k, close, level):
+def test_sub_penny_and_near_a_million_are_quoted_apart(capsys, no_reports, price_cache, k, close, level):
     """Broke (D) below a cent: "closed at 0.00", every trigger and level "0.00". Held near 10^6 (BRK-A)."""
-    _bring(cache, "ODD", _scaled(_iwm_rows(), k))
+    _bring(price_cache, "ODD", _scaled(_iwm_rows(), k))
     data = run_json(capsys, "--source", "local", "--ticker", "ODD", "--as-of", "2024-07-08")
     text = brief.markdown(data)
     assert f"ODD closed at {close}," in text and f"needs to clear {level} (the highest close of 22 sessions" in text
@@ -172,43 +165,43 @@ def test_price_quotes_keep_four_significant_digits_below_one():
     assert fmt.level(0.5150) == "0.52"
 
 
-def test_a_ten_for_one_split_in_a_brought_file_names_the_file_and_its_fix(capsys, no_reports, cache):
+def test_a_ten_for_one_split_in_a_brought_file_names_the_file_and_its_fix(capsys, no_reports, price_cache):
     """Broke (E): "... or use another SOURCE.. Offline, only the bundled snapshot is available; it holds:
     BTC-USD HYG ...", the snapshot's list for a file the user brought. Now the file's own fix, once."""
     rows = _iwm_rows()
-    path = _bring(cache, "SPLT", [*rows[:-40], *_scaled(rows[-40:], 0.1)])
+    path = _bring(price_cache, "SPLT", [*rows[:-40], *_scaled(rows[-40:], 0.1)])
     code, line = _local(capsys, "SPLT")
     assert code == 3 and str(path) in line and "2026-06-26 close 29.982999" in line, line
     assert ".." not in line.replace(str(path), "") and "Offline, only the bundled snapshot" not in line
 
 
-def test_a_negative_settlement_is_refused_for_what_it_is(capsys, no_reports, cache):
+def test_a_negative_settlement_is_refused_for_what_it_is(capsys, no_reports, price_cache):
     """Broke (E): WTI's May 2020 future settled at -37.63; "The data is corrupt" named the wrong cause."""
     rows = _iwm_rows()
     rows[-60] = f"{rows[-60].split(',')[0]},-30,10,-40,-37.63,-37.63,1000"
-    _bring(cache, "CL=F", rows)
+    _bring(price_cache, "CL=F", rows)
     code, line = _local(capsys, "CL=F")
     assert code == 3 and "1 row(s) with zero or negative prices (2026-05-28)" in line, line
     assert "must stay above zero" in line and "corrupt" not in line
 
 
-def test_intraday_bars_are_refused_not_read_as_their_last_bar(capsys, no_reports, cache):
+def test_intraday_bars_are_refused_not_read_as_their_last_bar(capsys, no_reports, price_cache):
     """Broke (B): 390 minute bars a day were "duplicated dates: kept the last row", so the day's open, high
     and low were its last minute's and its volume a 390th. Now one line, exit 3, naming a day."""
     rows = []
     for row in _iwm_rows()[-300:]:
         day, price = row.split(",")[0], row.split(",")[4]
         rows += [f"{day} {h}:00:00,{price},{price},{price},{price},{price},100" for h in (10, 11, 12, 13, 14, 15)]
-    _bring(cache, "MINS", rows)
+    _bring(price_cache, "MINS", rows)
     code, line = _local(capsys, "MINS")
     assert code == 3 and "1800 rows at different times of the same days (e.g. 2025-06-12: intraday bars?)" in line
     assert line.endswith("Give daily prices (one row per trading session), or use another SOURCE."), line
 
 
-def test_a_file_given_twice_is_still_duplicated_days_not_intraday(capsys, no_reports, cache):
+def test_a_file_given_twice_is_still_duplicated_days_not_intraday(capsys, no_reports, price_cache):
     """Held: the same rows twice (a concatenated download) keep their last rows, with a note."""
     rows = _iwm_rows()
-    _bring(cache, "TWICE", [*rows, *rows])
+    _bring(price_cache, "TWICE", [*rows, *rows])
     data = run_json(capsys, "--source", "local", "--ticker", "TWICE", "--as-of", "2024-07-08")
     assert any("duplicated date(s)" in n for n in data["data"]["ticker"]["notes"])
 
