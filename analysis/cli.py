@@ -285,6 +285,8 @@ def _interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
 
     signum = getattr(exc, "signum", signal.SIGINT)
     name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    if name == "SIGXCPU":
+        name += ": the CPU-time limit, ulimit -t, ran out"
     done = interrupts.PUBLISHED
     if done:
         shown = ", ".join(relative(p) for p in done[:4]) + (" ..." if len(done) > 4 else "")

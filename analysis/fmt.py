@@ -48,9 +48,28 @@ def join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def price(x: float) -> str:
-    """A price or level by magnitude, thousands separated: ``205.06``, ``5,573`` (no cents above 1,000)."""
+def level(x: float) -> str:
+    """A series' value in evidence, whatever its unit (a yield's 0.52, an index's 5,573): two decimals, none
+    from 1,000. A ticker's own closes and levels are :func:`price`."""
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
+
+
+def price_decimals(x: float) -> int:
+    """The decimals :func:`price` quotes ``x`` with: none from 1,000, two from 1, and below 1 four
+    significant digits, as sub-penny quotes are written (``0.04512``; two decimals made every level of a
+    0.0002 stock "0.00")."""
+    size = abs(x)
+    if size >= 1000:
+        return 0
+    if size >= 1 or not math.isfinite(size) or size == 0:
+        return 2
+    return 3 - math.floor(math.log10(size))
+
+
+def price(x: float, extra: int = 0) -> str:
+    """A price or level by magnitude, thousands separated: ``205.06``, ``5,573`` (no cents above 1,000),
+    ``0.0002100``; ``extra`` decimals more."""
+    return f"{x:,.{price_decimals(x) + extra}f}"
 
 
 def signed(x: float, digits: int = 2) -> str:

@@ -30,6 +30,9 @@ from collections.abc import Iterator
 
 #: The signals that stop a run.
 SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+#: Limits that warn with a signal before they kill, stopping a run as SIGTERM does: a CPU-time limit's soft
+#: value (``ulimit -S -t``, a service's LimitCPU) sends SIGXCPU, each second, until the hard one's SIGKILL.
+LIMITS = tuple(s for s in (getattr(signal, "SIGXCPU", None),) if s is not None)
 #: Seconds :func:`stop_pool` gives workers to clean up before killing them.
 GRACE = 20.0
 
@@ -121,7 +124,7 @@ def _install() -> dict[int, object]:
     if threading.current_thread() is not threading.main_thread():
         return previous
     quiet_threads_when_stopping()
-    for signum in SIGNALS:
+    for signum in (*SIGNALS, *LIMITS):
         current = signal.getsignal(signum)
         if current is signal.SIG_IGN:
             continue  # nohup, or a background job: the caller asked for it to be ignored

@@ -27,6 +27,13 @@ LAB_KERNEL_NAME = "momentum-lab"
 LAB_KERNEL_DISPLAY = "Python (momentum-lab: plotly, ipywidgets)"
 
 
+def discard(tmp: str | Path | None) -> None:
+    """Remove a temporary file named before it was made, if it was made: on a read-only file system it never
+    was, and ``unlink`` would fail there too (EROFS), where ``missing_ok`` only forgives ENOENT."""
+    if tmp and os.path.lexists(tmp):
+        os.unlink(tmp)
+
+
 def resolved(path: Path) -> Path:
     """``path.resolve()``; a loop of symbolic links is a :class:`~analysis.errors.PublishError`
     naming it (Python 3.11 raises RuntimeError, later ones OSError ELOOP)."""

@@ -160,6 +160,13 @@ def no_reports(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def price_cache(tmp_path, monkeypatch):
+    """An empty price cache (``MOMENTUM_CACHE_DIR``) a test brings files into (``SOURCE=local``)."""
+    monkeypatch.setenv("MOMENTUM_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
 def prices(tmp_path, monkeypatch):
     """A copy of the bundled snapshot the test may damage; the loader reads it instead."""
     from analysis.data import snapshot

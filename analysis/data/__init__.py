@@ -85,18 +85,22 @@ class Market:
     def _local(self, ticker: str, why: str = "") -> pd.DataFrame:
         """The newer of the cache and the snapshot; a corrupt cache is skipped with a note."""
         candidates: list[pd.DataFrame] = []
-        problems = []
+        failed: list[DataError] = []
         if cache.has(ticker):
             try:
                 candidates.append(cache.load(ticker))
             except DataError as exc:
-                problems.append(str(exc))
+                failed.append(exc)
+        problems = [str(exc) for exc in failed]
         if snapshot.has(ticker):
             candidates.append(snapshot.read(ticker))
-        if not candidates:
+        if not candidates:  # a file of the cache that cannot be used is named with its own fix, not the snapshot's list
+            said = [why, *(exc.message.rstrip(".") for exc in failed)]
             raise DataError(
-                f"no data for {ticker}: {'; '.join([why, *problems]).strip('; ') or 'not in the cache or the snapshot'}.",
-                f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.",
+                f"no data for {ticker}: {'; '.join(said).strip('; ') or 'not in the cache or the snapshot'}.",
+                failed[0].hint
+                if failed
+                else f"Offline, only the bundled snapshot is available; it holds: {' '.join(snapshot.tickers())}.",
             )
         best = max(candidates, key=lambda f: f.attrs["last_date"])
         notes = (

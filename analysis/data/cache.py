@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.data.contract import normalize
 from analysis.errors import DataError, PublishError
-from analysis.paths import cache_dir, file_stem, inside
+from analysis.paths import cache_dir, discard, file_stem, inside
 
 
 def entry(root: Path, stem: str, what: str, variable: str) -> tuple[Path, Path]:
@@ -51,7 +51,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         raise
 
 

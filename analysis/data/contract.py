@@ -29,6 +29,8 @@ COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 #: A gap between two sessions longer than this many calendar days is noted in the provenance.
 GAP_DAYS = 14
+#: Rows a median of more than this many calendar days apart are not daily prices (a long weekend is 4).
+SPARSE_DAYS = 4
 #: No traded price reaches a trillion: a larger value is a corrupt file (and would overflow
 #: the squares and products the indicators take).
 MAX_PRICE = 1e12
@@ -87,6 +89,7 @@ def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
             )
     if index.tz is not None:
         index = index.tz_localize(None)
+    _refuse_intraday(index, where)
     try:
         return index.normalize().as_unit("ns")
     except (ValueError, OverflowError):  # outside pandas' nanosecond range
@@ -141,6 +144,7 @@ def normalize(
     frame, price_only = _columns(frame, notes)
     frame = _repair(frame, notes, where)
     _refuse_corrupt(frame, where, positive)
+    _refuse_sparse(frame.index, where)
     _refuse_impossible(frame, where, positive)
     frame, screened = impossible_prints(frame, positive=positive)
     notes += [f"{ticker}: {note}" for note in screened]
@@ -247,7 +251,45 @@ def _refuse_corrupt(frame: pd.DataFrame, where: str, positive: bool) -> None:
     ]
     for bad, what in checks:
         if bad is not None and bad.any():
-            raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", fix)
+            hint = NOT_POSITIVE if what == "with zero or negative prices" else fix
+            raise DataError(f"{where}: {int(bad.sum())} row(s) {what} ({_dates(frame.index[bad])}).", hint)
+
+
+#: The hint for rows that are not one a session (weekly, monthly, intraday).
+DAILY = "Give daily prices (one row per trading session), or use another SOURCE."
+#: The hint for a price at or below zero, which may be real (WTI's May 2020 future settled at -37.63)
+#: but cannot be read: every move, band and ratio here is a fraction of a price above zero.
+NOT_POSITIVE = (
+    "A price series here must stay above zero (moves are read as fractions of the close; a future that"
+    " settled below zero, as WTI's did in April 2020, cannot be): fix or delete those rows, or use another SOURCE."
+)
+
+
+def _refuse_intraday(index: pd.DatetimeIndex, where: str) -> None:
+    """:class:`DataError` for rows that share a date at different times of day: intraday bars, whose last
+    bar of a day would stand for the day (its open, high, low and a 390th of its volume)."""
+    stamps = index.unique()  # a file given twice repeats its rows, not its days' times
+    if stamps.normalize().has_duplicates:
+        day = stamps[stamps.normalize().duplicated()][0]
+        raise DataError(
+            f"{where}: {len(index)} rows at different times of the same days (e.g. {day.date().isoformat()}:"
+            f" intraday bars?); a piece reads one row per session.",
+            DAILY,
+        )
+
+
+def _refuse_sparse(index: pd.DatetimeIndex, where: str) -> None:
+    """:class:`DataError` for rows a median of more than :data:`SPARSE_DAYS` calendar days apart: weekly or
+    monthly prices, whose every move a piece would call a day's and whose 50 rows it would call a 50-DMA."""
+    if len(index) < 3:
+        return
+    step = float(index.to_series().diff().dt.days.median())
+    if step > SPARSE_DAYS:
+        raise DataError(
+            f"{where}: its rows are a median {step:g} calendar days apart (weekly or monthly prices?), from"
+            f" {index[0].date().isoformat()} to {index[-1].date().isoformat()}; a piece reads one row per session.",
+            DAILY,
+        )
 
 
 def _refuse_impossible(frame: pd.DataFrame, where: str, positive: bool) -> None:

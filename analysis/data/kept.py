@@ -93,6 +93,8 @@ def _load(path: Path) -> object:
 
 def _keep(path: Path, made: object) -> None:
     """Write ``made`` to ``path`` atomically (a reader sees the whole pickle or none)."""
+    from analysis.paths import discard
+
     tmp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,4 +108,4 @@ def _keep(path: Path, made: object) -> None:
         pass
     finally:  # failed or stopped: no temporary file left behind
         if tmp:
-            Path(tmp).unlink(missing_ok=True)
+            discard(tmp)

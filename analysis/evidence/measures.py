@@ -212,7 +212,7 @@ def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: flo
         word = "at or above" if high else "at or below"
         return Measure(
             None,
-            reason=f"only {len(picked)} earlier episode{'' if len(picked) == 1 else 's'} of {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+            reason=f"only {len(picked)} earlier episode{'' if len(picked) == 1 else 's'} of {a.name} {word} {fmt.level((1 - band if high else 1 + band) * level_now)}"
             f" with {horizon} sessions after them: too few to read",
         )
     returns = (ends.iloc[picked] / b.iloc[picked] - 1.0).to_numpy()
@@ -221,7 +221,7 @@ def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: flo
     return Measure(
         value,
         f"median {b.name} return {value:+.1%} over {horizon} sessions after {len(picked)} episodes of"
-        f" {a.name} {word} {fmt.price((1 - band if high else 1 + band) * level_now)}"
+        f" {a.name} {word} {fmt.level((1 - band if high else 1 + band) * level_now)}"
         f" ({np.mean(returns > 0):.0%} positive)",
     )
 
@@ -246,7 +246,7 @@ def distance_from_sma(close: pd.Series, window: int = 200) -> Measure:
     if np.isnan(average):
         return _too_short(f"{close.name}'s {window}-DMA", f"{window} sessions", close.index[0] if len(close) else None)
     value = float(close.iloc[-1] / average - 1.0)
-    return Measure(value, f"{close.name} {fmt.price(close.iloc[-1])} vs its {window}-DMA {fmt.price(average)}")
+    return Measure(value, f"{close.name} {fmt.level(close.iloc[-1])} vs its {window}-DMA {fmt.level(average)}")
 
 
 def week_move(close: pd.Series, sessions: int = 5) -> Measure:
@@ -256,7 +256,7 @@ def week_move(close: pd.Series, sessions: int = 5) -> Measure:
     start = close.iloc[-1 - sessions]
     return Measure(
         float(close.iloc[-1] / start - 1.0),
-        f"{close.name} {fmt.price(close.iloc[-1])} vs {fmt.price(start)} on {_day(close.index[-1 - sessions])}",
+        f"{close.name} {fmt.level(close.iloc[-1])} vs {fmt.level(start)} on {_day(close.index[-1 - sessions])}",
     )
 
 

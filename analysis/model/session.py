@@ -18,6 +18,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from analysis.data.contract import GAP_DAYS
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units
 
@@ -44,19 +45,30 @@ KNIFE_EDGE = 0.5
 RARE_MOVE = 0.9
 
 
+def across_gap(index: pd.Index, span: int = 1) -> pd.Series:
+    """Whether each row's last ``span`` steps cross a gap in the data longer than :data:`GAP_DAYS`
+    calendar days (a trading halt, a file with months missing): a move across one is no session's move."""
+    if not isinstance(index, pd.DatetimeIndex):
+        return pd.Series(False, index=index)
+    steps = index.to_series().diff().dt.days
+    return (steps.rolling(span, min_periods=1).max() > GAP_DAYS).set_axis(index)
+
+
 def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
     """Each session's move over ``span`` sessions as the ticker measures it: a fraction of the
-    earlier close for a price, the change in points or bp (:attr:`Units.level_scale`) for a level."""
-    if units.is_return:
-        return close / close.shift(span) - 1.0
-    return units.level_scale * (close - close.shift(span))
+    earlier close for a price, the change in points or bp (:attr:`Units.level_scale`) for a level;
+    ``NaN`` across a gap in the data (:func:`across_gap`): six months of a halt are not a day's move."""
+    moved = close / close.shift(span) - 1.0 if units.is_return else units.level_scale * (close - close.shift(span))
+    return moved.mask(across_gap(close.index, span))
 
 
 def ranked_moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
     """The moves a session is ranked by: :func:`moves`, but a gauge's as a fraction of its earlier
     level. A volatility index's points scale with its level: 6.6 points at 80 was an ordinary day in
     November 2008 (8.9%), larger than 99% of its point moves since 1990 (the third cold read)."""
-    return close / close.shift(span) - 1.0 if units.returns == "points" else moves(close, units, span)
+    if units.returns != "points":
+        return moves(close, units, span)
+    return (close / close.shift(span) - 1.0).mask(across_gap(close.index, span))
 
 
 def _read(series: pd.Series, ranked: pd.Series, overlap: int = 0) -> SummaryDict | None:
@@ -65,7 +77,7 @@ def _read(series: pd.Series, ranked: pd.Series, overlap: int = 0) -> SummaryDict
     ``ranked`` (:func:`ranked_moves`). The ``overlap`` moves just before the last share part of its
     span and are not compared."""
     valid = ranked[series.notna()].dropna()
-    if len(valid) < 2 + overlap:
+    if len(valid) < 2 + overlap or valid.index[-1] != ranked.index[-1]:  # none now (across a gap): no move to read
         return None
     now, earlier = float(valid.iloc[-1]), valid.iloc[: len(valid) - 1 - overlap]
     size = np.abs(earlier.to_numpy(float))
@@ -182,7 +194,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
     notable = _notable(sizes, previous, units)
-    gap = _finite(last["open"] / previous - 1.0) if previous else None
+    halted = bool(across_gap(prices.index).iloc[-1])  # the previous row is weeks back: no opening gap to read
+    gap = _finite(last["open"] / previous - 1.0) if previous and not halted else None
     out: SummaryDict = {
         "date": prices.index[-1].date().isoformat(),
         "previous_date": prices.index[-2].date().isoformat() if len(prices) > 1 else None,

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from papermill.engines import papermill_engines  # first: papermill loads .engine through its entry point
 
-from analysis.errors import RenderError
+from analysis.errors import RenderError, out_of_memory
 from analysis.render.engine import INJECTED_ID, TAKEN, MomentumEngine, put_back  # noqa: F401 (INJECTED_ID: the API)
 from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
@@ -125,10 +125,7 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
             f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}"
         ) from None
     except DeadKernelError as exc:
-        raise RenderError(
-            f"notebook {notebook.name}: the kernel died while running ({exc}).",
-            "It may have run out of memory; try again.",
-        ) from None
+        raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).", _died_hint()) from None
     except RuntimeError as exc:  # jupyter_client: "Kernel died before replying to kernel_info"
         if "kernel" not in str(exc).lower():
             raise
@@ -138,6 +135,20 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
             "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
         ) from None
+
+
+def _died_hint() -> str:
+    """Why a kernel may have died mid-run: the CPU-time limit it inherited when there is one (it sends
+    SIGXCPU, then SIGKILL), else memory (:func:`analysis.errors.out_of_memory`, naming a ``ulimit -v``)."""
+    import resource
+
+    seconds = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    if seconds != resource.RLIM_INFINITY and seconds >= 0:
+        return (
+            f"Each process of the run may compute for at most {seconds} s (ulimit -t), and the kernel inherits it:"
+            " raise the limit (ulimit -t unlimited, or the service's LimitCPU) and run again."
+        )
+    return f"It may have run {out_of_memory()}"
 
 
 def _start_hint() -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, PublishError
+from analysis.paths import discard
 
 
 def write_csv(frame: pd.DataFrame | pd.Series, path: str | Path) -> Path:
@@ -42,6 +43,5 @@ def write_csv(frame: pd.DataFrame | pd.Series, path: str | Path) -> Path:
             "Give the path of a file in a writable folder with room for it.",
         ) from None
     finally:
-        if tmp and os.path.lexists(tmp):
-            os.unlink(tmp)
+        discard(tmp)
     return target

@@ -215,7 +215,7 @@ def headline(s: Reading) -> str:
 def _bullish_headline(s: Reading) -> str:
     t, rm_up = s["ticker"], bool(s["real_motion"]["above_fast"])
     cools = f"Momentum cools in {t} but holds above its average"  # above its 50-DMA, lower than a week ago
-    if s["profile"]["leadership"] == "hidden":
+    if s["profile"]["leadership"] == "hidden" or s["leadership"]["value"] is None:  # none to read: no lead, no lag
         if rm_up:
             return (
                 f"Momentum is building in {t}: how far can it carry?"

@@ -93,8 +93,11 @@ def momentum_paragraph(s: Reading) -> str:
     clause = (
         ""
         if band is None
-        else _BAND[band].format(
-            since=_extreme_since(s), ticker=s["ticker"], rare=_rare(s), readings=rm["stretch"]["readings"]
+        else _BAND[band].format(  # only a distance stretched by history is ranked (rarer_than is set)
+            since=_extreme_since(s),
+            ticker=s["ticker"],
+            rare=_rare(s) if band[1] == "history" else "",
+            readings=rm["stretch"]["readings"],
         )
     )
     return f"{_momentum_line(s)}{clause}."

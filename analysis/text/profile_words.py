@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 from analysis import config as config_files
+from analysis import fmt
 from analysis.errors import InputError
 from analysis.fmt import date, signed
 from analysis.model.types import Reading, SummaryDict
@@ -107,7 +108,7 @@ def quote_apart(s: Reading, a: float, b: float) -> tuple[str, str]:
         return qa, qb
     if units_of(s).is_yield:
         return f"{a:,.3f}%", f"{b:,.3f}%"
-    return f"{a:,.4f}", f"{b:,.4f}"
+    return fmt.price(a, max(2, 4 - fmt.price_decimals(a))), fmt.price(b, max(2, 4 - fmt.price_decimals(b)))
 
 
 def quote_near(s: Reading, price: float) -> str:

@@ -135,6 +135,8 @@ def _write(key: str, made: object) -> None:
 
     if not isinstance(made, FigureOutput):
         return
+    from analysis.paths import discard
+
     base, tmp = directory() / key, None
     try:
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +153,7 @@ def _write(key: str, made: object) -> None:
         return
     finally:  # failed or stopped: no temporary file left behind
         if tmp:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
 
 
 def cached(name: str, inputs: tuple, draw: Callable[[], T], *, disk: bool = False) -> T:
