@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import tomllib
 
 import numpy as np
@@ -437,3 +438,21 @@ def test_scorecard_chart(card):
     assert texts.count("8 of 8 weight measured") == 1 and "13 of 13 weight measured" in texts
     weighted = sum(1 for s in card.values() for e in s["evidence"] if e["weight"])
     assert len(ax.patches) == weighted
+
+
+def test_a_scenario_set_is_validated_once_per_content_and_an_edit_shows_at_once(tmp_path, monkeypatch):
+    """A summary looks the seven sets up twice: the same bytes give the same validated scorecard; an
+    edit of the same length, in the same instant, gives the edited one."""
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(tmp_path))
+    text = (CONFIG_DIR / "scenarios.toml").read_text()
+    title = scenarios.load(name="scenarios").scenarios[0].title
+    (tmp_path / "scenarios.toml").write_text(text)
+    first = scenarios.load(name="scenarios")
+    assert scenarios.load(name="scenarios") is first and first.scenarios[0].title == title
+    edited = title[:-1] + ("X" if title[-1] != "X" else "Y")  # same length
+    (tmp_path / "scenarios.toml").write_text(text.replace(title, edited, 1))
+    assert scenarios.load(name="scenarios").scenarios[0].title == edited
+    (tmp_path / "scenarios.toml").unlink()
+    os.mkfifo(tmp_path / "scenarios.toml")  # a pipe in its place is refused, not read (it would block)
+    with pytest.raises(InputError, match="not a regular file"):
+        scenarios.load(name="scenarios")

@@ -43,11 +43,28 @@ SET_FILES = (
 )
 
 
+#: Validated scorecards by their file and its bytes: a summary looks up the seven sets twice, and
+#: validating them was a twentieth of its time. The file is still read each time, so an edit shows at once.
+_CARDS: dict[tuple[str, bytes], Scorecard] = {}
+
+
 def load(config: dict | None = None, name: str = "scenarios") -> Scorecard:
     """The validated scorecard of ``config`` (a parsed scenarios TOML), or of the file ``name`` when ``None``."""
-    if config is None:
-        return rules.parse(config_files.load(name), str(config_files.path(name)))
-    return rules.parse(config)
+    if config is not None:
+        return rules.parse(config)
+    target = config_files.path(name)
+    try:  # only a regular file's bytes: a pipe in its place would block (config_files.load refuses it)
+        key = (str(target), target.read_bytes()) if target.is_file() else None
+    except (OSError, ValueError):
+        key = None  # config_files.load says what is wrong with it
+    if key not in _CARDS:
+        card = rules.parse(config_files.load(name), str(target))
+        if key is None:
+            return card
+        if len(_CARDS) >= 64:  # many files in one process (a test run): forget the older ones
+            _CARDS.clear()
+        _CARDS[key] = card
+    return _CARDS[key]
 
 
 def choose(ticker: str, profile: str, file: str = "") -> Scorecard:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError
@@ -170,15 +171,14 @@ def _prior(values: pd.Series, swings: pd.Series, *, high: bool) -> dict[pd.Times
     """The ``swings`` (before the lookback) beyond every later value, each with the date of the last
     earlier value beyond it, at least :data:`PRIOR_SPAN` sessions before (the record, with nothing
     earlier beyond it, is named as such); the :data:`PRIOR_STEPS` most recent."""
-    v = values if high else -values
-    later = v[::-1].cummax()[::-1].shift(-1)  # the most any later session reached
+    v = values.to_numpy(dtype=float) if high else -values.to_numpy(dtype=float)
+    later = np.append(np.maximum.accumulate(v[::-1])[::-1][1:], np.nan)  # the most any later session reached
+    at = values.index.get_indexer(swings.index)
     out: dict[pd.Timestamp, str] = {}
-    for date in reversed(
-        swings.index[(swings.index.isin(later.index)) & (v.loc[swings.index] > later.loc[swings.index]).to_numpy()]
-    ):
-        beyond = last_close_beyond(values.loc[:date], "high" if high else "low")
-        if beyond and beyond["sessions"] >= PRIOR_SPAN:
-            out[date] = beyond["date"]
+    for p in reversed(at[(at >= 0) & (v[np.maximum(at, 0)] > later[np.maximum(at, 0)])]):
+        earlier = np.flatnonzero(v[:p] > v[p])  # as last_close_beyond(values[:p + 1]), on the arrays
+        if earlier.size and p - earlier[-1] >= PRIOR_SPAN:
+            out[values.index[p]] = values.index[earlier[-1]].date().isoformat()
             if len(out) == PRIOR_STEPS:
                 break
     return out

@@ -50,8 +50,10 @@ def across_gap(index: pd.Index, span: int = 1) -> pd.Series:
     calendar days (a trading halt, a file with months missing): a move across one is no session's move."""
     if not isinstance(index, pd.DatetimeIndex):
         return pd.Series(False, index=index)
-    steps = index.to_series().diff().dt.days
-    return (steps.rolling(span, min_periods=1).max() > GAP_DAYS).set_axis(index)
+    days = np.diff(index.as_unit("ns").asi8) // 86_400_000_000_000  # whole calendar days from the row before
+    gaps = np.cumsum(np.concatenate(([False], days > GAP_DAYS))[: len(index)])  # gaps up to each row
+    before = np.concatenate((np.zeros(min(span, len(gaps)), dtype=gaps.dtype), gaps[: max(len(gaps) - span, 0)]))
+    return pd.Series(gaps - before > 0, index=index)  # a gap among the row's last ``span`` steps
 
 
 def moves(close: pd.Series, units: Units, span: int = 1) -> pd.Series:
