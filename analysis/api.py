@@ -367,10 +367,22 @@ def research(
 def returns(frame: pd.DataFrame, *, total: bool = True) -> pd.DataFrame:
     """Daily returns of a :func:`study` frame's ticker and benchmark, a column each (named by their
     symbols), the first session dropped: the shape quantstats (a column) and vectorbt take.
-    ``total``: from adjusted closes (dividends reinvested), else from traded closes."""
+    ``total``: from adjusted closes (dividends reinvested), else from traded closes. A level (a yield,
+    a volatility index) has changes, not returns: an :class:`~analysis.errors.InputError` says so."""
+    from analysis.model import profile
+
     which = ("adj_close", "bench_adj_close") if total else ("close", "bench_close")
     frame = _frame(frame, which, "returns")
     ticker, benchmark = frame.attrs.get("ticker", "ticker"), frame.attrs.get("benchmark", "benchmark")
+    for symbol in (ticker, benchmark):
+        assigned = profile.assign(symbol) if symbol not in ("ticker", "benchmark") else None
+        if assigned is not None and assigned.level:  # ^IRX near zero "returned" over 1,000% in a day
+            raise InputError(
+                f"{symbol} is a level ({assigned.kind}), not a price: its daily changes are not returns (a yield near zero"
+                " doubles in a day).",
+                f"Take its changes instead, e.g. frame['{'close' if symbol == ticker else 'bench_close'}'].diff();"
+                " returns() is for prices someone can hold.",
+            )
     return daily_returns(*(frame[c] for c in which)).set_axis([ticker, benchmark], axis=1)
 
 

@@ -165,3 +165,17 @@ def test_the_cookbook_answers_its_questions_through_the_api(tmp_path):
     faster = next(i for i, s in source.items() if "fast=20" in s)
     assert "n (fast 20)" in shown[faster] and "2 closes above the 50-DMA" in shown[faster]
     assert "narrow_rally" not in shown[next(i for i, s in source.items() if "scorecard(" in s)]  # IWM: small caps
+
+
+def test_returns_refuses_a_level_whose_changes_are_not_returns():
+    """^IRX near zero "returned" more than +1,000% in a day: a yield or a volatility index has changes,
+    not returns; returns() says so and names the column to take them from."""
+    irx = analysis.study("^IRX", as_of="2021-01-04")
+    close = irx["adj_close"]
+    assert (close / close.shift(1) - 1).max() > 10  # what returns() used to hand on to quantstats
+    with pytest.raises(InputError, match=r"\^IRX is a level \(yield\), not a price") as info:
+        analysis.returns(irx)
+    assert "frame['close'].diff()" in info.value.hint
+    with pytest.raises(InputError, match=r"\^VIX is a level \(volatility\)") as info:
+        analysis.returns(analysis.study("IWM", benchmark="^VIX", as_of="2021-01-04"))
+    assert "frame['bench_close'].diff()" in info.value.hint
