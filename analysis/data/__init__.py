@@ -43,11 +43,12 @@ class Market:
         return self._frames[ticker]
 
     def prices_or_reason(self, ticker: str) -> tuple[pd.DataFrame | None, str]:
-        """``(frame, "")``, or ``(None, reason)`` when ``ticker`` cannot be loaded."""
+        """``(frame, "")``, or ``(None, reason)`` when ``ticker`` cannot be loaded: what is wrong, without the
+        error's fix (a family of 40 with 18 unknown members repeated the snapshot's list of 23 eighteen times)."""
         try:
             return self.prices(ticker), ""
         except DataError as exc:
-            return None, str(exc)
+            return None, exc.message
 
     def _load(self, ticker: str) -> pd.DataFrame:
         if self.source == "snapshot":

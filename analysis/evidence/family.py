@@ -110,7 +110,7 @@ def _member(
     symbol = member["ticker"]
     frame, why = market.prices_or_reason(symbol)
     if frame is None:
-        return _blank(member, "missing", f"{symbol} could not be loaded ({why.rstrip('.')})"), None
+        return _blank(member, "missing", f"{symbol} could not be loaded: {why.rstrip('.')}"), None
     cut = until(frame, as_of)
     if cut.empty:
         return _blank(member, "missing", f"{symbol} data starts {iso(frame.index[0])}, after {iso(as_of)}"), None

@@ -54,7 +54,7 @@ class _Frames:
     def _load(self, symbol: str) -> tuple[pd.DataFrame | None, str]:
         frame, why = self.market.prices_or_reason(symbol)
         if frame is None:
-            return None, f"{symbol} could not be loaded ({why.rstrip('.')})"
+            return None, f"{symbol} could not be loaded: {why.rstrip('.')}"
         cut = until(frame, self.as_of)
         if cut.empty:
             return None, f"{symbol} data starts {_day(frame.index[0])}, after {_day(self.as_of)}"

@@ -18,6 +18,16 @@ from dataclasses import dataclass
 from analysis import fmt
 from analysis.errors import InputError
 
+
+def _at_least(value: float, digits: int, unit: str) -> str:
+    """``value`` (not negative) with ``digits`` decimals and its ``unit``; a nonzero value that would read
+    as zero is ``less than 0.1%`` (``1 bp``, ``0.01 points``): SPY's -0.003% of 2026-08-10 was "fell 0.0%"."""
+    written = f"{value:,.{digits}f}"
+    if value > 0 and not written.strip("0.,"):
+        return f"less than {10**-digits:.{digits}f}{unit}"
+    return f"{written}{unit}"
+
+
 #: The profiles' measures (``profiles.toml``: ``returns``).
 RETURNS = ("total", "price", "points", "basis_points")
 
@@ -90,11 +100,11 @@ class Units:
         """The size of a session's move, unsigned: ``5.9%``; ``24.86 points (43.0%)`` for a gauge
         (with its share of the earlier ``close``); ``5 bp`` for a yield."""
         if self.is_return:
-            return fmt.plain_pct(move)
+            return _at_least(100 * abs(move), 1, "%")
         if self.is_yield:
-            return f"{abs(move):,.0f} bp"
-        share = f" ({fmt.plain_pct(move / close)})" if close else ""
-        return f"{abs(move):,.2f} points{share}"
+            return _at_least(abs(move), 0, " bp")
+        share = f" ({_at_least(100 * abs(move / close), 1, '%')})" if close else ""
+        return f"{_at_least(abs(move), 2, ' points')}{share}"
 
     # -- forward moves and edges (the event study) --------------------------------------------
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from analysis.errors import BrowserUnavailable, RenderError
 from analysis.render.chromium_install import HOW_TO_GET_ONE, find
-from analysis.render.devtools import Chromium, Gone, hint_for
+from analysis.render.devtools import Chromium, Gone, field, hint_for
 
 #: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
 #: --no-pdf-header-footer`` sends (Chromium's headless_command.js), so the PDF is the same.
@@ -171,11 +171,12 @@ class Printer:
                 chromium.call("Target.closeTarget", {"targetId": self._target}, None, deadline)
             self._session = None
         if self._session is None:
-            self._target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
+            created = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)
+            self._target = field(created, "targetId", "Target.createTarget")
             session = chromium.call(
                 "Target.attachToTarget", {"targetId": self._target, "flatten": True}, None, deadline
             )
-            self._session = session["sessionId"]
+            self._session = field(session, "sessionId", "Target.attachToTarget")
             chromium.call("Page.enable", None, self._session, deadline)
             chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, self._session, deadline)
         return self._session
@@ -199,7 +200,11 @@ class Printer:
             )
 
         chromium.wait_for(loaded_or_lost, deadline)
-        return base64.b64decode(chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)["data"])
+        data = field(chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline), "data", "Page.printToPDF")
+        try:
+            return base64.b64decode(data, validate=True)
+        except ValueError:  # binascii.Error
+            raise RuntimeError("Page.printToPDF answered data that is not base64") from None
 
     def _path(self) -> str:
         path = self.browser or find()

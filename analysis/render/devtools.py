@@ -205,8 +205,14 @@ class Chromium:
                 raise Gone
             self.answered = True
             self._buffer += chunk
-        message = json.loads(self._buffer[:end])
+        raw = bytes(self._buffer[:end])
         del self._buffer[: end + 1]
+        try:
+            message = json.loads(raw)
+        except ValueError:  # not JSON, not UTF-8: a CHROMIUM that is no browser, or one gone mad
+            message = None
+        if not isinstance(message, dict):
+            raise RuntimeError(f"it answered {raw[:40]!r}, not a DevTools message (a JSON object)")
         return message
 
     def call(self, method: str, params: dict | None, session: str | None, deadline: float) -> dict:
@@ -215,9 +221,14 @@ class Chromium:
         while True:
             message = self.receive(deadline)
             if message.get("id") == number:
-                if "error" in message:
-                    raise RuntimeError(f"{method} answered {message['error'].get('message', message['error'])}")
-                return message.get("result", {})
+                error, result = message.get("error"), message.get("result", {})
+                if error is not None:
+                    raise RuntimeError(
+                        f"{method} answered {error.get('message', error) if isinstance(error, dict) else error}"
+                    )
+                if not isinstance(result, dict):
+                    raise RuntimeError(f"{method} answered {str(result)[:40]}, not a JSON object")
+                return result
             if "method" in message:
                 self.events.append(message)
 
@@ -240,6 +251,14 @@ class Chromium:
             message = self.receive(deadline)
             if "method" in message:
                 self.events.append(message)
+
+
+def field(result: dict, key: str, method: str, kind: type = str):
+    """``result[key]``, of type ``kind``: a :class:`RuntimeError` naming ``method`` when an answer lacks it."""
+    value = result.get(key)
+    if not isinstance(value, kind):
+        raise RuntimeError(f"{method} answered no {key}")
+    return value
 
 
 def _high(fds: tuple[int, int]) -> tuple[int, int]:
