@@ -237,7 +237,7 @@ def _since_last(out: Summary, kind: profile.Profile, parts: Collection[str], rep
             then = studies.cut(study, series.index[-1 - SINCE_SESSIONS])
         except (InputError, DataError):  # LEVEL outside the prices of then, too little common history then:
             return nothing  # nothing to compare with (the piece itself was built from the same data)
-        previous = facts(then, kind)
+        previous = facts(then, kind, earlier=True)
         if "family" in parts:
             previous["family"] = _family(market, then.as_of.session).data
     rows = series[series.index > pd.Timestamp(previous["as_of"])]

@@ -455,3 +455,27 @@ def test_a_cut_study_is_the_study_a_build_then_returns(market, ticker, as_of):
     assert json.dumps(facts(cut, kind), sort_keys=True, default=str) == json.dumps(
         facts(built, kind), sort_keys=True, default=str
     )
+
+
+@pytest.mark.parametrize(
+    ("ticker", "as_of"),
+    [("IWM", "2024-07-08"), ("BTC-USD", "2021-11-10"), ("^VIX", "2020-03-16"), ("TLT", "2022-10-20")],
+)
+def test_the_earlier_state_leaves_out_only_what_its_own_session_needs_and_changes_nothing(market, ticker, as_of):
+    """Issue 32: the state five sessions back is computed without the keys only a piece's own session needs
+    (its day, its triggers, its returns, what is unusual): every other key equals the full facts there, and
+    "what changed" reads the same against either."""
+    from analysis.model import profile, study
+    from analysis.model.facts import OWN_SESSION, facts
+
+    now = study.build(market, ticker, "SPY", as_of)
+    then = study.cut(now, now.series.index[-6])
+    kind = profile.assign(ticker, "SPY")
+    full, earlier = facts(then, kind), facts(then, kind, earlier=True)
+    assert list(full) == list(earlier) and all(earlier[key] is None for key in OWN_SESSION)
+    assert all(full[key] is not None for key in OWN_SESSION)
+    rest = {k: v for k, v in full.items() if k not in OWN_SESSION}
+    assert json.dumps(rest, default=str) == json.dumps({k: earlier[k] for k in rest}, default=str)
+    current = facts(now, kind)
+    rows = now.series[now.series.index > then.series.index[-1]]
+    assert since_last(current, full, rows, against="sessions") == since_last(current, earlier, rows, against="sessions")

@@ -12,20 +12,18 @@ import math
 from dataclasses import asdict
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 from analysis import indicators as ind
-from analysis.errors import DataError
 from analysis.indicators import levels as lv
-from analysis.indicators import solve
 from analysis.indicators.rungs import last_close_beyond
 from analysis.model.haven import haven
+from analysis.model.next_session import what_would_change
 from analysis.model.profile import Profile, assign
-from analysis.model.session import WEEK, day_sizes, move_size, percentile, session
+from analysis.model.session import WEEK, session
 from analysis.model.study import Study, leadership_basis
 from analysis.model.types import SummaryDict
-from analysis.model.units import Units, units
+from analysis.model.units import units
 from analysis.model.unusual import catalogue
 from analysis.schema import SCHEMA_VERSION
 
@@ -236,63 +234,6 @@ def _levels(study: Study, profile: Profile) -> tuple[SummaryDict, SummaryDict, S
     )
 
 
-def _what_would_change(study: Study) -> list[SummaryDict]:
-    """The next session's closes that flip each signal (:func:`analysis.indicators.solve.what_would_change`)."""
-    s, cfg = study.series, study.settings
-    try:
-        events = solve.what_would_change(s["close"], fast=cfg.fast, slow=cfg.slow)
-    except DataError:
-        return []  # a level at or below zero (a yield near zero) has no price solution
-    # Leadership moves only on sessions both trade (a crypto weekend has no benchmark close):
-    # solved on the common sessions, and only when the as-of session is one of them
-    # on the basis Leadership itself is read on (both adjusted when either file is: SPY against RSP),
-    # then said as the traded close it takes (tomorrow's close keeps today's adjusted/traded ratio)
-    basis = leadership_basis(study.prices, study.full_bench)
-    bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
-    own = study.prices[basis].reindex(s.index)
-    common = own.loc[s.index.isin(bench.index)]
-    if len(common) and common.index[-1] == s.index[-1]:
-        try:
-            lead = solve.leadership_zero(common, bench, slow=cfg.slow)
-        except DataError:
-            lead = None
-        if lead is not None:
-            traded = float(s["close"].iloc[-1]) / float(own.iloc[-1])
-            price = lead["price"] * traded
-            rarity = _relative_rarity(common, bench, abs(lead["price"] / float(common.iloc[-1]) - 1.0))
-            events.insert(
-                2,
-                {
-                    **lead,
-                    "price": price,
-                    "distance_pct": price / float(s["close"].iloc[-1]) - 1.0,
-                    "relative_percentile": rarity,
-                },
-            )
-    return events
-
-
-def _relative_rarity(own: pd.Series, bench: pd.Series, move: float) -> float | None:
-    """The share of the common sessions on which the ticker beat (or trailed) the benchmark by less than
-    ``move``: how rare a Leadership trigger "if the benchmark is unchanged" is as a relative move (SPY
-    would have had to beat QQQ by 2.7% in a day, seen on 0.13% of sessions: the fourth cold read)."""
-    relative = (own.pct_change() - bench.reindex(own.index).pct_change()).dropna().abs().to_numpy(float)
-    return percentile(np.sort(relative), move)
-
-
-def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> list[SummaryDict]:
-    """Each solved close with ``move_percentile``: the share of the ticker's one-session moves smaller
-    than the move to it (:mod:`analysis.model.session`), so the call can tell a next-session trigger
-    from a level several sessions away, and a knife-edge from a real move."""
-    sizes, close = day_sizes(prices, u), float(prices["close"].iloc[-1])
-    out = []
-    for e in events:
-        own = percentile(sizes, move_size(close, e["price"], u))
-        rel = e.get("relative_percentile")  # a Leadership trigger must be a reachable relative move too
-        out.append({**e, "move_percentile": own if own is None or rel is None else max(own, rel)})
-    return out
-
-
 def _unavailable(s: pd.DataFrame) -> list[str]:
     last = s.iloc[-1]
     checks = {
@@ -340,9 +281,16 @@ def _data(study: Study) -> SummaryDict:
     }
 
 
-def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
+#: What only a piece's own session needs: an earlier state read for "what changed" (:func:`facts`
+#: with ``earlier=True``) leaves them out, a fifth of a summary's time (the since-last fallback).
+OWN_SESSION = ("session", "data", "what_would_change", "relative_performance", "unusual")
+
+
+def facts(study: Study, profile: Profile | None = None, *, earlier: bool = False) -> SummaryDict:
     """The values of a :class:`~analysis.model.study.Study` at its as-of session: the first part
-    of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``)."""
+    of the summary (:func:`analysis.summary.build` adds the rest; keys in ``docs/summary.md``).
+    ``earlier``: the state "what changed" compares with (:mod:`analysis.model.since` reads the phase,
+    levels, momentum and leadership), without the keys of :data:`OWN_SESSION`."""
     profile = profile or assign(study.ticker)
     s, cfg = study.series, study.settings
     last = s.iloc[-1]
@@ -351,7 +299,7 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
     last_n = ind.last_run_completed(s["close"], s["sma_fast"], cfg.confirm_n)
     real_motion = _real_motion(s, cfg.band_width)
     leadership = {**_leadership(s), "benchmark_end": study.as_of.bench_end}
-    return {
+    out: SummaryDict = {
         "schema_version": SCHEMA_VERSION,
         "ticker": study.ticker,
         "benchmark": study.benchmark,
@@ -365,8 +313,8 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
             "total_return": profile.total_return and not study.prices.attrs.get("price_only"),
         },
         "settings": asdict(cfg),
-        "session": session(study.prices, units(profile.returns)),
-        "data": _data(study),
+        "session": None,
+        "data": None,
         "close": close,
         "sma50": sma50,
         "sma200": sma200,
@@ -390,8 +338,23 @@ def facts(study: Study, profile: Profile | None = None) -> SummaryDict:
         "support": support,
         "levels": ladders,
         "last_run_above_sma50": run,
-        "what_would_change": _reachable(_what_would_change(study), study.prices, units(profile.returns)),
-        "relative_performance": _returns(study, profile),
+        "what_would_change": None,
+        "relative_performance": None,
         "unavailable": _unavailable(s),
-        "unusual": catalogue(study, profile, real_motion["z"]),
+        "unusual": None,
+    }
+    if not earlier:  # filled in place: the keys keep their order in the JSON
+        out.update(_own_session(study, profile, real_motion["z"]))
+    return out
+
+
+def _own_session(study: Study, profile: Profile, z: float | None) -> SummaryDict:
+    """The keys of :data:`OWN_SESSION`: what only the piece's own session needs."""
+    measure = units(profile.returns)
+    return {
+        "session": session(study.prices, measure),
+        "data": _data(study),
+        "what_would_change": what_would_change(study, measure),
+        "relative_performance": _returns(study, profile),
+        "unusual": catalogue(study, profile, z),
     }

@@ -1,0 +1,81 @@
+"""What the next session would need: the closes that flip each signal, and how reachable each is.
+
+The ``what_would_change`` key of the facts (:mod:`analysis.model.facts`): the solved closes of
+:func:`analysis.indicators.solve.what_would_change` (and Leadership's zero line), each with the share
+of the ticker's one-session moves smaller than the move to it, so the call can tell a next-session
+trigger from a level several sessions away.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import DataError
+from analysis.indicators import solve
+from analysis.model.session import day_sizes, move_size, percentile
+from analysis.model.study import Study, leadership_basis
+from analysis.model.types import SummaryDict
+from analysis.model.units import Units
+
+
+def what_would_change(study: Study, u: Units) -> list[SummaryDict]:
+    """The next session's closes that flip each signal, each with its ``move_percentile`` (:func:`_reachable`)."""
+    return _reachable(_solved(study), study.prices, u)
+
+
+def _solved(study: Study) -> list[SummaryDict]:
+    """The next session's closes that flip each signal (:func:`analysis.indicators.solve.what_would_change`)."""
+    s, cfg = study.series, study.settings
+    try:
+        events = solve.what_would_change(s["close"], fast=cfg.fast, slow=cfg.slow)
+    except DataError:
+        return []  # a level at or below zero (a yield near zero) has no price solution
+    # Leadership moves only on sessions both trade (a crypto weekend has no benchmark close):
+    # solved on the common sessions, and only when the as-of session is one of them
+    # on the basis Leadership itself is read on (both adjusted when either file is: SPY against RSP),
+    # then said as the traded close it takes (tomorrow's close keeps today's adjusted/traded ratio)
+    basis = leadership_basis(study.prices, study.full_bench)
+    bench = study.full_bench[basis].loc[study.full_bench.index.intersection(s.index)]
+    own = study.prices[basis].reindex(s.index)
+    common = own.loc[s.index.isin(bench.index)]
+    if len(common) and common.index[-1] == s.index[-1]:
+        try:
+            lead = solve.leadership_zero(common, bench, slow=cfg.slow)
+        except DataError:
+            lead = None
+        if lead is not None:
+            traded = float(s["close"].iloc[-1]) / float(own.iloc[-1])
+            price = lead["price"] * traded
+            rarity = _relative_rarity(common, bench, abs(lead["price"] / float(common.iloc[-1]) - 1.0))
+            events.insert(
+                2,
+                {
+                    **lead,
+                    "price": price,
+                    "distance_pct": price / float(s["close"].iloc[-1]) - 1.0,
+                    "relative_percentile": rarity,
+                },
+            )
+    return events
+
+
+def _relative_rarity(own: pd.Series, bench: pd.Series, move: float) -> float | None:
+    """The share of the common sessions on which the ticker beat (or trailed) the benchmark by less than
+    ``move``: how rare a Leadership trigger "if the benchmark is unchanged" is as a relative move (SPY
+    would have had to beat QQQ by 2.7% in a day, seen on 0.13% of sessions: the fourth cold read)."""
+    relative = (own.pct_change() - bench.reindex(own.index).pct_change()).dropna().abs().to_numpy(float)
+    return percentile(np.sort(relative), move)
+
+
+def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> list[SummaryDict]:
+    """Each solved close with ``move_percentile``: the share of the ticker's one-session moves smaller
+    than the move to it (:mod:`analysis.model.session`), so the call can tell a next-session trigger
+    from a level several sessions away, and a knife-edge from a real move."""
+    sizes, close = day_sizes(prices, u), float(prices["close"].iloc[-1])
+    out = []
+    for e in events:
+        own = percentile(sizes, move_size(close, e["price"], u))
+        rel = e.get("relative_percentile")  # a Leadership trigger must be a reachable relative move too
+        out.append({**e, "move_percentile": own if own is None or rel is None else max(own, rel)})
+    return out
