@@ -68,9 +68,9 @@ def _frame(frame: Any, needs: tuple[str, ...], what: str) -> pd.DataFrame:
     kind = type(frame).__name__
     if isinstance(frame, pd.DataFrame) and isinstance(frame.index, pd.DatetimeIndex):
         missing = [c for c in needs if c not in frame.columns]
-        if not missing and not (frame.index.is_monotonic_increasing and frame.index.is_unique):
-            raise InputError(  # reversed, runs ended before they began; a session twice, a move of zero
-                f"{what} takes a frame with its sessions in order, each once;", "sort it: frame.sort_index(), drop repeats."
+        if not missing and not (frame.index.is_monotonic_increasing and frame.index.is_unique):  # runs backwards
+            raise InputError(
+                f"{what} takes a frame with its sessions in order, each once;", "sort it: frame.sort_index()."
             )
         if not missing:
             return frame
@@ -321,8 +321,8 @@ def signals_of(frame: pd.DataFrame, kind: str = "real_motion") -> pd.DataFrame:
     ``kind``: ``real_motion`` (crossing its fast line, back inside its band), ``leadership``
     (crossing zero, leaving its band) or ``triggers`` (n closes above or below the fast average,
     the level cleared), with the frame's own knobs (``frame.attrs["settings"]``)."""
-    needs = {"real_motion": ("rm", "rm_fast", "rm_upper", "rm_lower"), "leadership": ("lead", "lead_upper", "lead_lower")}
-    frame = _frame(frame, needs.get(kind, ("close", "sma_fast")), "signals_of")
+    needs = {"real_motion": "rm rm_fast rm_upper rm_lower", "leadership": "lead lead_upper lead_lower"}
+    frame = _frame(frame, tuple(needs.get(kind, "close sma_fast").split()), "signals_of")
     settings = frame.attrs.get("settings", {})
     fast = settings.get("fast", 50)
     masks = {

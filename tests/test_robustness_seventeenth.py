@@ -95,24 +95,69 @@ def _lint(data: dict) -> list[tuple[str, str, str]]:
 
 #: (ticker, which extreme, session, how the brief's lead begins) from the bundled CSVs.
 EXTREMES = [
-    ("BTC-USD", "largest-rise", "2017-12-07", "BTC-USD rose 25.2% on December 7, 2017, its largest one-day rise in the data"),
-    ("BTC-USD", "largest-fall", "2020-03-12", "BTC-USD fell 37.2% on March 12, 2020, its largest one-day fall in the data"),
+    (
+        "BTC-USD",
+        "largest-rise",
+        "2017-12-07",
+        "BTC-USD rose 25.2% on December 7, 2017, its largest one-day rise in the data",
+    ),
+    (
+        "BTC-USD",
+        "largest-fall",
+        "2020-03-12",
+        "BTC-USD fell 37.2% on March 12, 2020, its largest one-day fall in the data",
+    ),
     ("NVDA", "largest-rise", "2000-03-07", "NVDA rose 42.4% on March 7, 2000, its largest one-day rise in the data"),
     ("NVDA", "largest-fall", "2004-08-06", "NVDA fell 35.2% on August 6, 2004, its largest one-day fall in the data"),
     ("KRE", "largest-rise", "2008-09-18", "KRE rose 17.2% on September 18, 2008, its largest one-day rise in the data"),
-    ("KRE", "record-close", "2022-01-14", "KRE closed at 78.78, its highest close in the data since 2006, above the 78.09"),
-    ("QQQ", "lowest-close", "2002-10-09", "QQQ is 83.0% below its record close of 117.75 (March 27, 2000), the deepest"),
+    (
+        "KRE",
+        "record-close",
+        "2022-01-14",
+        "KRE closed at 78.78, its highest close in the data since 2006, above the 78.09",
+    ),
+    (
+        "QQQ",
+        "lowest-close",
+        "2002-10-09",
+        "QQQ is 83.0% below its record close of 117.75 (March 27, 2000), the deepest",
+    ),
     ("IWM", "largest-fall", "2020-03-16", "IWM fell 13.3% on March 16, 2020, its largest one-day fall in the data"),
-    ("IWM", "after-longest-gap", "2001-09-17", "IWM fell 5.0% on September 17, 2001, its largest one-day fall in the data"),
+    (
+        "IWM",
+        "after-longest-gap",
+        "2001-09-17",
+        "IWM fell 5.0% on September 17, 2001, its largest one-day fall in the data",
+    ),
     ("LQD", "after-longest-gap", "2007-01-03", "Volume was 13.2 times its 50-session average on a down day"),
     ("XLP", "after-longest-gap", "2001-09-17", "Volume was 39.1 times its 50-session average on a down day"),
     ("SMH", "largest-rise", "2025-04-09", "SMH rose 17.2% on April 9, 2025, its largest one-day rise in the data"),
     ("TLT", "record-close", "2020-08-04", "TLT closed at 171.57, its highest close in the data since 2002"),
-    ("^IRX", "largest-rise", "2008-09-19", "^IRX rose 85 bp on September 19, 2008, its largest one-day rise in the data"),
+    (
+        "^IRX",
+        "largest-rise",
+        "2008-09-19",
+        "^IRX rose 85 bp on September 19, 2008, its largest one-day rise in the data",
+    ),
     ("^IRX", "lowest-close", "2020-03-26", "^IRX closed at -0.10%, its lowest close in the data since 1990"),
-    ("^TNX", "largest-rise", "2020-03-10", "^TNX rose 25 bp on March 10, 2020, its largest one-day rise since June 1, 2009."),
-    ("^VIX", "largest-rise", "2018-02-05", "^VIX rose 20.01 points (115.6%) on February 5, 2018, its largest one-day rise in percent"),
-    ("^VIX", "largest-fall", "2025-04-09", "^VIX fell 18.71 points (35.8%) on April 9, 2025, its largest one-day fall in percent"),
+    (
+        "^TNX",
+        "largest-rise",
+        "2020-03-10",
+        "^TNX rose 25 bp on March 10, 2020, its largest one-day rise since June 1, 2009.",
+    ),
+    (
+        "^VIX",
+        "largest-rise",
+        "2018-02-05",
+        "^VIX rose 20.01 points (115.6%) on February 5, 2018, its largest one-day rise in percent",
+    ),
+    (
+        "^VIX",
+        "largest-fall",
+        "2025-04-09",
+        "^VIX fell 18.71 points (35.8%) on April 9, 2025, its largest one-day fall in percent",
+    ),
     ("^VIX", "lowest-close", "2017-11-03", "^VIX closed at 9.14, its lowest close in the data since 1990."),
     ("^RUT", "largest-fall", "2020-03-16", "^RUT fell 14.3% on March 16, 2020, its largest one-day fall in the data"),
     ("KRE", "longest-run-below-50dma-ends", "2019-01-15", "Real Motion is above its own 50-DMA (−14.31 vs −15.12)"),
@@ -190,7 +235,8 @@ def _refused(call) -> str:
 
 
 @pytest.mark.parametrize(
-    "kind, column", [("real_motion", "rm"), ("real_motion", "rm_upper"), ("leadership", "lead"), ("triggers", "sma_fast")]
+    "kind, column",
+    [("real_motion", "rm"), ("real_motion", "rm_upper"), ("leadership", "lead"), ("triggers", "sma_fast")],
 )
 def test_signals_of_a_frame_without_the_kind_s_column_names_it(iwm, kind, column):
     """Broke (D): a KeyError traceback."""
