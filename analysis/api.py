@@ -68,6 +68,10 @@ def _frame(frame: Any, needs: tuple[str, ...], what: str) -> pd.DataFrame:
     kind = type(frame).__name__
     if isinstance(frame, pd.DataFrame) and isinstance(frame.index, pd.DatetimeIndex):
         missing = [c for c in needs if c not in frame.columns]
+        if not missing and not (frame.index.is_monotonic_increasing and frame.index.is_unique):  # runs backwards
+            raise InputError(
+                f"{what} takes a frame with its sessions in order, each once;", "sort it: frame.sort_index()."
+            )
         if not missing:
             return frame
         kind = f"a DataFrame without {', '.join(missing)}"
@@ -317,7 +321,8 @@ def signals_of(frame: pd.DataFrame, kind: str = "real_motion") -> pd.DataFrame:
     ``kind``: ``real_motion`` (crossing its fast line, back inside its band), ``leadership``
     (crossing zero, leaving its band) or ``triggers`` (n closes above or below the fast average,
     the level cleared), with the frame's own knobs (``frame.attrs["settings"]``)."""
-    frame = _frame(frame, ("close",), "signals_of")
+    needs = {"real_motion": "rm rm_fast rm_upper rm_lower", "leadership": "lead lead_upper lead_lower"}
+    frame = _frame(frame, tuple(needs.get(kind, "close sma_fast").split()), "signals_of")
     settings = frame.attrs.get("settings", {})
     fast = settings.get("fast", 50)
     masks = {
@@ -375,7 +380,7 @@ def returns(frame: pd.DataFrame, *, total: bool = True) -> pd.DataFrame:
     frame = _frame(frame, which, "returns")
     ticker, benchmark = frame.attrs.get("ticker", "ticker"), frame.attrs.get("benchmark", "benchmark")
     for symbol in (ticker, benchmark):
-        assigned = profile.assign(symbol) if symbol not in ("ticker", "benchmark") else None
+        assigned = profile.assign(symbol) if isinstance(symbol, str) and symbol not in ("ticker", "benchmark") else None
         if assigned is not None and assigned.level:  # ^IRX near zero "returned" over 1,000% in a day
             raise InputError(
                 f"{symbol} is a level ({assigned.kind}), not a price: its daily changes are not returns (a yield near zero"

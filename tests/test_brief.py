@@ -146,7 +146,7 @@ def test_a_gauge_brief_says_what_the_level_means_elsewhere(market):
     # the day leads (a record one-day rise), then the record close
     assert s["brief"]["lead"].startswith("^VIX rose 24.86 points (43.0%) on March 16, 2020")
     # the five sessions to March 12 rose more (35.85 points): not "the largest in the data"
-    assert "up 28.23 points (51.8%), a rise larger than on" in s["brief"]["lead"]
+    assert "up 28.23 points (51.8%), a rise larger in percent than on" in s["brief"]["lead"]
     assert "after a larger one on March 12, 2020" in s["brief"]["lead"]
     assert s["brief"]["lead"].endswith("^VIX closed at 82.69, its highest close in the data since 1990.")
 

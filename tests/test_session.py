@@ -61,7 +61,7 @@ def test_a_gauge_moves_in_points_and_a_yield_in_bp(market, tmp_path):
     vix = golden_piece(market, "^VIX", "2020-03-16", tmp_path)
     assert vix["brief"]["lead"].startswith(
         # ranked as a fraction of its level: February 24, 2020's +46.6% was larger (third cold read)
-        "^VIX rose 24.86 points (43.0%) on March 16, 2020, a rise larger than on 99.8% of its sessions,"
+        "^VIX rose 24.86 points (43.0%) on March 16, 2020, a rise larger in percent than on 99.8% of its sessions,"
         " after a larger one on February 24, 2020."
     )
     tnx = golden_piece(market, "^TNX", "2020-08-04", tmp_path)

@@ -68,7 +68,7 @@ def relative_return(a: pd.Series, b: pd.Series, span: str = "10y") -> Measure:
     ra = float(x.iloc[-1] / x.loc[start] - 1.0)
     rb = float(y.iloc[-1] / y.loc[start] - 1.0)
     value = (1.0 + ra) / (1.0 + rb) - 1.0
-    return Measure(value, f"{a.name} {ra:+.1%} vs {b.name} {rb:+.1%} since {_day(start)}")
+    return Measure(value, f"{a.name} {fmt.pct(ra)} vs {b.name} {fmt.pct(rb)} since {_day(start)}")
 
 
 def lagging_share(a: pd.Series, b: pd.Series, window: int = 252, years: int = 10) -> Measure:
@@ -220,7 +220,7 @@ def forward_after_level(x: pd.Series, y: pd.Series, horizon: int = 60, band: flo
     word = "at or above" if high else "at or below"
     return Measure(
         value,
-        f"median {b.name} return {value:+.1%} over {horizon} sessions after {len(picked)} episodes of"
+        f"median {b.name} return {fmt.pct(value)} over {horizon} sessions after {len(picked)} episodes of"
         f" {a.name} {word} {fmt.level((1 - band if high else 1 + band) * level_now)}"
         f" ({np.mean(returns > 0):.0%} positive)",
     )

@@ -131,7 +131,9 @@ def published_digest(nb_path: Path) -> str | None:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return (nb.get("metadata", {}).get(METADATA_KEY) or {}).get("inputs")
+    for key in ("metadata", METADATA_KEY, "inputs"):  # a hand-edited file may hold any JSON: "[]", a string
+        nb = nb.get(key) if isinstance(nb, dict) else None
+    return nb if isinstance(nb, str) else None
 
 
 def record(nb_path: Path, inputs: str) -> None:

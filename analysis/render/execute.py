@@ -119,10 +119,11 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
         yield
     except PapermillExecutionError as exc:
         first = next((line for line in exc.source.splitlines() if line.strip()), "")
-        evalue = " ".join(str(exc.evalue).split())  # a multi-line message, on one line
+        ename, evalue = (_one_line(str(x)[:1000]) for x in (exc.ename, exc.evalue))  # "Bad\nName", a NUL, 5 MB
+        long = len(evalue) > 300 or len(str(exc.evalue)) > 1000
+        said = f": {evalue[:300] + ('...' if long else '')}" if evalue else " (with no message)"
         raise RenderError(
-            f"notebook {notebook.name}: cell {exc.exec_count} (`{first[:80]}`) raised"
-            f" {exc.ename}: {evalue[:300] + ('...' if len(evalue) > 300 else '')}"
+            f"notebook {notebook.name}: cell {exc.exec_count} (`{_printable(first)[:80]}`) raised {ename}{said}"
         ) from None
     except DeadKernelError as exc:
         raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).", _died_hint()) from None
@@ -135,6 +136,15 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
             "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
         ) from None
+
+
+def _one_line(text: object) -> str:
+    """``text`` on one line of printable characters: whitespace runs as one space, a control character escaped."""
+    return _printable(" ".join(str(text).split()))
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _died_hint() -> str:

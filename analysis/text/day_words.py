@@ -28,7 +28,10 @@ def _rank(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
         return f"its largest {what} {ranked} in the data, which begin in {move['first_date'][:4]}"
     if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
         spans = "sessions" if what == "one-day" else "five-session spans"
-        return f"a {way} larger than on {share(move['percentile'], f'its {spans}')}, after a larger one on {date(when)}"
+        larger = "larger in percent" if gauge else "larger"  # ^VIX's 24.86 points of 2020-03-16, after 7.95 (46.6%)
+        return (
+            f"a {way} {larger} than on {share(move['percentile'], f'its {spans}')}, after a larger one on {date(when)}"
+        )
     return f"its largest {what} {ranked} since {date(when)}"
 
 

@@ -54,7 +54,9 @@ def scenario_caption(number: int, sc: Reading) -> str:
     return (
         f"{number}. {sc['title']}: score {head}, {sc['verdict']}; {sc['available_weight']:g} of"
         f" {sc['total_weight']:g} weight measured"
-        + (f". {sc['note']}" if sc["note"] else "")
+        + (
+            f". {sc['note'].rstrip('.') if left else sc['note']}" if sc["note"] else ""
+        )  # one full stop before "Left out"
         + (f". Left out: {left}" if left else "")
     )
 
