@@ -18,8 +18,8 @@ Cases tried by hand, then kept here where cheap; each section says what held and
 2. The bench command's arguments (``python -m analysis bench``): it measures for many minutes (a fresh
    venv, a 21-piece batch) and read its arguments only where it used them. **Broke (B)**: ``--runs 0``,
    ``--runs -1``, ``--jobs 0``, ``--jobs -3``, ``--tickers ''``, ``--tickers ' , '``, ``--tickers '../x'``,
-   ``--output`` a folder or a path under /proc all started measuring (an unwritable output failed at the
-   very end with a traceback, after the whole run; ``--tickers ''`` divided by zero pieces); each is now
+   ``--output`` empty, a folder, under a file or under /proc all started measuring (an unwritable output failed at the
+   very end with a traceback, after the whole run; the batch stage would divide by zero pieces for ``--tickers ''``); each is now
    one line, exit 2, before anything starts, and the results are written whole (a temporary file, one
    rename). Held: ``--output`` in folders that do not exist yet (made at the end); as a non-root user
    (``setpriv --reuid 65534``) the cgroup meter is refused and ``cgroup.enter`` returns None, so the bench
@@ -170,6 +170,8 @@ def no_measuring(monkeypatch):
         (["--tickers", " , "], "--tickers (TICKERS) names no pieces."),
         (["--tickers", "IWM ../x"], "TICKERS '../x' is not a ticker symbol"),
         (["--output", "/proc/version"], "--output /proc/version cannot be written"),
+        (["--output", ""], "--output is empty."),
+        (["--output", "/etc/hostname/results.json"], "--output /etc/hostname/results.json cannot be written"),
         (["--output", "/proc/no/such/results.json"], "--output /proc/no/such/results.json cannot be written"),
     ],
     ids=[
@@ -182,6 +184,8 @@ def no_measuring(monkeypatch):
         "tickers-bad",
         "output-proc",
         "output-under-proc",
+        "output-empty",
+        "output-under-a-file",
     ],
 )
 def test_the_bench_refuses_bad_arguments_before_measuring(capsys, no_measuring, args, says):

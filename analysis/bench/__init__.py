@@ -143,6 +143,8 @@ def checked(args: argparse.Namespace) -> Path:
     _, refused = plan(split_tickers(args.tickers), "SPY", AS_OF, "snapshot")
     if refused:  # else found by the batch stage, minutes in
         raise InputError(refused[0].error)
+    if not str(args.output).strip():
+        raise InputError("--output is empty.", "Give a file's path, e.g. bench/results.json.")
     output = Path(args.output)
     if output.is_dir():
         raise InputError(f"--output {output} is a folder.", "Give a file's path, e.g. bench/results.json.")
