@@ -40,6 +40,7 @@ from analysis.bench import cgroup, common
 from analysis.bench.common import AS_OF, TARGETS, TICKER
 from analysis.bench.measure import batch, environment, floor, piece, summary
 from analysis.bench.readout import table, verdicts
+from analysis.pipeline.index import write_whole
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -127,7 +128,39 @@ def collect(m: dict, loadavg: dict, started: dt.datetime) -> dict:
     return out
 
 
+def checked(args: argparse.Namespace) -> Path:
+    """The arguments checked before any measuring (a bench runs for minutes): ``--runs`` and ``--jobs`` at
+    least 1, ``--tickers`` naming pieces, ``--output`` a file in a folder that is, or can be made, writable.
+    Returns the output's path; a bad one is an :class:`~analysis.errors.InputError` (one line, exit 2)."""
+    from analysis.errors import InputError
+    from analysis.pipeline.batch import plan, split_tickers
+
+    for name, value in (("--runs", args.runs), ("--jobs", args.jobs)):
+        if value < 1:
+            raise InputError(f"{name} {value} is below 1.", f"Give {name} 1 or more.")
+    if not split_tickers(args.tickers):
+        raise InputError("--tickers (TICKERS) names no pieces.", 'Give symbols, e.g. TICKERS="IWM QQQ".')
+    _, refused = plan(split_tickers(args.tickers), "SPY", AS_OF, "snapshot")
+    if refused:  # else found by the batch stage, minutes in
+        raise InputError(refused[0].error)
+    if not str(args.output).strip():
+        raise InputError("--output is empty.", "Give a file's path, e.g. bench/results.json.")
+    output = Path(args.output)
+    if output.is_dir():
+        raise InputError(f"--output {output} is a folder.", "Give a file's path, e.g. bench/results.json.")
+    folder = output.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the nearest folder that exists: the rest is made at the end
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise InputError(f"--output {output} cannot be written: {folder}: {why}.", "Give a writable path.") from None
+    return output
+
+
 def main(args: argparse.Namespace) -> int:
+    output = checked(args)
     started = dt.datetime.now().astimezone()
     loadavg = {"before": list(os.getloadavg())}
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
@@ -139,9 +172,8 @@ def main(args: argparse.Namespace) -> int:
         common.GROUP = None
     loadavg["after"] = list(os.getloadavg())
     out = collect(measured, loadavg, started)
-    output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(out, indent=2, default=str) + "\n")
+    write_whole(output, json.dumps(out, indent=2, default=str) + "\n")  # no half file if stopped while writing
     print(table(out))
     print(f"wrote {output}")
     return 0

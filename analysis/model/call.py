@@ -161,12 +161,10 @@ def _flip(st: CallState, name: str, up: bool) -> CallState:
 
 
 def _ahead(s: Reading, side: str) -> list[SummaryDict]:
-    """The solved events in ``side``'s direction at or beyond the close, nearest first."""
-    sign, close = (1 if side == "up" else -1), s["close"]
-    return sorted(
-        (e for e in s["what_would_change"] if e["direction"] == side and sign * (e["price"] - close) >= 0),
-        key=lambda e: sign * e["price"],
-    )
+    """The solved events in ``side``'s direction, nearest first: at or beyond the close, or short of it when
+    an unchanged close already flips the signal (a close on an average that moves overnight)."""
+    sign = 1 if side == "up" else -1
+    return sorted((e for e in s["what_would_change"] if e["direction"] == side), key=lambda e: sign * e["price"])
 
 
 def triggers(s: Reading) -> dict[str, Trigger | None]:

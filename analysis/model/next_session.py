@@ -21,7 +21,30 @@ from analysis.model.units import Units
 
 def what_would_change(study: Study, u: Units) -> list[SummaryDict]:
     """The next session's closes that flip each signal, each with its ``move_percentile`` (:func:`_reachable`)."""
-    return _reachable(_solved(study), study.prices, u)
+    today = study.series["phase"].iloc[-1] if "phase" in study.series else None
+    return _reachable(_phase_left(_solved(study), today), study.prices, u)
+
+
+def _phase_left(events: list[SummaryDict], today: object) -> list[SummaryDict]:
+    """The phase events with the close that leaves today's phase when an unchanged close already would.
+
+    A close on its 50-DMA (QQQ 2016-11-18, 117.32 on an average of 117.32) leaves its phase overnight unchanged:
+    the average moves. The solver's phase event is then "from warning to bullish above 117.34" (from the phase
+    an unchanged close gives), and the piece said a close above it "puts QQQ in a bullish phase" it was in,
+    and never that a close below it ends that phase. The event the other way, at the same price, from today's
+    phase to that one, is added; each direction's phase events are kept nearest first."""
+    phases = [e for e in events if e["event"] == "phase"]
+    if not phases or not isinstance(today, str):
+        return events
+    added = [
+        {**e, "direction": "down" if e["direction"] == "up" else "up", "from": today, "to": e["from"]}
+        for e in phases
+        if e["to"] == today and e["from"] != today
+    ]
+    ordered = sorted([*phases, *added], key=lambda e: abs(e["distance_pct"]))
+    at = events.index(phases[0])
+    rest = [e for e in events if e["event"] != "phase"]
+    return [*rest[:at], *ordered, *rest[at:]]
 
 
 def _solved(study: Study) -> list[SummaryDict]:

@@ -172,7 +172,12 @@ def _read(folder: Path, path: Path, problems: list[str]) -> dict | None:
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
         problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
         return None
-    if not isinstance(summary, dict) or not summary.get("ticker") or not {"as_of", "phase"} <= summary.keys():
+    if not isinstance(summary, dict):
+        return None
+    missing = [key for key in ("ticker", "as_of", "phase") if key not in summary or summary[key] == ""]
+    if missing:  # another file is passed over; a summary (it says its schema) with a key removed is named
+        if "schema_version" in summary:
+            problems.append(f"{folder.name}/{path.name}: a summary without its {' or its '.join(missing)}")
         return None
     if not isinstance(summary["ticker"], str) or not isinstance(summary.get("phase"), str | None):  # never a repr
         problems.append(f"{folder.name}/{path.name}: its ticker or phase is not text")

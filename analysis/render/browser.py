@@ -26,7 +26,7 @@ from pathlib import Path
 
 from analysis.errors import BrowserUnavailable, RenderError
 from analysis.render.chromium_install import HOW_TO_GET_ONE, find
-from analysis.render.devtools import Chromium, Gone, field, hint_for
+from analysis.render.devtools import Chromium, Gone, Refused, field, hint_for
 
 #: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
 #: --no-pdf-header-footer`` sends (Chromium's headless_command.js), so the PDF is the same.
@@ -36,6 +36,19 @@ PRINT_OPTIONS = {
     "printBackground": True,
     "preferCSSPageSize": True,
 }
+
+
+class _PageFailed(RuntimeError):
+    """The browser answered, and this page did not print: it failed to open, its renderer stopped, or the
+    print was refused (a page that navigated away): the page's trouble, not the browser's installation."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class _TabLost(_PageFailed):
+    """The tab's renderer stopped while the page loaded."""
 
 
 def _whole_pdf(path: Path) -> bool:
@@ -91,9 +104,15 @@ class Printer:
         when it fails, crashes, times out or returns something that is not a whole PDF.
         """
         pdf.unlink(missing_ok=True)
-        pdf.write_bytes(self.pdf_bytes(html))
+        data = self.pdf_bytes(html)
+        pdf.write_bytes(data)
         if not _whole_pdf(pdf):
             pdf.unlink(missing_ok=True)
+            if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:  # a PDF of a blank page: the page's fault
+                raise RenderError(
+                    f"Chromium printed {Path(html).name} as a blank page ({len(data)} bytes).",
+                    f"Chromium works; the page has nothing to print: check {html} (empty, or hidden in print).",
+                )
             self.close(now=True)
             raise RenderError(f"Chromium ({self._path()}) printed something that is not a whole PDF.", HOW_TO_GET_ONE)
         return pdf
@@ -144,6 +163,12 @@ class Printer:
             raise RenderError(
                 f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), hint_for(said)
             ) from None
+        except _PageFailed as exc:
+            self.close(now=True)  # the tab's state is unknown: the next page gets a new browser
+            raise RenderError(
+                f"Chromium ({path}) failed to print the PDF: {exc}.",
+                f"{exc.hint} It printed nothing of {Path(html).name}; run the report again.",
+            ) from None
         except TimeoutError:
             self.close(now=True)
             raise RenderError(
@@ -182,16 +207,36 @@ class Printer:
         return self._session
 
     def _print(self, chromium: Chromium, url: str, deadline: float) -> bytes:
+        """The page printed in the kept tab; once more in a new tab when the kept one's renderer is found dead
+        only while this page loads (killed between two pages, its notice came after :meth:`_tab` looked)."""
+        fresh = self._session is None
+        try:
+            return self._print_in_tab(chromium, url, deadline)
+        except _TabLost:
+            if fresh:
+                raise
+            with contextlib.suppress(RuntimeError):
+                chromium.call("Target.closeTarget", {"targetId": self._target}, None, deadline)
+            self._session = None
+            return self._print_in_tab(chromium, url, deadline)
+
+    def _print_in_tab(self, chromium: Chromium, url: str, deadline: float) -> bytes:
         session = self._tab(chromium, deadline)
         chromium.events.clear()
         navigation = chromium.call("Page.navigate", {"url": url}, session, deadline)
         if navigation.get("errorText"):
-            raise RuntimeError(f"opening {url} failed ({navigation['errorText']})")
+            raise _PageFailed(
+                f"opening {url} failed ({navigation['errorText']})",
+                "Chromium works (it answered); the file could not be opened.",
+            )
 
         def loaded_or_lost(event: dict) -> bool:
             method, params = event.get("method"), event.get("params", {})
             if _lost(event, session):
-                raise RuntimeError(f"the page's renderer stopped while loading {url} ({method})")
+                raise _TabLost(
+                    f"the page's renderer stopped while loading {url} ({method})",
+                    "Chromium works (it answered); the tab printing this page was stopped (killed, or out of memory?).",
+                )
             # Lifecycle events of the blank tab are replayed when enabled: only this navigation's count.
             return (
                 method == "Page.lifecycleEvent"
@@ -200,7 +245,13 @@ class Printer:
             )
 
         chromium.wait_for(loaded_or_lost, deadline)
-        data = field(chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline), "data", "Page.printToPDF")
+        try:
+            printed = chromium.call("Page.printToPDF", PRINT_OPTIONS, session, deadline)
+        except Refused as exc:  # "Printing failed": a page that navigated away while it was printed
+            raise _PageFailed(
+                str(exc), "Chromium works (it answered); did the page navigate away while it was printed?"
+            ) from None
+        data = field(printed, "data", "Page.printToPDF")
         try:
             return base64.b64decode(data, validate=True)
         except ValueError:  # binascii.Error

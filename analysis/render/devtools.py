@@ -223,7 +223,7 @@ class Chromium:
             if message.get("id") == number:
                 error, result = message.get("error"), message.get("result", {})
                 if error is not None:
-                    raise RuntimeError(
+                    raise Refused(
                         f"{method} answered {error.get('message', error) if isinstance(error, dict) else error}"
                     )
                 if not isinstance(result, dict):
@@ -251,6 +251,10 @@ class Chromium:
             message = self.receive(deadline)
             if "method" in message:
                 self.events.append(message)
+
+
+class Refused(RuntimeError):
+    """A DevTools command answered with an error: the browser works, and refused this command."""
 
 
 def field(result: dict, key: str, method: str, kind: type = str):

@@ -161,14 +161,17 @@ def _what(s: Reading, events: Sequence[Reading]) -> list[str]:
     return words
 
 
-def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool, str]]:
+def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[str], bool, str, str]]:
     """The model's steps in ``side``'s direction, each with what it flips in words, whether a run
-    of closes confirms it (a phase or the fast average) and how the move to it reads against the
-    ticker's sessions (:func:`_flag`)."""
+    of closes confirms it (a phase or the fast average), how the move to it reads against the
+    ticker's sessions (:func:`_flag`) and its verb: ``keeps`` for a close that holds today's phase
+    where an unchanged close would leave it, else ``puts``."""
     out = []
     for step in calls.steps(s, side, tr.price if tr else None):
-        confirmable = any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)
-        out.append((step.price, _what(s, step.events), confirmable, _flag(step.events[0].get("move_percentile"))))
+        kept = all(e["event"] == "phase" and e.get("to") == s["phase"] for e in step.events)
+        confirmable = not kept and any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)
+        flag = _flag(step.events[0].get("move_percentile"))
+        out.append((step.price, _what(s, step.events), confirmable, flag, "keeps" if kept else "puts"))
     return out
 
 
@@ -189,14 +192,14 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         return _no_change(s, side, call)
     now = call.call
     parts = []
-    for i, (price, what, confirmable, flag) in enumerate(steps):
+    for i, (price, what, confirmable, flag, verb) in enumerate(steps):
         last = tr is not None and i == len(steps) - 1
         subject = _subject(s, what)
         move = pw.units_of(s).move_to(s["close"], price) + flag
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({move}) puts {subject}{join(what)}"
+            text = f"A close {word} {q(price)} next session ({move}) {verb} {subject}{join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({move}) also puts {subject}{join(what)}"
+            text = f"a close {word} {q(price)} ({move}) also {verb} {subject}{join(what)}"
         if confirmable and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:
