@@ -68,3 +68,27 @@ def test_the_bench_says_which_meter_counted_and_uses_the_group_while_it_measures
     assert common.cpu_meter() == "cgroup"
     assert common._cpu() == 123.5
     assert common._warm_cpu(None, None) == 123.5
+
+
+@pytest.mark.process
+def test_a_group_left_by_an_earlier_run_is_swept_and_leave_waits_for_stragglers():
+    """A group an earlier run could not remove (Chromium's last processes were still exiting) is removed by
+    the next run once empty; leave() waits for a child still exiting instead of leaving its group behind."""
+    group = cgroup.enter()
+    if group is None:
+        pytest.skip("no writable control group here (not root, or no cgroup hierarchy)")
+    stale = group.parent / "momentum-bench-999999999"
+    cgroup.leave(group)
+    stale.mkdir()  # as an earlier run left it: empty
+    straggler = None
+    try:
+        group = cgroup.enter()
+        assert group is not None and not stale.exists()
+        straggler = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1.0)"])
+        cgroup.leave(group, wait=10)  # the child holds the group for about a second
+        assert not group.path.exists()
+    finally:
+        if straggler is not None:
+            straggler.wait()
+        if stale.exists():
+            stale.rmdir()

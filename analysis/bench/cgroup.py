@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class Group:
 def enter() -> Group | None:
     """Move this process into a new control group of its own; ``None`` when the machine does not allow it."""
     for base, read in _candidates():
+        _sweep(base)
         path = base / f"momentum-bench-{os.getpid()}"
         try:
             path.mkdir(exist_ok=True)
@@ -88,11 +90,29 @@ def enter() -> Group | None:
     return None
 
 
-def leave(group: Group | None) -> None:
-    """Move this process back to the group it came from and remove the group (left if a process still holds it)."""
+def leave(group: Group | None, wait: float = 5.0) -> None:
+    """Move this process back to the group it came from and remove the group, waiting up to ``wait``
+    seconds for what it started to finish exiting (Chromium's last processes outlive the browser's close
+    by a moment); a group still held then is left, and the next :func:`enter` removes it once empty."""
     if group is None:
         return
     with contextlib.suppress(OSError):
         (group.parent / "cgroup.procs").write_text(str(os.getpid()))
-    with contextlib.suppress(OSError):
-        group.path.rmdir()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            group.path.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.05)
+
+
+def _sweep(base: Path) -> None:
+    """Remove the empty groups earlier runs left under ``base`` (removing a group still in use fails: kept)."""
+    for stale in base.glob("momentum-bench-*"):
+        with contextlib.suppress(OSError):
+            stale.rmdir()
