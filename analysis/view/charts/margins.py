@@ -20,9 +20,10 @@ each get the room they need.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+
+from analysis.view.charts.style import agg_canvas
 
 #: Constrained layout's padding around each axes' decorations (its ``w_pad`` and ``h_pad``), inches.
 PAD = 3 / 72
@@ -45,17 +46,10 @@ def fit(fig: Figure, *, hgap: float = 0.0, wgap: float = 0.0, top: float = TOP) 
     """
     place = {"top": top, "hgap": hgap, "wgap": wgap}
     _place(fig, **place, **_GUESS)
-    renderer = _canvas(fig).get_renderer()  # text metrics only here: nothing is drawn
+    renderer = agg_canvas(fig).get_renderer()  # text metrics only here: nothing is drawn
     # twice, as constrained layout does: a text placed in data units or beside the axes moves with their width
     for _ in range(2):
         _place(fig, **place, **_measure(fig, renderer))
-
-
-def _canvas(fig: Figure) -> FigureCanvasAgg:
-    """``fig``'s Agg canvas, made if it has none: its renderer measures the texts here and draws them in
-    :func:`.style.png`, whose ``savefig`` at the same size reuses it, so matplotlib's cache of text
-    metrics (kept per renderer) answers the draw's measures of every text measured here."""
-    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
 
 
 def _measure(fig: Figure, renderer) -> dict[str, float]:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Locator
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 #: Figure width in inches: the printed column (A4 minus margins) at 1:1.
 WIDTH = 7.0
@@ -185,6 +189,15 @@ class RoundLogLocator(Locator):
         return log_ticks(max(vmin, 1e-12), vmax, self.max_ticks)
 
 
+def agg_canvas(fig: Figure) -> FigureCanvasAgg:
+    """``fig``'s Agg canvas, made if it has none. The margins (:mod:`.margins`) measure texts with its
+    renderer and :func:`png`'s ``savefig`` at the same size reuses it, so matplotlib's cache of text
+    metrics (kept per renderer) answers the draw's measures of every text measured there."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+
+
 #: zlib's level for the charts' PNGs: 3 compresses the opaque RGB charts to within 2% of
 #: level 6 (matplotlib's, through Pillow) at 40% less CPU (bench/README.md, issue 32).
 PNG_LEVEL = 3
@@ -198,11 +211,9 @@ def png(fig: Figure) -> bytes:
     compress) at :data:`PNG_LEVEL`, with matplotlib's ``Software`` note and the DPI. A figure
     with any transparent pixel keeps its alpha.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    raw = io.BytesIO()
+    canvas, raw = agg_canvas(fig), io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=DPI, facecolor="white")
     size = (canvas.renderer.width, canvas.renderer.height)  # the canvas it was drawn on, in pixels
     image = Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1)
