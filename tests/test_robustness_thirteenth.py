@@ -424,11 +424,24 @@ def _kernel_runs(root: Path) -> bool:
 
 
 def _killed_at(root: Path, args: list[str], stage: str) -> bool:
-    """Start the run and ``kill -9`` it once ``stage`` is seen; whether it was seen before the run ended."""
+    """Start the run and ``kill -9`` it at ``stage``; whether the kill came while the run was at that stage.
+
+    The run is frozen (SIGSTOP) the moment the stage is seen and looked at again while frozen: a staged file
+    lives a few milliseconds, and a loaded machine could otherwise publish the piece between the look and the
+    kill (CI saw it once), which is a kill after the stage, not at it."""
     proc = hostile.start(root, *args)
     at = (lambda: _kernel_runs(root)) if stage == "kernel" else (lambda: _staged(root, stage))
     seen: list[bool] = []
-    hostile.wait_for(lambda: (at() and not seen.append(True)) or proc.poll() is not None, 300, 0.005)
+
+    def frozen_at_stage() -> bool:
+        if not at():
+            return False
+        os.kill(proc.pid, signal.SIGSTOP)
+        if at() and not (root / AS_OF / "IWM.json").exists():
+            seen.append(True)
+        return True
+
+    hostile.wait_for(lambda: frozen_at_stage() or proc.poll() is not None, 300, 0.005)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
