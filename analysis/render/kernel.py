@@ -112,18 +112,27 @@ def kernel_manager_class():
     No TCP port is opened (nothing on the network, even on loopback) and ipykernel's
     "running over TCP without encryption" warning is not printed on every run. What the
     kernel process writes to stderr is discarded unless ``MOMENTUM_DEBUG_KERNEL`` is set:
-    errors inside cells reach the notebook and the runner's message anyway.
+    errors inside cells reach the notebook and the runner's message anyway. Its clients are
+    :class:`~analysis.render.ready.ReadyClient` (ready without 0.2 s of silence first).
     """
     import shutil
     import subprocess
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import DottedObjectName, Type
+
+    from analysis.render.ready import ReadyClient
+
+    class ReadyKernelManager(AsyncKernelManager):
+        # ready when the kernel has answered, without jupyter_client's 0.2 s of IOPub silence
+        client_class = DottedObjectName("analysis.render.ready.ReadyClient")
+        client_factory = Type(ReadyClient, klass=ReadyClient)
 
     if os.name != "posix":
-        return AsyncKernelManager
+        return ReadyKernelManager
 
-    class IPCKernelManager(AsyncKernelManager):
+    class IPCKernelManager(ReadyKernelManager):
         def __init__(self, **kwargs) -> None:
             super().__init__(**kwargs)
             self._ipc_dir = tempfile.mkdtemp(prefix="momentum-kernel-")

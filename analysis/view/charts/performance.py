@@ -31,20 +31,23 @@ def relative_performance_chart(
     b = (bench_adj_close.loc[start:] / bench_adj_close.loc[start]).ffill()
     ratio = a / b
     span_years = (a.index[-1] - a.index[0]).days / 365.25
+    # each series as datetime64 and floats: matplotlib looks at a DatetimeIndex's first value by iterating
+    # it, which makes pandas box up to 10,000 Timestamps per call (about 30 ms for ten years, per fill)
+    (a_x, a_y), (b_x, b_y), (r_x, r_y) = ((s.index.to_numpy(), s.to_numpy()) for s in (a, b, ratio))
     with style.styled():
         fig, (top, bottom) = style.new_figure(3.9, rows=2, ratios=[2.2, 1], layout=None)
-        top.plot(a.index, a, color=style.TICKER, lw=1.3, label=f"{ticker}  {a.iloc[-1] - 1:+,.1%}")
-        top.plot(b.index, b, color=style.BENCH, lw=1.3, label=f"{benchmark}  {b.iloc[-1] - 1:+,.1%}")
+        top.plot(a_x, a_y, color=style.TICKER, lw=1.3, label=f"{ticker}  {a.iloc[-1] - 1:+,.1%}")
+        top.plot(b_x, b_y, color=style.BENCH, lw=1.3, label=f"{benchmark}  {b.iloc[-1] - 1:+,.1%}")
         top.set_yscale("log")
         top.yaxis.set_major_locator(style.RoundLogLocator())
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:,.2f}" if v < 10 else f"${v:,.0f}"))
         top.yaxis.set_minor_formatter(NullFormatter())
         top.set_ylabel("growth of $1 (log)")
         top.legend(loc="upper left")
-        bottom.plot(ratio.index, ratio, color=style.FAST, lw=1.2)
+        bottom.plot(r_x, r_y, color=style.FAST, lw=1.2)
         bottom.axhline(1.0, color=style.MUTED, lw=0.8)
-        bottom.fill_between(ratio.index, ratio, 1.0, where=ratio < 1, color=style.DOWN, alpha=0.12, lw=0)
-        bottom.fill_between(ratio.index, ratio, 1.0, where=ratio >= 1, color=style.UP, alpha=0.12, lw=0)
+        bottom.fill_between(r_x, r_y, 1.0, where=r_y < 1, color=style.DOWN, alpha=0.12, lw=0)
+        bottom.fill_between(r_x, r_y, 1.0, where=r_y >= 1, color=style.UP, alpha=0.12, lw=0)
         bottom.set_ylabel(f"{ticker} / {benchmark}")
         style.date_axis(bottom, (a.index[-1] - a.index[0]).days)
         bottom.margins(x=0.01)
