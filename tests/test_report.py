@@ -159,3 +159,41 @@ def test_the_printed_copy_is_the_published_html_with_a_base(piece):
     assert html.with_base(published, base).count("<base href=") == 1 and "<base " not in published
     with pytest.raises(ValueError, match="to_html"):
         html.with_base("<html><head></head></html>", base)
+
+
+def test_an_exporter_made_ahead_writes_the_same_page_and_is_the_one_used(piece, monkeypatch, capfd):
+    """``html.prepare`` makes the exporter on another thread while the notebook runs; the export takes
+    that one (not a second) and writes the same bytes; one that failed to be made leaves the export
+    to make its own."""
+    import threading
+
+    from analysis.render import html
+
+    root, _ = piece
+    nb = nbformat.read(root / AS_OF / "IWM.ipynb", as_version=4)
+    page = {"title": "IWM", "header_left": "IWM · x", "header_right": f"As of {AS_OF}"}
+
+    def on_a_new_thread(job):
+        out: dict = {}
+        thread = threading.Thread(target=lambda: out.update(value=job()))
+        thread.start()
+        thread.join()
+        return out.get("value")
+
+    def prepared_then_exported():
+        html.prepare()
+        made = html._AHEAD["done"]
+        markup = html.to_html(nb, **page)
+        return markup, made.get("exporter"), html._KEPT.exporter
+
+    markup, made, used = on_a_new_thread(prepared_then_exported)
+    assert made is not None and used is made and not html._AHEAD
+    assert markup == on_a_new_thread(lambda: html.to_html(nb, **page))  # a thread of its own: a fresh exporter
+
+    broken = html._new_exporter
+    monkeypatch.setattr(html, "_new_exporter", lambda: 1 / 0)
+    capfd.readouterr()
+    on_a_new_thread(html.prepare)  # the failure stays on its thread: nothing printed, nothing kept
+    monkeypatch.setattr(html, "_new_exporter", broken)
+    assert on_a_new_thread(lambda: html.to_html(nb, **page)) == markup
+    assert "ZeroDivisionError" not in capfd.readouterr().err

@@ -134,6 +134,7 @@ def run(
         stage = stack.enter_context(publish.staging(root))
         if pdf:
             printer.start()  # Chromium starts up on another core while the notebook runs
+        html.prepare()  # and the HTML exporter is made (nbconvert imported, its template compiled)
         nb_path = stage / f"{stem}.ipynb"
         with _failures_explained(nb_path, root, f"{as_of}_{stem}"):
             nb = execute.execute(notebook, nb_path, prepared.parameters, kernel=kernel)
