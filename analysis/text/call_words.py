@@ -268,8 +268,11 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     # unchanged) (467.72, …)" read as two asides (the fifth cold read)
     premise = f" (if {s['benchmark']} is unchanged)"
     what, held = [w.replace(premise, "") for w in what], any(premise in w for w in what)
-    at = pw.quote(s, tr.price) + (f" if {s['benchmark']} is unchanged" if held else "")
-    where = f"{at}, {u.gap(tr.price, s['close'])} {'above' if side == 'up' else 'below'} the close"
+    # the close the solver found is next session's (the averages move as that close enters them): said
+    # so, or HYG's "back above its 50-DMA (59.95 ...)" read as a misquote of the 50-DMA of 59.99 below
+    way = "above" if side == "up" else "below"
+    at = f"a close {way} {pw.quote(s, tr.price)} next session" + (f" if {s['benchmark']} is unchanged" if held else "")
+    where = f"{at}, {u.gap(tr.price, s['close'])} {way} the close"
     head = f" The call turns {tr.call} only with {_subject(s, what)}{join(what)} ({where})"
     record = (s.get("session") or {}).get("largest_rise" if side == "up" else "largest_fall")
     size = abs(move_size(s["close"], tr.price, u))
