@@ -180,7 +180,10 @@ def test_every_quoted_next_session_close_is_one_a_session_has_reached(market, tm
             assert np.searchsorted(sizes, size * 0.999) / len(sizes) <= REACHABLE, (price, sentence)
     if (ticker, as_of) == ("TLT", "2022-10-21"):  # 8.8% up for a Treasury fund: refused by a cold read
         up = s["brief"]["change_sentences"][0]
-        assert "The call turns cautious only with Real Motion over its own 50-DMA (a close above 101.35 next session, 8.8% above the close)" in up
+        assert (
+            "The call turns cautious only with Real Motion over its own 50-DMA (a close above 101.35 next session, 8.8% above the close)"
+            in up
+        )
         # beyond the largest one-session rise TLT had made by then (+7.5%, 2020-03-20): said so, from the CSV
         daily = close.pct_change()
         assert daily.idxmax().date().isoformat() == "2020-03-20" and daily.max() < 0.088

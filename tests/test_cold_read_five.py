@@ -157,7 +157,10 @@ def test_the_benchmark_premise_goes_with_the_price_not_a_condition(market, tmp_p
     premise goes with the price the solver found on it."""
     s = piece(market, "SMH", "2026-08-21", tmp_path)
     down = s["brief"]["change_sentences"][1]
-    assert "SMH below its 200-DMA and Leadership below zero (a close below 467.72 next session if SPY is unchanged, 16.5% below the close)" in down
+    assert (
+        "SMH below its 200-DMA and Leadership below zero (a close below 467.72 next session if SPY is unchanged, 16.5% below the close)"
+        in down
+    )
 
 
 def test_an_uncommon_move_within_reach_says_how_uncommon(market, tmp_path):

@@ -22,7 +22,10 @@ def test_the_bullet_says_what_changes_the_call_when_nothing_within_reach_does(ma
     s = piece(market, "SPY", "2018-02-05", tmp_path)
     up = s["brief"]["change_sentences"][0]
     assert "the call stays cautious" in up
-    assert "The call turns constructive only with Real Motion over its own 50-DMA (a close above 276.84 next session, 4.9% above the close)" in up
+    assert (
+        "The call turns constructive only with Real Motion over its own 50-DMA (a close above 276.84 next session, 4.9% above the close)"
+        in up
+    )
 
 
 def test_a_break_too_small_for_the_quote_gets_a_decimal(market, tmp_path):
