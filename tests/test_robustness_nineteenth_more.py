@@ -7,7 +7,12 @@
    New Year's Day), the curve on Columbus Day, and the high-yield spread the day before and the day its
    first value was public (1996-12-31, 1997-01-02): each value the one public that day (dates checked by
    hand against the CSVs and the BLS and Labor Department calendars), the claims' 52-week low the lowest
-   four-week average: held. The series that start before 1987 (T10Y3M 1982, NFCI 1971, ICSA 1967, Sahm
+   four-week average: held. **Broke (J)**: the Labor Department's weekly claims report was suspended by the
+   2025 shutdown (none from 2025-10-02; "the complete data series" of the weeks ending 2025-09-27 to
+   2025-11-08 came out on 2025-11-20), but the pieces used each week on its usual Thursday: on 2025-11-19
+   "Initial claims averaged 227,000 over the four weeks to November 8, 2025", a figure public the next day.
+   The release rule now dates those weeks 2025-11-20 (``release.CLAIMS_IRREGULAR``), as the BLS rule dates
+   the shutdown's jobs reports. The series that start before 1987 (T10Y3M 1982, NFCI 1971, ICSA 1967, Sahm
    1959) cannot be reached: no bundled pair of series shares a session that early. **Broke (E)**: on
    1996-12-31, before the high-yield spread's first release, the piece said "Stale, so not weighed:
    BAMLH0A0HYM2": a series not published yet is not stale. The model now says whether any observation was
@@ -34,7 +39,7 @@
    SPY's total returns: held. **Broke (I)**: "^VIX has one close in a row above its 50-DMA, against no on
    July 8": against none.
 
-About 140 cases by hand (40 summaries read for the economy, 47 pieces of two volatile months); 9 defects (A-I), fixed.
+About 140 cases by hand (40 summaries read for the economy, 47 pieces of two volatile months); 10 defects (A-J), fixed.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import json
 
 import pytest
 
+from analysis.fmt import date
 from analysis.text.brief import markdown
 from tests.test_robustness_fresh import run_json
 
@@ -85,6 +91,30 @@ def test_the_economy_uses_what_was_public_that_day(capsys, ticker, day, series, 
     got = run_json(capsys, "--ticker", ticker, "--as-of", day)["macro"][series]
     assert got["date"] == public, got
     assert public is None or got["known_since"] <= day
+
+
+#: (as-of, the newest week of claims public that day): the Labor Department's weekly report was suspended
+#: from 2025-10-02 to 2025-11-20 by the shutdown ("the complete data series will be released before the close
+#: of business on November 20, 2025", its spokesperson on November 18).
+SHUTDOWN_CLAIMS = [
+    ("2025-09-25", "2025-09-20"),
+    ("2025-10-02", "2025-09-20"),
+    ("2025-10-16", "2025-09-20"),
+    ("2025-11-13", "2025-09-20"),
+    ("2025-11-19", "2025-09-20"),
+    ("2025-11-20", "2025-11-15"),
+    ("2025-11-26", "2025-11-22"),
+]
+
+
+@pytest.mark.parametrize("day, week", SHUTDOWN_CLAIMS, ids=[d for d, _ in SHUTDOWN_CLAIMS])
+def test_claims_the_shutdown_kept_unpublished_are_not_used(capsys, day, week):
+    """(J) the weeks ending 2025-09-27 to 2025-11-08 were used on their usual Thursdays: "averaged 227,000 over the
+    four weeks to November 8, 2025" on November 19, a figure published the next day. Not stale meanwhile: none was due."""
+    data = run_json(capsys, "--ticker", "IWM", "--as-of", day)
+    got = data["macro"]["ICSA"]
+    assert got["date"] == week and got["known_since"] <= day and not got["stale"], got
+    assert any(f"over the four weeks to {date(week)}" in line for line in data["narrative"]["economy"])
 
 
 def test_a_series_not_yet_published_is_not_called_stale(capsys):
