@@ -67,6 +67,11 @@ help: ## List the targets and their parameters
 	@echo "Parameters and knobs of a piece (analysis/params/table.py; empty: the default; also TICKERS and JOBS for make reports):"
 	@$(PYTHON) -m analysis.params
 
+# The stamp is named after the files' contents, so one that exists is up to date: `make -B` (or a
+# checkout that only touches the files) must not delete and rebuild a working venv (offline, that
+# would leave none). `test -f`, not $(wildcard): make caches folder listings, and the line above may
+# have just removed the stamp.
+ifeq ($(shell test -f $(STAMP) && echo up-to-date),)
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
 	@echo "Setting up $(VENV) from $(LOCK) (first run only)..."
@@ -94,6 +99,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	mv $$log $(VENV)/install.log
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
+else
+$(STAMP): ;
+endif
 
 lock: ## Re-resolve requirements.lock (and the lab's two locks) from pyproject.toml (after changing a dependency; needs uv or network for it)
 	@uv="$(UV)"; [ -n "$$uv" ] || { uv="$(UV_HOME)/bin/uv"; [ -x "$$uv" ] || $(PYTHON) -m pip install -q --target "$(UV_HOME)" "uv==$(UV_VERSION)"; }; \
@@ -113,9 +121,13 @@ $(BYTECODE_STAMP): | $(STAMP)
 	[ $$ok = 1 ] || echo "  (could not pre-compile the imports: each process compiles them as it goes)"
 	@touch $@
 
+ifeq ($(shell test -f $(BROWSER_STAMP) && echo found),)  # `make browser` removes it to look again
 $(BROWSER_STAMP): | $(STAMP)
 	@$(PY) -m analysis browser --install
 	@touch $@
+else
+$(BROWSER_STAMP): ;
+endif
 
 setup: $(STAMP) $(BYTECODE_STAMP) $(BROWSER_STAMP) ## Create .venv from requirements.lock (uv, else pip), register the Jupyter kernel, find or install Chromium
 

@@ -120,3 +120,21 @@ def inside(root: Path, *parts: str) -> Path:
             f"refusing to write outside {root}: {'/'.join(parts)!r}.", "Use a plain ticker symbol and an ISO date."
         )
     return path
+
+
+def listing(root: Path) -> list[Path]:
+    """The entries of the reports folder ``root``: one this user may not list or enter (``chmod 300``,
+    ``600``) is a :class:`~analysis.errors.PublishError` (exit 5) naming it, not a traceback."""
+    try:
+        entries = list(root.iterdir())
+        if entries:
+            entries[0].lstat()  # what is in a folder is reached only through its search (x) bit
+    except PermissionError as exc:
+        from analysis.errors import PublishError
+
+        raise PublishError(
+            f"cannot read the reports folder {root}: {exc.strerror} (it cannot be listed or entered).",
+            f"Give this user read and search permission on it (chmod u+rx '{root}'), or set MOMENTUM_REPORTS_DIR"
+            " to another folder.",
+        ) from None
+    return entries

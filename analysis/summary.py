@@ -92,7 +92,7 @@ def build(
     if set(parts) - set(PARTS):
         raise ValueError(f"unknown summary parts: {sorted(set(parts) - set(PARTS))}")
     words.phrasebook(language)  # an unknown language is refused before any work
-    _check_configuration(request, parts)
+    check_configuration(request, parts)
     market = market or Market(request.source)
     settings = settings or request.settings
     kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
@@ -183,9 +183,10 @@ def scenario_scores(study: studies.Study, market: Market, card: evidence.Scoreca
     return _scores(study, market, kind, _macro_store(market.source), card=card)[3]
 
 
-def _check_configuration(request: Request, parts: Collection[str]) -> None:
+def check_configuration(request: Request, parts: Collection[str] = PARTS) -> None:
     """Read the configuration files the build will use before any data is (a few milliseconds): a
-    broken scenario set, family or names file is refused at once, not after the study."""
+    broken scenario set, family or names file is refused at once, not after the study (and, for a
+    piece, before its kernel starts: :func:`analysis.pipeline.report.prepare`)."""
     required_tickers(request.ticker, request.benchmark, request.knobs.scenarios_file)  # profiles, scenario set
     if "family" in parts:
         family_members()

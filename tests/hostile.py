@@ -33,11 +33,14 @@ def default_signals() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-def start(root: Path, *args: str, env: dict | None = None, preexec=default_signals) -> subprocess.Popen:
-    """``python -m analysis <args>`` writing into ``root``, stdout and stderr captured."""
+def start(
+    root: Path, *args: str, env: dict | None = None, preexec=default_signals, prefix: tuple[str, ...] = ()
+) -> subprocess.Popen:
+    """``python -m analysis <args>`` writing into ``root``, stdout and stderr captured; ``prefix`` runs it
+    through another command (``setpriv ...``)."""
     environment = {**os.environ, "MOMENTUM_REPORTS_DIR": str(root), **(env or {})}
     return subprocess.Popen(
-        [sys.executable, "-m", "analysis", *args],
+        [*prefix, sys.executable, "-m", "analysis", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,9 +50,11 @@ def start(root: Path, *args: str, env: dict | None = None, preexec=default_signa
     )
 
 
-def run_cli(root: Path, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run ``python -m analysis <args>`` to the end; its exit code, stdout and stderr."""
-    proc = start(root, *args, env=env)
+def run_cli(
+    root: Path, *args: str, env: dict | None = None, timeout: float = 600, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """Run ``python -m analysis <args>`` to the end (through ``prefix``, if given); its exit code, stdout and stderr."""
+    proc = start(root, *args, env=env, prefix=prefix)
     out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

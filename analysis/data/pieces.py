@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,14 @@ def _read(path: Path) -> dict | None:
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # ValueError: bad JSON, a 5,000-digit int
         return None
     return value if isinstance(value, dict) else None
+
+
+def _unreadable(path: Path) -> bool:
+    """Whether ``path`` is a file this process may not read (chmod 000, another user's): passed over, said."""
+    try:
+        return path.is_file() and not os.access(path, os.R_OK)
+    except OSError:
+        return False
 
 
 #: The phases a piece can be in (``analysis.indicators.PHASES``; repeated here, the data layer reads no indicator).
@@ -206,6 +215,8 @@ def previous_piece(
         if day >= before:
             continue
         summary = _read(folder / name)
+        if summary is None and skipped is not None and _unreadable(folder / name):
+            skipped.append(f"The earlier piece of {folder.name} was not compared with (its summary cannot be read).")
         if (
             summary is not None
             and summary.get("ticker") == ticker

@@ -53,6 +53,12 @@ BLS_IRREGULAR = {
     "2025-11": "2025-12-16",
     "2026-01": "2026-02-11",
 }
+#: Weekly claims the Labor Department did not publish on their Thursday: its weekly report was
+#: suspended in the shutdown of October-November 2025 (the last before it on 2025-09-25, for the
+#: week ending 2025-09-20) and resumed on 2025-11-20, when "the complete data series" of the weeks
+#: ending 2025-09-27 to 2025-11-08 came out with it (only the week ending 2025-10-18 leaked two days
+#: earlier, "released prematurely": the rule may say a day late, never early).
+CLAIMS_IRREGULAR = {str(week.date()): "2025-11-20" for week in pd.date_range("2025-09-27", "2025-11-08", freq="W-SAT")}
 #: Reference months for which no figure was ever published (not "due" for staleness).
 BLS_NOT_PUBLISHED = frozenset({"2025-10"})
 
@@ -98,13 +104,17 @@ def claims_release(dates) -> pd.DatetimeIndex:
 
     ``saturday = date + (5 - weekday) mod 7`` (the Saturday ending its week, the date itself
     for the Saturdays FRED uses), release = ``saturday + 5 days``; if that Thursday is not a
-    business day, the business day before it (e.g. Thanksgiving -> Wednesday).
+    business day, the business day before it (e.g. Thanksgiving -> Wednesday); the weeks of
+    :data:`CLAIMS_IRREGULAR` on the day they came out.
     """
     days = _days(dates)
     weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday: Monday = 0
     thursday = days + ((5 - weekday) % 7) + 5
     closed = ~np.is_busday(thursday, holidays=_holidays())
     out = np.where(closed, np.busday_offset(thursday, 0, roll="backward", holidays=_holidays()), thursday)
+    saturday = thursday - 5
+    for week, day in CLAIMS_IRREGULAR.items():  # the shutdown's late releases
+        out = np.where(saturday == np.datetime64(week), np.datetime64(day), out)
     return _index(out)
 
 

@@ -313,9 +313,11 @@ MEASURES: dict[str, tuple[str, Callable[[pd.Series], SummaryDict]]] = {
 def measures(store: Macro, as_of: AsOfDate) -> dict[str, SummaryDict]:
     """Every measure of :data:`MEASURES` over what was public at ``as_of``.
 
-    ``{name: {...the measure's fields..., id, known_since, stale, stale_reason}}``, where
-    ``known_since`` is the publication day of the newest observation used. A series that
-    cannot be loaded gives ``{id, value: None, stale: True, stale_reason}``.
+    ``{name: {...the measure's fields..., id, known_since, stale, stale_reason, started}}``, where
+    ``known_since`` is the publication day of the newest observation used and ``started`` whether
+    any observation was public by ``as_of`` (False before a series' first release: not stale, not
+    yet published). A series that cannot be loaded gives ``{id, value: None, stale: True,
+    stale_reason, started: None}``.
     """
     out: dict[str, SummaryDict] = {}
     for name, (series_id, function) in MEASURES.items():
@@ -328,11 +330,13 @@ def measures(store: Macro, as_of: AsOfDate) -> dict[str, SummaryDict]:
                 "known_since": None,
                 "stale": True,
                 "stale_reason": why,
+                "started": None,
             }
             continue
         known = known_by(series, as_of)
         state = staleness(series, as_of)
         out[name] = {
+            "started": len(known) > 0,
             **function(known["value"]),
             "id": series_id,
             "known_since": _iso(known["known_since"].iloc[-1]) if len(known) else None,

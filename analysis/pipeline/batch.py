@@ -350,7 +350,9 @@ def run_command(args: argparse.Namespace) -> Batch:
     print(footer(batch))
     from analysis.pipeline.index import index_after
 
-    index = index_after(write_index, "the pieces written are", root)
+    index = index_after(
+        write_index, "the pieces written are" if len(batch.failed) < len(batch.outcomes) else None, root
+    )
     print(f"index: {_where(index)}")
     return batch
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from analysis.paths import listing
 from analysis.schema import SCHEMA_VERSION
 
 INDEX_NAME = "index.html"
@@ -94,7 +95,7 @@ def summaries(root: Path) -> tuple[list[tuple[str, Path, dict]], list[str]]:
     if not root.is_dir():
         return found, problems
     real = root.resolve()
-    for folder in root.iterdir():
+    for folder in listing(root):
         if not (folder.is_dir() and _DATE_DIR.match(folder.name)):
             continue
         try:
@@ -169,7 +170,10 @@ def _read(folder: Path, path: Path, problems: list[str]) -> dict | None:
         return None
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
+    except OSError as exc:  # no permission to read it (chmod 000, another user's file), an I/O error
+        problems.append(f"{folder.name}/{path.name}: it cannot be read ({exc.strerror or exc})")
+        return None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # a 5,000-digit int, [[[[...
         problems.append(f"{folder.name}/{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
         return None
     if not isinstance(summary, dict):
@@ -362,16 +366,17 @@ def write_whole(target: Path, text: str) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
-def index_after(write, published: str, *args):
+def index_after(write, published: str | None, *args):
     """``write(*args)`` (:func:`write_index`); its error says that what came before is published
-    (only the index is not)."""
+    (only the index is not), or, with ``published`` None, that nothing was."""
     from analysis.errors import PublishError
 
     try:
         return write(*args)
     except PublishError as exc:
+        said = f"{published} published, but" if published else "nothing was published, and"
         raise PublishError(
-            f"{published} published, but the index was not updated: {exc.message}",
+            f"{said} the index was not updated: {exc.message}",
             f"{exc.hint} Then run `make index`.".strip(),
         ) from None
 

@@ -24,12 +24,12 @@ from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
 from analysis.params import Request
-from analysis.paths import COMMENTARY_NOTEBOOK, inside, reports_dir
+from analysis.paths import COMMENTARY_NOTEBOOK, inside, listing, reports_dir
 from analysis.pipeline import cells
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
-from analysis.summary import required_tickers, to_json
+from analysis.summary import check_configuration, required_tickers, to_json
 from analysis.text import brief, plain
 from analysis.view.display import JsonOutput
 
@@ -65,6 +65,7 @@ def prepare(request: Request, market: Market | None = None) -> Prepared:
     market = market or Market(request.source)
     session = resolve_session(market, request.ticker, request.benchmark, request.as_of, request.settings)
     assign_profile(request.ticker, request.benchmark)  # profiles.toml is checked here (exit 2), not in a cell
+    check_configuration(request)  # names.toml, family.toml and the scenario set too
     wanted = required_tickers(request.ticker, request.benchmark, request.knobs.scenarios_file)  # the files too
     notes: list[str] = []
     source = request.source
@@ -115,6 +116,8 @@ def run(
     the same step (a piece never mixes two runs), and ``pdf_error`` says why.
     """
     root = root or reports_dir()
+    if root.is_dir():
+        listing(root)  # one this user cannot list or enter: exit 5 now, not a traceback or an index refused after
     lap = _Laps()
     prepared = prepare(request, market)
     as_of, stem = prepared.as_of, request.stem

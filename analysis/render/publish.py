@@ -28,87 +28,13 @@ from pathlib import Path
 from analysis import interrupts
 from analysis.errors import PublishError
 from analysis.paths import inside
+from analysis.render.oserrors import explain
 
 OWNER = ".owner"
 #: A staging folder this many seconds old whose owner lock is free (or missing) has no live owner.
 STALE_AFTER = 10.0
 #: A staging folder from before owner files existed (``tmpXXXX``) is removed this many seconds old.
 LEGACY_STALE_AFTER = 3600.0
-_RENAMED = (errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS)
-_FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."
-
-
-def _out_of_inodes(path: Path) -> bool:
-    """Whether the file system holding ``path`` (its nearest existing folder) has blocks free but no
-    inode left: a write then fails with ENOSPC, "no space left on device", with space to spare."""
-    for folder in (path, *path.parents):
-        try:
-            found = os.statvfs(folder)
-        except OSError:
-            continue
-        return found.f_files > 0 and found.f_favail == 0 and found.f_bavail > 0
-    return False
-
-
-def explain(exc: OSError, path: Path) -> PublishError:
-    """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
-    code = exc.errno
-    # A rename names its source (a hidden temporary file) and its target, the file the user knows.
-    named = exc.filename2 if code in _RENAMED and getattr(exc, "filename2", None) else exc.filename
-    where = Path(named) if named else Path(path)
-    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        if code == errno.EPERM and where.exists() and os.access(where.parent, os.W_OK):
-            return PublishError(  # the folder is writable: the file itself is protected (chattr +i, +a)
-                f"cannot replace {where}: {exc.strerror} (the file is protected, e.g. immutable or append-only).",
-                f"Remove the protection (lsattr shows it; chattr -i -a '{where}') or move the file away, and run again.",
-            )
-        return PublishError(
-            f"cannot write to {where}: {exc.strerror}.",
-            "Make the reports directory writable (or set MOMENTUM_REPORTS_DIR to one that is).",
-        )
-    if code == errno.ENOSPC and _out_of_inodes(where):
-        return PublishError(
-            f"no free inodes (file entries) left on the device holding {path} (writing {where.name}),"
-            " though it has space.",
-            "Delete files you do not need there (many small ones: a cache, old pieces) or give the file system"
-            " more inodes (a tmpfs: mount -o remount,nr_inodes=...), and run again.",
-        )
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return PublishError(
-            f"no space left on the device holding {path} (writing {where.name}).",
-            "Free some disk space (a piece needs about 10 MB while it is written) and run again.",
-        )
-    if code == errno.EFBIG:  # the folder is fine: a limit on the size of any file (ulimit -f) stopped it
-        return PublishError(
-            f"cannot write {where}: it is larger than this process may write ({exc.strerror}: a file-size limit).",
-            "Raise the limit (ulimit -f unlimited, or the service's LimitFSIZE) and run again.",
-        )
-    if code in (errno.ENOTDIR, errno.EEXIST):
-        blocker = next((p for p in reversed([where, *where.parents]) if p.exists() and not p.is_dir()), where)
-        special = not blocker.is_file() or str(blocker).startswith(("/dev/", "/proc/", "/sys/"))
-        kind = "a device or special file" if special else "a file"
-        move = "" if special else f"Move {blocker} away, or "
-        return PublishError(
-            f"cannot write to {where}: {blocker} is {kind}, not a folder.",
-            f"{move}{_FIX_DIR[0].lower() if move else _FIX_DIR[0]}{_FIX_DIR[1:]}",
-        )
-    if code == errno.EISDIR:
-        return PublishError(
-            f"cannot write {where}: a folder is in the way.",
-            f"Remove or rename it (e.g. rm -r '{where}') and run again.",
-        )
-    if code == errno.ENOENT:
-        return PublishError(
-            f"cannot create {where}: a folder on that path does not exist and cannot be made"
-            " (a special file system such as /proc or /dev?).",
-            _FIX_DIR,
-        )
-    if code == errno.EXDEV:
-        return PublishError(
-            f"cannot move files into {where}: it is on another file system than the staging folder.",
-            "Keep the reports folder on one file system (no mount point inside it).",
-        )
-    return PublishError(f"cannot write to {where}: {exc.strerror or exc}.", _FIX_DIR)
 
 
 @contextlib.contextmanager

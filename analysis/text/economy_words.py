@@ -48,9 +48,18 @@ def economy(s: Reading) -> list[str]:
     if labour:
         text = "; ".join(labour)
         out.append(text[0].upper() + text[1:] + ".")
-    stale = [m["id"] for m in e.values() if isinstance(m, dict) and m.get("stale")]
-    if stale:
-        out.append(f"Stale, so not weighed: {', '.join(stale)}.")
+    return out + _not_weighed(e)
+
+
+def _not_weighed(e: Reading) -> list[str]:
+    """The series left out: those not yet published at all (before a series' first release) apart
+    from those whose newest value is stale."""
+    left = [m for m in e.values() if isinstance(m, dict) and m.get("stale")]
+    unstarted = [m["id"] for m in left if m.get("started") is False]
+    stale = [m["id"] for m in left if m.get("started") is not False]
+    out = [f"Stale, so not weighed: {', '.join(stale)}."] if stale else []
+    if unstarted:
+        out.append(f"Not published yet at this date, so not weighed: {', '.join(unstarted)}.")
     return out
 
 

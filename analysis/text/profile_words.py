@@ -63,6 +63,11 @@ def plain_name(ticker: str) -> str | None:
     return _checked_name(ticker, names[ticker]) if ticker in names else None
 
 
+#: The zero-width non-joiner and joiner: format characters that Persian words, Indic scripts and emoji
+#: sequences (a family, a flag with a skin tone) need; unlike a right-to-left override they reorder nothing.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def _checked_name(ticker: str, name: str) -> str | None:
     """``name`` on one line, ``None`` when blank; :class:`InputError` naming the file and the entry when it
     is too long to read in brackets or holds a control character (a NUL, a right-to-left override that
@@ -73,7 +78,9 @@ def _checked_name(ticker: str, name: str) -> str | None:
             f"{where} is {len(name):,} characters long.",
             f'A plain name is read in brackets after the symbol: keep it under {NAME_MAX}, e.g. "KRE" = "regional banks".',
         )
-    hidden = next((c for c in name if not c.isspace() and unicodedata.category(c) in ("Cc", "Cf")), None)
+    hidden = next(
+        (c for c in name if not c.isspace() and c not in _JOINERS and unicodedata.category(c) in ("Cc", "Cf")), None
+    )
     if hidden is not None:
         raise InputError(f"{where} holds the control character U+{ord(hidden):04X}.", "Write the name as plain text.")
     return " ".join(name.split()) or None

@@ -161,7 +161,7 @@ def _closes_above(change: Reading, s: Reading) -> str:
         return f"{t}'s run of {_closes(then)} in a row above its {fast} ({_then(since, as_of)}) ended; {now_words}."
     if event == "reached_and_lost":
         return f"{t} completed {_closes(n)} in a row above its {fast}{_on(change['date'], as_of)}, but the run has since ended."
-    return f"{t} has {_closes(now)} in a row above its {fast}, against {count(then)} {_then(since, as_of)}."
+    return f"{t} has {_closes(now)} in a row above its {fast}, against {count(then) if then else 'none'} {_then(since, as_of)}."
 
 
 def _scenario(change: Reading, s: Reading) -> str:
