@@ -263,10 +263,8 @@ class Printer:
             raise BrowserUnavailable("no headless Chromium was found, so no PDF was printed.", HOW_TO_GET_ONE)
         return path
 
-    def close(self, *, now: bool = True) -> None:
-        """Stop the browser; a no-op when none is running. Its profile is a throwaway folder and every
-        PDF has been received, so it is killed (0.05 s) unless ``now=False`` asks it to quit, which
-        took 0.15-0.5 s of every single piece's wall time for nothing kept."""
+    def close(self, *, now: bool = False) -> None:
+        """Quit the browser (``now``: kill it); a no-op when none is running."""
         chromium, self._chromium, self._session = self._chromium, None, None
         if chromium is not None:
             chromium.close(now=now)
