@@ -182,9 +182,9 @@ def test_an_exporter_made_ahead_writes_the_same_page_and_is_the_one_used(piece, 
 
     def prepared_then_exported():
         html.prepare()
-        made = html._AHEAD["done"]
+        _thread, made = html._AHEAD[0]
         markup = html.to_html(nb, **page)
-        return markup, made.get("exporter"), html._KEPT.exporter
+        return markup, made[0] if made else None, html._KEPT.exporter
 
     markup, made, used = on_a_new_thread(prepared_then_exported)
     assert made is not None and used is made and not html._AHEAD

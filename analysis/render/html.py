@@ -47,8 +47,9 @@ def to_html(
 
 
 _KEPT = threading.local()
-#: An exporter made ahead by :func:`prepare` on a thread of its own, for the next thread that exports.
-_AHEAD: dict[str, threading.Thread | object] = {}
+#: The exporter :func:`prepare` is making on a thread of its own: that thread, and the list it puts the
+#: exporter in (left empty if making it failed), for the next thread that exports.
+_AHEAD: list[tuple[threading.Thread, list]] = []
 _AHEAD_LOCK = threading.Lock()
 
 
@@ -65,7 +66,7 @@ def prepare() -> None:
     with _AHEAD_LOCK:
         if _AHEAD:
             return
-        done: dict[str, object] = {}
+        made: list = []
 
         def make() -> None:
             try:
@@ -73,22 +74,21 @@ def prepare() -> None:
                 exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"page_css": "", "base_href": ""})
             except Exception:  # noqa: BLE001 - the export makes its own and says what is wrong
                 return
-            done["exporter"] = exporter
+            made.append(exporter)
 
         thread = threading.Thread(target=make, name="momentum-html-ahead", daemon=True)
-        _AHEAD.update(thread=thread, done=done)
+        _AHEAD.append((thread, made))
         thread.start()
 
 
 def _taken_ahead():
     """The exporter :func:`prepare` made (waited for, once), or ``None`` when none was prepared or it failed."""
     with _AHEAD_LOCK:
-        ahead = dict(_AHEAD)
-        _AHEAD.clear()
-    if not ahead:
-        return None
-    ahead["thread"].join()  # type: ignore[union-attr]
-    return ahead["done"].get("exporter")  # type: ignore[union-attr]
+        if not _AHEAD:
+            return None
+        thread, made = _AHEAD.pop()
+    thread.join()
+    return made[0] if made else None
 
 
 def _exporter():

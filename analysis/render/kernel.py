@@ -120,13 +120,12 @@ def kernel_manager_class():
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import DottedObjectName, Type
+    from traitlets import Type
 
     from analysis.render.ready import ReadyClient
 
     class ReadyKernelManager(AsyncKernelManager):
         # ready when the kernel has answered, without jupyter_client's 0.2 s of IOPub silence
-        client_class = DottedObjectName("analysis.render.ready.ReadyClient")
         client_factory = Type(ReadyClient, klass=ReadyClient)
 
     if os.name != "posix":
