@@ -348,3 +348,19 @@ def test_pages_printed_in_the_kept_tab_are_each_their_own_and_as_a_new_browser_p
         printer.print_pdf(second, tmp_path / "4.pdf")
         assert "Part 11" in _pdf_text(tmp_path / "4.pdf")
         assert printer.started == 1  # neither needed a new browser
+
+
+@pytest.mark.slow
+def test_the_printing_tab_runs_no_script(tmp_path):
+    """A piece holds no script; one in a printed page does not run (it could only move or stall the print)."""
+    chromium_or_skip()
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><p id=p>STATIC</p>"
+        "<script>document.getElementById('p').textContent = 'SCRIPTED'</script></body></html>",
+        encoding="utf-8",
+    )
+    with Printer() as printer:
+        printer.print_pdf(page, tmp_path / "page.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "page.pdf"), "-"], capture_output=True, text=True).stdout
+    assert text.strip() == "STATIC"

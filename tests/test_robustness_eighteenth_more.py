@@ -61,12 +61,13 @@ def _printer(timeout: float = 20):
 def test_a_page_that_navigates_itself_is_not_blamed_on_the_installation(pages, page):
     """(D) a page that navigates away while printed: Chromium answers "Printing failed", and the hint said to
     install Chromium (it is installed and had just printed a page); the next page prints, and is its own.
-    A meta refresh may also lose the race and print the page itself ("M"), never the page it goes to."""
+    The page itself may be printed instead ("M": a meta refresh lost the race; "J": scripts are off in the
+    printing tab, so the onload navigation never runs), never the page it goes to."""
     with _printer() as printer:
         assert _printed(printer, pages, "a") == "PAGE-A"
         said = _printed(printer, pages, page)
         assert said != "PAGE-B", "printed the page it navigated to"
-        if said != "M":
+        if said not in ("M", "J"):
             assert said.startswith("error: Chromium (") and f"It printed nothing of {page}.html" in said, said
             assert "install Chromium" not in said and "Chromium works" in said and "\n" not in said
         assert _printed(printer, pages, "a") == "PAGE-A"

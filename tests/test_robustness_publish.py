@@ -390,7 +390,12 @@ def test_29_a_pdf_chromium_cannot_print_for_a_missing_tmpdir_leaves_no_stale_pdf
     "install Chromium" when Chromium itself had said "Failed to create socket directory"."""
     root, before = reports
     chromium_or_skip()
-    env = {"TMPDIR": "/nonexistent/tmp"}
+    # Chromium's desktop build needs a socket folder under TMPDIR; its headless shell, found first when
+    # installed, needs none and prints (test_the_headless_shell_prints_without_a_tmpdir)
+    full = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not full:
+        pytest.skip("no desktop Chromium here: only it needs TMPDIR")
+    env = {"TMPDIR": "/nonexistent/tmp", "CHROMIUM": full}
     # the same piece again, its PDF failing (a LEVEL is a piece of its own now, IWM_level210: issue 31)
     done = hostile.run_cli(root, "report", "--as-of", AS_OF, "--source", "snapshot", env=env)
     assert done.returncode == 0, done.stderr
@@ -402,6 +407,23 @@ def test_29_a_pdf_chromium_cannot_print_for_a_missing_tmpdir_leaves_no_stale_pdf
     assert f"{AS_OF}/IWM.pdf" not in after
     assert after[f"{AS_OF}/IWM.json"] == before[f"{AS_OF}/IWM.json"]  # the rest of the piece is published
     assert "IWM.pdf" not in (root / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_the_headless_shell_prints_without_a_tmpdir(tmp_path, monkeypatch):
+    """Chromium's headless shell keeps no socket folder: with TMPDIR missing it still prints the page."""
+    from analysis.render.browser import Printer
+
+    shell = shutil.which("chromium-headless-shell") or shutil.which("chrome-headless-shell")
+    if not shell:
+        pytest.skip("no Chromium headless shell here")
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><h1>NO-TMPDIR</h1></body></html>", encoding="utf-8")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "nonexistent"))
+    with Printer(shell) as printer:
+        printer.print_pdf(page, tmp_path / "page.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "page.pdf"), "-"], capture_output=True, text=True).stdout
+    assert text.strip() == "NO-TMPDIR"
 
 
 def test_29_publish_removes_a_stale_file_in_the_same_step_and_puts_it_back_on_an_interrupt(tmp_path, monkeypatch):

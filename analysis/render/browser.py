@@ -204,6 +204,9 @@ class Printer:
             self._session = field(session, "sessionId", "Target.attachToTarget")
             chromium.call("Page.enable", None, self._session, deadline)
             chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, self._session, deadline)
+            # A piece holds no script (templates/momentum): one that runs could only move or stall the
+            # page being printed (the headless shell's print may never answer after an onload navigation)
+            chromium.call("Emulation.setScriptExecutionDisabled", {"value": True}, self._session, deadline)
         return self._session
 
     def _print(self, chromium: Chromium, url: str, deadline: float) -> bytes:

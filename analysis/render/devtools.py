@@ -63,7 +63,7 @@ CAUSES = (
     (
         "error while loading shared libraries",
         "Chromium's libraries are missing or broken: reinstall it (Debian/Ubuntu:"
-        " `sudo apt-get install --reinstall chromium`), then run `make browser` and the report again.",
+        " `sudo apt-get install --reinstall chromium-headless-shell`, or `chromium`, the one in use), then run `make browser` and the report again.",
     ),
     (
         "No space left on device",
