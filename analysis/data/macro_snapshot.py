@@ -7,6 +7,7 @@ read, never written.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -64,6 +65,10 @@ def _read(series_id: str) -> pd.Series:
 PARSERS = ("macro_snapshot.py", "series.py", "release.py")
 
 
+#: The latest date a bundled series may hold: none in particular (its checksum vouches for it, not the clock).
+NO_CLOCK = dt.date(2262, 1, 1)
+
+
 def _file(series_id: str) -> str:
     return f"analysis/data/macro/{series_id}.csv.gz"
 
@@ -78,7 +83,9 @@ def _parse(series_id: str, packed: bytes, meta: dict) -> pd.Series:
         raw = pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False)
     except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
         raise DataError(f"the bundled file {file} could not be read ({exc}).", RESTORE) from None
-    values = parse(raw, series_id=series_id, file=file, fix=RESTORE)
+    # the checksum vouches for its dates, not the clock: one set behind the data called this file corrupt and
+    # said to restore it (the twentieth hostile pass); a piece dated after the clock is refused by its session
+    values = parse(raw, series_id=series_id, file=file, fix=RESTORE, latest=NO_CLOCK)
     return with_provenance(
         values,
         meta=meta,

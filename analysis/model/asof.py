@@ -62,6 +62,7 @@ def resolve(
     own = cast(pd.DatetimeIndex, ticker.index)
     earliest = own[max(min_sessions - 1, int(own.searchsorted(common[0])))]
     if requested is None:
+        _not_after_the_clock(sessions[-1], t)
         return AsOf(None, sessions[-1], _ends_before(benchmark, sessions[-1]), _bench_end(benchmark, sessions[-1]))
     target = pd.Timestamp(requested)
     if target < common[0]:
@@ -87,6 +88,24 @@ def resolve(
         )
     notes = (_note(ticker, benchmark, target, session), _ends_before(benchmark, session))
     return AsOf(requested, session, " ".join(n for n in notes if n), _bench_end(benchmark, session))
+
+
+def clock_today() -> dt.date:
+    """Today's date by the system clock, in UTC (the reports folder's index reads it so too)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _not_after_the_clock(session: pd.Timestamp, t: str) -> None:
+    """:class:`InputError` when the latest session is after tomorrow (UTC) by the system clock: a clock set
+    behind the data published a piece dated in its future, which the index then passed over as no piece of
+    this project, and failed in the kernel calling a bundled file corrupt (the twentieth hostile pass)."""
+    today = clock_today()
+    if session.date() > today + dt.timedelta(days=1):
+        raise InputError(
+            f"the latest session in the {t} data, {session.date().isoformat()}, is after today by the system"
+            f" clock ({today.isoformat()}).",
+            f"Set the system clock right, or give AS_OF={today.isoformat()} or earlier.",
+        )
 
 
 def _bench_end(benchmark: pd.DataFrame, session: pd.Timestamp) -> str | None:

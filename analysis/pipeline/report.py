@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data import Market
-from analysis.errors import BrowserUnavailable, RenderError
+from analysis.errors import BrowserUnavailable, DataError, RenderError
 from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
@@ -186,6 +186,12 @@ def _stage_files(
     summary = execute.find_output(nb, JsonOutput.MIME)
     if not isinstance(summary, dict):
         raise RenderError("the notebook produced no JSON summary (its `summary` cell is missing).")
+    if summary.get("as_of") != as_of:  # the kernel read the prices again: a row added since, a file replaced
+        raise DataError(
+            f"the price data changed while the {request.ticker} piece was written: it was begun as of {as_of},"
+            f" and its notebook read data as of {summary.get('as_of')}; nothing was published.",
+            "Run it again once the data stops changing (e.g. after the fetch that was writing it).",
+        )
     stem = request.stem
     json_path = stage / f"{stem}.json"
     json_path.write_text(to_json(summary))
