@@ -75,7 +75,9 @@ ifeq ($(shell test -f $(STAMP) && echo up-to-date),)
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + ". Run make PYTHON=python3.11 ...")'
 	@echo "Setting up $(VENV) from $(LOCK) (first run only)..."
-	@rm -rf $(VENV)
+	@# The working venv is put aside, and back if the install fails (offline); an .old left by an
+	@# interrupted install is that working one, and what the interrupted install left is dropped.
+	@if [ -d $(VENV).old ]; then rm -rf $(VENV); elif [ -d $(VENV) ]; then mv $(VENV) $(VENV).old; fi
 	@mkdir -p .cache
 	@uv="$(UV)"; log=.cache/setup.$$$$.log; : > $$log; \
 	if [ "$(USE_UV)" != 0 ] && [ -z "$$uv" ]; then \
@@ -93,10 +95,12 @@ $(STAMP): pyproject.toml $(LOCK)
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
 	    && $(PY) -m pip install --require-hashes -r $(LOCK) >> $$log 2>&1 \
 	    && $(PY) -m pip install --no-deps -e . >> $$log 2>&1 \
-	    || { tail -40 $$log; echo "pip install failed (full log: $$log)"; exit 1; }; \
+	    || { tail -40 $$log; echo "pip install failed (full log: $$log)"; rm -rf $(VENV); \
+	         [ ! -d $(VENV).old ] || { mv $(VENV).old $(VENV); echo "  kept the earlier $(VENV) (made from an older $(LOCK))"; }; \
+	         exit 1; }; \
 	  echo "  installed with pip"; \
 	fi; \
-	mv $$log $(VENV)/install.log
+	mv $$log $(VENV)/install.log; rm -rf $(VENV).old
 	@$(PY) -m analysis setup >/dev/null
 	@touch $@
 else
@@ -251,6 +255,6 @@ check: setup lint ## The whole suite, before a commit and in CI: lint and every 
 	@$(PYTEST) --durations=25
 
 clean: ## Remove the virtualenv, caches and generated reports
-	rm -rf $(VENV) .venv-lab .venv-lab-kernel .cache .pytest_cache reports/.staging reports/.locks reports/_failed reports/index.html
+	rm -rf $(VENV) $(VENV).old .venv-lab .venv-lab-kernel .cache .pytest_cache reports/.staging reports/.locks reports/_failed reports/index.html
 	@# Each date folder by its own name: `rm -rf reports/*/` follows a date folder that is a link and empties the folder outside.
 	@for d in reports/*/; do [ ! -e "$${d%/}" ] || rm -rf -- "$${d%/}"; done

@@ -67,7 +67,7 @@ def test_make_B_does_not_delete_and_rebuild_an_up_to_date_venv(tmp_path):
 def test_a_venv_whose_stamp_is_missing_is_still_built(tmp_path):
     """(A) the guard looks for the stamp itself: a venv folder without one is (re)built."""
     done = _make(tmp_path, "-n", f"VENV={tmp_path / 'venv'}", "summary")
-    assert f"rm -rf {tmp_path / 'venv'}" in done.stdout, done.stdout
+    assert f"mv {tmp_path / 'venv'} {tmp_path / 'venv'}.old" in done.stdout, done.stdout
 
 
 SWITCHES = {

@@ -13,8 +13,9 @@
    SIGINT after the venv and ``make report`` again (the steps left are done; JSON, Markdown and HTML the same
    bytes as the work tree's: nothing depends on git); that copy made read-only (``chmod -R a-w``, root
    without capabilities) with reports elsewhere (report with its appendices, summary, index, grade): held.
-   Found and not fixed: a venv from an older lock rebuilt with no registry and no uv cache is deleted
-   before the new one fails to install, leaving a venv without pandas.
+   **Broke (D)**: a venv from an older lock, rebuilt with no registry and no uv cache, was deleted before
+   the new one failed to install, leaving a venv without pandas. Now the working venv is put aside
+   (``.venv.old``) and back when the install fails, and kept when an install is interrupted.
 5. Data changing under a run: the frame cache is keyed by the file's bytes (and the parsing code), not
    its time or size, so a file touched forward or back, or rewritten with the same size and time, is
    parsed again exactly when its bytes changed: held (by reading ``data/kept.py``). **Broke (C)** (by
@@ -26,10 +27,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import nbformat
 import pytest
 
 from analysis.errors import DataError
+from tests.conftest import PROJECT_DIR
 
 
 def test_a_piece_whose_data_changed_under_it_is_not_published(tmp_path):
@@ -58,3 +63,32 @@ def test_tickers_mixed_separators_and_spellings_are_one_piece_each():
     requests, refused = plan(split_tickers(given), None, "2024-07-08", "snapshot")
     assert [r.ticker for r in requests] == ["IWM", "^VIX", "IWM."]
     assert [o.ticker for o in refused] == ["_VIX", "../x"]
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_venv_whose_new_lock_cannot_be_installed_is_kept(tmp_path, interrupted):
+    """(D) a lock that cannot be installed (offline: no index) keeps the venv that worked, its files whole;
+    after an interrupted install (the working venv aside, a half-made one in its place) too."""
+    venv, lock = tmp_path / "venv", tmp_path / "new.lock"
+    working = tmp_path / "venv.old" if interrupted else venv
+    (working / "bin").mkdir(parents=True)
+    (working / "working").write_text("the venv that ran yesterday's pieces")
+    if interrupted:
+        (venv / "bin").mkdir(parents=True)
+        (venv / "half-made").write_text("")
+    lock.write_text("nonexistent-package-for-a-test==1.0 --hash=sha256:" + "0" * 64 + "\n")
+    env = {**os.environ, "MAKEFLAGS": "", "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    done = subprocess.run(
+        ["make", "-s", f"VENV={venv}", f"LOCK={lock}", "USE_UV=0", "setup"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_DIR,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert f"kept the earlier {venv}" in done.stdout, done.stdout[-2000:]
+    assert (venv / "working").read_text() == "the venv that ran yesterday's pieces"
+    assert not (tmp_path / "venv.old").exists() and not (venv / "half-made").exists()
