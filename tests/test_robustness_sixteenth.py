@@ -170,7 +170,8 @@ _OPENING = (
     '{"id":3,"result":{"sessionId":"s"}}',
     '{"id":4,"result":{}}',
     '{"id":5,"result":{}}',
-    '{"id":6,"result":{"loaderId":"l"},"sessionId":"s"}',
+    '{"id":6,"result":{}}',
+    '{"id":7,"result":{"loaderId":"l"},"sessionId":"s"}',
     '{"method":"Page.lifecycleEvent","params":{"name":"load","loaderId":"l"},"sessionId":"s"}',
 )
 
@@ -198,12 +199,12 @@ def _stand_in(tmp_path: Path, answers: list[str] | None, last: str = "") -> Path
             "failed to print the PDF: it answered b'garbage', not a DevTools",
         ),
         ([], "[1,2,3]", "it answered b'[1,2,3]', not a DevTools message (a JSON object)"),
-        (list(_OPENING), '{"id":7,"error":"boom"}', "failed to print the PDF: Page.printToPDF answered boom."),
-        (list(_OPENING), '{"id":7,"result":[1]}', "Page.printToPDF answered [1], not a JSON object."),
-        (list(_OPENING), '{"id":7,"result":{}}', "failed to print the PDF: Page.printToPDF answered no data."),
+        (list(_OPENING), '{"id":8,"error":"boom"}', "failed to print the PDF: Page.printToPDF answered boom."),
+        (list(_OPENING), '{"id":8,"result":[1]}', "Page.printToPDF answered [1], not a JSON object."),
+        (list(_OPENING), '{"id":8,"result":{}}', "failed to print the PDF: Page.printToPDF answered no data."),
         (
             list(_OPENING),
-            '{"id":7,"result":{"data":"not base64 !"}}',
+            '{"id":8,"result":{"data":"not base64 !"}}',
             "Page.printToPDF answered data that is not base64.",
         ),
         (
@@ -211,7 +212,7 @@ def _stand_in(tmp_path: Path, answers: list[str] | None, last: str = "") -> Path
             '{"id":2,"result":{}}',
             "failed to print the PDF: Target.createTarget answered no targetId.",
         ),
-        (list(_OPENING), '{"id":7,"result":{"data":""}}', "printed something that is not a whole PDF."),
+        (list(_OPENING), '{"id":8,"result":{"data":""}}', "printed something that is not a whole PDF."),
         (None, "exit 0", "failed to print the PDF (exit 0)."),
         (None, "head -c 4000000 /dev/zero | tr '\\0' x >&2; exit 1", "failed to print the PDF (exit 1)."),
     ],
