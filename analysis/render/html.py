@@ -23,7 +23,8 @@ def page_css(header_left: str, header_right: str) -> str:
     return (
         "@page { size: A4; margin: 17mm 15mm 16mm 15mm;"
         f" @top-left {{ content: {_css_string(header_left)}; font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }}"
-        f" @top-right {{ content: {_css_string(header_right)}; font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }}"
+        f" @top-right {{ content: {_css_string(header_right)}; font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280;"
+        " white-space: nowrap; }"  # the date whole; a long headline wraps on the left
         " @bottom-right { content: counter(page) ' / ' counter(pages); font: 7.5pt 'DejaVu Sans', sans-serif; color: #6b7280; }"
         " }"
     )
