@@ -273,6 +273,12 @@ def levels_box(s: Reading) -> dict[str, list[SummaryDict]]:
 #: Words page one holds beside its chart and levels box (the printed page also carries the
 #: headline, the levels and the chart's own labels): over it, the least needed lines go first.
 BUDGET = 300
+#: Past either (the words of the call, the changes and the text; the characters beside the text), page
+#: one is set compact (``piece.css``: the text a half point smaller, the chart down to 50mm, not 60mm).
+#: Measured on 91 printed pieces (the 23 bundled series on four dates, 2008 and 2020 among them): the 13
+#: that ran past page one had 355-391 words or 333-338 characters beside the text; 340 and 320 keep a margin.
+COMPACT_WORDS = 340
+COMPACT_SIDE = 320
 #: The column beside page one's text (the session line, the levels box's words and the since-last
 #: lines) holds about this many characters: past it the since-last lines keep the top one (all of them
 #: are in the evidence's "since" section). Measured on 46 printed pieces (the 23 bundled series on
@@ -316,6 +322,7 @@ def brief(s: Reading) -> SummaryDict:
     since, box = since_lines(s), levels_box(s)
     session = "" if day_words.notable(s) else day
     side = len(session) + sum(len(r["what"]) for rows in box.values() for r in rows) + len(" ".join(since))
+    kept = since if side <= SIDE_CHARS else since[:1]
     return {
         "call": call.call,
         "call_label": label,
@@ -328,7 +335,8 @@ def brief(s: Reading) -> SummaryDict:
         "session_line": session,
         "paragraphs": [p for p in (" ".join(price), momentum, leadership) if p],
         "scenario_line": line,
-        "since_last": since if side <= SIDE_CHARS else since[:1],
+        "since_last": kept,
+        "compact": _words([*fixed, *price]) > COMPACT_WORDS or side - len(" ".join(since[len(kept) :])) > COMPACT_SIDE,
         "levels": box,
     }
 

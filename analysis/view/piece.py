@@ -141,10 +141,12 @@ class Piece:
     def front_page(self) -> Page:
         """Page one as one block: headline, the call, the combined chart, the brief's text and levels.
 
-        Printed, the block is exactly one page tall and the chart takes the height the text leaves
-        (``piece.css``), so page one never spills onto page two whatever the text's length.
+        Printed, the block is one page tall and the chart takes the height the text leaves (``piece.css``);
+        a long brief is set compact (the brief's ``compact``, decided with its words), and text that still
+        does not fit runs on to page two, before the evidence.
         """
-        return Page(self.masthead(), self.brief(), self.brief_chart(), self.brief_body(), cls="page-one")
+        cls = "page-one compact" if self.summary["brief"].get("compact") else "page-one"
+        return Page(self.masthead(), self.brief(), self.brief_chart(), self.brief_body(), cls=cls)
 
     def brief(self) -> Html:
         """The call in one sentence and what would change it, in prices, both ways."""
@@ -237,7 +239,9 @@ class Piece:
         return shared.century_chart(self.summary)
 
     def economy_section(self) -> Html:
-        return keep(section("The economy", self.words.get("economy") or []), self.chart_economy())
+        # its heading stays with its words, and the chart (a third of a page) may go on to the next page:
+        # kept whole, the block left a yield's or a gauge's short "long view" alone on a page 29% full
+        return keep(section("The economy", self.words.get("economy") or []), self.chart_economy(), whole=False)
 
     def chart_economy(self) -> FigureOutput | Html:
         """Curve, credit, claims and the Sahm rule (drawn ahead when it can be)."""
