@@ -51,5 +51,6 @@ class Brief(TypedDict):
     session_line: str  # the day in one sentence, beside the levels, when it is not in the lead ("" then)
     paragraphs: list[str]  # price, momentum, leadership
     scenario_line: str
-    since_last: list[str]  # the top two changes since the last piece
+    since_last: list[str]  # the top two changes since the last piece (the top one when the column is full)
     levels: dict[str, list[BriefLevel]]  # resistance, support
+    compact: bool  # page one is long: set compact when printed (text.brief.COMPACT_WORDS)
