@@ -82,7 +82,7 @@ def test_verdicts_compare_with_the_issue_targets():
         **ratios,
         "piece_within_3x_floor": True,
         "warm_piece_within_3x_floor": True,
-        "batch_at_45_per_min": True,
+        "short_batch_at_45_per_min": True,
         "summary_within_0_3_s": True,
     }
     missed = readout.verdicts(_results(8.0, 44.9, 0.31, warm_piece_s=6.2))

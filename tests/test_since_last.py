@@ -416,7 +416,7 @@ def test_a_gauge_that_passed_through_one_state_says_which():
         "date": "2023-07-13",
     }
     assert since_words.sentence(change, s) == (
-        "^TNX moved from below both averages to above both averages on July 13, by way of above both averages"
+        "^TNX moved from below both averages to above both averages on July 13, after a spell above both averages"
         " (the 50-DMA still under the 200-DMA)."
     )
 
@@ -479,3 +479,28 @@ def test_the_earlier_state_leaves_out_only_what_its_own_session_needs_and_change
     current = facts(now, kind)
     rows = now.series[now.series.index > then.series.index[-1]]
     assert since_last(current, full, rows, against="sessions") == since_last(current, earlier, rows, against="sessions")
+
+
+def test_a_level_back_where_it_was_says_where_it_sat_meanwhile():
+    """^TNX 2024-07-08 read "is back below both averages ... since July 3, after above both averages and below its
+    50-DMA but above its 200-DMA from July 1": a level's states are where it sat, not phases to list after "after"."""
+    s = {
+        "ticker": "^TNX",
+        "as_of": "2024-07-08",
+        "profile": {"returns": "basis_points"},
+        "settings": {"fast": 50, "slow": 200},
+        "since_last": {"against": "sessions", "previous_as_of": "2024-06-28", "sessions": 5},
+    }
+    change = {
+        "kind": "phase",
+        "back": True,
+        "from": "distribution",
+        "to": "distribution",
+        "via": ["bullish", "warning"],
+        "left": "2024-07-01",
+        "date": "2024-07-03",
+    }
+    assert since_words.sentence(change, s) == (
+        "^TNX is back below both averages (the 50-DMA still over the 200-DMA) since July 3, after spells above both"
+        " averages, then below its 50-DMA but above its 200-DMA from July 1."
+    )

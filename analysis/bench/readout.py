@@ -19,7 +19,8 @@ def verdicts(r: dict) -> dict:
         "piece_within_3x_floor": ratio <= limit,
         "warm_piece_over_floor": warm,
         "warm_piece_within_3x_floor": warm <= limit,
-        "batch_at_45_per_min": r["batch"]["parallel_pieces_per_min"] >= TARGETS["batch_pieces_per_min"],
+        # its own key: the watchlist's verdict (``user``) is the target's, and is merged over these
+        "short_batch_at_45_per_min": r["batch"]["parallel_pieces_per_min"] >= TARGETS["batch_pieces_per_min"],
         "summary_within_0_3_s": r["summary_s"] <= TARGETS["summary_s"],
     }
 
@@ -104,8 +105,8 @@ def _batch_rows(r: dict) -> list[Row]:
         (
             f"(c) {len(b['tickers'])} pieces, {b['parallel_workers']} workers: batch_parallel_s",
             f"{r['batch_parallel_s']:.1f} s",
-            f">= {TARGETS['batch_pieces_per_min']:.0f}/min on {cores} cores",
-            f"{ok(v['batch_at_45_per_min'])} ({b['parallel_pieces_per_min']:.1f}/min, {b['speedup']:.2f}x,"
+            f">= {TARGETS['batch_pieces_per_min']:.0f}/min on {cores} cores, start-ups in",
+            f"{ok(v['short_batch_at_45_per_min'])} ({b['parallel_pieces_per_min']:.1f}/min, {b['speedup']:.2f}x,"
             f" {b['parallel_kernels_started']} kernels)",
         ),
         (

@@ -82,10 +82,21 @@ def sentence(change: Reading, s: Reading) -> str:
 
 
 def _via(via: list[str], words: dict[str, str] | None = None) -> str:
-    """``, by way of a recovery phase`` (one state passed through), ``, after …`` (more), or ''."""
+    """``, by way of a recovery phase`` (one state passed through), ``, after …`` (more), or ''.
+    A level's states are where it sat (``above both averages``): ``, after a spell above both averages``."""
+    if words is not None:
+        return f", after {_spells(via, words)}" if via else ""
     if len(via) == 1:
-        return f", by way of {words[via[0]] if words else _phase(via[0])}"
-    return f", after {_others(via, words)}" if via else ""
+        return f", by way of {_phase(via[0])}"
+    return f", after {_others(via)}" if via else ""
+
+
+def _spells(via: list[str], words: dict[str, str]) -> str:
+    """A level's states passed through: ``a spell above both averages``, ``spells above both averages, then
+    below its 50-DMA but above its 200-DMA``, counted beyond two (``four other states``)."""
+    if len(via) > 2:
+        return f"{count(len(via))} other states"
+    return ("a spell " if len(via) == 1 else "spells ") + ", then ".join(words[p] for p in via)
 
 
 def _level_phase(change: Reading, s: Reading) -> str:
@@ -93,7 +104,7 @@ def _level_phase(change: Reading, s: Reading) -> str:
     name = {k: v.format(fast=pw.fast_name(s), slow=pw.slow_name(s)) for k, v in LEVEL_WORDS.items()}
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
-        return f"{t} is back {name[change['to']]}{back}, after {_others(change['via'], name)} from {day(change['left'], as_of)}."
+        return f"{t} is back {name[change['to']]}{back}, after {_spells(change['via'], name)} from {day(change['left'], as_of)}."
     crossed = _AVERAGES_CROSS.get((change["from"], change["to"]))
     if crossed and not change["via"]:  # the close stayed on its side: the averages crossed (^VIX 2024-08-05)
         where, way = crossed
