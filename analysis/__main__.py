@@ -14,7 +14,7 @@ import os
 import sys
 import warnings
 
-from analysis.errors import out_of_memory  # now: under a tight ulimit -v, later may be too late
+from analysis.errors import out_of_memory, say  # now: under a tight ulimit -v, later may be too late
 
 
 def _utf8_or_restart() -> None:
@@ -44,12 +44,11 @@ def _cannot_import(exc: ImportError) -> None:
     """One line and exit 2 when a library cannot be imported: shadowed by a folder on PYTHONPATH, or missing
     (exit 1 when it could not be loaded for want of memory: a ``ulimit -v``)."""
     if _for_want_of_memory(exc):
-        print(f"error: {out_of_memory()}", file=sys.stderr)
+        say(f"error: {out_of_memory()}")
         raise SystemExit(1) from None
-    print(
+    say(
         f"error: the program's libraries cannot be imported ({type(exc).__name__}: {' '.join(str(exc).split())}). "
-        f"Unset PYTHONPATH (now {os.environ.get('PYTHONPATH') or 'unset'!r}) or run `make setup` again.",
-        file=sys.stderr,
+        f"Unset PYTHONPATH (now {os.environ.get('PYTHONPATH') or 'unset'!r}) or run `make setup` again."
     )
     raise SystemExit(2) from None
 
@@ -67,7 +66,8 @@ except KeyboardInterrupt:  # Ctrl-C in the first instant, before the command lin
 except ImportError as exc:  # a library shadowed (a PYTHONPATH folder holding a `pandas`) or missing
     _cannot_import(exc)
 except MemoryError:  # a ulimit -v too low to load the libraries
-    raise SystemExit(f"error: {out_of_memory()}") from None
+    say(f"error: {out_of_memory()}")
+    raise SystemExit(1) from None
 
 follow_make()  # under make: if make is killed alone (kill -HUP <make>), stop as on SIGTERM
 try:

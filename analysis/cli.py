@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from analysis.errors import PublishError, ReportError
+from analysis.errors import PublishError, ReportError, say
 from analysis.notebooks import NOTEBOOKS
 from analysis.params import add_arguments
 from analysis.params import request as request  # the validated Request of parsed piece options (every knob)
@@ -48,7 +48,7 @@ def _report(args: argparse.Namespace) -> int:
     market = Market(wanted.source)
     result = run(wanted, pdf=not args.no_pdf, market=market, appendices=True if args.research else None)
     for warning in result.warnings:
-        print(f"warning: the notebook wrote to stderr: {warning}", file=sys.stderr)
+        say(f"warning: the notebook wrote to stderr: {warning}")
     for note in result.notes:
         print(f"note: {note}")
     for path in result.files:
@@ -63,7 +63,7 @@ def _report(args: argparse.Namespace) -> int:
 
     print(f"  index {relative(index_after(write_index, 'the piece is'))}")
     if result.pdf_error:
-        print(f"warning: PDF not written: {result.pdf_error}", file=sys.stderr)
+        say(f"warning: PDF not written: {result.pdf_error}")
     return 0
 
 
@@ -120,7 +120,7 @@ def _research(args: argparse.Namespace) -> int:
 def _say(result) -> None:
     """Print what a research run (:class:`analysis.pipeline.research.Result`) wrote, or that its copies stand."""
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}")
     for path in result.files:
         print(f"  wrote {relative(path)}")
     if result.reused:
@@ -151,7 +151,7 @@ def _browser(args: argparse.Namespace) -> int:
     if found:
         print(f"Chromium for PDFs: {found}")
     else:
-        print(f"warning: no headless Chromium: pieces get HTML only. {HOW_TO_GET_ONE}", file=sys.stderr)
+        say(f"warning: no headless Chromium: pieces get HTML only. {HOW_TO_GET_ONE}")
     return 0
 
 
@@ -331,22 +331,21 @@ def main(argv: Sequence[str] | None = None, *, final: bool = False) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + signal.SIGPIPE
     except ReportError as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
+        say(f"error: {one_line(exc)}")
         return exc.exit_code
     except OSError as exc:
         if not _stdout_failed(exc):
             raise
-        print(  # grade or index > a file on a full disk: was a traceback (the files it wrote are whole)
-            f"error: could not write to standard output: {exc.strerror or exc}. Send it somewhere with room.",
-            file=sys.stderr,
+        say(  # grade or index > a file on a full disk: was a traceback (the files it wrote are whole)
+            f"error: could not write to standard output: {exc.strerror or exc}. Send it somewhere with room."
         )
         return 1
     except MemoryError:  # a ulimit -v: one line naming it, not a traceback
         from analysis.errors import out_of_memory
 
-        print(f"error: {out_of_memory()}", file=sys.stderr)
+        say(f"error: {out_of_memory()}")
         return 1
     except KeyboardInterrupt as exc:
         line, code = _interrupted(exc)
-        print(line, file=sys.stderr)
+        say(line)
         return code

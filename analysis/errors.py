@@ -67,3 +67,13 @@ def out_of_memory() -> str:
         f"out of memory: this process may use at most {limit // 2**20} MB of address space (ulimit -v)."
         " Raise the limit (ulimit -v unlimited, or the service's LimitAS) and run again."
     )
+
+
+def say(line: str) -> None:
+    """``line`` and its newline on stderr in one write. ``print`` writes the newline apart, and stderr
+    writes through: under ``make -j2 summary report`` the two processes' errors shared one line."""
+    import sys
+
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()

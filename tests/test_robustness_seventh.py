@@ -408,8 +408,14 @@ def test_a_tmpdir_with_spaces_prints_the_pdf_or_says_it_is_too_long(tmp_path, le
 
     chromium_or_skip()
     spaced, root = _tmpdir(length), tmp_path / "r"
+    env = {"TMPDIR": str(spaced)}
+    if length == 66:  # only the desktop build keeps a socket there; the headless shell prints (found first)
+        full = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        if not full:
+            pytest.skip("no desktop Chromium here: only it needs a socket under TMPDIR")
+        env["CHROMIUM"] = full
     try:
-        done = hostile.run_cli(root, "report", *SUMMARY[1:], env={"TMPDIR": str(spaced)}, timeout=600)
+        done = hostile.run_cli(root, "report", *SUMMARY[1:], env=env, timeout=600)
         if length == 100:
             line = hostile.one_line(done.stderr)
             assert done.returncode == 4 and line.startswith(f"error: TMPDIR ({spaced}) is too long a path"), line

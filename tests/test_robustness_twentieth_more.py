@@ -92,3 +92,23 @@ def test_a_venv_whose_new_lock_cannot_be_installed_is_kept(tmp_path, interrupted
     assert f"kept the earlier {venv}" in done.stdout, done.stdout[-2000:]
     assert (venv / "working").read_text() == "the venv that ran yesterday's pieces"
     assert not (tmp_path / "venv.old").exists() and not (venv / "half-made").exists()
+
+
+def test_an_error_line_is_one_write(monkeypatch):
+    """``make -s -j2 -k summary report TICKER=../x`` printed the two processes' errors on one line (make check,
+    2026-12-08): ``print`` wrote the newline apart on a stderr that writes through."""
+    import io
+    import sys
+
+    from analysis.errors import say
+
+    class Counting(io.StringIO):
+        writes: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.writes.append(text)
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stderr", Counting())
+    say("error: one line")
+    assert Counting.writes == ["error: one line\n"]
