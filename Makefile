@@ -160,8 +160,10 @@ grade: $(STAMP) ## Grade every published call on what followed (20 and 60 sessio
 csv: $(STAMP) ## Write the study's series and daily returns as CSV: reports/<as-of>/data/<TICKER>_{series,returns}.csv (any knob)
 	@$(PY) -m analysis export
 
+# `make report research` (with -j2 at once) would execute the appendices twice: report writes them already.
+RESEARCH_BY_REPORT := $(if $(filter report,$(MAKECMDGOALS)),$(if $(filter 0,$(RESEARCH)),,yes))
 research: setup ## Execute the research notebooks into reports/<as-of>/research/ (TICKER, AS_OF)
-	@$(PY) -m analysis research
+	@$(if $(RESEARCH_BY_REPORT),echo "research: the appendices are written by make report (also asked for)",$(PY) -m analysis research)
 
 # JupyterLab lives in its own environment: in .venv it would pull rfc3987-syntax, which adds
 # ~2 s to every papermill start. Like .venv, it is built from a lock with hashes

@@ -272,3 +272,14 @@ def test_a_reports_folder_that_cannot_be_listed_or_entered_is_one_line_and_untou
     line = hostile.one_line(done.stderr)
     assert done.returncode == 5 and line.startswith("error: "), line
     assert hostile.tree(root) == before
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("research, runs", [("", 0), ("0", 1)])
+def test_make_report_research_executes_the_appendices_once(tmp_path, research, runs):
+    """Noticed by this pass, fixed later: ``make -j2 report research`` executed the appendices twice (39 s), once
+    in each recipe. The research recipe now leaves them to report, unless RESEARCH=0 tells report to skip them."""
+    done = _make(tmp_path, "-n", "-j2", "report", "research", f"RESEARCH={research}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("-m analysis research") == runs, done.stdout
+    assert done.stdout.count("-m analysis report --research") == 1 - runs, done.stdout
