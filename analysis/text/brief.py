@@ -273,17 +273,25 @@ def levels_box(s: Reading) -> dict[str, list[SummaryDict]]:
 #: Words page one holds beside its chart and levels box (the printed page also carries the
 #: headline, the levels and the chart's own labels): over it, the least needed lines go first.
 BUDGET = 300
-#: Past either (the words of the call, the changes and the text; the characters beside the text), page
-#: one is set compact (``piece.css``: the text a half point smaller, the chart down to 50mm, not 60mm).
-#: Measured on 91 printed pieces (the 23 bundled series on four dates, 2008 and 2020 among them): the 13
-#: that ran past page one had 355-391 words or 333-338 characters beside the text; 340 and 320 keep a margin.
+#: Past :data:`COMPACT_WORDS` (the words of the call, the changes and the text), or past
+#: :data:`COMPACT_SIDE` characters beside the text with over :data:`COMPACT_WORDS_BESIDE` words, page one is
+#: set compact (``piece.css``: the text a half point smaller, the chart down to 50mm, not 60mm). Measured
+#: on 91 printed pieces (the 23 bundled series on four dates, 2008 and 2020 among them): the 13 that ran
+#: past page one had 355-391 words, or 333-338 characters beside 314-364 words; a full column beside a
+#: short text (up to 398 characters beside 290 words) fitted. The limits keep a margin.
 COMPACT_WORDS = 340
 COMPACT_SIDE = 320
+COMPACT_WORDS_BESIDE = 300
 #: The column beside page one's text (the session line, the levels box's words and the since-last
 #: lines) holds about this many characters: past it the since-last lines keep the top one (all of them
 #: are in the evidence's "since" section). Measured on 46 printed pieces (the 23 bundled series on
 #: 2024-07-08 and 2020-03-16): XLY's 439 ran past page one, 372 and less fitted.
 SIDE_CHARS = 400
+
+
+def _compact(words: int, side: int) -> bool:
+    """Whether page one is set compact: :data:`COMPACT_WORDS`, :data:`COMPACT_SIDE`."""
+    return words > COMPACT_WORDS or (side > COMPACT_SIDE and words > COMPACT_WORDS_BESIDE)
 
 
 def _words(parts: list[str]) -> int:
@@ -336,7 +344,7 @@ def brief(s: Reading) -> SummaryDict:
         "paragraphs": [p for p in (" ".join(price), momentum, leadership) if p],
         "scenario_line": line,
         "since_last": kept,
-        "compact": _words([*fixed, *price]) > COMPACT_WORDS or side - len(" ".join(since[len(kept) :])) > COMPACT_SIDE,
+        "compact": _compact(_words([*fixed, *price]), side - len(" ".join(since[len(kept) :]))),
         "levels": box,
     }
 
