@@ -121,6 +121,8 @@ def _say(result) -> None:
     """Print what a research run (:class:`analysis.pipeline.research.Result`) wrote, or that its copies stand."""
     for warning in result.warnings:
         say(f"warning: {warning}")
+    for note in result.notes:  # as the piece's ("note:"): the same fallback was a note there, a warning here
+        print(f"note: {note}")
     for path in result.files:
         print(f"  wrote {relative(path)}")
     if result.reused:

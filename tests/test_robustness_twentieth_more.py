@@ -112,3 +112,15 @@ def test_an_error_line_is_one_write(monkeypatch):
     monkeypatch.setattr(sys, "stderr", Counting())
     say("error: one line")
     assert Counting.writes == ["error: one line\n"]
+
+
+def test_research_says_a_note_as_the_piece_does(capsys):
+    """Noticed in earlier notes: the same SOURCE=auto fallback was "note:" from the piece and "warning:" from
+    its appendices; a notebook's stderr stays a warning."""
+    from analysis import cli
+    from analysis.pipeline.research import ResearchRun
+
+    said = "SOURCE=auto: Yahoo Finance could not be reached, so the piece uses the newest local data."
+    cli._say(ResearchRun("2024-07-08", [], 0.0, 1, warnings=["phase: a notebook wrote this"], notes=[said]))
+    out = capsys.readouterr()
+    assert out.out == f"note: {said}\n" and out.err == "warning: phase: a notebook wrote this\n"

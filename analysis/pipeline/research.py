@@ -76,7 +76,10 @@ class ResearchRun:
     files: list[Path]
     seconds: float
     workers: int
+    #: What its notebooks wrote to stderr (a bug to fix).
     warnings: list[str] = field(default_factory=list)
+    #: What the reader of the console should know, as a piece's notes: a source that fell back, a cell lacking a knob.
+    notes: list[str] = field(default_factory=list)
     #: Seconds each notebook took (execute + HTML), by name.
     timings: dict[str, float] = field(default_factory=dict)
     #: Notebooks not executed because their published copy was made from the same inputs.
@@ -227,7 +230,7 @@ def run(
     reused = [] if force else [job.notebook.name for job in planned if up_to_date(job, dest)]
     planned = [job for job in planned if job.notebook.name not in reused]
     if not planned:
-        return ResearchRun(as_of, [], time.perf_counter() - clock, 0, warnings=notes, reused=reused)
+        return ResearchRun(as_of, [], time.perf_counter() - clock, 0, notes=notes, reused=reused)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
     with publish.piece_lock(root, f"{as_of}_{request.stem}_research"), publish.staging(root) as stage:
         results = execute_all(planned, stage, workers)
@@ -246,7 +249,8 @@ def run(
         files,
         time.perf_counter() - clock,
         workers,
-        warnings=notes + [w for d in results for w in d.warnings],
+        warnings=[w for d in results for w in d.warnings],
+        notes=notes,
         timings={d.name: d.seconds for d in results},
         reused=reused,
     )
