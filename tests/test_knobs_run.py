@@ -51,7 +51,7 @@ def test_a_knob_saved_in_a_committed_notebook_does_not_reach_the_published_appen
     )
     page = _text(root / AS_OF / "research" / "IWM_real_motion.html")
     assert "fast average 50 sessions" in page and "fast average 20 sessions" not in page
-    assert any("real_motion.ipynb's parameters cell holds fast = 20" in w for w in run.warnings)
+    assert any("real_motion.ipynb's parameters cell holds fast = 20" in w for w in run.notes)  # a note, as a piece's
 
     asked = research.run(
         Request.parse("IWM", "SPY", AS_OF, "snapshot", fast=20), names=["real_motion"], root=root, notebook_dir=folder
