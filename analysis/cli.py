@@ -145,13 +145,14 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _browser(args: argparse.Namespace) -> int:
-    from analysis.render.chromium_install import HOW_TO_GET_ONE, find, install
+    from analysis.render.chromium_install import find, install, missing
 
     found = find() if not args.install else install()
     if found:
         print(f"Chromium for PDFs: {found}")
     else:
-        print(f"warning: no headless Chromium: pieces get HTML only. {HOW_TO_GET_ONE}", file=sys.stderr)
+        why, hint = missing()
+        print(f"warning: {why}: pieces get HTML only. {hint}", file=sys.stderr)
     return 0
 
 

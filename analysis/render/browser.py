@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from analysis.errors import BrowserUnavailable, RenderError
-from analysis.render.chromium_install import HOW_TO_GET_ONE, find
+from analysis.render.chromium_install import HOW_TO_GET_ONE, find, missing
 from analysis.render.devtools import Chromium, Gone, Refused, field, hint_for
 
 #: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
@@ -263,7 +263,8 @@ class Printer:
     def _path(self) -> str:
         path = self.browser or find()
         if not path:
-            raise BrowserUnavailable("no headless Chromium was found, so no PDF was printed.", HOW_TO_GET_ONE)
+            why, hint = missing()
+            raise BrowserUnavailable(f"{why}, so no PDF was printed.", hint)
         return path
 
     def close(self, *, now: bool = False) -> None:
