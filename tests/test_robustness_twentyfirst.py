@@ -18,16 +18,37 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    playwright`` and, as root, ``apt-get update`` and ``apt-get install`` of a browser it had, which cannot
    help (CHROMIUM is looked at alone); and a folder was "found" (``os.access`` calls a folder executable),
    to fail later. Now the line names CHROMIUM, what it is, and the browser PATH would give instead.
+   **Broke (C)**: a browser whose own process was killed (by hand, or the OOM killer) while its helpers
+   lived on (zygote, GPU process, renderer: its process group) left them running for seconds, writing in
+   its profile as it was removed: the profile folder ``momentum-chromium-*`` stayed in TMPDIR (seen when
+   the warm-up browser was killed before the print: the piece printed with a new one). Now a browser that
+   ended other than by its own close has its group killed and gone before its folder is removed.
+   **Broke (D)**: the headless shell killed while printing (SIGKILL by hand; SIGILL under ``prlimit --as``)
+   was "failed to print the PDF (exit 137): it stopped while printing. [1207/203221.287701:WARNING:media/gpu/
+   vaapi/vaapi_wrapper.cc:1655] drmGetDevices2() has not found any devices [...] InitializeSandbox() called
+   with multiple threads in process gpu-process. It is installed...": Debian's ``chromium-headless-shell`` is
+   a script that runs the shell without ``exec``, so a kill is its exit 128+N; the shell's log lines carry no
+   pid (the prefix was not taken off), and the quoted lines were start-up warnings it writes on every start,
+   which say nothing of why it stopped ("... Illegal instruction It is installed" ran two sentences into one).
+   Now the signal is named ("killed by SIGKILL, exit 137 from its launcher script"), warnings are never
+   quoted, nor, once it had started, errors short of fatal, and what is quoted ends as a sentence.
+   **Broke (E)**, a test: the seventh pass's TMPDIR of 66 characters, too long for the desktop build's socket,
+   expected the warning naming TMPDIR; the headless shell keeps no socket and prints, so ``make check``
+   failed since the shell was found first. The test now asks the desktop build for that case; the shell's
+   print under that TMPDIR is a held case here.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
+import time
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, chromium_or_skip
 
 # -- 1. the printing path ----------------------------------------------------------------------------------------
 
@@ -114,3 +135,117 @@ def test_installing_is_not_tried_when_chromium_names_the_browser(monkeypatch):
     monkeypatch.setattr(chromium_install, "_run", lambda *a, **k: pytest.fail("an install was tried"))
     monkeypatch.setattr(chromium_install.subprocess, "run", lambda *a, **k: pytest.fail("apt-get was run"))
     assert chromium_install.install(log=lambda *_: None) is None
+
+
+@pytest.mark.slow
+def test_a_browser_killed_alone_leaves_no_helper_and_no_profile(tmp_path, monkeypatch):
+    """(C) its helpers outlived it and wrote in its profile while it was removed: the folder stayed in TMPDIR."""
+    from analysis.render.devtools import Chromium
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    chromium = Chromium(chromium_or_skip())
+    deadline = time.monotonic() + 60
+    chromium.call("Browser.getVersion", None, None, deadline)
+    chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)
+    os.kill(chromium.pid, signal.SIGKILL)  # the browser alone, as the OOM killer does
+    chromium.reap(5)
+    chromium.close(now=True)
+    from analysis.render.devtools import _group_lives
+
+    assert not _group_lives(chromium.pid)  # zombies of the helpers may wait for init: they write nothing
+    time.sleep(1)
+    assert list(tmp_path.iterdir()) == []
+
+
+STAND_IN = """
+import json, os, signal, sys
+sys.stderr.write("[1207/203221.287701:WARNING:media/gpu/vaapi/vaapi_wrapper.cc:1655] drmGetDevices2() has not found"
+                 " any devices\\n[1207/203221.308760:ERROR:dbus/bus.cc:408] Failed to connect to the bus\\n")
+sys.stderr.flush()
+out = os.fdopen(4, "wb", buffering=0)
+buffer = b""
+while chunk := os.read(3, 65536):
+    buffer += chunk
+    while b"\\0" in buffer:
+        raw, _, buffer = buffer.partition(b"\\0")
+        message = json.loads(raw)
+        if message["method"] == "Page.printToPDF":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = {"Target.createTarget": {"targetId": "T"}, "Target.attachToTarget": {"sessionId": "S"},
+                  "Page.navigate": {"frameId": "T", "loaderId": "L"}}.get(message["method"], {})
+        out.write(json.dumps({"id": message["id"], "result": result}).encode() + b"\\0")
+        if message["method"] == "Page.navigate":
+            out.write(json.dumps({"method": "Page.lifecycleEvent", "sessionId": "S",
+                                  "params": {"frameId": "T", "loaderId": "L", "name": "load"}}).encode() + b"\\0")
+"""
+
+
+@pytest.mark.process
+def test_a_shell_killed_under_its_launcher_script_is_named_killed_without_its_start_up_noise(tmp_path):
+    """(D) a stand-in browser that logs as the headless shell does, run by a launcher without ``exec`` (as
+    Debian's), killed by SIGKILL when asked to print."""
+    from analysis.errors import RenderError
+    from analysis.render.browser import Printer
+
+    (tmp_path / "shell.py").write_text(STAND_IN)
+    launcher = tmp_path / "chromium-headless-shell"
+    launcher.write_text(f'#!/bin/sh -e\n\n{sys.executable} {tmp_path / "shell.py"} "$@"\n')
+    launcher.chmod(0o755)
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>a page</body></html>")
+    with Printer(str(launcher)) as printer, pytest.raises(RenderError) as caught:
+        printer.print_pdf(page, tmp_path / "out.pdf")
+    said = str(caught.value)
+    assert said.startswith(
+        f"Chromium ({launcher}) failed to print the PDF (killed by SIGKILL, exit 137 from its launcher script):"
+        " it stopped while printing."
+    ), said
+    assert "[1207/" not in said and "drmGetDevices2" not in said and "D-Bus" not in said and "bus" not in said
+    assert said.endswith("."), said
+
+
+def test_the_shells_log_lines_lose_their_prefix_and_a_launchers_line_is_kept(tmp_path):
+    """(D) the desktop browser's prefix has its pid and thread; the shell's has none."""
+    from analysis.render.devtools import Chromium
+
+    chromium = Chromium.__new__(Chromium)
+    chromium._log = str(tmp_path / "stderr.log")
+    (tmp_path / "stderr.log").write_text(
+        "[27654:27654:1207/203250.267321:ERROR:content/zygote_host_impl_linux.cc:103] Running as root without"
+        " --no-sandbox is not supported.\n[1207/203250.168689:ERROR:content/zygote_host_impl_linux.cc:103]"
+        " Running as root, the shell.\n[1207/203221.2:WARNING:media/vaapi_wrapper.cc:1655] drmGetDevices2()\n"
+        "Illegal instruction\n"
+    )
+    assert chromium.stderr_text().splitlines() == [
+        "Running as root without --no-sandbox is not supported.",
+        "Running as root, the shell.",
+        "drmGetDevices2()",
+        "Illegal instruction",
+    ]
+    assert chromium.stderr_tail() == "Running as root, the shell. Illegal instruction."
+    assert chromium.stderr_tail(started=True) == "Illegal instruction."
+
+
+@pytest.mark.slow
+def test_the_headless_shell_prints_under_a_tmpdir_too_long_for_the_desktops_socket(tmp_path, monkeypatch, request):
+    """(E) held: a TMPDIR of 66 characters (a socket path over 107 bytes for the desktop build)."""
+    import shutil
+
+    from analysis.render.browser import Printer
+
+    shell = shutil.which("chromium-headless-shell") or shutil.which("chrome-headless-shell")
+    if not shell:
+        pytest.skip("no Chromium headless shell here")
+    from tests.test_robustness_seventh import _tmpdir
+
+    long = _tmpdir(66)
+    request.addfinalizer(lambda: shutil.rmtree(long.parent, ignore_errors=True))
+    monkeypatch.setenv("TMPDIR", str(long))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>" + "<p>a page</p>" * 50 + "</body></html>")
+    with Printer(shell) as printer:
+        printer.print_pdf(page, tmp_path / "page.pdf")
+    assert (tmp_path / "page.pdf").read_bytes().startswith(b"%PDF-")
+    assert list(long.iterdir()) == []
