@@ -36,6 +36,14 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    expected the warning naming TMPDIR; the headless shell keeps no socket and prints, so ``make check``
    failed since the shell was found first. The test now asks the desktop build for that case; the shell's
    print under that TMPDIR is a held case here.
+2. Page one's layout (long names, long tickers of a user's own files, extreme dates; see below).
+   **Broke (F)**, found on the way (a long ``^`` ticker of a user's own file, ``SOURCE=local``): every
+   ``^`` symbol from Yahoo or the cache was screened as a yield, whose value may not lie more than 2 points
+   outside its neighbours; so ^GSPC (6,344 rows), ^RUT (5,246) and ^VIX (440) fetched from Yahoo or kept
+   in the cache were "impossible value(s) ... The data is corrupt" (SOURCE=yahoo or cache: exit 3;
+   SOURCE=local or auto: the bundled snapshot instead, with that note), and so was any index a user brings.
+   The snapshot's own files were read by their manifest's kind. Now a series is screened as a yield when the
+   manifest or the profiles configuration says it is one (^TNX, ^IRX, ^FVX, a rule naming ``yield``).
 """
 
 from __future__ import annotations
@@ -249,3 +257,51 @@ def test_the_headless_shell_prints_under_a_tmpdir_too_long_for_the_desktops_sock
         printer.print_pdf(page, tmp_path / "page.pdf")
     assert (tmp_path / "page.pdf").read_bytes().startswith(b"%PDF-")
     assert list(long.iterdir()) == []
+
+
+# -- 2. page one's layout, and the data on the way ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ticker", ["^GSPC", "^RUT", "^VIX", "^WWWWWWWWWWWWWWW"])
+def test_an_index_from_yahoo_or_the_cache_is_not_read_as_a_yield(price_cache, ticker):
+    """(F) the snapshot's own rows, stored as a Yahoo fetch is and read back: it was "6344 impossible
+    value(s) (more than 2 points ...)". ``^WWWWWWWWWWWWWWW``: an index of a user's own, ^GSPC's rows."""
+    from analysis.data import cache, snapshot
+
+    frame = snapshot.read("^GSPC" if ticker.startswith("^W") else ticker).copy()
+    frame.attrs = {**frame.attrs, "ticker": ticker}
+    cache.save(frame)
+    again = cache.load(ticker)
+    assert (again["close"] - frame["close"]).abs().max() < 1e-5 and len(again) == len(frame)
+
+
+def test_a_yield_from_the_cache_is_still_screened_in_points(price_cache):
+    """(F) held: ^TNX with a close 3 points off its neighbours is refused, as before."""
+    from analysis.data import cache, snapshot
+    from analysis.errors import DataError
+
+    frame = snapshot.read("^TNX").copy()
+    frame.iloc[-300, frame.columns.get_loc("close")] += 3.0
+    cache.save(frame)
+    with pytest.raises(DataError, match="impossible value.*more than 2 points"):
+        cache.load("^TNX")
+
+
+@pytest.mark.parametrize(
+    "ticker, signed",
+    [
+        ("^TNX", True),
+        ("^IRX", True),
+        ("^FVX", True),
+        ("^TYX", True),
+        ("^GSPC", False),
+        ("^VIX", False),
+        ("^N225", False),
+        ("IWM", False),
+        ("BTC-USD", False),
+    ],
+)
+def test_a_series_is_signed_when_the_manifest_or_the_profiles_say_it_is_a_yield(ticker, signed):
+    from analysis.data.snapshot import signed as is_signed
+
+    assert is_signed(ticker) is signed
