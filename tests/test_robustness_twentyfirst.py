@@ -44,6 +44,13 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    SOURCE=local or auto: the bundled snapshot instead, with that note), and so was any index a user brings.
    The snapshot's own files were read by their manifest's kind. Now a series is screened as a yield when the
    manifest or the profiles configuration says it is one (^TNX, ^IRX, ^FVX, a rule naming ``yield``).
+   **Broke (G)**: TICKER=WWWWWWWWWWWWWWWW (16 characters, the most a ticker has, of its widest letter; a
+   user's own file): the track record's table, headed by the ticker, was wider than the page, so Chromium
+   shrank every printed page to fit it, and page one, shrunk, held "The evidence" at its foot; a plain name
+   without spaces (79 characters in names.toml) did the same from page one's call. Now a word longer than
+   its column breaks (``overflow-wrap``); the figures stay whole. Held: ADANIPORTS.NS, 0P0000XVAA.F and
+   MMMMMMMMMMMM (page one whole, nothing wide; a long headline's running header takes two lines, its date
+   whole).
 """
 
 from __future__ import annotations
@@ -305,3 +312,80 @@ def test_a_series_is_signed_when_the_manifest_or_the_profiles_say_it_is_a_yield(
     from analysis.data.snapshot import signed as is_signed
 
     assert is_signed(ticker) is signed
+
+
+WIDE_WORD = "W" * 16
+
+
+def _laid_out_width(html_path) -> tuple[int, int]:
+    """The page laid out for print at A4's width between margins (680px): its scroll width and client width."""
+    from analysis.render.devtools import Chromium
+
+    chromium = Chromium(chromium_or_skip())
+    try:
+        deadline = time.monotonic() + 60
+        chromium.call("Browser.getVersion", None, None, deadline)
+        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
+        sid = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)["sessionId"]
+        chromium.call("Page.enable", None, sid, deadline)
+        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, sid, deadline)
+        chromium.call("Emulation.setEmulatedMedia", {"media": "print"}, sid, deadline)
+        metrics = {"width": 680, "height": 998, "deviceScaleFactor": 1, "mobile": False}
+        chromium.call("Emulation.setDeviceMetricsOverride", metrics, sid, deadline)
+        navigation = chromium.call("Page.navigate", {"url": html_path.as_uri()}, sid, deadline)
+        chromium.wait_for(
+            lambda e: (
+                e.get("method") == "Page.lifecycleEvent"
+                and e["params"].get("name") == "load"
+                and e["params"].get("loaderId") == navigation.get("loaderId")
+            ),
+            deadline,
+        )
+        expression = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        said = chromium.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, sid, deadline)
+        scroll, client = said["result"]["value"]
+        return scroll, client
+    finally:
+        chromium.close(now=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["a-table-head", "page-ones-call"])
+def test_a_word_longer_than_its_column_does_not_widen_the_printed_page(tmp_path, where):
+    """(G) the track table headed by a 16-character ticker of its widest letter, and a name of 79 letters
+    without a space in page one's call: wider than the page, every printed page was shrunk to fit."""
+    import nbformat
+
+    from analysis.render.html import to_html
+
+    if where == "a-table-head":
+        body = (  # the track record of WWWWWWWWWWWWWWWW on 2008-09-29, as printed
+            '<table class="data track"><caption>20-session total return after each call since December 16, 1'
+            "999, windows without overlap. Gained: share of windows the holder gained in; worst dip: median "
+            "of each window's worst move against the holder; edge: the median's difference from any session'"
+            "s</caption><thead><tr><th>Call</th><th>Sessions</th><th>n</th><th>Median</th><th>Middle half</t"
+            "h><th>Gained</th><th>Worst dip</th><th>Edge</th><th>90% interval</th><th>Reading</th></tr></the"
+            'ad><tbody><tr class="bullish"><td>Constructive</td><td>664</td><td>51</td><td>+0.0%</td><td>−3.'
+            "1% to +2.4%</td><td>51%</td><td>−2.6%</td><td>−0.5 pp</td><td>−1.29 to +0.05</td><td>no edge</t"
+            "d></tr><tr><td>Cautious</td><td>946</td><td>76</td><td>+0.5%</td><td>−2.9% to +2.1%</td><td>53%"
+            '</td><td>−2.7%</td><td>−0.03 pp</td><td>−1.4 to +0.3</td><td>no edge</td></tr><tr class="bearis'
+            'h"><td>Defensive</td><td>599</td><td>44</td><td>+0.2%</td><td>−3.2% to +5.2%</td><td>50%</td><t'
+            'd>−3.2%</td><td>−0.4 pp</td><td>−2.1 to +1.9</td><td>no edge</td></tr><tr class="baseline"><td>'
+            "Any session</td><td>2,209</td><td>2,189</td><td>+0.6%</td><td>−3.0% to +3.5%</td><td>55%</td><t"
+            'd>−2.6%</td><td></td><td></td><td></td></tr><tr class="rule"><td>WWWWWWWWWWWWWWWW above its 200'
+            "-day</td><td>1,291</td><td>75</td><td>+0.3%</td><td>−2.3% to +2.7%</td><td>56%</td><td>−2.3%</t"
+            "d><td>−0.3 pp</td><td>−1.0 to +0.7</td><td>no edge</td></tr><tr><td>WWWWWWWWWWWWWWWW below its "
+            "200-day</td><td>918</td><td>55</td><td>+0.4%</td><td>−3.2% to +4.9%</td><td>51%</td><td>−3.0%</"
+            "td><td>−0.2 pp</td><td>−2.9 to +1.6</td><td>no edge</td></tr></tbody></table>"
+        )
+    else:
+        body = f'<section class="brief-call"><p class="call"><strong>Defensive.</strong> {WIDE_WORD} ({"W" * 79}) fell.</p></section>'
+    nb = nbformat.v4.new_notebook()
+    out = nbformat.v4.new_output(
+        "execute_result", {"text/html": f'<div class="page-one">{body}</div>'}, execution_count=1
+    )
+    nb.cells.append(nbformat.v4.new_code_cell("page", outputs=[out]))
+    page = tmp_path / "page.html"
+    page.write_text(to_html(nb, title="wide"), encoding="utf-8")
+    scroll, client = _laid_out_width(page)
+    assert scroll <= client, (scroll, client)
