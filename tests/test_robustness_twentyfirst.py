@@ -115,8 +115,9 @@ def test_chromium_given_on_makes_command_line_is_the_one_asked(tmp_path):
 def test_a_value_on_makes_command_line_is_still_taken_literally(tmp_path):
     """(A) held: exporting them keeps the ninth pass's rule: a ``$(shell ...)`` is a value, never run."""
     marker = tmp_path / "ran"
-    done = _make("index", f"MOMENTUM_REPORTS_DIR=$(shell touch {marker})")
+    done = _make("index", f"MOMENTUM_REPORTS_DIR={tmp_path}/r $(shell touch {marker})")
     assert not marker.exists(), done.stderr
+    assert (tmp_path / f"r $(shell touch {tmp_path}" / "ran)" / "index.html").is_file()  # the value, as a folder
 
 
 @pytest.mark.parametrize("kind", ["no-such-file", "a-name-not-on-path", "a-folder", "a-pipe", "not-executable"])
