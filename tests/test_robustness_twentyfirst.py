@@ -63,7 +63,7 @@ import time
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, chromium_or_skip
+from tests.conftest import PROJECT_DIR, chromium_or_skip, laid_out_for_print
 
 # -- 1. the printing path ----------------------------------------------------------------------------------------
 
@@ -318,38 +318,6 @@ def test_a_series_is_signed_when_the_manifest_or_the_profiles_say_it_is_a_yield(
 WIDE_WORD = "W" * 16
 
 
-def _laid_out_width(html_path) -> tuple[int, int]:
-    """The page laid out for print at A4's width between margins (680px): its scroll width and client width."""
-    from analysis.render.devtools import Chromium
-
-    chromium = Chromium(chromium_or_skip())
-    try:
-        deadline = time.monotonic() + 60
-        chromium.call("Browser.getVersion", None, None, deadline)
-        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
-        sid = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)["sessionId"]
-        chromium.call("Page.enable", None, sid, deadline)
-        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, sid, deadline)
-        chromium.call("Emulation.setEmulatedMedia", {"media": "print"}, sid, deadline)
-        metrics = {"width": 680, "height": 998, "deviceScaleFactor": 1, "mobile": False}
-        chromium.call("Emulation.setDeviceMetricsOverride", metrics, sid, deadline)
-        navigation = chromium.call("Page.navigate", {"url": html_path.as_uri()}, sid, deadline)
-        chromium.wait_for(
-            lambda e: (
-                e.get("method") == "Page.lifecycleEvent"
-                and e["params"].get("name") == "load"
-                and e["params"].get("loaderId") == navigation.get("loaderId")
-            ),
-            deadline,
-        )
-        expression = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        said = chromium.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, sid, deadline)
-        scroll, client = said["result"]["value"]
-        return scroll, client
-    finally:
-        chromium.close(now=True)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["a-table-head", "page-ones-call"])
 def test_a_word_longer_than_its_column_does_not_widen_the_printed_page(tmp_path, where):
@@ -388,5 +356,6 @@ def test_a_word_longer_than_its_column_does_not_widen_the_printed_page(tmp_path,
     nb.cells.append(nbformat.v4.new_code_cell("page", outputs=[out]))
     page = tmp_path / "page.html"
     page.write_text(to_html(nb, title="wide"), encoding="utf-8")
-    scroll, client = _laid_out_width(page)
+    expression = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    scroll, client = laid_out_for_print(page, expression)
     assert scroll <= client, (scroll, client)
