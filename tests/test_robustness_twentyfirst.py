@@ -4,7 +4,15 @@ Cases tried by hand, then kept here where cheap; each section says what held and
 (A, B, ...) with the test that failed before the fix.
 
 1. The printing path of the headless shell (PDFs printed by ``chromium-headless-shell``, found first;
-   ``CHROMIUM=`` overrides; the printing tab runs no script). **Broke (A)**: ``make report
+   ``CHROMIUM=`` overrides; the printing tab runs no script), about 40 cases. Held: CHROMIUM at the shell, at
+   the desktop build, at a link to the shell and at a wrapper script that execs it with flags of its own; the
+   shell missing from PATH (the desktop build prints the same pixels, ``pdftoppm -r 60``, all 14 pages of
+   IWM 2024-07-08), both missing (the piece without its PDF, one warning, exit 0); SIGSTOP mid-print (the
+   timeout's line, the HTML kept); TMPDIR missing or a full tmpfs with the shell (it prints: no socket
+   folder); pages that try to run script (``onerror``, a ``javascript:`` iframe, SVG ``<script>``,
+   ``autofocus``/``onfocus``, ``while(true){}``: printed static, in 0.04 s for the loop, shell and desktop);
+   ``make browser``. Noticed: the PDF's Creator is "Chromium" from the shell, the desktop's user agent
+   ("Mozilla/5.0 ... HeadlessChrome/156") from the desktop build: Chromium's own, left. **Broke (A)**: ``make report
    CHROMIUM=/usr/bin/chromium`` printed with the headless shell all the same: every variable given on
    make's command line but the piece's own (TICKER, the knobs...) was dropped from the program's environment
    since make took them literally (the ninth pass's ``override``: an overridden variable is no longer
@@ -45,12 +53,22 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    The snapshot's own files were read by their manifest's kind. Now a series is screened as a yield when the
    manifest or the profiles configuration says it is one (^TNX, ^IRX, ^FVX, a rule naming ``yield``).
    **Broke (G)**: TICKER=WWWWWWWWWWWWWWWW (16 characters, the most a ticker has, of its widest letter; a
-   user's own file): the track record's table, headed by the ticker, was wider than the page, so Chromium
+   user's own file): the track record's table, whose rows name the ticker, was wider than the page, so Chromium
    shrank every printed page to fit it, and page one, shrunk, held "The evidence" at its foot; a plain name
    without spaces (79 characters in names.toml) did the same from page one's call. Now a word longer than
    its column breaks (``overflow-wrap``); the figures stay whole. Held: ADANIPORTS.NS, 0P0000XVAA.F and
    MMMMMMMMMMMM (page one whole, nothing wide; a long headline's running header takes two lines, its date
-   whole).
+   whole). Held, about 150 printed pieces: the 23 bundled series on 2015-08-24 and 2023-03-13, on 2018-02-02
+   and 2018-02-05 into one folder (since-last lines), eight on 2000-04-14 (the other fifteen: one line each,
+   too early), eight on 2013-06-24 and 2021-01-27, XLY with FAST=13 SLOW=89 CONFIRM_N=5 LEVEL_WINDOW=63 against
+   QQQ, KRE with LEVEL=99.99 against IWD: page one whole, page two starting with "The evidence", no page but
+   the last under a third full, nothing wider than the page. Noticed and left: with a 16-character ticker of
+   W's and a 78-character name, page one can still run a line on to page two (whole): the compact setting
+   counts words, not how wide they are; no real symbol is that wide.
+3. Cold reads (^VIX and ^TNX on 2015-08-24 and 2018-02-05, HYG 2015-08-24, KRE and ^IRX 2023-03-13, ^TNX and
+   TLT 2013-06-24, the since-last lines of five series on 2018-02-05): each close, move, average, distance,
+   record and level checked against the CSVs: held, nothing new. Noticed and left: "leading SPY but with
+   momentum down, momentum at an oversold extreme" repeats its noun (the golden pieces hold it as written).
 """
 
 from __future__ import annotations
