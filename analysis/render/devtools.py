@@ -164,8 +164,8 @@ class Chromium:
         if asked:
             try:
                 self.send("Browser.close")
-            except Gone:
-                pass
+            except Gone:  # it had just gone on its own
+                asked = False
         self.reap(0 if now else 5)
         if not asked:
             self._end_helpers()
