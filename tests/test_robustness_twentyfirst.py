@@ -25,7 +25,9 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    headless shell installed and CHROMIUM pointing elsewhere; ``make browser`` then ran ``pip install
    playwright`` and, as root, ``apt-get update`` and ``apt-get install`` of a browser it had, which cannot
    help (CHROMIUM is looked at alone); and a folder was "found" (``os.access`` calls a folder executable),
-   to fail later. Now the line names CHROMIUM, what it is, and the browser PATH would give instead.
+   to fail later. Now the line names CHROMIUM, what it is, and the browser PATH would give instead; and
+   ``CHROMIUM='~/bin/chrome'`` (quoted: the shell leaves the ``~``) was no such file, where
+   MOMENTUM_REPORTS_DIR and MOMENTUM_CONFIG_DIR read ``~`` as the home folder: now it does too.
    **Broke (C)**: a browser whose own process was killed (by hand, or the OOM killer) while its helpers
    lived on (zygote, GPU process, renderer: its process group) left them running for seconds, writing in
    its profile as it was removed: the profile folder ``momentum-chromium-*`` stayed in TMPDIR (seen when
@@ -377,3 +379,16 @@ def test_a_word_longer_than_its_column_does_not_widen_the_printed_page(tmp_path,
     expression = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     scroll, client = laid_out_for_print(page, expression)
     assert scroll <= client, (scroll, client)
+
+
+def test_a_chromium_under_the_home_folder_written_with_a_tilde_is_found(tmp_path, monkeypatch):
+    """(B) ``CHROMIUM='~/bin/chrome'`` was "no such file"; the reports and config folders read ``~`` as home."""
+    from analysis.render import chromium_install
+
+    (tmp_path / "bin").mkdir()
+    chrome = tmp_path / "bin" / "chrome"
+    chrome.write_text("#!/bin/sh\n")
+    chrome.chmod(0o755)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("CHROMIUM", "~/bin/chrome")
+    assert chromium_install.find() == str(chrome)

@@ -36,9 +36,15 @@ HOW_TO_GET_ONE = (
 )
 
 
+def _chosen() -> str:
+    """``$CHROMIUM``, a leading ``~`` read as the home folder (quoted, the shell leaves it, as it does in
+    MOMENTUM_REPORTS_DIR and MOMENTUM_CONFIG_DIR, which read it so too)."""
+    return os.path.expanduser(os.environ.get("CHROMIUM") or "")
+
+
 def find() -> str | None:
     """Path of a usable Chromium: ``$CHROMIUM``, then the usual names on PATH, then Playwright's."""
-    explicit = os.environ.get("CHROMIUM")
+    explicit = _chosen()
     if explicit:
         usable = os.path.isfile(explicit) and os.access(explicit, os.X_OK)  # a folder is "executable" too
         return shutil.which(explicit) or (explicit if usable else None)
@@ -61,7 +67,7 @@ def find() -> str | None:
 def missing() -> tuple[str, str]:
     """Why no Chromium was found, and what to do: a ``CHROMIUM`` that names no program is named, with the
     browser PATH would give (installing one cannot help: ``CHROMIUM`` is looked at alone)."""
-    explicit = os.environ.get("CHROMIUM")
+    explicit = _chosen()
     if not explicit:
         return "no headless Chromium was found", HOW_TO_GET_ONE
     if os.sep not in explicit:
