@@ -53,7 +53,8 @@ Cases tried by hand, then kept here where cheap; each section says what held and
    in the cache were "impossible value(s) ... The data is corrupt" (SOURCE=yahoo or cache: exit 3;
    SOURCE=local or auto: the bundled snapshot instead, with that note), and so was any index a user brings.
    The snapshot's own files were read by their manifest's kind. Now a series is screened as a yield when the
-   manifest or the profiles configuration says it is one (^TNX, ^IRX, ^FVX, a rule naming ``yield``).
+   manifest or the profiles configuration says it is one (^TNX, ^IRX, ^FVX, a rule naming ``yield``; a symbol
+   nothing names takes the default profile's).
    **Broke (G)**: TICKER=WWWWWWWWWWWWWWWW (16 characters, the most a ticker has, of its widest letter; a
    user's own file): the track record's table, whose rows name the ticker, was wider than the page, so Chromium
    shrank every printed page to fit it, and page one, shrunk, held "The evidence" at its foot; a plain name
@@ -392,3 +393,17 @@ def test_a_chromium_under_the_home_folder_written_with_a_tilde_is_found(tmp_path
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("CHROMIUM", "~/bin/chrome")
     assert chromium_install.find() == str(chrome)
+
+
+def test_an_index_no_rule_names_takes_the_default_profile_not_a_yields_screen(tmp_path, monkeypatch):
+    """(F) a profiles.toml of a user's without the ``^`` rule: ^N225 is read as the default profile, so it is no
+    yield either."""
+    from analysis.data.snapshot import signed
+
+    (tmp_path / "profiles.toml").write_text(
+        (PROJECT_DIR / "analysis" / "config" / "profiles.toml")
+        .read_text()
+        .replace("pattern = '^\\^'\n", "pattern = '^\\^ZZZ'\n")
+    )
+    monkeypatch.setenv("MOMENTUM_CONFIG_DIR", str(tmp_path))
+    assert signed("^N225") is False and signed("^TNX") is True

@@ -51,6 +51,7 @@ def signed(ticker: str) -> bool:
         for rule in profiles.get("rule") or []:
             if re.search(rule["pattern"], ticker):
                 return bool(rule.get("profile") == "yield")
+        return bool(profiles.get("default", "equity") == "yield")  # no quote type maps to a yield
     return ticker.startswith("^")
 
 
