@@ -54,8 +54,9 @@ $(foreach k,$(KNOBS),$(eval $(k) ?=))
 export TICKER BENCHMARK AS_OF SOURCE TICKERS RESEARCH $(KNOBS)
 # A value given on make's command line is taken literally, as one from the environment is: make
 # would otherwise expand a `$(shell ...)` in it (TICKER='$(shell rm x)') when exporting it to the
-# recipe, running a command the user only meant as a value.
-$(foreach v,$(filter-out MAKEFLAGS MFLAGS .%,$(.VARIABLES)),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+# recipe, running a command the user only meant as a value. Each is exported as make would export a
+# command-line value (an overridden one no longer is): CHROMIUM=, JOBS=, ENGINE=, MOMENTUM_REPORTS_DIR=...
+$(foreach v,$(filter-out MAKEFLAGS MFLAGS .%,$(.VARIABLES)),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 
 .PHONY: help setup lock report summary reports family index grade csv bench research lab docs strip lint test check browser clean
 

@@ -147,13 +147,14 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _browser(args: argparse.Namespace) -> int:
-    from analysis.render.chromium_install import HOW_TO_GET_ONE, find, install
+    from analysis.render.chromium_install import find, install, missing
 
     found = find() if not args.install else install()
     if found:
         print(f"Chromium for PDFs: {found}")
     else:
-        say(f"warning: no headless Chromium: pieces get HTML only. {HOW_TO_GET_ONE}")
+        why, hint = missing()
+        say(f"warning: {why}: pieces get HTML only. {hint}")
     return 0
 
 

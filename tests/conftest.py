@@ -311,3 +311,36 @@ def render_in_chromium(page: Path, profile: Path) -> tuple[dict[str, int], str]:
     title = re.search(r"<title>(PROBE[^<]*)</title>", out.stdout)
     assert title, out.stderr[-500:]
     return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", title.group(1))}, out.stdout
+
+
+def laid_out_for_print(page: Path, expression: str):
+    """``expression`` evaluated in ``page`` laid out for print at A4's width between margins (680px): how wide
+    things are where Chromium prints them (its print shrinks every page to fit the widest)."""
+    import time
+
+    from analysis.render.devtools import Chromium
+
+    chromium = Chromium(chromium_or_skip())
+    try:
+        deadline = time.monotonic() + 60
+        chromium.call("Browser.getVersion", None, None, deadline)
+        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
+        sid = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)["sessionId"]
+        chromium.call("Page.enable", None, sid, deadline)
+        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, sid, deadline)
+        chromium.call("Emulation.setEmulatedMedia", {"media": "print"}, sid, deadline)
+        metrics = {"width": 680, "height": 998, "deviceScaleFactor": 1, "mobile": False}
+        chromium.call("Emulation.setDeviceMetricsOverride", metrics, sid, deadline)
+        navigation = chromium.call("Page.navigate", {"url": page.as_uri()}, sid, deadline)
+        chromium.wait_for(
+            lambda e: (
+                e.get("method") == "Page.lifecycleEvent"
+                and e["params"].get("name") == "load"
+                and e["params"].get("loaderId") == navigation.get("loaderId")
+            ),
+            deadline,
+        )
+        said = chromium.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, sid, deadline)
+        return said["result"]["value"]
+    finally:
+        chromium.close(now=True)

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from analysis.render import execute
-from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip, render_in_chromium
+from tests.conftest import AS_OF, chromium_or_skip, laid_out_for_print, poppler_or_skip, render_in_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -110,39 +110,12 @@ def test_page_one_is_a_brief_that_stands_alone(piece):
 def test_nothing_is_wider_than_the_printed_page(piece):
     """Laid out for print at A4's 180mm between margins, no element passes the right margin: Chromium
     would shrink the whole printed piece to fit it (the track tables were 708px of 680: IWM at 96%)."""
-    import time
-
-    from analysis.render.devtools import Chromium
-
-    chromium = Chromium(chromium_or_skip())
-    try:
-        deadline = time.monotonic() + 60
-        chromium.call("Browser.getVersion", None, None, deadline)
-        target = chromium.call("Target.createTarget", {"url": "about:blank"}, None, deadline)["targetId"]
-        session = chromium.call("Target.attachToTarget", {"targetId": target, "flatten": True}, None, deadline)
-        sid = session["sessionId"]
-        chromium.call("Page.enable", None, sid, deadline)
-        chromium.call("Page.setLifecycleEventsEnabled", {"enabled": True}, sid, deadline)
-        chromium.call("Emulation.setEmulatedMedia", {"media": "print"}, sid, deadline)
-        metrics = {"width": 680, "height": 998, "deviceScaleFactor": 1, "mobile": False}
-        chromium.call("Emulation.setDeviceMetricsOverride", metrics, sid, deadline)
-        navigation = chromium.call("Page.navigate", {"url": (piece[0] / AS_OF / "IWM.html").as_uri()}, sid, deadline)
-        chromium.wait_for(
-            lambda e: (
-                e.get("method") == "Page.lifecycleEvent"
-                and e["params"].get("name") == "load"
-                and e["params"].get("loaderId") == navigation.get("loaderId")
-            ),
-            deadline,
-        )
-        wide = (
-            "JSON.stringify([...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
-            " > document.documentElement.clientWidth + 0.5).map(e => e.tagName + '.' + e.className).slice(0, 5))"
-        )
-        said = chromium.call("Runtime.evaluate", {"expression": wide, "returnByValue": True}, sid, deadline)
-        assert said["result"]["value"] == "[]", said["result"]["value"]
-    finally:
-        chromium.close(now=True)
+    wide = (
+        "JSON.stringify([...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > document.documentElement.clientWidth + 0.5).map(e => e.tagName + '.' + e.className).slice(0, 5))"
+    )
+    said = laid_out_for_print(piece[0] / AS_OF / "IWM.html", wide)
+    assert said == "[]", said
 
 
 def test_no_page_is_less_than_a_third_full_except_the_last(piece):

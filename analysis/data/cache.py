@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.contract import normalize
+from analysis.data.snapshot import signed
 from analysis.errors import DataError, PublishError
 from analysis.paths import cache_dir, discard, file_stem, inside
 
@@ -121,7 +122,7 @@ def load(ticker: str) -> pd.DataFrame:
         raw,
         ticker=ticker,
         source="cache",
-        positive=not ticker.startswith("^"),
+        positive=not signed(ticker),
         origin=str(csv_path),
         source_detail=f"Yahoo Finance via yfinance, fetched {meta['fetched_at']} (cached)",
     )

@@ -6,6 +6,7 @@ files are fully adjusted. The files are read, never written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import zlib
@@ -17,7 +18,7 @@ import pandas as pd
 from analysis.data import manifests
 from analysis.data.contract import normalize
 from analysis.data.kept import kept
-from analysis.errors import DataError
+from analysis.errors import DataError, InputError
 from analysis.paths import SNAPSHOT_DIR, file_stem
 
 RESTORE = "Restore it with `git checkout -- analysis/data/prices`."
@@ -27,6 +28,31 @@ RESTORE = "Restore it with `git checkout -- analysis/data/prices`."
 def manifest() -> dict:
     """The parsed ``manifest.toml``; :class:`DataError` if it is missing or broken."""
     return manifests.load(SNAPSHOT_DIR / "manifest.toml", RESTORE, _wrong)
+
+
+def signed(ticker: str) -> bool:
+    """Whether ``ticker``'s values may be zero or below (a yield), and so are screened in points, not ratios
+    (:mod:`analysis.data.screen`): the bundled manifest's kind for its own tickers, else the profiles
+    configuration's lists and symbol rules. A ``^`` symbol is no yield unless one says so: ^GSPC's moves of
+    tens of points, read as a yield's, were thousands of "impossible values" from Yahoo or the cache."""
+    import re
+
+    from analysis import config
+
+    with contextlib.suppress(DataError):  # a broken manifest is named where the snapshot is read
+        kind = manifest()["kind"].get(ticker)
+        if kind is not None:
+            return bool(kind == "yield")
+    with contextlib.suppress(InputError, KeyError, TypeError, AttributeError, re.error):  # named by the piece
+        profiles = config.load("profiles")
+        for kind, listed in (profiles.get("assign") or {}).items():
+            if isinstance(listed, list) and ticker in listed:
+                return bool(kind == "yield")
+        for rule in profiles.get("rule") or []:
+            if re.search(rule["pattern"], ticker):
+                return bool(rule.get("profile") == "yield")
+        return bool(profiles.get("default", "equity") == "yield")  # no quote type maps to a yield
+    return ticker.startswith("^")
 
 
 def _wrong(found: dict) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from analysis.data.contract import normalize
+from analysis.data.snapshot import signed
 from analysis.errors import SourceUnavailable
 
 #: Seconds yfinance may take per HTTP request, and for the whole fetch.
@@ -196,5 +197,5 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
         ticker=ticker,
         source="yahoo",
         source_detail="Yahoo Finance via yfinance (auto_adjust=False)",
-        positive=not ticker.startswith("^"),
+        positive=not signed(ticker),
     )  # ^IRX, ^TNX...: yields can be zero or negative

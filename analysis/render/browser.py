@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from analysis.errors import BrowserUnavailable, RenderError
-from analysis.render.chromium_install import HOW_TO_GET_ONE, find
+from analysis.render.chromium_install import HOW_TO_GET_ONE, find, missing
 from analysis.render.devtools import Chromium, Gone, Refused, field, hint_for
 
 #: ``Page.printToPDF`` options: exactly what ``chromium --headless --print-to-pdf
@@ -67,6 +67,31 @@ def _lost(event: dict, session: str) -> bool:
     if method in ("Inspector.targetCrashed", "Inspector.detached"):
         return event.get("sessionId") == session
     return method == "Target.detachedFromTarget" and event.get("params", {}).get("sessionId") == session
+
+
+def _how(code: int | None) -> str:
+    """How a browser ended, from its exit status: a launcher script that runs it without ``exec`` (Debian's
+    ``chromium-headless-shell``) reports its kill by a signal N as exit 128+N."""
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    if code is not None and 128 < code < 128 + signal.NSIG and code - 128 in signal.valid_signals():
+        return f"killed by {signal.Signals(code - 128).name}, exit {code} from its launcher script"
+    return f"exit {code}"
+
+
+def _gone(chromium: Chromium, path: str) -> RenderError:
+    """The error for a browser that closed its pipe: reaped, what it said quoted where it says why."""
+    chromium.reap(5)
+    tail, said = chromium.stderr_tail(started=chromium.answered), chromium.stderr_text()
+    chromium.close(now=True)
+    how = _how(chromium.returncode)
+    if chromium.answered:  # it ran, and stopped in the middle: installing it again would not help
+        return RenderError(
+            f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing. {tail}".strip(),
+            "It is installed and had started; something stopped it (killed, or out of"
+            " memory?). Run the report again: the next print starts a new browser.",
+        )
+    return RenderError(f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), hint_for(said))
 
 
 class Printer:
@@ -149,20 +174,7 @@ class Printer:
             return self._print(self._chromium, Path(html).resolve().as_uri(), deadline)
         except Gone:
             chromium, self._chromium, self._session = self._chromium, None, None
-            chromium.reap(5)
-            tail, said = chromium.stderr_tail(), chromium.stderr_text()
-            chromium.close(now=True)
-            code = chromium.returncode
-            how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit {code}"
-            if chromium.answered:  # it ran, and stopped in the middle: installing it again would not help
-                raise RenderError(
-                    f"Chromium ({path}) failed to print the PDF ({how}): it stopped while printing. {tail}".strip(),
-                    "It is installed and had started; something stopped it (killed, or out of"
-                    " memory?). Run the report again: the next print starts a new browser.",
-                ) from None
-            raise RenderError(
-                f"Chromium ({path}) failed to print the PDF ({how}). {tail}".strip(), hint_for(said)
-            ) from None
+            raise _gone(chromium, path) from None
         except _PageFailed as exc:
             self.close(now=True)  # the tab's state is unknown: the next page gets a new browser
             raise RenderError(
@@ -263,7 +275,8 @@ class Printer:
     def _path(self) -> str:
         path = self.browser or find()
         if not path:
-            raise BrowserUnavailable("no headless Chromium was found, so no PDF was printed.", HOW_TO_GET_ONE)
+            why, hint = missing()
+            raise BrowserUnavailable(f"{why}, so no PDF was printed.", hint)
         return path
 
     def close(self, *, now: bool = False) -> None:

@@ -36,11 +36,18 @@ HOW_TO_GET_ONE = (
 )
 
 
+def _chosen() -> str:
+    """``$CHROMIUM``, a leading ``~`` read as the home folder (quoted, the shell leaves it, as it does in
+    MOMENTUM_REPORTS_DIR and MOMENTUM_CONFIG_DIR, which read it so too)."""
+    return os.path.expanduser(os.environ.get("CHROMIUM") or "")
+
+
 def find() -> str | None:
     """Path of a usable Chromium: ``$CHROMIUM``, then the usual names on PATH, then Playwright's."""
-    explicit = os.environ.get("CHROMIUM")
+    explicit = _chosen()
     if explicit:
-        return shutil.which(explicit) or (explicit if os.access(explicit, os.X_OK) else None)
+        usable = os.path.isfile(explicit) and os.access(explicit, os.X_OK)  # a folder is "executable" too
+        return shutil.which(explicit) or (explicit if usable else None)
     for name in CANDIDATES:
         path = shutil.which(name)
         if path:
@@ -55,6 +62,26 @@ def find() -> str | None:
         if hits:
             return hits[-1]
     return None
+
+
+def missing() -> tuple[str, str]:
+    """Why no Chromium was found, and what to do: a ``CHROMIUM`` that names no program is named, with the
+    browser PATH would give (installing one cannot help: ``CHROMIUM`` is looked at alone)."""
+    explicit = _chosen()
+    if not explicit:
+        return "no headless Chromium was found", HOW_TO_GET_ONE
+    if os.sep not in explicit:
+        why = "no program of that name on PATH"
+    elif not os.path.lexists(explicit):
+        why = "no such file"
+    else:
+        why = "a folder" if os.path.isdir(explicit) else "not a program this user can run"
+    on_path = next((path for path in map(shutil.which, CANDIDATES) if path), None)
+    instead = f" to print with {on_path}, found on PATH" if on_path else f" ({HOW_TO_GET_ONE})"
+    return (
+        f"CHROMIUM is set to {explicit!r}, {why}",
+        f"Point CHROMIUM at a Chromium, or unset it{instead}; then run the report again.",
+    )
 
 
 def _run(cmd: list[str], timeout: int) -> bool:
@@ -74,7 +101,7 @@ def install(*, log=print) -> str | None:
     import sys
 
     found = find()
-    if found:
+    if found or os.environ.get("CHROMIUM"):  # one named by CHROMIUM is the only one looked at
         return found
     log("No Chromium found; trying Playwright's browser (needs network access)...")
     if _run([sys.executable, "-m", "pip", "install", "-q", "playwright"], 300) and _run(

@@ -43,6 +43,10 @@ FLAGS = (
 )
 
 
+#: Chromium's prefix on a line it logs, its level the group (:meth:`Chromium._logged`).
+_PREFIX = re.compile(r"^\[(?:\d+:\d+:)?\d{4}/\d+\.\d+:(\w+):[^\]]*\]\s*")
+
+
 class Gone(Exception):
     """The browser closed its end of the pipe (it exited or crashed)."""
 
@@ -156,29 +160,54 @@ class Chromium:
 
     def close(self, *, now: bool = False) -> None:
         """Ask the browser to quit (``now``: kill it), reap it, remove its profile."""
-        if not now and self.alive():
+        asked = not now and self.alive()
+        if asked:
             try:
                 self.send("Browser.close")
-            except Gone:
-                pass
+            except Gone:  # it had just gone on its own
+                asked = False
         self.reap(0 if now else 5)
+        if not asked:
+            self._end_helpers()
         for fd in (self._out, self._in):
             with contextlib.suppress(OSError):  # already gone
                 os.close(fd)
         shutil.rmtree(self._dir, ignore_errors=True)
 
-    def stderr_text(self) -> str:
-        """What the browser wrote on stderr, without Chromium's own line prefix
-        ("[15347:15347:1206/224412.174512:ERROR:chrome/.../x.cc:1046] "), which says nothing to a reader."""
+    def _end_helpers(self) -> None:
+        """A browser killed, or gone on its own, may leave its helpers (zygote, GPU process, renderers: its process
+        group) running for seconds, writing in its profile while it is removed: they are killed and waited for
+        (a second at most: an orphan no init reaps stays a zombie)."""
+        deadline = time.monotonic() + 1
+        with contextlib.suppress(OSError):  # none left
+            os.killpg(self.pid, signal.SIGKILL)
+            while _group_lives(self.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    def _logged(self) -> list[tuple[str, str]]:
+        """The lines the browser wrote on stderr, each as (its level, its text), without Chromium's own line
+        prefix, which says nothing to a reader: "[15347:15347:1206/224412.174512:ERROR:chrome/.../x.cc:1046] "
+        from the browser, "[1207/203221.287701:WARNING:media/.../x.cc:1655] " from the headless shell.
+        A line without one (the loader's, a launcher script's) has the level ""."""
         try:
             with open(self._log, "rb") as fh:
                 lines = fh.read().decode(errors="replace").strip().splitlines()
         except OSError:
-            return ""
-        return "\n".join(re.sub(r"^\[\d+:\d+:[\d/.]+:\w+:[^\]]*\]\s*", "", line) for line in lines)
+            return []
+        said = [(m.group(1), line[m.end() :]) if (m := _PREFIX.match(line)) else ("", line) for line in lines]
+        return [(level, text) for level, text in said if text.strip()]
 
-    def stderr_tail(self) -> str:
-        return " ".join(self.stderr_text().splitlines()[-2:])[:300]
+    def stderr_text(self) -> str:
+        """What the browser wrote on stderr, without Chromium's line prefixes (:meth:`_logged`)."""
+        return "\n".join(text for _, text in self._logged())
+
+    def stderr_tail(self, *, started: bool = False) -> str:
+        """Its last two lines worth quoting, as a sentence: a warning never is (the shell warns of no GPU
+        devices on every start), nor, when it had ``started``, an error it logged (a missing D-Bus) rather
+        than a fatal one."""
+        quiet = ("INFO", "WARNING", "VERBOSE", "ERROR") if started else ("INFO", "WARNING", "VERBOSE")
+        tail = " ".join([text.strip() for level, text in self._logged() if level not in quiet][-2:])[:300]
+        return tail + "." if tail and tail[-1] not in ".!?" else tail
 
     # -- the protocol --------------------------------------------------------------------
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
@@ -263,6 +292,24 @@ def field(result: dict, key: str, method: str, kind: type = str):
     if not isinstance(value, kind):
         raise RuntimeError(f"{method} answered no {key}")
     return value
+
+
+def _group_lives(group: int) -> bool:
+    """Whether a process of ``group`` still runs: on Linux, one that is no zombie (an orphan's zombie waits for
+    init, which may be slow to reap it, and writes nothing); elsewhere, any process of it."""
+    if not os.path.isdir("/proc/self"):
+        os.killpg(group, 0)  # OSError (ESRCH) when none is left
+        return True
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                with open(f"/proc/{stat}/stat", "rb") as fh:
+                    state, _, pgrp = fh.read().rsplit(b")", 1)[1].split()[:3]
+            except (OSError, ValueError):  # gone meanwhile
+                continue
+            if int(pgrp) == group and state != b"Z":
+                return True
+    return False
 
 
 def _high(fds: tuple[int, int]) -> tuple[int, int]:
