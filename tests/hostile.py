@@ -7,6 +7,8 @@
 * :func:`leftovers` lists the processes still alive that a run started (workers, kernels,
   Chromium), found by the reports folder in their environment: every one of them inherits it.
 * :func:`tmpfs` mounts a small tmpfs (a real full disk, or read-only), or skips saying why.
+* :func:`stand_in_browser` is the source of a Python "Chromium" that speaks the DevTools pipe until asked
+  to print.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,3 +187,30 @@ def bundled_copy(module, attr: str, copy: Path, monkeypatch) -> Iterator[Path]:
 def remount(path: Path, options: str) -> None:
     """Change a mounted tmpfs's options (e.g. ``"ro"``)."""
     subprocess.run(["mount", "-o", f"remount,{options}", str(path)], check=True, capture_output=True)
+
+
+_STAND_IN = """\
+import json, os, signal, sys
+{preamble}
+buffer = b""
+while chunk := os.read(3, 65536):
+    buffer += chunk
+    while b"\\0" in buffer:
+        raw, _, buffer = buffer.partition(b"\\0")
+        message = json.loads(raw)
+        if message["method"] == "Page.printToPDF":
+{at_print}
+        result = {{"Target.createTarget": {{"targetId": "T"}}, "Target.attachToTarget": {{"sessionId": "S"}},
+                  "Page.navigate": {{"frameId": "T", "loaderId": "L"}}}}.get(message["method"], {{}})
+        os.write(4, json.dumps({{"id": message["id"], "result": result}}).encode() + b"\\0")
+        if message["method"] == "Page.navigate":
+            os.write(4, json.dumps({{"method": "Page.lifecycleEvent", "sessionId": "S",
+                                   "params": {{"frameId": "T", "loaderId": "L", "name": "load"}}}}).encode() + b"\\0")
+"""
+
+
+def stand_in_browser(at_print: str, preamble: str = "") -> str:
+    """The source of a Python stand-in for Chromium: it answers the DevTools pipe (fd 3 in, fd 4 out: a tab,
+    its session, a navigation and its load event) until asked to print, then runs ``at_print`` (e.g. kills
+    itself); ``preamble`` runs first (e.g. writes on stderr as Chromium logs)."""
+    return _STAND_IN.format(preamble=preamble, at_print=textwrap.indent(at_print, " " * 12))

@@ -22,6 +22,7 @@ from analysis.pipeline.report import Request, run
 from analysis.render import execute
 from analysis.render.browser import Printer
 from analysis.render.kernel import Kernel
+from tests import hostile
 from tests.conftest import AS_OF, chromium_or_skip, poppler_or_skip
 
 QUIET = {"log": lambda *_: None}
@@ -207,30 +208,8 @@ def test_starting_a_missing_browser_is_left_to_the_print_to_report(tmp_path):
 def _stand_in_browser(tmp_path: Path) -> Path:
     """A 'Chromium' that speaks the DevTools pipe until asked to print, then dies."""
     script = tmp_path / "crashing-chromium"
-    script.write_text(f"""#!{sys.executable}
-import json, os, sys
-buffer = b""
-def send(message):
-    os.write(4, json.dumps(message).encode() + b"\\0")
-while True:
-    chunk = os.read(3, 65536)
-    if not chunk:
-        sys.exit(0)
-    buffer += chunk
-    while b"\\0" in buffer:
-        raw, _, buffer = buffer.partition(b"\\0")
-        message = json.loads(raw)
-        if message["method"] == "Page.printToPDF":
-            sys.stderr.write("stand-in: renderer crashed while printing\\n")
-            sys.stderr.flush()
-            os._exit(7)
-        result = {{"Target.createTarget": {{"targetId": "T"}}, "Target.attachToTarget": {{"sessionId": "S"}},
-                  "Page.navigate": {{"frameId": "T", "loaderId": "L"}}}}.get(message["method"], {{}})
-        send({{"id": message["id"], "result": result}})
-        if message["method"] == "Page.navigate":
-            send({{"method": "Page.lifecycleEvent", "sessionId": "S",
-                   "params": {{"frameId": "T", "loaderId": "L", "name": "load"}}}})
-""")
+    crash = 'sys.stderr.write("stand-in: renderer crashed while printing\\n")\nsys.stderr.flush()\nos._exit(7)'
+    script.write_text(f"#!{sys.executable}\n" + hostile.stand_in_browser(crash))
     script.chmod(0o755)
     return script
 

@@ -426,27 +426,7 @@ def test_13_a_chromium_killed_mid_print_is_not_told_to_install_chromium(tmp_path
     """A stand-in browser speaking the DevTools pipe that is killed (SIGKILL, by itself) when
     asked to print: it was installed and had answered, so the fix is to run again."""
     script = tmp_path / "chromium"
-    script.write_text(f"""#!{sys.executable}
-import json, os, signal
-out = os.fdopen(4, "wb", buffering=0)
-buffer = b""
-while True:
-    chunk = os.read(3, 65536)
-    if not chunk:
-        break
-    buffer += chunk
-    while b"\\0" in buffer:
-        raw, _, buffer = buffer.partition(b"\\0")
-        message = json.loads(raw)
-        if message["method"] == "Page.printToPDF":
-            os.kill(os.getpid(), signal.SIGKILL)
-        result = {{"Target.createTarget": {{"targetId": "T"}}, "Target.attachToTarget": {{"sessionId": "S"}},
-                  "Page.navigate": {{"frameId": "T", "loaderId": "L"}}}}.get(message["method"], {{}})
-        out.write(json.dumps({{"id": message["id"], "result": result}}).encode() + b"\\0")
-        if message["method"] == "Page.navigate":
-            out.write(json.dumps({{"method": "Page.lifecycleEvent", "sessionId": "S",
-                                   "params": {{"frameId": "T", "loaderId": "L", "name": "load"}}}}).encode() + b"\\0")
-""")
+    script.write_text(f"#!{sys.executable}\n" + hostile.stand_in_browser("os.kill(os.getpid(), signal.SIGKILL)"))
     script.chmod(0o755)
     page = tmp_path / "page.html"
     page.write_text("<html><body>a page</body></html>")

@@ -59,6 +59,7 @@ import time
 
 import pytest
 
+from tests import hostile
 from tests.conftest import PROJECT_DIR, chromium_or_skip
 
 # -- 1. the printing path ----------------------------------------------------------------------------------------
@@ -170,27 +171,12 @@ def test_a_browser_killed_alone_leaves_no_helper_and_no_profile(tmp_path, monkey
     assert list(tmp_path.iterdir()) == []
 
 
-STAND_IN = """
-import json, os, signal, sys
-sys.stderr.write("[1207/203221.287701:WARNING:media/gpu/vaapi/vaapi_wrapper.cc:1655] drmGetDevices2() has not found"
-                 " any devices\\n[1207/203221.308760:ERROR:dbus/bus.cc:408] Failed to connect to the bus\\n")
-sys.stderr.flush()
-out = os.fdopen(4, "wb", buffering=0)
-buffer = b""
-while chunk := os.read(3, 65536):
-    buffer += chunk
-    while b"\\0" in buffer:
-        raw, _, buffer = buffer.partition(b"\\0")
-        message = json.loads(raw)
-        if message["method"] == "Page.printToPDF":
-            os.kill(os.getpid(), signal.SIGKILL)
-        result = {"Target.createTarget": {"targetId": "T"}, "Target.attachToTarget": {"sessionId": "S"},
-                  "Page.navigate": {"frameId": "T", "loaderId": "L"}}.get(message["method"], {})
-        out.write(json.dumps({"id": message["id"], "result": result}).encode() + b"\\0")
-        if message["method"] == "Page.navigate":
-            out.write(json.dumps({"method": "Page.lifecycleEvent", "sessionId": "S",
-                                  "params": {"frameId": "T", "loaderId": "L", "name": "load"}}).encode() + b"\\0")
-"""
+STAND_IN = hostile.stand_in_browser(
+    "os.kill(os.getpid(), signal.SIGKILL)",
+    preamble='sys.stderr.write("[1207/203221.287701:WARNING:media/gpu/vaapi/vaapi_wrapper.cc:1655] drmGetDevices2() has'
+    ' not found any devices\\n[1207/203221.308760:ERROR:dbus/bus.cc:408] Failed to connect to the bus\\n")\n'
+    "sys.stderr.flush()",
+)
 
 
 @pytest.mark.process
