@@ -56,6 +56,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -169,6 +170,41 @@ def test_a_browser_killed_alone_leaves_no_helper_and_no_profile(tmp_path, monkey
     assert not _group_lives(chromium.pid)  # zombies of the helpers may wait for init: they write nothing
     time.sleep(1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_what_a_browser_writes_in_tmpdir_is_in_its_own_folder(tmp_path, monkeypatch):
+    """(C, seen again by CI) a browser killed alone while a renderer held a shared memory file
+    (``.org.chromium.Chromium.XXXXXX``, in TMPDIR under --disable-dev-shm-usage) left the file in TMPDIR: the
+    browser's TMPDIR is now its own folder, removed with it."""
+    from analysis.render.devtools import Chromium
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    chromium = Chromium(chromium_or_skip())
+    try:
+        environ = Path(f"/proc/{chromium.pid}/environ").read_bytes().split(b"\0")
+        given = [entry for entry in environ if entry.startswith(b"TMPDIR=")]
+        assert given == [b"TMPDIR=" + os.fsencode(chromium._dir)], given
+        assert Path(chromium._dir).parent == tmp_path
+    finally:
+        chromium.close(now=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("browser", "folder", "kept"),
+    [
+        ("/usr/bin/chromium-headless-shell", "/tmp/" + "x" * 120, True),  # no socket: any length
+        ("/opt/chrome-headless-shell-linux64/chrome-headless-shell", "/tmp/" + "x" * 120, True),
+        ("/usr/bin/chromium", "/tmp/momentum-chromium-abcdefgh", True),
+        ("/usr/bin/chromium", "/tmp/" + "x" * 57, True),  # 62 + 45 = 107 bytes: the socket fits
+        ("/usr/bin/chromium", "/tmp/" + "x" * 58, False),  # 108: TMPDIR as given
+    ],
+)
+def test_the_desktop_build_gets_its_own_tmpdir_when_its_socket_fits(browser, folder, kept):
+    from analysis.render.devtools import _keeps_its_tmpdir
+
+    assert _keeps_its_tmpdir(browser, folder) is kept
 
 
 STAND_IN = hostile.stand_in_browser(

@@ -43,6 +43,11 @@ FLAGS = (
 )
 
 
+#: The desktop build's socket, ``<TMPDIR>/org.chromium.Chromium.XXXXXX/SingletonSocket``, and the most bytes a
+#: Unix socket's path holds.
+_SOCKET_TAIL = b"/org.chromium.Chromium.XXXXXX/SingletonSocket"
+_SOCKET_PATH_MAX = 107
+
 #: Chromium's prefix on a line it logs, its level the group (:meth:`Chromium._logged`).
 _PREFIX = re.compile(r"^\[(?:\d+:\d+:)?\d{4}/\d+\.\d+:(\w+):[^\]]*\]\s*")
 
@@ -99,6 +104,9 @@ class Chromium:
     def __init__(self, path: str) -> None:
         self.path = path
         self._dir = tempfile.mkdtemp(prefix="momentum-chromium-")
+        env = dict(os.environ)
+        if _keeps_its_tmpdir(path, self._dir):
+            env["TMPDIR"] = self._dir
         self._log = os.path.join(self._dir, "stderr.log")
         flags = [*FLAGS, f"--user-data-dir={os.path.join(self._dir, 'profile')}", "--remote-debugging-pipe"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -115,7 +123,7 @@ class Chromium:
             self.pid = os.posix_spawn(
                 path,
                 [path, *flags],
-                os.environ,
+                env,
                 setpgroup=0,
                 file_actions=[
                     (os.POSIX_SPAWN_DUP2, null, 0),
@@ -204,9 +212,12 @@ class Chromium:
     def stderr_tail(self, *, started: bool = False) -> str:
         """Its last two lines worth quoting, as a sentence: a warning never is (the shell warns of no GPU
         devices on every start), nor, when it had ``started``, an error it logged (a missing D-Bus) rather
-        than a fatal one."""
+        than a fatal one. A fatal line, when there is one, is the cause: what it logged after (crashpad missing a
+        cpufreq file, its helpers' broken pipes) is not quoted."""
+        logged = self._logged()
         quiet = ("INFO", "WARNING", "VERBOSE", "ERROR") if started else ("INFO", "WARNING", "VERBOSE")
-        tail = " ".join([text.strip() for level, text in self._logged() if level not in quiet][-2:])[:300]
+        fatal = [text.strip() for level, text in logged if level == "FATAL"]
+        tail = " ".join(fatal[-2:] or [text.strip() for level, text in logged if level not in quiet][-2:])[:300]
         return tail + "." if tail and tail[-1] not in ".!?" else tail
 
     # -- the protocol --------------------------------------------------------------------
@@ -292,6 +303,17 @@ def field(result: dict, key: str, method: str, kind: type = str):
     if not isinstance(value, kind):
         raise RuntimeError(f"{method} answered no {key}")
     return value
+
+
+def _keeps_its_tmpdir(path: str, folder: str) -> bool:
+    """Whether the browser at ``path`` gets ``folder`` (its own, removed with it) as TMPDIR. What it puts there
+    (shared memory files under --disable-dev-shm-usage, the desktop build's socket folder) is then removed even
+    when it is killed mid-write. The headless shell keeps no socket: always. The desktop build: when its socket
+    fits under ``folder``; otherwise TMPDIR as given (and :data:`CAUSES` names it when that is too long too)."""
+    name = os.path.basename(path)
+    if "headless-shell" in name or "headless_shell" in name:
+        return True
+    return len(os.fsencode(folder)) + len(_SOCKET_TAIL) <= _SOCKET_PATH_MAX
 
 
 def _group_lives(group: int) -> bool:
