@@ -182,6 +182,7 @@ def test_what_a_browser_writes_in_tmpdir_is_in_its_own_folder(tmp_path, monkeypa
     monkeypatch.setattr("tempfile.tempdir", None)
     chromium = Chromium(chromium_or_skip())
     try:
+        chromium.call("Browser.getVersion", None, None, time.monotonic() + 60)  # it runs (its environ is read)
         environ = Path(f"/proc/{chromium.pid}/environ").read_bytes().split(b"\0")
         given = [entry for entry in environ if entry.startswith(b"TMPDIR=")]
         assert given == [b"TMPDIR=" + os.fsencode(chromium._dir)], given
