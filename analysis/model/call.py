@@ -127,6 +127,20 @@ def inverted(s: Reading) -> bool:
     return s["profile"]["kind"] in INVERTED_KINDS
 
 
+def mood(s: Reading) -> str:
+    """How a level moves, for its words: ``rising`` (``easing``) on its side of the fast average, or
+    ``turning_up`` (``turning_down``) when the close just crossed back over its slow average the other way
+    (``phase_turn``) while still on the far side of the fast one: ^TNX on 2025-04-08, up 28 bp in two
+    sessions and back above its 200-DMA but below its 50-DMA, was not "easing" (the twenty-second cold read)."""
+    above = state(s).above_fast
+    turn = s.get("phase_turn")
+    if turn == "up" and not above:
+        return "turning_up"
+    if turn == "down" and above:
+        return "turning_down"
+    return "rising" if above else "easing"
+
+
 def call_of(s: Reading, st: CallState | None = None) -> str:
     """The call for the reader: for a gauge (a fear index, a yield) rising is bad news for its holder."""
     g = grade(st or state(s))

@@ -43,15 +43,29 @@ def num(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+#: Where the close sits in each phase: above both averages (2), between them (1), below both (0).
+TIER = {"bullish": 2, "accumulation": 2, "warning": 1, "recovery": 1, "distribution": 0, "bearish": 0}
+#: A phase entered at most this many sessions ago by the close crossing an average is a fresh turn.
+TURN_SESSIONS = 3
+
+
 def _phase(phases: pd.Series) -> SummaryDict:
-    """The current phase, since when (and whether that is the data's start), for how long, and the one before."""
+    """The current phase, since when (and whether that is the data's start), for how long, the one before,
+    and ``phase_turn``: ``up`` (``down``) when the close entered it within :data:`TURN_SESSIONS` sessions by
+    crossing an average upward (downward), else ``None`` (a cross of the averages themselves is no turn)."""
     runs, now = ind.phase_runs(phases), phases.iloc[-1]
+    sessions = int(runs["sessions"].iloc[-1]) if len(runs) and now is not None else None
+    previous = runs["phase"].iloc[-2] if len(runs) > 1 else None
+    turn = None
+    if sessions is not None and sessions <= TURN_SESSIONS and previous in TIER and now in TIER:
+        turn = "up" if TIER[now] > TIER[previous] else "down" if TIER[now] < TIER[previous] else None
     return {
         "phase": now,
         "phase_since": iso(ind.phase_since(phases)),
         "phase_from_start": _from_start(phases),
-        "phase_sessions": int(runs["sessions"].iloc[-1]) if len(runs) and now is not None else None,
-        "phase_previous": runs["phase"].iloc[-2] if len(runs) > 1 else None,
+        "phase_sessions": sessions,
+        "phase_previous": previous,
+        "phase_turn": turn,
     }
 
 

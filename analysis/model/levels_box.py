@@ -21,7 +21,7 @@ level keeps the ladder's keys (``price``, ``kind``, ``date``, ``window``).
 
 from __future__ import annotations
 
-from analysis.model.session import move_size
+from analysis.model.session import move_size, notable_move
 from analysis.model.types import Reading, SummaryDict
 from analysis.model.units import units
 
@@ -44,7 +44,7 @@ def _extras(s: Reading, side: str) -> list[SummaryDict]:
         if (day["move"] < 0) == (side == "resistance"):
             out.append(_rung(ses["previous_close"], "previous_close", ses["previous_date"]))
     recent = ses.get("recent_high" if side == "resistance" else "recent_low")
-    if recent and (ses.get("notable_day") or ses.get("notable_week")):  # after a fall: where the selling started
+    if recent and notable_move(ses):  # after a fall: where the selling started
         out.append(
             {
                 **_rung(recent["price"], "recent_high" if side == "resistance" else "recent_low", recent["date"]),
@@ -109,7 +109,7 @@ def _recent_closes(s: Reading, side: str) -> list[SummaryDict]:
     """After a notable move: the nearest on ``side`` of the last closes (:data:`analysis.model.session.RECENT`) (a crash's
     last stand, e.g. IWM's 103.62 two sessions before its 99.97), kept by the model as ``session.recent_closes``."""
     ses = s.get("session") or {}
-    if not (ses.get("notable_day") or ses.get("notable_week")):
+    if not notable_move(ses):
         return []
     above = side == "resistance"
     fits = [

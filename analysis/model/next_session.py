@@ -100,5 +100,6 @@ def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> lis
     for e in events:
         own = percentile(sizes, move_size(close, e["price"], u))
         rel = e.get("relative_percentile")  # a Leadership trigger must be a reachable relative move too
-        out.append({**e, "move_percentile": own if own is None or rel is None else max(own, rel)})
+        relative = own is not None and rel is not None and rel > own  # the rarer route is the relative move
+        out.append({**e, "move_percentile": rel if relative else own, "rarity": "relative" if relative else "own"})
     return out

@@ -225,4 +225,33 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
             week and week["percentile"] >= NOTABLE_WEEK and abs(week["move"]) > abs(day["move"] if day else 0)
         ),
     }
+    out["span"] = _span(close, units, day, out["notable_week"])
+    out["notable_span"] = out["span"] is not None
     return out
+
+
+#: The spans between a day and a week read for a sharp turn the week hides (^TNX's 28 bp in two sessions
+#: on 2025-04-08: 11 bp that day and 11 bp over the week, after a fall to 3.99%).
+SPANS = (2, 3, 4)
+
+
+def _span(close: pd.Series, units: Units, day: SummaryDict | None, notable_week: bool) -> SummaryDict | None:
+    """The move over the last 2-4 sessions (:data:`SPANS`) the most unusual among earlier moves of its span,
+    with its ``sessions``, when it is notable as a week's is (:data:`NOTABLE_WEEK`), the same way as the day
+    and larger than it, and the week is not already the news; ``None`` otherwise. The moves just before it,
+    which share part of its span, are not compared."""
+    if day is None or day["move"] == 0 or notable_week:
+        return None
+    best = None
+    for n in SPANS:
+        read = _read(moves(close, units, n), ranked_moves(close, units, n), overlap=n - 1)
+        if read is None or read["percentile"] < NOTABLE_WEEK or (read["move"] > 0) != (day["move"] > 0):
+            continue
+        if abs(read["move"]) > abs(day["move"]) and (best is None or read["percentile"] > best["percentile"]):
+            best = {**read, "sessions": n}
+    return best
+
+
+def notable_move(ses: SummaryDict) -> bool:
+    """Whether the session's day, week or a shorter span (:func:`_span`) moved notably."""
+    return bool(ses.get("notable_day") or ses.get("notable_week") or ses.get("notable_span"))

@@ -252,6 +252,7 @@ def _level(kind: str, previous: Reading, closes: pd.Series, now: float | None) -
         "date": _iso(hits.index[0]),
         "close": float(hits.iloc[0]),
         "back": bool(back),
+        "back_at": bool(back and now == price),  # closed on the level itself: neither side of it
     }
 
 

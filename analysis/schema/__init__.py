@@ -69,6 +69,7 @@ class Summary(KnobsBlock):
     phase_from_start: bool  # the phase has held since the first session with one: its start is the data's
     phase_sessions: int | None
     phase_previous: str | None
+    phase_turn: str | None  # up | down: the close entered the phase within 3 sessions by crossing an average
     real_motion: RealMotion
     leadership: Leadership
     closes_above_sma50: int

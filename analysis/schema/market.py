@@ -67,6 +67,10 @@ class SessionMove(TypedDict):
     first_date: Date  # the first session compared
 
 
+class SpanMove(SessionMove):
+    sessions: int  # the span: 2, 3 or 4 sessions
+
+
 class Session(TypedDict):
     date: Date
     previous_date: Date | None
@@ -86,6 +90,8 @@ class Session(TypedDict):
     gap_notable: bool  # a price's gap at least a notable day's move (page one says how it opened and closed)
     notable_day: bool  # larger than on 95% of earlier sessions
     notable_week: bool  # larger than on 98% of earlier five-session spans, and than the day
+    span: SpanMove | None  # the 2-4 session move as notable as a week's, the day's way and larger (not with the week)
+    notable_span: bool  # span is not None
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
     typical: float | None  # the median one-session move (in the ticker's units)
     reversal: (

@@ -21,6 +21,7 @@ Change = TypedDict(
         "to": str,
         "move_percentile": float | None,  # share of the ticker's one-session moves smaller than the move to it
         "relative_percentile": float | None,  # Leadership's: share of sessions beating/trailing the benchmark by less
+        "rarity": str,  # which share move_percentile is: "own" (the ticker's moves) or "relative" (against the benchmark)
     },
     total=False,
 )

@@ -27,6 +27,7 @@ SinceChange = TypedDict(
         "to": Any,  # now, same kind of value
         "date": Date | None,  # when it happened (the first close beyond a level, the crossing, the new phase's start)
         "back": bool,  # undone before the as-of session (crossed and back, a phase left and returned to)
+        "back_at": bool,  # a level's: undone onto the level itself (the close equals it, on neither side)
         "via": list[str],  # phase: the phases passed through
         "left": Date,  # phase, back: the first session out of the phase
         "first_date": Date | None,  # crossings: the first crossing

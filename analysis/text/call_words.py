@@ -87,7 +87,10 @@ def reason(s: Reading) -> str:
         head = f"{t} is {where} and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)}"
     else:
         head = f"{_phase_head(s, t)}, {where}"
-    mood = f": {pw.MOOD[pw.kind(s)][0 if st.above_fast else 1]}" if calls.inverted(s) else ""
+    mood = ""
+    if calls.inverted(s):  # a turn against the fast average's side is said as the exception it is
+        m = calls.mood(s)
+        mood = f"{', though' if m.startswith('turning') else ':'} {pw.MOOD[pw.kind(s)][m]}"
     return f"{head}, {_signals(s, st)}{mood}"
 
 
@@ -170,17 +173,25 @@ def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[
     for step in calls.steps(s, side, tr.price if tr else None):
         kept = all(e["event"] == "phase" and e.get("to") == s["phase"] for e in step.events)
         confirmable = not kept and any(e["event"] in _CONFIRMED_BY_CLOSES for e in step.events)
-        flag = _flag(step.events[0].get("move_percentile"))
+        flag = _flag(step.events[0], s["benchmark"])
         out.append((step.price, _what(s, step.events), confirmable, flag, "keeps" if kept else "puts"))
     return out
 
 
-def _flag(pct: float | None) -> str:
+def _flag(event: Reading, benchmark: str) -> str:
     """After a next-session move: a knife-edge (no larger than the median session's,
-    :data:`~analysis.model.session.KNIFE_EDGE`), a rare move within reach (:data:`RARE_MOVE`), or nothing."""
+    :data:`~analysis.model.session.KNIFE_EDGE`), a rare move within reach (:data:`RARE_MOVE`), or nothing.
+    A move rare only against the benchmark says so: SPY's 0.8% on 2025-04-08 is an ordinary day for SPY, but
+    a lead over RSP wider than on 97% of sessions (the twenty-second cold read)."""
+    pct = event.get("move_percentile")
     if pct is None or KNIFE_EDGE < pct < RARE_MOVE:
         return ""
-    return _KNIFE_EDGE if pct <= KNIFE_EDGE else f", larger than on {share(pct, 'its sessions')}"
+    if pct <= KNIFE_EDGE:
+        return _KNIFE_EDGE
+    if event.get("rarity") == "relative":
+        gap = f"a lead over {benchmark}" if event["direction"] == "up" else f"a lag behind {benchmark}"
+        return f", {gap} wider than on {share(pct, 'sessions')}"
+    return f", larger than on {share(pct, 'its sessions')}"
 
 
 def _direction_sentence(s: Reading, side: str, call: Call) -> str:
@@ -282,6 +293,9 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
             f"{head}: further than {s['ticker']} has ever {ever} in one session"
             f" ({_record_size(s, record)}, {date(record['date'])}), so it is several sessions away."
         )
+    if any(e.get("rarity") == "relative" for e in tr.events if e["price"] == tr.price):  # rare only against it
+        gap = f"a lead over {s['benchmark']}" if side == "up" else f"a lag behind {s['benchmark']}"
+        return f"{head}: {gap} wider than on {REACHABLE:.0%} of sessions, so several sessions away, not tomorrow's."
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
 

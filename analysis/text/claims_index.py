@@ -34,7 +34,10 @@ CONSTANTS: dict[str, tuple[float, str]] = {
     # a year's lookback (the profile's ``year`` of sessions), as the words name it: "a 52-week high"
     "year_weeks": (52.0, r"\b(52)(?:-week\b| weeks\b)"),
     # a next-session trigger's reach: beyond the move 99% of sessions stayed within (model.session)
-    "reachable": (REACHABLE, r"\ba move larger than on (\d+)% of its sessions, so several sessions away\b"),
+    "reachable": (
+        REACHABLE,
+        r"\b(?:a move larger|wider) than on (\d+)% of (?:its )?sessions, so several sessions away\b",
+    ),
     # the track record's box plots: whiskers from the 5th to the 95th percentile
     "whisker_low": (float(WHISKERS[0]), r"\bfrom percentile (\d+)\b"),
     "whisker_high": (float(WHISKERS[1]), r"\bto percentile (\d+)\b"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.fmt import date
+from analysis.model.session import notable_move
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
@@ -27,7 +28,7 @@ def _rank(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
     if when is None:
         return f"its largest {what} {ranked} in the data, which begin in {move['first_date'][:4]}"
     if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
-        spans = "sessions" if what == "one-day" else "five-session spans"
+        spans = "sessions" if what == "one-day" else f"{what} spans"
         larger = "larger in percent" if gauge else "larger"  # ^VIX's 24.86 points of 2020-03-16, after 7.95 (46.6%)
         return (
             f"a {way} {larger} than on {share(move['percentile'], f'its {spans}')}, after a larger one on {date(when)}"
@@ -64,7 +65,24 @@ def day_sentence(s: Reading) -> str:
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
         rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
-    return text + gap_sentence(s) + reversal_sentence(s)
+    return text + span_sentence(s) + gap_sentence(s) + reversal_sentence(s)
+
+
+SPAN_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def span_sentence(s: Reading) -> str:
+    """`` Over two sessions it is up 28 bp, its largest two-session rise since February 5, 2024.``: a
+    sharp turn the day and the week hide (:func:`analysis.model.session._span`); '' when there is none."""
+    ses = s.get("session") or {}
+    span = ses.get("span")
+    if not span:
+        return ""
+    u, n = pw.units_of(s), span["sessions"]
+    start = float(ses["close"] / (1 + span["move"]) if u.is_return else ses["close"] - span["move"] / u.level_scale)
+    what = f"{SPAN_WORDS[n]}-session"
+    rank = _rank(span, what, s["as_of"], u.returns == "points")
+    return f" Over {SPAN_WORDS[n]} sessions it is {'up' if span['move'] > 0 else 'down'} {u.size(span['move'], start)}, {rank}."
 
 
 def week_start(s: Reading) -> float:
@@ -116,4 +134,4 @@ def reversal_sentence(s: Reading) -> str:
 def notable(s: Reading) -> bool:
     """Whether the day (or the week) is the news page one leads with."""
     ses = s.get("session") or {}
-    return bool(ses.get("notable_day") or ses.get("notable_week") or ses.get("reversal") or ses.get("gap_notable"))
+    return bool(notable_move(ses) or ses.get("reversal") or ses.get("gap_notable"))

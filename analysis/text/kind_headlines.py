@@ -7,12 +7,25 @@ profiles, whose headline :mod:`analysis.text.headline` writes from the catalogue
 
 from __future__ import annotations
 
+from analysis.model import call as calls
 from analysis.model.types import Reading
 from analysis.text.profile_words import extreme_words, fact, fast_name, kind, lead_fact, quote, slow_name
 
 
 def _year(iso: str) -> str:
     return iso[:4]
+
+
+def _turned(s: Reading, what: str, at: str) -> str | None:
+    """``Yields are turning up: ^TNX at 4.26%, back above its 200-DMA``: a level that just crossed its slow
+    average against its side of the fast one (:func:`analysis.model.call.mood`); ``None`` otherwise."""
+    mood = calls.mood(s)
+    verb = "is" if what == "Fear" else "are"
+    if mood == "turning_up":
+        return f"{what} {verb} turning up: {at}, back above its {slow_name(s)}"
+    if mood == "turning_down":
+        return f"{what} {verb} turning down: {at}, back below its {slow_name(s)}"
+    return None
 
 
 def _volatility_headline(s: Reading, top: Reading | None) -> str:
@@ -36,6 +49,9 @@ def _volatility_headline(s: Reading, top: Reading | None) -> str:
         return f"Fear is {'rising' if top['id'].endswith('high') else 'receding'}: {at}, {extreme_words(s, top)}"
     if f is None:
         return f"{at}: how much fear is priced?"
+    turned = _turned(s, "Fear", at)
+    if turned:
+        return turned
     if close > f:
         return f"Fear is rising: {at}" + (", a record close" if s["level_to_clear"].get("at") == "all_time" else "")
     return f"Fear is receding: {at}, below its {fast_name(s)}"
@@ -64,6 +80,9 @@ def _yield_headline(s: Reading, top: Reading | None) -> str:
         return f"Yields are {move} to {extreme_words(s, top)}: {at}"
     if f is None or s["phase"] is None:
         return f"{at}: where next for yields?"
+    turned = _turned(s, "Yields", at)
+    if turned:
+        return turned
     return YIELD_PHASES[s["phase"]].format(at=at, fast=fast_name(s), slow=slow_name(s))
 
 

@@ -33,8 +33,18 @@ PHASE_WORDS = {
 
 #: How a rising and a falling level read, for the profiles whose close is a level.
 MOOD = {
-    "volatility": ("fear is rising", "fear is receding"),
-    "yield": ("yields are rising", "yields are easing"),
+    "volatility": {
+        "rising": "fear is rising",
+        "easing": "fear is receding",
+        "turning_up": "fear is turning up",
+        "turning_down": "fear is turning down",
+    },
+    "yield": {
+        "rising": "yields are rising",
+        "easing": "yields are easing",
+        "turning_up": "yields are turning up",
+        "turning_down": "yields are turning down",
+    },
 }
 
 
@@ -164,7 +174,7 @@ def extreme_words(s: Reading, f: Reading) -> str:
 def level_phase_sentence(s: Reading) -> str:
     """For a level: where it stands against its averages, in the profile's words."""
     t, close, f, slow = s["ticker"], s["close"], s["sma50"], s["sma200"]
-    up, down = MOOD[kind(s)]
+    up, down = MOOD[kind(s)]["rising"], MOOD[kind(s)]["easing"]
     if f is None or slow is None:
         return f"{t} closed at {quote(s, close)}; there is not enough history yet for its {fast_name(s)[:-4]}- and {slow_name(s)}."
     side50, side200 = ("above" if close > f else "below"), ("above" if close > slow else "below")

@@ -141,7 +141,11 @@ def _level(change: Reading, s: Reading) -> str:
         f"{t} closed {verb} {named} at {level_q} ({lw.level_words(level, side)})"
         f" on {day(change['date'], as_of)}, at {close_q}"
     )
-    back = f"; it is back {other} it at {pw.quote(s, s['close'])}" if change["back"] else ""
+    back = ""
+    if change.get("back_at"):  # ^IRX 2025-04-08 closed at 4.178%, its support of December 27: not "above" it
+        back = f"; it closed back at that level, {pw.quote(s, s['close'])}"
+    elif change["back"]:
+        back = f"; it is back {other} it at {pw.quote_apart(s, change['price'], s['close'])[1]}"
     return f"{text}{back}."
 
 
