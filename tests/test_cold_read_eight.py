@@ -81,3 +81,16 @@ def test_a_close_on_a_lost_support_is_not_back_above_it(market, tmp_path):
     assert lost["back"] and lost["back_at"] and lost["price"] == s["close"]
     assert s["brief"]["since_last"][1].endswith("on April 4, at 4.16%; it closed back at that level, 4.18%.")
     assert "back above it" not in " ".join(s["brief"]["since_last"])
+
+
+def test_a_gauge_after_its_largest_fall_is_not_rising(market, tmp_path):
+    """^VIX on 2025-04-09 fell from 52.33 to 33.62, 35.8%, its largest one-day fall in percent since 1990,
+    still above its 50-DMA: the piece was headlined "Fear is rising" and its call ended "fear is rising"."""
+    close = _frame("^VIX", "2025-04-09")["Close"]
+    fall = close.pct_change()
+    assert round(fall.iloc[-1], 3) == -0.358 and fall.iloc[:-1].min() > fall.iloc[-1]
+    assert close.iloc[-1] > close.rolling(50).mean().iloc[-1]
+    s = _summary(market, "^VIX", "SPY", "2025-04-09", tmp_path)
+    assert s["headline"] == "Fear is pulling back: ^VIX at 33.62, still above its 50-DMA"
+    assert s["brief"]["call_sentence"].endswith(", though fear is pulling back.")
+    assert "fear is rising" not in _page_one(s).lower()

@@ -131,13 +131,23 @@ def mood(s: Reading) -> str:
     """How a level moves, for its words: ``rising`` (``easing``) on its side of the fast average, or
     ``turning_up`` (``turning_down``) when the close just crossed back over its slow average the other way
     (``phase_turn``) while still on the far side of the fast one: ^TNX on 2025-04-08, up 28 bp in two
-    sessions and back above its 200-DMA but below its 50-DMA, was not "easing" (the twenty-second cold read)."""
+    sessions and back above its 200-DMA but below its 50-DMA, was not "easing" (the eighth cold read). A notable
+    day (or 2-4 session span) against its side of the fast average is ``pulling_back`` (``bouncing``): ^VIX
+    on 2025-04-09, down 35.8%, its largest fall in percent in the data, was not "fear is rising"."""
     above = state(s).above_fast
     turn = s.get("phase_turn")
     if turn == "up" and not above:
         return "turning_up"
     if turn == "down" and above:
         return "turning_down"
+    ses = s.get("session") or {}
+    move = (
+        (ses.get("span") or ses.get("day") or {}).get("move")
+        if ses.get("notable_span") or ses.get("notable_day")
+        else None
+    )
+    if move and (move < 0) == above:  # a notable move today against its side: ^VIX's record fall of 2025-04-09
+        return "pulling_back" if above else "bouncing"
     return "rising" if above else "easing"
 
 

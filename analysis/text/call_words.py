@@ -90,7 +90,7 @@ def reason(s: Reading) -> str:
     mood = ""
     if calls.inverted(s):  # a turn against the fast average's side is said as the exception it is
         m = calls.mood(s)
-        mood = f"{', though' if m.startswith('turning') else ':'} {pw.MOOD[pw.kind(s)][m]}"
+        mood = f"{':' if m in ('rising', 'easing') else ', though'} {pw.MOOD[pw.kind(s)][m]}"
     return f"{head}, {_signals(s, st)}{mood}"
 
 

@@ -25,6 +25,10 @@ def _turned(s: Reading, what: str, at: str) -> str | None:
         return f"{what} {verb} turning up: {at}, back above its {slow_name(s)}"
     if mood == "turning_down":
         return f"{what} {verb} turning down: {at}, back below its {slow_name(s)}"
+    if mood == "pulling_back":
+        return f"{what} {verb} pulling back: {at}, still above its {fast_name(s)}"
+    if mood == "bouncing":
+        return f"{what} {verb} jumping back: {at}, still below its {fast_name(s)}"
     return None
 
 

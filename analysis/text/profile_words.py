@@ -38,12 +38,16 @@ MOOD = {
         "easing": "fear is receding",
         "turning_up": "fear is turning up",
         "turning_down": "fear is turning down",
+        "pulling_back": "fear is pulling back",
+        "bouncing": "fear is jumping back",
     },
     "yield": {
         "rising": "yields are rising",
         "easing": "yields are easing",
         "turning_up": "yields are turning up",
         "turning_down": "yields are turning down",
+        "pulling_back": "yields are pulling back",
+        "bouncing": "yields are jumping back",
     },
 }
 
