@@ -94,3 +94,20 @@ def test_a_gauge_after_its_largest_fall_is_not_rising(market, tmp_path):
     assert s["headline"] == "Fear is pulling back: ^VIX at 33.62, still above its 50-DMA"
     assert s["brief"]["call_sentence"].endswith(", though fear is pulling back.")
     assert "fear is rising" not in _page_one(s).lower()
+
+
+def test_a_yields_fall_after_a_constructive_call_reads_better_for_bond_holders(market, tmp_path):
+    """^IRX on 2024-12-18: after constructive calls for bond holders the yield's median 20-session change was
+    −0.4 bp against +0.2 bp after any session, a fall, so better for them; the piece read "+0 bp, against
+    +0 bp after any session: worse than after any session, as the call warns" (the verdict in raw basis
+    points, and both medians rounded to zero)."""
+    s = _summary(market, "^IRX", "SPY", "2024-12-18", tmp_path)
+    tr = s["track_record"]
+    block, base = tr["states"]["constructive"]["horizons"]["20"], tr["baseline"]["20"]
+    assert tr["holder_gains"] == "falls" and block["median"] < 0 < base["median"] and block["edge_high"] < 0
+    assert (block["verdict"], block["as_called"], block["holder"]) == ("negative edge", True, "better")
+    assert s["brief"]["track_line"] == (
+        "Since 1991, constructive calls for bond holders like today's were followed by a median 20-session change"
+        " in the yield of −0.4 bp, against +0.2 bp after any session: better than after any session, as the call"
+        " says (n 190)."
+    )

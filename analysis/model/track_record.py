@@ -124,6 +124,14 @@ def edge(values: Floats, baseline_median: float | None, min_n: int) -> SummaryDi
     return {"edge": e, "edge_low": low, "edge_high": high, "verdict": verdict(int(v.size), low, high, min_n)}
 
 
+def holder(found: str, e: float | None, sign: int) -> str | None:
+    """``better`` or ``worse`` for the holder: an edge clear of zero read with the grading's ``sign`` (a bond
+    holder gains as a yield falls: a negative edge in bp is better for them); ``None`` without one."""
+    if found not in ("positive edge", "negative edge") or e is None:
+        return None
+    return "better" if sign * e > 0 else "worse"
+
+
 def as_called(state: str, found: str, e: float | None, sign: int) -> bool | None:
     """Whether an edge clear of zero went the way the state says: better for the holder than any
     session after a constructive call (or the simple rule's ``in``), worse after a defensive one
@@ -155,11 +163,13 @@ def state_horizon(state: str, mask: Bools, hz: Horizon, base: SummaryDict, g: Gr
         "worst_drawdown": _worst(worst, g.sign),
         **found,
         "as_called": as_called(state, found["verdict"], found["edge"], g.sign),
+        "holder": holder(found["verdict"], found["edge"], g.sign),
         "relative": None,
     }
     if g.relative:
         rel = hz.relative[rows]
-        out["relative"] = {**describe(rel, 1), **edge(rel, base["relative"]["median"], min_n)}
+        found = edge(rel, base["relative"]["median"], min_n)
+        out["relative"] = {**describe(rel, 1), **found, "holder": holder(found["verdict"], found["edge"], 1)}
     return out
 
 

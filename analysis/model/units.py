@@ -115,11 +115,13 @@ class Units:
                 return self.digits + extra
         return self.digits + 2
 
-    def move(self, x: float, *, short: bool = False) -> str:
-        """A forward move as measured: ``+1.7%`` (a return), ``+0.85 points`` / ``pts``, ``+12 bp``."""
+    def move(self, x: float, *, short: bool = False, digits: int | None = None) -> str:
+        """A forward move as measured: ``+1.7%`` (a return), ``+0.85 points`` / ``pts``, ``+12 bp``; ``digits``
+        (e.g. :meth:`adaptive_digits`) instead of the measure's own."""
+        d = self.digits if digits is None else digits
         if self.is_return:
-            return fmt.pct(x)
-        return f"{fmt.signed(self.scale * x, self.digits)} {self.symbol if short else self.name}"
+            return fmt.pct(x, d)
+        return f"{fmt.signed(self.scale * x, d)} {self.symbol if short else self.name}"
 
     def edge(self, x: float) -> str:
         """The size of an edge, unsigned: ``0.5 percentage points``, ``1.20 points``, ``12 bp``."""

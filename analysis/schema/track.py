@@ -20,6 +20,7 @@ class TrackRelative(TrackSample):
     edge_low: float | None  # bootstrap 90% interval of the edge
     edge_high: float | None
     verdict: str  # positive edge | negative edge | no edge | too few
+    holder: str | None  # better | worse for the holder (the edge read with the grading's sign); None: no edge
 
 
 class TrackHorizon(TrackRelative):

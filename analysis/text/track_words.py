@@ -21,27 +21,28 @@ from analysis.text.measure_words import MEASURES
 #: The horizon page one speaks of.
 PAGE_ONE = "20"
 
-#: How a verdict reads after "…: ", by (verdict, as_called).
+#: How a verdict reads after "…: ", by (for the holder, as_called): an edge clear of zero is ``better`` or
+#: ``worse`` for the holder (the model's ``holder``: a yield's fall is better for a bond holder).
 READING = {
     ("no edge", None): "no edge",
     ("too few", None): "too few to read",
-    ("positive edge", True): "better than after any session, as the call says",
-    ("negative edge", True): "worse than after any session, as the call warns",
-    ("positive edge", False): "better than after any session: the call's warning has not paid off",
-    ("negative edge", False): "worse than after any session: the call has not paid off",
-    ("positive edge", None): "better than after any session",
-    ("negative edge", None): "worse than after any session",
+    ("better", True): "better than after any session, as the call says",
+    ("worse", True): "worse than after any session, as the call warns",
+    ("better", False): "better than after any session: the call's warning has not paid off",
+    ("worse", False): "worse than after any session: the call has not paid off",
+    ("better", None): "better than after any session",
+    ("worse", None): "worse than after any session",
 }
 #: The same in a table's Reading column.
 SHORT = {
     ("no edge", None): "no edge",
     ("too few", None): "too few",
-    ("positive edge", True): "as called",
-    ("negative edge", True): "as called",
-    ("positive edge", False): "against the call",
-    ("negative edge", False): "against the call",
-    ("positive edge", None): "better than any",
-    ("negative edge", None): "worse than any",
+    ("better", True): "as called",
+    ("worse", True): "as called",
+    ("better", False): "against the call",
+    ("worse", False): "against the call",
+    ("better", None): "better than any",
+    ("worse", None): "worse than any",
 }
 
 #: The percentiles the track record's box plots whisker to (the chart draws them, the caption says them).
@@ -49,8 +50,13 @@ WHISKERS = (5, 95)
 
 
 def reading(block: Reading, short: bool = False) -> str:
-    """The words of one state's verdict at one horizon (:data:`READING`, or :data:`SHORT` for a table)."""
-    return (SHORT if short else READING)[(block["verdict"], block.get("as_called"))]
+    """The words of one state's verdict at one horizon (:data:`READING`, or :data:`SHORT` for a table): an edge
+    by the model's ``holder`` (a block without one, relative to the benchmark, is better when positive)."""
+    verdict = block["verdict"]
+    if verdict in ("no edge", "too few"):
+        return (SHORT if short else READING)[(verdict, None)]
+    holder = block.get("holder") or ("better" if verdict == "positive edge" else "worse")
+    return (SHORT if short else READING)[(holder, block.get("as_called"))]
 
 
 def _tr(s: Reading) -> SummaryDict | None:
@@ -103,9 +109,10 @@ def brief_line(s: Reading) -> str:
     if block["verdict"] == "too few" or base["median"] is None:
         return f"{head} are too few to read at {PAGE_ONE} sessions ({_n(block)})."
     u = units_of(tr)
+    d = u.adaptive_digits(block["median"], base["median"])  # ^IRX's −0.4 and +0.2 bp both read "+0 bp"
     return (
-        f"{head} were followed by a median {measured(s, tr, PAGE_ONE)} of {u.move(block['median'])},"
-        f" against {u.move(base['median'])} after any session: {reading(block)} ({_n(block)})."
+        f"{head} were followed by a median {measured(s, tr, PAGE_ONE)} of {u.move(block['median'], digits=d)},"
+        f" against {u.move(base['median'], digits=d)} after any session: {reading(block)} ({_n(block)})."
     )
 
 
