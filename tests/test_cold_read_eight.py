@@ -111,3 +111,16 @@ def test_a_yields_fall_after_a_constructive_call_reads_better_for_bond_holders(m
         " in the yield of −0.4 bp, against +0.2 bp after any session: better than after any session, as the call"
         " says (n 190)."
     )
+
+
+def test_the_familys_moves_of_different_phases_are_one_sentence(market, tmp_path):
+    """^IRX on 2023-10-19, five sessions after October 12: IWM went from a distribution to a bearish phase and
+    SMH from a bullish to a warning phase; page one said "In the Economic Modern Family" twice."""
+    s = _summary(market, "^IRX", "SPY", "2023-10-19", tmp_path)
+    moves = [(c["tickers"], c["from"], c["to"]) for c in s["since_last"]["changes"] if c["kind"] == "family"]
+    assert sorted(moves) == [(["IWM"], "distribution", "bearish"), (["SMH"], "bullish", "warning")]
+    family = [line for line in s["brief"]["since_last"] if "Economic Modern Family" in line]
+    assert family == [
+        "In the Economic Modern Family, IWM (Granddad) moved from a distribution to a bearish phase, and SMH"
+        " (Sister Semiconductors) from a bullish to a warning phase."
+    ]

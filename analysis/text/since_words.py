@@ -273,4 +273,25 @@ def lines(s: Reading) -> list[str]:
         return []
     if since["none"]:
         return [nothing(s)]
-    return [c.get("text") or sentence(c, s) for c in since["changes"]]
+    families = [c for c in since["changes"] if c["kind"] == "family"]
+    out = []
+    for c in since["changes"]:
+        if c["kind"] != "family":
+            out.append(c.get("text") or sentence(c, s))
+        elif c is families[0]:  # the family's moves in one sentence, where its first stands
+            out.append(_families(families) if len(families) > 1 else c.get("text") or sentence(c, s))
+    return out
+
+
+def _families(changes: list[Reading]) -> str:
+    """``In the Economic Modern Family, IWM (Granddad) moved from a distribution to a bearish phase, and SMH
+    (Sister Semiconductors) from a bullish to a warning phase.``: one sentence for its moves of different
+    phases (^IRX 2023-10-19 repeated "In the Economic Modern Family" in two sentences: the eighth cold read)."""
+    parts = []
+    for i, change in enumerate(changes):
+        names = [
+            f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)
+        ]
+        verb = "moved " if i == 0 else ""
+        parts.append(f"{join(names)} {verb}from {_bare(change['from'])} to {_phase(change['to'])}")
+    return f"In the Economic Modern Family, {', '.join(parts[:-1])}, and {parts[-1]}."
