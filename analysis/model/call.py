@@ -148,7 +148,26 @@ def mood(s: Reading) -> str:
     )
     if move and (move < 0) == above:  # a notable move today against its side: ^VIX's record fall of 2025-04-09
         return "pulling_back" if above else "bouncing"
+    if state(s).momentum != above:  # momentum against its side: ^TNX 2021-11-08 "momentum is down: yields are rising"
+        return "rising_fading" if above else "easing_fading"
     return "rising" if above else "easing"
+
+
+#: The phases a price's headline reads as a rise (the close above an average rising), and as a fall.
+UP_PHASES = ("bullish", "accumulation", "recovery")
+DOWN_PHASES = ("bearish", "distribution")
+
+
+def day_against_phase(s: Reading) -> bool:
+    """Whether the session's notable day ran against its phase (a notable fall in a rising phase, a notable
+    rise in a falling one): the headline then leads with the day. HYG fell 1.6% on 2016-06-24, its largest
+    fall since December 2015, under "Credit is bid"; KRE fell 7.2% under "KRE slips below its 200-DMA" (the
+    ninth cold read)."""
+    ses = s.get("session") or {}
+    day = ses.get("day")
+    if not (ses.get("notable_day") and day and day["move"]):
+        return False
+    return (s["phase"] in UP_PHASES and day["move"] < 0) or (s["phase"] in DOWN_PHASES and day["move"] > 0)
 
 
 def call_of(s: Reading, st: CallState | None = None) -> str:

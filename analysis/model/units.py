@@ -59,9 +59,13 @@ class Units:
 
     # -- a close, a level ---------------------------------------------------------------------
 
-    def quote(self, x: float) -> str:
-        """A close or an average as quoted: ``4.25%`` for a yield, else a price (no cents above 1,000)."""
-        return f"{x:,.2f}%" if self.is_yield else fmt.price(x)
+    def quote(self, x: float, extra: int = 0) -> str:
+        """A close or an average as quoted: ``4.25%`` for a yield (``0.035%`` under 0.1%: ^IRX's 0.035% close,
+        its 0.038% 50-DMA and its 0.030% 200-DMA all read "0.04%" in 2021: the ninth cold read), else a price
+        (no cents above 1,000); ``extra`` decimals more."""
+        if self.is_yield:
+            return f"{x:,.{(3 if abs(x) < 0.1 else 2) + extra}f}%"
+        return fmt.price(x, extra)
 
     def level_change(self, x: float) -> str:
         """A level's change already in its unit: ``+45 bp`` (a yield), ``+12.30 points`` (a volatility index)."""

@@ -260,6 +260,23 @@ def fear_level(close: pd.Series) -> SummaryDict | None:
     )
 
 
+#: Sessions the close may spend above its 50-DMA after momentum turned up and still be "momentum first".
+POKES = 2
+
+
+def _momentum_turned_first(rm_up: pd.Series, below: pd.Series) -> bool:
+    """Whether momentum turned up before the price: since Real Motion last crossed above its own 50-DMA, the
+    close spent at most :data:`POKES` sessions above its 50-DMA (BTC-USD 2022-10-14: one, on October 4). Not
+    so when the close fell through its 50-DMA under momentum that was already up: NVDA on 2019-08-05, above
+    it all July, fell 6.5% through it and was headlined "Momentum turns up in NVDA before the price" (the
+    ninth cold read)."""
+    values = rm_up.to_numpy(bool)
+    start = len(values) - 1
+    while start > 0 and values[start - 1]:
+        start -= 1
+    return int((~below.iloc[start:].to_numpy(bool)).sum()) <= POKES
+
+
 def divergences(s: pd.DataFrame, year: int) -> list[SummaryDict]:
     """Price and momentum disagreeing, each scored by how often the same kind held before.
 
@@ -275,6 +292,8 @@ def divergences(s: pd.DataFrame, year: int) -> list[SummaryDict]:
     }
     out = []
     for kind, mask in kinds.items():
+        if kind == "bullish" and bool(mask.iloc[-1]) and not _momentum_turned_first(rm > fast, close < s["sma_fast"]):
+            continue
         if bool(mask.iloc[-1]) and bool(known.iloc[-1]):
             out.append(
                 _fact(

@@ -90,7 +90,7 @@ def reason(s: Reading) -> str:
     mood = ""
     if calls.inverted(s):  # a turn against the fast average's side is said as the exception it is
         m = calls.mood(s)
-        mood = f"{':' if m in ('rising', 'easing') else ', though'} {pw.MOOD[pw.kind(s)][m]}"
+        mood = f"{':' if m in ('rising', 'easing', 'rising_fading', 'easing_fading') else ', though'} {pw.MOOD[pw.kind(s)][m]}"
     return f"{head}, {_signals(s, st)}{mood}"
 
 
@@ -207,10 +207,14 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         last = tr is not None and i == len(steps) - 1
         subject = _subject(s, what)
         move = pw.units_of(s).move_to(s["close"], price) + flag
+        at = q(price)
+        if (price > s["close"]) if side == "down" else (price < s["close"]):  # the line moves past the close overnight
+            at, close_q = pw.quote_apart(s, price, s["close"])  # NVDA 2016-06-24: "below 1.12 (0.3% up)", close 1.12
+            move = f"even an unchanged one at {close_q}"
         if i == 0:
-            text = f"A close {word} {q(price)} next session ({move}) {verb} {subject}{join(what)}"
+            text = f"A close {word} {at} next session ({move}) {verb} {subject}{join(what)}"
         else:
-            text = f"a close {word} {q(price)} ({move}) also {verb} {subject}{join(what)}"
+            text = f"a close {word} {at} ({move}) also {verb} {subject}{join(what)}"
         if confirmable and side == "up":
             c = s["confirmation"]
             if not c["confirmed"] and c["n"] > 1:

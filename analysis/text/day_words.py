@@ -16,7 +16,7 @@ from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
 
 
-def _rank(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
+def rank_words(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
     """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``; when a
     larger one came within the last month (the same episode), how rare it is instead. A gauge's moves are
     ranked as a fraction of its level, and say so (``its largest one-day rise in percent since …``): ^VIX's
@@ -56,14 +56,14 @@ def day_sentence(s: Reading) -> str:
     size = "" if day["move"] == 0 else f" {u.size(day['move'], ses['previous_close'])}"
     when = f"on {date(ses['date'])}"
     gauge = u.returns == "points"
-    tail = _rank(day, "one-day", s["as_of"], gauge) if ses["notable_day"] else _ordinary(day["percentile"])
+    tail = rank_words(day, "one-day", s["as_of"], gauge) if ses["notable_day"] else _ordinary(day["percentile"])
     text = f"{t} {verb}{size} {when}, {tail}."
     week = ses.get("week")
     if ses.get("notable_week") and week:
         direction = "up" if week["move"] > 0 else "down"
         before = week_start(s)
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
-        rank = "also the largest in the data" if both_records else _rank(week, "five-session", s["as_of"], gauge)
+        rank = "also the largest in the data" if both_records else rank_words(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
     return text + span_sentence(s) + gap_sentence(s) + reversal_sentence(s)
 
@@ -81,7 +81,7 @@ def span_sentence(s: Reading) -> str:
     u, n = pw.units_of(s), span["sessions"]
     start = float(ses["close"] / (1 + span["move"]) if u.is_return else ses["close"] - span["move"] / u.level_scale)
     what = f"{SPAN_WORDS[n]}-session"
-    rank = _rank(span, what, s["as_of"], u.returns == "points")
+    rank = rank_words(span, what, s["as_of"], u.returns == "points")
     return f" Over {SPAN_WORDS[n]} sessions it is {'up' if span['move'] > 0 else 'down'} {u.size(span['move'], start)}, {rank}."
 
 
@@ -91,6 +91,17 @@ def week_start(s: Reading) -> float:
     ses, u = s["session"], pw.units_of(s)
     move = ses["week"]["move"]
     return float(ses["close"] / (1 + move) if u.is_return else ses["close"] - move / u.level_scale)
+
+
+def day_headline(s: Reading, question: str | None = None) -> str:
+    """``HYG falls 1.6%, its largest one-day fall since December 11, 2015: can the uptrend hold?``: the
+    headline when the day ran against the phase (:func:`analysis.model.call.day_against_phase`)."""
+    ses, u = s["session"], pw.units_of(s)
+    day = ses["day"]
+    verb = "falls" if day["move"] < 0 else "jumps"
+    question = question or ("can the uptrend hold?" if day["move"] < 0 else "a turn, or a bounce?")
+    ranked = rank_words(day, "one-day", s["as_of"], u.returns == "points")
+    return f"{s['ticker']} {verb} {u.size(day['move'], ses['previous_close'])}, {ranked}: {question}"
 
 
 def gap_sentence(s: Reading) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analysis.model import call as calls
 from analysis.model.types import Reading
-from analysis.text import kind_headlines
+from analysis.text import day_words, kind_headlines
 from analysis.text import profile_words as pw
 from analysis.text.profile_words import PHASE_WORDS
 
@@ -208,6 +209,8 @@ def headline(s: Reading) -> str:
         return _divergence_headline(s, div)
     if high:
         return _high_headline(s, high, rm_up)
+    if calls.day_against_phase(s):
+        return day_words.day_headline(s)
     writer = _PHASE_HEADLINES.get(phase)
     return writer(s) if writer else f"Can momentum build in {t}?"
 
@@ -259,7 +262,9 @@ _PHASE_HEADLINES: dict[str, Callable[[Reading], str]] = {
         f"{s['ticker']} is repairing its trend{_fading(s)}{_tail(s, ' and leads {b}', '')}: can momentum build?"
     ),
     "distribution": lambda s: (
-        f"{s['ticker']} slips below its {pw.slow_name(s)}{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+        day_words.day_headline(s, "where is support?")
+        if (s.get("session") or {}).get("notable_day") and s["session"]["day"]["move"] < 0  # KRE 2016-06-24: -7.2%
+        else f"{s['ticker']} slips below its {pw.slow_name(s)}{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
     ),
     "bearish": lambda s: (
         f"{s['ticker']} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from analysis.model import call as calls
 from analysis.model.types import Reading
-from analysis.text.profile_words import extreme_words, fact, fast_name, kind, lead_fact, quote, slow_name
+from analysis.text import day_words
+from analysis.text.profile_words import MOOD, extreme_words, fact, fast_name, kind, lead_fact, quote, slow_name
 
 
 def _year(iso: str) -> str:
@@ -29,6 +30,11 @@ def _turned(s: Reading, what: str, at: str) -> str | None:
         return f"{what} {verb} pulling back: {at}, still above its {fast_name(s)}"
     if mood == "bouncing":
         return f"{what} {verb} jumping back: {at}, still below its {fast_name(s)}"
+    if mood in ("rising_fading", "easing_fading"):
+        words = MOOD[kind(s)][mood]
+        return (
+            f"{words[0].upper()}{words[1:]}: {at}, {'above' if mood == 'rising_fading' else 'below'} its {fast_name(s)}"
+        )
     return None
 
 
@@ -119,6 +125,8 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
         return f"{t} at {extreme_words(s, high)}: " + (
             "how tight can credit spreads get?" if credit else "are yields easing?"
         )
+    if calls.day_against_phase(s):
+        return day_words.day_headline(s)
     fading = not s["real_motion"]["above_fast"]
     if phase in ("bullish", "recovery", "accumulation"):
         word = ("Credit is" if credit else "Bonds are") + (" bid" if phase == "bullish" else " recovering")

@@ -19,6 +19,8 @@ _BAND = {
     ("up", "history"): "; it is inside its band, but {ticker} {rare}: momentum is stretched",
     ("down", "history"): "; it is inside its band, but {ticker} {rare}: an oversold extreme",
     (None, "up"): "; it is inside its band: momentum is with the trend without being stretched",
+    # the close below its 50-DMA (NVDA 2019-08-05 fell through it): momentum up is no trend's (ninth cold read)
+    (None, "up_against"): "; it is inside its band: momentum is up, though {ticker} is below its {fast}",
     (None, "down"): "; it is inside its band: momentum is down, but it is not at an extreme either",
     (None, "short"): "; it is inside its band, but {readings} sessions of Real Motion are too few to rank:"
     " whether it is stretched cannot be said yet",
@@ -35,7 +37,10 @@ def _band(s: Reading) -> tuple[str | None, str] | None:
         return st["side"], str(st["by"])
     if not st["known"]:
         return None, "short"
-    return None, "up" if rm["above_fast"] else "down"
+    if rm["above_fast"]:
+        below = s["sma50"] is not None and s["close"] < s["sma50"]
+        return None, "up_against" if below else "up"
+    return None, "down"
 
 
 def _extreme_since(s: Reading) -> str:
@@ -98,6 +103,7 @@ def momentum_paragraph(s: Reading) -> str:
             ticker=s["ticker"],
             rare=_rare(s) if band[1] == "history" else "",
             readings=rm["stretch"]["readings"],
+            fast=pw.fast_name(s),
         )
     )
     return f"{_momentum_line(s)}{clause}."

@@ -40,6 +40,8 @@ MOOD = {
         "turning_down": "fear is turning down",
         "pulling_back": "fear is pulling back",
         "bouncing": "fear is jumping back",
+        "rising_fading": "the rise in fear is losing steam",
+        "easing_fading": "the fall in fear is losing steam",
     },
     "yield": {
         "rising": "yields are rising",
@@ -48,6 +50,8 @@ MOOD = {
         "turning_down": "yields are turning down",
         "pulling_back": "yields are pulling back",
         "bouncing": "yields are jumping back",
+        "rising_fading": "the rise in yields is losing steam",
+        "easing_fading": "the fall in yields is losing steam",
     },
 }
 
@@ -128,7 +132,7 @@ def quote_apart(s: Reading, a: float, b: float) -> tuple[str, str]:
     if qa != qb or a == b:
         return qa, qb
     if units_of(s).is_yield:
-        return f"{a:,.3f}%", f"{b:,.3f}%"
+        return units_of(s).quote(a, 1), units_of(s).quote(b, 1)
     return fmt.price(a, max(2, 4 - fmt.price_decimals(a))), fmt.price(b, max(2, 4 - fmt.price_decimals(b)))
 
 
@@ -168,10 +172,14 @@ def extreme_words(s: Reading, f: Reading) -> str:
         return f"a record {side}"
     since = ((s.get("level_to_clear") if side == "high" else s.get("support")) or {}).get("since")
     if since:
-        years = (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(since["date"])).days // 365
+        days = (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(since["date"])).days
+        years, months = days // 365, days * 12 // 365
         if years >= 2:
             article = "an" if str(years).startswith("8") or years in (11, 18) else "a"
             return f"{article} {years}-year {side}"
+        if months >= 15:  # "a 52-week low" undersold BTC's lowest close in 18 months (2022-06-13: ninth cold read)
+            article = "an" if str(months).startswith("8") or months in (11, 18) else "a"
+            return f"{article} {months}-month {side}"
     return f"a 52-week {side}"
 
 
