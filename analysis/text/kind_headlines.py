@@ -17,25 +17,27 @@ def _year(iso: str) -> str:
     return iso[:4]
 
 
-def _turned(s: Reading, what: str, at: str) -> str | None:
-    """``Yields are turning up: ^TNX at 4.26%, back above its 200-DMA``: a level that just crossed its slow
-    average against its side of the fast one (:func:`analysis.model.call.mood`); ``None`` otherwise."""
+#: Where a level stands in the headline of each mood that is not its side of the fast average: (the words, the
+#: average) after the MOOD's own words (:func:`analysis.model.call.mood`).
+_TURNS = {
+    "turning_up": ("back above", "slow"),
+    "turning_down": ("back below", "slow"),
+    "pulling_back": ("still above", "fast"),
+    "bouncing": ("still below", "fast"),
+    "rising_fading": ("above", "fast"),
+    "easing_fading": ("below", "fast"),
+}
+
+
+def _turned(s: Reading, at: str) -> str | None:
+    """``Yields are turning up: ^TNX at 4.26%, back above its 200-DMA``: a level whose mood is a turn, a
+    pull-back or momentum against its side of the fast average; ``None`` when it simply rises or eases."""
     mood = calls.mood(s)
-    verb = "is" if what == "Fear" else "are"
-    if mood == "turning_up":
-        return f"{what} {verb} turning up: {at}, back above its {slow_name(s)}"
-    if mood == "turning_down":
-        return f"{what} {verb} turning down: {at}, back below its {slow_name(s)}"
-    if mood == "pulling_back":
-        return f"{what} {verb} pulling back: {at}, still above its {fast_name(s)}"
-    if mood == "bouncing":
-        return f"{what} {verb} jumping back: {at}, still below its {fast_name(s)}"
-    if mood in ("rising_fading", "easing_fading"):
-        words = MOOD[kind(s)][mood]
-        return (
-            f"{words[0].upper()}{words[1:]}: {at}, {'above' if mood == 'rising_fading' else 'below'} its {fast_name(s)}"
-        )
-    return None
+    if mood not in _TURNS:
+        return None
+    where, average = _TURNS[mood]
+    words = MOOD[kind(s)][mood]
+    return f"{words[0].upper()}{words[1:]}: {at}, {where} its {slow_name(s) if average == 'slow' else fast_name(s)}"
 
 
 def _volatility_headline(s: Reading, top: Reading | None) -> str:
@@ -59,7 +61,7 @@ def _volatility_headline(s: Reading, top: Reading | None) -> str:
         return f"Fear is {'rising' if top['id'].endswith('high') else 'receding'}: {at}, {extreme_words(s, top)}"
     if f is None:
         return f"{at}: how much fear is priced?"
-    turned = _turned(s, "Fear", at)
+    turned = _turned(s, at)
     if turned:
         return turned
     if close > f:
@@ -90,7 +92,7 @@ def _yield_headline(s: Reading, top: Reading | None) -> str:
         return f"Yields are {move} to {extreme_words(s, top)}: {at}"
     if f is None or s["phase"] is None:
         return f"{at}: where next for yields?"
-    turned = _turned(s, "Yields", at)
+    turned = _turned(s, at)
     if turned:
         return turned
     return YIELD_PHASES[s["phase"]].format(at=at, fast=fast_name(s), slow=slow_name(s))
