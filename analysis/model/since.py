@@ -175,6 +175,7 @@ def _phase(current: Reading, previous: Reading, rows: pd.DataFrame, after: str) 
         "date": current.get("phase_since"),  # when it returned
         "via": list(dict.fromkeys(away)),
         "left": _iso(other[0]),
+        "spells": sum(1 for i, p in enumerate(runs) if p != then and (i == 0 or runs[i - 1] == then)),
         "back": True,
     }
 

@@ -30,6 +30,7 @@ SinceChange = TypedDict(
         "back_at": bool,  # a level's: undone onto the level itself (the close equals it, on neither side)
         "via": list[str],  # phase: the phases passed through
         "left": Date,  # phase, back: the first session out of the phase
+        "spells": int,  # phase, back: the runs away from the phase before the return
         "first_date": Date | None,  # crossings: the first crossing
         "crossings": int,
         "price": float,  # level_cleared / support_lost: the level

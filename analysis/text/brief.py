@@ -83,7 +83,8 @@ def leadership_paragraph(s: Reading) -> str:
     other = "below" if above else "above"
     trend = "above" if ld["above_fast"] else "below"
     held = f"has not been {other} zero {since}" if since else f"is {'above' if above else 'below'} zero"
-    if ld.get("date", s["as_of"]) == s["as_of"] and crossed_today(s, last_other):
+    today = ld.get("date", s["as_of"]) == s["as_of"] and crossed_today(s, last_other)
+    if today:
         held = f"crossed {'above' if above else 'below'} zero today"
     end = ld.get("benchmark_end")  # the file ends early: not a day the benchmark did not trade (a weekend)
     ends = f" (its data end on {day(end, s['as_of'])})" if end else ""
@@ -96,6 +97,8 @@ def leadership_paragraph(s: Reading) -> str:
         who = "small caps are leading large caps" if small else f"{t} is leading"
         return text + f": {who}{week}."
     who = "small caps keep lagging large caps" if small else f"{t} keeps lagging"
+    if today:  # SPY 2020-11-09 "crossed below zero today ...: SPY keeps lagging" (the tenth cold read)
+        who = "small caps now lag large caps" if small else f"{t} now lags"
     return text + f": {who}{week}."
 
 

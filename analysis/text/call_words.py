@@ -293,8 +293,9 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     size = abs(move_size(s["close"], tr.price, u))
     if record is not None and size > record["size"]:
         ever = "risen" if side == "up" else "fallen"
+        in_percent = " in percent" if u.returns == "points" else ""  # a gauge's moves are ranked as a share
         return (
-            f"{head}: further than {s['ticker']} has ever {ever} in one session"
+            f"{head}: further{in_percent} than {s['ticker']} has ever {ever} in one session"
             f" ({_record_size(s, record)}, {date(record['date'])}), so it is several sessions away."
         )
     if any(e.get("rarity") == "relative" for e in tr.events if e["price"] == tr.price):  # rare only against it
@@ -304,11 +305,12 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
 
 
 def _record_size(s: Reading, record: Reading) -> str:
-    """A largest one-session move as ranked: ``21.1%``; a gauge's in percent of its level, then its points
-    (``29.6%, 12.11 points``: its largest fall in points is another day, 17.36 on October 20, 2008)."""
+    """A largest one-session move as ranked: ``21.1%``; a gauge's in percent of its level alone (``29.6%``:
+    "29.6%, 12.11 points" read as its record in points, which is another day, 17.36 on October 20, 2008: the
+    tenth cold read)."""
     u = pw.units_of(s)
     if u.returns == "points":
-        return f"{record['size']:.1%}, {u.size(record['move'])}"
+        return f"{record['size']:.1%}"
     return u.size(record["move"])
 
 

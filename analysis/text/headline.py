@@ -99,7 +99,15 @@ def _drawdown_headline(s: Reading, top: Reading) -> str:
     return f"{t} is in {deepest}{_tail(s, ', though still leading {b}', ', lagging {b}')}: where is the floor?"
 
 
-def _volume_headline(s: Reading, top: Reading) -> str:
+#: A day's move must be larger than this share of the ticker's sessions for its volume to be "heavy selling"
+#: (buying): SMH's 2.0x volume on an ordinary 1.1% fall (2020-11-09) was no washout (the tenth cold read).
+HEAVY_DAY = 0.8
+
+
+def _volume_headline(s: Reading, top: Reading) -> str | None:
+    day = (s.get("session") or {}).get("day")
+    if day is None or day["percentile"] < HEAVY_DAY:
+        return None  # the phase decides
     t, tail = s["ticker"], _tail(s, ", leading {b}", ", lagging {b}")
     if top["change"] < 0:
         return f"Heavy selling in {t}{tail}: a washout or the start of a slide?"
@@ -117,7 +125,7 @@ def _record_headline(s: Reading, top: Reading) -> str:
 
 
 #: The headline writer of each unusual fact that can lead a piece.
-_FACT_HEADLINES: dict[str, Callable[[Reading, Reading], str]] = {
+_FACT_HEADLINES: dict[str, Callable[[Reading, Reading], str | None]] = {
     "all_time_low": _breakdown_headline,
     "new_52w_low": _breakdown_headline,
     "all_time_high": _record_headline,

@@ -122,7 +122,11 @@ def _phase_change(change: Reading, s: Reading) -> str:
     t, as_of = s["ticker"], s["as_of"]
     if change["back"]:
         back = f" since {day(change['date'], as_of)}" if change["date"] else ""
-        return f"{t} is back in {_phase(change['to'])}{back}, after {_others(change['via'])} from {day(change['left'], as_of)}."
+        # XLY 2026-08-21 left accumulation on August 18 and 20, back on 19 and 21: not "a recovery phase from
+        # August 18" (the tenth cold read)
+        spells = change.get("spells") or 1
+        away = f"{count(spells)} spells in {_others(change['via'])}" if spells > 1 else _others(change["via"])
+        return f"{t} is back in {_phase(change['to'])}{back}, after {away} from {day(change['left'], as_of)}."
     via = _via(change["via"])
     return f"{t} moved from {_bare(change['from'])} to {_phase(change['to'])}{_on(change['date'], as_of)}{via}."
 
@@ -229,8 +233,10 @@ def nothing(s: Reading) -> str:
         else f"Real Motion on the same side of its {pw.fast_name(s)}"
     )
     moved = _week_move(s) if since["against"] == "sessions" and since["sessions"] == WEEK else ""
-    if moved:  # the week's move was the news, even with nothing the piece tracks changed
-        return f"{moved}, but nothing the piece tracks has changed: the same phase, {sides}{_levels_held(s)}."
+    if moved:  # the week's move was the news, even with nothing the piece tracks changed; said once
+        held = _levels_held(s)  # ^VIX 2018-12-24: "rose 11.55 points (47.1%) ...; but ^VIX rose 11.55 points over them"
+        held = "" if held.startswith("; but") else held  # at a new extreme there was no level to hold
+        return f"{moved}{_week_extreme(s)}, but nothing the piece tracks has changed: the same phase, {sides}{held}."
     return f"Nothing the piece tracks has changed {period}: the same phase, {sides}{_levels_held(s)}."
 
 
@@ -260,10 +266,18 @@ def _levels_held(s: Reading) -> str:
         return ", and no level cleared or support lost"
     way = "fell" if week["move"] < 0 else "rose"
     move = pw.units_of(s).size(week["move"], None)
+    return f"; but {s['ticker']} {way} {move} over them{_week_extreme(s)}"
+
+
+def _week_extreme(s: Reading) -> str:
+    """``, to its highest close since February 5`` after a notable five sessions that ended at such a close."""
+    ses = s.get("session") or {}
+    week = ses.get("week")
+    if not ses.get("notable_week") or not week:
+        return ""
     extreme = (s.get("support") if week["move"] < 0 else s.get("level_to_clear")) or {}
     low = "lowest" if week["move"] < 0 else "highest"
-    at = f", to its {low} close since {day(extreme['since']['date'], s['as_of'])}" if extreme.get("since") else ""
-    return f"; but {s['ticker']} {way} {move} over them{at}"
+    return f", to its {low} close since {day(extreme['since']['date'], s['as_of'])}" if extreme.get("since") else ""
 
 
 def lines(s: Reading) -> list[str]:

@@ -1,0 +1,71 @@
+"""What the tenth cold read refused (35 pieces of the 23 bundled series on 2011-08-08, 2018-12-24,
+2020-11-09 and 2026-08-21, read by a helper against the CSVs), checked against the bundled CSVs."""
+
+from __future__ import annotations
+
+from tests.test_cold_read_eight import _summary
+from tests.test_cold_read_three import _frame, _page_one
+
+
+def test_a_yield_barely_moving_is_not_rising_or_falling_fast(market, tmp_path):
+    """^IRX's Real Motion (its distance from the 200-DMA in percent) beyond its band read "Yields are falling
+    fast" on 2018-12-24, five sessions down 0.7 bp, and "Yields are rising fast" on 2020-11-09, up 0.5 bp."""
+    for as_of, week in (("2018-12-24", -0.7), ("2020-11-09", 0.5)):
+        close = _frame("^IRX", as_of)["Close"]
+        assert round(100 * (close.iloc[-1] - close.iloc[-6]), 1) == week
+        s = _summary(market, "^IRX", "SPY", as_of, tmp_path / as_of)
+        assert "fast" not in s["headline"], s["headline"]
+        assert s["headline"].startswith(("The rise in yields", "The fall in yields")), s["headline"]
+
+
+def test_a_gauges_record_fall_is_said_in_percent(market, tmp_path):
+    """^VIX 2018-12-24: a close below 21.95 (14.12 points down) is "further than ^VIX has ever fallen in one
+    session (29.6%, 12.11 points, May 10, 2010)": true in percent; in points it fell 17.36 on 2008-10-20."""
+    close = _frame("^VIX", "2018-12-24")["Close"]
+    assert round(close.diff().min(), 2) == -17.36 and close.diff().idxmin().date().isoformat() == "2008-10-20"
+    s = _summary(market, "^VIX", "SPY", "2018-12-24", tmp_path)
+    text = _page_one(s)
+    assert "further in percent than ^VIX has ever fallen in one session (29.6%, May 10, 2010)" in text
+    assert "12.11 points" not in text
+
+
+def test_a_notable_week_with_nothing_changed_says_its_move_once(market, tmp_path):
+    """^VIX 2018-12-24: "^VIX rose 11.55 points (47.1%), more than in 99% ... but nothing the piece tracks has
+    changed: ...; but ^VIX rose 11.55 points over them, to its highest close since February 5."."""
+    close = _frame("^VIX", "2018-12-24")["Close"]
+    assert round(close.iloc[-1] - close.iloc[-6], 2) == 11.55
+    s = _summary(market, "^VIX", "SPY", "2018-12-24", tmp_path)
+    line = s["brief"]["since_last"][0]
+    assert line.count("11.55") == 1 and "; but" not in line, line
+    assert "to its highest close since February 5, but nothing the piece tracks has changed" in line
+
+
+def test_a_lag_begun_today_is_not_kept(market, tmp_path):
+    """SPY against RSP on 2020-11-09: "Leadership crossed below zero today ...: SPY keeps lagging"."""
+    s = _summary(market, "SPY", "RSP", "2020-11-09", tmp_path)
+    assert s["leadership"]["value"] < 0 and s["leadership"]["last_above_zero"] == "2020-11-06"
+    assert "crossed below zero today and is below its own 50-DMA: SPY now lags" in _page_one(s)
+    assert "keeps lagging" not in _page_one(s)
+
+
+def test_heavy_volume_on_an_ordinary_day_is_no_washout(market, tmp_path):
+    """SMH 2020-11-09 fell 1.1%, an ordinary move (half its sessions move more), on 2.0 times its volume:
+    "Heavy selling in SMH, leading SPY: a washout or the start of a slide?"."""
+    close = _frame("SMH", "2020-11-09")["Close"]
+    assert round(close.pct_change().iloc[-1], 3) == -0.011
+    s = _summary(market, "SMH", "SPY", "2020-11-09", tmp_path)
+    assert s["session"]["day"]["percentile"] < 0.6
+    assert "Heavy selling" not in s["headline"], s["headline"]
+
+
+def test_a_phase_left_twice_says_so(market, tmp_path):
+    """XLY 2026-08-21 (dividend-adjusted) left its accumulation phase on August 18 and 20 and returned on 19
+    and 21: "back in an accumulation phase since August 21, after a recovery phase from August 18"."""
+    close = _frame("XLY", "2026-08-21")["Adj Close"]
+    sma200 = close.rolling(200).mean()
+    below = (close < sma200).loc["2026-08-17":].tolist()
+    assert below == [False, True, False, True, False]
+    s = _summary(market, "XLY", "SPY", "2026-08-21", tmp_path)
+    assert s["brief"]["since_last"][0] == (
+        "XLY is back in an accumulation phase since August 21, after two spells in a recovery phase from August 18."
+    )
