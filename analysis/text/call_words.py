@@ -331,15 +331,22 @@ def _extreme(s: Reading, side: str) -> str:
 
 def _no_change(s: Reading, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the levels of the box on that side."""
-    beyond, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
+    tail, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
+    tr = call.beyond_reach(s, side)
+    if tr is not None and any(e.get("rarity") == "relative" for e in tr.events if e["price"] == tr.price):
+        # the close that changes it is within the ticker's reach but not against its benchmark: KRE 2020-11-09
+        # "no close within a session's reach (8.3%) changes the call", then a close 6.1% lower that does
+        beyond = f" while {s['benchmark']} moves with it.{tail}"
+    else:
+        beyond = f".{tail}"
     levels = box(s)["resistance" if side == "up" else "support"]
     word, way = ("resistance", "up") if side == "up" else ("support", "down")
     if not levels:  # nothing that way in the data: a record, or the lowest close there is
-        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}.{beyond}"
+        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}.{tail}"
     plural = "s to watch are" if len(levels) > 1 else " to watch is"
     if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
-        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call.{beyond}"
+        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call{beyond}"
     return (
         f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {lw.box_levels(s, word)};"
-        f" no close within {reach} changes the call on the way {way}.{beyond}"
+        f" no close within {reach} changes the call on the way {way}{beyond}"
     )
