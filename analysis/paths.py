@@ -34,6 +34,21 @@ def discard(tmp: str | Path | None) -> None:
         os.unlink(tmp)
 
 
+#: What a file system without Unix modes answers a chmod with: a FAT, exFAT or SMB mount (EPERM for a mode
+#: its mount options cannot hold), a FUSE driver that has no chmod (ENOSYS), or one that refuses it (ENOTSUP).
+NO_MODES = (errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+def plain_mode(path: str | Path) -> None:
+    """Give a file made 0600 (``mkstemp``) the mode a plain ``open()`` makes, 0644; where the file system keeps no
+    such modes (FAT, exFAT, SMB), the mode it gives is kept: a piece on a USB stick is no less a piece."""
+    try:
+        os.chmod(path, 0o644)
+    except OSError as exc:
+        if exc.errno not in NO_MODES:
+            raise
+
+
 def resolved(path: Path) -> Path:
     """``path.resolve()``; a loop of symbolic links is a :class:`~analysis.errors.PublishError`
     naming it (Python 3.11 raises RuntimeError, later ones OSError ELOOP)."""

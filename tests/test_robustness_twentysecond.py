@@ -1,0 +1,281 @@
+"""Robustness, a twenty-second hostile pass: families the twenty-one earlier passes left alone.
+
+Cases tried by hand, then kept here where cheap; each section says what held and what broke, the defects
+(A, B, ...) with the test that failed before the fix.
+
+1. (filled in below)
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import cli
+from analysis.paths import SNAPSHOT_DIR
+from tests import hostile
+
+# -- derived series: built in the test from the bundled SPY (real data), said so ----------------------------------
+
+
+def _spy() -> pd.DataFrame:
+    raw = gzip.decompress((SNAPSHOT_DIR / "SPY.csv.gz").read_bytes())
+    return pd.read_csv(io.BytesIO(raw), parse_dates=["Date"], index_col="Date")
+
+
+def levered(k: float, start: float = 100.0) -> pd.DataFrame:
+    """SYNTHETIC, derived from the bundled SPY: a daily-reset fund returning ``k`` times SPY's close-to-close
+    move each session (``k=-1`` an inverse fund, ``3`` a leveraged one, ``0.05`` a currency pair's small
+    moves), starting at ``start``; its open, high and low scaled alike, its volume SPY's."""
+    spy = _spy()
+    prev = spy["Close"].shift(1)
+    close = start * (1 + k * (spy["Close"] / prev - 1).fillna(0)).cumprod()
+    base = close.shift(1).fillna(start)
+
+    def at(column: str) -> pd.Series:
+        return base * (1 + k * (spy[column] / prev - 1)).fillna(1)
+
+    bars = pd.concat([at("Open"), at("High"), at("Low"), close], axis=1)
+    return pd.DataFrame(
+        {"Open": bars.iloc[:, 0], "High": bars.max(axis=1), "Low": bars.min(axis=1), "Close": close}
+        | {"Adj Close": close, "Volume": spy["Volume"]}
+    )
+
+
+def bring(folder: Path, ticker: str, frame: pd.DataFrame) -> Path:
+    """``frame`` as the cache's file for ``ticker`` (``SOURCE=local``), with the metadata a download writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = frame.rename_axis("Date")
+    data = frame.to_csv(float_format="%.6f", date_format="%Y-%m-%d").encode()
+    stem = ticker.replace("^", "_")
+    (folder / f"{stem}.csv").write_bytes(data)
+    meta = {"ticker": ticker, "fetched_at": "2026-08-22T00:00:00+00:00", "rows": len(frame)}
+    (folder / f"{stem}.json").write_text(json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}))
+    return folder / f"{stem}.csv"
+
+
+def local_summary(capsys, ticker: str, as_of: str) -> dict:
+    code = cli.main(["summary", "--source", "local", "--ticker", ticker, "--as-of", as_of])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == "", out.err
+    return json.loads(out.out)
+
+
+# -- 1. the reports folder on a file system without Unix modes or hard links (FAT) ------------------------------
+
+
+@pytest.fixture
+def fat_like(monkeypatch):
+    """What a FAT stick's FUSE driver (``fusefat``) answers: a chmod is ENOSYS, a hard link EPERM."""
+
+    def no_chmod(path, mode, *args, **kwargs):
+        raise OSError(errno.ENOSYS, "Function not implemented", str(path))
+
+    def no_link(src, dst, *args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "chmod", no_chmod)
+    monkeypatch.setattr(os, "link", no_link)
+
+
+def test_the_index_is_written_where_a_chmod_is_not_implemented(tmp_path, fat_like):
+    """(A) ``make report`` onto a FAT stick (fusefat): "the piece is published, but the index was not updated:
+    cannot write to .../.index-*.tmp: Function not implemented", exit 5, every time."""
+    from analysis.pipeline.index import write_whole
+
+    write_whole(tmp_path / "index.html", "<p>index</p>")
+    assert (tmp_path / "index.html").read_text() == "<p>index</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_a_piece_replaces_the_one_before_where_there_are_no_hard_links_nor_modes(tmp_path, fat_like):
+    """(A) the same piece written again onto FAT: the previous file is kept by a copy (no hard links), whose
+    ``copy2`` chmod failed: "cannot write to .staging/.../.previous/IWM.json: Function not implemented.
+    Nothing was published", exit 5: a piece could never be written twice on a stick."""
+    from analysis.render import publish
+
+    dest, staged = tmp_path / "2024-07-08", tmp_path / "stage"
+    dest.mkdir()
+    staged.mkdir()
+    (dest / "IWM.json").write_text("old")
+    (staged / "IWM.json").write_text("new")
+    publish.publish([staged / "IWM.json"], dest)
+    assert (dest / "IWM.json").read_text() == "new"
+
+
+def test_the_csv_export_is_written_where_a_chmod_is_not_implemented(tmp_path, fat_like):
+    """(A) ``make csv`` onto FAT: "cannot write ...: Function not implemented; nothing was written there"."""
+    from analysis.render.export import write_csv
+
+    write_csv(pd.DataFrame({"a": [1.0]}), tmp_path / "a.csv")
+    assert (tmp_path / "a.csv").read_text().splitlines()[0] == ",a"
+
+
+def test_a_chmod_refused_for_another_reason_still_fails(tmp_path, monkeypatch):
+    """(A) held: only a file system without modes is forgiven; an I/O error is not."""
+    from analysis.paths import plain_mode
+
+    def broken(path, mode, *args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(os, "chmod", broken)
+    with pytest.raises(OSError, match="Input/output"):
+        plain_mode(tmp_path / "x")
+
+
+@pytest.mark.parametrize(
+    "knob, value",
+    [("--horizons", " ".join(str(h) for h in range(1, 121))), ("--track-horizons", " ".join(map(str, range(1, 90))))],
+)
+def test_knobs_that_would_name_a_file_longer_than_a_file_system_allows_are_a_parameter_error(
+    capsys, no_reports, knob, value
+):
+    """(E) ``HORIZONS="1 2 ... 120"`` (each value valid) named the piece ``IWM_horizons1-2-...-120``, 379 bytes: the
+    run failed at its lock, "cannot write to .../.locks/2024-07-08_IWM_horizons1-...: File name too long. Set
+    MOMENTUM_REPORTS_DIR to a writable folder", exit 5, blaming the folder (and leaving ``.locks`` in a new one).
+    A name over 255 bytes fits no file system (ext4, FAT, tmpfs alike): now exit 2 before anything is written."""
+    code, line = hostile.cli_line(capsys, "report", "--source", "snapshot", "--as-of", "2024-07-08", knob, value)
+    assert code == 2 and line.startswith("error: the knobs given make the piece's file names too long"), line
+    assert knob.upper().strip("-").replace("-", "_") in line and "MOMENTUM_REPORTS_DIR" not in line, line
+
+
+def test_the_longest_file_name_a_piece_can_have_fits(capsys, tmp_path):
+    """(E) held at the edge: a 16-character ticker against a 16-character benchmark with every knob changed
+    but the lists (a stem of about 150 bytes) writes its lock and its files."""
+    from analysis.params.request import Request
+
+    request = Request.parse(
+        "^ABCDEFGHIJKLMNO",
+        "^PONMLKJIHGFEDCB",
+        "2024-07-08",
+        "snapshot",
+        "123.456",
+        "7",
+        fast=13,
+        slow=89,
+        band_width=2.5,
+        level_window=63,
+        horizons="7 21 63 126",
+        min_n=12,
+        years=11,
+        rm_years=4,
+        rows=12,
+    )
+    for suffix in ("_track_record.ipynb", ".lock", ".ipynb"):
+        name = f".{'2024-07-08_' + request.stem + suffix}.1234567.previous"
+        (tmp_path / name).write_text("fits")  # no ENAMETOOLONG
+
+
+@pytest.fixture
+def fat_stick(tmp_path):
+    """A real FAT16 file system (``mkfs.vfat``) mounted by its FUSE driver (``fusefat -o rw+``), as a USB stick
+    is where the kernel's vfat is absent: no chmod (ENOSYS), no hard or symbolic links, no ``:`` in a name,
+    names that differ in case are one, 2-second times; skips where the tools or FUSE are missing."""
+    if not (shutil.which("mkfs.vfat") and shutil.which("fusefat") and os.path.exists("/dev/fuse")):
+        pytest.skip("needs mkfs.vfat (dosfstools), fusefat and /dev/fuse: apt-get install dosfstools fusefat")
+    image, mount = tmp_path / "stick.img", tmp_path / "stick"
+    mount.mkdir()
+    with open(image, "wb") as fh:
+        fh.truncate(64 * 1024 * 1024)
+    subprocess.run(["mkfs.vfat", str(image)], check=True, capture_output=True)
+    done = subprocess.run(["fusefat", "-o", "rw+", str(image), str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a FAT image with fusefat here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        for _ in range(50):
+            if subprocess.run(["umount", str(mount)], capture_output=True, check=False).returncode == 0:
+                break
+            time.sleep(0.2)
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_a_piece_written_twice_on_a_fat_stick_then_graded_and_indexed(fat_stick):
+    """(A, B) on a real FAT file system: the first piece published but its index failed ("Function not
+    implemented", exit 5), the same piece again published nothing (exit 5), and every run left its empty
+    staging folder behind (FUSE keeps a removed file that is still open, the lock, until it is closed)."""
+    root = fat_stick / "reports"
+    args = ("report", "--source", "snapshot", "--ticker", "IWM", "--no-pdf")
+    for as_of in ("2024-07-08", "2024-07-08", "2024-07-09"):
+        done = hostile.run_cli(root, *args, "--as-of", as_of)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        assert not (root / ".staging").exists(), list((root / ".staging").iterdir())
+    for command in ("grade", "index"):
+        done = hostile.run_cli(root, command)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert {"index.html", "grades.json", "grades.md"} <= {p.name for p in root.iterdir()}
+    assert "2024-07-08/IWM.html" in (root / "index.html").read_text()
+    since = json.loads((root / "2024-07-09" / "IWM.json").read_text())["since_last"]
+    assert since["against"] == "piece" and since["previous_as_of"] == "2024-07-08"
+    assert hostile.no_leftovers(root) == []
+
+
+# -- 2. asset kinds not bundled, derived from the bundled SPY ---------------------------------------------------
+
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,]*\.\d+(?![\d%])")  # a price, not a percent
+
+
+def test_a_currency_pairs_small_moves_are_quoted_with_the_decimals_they_need(capsys, price_cache):
+    """(C) SYNTHETIC, derived from SPY: a pair near 1.22 moving a twentieth of SPY's moves (a median session
+    0.03%, 0.0003). Page one read "FXL closed at 1.22, 1.3% below its 50-DMA (1.24) and 1.0% below its 200-DMA
+    (1.24)", "the resistances to watch are 1.23 (former 52-week low close, Mar 12), 1.23 (close before the
+    fall, Mar 13)": two levels and two averages that differ printed as one. A pair is quoted to 4 decimals."""
+    bring(price_cache, "FXL", levered(0.05, 1.10).assign(Volume=0))
+    data = local_summary(capsys, "FXL", "2020-03-16")
+    page = data["brief"]
+    price = page["paragraphs"][0]
+    assert price.startswith("FXL closed at 1.2245, 1.3% below its 50-DMA (1.2402) and 1.0% below its 200-DMA (1."), (
+        price
+    )
+    texts = [level["text"] for side in ("resistance", "support") for level in page["levels"][side]]
+    assert len(set(texts)) == len(texts) and all(len(t.split(".")[1]) == 4 for t in texts), texts
+    for sentence in page["change_sentences"]:
+        assert all(len(f.split(".")[1]) >= 4 for f in _FIGURE.findall(sentence)), sentence
+
+
+# -- 4. the HTML as a document -------------------------------------------------------------------------------
+
+
+def _headings(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+def test_page_ones_since_heading_does_not_skip_a_level():
+    """(D) page one's "In the five sessions since June 28, 2024" was an ``<h3>`` straight under the ``<h1>``
+    headline: a screen reader's outline skipped a level (h1, h3, h2...). It is an ``<h2>`` that looks as
+    before (the same 8.5pt, no rule above it)."""
+    from analysis.view.piece import Piece
+
+    body = str(Piece.build("IWM", "SPY", "2024-07-08", "snapshot").brief_body())
+    assert 'class="since"><h2>' in body and "<h3" not in body, body[:400]
+
+
+@pytest.mark.slow
+def test_the_piece_read_as_a_document(iwm_piece):
+    """(D) and what held: ``lang``, an ``alt`` for every chart, headers in every table, no address a browser
+    would fetch (every image is embedded), headings that never skip a level."""
+    root, _ = iwm_piece
+    html = (root / "2024-07-08" / "IWM.html").read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]* lang="en"', html)
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert images and all(re.search(r'\balt="[^"]+"', img) for img in images)
+    assert all('src="data:' in img for img in images)
+    tables = re.findall(r"<table\b.*?</table>", html, flags=re.S)
+    assert tables and all("<th" in table for table in tables)
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html) and "@import" not in html
+    levels = _headings(html)
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
