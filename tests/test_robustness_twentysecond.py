@@ -224,6 +224,51 @@ def test_a_piece_written_twice_on_a_fat_stick_then_graded_and_indexed(fat_stick)
     assert hostile.no_leftovers(root) == []
 
 
+def test_a_permission_refused_by_a_full_disk_is_called_full(tmp_path, monkeypatch):
+    """(G) a FAT stick (fusefat) with 4 MB free answers a write that does not fit with EPERM, not ENOSPC: the
+    piece was "cannot replace <the reports folder>: Operation not permitted (the file is protected, e.g.
+    immutable or append-only). Remove the protection (... chattr -i -a ...)": a folder called a file, and a
+    protection FAT cannot hold. With less free than a piece needs, EPERM is now named for the full disk."""
+    from analysis.render.oserrors import explain
+
+    real = os.statvfs(tmp_path)
+    free = os.statvfs_result((4096, 4096, 16000, 1000, 1000, *real[5:]))  # 4 MB free of 64
+    monkeypatch.setattr(os, "statvfs", lambda path: free)
+    error = explain(OSError(errno.EPERM, "Operation not permitted"), tmp_path)
+    said = f"{error.message} {error.hint}"
+    assert said.startswith(f"no space left on the device holding {tmp_path}") and "chattr" not in said, said
+    assert "4.1 MB free" in said and "Operation not permitted" in said, said
+
+
+def test_a_protected_file_with_room_to_spare_is_still_called_protected(tmp_path):
+    """(G) held: EPERM on a file, the disk with room, is the twelfth pass's ``chattr +i`` line."""
+    from analysis.render.oserrors import explain
+
+    (tmp_path / "IWM.json").write_text("{}")
+    error = explain(OSError(errno.EPERM, "Operation not permitted", str(tmp_path / "IWM.json")), tmp_path)
+    assert "immutable or append-only" in error.message, error.message
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_a_piece_on_a_full_fat_stick_is_refused_as_full_and_the_one_before_stays(fat_stick):
+    """(G) on a real FAT file system filled to 4 MB free: exit 5, the full disk named, the piece before
+    byte for byte."""
+    root = fat_stick / "reports"
+    args = ("report", "--source", "snapshot", "--ticker", "IWM", "--no-pdf", "--as-of", "2024-07-08")
+    assert hostile.run_cli(root, *args).returncode == 0
+    before = hostile.tree(root)
+    free = os.statvfs(fat_stick)
+    left = free.f_bavail * free.f_frsize - 4_000_000
+    with open(fat_stick / "filler", "wb") as fh:  # fusefat cannot truncate a file longer: it is written
+        while left > 0:
+            left -= fh.write(bytes(min(left, 1 << 20)))
+    done = hostile.run_cli(root, *args)
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 5 and line.startswith("error: no space left on the device holding"), line
+    assert hostile.tree(root) == before and not (root / ".staging").exists()
+
+
 # -- 2. asset kinds not bundled, derived from the bundled SPY ---------------------------------------------------
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,]*\.\d+(?![\d%])")  # a price, not a percent
