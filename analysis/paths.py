@@ -137,6 +137,23 @@ def inside(root: Path, *parts: str) -> Path:
     return path
 
 
+def nameable(root: Path) -> Path:
+    """``root``, refused as a :class:`~analysis.errors.PublishError` (exit 5) when the file system cannot name it: a
+    folder name over 255 bytes (128 accented letters are 256), a path over 4,096 (``ENAMETOOLONG``); ``report``,
+    ``research`` and ``grade`` met it as a traceback, a batch once per piece (the twenty-second pass)."""
+    try:
+        os.stat(root)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            from analysis.errors import PublishError
+
+            raise PublishError(
+                f"cannot write to {root}: {exc.strerror}.",
+                "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project).",
+            ) from None
+    return root
+
+
 def listing(root: Path) -> list[Path]:
     """The entries of the reports folder ``root``: one this user may not list or enter (``chmod 300``,
     ``600``) is a :class:`~analysis.errors.PublishError` (exit 5) naming it, not a traceback."""

@@ -269,6 +269,38 @@ def test_a_piece_on_a_full_fat_stick_is_refused_as_full_and_the_one_before_stays
     assert hostile.tree(root) == before and not (root / ".staging").exists()
 
 
+LONG_NAME = {"256-bytes": "r" * 256, "128-accented-letters": "é" * 128}  # 255 bytes is a name's limit
+
+
+@pytest.mark.parametrize("name", LONG_NAME.values(), ids=LONG_NAME.keys())
+@pytest.mark.parametrize(
+    "command",
+    [("report",), ("research", "--notebooks", "phase"), ("grade",), ("reports", "--tickers", "IWM", "--jobs", "1")],
+    ids=["report", "research", "grade", "reports"],
+)
+def test_a_reports_folder_named_longer_than_a_file_system_allows_is_one_line(
+    capsys, tmp_path, monkeypatch, name, command
+):
+    """(H) MOMENTUM_REPORTS_DIR ending in a folder of 256 bytes (or 128 accented letters, 128 characters but 256
+    bytes: the limit is in bytes): ``report``, ``research`` and ``grade`` ended in "OSError: [Errno 36] File name
+    too long" tracebacks; ``reports`` printed a worker's traceback per piece. ``index`` and ``summary`` held
+    (the fourth pass's 300 letters). Now exit 5 and the index's line, before any work."""
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(tmp_path / name))
+    args = [*command, "--source", "snapshot"] + ([] if command[0] == "grade" else ["--as-of", "2024-07-08"])
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    line = hostile.one_line(err)
+    assert code == 5 and line.startswith(f"error: cannot write to {tmp_path / name}: File name too long."), line
+    assert "Set MOMENTUM_REPORTS_DIR to" in line
+
+
+def test_a_reports_folder_of_255_bytes_is_a_folder_like_any(capsys, tmp_path, monkeypatch):
+    """(H) held at the edge: 255 bytes (127 accented letters and one more) is a name: the index is written."""
+    root = tmp_path / ("é" * 127 + "r")
+    monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
+    assert cli.main(["index"]) == 0 and (root / "index.html").is_file()
+
+
 # -- 2. asset kinds not bundled, derived from the bundled SPY ---------------------------------------------------
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,]*\.\d+(?![\d%])")  # a price, not a percent

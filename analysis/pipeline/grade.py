@@ -178,12 +178,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from analysis import params
     from analysis.data import Market
-    from analysis.paths import reports_dir
+    from analysis.paths import nameable, reports_dir
     from analysis.pipeline.index import index_after, write_index
     from analysis.render import publish
     from analysis.text import grade_words
 
-    root = Path(args.root) if args.root else reports_dir()
+    root = nameable(Path(args.root) if args.root else reports_dir())
     if not root.is_dir() and any(p.exists() and not p.is_dir() for p in (root, *root.parents)):
         # a file, /dev/null or a socket as the reports folder: "no published call" would hide it
         raise publish.explain(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root)), root)
