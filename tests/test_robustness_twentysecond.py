@@ -324,6 +324,20 @@ def test_a_currency_pairs_small_moves_are_quoted_with_the_decimals_they_need(cap
         assert all(len(f.split(".")[1]) >= 4 for f in _FIGURE.findall(sentence)), sentence
 
 
+def test_a_currency_pairs_chart_labels_its_close_and_level_as_the_text_does(price_cache):
+    """(C) the same pair's page-one chart labelled its last close "05 Aug 2024 / 1.28" and its "level to clear
+    1.28" while the text said 1.2774 and 1.2829."""
+    from analysis import summary
+    from analysis.params.request import Request
+    from analysis.view import front_charts
+
+    bring(price_cache, "FXL", levered(0.05, 1.10).assign(Volume=0))
+    built = summary.build(Request.parse("FXL", "SPY", "2024-08-05", "local"))
+    figure = front_charts.brief(built.study, built.data).figure
+    texts = [t.get_text() for t in figure.findobj(match=lambda artist: hasattr(artist, "get_text"))]
+    assert any(t.endswith("\n1.2774") for t in texts) and "level to clear 1.2829" in texts, texts
+
+
 # -- 4. the HTML as a document -------------------------------------------------------------------------------
 
 
