@@ -304,6 +304,29 @@ def test_a_piece_on_a_full_fat_stick_is_refused_as_full_and_the_one_before_stays
     assert hostile.tree(root) == before and not (root / ".staging").exists()
 
 
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EINVAL], ids=["fusefat", "vfat"])
+def test_a_reports_folder_named_with_what_fat_forbids_is_named_so(tmp_path, code):
+    """(I) ``MOMENTUM_REPORTS_DIR=<stick>/r:1`` (or ``r?x``, ``r*``): FAT refuses the name (fusefat EPERM, the
+    kernel's vfat EINVAL): "cannot write to .../r:1: Operation not permitted. Make the reports directory writable",
+    of a folder that is writable. Now the name and the characters are said."""
+    from analysis.render.oserrors import explain
+
+    error = explain(OSError(code, os.strerror(code), str(tmp_path / "r:1" / ".locks")), tmp_path / "r:1")
+    said = f"{error.message} {error.hint}"
+    assert said.startswith(f"cannot create {tmp_path / 'r:1'}: the file system refused its name"), said
+    assert "holds :," in said and "writable" not in said, said
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_the_index_into_a_folder_named_with_a_colon_on_a_fat_stick(fat_stick):
+    """(I) on a real FAT file system: exit 5, one line naming the colon; ``trailing.`` (FAT drops the dot) held."""
+    done = hostile.run_cli(fat_stick / "r:1", "index")
+    line = hostile.one_line(done.stderr)
+    assert done.returncode == 5 and "the file system refused its name" in line and "holds :," in line, line
+    assert hostile.run_cli(fat_stick / "trailing.", "index").returncode == 0
+
+
 LONG_NAME = {"256-bytes": "r" * 256, "128-accented-letters": "é" * 128}  # 255 bytes is a name's limit
 
 

@@ -87,12 +87,34 @@ def _denied(exc: OSError, where: Path) -> PublishError:
     )
 
 
+#: What FAT, exFAT and Windows' file systems refuse in a name (a FUSE driver says EPERM, the kernel's vfat EINVAL).
+FAT_FORBIDS = frozenset('"*:<>?\\|')
+
+
+def _unnameable(exc: OSError, where: Path) -> PublishError | None:
+    """A name the file system refused (``MOMENTUM_REPORTS_DIR=<a FAT stick>/r:1``), not a folder it cannot write."""
+    if exc.errno not in (errno.EPERM, errno.EINVAL):
+        return None
+    named = next((p for p in (where, *where.parents) if FAT_FORBIDS & set(p.name) and not os.path.lexists(p)), None)
+    if named is None:
+        return None
+    chars = ", ".join(sorted(FAT_FORBIDS & set(named.name)))
+    return PublishError(
+        f"cannot create {named}: the file system refused its name ({exc.strerror}): it holds {chars}, which FAT,"
+        " exFAT and Windows' file systems do not allow in a name.",
+        "Set MOMENTUM_REPORTS_DIR to a folder named without them, and run again.",
+    )
+
+
 def explain(exc: OSError, path: Path) -> PublishError:
     """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
     code = exc.errno
     # A rename names its source (a hidden temporary file) and its target, the file the user knows.
     named = exc.filename2 if code in _RENAMED and getattr(exc, "filename2", None) else exc.filename
     where = Path(named) if named else Path(path)
+    refused = _unnameable(exc, where)
+    if refused is not None:
+        return refused
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return _full_but_refused(exc, Path(path)) or _denied(exc, where)
     if code == errno.ENOSPC and _out_of_inodes(where):
