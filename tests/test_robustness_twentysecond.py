@@ -382,6 +382,16 @@ def test_a_currency_pairs_small_moves_are_quoted_with_the_decimals_they_need(cap
         assert all(len(f.split(".")[1]) >= 4 for f in _FIGURE.findall(sentence)), sentence
 
 
+def test_a_currency_pair_at_a_record_after_weeks_of_trend_is_not_range_bound(capsys, price_cache):
+    """(J) the pair on 2024-07-08, at a record close after 44 sessions above its 50-DMA, was headlined "FXL is
+    range-bound, lagging SPY: which way will it break?": its averages and close lie within 2% of each other, as a
+    pair's always do (2% is 75 of its median sessions). The range is now scaled down for a series calmer than any
+    bundled one (a median session under 0.2%; LQD's is 0.24%); no bundled piece changes."""
+    bring(price_cache, "FXL", levered(0.05, 1.10).assign(Volume=0))
+    data = local_summary(capsys, "FXL", "2024-07-08")
+    assert "range-bound" not in data["headline"] and "record" in data["headline"], data["headline"]
+
+
 def test_a_currency_pairs_chart_labels_its_close_and_level_as_the_text_does(price_cache):
     """(C) the same pair's page-one chart labelled its last close "05 Aug 2024 / 1.28" and its "level to clear
     1.28" while the text said 1.2774 and 1.2829."""
