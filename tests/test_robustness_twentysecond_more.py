@@ -183,6 +183,30 @@ def test_a_reverse_split_left_unadjusted_is_refused_naming_its_row(capsys, price
     assert code == 3 and "2024-08-01 close 5430.1001" in line and "fix or delete those rows" in line, line
 
 
+def test_a_currency_pairs_chart_labels_its_close_and_level_as_the_text_does(price_cache):
+    """(C) the same pair's page-one chart labelled its last close "05 Aug 2024 / 1.28" and its "level to clear
+    1.28" while the text said 1.2774 and 1.2829."""
+    from analysis import summary
+    from analysis.params.request import Request
+    from analysis.view import front_charts
+
+    bring(price_cache, "FXL", levered(0.05, 1.10).assign(Volume=0))
+    built = summary.build(Request.parse("FXL", "SPY", "2024-08-05", "local"))
+    figure = front_charts.brief(built.study, built.data).figure
+    texts = [t.get_text() for t in figure.findobj(match=lambda artist: hasattr(artist, "get_text"))]
+    assert any(t.endswith("\n1.2774") for t in texts) and "level to clear 1.2829" in texts, texts
+
+
+def test_a_currency_pair_at_a_record_after_weeks_of_trend_is_not_range_bound(capsys, price_cache):
+    """(J) the pair on 2024-07-08, at a record close after 44 sessions above its 50-DMA, was headlined "FXL is
+    range-bound, lagging SPY: which way will it break?": its averages and close lie within 2% of each other, as a
+    pair's always do (2% is 75 of its median sessions). The range is now scaled down for a series calmer than any
+    bundled one (a median session under 0.2%; LQD's is 0.24%); no bundled piece changes."""
+    bring(price_cache, "FXL", levered(0.05, 1.10).assign(Volume=0))
+    data = local_summary(capsys, "FXL", "2024-07-08")
+    assert "range-bound" not in data["headline"] and "record" in data["headline"], data["headline"]
+
+
 # -- 5. (held) the interpreter's switches -----------------------------------------------------------------------
 
 
