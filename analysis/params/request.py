@@ -166,6 +166,8 @@ def _check_stem(stem: str, knobs: Knobs) -> None:
     if size <= MAX_STEM:
         return
     parts = {name: BY_NAME[name].stem_part(value) for name, value in knobs.changed().items()}
+    if "level" in parts and size - len(parts["level"].encode()) - 1 <= MAX_STEM:
+        return  # LEVEL=1e308: refused with the prices it is far from, once they are read (a level is a price)
     longest = max(parts, key=lambda name: len(parts[name]), default="")
     variable = BY_NAME[longest].env or longest.upper() if longest else "TICKER"
     raise InputError(
