@@ -297,9 +297,8 @@ def _forge(root: Path, piece: dict, n: int) -> list[str]:
     its folder: the reports folder of a desk that published every day for years."""
     import gzip
 
-    from tests.test_robustness_fifteenth import PRICES
-
     from analysis.data import snapshot
+    from tests.test_robustness_fifteenth import PRICES
 
     rows = gzip.decompress((PRICES / "IWM.csv.gz").read_bytes()).decode().splitlines()[1:]
     days = [r[:10] for r in rows if r[:10] < "2026-08-21"][-n:]
