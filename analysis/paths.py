@@ -34,6 +34,21 @@ def discard(tmp: str | Path | None) -> None:
         os.unlink(tmp)
 
 
+#: What a file system without Unix modes answers a chmod with: a FAT, exFAT or SMB mount (EPERM for a mode
+#: its mount options cannot hold), a FUSE driver that has no chmod (ENOSYS), or one that refuses it (ENOTSUP).
+NO_MODES = (errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+def plain_mode(path: str | Path) -> None:
+    """Give a file made 0600 (``mkstemp``) the mode a plain ``open()`` makes, 0644; where the file system keeps no
+    such modes (FAT, exFAT, SMB), the mode it gives is kept: a piece on a USB stick is no less a piece."""
+    try:
+        os.chmod(path, 0o644)
+    except OSError as exc:
+        if exc.errno not in NO_MODES:
+            raise
+
+
 def resolved(path: Path) -> Path:
     """``path.resolve()``; a loop of symbolic links is a :class:`~analysis.errors.PublishError`
     naming it (Python 3.11 raises RuntimeError, later ones OSError ELOOP)."""
@@ -120,6 +135,23 @@ def inside(root: Path, *parts: str) -> Path:
             f"refusing to write outside {root}: {'/'.join(parts)!r}.", "Use a plain ticker symbol and an ISO date."
         )
     return path
+
+
+def nameable(root: Path) -> Path:
+    """``root``, refused as a :class:`~analysis.errors.PublishError` (exit 5) when the file system cannot name it: a
+    folder name over 255 bytes (128 accented letters are 256), a path over 4,096 (``ENAMETOOLONG``); ``report``,
+    ``research`` and ``grade`` met it as a traceback, a batch once per piece (the twenty-second pass)."""
+    try:
+        os.stat(root)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            from analysis.errors import PublishError
+
+            raise PublishError(
+                f"cannot write to {root}: {exc.strerror}.",
+                "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project).",
+            ) from None
+    return root
 
 
 def listing(root: Path) -> list[Path]:

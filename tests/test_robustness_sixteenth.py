@@ -297,22 +297,29 @@ def _forge(root: Path, piece: dict, n: int) -> list[str]:
     its folder: the reports folder of a desk that published every day for years."""
     import gzip
 
+    from analysis.data import snapshot
     from tests.test_robustness_fifteenth import PRICES
 
     rows = gzip.decompress((PRICES / "IWM.csv.gz").read_bytes()).decode().splitlines()[1:]
     days = [r[:10] for r in rows if r[:10] < "2026-08-21"][-n:]
+    closes = {ticker: snapshot.read(ticker)["close"] for ticker in ("IWM", "QQQ")}
     for day in days:
         (root / day).mkdir(parents=True)
-        for ticker in ("IWM", "QQQ"):
-            (root / day / f"{ticker}.json").write_text(json.dumps({**piece, "as_of": day, "ticker": ticker}))
+        for ticker in ("IWM", "QQQ"):  # each with its day's close: another's is an edit, not graded (22nd pass)
+            close = float(closes[ticker].loc[day])
+            (root / day / f"{ticker}.json").write_text(
+                json.dumps({**piece, "as_of": day, "ticker": ticker, "close": close})
+            )
     return days
 
 
 @pytest.mark.slow
 def test_index_and_grade_over_a_thousand_pieces_list_and_grade_each_once(capsys, tmp_path, monkeypatch):
     """Held (tried with 4,000: index 22 s, grade 33 s, summary 2.4 s): every forged piece is listed once,
-    graded where 20 sessions have passed and open where not; the next piece's "since the last piece" does not
-    compare with copies whose closes are another day's (it falls back to five sessions earlier)."""
+    graded where 20 sessions have passed and open where not; the next piece's "since the last piece" compares
+    with the newest of them. (Until the twenty-second pass the copies kept the 2024 piece's close: the next piece
+    fell back to five sessions earlier, and ``grade`` graded them from their day's close all the same; a piece
+    whose close is not the data's is now not graded either.)"""
     root = tmp_path / "reports"
     monkeypatch.setenv("MOMENTUM_REPORTS_DIR", str(root))
     piece = run_json(capsys, "--ticker", "IWM", "--as-of", "2024-07-08")
@@ -325,4 +332,4 @@ def test_index_and_grade_over_a_thousand_pieces_list_and_grade_each_once(capsys,
     assert "20 sessions: constructive none graded yet; cautious 962 graded" in out, out[-600:]
     assert len(json.dumps(grades)) > 1000
     since = run_json(capsys, "--ticker", "IWM")["since_last"]
-    assert since["previous_as_of"] == "2026-08-14" and since["against"] == "sessions"
+    assert since["previous_as_of"] == "2026-08-20" and since["against"] == "piece"

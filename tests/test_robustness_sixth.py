@@ -312,8 +312,11 @@ def test_grade_names_a_forged_piece_and_grades_the_others(capsys, tmp_path, forg
     _graded_piece(capsys, root, **forged)
     good = root / "2024-06-21"
     good.mkdir()
-    (good / "IWM.json").write_text(json.dumps({**_GRADED["data"], "as_of": "2024-06-21"}), encoding="utf-8")
     from analysis import cli
+    from analysis.data import snapshot
+
+    close = float(snapshot.read("IWM").loc["2024-06-21", "close"])  # its own close: another is an edit (22nd pass)
+    (good / "IWM.json").write_text(json.dumps({**_GRADED["data"], "as_of": "2024-06-21", "close": close}))
 
     code = cli.main(["grade", *SNAP, "--root", str(root)])
     out = capsys.readouterr()

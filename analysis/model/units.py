@@ -13,7 +13,8 @@ return is a fraction; a level's change is already in its unit (bp or points).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from analysis import fmt
 from analysis.errors import InputError
@@ -42,6 +43,7 @@ class Units:
     name: str  #: the unit of an edge in a sentence: ``percentage points``, ``points``, ``bp``
     symbol: str  #: the same in a table or on an axis: ``pp``, ``pts``, ``bp``
     level_scale: float  #: a difference of two closes times this is a level's change (100: a yield's bp)
+    extra: int = 0  #: decimals a close is quoted with beyond :func:`analysis.fmt.price`'s (:func:`for_piece`)
 
     @property
     def is_return(self) -> bool:
@@ -62,10 +64,10 @@ class Units:
     def quote(self, x: float, extra: int = 0) -> str:
         """A close or an average as quoted: ``4.25%`` for a yield (``0.035%`` under 0.1%: ^IRX's 0.035% close,
         its 0.038% 50-DMA and its 0.030% 200-DMA all read "0.04%" in 2021: the ninth cold read), else a price
-        (no cents above 1,000); ``extra`` decimals more."""
+        (no cents above 1,000, :attr:`extra` decimals more for a calm pair); ``extra`` decimals more still."""
         if self.is_yield:
             return f"{x:,.{(3 if abs(x) < 0.1 else 2) + extra}f}%"
-        return fmt.price(x, extra)
+        return fmt.price(x, self.extra + extra)
 
     def level_change(self, x: float) -> str:
         """A level's change already in its unit: ``+45 bp`` (a yield), ``+12.30 points`` (a volatility index)."""
@@ -149,6 +151,24 @@ _UNITS = {
     "points": Units("points", 1.0, 2, "points", "pts", 1.0),
     "basis_points": Units("basis_points", 1.0, 0, "bp", "bp", 100.0),
 }
+
+
+#: The most decimals a close is quoted with beyond :func:`analysis.fmt.price`'s.
+MOST_EXTRA = 3
+
+
+def for_piece(returns: str, close: float | None, typical: float | None) -> Units:
+    """:func:`units`, quoting closes with the decimals a typical session moves them by: a currency pair near
+    1.22 whose median session is 0.0003 was "closed at 1.22, 1.3% below its 50-DMA (1.24) and 1.0% below its
+    200-DMA (1.24)" (the twenty-second pass); a quote shows the median move (``typical``, in the units of
+    :func:`analysis.model.session.ranked_moves`) in its last decimal: 1.2245, 1.2402."""
+    u = units(returns)
+    if u.is_yield or not close or not typical or not (close > 0 and typical > 0) or close == float("inf"):
+        return u
+    move = typical * close if u.is_return else typical  # a gauge's typical session is in points already
+    needed = math.ceil(-math.log10(move)) if move < 1 else 0
+    extra = min(MOST_EXTRA, needed - fmt.price_decimals(close))
+    return replace(u, extra=extra) if extra > 0 else u
 
 
 def units(returns: str) -> Units:

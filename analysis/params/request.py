@@ -154,6 +154,29 @@ def _clean(name: str, value: Any) -> Any:
     return check(value) if check is not None else value
 
 
+#: The longest file stem a piece may have, in bytes: its longest file, ``.<stem>_track_record.ipynb.<pid>.previous``
+#: (kept aside while it is replaced), adds 37 bytes, and no file system takes a name over 255.
+MAX_STEM = 200
+
+
+def _check_stem(stem: str, knobs: Knobs) -> None:
+    """Refuse knobs whose file names no file system would take (``HORIZONS="1 2 ... 120"``: a 379-byte stem
+    failed at the lock with "File name too long. Set MOMENTUM_REPORTS_DIR ...", exit 5)."""
+    size = len(stem.encode())
+    if size <= MAX_STEM:
+        return
+    parts = {name: BY_NAME[name].stem_part(value) for name, value in knobs.changed().items()}
+    if "level" in parts and size - len(parts["level"].encode()) - 1 <= MAX_STEM:
+        return  # LEVEL=1e308: refused with the prices it is far from, once they are read (a level is a price)
+    longest = max(parts, key=lambda name: len(parts[name]), default="")
+    variable = BY_NAME[longest].env or longest.upper() if longest else "TICKER"
+    raise InputError(
+        f"the knobs given make the piece's file names too long: {stem[:40]}... is {size} bytes, and a piece's"
+        f" stem may be at most {MAX_STEM} (a file name at most 255);",
+        f"give {variable} fewer or shorter values (its part of the name is {len(parts.get(longest, ''))} bytes).",
+    )
+
+
 @dataclass(frozen=True)
 class Request:
     """One piece a user asked for, validated (see :meth:`parse`)."""
@@ -185,6 +208,9 @@ class Request:
             source=checks.source(source),
             knobs=Knobs.parse(level=level, confirm_n=confirm_n, **knobs),
         )
+
+    def __post_init__(self) -> None:
+        _check_stem(self.stem, self.knobs)
 
     @property
     def level(self) -> float | None:

@@ -305,7 +305,7 @@ def run_command(args: argparse.Namespace) -> Batch:
     from tqdm import tqdm
 
     from analysis import interrupts, params
-    from analysis.paths import reports_dir
+    from analysis.paths import nameable, reports_dir
     from analysis.pipeline.index import write_index
 
     jobs = params.jobs(args.jobs)  # a bad $JOBS is named JOBS, a bad --jobs is named --jobs
@@ -324,7 +324,7 @@ def run_command(args: argparse.Namespace) -> Batch:
                 f" default ({DEFAULT_TICKERS}).",
             )
     requests, refused = plan(tickers, benchmark, args.as_of, args.source, **params.knob_values(args))
-    root = reports_dir()
+    root = nameable(reports_dir())
     bar = tqdm(
         total=len(requests) + len(refused),
         unit="piece",

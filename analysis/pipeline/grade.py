@@ -19,6 +19,7 @@ import json
 import os
 from pathlib import Path
 
+from analysis import fmt
 from analysis.params import shown
 
 GRADES_JSON = "grades.json"
@@ -41,6 +42,29 @@ def _forged(s: dict, profile: dict) -> str:
     return ""
 
 
+def _revised(s: dict, frame) -> str:
+    """Why the data's close on the piece's day is not the close the piece published (a history revised or
+    edited since: a call graded from another close is another call), or ``""``; a day the data lacks is
+    graded as such ("no data on the piece's date")."""
+    import math
+
+    import pandas as pd
+
+    from analysis.model.since import CLOSE_TOLERANCE
+
+    day, said = pd.Timestamp(s["as_of"]), s.get("close")
+    if day not in frame.index or isinstance(said, bool) or not isinstance(said, int | float):
+        return ""
+    actual = float(frame.loc[day, "close"])
+    if not math.isfinite(float(said)) or math.isclose(float(said), actual, rel_tol=CLOSE_TOLERANCE):
+        return ""
+    shown = next(  # as many decimals as tell the two apart (a currency pair's 1.2245 and 1.2312)
+        ((a, b) for extra in range(5) if (a := fmt.price(float(said), extra)) != (b := fmt.price(actual, extra))),
+        (repr(float(said)), repr(actual)),
+    )
+    return f"its close {shown[0]} is not the data's close on that day, {shown[1]}: other data, or an edit"
+
+
 def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
     """One summary graded (:func:`analysis.model.published.outcome`), or ``(None, why not)``."""
     from analysis.model import published, track_replay
@@ -59,6 +83,9 @@ def _piece(market, date: str, path: Path, s: dict) -> tuple[dict | None, str]:
     frame, reason = market.prices_or_reason(symbol)
     if frame is None:
         return None, f"{date}/{path.name}: {reason}"
+    revised = _revised(s, frame) if symbol == ticker else ""
+    if revised:
+        return None, f"{date}/{path.name}: {revised}"
     bench = market.prices_or_reason(benchmark)[0] if g.relative and benchmark else None
     piece = {
         "date": date,
@@ -151,12 +178,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from analysis import params
     from analysis.data import Market
-    from analysis.paths import reports_dir
+    from analysis.paths import nameable, reports_dir
     from analysis.pipeline.index import index_after, write_index
     from analysis.render import publish
     from analysis.text import grade_words
 
-    root = Path(args.root) if args.root else reports_dir()
+    root = nameable(Path(args.root) if args.root else reports_dir())
     if not root.is_dir() and any(p.exists() and not p.is_dir() for p in (root, *root.parents)):
         # a file, /dev/null or a socket as the reports folder: "no published call" would hide it
         raise publish.explain(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root)), root)
@@ -165,13 +192,15 @@ def main(args: argparse.Namespace) -> int:
     notes = [f"note: not graded: {problem}" for problem in grades["problems"]]
     if not grades["pieces"]:  # the notes say why what is there was passed over
         print(*notes, f"no published call to grade in {root} (write one with make report)", sep="\n")
-        return 0
-    print(grade_words.text_table(grades))
-    print()
-    for h, record in grades["record"].items():
-        print(grade_words.record_line(h, record))
-    for note in notes:
-        print(note)
+        if not (root / GRADES_JSON).is_file():
+            return 0  # else the last grades, marks in the index, would stand for calls no longer graded
+    else:
+        print(grade_words.text_table(grades))
+        print()
+        for h, record in grades["record"].items():
+            print(grade_words.record_line(h, record))
+        for note in notes:
+            print(note)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

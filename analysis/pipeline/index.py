@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from analysis.paths import listing
+from analysis.paths import listing, plain_mode
 from analysis.schema import SCHEMA_VERSION
 
 INDEX_NAME = "index.html"
@@ -355,7 +355,7 @@ def write_whole(target: Path, text: str) -> None:
         ):
             tmp = fh.name
             fh.write(text)
-        os.chmod(tmp, 0o644)
+        plain_mode(tmp)
         os.replace(tmp, target)
         tmp = None
         interrupts.PUBLISHED.append(target)  # an interrupt from now on says it is published

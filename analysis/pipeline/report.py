@@ -24,7 +24,7 @@ from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
 from analysis.params import Request
-from analysis.paths import COMMENTARY_NOTEBOOK, inside, listing, reports_dir
+from analysis.paths import COMMENTARY_NOTEBOOK, inside, listing, nameable, reports_dir
 from analysis.pipeline import cells
 from analysis.render import browser, execute, html, publish
 from analysis.render.browser import Printer
@@ -115,7 +115,7 @@ def run(
     the rest of the piece is published, the PDF of an earlier run in its place is removed in
     the same step (a piece never mixes two runs), and ``pdf_error`` says why.
     """
-    root = root or reports_dir()
+    root = nameable(root or reports_dir())
     if root.is_dir():
         listing(root)  # one this user cannot list or enter: exit 5 now, not a traceback or an index refused after
     lap = _Laps()

@@ -35,7 +35,7 @@ from analysis.data import Market
 from analysis.errors import InputError, RenderError, ReportError
 from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
 from analysis.params import Request
-from analysis.paths import NOTEBOOK_DIR, inside, listing, reports_dir
+from analysis.paths import NOTEBOOK_DIR, inside, listing, nameable, reports_dir
 from analysis.pipeline import cells
 from analysis.pipeline import research_cache as cache
 from analysis.pipeline.report import prepare
@@ -222,7 +222,7 @@ def run(
     notebook fails, nothing is published (an earlier good run stays as it was).
     """
     clock = time.perf_counter()
-    root = root or reports_dir()
+    root = nameable(root or reports_dir())
     if root.is_dir():
         listing(root)  # one this user cannot list or enter: exit 5, not a traceback
     as_of, planned, notes = plan(request, names, market=market, notebook_dir=notebook_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, PublishError
-from analysis.paths import discard
+from analysis.paths import discard, plain_mode
 
 
 def write_csv(frame: pd.DataFrame | pd.Series, path: str | Path) -> Path:
@@ -35,7 +35,7 @@ def write_csv(frame: pd.DataFrame | pd.Series, path: str | Path) -> Path:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # a stop at any instant leaves none
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             frame.to_csv(out, date_format="%Y-%m-%d")
-        os.chmod(tmp, 0o644)  # as a plain open() would have made it (mkstemp makes 0600)
+        plain_mode(tmp)  # as a plain open() would have made it (mkstemp makes 0600)
         os.replace(tmp, target)
     except OSError as exc:
         raise PublishError(

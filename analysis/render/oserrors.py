@@ -16,16 +16,39 @@ _RENAMED = (errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS)
 _FIX_DIR = "Set MOMENTUM_REPORTS_DIR to a writable folder (or unset it for reports/ in the project)."
 
 
+#: What a piece needs free while it is written (README: "about 10 MB").
+PIECE_ROOM = 10_000_000
+
+
+def _statvfs(path: Path) -> os.statvfs_result | None:
+    """``os.statvfs`` of the file system holding ``path`` (its nearest existing folder), if any answers."""
+    for folder in (path, *path.parents):
+        try:
+            return os.statvfs(folder)
+        except OSError:
+            continue
+    return None
+
+
 def _out_of_inodes(path: Path) -> bool:
     """Whether the file system holding ``path`` (its nearest existing folder) has blocks free but no
     inode left: a write then fails with ENOSPC, "no space left on device", with space to spare."""
-    for folder in (path, *path.parents):
-        try:
-            found = os.statvfs(folder)
-        except OSError:
-            continue
-        return found.f_files > 0 and found.f_favail == 0 and found.f_bavail > 0
-    return False
+    found = _statvfs(path)
+    return found is not None and found.f_files > 0 and found.f_favail == 0 and found.f_bavail > 0
+
+
+def _full_but_refused(exc: OSError, path: Path) -> PublishError | None:
+    """EPERM from a file system with less free than a piece needs: a FAT stick's FUSE driver (fusefat) says
+    "Operation not permitted" for a write that does not fit, where the kernel says ENOSPC."""
+    found = _statvfs(path)
+    free = found.f_bavail * found.f_frsize if found is not None else None
+    if exc.errno != errno.EPERM or free is None or free >= PIECE_ROOM:
+        return None
+    return PublishError(
+        f"no space left on the device holding {path}: {free / 1e6:.1f} MB free, and the file system refused"
+        f' a write ("{exc.strerror}", as a FAT driver says when it is full).',
+        "Free some disk space (a piece needs about 10 MB while it is written) and run again.",
+    )
 
 
 def _sticky_owner(where: Path) -> str | None:
@@ -64,14 +87,36 @@ def _denied(exc: OSError, where: Path) -> PublishError:
     )
 
 
+#: What FAT, exFAT and Windows' file systems refuse in a name (a FUSE driver says EPERM, the kernel's vfat EINVAL).
+FAT_FORBIDS = frozenset('"*:<>?\\|')
+
+
+def _unnameable(exc: OSError, where: Path) -> PublishError | None:
+    """A name the file system refused (``MOMENTUM_REPORTS_DIR=<a FAT stick>/r:1``), not a folder it cannot write."""
+    if exc.errno not in (errno.EPERM, errno.EINVAL):
+        return None
+    named = next((p for p in (where, *where.parents) if FAT_FORBIDS & set(p.name) and not os.path.lexists(p)), None)
+    if named is None:
+        return None
+    chars = ", ".join(sorted(FAT_FORBIDS & set(named.name)))
+    return PublishError(
+        f"cannot create {named}: the file system refused its name ({exc.strerror}): it holds {chars}, which FAT,"
+        " exFAT and Windows' file systems do not allow in a name.",
+        "Set MOMENTUM_REPORTS_DIR to a folder named without them, and run again.",
+    )
+
+
 def explain(exc: OSError, path: Path) -> PublishError:
     """The one-line error for an :class:`OSError` met while writing ``path``: what happened and what to do."""
     code = exc.errno
     # A rename names its source (a hidden temporary file) and its target, the file the user knows.
     named = exc.filename2 if code in _RENAMED and getattr(exc, "filename2", None) else exc.filename
     where = Path(named) if named else Path(path)
+    refused = _unnameable(exc, where)
+    if refused is not None:
+        return refused
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return _denied(exc, where)
+        return _full_but_refused(exc, Path(path)) or _denied(exc, where)
     if code == errno.ENOSPC and _out_of_inodes(where):
         return PublishError(
             f"no free inodes (file entries) left on the device holding {path} (writing {where.name}),"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from analysis import interrupts
 from analysis.errors import PublishError
-from analysis.paths import inside
+from analysis.paths import NO_MODES, inside
 from analysis.render.oserrors import explain
 
 OWNER = ".owner"
@@ -188,8 +188,10 @@ def staging(root: Path) -> Iterator[Path]:
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        # the lock goes first: a FUSE mount (a FAT stick's driver, sshfs) keeps a removed file that is still open
+        # as a hidden one until it is closed, and the folder would stay (no sweeper takes it: its pid is alive)
         os.close(owner)
+        shutil.rmtree(path, ignore_errors=True)
         with contextlib.suppress(OSError):  # not empty: another run is staging too
             base.rmdir()
 
@@ -218,12 +220,23 @@ def _keep_previous(target: Path, keep: Path) -> Path | None:
     try:
         os.link(target, backup, follow_symlinks=False)  # a symlink is kept as the link itself
     except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            shutil.copy2(target, backup, follow_symlinks=False)
+        if exc.errno != errno.EXDEV:  # no hard links here (FAT, exFAT: EPERM)
+            _copy(target, backup)
         else:  # the destination is on another file system: keep the old file beside it
             backup = target.with_name(f".{target.name}.{os.getpid()}.previous")
             os.link(target, backup, follow_symlinks=False)
     return backup
+
+
+def _copy(target: Path, backup: Path) -> None:
+    """``shutil.copy2``, with the mode and times kept only where the file system keeps them: on FAT a chmod is
+    EPERM or ENOSYS, and the piece before could never be replaced."""
+    shutil.copyfile(target, backup, follow_symlinks=False)
+    try:
+        shutil.copystat(target, backup, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in NO_MODES:
+            raise
 
 
 def _move(src: Path, target: Path) -> None:

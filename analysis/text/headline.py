@@ -45,12 +45,21 @@ def building(s: Reading) -> bool:
     return bool(rm["above_fast"]) and (rm.get("change_week") or 0.0) >= 0
 
 
+#: A price's median session under this is calmer than any bundled series (LQD's is 0.24%): its range is scaled down.
+CALM_SESSION = 0.002
+
+
 def in_range(s: Reading) -> bool:
-    """Nothing trending: the 50- and 200-DMA within :data:`RANGE` of each other and the close within it of both."""
+    """Nothing trending: the 50- and 200-DMA within :data:`RANGE` of each other and the close within it of both;
+    for a price calmer than :data:`CALM_SESSION` (a currency pair's 0.03%) within as many of its own median
+    sessions as 2% is of 0.2% (a pair at a record after weeks of trend was "range-bound")."""
     close, f, slow = s["close"], s["sma50"], s["sma200"]
     if f is None or slow is None:
         return False
-    return all(abs(a / b - 1) < RANGE for a, b in ((f, slow), (close, f), (close, slow)))
+    typical = float((s.get("session") or {}).get("typical") or 0.0)
+    calm = pw.units_of(s).is_return and 0 < typical < CALM_SESSION
+    width = RANGE * typical / CALM_SESSION if calm else RANGE
+    return all(abs(a / b - 1) < width for a, b in ((f, slow), (close, f), (close, slow)))
 
 
 def _fact_headline(s: Reading, top: Reading) -> str | None:

@@ -16,7 +16,7 @@ from analysis import fmt
 from analysis.errors import InputError
 from analysis.fmt import date, signed
 from analysis.model.types import Reading, SummaryDict
-from analysis.model.units import Units, units
+from analysis.model.units import Units, for_piece
 from analysis.params import Settings
 
 #: The longest plain name (names.toml): it is read in brackets after the symbol.
@@ -112,7 +112,7 @@ def named(s: Reading) -> str:
 
 def units_of(s: Reading) -> Units:
     """The piece's :class:`~analysis.model.units.Units`: how its closes, moves and distances are written."""
-    return units(s["profile"]["returns"])
+    return for_piece(s["profile"]["returns"], s.get("close"), (s.get("session") or {}).get("typical"))
 
 
 def is_level(s: Reading) -> bool:
@@ -133,7 +133,10 @@ def quote_apart(s: Reading, a: float, b: float) -> tuple[str, str]:
         return qa, qb
     if units_of(s).is_yield:
         return units_of(s).quote(a, 1), units_of(s).quote(b, 1)
-    return fmt.price(a, max(2, 4 - fmt.price_decimals(a))), fmt.price(b, max(2, 4 - fmt.price_decimals(b)))
+    more = units_of(s).extra
+    return fmt.price(a, more + max(2, 4 - fmt.price_decimals(a))), fmt.price(
+        b, more + max(2, 4 - fmt.price_decimals(b))
+    )
 
 
 def quote_near(s: Reading, price: float) -> str:

@@ -30,6 +30,7 @@ def brief(st: Study, s: dict) -> FigureOutput:
         volume=s["profile"]["volume"],
         leadership=shown,
         ylabel=MEASURES[s["profile"]["returns"]].close,
+        extra=pw.units_of(s).extra,
     )
     return FigureOutput(
         fig,

@@ -181,7 +181,7 @@ class Piece:
 
         if b["since_last"]:
             since = (
-                Html(f'<div class="since"><h3>{esc(since_heading(s))}</h3>') + bullets(b["since_last"]) + Html("</div>")
+                Html(f'<div class="since"><h2>{esc(since_heading(s))}</h2>') + bullets(b["since_last"]) + Html("</div>")
             )
         rows, classes = [], []
         for side in ("resistance", "support"):

@@ -40,12 +40,14 @@ def brief_chart(
     leadership: bool = True,
     ylabel: str = "Price",
     sessions: int = 250,
+    extra: int = 0,
 ) -> Figure:
     """The combined daily chart of the last ``sessions`` rows of ``prices`` and the study ``series``.
 
     ``series`` has the study's columns (``sma_fast``, ``rm``, ``rm_fast``, ``rm_upper`` ...,
     ``lead`` ...) on the same index as ``prices``; ``volume`` and ``leadership`` say whether
-    those panels are drawn (no empty panel: a series without volume gets none).
+    those panels are drawn (no empty panel: a series without volume gets none); ``extra``: decimals
+    more for the level and the last close, as the piece quotes them.
     """
     window = prices.index[-sessions:]
     data = series.loc[window]
@@ -68,6 +70,7 @@ def brief_chart(
             window,
             level=level,
             level_label=level_label,
+            extra=extra,
         )
         ax["price"].set_ylabel(ylabel)
         if volume:

@@ -88,9 +88,12 @@ def candles(
     *,
     level: float | None = None,
     level_label: str = "level to clear",
+    extra: int = 0,
 ) -> list:
     """Draw the candlesticks of ``window`` on ``ax`` (x = 0, 1, ...), the averages, phase shading,
-    the level, the as-of marker and (when ``axv`` is an axis) volume; returns the legend handles."""
+    the level, the as-of marker and (when ``axv`` is an axis) volume; returns the legend handles. The
+    level and the last close are quoted with ``extra`` decimals more, as the piece quotes them (a
+    currency pair's 1.2774: :func:`analysis.model.units.for_piece`)."""
     ohlc = prices.loc[window, ["open", "high", "low", "close", "volume"]].rename(columns=str.title)
     adds = [
         mpf.make_addplot(sma50.loc[window], ax=ax, color=style.FAST, width=1.3),
@@ -120,9 +123,11 @@ def candles(
     if level is not None:
         ax.axhline(level, color=style.LEVEL, lw=1.0, ls=(0, (5, 3)))
         handles.append(
-            ax.plot([], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level)}")[0]
+            ax.plot(
+                [], [], color=style.LEVEL, lw=1.0, ls=(0, (5, 3)), label=f"{level_label} {fmt.price(level, extra)}"
+            )[0]
         )
-    _mark_as_of(ax, x[-1], window[-1], prices["close"].loc[window[-1]])
+    _mark_as_of(ax, x[-1], window[-1], prices["close"].loc[window[-1]], extra)
     ax.set_xlim(-1, len(window) + 12)
     present = [p for p in dict.fromkeys(phases.loc[window].dropna())]
     handles += [Patch(color=style.PHASE_COLORS[p], alpha=0.35, label=p) for p in present]
@@ -152,11 +157,11 @@ def volume_bars(axv, ohlc: pd.DataFrame, x: np.ndarray, width: float, linewidth:
     axv.yaxis.offsetText.set_visible(False)  # no exponent beside the axis (the labels say M)
 
 
-def _mark_as_of(ax, x: int, day: pd.Timestamp, last: float) -> None:
+def _mark_as_of(ax, x: int, day: pd.Timestamp, last: float, extra: int = 0) -> None:
     """The as-of session: a dotted line at ``x`` and its date and close beside the last candle."""
     ax.axvline(x, color=style.MUTED, lw=0.7, ls=":")
     ax.annotate(
-        f"{day:%d %b %Y}\n{fmt.price(last)}",
+        f"{day:%d %b %Y}\n{fmt.price(last, extra)}",
         xy=(x, last),
         xytext=(6, 0),
         textcoords="offset points",
