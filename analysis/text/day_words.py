@@ -94,14 +94,21 @@ def week_start(s: Reading) -> float:
 
 
 def day_headline(s: Reading, question: str | None = None) -> str:
-    """``HYG falls 1.6%, its largest one-day fall since December 11, 2015: can the uptrend hold?``: the
+    """``HYG falls 1.6%, its largest one-day fall since December 2015: can the uptrend hold?``: the
     headline when the day ran against the phase (:func:`analysis.model.call.day_against_phase`)."""
     ses, u = s["session"], pw.units_of(s)
     day = ses["day"]
     verb = "falls" if day["move"] < 0 else "jumps"
     question = question or ("can the uptrend hold?" if day["move"] < 0 else "a turn, or a bounce?")
-    ranked = rank_words(day, "one-day", s["as_of"], u.returns == "points")
-    return f"{s['ticker']} {verb} {u.size(day['move'], ses['previous_close'])}, {ranked}: {question}"
+    way = ("fall" if day["move"] < 0 else "rise") + (" in percent" if u.returns == "points" else "")
+    when = day["last_as_large"]
+    if when is None:
+        ranked = f", its largest one-day {way} in the data"
+    elif (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(when)).days > 31:  # a headline's date: month
+        ranked = f", its largest one-day {way} since {dt.date.fromisoformat(when):%B %Y}"
+    else:  # a larger one came within the month: the size alone
+        ranked = ""
+    return f"{s['ticker']} {verb} {u.size(day['move'], ses['previous_close'])}{ranked}: {question}"
 
 
 def gap_sentence(s: Reading) -> str:
