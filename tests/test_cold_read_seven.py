@@ -20,10 +20,12 @@ def test_the_lead_or_gap_moves_with_the_weeks_relative_return_not_the_50_dma(mar
     assert iwm < -0.015
     s = piece(market, "IWM", "2022-06-16", tmp_path / "iwm")
     assert s["leadership"]["above_fast"] and abs(s["leadership"]["week"] - iwm) < 0.002
-    assert "small caps keep lagging large caps, and the gap widened this week." in " ".join(s["brief"]["paragraphs"])
+    assert "small caps keep lagging large caps, and the gap widened over five sessions." in " ".join(
+        s["brief"]["paragraphs"]
+    )
     btc = piece(market, "BTC-USD", "2021-04-14", tmp_path / "btc")
     assert not btc["leadership"]["above_fast"] and btc["leadership"]["week"] > 0.05
-    assert "BTC-USD is leading and gained ground this week." in " ".join(btc["brief"]["paragraphs"])
+    assert "BTC-USD is leading and gained ground over five sessions." in " ".join(btc["brief"]["paragraphs"])
 
 
 def test_a_gap_as_large_as_a_notable_day_is_said_with_where_the_session_closed(market, tmp_path):

@@ -78,3 +78,20 @@ def test_no_close_within_reach_changes_the_call_only_while_the_benchmark_moves_w
     down = s["brief"]["change_sentences"][1]
     assert "no close within a session's reach (8.3%) changes the call on the way down while SPY moves with it." in down
     assert "(a close below 44.82 next session if SPY is unchanged, 6.1% below the close): a lag behind SPY" in down
+
+
+def test_a_close_and_its_average_that_quote_alike_get_the_decimals_that_part_them(market, tmp_path):
+    """QQQ 2026-08-21: "closed at 713.44, less than 0.1% below its 50-DMA (713.44)"."""
+    close = _frame("QQQ", "2026-08-21")["Close"]
+    assert f"{close.iloc[-1]:.2f}" == f"{close.iloc[-50:].mean():.2f}" == "713.44"
+    s = _summary(market, "QQQ", "SPY", "2026-08-21", tmp_path)
+    assert s["brief"]["paragraphs"][0].startswith("QQQ closed at 713.4400, less than 0.1% below its 50-DMA (713.4416)")
+
+
+def test_the_five_sessions_are_not_called_this_week_and_a_verdict_has_one_colon(market, tmp_path):
+    """SPY against RSP on Monday 2020-11-09: "the gap widened this week" meant the last five sessions, four of
+    them the week before; and "...: worse than after any session: the call has not paid off"."""
+    s = _summary(market, "SPY", "RSP", "2020-11-09", tmp_path)
+    text = _page_one(s)
+    assert "this week" not in text and "and the gap widened over five sessions." in text
+    assert "session: the call" not in text

@@ -38,11 +38,16 @@ def price_sentences(s: Reading, *, close_said: bool = False) -> list[str]:
     t, q = s["ticker"], pw.quoter(s)
     if s["sma50"] is None or s["sma200"] is None:
         return [f"{t}{pw.close_words(s)} {q(s['close'])}; its {pw.slow_name(s)} needs more history."]
+    # an average the quote would make the close gets the decimals that tell them apart (QQQ 2026-08-21:
+    # "closed at 713.44, less than 0.1% below its 50-DMA (713.44)": the tenth cold read)
+    close_fast, fast_q = pw.quote_apart(s, s["close"], s["sma50"])
+    close_slow, slow_q = pw.quote_apart(s, s["close"], s["sma200"])
+    close_q = max(close_fast, close_slow, key=len)
     where = (
-        f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)} ({q(s['sma50'])})"
-        f" and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)} ({q(s['sma200'])})."
+        f"{pw.distance(s, s['close'], s['sma50'])} its {pw.fast_name(s)} ({fast_q})"
+        f" and {pw.distance(s, s['close'], s['sma200'])} its {pw.slow_name(s)} ({slow_q})."
     )
-    first = f"{t} is {where}" if close_said else f"{t}{pw.close_words(s)} {q(s['close'])}, {where}"
+    first = f"{t} is {where}" if close_said else f"{t}{pw.close_words(s)} {close_q}, {where}"
     run = _run_sentence(s)
     return [first, run] if run else [first]
 
@@ -107,14 +112,15 @@ FLAT_WEEK = 0.002
 
 
 def _week_words(week: float | None, leading: bool) -> str:
-    """How the lead (or the gap) moved over the last five sessions, from the relative return, not from
+    """How the lead (or the gap) moved over the last five sessions ("this week" read wrong on a Monday: the tenth
+    cold read), from the relative return, not from
     where Leadership stands against its 50-DMA: IWM 2022-06-16 lagged SPY by 2 points more in the week
     while above its 50-DMA, and "the gap is narrowing" was refused (the seventh cold read)."""
     if week is None or abs(week) < FLAT_WEEK:
         return ""
     if leading:
-        return " and gained ground this week" if week > 0 else ", though the lead narrowed this week"
-    return ", though the gap narrowed this week" if week > 0 else ", and the gap widened this week"
+        return " and gained ground over five sessions" if week > 0 else ", though the lead narrowed over five sessions"
+    return ", though the gap narrowed over five sessions" if week > 0 else ", and the gap widened over five sessions"
 
 
 def _reading_words(e: Reading, as_of: str) -> str:

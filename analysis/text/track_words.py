@@ -28,8 +28,8 @@ READING = {
     ("too few", None): "too few to read",
     ("better", True): "better than after any session, as the call says",
     ("worse", True): "worse than after any session, as the call warns",
-    ("better", False): "better than after any session: the call's warning has not paid off",
-    ("worse", False): "worse than after any session: the call has not paid off",
+    ("better", False): "better than after any session, so the call's warning has not paid off",
+    ("worse", False): "worse than after any session, so the call has not paid off",
     ("better", None): "better than after any session",
     ("worse", None): "worse than after any session",
 }
