@@ -62,6 +62,11 @@ class Trigger:
     move_percentile: float | None = None  # share of the ticker's one-session moves smaller than the move to it
 
     @property
+    def relative(self) -> bool:
+        """Whether the move to it is rare only against the benchmark (``rarity`` of its event at ``price``)."""
+        return any(e.get("rarity") == "relative" for e in self.events if e["price"] == self.price)
+
+    @property
     def knife_edge(self) -> bool:
         """Inside an ordinary session's move: half of all sessions move further (:data:`KNIFE_EDGE`)."""
         return self.move_percentile is not None and self.move_percentile <= KNIFE_EDGE

@@ -178,19 +178,23 @@ def _steps(s: Reading, side: str, tr: Trigger | None) -> list[tuple[float, list[
     return out
 
 
+def _gap(benchmark: str, side: str) -> str:
+    """``a lead over RSP`` (``up``) or ``a lag behind RSP``: a move read against the benchmark."""
+    return f"a lead over {benchmark}" if side == "up" else f"a lag behind {benchmark}"
+
+
 def _flag(event: Reading, benchmark: str) -> str:
     """After a next-session move: a knife-edge (no larger than the median session's,
     :data:`~analysis.model.session.KNIFE_EDGE`), a rare move within reach (:data:`RARE_MOVE`), or nothing.
     A move rare only against the benchmark says so: SPY's 0.8% on 2025-04-08 is an ordinary day for SPY, but
-    a lead over RSP wider than on 97% of sessions (the twenty-second cold read)."""
+    a lead over RSP wider than on 97% of sessions (the eighth cold read)."""
     pct = event.get("move_percentile")
     if pct is None or KNIFE_EDGE < pct < RARE_MOVE:
         return ""
     if pct <= KNIFE_EDGE:
         return _KNIFE_EDGE
     if event.get("rarity") == "relative":
-        gap = f"a lead over {benchmark}" if event["direction"] == "up" else f"a lag behind {benchmark}"
-        return f", {gap} wider than on {share(pct, 'sessions')}"
+        return f", {_gap(benchmark, event['direction'])} wider than on {share(pct, 'sessions')}"
     return f", larger than on {share(pct, 'its sessions')}"
 
 
@@ -298,8 +302,8 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
             f"{head}: further{in_percent} than {s['ticker']} has ever {ever} in one session"
             f" ({_record_size(s, record)}, {date(record['date'])}), so it is several sessions away."
         )
-    if any(e.get("rarity") == "relative" for e in tr.events if e["price"] == tr.price):  # rare only against it
-        gap = f"a lead over {s['benchmark']}" if side == "up" else f"a lag behind {s['benchmark']}"
+    if tr.relative:  # rare only against the benchmark
+        gap = _gap(s["benchmark"], side)
         return f"{head}: {gap} wider than on {REACHABLE:.0%} of sessions, so several sessions away, not tomorrow's."
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
@@ -333,7 +337,7 @@ def _no_change(s: Reading, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the levels of the box on that side."""
     tail, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
     tr = call.beyond_reach(s, side)
-    if tr is not None and any(e.get("rarity") == "relative" for e in tr.events if e["price"] == tr.price):
+    if tr is not None and tr.relative:
         # the close that changes it is within the ticker's reach but not against its benchmark: KRE 2020-11-09
         # "no close within a session's reach (8.3%) changes the call", then a close 6.1% lower that does
         beyond = f" while {s['benchmark']} moves with it.{tail}"

@@ -15,6 +15,14 @@ from analysis.model.types import Reading
 from analysis.text import profile_words as pw
 from analysis.text.unusual_words import share
 
+#: A larger move this many calendar days back or fewer is part of the same episode: how rare the move is, not
+#: "its largest since".
+EPISODE_DAYS = 31
+
+
+def _same_episode(when: str, as_of: str) -> bool:
+    return (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= EPISODE_DAYS
+
 
 def rank_words(move: Reading, what: str, as_of: str, gauge: bool = False) -> str:
     """``its largest one-day fall since October 15, 2008`` / ``… in the data, which begin in 1990``; when a
@@ -27,7 +35,7 @@ def rank_words(move: Reading, what: str, as_of: str, gauge: bool = False) -> str
     when = move["last_as_large"]
     if when is None:
         return f"its largest {what} {ranked} in the data, which begin in {move['first_date'][:4]}"
-    if (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(when)).days <= 31:
+    if _same_episode(when, as_of):
         spans = "sessions" if what == "one-day" else f"{what} spans"
         larger = "larger in percent" if gauge else "larger"  # ^VIX's 24.86 points of 2020-03-16, after 7.95 (46.6%)
         return (
@@ -104,7 +112,7 @@ def day_headline(s: Reading, question: str | None = None) -> str:
     when = day["last_as_large"]
     if when is None:
         ranked = f", its largest one-day {way} in the data"
-    elif (dt.date.fromisoformat(s["as_of"]) - dt.date.fromisoformat(when)).days > 31:  # a headline's date: month
+    elif not _same_episode(when, s["as_of"]):  # a headline's date: its month
         ranked = f", its largest one-day {way} since {dt.date.fromisoformat(when):%B %Y}"
     else:  # a larger one came within the month: the size alone
         ranked = ""

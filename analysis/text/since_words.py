@@ -189,9 +189,15 @@ def _scenario(change: Reading, s: Reading) -> str:
     return f"The score of \u201c{change['title']}\u201d {verb} from {signed(change['from'])} to {signed(change['to'])}{now}."
 
 
+def _members(change: Reading) -> str:
+    """``IWM (Granddad) and IYT (Transportation)``: a family change's members, with their nicknames."""
+    return join(
+        [f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)]
+    )
+
+
 def _family(change: Reading, s: Reading) -> str:
-    names = [f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)]
-    return f"In the Economic Modern Family, {join(names)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
+    return f"In the Economic Modern Family, {_members(change)} moved from {_bare(change['from'])} to {_phase(change['to'])}."
 
 
 #: The sentence writer of each kind of change.
@@ -301,11 +307,8 @@ def _families(changes: list[Reading]) -> str:
     """``In the Economic Modern Family, IWM (Granddad) moved from a distribution to a bearish phase, and SMH
     (Sister Semiconductors) from a bullish to a warning phase.``: one sentence for its moves of different
     phases (^IRX 2023-10-19 repeated "In the Economic Modern Family" in two sentences: the eighth cold read)."""
-    parts = []
-    for i, change in enumerate(changes):
-        names = [
-            f"{tk} ({nick})" if nick else tk for tk, nick in zip(change["tickers"], change["nicknames"], strict=True)
-        ]
-        verb = "moved " if i == 0 else ""
-        parts.append(f"{join(names)} {verb}from {_bare(change['from'])} to {_phase(change['to'])}")
+    parts = [
+        f"{_members(change)} {'moved ' if i == 0 else ''}from {_bare(change['from'])} to {_phase(change['to'])}"
+        for i, change in enumerate(changes)
+    ]
     return f"In the Economic Modern Family, {', '.join(parts[:-1])}, and {parts[-1]}."
