@@ -164,10 +164,15 @@ def tmpfs(path: Path, size: str, *, read_only: bool = False, inodes: int | None 
     try:
         yield path
     finally:
-        for _ in range(50):
-            if subprocess.run(["umount", str(path)], capture_output=True, check=False).returncode == 0:
-                break
-            time.sleep(0.2)
+        unmount(path)
+
+
+def unmount(path: Path) -> None:
+    """Unmount ``path``, trying for ten seconds while a process still holds a file there."""
+    for _ in range(50):
+        if subprocess.run(["umount", str(path)], capture_output=True, check=False).returncode == 0:
+            break
+        time.sleep(0.2)
 
 
 @contextlib.contextmanager

@@ -60,7 +60,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -239,10 +238,7 @@ def fat_stick(tmp_path):
     try:
         yield mount
     finally:
-        for _ in range(50):
-            if subprocess.run(["umount", str(mount)], capture_output=True, check=False).returncode == 0:
-                break
-            time.sleep(0.2)
+        hostile.unmount(mount)
 
 
 @pytest.mark.slow
