@@ -396,3 +396,34 @@ def test_every_figure_on_the_pages_of_a_yield_piece_is_traced(tmp_path):
     run(Request.parse("^TNX", "SPY", "2020-08-04", "snapshot"), root=tmp_path, log=lambda *_: None)
     s = scan_pages(tmp_path / "2020-08-04", "^TNX")
     assert s["profile"]["kind"] == "yield"
+
+
+def test_a_bound_is_traced_to_a_value_that_prints_as_zero(market, tmp_path):
+    """QQQ 2026-08-21 closed at 713.44, 0.0002% below its 50-DMA (713.4416): "less than 0.1% below its
+    50-DMA" is a bound, traced to the distance it bounds (which prints as 0.0%), not left untraced; the same
+    bound forged onto the 200-DMA (9.3% away) stays untraced."""
+    from tests.test_cold_read_eight import _summary
+    from tests.test_cold_read_three import _frame
+
+    frame = _frame("QQQ", "2026-08-21")
+    close, sma50 = frame["Close"].iloc[-1], frame["Close"].iloc[-50:].mean()
+    assert 0 < 1 - close / sma50 < 0.0005
+    s = _summary(market, "QQQ", "SPY", "2026-08-21", tmp_path)
+    c = s["claims"]
+    assert c["untraced"] == [], c["untraced"]
+    said = next(x for x in c["sentences"] if x["sentence"].startswith("QQQ closed at 713.4400, less than 0.1%"))
+    assert {"value": "0.1%", "path": "pct_from_sma50"} in said["figures"], said["figures"]
+
+
+def test_a_bound_matches_only_a_nonzero_value_that_prints_as_zero():
+    """``less than 0.1%`` states a value in (0, 0.05%): a bare ``0.1%`` never matches one, a bound never zero."""
+    from analysis.text.claims_index import Index
+
+    def traced(sentence: str, values: dict[str, float]) -> list[str]:
+        ix = Index(values=values, counts=set(), prices=[], dates={}, quotes={})
+        return [x["path"] for x in claims.trace(sentence, ix)[0]]
+
+    assert [f.bound for f in figures("less than 0.1% up, then 0.1% down")] == [True, False]
+    assert traced("It is less than 0.1% away.", {"zero": 0.0, "tiny": -0.0004}) == ["tiny"]
+    assert traced("It is less than 0.1% away.", {"zero": 0.0, "far": 0.001}) == []
+    assert traced("It is 0.1% away.", {"zero": 0.0, "tiny": -0.0004}) == []

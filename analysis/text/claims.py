@@ -109,12 +109,17 @@ def _agrees(f: Figure, value: float) -> bool:
 
 
 def _numbers(f: Figure, ix: Index, *, cell: bool) -> list[str]:
-    """The values ``f`` prints, at each scale its unit allows, then the distances it can be."""
-    printed = f"{abs(f.value):,.{f.decimals}f}"
+    """The values ``f`` prints, at each scale its unit allows, then the distances it can be; a bound's
+    (``less than 0.1%``), the nonzero ones that print as zero."""
+    printed = f"{0 if f.bound else abs(f.value):,.{f.decimals}f}"
     scales = SCALES.get(f.unit, LEVELS) if not (cell and not f.unit) else (1.0, 100.0)
     found: list[str] = []
     for scale in scales:
-        paths = [p for p in ix.matching(printed, f.decimals, scale) if _agrees(f, ix.values[p] * scale)]
+        paths = [
+            p
+            for p in ix.matching(printed, f.decimals, scale)
+            if _agrees(f, ix.values[p] * scale) and _past(f, ix.values[p])
+        ]
         if f.unit in ONLY:  # a unit whose other scale is one kind of value's only
             paths = [p for p in paths if scale == SCALES.get(f.unit, LEVELS)[0] or ONLY[f.unit](p)]
         if _counted(f):
@@ -125,6 +130,11 @@ def _numbers(f: Figure, ix: Index, *, cell: bool) -> list[str]:
     if not (f.signed or _counted(f)) and f.kind == "number":  # a distance: unsigned, its side in words
         found += ix.distances({"%": "pct", "bp": "bp"}.get(f.unit, "diff"), printed, f.decimals)
     return found
+
+
+def _past(f: Figure, value: float) -> bool:
+    """A bound's value is not zero: zero is printed as zero."""
+    return not f.bound or value != 0
 
 
 def _counted(f: Figure) -> bool:

@@ -2,7 +2,7 @@
 
 :func:`figures` reads a sentence the way a reader checks it against the data: ``1,234.56``,
 ``−0.4%`` (a typographic minus or a hyphen), ``+12 bp``, ``24.19 points``, ``2.3 times``,
-``±2σ``; ``March 18, 2020``, ``Mar 16``, ``Feb 2016``, ``2024-07-08``, ``2024-04``; names such as
+``±2σ``; ``March 18, 2020``, ``Mar 16``, ``Feb 2016``, ``2024-07-08``, ``2024-04``, the bound ``less than 0.1%``; names such as
 ``T10Y3M`` or ``10y``; and the counts the phrasebook writes as words, ``two`` to ``ten``. Each
 :class:`Figure` keeps what it states: its value, its decimals (its precision), its unit and
 whether it carries a sign. :mod:`analysis.text.claims` traces each to the summary.
@@ -34,6 +34,8 @@ _FIGURE = re.compile(
 )
 #: ``−0.2 to +1.6 percentage points``: the first bound is in the second's unit.
 _RANGE = re.compile(r"^\s+to\s+$")
+#: ``less than 0.1%``: the words before a bound (a figure of one unit of its last decimal).
+_BOUND = re.compile(r"\bless than $")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Figure:
     unit: str = ""  #: % | bp | points | pts | pp | percentage points | times | σ | ''
     signed: bool = False  #: printed with a sign (+, −): only a value of that sign matches
     date: tuple[int, int, int] = (0, 0, 0)  #: (year, month, day), 0 where not printed
+    bound: bool = False  #: ``less than 0.1%``: a nonzero value that prints as zero (:mod:`analysis.model.units`)
 
 
 def _figure(m: re.Match[str]) -> Figure | None:
@@ -83,7 +86,7 @@ def figures(text: str) -> list[Figure]:
         a, b = found[i], found[i + 1]
         if a.kind == b.kind == "number" and not a.unit and b.unit and _RANGE.match(text[a.end : b.start]):
             found[i] = dataclasses.replace(a, unit=b.unit)
-    return found
+    return [dataclasses.replace(f, bound=True) if _BOUND.search(text, 0, f.start) else f for f in found]
 
 
 _SENTENCE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\u201c(])")
