@@ -138,7 +138,8 @@ def mood(s: Reading) -> str:
     (``phase_turn``) while still on the far side of the fast one: ^TNX on 2025-04-08, up 28 bp in two
     sessions and back above its 200-DMA but below its 50-DMA, was not "easing" (the eighth cold read). A notable
     day (or 2-4 session span) against its side of the fast average is ``pulling_back`` (``bouncing``): ^VIX
-    on 2025-04-09, down 35.8%, its largest fall in percent in the data, was not "fear is rising"."""
+    on 2025-04-09, down 35.8%, its largest fall in percent in the data, was not "fear is rising"; nor was a
+    reversal against its side (^VIX 2022-09-28, up 7.0% intraday and closed 7.4% lower: the eleventh)."""
     above = state(s).above_fast
     turn = s.get("phase_turn")
     if turn == "up" and not above:
@@ -151,6 +152,9 @@ def mood(s: Reading) -> str:
         if ses.get("notable_span") or ses.get("notable_day")
         else None
     )
+    rev = ses.get("reversal") or {}
+    if not move and rev.get("kind") == "reversal":  # ^VIX 2022-09-28: up 7.0% intraday, closed 7.4% lower
+        move = rev["close_move"]
     if move and (move < 0) == above:  # a notable move today against its side: ^VIX's record fall of 2025-04-09
         return "pulling_back" if above else "bouncing"
     if state(s).momentum != above:  # momentum against its side: ^TNX 2021-11-08 "momentum is down: yields are rising"

@@ -349,8 +349,7 @@ def _no_change(s: Reading, side: str, call: Call) -> str:
         return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}.{tail}"
     plural = "s to watch are" if len(levels) > 1 else " to watch is"
     if (s["level_to_clear"] if side == "up" else s.get("support") or {}).get("price") is None:  # at a high (low)
-        return f"{'Above' if side == 'up' else 'Below'}, {t} is {_extreme(s, side)}; no close within {reach} changes the call{beyond}"
-    return (
-        f"{'Above' if side == 'up' else 'Below'}, the {word}{plural} {lw.box_levels(s, word)};"
-        f" no close within {reach} changes the call on the way {way}{beyond}"
-    )
+        where = f"{t} is {_extreme(s, side)}"
+    else:
+        where = f"the {word}{plural} {lw.box_levels(s, word)}"
+    return f"{'Above' if side == 'up' else 'Below'}, {where}; no close within {reach} changes the call on the way {way}{beyond}"
