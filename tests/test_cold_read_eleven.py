@@ -25,8 +25,22 @@ def test_a_reversal_against_its_side_is_no_rise(market, tmp_path):
     above its 50-DMA. The piece headlined "Fear is rising: ^VIX at 30.18" and called it "fear is rising"."""
     day = _frame("^VIX", "2022-09-28").iloc[-2:]
     previous, last = day["Close"].iloc[0], day.iloc[-1]
-    assert round(100 * (last["High"] / previous - 1), 1) == 7.0 and round(100 * (last["Close"] / previous - 1), 1) == -7.4
+    assert (
+        round(100 * (last["High"] / previous - 1), 1) == 7.0 and round(100 * (last["Close"] / previous - 1), 1) == -7.4
+    )
     s = _summary(market, "^VIX", "SPY", "2022-09-28", tmp_path)
     assert s["session"]["reversal"]["way"] == "down" and s["close"] > s["sma50"]
     assert s["headline"].startswith("Fear is pulling back: ^VIX at 30.18"), s["headline"]
     assert "rising" not in s["headline"] + s["brief"]["call_sentence"], s["brief"]["call_sentence"]
+
+
+def test_a_lead_taken_today_did_not_narrow(market, tmp_path):
+    """IWM 2022-09-28: "Against SPY, Leadership crossed above zero today ...: small caps are leading large caps,
+    though the lead narrowed over five sessions": there was no lead yesterday to narrow (IWM/SPY fell 1.3% over
+    five sessions, a lead lost and regained)."""
+    iwm, spy = _frame("IWM", "2022-09-28")["Close"], _frame("SPY", "2022-09-28")["Close"]
+    ratio = iwm / spy.reindex(iwm.index)
+    assert round(100 * (ratio.iloc[-1] / ratio.iloc[-6] - 1), 1) == -1.3
+    s = _summary(market, "IWM", "SPY", "2022-09-28", tmp_path)
+    line = next(p for p in s["brief"]["paragraphs"] if p.startswith("Against SPY"))
+    assert "crossed above zero today" in line and "narrowed" not in line, line

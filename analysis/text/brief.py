@@ -97,7 +97,8 @@ def leadership_paragraph(s: Reading) -> str:
     if mode == "risk_off":
         return text + (f": {pw.haven(s)}." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
-    week = _week_words(ld.get("week"), above)
+    # a lead (lag) taken today did not narrow over the week: IWM 2022-09-28 (the eleventh cold read)
+    week = "" if today and (ld.get("week") or 0) * (1 if above else -1) < 0 else _week_words(ld.get("week"), above)
     if above:
         who = "small caps are leading large caps" if small else f"{t} is leading"
         return text + f": {who}{week}."
