@@ -44,3 +44,59 @@ def test_a_lead_taken_today_did_not_narrow(market, tmp_path):
     s = _summary(market, "IWM", "SPY", "2022-09-28", tmp_path)
     line = next(p for p in s["brief"]["paragraphs"] if p.startswith("Against SPY"))
     assert "crossed above zero today" in line and "narrowed" not in line, line
+
+
+def _scaled_reach(ticker: str, as_of: str) -> tuple[float, float, float]:
+    """(history's reach, today's volatility's, the largest move) of a price's daily moves, from the CSV: the
+    99th percentile of |move|, and of |move| over the standard deviation of the 20 moves before it, times that
+    of the last 20."""
+    import numpy as np
+
+    moves = _frame(ticker, as_of)["Close"].pct_change().dropna()
+    sd = moves.rolling(20).std()
+    z = (moves / sd.shift(1)).dropna()
+    return (
+        float(np.quantile(moves.abs(), 0.99)),
+        float(np.quantile(z.abs(), 0.99) * sd.iloc[-1]),
+        float(moves.abs().max()),
+    )
+
+
+def test_a_crash_reads_the_reach_at_todays_volatility(market, tmp_path):
+    """SPY 2008-09-29 fell 7.8%, its largest fall in the data: "no close within a session's reach (3.5%) changes
+    the call" was refused (5% days were routine that autumn). History's reach is 3.5%; scaled to the last 20
+    sessions' volatility it is 9.1%, beyond SPY's largest fall in the data, so the reach down is that fall, 7.8%."""
+    history, today, largest = _scaled_reach("SPY", "2008-09-29")
+    assert round(history, 3) == 0.035 and round(today, 3) == 0.091 and round(largest, 3) == 0.078
+    s = _summary(market, "SPY", "RSP", "2008-09-29", tmp_path)
+    assert abs(s["session"]["volatile_reach"]["down"] - largest) < 1e-9  # the fall was today's
+    assert abs(s["session"]["reach"] - history) < 1e-3
+    down = s["brief"]["change_sentences"][1]
+    assert "no close within a session's reach at today's volatility (7.8%) changes the call on the way down" in down
+    # the rise that would make the call cautious (10.2%) is beyond any rise SPY ever made (6.0%): still beyond reach
+    assert not next(e for e in s["brief"]["would_change"] if e["direction"] == "up")["reachable"]
+
+
+def test_a_calm_tape_keeps_historys_reach(market, tmp_path):
+    """IWM 2024-07-08 (the model piece): today's volatility says 2.4%, history 5.0%. A calm tape never shrinks
+    the reach: IWM rose 3.6% three sessions later, on July 11."""
+    history, today, _ = _scaled_reach("IWM", "2024-07-08")
+    assert round(today, 3) == 0.024 and round(history, 3) == 0.05
+    s = _summary(market, "IWM", "SPY", "2024-07-08", tmp_path)
+    assert s["session"]["volatile_reach"] == {"up": None, "down": None} and abs(s["session"]["reach"] - history) < 1e-3
+    close = _frame("IWM", "2024-07-11")["Close"]
+    assert round(close.pct_change().iloc[-1], 3) == 0.036
+
+
+def test_a_trigger_rare_in_history_but_within_todays_swings_is_quoted(market, tmp_path):
+    """TLT 2022-09-28 (the gilt crisis): a close 3.6% higher turns the call cautious. That is larger than on 99.7%
+    of TLT's sessions, but its last 20 sessions put 4.6% within reach: quoted as next session's trigger, saying
+    both, not "several sessions away"."""
+    history, today, _ = _scaled_reach("TLT", "2022-09-28")
+    assert history < 0.036 < today
+    s = _summary(market, "TLT", "SPY", "2022-09-28", tmp_path)
+    up = s["brief"]["change_sentences"][0]
+    assert up.startswith(
+        "A close above 108.07 next session (3.6% up, larger than on 99.7% of its sessions but within reach at"
+        " today's volatility) puts Real Motion over its own 50-DMA, and the call turns cautious."
+    ), up

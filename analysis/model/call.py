@@ -60,6 +60,7 @@ class Trigger:
     call: str  # the call after such a close
     events: tuple[Reading, ...]  # the ``what_would_change`` entries a close beyond ``price`` flips
     move_percentile: float | None = None  # share of the ticker's one-session moves smaller than the move to it
+    reachable: bool | None = None  # whether a session can carry the ticker there (:mod:`analysis.model.reach`)
 
     @property
     def relative(self) -> bool:
@@ -78,6 +79,7 @@ class Trigger:
             "distance_pct": self.distance_pct,
             "call": self.call,
             "move_percentile": self.move_percentile,
+            "reachable": self.reachable,
         }
 
 
@@ -93,6 +95,11 @@ def _percentile(events: Sequence[Reading], price: float) -> float | None:
     """The ``move_percentile`` the model gave the solved close at ``price`` (``None`` when unknown)."""
     found = [e.get("move_percentile") for e in events if e["price"] == price]
     return found[0] if found and found[0] is not None else None
+
+
+def _reachable(events: Sequence[Reading], price: float) -> bool | None:
+    """The ``reachable`` the model gave the solved close at ``price`` (``None`` when unknown)."""
+    return next((e.get("reachable") for e in events if e["price"] == price), None)
 
 
 def state(s: Reading) -> CallState:
@@ -233,15 +240,18 @@ def triggers(s: Reading) -> dict[str, Trigger | None]:
             after = call_of(s, _after(s, probe, side))
             if after != now:
                 flipped = tuple(e for e in ahead if sign * (probe - e["price"]) > 0)
-                out[side] = Trigger(side, p, p / close - 1, after, flipped, _percentile(ahead, p))
+                out[side] = Trigger(side, p, p / close - 1, after, flipped, _percentile(ahead, p), _reachable(ahead, p))
                 break
     return out
 
 
-def within_reach(s: Reading, price: float, move_percentile: float | None = None) -> bool:
-    """Whether a next-session close at ``price`` is one a session can reach: its move no larger than
-    all but the largest :data:`REACHABLE` share of the ticker's own one-session moves (a Treasury
-    fund's 8% is out of reach, crypto's 12% is not); :data:`REACH` of the close without that history."""
+def within_reach(s: Reading, price: float, move_percentile: float | None = None, reachable: bool | None = None) -> bool:
+    """Whether a next-session close at ``price`` is one a session can reach: as the model decided
+    (``reachable``, :mod:`analysis.model.reach`), else its move no larger than all but the largest
+    :data:`REACHABLE` share of the ticker's own one-session moves (a Treasury fund's 8% is out of reach,
+    crypto's 12% is not); :data:`REACH` of the close without that history."""
+    if reachable is not None:
+        return reachable
     if move_percentile is not None:
         return move_percentile <= REACHABLE
     return bool(abs(price / s["close"] - 1) <= REACH)
@@ -258,7 +268,11 @@ def steps(s: Reading, side: str, until: float | None) -> list[Step]:
         by_price.setdefault(round(e["price"], 6), []).append(e)
     found = [Step(p, tuple(events)) for p, events in by_price.items()]
     found = found if until is not None else found[:2]
-    return [st for st in found if within_reach(s, st.price, st.events[0].get("move_percentile"))]
+    return [
+        st
+        for st in found
+        if within_reach(s, st.price, st.events[0].get("move_percentile"), st.events[0].get("reachable"))
+    ]
 
 
 @dataclass(frozen=True)
@@ -278,7 +292,7 @@ class Call:
     def quoted(self, s: Reading, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when a reader can act on it next session, else ``None``."""
         tr = self.trigger(side)
-        return tr if tr is not None and within_reach(s, tr.price, tr.move_percentile) else None
+        return tr if tr is not None and within_reach(s, tr.price, tr.move_percentile, tr.reachable) else None
 
     def beyond_reach(self, s: Reading, side: str) -> Trigger | None:
         """The trigger in ``side``'s direction when it exists but no session could reach it: a level to regain."""

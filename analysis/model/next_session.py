@@ -13,7 +13,8 @@ import pandas as pd
 
 from analysis.errors import DataError
 from analysis.indicators import solve
-from analysis.model.session import day_sizes, move_size, percentile
+from analysis.model import reach
+from analysis.model.session import REACHABLE, day_sizes, move_size, percentile, ranked_moves
 from analysis.model.study import Study, leadership_basis
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units
@@ -93,13 +94,21 @@ def _relative_rarity(own: pd.Series, bench: pd.Series, move: float) -> float | N
 
 def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> list[SummaryDict]:
     """Each solved close with ``move_percentile``: the share of the ticker's one-session moves smaller
-    than the move to it (:mod:`analysis.model.session`), so the call can tell a next-session trigger
-    from a level several sessions away, and a knife-edge from a real move."""
-    sizes, close = day_sizes(prices, u), float(prices["close"].iloc[-1])
+    than the move to it (:mod:`analysis.model.session`), and ``reachable``: whether a session can carry the
+    ticker there (within :data:`REACHABLE` of its moves, or within today's volatility's reach,
+    :mod:`analysis.model.reach`), so the call can tell a next-session trigger from a level several sessions
+    away, and a knife-edge from a real move."""
+    close = prices["close"].astype(float)
+    sizes, now, ranked = day_sizes(prices, u), float(close.iloc[-1]), ranked_moves(close, u)
+    wild = reach.volatile(ranked, sizes, REACHABLE)
     out = []
     for e in events:
-        own = percentile(sizes, move_size(close, e["price"], u))
+        size = move_size(now, e["price"], u)
+        own = percentile(sizes, size)
         rel = e.get("relative_percentile")  # a Leadership trigger must be a reachable relative move too
         relative = own is not None and rel is not None and rel > own  # the rarer route is the relative move
-        out.append({**e, "move_percentile": rel if relative else own, "rarity": "relative" if relative else "own"})
+        pct = rel if relative else own
+        limit = wild["up" if e["price"] > now else "down"]  # today's volatility's reach that way, when wider
+        can = None if pct is None else pct <= REACHABLE or (not relative and limit is not None and size <= limit)
+        out.append({**e, "move_percentile": pct, "rarity": "relative" if relative else "own", "reachable": can})
     return out

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.contract import GAP_DAYS
+from analysis.model import reach
 from analysis.model.types import SummaryDict
 from analysis.model.units import Units
 
@@ -192,6 +193,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     daily, ranked = moves(close, units), ranked_moves(close, units)
     day, week = _read(daily, ranked), _read(moves(close, units, WEEK), ranked_moves(close, units, WEEK))
     now = float(close.iloc[-1])
+    wild = reach.volatile(ranked, sizes, REACHABLE)
     recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
@@ -217,6 +219,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "gap_notable": bool(units.is_return and gap is not None and notable and abs(gap) >= notable),
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
         "reach": in_units(float(np.quantile(sizes, REACHABLE)), now, units) if len(sizes) else None,
+        "volatile_reach": {way: None if x is None else in_units(x, now, units) for way, x in wild.items()},
         "typical": in_units(float(np.quantile(sizes, KNIFE_EDGE)), now, units) if len(sizes) else None,
         "reversal": _reversal(last, previous, units, notable),
         "largest_rise": _largest(daily, ranked, up=True),

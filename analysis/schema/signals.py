@@ -22,6 +22,7 @@ Change = TypedDict(
         "move_percentile": float | None,  # share of the ticker's one-session moves smaller than the move to it
         "relative_percentile": float | None,  # Leadership's: share of sessions beating/trailing the benchmark by less
         "rarity": str,  # which share move_percentile is: "own" (the ticker's moves) or "relative" (against the benchmark)
+        "reachable": bool | None,  # whether a session can carry the ticker there (analysis/model/reach.py)
     },
     total=False,
 )

@@ -37,6 +37,7 @@ class CallChange(TypedDict):
     distance_pct: float  # fraction from the last close
     call: str  # the call it changes to
     move_percentile: float | None  # share of the ticker's one-session moves smaller than the move to it
+    reachable: bool | None  # whether a session can carry the ticker there (analysis/model/reach.py)
 
 
 class Brief(TypedDict):

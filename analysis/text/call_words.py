@@ -195,7 +195,8 @@ def _flag(event: Reading, benchmark: str) -> str:
         return _KNIFE_EDGE
     if event.get("rarity") == "relative":
         return f", {_gap(benchmark, event['direction'])} wider than on {share(pct, 'sessions')}"
-    return f", larger than on {share(pct, 'its sessions')}"
+    today = f" but within reach{_TODAY}" if pct > REACHABLE else ""  # reachable only in a wild tape
+    return f", larger than on {share(pct, 'its sessions')}{today}"
 
 
 def _direction_sentence(s: Reading, side: str, call: Call) -> str:
@@ -250,16 +251,23 @@ def _level_short(s: Reading, lv: Reading, side: str = "resistance") -> str:
     )
 
 
+#: A reach decided by today's volatility, not history's (:mod:`analysis.model.reach`).
+_TODAY = " at today's volatility"
+
 #: After the move to a trigger no larger than an ordinary session's (:data:`analysis.model.session.KNIFE_EDGE`).
 _KNIFE_EDGE = ", a knife-edge: most sessions move more"
 
 
-def _reach(s: Reading) -> str:
-    """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within."""
-    reach = (s.get("session") or {}).get("reach")
-    if reach is None:
+def _reach(s: Reading, side: str) -> str:
+    """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within; ``a session's
+    reach at today's volatility (7.8%)`` that way when the tape is wilder than history's (:mod:`analysis.model.reach`)."""
+    ses = s.get("session") or {}
+    wild = (ses.get("volatile_reach") or {}).get(side)
+    if wild is not None:
+        return f"a session's reach{_TODAY} ({pw.units_of(s).size(wild)})"
+    if ses.get("reach") is None:
         return f"{REACH:.0%}"
-    return f"a session's reach ({pw.units_of(s).size(reach)})"
+    return f"a session's reach ({pw.units_of(s).size(ses['reach'])})"
 
 
 def _subject(s: Reading, what: Sequence[str]) -> str:
@@ -305,6 +313,8 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     if tr.relative:  # rare only against the benchmark
         gap = _gap(s["benchmark"], side)
         return f"{head}: {gap} wider than on {REACHABLE:.0%} of sessions, so several sessions away, not tomorrow's."
+    if ((s.get("session") or {}).get("volatile_reach") or {}).get(side) is not None:
+        return f"{head}: beyond {_reach(s, side)}, so several sessions away, not tomorrow's."
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
 
@@ -335,7 +345,7 @@ def _extreme(s: Reading, side: str) -> str:
 
 def _no_change(s: Reading, side: str, call: Call) -> str:
     """When no close within reach changes the call in this direction: the levels of the box on that side."""
-    tail, reach, t = _beyond(s, side, call), _reach(s), s["ticker"]
+    tail, reach, t = _beyond(s, side, call), _reach(s, side), s["ticker"]
     tr = call.beyond_reach(s, side)
     if tr is not None and tr.relative:
         # the close that changes it is within the ticker's reach but not against its benchmark: KRE 2020-11-09
