@@ -100,3 +100,24 @@ def test_a_trigger_rare_in_history_but_within_todays_swings_is_quoted(market, tm
         "A close above 108.07 next session (3.6% up, larger than on 99.7% of its sessions but within reach at"
         " today's volatility) puts Real Motion over its own 50-DMA, and the call turns cautious."
     ), up
+
+
+def test_a_lag_taken_today_is_no_widening_gap(market, tmp_path):
+    """NVDA 2013-05-22: "Leadership crossed below zero today ...: NVDA now lags, and the gap widened over five
+    sessions": there was no gap to widen; NVDA led five sessions before and lost 1.4% on SPY since."""
+    s = _summary(market, "NVDA", "SPY", "2013-05-22", tmp_path)
+    assert round(s["leadership"]["week"], 3) == -0.014
+    line = next(p for p in s["brief"]["paragraphs"] if p.startswith("Against SPY"))
+    assert line.endswith(
+        "crossed below zero today and is above its own 50-DMA: NVDA now lags, after losing ground over five sessions."
+    ), line
+
+
+def test_no_level_to_clear_beyond_the_close_that_changes_the_call(market, tmp_path):
+    """SPY 2008-09-29: "The price then needs to clear 126.99 (a former swing low, August 19). The call turns
+    cautious only with Real Motion over its own 50-DMA (a close above 122.75 ...)": the call changes below the
+    level it says the price needs to clear."""
+    s = _summary(market, "SPY", "RSP", "2008-09-29", tmp_path)
+    up = s["brief"]["change_sentences"][0]
+    assert "needs to clear" not in up, up
+    assert "The call turns cautious only with Real Motion over its own 50-DMA (a close above 122.75 next session" in up

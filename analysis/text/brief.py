@@ -97,8 +97,7 @@ def leadership_paragraph(s: Reading) -> str:
     if mode == "risk_off":
         return text + (f": {pw.haven(s)}." if above else f": {t} is not acting as a safe haven.")
     small = s.get("scenario_set", {}).get("id") == "small_caps"
-    # a lead (lag) taken today did not narrow over the week: IWM 2022-09-28 (the eleventh cold read)
-    week = "" if today and (ld.get("week") or 0) * (1 if above else -1) < 0 else _week_words(ld.get("week"), above)
+    week = _week_words(ld.get("week"), above, fresh=today)
     if above:
         who = "small caps are leading large caps" if small else f"{t} is leading"
         return text + f": {who}{week}."
@@ -112,13 +111,18 @@ def leadership_paragraph(s: Reading) -> str:
 FLAT_WEEK = 0.002
 
 
-def _week_words(week: float | None, leading: bool) -> str:
+def _week_words(week: float | None, leading: bool, *, fresh: bool = False) -> str:
     """How the lead (or the gap) moved over the last five sessions ("this week" read wrong on a Monday: the tenth
     cold read), from the relative return, not from
     where Leadership stands against its 50-DMA: IWM 2022-06-16 lagged SPY by 2 points more in the week
-    while above its 50-DMA, and "the gap is narrowing" was refused (the seventh cold read)."""
+    while above its 50-DMA, and "the gap is narrowing" was refused (the seventh cold read). A lead (lag)
+    taken today (``fresh``) had none to narrow or widen: the week is said only when it led there."""
     if week is None or abs(week) < FLAT_WEEK:
         return ""
+    if fresh:  # a lead (lag) taken today neither narrowed nor widened: IWM, NVDA (the eleventh cold read)
+        if (week > 0) != leading:
+            return ""
+        return f", after {'gaining' if leading else 'losing'} ground over five sessions"
     if leading:
         return " and gained ground over five sessions" if week > 0 else ", though the lead narrowed over five sessions"
     return ", though the gap narrowed over five sessions" if week > 0 else ", and the gap widened over five sessions"

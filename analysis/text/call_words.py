@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from math import inf
 
 from analysis.fmt import count, date, day, join
 from analysis.model import call as calls
@@ -230,7 +231,8 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
     if tr is None:
         out += f"; the call stays {now}"
     lv = s["level_to_clear"]
-    if side == "up" and lv["price"] is not None and lv["price"] > steps[-1][0]:
+    beyond = call.beyond_reach(s, side)  # SPY 2008-09-29: no "needs to clear 126.99" when 122.75 turns the call
+    if side == "up" and lv["price"] is not None and steps[-1][0] < lv["price"] < (beyond.price if beyond else inf):
         out += f". The {'level' if pw.is_level(s) else 'price'} then needs to clear {q(lv['price'])} ({_level_short(s, lv)})"
     first = next(iter(box(s)["support"]), None)  # the box's nearest, so the sentence and the box agree
     if side == "down" and first is not None and first["price"] > steps[0][0]:
