@@ -121,3 +121,13 @@ def test_no_level_to_clear_beyond_the_close_that_changes_the_call(market, tmp_pa
     up = s["brief"]["change_sentences"][0]
     assert "needs to clear" not in up, up
     assert "The call turns cautious only with Real Motion over its own 50-DMA (a close above 122.75 next session" in up
+
+
+def test_a_trigger_that_quotes_as_the_close_gets_the_decimals_that_part_them(market, tmp_path):
+    """XLP 2013-05-22 (dividend-adjusted close 29.1904): "A close below 29.19 next session (less than 0.1% down)"
+    read as a close below the close itself."""
+    s = _summary(market, "XLP", "SPY", "2013-05-22", tmp_path)
+    down = s["brief"]["change_sentences"][1]
+    lead = next(e for e in s["what_would_change"] if e["event"] == "leadership_vs_zero")
+    assert round(s["close"], 4) == 29.1904 and round(lead["price"], 4) == 29.1865
+    assert down.startswith("A close below 29.1865 next session (less than 0.1% down"), down

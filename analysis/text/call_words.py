@@ -213,7 +213,7 @@ def _direction_sentence(s: Reading, side: str, call: Call) -> str:
         last = tr is not None and i == len(steps) - 1
         subject = _subject(s, what)
         move = pw.units_of(s).move_to(s["close"], price) + flag
-        at = q(price)
+        at = pw.quote_apart(s, price, s["close"])[0]  # XLP 2013-05-22: "below 29.19", its close 29.1904
         if (price > s["close"]) if side == "down" else (price < s["close"]):  # the line moves past the close overnight
             at, close_q = pw.quote_apart(s, price, s["close"])  # NVDA 2016-06-24: "below 1.12 (0.3% up)", close 1.12
             move = f"even an unchanged one at {close_q}"
