@@ -131,3 +131,19 @@ def test_a_trigger_that_quotes_as_the_close_gets_the_decimals_that_part_them(mar
     lead = next(e for e in s["what_would_change"] if e["event"] == "leadership_vs_zero")
     assert round(s["close"], 4) == 29.1904 and round(lead["price"], 4) == 29.1865
     assert down.startswith("A close below 29.1865 next session (less than 0.1% down"), down
+
+
+def test_a_quiet_tape_reads_the_reach_of_the_past_year(market, tmp_path):
+    """^IRX 2013-05-22 at 0.035%: "no close within a session's reach (19 bp) changes the call on the way down" (19 bp
+    is history's 99th percentile, five times the level) and "a close above 0.049% (1 bp up, a knife-edge: most
+    sessions move more)": no session of the past year moved it more than 6 bp, and 89% of them moved less than 1.4 bp."""
+    close = _frame("^IRX", "2013-05-22")["Close"]
+    moves = (100 * close.diff()).dropna()
+    assert round(moves.abs().quantile(0.99)) == 19 and round(moves.iloc[-250:].abs().max()) == 6
+    s = _summary(market, "^IRX", "SPY", "2013-05-22", tmp_path)
+    assert round(s["session"]["quiet_reach"]) == 6
+    up, down = s["brief"]["change_sentences"]
+    assert up.startswith("A close above 0.049% next session (1 bp up) puts Real Motion over its own 50-DMA"), up
+    assert "no close within a session's reach in the past year (6 bp) changes the call on the way down" in down, down
+    lead = next(e for e in s["what_would_change"] if e["direction"] == "up" and e["event"] == "real_motion_vs_fast")
+    assert lead["of"] == "year" and 0.5 < lead["move_percentile"] < 0.9

@@ -100,15 +100,22 @@ def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> lis
     away, and a knife-edge from a real move."""
     close = prices["close"].astype(float)
     sizes, now, ranked = day_sizes(prices, u), float(close.iloc[-1]), ranked_moves(close, u)
-    wild = reach.volatile(ranked, sizes, REACHABLE)
+    wild, calm = reach.volatile(ranked, sizes, REACHABLE), reach.quiet(ranked, sizes, REACHABLE)
+    # a quiet tape ranks a move among the past year's (^IRX 2013-05-22: 1 bp was no knife-edge then)
+    base = np.sort(np.abs(ranked.dropna().to_numpy(float)[-reach.YEAR :])) if calm is not None else sizes
     out = []
     for e in events:
         size = move_size(now, e["price"], u)
-        own = percentile(sizes, size)
+        own = percentile(base, size)
         rel = e.get("relative_percentile")  # a Leadership trigger must be a reachable relative move too
         relative = own is not None and rel is not None and rel > own  # the rarer route is the relative move
         pct = rel if relative else own
         limit = wild["up" if e["price"] > now else "down"]  # today's volatility's reach that way, when wider
         can = None if pct is None else pct <= REACHABLE or (not relative and limit is not None and size <= limit)
-        out.append({**e, "move_percentile": pct, "rarity": "relative" if relative else "own", "reachable": can})
+        if calm is not None and can:  # a quiet tape: no further than its past year's largest move
+            can = size <= calm
+        of = "year" if calm is not None and not relative else "history"
+        out.append(
+            {**e, "move_percentile": pct, "rarity": "relative" if relative else "own", "reachable": can, "of": of}
+        )
     return out

@@ -16,7 +16,9 @@ volatility would call a 7% rise within reach for SPY, whose largest rise in the 
 is 29.6%).
 
 A calm tape never shrinks the reach below history's: IWM's 3.6% of 2024-07-11 came three sessions after
-its 20-session volatility said 2.4%.
+its 20-session volatility said 2.4%. Only a tape that has left history's regime behind does
+(:func:`quiet`): ^IRX at 0.035% on 2013-05-22, when no session of the past year had moved it more than
+6 bp and history's reach was 19 bp, more than five times its level.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ import pandas as pd
 WINDOW = 20
 #: Scaled moves needed before today's volatility is read (about a year).
 MIN_SCALED = 250
+#: The sessions of "the past year".
+YEAR = 250
+#: A tape is quiet (:func:`quiet`) when its past year's largest move is under history's reach by this factor.
+QUIET = 3.0
 #: Today's volatility's reach replaces history's only when this much wider: BTC-USD's 13.4% against 13.3%
 #: is the same reach, not a wilder tape.
 WIDER = 1.25
@@ -60,3 +66,17 @@ def volatile(ranked: pd.Series, sizes: np.ndarray, share: float) -> dict[str, fl
         x = None if now is None or moves.empty else min(now, float(moves.max()))
         out[way] = x if x is not None and history is not None and x > WIDER * history else None
     return out
+
+
+def quiet(ranked: pd.Series, sizes: np.ndarray, share: float) -> float | None:
+    """The largest move of the past :data:`YEAR` sessions when the tape has left history's regime: that move
+    under a :data:`QUIET` part of history's reach, and today's volatility's reach (:func:`scaled`) no wider
+    than it (zero rates: ^IRX from 2010 to 2015 and in 2021). ``None`` otherwise. On the ranked scale."""
+    m = ranked.dropna()
+    if not len(sizes) or len(m) < YEAR + MIN_SCALED:
+        return None
+    year = float(m.iloc[-YEAR:].abs().max())
+    now = scaled(ranked, share)
+    if not 0 < year < float(np.quantile(sizes, share)) / QUIET or (now is not None and now > year):
+        return None
+    return year

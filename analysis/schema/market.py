@@ -93,9 +93,8 @@ class Session(TypedDict):
     span: SpanMove | None  # the 2-4 session move as notable as a week's, the day's way and larger (not with the week)
     notable_span: bool  # span is not None
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
-    volatile_reach: (
-        dict  # {up, down}: the reach at today's volatility when wider than reach, else null (model/reach.py)
-    )
+    volatile_reach: dict  # {up, down}: today's volatility's reach when wider, else null (model/reach.py)
+    quiet_reach: float | None  # the past year's largest move when under a third of reach (a quiet tape), else null
     typical: float | None  # the median one-session move (in the ticker's units)
     reversal: (
         dict | None

@@ -23,6 +23,7 @@ Change = TypedDict(
         "relative_percentile": float | None,  # Leadership's: share of sessions beating/trailing the benchmark by less
         "rarity": str,  # which share move_percentile is: "own" (the ticker's moves) or "relative" (against the benchmark)
         "reachable": bool | None,  # whether a session can carry the ticker there (analysis/model/reach.py)
+        "of": str,  # which moves move_percentile ranks among: "history" (all) or "year" (the past year's: a quiet tape)
     },
     total=False,
 )

@@ -5,11 +5,7 @@ cautious or defensive, with its reason), what would change it in both directions
 prices*, three short paragraphs on price, momentum and leadership, the levels that matter,
 one line on the talking points and what changed since the last piece. The pages after it
 ("The evidence") hold the detail; the brief says the same things in fewer, different words.
-
-The call is a rule on four facts of the as-of session (see :func:`grade`), and what would
-change it is exact: :func:`triggers` replays the solved next-session closes of
-``what_would_change`` (:mod:`analysis.indicators.solve`) through the same rule, so "defensive
-below 193.12" means a close of 193.11 tomorrow turns the rule's answer defensive.
+The call and what would change it are decided in :mod:`analysis.model.call`; this module words them.
 """
 
 from __future__ import annotations
@@ -112,14 +108,12 @@ FLAT_WEEK = 0.002
 
 
 def _week_words(week: float | None, leading: bool, *, fresh: bool = False) -> str:
-    """How the lead (or the gap) moved over the last five sessions ("this week" read wrong on a Monday: the tenth
-    cold read), from the relative return, not from
-    where Leadership stands against its 50-DMA: IWM 2022-06-16 lagged SPY by 2 points more in the week
-    while above its 50-DMA, and "the gap is narrowing" was refused (the seventh cold read). A lead (lag)
-    taken today (``fresh``) had none to narrow or widen: the week is said only when it led there."""
+    """How the lead (the gap) moved over five sessions ("this week" was wrong on a Monday: the tenth cold read),
+    from the relative return, not Leadership against its 50-DMA (IWM 2022-06-16: the seventh). A lead (lag) taken
+    today (``fresh``) had none to narrow or widen (IWM, NVDA: the eleventh): the week only when it led there."""
     if week is None or abs(week) < FLAT_WEEK:
         return ""
-    if fresh:  # a lead (lag) taken today neither narrowed nor widened: IWM, NVDA (the eleventh cold read)
+    if fresh:
         if (week > 0) != leading:
             return ""
         return f", after {'gaining' if leading else 'losing'} ground over five sessions"

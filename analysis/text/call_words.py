@@ -192,12 +192,16 @@ def _flag(event: Reading, benchmark: str) -> str:
     pct = event.get("move_percentile")
     if pct is None or KNIFE_EDGE < pct < RARE_MOVE:
         return ""
+    year = event.get("of") == "year"  # ranked among the past year's moves: a quiet tape (analysis/model/reach.py)
     if pct <= KNIFE_EDGE:
-        return _KNIFE_EDGE
+        return (
+            _KNIFE_EDGE.replace("most sessions move", "most sessions of the past year moved") if year else _KNIFE_EDGE
+        )
     if event.get("rarity") == "relative":
         return f", {_gap(benchmark, event['direction'])} wider than on {share(pct, 'sessions')}"
     today = f" but within reach{_TODAY}" if pct > REACHABLE else ""  # reachable only in a wild tape
-    return f", larger than on {share(pct, 'its sessions')}{today}"
+    among = "the past year's sessions" if year else "its sessions"
+    return f", larger than on {share(pct, among)}{today}"
 
 
 def _direction_sentence(s: Reading, side: str, call: Call) -> str:
@@ -262,11 +266,14 @@ _KNIFE_EDGE = ", a knife-edge: most sessions move more"
 
 def _reach(s: Reading, side: str) -> str:
     """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within; ``a session's
-    reach at today's volatility (7.8%)`` that way when the tape is wilder than history's (:mod:`analysis.model.reach`)."""
+    reach at today's volatility (7.8%)`` that way when the tape is wilder than history's, ``in the past year (6 bp)``
+    when it is far quieter (:mod:`analysis.model.reach`)."""
     ses = s.get("session") or {}
     wild = (ses.get("volatile_reach") or {}).get(side)
     if wild is not None:
         return f"a session's reach{_TODAY} ({pw.units_of(s).size(wild)})"
+    if ses.get("quiet_reach") is not None:
+        return f"a session's reach in the past year ({pw.units_of(s).size(ses['quiet_reach'])})"
     if ses.get("reach") is None:
         return f"{REACH:.0%}"
     return f"a session's reach ({pw.units_of(s).size(ses['reach'])})"
@@ -315,7 +322,8 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     if tr.relative:  # rare only against the benchmark
         gap = _gap(s["benchmark"], side)
         return f"{head}: {gap} wider than on {REACHABLE:.0%} of sessions, so several sessions away, not tomorrow's."
-    if ((s.get("session") or {}).get("volatile_reach") or {}).get(side) is not None:
+    ses = s.get("session") or {}
+    if (ses.get("volatile_reach") or {}).get(side) is not None or ses.get("quiet_reach") is not None:
         return f"{head}: beyond {_reach(s, side)}, so several sessions away, not tomorrow's."
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
