@@ -147,3 +147,25 @@ def test_a_quiet_tape_reads_the_reach_of_the_past_year(market, tmp_path):
     assert "no close within a session's reach in the past year (6 bp) changes the call on the way down" in down, down
     lead = next(e for e in s["what_would_change"] if e["direction"] == "up" and e["event"] == "real_motion_vs_fast")
     assert lead["of"] == "year" and 0.5 < lead["move_percentile"] < 0.9
+
+
+def test_a_reversal_from_an_intraday_record_is_said(market, tmp_path):
+    """SPY 2013-05-22 (the taper testimony) traded at 169.07, above its intraday record of 167.80 (May 21), and
+    closed 0.7% lower, at 165.93: page one said only "SPY fell 0.7% on May 22, 2013, an ordinary move for it"."""
+    frame = _frame("SPY", "2013-05-22")
+    assert frame["High"].iloc[-1] == frame["High"].max() and round(frame["High"].iloc[:-1].max(), 2) == 167.80
+    s = _summary(market, "SPY", "RSP", "2013-05-22", tmp_path)
+    assert s["session"]["record_turn"]["way"] == "down"
+    assert s["brief"]["lead"].startswith(
+        "SPY fell 0.7% on May 22, 2013, an ordinary move for it. It traded at 169.07, above its intraday record of"
+        " 167.80 (May 21), before closing lower: a reversal from a record."
+    ), s["brief"]["lead"]
+
+
+def test_a_record_high_that_closes_a_hair_lower_is_no_reversal(market, tmp_path):
+    """SPY 2025-10-03 traded above its intraday record and closed 0.0015% lower: no reversal to speak of (the close
+    must move against the record by at least the median session's move)."""
+    frame = _frame("SPY", "2025-10-03")
+    assert frame["High"].iloc[-1] > frame["High"].iloc[:-1].max() and -0.0001 < frame["Close"].pct_change().iloc[-1] < 0
+    s = _summary(market, "SPY", "RSP", "2025-10-03", tmp_path)
+    assert s["session"]["record_turn"] is None and "a reversal from a record" not in s["brief"]["lead"]

@@ -173,6 +173,39 @@ def _reversal(last: pd.Series, previous: float | None, units: Units, notable: fl
     return None
 
 
+#: Rows needed before a day's high (low) beyond every earlier one is a record worth a sentence.
+RECORD_ROWS = 250
+
+
+def _record_turn(
+    prices: pd.DataFrame, previous: float | None, ranked: pd.Series, sizes: np.ndarray
+) -> SummaryDict | None:
+    """A session that traded beyond every earlier high (low) in the data and closed the other way from the
+    previous close, by at least the median session's move: ``{way, extreme, record, record_date}`` (``way`` the
+    close's: ``down`` from a record high). SPY 2013-05-22 traded at 169.07, above its intraday record of 167.80,
+    and closed 0.7% lower: "an ordinary move for it" (the eleventh cold read). ``None`` otherwise, or with
+    under :data:`RECORD_ROWS` rows."""
+    moved = _finite(ranked.iloc[-1]) if len(ranked) else None
+    if previous is None or len(prices) < RECORD_ROWS or not {"high", "low"} <= set(prices.columns):
+        return None
+    if moved is None or not len(sizes) or abs(moved) < float(np.quantile(sizes, KNIFE_EDGE)):
+        return None
+    last, before = prices.iloc[-1], prices.iloc[:-1]
+    for way, column, sign in (("down", "high", 1.0), ("up", "low", -1.0)):
+        x, earlier = _finite(last[column]), before[column].dropna()
+        if x is None or earlier.empty:
+            continue
+        when = cast(pd.Timestamp, earlier.idxmax() if sign > 0 else earlier.idxmin())
+        if sign * (x - float(earlier.loc[when])) > 0 and sign * (float(last["close"]) - previous) < 0:
+            return {
+                "way": way,
+                "extreme": x,
+                "record": float(earlier.loc[when]),
+                "record_date": when.date().isoformat(),
+            }
+    return None
+
+
 def _largest(daily: pd.Series, ranked: pd.Series, *, up: bool) -> SummaryDict | None:
     """The largest one-session rise (``up``) or fall up to the as-of session by ``ranked``
     (:func:`ranked_moves`), with its move in the ticker's units (:func:`moves`), its ``size`` on the
@@ -223,6 +256,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "quiet_reach": None if calm is None else in_units(calm, now, units),
         "typical": in_units(float(np.quantile(sizes, KNIFE_EDGE)), now, units) if len(sizes) else None,
         "reversal": _reversal(last, previous, units, notable),
+        "record_turn": _record_turn(prices, previous, ranked, sizes),
         "largest_rise": _largest(daily, ranked, up=True),
         "largest_fall": _largest(daily, ranked, up=False),
         "notable_week": bool(

@@ -94,6 +94,9 @@ class Session(TypedDict):
     notable_span: bool  # span is not None
     reach: float | None  # the one-session move only 1% of sessions exceeded (in the ticker's units)
     volatile_reach: dict  # {up, down}: today's volatility's reach when wider, else null (model/reach.py)
+    record_turn: (
+        dict | None
+    )  # {way, extreme, record, record_date}: beyond every earlier high (low), closed the other way
     quiet_reach: float | None  # the past year's largest move when under a third of reach (a quiet tape), else null
     typical: float | None  # the median one-session move (in the ticker's units)
     reversal: (

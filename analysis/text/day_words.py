@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analysis.fmt import date
+from analysis.fmt import date, day
 from analysis.model.session import notable_move
 from analysis.model.types import Reading
 from analysis.text import profile_words as pw
@@ -73,7 +73,7 @@ def day_sentence(s: Reading) -> str:
         both_records = week["last_as_large"] is None and ses["notable_day"] and day["last_as_large"] is None
         rank = "also the largest in the data" if both_records else rank_words(week, "five-session", s["as_of"], gauge)
         text += f" Over five sessions it is {direction} {u.size(week['move'], before)}, {rank}."
-    return text + span_sentence(s) + gap_sentence(s) + reversal_sentence(s)
+    return text + span_sentence(s) + gap_sentence(s) + reversal_sentence(s) + record_turn_sentence(s)
 
 
 SPAN_WORDS = {2: "two", 3: "three", 4: "four"}
@@ -157,7 +157,22 @@ def reversal_sentence(s: Reading) -> str:
     )
 
 
+def record_turn_sentence(s: Reading) -> str:
+    """`` It traded at 169.07, above its intraday record of 167.80 (May 21), before closing lower: a reversal
+    from a record.`` (:func:`analysis.model.session._record_turn`); '' otherwise."""
+    ses = s.get("session") or {}
+    r = ses.get("record_turn")
+    if not r:
+        return ""
+    q, up = pw.quoter(s), r["way"] == "up"
+    where = f"{'below' if up else 'above'} its intraday {'low' if up else 'record'} of {q(r['record'])}"
+    return (
+        f" It traded at {q(r['extreme'])}, {where} ({day(r['record_date'], s['as_of'])}), before closing"
+        f" {'higher' if up else 'lower'}: a reversal from a {'low' if up else 'record'}."
+    )
+
+
 def notable(s: Reading) -> bool:
     """Whether the day (or the week) is the news page one leads with."""
     ses = s.get("session") or {}
-    return bool(notable_move(ses) or ses.get("reversal") or ses.get("gap_notable"))
+    return bool(notable_move(ses) or ses.get("reversal") or ses.get("gap_notable") or ses.get("record_turn"))
