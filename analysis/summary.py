@@ -95,8 +95,10 @@ def build(
     check_configuration(request, parts)
     market = market or Market(request.source)
     settings = settings or request.settings
-    kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
     study = studies.build(market, request.ticker, request.benchmark, request.as_of, settings)
+    kind = profile.on_calendar(  # a coin's year is 365 sessions, whatever its symbol
+        profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market)), study.series.index
+    )
     data = facts(study, kind)
     if kind.leadership == "hidden":  # no Leadership to flip where it means nothing
         data["what_would_change"] = [e for e in data["what_would_change"] if e["event"] != "leadership_vs_zero"]
