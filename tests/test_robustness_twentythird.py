@@ -25,7 +25,12 @@ held and what broke, the defects (A, B, ...) with the test that failed before th
    counts 365 sessions a year (:func:`analysis.model.profile.on_calendar`), whatever its profile, and says so in
    the profile's reason. Held: a Hong Kong session on the Fourth of July ("0700.HK rose 0.5% on July 4, 2024, an
    ordinary move for it"), its Lunar New Year ("no row for 2024-02-12, a session SPY traded"), every file name with
-   ``=``. Noticed and left: a future or a currency pair is read as "a stock or equity fund, the default" (its
+   ``=``. **Broke (D)**: a file a user saved from a tz-aware yfinance frame of a European, Australian or New Zealand
+   listing (``yf.download("VOD.L", ignore_tz=False).to_csv()``: ``+00:00`` in winter, ``+01:00`` in summer) was a
+   traceback, "ValueError: Mixed timezones detected. Pass utc=True", from ``summary``, ``report`` and a batch; each
+   stamp is now read at its own wall time, as a single offset was. Noticed and left: the same bars converted to
+   UTC (Tokyo's midnight is 15:00 UTC the day before, London's summer midnight 23:00) date every session a day
+   early, Monday's bar on a Sunday: the file's own instants, read as its dates. Also noticed and left: a future or a currency pair is read as "a stock or equity fund, the default" (its
    "total return, dividends reinvested" is its price's: no dividend in the file): a ``[[rule]]`` is the user's;
    "A is deeply oversold" reads oddly for Agilent.
 """
@@ -198,3 +203,44 @@ def test_yahoos_symbols_on_an_exchange_calendar_keep_an_exchanges_year(capsys, p
     data = _local(capsys, ticker, "2024-08-05")
     assert data["profile"]["year"] == 252 and "every day" not in data["profile"]["reason"]
     assert data["headline"] == f"{ticker} is deeply oversold and lagging SPY: capitulation?", data["headline"]
+
+
+def _bring_stamped(folder, ticker: str, frame: pd.DataFrame, zone: str) -> None:
+    """``frame`` saved as pandas saves a tz-aware frame in ``zone`` (the offset after each stamp), with the cache's
+    metadata (``SOURCE=local``)."""
+    import hashlib
+
+    frame = frame.copy()
+    frame.index = frame.index.tz_localize(zone)
+    data = frame.rename_axis("Date").to_csv(float_format="%.6f").encode()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{ticker}.csv").write_bytes(data)
+    meta = {"ticker": ticker, "fetched_at": "2026-08-22T00:00:00+00:00", "rows": len(frame)}
+    (folder / f"{ticker}.json").write_text(json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}))
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Europe/Berlin", "Pacific/Auckland", "Asia/Tokyo"])
+def test_a_file_saved_with_offsets_that_change_with_daylight_saving_is_read(capsys, price_cache, zone):
+    """(D) SYNTHETIC, SPY's rows stamped at midnight in ``zone`` and saved by pandas ("1993-01-29 00:00:00+00:00",
+    "2024-10-25 00:00:00+01:00"): a traceback, "Mixed timezones detected", where the zone changes its offset; now
+    each session keeps its date (Tokyo, one offset all year, held)."""
+    spy = bundled("SPY")
+    _bring_stamped(price_cache, "VOD.L", spy, zone)
+    data = _local(capsys, "VOD.L", "2024-08-05")
+    assert data["as_of"] == "2024-08-05" and abs(data["close"] - spy.loc["2024-08-05", "Close"]) < 1e-5
+
+
+@pytest.mark.process
+def test_a_file_saved_with_changing_offsets_is_read_by_the_program(tmp_path, price_cache):
+    """(D) the same as a user runs it: ``python -m analysis summary`` printed a 40-line traceback."""
+    import os
+
+    _bring_stamped(price_cache, "VOD.L", bundled("SPY"), "Europe/London")
+    done = hostile.run_cli(
+        tmp_path / "reports",
+        *("summary", "--source", "local", "--ticker", "VOD.L", "--as-of", "2024-03-25"),
+        env={"MOMENTUM_CACHE_DIR": os.environ["MOMENTUM_CACHE_DIR"]},
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr[-600:]
+    assert json.loads(done.stdout)["as_of"] == "2024-03-25"
