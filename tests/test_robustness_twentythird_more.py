@@ -17,18 +17,30 @@
    ``axes.formatter.use_locale``, which the project's own matplotlibrc location never sets). Noticed and left: under
    ``LC_ALL`` naming a locale not installed, each of make's recipe shells prints bash's own "warning: setlocale:
    LC_ALL: cannot change locale" (five lines for ``make summary``) beside the program's output.
+5. Memory control groups (cgroup v1 here, as root: a group of the test's own with ``memory.limit_in_bytes``; about 7
+   cases): a whole piece under 3000, 400, 370, 340 and 300 MB (it peaks near 425 MB with the page cache). **Broke
+   (F)**: from 370 MB down the out-of-memory killer stopped the kernel: "the kernel died while running (Kernel
+   died) ... It may have run out of memory. Close other programs (or run fewer JOBS)", exit 4: a container's or
+   a service's limit (the usual way memory is limited now) was never named, and closing other programs cannot help
+   under it. Now the group's own out-of-memory count says it was the killer: exit 1, "the kernel was stopped: out
+   of memory: this run's control group may use at most 300 MB (<its memory.limit_in_bytes>: a container's or a
+   service's memory limit). Raise it ...", the failed notebook kept, nothing published, no process left. Held: 400
+   MB and up (the piece whole); the browser was never the one killed (the kernel's peak comes first).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from tests import hostile
 from tests.conftest import PROJECT_DIR
 
 # -- 3. git --------------------------------------------------------------------------------------------------
@@ -109,3 +121,76 @@ def test_the_bench_without_git_or_a_checkout_stamps_nothing(tmp_path):
     project = _project_copy(tmp_path / "p")
     assert _bench_commit(project) == ""
     assert _bench_commit(PROJECT_DIR, path=str(Path(sys.executable).parent)) == ""
+
+
+# -- 5. a memory control group -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _memory_group(tmp_path: Path, megabytes: int):
+    """A cgroup v1 memory group of this test's own limited to ``megabytes`` (its path); skips where there is none
+    this user may make (no root, cgroup v2 only, a container)."""
+    base = Path("/sys/fs/cgroup/memory")
+    group = base / f"momentum-test-{os.getpid()}-{tmp_path.name}"
+    try:
+        group.mkdir()
+        (group / "memory.limit_in_bytes").write_text(str(megabytes * 2**20))
+    except OSError as exc:
+        pytest.skip(f"cannot make a cgroup v1 memory group here ({exc}): it needs root and a writable hierarchy")
+    try:
+        yield group
+    finally:
+        for _ in range(50):
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.2)
+
+
+def _into(group: Path):
+    def enter() -> None:
+        hostile.default_signals()
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    return enter
+
+
+@pytest.mark.process
+def test_out_of_memory_names_a_control_groups_limit(tmp_path):
+    """(F) the line for running out of memory named only a ``ulimit -v``; under a control group's limit it said
+    "Close other programs", which cannot help."""
+    with _memory_group(tmp_path, 2000) as group:
+        code = "from analysis.errors import out_of_memory; print(out_of_memory())"
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=_into(group), timeout=120
+        )
+    assert done.stdout.startswith("out of memory: this run's control group may use at most 2000 MB ("), done.stdout
+    assert f"{group}/memory.limit_in_bytes: a container's or a service's memory limit" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_kernel_stopped_by_the_out_of_memory_killer_is_said_so(tmp_path):
+    """(F) a piece in a group of 300 MB: the killer stops the kernel. It was "the kernel died ... It may have run
+    out of memory. Close other programs", exit 4; now exit 1 naming the limit, nothing published, nothing left."""
+    root = tmp_path / "reports"
+    with _memory_group(tmp_path, 300) as group:
+        args = ("report", "--ticker", "IWM", "--as-of", "2024-07-08", "--source", "snapshot")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MOMENTUM_REPORTS_DIR": str(root)},
+            cwd=PROJECT_DIR,
+            preexec_fn=_into(group),
+        )
+        _, err = proc.communicate(timeout=600)
+        assert hostile.no_leftovers(root) == []
+    line = hostile.one_line(err)
+    if proc.returncode == 0:
+        pytest.skip("the piece fitted in 300 MB here: nothing was killed")
+    assert proc.returncode == 1, line
+    assert line.startswith("error: notebook commentary.ipynb: the kernel was stopped: out of memory: this run's")
+    assert "at most 300 MB" in line and "Close other programs" not in line, line
+    assert not (root / "2024-07-08").exists() and hostile.hidden(root) == []
