@@ -30,7 +30,12 @@ held and what broke, the defects (A, B, ...) with the test that failed before th
    traceback, "ValueError: Mixed timezones detected. Pass utc=True", from ``summary``, ``report`` and a batch; each
    stamp is now read at its own wall time, as a single offset was. Noticed and left: the same bars converted to
    UTC (Tokyo's midnight is 15:00 UTC the day before, London's summer midnight 23:00) date every session a day
-   early, Monday's bar on a Sunday: the file's own instants, read as its dates. Also noticed and left: a future or a currency pair is read as "a stock or equity fund, the default" (its
+   early, Monday's bar on a Sunday: the file's own instants, read as its dates. **Broke (G)**: a London listing's
+   file whose prices switch from pence to pounds (Yahoo's known 100x unit mix-up: ``VOD.L`` at 79.11 then 0.79)
+   was read: "VOD.L fell 99.0% on June 3, 2024, its largest one-day fall in the data ... 99.0% below its record
+   close", and so would an unadjusted 20:1 or 50:1 split (Amazon and Alphabet 2022, Chipotle 2024): the split
+   screen knew ratios up to 10. Now 8, 15, 20, 25, 50 and 100 too (exit 3 naming the row); no bundled row comes
+   near. Held: one row in pounds amid pence, first or last (exit 3, the row named). Also noticed and left: a future or a currency pair is read as "a stock or equity fund, the default" (its
    "total return, dividends reinvested" is its price's: no dividend in the file): a ``[[rule]]`` is the user's;
    "A is deeply oversold" reads oddly for Agilent.
 """
@@ -244,3 +249,21 @@ def test_a_file_saved_with_changing_offsets_is_read_by_the_program(tmp_path, pri
     )
     assert done.returncode == 0 and done.stderr == "", done.stderr[-600:]
     assert json.loads(done.stdout)["as_of"] == "2024-03-25"
+
+
+@pytest.mark.parametrize(
+    "ratio, why",
+    [(0.01, "pence to pounds"), (100, "pounds to pence"), (1 / 20, "a 20:1 split"), (1 / 50, "a 50:1 split")],
+)
+def test_prices_that_change_units_or_split_unadjusted_are_refused(capsys, price_cache, ratio, why):
+    """(G) SYNTHETIC, SPY x0.15 (a London listing in pence) with every price from 2024-06-03 times ``ratio``: read as
+    a 99% fall ("VOD.L fell 99.0% on June 3, 2024, its largest one-day fall in the data"); now exit 3 naming the
+    row, for any as-of."""
+    from tests.test_robustness_twentysecond import bring
+
+    pence = bundled("SPY")
+    pence[["Open", "High", "Low", "Close", "Adj Close"]] *= 0.15
+    pence.loc["2024-06-03":, ["Open", "High", "Low", "Close", "Adj Close"]] *= ratio
+    bring(price_cache, "VOD.L", pence)
+    code, line = hostile.cli_line(capsys, "summary", "--source", "local", "--ticker", "VOD.L", "--as-of", "2024-08-05")
+    assert code == 3 and "2024-06-03 close" in line and "fix or delete those rows" in line, (why, line)
