@@ -194,3 +194,85 @@ def test_a_kernel_stopped_by_the_out_of_memory_killer_is_said_so(tmp_path):
     assert line.startswith("error: notebook commentary.ipynb: the kernel was stopped: out of memory: this run's")
     assert "at most 300 MB" in line and "Close other programs" not in line, line
     assert not (root / "2024-07-08").exists() and hostile.hidden(root) == []
+
+
+# -- 4. locales ------------------------------------------------------------------------------------------------
+
+
+def _installed(name: str) -> bool:
+    import locale
+
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        locale.setlocale(locale.LC_ALL, name)
+        return True
+    except locale.Error:
+        return False
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
+
+
+def _needs(*names: str) -> None:
+    missing = [n for n in names if not _installed(n)]
+    if missing:
+        pytest.skip(f"locale(s) {', '.join(missing)} not installed here (localedef -i tr_TR -f UTF-8 tr_TR.UTF-8 ...)")
+
+
+def _summary_under(tmp_path: Path, env: dict) -> subprocess.CompletedProcess:
+    args = ("summary", "--source", "snapshot", "--as-of", "2024-07-08")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        env={**base, "MOMENTUM_REPORTS_DIR": str(tmp_path / "r"), **env},
+        cwd=PROJECT_DIR,
+        timeout=300,
+    )
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"LC_ALL": "tr_TR.UTF-8"},
+        {"LC_ALL": "de_DE.UTF-8"},
+        {"LC_ALL": "ja_JP.UTF-8"},
+        {"LANG": "C.UTF-8", "LC_TIME": "fr_FR.UTF-8", "LC_NUMERIC": "de_DE.UTF-8", "LANGUAGE": "fr:de"},
+        {"LC_ALL": "xx_YY.UTF-8"},  # not installed anywhere: the C locale, and Python's UTF-8 mode
+    ],
+    ids=["tr", "de", "ja", "categories", "missing"],
+)
+def test_the_summary_is_the_same_bytes_in_every_locale(tmp_path, env):
+    """Held: the JSON under Turkish (dotless i: "IWM".lower() is not "ıwm" in Python), German and Japanese locales,
+    categories set apart and a locale that is not installed, against ``LC_ALL=C``: every date and month name in
+    English, every number with a point."""
+    _needs(*(v for k, v in env.items() if k.startswith("LC_") and v != "xx_YY.UTF-8"))
+    plain, local = _summary_under(tmp_path, {"LC_ALL": "C"}), _summary_under(tmp_path, env)
+    assert local.returncode == 0 and local.stderr == b"", local.stderr[-400:]
+    assert local.stdout == plain.stdout
+    assert b"July 8, 2024" in local.stdout
+
+
+@pytest.mark.slow
+def test_a_piece_in_mixed_locales_is_the_bytes_of_the_shared_one(tmp_path, iwm_piece):
+    """Held: ``python -m analysis report`` under ``LANG=ja_JP.UTF-8 LC_TIME=de_DE.UTF-8 LC_NUMERIC=fr_FR.UTF-8
+    LC_MONETARY=tr_TR.UTF-8 LANGUAGE=fr:de`` writes the JSON, the Markdown brief, the HTML and the notebook of the
+    piece built in this test run's own locale, byte for byte."""
+    _needs("ja_JP.UTF-8", "de_DE.UTF-8", "fr_FR.UTF-8", "tr_TR.UTF-8")
+    shared_root, _ = iwm_piece
+    root = tmp_path / "reports"
+    env = {"LANG": "ja_JP.UTF-8", "LC_TIME": "de_DE.UTF-8", "LC_NUMERIC": "fr_FR.UTF-8"}
+    env |= {"LC_MONETARY": "tr_TR.UTF-8", "LANGUAGE": "fr:de", "MOMENTUM_REPORTS_DIR": str(root)}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    args = ("report", "--ticker", "IWM", "--as-of", "2024-07-08", "--source", "snapshot", "--no-pdf")
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        cwd=PROJECT_DIR,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-600:]
+    for name in ("IWM.json", "IWM.md", "IWM.html", "IWM.ipynb"):
+        assert (root / "2024-07-08" / name).read_bytes() == (shared_root / "2024-07-08" / name).read_bytes(), name
