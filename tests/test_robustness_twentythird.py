@@ -13,6 +13,12 @@ held and what broke, the defects (A, B, ...) with the test that failed before th
    time zone from the download, ``ignore_tz=False``; New York when none) is left out before 18:00 there, and always
    on a seven-day calendar (a coin's day ends at midnight), with a note; a download of only that row is one line.
    Held: after 18:00 New York the day's row is kept; a row of a Tokyo listing checked in Tokyo's time.
+   Held (about 14 cases, ``yahoo.fetch`` given each frame): ``auto_adjust=True`` (no Adj Close: price-only, said),
+   ``(Price, Ticker)`` columns holding three tickers, ``group_by="ticker"``, ``actions=True`` (Dividends, Stock
+   Splits, Capital Gains), ``repair=True``'s ``Repaired?``, a flat frame (``multi_level_index=False``), a lower-case
+   ticker level, indexes in New York, London, Tokyo and Kiritimati (each session its own date), a day given twice
+   (the last kept, said). A stamp at 23:00 the day before a change of daylight-saving time cannot come from
+   yfinance 1.7 (its daily bars are put at midnight in the exchange's zone: ``history.py``).
    **Broke (C)**: that one-row download (a listing's first day) was "error: NEWCO and SPY share only 1 sessions".
 2. Yahoo's symbol grammar across exchanges and asset kinds, as files a user brings (``SOURCE=local``), derived from
    bundled series in the test and said so: ``ES=F`` (SPY x10), ``EURUSD=X`` (a twentieth of SPY's moves), ``A``,
@@ -267,3 +273,69 @@ def test_prices_that_change_units_or_split_unadjusted_are_refused(capsys, price_
     bring(price_cache, "VOD.L", pence)
     code, line = hostile.cli_line(capsys, "summary", "--source", "local", "--ticker", "VOD.L", "--as-of", "2024-08-05")
     assert code == 3 and "2024-06-03 close" in line and "fix or delete those rows" in line, (why, line)
+
+
+def _download_frame(shape: str) -> pd.DataFrame:
+    """SYNTHETIC only in shape: real IWM rows as ``yf.download`` 1.7 returns them with the options named."""
+    fields = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    frame = bundled("IWM").loc["2023-01-03":"2024-07-08"]
+    zone = {"london": "Europe/London", "tokyo": "Asia/Tokyo", "kiritimati": "Pacific/Kiritimati"}.get(shape)
+    frame.index = frame.index.tz_localize(zone or "America/New_York")
+    frame.index.name = "Date"
+    if shape == "auto-adjust":
+        fields.remove("Adj Close")
+    extra = {"actions": {"Dividends": 0.0, "Stock Splits": 0.0, "Capital Gains": 0.0}, "repair": {"Repaired?": False}}
+    frame = frame[fields].assign(**extra.get(shape, {}))
+    symbols = {"several": ["SPY", "IWM", "QQQ"], "lower": ["iwm"]}.get(shape, ["IWM"])
+    wide = pd.concat({s: frame for s in symbols}, axis=1, names=["Ticker", "Price"])
+    if shape != "group-by-ticker":
+        wide = wide.swaplevel(0, 1, axis=1).rename_axis(["Price", "Ticker"], axis=1)
+    return wide.droplevel(1, axis=1) if shape == "flat" else wide
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "auto-adjust",
+        "several",
+        "group-by-ticker",
+        "actions",
+        "repair",
+        "flat",
+        "lower",
+        "london",
+        "tokyo",
+        "kiritimati",
+    ],
+)
+def test_yfinance_17s_frames_are_read(monkeypatch, shape):
+    """Held: each shape gives IWM's own rows, sessions on their dates; without Adj Close, price-only and said."""
+    from analysis.data import yahoo
+
+    given = _download_frame(shape)
+    monkeypatch.setattr(yahoo, "_download", lambda ticker, timeout: (given, []))
+    frame = yahoo.fetch("IWM", timeout=5)
+    assert frame.index[-1] == pd.Timestamp("2024-07-08") and len(frame) == len(given)
+    assert abs(frame["close"].iloc[-1] - bundled("IWM").loc["2024-07-08", "Close"]) < 1e-9
+    assert frame.attrs["price_only"] is (shape == "auto-adjust")
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    "given, ticker", [("TICKER=ES=F", "ES=F"), ("TICKER=es=f", "ES=F"), ("TICKER=EURUSD=X", "EURUSD=X")]
+)
+def test_make_takes_an_equals_sign_inside_a_ticker(tmp_path, given, ticker):
+    """Held: make splits ``TICKER=ES=F`` at its first ``=``; SYNTHETIC files (SPY's rows) under those symbols."""
+    import os
+    import subprocess
+
+    from tests.conftest import PROJECT_DIR
+    from tests.test_robustness_twentysecond import bring
+
+    cache = tmp_path / "cache"
+    bring(cache, ticker, bundled("SPY"))
+    env = {**os.environ, "MOMENTUM_CACHE_DIR": str(cache), "MOMENTUM_REPORTS_DIR": str(tmp_path / "r")}
+    command = ["make", "-s", "summary", given, "AS_OF=2024-07-08", "SOURCE=local"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PROJECT_DIR, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["ticker"] == ticker
