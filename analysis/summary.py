@@ -95,8 +95,8 @@ def build(
     check_configuration(request, parts)
     market = market or Market(request.source)
     settings = settings or request.settings
-    kind = profile.assign(request.ticker, request.benchmark, quote_type=_quote_type(market))
     study = studies.build(market, request.ticker, request.benchmark, request.as_of, settings)
+    kind = _profile(study, market)
     data = facts(study, kind)
     if kind.leadership == "hidden":  # no Leadership to flip where it means nothing
         data["what_would_change"] = [e for e in data["what_would_change"] if e["event"] != "leadership_vs_zero"]
@@ -308,6 +308,12 @@ def _century(set_id: str, as_of) -> dict:
         return {"available": True, **century.century(as_of)}
     except DataError as exc:
         return {"available": False, "reason": str(exc)}
+
+
+def _profile(study: studies.Study, market: Market) -> profile.Profile:
+    """The study's profile, its year counted on the data's calendar (a coin's is 365 sessions, whatever its symbol)."""
+    kind = profile.assign(study.ticker, study.benchmark, quote_type=_quote_type(market))
+    return profile.on_calendar(kind, study.series.index)
 
 
 def _quote_type(market: Market):

@@ -299,6 +299,7 @@ def test_a_kernel_that_died_under_a_cpu_limit_is_said_to_have(monkeypatch):
     monkeypatch.setattr(resource, "getrlimit", lambda which: limits.get(which, (resource.RLIM_INFINITY,) * 2))
     assert "at most 2 s (ulimit -t), and the kernel inherits it" in execute._died_hint()
     limits[resource.RLIMIT_CPU] = (resource.RLIM_INFINITY,) * 2
+    monkeypatch.setattr("analysis.errors.memory_limit", lambda: None)  # a container's limit would be named instead
     assert execute._died_hint().startswith("It may have run out of memory. Close other programs")
 
 

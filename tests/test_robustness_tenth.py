@@ -63,10 +63,11 @@ def _strict(data: dict) -> str:
 
 @pytest.mark.parametrize("rows", [1, 2, 199], ids=["one-row", "two-rows", "199-rows"])
 def test_too_short_a_history_is_exit_3_naming_the_count(capsys, no_reports, prices, rows):
-    """Held: one line, exit 3, the count of shared sessions and the 200 needed."""
+    """Held: one line, exit 3, the count of shared sessions and the 200 needed ("1 session": the twenty-third pass)."""
     last = _first(prices, rows)
     code, line = hostile.cli_line(capsys, "summary", *SNAP, "--as-of", last)
-    assert code == 3 and f"share only {rows} sessions" in line and "at least 200" in line, line
+    counted = f"share only {rows} session{'' if rows == 1 else 's'};"
+    assert code == 3 and counted in line and "at least 200" in line, line
 
 
 @pytest.mark.parametrize("rows", [200, 201], ids=["200-rows", "201-rows"])

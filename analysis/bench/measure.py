@@ -18,6 +18,26 @@ from analysis.errors import ReportError
 from analysis.view import ahead
 
 
+def _git(project: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=project, timeout=10)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def commit(project: Path = Path(__file__).resolve().parents[2]) -> str:
+    """The commit the measured code is (short), ``<commit>-dirty`` when the tree has changes to tracked files, and
+    ``""`` when that cannot be said: no git, no repository, or a repository whose top folder is not the project's
+    (a copy inside a user's own repository would be stamped with that repository's commit)."""
+    try:
+        top = _git(project, "rev-parse", "--show-toplevel")
+        if not top or Path(top).resolve() != project.resolve():
+            return ""
+        head = _git(project, "rev-parse", "--short", "HEAD")
+        dirty = _git(project, "status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return f"{head}-dirty" if head and dirty else head
+
+
 def environment() -> dict:
     """Interpreter, cores, the rfc3987-syntax check and fresh-interpreter import times."""
     import importlib.util
@@ -33,23 +53,13 @@ def environment() -> dict:
             if line.startswith("import time:") and line.split("|")[2].rstrip() == f" {name}"
         ]
         imports[name] = cumulative[-1] / 1e6 if cumulative else float("nan")
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parent,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        commit = ""
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "rfc3987_syntax_installed": importlib.util.find_spec("rfc3987_syntax") is not None,
         "import_s": imports,
-        "commit": commit,
+        "commit": commit(),
         "cpu_meter": common.cpu_meter(),
     }
 

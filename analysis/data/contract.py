@@ -62,6 +62,21 @@ def _dates(dates) -> str:
     return shown + (" ..." if len(dates) > 3 else "")
 
 
+#: A stamp's UTC offset after its time of day (``2024-03-25 00:00:00+01:00``, ``...Z``).
+_OFFSET = r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _parse(dates: pd.Series) -> pd.DatetimeIndex:
+    """ISO 8601 dates (NaT where unreadable). Stamps with different UTC offsets, as a tz-aware frame of a European or
+    Australian listing saves them across a change of daylight-saving time (``+00:00`` in winter, ``+01:00`` in
+    summer), are read at their local wall time, as a single offset is: the session's own date."""
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(dates, format="ISO8601", errors="coerce", utc=False))
+    except ValueError:  # "Mixed timezones detected": each stamp's own wall time
+        local = dates.astype(str).str.strip().str.replace(_OFFSET, r"\1", regex=True)
+        return pd.DatetimeIndex(pd.to_datetime(local, format="ISO8601", errors="coerce", utc=False))
+
+
 def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
     """The rows' dates as a tz-naive DatetimeIndex at midnight (ns); :class:`DataError` naming the
     rows whose date cannot be read (not ISO, or outside pandas' range, 1677-2262)."""
@@ -76,9 +91,7 @@ def _index(raw: pd.Index, where: str) -> pd.DatetimeIndex:
                 "Every row needs its session's date: fix or delete those rows (or use another SOURCE).",
             )
     else:
-        index = pd.DatetimeIndex(
-            pd.to_datetime(pd.Series(raw, dtype=object), format="ISO8601", errors="coerce", utc=False)
-        )
+        index = _parse(pd.Series(raw, dtype=object))
         bad = np.flatnonzero(index.isna())
         if bad.size:
             shown = ", ".join(f"row {i + 1} ({str(raw[i])[:24]!r})" for i in bad[:3]) + (" ..." if bad.size > 3 else "")

@@ -35,7 +35,7 @@ refuses the file (a data error naming the row, the value and the fix). A ``close
   moves: a move more than :data:`MOVE_MULTIPLE` times the largest of the rows before it (with
   at least :data:`MOVE_HISTORY` of them, and above :data:`MOVE_FLOOR`) is impossible too. No
   row of the 23 bundled series comes within 2x of its largest earlier move by this rule;
-* anywhere (prices): a move the size of a stock split (:data:`SPLIT_RATIOS` to 1, 3:2 among them,
+* anywhere (prices): a move the size of a stock split (:data:`SPLIT_RATIOS` to 1, 3:2 and 100:1 among them,
   within :data:`SPLIT_SLACK`) that is also more than :data:`SPLIT_MULTIPLE` times the largest of the
   moves before it (with at least :data:`MOVE_HISTORY` of them): a split the file does not adjust
   for, which the rules above miss (the prices stay at the new level, so both neighbours agree
@@ -71,8 +71,10 @@ MOVE_HISTORY = 250
 MOVE_FLOOR = {True: float(np.log(2.0)), False: 0.5}
 #: A move of ``adj_close / close`` above this (log) is impossible when far beyond the ratio's own moves.
 RATIO_FLOOR = float(np.log(1.2))
-#: Split ratios (n to 1, and 1 to n: the move is the log of the ratio either way; 1.5 is a 3:2 split) ...
-SPLIT_RATIOS = (1.5, 2, 3, 4, 5, 10)
+#: Split ratios (n to 1, and 1 to n: the move is the log of the ratio either way; 1.5 is a 3:2 split; 20 and 50
+#: as Amazon's and Alphabet's of 2022 and Chipotle's of 2024; 100 a London listing's prices switching between pence
+#: and pounds, Yahoo's known unit mix-up, which yfinance's ``repair=True`` exists for) ...
+SPLIT_RATIOS = (1.5, 2, 3, 4, 5, 8, 10, 15, 20, 25, 50, 100)
 #: ... a split-sized move this many times the largest move before it is a split the data does not adjust for ...
 SPLIT_MULTIPLE = 2.0
 #: ... and how close (in log terms, about 3%) a move must come to one to look like it.

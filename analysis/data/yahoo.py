@@ -12,6 +12,7 @@ and folded into the error message instead.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import threading
@@ -27,6 +28,13 @@ from analysis.errors import SourceUnavailable
 #: Seconds yfinance may take per HTTP request, and for the whole fetch.
 REQUEST_TIMEOUT: float | None = None  # None: $MOMENTUM_YAHOO_TIMEOUT (default 8 s), read when a request is made
 _FIELDS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+
+#: The hour, in the exchange's own time, by which its day is over: past every close Yahoo quotes (NYSE 16:00,
+#: XETRA 17:30, B3 17:55; CME's futures day ends at 17:00 Chicago time, 18:00 in New York). Before it, a row dated
+#: the exchange's today is the session in progress, its "close" the last trade (yfinance merges the live quote in).
+SETTLED_HOUR = 18
+#: The time zone of a download that gives none (yfinance's ``ignore_tz=True``): Yahoo's US listings.
+DEFAULT_ZONE = "America/New_York"
 
 #: Exception names yfinance's failure log carries when the network, not the symbol, failed
 #: (curl_cffi's DNSError/Timeout/ConnectionError..., requests' equivalents).
@@ -93,6 +101,33 @@ def from_download(df: pd.DataFrame | None, ticker: str) -> pd.DataFrame:
     return frame[[c for c in _FIELDS if c in frame.columns]]
 
 
+def _now() -> dt.datetime:
+    """The time now (UTC-aware): what the rows of a download are checked against (a test sets it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def unfinished(index: pd.DatetimeIndex, now: dt.datetime | None = None) -> str | None:
+    """The ISO date of the last row when it is a session still in progress, else ``None``.
+
+    Yahoo answers a daily request during trading hours with a row for today whose close is the last
+    trade. A row dated the exchange's today (in the download's own time zone, else New York's) is
+    still in progress before :data:`SETTLED_HOUR` there, and always on a seven-day calendar (a coin's
+    day ends at midnight).
+    """
+    if not len(index):
+        return None
+    from zoneinfo import ZoneInfo
+
+    zone = index.tz or ZoneInfo(DEFAULT_ZONE)
+    local = (now or _now()).astimezone(zone)
+    last = index[-1]
+    day = (last.tz_convert(zone) if last.tzinfo else last).date()
+    if day != local.date():
+        return None
+    weekends = bool((pd.DatetimeIndex(index[-30:]).day_of_week >= 5).any())
+    return day.isoformat() if weekends or local.hour < SETTLED_HOUR else None
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -141,6 +176,7 @@ def _download(ticker: str, timeout: float) -> tuple[pd.DataFrame | None, list[st
             threads=False,
             timeout=timeout,
             multi_level_index=True,
+            ignore_tz=False,  # the exchange's time zone: a row dated its today may be a session in progress
         )
     return df, lines
 
@@ -192,10 +228,29 @@ def fetch(ticker: str, *, timeout: float | None = None) -> pd.DataFrame:
         if reason:
             exc.message = f"{exc.message} ({reason.splitlines()[-1][:200]})"
         raise
-    return normalize(
+    return _settled(raw, ticker)
+
+
+def _settled(raw: pd.DataFrame, ticker: str) -> pd.DataFrame:
+    """The download as a price frame, without a last row that is today's session still in progress
+    (:func:`unfinished`: its close a mid-session price), which a note then names."""
+    open_day = unfinished(raw.index) if isinstance(raw.index, pd.DatetimeIndex) else None
+    if open_day and len(raw) == 1:
+        raise SourceUnavailable(
+            f"Yahoo returned only the session of {open_day} for {ticker}, still in progress: no finished session.",
+            "Try again after the close, or use SOURCE=snapshot.",
+        )
+    if open_day:
+        raw = raw.iloc[:-1]
+    frame = normalize(
         raw,
         ticker=ticker,
         source="yahoo",
         source_detail="Yahoo Finance via yfinance (auto_adjust=False)",
         positive=not signed(ticker),
     )  # ^IRX, ^TNX...: yields can be zero or negative
+    if open_day:
+        frame.attrs["notes"].append(
+            f"{ticker}: the session of {open_day} was still in progress when Yahoo was asked: its row is left out"
+        )
+    return frame

@@ -52,7 +52,8 @@ def resolve(
     common = common_sessions(ticker, benchmark)
     if len(common) < min_sessions:
         raise DataError(
-            f"{t} and {b} share only {len(common)} sessions; a piece needs at least {min_sessions}"
+            f"{t} and {b} share only {len(common)} session{'' if len(common) == 1 else 's'}; a piece needs at"
+            f" least {min_sessions}"
             " (for the 200-day average).",
             "Pick a ticker with a longer history, or another BENCHMARK.",
         )

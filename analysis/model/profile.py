@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
+import pandas as pd
+
 from analysis import config as config_files
 from analysis.errors import InputError
 from analysis.model.types import Reading, SummaryDict
@@ -104,6 +106,22 @@ def _make(config: Reading, kind: str, reason: str) -> Profile:
         holdable=p["holdable"],
         year=int(p.get("year", 252)),
     )
+
+
+#: Sessions in a year of a series that trades every day of the week (a coin, whatever its symbol).
+EVERY_DAY_YEAR = 365
+
+
+def on_calendar(profile: Profile, sessions: pd.DatetimeIndex) -> Profile:
+    """``profile`` with its year counted on the data's own calendar: a series whose last year of rows trades at
+    weekends (a quarter of its rows or more on a Saturday or a Sunday: a coin quoted in euros, ``BTC-EUR``, which
+    no symbol rule names) has :data:`EVERY_DAY_YEAR` sessions a year, not an exchange's 252, so its "52-week"
+    high is a year's. The reason says so."""
+    last = sessions[sessions >= sessions[-1] - pd.Timedelta(days=EVERY_DAY_YEAR)] if len(sessions) else sessions
+    if profile.year >= EVERY_DAY_YEAR or len(last) < 28 or (last.day_of_week >= 5).mean() < 0.25:
+        return profile
+    reason = f"{profile.reason}; it trades every day of the week, so a year is {EVERY_DAY_YEAR} sessions"
+    return replace(profile, year=EVERY_DAY_YEAR, reason=reason)
 
 
 def equivalent(ticker: str, benchmark: str | None, config: Reading) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from papermill.engines import papermill_engines  # first: papermill loads .engine through its entry point
 
-from analysis.errors import RenderError, out_of_memory
+from analysis.errors import OutOfMemory, RenderError, oom_kills, out_of_memory
 from analysis.render.engine import INJECTED_ID, TAKEN, MomentumEngine, put_back  # noqa: F401 (INJECTED_ID: the API)
 from analysis.render.kernel import Kernel, ensure_kernel, kernel_manager_class
 
@@ -115,6 +115,7 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    killed_before = oom_kills()
     try:
         yield
     except PapermillExecutionError as exc:
@@ -126,6 +127,8 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
             f"notebook {notebook.name}: cell {exc.exec_count} (`{_printable(first)[:80]}`) raised {ename}{said}"
         ) from None
     except DeadKernelError as exc:
+        if oom_kills() > killed_before:  # the kernel, stopped by the out-of-memory killer of a control group
+            raise OutOfMemory(f"notebook {notebook.name}: the kernel was stopped: {out_of_memory()}") from None
         raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).", _died_hint()) from None
     except RuntimeError as exc:  # jupyter_client: "Kernel died before replying to kernel_info"
         if "kernel" not in str(exc).lower():
