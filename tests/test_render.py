@@ -333,6 +333,7 @@ def test_pages_printed_in_the_kept_tab_are_each_their_own_and_as_a_new_browser_p
 def test_the_printing_tab_runs_no_script(tmp_path):
     """A piece holds no script; one in a printed page does not run (it could only move or stall the print)."""
     chromium_or_skip()
+    poppler_or_skip()
     page = tmp_path / "page.html"
     page.write_text(
         "<!DOCTYPE html><html><body><p id=p>STATIC</p>"

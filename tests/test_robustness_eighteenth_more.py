@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.conftest import poppler_or_skip
+
 # -- 4. the kept browser: pages that navigate, print blank, never load; a renderer killed between pages -----
 
 _PAGES = {
@@ -44,6 +46,7 @@ def _printed(printer, pages, name: str):
         printer.print_pdf(pages / f"{name}.html", pdf)
     except RenderError as exc:
         return f"error: {exc}"
+    poppler_or_skip()
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.strip()
 
 

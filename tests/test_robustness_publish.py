@@ -25,7 +25,7 @@ from analysis.errors import PublishError
 from analysis.pipeline.report import Request
 from analysis.render import publish
 from tests import hostile
-from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip
+from tests.conftest import AS_OF, PROJECT_DIR, chromium_or_skip, poppler_or_skip
 
 PIECE = ("IWM.json", "IWM.ipynb", "IWM.html", "IWM.pdf")
 
@@ -431,6 +431,7 @@ def test_the_headless_shell_prints_without_a_tmpdir(tmp_path, monkeypatch):
     shell = shutil.which("chromium-headless-shell") or shutil.which("chrome-headless-shell")
     if not shell:
         pytest.skip("no Chromium headless shell here")
+    poppler_or_skip()
     page = tmp_path / "page.html"
     page.write_text("<!DOCTYPE html><html><body><h1>NO-TMPDIR</h1></body></html>", encoding="utf-8")
     monkeypatch.setenv("TMPDIR", str(tmp_path / "nonexistent"))
