@@ -169,3 +169,10 @@ def test_a_record_high_that_closes_a_hair_lower_is_no_reversal(market, tmp_path)
     assert frame["High"].iloc[-1] > frame["High"].iloc[:-1].max() and -0.0001 < frame["Close"].pct_change().iloc[-1] < 0
     s = _summary(market, "SPY", "RSP", "2025-10-03", tmp_path)
     assert s["session"]["record_turn"] is None and "a reversal from a record" not in s["brief"]["lead"]
+
+
+def test_a_gauges_tiny_move_is_less_than_a_tenth_of_a_percent(market, tmp_path):
+    """^VIX 2009-03-09 closed at 49.68: "A close below 49.66 next session (0.02 points or 0.0% down ...)"."""
+    s = _summary(market, "^VIX", "SPY", "2009-03-09", tmp_path)
+    text = " ".join(s["brief"]["change_sentences"])
+    assert "or 0.0%" not in text and "0.02 points or less than 0.1% down" in text, text

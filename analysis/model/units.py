@@ -90,9 +90,10 @@ class Units:
         if self.is_yield:
             bp = abs(self.level_scale * (x - line))
             return "less than 1 bp" if bp < 0.5 else f"{bp:,.0f} bp"  # never "0 bp away"
-        if self.is_level:
-            return f"{abs(x - line):,.2f} points or {fmt.plain_pct(x / line - 1)}"
-        return "less than 0.1%" if abs(x / line - 1) < 0.0005 else fmt.plain_pct(x / line - 1)
+        pct = "less than 0.1%" if abs(x / line - 1) < 0.0005 else fmt.plain_pct(x / line - 1)
+        if self.is_level:  # ^VIX 2009-03-09: "0.02 points or 0.0% down" (the eleventh cold read)
+            return f"{_at_least(abs(x - line), 2, ' points')} or {pct}"
+        return pct
 
     def distance(self, x: float, line: float) -> str:
         """``2.1% above`` / ``43 bp below``: where ``x`` sits against ``line`` (``less than 0.1%`` when close)."""
