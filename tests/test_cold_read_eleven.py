@@ -176,3 +176,12 @@ def test_a_gauges_tiny_move_is_less_than_a_tenth_of_a_percent(market, tmp_path):
     s = _summary(market, "^VIX", "SPY", "2009-03-09", tmp_path)
     text = " ".join(s["brief"]["change_sentences"])
     assert "or 0.0%" not in text and "0.02 points or less than 0.1% down" in text, text
+
+
+def test_a_bond_funds_notable_day_against_its_phase_leads_its_drawdown(market, tmp_path):
+    """LQD 2020-03-23 (the Fed would buy corporate bonds) rose 7.4%, its largest rise since September 30, 2008, in a
+    distribution phase: the headline read "LQD is in one of its deepest drawdowns: are yields still rising?"."""
+    close = _frame("LQD", "2020-03-23")["Close"]
+    assert round(close.pct_change().iloc[-1], 3) == 0.074
+    s = _summary(market, "LQD", "SPY", "2020-03-23", tmp_path)
+    assert s["headline"] == "LQD jumps 7.4%, its largest one-day rise since September 2008: a turn, or a bounce?"

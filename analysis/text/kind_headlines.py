@@ -114,6 +114,8 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
     worry = "how far will credit spreads widen?" if credit else "are yields still rising?"
     lead = (s["leadership"]["value"] or 0) > 0
     high = fact(s, "all_time_high", "new_52w_high")
+    if calls.day_against_phase(s):  # LQD 2020-03-23 up 7.4% "in one of its deepest drawdowns" (the eleventh cold read)
+        return day_words.day_headline(s)
     if top and top["id"] == "real_motion_z" and top["z"] < 0:
         return f"{t} is deeply oversold: " + (
             "are credit spreads near a peak?" if credit else "are yields near a peak?"
@@ -136,8 +138,6 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
         return f"{t} at {extreme_words(s, high)}: " + (
             "how tight can credit spreads get?" if credit else "are yields easing?"
         )
-    if calls.day_against_phase(s):
-        return day_words.day_headline(s)
     fading = not s["real_motion"]["above_fast"]
     if phase in ("bullish", "recovery", "accumulation"):
         word = ("Credit is" if credit else "Bonds are") + (" bid" if phase == "bullish" else " recovering")
