@@ -185,3 +185,12 @@ def test_a_bond_funds_notable_day_against_its_phase_leads_its_drawdown(market, t
     assert round(close.pct_change().iloc[-1], 3) == 0.074
     s = _summary(market, "LQD", "SPY", "2020-03-23", tmp_path)
     assert s["headline"] == "LQD jumps 7.4%, its largest one-day rise since September 2008: a turn, or a bounce?"
+
+
+def test_a_healthy_economy_and_a_rotation_to_defensives_are_not_both_supported(market, tmp_path):
+    """XLY 2008-09-29, the day the House rejected TARP: "the evidence leans to talking points 1 (XLY says the economy
+    is healthy, +0.20) and 3 (Money rotates from cyclicals to defensives, +1.00)": near-opposites, both supported."""
+    s = _summary(market, "XLY", "SPY", "2008-09-29", tmp_path)
+    verdicts = {sc["id"]: sc["verdict"] for sc in s["scenarios"]}
+    assert verdicts["rotation"] == "supported" and verdicts["economy_strong"] == "outweighed", verdicts
+    assert "is outweighed by its opposite, 3 (Money rotates from cyclicals to defensives" in s["brief"]["scenario_line"]
