@@ -87,6 +87,7 @@ def test_a_recession_is_not_outweighed_by_tech_rising():
     }
     assert declared == {
         ("economy_strong", "slowdown"),  # the economy is healthy / a slowdown
+        ("economy_strong", "rotation"),  # / money rotates to defensives (the eleventh cold read)
         ("spike_fades", "stress_spreads"),  # fear recedes / the sell-off deepens
         ("peaked", "higher_for_longer"),  # yields have peaked / yields keep rising
     }

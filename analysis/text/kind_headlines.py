@@ -114,7 +114,8 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
     worry = "how far will credit spreads widen?" if credit else "are yields still rising?"
     lead = (s["leadership"]["value"] or 0) > 0
     high = fact(s, "all_time_high", "new_52w_high")
-    if calls.day_against_phase(s):  # LQD 2020-03-23 up 7.4% "in one of its deepest drawdowns" (the eleventh cold read)
+    recovering = top is not None and top["id"] == "drawdown" and phase in ("recovery", "accumulation", "bullish")
+    if calls.day_against_phase(s) and not recovering:  # LQD 2020-03-23 up 7.4% "in one of its deepest drawdowns"
         return day_words.day_headline(s)
     if top and top["id"] == "real_motion_z" and top["z"] < 0:
         return f"{t} is deeply oversold: " + (
@@ -127,7 +128,7 @@ def _bond_headline(s: Reading, top: Reading | None) -> str:
     if top and top["id"] in ("all_time_low", "new_52w_low"):
         return f"{t} breaks down to {extreme_words(s, top)}: {worry}"
     if top and top["id"] == "drawdown":
-        if phase in ("recovery", "accumulation", "bullish"):
+        if recovering:
             # "climbs" on a day it fell 1.1% (LQD 2008-11-20) was noted by the fifth cold read
             fell = ((s.get("session") or {}).get("day") or {}).get("move", 0) < 0
             verb = "slips back in its recovery from" if fell else "climbs off"
