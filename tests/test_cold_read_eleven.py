@@ -194,3 +194,45 @@ def test_a_healthy_economy_and_a_rotation_to_defensives_are_not_both_supported(m
     verdicts = {sc["id"]: sc["verdict"] for sc in s["scenarios"]}
     assert verdicts["rotation"] == "supported" and verdicts["economy_strong"] == "outweighed", verdicts
     assert "is outweighed by its opposite, 3 (Money rotates from cyclicals to defensives" in s["brief"]["scenario_line"]
+
+
+def test_heavy_volume_on_a_quiet_day_does_not_open_an_oversold_headline(market, tmp_path):
+    """2014-10-15: "Heavy buying in IYT, and it is deeply oversold" on a 0.3% rise its own page calls a quiet
+    session; "Heavy selling in QQQ" on an ordinary 0.6% fall. The tenth cold read's rule (a day larger than 80% of
+    sessions) held for the volume headline, not for its opening beside an extreme."""
+    for ticker in ("IYT", "QQQ"):
+        s = _summary(market, ticker, "SPY", "2014-10-15", tmp_path / ticker)
+        assert s["session"]["day"]["percentile"] < 0.8
+        assert not s["headline"].startswith("Heavy"), s["headline"]
+
+
+def test_a_distribution_phase_days_old_does_not_slip_below_today(market, tmp_path):
+    """XRT 2014-10-15: "XRT slips below its 200-DMA: can the uptrend hold?" It closed below its 200-DMA on October
+    9, four sessions before, and rose that day."""
+    close = _frame("XRT", "2014-10-15")["Close"]
+    below = close < close.rolling(200).mean()
+    assert below.iloc[-5:].all() and not below.iloc[-6] and close.pct_change().iloc[-1] > 0
+    s = _summary(market, "XRT", "SPY", "2014-10-15", tmp_path)
+    assert s["phase"] == "distribution" and "slips below" not in s["headline"], s["headline"]
+    assert s["headline"] == "XRT is below its 200-DMA, lagging SPY: is the uptrend over?", s["headline"]
+
+
+def test_momentum_up_is_not_also_at_an_oversold_extreme(market, tmp_path):
+    """TLT 2022-11-10: "with momentum up, momentum at an oversold extreme": Real Motion was above its 50-DMA; what
+    was extreme was TLT's distance below its 200-DMA."""
+    s = _summary(market, "TLT", "SPY", "2022-11-10", tmp_path)
+    st = s["real_motion"]["stretch"]
+    assert s["real_motion"]["above_fast"] and st["side"] == "down" and st["by"] != "band"
+    assert s["brief"]["call_sentence"].endswith("with momentum up, far below its 200-DMA."), s["brief"]["call_sentence"]
+
+
+def test_todays_volatility_reaches_no_further_than_the_recent_swings_allow(market, tmp_path):
+    """NVDA 2020-03-23: "a close above 6.70 (26.6% up, larger than on 99.9% of its sessions but within reach at
+    today's volatility)": its largest move of the last 20 sessions was 18.5%. The reach at today's volatility is
+    no more than a quarter beyond it (23.1%)."""
+    moves = _frame("NVDA", "2020-03-23")["Close"].pct_change()
+    recent = moves.iloc[-20:].abs().max()
+    assert round(recent, 3) == 0.185
+    s = _summary(market, "NVDA", "SPY", "2020-03-23", tmp_path)
+    assert s["session"]["volatile_reach"]["up"] <= 1.25 * recent + 1e-9
+    assert "26.6% up, larger than on 99.9% of its sessions but within reach" not in s["brief"]["change_sentences"][0]

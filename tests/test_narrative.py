@@ -69,7 +69,8 @@ def test_every_phase_is_described_truthfully(states, phase):
 HEADLINES = {
     "bullish": ("2024-06-28", False, False, "IWM lags SPY as momentum fades: can the bullish phase hold?"),
     "warning": ("2024-07-08", False, False, "Can momentum build in IWM?"),
-    "distribution": ("2023-10-12", False, False, "IWM slips below its 200-DMA: can the uptrend hold?"),
+    # below its 200-DMA for weeks: it "slips" no more (the eleventh cold read)
+    "distribution": ("2023-10-12", False, False, "IWM is below its 200-DMA, lagging SPY: is the uptrend over?"),
     "bearish": ("2023-11-13", False, False, "IWM under pressure: what would turn it around?"),
     "recovery": ("2023-11-30", False, True, "IWM attempts a recovery: can it clear its 200-DMA?"),
     "accumulation": ("2023-12-29", True, True, "IWM is repairing its trend and leads SPY: can momentum build?"),

@@ -34,6 +34,10 @@ MIN_SCALED = 250
 YEAR = 250
 #: A tape is quiet (:func:`quiet`) when its past year's largest move is under history's reach by this factor.
 QUIET = 3.0
+#: Today's volatility's reach is no further than this many times the largest move of the last :data:`WINDOW`
+#: sessions: NVDA 2020-03-23's 26.6% rise was "within reach at today's volatility", its largest move of the
+#: last 20 sessions 18.5% (the eleventh cold read).
+SWINGS = 1.25
 #: Today's volatility's reach replaces history's only when this much wider: BTC-USD's 13.4% against 13.3%
 #: is the same reach, not a wilder tape.
 WIDER = 1.25
@@ -57,10 +61,13 @@ def scaled(ranked: pd.Series, share: float) -> float | None:
 
 def volatile(ranked: pd.Series, sizes: np.ndarray, share: float) -> dict[str, float | None]:
     """For each way (``up``, ``down``), the reach at today's volatility (:func:`scaled`) when it is
-    :data:`WIDER` than history's (the ``share`` quantile of ``sizes``), no further than the ticker's largest move that way in the
-    data; ``None`` that way otherwise (history's reach holds). On the ranked scale."""
+    :data:`WIDER` than history's (the ``share`` quantile of ``sizes``), no further than :data:`SWINGS` times the
+    largest move of the last :data:`WINDOW` sessions nor than the ticker's largest move that way in the data;
+    ``None`` that way otherwise (history's reach holds). On the ranked scale."""
     now = scaled(ranked, share) if len(sizes) else None
     history = float(np.quantile(sizes, share)) if len(sizes) else None
+    recent = float(ranked.dropna().iloc[-WINDOW:].abs().max()) if len(sizes) else 0.0
+    now = None if now is None else min(now, SWINGS * recent)
     out: dict[str, float | None] = {}
     for way, moves in (("up", ranked[ranked > 0]), ("down", -ranked[ranked < 0])):
         x = None if now is None or moves.empty else min(now, float(moves.max()))

@@ -74,6 +74,10 @@ def _signals(s: Reading, st: calls.CallState) -> str:
             return f"with momentum up and stretched {where}" if band else f"with momentum up, stretched {where}"
         return f"{signals}, {'momentum ' if band else ''}stretched {where}"
     if side == "down":
+        if (
+            s["real_motion"]["stretch"]["by"] != "band"
+        ):  # TLT 2022-11-10: "momentum up, momentum at an oversold extreme"
+            return f"{signals}, far below its {pw.slow_name(s)}"
         return _OVERSOLD.get(key, signals + ", momentum at an oversold extreme")
     return signals
 

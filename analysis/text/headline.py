@@ -155,7 +155,10 @@ def _opening(s: Reading, top: Reading) -> str | None:
         return f"{t} climbs to {pw.extreme_words(s, top)}"
     if fid == "drawdown":
         return f"{t}, in {_deepest(top)},"
-    if fid == "volume":
+    if fid == "volume":  # as _volume_headline: heavy only on a day larger than HEAVY_DAY (IYT 2014-10-15: +0.3%)
+        day = (s.get("session") or {}).get("day")
+        if day is None or day["percentile"] < HEAVY_DAY:
+            return None
         return f"Heavy {'selling' if top['change'] < 0 else 'buying'} in {t}, and it"
     if fid == "phase_change":
         return f"{t} enters {PHASE_WORDS[top['to']]} and"
@@ -282,6 +285,9 @@ _PHASE_HEADLINES: dict[str, Callable[[Reading], str]] = {
         day_words.day_headline(s, "where is support?")
         if (s.get("session") or {}).get("notable_day") and s["session"]["day"]["move"] < 0  # KRE 2016-06-24: -7.2%
         else f"{s['ticker']} slips below its {pw.slow_name(s)}{_tail(s, ' but still leads {b}', '')}: can the uptrend hold?"
+        if s.get("phase_turn") == "down"  # a fresh break; days old it "slips" no more (XRT 2014-10-15)
+        else f"{s['ticker']} is below its {pw.slow_name(s)}{_tail(s, ', though still leading {b}', ', lagging {b}')}:"
+        " is the uptrend over?"
     ),
     "bearish": lambda s: (
         f"{s['ticker']} under pressure{_tail(s, ', though still leading {b}', '')}: what would turn it around?"
