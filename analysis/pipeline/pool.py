@@ -48,11 +48,27 @@ def process_pool(
             initargs=initargs,
         )
     except OSError as exc:
-        said = _SHM.get(exc.errno or 0, f"cannot be used ({exc.strerror or exc})")
-        raise NoWorkers(
-            f"cannot start worker processes: the shared-memory folder /dev/shm, where their locks live, {said}"
-            f" ({exc.strerror or exc}).",
-            "Give the system a writable /dev/shm (a container: docker run --shm-size=64m)"
-            + (f", or run {alone}" if alone else "")
-            + ", and run again.",
-        ) from None
+        raise no_workers(exc, alone) from None
+
+
+def no_workers(exc: OSError, alone: str = "") -> NoWorkers:
+    """The one line for worker processes whose locks could not be made in /dev/shm (``exc``)."""
+    said = _SHM.get(exc.errno or 0, f"cannot be used ({exc.strerror or exc})")
+    return NoWorkers(
+        f"cannot start worker processes: the shared-memory folder /dev/shm, where their locks live, {said}"
+        f" ({exc.strerror or exc}).",
+        "Give the system a writable /dev/shm (a container: docker run --shm-size=64m)"
+        + (f", or run {alone}" if alone else "")
+        + ", and run again.",
+    )
+
+
+def os_cause(exc: BaseException) -> OSError | None:
+    """The :class:`OSError` at the root of ``exc``'s chain (Dask's "Nanny failed to start" wraps it), or ``None``."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return None
