@@ -224,13 +224,27 @@ lab: $(STAMP) $(LAB_STAMP) $(LAB_KERNEL_STAMP) ## Open JupyterLab on working cop
 
 # The API reference: the research API and the knobs, from their docstrings (a test builds the same).
 DOC_MODULES := analysis.api analysis.params analysis.interactive
+# Built beside docs/api and swapped in whole: a failed build (a file in the way, a folder it cannot
+# write, a file-size limit) is one line naming pdoc's error, and leaves docs/api as it was.
+# A tool's failure as one line: its last line that is not a traceback's (the exception), the log kept.
+SAID := { grep -v -e '^ ' -e '^Traceback' -e '^\s*$$' "$$log" | tail -1; }
 docs: $(STAMP) ## Build the API reference (analysis.api, analysis.params, analysis.interactive) from the docstrings into docs/api/ (pdoc)
-	@PYTHONOPTIMIZE= $(PY) -m pdoc --docformat google --no-show-source -o docs/api $(DOC_MODULES)  # -OO strips docstrings
+	@log=$$(mktemp); rm -rf docs/.api.new; \
+	PYTHONOPTIMIZE= $(PY) -m pdoc --docformat google --no-show-source -o docs/.api.new $(DOC_MODULES) 2> "$$log" \
+	  || { rm -rf docs/.api.new; echo "error: the API reference was not built ($$($(SAID)); pdoc's log: $$log); docs/api is as it was."; exit 1; }; \
+	cat "$$log" >&2; rm -f "$$log"; rm -rf docs/.api.old; \
+	{ [ ! -e docs/api ] && [ ! -L docs/api ] || mv docs/api docs/.api.old; } && mv docs/.api.new docs/api && rm -rf docs/.api.old
 	@echo "wrote docs/api/index.html (open it in a browser)"
 
+# Synced first: a .py script edited since (the pair's readable side) reaches its notebook before the
+# outputs are cleared; clearing rewrites every notebook, newer than its script then, so a sync after it
+# alone would take the notebook's side and overwrite the edit. Then synced again (the scripts' stamps).
 strip: $(STAMP) ## Clear notebook outputs (e.g. after make lab) and re-sync the jupytext .py pairs, before committing
-	@$(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb --log-level=WARN
-	@$(PY) -m jupytext --sync notebooks/*.ipynb --quiet
+	@log=$$(mktemp); { $(PY) -m jupytext --sync notebooks/*.ipynb --quiet \
+	  && $(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb --log-level=WARN \
+	  && $(PY) -m jupytext --sync notebooks/*.ipynb --quiet; } 2> "$$log" \
+	  || { echo "error: make strip stopped ($$($(SAID)); the log: $$log). Fix that notebook (git checkout -- notebooks/<name>.ipynb restores it) and run make strip again."; exit 1; }; \
+	cat "$$log" >&2; rm -f "$$log"
 
 bench: setup ## Benchmark (not a test): floor, piece per stage, batch serial vs parallel, summary -> bench/results.json
 	@$(PY) -m analysis bench

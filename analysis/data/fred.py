@@ -30,6 +30,7 @@ timeout, and tells the failures apart:
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import io
 import socket
 import urllib.error
@@ -88,20 +89,24 @@ def download(series_id: str, *, timeout: float | None = None, opener: Callable =
             f"FRED answered HTTP {exc.code} for {series_id}.",
             "Try again later, or use the bundled copy (SOURCE=snapshot).",
         ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", exc)  # HTTPException: an answer cut short (IncompleteRead) or garbled
         raise FredUnreachable(
-            f"FRED could not be reached ({_words(reason)}).",
+            f"FRED could not be reached ({network_words(reason)}).",
             "Check the network connection (or proxy), or use the bundled copy (SOURCE=snapshot).",
         ) from None
     return body.decode("utf-8", errors="replace")
 
 
-def _words(reason: object) -> str:
-    """A network failure in a few words: ``timed out``, ``Name or service not known``..."""
+def network_words(reason: object) -> str:
+    """A network failure in a few words, on one line: ``timed out``, ``Name or service not known``..."""
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return "timed out"
-    text = str(reason).strip() or type(reason).__name__
+    if isinstance(reason, http.client.IncompleteRead):
+        return f"the answer was cut short after {len(reason.partial)} bytes"
+    if isinstance(reason, http.client.HTTPException):
+        return f"a garbled answer: {type(reason).__name__}"
+    text = " ".join(str(reason).split()) or type(reason).__name__
     return text.removeprefix("[Errno -2] ").removeprefix("[Errno -3] ")[:120]
 
 
@@ -221,6 +226,8 @@ class Macro:
                 why = self.fred_down = f"FRED could not be reached{_reason(exc.message)}"
             except UnknownSeries as exc:
                 why = exc.message.rstrip(".")
+            except DataError as exc:  # an answer that fails the screen: the copy on disk still serves
+                why = f"FRED's answer could not be used ({exc.message.rstrip('.')})"
             else:
                 try:
                     fred_cache.save(series, text)

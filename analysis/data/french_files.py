@@ -33,6 +33,7 @@ the size file's ``<= 0`` firms, is dropped). :func:`parse` finds the sections,
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 import urllib.error
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.data.fred import network_words
 from analysis.data.monthly_frame import entry, from_table
 from analysis.errors import DataError, SourceUnavailable
 
@@ -155,10 +157,11 @@ def download(url: str, *, timeout: float = TIMEOUT) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.read()
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", exc)  # HTTPException: an answer cut short (IncompleteRead) or garbled
         raise SourceUnavailable(
-            f"could not download {url} ({reason}).", "Check the connection; the bundled copy is used meanwhile."
+            f"could not download {url} ({network_words(reason)}).",
+            "Check the connection; the bundled copy is used meanwhile.",
         ) from None
 
 

@@ -172,19 +172,19 @@ def run_local(
     workers abandon their pieces (nothing of them is published) and exit, with their kernels
     and browsers.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     from analysis import interrupts
+    from analysis.pipeline.pool import process_pool
     from analysis.render import publish
 
     if not requests:
         return []
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, min(jobs, len(requests))),
-        mp_context=multiprocessing.get_context("spawn"),
+    pool = process_pool(
+        max(1, min(jobs, len(requests))),
         initializer=init_worker,
         initargs=tuple(sorted({r.source for r in requests})),
+        alone="each piece on its own (make report)",
     )
     outcomes: dict[int, Outcome] = {}
     try:

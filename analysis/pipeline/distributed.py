@@ -13,12 +13,14 @@ Dask is an optional extra (``pip install 'momentum-report[scale]'``), imported o
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from analysis.errors import InputError, SourceUnavailable
+from analysis.pipeline.pool import no_workers, os_cause
 from analysis.pipeline.work import Outcome, Work, failed, write_piece
 
 #: How long to wait for a ``--scheduler`` to answer; ``None``: ``$MOMENTUM_DASK_TIMEOUT`` (default 15 s).
@@ -49,14 +51,25 @@ def _client(scheduler: str | None, workers: int):
                 " local cluster. MOMENTUM_DASK_TIMEOUT sets how long to wait"
                 f" (now {timeout}).",
             ) from None
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=40,
-    )
+    nanny = logging.getLogger("distributed.nanny")  # its "Failed to start process" and traceback: said below
+    level = nanny.level
+    nanny.setLevel(logging.CRITICAL)
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,
+        )
+    except (OSError, RuntimeError) as exc:  # RuntimeError: "Nanny failed to start", from an OSError (/dev/shm)
+        cause = os_cause(exc)
+        if cause is None:
+            raise
+        raise no_workers(cause, "each piece on its own (make report)") from None
+    finally:
+        nanny.setLevel(level)
     return Client(cluster), cluster
 
 

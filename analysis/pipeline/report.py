@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data import Market
-from analysis.errors import BrowserUnavailable, DataError, RenderError
+from analysis.errors import BrowserUnavailable, DataError, PublishError, RenderError
 from analysis.model.profile import assign as assign_profile
 from analysis.model.study import resolve_session
 from analysis.notebooks import appendix_links
@@ -174,6 +174,12 @@ def _failures_explained(nb_path: Path, root: Path, key: str) -> Iterator[None]:
             exc.hint = f"The failed notebook is kept at {kept}. {exc.hint}".strip()
         raise
     except OSError as exc:  # the disk filled up (or the folder vanished) while staging
+        if root.is_dir() and not nb_path.parent.is_dir():  # removed under the run by another program
+            raise PublishError(
+                f"the staging folder {nb_path.parent} was removed while the piece was written (by another program:"
+                " make clean, or an rm of reports/.staging), so nothing was published.",
+                "Run it again once that program is done.",
+            ) from None
         raise publish.explain(exc, root) from None
 
 

@@ -23,21 +23,21 @@ each to import papermill, so one notebook, or ``jobs=1``, runs in-process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data import Market
-from analysis.errors import InputError, RenderError, ReportError
+from analysis.errors import InputError, OutOfMemory, RenderError, ReportError, oom_kills, out_of_memory
 from analysis.notebooks import NOTEBOOKS, RESEARCH_DIR, Notebook, file_name
 from analysis.params import Request
 from analysis.paths import NOTEBOOK_DIR, inside, listing, nameable, reports_dir
 from analysis.pipeline import cells
 from analysis.pipeline import research_cache as cache
+from analysis.pipeline.pool import process_pool
 from analysis.pipeline.report import prepare
 from analysis.render import execute, publish
 from analysis.summary import required_tickers
@@ -180,12 +180,19 @@ def execute_all(jobs: list[Job], stage: Path, workers: int) -> list[Done]:
 
     if workers <= 1:
         return [execute_job(job, stage) for job in jobs]
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=interrupts.install_worker
-    )
+    pool = process_pool(workers, initializer=interrupts.install_worker, alone="with JOBS=1")
+    killed_before = oom_kills()
     try:
         futures = [pool.submit(execute_job, job, stage) for job in jobs]
         return [future.result() for future in futures]
+    except BrokenProcessPool:  # a worker killed (kill -9, the out-of-memory killer) or unable to start
+        if oom_kills() > killed_before:
+            raise OutOfMemory(f"a research notebook's worker was stopped: {out_of_memory()}") from None
+        raise RenderError(
+            "a research worker process died before its notebooks were finished (killed, or out of memory?),"
+            " so none was published.",
+            "Run it again, with fewer JOBS if memory is short.",
+        ) from None
     except KeyboardInterrupt:
         interrupts.stop_pool(pool)  # the workers stop their notebooks and kernels too
         raise

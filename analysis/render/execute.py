@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import warnings
@@ -124,12 +125,15 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
         long = len(evalue) > 300 or len(str(exc.evalue)) > 1000
         said = f": {evalue[:300] + ('...' if long else '')}" if evalue else " (with no message)"
         raise RenderError(
-            f"notebook {notebook.name}: cell {exc.exec_count} (`{_printable(first)[:80]}`) raised {ename}{said}"
+            f"notebook {notebook.name}: cell {exc.exec_count} (`{_printable(first)[:80]}`) raised {ename}{said}",
+            _files_hint(),  # a kernel that started under a tight ulimit -n fails its first import or socket
         ) from None
     except DeadKernelError as exc:
         if oom_kills() > killed_before:  # the kernel, stopped by the out-of-memory killer of a control group
             raise OutOfMemory(f"notebook {notebook.name}: the kernel was stopped: {out_of_memory()}") from None
-        raise RenderError(f"notebook {notebook.name}: the kernel died while running ({exc}).", _died_hint()) from None
+        raise RenderError(
+            f"notebook {notebook.name}: the kernel died while running ({exc}).", _files_hint() or _died_hint()
+        ) from None
     except RuntimeError as exc:  # jupyter_client: "Kernel died before replying to kernel_info"
         if "kernel" not in str(exc).lower():
             raise
@@ -138,6 +142,17 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
         raise RenderError(
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
             "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
+        ) from None
+    except Exception as exc:  # under a tight ulimit -n the kernel's sockets fail in any way ("Invalid Signature")
+        if (
+            isinstance(exc, RenderError)
+            or (isinstance(exc, OSError) and exc.errno != errno.EMFILE)
+            or not _files_hint()
+        ):
+            raise
+        said = _one_line(f"{type(exc).__name__}: {exc}")[:200]
+        raise RenderError(
+            f"notebook {notebook.name}: the kernel's connection failed ({said}).", _files_hint()
         ) from None
 
 
@@ -166,12 +181,17 @@ def _died_hint() -> str:
 
 def _start_hint() -> str:
     """What to do about a kernel that dies as it starts: the open-file limit when it is tight, else its own log."""
+    return _files_hint() or "Run again with MOMENTUM_DEBUG_KERNEL=1 to see the kernel's own error."
+
+
+def _files_hint() -> str:
+    """The open-file limit when it is too tight for a kernel (its sockets, modules and matplotlib's fonts), else ""."""
     import resource
 
     files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    if 0 <= files < 256:  # a kernel, its sockets and matplotlib's fonts need more than that
+    if 0 <= files < 256:
         return f"The limit on open files is {files} (ulimit -n): raise it, e.g. ulimit -n 1024, and run again."
-    return "Run again with MOMENTUM_DEBUG_KERNEL=1 to see the kernel's own error."
+    return ""
 
 
 class _SaidAgain:

@@ -144,7 +144,10 @@ def kernel_manager_class():
             # after Ctrl-C) stay off the user's terminal; MOMENTUM_DEBUG_KERNEL=1 shows them.
             if not os.environ.get("MOMENTUM_DEBUG_KERNEL"):
                 kw.setdefault("stderr", subprocess.DEVNULL)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            try:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            except OSError as exc:  # its interpreter could not be run: not the reports folder's fault
+                raise cannot_launch(exc, kernel_cmd[0]) from None
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart)
@@ -152,6 +155,20 @@ def kernel_manager_class():
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
     return IPCKernelManager
+
+
+def cannot_launch(exc: OSError, program: str) -> RenderError:
+    """The one line for a kernel whose interpreter could not be started (``exec`` failed)."""
+    import errno
+
+    fix = {
+        errno.EACCES: "This user may not run it (its mode, a folder above it this user cannot enter, a noexec"
+        " mount): run as the user who made the environment, or rebuild it where this user can (make setup).",
+        errno.EAGAIN: "Too many processes are running for this user (ulimit -u): raise the limit, or run fewer"
+        " JOBS, and run again.",
+        errno.ENOENT: "The environment is incomplete: rebuild it (rm -rf .venv; make setup).",
+    }.get(exc.errno or 0, "Run again with MOMENTUM_DEBUG_KERNEL=1 to see why.")
+    return RenderError(f"the Jupyter kernel could not be started: cannot run {program}: {exc.strerror or exc}.", fix)
 
 
 #: The longest path a Unix socket may have (108 bytes with its NUL on Linux, 104 on macOS), less the
