@@ -343,8 +343,10 @@ def _cli(
 
 
 @pytest.mark.slow
-def test_a_piece_under_64_open_files_names_the_limit(tmp_path):
-    """(A) "cell 1 (...) raised CellExecutionError (with no message)", exit 4: the limit was not named."""
+def test_a_piece_under_64_open_files_names_the_limit(tmp_path, monkeypatch):
+    """(A) "cell 1 (...) raised CellExecutionError (with no message)", exit 4: the limit was not named. Under load
+    the kernel may instead wait on a socket it cannot open until the cell times out: that is named too."""
+    monkeypatch.setenv("MOMENTUM_CELL_TIMEOUT", "90s")
     root = tmp_path / "r"
     done = _cli(root, "report", "--no-pdf", *SNAP, "--as-of", AS_OF, preexec=_limited(nofile=64))
     line = hostile.one_line(done.stderr)
@@ -353,8 +355,9 @@ def test_a_piece_under_64_open_files_names_the_limit(tmp_path):
 
 
 @pytest.mark.slow
-def test_every_piece_of_a_batch_under_64_open_files_names_the_limit(tmp_path):
+def test_every_piece_of_a_batch_under_64_open_files_names_the_limit(tmp_path, monkeypatch):
     """(A) the same in each worker of a batch."""
+    monkeypatch.setenv("MOMENTUM_CELL_TIMEOUT", "90s")
     root = tmp_path / "r"
     done = _cli(
         root,
@@ -509,3 +512,21 @@ def test_a_research_worker_killed_is_one_line_and_nothing_published(tmp_path):
         "error: a research worker process died before its notebooks were finished"
     ), line
     assert not (root / AS_OF).exists() and hostile.hidden(root) == [] and hostile.no_leftovers(root) == []
+
+
+def test_a_cell_timing_out_under_a_tight_open_file_limit_names_the_limit(tmp_path, monkeypatch):
+    """Found when this file ran under `make check` on a loaded machine: with ``ulimit -n 64`` the kernel waited on a
+    socket it could not open until the cell timed out, and the line said "Set MOMENTUM_CELL_TIMEOUT higher"."""
+    import resource
+
+    from nbclient.exceptions import CellTimeoutError
+
+    from analysis.errors import RenderError
+    from analysis.render import execute
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (64, 64))
+    with pytest.raises(RenderError) as caught:
+        with execute._failures_explained(tmp_path / "commentary.ipynb", 90):
+            raise CellTimeoutError("timed out")
+    assert "a cell ran longer than 90 s" in str(caught.value)
+    assert "The limit on open files is 64 (ulimit -n)" in str(caught.value) + str(caught.value.hint)

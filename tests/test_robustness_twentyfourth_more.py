@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -81,7 +82,7 @@ def _docs(tmp_path: Path) -> Path:
 
 def _error_line(stderr: str, prefix: str) -> str:
     """The one line a recipe printed (make's own "make: *** [...] Error 1" beside it, as documented)."""
-    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("make: ***")]
+    lines = [line for line in stderr.splitlines() if line.strip() and not re.match(r"make(\[\d+\])?: \*\*\*", line)]
     assert len(lines) == 1 and "Traceback" not in stderr, stderr
     assert lines[0].startswith(prefix), lines[0]
     return lines[0]

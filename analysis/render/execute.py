@@ -138,10 +138,10 @@ def _failures_explained(notebook: Path, timeout: float) -> Iterator[None]:
         if "kernel" not in str(exc).lower():
             raise
         raise RenderError(f"notebook {notebook.name}: the kernel died as it started ({exc}).", _start_hint()) from None
-    except CellTimeoutError:
+    except CellTimeoutError:  # under a tight ulimit -n a kernel may wait on a socket it cannot open
         raise RenderError(
             f"notebook {notebook.name}: a cell ran longer than {timeout:g} s.",
-            "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
+            _files_hint() or "Set MOMENTUM_CELL_TIMEOUT higher if the machine is slow, e.g. MOMENTUM_CELL_TIMEOUT=10m.",
         ) from None
     except Exception as exc:  # under a tight ulimit -n the kernel's sockets fail in any way ("Invalid Signature")
         if (
