@@ -17,6 +17,7 @@ import re
 
 from analysis import params
 from analysis.errors import InputError
+from analysis.evidence import limits
 from analysis.evidence.card import (
     REQUIRES,
     STALE_AFTER_DAYS,
@@ -148,6 +149,7 @@ def _params(raw: object, name: str, kind: Kind, where: str) -> dict:
     missing = [p for p in allowed if signature.parameters[p].default is inspect.Parameter.empty and p not in raw]
     if missing:
         raise InputError(f"{where}: {name} needs parameter {', '.join(missing)}.", "Add it under params.")
+    limits.check(raw, name, signature, where)
     return dict(raw)
 
 
@@ -219,11 +221,13 @@ def _thresholds(raw: dict, kind: Kind, where: str) -> tuple[Threshold | None, Th
                 f"{where}: params.measure = {measure!r} is not a macro measure.",
                 f"Use one of: {', '.join(sorted(_MACRO_MEASURES))}.",
             )
+        limits.field(raw["params"], measure, where)
     if kind.series != "none" and supports is None and contradicts is None:
         raise InputError(
             f"{where} has neither a supports nor a contradicts threshold, so it can only read neutral.",
             'Add e.g. supports = "< 0" and contradicts = "> 0".',
         )
+    limits.apart(supports, contradicts, where)
     return supports, contradicts
 
 

@@ -216,7 +216,7 @@ def evaluate(
     for scenario in card.scenarios:
         weighed = [item for item in scenario.items if left_out(item, t, b, profile) is None]
         evidence = [measure(item, frames, t, b) for item in weighed]
-        applies, unmet = premises(scenario.requires, frames)
+        applies, unmet, unread = premises(scenario.requires, frames)
         out.append(
             {
                 "id": scenario.id,
@@ -228,6 +228,7 @@ def evaluate(
                     for p in scenario.requires
                 ],
                 "unmet": unmet,
+                "unread": unread,
                 "opposes": list(scenario.opposes),
                 "weighed_against": None,
                 "note": scenario.note.format(ticker=t, benchmark=b),
@@ -242,22 +243,26 @@ def evaluate(
     return cohere(out)
 
 
-def premises(requires: tuple[Premise, ...], frames: _Frames) -> tuple[bool | None, list[dict]]:
-    """Whether a talking point applies (``None``: a series its premises read cannot be read) and the
+def premises(requires: tuple[Premise, ...], frames: _Frames) -> tuple[bool | None, list[dict], list[dict]]:
+    """Whether a talking point applies (``None``: a series its premises read cannot be read), the
     premises that do not hold: ``{condition, series, values}``, the series that fail and their values
-    (the distance from the slow average, the band z or the five-session move, by condition)."""
-    t, b, unknown, unmet = frames.study.ticker, frames.study.benchmark, False, []
+    (the distance from the slow average, the band z or the five-session move, by condition), and the
+    series that could not be read at all: ``{series, reason}`` (missing, stale; not a short history)."""
+    t, b, unknown, unmet, unread = frames.study.ticker, frames.study.benchmark, False, [], {}
     for premise in requires:
         failing: dict[str, float | None] = {}
         for symbol in (s.format(ticker=t, benchmark=b) for s in premise.series):
-            frame, _ = frames.get(symbol)
+            frame, why = frames.get(symbol)
+            if frame is None:
+                unread[symbol] = why
             holds, value = (None, None) if frame is None else _holds(premise.condition, frame, frames.study.settings)
             unknown |= holds is None
             if holds is False:
                 failing[symbol] = value
         if failing:
             unmet.append({"condition": premise.condition, "series": list(failing), "values": list(failing.values())})
-    return (False if unmet else None if unknown else True), unmet
+    read = [{"series": symbol, "reason": why} for symbol, why in unread.items()]
+    return (False if unmet else None if unknown else True), unmet, read
 
 
 def _holds(condition: str, frame: pd.DataFrame, settings: Settings) -> tuple[bool | None, float | None]:

@@ -40,6 +40,11 @@ class Unmet(TypedDict):
     values: list[float | None]  # each one's distance from its slow average, band z or five-session move
 
 
+class Unread(TypedDict):
+    series: str
+    reason: str  # e.g. "ZZZZ could not be loaded: the bundled snapshot has no ZZZZ", "QQQ data ends 2024-02-01"
+
+
 class Scenario(TypedDict):
     id: str
     title: str
@@ -56,6 +61,7 @@ class Scenario(TypedDict):
     )  # False: a premise in ``requires`` is false (verdict "does not apply", no score); None: unreadable
     requires: list[Premise]  # the premises the talking point takes for granted (all must hold)
     unmet: list[Unmet]  # the premises that do not hold now
+    unread: list[Unread]  # the series a premise reads that cannot be read (missing or stale), with why
     opposes: list[str]  # ids of talking points that cannot hold together with this one
     weighed_against: str | None  # the opposite it was weighed against (verdict "outweighed" or "split")
     note: str

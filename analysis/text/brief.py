@@ -23,7 +23,7 @@ from analysis.text import level_words as lw
 from analysis.text import profile_words as pw
 from analysis.text.call_words import call_label, change_sentences, crossed_today, reason, since_when
 from analysis.text.momentum_words import momentum_paragraph
-from analysis.text.scenario_words import unmet_words
+from analysis.text.scenario_words import unmet_words, unscored
 
 
 def price_sentences(s: Reading, *, close_said: bool = False) -> list[str]:
@@ -227,13 +227,7 @@ def scenario_line(s: Reading) -> str:
         same = [sc for sc in groups["na"] if whys[sc["id"]] == why]
         verb = "does" if len(same) == 1 else "do"
         line += f" {points(same).capitalize()} {names(same, score=False)} {verb} not apply now: {why}."
-    unread = [sc for sc in groups["none"] if sc.get("applies", True) is None]  # a premise with too little history
-    if unread:
-        verb = "applies" if len(unread) == 1 else "apply"
-        line += f" Too little history to tell whether {points(unread)} {names(unread, score=False)} {verb} now."
-    if weigh := [sc for sc in groups["none"] if sc not in unread]:
-        line += f" Too little current data to weigh {names(weigh, score=False)}."
-    return line.strip()
+    return (line + unscored(groups["none"], name)).strip()
 
 
 def _short(title: str) -> str:

@@ -60,6 +60,25 @@ def unmet_words(scenario: Reading, slow: str, first: bool = False) -> str:
     return ", and ".join(parts)
 
 
+def unscored(none: list[SummaryDict], name: Callable[[SummaryDict, bool], str]) -> str:
+    """The clauses of page one's talking-points line on those not scored (``none``; ``name(sc, score)``
+    names one): a premise whose series cannot be read (missing or stale: its reason), a premise with
+    too little history, and too little current data; each clause with its leading space."""
+
+    def names(group: list[SummaryDict]) -> str:
+        return f"talking point{'s' if len(group) > 1 else ''} " + join([name(sc, False) for sc in group])
+
+    line = ""
+    unknown = [sc for sc in none if sc.get("applies", True) is None]
+    for sc in (sc for sc in unknown if sc.get("unread")):  # not a matter of history: the series cannot be read
+        line += f" Cannot tell whether {names([sc])} applies now: {'; '.join(u['reason'] for u in sc['unread'])}."
+    if short := [sc for sc in unknown if not sc.get("unread")]:
+        line += f" Too little history to tell whether {names(short)} {'applies' if len(short) == 1 else 'apply'} now."
+    if weigh := [sc for sc in none if sc not in unknown]:
+        line += f" Too little current data to weigh {names(weigh)}."
+    return line
+
+
 DISCLAIMER = (
     "Scores are tallies of the evidence listed, each read against a stated threshold;"
     " they are not forecasts and not probabilities."
@@ -83,6 +102,8 @@ def sentence(scenario: Reading, slow: str = "200-DMA") -> str:
     head = f"“{scenario['title']}”: {PHRASES[verdict]}"
     if verdict == "does not apply":
         head += f", since {unmet_words(scenario, slow)}"
+    elif scenario.get("unread"):  # a premise's series cannot be read: whether it applies is unknown
+        head += f", since whether it applies cannot be told: {'; '.join(u['reason'] for u in scenario['unread'])}"
     head += f" (score {signed(score)}, {measured})." if score is not None else f" ({measured})."
     if verdict == "does not apply":  # shown, not weighed: no evidence is cited for or against it
         return head
