@@ -223,7 +223,9 @@ def test_momentum_up_is_not_also_at_an_oversold_extreme(market, tmp_path):
     s = _summary(market, "TLT", "SPY", "2022-11-10", tmp_path)
     st = s["real_motion"]["stretch"]
     assert s["real_motion"]["above_fast"] and st["side"] == "down" and st["by"] != "band"
-    assert s["brief"]["call_sentence"].endswith("with momentum up, far below its 200-DMA."), s["brief"]["call_sentence"]
+    assert s["brief"]["call_sentence"].endswith("with momentum up; TLT is oversold, far below its 200-DMA."), s[
+        "brief"
+    ]["call_sentence"]
 
 
 def test_todays_volatility_reaches_no_further_than_the_recent_swings_allow(market, tmp_path):

@@ -77,7 +77,8 @@ def _signals(s: Reading, st: calls.CallState) -> str:
         if (
             s["real_motion"]["stretch"]["by"] != "band"
         ):  # TLT 2022-11-10: "momentum up, momentum at an oversold extreme"
-            return f"{signals}, far below its {pw.slow_name(s)}"
+            oversold = "" if pw.is_level(s) else "oversold, "  # a yield or a gauge is low, not oversold
+            return f"{signals}; {s['ticker']} is {oversold}far below its {pw.slow_name(s)}"
         return _OVERSOLD.get(key, signals + ", momentum at an oversold extreme")
     return signals
 
