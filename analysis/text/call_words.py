@@ -269,16 +269,24 @@ _TODAY = " at today's volatility"
 _KNIFE_EDGE = ", a knife-edge: most sessions move more"
 
 
-def _reach(s: Reading, side: str) -> str:
-    """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within; ``a session's
-    reach at today's volatility (7.8%)`` that way when the tape is wilder than history's, ``in the past year (6 bp)``
-    when it is far quieter (:mod:`analysis.model.reach`)."""
+def _tape_reach(s: Reading, side: str) -> str | None:
+    """``a session's reach at today's volatility (7.8%)`` that way when the tape is wilder than history's,
+    ``a session's reach in the past year (6 bp)`` when it is far quieter (:mod:`analysis.model.reach`), else ``None``."""
     ses = s.get("session") or {}
     wild = (ses.get("volatile_reach") or {}).get(side)
     if wild is not None:
         return f"a session's reach{_TODAY} ({pw.units_of(s).size(wild)})"
     if ses.get("quiet_reach") is not None:
         return f"a session's reach in the past year ({pw.units_of(s).size(ses['quiet_reach'])})"
+    return None
+
+
+def _reach(s: Reading, side: str) -> str:
+    """``a session's reach (4.3%)``: the move all but one session in a hundred stayed within, or the tape's
+    (:func:`_tape_reach`)."""
+    ses = s.get("session") or {}
+    if (tape := _tape_reach(s, side)) is not None:
+        return tape
     if ses.get("reach") is None:
         return f"{REACH:.0%}"
     return f"a session's reach ({pw.units_of(s).size(ses['reach'])})"
@@ -327,9 +335,8 @@ def _beyond(s: Reading, side: str, call: Call, said: frozenset[str] = frozenset(
     if tr.relative:  # rare only against the benchmark
         gap = _gap(s["benchmark"], side)
         return f"{head}: {gap} wider than on {REACHABLE:.0%} of sessions, so several sessions away, not tomorrow's."
-    ses = s.get("session") or {}
-    if (ses.get("volatile_reach") or {}).get(side) is not None or ses.get("quiet_reach") is not None:
-        return f"{head}: beyond {_reach(s, side)}, so several sessions away, not tomorrow's."
+    if (tape := _tape_reach(s, side)) is not None:
+        return f"{head}: beyond {tape}, so several sessions away, not tomorrow's."
     return f"{head}: a move larger than on {REACHABLE:.0%} of its sessions, so several sessions away, not tomorrow's."
 
 

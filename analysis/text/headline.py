@@ -113,9 +113,14 @@ def _drawdown_headline(s: Reading, top: Reading) -> str:
 HEAVY_DAY = 0.8
 
 
-def _volume_headline(s: Reading, top: Reading) -> str | None:
+def _heavy(s: Reading) -> bool:
+    """Whether the day moved enough for its volume to read as heavy selling or buying (:data:`HEAVY_DAY`)."""
     day = (s.get("session") or {}).get("day")
-    if day is None or day["percentile"] < HEAVY_DAY:
+    return day is not None and day["percentile"] >= HEAVY_DAY
+
+
+def _volume_headline(s: Reading, top: Reading) -> str | None:
+    if not _heavy(s):
         return None  # the phase decides
     t, tail = s["ticker"], _tail(s, ", leading {b}", ", lagging {b}")
     if top["change"] < 0:
@@ -155,9 +160,8 @@ def _opening(s: Reading, top: Reading) -> str | None:
         return f"{t} climbs to {pw.extreme_words(s, top)}"
     if fid == "drawdown":
         return f"{t}, in {_deepest(top)},"
-    if fid == "volume":  # as _volume_headline: heavy only on a day larger than HEAVY_DAY (IYT 2014-10-15: +0.3%)
-        day = (s.get("session") or {}).get("day")
-        if day is None or day["percentile"] < HEAVY_DAY:
+    if fid == "volume":  # heavy only on a day that moved (IYT 2014-10-15: +0.3%)
+        if not _heavy(s):
             return None
         return f"Heavy {'selling' if top['change'] < 0 else 'buying'} in {t}, and it"
     if fid == "phase_change":
