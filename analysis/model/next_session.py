@@ -100,7 +100,8 @@ def _reachable(events: list[SummaryDict], prices: pd.DataFrame, u: Units) -> lis
     away, and a knife-edge from a real move."""
     close = prices["close"].astype(float)
     sizes, now, ranked = day_sizes(prices, u), float(close.iloc[-1]), ranked_moves(close, u)
-    wild, calm = reach.volatile(ranked, sizes, REACHABLE), reach.quiet(ranked, sizes, REACHABLE)
+    tape = reach.tape(ranked, sizes, REACHABLE)
+    wild, calm = tape.volatile, tape.quiet
     # a quiet tape ranks a move among the past year's (^IRX 2013-05-22: 1 bp was no knife-edge then)
     base = np.sort(np.abs(ranked.dropna().to_numpy(float)[-reach.YEAR :])) if calm is not None else sizes
     out = []

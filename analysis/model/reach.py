@@ -23,6 +23,8 @@ its 20-session volatility said 2.4%. Only a tape that has left history's regime 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -59,12 +61,25 @@ def scaled(ranked: pd.Series, share: float) -> float | None:
     return float(np.quantile(np.abs(z.to_numpy(float)), share)) * now
 
 
-def volatile(ranked: pd.Series, sizes: np.ndarray, share: float) -> dict[str, float | None]:
+@dataclass(frozen=True)
+class Tape:
+    """How far a session can carry the ticker beside history's reach, decided once (ranked scale)."""
+
+    volatile: dict[str, float | None]  #: :func:`volatile`, by way
+    quiet: float | None  #: :func:`quiet`
+
+
+def tape(ranked: pd.Series, sizes: np.ndarray, share: float) -> Tape:
+    """The :class:`Tape` of ``ranked`` moves (``sizes`` their sorted sizes), today's volatility read once."""
+    now = scaled(ranked, share) if len(sizes) else None
+    return Tape(volatile(ranked, sizes, share, now), quiet(ranked, sizes, share, now))
+
+
+def volatile(ranked: pd.Series, sizes: np.ndarray, share: float, now: float | None) -> dict[str, float | None]:
     """For each way (``up``, ``down``), the reach at today's volatility (:func:`scaled`) when it is
     :data:`WIDER` than history's (the ``share`` quantile of ``sizes``), no further than :data:`SWINGS` times the
     largest move of the last :data:`WINDOW` sessions nor than the ticker's largest move that way in the data;
-    ``None`` that way otherwise (history's reach holds). On the ranked scale."""
-    now = scaled(ranked, share) if len(sizes) else None
+    ``None`` that way otherwise (history's reach holds). On the ranked scale; ``now`` is :func:`scaled`."""
     history = float(np.quantile(sizes, share)) if len(sizes) else None
     recent = float(ranked.dropna().iloc[-WINDOW:].abs().max()) if len(sizes) else 0.0
     now = None if now is None else min(now, SWINGS * recent)
@@ -75,15 +90,15 @@ def volatile(ranked: pd.Series, sizes: np.ndarray, share: float) -> dict[str, fl
     return out
 
 
-def quiet(ranked: pd.Series, sizes: np.ndarray, share: float) -> float | None:
+def quiet(ranked: pd.Series, sizes: np.ndarray, share: float, now: float | None) -> float | None:
     """The largest move of the past :data:`YEAR` sessions when the tape has left history's regime: that move
     under a :data:`QUIET` part of history's reach, and today's volatility's reach (:func:`scaled`) no wider
-    than it (zero rates: ^IRX from 2010 to 2015 and in 2021). ``None`` otherwise. On the ranked scale."""
+    than it (zero rates: ^IRX from 2010 to 2015 and in 2021). ``None`` otherwise. On the ranked scale; ``now``
+    is :func:`scaled`."""
     m = ranked.dropna()
     if not len(sizes) or len(m) < YEAR + MIN_SCALED:
         return None
     year = float(m.iloc[-YEAR:].abs().max())
-    now = scaled(ranked, share)
     if not 0 < year < float(np.quantile(sizes, share)) / QUIET or (now is not None and now > year):
         return None
     return year

@@ -226,7 +226,7 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
     daily, ranked = moves(close, units), ranked_moves(close, units)
     day, week = _read(daily, ranked), _read(moves(close, units, WEEK), ranked_moves(close, units, WEEK))
     now = float(close.iloc[-1])
-    wild, calm = reach.volatile(ranked, sizes, REACHABLE), reach.quiet(ranked, sizes, REACHABLE)
+    tape = reach.tape(ranked, sizes, REACHABLE)
     recent = close.iloc[-1 - WEEK : -1]
     previous = float(close.iloc[-2]) if len(close) > 1 else None
     last = prices.iloc[-1]
@@ -252,8 +252,8 @@ def session(prices: pd.DataFrame, units: Units) -> SummaryDict:
         "gap_notable": bool(units.is_return and gap is not None and notable and abs(gap) >= notable),
         "notable_day": bool(day and day["percentile"] >= NOTABLE_DAY),
         "reach": in_units(float(np.quantile(sizes, REACHABLE)), now, units) if len(sizes) else None,
-        "volatile_reach": {way: None if x is None else in_units(x, now, units) for way, x in wild.items()},
-        "quiet_reach": None if calm is None else in_units(calm, now, units),
+        "volatile_reach": {way: None if x is None else in_units(x, now, units) for way, x in tape.volatile.items()},
+        "quiet_reach": None if tape.quiet is None else in_units(tape.quiet, now, units),
         "typical": in_units(float(np.quantile(sizes, KNIFE_EDGE)), now, units) if len(sizes) else None,
         "reversal": _reversal(last, previous, units, notable),
         "record_turn": _record_turn(prices, previous, ranked, sizes),
